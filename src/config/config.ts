@@ -1,0 +1,130 @@
+/**
+ * Configuration: the only module that reads process.env. Parsed and validated once at start-up;
+ * the typed `Config` is then passed down explicitly.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['1', '0', 'true', 'false', 'oui', 'non', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'oui', 'yes'].includes(v));
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'doit commencer par postgres:// ou postgresql://');
+
+/** Each variable with the hint printed when it is wrong. */
+const HINTS: Record<string, string> = {
+  PORT: 'un numéro de port entre 1 et 65535, par exemple PORT=3000',
+  DATABASE_URL:
+    'une URL PostgreSQL du rôle applicatif, par exemple DATABASE_URL=postgres://guichet_app:motdepasse@127.0.0.1:5432/guichet (voir docs/operations/install.md)',
+  GUICHET_MIGRATION_DATABASE_URL:
+    'une URL PostgreSQL du rôle propriétaire des tables, par exemple postgres://guichet_owner:motdepasse@127.0.0.1:5432/guichet',
+  SMTP_URL: 'une URL smtp:// ou smtps://, par exemple SMTP_URL=smtp://utilisateur:motdepasse@relais.exemple.fr:587',
+  GUICHET_DATA_DIR: 'un chemin de dossier accessible en écriture, par exemple GUICHET_DATA_DIR=./data',
+  GUICHET_PUBLIC_URL: 'l’adresse publique, par exemple GUICHET_PUBLIC_URL=https://guichet.exemple.fr',
+  GUICHET_SECRET:
+    'une chaîne aléatoire d’au moins 32 caractères, par exemple générée par `openssl rand -base64 48`',
+  GUICHET_DB_APP_ROLE: 'le nom du rôle PostgreSQL applicatif (lettres minuscules, chiffres, _), par exemple guichet_app',
+  GUICHET_LOG_LEVEL: 'un niveau parmi fatal, error, warn, info, debug, trace, silent',
+  GUICHET_TRUST_PROXY: 'true si Guichet est derrière un proxy inverse (nginx, HAProxy), sinon false',
+  GUICHET_RATE_LIMIT_PER_MINUTE: 'un nombre entier de requêtes par minute et par adresse IP, par exemple 300',
+  GUICHET_MAIL_FROM: 'une adresse d’expéditeur, par exemple "Mairie <ne-pas-repondre@exemple.fr>"',
+  GUICHET_HOST: 'l’adresse d’écoute, par exemple 127.0.0.1 ou 0.0.0.0',
+  GUICHET_DEMO: 'true pour créer les communes de démonstration au premier démarrage, sinon false',
+};
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  GUICHET_HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: postgresUrl.optional(),
+  GUICHET_MIGRATION_DATABASE_URL: postgresUrl.optional(),
+  GUICHET_DB_APP_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('guichet_app'),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), 'doit commencer par smtp:// ou smtps://')
+    .optional(),
+  GUICHET_MAIL_FROM: z.string().min(3).default('Guichet <ne-pas-repondre@guichet.localhost>'),
+  GUICHET_DATA_DIR: z.string().min(1).default('./data'),
+  GUICHET_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  GUICHET_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
+  GUICHET_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GUICHET_TRUST_PROXY: booleanFromEnv.default(false),
+  GUICHET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  GUICHET_DEMO: booleanFromEnv.optional(),
+});
+
+export type DatabaseMode = 'embedded' | 'server';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** 'embedded' = PGlite in the data directory; 'server' = PostgreSQL at DATABASE_URL. */
+  databaseMode: DatabaseMode;
+  databaseUrl: string | undefined;
+  migrationDatabaseUrl: string | undefined;
+  dbAppRole: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  dataDir: string;
+  publicUrl: string;
+  /** Secret used to sign cookies; in embedded mode generated into the data directory when absent. */
+  secret: string | undefined;
+  logLevel: z.infer<typeof envSchema>['GUICHET_LOG_LEVEL'];
+  trustProxy: boolean;
+  rateLimitPerMinute: number;
+  /** Create the demo communes on first start: default on in embedded mode, off in server mode. */
+  demo: boolean;
+}
+
+/** Raised when the environment is invalid: carries one line per wrong variable, with its fix. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment. Throws ConfigError naming each wrong variable and its fix. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      return `${name} : valeur invalide (${issue.message}). Attendu : ${HINTS[name] ?? 'voir .env.example'}.`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const databaseMode: DatabaseMode = e.DATABASE_URL ? 'server' : 'embedded';
+  if (databaseMode === 'server' && !e.GUICHET_SECRET) {
+    throw new ConfigError([
+      `GUICHET_SECRET : obligatoire quand DATABASE_URL est défini. Attendu : ${HINTS.GUICHET_SECRET}.`,
+    ]);
+  }
+  return {
+    port: e.PORT,
+    host: e.GUICHET_HOST,
+    databaseMode,
+    databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.GUICHET_MIGRATION_DATABASE_URL ?? e.DATABASE_URL,
+    dbAppRole: e.GUICHET_DB_APP_ROLE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.GUICHET_MAIL_FROM,
+    dataDir: path.resolve(e.GUICHET_DATA_DIR),
+    publicUrl: (e.GUICHET_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    secret: e.GUICHET_SECRET,
+    logLevel: e.GUICHET_LOG_LEVEL,
+    trustProxy: e.GUICHET_TRUST_PROXY,
+    rateLimitPerMinute: e.GUICHET_RATE_LIMIT_PER_MINUTE,
+    demo: e.GUICHET_DEMO ?? databaseMode === 'embedded',
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * The `guichet` command: serve | worker | migrate | demo | audit verify. Each has --help.
+ * Exit codes: 0 success, 1 failure (e.g. a broken audit chain), 2 bad usage or configuration.
+ */
+import { parseArgs } from 'node:util';
+import { type Config, ConfigError, loadConfig } from './config/config.js';
+import { isEmptyInstance, seedDemo } from './modules/demo/seed.js';
+import { verifyAllCommunes } from './platform/audit/verify-all.js';
+import { openPostgres } from './platform/db/client.js';
+import { migrate } from './platform/db/migrate.js';
+import { buildApp } from './platform/http/app.js';
+import { createLogger, createRuntime, openDatabase, PendingMigrationsError, type Runtime } from './runtime.js';
+
+const USAGE = `Usage : guichet <commande> [options]
+
+Commandes :
+  serve          démarre le serveur web (et, en mode embarqué, les tâches de fond)
+  worker         exécute les tâches de fond (mode serveur, à côté de « serve »)
+  migrate        applique les migrations de la base de données
+  demo           crée les communes de démonstration (Villebelle, Saint-Aubin-les-Prés)
+  audit verify   vérifie l’intégrité du journal d’audit chaîné de chaque commune
+
+« guichet <commande> --help » détaille une commande. La configuration se fait par variables
+d’environnement (voir .env.example).`;
+
+const HELP: Record<string, string> = {
+  serve: `Usage : guichet serve
+
+Démarre Guichet sur PORT (défaut 3000), à l’adresse GUICHET_HOST (défaut 127.0.0.1).
+Sans DATABASE_URL : base embarquée (PGlite) dans GUICHET_DATA_DIR (défaut ./data), migrations
+appliquées automatiquement, tâches de fond dans le même processus, et au premier démarrage
+création des communes de démonstration (désactivable avec GUICHET_DEMO=false).
+Avec DATABASE_URL : PostgreSQL ; lancez « guichet migrate » avant, et « guichet worker » à côté.`,
+  worker: `Usage : guichet worker
+
+Exécute les tâches de fond (envoi des courriels, tâches planifiées) en mode serveur
+(DATABASE_URL défini). Plusieurs workers peuvent tourner en parallèle.`,
+  migrate: `Usage : guichet migrate
+
+Applique les migrations en attente. En mode serveur, se connecte avec
+GUICHET_MIGRATION_DATABASE_URL (rôle propriétaire des tables), ou à défaut DATABASE_URL,
+puis accorde au rôle applicatif (GUICHET_DB_APP_ROLE) les droits dont il a besoin.`,
+  demo: `Usage : guichet demo
+
+Crée les communes de démonstration qui n’existent pas encore. En mode serveur, rien de
+démonstratif n’est jamais créé sans cette commande explicite.`,
+  audit: `Usage : guichet audit verify [--commune <identifiant>]
+
+Recalcule la chaîne de hachage (SHA-256) du journal d’audit de chaque commune et signale le
+premier maillon rompu. Code de sortie 1 si un journal a été altéré.`,
+};
+
+function print(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function printError(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    print(USAGE);
+    return command ? 0 : 2;
+  }
+  if (!(command in HELP)) {
+    printError(`Commande inconnue : ${command}\n\n${USAGE}`);
+    return 2;
+  }
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' }, commune: { type: 'string' } },
+    });
+  } catch (error) {
+    printError(`${(error as Error).message}\n\n${HELP[command]}`);
+    return 2;
+  }
+  if (args.values.help) {
+    print(HELP[command]);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      printError(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(config);
+      case 'worker':
+        return await worker(config);
+      case 'migrate':
+        return await runMigrate(config);
+      case 'demo':
+        return await demo(config);
+      case 'audit':
+        if (args.positionals[0] !== 'verify') {
+          printError(HELP.audit!);
+          return 2;
+        }
+        return await auditVerify(config, args.values.commune as string | undefined);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof PendingMigrationsError) {
+      printError(error.message);
+      return 2;
+    }
+    printError(`Erreur : ${(error as Error).message}`);
+    return 1;
+  }
+  return 2;
+}
+
+async function withRuntime<T>(config: Config, role: 'producer' | 'worker', work: (runtime: Runtime) => Promise<T>) {
+  const logger = createLogger(config);
+  const database = await openDatabase(config);
+  const runtime = await createRuntime(config, database, logger, role).catch(async (error) => {
+    await database.close();
+    throw error;
+  });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+function printDemoWelcome(config: Config, created: string[]): void {
+  const base = config.publicUrl;
+  print('');
+  print(`Guichet est prêt : ${base}/`);
+  if (created.length > 0) print(`Communes de démonstration créées : ${created.join(', ')}`);
+  print(`  Villebelle (≈ 16 000 habitants) : ${base}/c/villebelle/`);
+  print(`  Saint-Aubin-les-Prés (≈ 900 habitants, mode simple) : ${base}/c/saint-aubin-les-pres/`);
+  print(`  Boîte aux lettres de démonstration : ${base}/_demo/courriels`);
+  print('  Comptes de démonstration : voir README.md (section « Démonstration »).');
+  print('');
+}
+
+async function serve(config: Config): Promise<number> {
+  const role = config.databaseMode === 'embedded' ? 'worker' : 'producer';
+  const logger = createLogger(config);
+  const database = await openDatabase(config);
+  const runtime = await createRuntime(config, database, logger, role);
+  let created: string[] = [];
+  if (config.demo && (await isEmptyInstance(database))) {
+    created = (await seedDemo(database, runtime.queue, config.publicUrl)).created;
+  }
+  const app = await buildApp(runtime);
+  await app.listen({ port: config.port, host: config.host });
+  if (config.demo) printDemoWelcome(config, created);
+  else print(`Guichet écoute sur ${config.publicUrl}/`);
+  await waitForSignal();
+  logger.info('arrêt demandé : fin des requêtes en cours');
+  await app.close();
+  await runtime.close();
+  return 0;
+}
+
+async function worker(config: Config): Promise<number> {
+  if (config.databaseMode === 'embedded') {
+    printError(
+      'guichet worker sert en mode serveur (DATABASE_URL) : en mode embarqué, les tâches de fond tournent dans « guichet serve ».',
+    );
+    return 2;
+  }
+  return withRuntime(config, 'worker', async (runtime) => {
+    runtime.logger.info('worker démarré');
+    await waitForSignal();
+    runtime.logger.info('arrêt demandé : fin des tâches en cours');
+    return 0;
+  });
+}
+
+async function runMigrate(config: Config): Promise<number> {
+  if (config.databaseMode === 'embedded') {
+    const database = await openDatabase(config); // migrates on open
+    await database.close();
+    print('Base embarquée à jour.');
+    return 0;
+  }
+  const pool = openPostgres(config.migrationDatabaseUrl!, config.dbAppRole, 1);
+  try {
+    const applied = await migrate(pool.pool, config.dbAppRole);
+    print(applied.length ? `Migrations appliquées : ${applied.join(', ')}` : 'Aucune migration en attente.');
+  } finally {
+    await pool.close();
+  }
+  return 0;
+}
+
+async function demo(config: Config): Promise<number> {
+  return withRuntime(config, 'producer', async (runtime) => {
+    const result = await seedDemo(runtime.database, runtime.queue, config.publicUrl);
+    if (result.skipped.length) print(`Déjà présentes : ${result.skipped.join(', ')}`);
+    printDemoWelcome(config, result.created);
+    return 0;
+  });
+}
+
+async function auditVerify(config: Config, slug: string | undefined): Promise<number> {
+  const database = await openDatabase(config);
+  try {
+    const results = await verifyAllCommunes(database, slug);
+    if (slug && results.length === 0) {
+      printError(`Commune inconnue : ${slug}`);
+      return 2;
+    }
+    let broken = 0;
+    for (const r of results) {
+      if (r.firstBreak) {
+        broken += 1;
+        print(
+          `ALTÉRÉ  ${r.slug} : premier maillon rompu à l’entrée n° ${r.firstBreak.seq} (${r.firstBreak.reason}) — ${r.entries} entrées valides avant`,
+        );
+      } else {
+        print(`OK      ${r.slug} : ${r.entries} entrées, chaîne intègre`);
+      }
+    }
+    return broken > 0 ? 1 : 0;
+  } finally {
+    await database.close();
+  }
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,80 @@
+/** Public read API of communes and their services, documented in the OpenAPI document. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { withTenant } from '../../platform/db/tenant.js';
+import type { AppContext } from '../../platform/http/context.js';
+import { notFound } from '../../platform/http/errors.js';
+import { listServices } from './repo.js';
+
+const communeSummary = z.object({
+  slug: z.string(),
+  name: z.string(),
+  inseeCode: z.string().nullable(),
+  population: z.number().int().nullable(),
+  url: z.string(),
+});
+
+const serviceSchema = z.object({ slug: z.string(), name: z.string(), description: z.string(), email: z.string().nullable() });
+
+const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional(), requestId: z.string() }),
+});
+
+export function registerCommuneApi(parent: FastifyInstance, ctx: AppContext): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/api/v1/communes',
+    {
+      schema: {
+        summary: 'Liste des communes du guichet',
+        tags: ['communes'],
+        querystring: z.object({}).strict(),
+        response: { 200: z.object({ communes: z.array(communeSummary) }), 400: errorSchema, 422: errorSchema },
+      },
+    },
+    async () => {
+      const communes = (await ctx.communes.all()).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+      return {
+        communes: communes.map((c) => ({
+          slug: c.slug,
+          name: c.name,
+          inseeCode: c.inseeCode,
+          population: c.population,
+          url: `${ctx.config.publicUrl}/c/${c.slug}/`,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/communes/:slug',
+    {
+      schema: {
+        summary: 'Une commune et ses services',
+        tags: ['communes'],
+        params: z.object({ slug: z.string().max(63) }),
+        querystring: z.object({}).strict(),
+        response: {
+          200: communeSummary.extend({ services: z.array(serviceSchema) }),
+          404: errorSchema,
+          422: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const commune = await ctx.communes.bySlug(request.params.slug);
+      if (!commune) throw notFound('commune.not_found', `unknown commune ${request.params.slug}`);
+      const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+      return {
+        slug: commune.slug,
+        name: commune.name,
+        inseeCode: commune.inseeCode,
+        population: commune.population,
+        url: `${ctx.config.publicUrl}/c/${commune.slug}/`,
+        services: services.map((s) => ({ slug: s.slug, name: s.name, description: s.description, email: s.email })),
+      };
+    },
+  );
+}

@@ -1,0 +1,208 @@
+/**
+ * Public pages of the instance and of each commune: instance home (list of communes), commune
+ * home, services, contact, and the legal pages every French public website must have.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/http/context.js';
+import { notFound } from '../../platform/http/errors.js';
+import { renderRequestPage } from '../../platform/views/page.js';
+import { communeTheme } from '../../platform/views/theme.js';
+import { withTenant } from '../../platform/db/tenant.js';
+import { renderCommuneLogo } from './logo.js';
+import { listServices } from './repo.js';
+import { LEGAL_PAGES } from './legal.js';
+
+const slugParam = z.object({ slug: z.string().max(63) }).strict();
+const html = 'text/html; charset=utf-8';
+
+export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
+    const communes = (await ctx.communes.all()).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    return reply.type(html).send(
+      renderRequestPage(request, {
+        title: 'Communes',
+        children: (
+          <>
+            <h1 class="govuk-heading-xl">Guichet numérique des communes</h1>
+            <p class="govuk-body-l">
+              Choisissez votre commune pour accéder à ses services en ligne, à toute heure.
+            </p>
+            {communes.length === 0 ? (
+              <p class="govuk-body">Aucune commune n’est encore ouverte sur ce guichet.</p>
+            ) : (
+              <ul class="govuk-list guichet-commune-list">
+                {communes.map((c) => (
+                  <li key={c.id} class="guichet-commune-list__item">
+                    <h2 class="govuk-heading-m">
+                      <a class="govuk-link" href={`/c/${c.slug}/`}>
+                        {c.name}
+                      </a>
+                    </h2>
+                    {c.population ? (
+                      <p class="govuk-body-s">{c.population.toLocaleString('fr-FR')} habitants</p>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        ),
+      }),
+    );
+  });
+
+  app.get('/c/:slug', { schema: { hide: true, params: slugParam } }, async (request, reply) =>
+    reply.redirect(`/c/${encodeURIComponent(request.params.slug)}/`, 301),
+  );
+
+  app.get('/c/:slug/', { schema: { hide: true, params: slugParam } }, async (request, reply) => {
+    const commune = request.commune!;
+    const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+    return reply.type(html).send(
+      renderRequestPage(request, {
+        title: 'Accueil',
+        children: (
+          <>
+            <h1 class="govuk-heading-xl">Bienvenue sur le guichet numérique de {commune.name}</h1>
+            <p class="govuk-body-l">
+              Vos services municipaux en ligne, 24 heures sur 24, depuis votre téléphone ou votre ordinateur.
+            </p>
+            <div class="govuk-grid-row">
+              <div class="govuk-grid-column-two-thirds">
+                <h2 class="govuk-heading-m">Les services de la mairie</h2>
+                <ul class="govuk-list govuk-list--bullet">
+                  {services.map((s) => (
+                    <li key={s.id}>
+                      <a class="govuk-link" href={`/c/${commune.slug}/services#${s.slug}`}>
+                        {s.name}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+              <div class="govuk-grid-column-one-third">
+                <ContactSummary commune={commune} headingLevel={2} />
+              </div>
+            </div>
+          </>
+        ),
+      }),
+    );
+  });
+
+  app.get('/c/:slug/services', { schema: { hide: true, params: slugParam } }, async (request, reply) => {
+    const commune = request.commune!;
+    const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+    return reply.type(html).send(
+      renderRequestPage(request, {
+        title: 'Services municipaux',
+        children: (
+          <>
+            <h1 class="govuk-heading-xl">Services municipaux</h1>
+            {services.map((s) => (
+              <section key={s.id} id={s.slug} aria-labelledby={`titre-${s.slug}`}>
+                <h2 class="govuk-heading-m" id={`titre-${s.slug}`}>
+                  {s.name}
+                </h2>
+                <p class="govuk-body">{s.description}</p>
+                {s.email ? (
+                  <p class="govuk-body">
+                    Courriel :{' '}
+                    <a class="govuk-link" href={`mailto:${s.email}`}>
+                      {s.email}
+                    </a>
+                  </p>
+                ) : null}
+              </section>
+            ))}
+          </>
+        ),
+      }),
+    );
+  });
+
+  app.get('/c/:slug/contact', { schema: { hide: true, params: slugParam } }, async (request, reply) => {
+    const commune = request.commune!;
+    return reply.type(html).send(
+      renderRequestPage(request, {
+        title: 'Nous contacter',
+        children: (
+          <>
+            <h1 class="govuk-heading-xl">Nous contacter</h1>
+            <ContactSummary commune={commune} headingLevel={2} />
+          </>
+        ),
+      }),
+    );
+  });
+
+  for (const page of LEGAL_PAGES) {
+    app.get(`/${page.path}`, { schema: { hide: true } }, async (request, reply) =>
+      reply.type(html).send(renderRequestPage(request, { title: page.title, children: page.render(null) })),
+    );
+    app.get(`/c/:slug/${page.path}`, { schema: { hide: true, params: slugParam } }, async (request, reply) =>
+      reply
+        .type(html)
+        .send(renderRequestPage(request, { title: page.title, children: page.render(request.commune) })),
+    );
+  }
+
+  app.get('/theme/:file', { schema: { hide: true, params: z.object({ file: z.string().max(80) }) } }, async (request, reply) => {
+    const match = /^([a-z0-9-]+)\.css$/.exec(request.params.file);
+    const commune = match ? await ctx.communes.bySlug(match[1]!) : undefined;
+    if (!commune) throw notFound('theme.not_found');
+    return reply
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(communeTheme(commune.brandColour).css);
+  });
+
+  app.get('/c/:slug/logo.svg', { schema: { hide: true, params: slugParam } }, async (request, reply) =>
+    reply
+      .type('image/svg+xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+      .send(renderCommuneLogo(request.commune!)),
+  );
+}
+
+function ContactSummary({
+  commune,
+  headingLevel,
+}: {
+  commune: NonNullable<import('fastify').FastifyRequest['commune']>;
+  headingLevel: 2 | 3;
+}) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <div class="guichet-contact">
+      <Heading class="govuk-heading-m">Mairie de {commune.name}</Heading>
+      {commune.address ? <p class="govuk-body">{commune.address}</p> : null}
+      {commune.openingHours ? (
+        <p class="govuk-body">
+          <strong>Horaires :</strong> {commune.openingHours}
+        </p>
+      ) : null}
+      {commune.phone ? (
+        <p class="govuk-body">
+          Téléphone :{' '}
+          <a class="govuk-link" href={`tel:${commune.phone.replace(/\s/g, '')}`}>
+            {commune.phone}
+          </a>
+        </p>
+      ) : null}
+      {commune.email ? (
+        <p class="govuk-body">
+          Courriel :{' '}
+          <a class="govuk-link" href={`mailto:${commune.email}`}>
+            {commune.email}
+          </a>
+        </p>
+      ) : null}
+    </div>
+  );
+}

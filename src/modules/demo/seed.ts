@@ -1,0 +1,79 @@
+/**
+ * The demo instance: two fictional communes — a town (Villebelle, ~16 000 inhabitants) and a
+ * village (Saint-Aubin-les-Prés, ~900, in "mode simple") — with their services. Created on the
+ * first start of the embedded mode, or explicitly by `guichet demo`; never otherwise.
+ */
+import type { Database } from '../../platform/db/client.js';
+import { withInstance } from '../../platform/db/tenant.js';
+import type { JobQueue } from '../../platform/jobs/queue.js';
+import { queueMail } from '../../platform/mail/outbox.js';
+import { countCommunes, findCommuneBySlug } from '../communes/repo.js';
+import { createCommune, type NewCommune } from '../communes/service.js';
+
+export const DEMO_COMMUNES: NewCommune[] = [
+  {
+    slug: 'villebelle',
+    name: 'Villebelle',
+    population: 16_240,
+    hostname: 'villebelle.localhost',
+    brandColour: '#1d4f91',
+    address: '1 place de la Mairie, 00100 Villebelle',
+    phone: '01 00 00 00 00',
+    email: 'accueil@villebelle.example',
+    openingHours: 'du lundi au vendredi de 8 h 30 à 17 h 30, le samedi de 9 h à 12 h',
+    services: [
+      { slug: 'accueil', name: 'Accueil', description: 'Premier contact avec la mairie : renseignements et orientation.', email: 'accueil@villebelle.example' },
+      { slug: 'etat-civil', name: 'État civil', description: 'Actes de naissance, de mariage et de décès, livrets de famille, recensement citoyen.', email: 'etat-civil@villebelle.example' },
+      { slug: 'urbanisme', name: 'Urbanisme', description: 'Permis de construire, déclarations préalables, certificats d’urbanisme.', email: 'urbanisme@villebelle.example' },
+      { slug: 'enfance-scolaire', name: 'Enfance et vie scolaire', description: 'Inscriptions scolaires, restauration, accueil périscolaire et centres de loisirs.', email: 'enfance@villebelle.example' },
+      { slug: 'services-techniques', name: 'Services techniques', description: 'Voirie, éclairage public, propreté, espaces verts.', email: 'technique@villebelle.example' },
+      { slug: 'finances', name: 'Finances', description: 'Budget, facturation des services municipaux et paiements.', email: null },
+    ],
+  },
+  {
+    slug: 'saint-aubin-les-pres',
+    name: 'Saint-Aubin-les-Prés',
+    population: 912,
+    brandColour: '#2e7d32',
+    address: '2 rue de l’Église, 00200 Saint-Aubin-les-Prés',
+    phone: '02 00 00 00 00',
+    email: 'mairie@saint-aubin-les-pres.example',
+    openingHours: 'le mardi et le jeudi de 14 h à 18 h, le samedi de 9 h à 12 h',
+    simpleMode: true,
+    services: [
+      { slug: 'secretariat', name: 'Secrétariat de mairie', description: 'Toutes les démarches de la commune : état civil, urbanisme, listes électorales.', email: 'mairie@saint-aubin-les-pres.example' },
+      { slug: 'ecole-cantine', name: 'École et cantine', description: 'Inscriptions à l’école communale et à la cantine.', email: null },
+    ],
+  },
+];
+
+export interface DemoResult {
+  created: string[];
+  skipped: string[];
+}
+
+/** Creates the demo communes that do not exist yet; each queues a welcome mail. */
+export async function seedDemo(database: Database, queue: JobQueue, publicUrl: string): Promise<DemoResult> {
+  const result: DemoResult = { created: [], skipped: [] };
+  for (const input of DEMO_COMMUNES) {
+    const exists = await withInstance(database, (tx) => findCommuneBySlug(tx, input.slug));
+    if (exists) {
+      result.skipped.push(input.slug);
+      continue;
+    }
+    await createCommune(database, input, { type: 'system', id: 'demo' }, async (tx, commune) => {
+      await queueMail(tx, queue, {
+        to: commune.email ?? `mairie@${commune.slug}.example`,
+        template: 'demoWelcome',
+        variables: { communeName: commune.name, homeUrl: `${publicUrl}/c/${commune.slug}/` },
+      });
+    });
+    result.created.push(input.slug);
+  }
+  return result;
+}
+
+/** True when the instance has no commune at all (first start). */
+export function isEmptyInstance(database: Database): Promise<boolean> {
+  return withInstance(database, async (tx) => (await countCommunes(tx)) === 0);
+}

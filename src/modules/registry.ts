@@ -1,0 +1,30 @@
+/**
+ * The module registry: each module registers its routes and job definitions explicitly here.
+ * Order matters only for readability; routes do not overlap.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { JobDefinition } from '../platform/jobs/queue.js';
+import type { AppContext } from '../platform/http/context.js';
+import { platformJobs } from '../platform/jobs/platform-jobs.js';
+import { communesModule } from './communes/module.js';
+import { demoModule } from './demo/module.js';
+import { healthModule } from './health/module.js';
+
+export interface GuichetModule {
+  name: string;
+  /** Registers HTTP routes (pages and API). */
+  registerRoutes?(app: FastifyInstance, ctx: AppContext): void | Promise<void>;
+  /** Job definitions of the module. */
+  jobs?(ctx: Omit<AppContext, 'queue'>): JobDefinition[];
+}
+
+export const MODULES: GuichetModule[] = [healthModule, communesModule, demoModule];
+
+export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  for (const module of MODULES) await module.registerRoutes?.(app, ctx);
+}
+
+/** Every job definition: the platform's own, then each module's. */
+export function allJobs(ctx: Omit<AppContext, 'queue'>): JobDefinition[] {
+  return [...platformJobs(ctx), ...MODULES.flatMap((m) => m.jobs?.(ctx) ?? [])];
+}

@@ -1,0 +1,62 @@
+/** Drizzle table definitions of the platform tables (migrations/0001_platform.sql is the source of truth). */
+import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const commune = pgTable('commune', {
+  id: uuid('id').primaryKey(),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  inseeCode: text('insee_code'),
+  population: integer('population'),
+  hostname: text('hostname'),
+  brandColour: text('brand_colour').notNull(),
+  address: text('address'),
+  phone: text('phone'),
+  email: text('email'),
+  openingHours: text('opening_hours'),
+  simpleMode: boolean('simple_mode').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const service = pgTable('service', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  description: text('description').notNull(),
+  email: text('email'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const auditEntry = pgTable('audit_entry', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+  actorType: text('actor_type').notNull(),
+  actorId: text('actor_id'),
+  action: text('action').notNull(),
+  targetType: text('target_type'),
+  targetId: text('target_id'),
+  data: jsonb('data').notNull().$type<Record<string, unknown>>(),
+  requestId: text('request_id'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});
+
+export const mailOutbox = pgTable('mail_outbox', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  template: text('template').notNull(),
+  toAddress: text('to_address').notNull(),
+  subject: text('subject').notNull(),
+  textBody: text('text_body').notNull(),
+  htmlBody: text('html_body').notNull(),
+  status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull(),
+  attempts: integer('attempts').notNull(),
+  lastError: text('last_error'),
+  messageId: text('message_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+});
+
+export const schema = { commune, service, auditEntry, mailOutbox };

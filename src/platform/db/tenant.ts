@@ -1,0 +1,60 @@
+/**
+ * Transactions and tenant scope. Every use case runs in one transaction; a tenant transaction
+ * sets `app.commune_id` locally, which the Row-Level Security policies read. Repositories still
+ * filter by commune_id themselves: RLS is the second barrier, not the first.
+ */
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
+import { AppError } from '../http/errors.js';
+import type { Database } from './client.js';
+import { schema } from './schema.js';
+
+export type Db = NodePgDatabase<typeof schema>;
+
+export interface Tx {
+  /** Typed query builder bound to this transaction. */
+  db: Db;
+  /** The raw client of this transaction (for SQL that drizzle does not express, and the job queue). */
+  client: pg.PoolClient;
+  /** The commune of this transaction, or null for an instance-level transaction. */
+  communeId: string | null;
+  /** Registers work to run once the transaction has committed (never if it rolls back). */
+  afterCommit(task: () => Promise<void> | void): void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Runs `work` in a transaction scoped to one commune. */
+export function withTenant<T>(database: Database, communeId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!UUID.test(communeId)) throw new AppError('tenant.invalid', `invalid commune id ${communeId}`, 404);
+  return runTransaction(database, communeId, work);
+}
+
+/** Runs `work` in an instance-level transaction: tenant tables are invisible in it (RLS). */
+export function withInstance<T>(database: Database, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return runTransaction(database, null, work);
+}
+
+async function runTransaction<T>(database: Database, communeId: string | null, work: (tx: Tx) => Promise<T>) {
+  const client = await database.pool.connect();
+  const tasks: Array<() => Promise<void> | void> = [];
+  let result: T;
+  try {
+    await client.query('BEGIN');
+    if (communeId) await client.query("SELECT set_config('app.commune_id', $1, true)", [communeId]);
+    result = await work({
+      db: drizzle(client, { schema }),
+      client,
+      communeId,
+      afterCommit: (task) => tasks.push(task),
+    });
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    client.release();
+    throw error;
+  }
+  client.release();
+  for (const task of tasks) await task();
+  return result;
+}

@@ -1,0 +1,172 @@
+/**
+ * The Fastify application factory: security headers, strict body parsing, CSRF, database-backed
+ * rate limiting, request ids, commune resolution, static assets, OpenAPI, error handling, then
+ * each module's routes.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Commune } from '../../modules/communes/repo.js';
+import { registerModules } from '../../modules/registry.js';
+import { registerBodyParsers } from './body-parsers.js';
+import type { AppContext } from './context.js';
+import { registerErrorHandling, sendError, toAppError } from './error-handler.js';
+import { renderErrorPage } from './error-page.js';
+import { AppError } from './errors.js';
+import { loggerOptions } from './logger.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The commune of the request (from /c/<slug>/ or the host name), or null at instance level. */
+    commune: Commune | null;
+  }
+}
+
+z.config(z.locales.fr());
+
+export const PUBLIC_BUILD_DIR = path.resolve(import.meta.dirname, '../../../public/build');
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+/** Paths that are never rewritten to a commune nor rate-limited. */
+const INFRASTRUCTURE_PATH = /^\/(static|theme|healthz|readyz)(\/|$|\.|\?)/;
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const { config, database, communes } = ctx;
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return config.trustProxy && typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    rewriteUrl: (req) => {
+      const url = req.url ?? '/';
+      const slug = req.headers.host ? communes.slugForHostname(req.headers.host) : undefined;
+      if (!slug || url.startsWith('/c/') || url.startsWith('/api/') || INFRASTRUCTURE_PATH.test(url)) return url;
+      return `/c/${slug}${url}`;
+    },
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    return503OnClosing: true,
+    // Errors raised before routing (malformed URL, bad content type) go through the same handler.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, toAppError(error), renderErrorPage),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('commune', null);
+  registerBodyParsers(app);
+  registerErrorHandling(app, renderErrorPage);
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
+    return payload;
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        manifestSrc: ["'self'"],
+      },
+    },
+    hsts: false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(fastifyCookie, { secret: config.secret ?? randomUUID() });
+  await app.register(fastifyCsrf, {
+    cookieKey: 'guichet_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
+      const fromHeader = req.headers['x-csrf-token'];
+      return fromBody ?? (typeof fromHeader === 'string' ? fromHeader : undefined);
+    },
+  });
+  // Deny by default: every state-changing request outside the token-authenticated API needs a
+  // CSRF token. A preHandler, because the form body must be parsed first.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (SAFE_METHODS.has(request.method) || request.url.startsWith('/api/')) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    store: databaseRateLimitStore(database.pool),
+    allowList: (req) => INFRASTRUCTURE_PATH.test(req.url),
+    skipOnError: false,
+    errorResponseBuilder: (_req, context) =>
+      new AppError('rate_limited', `rate limit ${context.max}/min exceeded`, 429, {
+        userMessage: `Trop de demandes en peu de temps. Réessayez dans ${Math.ceil(context.ttl / 1000)} secondes.`,
+      }),
+  });
+
+  await app.register(fastifyStatic, {
+    root: PUBLIC_BUILD_DIR,
+    prefix: '/static/',
+    immutable: false,
+    maxAge: '1h',
+    index: false,
+    list: false,
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'API Guichet', version: '1', description: 'API REST de Guichet (communes, services).' },
+      servers: [{ url: config.publicUrl }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // Commune resolution for everything under /c/<slug>/: unknown slug → 404.
+  app.addHook('onRequest', async (request) => {
+    const match = /^\/c\/([^/?]+)/.exec(request.url);
+    if (!match) return;
+    const slug = decodeURIComponentSafe(match[1]!);
+    const commune = slug ? await communes.bySlug(slug) : undefined;
+    if (!commune) throw new AppError('commune.not_found', `unknown commune ${match[1]}`, 404);
+    request.commune = commune;
+  });
+
+  await registerModules(app, ctx);
+  return app;
+}
+
+function decodeURIComponentSafe(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,16 @@
+/** What every route and job receives: configuration, database, queue and shared services. */
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.js';
+import type { CommuneDirectory } from '../../modules/communes/directory.js';
+import type { Database } from '../db/client.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { MailTransport } from '../mail/transport.js';
+
+export interface AppContext {
+  config: Config;
+  database: Database;
+  queue: JobQueue;
+  communes: CommuneDirectory;
+  mailTransport: MailTransport;
+  logger: Logger;
+}

@@ -1,0 +1,101 @@
+/**
+ * Mail outbox: a use case calls queueMail() inside its transaction; the row and the mail.send
+ * job commit together, and the job sends after commit. A send that succeeded is never repeated
+ * (status checked before sending; one job per outbox row through its idempotency key).
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { recordAudit } from '../audit/journal.js';
+import { mailOutbox } from '../db/schema.js';
+import { type Tx, withTenant } from '../db/tenant.js';
+import type { JobDefinition, JobQueue } from '../jobs/queue.js';
+import { type MailTemplateName, type MailVariables, renderMail } from './templates.js';
+import type { MailTransport } from './transport.js';
+
+export const MAIL_SEND_JOB = 'mail.send';
+const MAIL_RETRY_LIMIT = 6;
+
+const emailSchema = z.email();
+
+/** Renders and stores a mail in the transaction's commune; it leaves after commit. */
+export async function queueMail<N extends MailTemplateName>(
+  tx: Tx,
+  queue: JobQueue,
+  mail: { to: string; template: N; variables: MailVariables<N> },
+): Promise<string> {
+  if (!tx.communeId) throw new Error('queueMail needs a tenant transaction');
+  const to = emailSchema.parse(mail.to);
+  const rendered = renderMail(mail.template, mail.variables);
+  const id = uuidv7();
+  await tx.db.insert(mailOutbox).values({
+    id,
+    communeId: tx.communeId,
+    template: mail.template,
+    toAddress: to,
+    subject: rendered.subject,
+    textBody: rendered.text,
+    htmlBody: rendered.html,
+    status: 'pending',
+    attempts: 0,
+  });
+  await queue.enqueue(tx, MAIL_SEND_JOB, { communeId: tx.communeId, outboxId: id }, { idempotencyKey: `mail:${id}` });
+  return id;
+}
+
+/** The mail.send job: sends one outbox row, outside any transaction, then records the result. */
+export function mailSendJob(transport: MailTransport, from: string, hostname: string): JobDefinition {
+  const schema = z.object({ communeId: z.uuid(), outboxId: z.uuid() });
+  return {
+    name: MAIL_SEND_JOB,
+    schema,
+    retryLimit: MAIL_RETRY_LIMIT,
+    retryDelaySeconds: 20,
+    async run({ communeId, outboxId }, { database, retryCount }) {
+      const row = await withTenant(database, communeId, async (tx) => {
+        const rows = await tx.db
+          .select()
+          .from(mailOutbox)
+          .where(and(eq(mailOutbox.communeId, communeId), eq(mailOutbox.id, outboxId)));
+        return rows[0];
+      });
+      if (!row || row.status === 'sent') return;
+      try {
+        await transport.send({
+          from,
+          to: row.toAddress,
+          subject: row.subject,
+          text: row.textBody,
+          html: row.htmlBody,
+          messageId: `<${row.id}@${hostname}>`,
+        });
+      } catch (error) {
+        const isLastAttempt = retryCount >= MAIL_RETRY_LIMIT;
+        await withTenant(database, communeId, (tx) =>
+          tx.db
+            .update(mailOutbox)
+            .set({
+              attempts: sql`${mailOutbox.attempts} + 1`,
+              lastError: String((error as Error).message).slice(0, 500),
+              status: isLastAttempt ? 'failed' : 'pending',
+            })
+            .where(and(eq(mailOutbox.communeId, communeId), eq(mailOutbox.id, outboxId))),
+        );
+        throw error;
+      }
+      await withTenant(database, communeId, async (tx) => {
+        await tx.db
+          .update(mailOutbox)
+          .set({ status: 'sent', sentAt: new Date(), attempts: sql`${mailOutbox.attempts} + 1`, lastError: null })
+          .where(and(eq(mailOutbox.communeId, communeId), eq(mailOutbox.id, outboxId)));
+        await recordAudit(tx, {
+          action: 'mail.sent',
+          actorType: 'system',
+          targetType: 'mail',
+          targetId: outboxId,
+          data: { template: row.template },
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * French mail templates. Each template renders a subject, a plain-text body and an HTML body
+ * from typed variables; HTML is produced by preact, so every variable is escaped.
+ */
+import { h } from 'preact';
+import { renderToStaticMarkup } from 'preact-render-to-string';
+import { z } from 'zod';
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface MailTemplate<S extends z.ZodType = z.ZodType> {
+  name: string;
+  variables: S;
+  render(vars: z.infer<S>): { subject: string; paragraphs: string[]; link?: { href: string; label: string } };
+}
+
+const communeVars = { communeName: z.string().min(1) };
+
+/** Declares a template with its variables' type inferred from the schema. */
+function defineTemplate<S extends z.ZodType>(template: MailTemplate<S>): MailTemplate<S> {
+  return template;
+}
+
+export const MAIL_TEMPLATES = {
+  notification: defineTemplate({
+    name: 'notification',
+    variables: z.object({
+      ...communeVars,
+      subject: z.string().min(1).max(200),
+      paragraphs: z.array(z.string()).min(1),
+      link: z.object({ href: z.url(), label: z.string().min(1) }).optional(),
+    }),
+    render: (v) => ({ subject: v.subject, paragraphs: v.paragraphs, ...(v.link ? { link: v.link } : {}) }),
+  }),
+  smtpTest: defineTemplate({
+    name: 'smtpTest',
+    variables: z.object({ ...communeVars, sentAt: z.string() }),
+    render: (v) => ({
+      subject: `Test d’envoi de courriel – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `Ce message confirme que Guichet peut envoyer des courriels au nom de ${v.communeName}.`,
+        `Envoyé le ${v.sentAt}.`,
+      ],
+    }),
+  }),
+  demoWelcome: defineTemplate({
+    name: 'demoWelcome',
+    variables: z.object({ ...communeVars, homeUrl: z.url() }),
+    render: (v) => ({
+      subject: `Bienvenue sur le guichet numérique de ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `Le guichet numérique de ${v.communeName} est prêt. Ce courriel de démonstration montre comment les messages envoyés par la commune apparaissent.`,
+        'Vous n’avez rien à faire : ce message est envoyé automatiquement.',
+      ],
+      link: { href: v.homeUrl, label: 'Ouvrir le guichet de la commune' },
+    }),
+  }),
+} as const;
+
+export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
+export type MailVariables<N extends MailTemplateName> = z.infer<(typeof MAIL_TEMPLATES)[N]['variables']>;
+
+/** Renders a template; throws a ZodError when the variables do not match. */
+export function renderMail<N extends MailTemplateName>(name: N, vars: MailVariables<N>): RenderedMail {
+  const template = MAIL_TEMPLATES[name] as unknown as MailTemplate;
+  const parsed = template.variables.parse(vars) as { communeName: string };
+  const content = template.render(parsed);
+  const footer = `— ${parsed.communeName}. Ce message vous est envoyé par le guichet numérique de la commune ; merci de ne pas y répondre directement.`;
+  const text = [
+    ...content.paragraphs,
+    ...(content.link ? [`${content.link.label} : ${content.link.href}`] : []),
+    '',
+    footer,
+  ].join('\n\n');
+  const html = `<!doctype html>${renderToStaticMarkup(
+    h(
+      'html',
+      { lang: 'fr' },
+      h('head', null, h('meta', { charset: 'utf-8' }), h('title', null, content.subject)),
+      h(
+        'body',
+        null,
+        ...content.paragraphs.map((p) => h('p', null, p)),
+        content.link ? h('p', null, h('a', { href: content.link.href }, content.link.label)) : null,
+        h('hr', null),
+        h('p', null, h('small', null, footer)),
+      ),
+    ),
+  )}`;
+  return { subject: content.subject, text, html };
+}

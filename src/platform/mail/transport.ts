@@ -1,0 +1,55 @@
+/**
+ * Mail transports: SMTP (SMTP_URL) in production; in the embedded default without SMTP_URL,
+ * messages are written as .eml files under <data dir>/mail, readable on the demo mailbox page.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../../config/config.js';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable Message-ID so that a retried send can be recognised by the receiving side. */
+  messageId: string;
+}
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'file';
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+export function mailDirectory(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'mail');
+}
+
+export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'dataDir'>): MailTransport {
+  if (config.smtpUrl) {
+    const transporter = nodemailer.createTransport(config.smtpUrl);
+    return {
+      kind: 'smtp',
+      async send(mail) {
+        await transporter.sendMail(mail);
+      },
+      close: () => transporter.close(),
+    };
+  }
+  const dir = mailDirectory(config);
+  const writer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    kind: 'file',
+    async send(mail) {
+      const info = await writer.sendMail(mail);
+      await fs.mkdir(dir, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^a-z0-9]/gi, '').slice(0, 40)}.eml`;
+      const temporary = path.join(dir, `.${name}.tmp`);
+      await fs.writeFile(temporary, info.message as Buffer);
+      await fs.rename(temporary, path.join(dir, name));
+    },
+    close: () => writer.close(),
+  };
+}
