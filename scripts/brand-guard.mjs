@@ -3,8 +3,9 @@
 // GOV.UK icons, "Crown copyright") and the State's DSFR must never reach what
 // Guichet serves. Run on the compiled CSS by build-assets.mjs and on rendered
 // HTML by the tests. Usage: node scripts/brand-guard.mjs FILE...
+import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
 /** Patterns that must not appear in served CSS or HTML, with a label. */
 const RESTRICTED_MARKS = [
@@ -54,6 +55,6 @@ async function main(paths) {
   return failed ? 1 : 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url) {
   process.exitCode = await main(process.argv.slice(2));
 }

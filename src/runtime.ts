@@ -14,7 +14,7 @@ import { assumeAppRole, type Database, embeddedDatabaseDir, openPglite, openPost
 import { migrate, pendingMigrations } from './platform/db/migrate.js';
 import type { AppContext } from './platform/http/context.js';
 import { loggerOptions } from './platform/http/logger.js';
-import { JobQueue, type QueueRole } from './platform/jobs/queue.js';
+import { type JobDefinition, JobQueue, type QueueRole } from './platform/jobs/queue.js';
 import { createMailTransport } from './platform/mail/transport.js';
 
 export interface Runtime extends AppContext {
@@ -98,12 +98,13 @@ export async function createRuntime(
   database: Database,
   logger: Logger,
   queueRole: QueueRole,
+  extraJobs: JobDefinition[] = [],
 ): Promise<Runtime> {
   const mailTransport = createMailTransport(config);
   const communes = new CommuneDirectory(database);
   const queue = new JobQueue(database, logger, config.databaseUrl);
   const base = { config: { ...config, secret: resolveSecret(config) }, database, communes, mailTransport, logger };
-  for (const job of allJobs(base)) queue.register(job);
+  for (const job of [...allJobs(base), ...extraJobs]) queue.register(job);
   await queue.start(queueRole);
   return {
     ...base,

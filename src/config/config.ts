@@ -23,9 +23,9 @@ const HINTS: Record<string, string> = {
   SMTP_URL: 'une URL smtp:// ou smtps://, par exemple SMTP_URL=smtp://utilisateur:motdepasse@relais.exemple.fr:587',
   GUICHET_DATA_DIR: 'un chemin de dossier accessible en écriture, par exemple GUICHET_DATA_DIR=./data',
   GUICHET_PUBLIC_URL: 'l’adresse publique, par exemple GUICHET_PUBLIC_URL=https://guichet.exemple.fr',
-  GUICHET_SECRET:
-    'une chaîne aléatoire d’au moins 32 caractères, par exemple générée par `openssl rand -base64 48`',
-  GUICHET_DB_APP_ROLE: 'le nom du rôle PostgreSQL applicatif (lettres minuscules, chiffres, _), par exemple guichet_app',
+  GUICHET_SECRET: 'une chaîne aléatoire d’au moins 32 caractères, par exemple générée par `openssl rand -base64 48`',
+  GUICHET_DB_APP_ROLE:
+    'le nom du rôle PostgreSQL applicatif (lettres minuscules, chiffres, _), par exemple guichet_app',
   GUICHET_LOG_LEVEL: 'un niveau parmi fatal, error, warn, info, debug, trace, silent',
   GUICHET_TRUST_PROXY: 'true si Guichet est derrière un proxy inverse (nginx, HAProxy), sinon false',
   GUICHET_RATE_LIMIT_PER_MINUTE: 'un nombre entier de requêtes par minute et par adresse IP, par exemple 300',

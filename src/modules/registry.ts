@@ -3,9 +3,9 @@
  * Order matters only for readability; routes do not overlap.
  */
 import type { FastifyInstance } from 'fastify';
-import type { JobDefinition } from '../platform/jobs/queue.js';
 import type { AppContext } from '../platform/http/context.js';
 import { platformJobs } from '../platform/jobs/platform-jobs.js';
+import type { JobDefinition } from '../platform/jobs/queue.js';
 import { communesModule } from './communes/module.js';
 import { demoModule } from './demo/module.js';
 import { healthModule } from './health/module.js';

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Config, loadConfig } from '../config/config.js';
 import type { Engine } from '../platform/db/client.js';
 import { buildApp } from '../platform/http/app.js';
-import type { QueueRole } from '../platform/jobs/queue.js';
+import type { JobDefinition, QueueRole } from '../platform/jobs/queue.js';
 import { createLogger, createRuntime, type Runtime } from '../runtime.js';
 import { createTestDatabase, TEST_APP_ROLE, type TestDatabase } from './databases.js';
 
@@ -32,13 +32,19 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export async function createTestApp(
   engine: Engine,
-  options: { env?: Record<string, string>; queueRole?: QueueRole } = {},
+  options: { env?: Record<string, string>; queueRole?: QueueRole; extraJobs?: JobDefinition[] } = {},
 ): Promise<TestApp> {
   const config = testConfig(options.env);
   const testDb = await createTestDatabase(engine);
   const runtimeConfig: Config =
     engine === 'postgres' ? { ...config, databaseMode: 'server', databaseUrl: testDb.appUrl } : config;
-  const runtime = await createRuntime(runtimeConfig, testDb.database, createLogger(runtimeConfig), options.queueRole ?? 'producer');
+  const runtime = await createRuntime(
+    runtimeConfig,
+    testDb.database,
+    createLogger(runtimeConfig),
+    options.queueRole ?? 'producer',
+    options.extraJobs,
+  );
   const app = await buildApp(runtime);
   await app.ready();
   return {

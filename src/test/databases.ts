@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Database, type Engine, openPglite, openPostgres, assumeAppRole } from '../platform/db/client.js';
+import { assumeAppRole, type Database, type Engine, openPglite, openPostgres } from '../platform/db/client.js';
 import { migrate } from '../platform/db/migrate.js';
 
 export const TEST_APP_ROLE = 'guichet_test_app';
@@ -17,7 +17,10 @@ export const TEST_ENGINES: Engine[] = process.env.TEST_DATABASE_URL ? ['pglite',
 export interface TestDatabase {
   database: Database;
   /** Runs SQL as a superuser, bypassing RLS and grants (to simulate tampering or inspect). */
-  asSuperuser<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<T>>;
+  asSuperuser<T extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<T>>;
   /** URL of the app role (PostgreSQL only), for processes started by the test. */
   appUrl?: string;
   /** URL of the owner role (PostgreSQL only). */

@@ -15,10 +15,20 @@ const communeSummary = z.object({
   url: z.string(),
 });
 
-const serviceSchema = z.object({ slug: z.string(), name: z.string(), description: z.string(), email: z.string().nullable() });
+const serviceSchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  description: z.string(),
+  email: z.string().nullable(),
+});
 
 const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional(), requestId: z.string() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+    requestId: z.string(),
+  }),
 });
 
 export function registerCommuneApi(parent: FastifyInstance, ctx: AppContext): void {

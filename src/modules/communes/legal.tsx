@@ -47,13 +47,11 @@ export const LEGAL_PAGES: LegalPage[] = [
         <p class="govuk-body">Ce guichet numérique est édité par {publisher(commune)}.</p>
         <Contact commune={commune} />
         <h2 class="govuk-heading-m">Directeur ou directrice de la publication</h2>
-        <p class="govuk-body">
-          {commune ? `Le maire de ${commune.name}.` : 'Le représentant légal de l’opérateur.'}
-        </p>
+        <p class="govuk-body">{commune ? `Le maire de ${commune.name}.` : 'Le représentant légal de l’opérateur.'}</p>
         <h2 class="govuk-heading-m">Logiciel</h2>
         <p class="govuk-body">
-          Ce service utilise Guichet, logiciel libre distribué sous licence AGPL-3.0 ou ultérieure. Il ne fait
-          appel à aucun service tiers : polices, styles et scripts sont servis par le guichet lui-même.
+          Ce service utilise Guichet, logiciel libre distribué sous licence AGPL-3.0 ou ultérieure. Il ne fait appel à
+          aucun service tiers : polices, styles et scripts sont servis par le guichet lui-même.
         </p>
       </>
     ),
@@ -72,16 +70,16 @@ export const LEGAL_PAGES: LegalPage[] = [
         </p>
         <h2 class="govuk-heading-m">Cookies</h2>
         <p class="govuk-body">
-          Ce guichet n’utilise que des cookies strictement nécessaires à son fonctionnement (protection des
-          formulaires contre la falsification de requêtes, puis session de connexion). Il n’utilise aucun cookie de
-          mesure d’audience ni de publicité ; aucun consentement n’est donc demandé.
+          Ce guichet n’utilise que des cookies strictement nécessaires à son fonctionnement (protection des formulaires
+          contre la falsification de requêtes, puis session de connexion). Il n’utilise aucun cookie de mesure
+          d’audience ni de publicité ; aucun consentement n’est donc demandé.
         </p>
         <h2 class="govuk-heading-m">Vos droits</h2>
         <p class="govuk-body">
           Vous pouvez accéder à vos données, les faire rectifier, demander leur effacement ou la limitation de leur
-          traitement, et vous opposer à leur traitement dans les cas prévus par le RGPD. La commune vous répond dans
-          un délai d’un mois, prolongeable de deux mois si la demande est complexe. Pour exercer ces droits,
-          contactez le délégué à la protection des données de la commune :
+          traitement, et vous opposer à leur traitement dans les cas prévus par le RGPD. La commune vous répond dans un
+          délai d’un mois, prolongeable de deux mois si la demande est complexe. Pour exercer ces droits, contactez le
+          délégué à la protection des données de la commune :
         </p>
         <Contact commune={commune} />
         <p class="govuk-body">
@@ -103,23 +101,22 @@ export const LEGAL_PAGES: LegalPage[] = [
         </p>
         <h2 class="govuk-heading-m">État de conformité</h2>
         <p class="govuk-body">
-          Ce guichet est <strong>non conforme</strong> au référentiel général d’amélioration de l’accessibilité
-          (RGAA 4.1) : aucun audit de conformité n’a encore été réalisé. Chaque page est vérifiée automatiquement
-          (outil axe-core, critères WCAG 2.1 niveau AA) à chaque évolution du logiciel, et fonctionne sans
-          JavaScript.
+          Ce guichet est <strong>non conforme</strong> au référentiel général d’amélioration de l’accessibilité (RGAA
+          4.1) : aucun audit de conformité n’a encore été réalisé. Chaque page est vérifiée automatiquement (outil
+          axe-core, critères WCAG 2.1 niveau AA) à chaque évolution du logiciel, et fonctionne sans JavaScript.
         </p>
         <h2 class="govuk-heading-m">Retour d’information et contact</h2>
         <p class="govuk-body">
-          Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez la mairie pour être orienté vers
-          une alternative accessible ou obtenir le contenu sous une autre forme :
+          Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez la mairie pour être orienté vers une
+          alternative accessible ou obtenir le contenu sous une autre forme :
         </p>
         <Contact commune={commune} />
         <h2 class="govuk-heading-m">Voies de recours</h2>
         <p class="govuk-body">
-          Si vous avez signalé un défaut d’accessibilité qui vous empêche d’accéder à un contenu ou à un service et
-          que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez écrire au Défenseur des droits, contacter
-          son délégué dans votre région, ou lui écrire par courrier gratuit, sans affranchissement : Défenseur des
-          droits, Libre réponse 71120, 75342 Paris CEDEX 07.
+          Si vous avez signalé un défaut d’accessibilité qui vous empêche d’accéder à un contenu ou à un service et que
+          vous n’avez pas obtenu de réponse satisfaisante, vous pouvez écrire au Défenseur des droits, contacter son
+          délégué dans votre région, ou lui écrire par courrier gratuit, sans affranchissement : Défenseur des droits,
+          Libre réponse 71120, 75342 Paris CEDEX 07.
         </p>
       </>
     ),

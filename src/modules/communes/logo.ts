@@ -5,13 +5,27 @@
 import { pickTextColour } from '../../platform/views/theme.js';
 import type { Commune } from './repo.js';
 
-const MINOR_WORDS = new Set(['le', 'la', 'les', 'de', 'des', 'du', 'en', 'sur', 'sous', 'lès', 'lez', 'aux', 'et', 'd', 'l']);
+const MINOR_WORDS = new Set([
+  'le',
+  'la',
+  'les',
+  'de',
+  'des',
+  'du',
+  'en',
+  'sur',
+  'sous',
+  'lès',
+  'lez',
+  'aux',
+  'et',
+  'd',
+  'l',
+]);
 
 /** Initials of a commune name: "Saint-Aubin-les-Prés" → "SAP", "Villebelle" → "V". */
 export function communeInitials(name: string): string {
-  const words = name
-    .split(/[\s\-'’]+/)
-    .filter((w) => w && !MINOR_WORDS.has(w.toLowerCase()));
+  const words = name.split(/[\s\-'’]+/).filter((w) => w && !MINOR_WORDS.has(w.toLowerCase()));
   return (
     words
       .slice(0, 3)

@@ -5,14 +5,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { withTenant } from '../../platform/db/tenant.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { notFound } from '../../platform/http/errors.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { communeTheme } from '../../platform/views/theme.js';
-import { withTenant } from '../../platform/db/tenant.js';
-import { renderCommuneLogo } from './logo.js';
-import { listServices } from './repo.js';
 import { LEGAL_PAGES } from './legal.js';
+import { renderCommuneLogo } from './logo.js';
+import { findServiceBySlug, listServices } from './repo.js';
 
 const slugParam = z.object({ slug: z.string().max(63) }).strict();
 const html = 'text/html; charset=utf-8';
@@ -28,9 +28,7 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
         children: (
           <>
             <h1 class="govuk-heading-xl">Guichet numérique des communes</h1>
-            <p class="govuk-body-l">
-              Choisissez votre commune pour accéder à ses services en ligne, à toute heure.
-            </p>
+            <p class="govuk-body-l">Choisissez votre commune pour accéder à ses services en ligne, à toute heure.</p>
             {communes.length === 0 ? (
               <p class="govuk-body">Aucune commune n’est encore ouverte sur ce guichet.</p>
             ) : (
@@ -42,9 +40,7 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
                         {c.name}
                       </a>
                     </h2>
-                    {c.population ? (
-                      <p class="govuk-body-s">{c.population.toLocaleString('fr-FR')} habitants</p>
-                    ) : null}
+                    {c.population ? <p class="govuk-body-s">{c.population.toLocaleString('fr-FR')} habitants</p> : null}
                   </li>
                 ))}
               </ul>
@@ -77,7 +73,7 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
                 <ul class="govuk-list govuk-list--bullet">
                   {services.map((s) => (
                     <li key={s.id}>
-                      <a class="govuk-link" href={`/c/${commune.slug}/services#${s.slug}`}>
+                      <a class="govuk-link" href={`/c/${commune.slug}/services/${s.slug}`}>
                         {s.name}
                       </a>
                     </li>
@@ -106,7 +102,9 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
             {services.map((s) => (
               <section key={s.id} id={s.slug} aria-labelledby={`titre-${s.slug}`}>
                 <h2 class="govuk-heading-m" id={`titre-${s.slug}`}>
-                  {s.name}
+                  <a class="govuk-link" href={`/c/${commune.slug}/services/${s.slug}`}>
+                    {s.name}
+                  </a>
                 </h2>
                 <p class="govuk-body">{s.description}</p>
                 {s.email ? (
@@ -124,6 +122,41 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
       }),
     );
   });
+
+  app.get(
+    '/c/:slug/services/:service',
+    { schema: { hide: true, params: z.object({ slug: z.string().max(63), service: z.string().max(63) }).strict() } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const service = await withTenant(ctx.database, commune.id, (tx) =>
+        findServiceBySlug(tx, commune.id, request.params.service),
+      );
+      if (!service) throw notFound('service.not_found', `no service ${request.params.service} in ${commune.slug}`);
+      return reply.type(html).send(
+        renderRequestPage(request, {
+          title: service.name,
+          children: (
+            <>
+              <a class="govuk-back-link" href={`/c/${commune.slug}/services`}>
+                Tous les services
+              </a>
+              <h1 class="govuk-heading-xl">{service.name}</h1>
+              <p class="govuk-body-l">{service.description}</p>
+              {service.email ? (
+                <p class="govuk-body">
+                  Courriel :{' '}
+                  <a class="govuk-link" href={`mailto:${service.email}`}>
+                    {service.email}
+                  </a>
+                </p>
+              ) : null}
+              <ContactSummary commune={commune} headingLevel={2} />
+            </>
+          ),
+        }),
+      );
+    },
+  );
 
   app.get('/c/:slug/contact', { schema: { hide: true, params: slugParam } }, async (request, reply) => {
     const commune = request.commune!;
@@ -145,27 +178,34 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
       reply.type(html).send(renderRequestPage(request, { title: page.title, children: page.render(null) })),
     );
     app.get(`/c/:slug/${page.path}`, { schema: { hide: true, params: slugParam } }, async (request, reply) =>
-      reply
-        .type(html)
-        .send(renderRequestPage(request, { title: page.title, children: page.render(request.commune) })),
+      reply.type(html).send(renderRequestPage(request, { title: page.title, children: page.render(request.commune) })),
     );
   }
 
-  app.get('/theme/:file', { schema: { hide: true, params: z.object({ file: z.string().max(80) }) } }, async (request, reply) => {
-    const match = /^([a-z0-9-]+)\.css$/.exec(request.params.file);
-    const commune = match ? await ctx.communes.bySlug(match[1]!) : undefined;
-    if (!commune) throw notFound('theme.not_found');
-    return reply
-      .type('text/css; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .send(communeTheme(commune.brandColour).css);
-  });
+  app.get(
+    '/theme/:file',
+    { schema: { hide: true, params: z.object({ file: z.string().max(80) }) } },
+    async (request, reply) => {
+      const match = /^([a-z0-9-]+)\.css$/.exec(request.params.file);
+      const commune = match ? await ctx.communes.bySlug(match[1]!) : undefined;
+      if (!commune) throw notFound('theme.not_found');
+      return reply
+        .type('text/css; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .send(communeTheme(commune.brandColour).css);
+    },
+  );
+
+  // Browsers ask for /favicon.ico on instance pages; commune pages declare their logo instead.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.status(204).header('cache-control', 'public, max-age=86400').send(),
+  );
 
   app.get('/c/:slug/logo.svg', { schema: { hide: true, params: slugParam } }, async (request, reply) =>
     reply
       .type('image/svg+xml; charset=utf-8')
       .header('cache-control', 'public, max-age=300')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+      .header('content-security-policy', "default-src 'none'; sandbox")
       .send(renderCommuneLogo(request.commune!)),
   );
 }

@@ -8,10 +8,7 @@ export type Service = typeof service.$inferSelect;
 
 /** All communes of the instance, in French alphabetical order. */
 export function listCommunes(tx: Tx): Promise<Commune[]> {
-  return tx.db
-    .select()
-    .from(commune)
-    .orderBy(sql`${commune.name} COLLATE "und-x-icu"`);
+  return tx.db.select().from(commune).orderBy(sql`${commune.name} COLLATE "und-x-icu"`);
 }
 
 export async function findCommuneBySlug(tx: Tx, slug: string): Promise<Commune | undefined> {
@@ -58,4 +55,3 @@ export function countCommunes(tx: Tx): Promise<number> {
     .from(commune)
     .then((r) => Number(r[0]?.n ?? 0));
 }
-

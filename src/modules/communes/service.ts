@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Database } from '../../platform/db/client.js';
-import { withTenant, type Tx } from '../../platform/db/tenant.js';
+import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/http/errors.js';
 import { type Commune, findCommuneBySlug, insertCommune, insertService } from './repo.js';
 
@@ -40,7 +40,14 @@ export const newCommuneSchema = z
     openingHours: z.string().max(300).nullable().default(null),
     simpleMode: z.boolean().default(false),
     services: z
-      .array(z.object({ slug, name: z.string().min(1).max(200), description: z.string().max(2000).default(''), email: z.email().nullable().default(null) }))
+      .array(
+        z.object({
+          slug,
+          name: z.string().min(1).max(200),
+          description: z.string().max(2000).default(''),
+          email: z.email().nullable().default(null),
+        }),
+      )
       .default([]),
   })
   .strict();

@@ -56,7 +56,9 @@ export const demoModule: GuichetModule = {
         .send(
           renderRequestPage(request, {
             title: titleWithErrors('Boîte aux lettres de démonstration', errors.length > 0),
-            ...(form.sent ? { notice: { kind: 'success' as const, title: 'Le courriel de test a été mis en file d’envoi.' } } : {}),
+            ...(form.sent
+              ? { notice: { kind: 'success' as const, title: 'Le courriel de test a été mis en file d’envoi.' } }
+              : {}),
             children: (
               <>
                 <ErrorSummary errors={errors} />
@@ -169,11 +171,8 @@ export const demoModule: GuichetModule = {
                 </div>
               </dl>
               <div class="govuk-inset-text guichet-mail-body">
-                {message.text.split(/\n{2,}/).map((p, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs have no identity
-                  <p key={i} class="govuk-body">
-                    {p}
-                  </p>
+                {message.text.split(/\n{2,}/).map((p) => (
+                  <p class="govuk-body">{p}</p>
                 ))}
               </div>
             </>

@@ -22,12 +22,42 @@ export const DEMO_COMMUNES: NewCommune[] = [
     email: 'accueil@villebelle.example',
     openingHours: 'du lundi au vendredi de 8 h 30 à 17 h 30, le samedi de 9 h à 12 h',
     services: [
-      { slug: 'accueil', name: 'Accueil', description: 'Premier contact avec la mairie : renseignements et orientation.', email: 'accueil@villebelle.example' },
-      { slug: 'etat-civil', name: 'État civil', description: 'Actes de naissance, de mariage et de décès, livrets de famille, recensement citoyen.', email: 'etat-civil@villebelle.example' },
-      { slug: 'urbanisme', name: 'Urbanisme', description: 'Permis de construire, déclarations préalables, certificats d’urbanisme.', email: 'urbanisme@villebelle.example' },
-      { slug: 'enfance-scolaire', name: 'Enfance et vie scolaire', description: 'Inscriptions scolaires, restauration, accueil périscolaire et centres de loisirs.', email: 'enfance@villebelle.example' },
-      { slug: 'services-techniques', name: 'Services techniques', description: 'Voirie, éclairage public, propreté, espaces verts.', email: 'technique@villebelle.example' },
-      { slug: 'finances', name: 'Finances', description: 'Budget, facturation des services municipaux et paiements.', email: null },
+      {
+        slug: 'accueil',
+        name: 'Accueil',
+        description: 'Premier contact avec la mairie : renseignements et orientation.',
+        email: 'accueil@villebelle.example',
+      },
+      {
+        slug: 'etat-civil',
+        name: 'État civil',
+        description: 'Actes de naissance, de mariage et de décès, livrets de famille, recensement citoyen.',
+        email: 'etat-civil@villebelle.example',
+      },
+      {
+        slug: 'urbanisme',
+        name: 'Urbanisme',
+        description: 'Permis de construire, déclarations préalables, certificats d’urbanisme.',
+        email: 'urbanisme@villebelle.example',
+      },
+      {
+        slug: 'enfance-scolaire',
+        name: 'Enfance et vie scolaire',
+        description: 'Inscriptions scolaires, restauration, accueil périscolaire et centres de loisirs.',
+        email: 'enfance@villebelle.example',
+      },
+      {
+        slug: 'services-techniques',
+        name: 'Services techniques',
+        description: 'Voirie, éclairage public, propreté, espaces verts.',
+        email: 'technique@villebelle.example',
+      },
+      {
+        slug: 'finances',
+        name: 'Finances',
+        description: 'Budget, facturation des services municipaux et paiements.',
+        email: null,
+      },
     ],
   },
   {
@@ -41,8 +71,18 @@ export const DEMO_COMMUNES: NewCommune[] = [
     openingHours: 'le mardi et le jeudi de 14 h à 18 h, le samedi de 9 h à 12 h',
     simpleMode: true,
     services: [
-      { slug: 'secretariat', name: 'Secrétariat de mairie', description: 'Toutes les démarches de la commune : état civil, urbanisme, listes électorales.', email: 'mairie@saint-aubin-les-pres.example' },
-      { slug: 'ecole-cantine', name: 'École et cantine', description: 'Inscriptions à l’école communale et à la cantine.', email: null },
+      {
+        slug: 'secretariat',
+        name: 'Secrétariat de mairie',
+        description: 'Toutes les démarches de la commune : état civil, urbanisme, listes électorales.',
+        email: 'mairie@saint-aubin-les-pres.example',
+      },
+      {
+        slug: 'ecole-cantine',
+        name: 'École et cantine',
+        description: 'Inscriptions à l’école communale et à la cantine.',
+        email: null,
+      },
     ],
   },
 ];

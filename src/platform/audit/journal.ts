@@ -53,7 +53,11 @@ export function hashEntry(fields: ChainedFields): string {
     data: fields.data,
     requestId: fields.requestId,
   });
-  return createHash('sha256').update(fields.prevHash).update('\n').update(canonical ?? '').digest('hex');
+  return createHash('sha256')
+    .update(fields.prevHash)
+    .update('\n')
+    .update(canonical ?? '')
+    .digest('hex');
 }
 
 /**

@@ -82,9 +82,7 @@ export async function migrate(pool: pg.Pool, appRole: string, dir = MIGRATIONS_D
         applied.push(file.version);
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new MigrationError(
-          `Échec de la migration ${file.version}_${file.name} : ${(error as Error).message}`,
-        );
+        throw new MigrationError(`Échec de la migration ${file.version}_${file.name} : ${(error as Error).message}`);
       }
     }
     await grantAppRole(client, appRole);

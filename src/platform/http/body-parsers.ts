@@ -33,22 +33,30 @@ export function parseForm(text: string): Record<string, string | string[]> {
 
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/problem+json'], { parseAs: 'buffer' }, (_req, body, done) => {
-    const text = decodeUtf8(body as Buffer);
-    if (text.trim() === '') {
-      done(new AppError('body.empty_json', 'empty JSON body', 400, { userMessage: 'Le corps JSON de la requête est vide.' }));
-      return;
-    }
-    try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
-    } catch {
-      done(
-        new AppError('body.invalid_json', 'malformed JSON body', 400, {
-          userMessage: 'Le JSON envoyé est mal formé : vérifiez les guillemets, virgules et accolades.',
-        }),
-      );
-    }
-  });
+  app.addContentTypeParser(
+    ['application/json', 'application/problem+json'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => {
+      const text = decodeUtf8(body as Buffer);
+      if (text.trim() === '') {
+        done(
+          new AppError('body.empty_json', 'empty JSON body', 400, {
+            userMessage: 'Le corps JSON de la requête est vide.',
+          }),
+        );
+        return;
+      }
+      try {
+        done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      } catch {
+        done(
+          new AppError('body.invalid_json', 'malformed JSON body', 400, {
+            userMessage: 'Le JSON envoyé est mal formé : vérifiez les guillemets, virgules et accolades.',
+          }),
+        );
+      }
+    },
+  );
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
     done(null, parseForm(decodeUtf8(body as Buffer)));
   });

@@ -67,7 +67,12 @@ export function wantsJson(request: FastifyRequest): boolean {
 
 export type ErrorPageRenderer = (request: FastifyRequest, error: AppError) => string;
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError, renderPage: ErrorPageRenderer) {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  renderPage: ErrorPageRenderer,
+) {
   if (error.status >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, 'erreur interne');
   else request.log.info({ code: error.code, status: error.status, detail: error.message }, 'requête refusée');
   if (error.status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');

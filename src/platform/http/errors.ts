@@ -14,6 +14,7 @@ export const DEFAULT_USER_MESSAGES: Record<number, string> = {
   406: 'Le format de réponse demandé n’est pas disponible.',
   409: 'Cette action entre en conflit avec une modification récente. Rechargez la page et réessayez.',
   413: 'L’envoi est trop volumineux.',
+  414: 'L’adresse demandée est trop longue.',
   415: 'Le format des données envoyées n’est pas accepté.',
   422: 'Certaines informations saisies ne sont pas valides.',
   429: 'Trop de demandes en peu de temps. Patientez une minute puis réessayez.',

@@ -48,6 +48,6 @@ export function databaseRateLimitStore(pool: pg.Pool, prefix = 'http') {
 
 /** Deletes expired counters (run by a scheduled job). */
 export async function purgeExpiredRateLimits(pool: pg.Pool): Promise<number> {
-  const result = await pool.query('DELETE FROM rate_limit WHERE reset_at < now() - interval \'1 hour\'');
+  const result = await pool.query("DELETE FROM rate_limit WHERE reset_at < now() - interval '1 hour'");
   return result.rowCount ?? 0;
 }

@@ -111,7 +111,8 @@ export class JobQueue {
     }
     if (!isWorker) return;
     for (const def of this.#definitions.values()) {
-      if (def.schedule) await boss.schedule(def.name, def.schedule.cron, def.schedule.data as object, { tz: 'Europe/Paris' });
+      if (def.schedule)
+        await boss.schedule(def.name, def.schedule.cron, def.schedule.data as object, { tz: 'Europe/Paris' });
       await boss.work<unknown>(
         def.name,
         { batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
@@ -165,15 +166,20 @@ export class JobQueue {
 
   /** Jobs that exhausted their retries, newest first. */
   async listDeadLetters(limit = 100): Promise<DeadLetter[]> {
-    const boss = this.#requireBoss();
+    this.#requireBoss();
     const names = [...this.#definitions.keys()];
-    const result = await this.database.pool.query<{ id: string; name: string; data: unknown; created_on: Date; output: unknown }>(
+    const result = await this.database.pool.query<{
+      id: string;
+      name: string;
+      data: unknown;
+      created_on: Date;
+      output: unknown;
+    }>(
       `SELECT id, name, data, created_on, output FROM pgboss.job
         WHERE name = ANY($1::text[]) AND state IN ('created', 'retry')
         ORDER BY created_on DESC LIMIT $2`,
       [names.map((n) => n + DEAD_SUFFIX), limit],
     );
-    void boss;
     const errors = await this.#lastErrors(result.rows.map((r) => r.data));
     return result.rows.map((row, i) => ({
       id: row.id,
@@ -206,6 +212,16 @@ export class JobQueue {
     await boss.send(queue, job.data);
     await boss.deleteJob(queue + DEAD_SUFFIX, id);
     return true;
+  }
+
+  /** Makes the jobs of a queue waiting for their next retry eligible at once ("relancer sans attendre"). */
+  async retryNow(name: string): Promise<number> {
+    this.#definition(name);
+    const result = await this.database.pool.query(
+      `UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry'`,
+      [name],
+    );
+    return result.rowCount ?? 0;
   }
 
   /** Counts jobs by state for one queue (for the admin page and tests). */

@@ -1,0 +1,65 @@
+/**
+ * HTTP load with autocannon (in this process): a warm-up run whose results are discarded, then
+ * the measured run. Only loopback URLs are accepted: the bench never sends traffic elsewhere.
+ */
+import autocannon from 'autocannon';
+
+export interface LoadSettings {
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+}
+
+export interface LoadResult {
+  /** Mean of the per-second request counts (autocannon "Req/Sec" average). */
+  requestsPerSec: number;
+  requestsPerSecStddev: number;
+  latencyMeanMs: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  /** Completed responses over the measured run. */
+  responses: number;
+  responses2xx: number;
+  non2xx: number;
+  /** Connection errors (timeouts included). */
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  durationSeconds: number;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export function assertLoopback(url: string): void {
+  const { hostname } = new URL(url);
+  if (!LOOPBACK.has(hostname)) throw new Error(`refusing to send load to ${url}: only 127.0.0.1 is allowed`);
+}
+
+function run(url: string, connections: number, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 10 });
+}
+
+/** Warm-up (discarded), then the measured run. */
+export async function measureHttp(url: string, settings: LoadSettings): Promise<LoadResult> {
+  assertLoopback(url);
+  if (settings.warmupSeconds > 0) await run(url, settings.connections, settings.warmupSeconds);
+  const r = await run(url, settings.connections, settings.seconds);
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
+  return {
+    requestsPerSec: r.requests.mean,
+    requestsPerSecStddev: r.requests.stddev,
+    latencyMeanMs: r.latency.mean,
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    latencyMaxMs: r.latency.max,
+    responses: r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'],
+    responses2xx: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes,
+    durationSeconds: r.duration,
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Starts `node bin/guichet.js serve` once for the whole e2e run: a free port, a fresh temporary
+ * data directory (empty PGlite, demo communes created, welcome mails written as .eml files), and
+ * stops it (SIGTERM) at the end. Builds nothing: `npm run test:e2e` runs `npm run build` first.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import './context.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const READY = /Guichet est prêt : (\S+?)\/?\s*$/m;
+const START_TIMEOUT_MS = 90_000;
+const WELCOME_MAILS_TIMEOUT_MS = 30_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForReady(child: ChildProcess, output: () => string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`guichet serve n’a pas démarré en ${START_TIMEOUT_MS / 1000} s.\n${output()}`));
+    }, START_TIMEOUT_MS);
+    const onData = () => {
+      const match = READY.exec(output());
+      if (match?.[1]) {
+        cleanup();
+        resolve(match[1].replace(/\/$/, ''));
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      cleanup();
+      reject(new Error(`guichet serve s’est arrêté au démarrage (code ${code}, signal ${signal}).\n${output()}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', onData);
+    child.on('exit', onExit);
+  });
+}
+
+/** The two welcome mails are sent by the background worker shortly after start: wait for them. */
+async function waitForWelcomeMails(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + WELCOME_MAILS_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const html = await (await fetch(`${baseUrl}/_demo/courriels`)).text();
+      if ((html.match(/Bienvenue sur le guichet numérique de/g) ?? []).length >= 2) return;
+    } catch {
+      // not ready yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  // Not fatal here: the mailbox test reports what is missing.
+  console.warn(`e2e : les deux courriels de bienvenue ne sont pas arrivés en ${WELCOME_MAILS_TIMEOUT_MS / 1000} s.`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(path.join(ROOT, 'dist', 'cli.js')) || !existsSync(path.join(ROOT, 'public', 'build', 'css'))) {
+    throw new Error('dist/ ou public/build/ manquant : lancez « npm run test:e2e » (qui exécute « npm run build »).');
+  }
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'guichet-e2e-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    GUICHET_DATA_DIR: dataDir,
+    GUICHET_LOG_LEVEL: 'warn',
+    // The whole suite comes from one IP in a minute or two; the default (600/min) is for people.
+    GUICHET_RATE_LIMIT_PER_MINUTE: '100000',
+  };
+  // Embedded mode, demo on, file mail transport, default public URL: whatever the shell says.
+  for (const key of ['DATABASE_URL', 'GUICHET_MIGRATION_DATABASE_URL', 'SMTP_URL', 'GUICHET_DEMO', 'GUICHET_PUBLIC_URL', 'GUICHET_HOST']) {
+    delete env[key];
+  }
+
+  let log = '';
+  const child = spawn(process.execPath, ['bin/guichet.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const append = (chunk: Buffer) => {
+    log = (log + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+
+  let baseUrl: string;
+  try {
+    baseUrl = await waitForReady(child, () => log);
+  } catch (error) {
+    await stop(child);
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  await waitForWelcomeMails(baseUrl);
+
+  project.provide('baseUrl', baseUrl);
+  project.provide('port', port);
+
+  return async () => {
+    await stop(child);
+    // Warnings and errors logged by the server during the run (GUICHET_LOG_LEVEL=warn).
+    const serverLog = log.replace(/^[\s\S]*?Comptes de démonstration[^\n]*\n/, '').trim();
+    if (serverLog) console.log(`e2e : journal du serveur (niveau warn) :\n${serverLog}`);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

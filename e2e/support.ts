@@ -1,0 +1,272 @@
+/**
+ * Shared helpers of the e2e tests: the system Chromium, the two viewports, the list of pages,
+ * axe (WCAG 2.1 A/AA), and a monitor of requests, console messages and CSP violations.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+  type Response,
+} from 'playwright-core';
+import { baseUrl, url } from './context.js';
+
+export { baseUrl, serverPort, url } from './context.js';
+
+// ---------------------------------------------------------------------------
+// Browser
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export type ViewportName = 'téléphone' | 'bureau';
+
+export const VIEWPORTS: Record<ViewportName, BrowserContextOptions> = {
+  téléphone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  bureau: { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 },
+};
+
+/** A fresh context (own cookies) in French, at a viewport, optionally without JavaScript. */
+export function newContext(
+  browser: Browser,
+  viewport: ViewportName,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  return browser.newContext({ locale: 'fr-FR', ...VIEWPORTS[viewport], ...options });
+}
+
+/** Blocks our scripts (for axe, which needs JavaScript itself, on the page as served without ours). */
+export async function blockScripts(context: BrowserContext): Promise<void> {
+  await context.route('**/static/js/**', (route) => route.abort());
+}
+
+// ---------------------------------------------------------------------------
+// Pages
+
+export interface PageSpec {
+  /** Short name used in test titles. */
+  name: string;
+  path: string;
+  status: number;
+  /** The complete expected `<title>`. */
+  title: string;
+  /** Expected text of the `<h1>` (the test also requires it to be non-empty). */
+  h1: string;
+  /** Reached by following this link (accessible name) from `path` rather than by URL. */
+  followLink?: string;
+}
+
+const VILLEBELLE = 'Villebelle';
+const SAINT_AUBIN = 'Saint-Aubin-les-Prés';
+
+function communePages(slug: string, name: string): PageSpec[] {
+  const base = `/c/${slug}`;
+  return [
+    { name: `${slug} accueil`, path: `${base}/`, status: 200, title: `Accueil – ${name}`, h1: `Bienvenue sur le guichet numérique de ${name}` },
+    { name: `${slug} services`, path: `${base}/services`, status: 200, title: `Services municipaux – ${name}`, h1: 'Services municipaux' },
+    { name: `${slug} contact`, path: `${base}/contact`, status: 200, title: `Nous contacter – ${name}`, h1: 'Nous contacter' },
+    { name: `${slug} mentions légales`, path: `${base}/mentions-legales`, status: 200, title: `Mentions légales – ${name}`, h1: 'Mentions légales' },
+    { name: `${slug} données personnelles`, path: `${base}/donnees-personnelles`, status: 200, title: `Données personnelles – ${name}`, h1: 'Données personnelles' },
+    { name: `${slug} accessibilité`, path: `${base}/accessibilite`, status: 200, title: `Déclaration d’accessibilité – ${name}`, h1: 'Déclaration d’accessibilité' },
+  ];
+}
+
+export const WELCOME_SUBJECT_VILLEBELLE = `Bienvenue sur le guichet numérique de ${VILLEBELLE}`;
+export const WELCOME_SUBJECT_SAINT_AUBIN = `Bienvenue sur le guichet numérique de ${SAINT_AUBIN}`;
+
+/** Every page of the application, with what it must show. */
+export const PAGES: PageSpec[] = [
+  { name: 'accueil de l’instance', path: '/', status: 200, title: 'Communes – Guichet', h1: 'Guichet numérique des communes' },
+  { name: 'mentions légales', path: '/mentions-legales', status: 200, title: 'Mentions légales – Guichet', h1: 'Mentions légales' },
+  { name: 'données personnelles', path: '/donnees-personnelles', status: 200, title: 'Données personnelles – Guichet', h1: 'Données personnelles' },
+  { name: 'accessibilité', path: '/accessibilite', status: 200, title: 'Déclaration d’accessibilité – Guichet', h1: 'Déclaration d’accessibilité' },
+  ...communePages('villebelle', VILLEBELLE),
+  ...communePages('saint-aubin-les-pres', SAINT_AUBIN),
+  { name: 'commune inconnue (404)', path: '/c/inconnue/', status: 404, title: 'Page introuvable – Guichet', h1: 'Page introuvable' },
+  { name: 'page inexistante (404)', path: '/page-inexistante', status: 404, title: 'Page introuvable – Guichet', h1: 'Page introuvable' },
+  { name: 'boîte aux lettres', path: '/_demo/courriels', status: 200, title: 'Boîte aux lettres de démonstration – Guichet', h1: 'Boîte aux lettres de démonstration' },
+  {
+    name: 'courriel de bienvenue',
+    path: '/_demo/courriels',
+    followLink: WELCOME_SUBJECT_VILLEBELLE,
+    status: 200,
+    title: `${WELCOME_SUBJECT_VILLEBELLE} – Guichet`,
+    h1: WELCOME_SUBJECT_VILLEBELLE,
+  },
+  { name: 'tâches en échec', path: '/_demo/taches', status: 200, title: 'Tâches en échec – Guichet', h1: 'Tâches en échec' },
+];
+
+/**
+ * Opens a page (following its link if it has one) and returns the response of the main
+ * document; waits for the `load` event (stylesheets, fonts, scripts).
+ */
+export async function openPage(page: Page, spec: PageSpec): Promise<Response> {
+  const first = await page.goto(url(spec.path), { waitUntil: 'load' });
+  if (!first) throw new Error(`pas de réponse pour ${spec.path}`);
+  if (spec.followLink === undefined) return first;
+  const link = page.getByRole('link', { name: spec.followLink, exact: true });
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame()),
+    link.click(),
+  ]);
+  await page.waitForLoadState('load');
+  return response;
+}
+
+/** What every page must have: lang="fr", a non-empty h1, the expected French title. */
+export async function pageBasics(page: Page) {
+  return page.evaluate(() => ({
+    lang: document.documentElement.getAttribute('lang'),
+    title: document.title,
+    h1: Array.from(document.querySelectorAll('h1'), (h) => (h.textContent ?? '').replace(/\s+/g, ' ').trim()),
+  }));
+}
+
+// ---------------------------------------------------------------------------
+// axe
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** axe violations, one readable line per failing node (empty when the page passes). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  return results.violations.flatMap((violation) =>
+    violation.nodes.map(
+      (node) =>
+        `[${violation.impact ?? '?'}] ${violation.id} (${violation.help}) sur ${node.target.join(' ')} : ${(node.failureSummary ?? '').replace(/\s+/g, ' ')} — ${node.html.slice(0, 200)}`,
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Network, console and CSP monitor
+
+export interface Monitor {
+  /** Every request URL, in order. */
+  requests: string[];
+  /** Console errors and warnings, uncaught page errors, failed requests. */
+  problems: string[];
+  /** `securitypolicyviolation` events (only with JavaScript on). */
+  cspViolations: string[];
+  /** Requests whose origin is not the server under test. */
+  foreignRequests(): string[];
+  /** Ignore the console error Chromium logs for a main document answered with this status. */
+  expectDocumentStatus(documentUrl: string, status: number): void;
+  reset(): void;
+}
+
+/** Attach before navigating. The CSP listener is an init script: it needs JavaScript on. */
+export async function monitor(page: Page): Promise<Monitor> {
+  const origin = new URL(baseUrl()).origin;
+  const allowedDocumentErrors = new Map<string, number>();
+  const state: Monitor = {
+    requests: [],
+    problems: [],
+    cspViolations: [],
+    foreignRequests: () => state.requests.filter((r) => !isSameOrigin(r, origin)),
+    expectDocumentStatus(documentUrl, status) {
+      allowedDocumentErrors.set(documentUrl, status);
+    },
+    reset() {
+      state.requests.length = 0;
+      state.problems.length = 0;
+      state.cspViolations.length = 0;
+      allowedDocumentErrors.clear();
+    },
+  };
+  page.on('request', (request) => state.requests.push(request.url()));
+  page.on('requestfailed', (request) => {
+    // Requests we abort ourselves (blocked scripts) are not problems of the page.
+    if (request.failure()?.errorText !== 'net::ERR_FAILED' || !request.url().includes('/static/js/')) {
+      state.problems.push(`requête en échec : ${request.url()} (${request.failure()?.errorText})`);
+    }
+  });
+  page.on('console', (message) => {
+    if (message.type() !== 'error' && message.type() !== 'warning') return;
+    const where = message.location().url;
+    const expectedStatus = allowedDocumentErrors.get(where);
+    if (
+      expectedStatus !== undefined &&
+      message.text() === `Failed to load resource: the server responded with a status of ${expectedStatus} (${statusText(expectedStatus)})`
+    ) {
+      return;
+    }
+    state.problems.push(`console.${message.type()} : ${message.text()} (${where})`);
+  });
+  page.on('pageerror', (error) => state.problems.push(`erreur JavaScript : ${error.message}`));
+  await page.exposeFunction('__guichetE2eCspViolation', (line: string) => {
+    state.cspViolations.push(line);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __guichetE2eCspViolation: (line: string) => void }).__guichetE2eCspViolation;
+      report(`${event.violatedDirective} : ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber}) ${event.sample}`);
+    });
+  });
+  return state;
+}
+
+function isSameOrigin(requestUrl: string, origin: string): boolean {
+  try {
+    return new URL(requestUrl).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+function statusText(status: number): string {
+  return ({ 404: 'Not Found', 422: 'Unprocessable Entity' } as Record<number, string>)[status] ?? '';
+}
+
+// ---------------------------------------------------------------------------
+// Screenshots and colours
+
+const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '..', 'test-results');
+
+/** Full-page screenshot into test-results/ (gitignored); returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Parses a computed `rgb()`/`rgba()` colour. */
+export function parseRgb(value: string): { r: number; g: number; b: number; a: number } {
+  const match = /^rgba?\(\s*([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:\s*[,/]\s*([\d.]+))?\s*\)$/.exec(value.trim());
+  if (!match) throw new Error(`couleur calculée non reconnue : ${value}`);
+  return { r: Number(match[1]), g: Number(match[2]), b: Number(match[3]), a: match[4] === undefined ? 1 : Number(match[4]) };
+}
+
+function relativeLuminance({ r, g, b }: { r: number; g: number; b: number }): number {
+  const channel = (c: number) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+/** WCAG 2.1 contrast ratio of two opaque colours. */
+export function contrastRatio(foreground: string, background: string): number {
+  const l1 = relativeLuminance(parseRgb(foreground));
+  const l2 = relativeLuminance(parseRgb(background));
+  return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+}

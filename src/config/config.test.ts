@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database, port 3000, ./data and the demo', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseMode: 'embedded',
+      databaseUrl: undefined,
+      dbAppRole: 'guichet_app',
+      publicUrl: 'http://localhost:3000',
+      demo: true,
+      trustProxy: false,
+    });
+    expect(config.dataDir).toMatch(/\/data$/);
+  });
+
+  it('switches to server mode with DATABASE_URL, without demo unless asked', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://guichet_app@db/guichet',
+      GUICHET_SECRET: 'x'.repeat(40),
+    });
+    expect(config).toMatchObject({
+      databaseMode: 'server',
+      demo: false,
+      migrationDatabaseUrl: 'postgres://guichet_app@db/guichet',
+    });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://a@b/c', GUICHET_SECRET: 'x'.repeat(40), GUICHET_DEMO: 'oui' }).demo,
+    ).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', 'PORT=3000'],
+    [{ PORT: '70000' }, 'PORT', 'entre 1 et 65535'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', 'postgres://'],
+    [{ SMTP_URL: 'http://mail' }, 'SMTP_URL', 'smtp://'],
+    [{ GUICHET_SECRET: 'court' }, 'GUICHET_SECRET', '32 caractères'],
+    [{ DATABASE_URL: 'postgres://a@b/c' }, 'GUICHET_SECRET', 'obligatoire quand DATABASE_URL'],
+    [{ GUICHET_TRUST_PROXY: 'peut-être' }, 'GUICHET_TRUST_PROXY', 'true si Guichet est derrière'],
+    [{ GUICHET_DB_APP_ROLE: 'Robert"; DROP' }, 'GUICHET_DB_APP_ROLE', 'rôle PostgreSQL'],
+    [{ GUICHET_PUBLIC_URL: 'ftp://x' }, 'GUICHET_PUBLIC_URL', 'https://guichet.exemple.fr'],
+  ])('rejects %j naming %s and how to fix it', (env, variable, hint) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(`${variable} :`);
+    expect((error as ConfigError).message).toContain(hint);
+  });
+
+  it('ignores empty variables, as a shell would leave them', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).databaseMode).toBe('embedded');
+  });
+});
