@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   axeViolations,
   blockScripts,
+  horizontalOverflow,
   launchBrowser,
   newContext,
   openPage,
@@ -60,6 +61,11 @@ function pageSuite(viewport: ViewportName, options: { scriptsBlocked: boolean })
     }
 
     expect(await axeViolations(page)).toEqual([]);
+
+    if (viewport === 'téléphone') {
+      // WCAG 1.4.10: no sideways scrolling on a 390 px wide phone.
+      expect(await horizontalOverflow(page), 'débordement horizontal').toEqual([]);
+    }
 
     if (!options.scriptsBlocked && spec.path === '/c/villebelle/' && spec.followLink === undefined) {
       await screenshot(page, `${viewport}-villebelle-accueil`);

@@ -115,20 +115,45 @@ export const PAGES: PageSpec[] = [
 ];
 
 /**
- * Opens a page (following its link if it has one) and returns the response of the main
- * document; waits for the `load` event (stylesheets, fonts, scripts).
+ * Opens a page and returns the response of the main document; waits for the `load` event
+ * (stylesheets, fonts, scripts). A page with `followLink` is reached from `path` through the
+ * link's href (not by a click: a click would fail on the phone for the horizontal overflow that
+ * the reflow test reports on its own).
  */
 export async function openPage(page: Page, spec: PageSpec): Promise<Response> {
-  const first = await page.goto(url(spec.path), { waitUntil: 'load' });
-  if (!first) throw new Error(`pas de réponse pour ${spec.path}`);
-  if (spec.followLink === undefined) return first;
-  const link = page.getByRole('link', { name: spec.followLink, exact: true });
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame()),
-    link.click(),
-  ]);
-  await page.waitForLoadState('load');
+  let target = spec.path;
+  if (spec.followLink !== undefined) {
+    await page.goto(url(spec.path), { waitUntil: 'load' });
+    const href = await page.getByRole('link', { name: spec.followLink, exact: true }).getAttribute('href');
+    if (!href) throw new Error(`lien « ${spec.followLink} » introuvable sur ${spec.path}`);
+    target = href;
+  }
+  const response = await page.goto(url(target), { waitUntil: 'load' });
+  if (!response) throw new Error(`pas de réponse pour ${target}`);
   return response;
+}
+
+/**
+ * Elements that stick out of the viewport horizontally (WCAG 1.4.10 reflow), outermost first;
+ * empty when the page does not scroll sideways.
+ */
+export async function horizontalOverflow(page: Page): Promise<string[]> {
+  const width = page.viewportSize()?.width ?? 0;
+  return page.evaluate((viewportWidth) => {
+    if (document.documentElement.scrollWidth <= viewportWidth) return [];
+    const describe = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${[...el.classList].join('.')}` : ''}`;
+    const offenders: string[] = [`document : ${document.documentElement.scrollWidth} px de large pour ${viewportWidth} px`];
+    for (const el of document.body.querySelectorAll('*')) {
+      const rect = el.getBoundingClientRect();
+      const parentRect = el.parentElement?.getBoundingClientRect();
+      // Report an element only where the overflow starts (its parent fits).
+      if (rect.right > viewportWidth + 1 && parentRect && parentRect.right <= viewportWidth + 1) {
+        offenders.push(`${describe(el)} (jusqu’à ${Math.round(rect.right)} px) : « ${(el.textContent ?? '').trim().slice(0, 60)} »`);
+      }
+    }
+    return offenders;
+  }, width);
 }
 
 /** What every page must have: lang="fr", a non-empty h1, the expected French title. */

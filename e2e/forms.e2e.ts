@@ -1,0 +1,136 @@
+/**
+ * Without JavaScript: the navigation stays usable on a phone, and the test-mail form of the demo
+ * mailbox works (invalid → 422 with an error summary, valid → 303 then a success banner). The
+ * same round trip with JavaScript on.
+ */
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { axeViolations, launchBrowser, monitor, newContext, screenshot, url, type ViewportName } from './support.js';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+async function open(viewport: ViewportName, javaScriptEnabled: boolean, path: string) {
+  context = await newContext(browser, viewport, { javaScriptEnabled });
+  page = await context.newPage();
+  const response = await page.goto(url(path), { waitUntil: 'load' });
+  expect(response?.status()).toBe(200);
+}
+
+const COMMUNE_ERROR = 'Choisissez une commune.';
+const EMAIL_ERROR = 'Saisissez une adresse électronique valide, par exemple nom@exemple.fr.';
+const SENT = 'Le courriel de test a été mis en file d’envoi.';
+
+/** Clicks the submit button and returns the response to the POST (before any redirect). */
+async function submit(): Promise<Response> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/_demo/courriels'),
+    page.getByRole('button', { name: 'Envoyer le courriel de test' }).click(),
+  ]);
+  await page.waitForLoadState('load');
+  return response;
+}
+
+describe('sans JavaScript', () => {
+  test.each([
+    { path: '/c/villebelle/', links: ['Accueil', 'Services municipaux', 'Nous contacter'] },
+    { path: '/c/saint-aubin-les-pres/contact', links: ['Accueil', 'Services municipaux', 'Nous contacter'] },
+  ])('téléphone, $path : les liens de navigation sont visibles, pas de bouton « Menu »', async ({ path, links }) => {
+    await open('téléphone', false, path);
+    const nav = page.getByRole('navigation', { name: 'Menu principal' });
+    for (const name of links) {
+      const link = nav.getByRole('link', { name, exact: true });
+      expect(await link.isVisible(), `lien « ${name} » visible`).toBe(true);
+      const box = await link.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390, `lien « ${name} » dans l’écran`).toBe(true);
+    }
+    expect(await page.getByRole('button', { name: 'Menu' }).count(), 'bouton Menu absent (hidden)').toBe(0);
+  });
+});
+
+function formRoundTrip(viewport: ViewportName, javaScriptEnabled: boolean) {
+  const mode = javaScriptEnabled ? 'avec JavaScript' : 'sans JavaScript';
+
+  test(`${mode}, ${viewport} : envoi vide → 422 et récapitulatif des deux erreurs, puis envoi valide → bannière de succès`, async () => {
+    await open(viewport, javaScriptEnabled, '/_demo/courriels');
+    const watch = await monitor(page);
+    watch.expectDocumentStatus(url('/_demo/courriels'), 422);
+
+    const invalid = await submit();
+    expect(invalid.status()).toBe(422);
+    expect(await page.title()).toBe('Erreur\u00a0: Boîte aux lettres de démonstration – Guichet');
+
+    const summary = page.locator('.govuk-error-summary');
+    const alert = summary.getByRole('alert');
+    expect(await alert.getByRole('heading', { name: 'Il y a un problème' }).isVisible()).toBe(true);
+    const items = alert.getByRole('listitem');
+    expect(await items.allTextContents()).toEqual([COMMUNE_ERROR, EMAIL_ERROR]);
+    expect(await alert.getByRole('link', { name: COMMUNE_ERROR }).getAttribute('href')).toBe('#commune');
+    expect(await alert.getByRole('link', { name: EMAIL_ERROR }).getAttribute('href')).toBe('#to');
+
+    // Each field shows its own message and is described by it.
+    const commune = page.getByRole('combobox', { name: 'Commune expéditrice' });
+    const to = page.getByRole('textbox', { name: 'Adresse du destinataire' });
+    expect(await commune.getAttribute('aria-describedby')).toBe('commune-error');
+    expect(await to.getAttribute('aria-describedby')).toBe('to-error');
+    expect((await page.locator('#commune-error').textContent())?.replace(/\s+/g, ' ').trim()).toBe(`Erreur : ${COMMUNE_ERROR}`);
+    expect((await page.locator('#to-error').textContent())?.replace(/\s+/g, ' ').trim()).toBe(`Erreur : ${EMAIL_ERROR}`);
+
+    if (javaScriptEnabled) {
+      // The ErrorSummary script focuses the summary; its link moves focus to the field.
+      expect(await summary.evaluate((el) => el === document.activeElement), 'le récapitulatif a le focus').toBe(true);
+      await alert.getByRole('link', { name: EMAIL_ERROR }).click();
+      expect(await to.evaluate((el) => el === document.activeElement), 'le lien mène au champ').toBe(true);
+    }
+
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, `${viewport}-formulaire-erreurs-${javaScriptEnabled ? 'js' : 'sans-js'}`);
+
+    // Only the e-mail is wrong: one error, the chosen commune is kept.
+    await commune.selectOption({ label: 'Villebelle' });
+    await to.fill('pas-une-adresse');
+    expect((await submit()).status()).toBe(422);
+    expect(await page.locator('.govuk-error-summary').getByRole('listitem').allTextContents()).toEqual([EMAIL_ERROR]);
+    expect(await page.getByRole('combobox', { name: 'Commune expéditrice' }).inputValue()).toBe('villebelle');
+    expect(await page.getByRole('textbox', { name: 'Adresse du destinataire' }).inputValue()).toBe('pas-une-adresse');
+
+    // Valid: 303 to ?envoye=1, success banner.
+    await page.getByRole('combobox', { name: 'Commune expéditrice' }).selectOption({ label: 'Saint-Aubin-les-Prés' });
+    await page.getByRole('textbox', { name: 'Adresse du destinataire' }).fill(`essai-${viewport === 'bureau' ? 'b' : 't'}@exemple.fr`);
+    const valid = await submit();
+    expect(valid.status()).toBe(303);
+    expect(valid.headers().location).toBe('/_demo/courriels?envoye=1');
+    expect(new URL(page.url()).search).toBe('?envoye=1');
+    expect(await page.title()).toBe('Boîte aux lettres de démonstration – Guichet');
+    const banner = page.getByRole('alert');
+    expect(await banner.count()).toBe(1);
+    expect(await banner.getByRole('heading', { name: 'Succès' }).isVisible()).toBe(true);
+    expect(await banner.textContent()).toContain(SENT);
+    expect(await page.locator('.govuk-error-summary').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+
+    expect(watch.problems).toEqual([]);
+    expect(watch.cspViolations).toEqual([]);
+    expect(watch.foreignRequests()).toEqual([]);
+  });
+}
+
+describe('formulaire « Envoyer un courriel de test »', () => {
+  formRoundTrip('téléphone', false);
+  formRoundTrip('bureau', false);
+  formRoundTrip('bureau', true);
+  formRoundTrip('téléphone', true);
+});
