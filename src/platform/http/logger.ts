@@ -50,7 +50,7 @@ export function loggerOptions(level: string): LoggerOptions {
       req(req: FastifyRequest) {
         return {
           method: req.method,
-          url: stripQuery(req.url),
+          url: typeof req.url === 'string' ? stripQuery(req.url) : undefined,
           host: req.headers?.host,
           remoteAddress: truncateAddress(req.ip),
         };

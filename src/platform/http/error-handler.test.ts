@@ -1,0 +1,43 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { registerErrorHandling } from './error-handler.js';
+import { AppError } from './errors.js';
+
+function appWith(route: () => unknown) {
+  const app = Fastify({ logger: false });
+  app.decorateRequest('commune', null);
+  registerErrorHandling(app, (_request, error) => `<h1>${error.status}</h1><p>${error.userMessage}</p>`);
+  app.get('/boom', async () => route());
+  app.get('/api/boom', async () => route());
+  return app;
+}
+
+describe('error handler', () => {
+  it('turns an unexpected error into a generic French 500 without details', async () => {
+    const app = appWith(() => {
+      throw new Error('connexion perdue à 10.0.0.5 mot de passe=hunter2');
+    });
+    const page = await app.inject({ url: '/boom' });
+    expect(page.statusCode).toBe(500);
+    expect(page.body).toContain('Une erreur inattendue s’est produite');
+    expect(page.body).not.toContain('hunter2');
+    const api = await app.inject({ url: '/api/boom' });
+    expect(api.json()).toEqual({
+      error: { code: 'internal', message: expect.stringContaining('erreur inattendue'), requestId: expect.any(String) },
+    });
+    expect(api.body).not.toContain('10.0.0.5');
+  });
+
+  it('keeps the status, code, French message and field errors of an AppError', async () => {
+    const app = appWith(() => {
+      throw new AppError('commune.invalid', 'bad slug', 422, { fields: { slug: 'Identifiant invalide.' } });
+    });
+    const api = await app.inject({ url: '/api/boom' });
+    expect(api.statusCode).toBe(422);
+    expect(api.json().error).toMatchObject({
+      code: 'commune.invalid',
+      message: 'Certaines informations saisies ne sont pas valides.',
+      fields: { slug: 'Identifiant invalide.' },
+    });
+  });
+});
