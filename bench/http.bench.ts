@@ -33,7 +33,7 @@ import {
   redactUrl,
 } from './lib/postgres.js';
 import { type ChildHandle, isolatedEnv, startNode } from './lib/process.js';
-import { formatNumber, formatRatio, ratioTo, renderTable } from './lib/table.js';
+import { formatNumber, formatRange, formatRatio, ratioTo, renderTable } from './lib/table.js';
 import type { BenchContext, Benchmark, BenchOutcome } from './lib/types.js';
 
 const CONNECTIONS = 50;
@@ -54,6 +54,8 @@ interface Target {
   /** Guichet targets: mean req/s of the baseline runs just before and after. */
   baselineRequestsPerSec?: number;
   ratioToBaseline?: number;
+  /** The ratio to the baseline run before and to the one after (how much the machine drifted). */
+  ratioRange?: [number, number];
 }
 
 /** A Guichet server to start, then measure on /healthz and the home page. */
@@ -245,6 +247,11 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     for (const t of [health, home]) {
       t.baselineRequestsPerSec = baseline;
       t.ratioToBaseline = ratioTo(t.result?.requestsPerSec, baseline);
+      const each = around.flatMap((b) => {
+        const ratio = ratioTo(t.result?.requestsPerSec, b);
+        return ratio === undefined ? [] : [ratio];
+      });
+      if (each.length === 2) t.ratioRange = [Math.min(...each), Math.max(...each)];
     }
     before = after;
   }
@@ -262,7 +269,9 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       String(r.latencyP99Ms),
       String(r.non2xx),
       String(r.errors),
-      t.kind === 'baseline' ? '(baseline)' : formatRatio(r.requestsPerSec, t.baselineRequestsPerSec),
+      t.kind === 'baseline'
+        ? '(baseline)'
+        : `${formatRatio(r.requestsPerSec, t.baselineRequestsPerSec)}${t.ratioRange ? ` (${formatRange(t.ratioRange)})` : ''}`,
     ];
   });
   ctx.print();
@@ -289,7 +298,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const min = Math.min(...baselineValues);
     const max = Math.max(...baselineValues);
     notes.push(
-      `vs baseline = Guichet req/s ÷ mean of the baseline runs just before and after it; ` +
+      `vs baseline = Guichet req/s ÷ mean of the baseline runs just before and after it (in brackets: ÷ each of them); ` +
         `the baseline ranged ${formatNumber(min)}–${formatNumber(max)} req/s over the run (${(((max - min) / min) * 100).toFixed(0)}% spread).`,
     );
   }

@@ -20,7 +20,16 @@ export function renderTable(headers: string[], rows: string[][], align: Align[] 
 export function formatRatio(value: number | undefined, baseline: number | undefined, label = 'baseline'): string {
   const ratio = ratioTo(value, baseline);
   if (ratio === undefined) return 'n/a';
-  return `${ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}× ${label}`;
+  return `${formatRatioValue(ratio)}× ${label}`;
+}
+
+function formatRatioValue(ratio: number): string {
+  return ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2);
+}
+
+/** "0.35–0.93": a range of ratios. */
+export function formatRange([low, high]: [number, number]): string {
+  return `${formatRatioValue(low)}–${formatRatioValue(high)}`;
 }
 
 export function ratioTo(value: number | undefined, baseline: number | undefined): number | undefined {

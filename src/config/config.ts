@@ -53,7 +53,7 @@ const envSchema = z.object({
   GUICHET_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
   GUICHET_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GUICHET_TRUST_PROXY: booleanFromEnv.default(false),
-  GUICHET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  GUICHET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(600),
   GUICHET_DEMO: booleanFromEnv.optional(),
 });
 

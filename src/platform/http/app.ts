@@ -123,7 +123,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
     store: databaseRateLimitStore(database.pool),
-    allowList: (req) => INFRASTRUCTURE_PATH.test(req.url),
+    // Counted: every state-changing request and every API call. Page reads are left to the
+    // reverse proxy's limits (docs/decisions/0008-rate-limits.md): one database write per page
+    // view would cost more than it protects.
+    allowList: (req) =>
+      INFRASTRUCTURE_PATH.test(req.url) || (SAFE_METHODS.has(req.method) && !req.url.startsWith('/api/')),
     skipOnError: false,
     errorResponseBuilder: (_req, context) =>
       new AppError('rate_limited', `rate limit ${context.max}/min exceeded`, 429, {

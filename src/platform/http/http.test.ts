@@ -207,19 +207,26 @@ describe.each(TEST_ENGINES)('rate limiting on %s', (engine) => {
     await t?.close();
   });
 
-  it('limits an address across web processes, in French, and exempts health probes and assets', async () => {
+  it('limits an address across web processes, in French, and exempts health probes and page reads', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i += 1) {
       const target = i % 2 === 0 ? t.app : second;
-      statuses.push((await target.inject({ url: '/mentions-legales', remoteAddress: '192.0.2.10' })).statusCode);
+      statuses.push((await target.inject({ url: '/api/v1/communes', remoteAddress: '192.0.2.10' })).statusCode);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    const limited = await second.inject({ url: '/mentions-legales', remoteAddress: '192.0.2.10' });
-    expect(limited.statusCode).toBe(429);
-    expect(limited.body).toContain('Trop de demandes');
-    expect(limited.headers['retry-after']).toBeDefined();
-    expect((await t.app.inject({ url: '/mentions-legales', remoteAddress: '192.0.2.11' })).statusCode).toBe(200);
+    const limitedForm = await second.inject({
+      method: 'POST',
+      url: '/_demo/courriels',
+      payload: 'to=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: '192.0.2.10',
+    });
+    expect(limitedForm.statusCode).toBe(429);
+    expect(limitedForm.body).toContain('Trop de demandes');
+    expect(limitedForm.headers['retry-after']).toBeDefined();
+    expect((await t.app.inject({ url: '/api/v1/communes', remoteAddress: '192.0.2.11' })).statusCode).toBe(200);
     expect((await t.app.inject({ url: '/healthz', remoteAddress: '192.0.2.10' })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/mentions-legales', remoteAddress: '192.0.2.10' })).statusCode).toBe(200);
   });
 });
 
