@@ -6,9 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/http/context.js';
 import { platformJobs } from '../platform/jobs/platform-jobs.js';
 import type { JobDefinition } from '../platform/jobs/queue.js';
+import { backofficeModule } from './backoffice/module.js';
 import { communesModule } from './communes/module.js';
 import { demoModule } from './demo/module.js';
 import { healthModule } from './health/module.js';
+import { identityModule } from './identity/module.js';
 
 export interface GuichetModule {
   name: string;
@@ -18,7 +20,7 @@ export interface GuichetModule {
   jobs?(ctx: Omit<AppContext, 'queue'>): JobDefinition[];
 }
 
-export const MODULES: GuichetModule[] = [healthModule, communesModule, demoModule];
+export const MODULES: GuichetModule[] = [healthModule, identityModule, communesModule, backofficeModule, demoModule];
 
 export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<void> {
   for (const module of MODULES) await module.registerRoutes?.(app, ctx);

@@ -37,6 +37,7 @@ export function registerCommuneApi(parent: FastifyInstance, ctx: AppContext): vo
   app.get(
     '/api/v1/communes',
     {
+      config: { policy: 'public' },
       schema: {
         summary: 'Liste des communes du guichet',
         tags: ['communes'],
@@ -61,6 +62,7 @@ export function registerCommuneApi(parent: FastifyInstance, ctx: AppContext): vo
   app.get(
     '/api/v1/communes/:slug',
     {
+      config: { policy: 'public' },
       schema: {
         summary: 'Une commune et ses services',
         tags: ['communes'],

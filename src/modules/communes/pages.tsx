@@ -20,7 +20,7 @@ const html = 'text/html; charset=utf-8';
 export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/', { schema: { hide: true }, config: { policy: 'public' } }, async (request, reply) => {
     const communes = (await ctx.communes.all()).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     return reply.type(html).send(
       renderRequestPage(request, {
@@ -51,81 +51,94 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
     );
   });
 
-  app.get('/c/:slug', { schema: { hide: true, params: slugParam } }, async (request, reply) =>
-    reply.redirect(`/c/${encodeURIComponent(request.params.slug)}/`, 301),
+  app.get(
+    '/c/:slug',
+    { schema: { hide: true, params: slugParam }, config: { policy: 'public' } },
+    async (request, reply) => reply.redirect(`/c/${encodeURIComponent(request.params.slug)}/`, 301),
   );
 
-  app.get('/c/:slug/', { schema: { hide: true, params: slugParam } }, async (request, reply) => {
-    const commune = request.commune!;
-    const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
-    return reply.type(html).send(
-      renderRequestPage(request, {
-        title: 'Accueil',
-        children: (
-          <>
-            <h1 class="govuk-heading-xl">Bienvenue sur le guichet numérique de {commune.name}</h1>
-            <p class="govuk-body-l">
-              Vos services municipaux en ligne, 24 heures sur 24, depuis votre téléphone ou votre ordinateur.
-            </p>
-            <div class="govuk-grid-row">
-              <div class="govuk-grid-column-two-thirds">
-                <h2 class="govuk-heading-m">Les services de la mairie</h2>
-                <ul class="govuk-list govuk-list--bullet">
-                  {services.map((s) => (
-                    <li key={s.id}>
-                      <a class="govuk-link" href={`/c/${commune.slug}/services/${s.slug}`}>
-                        {s.name}
-                      </a>
-                    </li>
-                  ))}
-                </ul>
+  app.get(
+    '/c/:slug/',
+    { schema: { hide: true, params: slugParam }, config: { policy: 'public' } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+      return reply.type(html).send(
+        renderRequestPage(request, {
+          title: 'Accueil',
+          children: (
+            <>
+              <h1 class="govuk-heading-xl">Bienvenue sur le guichet numérique de {commune.name}</h1>
+              <p class="govuk-body-l">
+                Vos services municipaux en ligne, 24 heures sur 24, depuis votre téléphone ou votre ordinateur.
+              </p>
+              <div class="govuk-grid-row">
+                <div class="govuk-grid-column-two-thirds">
+                  <h2 class="govuk-heading-m">Les services de la mairie</h2>
+                  <ul class="govuk-list govuk-list--bullet">
+                    {services.map((s) => (
+                      <li key={s.id}>
+                        <a class="govuk-link" href={`/c/${commune.slug}/services/${s.slug}`}>
+                          {s.name}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+                <div class="govuk-grid-column-one-third">
+                  <ContactSummary commune={commune} headingLevel={2} />
+                </div>
               </div>
-              <div class="govuk-grid-column-one-third">
-                <ContactSummary commune={commune} headingLevel={2} />
-              </div>
-            </div>
-          </>
-        ),
-      }),
-    );
-  });
+            </>
+          ),
+        }),
+      );
+    },
+  );
 
-  app.get('/c/:slug/services', { schema: { hide: true, params: slugParam } }, async (request, reply) => {
-    const commune = request.commune!;
-    const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
-    return reply.type(html).send(
-      renderRequestPage(request, {
-        title: 'Services municipaux',
-        children: (
-          <>
-            <h1 class="govuk-heading-xl">Services municipaux</h1>
-            {services.map((s) => (
-              <section key={s.id} id={s.slug} aria-labelledby={`titre-${s.slug}`}>
-                <h2 class="govuk-heading-m" id={`titre-${s.slug}`}>
-                  <a class="govuk-link" href={`/c/${commune.slug}/services/${s.slug}`}>
-                    {s.name}
-                  </a>
-                </h2>
-                <p class="govuk-body">{s.description}</p>
-                {s.email ? (
-                  <p class="govuk-body">
-                    Courriel :{' '}
-                    <a class="govuk-link" href={`mailto:${s.email}`}>
-                      {s.email}
+  app.get(
+    '/c/:slug/services',
+    { schema: { hide: true, params: slugParam }, config: { policy: 'public' } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+      return reply.type(html).send(
+        renderRequestPage(request, {
+          title: 'Services municipaux',
+          children: (
+            <>
+              <h1 class="govuk-heading-xl">Services municipaux</h1>
+              {services.map((s) => (
+                <section key={s.id} id={s.slug} aria-labelledby={`titre-${s.slug}`}>
+                  <h2 class="govuk-heading-m" id={`titre-${s.slug}`}>
+                    <a class="govuk-link" href={`/c/${commune.slug}/services/${s.slug}`}>
+                      {s.name}
                     </a>
-                  </p>
-                ) : null}
-              </section>
-            ))}
-          </>
-        ),
-      }),
-    );
-  });
+                  </h2>
+                  <p class="govuk-body">{s.description}</p>
+                  {s.email ? (
+                    <p class="govuk-body">
+                      Courriel :{' '}
+                      <a class="govuk-link" href={`mailto:${s.email}`}>
+                        {s.email}
+                      </a>
+                    </p>
+                  ) : null}
+                </section>
+              ))}
+            </>
+          ),
+        }),
+      );
+    },
+  );
 
   app.get(
     '/c/:slug/services/:service',
-    { schema: { hide: true, params: z.object({ slug: z.string().max(63), service: z.string().max(63) }).strict() } },
+    {
+      schema: { hide: true, params: z.object({ slug: z.string().max(63), service: z.string().max(63) }).strict() },
+      config: { policy: 'public' },
+    },
     async (request, reply) => {
       const commune = request.commune!;
       const service = await withTenant(ctx.database, commune.id, (tx) =>
@@ -158,33 +171,42 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
     },
   );
 
-  app.get('/c/:slug/contact', { schema: { hide: true, params: slugParam } }, async (request, reply) => {
-    const commune = request.commune!;
-    return reply.type(html).send(
-      renderRequestPage(request, {
-        title: 'Nous contacter',
-        children: (
-          <>
-            <h1 class="govuk-heading-xl">Nous contacter</h1>
-            <ContactSummary commune={commune} headingLevel={2} />
-          </>
-        ),
-      }),
-    );
-  });
+  app.get(
+    '/c/:slug/contact',
+    { schema: { hide: true, params: slugParam }, config: { policy: 'public' } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      return reply.type(html).send(
+        renderRequestPage(request, {
+          title: 'Nous contacter',
+          children: (
+            <>
+              <h1 class="govuk-heading-xl">Nous contacter</h1>
+              <ContactSummary commune={commune} headingLevel={2} />
+            </>
+          ),
+        }),
+      );
+    },
+  );
 
   for (const page of LEGAL_PAGES) {
-    app.get(`/${page.path}`, { schema: { hide: true } }, async (request, reply) =>
+    app.get(`/${page.path}`, { schema: { hide: true }, config: { policy: 'public' } }, async (request, reply) =>
       reply.type(html).send(renderRequestPage(request, { title: page.title, children: page.render(null) })),
     );
-    app.get(`/c/:slug/${page.path}`, { schema: { hide: true, params: slugParam } }, async (request, reply) =>
-      reply.type(html).send(renderRequestPage(request, { title: page.title, children: page.render(request.commune) })),
+    app.get(
+      `/c/:slug/${page.path}`,
+      { schema: { hide: true, params: slugParam }, config: { policy: 'public' } },
+      async (request, reply) =>
+        reply
+          .type(html)
+          .send(renderRequestPage(request, { title: page.title, children: page.render(request.commune) })),
     );
   }
 
   app.get(
     '/theme/:file',
-    { schema: { hide: true, params: z.object({ file: z.string().max(80) }) } },
+    { schema: { hide: true, params: z.object({ file: z.string().max(80) }) }, config: { policy: 'infrastructure' } },
     async (request, reply) => {
       const match = /^([a-z0-9-]+)\.css$/.exec(request.params.file);
       const commune = match ? await ctx.communes.bySlug(match[1]!) : undefined;
@@ -197,16 +219,19 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
   );
 
   // Browsers ask for /favicon.ico on instance pages; commune pages declare their logo instead.
-  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/favicon.ico', { schema: { hide: true }, config: { policy: 'infrastructure' } }, async (_request, reply) =>
     reply.status(204).header('cache-control', 'public, max-age=86400').send(),
   );
 
-  app.get('/c/:slug/logo.svg', { schema: { hide: true, params: slugParam } }, async (request, reply) =>
-    reply
-      .type('image/svg+xml; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .header('content-security-policy', "default-src 'none'; sandbox")
-      .send(renderCommuneLogo(request.commune!)),
+  app.get(
+    '/c/:slug/logo.svg',
+    { schema: { hide: true, params: slugParam }, config: { policy: 'infrastructure' } },
+    async (request, reply) =>
+      reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(renderCommuneLogo(request.commune!)),
   );
 }
 

@@ -113,7 +113,7 @@ export const demoModule: GuichetModule = {
         );
     }
 
-    app.get('/_demo/courriels', async (request, reply) =>
+    app.get('/_demo/courriels', { config: { policy: 'demo' } }, async (request, reply) =>
       renderMailbox(request, reply, {
         values: {},
         errors: {},
@@ -122,7 +122,7 @@ export const demoModule: GuichetModule = {
       }),
     );
 
-    app.post('/_demo/courriels', async (request, reply) => {
+    app.post('/_demo/courriels', { config: { policy: 'demo' } }, async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
       const values = { commune: String(body.commune ?? ''), to: String(body.to ?? '') };
       const parsed = testMailForm.safeParse(body);
@@ -143,7 +143,7 @@ export const demoModule: GuichetModule = {
       return reply.redirect('/_demo/courriels?envoye=1', 303);
     });
 
-    app.get('/_demo/courriels/:file', async (request, reply) => {
+    app.get('/_demo/courriels/:file', { config: { policy: 'demo' } }, async (request, reply) => {
       const { file } = request.params as { file: string };
       const message = await readMessage(dir, file);
       if (!message) throw notFound('mailbox.not_found');
@@ -181,7 +181,7 @@ export const demoModule: GuichetModule = {
       );
     });
 
-    app.get('/_demo/taches', async (request, reply) => {
+    app.get('/_demo/taches', { config: { policy: 'demo' } }, async (request, reply) => {
       const deadLetters = await ctx.queue.listDeadLetters();
       const replayed = (request.query as Record<string, unknown>).relance === '1';
       const token = reply.generateCsrf();
@@ -221,7 +221,7 @@ export const demoModule: GuichetModule = {
       );
     });
 
-    app.post('/_demo/taches/relancer', async (request, reply) => {
+    app.post('/_demo/taches/relancer', { config: { policy: 'demo' } }, async (request, reply) => {
       const parsed = replayForm.safeParse(request.body);
       if (!parsed.success || !(await ctx.queue.replayDeadLetter(parsed.data.queue, parsed.data.id))) {
         throw notFound('job.not_found', 'dead letter not found');

@@ -9,6 +9,8 @@ import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { countCommunes, findCommuneBySlug } from '../communes/repo.js';
 import { createCommune, type NewCommune } from '../communes/service.js';
+import { hashPassword } from '../identity/passwords.js';
+import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
 
 export const DEMO_COMMUNES: NewCommune[] = [
   {
@@ -95,6 +97,7 @@ export interface DemoResult {
 /** Creates the demo communes that do not exist yet; each queues a welcome mail. */
 export async function seedDemo(database: Database, queue: JobQueue, publicUrl: string): Promise<DemoResult> {
   const result: DemoResult = { created: [], skipped: [] };
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const input of DEMO_COMMUNES) {
     const exists = await withInstance(database, (tx) => findCommuneBySlug(tx, input.slug));
     if (exists) {
@@ -102,6 +105,7 @@ export async function seedDemo(database: Database, queue: JobQueue, publicUrl: s
       continue;
     }
     await createCommune(database, input, { type: 'system', id: 'demo' }, async (tx, commune) => {
+      await seedDemoAccounts(tx, commune.slug, passwordHash);
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
         template: 'demoWelcome',

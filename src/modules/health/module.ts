@@ -7,10 +7,10 @@ import type { GuichetModule } from '../registry.js';
 export const healthModule: GuichetModule = {
   name: 'health',
   registerRoutes(app: FastifyInstance, ctx: AppContext) {
-    app.get('/healthz', { schema: { hide: true } }, async (_request, reply) =>
+    app.get('/healthz', { schema: { hide: true }, config: { policy: 'infrastructure' } }, async (_request, reply) =>
       reply.header('cache-control', 'no-store').send({ status: 'ok' }),
     );
-    app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    app.get('/readyz', { schema: { hide: true }, config: { policy: 'infrastructure' } }, async (request, reply) => {
       reply.header('cache-control', 'no-store');
       try {
         const pending = await pendingMigrations(ctx.database.pool);

@@ -11,7 +11,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -21,9 +21,11 @@ import {
 import { z } from 'zod';
 import type { Commune } from '../../modules/communes/repo.js';
 import { registerModules } from '../../modules/registry.js';
+import type { Actor } from '../authz/actor.js';
+import { POLICIES, type PolicyName, type Refusal } from '../authz/policies.js';
 import { registerBodyParsers } from './body-parsers.js';
 import type { AppContext } from './context.js';
-import { registerErrorHandling, sendError, toAppError } from './error-handler.js';
+import { registerErrorHandling, sendError, toAppError, wantsJson } from './error-handler.js';
 import { renderErrorPage } from './error-page.js';
 import { AppError } from './errors.js';
 import { loggerOptions } from './logger.js';
@@ -33,7 +35,19 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The commune of the request (from /c/<slug>/ or the host name), or null at instance level. */
     commune: Commune | null;
+    /** Who is acting (from the session cookie), or null. */
+    actor: Actor | null;
   }
+  interface FastifyInstance {
+    /** Every route with its access policy, in registration order. */
+    routeRegistry: RegisteredRoute[];
+  }
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  policy: PolicyName;
 }
 
 z.config(z.locales.fr());
@@ -69,6 +83,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('commune', null);
+  app.decorateRequest('actor', null);
+
+  // Deny by default: a route must declare its access policy, or the application does not start.
+  const routeRegistry: RegisteredRoute[] = [];
+  app.decorate('routeRegistry', routeRegistry);
+  app.addHook('onRoute', (route) => {
+    const policy = route.config?.policy ?? (route.url.startsWith('/static/') ? 'infrastructure' : undefined);
+    if (!policy || !(policy in POLICIES)) {
+      throw new Error(
+        `La route ${String(route.method)} ${route.url} ne déclare pas de politique d’accès (config.policy).`,
+      );
+    }
+    route.config = { ...route.config, policy };
+    for (const method of [route.method].flat()) routeRegistry.push({ method, url: route.url, policy });
+  });
   registerBodyParsers(app);
   registerErrorHandling(app, renderErrorPage);
 
@@ -151,7 +180,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { policy: 'infrastructure' } }, async () =>
+    app.swagger(),
+  );
+
+  // Every route's policy, checked once the commune and the actor are known.
+  app.addHook('preHandler', async (request, reply) => {
+    const policy = POLICIES[request.routeOptions.config.policy ?? 'public'];
+    const refusal = policy.check(request.actor, request);
+    if (refusal) return refuse(request, reply, refusal);
+  });
 
   // Commune resolution for everything under /c/<slug>/: unknown slug → 404.
   app.addHook('onRequest', async (request) => {
@@ -165,6 +203,22 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await registerModules(app, ctx);
   return app;
+}
+
+/** Answers a refused request: sign-in or second-factor page for browsers, 401/404 otherwise. */
+function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Refusal) {
+  if (refusal === 'not_found') throw new AppError('not_found', `policy refused ${request.url}`, 404);
+  const base = request.commune ? `/c/${request.commune.slug}` : '';
+  if (request.method === 'GET' && !wantsJson(request)) {
+    const back = encodeURIComponent(request.url);
+    const target = refusal === 'sign_in' ? `${base}/connexion` : `${base}/compte/double-authentification`;
+    return reply.redirect(`${target}?retour=${back}`, 303);
+  }
+  throw refusal === 'sign_in'
+    ? new AppError('auth.required', 'sign-in required', 401)
+    : new AppError('auth.mfa_required', 'second factor required', 401, {
+        userMessage: 'Validez d’abord votre second facteur d’authentification.',
+      });
 }
 
 function decodeURIComponentSafe(value: string): string | undefined {

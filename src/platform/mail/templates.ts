@@ -61,6 +61,58 @@ export const MAIL_TEMPLATES = {
       link: { href: v.homeUrl, label: 'Ouvrir le guichet de la commune' },
     }),
   }),
+  verifyEmail: defineTemplate({
+    name: 'verifyEmail',
+    variables: z.object({ ...communeVars, givenName: z.string(), link: z.url(), validHours: z.number().int() }),
+    render: (v) => ({
+      subject: `Confirmez votre adresse électronique – ${v.communeName}`,
+      paragraphs: [
+        `Bonjour ${v.givenName},`,
+        `Vous venez de créer votre compte sur le guichet numérique de ${v.communeName}. Pour l’activer, confirmez votre adresse électronique.`,
+        `Ce lien est valable ${v.validHours} heures. Si vous n’êtes pas à l’origine de cette inscription, ignorez ce message : aucun compte ne sera activé.`,
+      ],
+      link: { href: v.link, label: 'Confirmer mon adresse électronique' },
+    }),
+  }),
+  accountAlreadyExists: defineTemplate({
+    name: 'accountAlreadyExists',
+    variables: z.object({ ...communeVars, signInLink: z.url(), resetLink: z.url() }),
+    render: (v) => ({
+      subject: `Vous avez déjà un compte – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `Quelqu’un — probablement vous — a demandé à créer un compte sur le guichet numérique de ${v.communeName} avec cette adresse électronique. Vous avez déjà un compte : connectez-vous simplement.`,
+        `Si vous avez oublié votre mot de passe, vous pouvez le réinitialiser : ${v.resetLink}`,
+        'Si vous n’êtes pas à l’origine de cette demande, ignorez ce message.',
+      ],
+      link: { href: v.signInLink, label: 'Me connecter' },
+    }),
+  }),
+  passwordReset: defineTemplate({
+    name: 'passwordReset',
+    variables: z.object({ ...communeVars, link: z.url(), validMinutes: z.number().int() }),
+    render: (v) => ({
+      subject: `Réinitialisation de votre mot de passe – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        'Vous avez demandé à réinitialiser votre mot de passe. Le lien ci-dessous ne fonctionne qu’une fois.',
+        `Il expire dans ${v.validMinutes} minutes. Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.`,
+      ],
+      link: { href: v.link, label: 'Choisir un nouveau mot de passe' },
+    }),
+  }),
+  passwordChanged: defineTemplate({
+    name: 'passwordChanged',
+    variables: z.object({ ...communeVars, when: z.string(), resetLink: z.url() }),
+    render: (v) => ({
+      subject: `Votre mot de passe a été modifié – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `Le mot de passe de votre compte a été modifié le ${v.when}. Toutes vos sessions ouvertes ont été fermées.`,
+        `Si vous n’êtes pas à l’origine de ce changement, réinitialisez immédiatement votre mot de passe : ${v.resetLink}, puis contactez la mairie.`,
+      ],
+    }),
+  }),
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

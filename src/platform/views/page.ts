@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Commune } from '../../modules/communes/repo.js';
+import { type Actor, isStaff } from '../authz/actor.js';
 import { type CommuneBranding, type NavItem, type PageOptions, renderPage } from './layout.js';
 
 export function communeBranding(commune: Commune): CommuneBranding {
@@ -15,12 +16,14 @@ export function communeBranding(commune: Commune): CommuneBranding {
   };
 }
 
-export function communeNav(commune: Commune, currentPath: string): NavItem[] {
+export function communeNav(commune: Commune, currentPath: string, actor: Actor | null): NavItem[] {
   const base = `/c/${commune.slug}`;
   const items = [
     { href: `${base}/`, label: 'Accueil' },
     { href: `${base}/services`, label: 'Services municipaux' },
     { href: `${base}/contact`, label: 'Nous contacter' },
+    ...(isStaff(actor) ? [{ href: `${base}/agent`, label: 'Espace agent' }] : []),
+    actor ? { href: `${base}/compte`, label: 'Mon compte' } : { href: `${base}/connexion`, label: 'Se connecter' },
   ];
   return items.map((item) => ({ ...item, current: currentPath.split('?')[0] === item.href }));
 }
@@ -41,7 +44,7 @@ export function renderRequestPage(request: FastifyRequest, content: PageContent)
   const commune = request.commune;
   return renderPage({
     ...content,
-    ...(commune ? { commune: communeBranding(commune), nav: communeNav(commune, request.url) } : {}),
+    ...(commune ? { commune: communeBranding(commune), nav: communeNav(commune, request.url, request.actor) } : {}),
     footerLinks: footerLinks(commune),
   });
 }

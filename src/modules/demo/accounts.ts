@@ -1,0 +1,94 @@
+/**
+ * Demo accounts, one per role, documented in the README. They share one password that passes
+ * the staff password policy; they exist only on demo instances.
+ */
+import type { Tx } from '../../platform/db/tenant.js';
+import { findServiceBySlug } from '../communes/repo.js';
+import { PASSWORD_POLICY_VERSION } from '../identity/password-policy.js';
+import { addMembership, findAccountByEmail, insertAccount } from '../identity/repo.js';
+import type { Role } from '../identity/schema.js';
+
+export const DEMO_PASSWORD = 'Pivoine-Tracteur-Lagune-2026';
+
+export interface DemoPerson {
+  email: string;
+  givenName: string;
+  familyName: string;
+  role: Role;
+  services?: string[];
+  /** Second factor mandatory from the first sign-in (grace period already over). */
+  mfaGraceOver?: boolean;
+  isOperator?: boolean;
+}
+
+export const DEMO_PEOPLE: Record<string, DemoPerson[]> = {
+  villebelle: [
+    { email: 'camille.martin@courriel.example', givenName: 'Camille', familyName: 'Martin', role: 'citizen' },
+    {
+      email: 'agent.etat-civil@villebelle.example',
+      givenName: 'Nadia',
+      familyName: 'Benali',
+      role: 'agent',
+      services: ['etat-civil', 'accueil'],
+    },
+    {
+      email: 'agent.urbanisme@villebelle.example',
+      givenName: 'Hugo',
+      familyName: 'Lefèvre',
+      role: 'agent',
+      services: ['urbanisme'],
+    },
+    {
+      email: 'agent.enfance@villebelle.example',
+      givenName: 'Léa',
+      familyName: 'Rousseau',
+      role: 'agent',
+      services: ['enfance-scolaire'],
+      mfaGraceOver: true,
+    },
+    { email: 'elu@villebelle.example', givenName: 'Paul', familyName: 'Girard', role: 'councillor' },
+    { email: 'maire@villebelle.example', givenName: 'Sophie', familyName: 'Moreau', role: 'mayor' },
+    { email: 'dgs@villebelle.example', givenName: 'Julien', familyName: 'Faure', role: 'dgs' },
+    { email: 'admin@villebelle.example', givenName: 'Inès', familyName: 'Garnier', role: 'admin' },
+    { email: 'operateur@opsn.example', givenName: 'Marc', familyName: 'Perrin', role: 'citizen', isOperator: true },
+  ],
+  'saint-aubin-les-pres': [
+    { email: 'camille.martin@courriel.example', givenName: 'Camille', familyName: 'Martin', role: 'citizen' },
+    { email: 'secretariat@saint-aubin-les-pres.example', givenName: 'Martine', familyName: 'Lebrun', role: 'admin' },
+    {
+      email: 'secretariat@saint-aubin-les-pres.example',
+      givenName: 'Martine',
+      familyName: 'Lebrun',
+      role: 'agent',
+      services: ['secretariat', 'ecole-cantine'],
+    },
+    { email: 'maire@saint-aubin-les-pres.example', givenName: 'Gérard', familyName: 'Vasseur', role: 'mayor' },
+  ],
+};
+
+/** Creates (or reuses) each demo person's account and gives it its role in the commune. */
+export async function seedDemoAccounts(tx: Tx, communeSlug: string, passwordHash: string): Promise<void> {
+  const communeId = tx.communeId!;
+  for (const person of DEMO_PEOPLE[communeSlug] ?? []) {
+    const existing = await findAccountByEmail(tx, person.email);
+    const account =
+      existing ??
+      (await insertAccount(tx, {
+        email: person.email,
+        givenName: person.givenName,
+        familyName: person.familyName,
+        passwordHash,
+        passwordPolicyVersion: PASSWORD_POLICY_VERSION,
+        passwordSetAt: new Date(),
+        emailVerifiedAt: new Date(),
+        isOperator: person.isOperator ?? false,
+        mfaRequiredFrom: person.mfaGraceOver ? new Date(Date.now() - 86_400_000) : null,
+      }));
+    const serviceIds: string[] = [];
+    for (const slug of person.services ?? []) {
+      const service = await findServiceBySlug(tx, communeId, slug);
+      if (service) serviceIds.push(service.id);
+    }
+    await addMembership(tx, communeId, account.id, person.role, { serviceIds });
+  }
+}

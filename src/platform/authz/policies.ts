@@ -1,0 +1,73 @@
+/**
+ * Route policies: every route declares one in its config (`config: { policy: 'public' }`);
+ * a route without a policy makes the application refuse to start (deny by default). The same
+ * predicates decide which links and buttons a page shows.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from './actor.js';
+import { hasRole, isStaff } from './actor.js';
+
+/** What happens when a policy refuses. */
+export type Refusal = 'sign_in' | 'not_found' | 'mfa_required';
+
+export interface RoutePolicy {
+  /** One sentence for the route list in the docs. */
+  description: string;
+  /** null = allowed; otherwise the kind of refusal. */
+  check(actor: Actor | null, request: FastifyRequest): Refusal | null;
+}
+
+/** Signed in, and past the second factor when one is required. */
+function signedIn(actor: Actor | null): Refusal | null {
+  if (!actor) return 'sign_in';
+  if (actor.mfaRequiredNow && !actor.mfaVerified) return 'mfa_required';
+  return null;
+}
+
+/** Staff pages: a second factor is required once the grace period is over. */
+function staffOnly(allowed: (actor: Actor) => boolean) {
+  return (actor: Actor | null): Refusal | null => {
+    if (!actor) return 'sign_in';
+    if (!allowed(actor)) return 'not_found';
+    return signedIn(actor);
+  };
+}
+
+const POLICY_TABLE = {
+  /** Anyone, signed in or not. */
+  public: { description: 'accessible à tous', check: () => null },
+  /** Infrastructure endpoints (health, assets, OpenAPI). */
+  infrastructure: { description: 'infrastructure (santé, ressources statiques)', check: () => null },
+  /** Sign-in, registration, password reset: anyone (throttled). */
+  anonymous: { description: 'formulaires d’accès (connexion, inscription)', check: () => null },
+  /** Any signed-in person, e.g. their own account pages. */
+  signedIn: { description: 'toute personne connectée', check: (actor) => signedIn(actor) },
+  /** Signed in, second factor possibly still to present (the second-factor pages, sign-out). */
+  signedInPendingMfa: {
+    description: 'personne connectée, second facteur pas encore présenté',
+    check: (actor) => (actor ? null : 'sign_in'),
+  },
+  /** Staff of the request's commune (agents, élus, DGS, maire, admin). */
+  staff: { description: 'agents et élus de la commune', check: staffOnly((a) => isStaff(a)) },
+  /** The commune's administrators. */
+  communeAdmin: { description: 'administrateurs de la commune', check: staffOnly((a) => hasRole(a, 'admin')) },
+  /** The commune's administrators, the mayor and the DGS (steering, security journal). */
+  communeLeadership: {
+    description: 'maire, DGS et administrateurs de la commune',
+    check: staffOnly((a) => hasRole(a, 'admin', 'mayor', 'dgs')),
+  },
+  /** OPSN operators. */
+  operator: { description: 'opérateurs de l’instance (OPSN)', check: staffOnly((a) => a.isOperator) },
+  /** Demo-only pages (exist only when the demo is enabled). */
+  demo: { description: 'pages de démonstration (instance de démonstration uniquement)', check: () => null },
+} satisfies Record<string, RoutePolicy>;
+
+export type PolicyName = keyof typeof POLICY_TABLE;
+export const POLICIES: Record<PolicyName, RoutePolicy> = POLICY_TABLE;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The access policy of the route (required). */
+    policy?: PolicyName;
+  }
+}

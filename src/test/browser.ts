@@ -1,0 +1,73 @@
+/**
+ * A tiny cookie-keeping client over app.inject, for integration tests of form flows: it keeps
+ * cookies like a browser, and posts forms with the CSRF token of the last page it loaded.
+ */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+export class TestBrowser {
+  readonly cookies = new Map<string, string>();
+  lastPage = '';
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly options: { remoteAddress?: string; userAgent?: string } = {},
+  ) {}
+
+  #cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  #keep(res: LightMyRequestResponse): LightMyRequestResponse {
+    const set = res.headers['set-cookie'];
+    for (const line of Array.isArray(set) ? set : set ? [set] : []) {
+      const [pair, ...attrs] = line.split(';');
+      const [name, ...value] = pair!.split('=');
+      const expired = attrs.some((a) => /^\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(a));
+      if (expired || value.join('=') === '') this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value.join('='));
+    }
+    if (res.headers['content-type']?.toString().includes('text/html')) this.lastPage = res.body;
+    return res;
+  }
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    return this.#keep(
+      await this.app.inject({
+        url,
+        headers: { cookie: this.#cookieHeader(), 'user-agent': this.options.userAgent ?? 'TestBrowser/1.0' },
+        ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
+      }),
+    );
+  }
+
+  /** The CSRF token of the last loaded page. */
+  csrf(): string {
+    const token = /name="_csrf" value="([^"]+)"/.exec(this.lastPage)?.[1];
+    if (!token) throw new Error('no CSRF token on the last page');
+    return token;
+  }
+
+  /** Posts a form (urlencoded) with the last page's CSRF token. */
+  async post(url: string, form: Record<string, string>, options: { withCsrf?: boolean } = {}) {
+    const fields = options.withCsrf === false ? form : { _csrf: this.csrf(), ...form };
+    return this.#keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        payload: new URLSearchParams(fields).toString(),
+        headers: {
+          cookie: this.#cookieHeader(),
+          'content-type': 'application/x-www-form-urlencoded',
+          'user-agent': this.options.userAgent ?? 'TestBrowser/1.0',
+        },
+        ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
+      }),
+    );
+  }
+
+  /** Loads `page`, then posts `form` to `action` (defaults to the same URL). */
+  async submit(page: string, form: Record<string, string>, action = page) {
+    await this.get(page);
+    return this.post(action, form);
+  }
+}
