@@ -266,7 +266,7 @@ function render(list) {
     '# Sources : classiques français (avec suffixes courants) ; @zxcvbn-ts/language-common',
     '# « passwords-common » (MIT, https://github.com/zxcvbn-ts/zxcvbn).',
     '# Une entrée par ligne, en minuscules, normalisée NFC ; les lignes commençant par « # » et une espace',
-    '# sont des commentaires (aucune entrée ne contient d\'espace).',
+    "# sont des commentaires (aucune entrée ne contient d'espace).",
   ];
   return `${header.join('\n')}\n${list.join('\n')}\n`;
 }

@@ -482,6 +482,11 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
                 Historique de mes connexions
               </a>
             </li>
+            <li>
+              <a class="govuk-link" href={`${base(request)}/compte/donnees`}>
+                Mes données personnelles (téléchargement, suppression du compte)
+              </a>
+            </li>
           </ul>
           <form method="post" action={`${base(request)}/deconnexion`}>
             <CsrfField token={reply.generateCsrf()} />

@@ -38,8 +38,14 @@ describe('hashPassword / verifyPassword', () => {
     ['not a hash', 'motdepasse'],
     ['bcrypt', '$2b$10$abcdefghijklmnopqrstuu5c3iN8h0WqJQ1dLk3g6yqXqCwWJ3Q3K'],
     ['truncated', '$argon2id$v=19$m=19456,t=2,p=1$P3a2A41MNJFCt0A40ZgvKg$'],
-    ['garbage parameters', '$argon2id$v=19$m=abc,t=2,p=1$P3a2A41MNJFCt0A40ZgvKg$xTxZRM5MwDaI9tVat95v3G7mfpsLBLrAMYI0zickJQc'],
-    ['absurd memory cost', '$argon2id$v=19$m=4294967295,t=2,p=1$P3a2A41MNJFCt0A40ZgvKg$xTxZRM5MwDaI9tVat95v3G7mfpsLBLrAMYI0zickJQc'],
+    [
+      'garbage parameters',
+      '$argon2id$v=19$m=abc,t=2,p=1$P3a2A41MNJFCt0A40ZgvKg$xTxZRM5MwDaI9tVat95v3G7mfpsLBLrAMYI0zickJQc',
+    ],
+    [
+      'absurd memory cost',
+      '$argon2id$v=19$m=4294967295,t=2,p=1$P3a2A41MNJFCt0A40ZgvKg$xTxZRM5MwDaI9tVat95v3G7mfpsLBLrAMYI0zickJQc',
+    ],
   ])('never throws on a malformed hash (%s): returns false', async (_label, stored) => {
     await expect(verifyPassword(stored, PASSWORD)).resolves.toBe(false);
   });

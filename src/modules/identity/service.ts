@@ -13,7 +13,7 @@ import { truncateAddress } from '../../platform/http/logger.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import type { Commune } from '../communes/repo.js';
-import { checkPassword, PASSWORD_POLICY_VERSION } from './password-policy.js';
+import { checkPassword, MAXIMUM_LENGTH, PASSWORD_POLICY_VERSION } from './password-policy.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import {
   addMembership,
@@ -46,7 +46,10 @@ export const registrationSchema = z.object({
   givenName: name('prénom'),
   familyName: name('nom'),
   email,
-  password: z.string().min(1, 'Choisissez un mot de passe.'),
+  password: z
+    .string()
+    .min(1, 'Choisissez un mot de passe.')
+    .max(4 * MAXIMUM_LENGTH, `Le mot de passe ne doit pas dépasser ${MAXIMUM_LENGTH} caractères.`),
   consent: z.literal('oui', { error: 'Acceptez les conditions pour créer votre compte.' }),
 });
 
@@ -314,7 +317,13 @@ export async function resetPassword(
   request: FastifyRequest,
 ) {
   const parsed = z
-    .object({ password: z.string().min(1, 'Choisissez un mot de passe.'), confirmation: z.string() })
+    .object({
+      password: z
+        .string()
+        .min(1, 'Choisissez un mot de passe.')
+        .max(MAXIMUM_LENGTH, `Le mot de passe ne doit pas dépasser ${MAXIMUM_LENGTH} caractères.`),
+      confirmation: z.string(),
+    })
     .safeParse(input);
   if (!parsed.success) throw invalid(fieldErrors(parsed.error));
   if (parsed.data.password !== parsed.data.confirmation) {

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { TestBrowser } from '../../test/browser.js';
+import { TEST_ENGINES } from '../../test/databases.js';
+import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { seedDemo } from '../demo/seed.js';
+
+describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
+  let t: TestApp;
+  let address = 10;
+  const browser = () => new TestBrowser(t.app, { remoteAddress: `203.0.${address++}.9` });
+
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await t.runtime.communes.reload();
+  });
+  afterAll(() => t?.close());
+
+  async function signedIn(email: string, slug = 'villebelle') {
+    const b = browser();
+    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
+    expect(res.statusCode).toBe(303);
+    return b;
+  }
+
+  it('exports everything held about the person as JSON and as a readable page, and journals it', async () => {
+    const b = await signedIn('camille.martin@courriel.example');
+    const json = await b.get('/c/villebelle/compte/donnees/export.json');
+    expect(json.statusCode).toBe(200);
+    expect(json.headers['content-disposition']).toContain('attachment; filename="mes-donnees-villebelle.json"');
+    const data = json.json();
+    expect(data.account).toMatchObject({
+      email: 'camille.martin@courriel.example',
+      givenName: 'Camille',
+      familyName: 'Martin',
+    });
+    expect(data.roles).toEqual([expect.objectContaining({ role: 'citizen' })]);
+    expect(data.sessions.length).toBeGreaterThanOrEqual(1);
+    expect(data.securityEvents.map((e: { action: string }) => e.action)).toContain('auth.sign_in');
+    expect(data.retention.join(' ')).toContain('archives publiques');
+    expect(JSON.stringify(data)).not.toMatch(/argon2|password_hash|token_hash/);
+
+    const page = await b.get('/c/villebelle/compte/donnees/lisible');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Camille');
+    const journal = await t.testDb.asSuperuser<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_entry WHERE action = 'account.data_exported'`,
+    );
+    expect(journal.rows[0]!.n).toBe(2);
+  });
+
+  it('asks for the password again before an export when the last credential is old', async () => {
+    const b = await signedIn('camille.martin@courriel.example');
+    await t.testDb.asSuperuser(`UPDATE session SET reauthenticated_at = now() - interval '1 hour'`);
+    const res = await b.get('/c/villebelle/compte/donnees/export.json');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toContain('/c/villebelle/compte/confirmer-identite');
+  });
+
+  it('refuses to let staff erase their own account', async () => {
+    const b = await signedIn('agent.urbanisme@villebelle.example');
+    await b.get('/c/villebelle/compte/donnees');
+    const res = await b.post('/c/villebelle/compte/donnees/supprimer', {});
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('Demandez sa suppression à l’administrateur de la commune');
+  });
+
+  it('erases a citizen account in every commune and closes its sessions', async () => {
+    const other = await signedIn('camille.martin@courriel.example', 'saint-aubin-les-pres');
+    const b = await signedIn('camille.martin@courriel.example');
+    await b.get('/c/villebelle/compte/donnees');
+    const res = await b.post('/c/villebelle/compte/donnees/supprimer', {});
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Votre compte a été supprimé.');
+    expect((await other.get('/c/saint-aubin-les-pres/compte')).statusCode).toBe(303);
+    const again = await browser().submit('/c/villebelle/connexion', {
+      email: 'camille.martin@courriel.example',
+      password: DEMO_PASSWORD,
+    });
+    expect(again.statusCode).toBe(422);
+    const rows = await t.testDb.asSuperuser<{ email: string; given_name: string; memberships: number }>(
+      `SELECT a.email, a.given_name, (SELECT count(*)::int FROM membership m WHERE m.account_id = a.id) AS memberships
+         FROM account a WHERE a.email LIKE 'compte-supprime-%'`,
+    );
+    expect(rows.rows).toEqual([
+      { email: expect.stringMatching(/@compte-supprime\.invalid$/), given_name: '', memberships: 0 },
+    ]);
+  });
+});
