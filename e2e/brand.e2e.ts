@@ -22,10 +22,13 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('response', async (response) => {
     const kind = response.request().resourceType();
-    if ((kind !== 'document' && kind !== 'stylesheet') || response.status() >= 300) return;
-    if (response.status() >= 300 && response.status() < 400) return;
+    if (kind !== 'document' && kind !== 'stylesheet') return;
+    if (response.status() >= 300 && response.status() < 400) return; // redirects have no body
     try {
-      served.set(response.url(), { kind, body: await response.text() });
+      served.set(`${response.request().method()} ${response.url()} ${response.status()}`, {
+        kind,
+        body: await response.text(),
+      });
     } catch {
       // the page navigated away before the body was read: the next test loads it again
     }
@@ -45,10 +48,24 @@ afterAll(async () => {
 });
 
 test('les pages et les feuilles de style servies ont été collectées', () => {
-  const kinds = [...served.values()].map((s) => s.kind);
-  expect(kinds.filter((k) => k === 'document').length).toBeGreaterThanOrEqual(PAGES.length - 1);
-  const stylesheets = [...served.keys()].filter((u) => served.get(u)?.kind === 'stylesheet').map((u) => new URL(u).pathname);
-  expect(stylesheets.sort()).toEqual(['/static/css/guichet.css', '/theme/saint-aubin-les-pres.css', '/theme/villebelle.css']);
+  const documents = [...served.entries()]
+    .filter(([, s]) => s.kind === 'document')
+    .map(([key]) => key.replace(url('/'), '/').replace(/\/[^/]+\.eml /, '/<courriel>.eml '));
+  const expected = [
+    ...new Set(
+      PAGES.map((p) => (p.followLink ? 'GET /_demo/courriels/<courriel>.eml 200' : `GET ${p.path} ${p.status}`)),
+    ),
+    'POST /_demo/courriels 422',
+  ];
+  expect(documents.sort()).toEqual(expected.sort());
+  const stylesheets = [...served.entries()]
+    .filter(([, s]) => s.kind === 'stylesheet')
+    .map(([key]) => new URL(key.split(' ')[1]!).pathname);
+  expect(stylesheets.sort()).toEqual([
+    '/static/css/guichet.css',
+    '/theme/saint-aubin-les-pres.css',
+    '/theme/villebelle.css',
+  ]);
 });
 
 test('aucune marque réservée (couronne, GDS Transport, logotype, DSFR…) dans le HTML et le CSS servis', () => {

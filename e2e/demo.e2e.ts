@@ -42,16 +42,18 @@ describe('boîte aux lettres de démonstration', () => {
     expect(await table.isVisible()).toBe(true);
     expect(await table.getByRole('columnheader').allTextContents()).toEqual(['Date', 'Destinataire', 'Objet']);
 
-    const rows = await table.getByRole('row').evaluateAll((trs) =>
-      trs.slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())),
-    );
+    const rows = await table
+      .getByRole('row')
+      .evaluateAll((trs) =>
+        trs.slice(1).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())),
+      );
     const welcome = rows.filter((cells) => cells[2]?.startsWith('Bienvenue sur le guichet numérique de'));
     expect(welcome.map((cells) => [cells[1], cells[2]]).sort()).toEqual([
       ['accueil@villebelle.example', WELCOME_SUBJECT_VILLEBELLE],
       ['mairie@saint-aubin-les-pres.example', WELCOME_SUBJECT_SAINT_AUBIN],
     ]);
     // French date, e.g. "28 novembre 2026 à 17 h 42".
-    for (const cells of welcome) expect(cells[0]).toMatch(/^\d{1,2} [a-zéû]+ \d{4} à \d{1,2} h \d{2}$/);
+    for (const cells of welcome) expect(cells[0]).toMatch(/^\d{1,2}\s[a-zéû]+\s\d{4}\sà\s\d{1,2}\sh\s\d{2}$/);
   });
 
   test('un courriel s’ouvre depuis la liste et montre son contenu', async () => {
@@ -60,14 +62,16 @@ describe('boîte aux lettres de démonstration', () => {
     await page.waitForURL(/\/_demo\/courriels\/[A-Za-z0-9-]+\.eml$/);
 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(WELCOME_SUBJECT_VILLEBELLE);
-    const summary = await page.locator('dl.govuk-summary-list').evaluate((dl) =>
-      Object.fromEntries(
-        [...dl.querySelectorAll('.govuk-summary-list__row')].map((row) => [
-          row.querySelector('dt')?.textContent?.trim(),
-          row.querySelector('dd')?.textContent?.trim(),
-        ]),
-      ),
-    );
+    const summary = await page
+      .locator('dl.govuk-summary-list')
+      .evaluate((dl) =>
+        Object.fromEntries(
+          Array.from(dl.querySelectorAll('.govuk-summary-list__row')).map((row) => [
+            row.querySelector('dt')?.textContent?.trim(),
+            row.querySelector('dd')?.textContent?.trim(),
+          ]),
+        ),
+      );
     expect(summary.À).toBe('accueil@villebelle.example');
     expect(summary.De).toContain('ne-pas-repondre@guichet.localhost');
 
@@ -100,12 +104,17 @@ describe('nom d’hôte de la commune', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
       'Bienvenue sur le guichet numérique de Villebelle',
     );
-    expect(await page.getByRole('banner').getByRole('link', { name: 'Villebelle', exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole('banner').getByRole('link', { name: 'Villebelle', exact: true }).isVisible()).toBe(
+      true,
+    );
     // Themed: the commune's stylesheet is loaded from the same host.
     expect(await page.locator('link[rel="stylesheet"][href="/theme/villebelle.css"]').count()).toBe(1);
 
     // Navigation stays on the commune's host.
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Services municipaux' }).click();
+    await page
+      .getByRole('navigation', { name: 'Menu principal' })
+      .getByRole('link', { name: 'Services municipaux' })
+      .click();
     await page.waitForLoadState('load');
     expect(new URL(page.url()).host).toBe(`villebelle.localhost:${serverPort()}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Services municipaux');

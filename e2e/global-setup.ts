@@ -100,12 +100,23 @@ export default async function setup(project: TestProject) {
     GUICHET_RATE_LIMIT_PER_MINUTE: '100000',
   };
   // Embedded mode, demo on, file mail transport, default public URL: whatever the shell says.
-  for (const key of ['DATABASE_URL', 'GUICHET_MIGRATION_DATABASE_URL', 'SMTP_URL', 'GUICHET_DEMO', 'GUICHET_PUBLIC_URL', 'GUICHET_HOST']) {
+  for (const key of [
+    'DATABASE_URL',
+    'GUICHET_MIGRATION_DATABASE_URL',
+    'SMTP_URL',
+    'GUICHET_DEMO',
+    'GUICHET_PUBLIC_URL',
+    'GUICHET_HOST',
+  ]) {
     delete env[key];
   }
 
   let log = '';
-  const child = spawn(process.execPath, ['bin/guichet.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/guichet.js', 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const append = (chunk: Buffer) => {
     log = (log + chunk.toString('utf8')).slice(-20_000);
   };

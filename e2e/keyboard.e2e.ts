@@ -2,7 +2,7 @@
  * Keyboard use: the skip link comes first and moves focus to the main content, the service
  * navigation is reachable with Tab (behind the "Menu" button on a phone), and focus is visible.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, newContext, url, type ViewportName } from './support.js';
 
@@ -67,7 +67,9 @@ describe('lien d’évitement', () => {
 
       // The next Tab continues inside the main content, not back in the header.
       await page.keyboard.press('Tab');
-      const inMain = await page.evaluate(() => document.querySelector('main')?.contains(document.activeElement) ?? false);
+      const inMain = await page.evaluate(
+        () => document.querySelector('main')?.contains(document.activeElement) ?? false,
+      );
       expect(inMain, `focus après le contenu principal : ${await focused()}`).toBe(true);
     },
   );
@@ -112,8 +114,8 @@ describe('navigation au clavier', () => {
 });
 
 describe('focus visible', () => {
-  async function focusStyles(selector: string) {
-    return page.locator(selector).first().evaluate((el) => {
+  function styles(target: Locator) {
+    return target.evaluate((el) => {
       const style = getComputedStyle(el);
       return {
         outlineStyle: style.outlineStyle,
@@ -126,31 +128,49 @@ describe('focus visible', () => {
     });
   }
 
-  function isVisibleIndicator(s: Awaited<ReturnType<typeof focusStyles>>): boolean {
-    const outline = s.outlineStyle !== 'none' && s.outlineWidth !== '0px' && !/rgba\(0, 0, 0, 0\)|transparent/.test(s.outlineColor);
+  function isVisibleIndicator(s: Awaited<ReturnType<typeof styles>>): boolean {
+    const outline =
+      s.outlineStyle !== 'none' && s.outlineWidth !== '0px' && !/rgba\(0, 0, 0, 0\)|transparent/.test(s.outlineColor);
     return outline || s.boxShadow !== 'none';
   }
 
   test.each([
-    { name: 'lien de navigation', path: '/c/villebelle/', role: 'link' as const, label: 'Services municipaux', selector: 'a.govuk-service-navigation__link' },
-    { name: 'lien du contenu', path: '/c/villebelle/', role: 'link' as const, label: 'Accueil', selector: 'main a.govuk-link' },
-    { name: 'lien du pied de page', path: '/', role: 'link' as const, label: 'Mentions légales', selector: 'a.govuk-footer__link' },
-  ])('$name : un indicateur de focus visible (outline ou box-shadow)', async ({ path, label, selector, role }) => {
+    {
+      name: 'lien de navigation « Services municipaux »',
+      path: '/c/villebelle/',
+      locate: (p: Page) =>
+        p.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Services municipaux' }),
+    },
+    {
+      name: 'lien du contenu « État civil »',
+      path: '/c/villebelle/',
+      locate: (p: Page) => p.getByRole('main').getByRole('link', { name: 'État civil' }),
+    },
+    {
+      name: 'lien du pied de page « Mentions légales »',
+      path: '/',
+      locate: (p: Page) => p.getByRole('contentinfo').getByRole('link', { name: 'Mentions légales' }),
+    },
+  ])('$name : un indicateur de focus visible (outline ou box-shadow)', async ({ path, locate }) => {
     await open('bureau', path);
-    const target = page.locator(selector, { hasText: label }).first();
-    const before = await target.evaluate((el) => {
-      const s = getComputedStyle(el);
-      return { boxShadow: s.boxShadow, backgroundColor: s.backgroundColor, outlineStyle: s.outlineStyle };
-    });
+    const target = locate(page);
+    const before = await styles(target);
     // Reach it with the keyboard, so that :focus-visible applies as for a real keyboard user.
     let reached = false;
-    for (let i = 0; i < 30 && !reached; i++) {
+    for (let i = 0; i < 40 && !reached; i++) {
       await page.keyboard.press('Tab');
       reached = await target.evaluate((el) => el === document.activeElement);
     }
-    expect(reached, `${role} « ${label} » atteint au clavier`).toBe(true);
-    const after = await focusStyles(`${selector}:focus`);
+    expect(reached, 'atteint au clavier').toBe(true);
+    const after = await styles(target);
     expect(isVisibleIndicator(after), JSON.stringify(after)).toBe(true);
-    expect(after, 'le style change quand le lien a le focus').not.toMatchObject(before);
+    expect(
+      { boxShadow: after.boxShadow, backgroundColor: after.backgroundColor, outlineColor: after.outlineColor },
+      'le style change quand le lien a le focus',
+    ).not.toEqual({
+      boxShadow: before.boxShadow,
+      backgroundColor: before.backgroundColor,
+      outlineColor: before.outlineColor,
+    });
   });
 });

@@ -24,7 +24,8 @@ function inlineCode(html: string): string[] {
     if (!/\ssrc=/i.test(match[1] ?? '') || (match[2] ?? '').trim() !== '') found.push(match[0].slice(0, 120));
   }
   for (const match of html.matchAll(/<style\b[^>]*>/gi)) found.push(match[0]);
-  for (const match of html.matchAll(/<[a-z][^>]*\s(style|on[a-z]+)=("[^"]*"|'[^']*'|[^\s>]+)/gi)) found.push(match[0].slice(0, 120));
+  for (const match of html.matchAll(/<[a-z][^>]*\s(style|on[a-z]+)=("[^"]*"|'[^']*'|[^\s>]+)/gi))
+    found.push(match[0].slice(0, 120));
   return found;
 }
 
@@ -36,7 +37,7 @@ function networkSuite(javaScriptEnabled: boolean) {
   beforeAll(async () => {
     context = await newContext(browser, 'bureau', { javaScriptEnabled });
     page = await context.newPage();
-    watch = await monitor(page);
+    watch = await monitor(page, { javaScriptEnabled });
   });
 
   afterAll(async () => {
@@ -69,3 +70,27 @@ function networkSuite(javaScriptEnabled: boolean) {
 
 describe('avec JavaScript', () => networkSuite(true));
 describe('sans JavaScript', () => networkSuite(false));
+
+describe('icône', () => {
+  test('chaque page déclare son icône, sinon /favicon.ico existe (le navigateur le demande, un 404 s’inscrit en erreur dans la console)', async () => {
+    const favicon = await fetch(url('/favicon.ico'));
+    await favicon.arrayBuffer();
+    // An icon, or 204 No Content: either way the browser logs no error.
+    const faviconServed =
+      favicon.status === 204 || (favicon.ok && /^image\//.test(favicon.headers.get('content-type') ?? ''));
+    const withoutIcon: string[] = [];
+    for (const path of new Set(PAGES.filter((p) => p.followLink === undefined).map((p) => p.path))) {
+      const html = await (await fetch(url(path))).text();
+      const icon = /<link\b[^>]*\brel="(?:shortcut )?icon"[^>]*>/i.exec(html)?.[0];
+      const href = icon ? /\bhref="([^"]+)"/.exec(icon)?.[1] : undefined;
+      if (href) {
+        const response = await fetch(url(href));
+        await response.arrayBuffer();
+        if (!response.ok) withoutIcon.push(`${path} : icône ${href} en ${response.status}`);
+      } else if (!faviconServed) {
+        withoutIcon.push(`${path} : pas de <link rel="icon"> et /favicon.ico répond ${favicon.status}`);
+      }
+    }
+    expect(withoutIcon).toEqual([]);
+  });
+});

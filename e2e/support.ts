@@ -45,12 +45,16 @@ export const VIEWPORTS: Record<ViewportName, BrowserContextOptions> = {
 };
 
 /** A fresh context (own cookies) in French, at a viewport, optionally without JavaScript. */
-export function newContext(
+export async function newContext(
   browser: Browser,
   viewport: ViewportName,
   options: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
-  return browser.newContext({ locale: 'fr-FR', ...VIEWPORTS[viewport], ...options });
+  const context = await browser.newContext({ locale: 'fr-FR', ...VIEWPORTS[viewport], ...options });
+  // Fail an action with its own message well before the test's timeout.
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(20_000);
+  return context;
 }
 
 /** Blocks our scripts (for axe, which needs JavaScript itself, on the page as served without ours). */
@@ -80,12 +84,48 @@ const SAINT_AUBIN = 'Saint-Aubin-les-Prés';
 function communePages(slug: string, name: string): PageSpec[] {
   const base = `/c/${slug}`;
   return [
-    { name: `${slug} accueil`, path: `${base}/`, status: 200, title: `Accueil – ${name}`, h1: `Bienvenue sur le guichet numérique de ${name}` },
-    { name: `${slug} services`, path: `${base}/services`, status: 200, title: `Services municipaux – ${name}`, h1: 'Services municipaux' },
-    { name: `${slug} contact`, path: `${base}/contact`, status: 200, title: `Nous contacter – ${name}`, h1: 'Nous contacter' },
-    { name: `${slug} mentions légales`, path: `${base}/mentions-legales`, status: 200, title: `Mentions légales – ${name}`, h1: 'Mentions légales' },
-    { name: `${slug} données personnelles`, path: `${base}/donnees-personnelles`, status: 200, title: `Données personnelles – ${name}`, h1: 'Données personnelles' },
-    { name: `${slug} accessibilité`, path: `${base}/accessibilite`, status: 200, title: `Déclaration d’accessibilité – ${name}`, h1: 'Déclaration d’accessibilité' },
+    {
+      name: `${slug} accueil`,
+      path: `${base}/`,
+      status: 200,
+      title: `Accueil – ${name}`,
+      h1: `Bienvenue sur le guichet numérique de ${name}`,
+    },
+    {
+      name: `${slug} services`,
+      path: `${base}/services`,
+      status: 200,
+      title: `Services municipaux – ${name}`,
+      h1: 'Services municipaux',
+    },
+    {
+      name: `${slug} contact`,
+      path: `${base}/contact`,
+      status: 200,
+      title: `Nous contacter – ${name}`,
+      h1: 'Nous contacter',
+    },
+    {
+      name: `${slug} mentions légales`,
+      path: `${base}/mentions-legales`,
+      status: 200,
+      title: `Mentions légales – ${name}`,
+      h1: 'Mentions légales',
+    },
+    {
+      name: `${slug} données personnelles`,
+      path: `${base}/donnees-personnelles`,
+      status: 200,
+      title: `Données personnelles – ${name}`,
+      h1: 'Données personnelles',
+    },
+    {
+      name: `${slug} accessibilité`,
+      path: `${base}/accessibilite`,
+      status: 200,
+      title: `Déclaration d’accessibilité – ${name}`,
+      h1: 'Déclaration d’accessibilité',
+    },
   ];
 }
 
@@ -94,15 +134,57 @@ export const WELCOME_SUBJECT_SAINT_AUBIN = `Bienvenue sur le guichet numérique 
 
 /** Every page of the application, with what it must show. */
 export const PAGES: PageSpec[] = [
-  { name: 'accueil de l’instance', path: '/', status: 200, title: 'Communes – Guichet', h1: 'Guichet numérique des communes' },
-  { name: 'mentions légales', path: '/mentions-legales', status: 200, title: 'Mentions légales – Guichet', h1: 'Mentions légales' },
-  { name: 'données personnelles', path: '/donnees-personnelles', status: 200, title: 'Données personnelles – Guichet', h1: 'Données personnelles' },
-  { name: 'accessibilité', path: '/accessibilite', status: 200, title: 'Déclaration d’accessibilité – Guichet', h1: 'Déclaration d’accessibilité' },
+  {
+    name: 'accueil de l’instance',
+    path: '/',
+    status: 200,
+    title: 'Communes – Guichet',
+    h1: 'Guichet numérique des communes',
+  },
+  {
+    name: 'mentions légales',
+    path: '/mentions-legales',
+    status: 200,
+    title: 'Mentions légales – Guichet',
+    h1: 'Mentions légales',
+  },
+  {
+    name: 'données personnelles',
+    path: '/donnees-personnelles',
+    status: 200,
+    title: 'Données personnelles – Guichet',
+    h1: 'Données personnelles',
+  },
+  {
+    name: 'accessibilité',
+    path: '/accessibilite',
+    status: 200,
+    title: 'Déclaration d’accessibilité – Guichet',
+    h1: 'Déclaration d’accessibilité',
+  },
   ...communePages('villebelle', VILLEBELLE),
   ...communePages('saint-aubin-les-pres', SAINT_AUBIN),
-  { name: 'commune inconnue (404)', path: '/c/inconnue/', status: 404, title: 'Page introuvable – Guichet', h1: 'Page introuvable' },
-  { name: 'page inexistante (404)', path: '/page-inexistante', status: 404, title: 'Page introuvable – Guichet', h1: 'Page introuvable' },
-  { name: 'boîte aux lettres', path: '/_demo/courriels', status: 200, title: 'Boîte aux lettres de démonstration – Guichet', h1: 'Boîte aux lettres de démonstration' },
+  {
+    name: 'commune inconnue (404)',
+    path: '/c/inconnue/',
+    status: 404,
+    title: 'Page introuvable – Guichet',
+    h1: 'Page introuvable',
+  },
+  {
+    name: 'page inexistante (404)',
+    path: '/page-inexistante',
+    status: 404,
+    title: 'Page introuvable – Guichet',
+    h1: 'Page introuvable',
+  },
+  {
+    name: 'boîte aux lettres',
+    path: '/_demo/courriels',
+    status: 200,
+    title: 'Boîte aux lettres de démonstration – Guichet',
+    h1: 'Boîte aux lettres de démonstration',
+  },
   {
     name: 'courriel de bienvenue',
     path: '/_demo/courriels',
@@ -111,7 +193,13 @@ export const PAGES: PageSpec[] = [
     title: `${WELCOME_SUBJECT_VILLEBELLE} – Guichet`,
     h1: WELCOME_SUBJECT_VILLEBELLE,
   },
-  { name: 'tâches en échec', path: '/_demo/taches', status: 200, title: 'Tâches en échec – Guichet', h1: 'Tâches en échec' },
+  {
+    name: 'tâches en échec',
+    path: '/_demo/taches',
+    status: 200,
+    title: 'Tâches en échec – Guichet',
+    h1: 'Tâches en échec',
+  },
 ];
 
 /**
@@ -142,14 +230,18 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
   return page.evaluate((viewportWidth) => {
     if (document.documentElement.scrollWidth <= viewportWidth) return [];
     const describe = (el: Element) =>
-      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${[...el.classList].join('.')}` : ''}`;
-    const offenders: string[] = [`document : ${document.documentElement.scrollWidth} px de large pour ${viewportWidth} px`];
-    for (const el of document.body.querySelectorAll('*')) {
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${Array.from(el.classList).join('.')}` : ''}`;
+    const offenders: string[] = [
+      `document : ${document.documentElement.scrollWidth} px de large pour ${viewportWidth} px`,
+    ];
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
       const rect = el.getBoundingClientRect();
       const parentRect = el.parentElement?.getBoundingClientRect();
       // Report an element only where the overflow starts (its parent fits).
       if (rect.right > viewportWidth + 1 && parentRect && parentRect.right <= viewportWidth + 1) {
-        offenders.push(`${describe(el)} (jusqu’à ${Math.round(rect.right)} px) : « ${(el.textContent ?? '').trim().slice(0, 60)} »`);
+        offenders.push(
+          `${describe(el)} (jusqu’à ${Math.round(rect.right)} px) : « ${(el.textContent ?? '').trim().slice(0, 60)} »`,
+        );
       }
     }
     return offenders;
@@ -198,8 +290,12 @@ export interface Monitor {
   reset(): void;
 }
 
-/** Attach before navigating. The CSP listener is an init script: it needs JavaScript on. */
-export async function monitor(page: Page): Promise<Monitor> {
+/**
+ * Attach before the first navigation. The CSP listener is an init script: pass
+ * `javaScriptEnabled: false` for a context without JavaScript (Chromium still logs CSP
+ * violations to the console there, which `problems` collects).
+ */
+export async function monitor(page: Page, { javaScriptEnabled = true } = {}): Promise<Monitor> {
   const origin = new URL(baseUrl()).origin;
   const allowedDocumentErrors = new Map<string, number>();
   const state: Monitor = {
@@ -227,23 +323,31 @@ export async function monitor(page: Page): Promise<Monitor> {
   page.on('console', (message) => {
     if (message.type() !== 'error' && message.type() !== 'warning') return;
     const where = message.location().url;
+    // The browser asks for /favicon.ico on pages without <link rel="icon">, sometimes before and
+    // sometimes after the test looks: the "icône" test in network.e2e.ts checks that instead.
+    if (new URL(where || 'about:blank').pathname === '/favicon.ico') return;
     const expectedStatus = allowedDocumentErrors.get(where);
     if (
       expectedStatus !== undefined &&
-      message.text() === `Failed to load resource: the server responded with a status of ${expectedStatus} (${statusText(expectedStatus)})`
+      message.text() ===
+        `Failed to load resource: the server responded with a status of ${expectedStatus} (${statusText(expectedStatus)})`
     ) {
       return;
     }
     state.problems.push(`console.${message.type()} : ${message.text()} (${where})`);
   });
   page.on('pageerror', (error) => state.problems.push(`erreur JavaScript : ${error.message}`));
+  if (!javaScriptEnabled) return state;
   await page.exposeFunction('__guichetE2eCspViolation', (line: string) => {
     state.cspViolations.push(line);
   });
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __guichetE2eCspViolation: (line: string) => void }).__guichetE2eCspViolation;
-      report(`${event.violatedDirective} : ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber}) ${event.sample}`);
+      const report = (window as unknown as { __guichetE2eCspViolation: (line: string) => void })
+        .__guichetE2eCspViolation;
+      report(
+        `${event.violatedDirective} : ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber}) ${event.sample}`,
+      );
     });
   });
   return state;
@@ -278,7 +382,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export function parseRgb(value: string): { r: number; g: number; b: number; a: number } {
   const match = /^rgba?\(\s*([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:\s*[,/]\s*([\d.]+))?\s*\)$/.exec(value.trim());
   if (!match) throw new Error(`couleur calculée non reconnue : ${value}`);
-  return { r: Number(match[1]), g: Number(match[2]), b: Number(match[3]), a: match[4] === undefined ? 1 : Number(match[4]) };
+  return {
+    r: Number(match[1]),
+    g: Number(match[2]),
+    b: Number(match[3]),
+    a: match[4] === undefined ? 1 : Number(match[4]),
+  };
 }
 
 function relativeLuminance({ r, g, b }: { r: number; g: number; b: number }): number {

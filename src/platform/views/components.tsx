@@ -193,41 +193,50 @@ export interface TableProps {
 
 /** Data table (`govuk-table`) with a caption and column headers. */
 export function Table({ caption, captionSize = 'm', columns, rows, firstCellIsHeader = false }: TableProps) {
+  // A focusable, labelled scroll region: a wide table scrolls on its own instead of making the
+  // whole page scroll sideways on a phone (WCAG 1.4.10 Reflow), and keyboard users can scroll it.
   return (
-    <table class="govuk-table">
-      <caption class={`govuk-table__caption govuk-table__caption--${captionSize}`}>{caption}</caption>
-      <thead class="govuk-table__head">
-        <tr class="govuk-table__row">
-          {columns.map((column, index) => (
-            <th
-              key={index}
-              scope="col"
-              class={classNames('govuk-table__header', column.numeric && 'govuk-table__header--numeric')}
-            >
-              {column.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody class="govuk-table__body">
-        {rows.map((cells, rowIndex) => (
-          <tr class="govuk-table__row" key={rowIndex}>
-            {cells.map((cell, index) => {
-              const numeric = columns[index]?.numeric === true;
-              return index === 0 && firstCellIsHeader ? (
-                <th key={index} scope="row" class="govuk-table__header">
-                  {cell}
-                </th>
-              ) : (
-                <td key={index} class={classNames('govuk-table__cell', numeric && 'govuk-table__cell--numeric')}>
-                  {cell}
-                </td>
-              );
-            })}
+    <section
+      class="guichet-table-scroll"
+      aria-label={typeof caption === 'string' ? caption : 'Tableau'}
+      // A scrollable region must be reachable by keyboard.
+      tabindex={0}
+    >
+      <table class="govuk-table">
+        <caption class={`govuk-table__caption govuk-table__caption--${captionSize}`}>{caption}</caption>
+        <thead class="govuk-table__head">
+          <tr class="govuk-table__row">
+            {columns.map((column, index) => (
+              <th
+                key={index}
+                scope="col"
+                class={classNames('govuk-table__header', column.numeric && 'govuk-table__header--numeric')}
+              >
+                {column.label}
+              </th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody class="govuk-table__body">
+          {rows.map((cells, rowIndex) => (
+            <tr class="govuk-table__row" key={rowIndex}>
+              {cells.map((cell, index) => {
+                const numeric = columns[index]?.numeric === true;
+                return index === 0 && firstCellIsHeader ? (
+                  <th key={index} scope="row" class="govuk-table__header">
+                    {cell}
+                  </th>
+                ) : (
+                  <td key={index} class={classNames('govuk-table__cell', numeric && 'govuk-table__cell--numeric')}>
+                    {cell}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
