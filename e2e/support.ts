@@ -126,6 +126,21 @@ function communePages(slug: string, name: string): PageSpec[] {
       title: `Déclaration d’accessibilité – ${name}`,
       h1: 'Déclaration d’accessibilité',
     },
+    { name: `${slug} connexion`, path: `${base}/connexion`, status: 200, title: `Se connecter – ${name}`, h1: 'Se connecter' },
+    {
+      name: `${slug} inscription`,
+      path: `${base}/inscription`,
+      status: 200,
+      title: `Créer votre compte – ${name}`,
+      h1: 'Créer votre compte',
+    },
+    {
+      name: `${slug} mot de passe oublié`,
+      path: `${base}/mot-de-passe-oublie`,
+      status: 200,
+      title: `Mot de passe oublié – ${name}`,
+      h1: 'Mot de passe oublié',
+    },
   ];
 }
 
