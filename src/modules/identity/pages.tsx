@@ -473,6 +473,11 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
           />
           <ul class="govuk-list">
             <li>
+              <a class="govuk-link" href={`${base(request)}/compte/securite`}>
+                Sécurité du compte (double authentification, codes de secours)
+              </a>
+            </li>
+            <li>
               <a class="govuk-link" href={`${base(request)}/compte/sessions`}>
                 Mes sessions ouvertes
               </a>
