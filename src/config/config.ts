@@ -13,6 +13,25 @@ const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'doit commencer par postgres:// ou postgresql://');
 
+/** An OpenID Connect issuer: https, or http on this machine only (tests, local identity provider). */
+const oidcIssuer = z
+  .url({ protocol: /^https?$/ })
+  .refine((v) => {
+    const url = new URL(v);
+    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  }, 'doit commencer par https:// (http:// n’est accepté que pour 127.0.0.1 ou localhost)')
+  .refine((v) => !/[?#]/.test(v), 'sans paramètre ni fragment');
+const oidcClientId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'caractères visibles sans espace');
+const oidcClientSecret = z
+  .string()
+  .min(8)
+  .max(500)
+  .regex(/^[\x21-\x7e]+$/, 'caractères visibles sans espace');
+
 /** Each variable with the hint printed when it is wrong. */
 const HINTS: Record<string, string> = {
   PORT: 'un numéro de port entre 1 et 65535, par exemple PORT=3000',
@@ -32,6 +51,15 @@ const HINTS: Record<string, string> = {
   GUICHET_MAIL_FROM: 'une adresse d’expéditeur, par exemple "Mairie <ne-pas-repondre@exemple.fr>"',
   GUICHET_HOST: 'l’adresse d’écoute, par exemple 127.0.0.1 ou 0.0.0.0',
   GUICHET_DEMO: 'true pour créer les communes de démonstration au premier démarrage, sinon false',
+  GUICHET_FRANCECONNECT_ISSUER:
+    'l’adresse de l’émetteur FranceConnect v2 donnée dans votre espace partenaire, en https, se terminant par /api/v2, par exemple https://oidc.franceconnect.gouv.fr/api/v2',
+  GUICHET_FRANCECONNECT_CLIENT_ID:
+    'l’identifiant client (client_id) donné par FranceConnect dans votre espace partenaire',
+  GUICHET_FRANCECONNECT_CLIENT_SECRET: 'le secret client (client_secret) donné par FranceConnect, sans espace',
+  GUICHET_PROCONNECT_ISSUER:
+    'l’adresse de l’émetteur ProConnect donnée lors de l’inscription de votre service, en https, se terminant par /api/v2',
+  GUICHET_PROCONNECT_CLIENT_ID: 'l’identifiant client (client_id) donné par ProConnect',
+  GUICHET_PROCONNECT_CLIENT_SECRET: 'le secret client (client_secret) donné par ProConnect, sans espace',
 };
 
 const envSchema = z.object({
@@ -55,9 +83,23 @@ const envSchema = z.object({
   GUICHET_TRUST_PROXY: booleanFromEnv.default(false),
   GUICHET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(600),
   GUICHET_DEMO: booleanFromEnv.optional(),
+  GUICHET_FRANCECONNECT_ISSUER: oidcIssuer.optional(),
+  GUICHET_FRANCECONNECT_CLIENT_ID: oidcClientId.optional(),
+  GUICHET_FRANCECONNECT_CLIENT_SECRET: oidcClientSecret.optional(),
+  GUICHET_PROCONNECT_ISSUER: oidcIssuer.optional(),
+  GUICHET_PROCONNECT_CLIENT_ID: oidcClientId.optional(),
+  GUICHET_PROCONNECT_CLIENT_SECRET: oidcClientSecret.optional(),
 });
 
 export type DatabaseMode = 'embedded' | 'server';
+
+/** An identity provider (FranceConnect, ProConnect) as registered for this instance. */
+export interface OidcProviderConfig {
+  /** Issuer URL, without a trailing slash; discovery is at `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
 
 export interface Config {
   port: number;
@@ -78,6 +120,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Create the demo communes on first start: default on in embedded mode, off in server mode. */
   demo: boolean;
+  /** FranceConnect v2 for citizens: set only when its three variables are (no outbound call otherwise). */
+  franceConnect: OidcProviderConfig | undefined;
+  /** ProConnect for agents, élus and admins: set only when its three variables are. */
+  proConnect: OidcProviderConfig | undefined;
 }
 
 /** Raised when the environment is invalid: carries one line per wrong variable, with its fix. */
@@ -110,6 +156,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `GUICHET_SECRET : obligatoire quand DATABASE_URL est défini. Attendu : ${HINTS.GUICHET_SECRET}.`,
     ]);
   }
+  const franceConnect = oidcProvider(
+    'FRANCECONNECT',
+    e.GUICHET_FRANCECONNECT_ISSUER,
+    e.GUICHET_FRANCECONNECT_CLIENT_ID,
+    e.GUICHET_FRANCECONNECT_CLIENT_SECRET,
+  );
+  const proConnect = oidcProvider(
+    'PROCONNECT',
+    e.GUICHET_PROCONNECT_ISSUER,
+    e.GUICHET_PROCONNECT_CLIENT_ID,
+    e.GUICHET_PROCONNECT_CLIENT_SECRET,
+  );
   return {
     port: e.PORT,
     host: e.GUICHET_HOST,
@@ -126,5 +184,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.GUICHET_TRUST_PROXY,
     rateLimitPerMinute: e.GUICHET_RATE_LIMIT_PER_MINUTE,
     demo: e.GUICHET_DEMO ?? databaseMode === 'embedded',
+    franceConnect,
+    proConnect,
   };
+}
+
+/** A provider is enabled when its three variables are set; some but not all is an error. */
+function oidcProvider(
+  name: 'FRANCECONNECT' | 'PROCONNECT',
+  issuer: string | undefined,
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+): OidcProviderConfig | undefined {
+  const values = { ISSUER: issuer, CLIENT_ID: clientId, CLIENT_SECRET: clientSecret };
+  const missing = Object.entries(values).filter(([, v]) => v === undefined);
+  if (missing.length === 3) return undefined;
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map(([key]) => {
+        const variable = `GUICHET_${name}_${key}`;
+        return `${variable} : obligatoire quand une autre variable GUICHET_${name}_* est définie. Attendu : ${HINTS[variable]}.`;
+      }),
+    );
+  }
+  return { issuer: issuer!.replace(/\/+$/, ''), clientId: clientId!, clientSecret: clientSecret! };
 }

@@ -24,6 +24,7 @@ import {
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { connectionHistory } from './history.js';
+import { federatedLogoutUrl, federatedSignInButtons } from './oidc.js';
 import { minimumLength } from './password-policy.js';
 import { isEmailTokenLive } from './repo.js';
 import {
@@ -278,6 +279,21 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
               Mot de passe oublié ?
             </a>
           </p>
+          <h2 class="govuk-heading-m">Autres moyens de connexion</h2>
+          <ul class="govuk-list">
+            <li>
+              <a class="govuk-link" href={`${base(request)}/connexion/cle-d-acces`}>
+                Se connecter avec une clé d’accès (sans mot de passe)
+              </a>
+            </li>
+            {federatedSignInButtons(ctx.config, request.commune!.slug, back).map((button) => (
+              <li key={button.provider}>
+                <a class="govuk-link" href={button.href}>
+                  {button.label}
+                </a>
+              </li>
+            ))}
+          </ul>
           <h2 class="govuk-heading-m">Pas encore de compte ?</h2>
           <p class="govuk-body">
             <a class="govuk-link" href={`${base(request)}/inscription`}>
@@ -310,9 +326,11 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
 
   app.post('/c/:slug/deconnexion', { config: { policy: 'signedInPendingMfa' } }, async (request, reply) => {
     const actor = request.actor!;
+    // A FranceConnect or ProConnect session also ends at the provider, which then comes back here.
+    const providerLogout = await federatedLogoutUrl(ctx, request.commune!, actor.sessionId);
     await signOut(ctx, request.commune, actor.accountId, actor.sessionId);
     clearSessionCookie(reply);
-    return reply.redirect(`${base(request)}/connexion?deconnecte=1`, 303);
+    return reply.redirect(providerLogout ?? `${base(request)}/connexion?deconnecte=1`, 303);
   });
 
   // — Mot de passe oublié —
