@@ -2,7 +2,8 @@
 // Builds the static assets served under /static/ into public/build/:
 //   css/guichet.css   (assets/scss/guichet.scss, compressed, govuk-frontend 6.6)
 //   fonts/ahn-latin-{400,700}.woff2   (Atkinson Hyperlegible Next, OFL 1.1)
-//   js/govuk-frontend.min.js, js/supported.js, js/app.mjs
+//   js/govuk-frontend.min.js, js/simplewebauthn-browser.umd.min.js, js/supported.js, js/app.mjs,
+//   js/passkey.mjs
 // then runs the brand guard on the CSS. Any Sass warning fails the build.
 // Usage: node scripts/build-assets.mjs
 import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -50,9 +51,15 @@ async function copyScripts() {
     join(modules, 'govuk-frontend/dist/govuk/govuk-frontend.min.js'),
     join(jsOut, 'govuk-frontend.min.js'),
   );
+  // @simplewebauthn/browser ships a UMD bundle only (no single-file ESM); imported for its side
+  // effect by assets/js/passkey.mjs, it sets globalThis.SimpleWebAuthnBrowser.
+  await copyFile(
+    join(modules, '@simplewebauthn/browser/dist/bundle/index.umd.min.js'),
+    join(jsOut, 'simplewebauthn-browser.umd.min.js'),
+  );
   const own = (await readdir(join(root, 'assets/js'))).filter((name) => /\.m?js$/.test(name));
   await Promise.all(own.map((name) => copyFile(join(root, 'assets/js', name), join(jsOut, name))));
-  return own.length + 1;
+  return own.length + 2;
 }
 
 async function main() {

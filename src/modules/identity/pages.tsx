@@ -282,7 +282,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
           <h2 class="govuk-heading-m">Autres moyens de connexion</h2>
           <ul class="govuk-list">
             <li>
-              <a class="govuk-link" href={`${base(request)}/connexion/cle-d-acces`}>
+              <a class="govuk-link" href={`${base(request)}/connexion/cle-d-acces?retour=${encodeURIComponent(back)}`}>
                 Se connecter avec une clé d’accès (sans mot de passe)
               </a>
             </li>
@@ -493,6 +493,11 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
             <li>
               <a class="govuk-link" href={`${base(request)}/compte/securite`}>
                 Sécurité du compte (double authentification, codes de secours)
+              </a>
+            </li>
+            <li>
+              <a class="govuk-link" href={`${base(request)}/compte/cles-d-acces`}>
+                Mes clés d’accès (connexion sans mot de passe)
               </a>
             </li>
             <li>

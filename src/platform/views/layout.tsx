@@ -35,6 +35,8 @@ export interface PageOptions {
   footerLinks: NavItem[];
   /** Notification banner at the top of the main content. */
   notice?: { kind: 'success' | 'info'; title: string; text?: string };
+  /** Extra same-origin ES modules for this page only (e.g. `/static/js/passkey.mjs`). */
+  scripts?: string[];
   children: ComponentChildren;
 }
 
@@ -148,7 +150,7 @@ function Footer({ commune, footerLinks }: Pick<PageOptions, 'commune' | 'footerL
 }
 
 function Page(options: PageOptions) {
-  const { title, commune, nav, breadcrumbs, footerLinks, notice, children } = options;
+  const { title, commune, nav, breadcrumbs, footerLinks, notice, scripts, children } = options;
   return (
     <html lang="fr" class="govuk-template">
       <head>
@@ -159,6 +161,9 @@ function Page(options: PageOptions) {
         {commune && <link rel="stylesheet" href={commune.themeUrl} />}
         {commune && <link rel="icon" href={commune.logoUrl} />}
         <script type="module" src={APP_SCRIPT_URL} />
+        {scripts?.map((src) => (
+          <script key={src} type="module" src={src} />
+        ))}
       </head>
       <body class="govuk-template__body">
         <script src={SUPPORTED_SCRIPT_URL} />
