@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/http/context.js';
 import { platformJobs } from '../platform/jobs/platform-jobs.js';
 import type { JobDefinition } from '../platform/jobs/queue.js';
+import { adminModule } from './admin/module.js';
 import { backofficeModule } from './backoffice/module.js';
 import { communesModule } from './communes/module.js';
 import { demoModule } from './demo/module.js';
@@ -20,7 +21,14 @@ export interface GuichetModule {
   jobs?(ctx: Omit<AppContext, 'queue'>): JobDefinition[];
 }
 
-export const MODULES: GuichetModule[] = [healthModule, identityModule, communesModule, backofficeModule, demoModule];
+export const MODULES: GuichetModule[] = [
+  healthModule,
+  identityModule,
+  communesModule,
+  backofficeModule,
+  adminModule,
+  demoModule,
+];
 
 export async function registerModules(app: FastifyInstance, ctx: AppContext): Promise<void> {
   for (const module of MODULES) await module.registerRoutes?.(app, ctx);

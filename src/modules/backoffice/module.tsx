@@ -4,7 +4,7 @@
  * and tools here as they arrive.
  */
 import type { FastifyInstance } from 'fastify';
-import { CROSS_SERVICE_ROLES } from '../../platform/authz/actor.js';
+import { CROSS_SERVICE_ROLES, hasRole } from '../../platform/authz/actor.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { SummaryList } from '../../platform/views/components.js';
@@ -49,6 +49,13 @@ export const backofficeModule: GuichetModule = {
                     },
                   ]}
                 />
+                {hasRole(actor, 'admin', 'mayor', 'dgs') ? (
+                  <p class="govuk-body">
+                    <a class="govuk-link" href={`/c/${commune.slug}/admin`}>
+                      Administration de la commune : membres, journal de sécurité, cyber-hygiène
+                    </a>
+                  </p>
+                ) : null}
                 <h2 class="govuk-heading-m">{seesAll ? 'Tous les services de la commune' : 'Mes services'}</h2>
                 {mine.length === 0 ? (
                   <p class="govuk-body">Vous n’êtes rattaché à aucun service.</p>

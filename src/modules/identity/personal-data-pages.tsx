@@ -3,11 +3,20 @@
  * delete my account. Both are sensitive: they need a recently entered credential (step-up) and
  * are recorded in the journal.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../platform/audit/journal.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { AppContext } from '../../platform/http/context.js';
-import { Button, CsrfField, SummaryList, Table, WarningText } from '../../platform/views/components.js';
+import {
+  Button,
+  Checkboxes,
+  CsrfField,
+  ErrorSummary,
+  SummaryList,
+  Table,
+  titleWithErrors,
+  WarningText,
+} from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { collectPersonalData, eraseCitizenAccount, RETENTION_NOTICE } from './personal-data.js';
@@ -35,17 +44,19 @@ async function exportFor(ctx: AppContext, request: FastifyRequest, format: 'json
 }
 
 export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/c/:slug/compte/donnees', { config: { policy: 'signedIn' } }, async (request, reply) => {
+  function dataPage(request: FastifyRequest, reply: FastifyReply, confirmationError?: string) {
     const base = `/c/${request.commune!.slug}`;
     return reply
+      .status(confirmationError ? 422 : 200)
       .type(html)
       .header('cache-control', 'no-store')
       .send(
         renderRequestPage(request, {
-          title: 'Mes données personnelles',
+          title: titleWithErrors('Mes données personnelles', !!confirmationError),
           children: (
             <div class="govuk-grid-row">
               <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors={confirmationError ? [{ href: '#confirmation', text: confirmationError }] : []} />
                 <h1 class="govuk-heading-xl">Mes données personnelles</h1>
                 <h2 class="govuk-heading-m">Télécharger mes données</h2>
                 <p class="govuk-body">
@@ -72,8 +83,14 @@ export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext)
                   ))}
                 </ul>
                 <WarningText>Vous ne pourrez plus vous connecter ni suivre vos démarches en ligne.</WarningText>
-                <form method="post" action={`${base}/compte/donnees/supprimer`}>
+                <form method="post" action={`${base}/compte/donnees/supprimer`} novalidate>
                   <CsrfField token={reply.generateCsrf()} />
+                  <Checkboxes
+                    name="confirmation"
+                    legend="Confirmation"
+                    error={confirmationError}
+                    items={[{ value: 'oui', label: 'Je comprends que la suppression de mon compte est définitive.' }]}
+                  />
                   <Button variant="warning">Supprimer définitivement mon compte</Button>
                 </form>
               </div>
@@ -81,7 +98,11 @@ export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext)
           ),
         }),
       );
-  });
+  }
+
+  app.get('/c/:slug/compte/donnees', { config: { policy: 'signedIn' } }, async (request, reply) =>
+    dataPage(request, reply),
+  );
 
   app.get('/c/:slug/compte/donnees/export.json', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const redirect = requireRecentAuthentication(request, reply);
@@ -193,6 +214,10 @@ export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext)
   app.post('/c/:slug/compte/donnees/supprimer', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const redirect = requireRecentAuthentication(request, reply);
     if (redirect) return redirect;
+    const confirmation = (request.body as Record<string, unknown> | undefined)?.confirmation;
+    if (confirmation !== 'oui') {
+      return dataPage(request, reply, 'Cochez la case pour confirmer la suppression définitive de votre compte.');
+    }
     await eraseCitizenAccount(ctx, request.commune!, request.actor!.accountId);
     clearSessionCookie(reply);
     request.actor = null; // the page below is rendered signed out

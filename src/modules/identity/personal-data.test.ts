@@ -61,7 +61,7 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
   it('refuses to let staff erase their own account', async () => {
     const b = await signedIn('agent.urbanisme@villebelle.example');
     await b.get('/c/villebelle/compte/donnees');
-    const res = await b.post('/c/villebelle/compte/donnees/supprimer', {});
+    const res = await b.post('/c/villebelle/compte/donnees/supprimer', { confirmation: 'oui' });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('Demandez sa suppression à l’administrateur de la commune');
   });
@@ -70,7 +70,10 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     const other = await signedIn('camille.martin@courriel.example', 'saint-aubin-les-pres');
     const b = await signedIn('camille.martin@courriel.example');
     await b.get('/c/villebelle/compte/donnees');
-    const res = await b.post('/c/villebelle/compte/donnees/supprimer', {});
+    const unconfirmed = await b.post('/c/villebelle/compte/donnees/supprimer', {});
+    expect(unconfirmed.statusCode).toBe(422);
+    expect(unconfirmed.body).toContain('Cochez la case pour confirmer');
+    const res = await b.post('/c/villebelle/compte/donnees/supprimer', { confirmation: 'oui' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Votre compte a été supprimé.');
     expect((await other.get('/c/saint-aubin-les-pres/compte')).statusCode).toBe(303);

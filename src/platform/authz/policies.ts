@@ -58,6 +58,11 @@ const POLICY_TABLE = {
   },
   /** OPSN operators. */
   operator: { description: 'opérateurs de l’instance (OPSN)', check: staffOnly((a) => a.isOperator) },
+  /** API clients with a live token of a commune (`Authorization: Bearer gch_…`); sessions do not count. */
+  apiToken: {
+    description: 'clients de l’API munis d’un jeton de la commune',
+    check: (_actor, request) => (request.apiToken ? null : 'sign_in'),
+  },
   /** Demo-only pages (exist only when the demo is enabled). */
   demo: { description: 'pages de démonstration (instance de démonstration uniquement)', check: () => null },
 } satisfies Record<string, RoutePolicy>;

@@ -115,6 +115,7 @@ async function grantAppRole(client: pg.PoolClient, appRole: string): Promise<voi
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${appRole};
     REVOKE INSERT, UPDATE, DELETE ON schema_migration FROM ${appRole};
     REVOKE UPDATE, DELETE, TRUNCATE ON audit_entry FROM ${appRole};
+    GRANT EXECUTE ON FUNCTION api_token_by_hash(text) TO ${appRole};
     DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO ${appRole}', current_database()); END $$;
   `);
 }

@@ -113,6 +113,101 @@ export const MAIL_TEMPLATES = {
       ],
     }),
   }),
+  mfaEnabled: defineTemplate({
+    name: 'mfaEnabled',
+    variables: z.object({ ...communeVars, when: z.string(), securityLink: z.url() }),
+    render: (v) => ({
+      subject: `Double authentification activée – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `La double authentification par application a été activée sur votre compte le ${v.when}. À chaque connexion, un code à 6 chiffres de votre application vous sera demandé en plus de votre mot de passe.`,
+        'Gardez vos codes de secours en lieu sûr : ils vous permettent de vous connecter si vous perdez votre téléphone.',
+        'Si vous n’êtes pas à l’origine de ce changement, réinitialisez immédiatement votre mot de passe et contactez la mairie.',
+      ],
+      link: { href: v.securityLink, label: 'Voir la sécurité de mon compte' },
+    }),
+  }),
+  mfaDisabled: defineTemplate({
+    name: 'mfaDisabled',
+    variables: z.object({ ...communeVars, when: z.string(), securityLink: z.url() }),
+    render: (v) => ({
+      subject: `Double authentification désactivée – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `La double authentification par application a été désactivée sur votre compte le ${v.when}. Votre mot de passe suffit désormais pour vous connecter.`,
+        'Si vous n’êtes pas à l’origine de ce changement, réinitialisez immédiatement votre mot de passe, réactivez la double authentification et contactez la mairie.',
+      ],
+      link: { href: v.securityLink, label: 'Voir la sécurité de mon compte' },
+    }),
+  }),
+  recoveryCodeUsed: defineTemplate({
+    name: 'recoveryCodeUsed',
+    variables: z.object({ ...communeVars, when: z.string(), remaining: z.number().int(), securityLink: z.url() }),
+    render: (v) => ({
+      subject: `Un code de secours a été utilisé – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `Un code de secours a servi à vous connecter le ${v.when}. Chaque code ne fonctionne qu’une fois : il vous en reste ${v.remaining}.`,
+        v.remaining <= 3
+          ? 'Il vous reste peu de codes : générez-en de nouveaux depuis la page de sécurité de votre compte.'
+          : 'Vous pouvez générer de nouveaux codes à tout moment depuis la page de sécurité de votre compte.',
+        'Si vous n’êtes pas à l’origine de cette connexion, réinitialisez immédiatement votre mot de passe et contactez la mairie.',
+      ],
+      link: { href: v.securityLink, label: 'Voir la sécurité de mon compte' },
+    }),
+  }),
+  recoveryCodesRegenerated: defineTemplate({
+    name: 'recoveryCodesRegenerated',
+    variables: z.object({ ...communeVars, when: z.string(), securityLink: z.url() }),
+    render: (v) => ({
+      subject: `Nouveaux codes de secours – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `De nouveaux codes de secours ont été générés pour votre compte le ${v.when}. Les anciens codes ne fonctionnent plus.`,
+        'Si vous n’êtes pas à l’origine de ce changement, réinitialisez immédiatement votre mot de passe et contactez la mairie.',
+      ],
+      link: { href: v.securityLink, label: 'Voir la sécurité de mon compte' },
+    }),
+  }),
+  staffInvitation: defineTemplate({
+    name: 'staffInvitation',
+    variables: z.object({
+      ...communeVars,
+      inviterName: z.string().min(1),
+      roleLabel: z.string().min(1),
+      link: z.url(),
+      validDays: z.number().int(),
+    }),
+    render: (v) => ({
+      subject: `Invitation à rejoindre le guichet numérique – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `${v.inviterName} vous invite à rejoindre le guichet numérique de ${v.communeName} en tant que ${v.roleLabel}.`,
+        `Pour activer votre compte, ouvrez le lien ci-dessous et choisissez votre mot de passe. Le lien est valable ${v.validDays} jours et ne sert qu’une fois.`,
+        'Vous devrez ensuite activer la double authentification pour continuer à accéder à l’espace agent.',
+        'Si vous ne vous attendiez pas à cette invitation, ignorez ce message et prévenez la mairie.',
+      ],
+      link: { href: v.link, label: 'Activer mon compte' },
+    }),
+  }),
+  staffRoleGranted: defineTemplate({
+    name: 'staffRoleGranted',
+    variables: z.object({
+      ...communeVars,
+      inviterName: z.string().min(1),
+      roleLabel: z.string().min(1),
+      signInLink: z.url(),
+    }),
+    render: (v) => ({
+      subject: `Nouveau rôle sur le guichet numérique – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `${v.inviterName} vous a donné le rôle de ${v.roleLabel} sur le guichet numérique de ${v.communeName}. Connectez-vous avec votre compte habituel pour y accéder.`,
+        'Si vous ne vous attendiez pas à ce message, prévenez la mairie.',
+      ],
+      link: { href: v.signInLink, label: 'Me connecter' },
+    }),
+  }),
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;

@@ -1,0 +1,109 @@
+/**
+ * The administration home and the cyber-hygiene panel of the commune's leadership: second
+ * factors and passkeys among staff, inactive accounts, passwords chosen under an older policy,
+ * recent lockouts. Figures computed by SQL in the commune's tenant transaction.
+ */
+import type { FastifyInstance } from 'fastify';
+import { hasRole } from '../../platform/authz/actor.js';
+import { withTenant } from '../../platform/db/tenant.js';
+import type { AppContext } from '../../platform/http/context.js';
+import { SummaryList, Table, Tag } from '../../platform/views/components.js';
+import { formatNumber } from '../../platform/views/format.js';
+import { cyberFigures } from './repo.js';
+import { adminBase, sendAdminPage } from './ui.js';
+
+function share(part: number, whole: number): string {
+  if (whole === 0) return '—';
+  return formatNumber(part / whole, { style: 'percent', maximumFractionDigits: 0 });
+}
+
+export function registerCyberPages(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/c/:slug/admin', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
+    const base = adminBase(request);
+    const isAdmin = hasRole(request.actor, 'admin');
+    const links = [
+      ...(isAdmin
+        ? [{ href: `${base}/membres`, label: 'Membres', text: 'Inviter des agents et des élus, modifier leurs rôles.' }]
+        : []),
+      {
+        href: `${base}/journal`,
+        label: 'Journal de sécurité',
+        text: 'Connexions, échecs, changements de rôles et exports.',
+      },
+      { href: `${base}/cyber`, label: 'Cyber-hygiène', text: 'Double authentification, comptes inactifs, blocages.' },
+      ...(isAdmin
+        ? [{ href: `${base}/api`, label: 'Jetons d’API', text: 'Accès des logiciels de la commune à l’API.' }]
+        : []),
+    ];
+    return sendAdminPage(request, reply, {
+      title: 'Administration',
+      children: (
+        <>
+          <h1 class="govuk-heading-xl">Administration de {request.commune!.name}</h1>
+          <ul class="govuk-list">
+            {links.map((l) => (
+              <li key={l.href}>
+                <h2 class="govuk-heading-s govuk-!-margin-bottom-1">
+                  <a class="govuk-link" href={l.href}>
+                    {l.label}
+                  </a>
+                </h2>
+                <p class="govuk-body">{l.text}</p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ),
+    });
+  });
+
+  app.get('/c/:slug/admin/cyber', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
+    const commune = request.commune!;
+    const f = await withTenant(ctx.database, commune.id, (tx) => cyberFigures(tx, commune.id));
+    const count = (n: number) => formatNumber(n);
+    return sendAdminPage(request, reply, {
+      title: 'Cyber-hygiène',
+      children: (
+        <>
+          <h1 class="govuk-heading-xl">Cyber-hygiène</h1>
+          <p class="govuk-body">
+            L’état de la sécurité des comptes des {count(f.staff)} agents, élus et administrateurs de {commune.name}.
+          </p>
+          <SummaryList
+            rows={[
+              {
+                key: 'Double authentification activée',
+                value: `${share(f.withSecondFactor, f.staff)} (${count(f.withSecondFactor)} sur ${count(f.staff)})`,
+              },
+              {
+                key: 'Clé d’accès enregistrée',
+                value: `${share(f.withPasskey, f.staff)} (${count(f.withPasskey)} sur ${count(f.staff)})`,
+              },
+              { key: 'Comptes inactifs depuis 90 jours', value: count(f.inactive90Days) },
+              { key: 'Mots de passe choisis sous une ancienne politique', value: count(f.oldPasswordPolicy) },
+              { key: 'Invitations en attente', value: count(f.pendingInvitations) },
+              {
+                key: 'Blocages de comptes (30 derniers jours)',
+                value: `${count(f.lockouts30Days)} (${count(f.lockedAccounts30Days)} compte${f.lockedAccounts30Days > 1 ? 's' : ''})`,
+              },
+              { key: 'Dernière sauvegarde vérifiée', value: 'pas encore disponible (module continuité)' },
+            ]}
+          />
+          <h2 class="govuk-heading-m">Sans double authentification</h2>
+          {f.withoutSecondFactor.length === 0 ? (
+            <p class="govuk-body">
+              <Tag colour="green">Aucun</Tag> Tous les comptes actifs ont un second facteur.
+            </p>
+          ) : (
+            <Table
+              caption="Comptes à relancer"
+              captionSize="s"
+              columns={[{ label: 'Nom' }, { label: 'Adresse électronique' }]}
+              rows={f.withoutSecondFactor.map((p) => [p.name, p.email])}
+            />
+          )}
+        </>
+      ),
+    });
+  });
+}

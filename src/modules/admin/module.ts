@@ -1,0 +1,21 @@
+/**
+ * Commune administration: members and invitations, security journal, cyber-hygiene panel, API
+ * tokens (and the token authentication of /api/v1/).
+ */
+import { registerApiTokenAuth } from '../../platform/http/api-auth.js';
+import type { GuichetModule } from '../registry.js';
+import { registerApiTokenPages } from './api-tokens.js';
+import { registerCyberPages } from './cyber.js';
+import { registerJournalPages } from './journal.js';
+import { registerMemberPages } from './members.js';
+
+export const adminModule: GuichetModule = {
+  name: 'admin',
+  registerRoutes(app, ctx) {
+    registerApiTokenAuth(app, ctx);
+    registerCyberPages(app, ctx);
+    registerMemberPages(app, ctx);
+    registerJournalPages(app, ctx);
+    registerApiTokenPages(app, ctx);
+  },
+};

@@ -1,0 +1,358 @@
+/**
+ * Authorization matrix, generated from the route registry: every route × persona × commune gets
+ * the outcome its declared policy implies, computed here from the demo people's roles — not by
+ * calling the policies themselves. A route whose policy this file does not know, or a route with
+ * path parameters and no sample values below, fails the test: new routes are added knowingly.
+ *
+ * GET and HEAD are sent as a browser would (HTML); POST with a valid CSRF token and an otherwise
+ * empty body, asking for JSON so that refusals can be told apart from the handler's own 4xx by
+ * their error code. POSTs are sent with sessions whose last credential is older than the step-up
+ * window, so that sensitive handlers stop at their step-up guard and no case changes data.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, DEMO_PEOPLE } from '../../modules/demo/accounts.js';
+import { seedDemo } from '../../modules/demo/seed.js';
+import type { Role } from '../../modules/identity/schema.js';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { TEST_ENGINES } from '../../test/databases.js';
+import { hashApiToken } from '../http/api-auth.js';
+import { mailDirectory } from '../mail/transport.js';
+
+const COMMUNES = ['villebelle', 'saint-aubin-les-pres'] as const;
+type CommuneSlug = (typeof COMMUNES)[number];
+
+/** The personas: an account each (signed in at its home commune), and the anonymous visitor. */
+const PERSONAS = [
+  { name: 'anonymous', email: null, home: 'villebelle' },
+  { name: 'citizen', email: 'camille.martin@courriel.example', home: 'villebelle' },
+  { name: 'agent of a service', email: 'agent.etat-civil@villebelle.example', home: 'villebelle' },
+  { name: 'agent, MFA grace over, no factor', email: 'agent.enfance@villebelle.example', home: 'villebelle' },
+  { name: 'councillor', email: 'elu@villebelle.example', home: 'villebelle' },
+  { name: 'mayor', email: 'maire@villebelle.example', home: 'villebelle' },
+  { name: 'dgs', email: 'dgs@villebelle.example', home: 'villebelle' },
+  { name: 'admin of villebelle', email: 'admin@villebelle.example', home: 'villebelle' },
+  { name: 'operator', email: 'operateur@opsn.example', home: 'villebelle' },
+  { name: 'admin of saint-aubin', email: 'secretariat@saint-aubin-les-pres.example', home: 'saint-aubin-les-pres' },
+  { name: 'mayor of saint-aubin', email: 'maire@saint-aubin-les-pres.example', home: 'saint-aubin-les-pres' },
+] as const;
+type Persona = (typeof PERSONAS)[number];
+
+/** What a persona is in a commune (or at instance level), from the demo data. */
+interface Standing {
+  signedIn: boolean;
+  staffRoles: Set<Role>;
+  isOperator: boolean;
+  /** Must present a second factor now: staff here (or operator) and the grace period is over. */
+  mfaBlocked: boolean;
+}
+
+function standing(persona: Persona, commune: CommuneSlug | null): Standing {
+  if (!persona.email) return { signedIn: false, staffRoles: new Set(), isOperator: false, mfaBlocked: false };
+  const everywhere = Object.values(DEMO_PEOPLE).flat();
+  const entries = commune ? (DEMO_PEOPLE[commune] ?? []).filter((p) => p.email === persona.email) : [];
+  const staffRoles = new Set(entries.map((p) => p.role).filter((r) => r !== 'citizen'));
+  const isOperator = everywhere.some((p) => p.email === persona.email && p.isOperator);
+  const graceOver = everywhere.some((p) => p.email === persona.email && p.mfaGraceOver);
+  return { signedIn: true, staffRoles, isOperator, mfaBlocked: graceOver && (staffRoles.size > 0 || isOperator) };
+}
+
+type Outcome = 'allowed' | 'sign_in' | 'mfa' | 'not_found' | 'api_unauthorized';
+
+function staffOutcome(s: Standing, allowed: boolean): Outcome {
+  if (!s.signedIn) return 'sign_in';
+  if (!allowed) return 'not_found';
+  return s.mfaBlocked ? 'mfa' : 'allowed';
+}
+
+/** Expected outcome per policy. A policy missing here fails the test. */
+const EXPECTATIONS: Record<string, (s: Standing) => Outcome> = {
+  public: () => 'allowed',
+  infrastructure: () => 'allowed',
+  anonymous: () => 'allowed',
+  demo: () => 'allowed', // the test app runs with GUICHET_DEMO=true
+  signedIn: (s) => (!s.signedIn ? 'sign_in' : s.mfaBlocked ? 'mfa' : 'allowed'),
+  signedInPendingMfa: (s) => (s.signedIn ? 'allowed' : 'sign_in'),
+  staff: (s) => staffOutcome(s, s.staffRoles.size > 0),
+  communeAdmin: (s) => staffOutcome(s, s.staffRoles.has('admin')),
+  communeLeadership: (s) =>
+    staffOutcome(
+      s,
+      ['admin', 'mayor', 'dgs'].some((r) => s.staffRoles.has(r as Role)),
+    ),
+  operator: (s) => staffOutcome(s, s.isOperator),
+  apiToken: () => 'api_unauthorized', // personas carry cookies, never an API token
+};
+
+interface SampleContext {
+  commune: CommuneSlug | null;
+  ids: Record<string, string>;
+}
+
+interface Sample {
+  /** The path to request, with every parameter filled in. */
+  path: (c: SampleContext) => string;
+}
+
+/** Sample values of routes with path parameters (besides the commune's `:slug`). */
+const SAMPLES: Record<string, Sample> = {
+  '/_demo/courriels/:file': { path: () => '/_demo/courriels/matrice-demo.eml' },
+  '/api/v1/communes/:slug': { path: () => '/api/v1/communes/villebelle' },
+  '/theme/:file': { path: () => '/theme/villebelle.css' },
+  '/static/*': { path: () => '/static/css/guichet.css' },
+  '/c/:slug/services/:service': {
+    path: (c) => `/c/${c.commune}/services/${c.commune === 'villebelle' ? 'etat-civil' : 'secretariat'}`,
+  },
+  '/c/:slug/admin/membres/:id': { path: (c) => `/c/${c.commune}/admin/membres/${c.ids[`member:${c.commune}`]}` },
+  '/c/:slug/admin/membres/:id/roles': {
+    path: (c) => `/c/${c.commune}/admin/membres/${c.ids[`member:${c.commune}`]}/roles`,
+  },
+  '/c/:slug/admin/api/:id/revoquer': {
+    path: (c) => `/c/${c.commune}/admin/api/${c.ids[`token:${c.commune}`]}/revoquer`,
+  },
+};
+
+/**
+ * Routes whose handler itself answers 404, with this error code, to a person the policy lets
+ * through: an empty POST naming no resource, or a feature the test app leaves unconfigured.
+ * Any other 404 to an allowed persona fails the test.
+ */
+const HANDLER_404: Record<string, string> = {
+  'POST /c/:slug/compte/sessions/fermer': 'session.not_found',
+  'POST /_demo/taches/relancer': 'job.not_found',
+  'GET /c/:slug/connexion/franceconnect': 'oidc.not_configured',
+  'GET /c/:slug/connexion/franceconnect/retour': 'oidc.not_configured',
+  'GET /c/:slug/deconnexion/franceconnect/retour': 'oidc.not_configured',
+  'GET /c/:slug/connexion/proconnect': 'oidc.not_configured',
+  'GET /c/:slug/connexion/proconnect/retour': 'oidc.not_configured',
+  'GET /c/:slug/deconnexion/proconnect/retour': 'oidc.not_configured',
+};
+
+/** A cookie-keeping client (one per persona, reused for every case). */
+class Client {
+  readonly cookies = new Map<string, string>();
+  csrf = '';
+  constructor(
+    private readonly app: FastifyInstance,
+    readonly remoteAddress: string,
+  ) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async request(
+    method: string,
+    url: string,
+    options: { accept?: string; form?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({
+      method: method as 'GET',
+      url,
+      remoteAddress: this.remoteAddress,
+      headers: {
+        cookie: this.cookieHeader(),
+        accept: options.accept ?? 'text/html,application/xhtml+xml',
+        'user-agent': 'Matrice/1.0',
+        ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(options.form ? { payload: new URLSearchParams(options.form).toString() } : {}),
+    });
+    const set = res.headers['set-cookie'];
+    for (const line of Array.isArray(set) ? set : set ? [set] : []) {
+      const [pair, ...attrs] = line.split(';');
+      const [name, ...value] = pair!.split('=');
+      const expired = attrs.some((a) => /^\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(a));
+      if (expired || value.join('=') === '') this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value.join('='));
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
+    if (token) this.csrf = token;
+    return res;
+  }
+
+  /** Signs in (if an account) and loads a page with a CSRF token. */
+  async start(persona: Persona): Promise<void> {
+    await this.request('GET', `/c/${persona.home}/connexion`);
+    if (!persona.email) return;
+    const res = await this.request('POST', `/c/${persona.home}/connexion`, {
+      form: { _csrf: this.csrf, email: persona.email, password: DEMO_PASSWORD },
+    });
+    if (res.statusCode !== 303) throw new Error(`sign-in of ${persona.email} failed: ${res.statusCode}`);
+    await this.request('GET', `/c/${persona.home}/connexion`);
+  }
+}
+
+interface Case {
+  method: string;
+  route: string;
+  policy: string;
+  persona: Persona;
+  commune: CommuneSlug | null;
+  url: string;
+  expected: Outcome;
+  /** The error code with which the handler may answer 404 although the policy allows. */
+  handler404: string | undefined;
+}
+
+function errorCode(res: LightMyRequestResponse): string | undefined {
+  if (!String(res.headers['content-type'] ?? '').includes('application/json')) return undefined;
+  try {
+    return (res.json() as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the response does not match the expected outcome, or null when it does. */
+function mismatch(c: Case, res: LightMyRequestResponse, jsonCode?: string): string | null {
+  const status = res.statusCode;
+  const location = String(res.headers.location ?? '');
+  const base = c.commune ? `/c/${c.commune}` : '';
+  const back = `?retour=${encodeURIComponent(c.url)}`;
+  const code = jsonCode ?? errorCode(res);
+  const browserGet = c.method === 'GET' && c.route !== '/api/v1/moi' && !c.url.startsWith('/api/');
+  const signInRedirect = status === 303 && location === `${base}/connexion${back}`;
+  const mfaRedirect = status === 303 && location === `${base}/compte/double-authentification${back}`;
+  if (status >= 500) return `server error ${status}`;
+  switch (c.expected) {
+    case 'sign_in':
+      if (browserGet)
+        return signInRedirect ? null : `expected 303 to ${base}/connexion${back}, got ${status} ${location}`;
+      return status === 401 && (c.method === 'HEAD' || code === 'auth.required') ? null : `expected 401, got ${status}`;
+    case 'mfa':
+      if (browserGet) return mfaRedirect ? null : `expected 303 to the second-factor page, got ${status} ${location}`;
+      return status === 401 && (c.method === 'HEAD' || code === 'auth.mfa_required')
+        ? null
+        : `expected 401, got ${status}`;
+    case 'not_found':
+      return status === 404 && (c.method !== 'POST' || code === 'not_found') ? null : `expected 404, got ${status}`;
+    case 'api_unauthorized':
+      return status === 401 && (c.method === 'HEAD' || code === 'api.unauthorized')
+        ? null
+        : `expected 401, got ${status}`;
+    case 'allowed': {
+      if (signInRedirect || mfaRedirect) return `refused by redirect to ${location}`;
+      if (status === 403) return `403 (${code ?? 'html'})`;
+      if (status === 401 && (c.method !== 'POST' || code === 'auth.required' || code === 'auth.mfa_required')) {
+        return `401 (${code ?? 'html'})`;
+      }
+      if (status === 404 && !(c.handler404 && code === c.handler404)) return `404 (${code ?? 'html'})`;
+      return null;
+    }
+  }
+}
+
+describe.each(TEST_ENGINES)('authorization matrix on %s', (engine) => {
+  let t: TestApp;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '100000' } });
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await t.runtime.communes.reload();
+    const member = async (email: string) =>
+      (await t.testDb.asSuperuser<{ id: string }>('SELECT id FROM account WHERE email = $1', [email])).rows[0]!.id;
+    ids['member:villebelle'] = await member('elu@villebelle.example');
+    ids['member:saint-aubin-les-pres'] = await member('maire@saint-aubin-les-pres.example');
+    for (const slug of COMMUNES) {
+      const { rows } = await t.testDb.asSuperuser<{ id: string }>('SELECT id FROM commune WHERE slug = $1', [slug]);
+      const tokenId = randomUUID();
+      await t.testDb.asSuperuser(
+        `INSERT INTO api_token (id, commune_id, name, token_hash, scopes, expires_at)
+         VALUES ($1, $2, 'matrice', $3, '{communes:read}', now() + interval '1 day')`,
+        [tokenId, rows[0]!.id, hashApiToken(`gch_matrice_${slug}`)],
+      );
+      ids[`token:${slug}`] = tokenId;
+    }
+    const mailDir = mailDirectory(t.config);
+    fs.mkdirSync(mailDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(mailDir, 'matrice-demo.eml'),
+      'From: mairie@villebelle.example\r\nTo: test@example.org\r\nSubject: Matrice\r\n\r\nBonjour.\r\n',
+    );
+  });
+  afterAll(() => t?.close());
+
+  it('gives every route the outcome of its policy, for every persona in both communes', async () => {
+    const failures: string[] = [];
+    const cases: Case[] = [];
+    for (const route of t.app.routeRegistry) {
+      const expectation = EXPECTATIONS[route.policy];
+      if (!expectation) {
+        failures.push(`${route.method} ${route.url}: policy « ${route.policy} » unknown to the matrix`);
+        continue;
+      }
+      const inCommune = route.url === '/c/:slug' || route.url.startsWith('/c/:slug/');
+      const rest = inCommune ? route.url.slice('/c/:slug'.length) : route.url;
+      const sample = SAMPLES[route.url];
+      if (!sample && /[:*]/.test(rest)) {
+        failures.push(`${route.method} ${route.url}: no sample values for its path parameters`);
+        continue;
+      }
+      for (const commune of inCommune ? COMMUNES : [null]) {
+        const url = sample ? sample.path({ commune, ids }) : route.url.replace('/c/:slug', `/c/${commune}`);
+        for (const persona of PERSONAS) {
+          cases.push({
+            method: route.method,
+            route: route.url,
+            policy: route.policy,
+            persona,
+            commune,
+            url,
+            expected: expectation(standing(persona, commune)),
+            handler404: HANDLER_404[`${route.method === 'HEAD' ? 'GET' : route.method} ${route.url}`],
+          });
+        }
+      }
+    }
+
+    const clients = new Map<Persona, Client>();
+    let address = 1;
+    for (const persona of PERSONAS) {
+      const client = new Client(t.app, `192.0.2.${address++}`);
+      await client.start(persona);
+      clients.set(persona, client);
+    }
+    const staleSessions = () =>
+      t.testDb.asSuperuser(
+        `UPDATE session SET reauthenticated_at = now() - interval '1 hour' WHERE revoked_at IS NULL`,
+      );
+
+    const reads = cases.filter((c) => c.method !== 'POST');
+    const writes = cases.filter((c) => c.method === 'POST');
+    for (const c of reads) {
+      const client = clients.get(c.persona)!;
+      const res = await client.request(c.method, c.url);
+      // A 404 to an allowed persona: ask again for JSON to read the handler's error code.
+      const jsonCode =
+        res.statusCode === 404 && c.expected === 'allowed' && c.handler404
+          ? errorCode(await client.request('GET', c.url, { accept: 'application/json' }))
+          : undefined;
+      const problem = mismatch(c, res, jsonCode);
+      if (problem) failures.push(`${c.method} ${c.url} as ${c.persona.name} (${c.policy}): ${problem}`);
+    }
+    await staleSessions();
+    for (const c of writes) {
+      const client = clients.get(c.persona)!;
+      const res = await client.request('POST', c.url, { accept: 'application/json', form: { _csrf: client.csrf } });
+      const problem = mismatch(c, res);
+      if (problem) failures.push(`POST ${c.url} as ${c.persona.name} (${c.policy}): ${problem}`);
+      if (c.persona.email && !client.cookies.has('guichet_session')) {
+        // Signed out by the case (déconnexion): sign in again for the next ones.
+        await client.start(c.persona);
+        await staleSessions();
+      }
+    }
+
+    console.info(
+      `Matrice d’autorisation (${engine}) : ${cases.length} cas — ${t.app.routeRegistry.length} routes ` +
+        `(GET, HEAD, POST) × ${PERSONAS.length} personas, chaque route /c/:slug/ dans ${COMMUNES.length} communes`,
+    );
+    expect(failures).toEqual([]);
+    expect(cases.length).toBeGreaterThan(1000);
+  });
+});
