@@ -126,7 +126,13 @@ function communePages(slug: string, name: string): PageSpec[] {
       title: `Déclaration d’accessibilité – ${name}`,
       h1: 'Déclaration d’accessibilité',
     },
-    { name: `${slug} connexion`, path: `${base}/connexion`, status: 200, title: `Se connecter – ${name}`, h1: 'Se connecter' },
+    {
+      name: `${slug} connexion`,
+      path: `${base}/connexion`,
+      status: 200,
+      title: `Se connecter – ${name}`,
+      h1: 'Se connecter',
+    },
     {
       name: `${slug} inscription`,
       path: `${base}/inscription`,
