@@ -149,6 +149,7 @@ function printDemoWelcome(config: Config, created: string[]): void {
 }
 
 async function serve(config: Config): Promise<number> {
+  const stopRequested = waitForSignal();
   const role = config.databaseMode === 'embedded' ? 'worker' : 'producer';
   const logger = createLogger(config);
   const database = await openDatabase(config);
@@ -161,7 +162,7 @@ async function serve(config: Config): Promise<number> {
   await app.listen({ port: config.port, host: config.host });
   if (config.demo) printDemoWelcome(config, created);
   else print(`Guichet écoute sur ${config.publicUrl}/`);
-  await waitForSignal();
+  await stopRequested;
   logger.info('arrêt demandé : fin des requêtes en cours');
   await app.close();
   await runtime.close();
@@ -175,9 +176,10 @@ async function worker(config: Config): Promise<number> {
     );
     return 2;
   }
+  const stopRequested = waitForSignal();
   return withRuntime(config, 'worker', async (runtime) => {
     runtime.logger.info('worker démarré');
-    await waitForSignal();
+    await stopRequested;
     runtime.logger.info('arrêt demandé : fin des tâches en cours');
     return 0;
   });
@@ -234,14 +236,23 @@ async function auditVerify(config: Config, slug: string | undefined): Promise<nu
   }
 }
 
+/**
+ * Resolves at the first SIGINT or SIGTERM. The handlers stay installed, so that a second signal
+ * during the graceful shutdown does not kill the process halfway (it is reported and ignored);
+ * call it as early as possible so that a signal during start-up is also handled.
+ */
 function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (received) {
+        printError(`${signal} reçu : arrêt déjà en cours.`);
+        return;
+      }
+      received = true;
       resolve();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }
