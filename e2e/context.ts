@@ -9,7 +9,22 @@ declare module 'vitest' {
     /** e.g. `http://localhost:41234` (no trailing slash). */
     baseUrl: string;
     port: number;
+    /** The local stand-ins for FranceConnect and ProConnect, and their control endpoint. */
+    identityProviders: E2eIdentityProviders;
   }
+}
+
+/** The federated sign-in providers the server under test is configured with. */
+export const E2E_PROVIDERS = ['franceconnect', 'proconnect'] as const;
+export type E2eProvider = (typeof E2E_PROVIDERS)[number];
+
+export interface E2eIdentityProviders {
+  /** Issuer of the local FranceConnect, e.g. `http://127.0.0.1:41235`. */
+  franceconnect: string;
+  /** Issuer of the local ProConnect. */
+  proconnect: string;
+  /** Origin of the control endpoint: `POST <control>/<provider>/suivant` (see global-setup.ts). */
+  control: string;
 }
 
 /** Origin of the server under test, without a trailing slash. */
@@ -25,4 +40,9 @@ export function serverPort(): number {
 /** Absolute URL of a path on the server under test. */
 export function url(path: string): string {
   return new URL(path, `${baseUrl()}/`).toString();
+}
+
+/** Issuers of the local identity providers and their control endpoint. */
+export function identityProviders(): E2eIdentityProviders {
+  return inject('identityProviders');
 }

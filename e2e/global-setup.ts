@@ -2,15 +2,22 @@
  * Starts `node bin/guichet.js serve` once for the whole e2e run: a free port, a fresh temporary
  * data directory (empty PGlite, demo communes created, welcome mails written as .eml files), and
  * stops it (SIGTERM) at the end. Builds nothing: `npm run test:e2e` runs `npm run build` first.
+ *
+ * Before the server, two local OpenID Connect providers (src/test/oidc-provider.ts) stand in for
+ * FranceConnect and ProConnect on 127.0.0.1; the server is configured with both. They live in
+ * this process while the tests run in a worker: a small control endpoint (also on 127.0.0.1)
+ * lets a test say who signs in at a provider next (`actAtProvider` in support.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import http from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import './context.js';
+import { startTestIdp, type TestIdp, type TestIdpUser } from '../src/test/oidc-provider.js';
+import { E2E_PROVIDERS, type E2eProvider } from './context.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const READY = /Guichet est prêt : (\S+?)\/?\s*$/m;
@@ -73,6 +80,78 @@ async function waitForWelcomeMails(baseUrl: string): Promise<void> {
   console.warn(`e2e : les deux courriels de bienvenue ne sont pas arrivés en ${WELCOME_MAILS_TIMEOUT_MS / 1000} s.`);
 }
 
+const COMMUNE_SLUGS = ['villebelle', 'saint-aubin-les-pres'];
+const CLIENTS: Record<E2eProvider, { clientId: string; clientSecret: string }> = {
+  franceconnect: { clientId: 'guichet-e2e-franceconnect', clientSecret: 'secret-e2e-franceconnect' },
+  proconnect: { clientId: 'guichet-e2e-proconnect', clientSecret: 'secret-e2e-proconnect' },
+};
+
+/** One provider per flavour, knowing Guichet's return URLs on `publicUrl`. */
+async function startProviders(publicUrl: string): Promise<Record<E2eProvider, TestIdp>> {
+  const started: Partial<Record<E2eProvider, TestIdp>> = {};
+  try {
+    for (const provider of E2E_PROVIDERS) {
+      started[provider] = await startTestIdp({
+        flavour: provider,
+        clients: [
+          {
+            ...CLIENTS[provider],
+            redirectUris: COMMUNE_SLUGS.map((slug) => `${publicUrl}/c/${slug}/connexion/${provider}/retour`),
+            postLogoutRedirectUris: COMMUNE_SLUGS.map(
+              (slug) => `${publicUrl}/c/${slug}/deconnexion/${provider}/retour`,
+            ),
+          },
+        ],
+      });
+    }
+  } catch (error) {
+    await Promise.all(Object.values(started).map((idp) => idp.close()));
+    throw error;
+  }
+  return started as Record<E2eProvider, TestIdp>;
+}
+
+/**
+ * `POST /<provider>/suivant` with a JSON body — a TestIdpUser, or the string "refuse" — sets who
+ * the provider signs in at its next interaction (or that the person cancels there).
+ */
+async function startProviderControl(
+  providers: Record<E2eProvider, TestIdp>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const provider = /^\/(franceconnect|proconnect)\/suivant$/.exec(req.url ?? '')?.[1] as E2eProvider | undefined;
+    if (req.method !== 'POST' || !provider) {
+      res.writeHead(404).end();
+      return;
+    }
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      try {
+        const next = JSON.parse(body) as TestIdpUser | 'refuse';
+        if (next !== 'refuse' && (typeof next !== 'object' || next === null || typeof next.sub !== 'string')) {
+          throw new Error('attendu : "refuse" ou un objet { sub, claims, amr?, acr? }');
+        }
+        providers[provider].actAs(next);
+        res.writeHead(204).end();
+      } catch (error) {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(String(error));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -90,6 +169,14 @@ export default async function setup(project: TestProject) {
     throw new Error('dist/ ou public/build/ manquant : lancez « npm run test:e2e » (qui exécute « npm run build »).');
   }
   const port = await freePort();
+  // The server's default public URL (GUICHET_PUBLIC_URL is unset below): the providers send the
+  // browser back there.
+  const providers = await startProviders(`http://localhost:${port}`);
+  const control = await startProviderControl(providers);
+  const closeProviders = async () => {
+    await control.close();
+    await Promise.all(Object.values(providers).map((idp) => idp.close()));
+  };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'guichet-e2e-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -98,6 +185,13 @@ export default async function setup(project: TestProject) {
     GUICHET_LOG_LEVEL: 'warn',
     // The whole suite comes from one IP in a minute or two; the default (600/min) is for people.
     GUICHET_RATE_LIMIT_PER_MINUTE: '100000',
+    // http is accepted for 127.0.0.1 only.
+    GUICHET_FRANCECONNECT_ISSUER: providers.franceconnect.issuer,
+    GUICHET_FRANCECONNECT_CLIENT_ID: CLIENTS.franceconnect.clientId,
+    GUICHET_FRANCECONNECT_CLIENT_SECRET: CLIENTS.franceconnect.clientSecret,
+    GUICHET_PROCONNECT_ISSUER: providers.proconnect.issuer,
+    GUICHET_PROCONNECT_CLIENT_ID: CLIENTS.proconnect.clientId,
+    GUICHET_PROCONNECT_CLIENT_SECRET: CLIENTS.proconnect.clientSecret,
   };
   // Embedded mode, demo on, file mail transport, default public URL: whatever the shell says.
   for (const key of [
@@ -128,6 +222,7 @@ export default async function setup(project: TestProject) {
     baseUrl = await waitForReady(child, () => log);
   } catch (error) {
     await stop(child);
+    await closeProviders();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -135,9 +230,15 @@ export default async function setup(project: TestProject) {
 
   project.provide('baseUrl', baseUrl);
   project.provide('port', port);
+  project.provide('identityProviders', {
+    franceconnect: providers.franceconnect.issuer,
+    proconnect: providers.proconnect.issuer,
+    control: control.url,
+  });
 
   return async () => {
     await stop(child);
+    await closeProviders();
     // Warnings and errors logged by the server during the run (GUICHET_LOG_LEVEL=warn).
     const serverLog = log.replace(/^[\s\S]*?Comptes de démonstration[^\n]*\n/, '').trim();
     if (serverLog) console.log(`e2e : journal du serveur (niveau warn) :\n${serverLog}`);

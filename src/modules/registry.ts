@@ -12,6 +12,8 @@ import { communesModule } from './communes/module.js';
 import { demoModule } from './demo/module.js';
 import { healthModule } from './health/module.js';
 import { identityModule } from './identity/module.js';
+import { requestsBackofficeModule } from './requests/backoffice/module.js';
+import { requestsModule } from './requests/module.js';
 
 export interface GuichetModule {
   name: string;
@@ -27,6 +29,8 @@ export const MODULES: GuichetModule[] = [
   communesModule,
   backofficeModule,
   adminModule,
+  requestsModule,
+  requestsBackofficeModule,
   demoModule,
 ];
 

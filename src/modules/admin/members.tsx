@@ -20,7 +20,7 @@ import {
   Tag,
   WarningText,
 } from '../../platform/views/components.js';
-import { formatDateTime } from '../../platform/views/format.js';
+import { formatDateTime, que } from '../../platform/views/format.js';
 import { listServices, type Service } from '../communes/repo.js';
 import { minimumLength } from '../identity/password-policy.js';
 import { setSessionCookie } from '../identity/sessions.js';
@@ -373,8 +373,8 @@ export function registerMemberPages(app: FastifyInstance, ctx: AppContext): void
         <>
           <h1 class="govuk-heading-xl">Activer votre compte</h1>
           <p class="govuk-body">
-            Vous êtes invité à rejoindre le guichet numérique de {request.commune!.name} en tant que{' '}
-            {roleList(view.roles) || 'membre'}, avec l’adresse <strong>{view.email}</strong>.
+            Vous êtes invité à rejoindre le guichet numérique de {request.commune!.name} en tant{' '}
+            {que(roleList(view.roles) || 'membre')}, avec l’adresse <strong>{view.email}</strong>.
           </p>
           <form
             method="post"

@@ -11,6 +11,7 @@ import { SummaryList } from '../../platform/views/components.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { listServices } from '../communes/repo.js';
 import type { GuichetModule } from '../registry.js';
+import { countNewRequestsFor, InboxLink } from '../requests/backoffice/inbox.js';
 
 const ROLE_LABELS: Record<string, string> = {
   citizen: 'usager',
@@ -28,6 +29,7 @@ export const backofficeModule: GuichetModule = {
       const commune = request.commune!;
       const actor = request.actor!;
       const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+      const newRequests = await countNewRequestsFor(ctx, commune.id, actor);
       const seesAll = [...actor.roles].some((r) => CROSS_SERVICE_ROLES.has(r));
       const mine = seesAll ? services : services.filter((s) => actor.serviceIds.has(s.id));
       return reply
@@ -49,6 +51,7 @@ export const backofficeModule: GuichetModule = {
                     },
                   ]}
                 />
+                <InboxLink slug={commune.slug} actor={actor} count={newRequests} />
                 {hasRole(actor, 'admin', 'mayor', 'dgs') ? (
                   <p class="govuk-body">
                     <a class="govuk-link" href={`/c/${commune.slug}/admin`}>

@@ -72,6 +72,28 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
               <p class="govuk-body-l">
                 Vos services municipaux en ligne, 24 heures sur 24, depuis votre téléphone ou votre ordinateur.
               </p>
+              <section class="guichet-portal-widget" aria-labelledby="titre-demarches">
+                <h2 class="govuk-heading-m" id="titre-demarches">
+                  Démarches en ligne
+                </h2>
+                <ul class="govuk-list">
+                  <li>
+                    <a class="govuk-link" href={`/c/${commune.slug}/demarches`}>
+                      Faire une démarche
+                    </a>
+                  </li>
+                  <li>
+                    <a class="govuk-link" href={`/c/${commune.slug}/demandes`}>
+                      Mes demandes
+                    </a>
+                  </li>
+                  <li>
+                    <a class="govuk-link" href={`/c/${commune.slug}/contacter-la-mairie`}>
+                      Contacter la mairie
+                    </a>
+                  </li>
+                </ul>
+              </section>
               <div class="govuk-grid-row">
                 <div class="govuk-grid-column-two-thirds">
                   <h2 class="govuk-heading-m">Les services de la mairie</h2>

@@ -10,6 +10,7 @@ import { queueMail } from '../../platform/mail/outbox.js';
 import { countCommunes, findCommuneBySlug } from '../communes/repo.js';
 import { createCommune, type NewCommune } from '../communes/service.js';
 import { hashPassword } from '../identity/passwords.js';
+import { seedDemoRequests } from '../requests/seed.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
 
 export const DEMO_COMMUNES: NewCommune[] = [
@@ -106,6 +107,7 @@ export async function seedDemo(database: Database, queue: JobQueue, publicUrl: s
     }
     await createCommune(database, input, { type: 'system', id: 'demo' }, async (tx, commune) => {
       await seedDemoAccounts(tx, commune.slug, passwordHash);
+      await seedDemoRequests(tx, commune);
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
         template: 'demoWelcome',

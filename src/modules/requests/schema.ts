@@ -28,6 +28,8 @@ export const procedure = pgTable('procedure', {
   silenceKind: text('silence_kind', { enum: ['accord', 'rejet'] }),
   silenceDays: integer('silence_days'),
   silenceBasis: text('silence_basis'),
+  // migrations/0007_request_receipts_mail_attachments.sql
+  silenceMonths: integer('silence_months'),
   processingDays: integer('processing_days').notNull(),
   isPublished: boolean('is_published').notNull(),
   currentVersion: integer('current_version').notNull(),
@@ -92,6 +94,10 @@ export const citizenRequest = pgTable('citizen_request', {
   submittedAt: ts('submitted_at').notNull().defaultNow(),
   closedAt: ts('closed_at'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  // migrations/0007_request_receipts_mail_attachments.sql
+  receiptFileId: uuid('receipt_file_id'),
+  processTokenHash: text('process_token_hash'),
+  processTokenExpiresAt: ts('process_token_expires_at'),
 });
 
 export const REQUEST_EVENT_KINDS = [

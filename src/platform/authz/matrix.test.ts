@@ -77,6 +77,11 @@ const EXPECTATIONS: Record<string, (s: Standing) => Outcome> = {
   signedIn: (s) => (!s.signedIn ? 'sign_in' : s.mfaBlocked ? 'mfa' : 'allowed'),
   signedInPendingMfa: (s) => (s.signedIn ? 'allowed' : 'sign_in'),
   staff: (s) => staffOutcome(s, s.staffRoles.size > 0),
+  requestsInbox: (s) =>
+    staffOutcome(
+      s,
+      ['agent', 'mayor', 'dgs', 'admin'].some((r) => s.staffRoles.has(r as Role)),
+    ),
   communeAdmin: (s) => staffOutcome(s, s.staffRoles.has('admin')),
   communeLeadership: (s) =>
     staffOutcome(
@@ -110,6 +115,40 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/admin/membres/:id/roles': {
     path: (c) => `/c/${c.commune}/admin/membres/${c.ids[`member:${c.commune}`]}/roles`,
   },
+  // Démarches (requests module): a démarche open to anyone, and its first page.
+  '/c/:slug/demarches/:procedure': { path: (c) => `/c/${c.commune}/demarches/signalement-voirie` },
+  '/c/:slug/demarches/:procedure/commencer': { path: (c) => `/c/${c.commune}/demarches/signalement-voirie/commencer` },
+  '/c/:slug/demarches/:procedure/recommencer': {
+    path: (c) => `/c/${c.commune}/demarches/signalement-voirie/recommencer`,
+  },
+  '/c/:slug/demarches/:procedure/refaire': { path: (c) => `/c/${c.commune}/demarches/signalement-voirie/refaire` },
+  '/c/:slug/demarches/:procedure/verifier': { path: (c) => `/c/${c.commune}/demarches/signalement-voirie/verifier` },
+  '/c/:slug/demarches/:procedure/envoyer': { path: (c) => `/c/${c.commune}/demarches/signalement-voirie/envoyer` },
+  '/c/:slug/demarches/:procedure/:page': { path: (c) => `/c/${c.commune}/demarches/signalement-voirie/probleme` },
+  // A citizen's own request (see OWNER_SCOPED), and the "mode simple" link with an unknown token.
+  '/c/:slug/demandes/:number': { path: (c) => `/c/${c.commune}/demandes/2026-000001` },
+  '/c/:slug/demandes/:number/repondre': { path: (c) => `/c/${c.commune}/demandes/2026-000001/repondre` },
+  '/c/:slug/demandes/:number/accuse-de-reception.pdf': {
+    path: (c) => `/c/${c.commune}/demandes/2026-000001/accuse-de-reception.pdf`,
+  },
+  '/c/:slug/demandes/:number/documents/:file': {
+    path: (c) => `/c/${c.commune}/demandes/2026-000001/documents/01a22309-0000-7000-8000-000000000001`,
+  },
+  '/c/:slug/demandes/traitement/:token': { path: (c) => `/c/${c.commune}/demandes/traitement/${'a'.repeat(43)}` },
+  // Agents' back-office: a request of the commune's first service, and one of its files.
+  '/c/:slug/agent/demandes/:number': {
+    path: (c) => `/c/${c.commune}/agent/demandes/${c.ids[`request:${c.commune}`]}`,
+  },
+  '/c/:slug/agent/demandes/:number/fichiers/:file': {
+    path: (c) =>
+      `/c/${c.commune}/agent/demandes/${c.ids[`request:${c.commune}`]}/fichiers/${c.ids[`file:${c.commune}`]}`,
+  },
+  ...Object.fromEntries(
+    ['statut', 'message', 'note', 'attribuer', 'reorienter'].map((action) => [
+      `/c/:slug/agent/demandes/:number/${action}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/agent/demandes/${c.ids[`request:${c.commune}`]}/${action}` },
+    ]),
+  ),
   '/c/:slug/admin/api/:id/revoquer': {
     path: (c) => `/c/${c.commune}/admin/api/${c.ids[`token:${c.commune}`]}/revoquer`,
   },
@@ -129,7 +168,19 @@ const HANDLER_404: Record<string, string> = {
   'GET /c/:slug/connexion/proconnect': 'oidc.not_configured',
   'GET /c/:slug/connexion/proconnect/retour': 'oidc.not_configured',
   'GET /c/:slug/deconnexion/proconnect/retour': 'oidc.not_configured',
+  'POST /c/:slug/demarches/:procedure/refaire': 'request.not_found',
+  'POST /c/:slug/demandes/:number/repondre': 'request.not_found',
 };
+
+/**
+ * Pages of one person's own resource (a citizen's request): the policy lets every signed-in
+ * person through, and the handler answers 404 to all but the owner — whom no persona is here.
+ */
+const OWNER_SCOPED = new Set([
+  '/c/:slug/demandes/:number',
+  '/c/:slug/demandes/:number/accuse-de-reception.pdf',
+  '/c/:slug/demandes/:number/documents/:file',
+]);
 
 /** A cookie-keeping client (one per persona, reused for every case). */
 class Client {
@@ -240,6 +291,7 @@ function mismatch(c: Case, res: LightMyRequestResponse, jsonCode?: string): stri
       if (status === 401 && (c.method !== 'POST' || code === 'auth.required' || code === 'auth.mfa_required')) {
         return `401 (${code ?? 'html'})`;
       }
+      if (status === 404 && c.method !== 'POST' && OWNER_SCOPED.has(c.route)) return null;
       if (status === 404 && !(c.handler404 && code === c.handler404)) return `404 (${code ?? 'html'})`;
       return null;
     }
@@ -267,6 +319,23 @@ describe.each(TEST_ENGINES)('authorization matrix on %s', (engine) => {
         [tokenId, rows[0]!.id, hashApiToken(`gch_matrice_${slug}`)],
       );
       ids[`token:${slug}`] = tokenId;
+      // A request (État civil / Secrétariat) and a file of it, for the back-office routes.
+      const requestId = randomUUID();
+      const number = `${new Date().getFullYear()}-990001`;
+      await t.testDb.asSuperuser(
+        `INSERT INTO citizen_request (id, commune_id, number, service_id, requester_name, requester_email, subject, due_at)
+         SELECT $1, $2, $3, id, 'Matrice', 'matrice@courriel.example', 'Matrice', now() + interval '30 days'
+           FROM service WHERE commune_id = $2 AND slug = $4`,
+        [requestId, rows[0]!.id, number, slug === 'villebelle' ? 'etat-civil' : 'secretariat'],
+      );
+      const fileId = randomUUID();
+      await t.testDb.asSuperuser(
+        `INSERT INTO stored_file (id, commune_id, request_id, name, mime_type, size_bytes, sha256, content)
+         VALUES ($1, $2, $3, 'matrice.pdf', 'application/pdf', 4, 'x', '\\x25504446'::bytea)`,
+        [fileId, rows[0]!.id, requestId],
+      );
+      ids[`request:${slug}`] = number;
+      ids[`file:${slug}`] = fileId;
     }
     const mailDir = mailDirectory(t.config);
     fs.mkdirSync(mailDir, { recursive: true });

@@ -49,6 +49,11 @@ const POLICY_TABLE = {
   },
   /** Staff of the request's commune (agents, élus, DGS, maire, admin). */
   staff: { description: 'agents et élus de la commune', check: staffOnly((a) => isStaff(a)) },
+  /** Those who process citizen requests: agents, and the mayor, DGS and admins (not élus alone). */
+  requestsInbox: {
+    description: 'agents, maire, DGS et administrateurs (traitement des demandes)',
+    check: staffOnly((a) => hasRole(a, 'agent', 'mayor', 'dgs', 'admin')),
+  },
   /** The commune's administrators. */
   communeAdmin: { description: 'administrateurs de la commune', check: staffOnly((a) => hasRole(a, 'admin')) },
   /** The commune's administrators, the mayor and the DGS (steering, security journal). */

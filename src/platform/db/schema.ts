@@ -43,6 +43,11 @@ export const auditEntry = pgTable('audit_entry', {
   hash: text('hash').notNull(),
 });
 
+/** A mail attachment: a stored file (table stored_file) of the mail's commune. */
+export interface MailAttachmentRef {
+  fileId: string;
+}
+
 export const mailOutbox = pgTable('mail_outbox', {
   id: uuid('id').primaryKey(),
   communeId: uuid('commune_id').notNull(),
@@ -57,6 +62,9 @@ export const mailOutbox = pgTable('mail_outbox', {
   messageId: text('message_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
+  /** References to stored files of the same commune, read when the mail leaves. */
+  attachments: jsonb('attachments').notNull().default([]).$type<MailAttachmentRef[]>(),
+  replyTo: text('reply_to'),
 });
 
 export const schema = { commune, service, auditEntry, mailOutbox };

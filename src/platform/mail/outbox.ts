@@ -7,11 +7,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { recordAudit } from '../audit/journal.js';
-import { mailOutbox } from '../db/schema.js';
+import { type MailAttachmentRef, mailOutbox } from '../db/schema.js';
 import { type Tx, withTenant } from '../db/tenant.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
 import { type MailTemplateName, type MailVariables, renderMail } from './templates.js';
-import type { MailTransport } from './transport.js';
+import type { MailAttachment, MailTransport } from './transport.js';
 
 export const MAIL_SEND_JOB = 'mail.send';
 const MAIL_RETRY_LIMIT = 6;
@@ -22,7 +22,15 @@ const emailSchema = z.email();
 export async function queueMail<N extends MailTemplateName>(
   tx: Tx,
   queue: JobQueue,
-  mail: { to: string; template: N; variables: MailVariables<N> },
+  mail: {
+    to: string;
+    template: N;
+    variables: MailVariables<N>;
+    /** Stored files of the transaction's commune, attached when the mail leaves (no copy). */
+    attachments?: readonly MailAttachmentRef[];
+    /** Where replies go (e.g. the citizen, for a mail to the commune's secretary). */
+    replyTo?: string;
+  },
 ): Promise<string> {
   if (!tx.communeId) throw new Error('queueMail needs a tenant transaction');
   const to = emailSchema.parse(mail.to);
@@ -38,6 +46,8 @@ export async function queueMail<N extends MailTemplateName>(
     htmlBody: rendered.html,
     status: 'pending',
     attempts: 0,
+    attachments: (mail.attachments ?? []).map((a) => ({ fileId: z.uuid().parse(a.fileId) })),
+    replyTo: mail.replyTo === undefined ? null : emailSchema.parse(mail.replyTo),
   });
   await queue.enqueue(tx, MAIL_SEND_JOB, { communeId: tx.communeId, outboxId: id }, { idempotencyKey: `mail:${id}` });
   return id;
@@ -52,14 +62,17 @@ export function mailSendJob(transport: MailTransport, from: string, hostname: st
     retryLimit: MAIL_RETRY_LIMIT,
     retryDelaySeconds: 20,
     async run({ communeId, outboxId }, { database, retryCount }) {
-      const row = await withTenant(database, communeId, async (tx) => {
+      const loaded = await withTenant(database, communeId, async (tx) => {
         const rows = await tx.db
           .select()
           .from(mailOutbox)
           .where(and(eq(mailOutbox.communeId, communeId), eq(mailOutbox.id, outboxId)));
-        return rows[0];
+        const row = rows[0];
+        if (!row || row.status === 'sent') return undefined;
+        return { row, attachments: await loadAttachments(tx, row.attachments) };
       });
-      if (!row || row.status === 'sent') return;
+      if (!loaded) return;
+      const { row, attachments } = loaded;
       try {
         await transport.send({
           from,
@@ -68,6 +81,8 @@ export function mailSendJob(transport: MailTransport, from: string, hostname: st
           text: row.textBody,
           html: row.htmlBody,
           messageId: `<${row.id}@${hostname}>`,
+          ...(row.replyTo ? { replyTo: row.replyTo } : {}),
+          ...(attachments.length > 0 ? { attachments } : {}),
         });
       } catch (error) {
         const isLastAttempt = retryCount >= MAIL_RETRY_LIMIT;
@@ -98,4 +113,22 @@ export function mailSendJob(transport: MailTransport, from: string, hostname: st
       });
     },
   };
+}
+
+/**
+ * Reads the attached files of a mail (table stored_file, in the mail's commune). A file that no
+ * longer exists is skipped rather than blocking the mail.
+ */
+async function loadAttachments(tx: Tx, refs: readonly MailAttachmentRef[]): Promise<MailAttachment[]> {
+  if (refs.length === 0) return [];
+  const ids = refs.map((r) => r.fileId);
+  const { rows } = await tx.client.query<{ id: string; name: string; mime_type: string; content: Buffer }>(
+    'SELECT id, name, mime_type, content FROM stored_file WHERE commune_id = $1 AND id = ANY($2::uuid[])',
+    [tx.communeId, ids],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const file = byId.get(id);
+    return file ? [{ filename: file.name, contentType: file.mime_type, content: file.content }] : [];
+  });
 }

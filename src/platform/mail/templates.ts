@@ -5,6 +5,7 @@
 import { h } from 'preact';
 import { renderToStaticMarkup } from 'preact-render-to-string';
 import { z } from 'zod';
+import { que } from '../views/format.js';
 
 export interface RenderedMail {
   subject: string;
@@ -15,7 +16,13 @@ export interface RenderedMail {
 export interface MailTemplate<S extends z.ZodType = z.ZodType> {
   name: string;
   variables: S;
-  render(vars: z.infer<S>): { subject: string; paragraphs: string[]; link?: { href: string; label: string } };
+  render(vars: z.infer<S>): {
+    subject: string;
+    paragraphs: string[];
+    link?: { href: string; label: string };
+    /** Replaces the default "do not reply" footer (mails whose replies reach a person). */
+    footer?: string;
+  };
 }
 
 const communeVars = { communeName: z.string().min(1) };
@@ -182,7 +189,7 @@ export const MAIL_TEMPLATES = {
       subject: `Invitation à rejoindre le guichet numérique – ${v.communeName}`,
       paragraphs: [
         'Bonjour,',
-        `${v.inviterName} vous invite à rejoindre le guichet numérique de ${v.communeName} en tant que ${v.roleLabel}.`,
+        `${v.inviterName} vous invite à rejoindre le guichet numérique de ${v.communeName} en tant ${que(v.roleLabel)}.`,
         `Pour activer votre compte, ouvrez le lien ci-dessous et choisissez votre mot de passe. Le lien est valable ${v.validDays} jours et ne sert qu’une fois.`,
         'Vous devrez ensuite activer la double authentification pour continuer à accéder à l’espace agent.',
         'Si vous ne vous attendiez pas à cette invitation, ignorez ce message et prévenez la mairie.',
@@ -208,6 +215,112 @@ export const MAIL_TEMPLATES = {
       link: { href: v.signInLink, label: 'Me connecter' },
     }),
   }),
+  requestReceipt: defineTemplate({
+    name: 'requestReceipt',
+    variables: z.object({
+      ...communeVars,
+      number: z.string().min(1),
+      procedureTitle: z.string().min(1),
+      submittedAt: z.string().min(1),
+      /** The legal mention of silence (accord/rejet) with its date, when the démarche has one. */
+      silenceMention: z.string().optional(),
+      /** The request's page (signed-in requesters); the receipt PDF is attached to the mail. */
+      trackingUrl: z.url().optional(),
+      receiptUrl: z.url().optional(),
+    }),
+    render: (v) => ({
+      subject: `Demande n° ${v.number} bien reçue – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `La mairie de ${v.communeName} a bien reçu votre demande « ${v.procedureTitle} » le ${v.submittedAt}. Son numéro est le ${v.number} : rappelez-le dans vos échanges avec la mairie.`,
+        'Vous trouverez l’accusé de réception en pièce jointe (PDF).',
+        ...(v.silenceMention ? [v.silenceMention] : []),
+        ...(v.receiptUrl ? [`Accusé de réception en ligne : ${v.receiptUrl}`] : []),
+        v.trackingUrl
+          ? 'Vous pouvez suivre votre demande et échanger avec la mairie depuis votre espace « Mes demandes ».'
+          : 'La mairie vous répondra à cette adresse électronique.',
+      ],
+      ...(v.trackingUrl ? { link: { href: v.trackingUrl, label: 'Suivre ma demande' } } : {}),
+    }),
+  }),
+  requestMessage: defineTemplate({
+    name: 'requestMessage',
+    variables: z.object({
+      ...communeVars,
+      number: z.string().min(1),
+      /** The message itself, for requesters without an account (they cannot read it online). */
+      message: z.string().optional(),
+      trackingUrl: z.url().optional(),
+    }),
+    render: (v) => ({
+      subject: `Nouveau message de la mairie sur votre demande n° ${v.number} – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `La mairie de ${v.communeName} vous a écrit au sujet de votre demande n° ${v.number}.`,
+        ...(v.message ? [`« ${v.message} »`] : []),
+        v.trackingUrl
+          ? 'Lisez le message et répondez depuis votre espace « Mes demandes ».'
+          : 'Pour répondre, contactez la mairie en rappelant le numéro de votre demande.',
+      ],
+      ...(v.trackingUrl ? { link: { href: v.trackingUrl, label: 'Lire le message' } } : {}),
+    }),
+  }),
+  requestStatusChanged: defineTemplate({
+    name: 'requestStatusChanged',
+    variables: z.object({
+      ...communeVars,
+      number: z.string().min(1),
+      statusLabel: z.string().min(1),
+      message: z.string().optional(),
+      trackingUrl: z.url().optional(),
+    }),
+    render: (v) => ({
+      subject: `Votre demande n° ${v.number} : ${v.statusLabel.toLowerCase()} – ${v.communeName}`,
+      paragraphs: [
+        'Bonjour,',
+        `Votre demande n° ${v.number} auprès de la mairie de ${v.communeName} a changé de statut : ${v.statusLabel.toLowerCase()}.`,
+        ...(v.message ? [`« ${v.message} »`] : []),
+        v.trackingUrl
+          ? 'Retrouvez l’historique complet de votre demande dans votre espace « Mes demandes ».'
+          : 'Pour toute question, contactez la mairie en rappelant le numéro de votre demande.',
+      ],
+      ...(v.trackingUrl ? { link: { href: v.trackingUrl, label: 'Voir ma demande' } } : {}),
+    }),
+  }),
+  requestToSecretary: defineTemplate({
+    name: 'requestToSecretary',
+    variables: z.object({
+      ...communeVars,
+      number: z.string().min(1),
+      procedureTitle: z.string().min(1),
+      requesterName: z.string().min(1),
+      /** Empty when the requester left no address (anonymous street report). */
+      requesterEmail: z.union([z.email(), z.literal('')]),
+      submittedAt: z.string().min(1),
+      /** "Question : réponse" lines of the form. */
+      lines: z.array(z.string()),
+      attachmentCount: z.number().int().min(0),
+      processUrl: z.url(),
+      validDays: z.number().int(),
+    }),
+    render: (v) => ({
+      subject: `Nouvelle demande n° ${v.number} : ${v.procedureTitle}`,
+      paragraphs: [
+        'Bonjour,',
+        `${v.requesterEmail ? `${v.requesterName} (${v.requesterEmail})` : `${v.requesterName} (sans adresse électronique)`} a déposé une demande « ${v.procedureTitle} » sur le guichet numérique le ${v.submittedAt}.`,
+        ...v.lines,
+        v.attachmentCount > 0
+          ? `L’accusé de réception et ${v.attachmentCount} pièce(s) jointe(s) de l’usager sont joints à ce courriel.`
+          : 'L’accusé de réception est joint à ce courriel.',
+        v.requesterEmail
+          ? 'Pour répondre à l’usager, répondez simplement à ce courriel : votre réponse lui sera adressée directement.'
+          : 'L’usager n’a pas laissé d’adresse électronique : il ne peut pas être recontacté par courriel.',
+        `Une fois la demande traitée, indiquez-le avec le lien ci-dessous (valable ${v.validDays} jours, utilisable une seule fois) : l’usager verra le nouveau statut dans son espace.`,
+      ],
+      link: { href: v.processUrl, label: 'Indiquer que la demande est traitée' },
+      footer: `— Guichet numérique de ${v.communeName} (mode simple). Une réponse à ce courriel est adressée à l’usager.`,
+    }),
+  }),
 } as const;
 
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
@@ -218,7 +331,9 @@ export function renderMail<N extends MailTemplateName>(name: N, vars: MailVariab
   const template = MAIL_TEMPLATES[name] as unknown as MailTemplate;
   const parsed = template.variables.parse(vars) as { communeName: string };
   const content = template.render(parsed);
-  const footer = `— ${parsed.communeName}. Ce message vous est envoyé par le guichet numérique de la commune ; merci de ne pas y répondre directement.`;
+  const footer =
+    content.footer ??
+    `— ${parsed.communeName}. Ce message vous est envoyé par le guichet numérique de la commune ; merci de ne pas y répondre directement.`;
   const text = [
     ...content.paragraphs,
     ...(content.link ? [`${content.link.label} : ${content.link.href}`] : []),

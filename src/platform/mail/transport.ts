@@ -15,6 +15,14 @@ export interface OutgoingMail {
   html: string;
   /** Stable Message-ID so that a retried send can be recognised by the receiving side. */
   messageId: string;
+  replyTo?: string;
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export interface MailTransport {

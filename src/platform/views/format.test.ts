@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatNumber } from './format.js';
+import { formatDate, formatDateTime, formatNumber, que } from './format.js';
 
 describe('formatDate', () => {
   it.each([
@@ -45,5 +45,17 @@ describe('formatNumber', () => {
 
   it('passes options through (currency)', () => {
     expect(formatNumber(1500, { style: 'currency', currency: 'EUR' })).toBe('1\u202f500,00\u00a0€');
+  });
+});
+
+describe('que', () => {
+  it.each([
+    ['agent', 'qu’agent'],
+    ['élu', 'qu’élu'],
+    ['administrateur de la commune', 'qu’administrateur de la commune'],
+    ['maire', 'que maire'],
+    ['DGS', 'que DGS'],
+  ])('%s → %s', (word, expected) => {
+    expect(que(word)).toBe(expected);
   });
 });

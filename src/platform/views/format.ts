@@ -44,3 +44,8 @@ export function formatDateTime(date: Date | string | number): string {
 export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
   return options === undefined ? numberFormat.format(value) : new Intl.NumberFormat('fr-FR', options).format(value);
 }
+
+/** "que" with French elision before a vowel: `que('agent')` → "qu’agent", `que('maire')` → "que maire". */
+export function que(word: string): string {
+  return /^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(word) ? `qu’${word}` : `que ${word}`;
+}

@@ -1,0 +1,23 @@
+/**
+ * The agents' back-office for citizen requests: inbox per service with filters, bulk actions and
+ * exports; one request with its history and actions; counter filing. Every route is `staff`; the
+ * handlers also restrict each agent to the requests of their services (élus have no inbox).
+ * Routes live in their own scope, where multipart forms (a file sent to the citizen) are parsed.
+ */
+import type { GuichetModule } from '../../registry.js';
+import { registerMultipart } from '../files.js';
+import { registerCounterPages } from './counter.js';
+import { registerDetailPages } from './detail.js';
+import { registerInboxPages } from './inbox.js';
+
+export const requestsBackofficeModule: GuichetModule = {
+  name: 'requests-backoffice',
+  async registerRoutes(app, ctx) {
+    await app.register(async (scope) => {
+      await registerMultipart(scope);
+      registerInboxPages(scope, ctx);
+      registerCounterPages(scope, ctx);
+      registerDetailPages(scope, ctx);
+    });
+  },
+};

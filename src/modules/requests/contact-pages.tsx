@@ -1,0 +1,294 @@
+/**
+ * "Contacter la mairie": a free-text request (subject, message, name, e-mail; prefilled when
+ * signed in), routed by the commune's classifier — or to the accueil for triage when unsure —
+ * numbered, receipted and tracked like any démarche. Also the confirmation page shown after any
+ * submission (the number travels in a short-lived signed cookie, not in the URL).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { withTenant } from '../../platform/db/tenant.js';
+import type { AppContext } from '../../platform/http/context.js';
+import { AppError } from '../../platform/http/errors.js';
+import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
+import type { Commune } from '../communes/repo.js';
+import { sendFile } from './files.js';
+import { findRequestByNumber } from './repo.js';
+import { MAX_MESSAGE_LENGTH, readFile, submitRequest } from './service.js';
+import { type Body, handleForm, sendPage, str } from './ui.js';
+
+const slugParams = z.object({ slug: z.string().max(63) }).strict();
+const SUBMITTED_COOKIE = 'guichet_demande_envoyee';
+const MAX_SUBJECT_LENGTH = 150;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Remembers the number of the request just sent, for the confirmation page (1 hour). */
+export function rememberSubmission(reply: FastifyReply, commune: Commune, number: string, email: string): void {
+  reply.setCookie(SUBMITTED_COOKIE, JSON.stringify({ number, email }), {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: 'auto',
+    path: `/c/${commune.slug}/`,
+    maxAge: 3600,
+  });
+}
+
+/** Redirect target after a submission. */
+export function confirmationPath(commune: Commune): string {
+  return `/c/${commune.slug}/demande-envoyee`;
+}
+
+function readSubmission(request: FastifyRequest): { number: string; email: string } | null {
+  const raw = request.cookies[SUBMITTED_COOKIE];
+  if (!raw) return null;
+  const unsigned = request.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value) return null;
+  try {
+    const value = JSON.parse(unsigned.value) as { number?: unknown; email?: unknown };
+    return typeof value.number === 'string' && typeof value.email === 'string'
+      ? { number: value.number, email: value.email }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+interface ContactInput {
+  subject: string;
+  message: string;
+  name: string;
+  email: string;
+}
+
+function contactValues(body: Body): ContactInput {
+  const line = (key: string) => str(body, key).replace(/\s+/g, ' ').trim();
+  return {
+    subject: line('subject'),
+    message: str(body, 'message').replace(/\r\n/g, '\n').trim(),
+    name: line('name'),
+    email: line('email').toLowerCase(),
+  };
+}
+
+function checkContact(input: ContactInput): void {
+  const fields: Record<string, string> = {};
+  if (!input.subject) fields.subject = 'Saisissez l’objet de votre demande.';
+  else if (input.subject.length > MAX_SUBJECT_LENGTH)
+    fields.subject = `L’objet doit faire au plus ${MAX_SUBJECT_LENGTH} caractères.`;
+  if (!input.message) fields.message = 'Saisissez votre message.';
+  else if (input.message.length > MAX_MESSAGE_LENGTH)
+    fields.message = `Votre message doit faire au plus ${MAX_MESSAGE_LENGTH} caractères.`;
+  if (!input.name) fields.name = 'Saisissez votre nom.';
+  else if (input.name.length > 200) fields.name = 'Votre nom doit faire au plus 200 caractères.';
+  if (!input.email) fields.email = 'Saisissez votre adresse électronique.';
+  else if (!EMAIL.test(input.email) || input.email.length > 254)
+    fields.email = 'Saisissez une adresse électronique valide, comme prenom.nom@exemple.fr.';
+  if (Object.keys(fields).length > 0) {
+    throw new AppError('contact.invalid', 'invalid contact request', 422, { fields });
+  }
+}
+
+export function registerContactPages(parent: FastifyInstance, ctx: AppContext): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const deps = { queue: ctx.queue, publicUrl: ctx.config.publicUrl };
+
+  function contactForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Body,
+    errors: FieldErrors = {},
+    status?: number,
+  ) {
+    const commune = request.commune!;
+    const actor = request.actor;
+    const value = (key: string, fallback = '') => (key in values ? str(values, key) : fallback);
+    return sendPage(request, reply, {
+      ...(status ? { status } : {}),
+      title: 'Contacter la mairie',
+      errors,
+      fieldOrder: ['subject', 'message', 'name', 'email'],
+      children: (
+        <>
+          <h1 class="govuk-heading-xl">Contacter la mairie</h1>
+          <p class="govuk-body">
+            Posez votre question ou décrivez votre demande : elle sera transmise au service de la mairie de{' '}
+            {commune.name} qui s’en occupe. Vous recevrez un accusé de réception avec un numéro de demande.
+          </p>
+          <p class="govuk-body">
+            Pour une démarche précise (acte d’état civil, signalement, réservation…), utilisez plutôt{' '}
+            <a class="govuk-link" href={`/c/${commune.slug}/demarches`}>
+              les démarches en ligne
+            </a>
+            .
+          </p>
+          <form method="post" action={`/c/${commune.slug}/contacter-la-mairie`} novalidate>
+            <CsrfField token={reply.generateCsrf()} />
+            <Input name="subject" label="Objet" value={value('subject')} error={errors.subject} />
+            <Textarea
+              name="message"
+              label="Votre message"
+              hint="Indiquez si besoin l’adresse ou le lieu concerné."
+              rows={8}
+              maxLength={MAX_MESSAGE_LENGTH}
+              value={value('message')}
+              error={errors.message}
+            />
+            <Input
+              name="name"
+              label="Votre nom"
+              autocomplete="name"
+              spellcheck={false}
+              value={value('name', actor?.displayName ?? '')}
+              error={errors.name}
+            />
+            <Input
+              name="email"
+              type="email"
+              label="Votre adresse électronique"
+              hint="La mairie vous répondra à cette adresse."
+              autocomplete="email"
+              spellcheck={false}
+              value={value('email', actor?.email ?? '')}
+              error={errors.email}
+            />
+            <Button>Envoyer ma demande</Button>
+          </form>
+        </>
+      ),
+    });
+  }
+
+  app.get(
+    '/c/:slug/contacter-la-mairie',
+    { schema: { hide: true, params: slugParams }, config: { policy: 'public' } },
+    async (request, reply) => contactForm(request, reply, {}),
+  );
+
+  app.post(
+    '/c/:slug/contacter-la-mairie',
+    { schema: { hide: true, params: slugParams }, config: { policy: 'public' } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const body = (request.body ?? {}) as Body;
+      const actor = request.actor;
+      const result = await handleForm(
+        async () => {
+          const input = contactValues(body);
+          checkContact(input);
+          return withTenant(ctx.database, commune.id, (tx) =>
+            submitRequest(tx, deps, {
+              commune,
+              procedure: null,
+              formVersion: null,
+              subject: input.subject,
+              answers: { message: input.message },
+              summary: [
+                { label: 'Objet', value: input.subject },
+                { label: 'Message', value: input.message },
+              ],
+              freeText: `${input.subject}\n${input.message}`,
+              requester: { accountId: actor?.accountId ?? null, name: input.name, email: input.email },
+              actor: { type: 'citizen', accountId: actor?.accountId ?? null },
+              httpRequestId: request.id,
+            }),
+          );
+        },
+        (errors, status) => contactForm(request, reply, body, errors, status),
+      );
+      if (!result.ok) return result.response;
+      const { request: created } = result.value;
+      rememberSubmission(reply, commune, created.number, created.requesterEmail);
+      return reply.redirect(confirmationPath(commune), 303);
+    },
+  );
+
+  app.get(
+    '/c/:slug/demande-envoyee',
+    { schema: { hide: true, params: slugParams }, config: { policy: 'public' } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const sent = readSubmission(request);
+      if (!sent) return reply.redirect(`/c/${commune.slug}/`, 303);
+      const base = `/c/${commune.slug}`;
+      return sendPage(request, reply, {
+        title: 'Demande envoyée',
+        children: (
+          <>
+            <Panel title="Demande envoyée">
+              Votre numéro de demande
+              <br />
+              <strong>{sent.number}</strong>
+            </Panel>
+            {sent.email ? (
+              <p class="govuk-body">
+                Nous vous avons envoyé un accusé de réception par courriel à <strong>{sent.email}</strong>, avec le PDF
+                en pièce jointe. Rappelez le numéro de la demande dans vos échanges avec la mairie.
+              </p>
+            ) : (
+              <p class="govuk-body">
+                Vous n’avez pas laissé d’adresse électronique : notez ce numéro, ou téléchargez l’accusé de réception
+                ci-dessous.
+              </p>
+            )}
+            <p class="govuk-body">
+              <a class="govuk-link" href={`${base}/demande-envoyee/accuse-de-reception.pdf`}>
+                Télécharger l’accusé de réception (PDF)
+              </a>
+            </p>
+            <h2 class="govuk-heading-m">Et ensuite ?</h2>
+            {request.actor ? (
+              <>
+                <p class="govuk-body">
+                  Le service concerné va étudier votre demande. Vous serez prévenu par courriel à chaque étape, et vous
+                  pouvez la suivre à tout moment.
+                </p>
+                <p class="govuk-body">
+                  <a class="govuk-link" href={`${base}/demandes/${sent.number}`}>
+                    Suivre ma demande
+                  </a>
+                </p>
+              </>
+            ) : (
+              <p class="govuk-body">
+                Le service concerné va étudier votre demande et vous répondra par courriel. Avec un compte, vous
+                pourriez suivre vos demandes en ligne :{' '}
+                <a class="govuk-link" href={`${base}/inscription`}>
+                  créer un compte
+                </a>
+                .
+              </p>
+            )}
+            <p class="govuk-body">
+              <a class="govuk-link" href={`${base}/demarches`}>
+                Faire une autre démarche
+              </a>
+            </p>
+          </>
+        ),
+      });
+    },
+  );
+
+  // The receipt of the request just sent, for an hour, to whoever sent it (signed cookie):
+  // anonymous requesters have no "Mes demandes".
+  app.get(
+    '/c/:slug/demande-envoyee/accuse-de-reception.pdf',
+    { schema: { hide: true, params: slugParams }, config: { policy: 'public' } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const sent = readSubmission(request);
+      const file = sent
+        ? await withTenant(ctx.database, commune.id, async (tx) => {
+            const r = await findRequestByNumber(tx, commune.id, sent.number);
+            return r?.receiptFileId
+              ? readFile(tx, r.receiptFileId, { requestId: r.id, includeInternal: false })
+              : undefined;
+          })
+        : undefined;
+      // Nothing sent from this browser lately: the citizen's receipts are in "Mes demandes".
+      if (!file) return reply.redirect(`/c/${commune.slug}/demandes`, 303);
+      return sendFile(reply, file);
+    },
+  );
+}

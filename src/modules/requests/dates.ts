@@ -1,0 +1,87 @@
+/**
+ * Legal dates of requests, computed on Europe/Paris calendar days (whatever the server's zone):
+ * processing deadline and the date at which silence is worth acceptance or rejection.
+ */
+
+const TIME_ZONE = 'Europe/Paris';
+
+const dateParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+const offsetParts = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+/** The Paris calendar date (YYYY-MM-DD) of an instant. */
+export function parisDateOf(instant: Date): string {
+  return dateParts.format(instant);
+}
+
+/** The Paris calendar year of an instant. */
+export function parisYearOf(instant: Date): number {
+  return Number(parisDateOf(instant).slice(0, 4));
+}
+
+/** Adds calendar days to a YYYY-MM-DD date. */
+export function addCalendarDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** Minutes Paris is ahead of UTC at an instant (60 in winter, 120 in summer). */
+function parisOffsetMinutes(instant: Date): number {
+  const parts = Object.fromEntries(offsetParts.formatToParts(instant).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The last instant (23:59:59.999, Paris time) of a Paris calendar date. */
+export function parisEndOfDay(date: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const naive = Date.UTC(y, m - 1, d, 23, 59, 59, 999);
+  const offset = parisOffsetMinutes(new Date(naive - 120 * 60_000));
+  return new Date(naive - offset * 60_000);
+}
+
+/** Processing deadline: the end of the Paris day `days` calendar days after submission. */
+export function dueDate(submittedAt: Date, days: number): Date {
+  return parisEndOfDay(addCalendarDays(parisDateOf(submittedAt), days));
+}
+
+/**
+ * Adds calendar months to a YYYY-MM-DD date, from date to date; when the target month is shorter
+ * (31 January + 1 month), the delay ends on its last day.
+ */
+export function addCalendarMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(y, m - 1 + months + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m - 1 + months, Math.min(d, lastDay))).toISOString().slice(0, 10);
+}
+
+/**
+ * Date at which the administration's silence is worth a decision (CRPA L. 231-1 and following):
+ * the delay runs from the day of receipt (Paris calendar), from date to date when the text counts
+ * in months, else in calendar days; the decision is acquired at the end of that day.
+ */
+export function silenceDate(submittedAt: Date, rule: { days: number; months?: number | null }): string {
+  const received = parisDateOf(submittedAt);
+  return rule.months ? addCalendarMonths(received, rule.months) : addCalendarDays(received, rule.days);
+}

@@ -1,0 +1,23 @@
+/**
+ * Citizen side of démarches and requests: catalogue, démarche flow with drafts, submission with
+ * receipt, "contacter la mairie" with automatic routing, "Mes demandes", and the "mode simple"
+ * processing link. Every route lives in one encapsulated scope where multipart uploads are
+ * accepted (with limits); elsewhere in the application multipart bodies stay refused.
+ */
+import type { GuichetModule } from '../registry.js';
+import { registerContactPages } from './contact-pages.js';
+import { registerMultipart } from './files.js';
+import { registerPortalPages } from './portal-pages.js';
+import { registerTrackingPages } from './tracking-pages.js';
+
+export const requestsModule: GuichetModule = {
+  name: 'requests',
+  async registerRoutes(app, ctx) {
+    await app.register(async (scope) => {
+      await registerMultipart(scope);
+      registerPortalPages(scope, ctx);
+      registerContactPages(scope, ctx);
+      registerTrackingPages(scope, ctx);
+    });
+  },
+};

@@ -1,0 +1,767 @@
+/**
+ * Use cases of requests (GRC), for the citizen pages, the agents' back-office and the API. Each
+ * function works inside the caller's tenant transaction (`withTenant`), writes its history event
+ * and audit entry there, and queues its mails there: everything commits or nothing does.
+ *
+ * Authorization is the caller's: these functions trust the ids they receive to be visible to the
+ * actor (pages look requests up by owner or by service first).
+ */
+import { createHash } from 'node:crypto';
+import { recordAudit } from '../../platform/audit/journal.js';
+import type { MailAttachmentRef } from '../../platform/db/schema.js';
+import type { Tx } from '../../platform/db/tenant.js';
+import { AppError } from '../../platform/http/errors.js';
+import type { JobQueue } from '../../platform/jobs/queue.js';
+import { queueMail } from '../../platform/mail/outbox.js';
+import { formatDateTime } from '../../platform/views/format.js';
+import type { Commune, Service } from '../communes/repo.js';
+import { listServices } from '../communes/repo.js';
+import { hashToken, newToken } from '../identity/sessions.js';
+import { dueDate, silenceDate } from './dates.js';
+import { MAX_FILES_PER_REQUEST, type ValidatedUpload } from './files.js';
+import { nextRequestNumber, REQUEST_COUNTER } from './numbering.js';
+import { renderReceiptPdf, silenceMention } from './receipt-pdf.js';
+import {
+  attachFilesToRequest,
+  deleteDraft,
+  findRequestByProcessToken,
+  findStoredFile,
+  insertRequest,
+  insertRequestEvent,
+  insertRoutingExamples,
+  insertStoredFile,
+  listRequestEvents as listEvents,
+  listRequestFiles,
+  type StoredFileInfo,
+  updateRequest,
+} from './repo.js';
+import { type RoutingChoice, routeByRules, routeFreeText } from './routing.js';
+import {
+  type CitizenRequest,
+  CLOSED_STATUSES,
+  type Procedure,
+  REQUEST_STATUSES,
+  type RequestEvent,
+  type RequestStatus,
+  STATUS_LABELS,
+  type StoredFile,
+} from './schema.js';
+
+/** What the use cases need besides the transaction. */
+export interface RequestDeps {
+  queue: JobQueue;
+  /** The instance's public URL, for links in mails. */
+  publicUrl: string;
+}
+
+/** Who acts, for history and audit. */
+export interface RequestActor {
+  type: 'citizen' | 'agent' | 'system' | 'api';
+  accountId: string | null;
+}
+
+export interface SummaryRow {
+  label: string;
+  value: string;
+}
+
+/** Processing days of requests without a démarche (free-text contact). */
+export const DEFAULT_PROCESSING_DAYS = 15;
+/** Validity of the "mode simple" link that marks a request as processed. */
+export const PROCESS_LINK_DAYS = 60;
+/** Longest message (citizen or agent) in the history. */
+export const MAX_MESSAGE_LENGTH = 5000;
+
+function communeOf(tx: Tx): string {
+  if (!tx.communeId) throw new Error('requests use cases need a tenant transaction');
+  return tx.communeId;
+}
+
+/** Requesters may stay anonymous (a street report without contact details): no mail then. */
+function isMailable(email: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(email);
+}
+
+function auditActorType(actor: RequestActor): 'citizen' | 'agent' | 'system' | 'api' {
+  return actor.type;
+}
+
+/** Link to a request's page in the citizen portal. */
+export function requestUrl(deps: Pick<RequestDeps, 'publicUrl'>, commune: Commune, number: string): string {
+  return `${deps.publicUrl}/c/${commune.slug}/demandes/${number}`;
+}
+
+export function receiptUrl(deps: Pick<RequestDeps, 'publicUrl'>, commune: Commune, number: string): string {
+  return `${requestUrl(deps, commune, number)}/accuse-de-reception.pdf`;
+}
+
+// — Routing —
+
+/**
+ * Chooses the service of a new request: a démarche by its rules (else its default service), a
+ * free text by the commune's classifier (else the accueil, for triage).
+ */
+export async function routeRequest(
+  tx: Tx,
+  input: { procedure: Procedure | null; answers: Record<string, unknown>; freeText?: string },
+): Promise<RoutingChoice> {
+  const communeId = communeOf(tx);
+  if (input.procedure) return routeByRules(tx, communeId, input.procedure, input.answers);
+  return routeFreeText(tx, communeId, input.freeText ?? '');
+}
+
+// — Files —
+
+/** Stores a validated upload in the transaction's commune (draft, request, or neither yet). */
+export async function storeFile(
+  tx: Tx,
+  input: {
+    upload: ValidatedUpload;
+    ownerAccountId: string | null;
+    draftId?: string | null;
+    requestId?: string | null;
+    isInternal?: boolean;
+  },
+): Promise<StoredFileInfo> {
+  const communeId = communeOf(tx);
+  if (input.requestId) {
+    const existing = await listRequestFiles(tx, communeId, input.requestId, { includeInternal: true });
+    if (existing.length >= MAX_FILES_PER_REQUEST) {
+      throw new AppError('upload.request_full', 'too many files on request', 422, {
+        userMessage: `Cette demande a déjà ${MAX_FILES_PER_REQUEST} documents : il n’est plus possible d’en ajouter.`,
+      });
+    }
+  }
+  return insertStoredFile(tx, {
+    communeId,
+    ownerAccountId: input.ownerAccountId,
+    draftId: input.draftId ?? null,
+    requestId: input.requestId ?? null,
+    name: input.upload.name,
+    mimeType: input.upload.mimeType,
+    sizeBytes: input.upload.sizeBytes,
+    sha256: input.upload.sha256,
+    content: input.upload.content,
+    isInternal: input.isInternal ?? false,
+  });
+}
+
+/**
+ * A stored file with its bytes, if it belongs to the given request (when one is given) and is
+ * visible (internal files only with includeInternal).
+ */
+export async function readFile(
+  tx: Tx,
+  fileId: string,
+  options: { requestId?: string; includeInternal: boolean },
+): Promise<StoredFile | undefined> {
+  const file = await findStoredFile(tx, communeOf(tx), fileId);
+  if (!file) return undefined;
+  if (options.requestId !== undefined && file.requestId !== options.requestId) return undefined;
+  if (file.isInternal && !options.includeInternal) return undefined;
+  return file;
+}
+
+// — History —
+
+/** Appends an event to a request's history. */
+export function addRequestEvent(
+  tx: Tx,
+  input: {
+    requestId: string;
+    kind: RequestEvent['kind'];
+    authorId: string | null;
+    authorRole: RequestEvent['authorRole'];
+    isInternal?: boolean;
+    body?: string | null;
+    data?: Record<string, unknown>;
+  },
+): Promise<RequestEvent> {
+  return insertRequestEvent(tx, {
+    communeId: communeOf(tx),
+    requestId: input.requestId,
+    kind: input.kind,
+    authorId: input.authorId,
+    authorRole: input.authorRole,
+    isInternal: input.isInternal ?? input.kind === 'internal_note',
+    body: input.body ?? null,
+    data: input.data ?? {},
+  });
+}
+
+/** The history of a request, oldest first; internal notes only for agents. */
+export function listRequestEvents(
+  tx: Tx,
+  requestId: string,
+  options: { includeInternal: boolean },
+): Promise<RequestEvent[]> {
+  return listEvents(tx, communeOf(tx), requestId, options);
+}
+
+// — Submission —
+
+export interface SubmitRequestInput {
+  commune: Commune;
+  /** The démarche, or null for a free-text request ("contacter la mairie"). */
+  procedure: Procedure | null;
+  /** The form version the answers were given with. */
+  formVersion: number | null;
+  subject: string;
+  answers: Record<string, unknown>;
+  /** Question → answer rows, for the receipt and the secretary's mail. */
+  summary: SummaryRow[];
+  /** E-mail may be '' for a requester who left no contact details (then no mail is sent). */
+  requester: { accountId: string | null; name: string; email: string };
+  channel?: CitizenRequest['channel'];
+  /** The agent who filed the request on behalf of the citizen (counter). */
+  filedBy?: string | null;
+  /** Routing already decided (e.g. shown to a counter agent); computed otherwise. */
+  routing?: RoutingChoice;
+  /** Free text to route by when there is no démarche. */
+  freeText?: string;
+  /** Files already stored (e.g. on the draft) to attach to the request. */
+  fileIds?: string[];
+  /** The draft to delete once submitted (its files must be listed in fileIds). */
+  draftId?: string | null;
+  actor: RequestActor;
+  /** The HTTP request id, for the audit entry. */
+  httpRequestId?: string | null;
+}
+
+export interface SubmittedRequest {
+  request: CitizenRequest;
+  /** "Mode simple": the link mailed to the secretary (also returned for tests and logs). */
+  processUrl: string | null;
+}
+
+/**
+ * Files a request: number (per commune and year), routing, legal dates, history, receipt PDF
+ * (stored), receipt mail to the requester, and in "mode simple" a mail to the commune's address
+ * with the receipt, the attachments and a single-use link to mark the request as processed.
+ */
+export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequestInput): Promise<SubmittedRequest> {
+  const communeId = communeOf(tx);
+  const { commune, procedure } = input;
+  if (commune.id !== communeId) throw new Error('commune does not match the transaction');
+  const routing =
+    input.routing ??
+    (await routeRequest(tx, {
+      procedure,
+      answers: input.answers,
+      ...(input.freeText ? { freeText: input.freeText } : {}),
+    }));
+  const services = await listServices(tx, communeId);
+  const service = services.find((s) => s.id === routing.serviceId);
+  if (!service) throw new Error(`routing chose an unknown service ${routing.serviceId}`);
+
+  const now = new Date();
+  const number = await nextRequestNumber(tx, REQUEST_COUNTER, now);
+  const silence =
+    procedure?.silenceKind && procedure.silenceDays
+      ? {
+          kind: procedure.silenceKind,
+          date: silenceDate(now, { days: procedure.silenceDays, months: procedure.silenceMonths }),
+          basis: procedure.silenceBasis,
+        }
+      : null;
+  const due = dueDate(now, procedure?.processingDays ?? DEFAULT_PROCESSING_DAYS);
+  const processToken = commune.simpleMode ? newToken() : null;
+
+  const request = await insertRequest(tx, {
+    communeId,
+    number,
+    procedureId: procedure?.id ?? null,
+    formVersion: input.formVersion,
+    serviceId: service.id,
+    accountId: input.requester.accountId,
+    requesterName: input.requester.name,
+    requesterEmail: input.requester.email,
+    subject: input.subject,
+    answers: input.answers,
+    status: 'nouvelle',
+    channel: input.channel ?? 'portail',
+    filedBy: input.filedBy ?? null,
+    routedBy: routing.routedBy,
+    routingConfidence: routing.confidence,
+    routingExplanation: routing.explanation,
+    dueAt: due,
+    silenceKind: silence?.kind ?? null,
+    silenceDate: silence?.date ?? null,
+    submittedAt: now,
+    processTokenHash: processToken ? hashToken(processToken) : null,
+    processTokenExpiresAt: processToken ? new Date(now.getTime() + PROCESS_LINK_DAYS * 86_400_000) : null,
+  });
+
+  const fileIds = input.fileIds ?? [];
+  const attached = await attachFilesToRequest(tx, communeId, request.id, fileIds);
+  if (attached !== fileIds.length) {
+    throw new AppError('request.files_gone', 'some files are not attachable', 409, {
+      userMessage: 'Un des fichiers joints n’est plus disponible. Vérifiez vos pièces jointes et renvoyez la demande.',
+    });
+  }
+  if (input.draftId) await deleteDraft(tx, communeId, input.draftId);
+
+  await addRequestEvent(tx, {
+    requestId: request.id,
+    kind: 'submitted',
+    authorId: input.requester.accountId ?? input.filedBy ?? null,
+    authorRole: input.filedBy ? 'agent' : 'citizen',
+    data: {
+      number,
+      channel: request.channel,
+      serviceSlug: service.slug,
+      routedBy: routing.routedBy,
+      files: fileIds,
+      // What the requester saw and sent, as shown on the receipt (kept with the history).
+      summary: input.summary,
+      ...(input.filedBy ? { filedBy: input.filedBy } : {}),
+    },
+  });
+
+  const procedureTitle = procedure?.title ?? `Demande de contact : ${input.subject}`;
+  const pdf = await renderReceiptPdf({
+    commune,
+    number,
+    submittedAt: now,
+    procedureTitle,
+    serviceName: service.name,
+    requester: { name: input.requester.name, email: input.requester.email },
+    summary: input.summary,
+    silence,
+    dueAt: due,
+  });
+  const receipt = await storeFile(tx, {
+    upload: {
+      name: `accuse-de-reception-${number}.pdf`,
+      mimeType: 'application/pdf',
+      content: pdf,
+      sizeBytes: pdf.length,
+      sha256: createHash('sha256').update(pdf).digest('hex'),
+    },
+    ownerAccountId: input.requester.accountId,
+    requestId: request.id,
+  });
+  const stored = await updateRequest(tx, communeId, request.id, { receiptFileId: receipt.id });
+
+  const submittedAt = formatDateTime(now);
+  const hasAccount = input.requester.accountId !== null;
+  if (isMailable(input.requester.email))
+    await queueMail(tx, deps.queue, {
+      to: input.requester.email,
+      template: 'requestReceipt',
+      variables: {
+        communeName: commune.name,
+        number,
+        procedureTitle,
+        submittedAt,
+        ...(silence ? { silenceMention: silenceMention(silence) } : {}),
+        ...(hasAccount
+          ? { trackingUrl: requestUrl(deps, commune, number), receiptUrl: receiptUrl(deps, commune, number) }
+          : {}),
+      },
+      attachments: [{ fileId: receipt.id }],
+    });
+
+  let processUrl: string | null = null;
+  if (processToken && commune.email) {
+    processUrl = `${deps.publicUrl}/c/${commune.slug}/demandes/traitement/${processToken}`;
+    const attachments: MailAttachmentRef[] = [{ fileId: receipt.id }, ...fileIds.map((fileId) => ({ fileId }))];
+    await queueMail(tx, deps.queue, {
+      to: commune.email,
+      template: 'requestToSecretary',
+      variables: {
+        communeName: commune.name,
+        number,
+        procedureTitle,
+        requesterName: input.requester.name,
+        requesterEmail: input.requester.email,
+        submittedAt,
+        lines: input.summary.map((row) => `${row.label} : ${row.value || '—'}`),
+        attachmentCount: fileIds.length,
+        processUrl,
+        validDays: PROCESS_LINK_DAYS,
+      },
+      attachments,
+      ...(isMailable(input.requester.email) ? { replyTo: input.requester.email } : {}),
+    });
+  }
+
+  await recordAudit(tx, {
+    action: 'request.submitted',
+    actorType: auditActorType(input.actor),
+    actorId: input.actor.accountId,
+    targetType: 'request',
+    targetId: request.id,
+    data: {
+      number,
+      procedure: procedure?.slug ?? null,
+      service: service.slug,
+      routedBy: routing.routedBy,
+      channel: request.channel,
+      files: fileIds.length,
+      simpleMode: commune.simpleMode,
+    },
+    requestId: input.httpRequestId ?? null,
+  });
+  return { request: stored, processUrl };
+}
+
+// — Status, messages, notes, assignment, re-routing —
+
+function isStatus(value: string): value is RequestStatus {
+  return (REQUEST_STATUSES as readonly string[]).includes(value);
+}
+
+function trackingUrlFor(deps: RequestDeps, commune: Commune, request: CitizenRequest): string | undefined {
+  return request.accountId ? requestUrl(deps, commune, request.number) : undefined;
+}
+
+function checkMessage(body: string, field = 'message'): string {
+  const text = body.replace(/\r\n/g, '\n').trim();
+  if (!text) {
+    throw new AppError('request.message_empty', 'empty message', 422, {
+      fields: { [field]: 'Saisissez votre message.' },
+    });
+  }
+  if (text.length > MAX_MESSAGE_LENGTH) {
+    throw new AppError('request.message_too_long', 'message too long', 422, {
+      fields: { [field]: `Votre message doit faire au plus ${MAX_MESSAGE_LENGTH} caractères.` },
+    });
+  }
+  return text;
+}
+
+/**
+ * Changes the status of a request: history event (with an optional message to the citizen),
+ * closing date, mail to the requester, audit. No-op when the status does not change.
+ */
+export async function changeStatus(
+  tx: Tx,
+  deps: RequestDeps,
+  input: {
+    commune: Commune;
+    request: CitizenRequest;
+    status: RequestStatus | string;
+    actor: RequestActor;
+    message?: string | null;
+    notify?: boolean;
+    httpRequestId?: string | null;
+  },
+): Promise<CitizenRequest> {
+  const communeId = communeOf(tx);
+  if (!isStatus(input.status)) {
+    throw new AppError('request.invalid_status', `unknown status ${input.status}`, 422, {
+      fields: { status: 'Choisissez un statut dans la liste.' },
+    });
+  }
+  const from = input.request.status;
+  const to = input.status;
+  if (from === to) return input.request;
+  const message = input.message?.trim() ? checkMessage(input.message) : null;
+  const updated = await updateRequest(tx, communeId, input.request.id, {
+    status: to,
+    closedAt: CLOSED_STATUSES.has(to) ? new Date() : null,
+  });
+  await addRequestEvent(tx, {
+    requestId: input.request.id,
+    kind: 'status',
+    authorId: input.actor.accountId,
+    authorRole: input.actor.type === 'citizen' ? 'citizen' : input.actor.type === 'agent' ? 'agent' : 'system',
+    body: message,
+    data: { from, to },
+  });
+  if (input.notify !== false && isMailable(input.request.requesterEmail)) {
+    await queueMail(tx, deps.queue, {
+      to: input.request.requesterEmail,
+      template: 'requestStatusChanged',
+      variables: {
+        communeName: input.commune.name,
+        number: input.request.number,
+        statusLabel: STATUS_LABELS[to],
+        ...(message ? { message } : {}),
+        ...(trackingUrlFor(deps, input.commune, input.request)
+          ? { trackingUrl: trackingUrlFor(deps, input.commune, input.request)! }
+          : {}),
+      },
+    });
+  }
+  await recordAudit(tx, {
+    action: 'request.status_changed',
+    actorType: auditActorType(input.actor),
+    actorId: input.actor.accountId,
+    targetType: 'request',
+    targetId: input.request.id,
+    data: { number: input.request.number, from, to },
+    requestId: input.httpRequestId ?? null,
+  });
+  return updated;
+}
+
+/**
+ * An agent writes to the citizen (optionally with files already stored, and optionally waiting
+ * for the citizen's answer): history event, mail, audit.
+ */
+export async function sendMessageToCitizen(
+  tx: Tx,
+  deps: RequestDeps,
+  input: {
+    commune: Commune;
+    request: CitizenRequest;
+    actor: RequestActor;
+    body: string;
+    fileIds?: string[];
+    awaitReply?: boolean;
+    httpRequestId?: string | null;
+  },
+): Promise<RequestEvent> {
+  const communeId = communeOf(tx);
+  const body = checkMessage(input.body);
+  const fileIds = input.fileIds ?? [];
+  await attachFilesToRequest(tx, communeId, input.request.id, fileIds);
+  const event = await addRequestEvent(tx, {
+    requestId: input.request.id,
+    kind: 'message_to_citizen',
+    authorId: input.actor.accountId,
+    authorRole: 'agent',
+    body,
+    data: { files: fileIds },
+  });
+  if (input.awaitReply && input.request.status !== 'attente_usager') {
+    await changeStatus(tx, deps, {
+      commune: input.commune,
+      request: input.request,
+      status: 'attente_usager',
+      actor: input.actor,
+      notify: false,
+    });
+  }
+  const trackingUrl = trackingUrlFor(deps, input.commune, input.request);
+  if (isMailable(input.request.requesterEmail))
+    await queueMail(tx, deps.queue, {
+      to: input.request.requesterEmail,
+      template: 'requestMessage',
+      variables: {
+        communeName: input.commune.name,
+        number: input.request.number,
+        // Requesters without an account cannot read the message online: it travels in the mail.
+        ...(trackingUrl ? { trackingUrl } : { message: body }),
+      },
+      ...(trackingUrl ? {} : { attachments: fileIds.map((fileId) => ({ fileId })) }),
+    });
+  await recordAudit(tx, {
+    action: 'request.message_sent',
+    actorType: auditActorType(input.actor),
+    actorId: input.actor.accountId,
+    targetType: 'request',
+    targetId: input.request.id,
+    data: { number: input.request.number, files: fileIds.length },
+    requestId: input.httpRequestId ?? null,
+  });
+  return event;
+}
+
+/**
+ * The citizen answers from "Mes demandes" (optionally with files already stored): history
+ * event; a request waiting for the citizen goes back to "en cours".
+ */
+export async function replyAsCitizen(
+  tx: Tx,
+  deps: RequestDeps,
+  input: {
+    commune: Commune;
+    request: CitizenRequest;
+    accountId: string;
+    body: string;
+    fileIds?: string[];
+    httpRequestId?: string | null;
+  },
+): Promise<RequestEvent> {
+  const communeId = communeOf(tx);
+  if (CLOSED_STATUSES.has(input.request.status)) {
+    throw new AppError('request.closed', 'request closed', 409, {
+      userMessage: 'Cette demande est close : pour une nouvelle question, faites une nouvelle demande.',
+    });
+  }
+  const body = checkMessage(input.body);
+  const fileIds = input.fileIds ?? [];
+  await attachFilesToRequest(tx, communeId, input.request.id, fileIds);
+  const event = await addRequestEvent(tx, {
+    requestId: input.request.id,
+    kind: 'message_from_citizen',
+    authorId: input.accountId,
+    authorRole: 'citizen',
+    body,
+    data: { files: fileIds },
+  });
+  if (input.request.status === 'attente_usager') {
+    await changeStatus(tx, deps, {
+      commune: input.commune,
+      request: input.request,
+      status: 'en_cours',
+      actor: { type: 'system', accountId: null },
+      notify: false,
+    });
+  }
+  await recordAudit(tx, {
+    action: 'request.citizen_replied',
+    actorType: 'citizen',
+    actorId: input.accountId,
+    targetType: 'request',
+    targetId: input.request.id,
+    data: { number: input.request.number, files: fileIds.length },
+    requestId: input.httpRequestId ?? null,
+  });
+  return event;
+}
+
+/** An internal note, visible to agents only. */
+export async function addInternalNote(
+  tx: Tx,
+  input: { request: CitizenRequest; actor: RequestActor; body: string; httpRequestId?: string | null },
+): Promise<RequestEvent> {
+  const body = checkMessage(input.body, 'note');
+  const event = await addRequestEvent(tx, {
+    requestId: input.request.id,
+    kind: 'internal_note',
+    authorId: input.actor.accountId,
+    authorRole: 'agent',
+    isInternal: true,
+    body,
+  });
+  await recordAudit(tx, {
+    action: 'request.note_added',
+    actorType: auditActorType(input.actor),
+    actorId: input.actor.accountId,
+    targetType: 'request',
+    targetId: input.request.id,
+    data: { number: input.request.number },
+    requestId: input.httpRequestId ?? null,
+  });
+  return event;
+}
+
+/** Assigns a request to an agent (or unassigns it with null). */
+export async function assignRequest(
+  tx: Tx,
+  input: { request: CitizenRequest; assigneeId: string | null; actor: RequestActor; httpRequestId?: string | null },
+): Promise<CitizenRequest> {
+  const communeId = communeOf(tx);
+  if (input.request.assigneeId === input.assigneeId) return input.request;
+  const updated = await updateRequest(tx, communeId, input.request.id, { assigneeId: input.assigneeId });
+  await addRequestEvent(tx, {
+    requestId: input.request.id,
+    kind: 'assigned',
+    authorId: input.actor.accountId,
+    authorRole: 'agent',
+    isInternal: true,
+    data: { from: input.request.assigneeId, to: input.assigneeId },
+  });
+  await recordAudit(tx, {
+    action: 'request.assigned',
+    actorType: auditActorType(input.actor),
+    actorId: input.actor.accountId,
+    targetType: 'request',
+    targetId: input.request.id,
+    data: { number: input.request.number, assignee: input.assigneeId },
+    requestId: input.httpRequestId ?? null,
+  });
+  return updated;
+}
+
+/** The text a request is classified by: its subject and free-text answers. */
+export function requestText(request: Pick<CitizenRequest, 'subject' | 'answers'>): string {
+  const texts = Object.values(request.answers ?? {}).filter((v): v is string => typeof v === 'string');
+  return [request.subject, ...texts].join('\n').slice(0, 5000);
+}
+
+/**
+ * An agent sends a request to another service. A free-text request becomes a training example
+ * of the commune's classifier (the correction teaches it).
+ */
+export async function rerouteRequest(
+  tx: Tx,
+  input: { request: CitizenRequest; service: Service; actor: RequestActor; httpRequestId?: string | null },
+): Promise<CitizenRequest> {
+  const communeId = communeOf(tx);
+  if (input.service.communeId !== communeId) throw new Error('service of another commune');
+  if (input.request.serviceId === input.service.id) return input.request;
+  const updated = await updateRequest(tx, communeId, input.request.id, {
+    serviceId: input.service.id,
+    routedBy: 'agent',
+    assigneeId: null,
+  });
+  await addRequestEvent(tx, {
+    requestId: input.request.id,
+    kind: 'rerouted',
+    authorId: input.actor.accountId,
+    authorRole: 'agent',
+    isInternal: true,
+    data: { from: input.request.serviceId, to: input.service.id, serviceSlug: input.service.slug },
+  });
+  if (input.request.procedureId === null) {
+    await insertRoutingExamples(tx, communeId, [
+      { text: requestText(input.request), serviceSlug: input.service.slug, source: 'rerouting' },
+    ]);
+  }
+  await recordAudit(tx, {
+    action: 'request.rerouted',
+    actorType: auditActorType(input.actor),
+    actorId: input.actor.accountId,
+    targetType: 'request',
+    targetId: input.request.id,
+    data: { number: input.request.number, service: input.service.slug },
+    requestId: input.httpRequestId ?? null,
+  });
+  return updated;
+}
+
+// — "Mode simple": the secretary's single-use link —
+
+/** Statuses the secretary may choose from the mailed link. */
+export const PROCESS_LINK_STATUSES = ['acceptee', 'refusee', 'classee'] as const;
+
+/** The request behind a live processing token, or undefined (unknown, used or expired). */
+export async function findRequestForProcessToken(tx: Tx, token: string): Promise<CitizenRequest | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const request = await findRequestByProcessToken(tx, communeOf(tx), hashToken(token));
+  if (!request?.processTokenExpiresAt || request.processTokenExpiresAt.getTime() < Date.now()) return undefined;
+  return request;
+}
+
+/** Uses the token once: sets the chosen status (mail to the citizen) and burns the token. */
+export async function processFromLink(
+  tx: Tx,
+  deps: RequestDeps,
+  input: { commune: Commune; token: string; status: string; message?: string | null; httpRequestId?: string | null },
+): Promise<CitizenRequest> {
+  const request = await findRequestForProcessToken(tx, input.token);
+  if (!request) {
+    throw new AppError('request.process_link_invalid', 'process token unknown or used', 410, {
+      userMessage: 'Ce lien a expiré ou a déjà servi : la demande a peut-être déjà été marquée comme traitée.',
+    });
+  }
+  if (!(PROCESS_LINK_STATUSES as readonly string[]).includes(input.status)) {
+    throw new AppError('request.invalid_status', `status ${input.status}`, 422, {
+      fields: { status: 'Indiquez comment la demande a été traitée.' },
+    });
+  }
+  // Burn the token first: a second use finds nothing even if this one sends no mail.
+  await updateRequest(tx, communeOf(tx), request.id, { processTokenHash: null, processTokenExpiresAt: null });
+  const updated = await changeStatus(tx, deps, {
+    commune: input.commune,
+    request,
+    status: input.status,
+    actor: { type: 'system', accountId: null },
+    message: input.message ?? null,
+    httpRequestId: input.httpRequestId ?? null,
+  });
+  await recordAudit(tx, {
+    action: 'request.processed_by_link',
+    actorType: 'system',
+    targetType: 'request',
+    targetId: request.id,
+    data: { number: request.number, status: input.status },
+    requestId: input.httpRequestId ?? null,
+  });
+  return updated;
+}
