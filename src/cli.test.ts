@@ -6,11 +6,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+// Node with tsx's loader, in one process: the `tsx` command runs a parent process that kills its
+// child with SIGKILL when the child does not acknowledge a signal within 30 ms (under load).
+const node = process.execPath;
+const withTsx = (script: string, args: string[]) => ['--import', 'tsx', script, ...args];
 const dirs: string[] = [];
 
 function guichet(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(tsx, [path.join(root, 'src/cli.ts'), ...args], {
+  const result = spawnSync(node, withTsx(path.join(root, 'src/cli.ts'), args), {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GUICHET_LOG_LEVEL: 'silent', ...env },
     encoding: 'utf8',

@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+// Node with tsx's loader, in one process: the `tsx` command runs a parent process that kills its
+// child with SIGKILL when the child does not acknowledge a signal within 30 ms (under load).
+const node = process.execPath;
+const withTsx = (script: string, args: string[]) => ['--import', 'tsx', script, ...args];
 const cli = path.join(root, 'src/cli.ts');
 
 function urlFor(user: string, database: string): string {
@@ -28,7 +31,7 @@ describe.skipIf(!baseUrl)('server mode on PostgreSQL', () => {
   let server: ChildProcess | undefined;
 
   function guichet(args: string[], extra: Record<string, string> = {}) {
-    const r = spawnSync(tsx, [cli, ...args], {
+    const r = spawnSync(node, withTsx(cli, args), {
       cwd: root,
       env: { ...env, ...extra },
       encoding: 'utf8',
@@ -87,7 +90,7 @@ describe.skipIf(!baseUrl)('server mode on PostgreSQL', () => {
 
   async function startServer(): Promise<{ port: number; stop(): Promise<number | null> }> {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(tsx, [cli, 'serve'], { cwd: root, env: { ...env, PORT: String(port) } });
+    const child = spawn(node, withTsx(cli, ['serve']), { cwd: root, env: { ...env, PORT: String(port) } });
     server = child;
     let output = '';
     child.stdout?.on('data', (c: Buffer) => {
