@@ -454,7 +454,13 @@ describe.each(TEST_ENGINES)('passkeys on %s', (engine) => {
 
   it('removes a passkey, which then no longer signs in; another person’s passkey is not found', async () => {
     // Accounts without a passkey yet (a password session of an account with one must present it).
-    const owner = await signedIn('maire@saint-aubin-les-pres.example');
+    // A new citizen: staff accounts cannot remove their last second factor (passkeys-last-factor.test.ts).
+    await t.testDb.asSuperuser(
+      `INSERT INTO account (id, email, email_verified_at, password_hash, given_name, family_name, is_operator)
+       SELECT gen_random_uuid(), 'leon.petit@courriel.example', now(), password_hash, 'Léon', 'Petit', false
+         FROM account WHERE email = 'camille.martin@courriel.example'`,
+    );
+    const owner = await signedIn('leon.petit@courriel.example');
     const authenticator = new SoftAuthenticator();
     expect((await register(owner, authenticator, 'Clé à supprimer')).res.statusCode).toBe(200);
     const { rows } = await t.testDb.asSuperuser<{ id: string }>('SELECT id FROM passkey WHERE credential_id = $1', [

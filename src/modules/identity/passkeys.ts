@@ -36,7 +36,8 @@ import { AppError } from '../../platform/http/errors.js';
 import { truncateAddress } from '../../platform/http/logger.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import type { Commune } from '../communes/repo.js';
-import { addMembership, membershipsInCommune } from './repo.js';
+import { isStaffAnywhere } from './personal-data.js';
+import { addMembership, hasSecondFactor, membershipsInCommune } from './repo.js';
 import { account, passkey } from './schema.js';
 import { type AuthMethod, createSession, markMfaVerified } from './sessions.js';
 import { IDENTITY_SETTINGS as S } from './settings.js';
@@ -237,12 +238,25 @@ export async function removePasskey(
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(passkeyId)) {
     throw new AppError('passkey.not_found', 'malformed passkey id', 404);
   }
+  // Checked before the transaction (it reads every commune, each in its own transaction).
+  const staffAnywhere = isStaff(actor) || actor.isOperator || (await isStaffAnywhere(ctx.database, actor.accountId));
   await withTenant(ctx.database, commune.id, async (tx) => {
     const removed = await tx.db
       .delete(passkey)
       .where(and(eq(passkey.id, passkeyId), eq(passkey.accountId, actor.accountId)))
       .returning({ id: passkey.id });
     if (removed.length === 0) throw new AppError('passkey.not_found', 'no such passkey for this account', 404);
+    // Staff (and anyone whose second factor is mandatory) must keep one: refuse removing the last.
+    const { rows } = await tx.client.query<{ mandatory: boolean }>(
+      'SELECT (is_operator OR mfa_required_from IS NOT NULL) AS mandatory FROM account WHERE id = $1',
+      [actor.accountId],
+    );
+    if ((staffAnywhere || rows[0]?.mandatory) && !(await hasSecondFactor(tx, actor.accountId))) {
+      throw new AppError('passkey.last_factor', 'last second factor of a staff account', 409, {
+        userMessage:
+          'Votre compte doit garder au moins un second facteur : ajoutez une autre clé d’accès ou activez l’application d’authentification avant de supprimer celle-ci.',
+      });
+    }
     await recordAudit(tx, {
       action: 'auth.passkey_removed',
       actorType: isStaff(actor) ? 'agent' : 'citizen',

@@ -146,6 +146,12 @@ async function communesWithMemberships(database: Database, accountId: string) {
   return found;
 }
 
+/** True when the account has a staff role in any commune of the instance, or is an operator. */
+export async function isStaffAnywhere(database: Database, accountId: string): Promise<boolean> {
+  const memberships = await communesWithMemberships(database, accountId);
+  return memberships.some((m) => m.roles.some((r) => r !== 'citizen'));
+}
+
 /**
  * Erases a citizen's account: identity data are replaced, credentials, factors and sessions
  * deleted, memberships removed in every commune. Staff accounts are removed by their commune's
