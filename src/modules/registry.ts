@@ -12,6 +12,7 @@ import { communesModule } from './communes/module.js';
 import { demoModule } from './demo/module.js';
 import { healthModule } from './health/module.js';
 import { identityModule } from './identity/module.js';
+import { operatorModule } from './operator/module.js';
 import { requestsBackofficeModule } from './requests/backoffice/module.js';
 import { requestsModule } from './requests/module.js';
 
@@ -31,6 +32,7 @@ export const MODULES: GuichetModule[] = [
   adminModule,
   requestsModule,
   requestsBackofficeModule,
+  operatorModule,
   demoModule,
 ];
 

@@ -490,6 +490,13 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
             ]}
           />
           <ul class="govuk-list">
+            {actor.isOperator ? (
+              <li>
+                <a class="govuk-link" href="/operateur">
+                  Espace opérateur (communes du guichet)
+                </a>
+              </li>
+            ) : null}
             <li>
               <a class="govuk-link" href={`${base(request)}/compte/securite`}>
                 Sécurité du compte (double authentification, codes de secours)
