@@ -60,6 +60,8 @@ const HINTS: Record<string, string> = {
     'l’adresse de l’émetteur ProConnect donnée lors de l’inscription de votre service, en https, se terminant par /api/v2',
   GUICHET_PROCONNECT_CLIENT_ID: 'l’identifiant client (client_id) donné par ProConnect',
   GUICHET_PROCONNECT_CLIENT_SECRET: 'le secret client (client_secret) donné par ProConnect, sans espace',
+  GUICHET_WEBHOOKS_ALLOW_PRIVATE:
+    'true pour autoriser l’envoi des webhooks vers des adresses privées ou locales (127.0.0.1, 10.x, 192.168.x…), à réserver aux essais ; sinon false',
 };
 
 const envSchema = z.object({
@@ -89,6 +91,7 @@ const envSchema = z.object({
   GUICHET_PROCONNECT_ISSUER: oidcIssuer.optional(),
   GUICHET_PROCONNECT_CLIENT_ID: oidcClientId.optional(),
   GUICHET_PROCONNECT_CLIENT_SECRET: oidcClientSecret.optional(),
+  GUICHET_WEBHOOKS_ALLOW_PRIVATE: booleanFromEnv.default(false),
 });
 
 export type DatabaseMode = 'embedded' | 'server';
@@ -124,6 +127,8 @@ export interface Config {
   franceConnect: OidcProviderConfig | undefined;
   /** ProConnect for agents, élus and admins: set only when its three variables are. */
   proConnect: OidcProviderConfig | undefined;
+  /** Webhooks may target private, loopback or link-local addresses (tests, local trials only). */
+  webhooksAllowPrivate: boolean;
 }
 
 /** Raised when the environment is invalid: carries one line per wrong variable, with its fix. */
@@ -186,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.GUICHET_DEMO ?? databaseMode === 'embedded',
     franceConnect,
     proConnect,
+    webhooksAllowPrivate: e.GUICHET_WEBHOOKS_ALLOW_PRIVATE,
   };
 }
 

@@ -13,6 +13,7 @@ import { demoModule } from './demo/module.js';
 import { healthModule } from './health/module.js';
 import { identityModule } from './identity/module.js';
 import { operatorModule } from './operator/module.js';
+import { requestsApiModule } from './requests/api.js';
 import { requestsBackofficeModule } from './requests/backoffice/module.js';
 import { requestsModule } from './requests/module.js';
 
@@ -32,6 +33,7 @@ export const MODULES: GuichetModule[] = [
   adminModule,
   requestsModule,
   requestsBackofficeModule,
+  requestsApiModule,
   operatorModule,
   demoModule,
 ];

@@ -25,6 +25,9 @@ export function registerCyberPages(app: FastifyInstance, ctx: AppContext): void 
       ...(isAdmin
         ? [{ href: `${base}/membres`, label: 'Membres', text: 'Inviter des agents et des élus, modifier leurs rôles.' }]
         : []),
+      ...(isAdmin
+        ? [{ href: `${base}/demarches`, label: 'Démarches', text: 'Créer, modifier et publier les démarches.' }]
+        : []),
       {
         href: `${base}/journal`,
         label: 'Journal de sécurité',

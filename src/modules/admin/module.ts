@@ -8,6 +8,7 @@ import { registerApiTokenPages } from './api-tokens.js';
 import { registerCyberPages } from './cyber.js';
 import { registerJournalPages } from './journal.js';
 import { registerMemberPages } from './members.js';
+import { registerProcedurePages } from './procedures.js';
 
 export const adminModule: GuichetModule = {
   name: 'admin',
@@ -17,5 +18,6 @@ export const adminModule: GuichetModule = {
     registerMemberPages(app, ctx);
     registerJournalPages(app, ctx);
     registerApiTokenPages(app, ctx);
+    registerProcedurePages(app, ctx);
   },
 };

@@ -35,6 +35,7 @@ function AdminNav({ request }: { request: FastifyRequest }) {
     { href: `${base}/journal`, label: 'Journal de sécurité', show: true },
     { href: `${base}/cyber`, label: 'Cyber-hygiène', show: true },
     { href: `${base}/api`, label: 'Jetons d’API', show: hasRole(actor, 'admin') },
+    { href: `${base}/webhooks`, label: 'Webhooks', show: hasRole(actor, 'admin') },
   ].filter((i) => i.show);
   const current = request.url.split('?')[0];
   return (

@@ -109,7 +109,8 @@ export function uploadedFiles(request: FastifyRequest, field?: string): Uploaded
 /** "5 Mo", "200 ko". */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} Mo`.replace('.', ',');
-  return `${Math.max(1, Math.round(bytes / 1024))} ko`;
+  if (bytes < 1024) return `${bytes} octet${bytes > 1 ? 's' : ''}`;
+  return `${Math.round(bytes / 1024)} ko`;
 }
 
 /** "PDF, JPEG ou PNG". */

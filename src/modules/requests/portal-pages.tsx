@@ -230,8 +230,14 @@ function requesterOf(def: FormDefinition, answers: Answers, request: FastifyRequ
     }
   }
   email = email || request.actor?.email || '';
-  const name =
-    [byPrefill('givenName'), byPrefill('familyName')].filter(Boolean).join(' ') || request.actor?.displayName || '';
+  const given = byPrefill('givenName');
+  const family = byPrefill('familyName');
+  // A form that asks only for the family name: the signed-in account's full name is better.
+  const fromAccount =
+    !given && family && request.actor?.displayName.toLowerCase().endsWith(family.toLowerCase())
+      ? request.actor.displayName
+      : '';
+  const name = fromAccount || [given, family].filter(Boolean).join(' ') || request.actor?.displayName || '';
   // A street report may stay anonymous: the request is filed without contact details.
   return { name: name || email || 'Usager sans compte', email: email.toLowerCase() };
 }

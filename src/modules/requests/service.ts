@@ -46,6 +46,7 @@ import {
   STATUS_LABELS,
   type StoredFile,
 } from './schema.js';
+import { emitRequestWebhook } from './webhooks.js';
 
 /** What the use cases need besides the transaction. */
 export interface RequestDeps {
@@ -338,7 +339,8 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
       sizeBytes: pdf.length,
       sha256: createHash('sha256').update(pdf).digest('hex'),
     },
-    ownerAccountId: input.requester.accountId,
+    // Produced by the commune, not uploaded by the requester.
+    ownerAccountId: null,
     requestId: request.id,
   });
   const stored = await updateRequest(tx, communeId, request.id, { receiptFileId: receipt.id });
@@ -403,6 +405,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
     },
     requestId: input.httpRequestId ?? null,
   });
+  await emitRequestWebhook(tx, deps.queue, 'request.created', commune, stored);
   return { request: stored, processUrl };
 }
 
@@ -494,6 +497,7 @@ export async function changeStatus(
     data: { number: input.request.number, from, to },
     requestId: input.httpRequestId ?? null,
   });
+  await emitRequestWebhook(tx, deps.queue, 'request.status_changed', input.commune, updated);
   return updated;
 }
 

@@ -149,8 +149,23 @@ const SAMPLES: Record<string, Sample> = {
       { path: (c: SampleContext) => `/c/${c.commune}/agent/demandes/${c.ids[`request:${c.commune}`]}/${action}` },
     ]),
   ),
+  // Démarches editor (admin): a démarche of the library, installed in both demo communes.
+  ...Object.fromEntries(
+    ['', '/apercu', '/export.json', '/publier', '/depublier'].map((suffix) => [
+      `/c/:slug/admin/demarches/:procedure${suffix}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/admin/demarches/acte-etat-civil${suffix}` },
+    ]),
+  ),
   '/c/:slug/admin/api/:id/revoquer': {
     path: (c) => `/c/${c.commune}/admin/api/${c.ids[`token:${c.commune}`]}/revoquer`,
+  },
+  // REST API of requests (apiToken: personas carry no token) and the webhooks' admin page.
+  '/api/v1/demarches/:slug': { path: () => '/api/v1/demarches/signalement-voirie' },
+  '/api/v1/demandes/:numero': { path: () => '/api/v1/demandes/2026-000001' },
+  '/api/v1/demandes/:numero/messages': { path: () => '/api/v1/demandes/2026-000001/messages' },
+  '/api/v1/demandes/:numero/statut': { path: () => '/api/v1/demandes/2026-000001/statut' },
+  '/c/:slug/admin/webhooks/:id/supprimer': {
+    path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,
   },
 };
 

@@ -14,11 +14,12 @@ import type { AppContext } from './context.js';
 import { AppError, notFound } from './errors.js';
 
 /** The scopes a token may carry (fixed list; routes check the one they need). */
-export const API_SCOPES = ['communes:read', 'requests:read', 'requests:write'] as const;
+export const API_SCOPES = ['communes:read', 'procedures:read', 'requests:read', 'requests:write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   'communes:read': 'Lire les informations de la commune et de ses services',
+  'procedures:read': 'Lire les démarches publiées et leurs formulaires',
   'requests:read': 'Lire les demandes des usagers',
   'requests:write': 'Créer et modifier des demandes',
 };

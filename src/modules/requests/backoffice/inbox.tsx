@@ -311,8 +311,12 @@ function RequestsTable({ request, rows, caption }: { request: FastifyRequest; ro
               </td>
               <td class="govuk-table__cell">
                 {row.subject}
-                <br />
-                <span class="govuk-body-s">{row.procedureTitle ?? 'Demande libre'}</span>
+                {row.subject !== (row.procedureTitle ?? '') ? (
+                  <>
+                    <br />
+                    <span class="govuk-body-s">{row.procedureTitle ?? 'Demande libre'}</span>
+                  </>
+                ) : null}
               </td>
               <td class="govuk-table__cell">{row.serviceName}</td>
               <td class="govuk-table__cell">{row.requesterName}</td>

@@ -1,0 +1,413 @@
+/**
+ * REST API of démarches and requests for the commune's software (policy `apiToken`): published
+ * démarches with their current form, requests (list, detail, citizen-visible messages), a
+ * message to the citizen and a status change. A token only ever sees its own commune: a request
+ * number of another commune answers 404. Internal notes never leave the back-office.
+ */
+import { and, count, desc, eq, gte } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type Tx, withTenant } from '../../platform/db/tenant.js';
+import { type ApiPrincipal, type ApiScope, requireScope } from '../../platform/http/api-auth.js';
+import type { AppContext } from '../../platform/http/context.js';
+import { notFound } from '../../platform/http/errors.js';
+import { listServices } from '../communes/repo.js';
+import type { GuichetModule } from '../registry.js';
+import { findFormVersion, findProcedureBySlug, findRequestByNumber, listProcedures } from './repo.js';
+import {
+  type CitizenRequest,
+  citizenRequest,
+  type Procedure,
+  REQUEST_STATUSES,
+  type RequestEvent,
+  STATUS_LABELS,
+} from './schema.js';
+import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, sendMessageToCitizen } from './service.js';
+import { webhookDeliveryJob } from './webhooks.js';
+import { registerWebhookPages } from './webhooks-pages.js';
+
+export const API_PAGE_SIZE = 50;
+
+const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+    requestId: z.string(),
+  }),
+});
+const errors = { 401: errorSchema, 403: errorSchema, 404: errorSchema, 422: errorSchema };
+
+const procedureSummary = z.object({
+  slug: z.string(),
+  title: z.string(),
+  category: z.string(),
+  audience: z.enum(['anyone', 'signedIn']),
+  currentVersion: z.number().int(),
+});
+
+const requestSummary = z.object({
+  number: z.string(),
+  status: z.enum(REQUEST_STATUSES),
+  statusLabel: z.string(),
+  subject: z.string(),
+  service: z.string().nullable(),
+  procedure: z.string().nullable(),
+  channel: z.string(),
+  submittedAt: z.string(),
+  updatedAt: z.string(),
+  dueAt: z.string(),
+  closedAt: z.string().nullable(),
+});
+
+const requestDetail = requestSummary.extend({
+  formVersion: z.number().int().nullable(),
+  answers: z.record(z.string(), z.unknown()),
+  requester: z.object({ name: z.string(), email: z.string() }),
+  silence: z.object({ kind: z.string(), date: z.string() }).nullable(),
+});
+
+const messageSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['message_to_citizen', 'message_from_citizen', 'status']),
+  from: z.enum(['mairie', 'usager']),
+  body: z.string(),
+  createdAt: z.string(),
+});
+
+const numberParams = z.object({ numero: z.string().max(40) });
+
+const AUTH_DESCRIPTION =
+  'Authentification : en-tête « Authorization: Bearer gch_… » (jeton créé par un administrateur).';
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+interface Names {
+  services: Map<string, string>;
+  procedures: Map<string, string>;
+}
+
+async function loadNames(tx: Tx, communeId: string): Promise<Names> {
+  const services = await listServices(tx, communeId);
+  const procedures = await listProcedures(tx, communeId, { includeUnpublished: true });
+  return {
+    services: new Map(services.map((s) => [s.id, s.slug])),
+    procedures: new Map(procedures.map((p) => [p.id, p.slug])),
+  };
+}
+
+function summaryOf(r: CitizenRequest, names: Names) {
+  return {
+    number: r.number,
+    status: r.status,
+    statusLabel: STATUS_LABELS[r.status],
+    subject: r.subject,
+    service: names.services.get(r.serviceId) ?? null,
+    procedure: r.procedureId ? (names.procedures.get(r.procedureId) ?? null) : null,
+    channel: r.channel,
+    submittedAt: r.submittedAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    dueAt: r.dueAt.toISOString(),
+    closedAt: iso(r.closedAt),
+  };
+}
+
+function detailOf(r: CitizenRequest, names: Names) {
+  return {
+    ...summaryOf(r, names),
+    formVersion: r.formVersion,
+    answers: r.answers,
+    requester: { name: r.requesterName, email: r.requesterEmail },
+    silence: r.silenceKind && r.silenceDate ? { kind: r.silenceKind, date: String(r.silenceDate) } : null,
+  };
+}
+
+/** Events a citizen sees that carry text: messages both ways and status changes with a message. */
+function messagesOf(events: RequestEvent[]) {
+  return events
+    .filter(
+      (e) =>
+        !e.isInternal &&
+        e.body &&
+        (e.kind === 'message_to_citizen' || e.kind === 'message_from_citizen' || e.kind === 'status'),
+    )
+    .map((e) => ({
+      id: e.id,
+      kind: e.kind as 'message_to_citizen' | 'message_from_citizen' | 'status',
+      from: e.authorRole === 'citizen' ? ('usager' as const) : ('mairie' as const),
+      body: e.body ?? '',
+      createdAt: e.createdAt.toISOString(),
+    }));
+}
+
+async function requestOr404(tx: Tx, communeId: string, number: string): Promise<CitizenRequest> {
+  const found = await findRequestByNumber(tx, communeId, number);
+  if (!found) throw notFound('request.not_found', `unknown request ${number}`);
+  return found;
+}
+
+async function tokenName(tx: Tx, principal: ApiPrincipal): Promise<string> {
+  const { rows } = await tx.client.query<{ name: string }>(
+    'SELECT name FROM api_token WHERE commune_id = $1 AND id = $2',
+    [principal.commune.id, principal.tokenId],
+  );
+  return rows[0]?.name ?? 'jeton d’API';
+}
+
+export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const deps = { queue: ctx.queue, publicUrl: ctx.config.publicUrl };
+  const scoped = (request: FastifyRequest, scope: ApiScope) => requireScope(request, scope);
+
+  app.get(
+    '/api/v1/demarches',
+    {
+      config: { policy: 'apiToken' },
+      schema: {
+        summary: 'Démarches publiées de la commune du jeton',
+        description: `${AUTH_DESCRIPTION} Portée : procedures:read.`,
+        tags: ['démarches'],
+        querystring: z.object({}).strict(),
+        response: { 200: z.object({ demarches: z.array(procedureSummary) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { commune } = scoped(request, 'procedures:read');
+      const procedures = await withTenant(ctx.database, commune.id, (tx) => listProcedures(tx, commune.id));
+      return { demarches: procedures.map(procedureOut) };
+    },
+  );
+
+  app.get(
+    '/api/v1/demarches/:slug',
+    {
+      config: { policy: 'apiToken' },
+      schema: {
+        summary: 'Une démarche publiée et la définition de son formulaire actuel',
+        description: `${AUTH_DESCRIPTION} Portée : procedures:read.`,
+        tags: ['démarches'],
+        params: z.object({ slug: z.string().max(100) }),
+        querystring: z.object({}).strict(),
+        response: { 200: procedureSummary.extend({ definition: z.unknown() }), ...errors },
+      },
+    },
+    async (request) => {
+      const { commune } = scoped(request, 'procedures:read');
+      return withTenant(ctx.database, commune.id, async (tx) => {
+        const procedure = await findProcedureBySlug(tx, commune.id, request.params.slug);
+        if (!procedure?.isPublished) throw notFound('procedure.not_found', `unknown procedure ${request.params.slug}`);
+        const version = await findFormVersion(tx, commune.id, procedure.id, procedure.currentVersion);
+        return { ...procedureOut(procedure), definition: version?.definition ?? null };
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/demandes',
+    {
+      config: { policy: 'apiToken' },
+      schema: {
+        summary: 'Demandes de la commune, les plus récemment modifiées d’abord',
+        description: `${AUTH_DESCRIPTION} Portée : requests:read. Pages de ${API_PAGE_SIZE} demandes.`,
+        tags: ['demandes'],
+        querystring: z
+          .object({
+            statut: z.enum(REQUEST_STATUSES).optional(),
+            depuis: z.iso
+              .datetime({ offset: true })
+              .or(z.iso.date())
+              .optional()
+              .describe('Demandes modifiées à partir de cette date (ISO 8601)'),
+            page: z.coerce.number().int().min(1).max(100_000).default(1),
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            demandes: z.array(requestSummary),
+            page: z.number().int(),
+            pageSize: z.number().int(),
+            total: z.number().int(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { commune } = scoped(request, 'requests:read');
+      const { statut, depuis, page } = request.query;
+      return withTenant(ctx.database, commune.id, async (tx) => {
+        const where = and(
+          eq(citizenRequest.communeId, commune.id),
+          statut ? eq(citizenRequest.status, statut) : undefined,
+          depuis ? gte(citizenRequest.updatedAt, new Date(depuis)) : undefined,
+        );
+        const total = await tx.db.select({ n: count() }).from(citizenRequest).where(where);
+        const rows = await tx.db
+          .select()
+          .from(citizenRequest)
+          .where(where)
+          .orderBy(desc(citizenRequest.updatedAt), desc(citizenRequest.number))
+          .limit(API_PAGE_SIZE)
+          .offset((page - 1) * API_PAGE_SIZE);
+        const names = await loadNames(tx, commune.id);
+        return {
+          demandes: rows.map((r) => summaryOf(r, names)),
+          page,
+          pageSize: API_PAGE_SIZE,
+          total: Number(total[0]?.n ?? 0),
+        };
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/demandes/:numero',
+    {
+      config: { policy: 'apiToken' },
+      schema: {
+        summary: 'Une demande : réponses, statut, service, dates (jamais les notes internes)',
+        description: `${AUTH_DESCRIPTION} Portée : requests:read.`,
+        tags: ['demandes'],
+        params: numberParams,
+        querystring: z.object({}).strict(),
+        response: { 200: requestDetail, ...errors },
+      },
+    },
+    async (request) => {
+      const { commune } = scoped(request, 'requests:read');
+      return withTenant(ctx.database, commune.id, async (tx) => {
+        const found = await requestOr404(tx, commune.id, request.params.numero);
+        return detailOf(found, await loadNames(tx, commune.id));
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/demandes/:numero/messages',
+    {
+      config: { policy: 'apiToken' },
+      schema: {
+        summary: 'Les messages d’une demande visibles par l’usager, du plus ancien au plus récent',
+        description: `${AUTH_DESCRIPTION} Portée : requests:read.`,
+        tags: ['demandes'],
+        params: numberParams,
+        querystring: z.object({}).strict(),
+        response: { 200: z.object({ messages: z.array(messageSchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { commune } = scoped(request, 'requests:read');
+      return withTenant(ctx.database, commune.id, async (tx) => {
+        const found = await requestOr404(tx, commune.id, request.params.numero);
+        const events = await listRequestEvents(tx, found.id, { includeInternal: false });
+        return { messages: messagesOf(events) };
+      });
+    },
+  );
+
+  app.post(
+    '/api/v1/demandes/:numero/messages',
+    {
+      config: { policy: 'apiToken' },
+      schema: {
+        summary: 'Écrire à l’usager (le message apparaît dans « Mes demandes » et lui est envoyé par courriel)',
+        description: `${AUTH_DESCRIPTION} Portée : requests:write. L’auteur affiché est le connecteur (nom du jeton).`,
+        tags: ['demandes'],
+        params: numberParams,
+        querystring: z.object({}).strict(),
+        body: z
+          .object({
+            message: z.string().min(1).max(MAX_MESSAGE_LENGTH),
+            attendreReponse: z.boolean().optional().describe('Passer la demande « en attente de l’usager »'),
+          })
+          .strict(),
+        response: { 201: messageSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const principal = scoped(request, 'requests:write');
+      const { commune } = principal;
+      const event = await withTenant(ctx.database, commune.id, async (tx) => {
+        const found = await requestOr404(tx, commune.id, request.params.numero);
+        const sent = await sendMessageToCitizen(tx, deps, {
+          commune,
+          request: found,
+          actor: { type: 'api', accountId: null },
+          body: request.body.message,
+          awaitReply: request.body.attendreReponse ?? false,
+          httpRequestId: request.id,
+        });
+        // The author of the message is the connector (the token), kept with the event.
+        const connector = `connecteur ${await tokenName(tx, principal)}`;
+        await tx.client.query(
+          `UPDATE request_event SET data = data || jsonb_build_object('connector', $3::text, 'apiTokenId', $4::text)
+            WHERE commune_id = $1 AND id = $2`,
+          [commune.id, sent.id, connector, principal.tokenId],
+        );
+        return sent;
+      });
+      reply.code(201);
+      return messagesOf([event])[0]!;
+    },
+  );
+
+  app.post(
+    '/api/v1/demandes/:numero/statut',
+    {
+      config: { policy: 'apiToken' },
+      schema: {
+        summary: 'Changer le statut d’une demande, avec un message facultatif à l’usager',
+        description: `${AUTH_DESCRIPTION} Portée : requests:write.`,
+        tags: ['demandes'],
+        params: numberParams,
+        querystring: z.object({}).strict(),
+        body: z
+          .object({
+            statut: z.enum(REQUEST_STATUSES),
+            message: z.string().max(MAX_MESSAGE_LENGTH).optional(),
+          })
+          .strict(),
+        response: { 200: requestDetail, ...errors },
+      },
+    },
+    async (request) => {
+      const { commune } = scoped(request, 'requests:write');
+      return withTenant(ctx.database, commune.id, async (tx) => {
+        const found = await requestOr404(tx, commune.id, request.params.numero);
+        const updated = await changeStatus(tx, deps, {
+          commune,
+          request: found,
+          status: request.body.statut,
+          actor: { type: 'api', accountId: null },
+          message: request.body.message ?? null,
+          httpRequestId: request.id,
+        });
+        return detailOf(updated, await loadNames(tx, commune.id));
+      });
+    },
+  );
+}
+
+function procedureOut(p: Procedure) {
+  return { slug: p.slug, title: p.title, category: p.category, audience: p.audience, currentVersion: p.currentVersion };
+}
+
+/** The REST API of requests, the webhooks' admin page and their delivery job. */
+export const requestsApiModule: GuichetModule = {
+  name: 'requests-api',
+  registerRoutes(app, ctx) {
+    registerRequestsApi(app, ctx);
+    registerWebhookPages(app, ctx);
+  },
+  jobs(ctx) {
+    return [
+      webhookDeliveryJob({
+        allowPrivate: ctx.config.webhooksAllowPrivate,
+        userAgent: `Guichet-Webhooks (+${ctx.config.publicUrl})`,
+      }),
+    ];
+  },
+};
