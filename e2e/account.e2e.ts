@@ -56,6 +56,11 @@ const SIGNED_IN_PAGES: SignedInPage[] = [
   { path: `${BASE}/admin/journal`, h1: 'Journal de sécurité' },
   { path: `${BASE}/admin/cyber`, h1: 'Cyber-hygiène' },
   { path: `${BASE}/admin/api`, h1: 'Jetons d’API' },
+  { path: `${BASE}/admin/webhooks`, h1: 'Webhooks' },
+  { path: `${BASE}/admin/demarches`, h1: 'Démarches' },
+  { path: `${BASE}/admin/demarches/nouvelle`, h1: 'Créer une démarche' },
+  { path: `${BASE}/admin/demarches/importer`, h1: 'Importer une démarche' },
+  { path: `${BASE}/admin/demarches/acte-etat-civil`, h1: 'Demander un acte d’état civil' },
   { path: `${BASE}/compte/confirmer-identite`, h1: 'Confirmez votre identité' },
 ];
 

@@ -237,6 +237,13 @@ export const PAGES: PageSpec[] = [
   ...communePages('villebelle', VILLEBELLE),
   ...communePages('saint-aubin-les-pres', SAINT_AUBIN),
   {
+    name: 'connexion (choix de la commune)',
+    path: '/connexion',
+    status: 200,
+    title: 'Se connecter – Guichet',
+    h1: 'Se connecter',
+  },
+  {
     name: 'commune inconnue (404)',
     path: '/c/inconnue/',
     status: 404,
