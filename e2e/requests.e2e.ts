@@ -364,7 +364,7 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     await clickAndWait(page, 'link', 'Demandes des usagers', `${BASE}/agent/demandes`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Demandes des usagers');
     const cells = await rowCells(page, requestNumber);
-    expect(cells).toEqual(expect.arrayContaining(['Services techniques', 'Martin', 'Nouvelle']));
+    expect(cells).toEqual(expect.arrayContaining(['Services techniques', 'Camille Martin', 'Nouvelle']));
     await expectClean(mayor, 'boîte des demandes des agents');
 
     await clickAndWait(page, 'link', requestNumber, detail);
