@@ -6,27 +6,22 @@
  * re-renders the form with a French message (never a 500).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ComponentChildren } from 'preact';
 import QRCode from 'qrcode';
 import { isStaff } from '../../platform/authz/actor.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
 import {
   Button,
   ButtonGroup,
   CsrfField,
-  ErrorSummary,
-  errorSummaryItems,
   type FieldErrors,
   Input,
   InsetText,
   SummaryList,
-  titleWithErrors,
   WarningText,
 } from '../../platform/views/components.js';
+import { type FormBody, formString, handleForm, sendFormPage } from '../../platform/views/form-page.js';
 import { formatDateTime } from '../../platform/views/format.js';
-import { renderRequestPage } from '../../platform/views/page.js';
 import { safeReturnPath } from './pages.js';
 import { setSessionCookie } from './sessions.js';
 import { IDENTITY_SETTINGS } from './settings.js';
@@ -48,59 +43,8 @@ import {
   verifySecondFactor,
 } from './totp.js';
 
-const html = 'text/html; charset=utf-8';
-type Body = Record<string, unknown>;
-
-function str(body: unknown, key: string): string {
-  const value = (body as Body | undefined)?.[key];
-  return typeof value === 'string' ? value : '';
-}
-
-interface FormPage {
-  status?: number;
-  title: string;
-  errors?: FieldErrors;
-  fieldOrder?: string[];
-  notice?: { kind: 'success' | 'info'; title: string; text?: string };
-  children: ComponentChildren;
-}
-
-function sendPage(request: FastifyRequest, reply: FastifyReply, page: FormPage) {
-  const errors = errorSummaryItems(page.errors ?? {}, page.fieldOrder ?? Object.keys(page.errors ?? {}));
-  return reply
-    .status(page.status ?? (errors.length ? 422 : 200))
-    .type(html)
-    .header('cache-control', 'no-store')
-    .send(
-      renderRequestPage(request, {
-        title: titleWithErrors(page.title, errors.length > 0),
-        ...(page.notice ? { notice: page.notice } : {}),
-        children: (
-          <div class="govuk-grid-row">
-            <div class="govuk-grid-column-two-thirds">
-              <ErrorSummary errors={errors} />
-              {page.children}
-            </div>
-          </div>
-        ),
-      }),
-    );
-}
-
-/** Runs a form use case; an AppError with field errors re-renders the form instead of an error page. */
-async function handleForm<T>(
-  work: () => Promise<T>,
-  onInvalid: (errors: Record<string, string>, status: number) => unknown,
-): Promise<{ ok: true; value: T } | { ok: false; response: unknown }> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (error instanceof AppError && error.fields && error.status < 500) {
-      return { ok: false, response: onInvalid(error.fields, error.status) };
-    }
-    throw error;
-  }
-}
+const _html = 'text/html; charset=utf-8';
+type Body = FormBody;
 
 /**
  * A QR code as inline SVG (one path of unit squares, 4-module quiet zone), black on white
@@ -170,7 +114,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     errors: FieldErrors = {},
     status?: number,
   ) {
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Double authentification',
       errors,
       fieldOrder: ['code'],
@@ -224,7 +168,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     const secret = await beginTotpEnrolment(ctx, commune, actor);
     const uri = totpUri(secret, commune.name, actor.email);
     const required = actor.mfaRequiredNow || isStaff(actor) || actor.isOperator;
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Activer la double authentification',
       errors,
       fieldOrder: ['code'],
@@ -302,7 +246,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
 
   // — Passkey only (account protected by a passkey, session signed in with the password) —
   function passkeyOnly(request: FastifyRequest, reply: FastifyReply) {
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Double authentification',
       children: (
         <>
@@ -327,7 +271,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     next: string,
     notice: string,
   ) {
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Vos codes de secours',
       notice: { kind: 'success', title: notice },
       children: (
@@ -378,7 +322,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
       const commune = request.commune!;
       const body = (request.body ?? {}) as Body;
       const back = backFrom(request, body, securityPath(request));
-      const code = str(body, 'code').slice(0, 100);
+      const code = formString(body, 'code').slice(0, 100);
       const state = await factorState(request);
       if (state.confirmed) {
         if (actor.mfaVerified) return reply.redirect(back, 303);
@@ -417,7 +361,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
         ? { kind: 'success' as const, title: 'La double authentification par application est désactivée.' }
         : undefined;
     const staffLike = isStaff(actor) || actor.isOperator;
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Sécurité du compte',
       ...(notice ? { notice } : {}),
       children: (
@@ -501,7 +445,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     if (stepUp) return stepUp;
     const state = await factorState(request);
     if (!state.confirmed) return reply.redirect(securityPath(request), 303);
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Générer de nouveaux codes de secours',
       children: (
         <>
@@ -547,7 +491,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
       const state = await factorState(request);
       if (!state.confirmed) return reply.redirect(securityPath(request), 303);
       if (!state.mayDisable) {
-        return sendPage(request, reply, {
+        return sendFormPage(request, reply, {
           status: 403,
           title: 'Désactivation impossible',
           children: (
@@ -565,7 +509,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
       }
       const stepUp = requireRecentAuthentication(request, reply);
       if (stepUp) return stepUp;
-      return sendPage(request, reply, {
+      return sendFormPage(request, reply, {
         title: 'Désactiver l’application d’authentification',
         children: (
           <>
@@ -623,11 +567,11 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
       );
       return { confirmed: !!factor?.confirmedAt, hasPassword: rows[0]?.has === true };
     });
-    const asked = str(values, 'methode') || str(request.query, 'methode');
+    const asked = formString(values, 'methode') || formString(request.query, 'methode');
     const method: 'code' | 'mot-de-passe' | 'aucune' =
       confirmed && (asked !== 'mot-de-passe' || !hasPassword) ? 'code' : hasPassword ? 'mot-de-passe' : 'aucune';
     const switchTo = (target: string) => `${stepUpPath(request)}?retour=${encodeURIComponent(back)}&methode=${target}`;
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Confirmez votre identité',
       errors,
       fieldOrder: ['code', 'password'],
@@ -708,8 +652,8 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
   app.post(`/c/:slug${STEP_UP_PATH}`, { config: { policy: 'signedIn' } }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     const back = backFrom(request, body, securityPath(request));
-    const method = str(body, 'methode') === 'code' ? 'totp' : 'password';
-    const secret = str(body, method === 'totp' ? 'code' : 'password').slice(0, 1100);
+    const method = formString(body, 'methode') === 'code' ? 'totp' : 'password';
+    const secret = formString(body, method === 'totp' ? 'code' : 'password').slice(0, 1100);
     const result = await handleForm(
       () => confirmIdentity(ctx, request.commune!, request.actor!, { method, secret }, request),
       (errors, status) => stepUpForm(request, reply, body, errors, status),

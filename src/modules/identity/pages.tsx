@@ -5,7 +5,6 @@
  * keep what was typed, except passwords.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ComponentChildren } from 'preact';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
@@ -13,16 +12,13 @@ import {
   Button,
   Checkboxes,
   CsrfField,
-  ErrorSummary,
-  errorSummaryItems,
   type FieldErrors,
   Input,
   SummaryList,
   Table,
-  titleWithErrors,
 } from '../../platform/views/components.js';
+import { type FormBody, formString, handleForm, sendFormPage } from '../../platform/views/form-page.js';
 import { formatDateTime } from '../../platform/views/format.js';
-import { renderRequestPage } from '../../platform/views/page.js';
 import { connectionHistory } from './history.js';
 import { federatedLogoutUrl, federatedSignInButtons } from './oidc.js';
 import { minimumLength } from './password-policy.js';
@@ -37,63 +33,12 @@ import {
 } from './service.js';
 import { clearSessionCookie, listSessions, revokeAllSessions, revokeSession, setSessionCookie } from './sessions.js';
 
-const html = 'text/html; charset=utf-8';
-type Body = Record<string, unknown>;
-
-function str(body: Body | undefined, key: string): string {
-  const value = body?.[key];
-  return typeof value === 'string' ? value : '';
-}
+const _html = 'text/html; charset=utf-8';
+type Body = FormBody;
 
 /** A safe local return path (`retour`), or the commune home. */
 export function safeReturnPath(value: unknown, fallback: string): string {
   return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) && !value.startsWith('/\\') ? value : fallback;
-}
-
-interface FormPage {
-  status?: number;
-  title: string;
-  errors?: FieldErrors;
-  fieldOrder?: string[];
-  notice?: { kind: 'success' | 'info'; title: string; text?: string };
-  children: ComponentChildren;
-}
-
-function sendPage(request: FastifyRequest, reply: FastifyReply, page: FormPage) {
-  const errors = errorSummaryItems(page.errors ?? {}, page.fieldOrder ?? Object.keys(page.errors ?? {}));
-  return reply
-    .status(page.status ?? (errors.length ? 422 : 200))
-    .type(html)
-    .header('cache-control', 'no-store')
-    .send(
-      renderRequestPage(request, {
-        title: titleWithErrors(page.title, errors.length > 0),
-        ...(page.notice ? { notice: page.notice } : {}),
-        children: (
-          <div class="govuk-grid-row">
-            <div class="govuk-grid-column-two-thirds">
-              <ErrorSummary errors={errors} />
-              {page.children}
-            </div>
-          </div>
-        ),
-      }),
-    );
-}
-
-/** Runs a form use case; an AppError with field errors re-renders the form instead of an error page. */
-async function handleForm<T>(
-  work: () => Promise<T>,
-  onInvalid: (errors: Record<string, string>, status: number) => unknown,
-): Promise<{ ok: true; value: T } | { ok: false; response: unknown }> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (error instanceof AppError && error.fields && error.status < 500) {
-      return { ok: false, response: onInvalid(error.fields, error.status) };
-    }
-    throw error;
-  }
 }
 
 export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): void {
@@ -101,7 +46,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
 
   // — Inscription —
   function registrationForm(request: FastifyRequest, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Créer votre compte',
       errors,
       fieldOrder: ['givenName', 'familyName', 'email', 'password', 'consent'],
@@ -123,7 +68,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
               label="Prénom"
               autocomplete="given-name"
               spellcheck={false}
-              value={str(values, 'givenName')}
+              value={formString(values, 'givenName')}
               error={errors.givenName}
             />
             <Input
@@ -131,7 +76,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
               label="Nom"
               autocomplete="family-name"
               spellcheck={false}
-              value={str(values, 'familyName')}
+              value={formString(values, 'familyName')}
               error={errors.familyName}
             />
             <Input
@@ -141,7 +86,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
               hint="Nous y enverrons un lien pour confirmer votre inscription."
               autocomplete="email"
               spellcheck={false}
-              value={str(values, 'email')}
+              value={formString(values, 'email')}
               error={errors.email}
             />
             <Input
@@ -156,7 +101,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
               name="consent"
               legend="Conditions"
               error={errors.consent}
-              values={str(values, 'consent') === 'oui' ? ['oui'] : []}
+              values={formString(values, 'consent') === 'oui' ? ['oui'] : []}
               items={[
                 {
                   value: 'oui',
@@ -190,14 +135,14 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
       (errors) => registrationForm(request, reply, body, errors),
     );
     if (!result.ok) return result.response;
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Consultez votre messagerie',
       children: (
         <>
           <h1 class="govuk-heading-xl">Consultez votre messagerie</h1>
           <p class="govuk-body">
-            Nous avons envoyé un courriel à <strong>{str(body, 'email').trim().toLowerCase()}</strong>. Ouvrez le lien
-            qu’il contient pour activer votre compte. Le lien est valable 48 heures.
+            Nous avons envoyé un courriel à <strong>{formString(body, 'email').trim().toLowerCase()}</strong>. Ouvrez le
+            lien qu’il contient pour activer votre compte. Le lien est valable 48 heures.
           </p>
           <p class="govuk-body">Pensez à regarder dans les courriers indésirables.</p>
         </>
@@ -206,10 +151,10 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
   });
 
   app.get('/c/:slug/inscription/confirmer', { config: { policy: 'anonymous' } }, async (request, reply) => {
-    const token = str(request.query as Body, 'jeton');
+    const token = formString(request.query as Body, 'jeton');
     const ok = token.length > 0 && token.length <= 100 && (await confirmEmail(ctx, request.commune!, token));
     if (!ok) {
-      return sendPage(request, reply, {
+      return sendFormPage(request, reply, {
         status: 410,
         title: 'Lien expiré',
         children: (
@@ -244,7 +189,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
           : query.deconnecte === '1'
             ? { kind: 'info' as const, title: 'Vous êtes déconnecté.' }
             : undefined;
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Se connecter',
       errors,
       ...(status ? { status } : {}),
@@ -262,7 +207,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
               label="Adresse électronique"
               autocomplete="username"
               spellcheck={false}
-              value={str(values, 'email')}
+              value={formString(values, 'email')}
               error={errors.email}
             />
             <Input
@@ -335,7 +280,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
 
   // — Mot de passe oublié —
   function forgottenForm(request: FastifyRequest, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Mot de passe oublié',
       errors,
       fieldOrder: ['email'],
@@ -353,7 +298,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
               label="Adresse électronique"
               autocomplete="username"
               spellcheck={false}
-              value={str(values, 'email')}
+              value={formString(values, 'email')}
               error={errors.email}
             />
             <Button>Recevoir le lien</Button>
@@ -374,7 +319,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
       (errors) => forgottenForm(request, reply, body, errors),
     );
     if (!result.ok) return result.response;
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Consultez votre messagerie',
       children: (
         <>
@@ -390,7 +335,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
 
   // — Nouveau mot de passe —
   function newPasswordForm(request: FastifyRequest, reply: FastifyReply, token: string, errors: FieldErrors = {}) {
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Choisir un nouveau mot de passe',
       errors,
       fieldOrder: ['password', 'confirmation'],
@@ -426,7 +371,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
   }
 
   function expiredLink(request: FastifyRequest, reply: FastifyReply) {
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       status: 410,
       title: 'Lien expiré',
       children: (
@@ -440,7 +385,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
   }
 
   app.get('/c/:slug/mot-de-passe/nouveau', { config: { policy: 'anonymous' } }, async (request, reply) => {
-    const token = str(request.query as Body, 'jeton');
+    const token = formString(request.query as Body, 'jeton');
     const live =
       token.length > 0 &&
       token.length <= 100 &&
@@ -449,7 +394,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
   });
 
   app.post('/c/:slug/mot-de-passe/nouveau', { config: { policy: 'anonymous' } }, async (request, reply) => {
-    const token = str(request.query as Body, 'jeton').slice(0, 100);
+    const token = formString(request.query as Body, 'jeton').slice(0, 100);
     const result = await handleForm(
       () => resetPassword(ctx, request.commune!, token, request.body, request),
       (errors) => newPasswordForm(request, reply, token, errors),
@@ -474,7 +419,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
       dgs: 'directeur ou directrice générale des services',
       admin: 'administrateur de la commune',
     };
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Mon compte',
       children: (
         <>
@@ -537,7 +482,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
     const sessions = await withTenant(ctx.database, request.commune!.id, (tx) => listSessions(tx, actor.accountId));
     const token = reply.generateCsrf();
     const query = request.query as Body;
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Mes sessions ouvertes',
       ...(query.fermees
         ? { notice: { kind: 'success' as const, title: `${Number(query.fermees) || 0} session(s) fermée(s).` } }
@@ -583,7 +528,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
 
   app.post('/c/:slug/compte/sessions/fermer', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const actor = request.actor!;
-    const sessionId = str(request.body as Body, 'session');
+    const sessionId = formString(request.body as Body, 'session');
     const ok =
       /^[0-9a-f-]{36}$/.test(sessionId) &&
       (await withTenant(ctx.database, request.commune!.id, (tx) => revokeSession(tx, actor.accountId, sessionId)));
@@ -602,7 +547,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
   app.get('/c/:slug/compte/historique', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const actor = request.actor!;
     const events = await withTenant(ctx.database, request.commune!.id, (tx) => connectionHistory(tx, actor.accountId));
-    return sendPage(request, reply, {
+    return sendFormPage(request, reply, {
       title: 'Historique de mes connexions',
       children: (
         <>
