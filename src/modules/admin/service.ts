@@ -13,6 +13,7 @@ import type { AppContext } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import { truncateAddress } from '../../platform/http/logger.js';
 import { queueMail } from '../../platform/mail/outbox.js';
+import { parseDay } from '../../platform/views/format.js';
 import type { Commune } from '../communes/repo.js';
 import { SECURITY_EVENT_LABELS } from '../identity/history.js';
 import { checkPassword, PASSWORD_POLICY_VERSION } from '../identity/password-policy.js';
@@ -417,22 +418,6 @@ function parisMidnight(year: number, month: number, day: number): Date {
   const match = /GMT([+-])(\d{1,2})(?::(\d{2}))?/.exec(offsetName);
   const offsetMinutes = match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0)) : 60;
   return new Date(utc - offsetMinutes * 60_000);
-}
-
-/** A calendar day typed as JJ/MM/AAAA or AAAA-MM-JJ, or undefined. */
-export function parseDay(value: string): { year: number; month: number; day: number } | undefined {
-  const trimmed = value.trim();
-  const fr = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(trimmed);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
-  const [year, month, day] = fr
-    ? [Number(fr[3]), Number(fr[2]), Number(fr[1])]
-    : iso
-      ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
-      : [0, 0, 0];
-  if (!year || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCMonth() !== month - 1 || year < 2000 || year > 2999) return undefined;
-  return { year, month, day };
 }
 
 /** Reads the journal filters from the query string; bad values become French field errors. */

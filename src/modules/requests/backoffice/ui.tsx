@@ -13,6 +13,7 @@ import {
   type FieldErrors,
   titleWithErrors,
 } from '../../../platform/views/components.js';
+import { parseDay } from '../../../platform/views/format.js';
 import type { NavItem } from '../../../platform/views/layout.js';
 import { renderRequestPage } from '../../../platform/views/page.js';
 import { listServices, type Service } from '../../communes/repo.js';
@@ -127,22 +128,6 @@ export async function inboxChoices(tx: Tx, communeId: string, actor: Actor): Pro
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-/** A calendar day typed as JJ/MM/AAAA or AAAA-MM-JJ, or undefined. */
-export function parseDay(value: string): { year: number; month: number; day: number } | undefined {
-  const trimmed = value.trim();
-  const fr = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(trimmed);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
-  const [year, month, day] = fr
-    ? [Number(fr[3]), Number(fr[2]), Number(fr[1])]
-    : iso
-      ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
-      : [0, 0, 0];
-  if (!year || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCMonth() !== month - 1 || year < 2000 || year > 2999) return undefined;
-  return { year, month, day };
 }
 
 /** Midnight in Paris of a calendar day, as an instant. */
