@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
+import { DEMO_PASSWORD, DEMO_PEOPLE } from './modules/demo/accounts.js';
 import { isEmptyInstance, seedDemo } from './modules/demo/seed.js';
 import { verifyAllCommunes } from './platform/audit/verify-all.js';
 import { openPostgres } from './platform/db/client.js';
@@ -136,6 +137,15 @@ async function withRuntime<T>(config: Config, role: 'producer' | 'worker', work:
   }
 }
 
+const DEMO_ROLE_LABELS: Record<string, string> = {
+  citizen: 'usager',
+  agent: 'agent',
+  councillor: 'élu',
+  mayor: 'maire',
+  dgs: 'DGS',
+  admin: 'administrateur',
+};
+
 function printDemoWelcome(config: Config, created: string[]): void {
   const base = config.publicUrl;
   print('');
@@ -144,7 +154,16 @@ function printDemoWelcome(config: Config, created: string[]): void {
   print(`  Villebelle (≈ 16 000 habitants) : ${base}/c/villebelle/`);
   print(`  Saint-Aubin-les-Prés (≈ 900 habitants, mode simple) : ${base}/c/saint-aubin-les-pres/`);
   print(`  Boîte aux lettres de démonstration : ${base}/_demo/courriels`);
-  print('  Comptes de démonstration : voir README.md (section « Démonstration »).');
+  print(`  Comptes de démonstration (mot de passe ${DEMO_PASSWORD}, démonstration uniquement) :`);
+  const seen = new Set<string>();
+  for (const [slug, people] of Object.entries(DEMO_PEOPLE)) {
+    for (const person of people) {
+      if (seen.has(person.email)) continue;
+      seen.add(person.email);
+      const role = person.isOperator ? 'opérateur OPSN' : DEMO_ROLE_LABELS[person.role];
+      print(`    ${person.email.padEnd(42)} ${role} — connexion : ${base}/c/${slug}/connexion`);
+    }
+  }
   print('');
 }
 

@@ -39,6 +39,13 @@ export const DEMO_PEOPLE: Record<string, DemoPerson[]> = {
       services: ['urbanisme'],
     },
     {
+      email: 'agent.technique@villebelle.example',
+      givenName: 'Karim',
+      familyName: 'Haddad',
+      role: 'agent',
+      services: ['services-techniques'],
+    },
+    {
       email: 'agent.enfance@villebelle.example',
       givenName: 'Léa',
       familyName: 'Rousseau',
