@@ -679,41 +679,58 @@ export function requestText(request: Pick<CitizenRequest, 'subject' | 'answers'>
 }
 
 /**
- * An agent sends a request to another service. A free-text request becomes a training example
- * of the commune's classifier (the correction teaches it).
+ * Moves a request to another service of the commune and clears its assignment (the new service
+ * picks it up). Every re-routing becomes a training example of the commune's classifier: the
+ * request's text labelled with the service that should have received it. The reason, when
+ * given, stays in the history for agents only.
  */
 export async function rerouteRequest(
   tx: Tx,
-  input: { request: CitizenRequest; service: Service; actor: RequestActor; httpRequestId?: string | null },
+  input: {
+    request: CitizenRequest;
+    service: Service;
+    actor: RequestActor;
+    reason?: string | null;
+    fromServiceName?: string;
+    httpRequestId?: string | null;
+  },
 ): Promise<CitizenRequest> {
   const communeId = communeOf(tx);
-  if (input.service.communeId !== communeId) throw new Error('service of another commune');
-  if (input.request.serviceId === input.service.id) return input.request;
-  const updated = await updateRequest(tx, communeId, input.request.id, {
-    serviceId: input.service.id,
+  const { request, service, actor } = input;
+  if (service.communeId !== communeId) throw new Error('service of another commune');
+  if (request.serviceId === service.id) return request;
+  const updated = await updateRequest(tx, communeId, request.id, {
+    serviceId: service.id,
     routedBy: 'agent',
     assigneeId: null,
   });
   await addRequestEvent(tx, {
-    requestId: input.request.id,
+    requestId: request.id,
     kind: 'rerouted',
-    authorId: input.actor.accountId,
+    authorId: actor.accountId,
     authorRole: 'agent',
     isInternal: true,
-    data: { from: input.request.serviceId, to: input.service.id, serviceSlug: input.service.slug },
+    body: input.reason ?? null,
+    data: {
+      from: request.serviceId,
+      to: service.id,
+      serviceSlug: service.slug,
+      ...(input.fromServiceName ? { fromServiceName: input.fromServiceName } : {}),
+      toServiceName: service.name,
+      previousRoutedBy: request.routedBy,
+      previousConfidence: request.routingConfidence,
+    },
   });
-  if (input.request.procedureId === null) {
-    await insertRoutingExamples(tx, communeId, [
-      { text: requestText(input.request), serviceSlug: input.service.slug, source: 'rerouting' },
-    ]);
-  }
+  await insertRoutingExamples(tx, communeId, [
+    { text: requestText(request), serviceSlug: service.slug, source: 'rerouting' },
+  ]);
   await recordAudit(tx, {
     action: 'request.rerouted',
-    actorType: auditActorType(input.actor),
-    actorId: input.actor.accountId,
+    actorType: auditActorType(actor),
+    actorId: actor.accountId,
     targetType: 'request',
-    targetId: input.request.id,
-    data: { number: input.request.number, service: input.service.slug },
+    targetId: request.id,
+    data: { number: request.number, service: service.slug, previousRoutedBy: request.routedBy },
     requestId: input.httpRequestId ?? null,
   });
   return updated;

@@ -10,7 +10,6 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Actor } from '../../../platform/authz/actor.js';
 import { canSeeService } from '../../../platform/authz/actor.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
@@ -19,18 +18,17 @@ import { AppError } from '../../../platform/http/errors.js';
 import { type Commune, listServices } from '../../communes/repo.js';
 import { findAccountByEmail } from '../../identity/repo.js';
 import type { ValidatedUpload } from '../files.js';
-import { findProcedureById, findRequestById, insertRoutingExamples, updateRequest } from '../repo.js';
+import { findProcedureById, findRequestById } from '../repo.js';
 import type { RoutingChoice } from '../routing.js';
 import { type CitizenRequest, CLOSED_STATUSES, REQUEST_STATUSES, type RequestStatus } from '../schema.js';
 import {
   addInternalNote as addNote,
-  addRequestEvent,
   assignRequest as assign,
   changeStatus,
   MAX_MESSAGE_LENGTH,
+  rerouteRequest as moveToService,
   type RequestActor,
   type RequestDeps,
-  requestText,
   sendMessageToCitizen,
   storeFile,
   submitRequest,
@@ -219,15 +217,7 @@ export function rerouteValues(body: Body): RerouteInput {
   return { service: str(body.service), reason: str(body.motif) };
 }
 
-/**
- * Moves a request to another service of the commune, with the reason (kept in the history, for
- * agents only). Every re-routing becomes a training example of the commune's classifier: the
- * request's text, labelled with the service that should have received it. The assignment is
- * cleared (the new service picks the request up).
- *
- * Not ../service.ts#rerouteRequest: that one records no reason and learns from free-text
- * requests only.
- */
+/** Validates an agent's re-routing (target service, reason), then moves the request. */
 export async function rerouteRequest(
   ctx: AppContext,
   commune: Commune,
@@ -240,7 +230,6 @@ export async function rerouteRequest(
     const { row, serviceName } = await lockRequest(tx, commune, actor, number);
     const services = await listServices(tx, commune.id);
     const target = services.find((s) => s.id === input.service.trim().toLowerCase());
-    const from = services.find((s) => s.id === row.serviceId);
     const reason = cleanText(input.reason);
     const fields: Record<string, string> = {};
     if (!target) fields.service = 'Choisissez le service qui doit traiter la demande.';
@@ -250,35 +239,13 @@ export async function rerouteRequest(
       required: 'Indiquez pourquoi la demande change de service.',
     });
     if (Object.keys(fields).length > 0 || !target) throw invalid(fields);
-    await updateRequest(tx, commune.id, row.id, { serviceId: target.id, routedBy: 'agent', assigneeId: null });
-    await addRequestEvent(tx, {
-      requestId: row.id,
-      kind: 'rerouted',
-      authorId: actor.accountId,
-      authorRole: 'agent',
-      isInternal: true,
-      body: reason,
-      data: {
-        from: row.serviceId,
-        to: target.id,
-        serviceSlug: target.slug,
-        fromServiceName: serviceName,
-        toServiceName: target.name,
-        previousRoutedBy: row.routedBy,
-        previousConfidence: row.routingConfidence,
-      },
-    });
-    await insertRoutingExamples(tx, commune.id, [
-      { text: requestText(row), serviceSlug: target.slug, source: 'rerouting' },
-    ]);
-    await recordAudit(tx, {
-      action: 'request.rerouted',
-      actorType: 'agent',
-      actorId: actor.accountId,
-      targetType: 'request',
-      targetId: row.id,
-      data: { number: row.number, from: from?.slug ?? null, service: target.slug, previousRoutedBy: row.routedBy },
-      requestId: request.id,
+    await moveToService(tx, {
+      request: row,
+      service: target,
+      actor: { type: 'agent', accountId: actor.accountId },
+      reason,
+      fromServiceName: serviceName,
+      httpRequestId: request.id,
     });
     return { serviceName: target.name, stillVisible: canSeeService(actor, target.id) };
   });
