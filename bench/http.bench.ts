@@ -1,11 +1,17 @@
 /**
- * HTTP throughput of Guichet against a bare Fastify "hello" server measured in the same run:
- * /healthz (no database) and a commune home page (/c/villebelle/: commune lookup, rate-limit
- * upsert, server-side rendering), on PGlite (embedded) and on PostgreSQL (server mode).
+ * HTTP throughput and latency under load of Guichet against a bare Fastify server measured in the
+ * same run, on PGlite (embedded) and on PostgreSQL (server mode):
+ * - GET /healthz (no database) and a commune home page (/c/villebelle/: commune lookup,
+ *   rate-limit upsert, server-side rendering), against the baseline's GET / ("hello world");
+ * - the submission path: POST /c/villebelle/contacter-la-mairie (CSRF check, validation, the
+ *   classifier choosing the service, the per-commune request number, the PDF receipt, the audit
+ *   entry, the receipt mail and webhook jobs, all in one transaction, then the 303), against the
+ *   baseline's POST /submit (an urlencoded form parsed and answered with a 303). Every request
+ *   creates a real request in the database.
  *
- * The machine may be shared, so the baseline is measured before the first Guichet server and
- * again after each one; each Guichet figure is divided by the mean of the baseline runs just
- * before and after it.
+ * The machine may be shared, so the baselines are measured before the first Guichet server and
+ * again after each one; each Guichet figure is divided by the mean of the baseline runs (of the
+ * same kind, GET or POST) just before and after it.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -20,8 +26,8 @@ import {
   guichetEnv,
   startGuichet,
 } from './lib/guichet.js';
-import { expectAnswer, waitUntilReady } from './lib/http.js';
-import { type LoadResult, type LoadSettings, measureHttp } from './lib/load.js';
+import { expectAnswer, expectSubmission, prepareFormSubmission, waitUntilReady } from './lib/http.js';
+import { type LoadResult, type LoadSettings, measureHttp, type RequestSpec } from './lib/load.js';
 import { BENCH_DIR, REPO_ROOT } from './lib/paths.js';
 import { freePort } from './lib/port.js';
 import {
@@ -39,11 +45,22 @@ import type { BenchContext, Benchmark, BenchOutcome } from './lib/types.js';
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
 const HOME_PATH = '/c/villebelle/';
+const CONTACT_PATH = '/c/villebelle/contacter-la-mairie';
+/** What each benchmarked submission says: a request the classifier sends to the technical services. */
+const CONTACT_FIELDS = {
+  subject: 'Lampadaire en panne',
+  message: 'Bonjour, le lampadaire devant le 12 rue des Tilleuls ne s’allume plus depuis trois jours. Merci.',
+  name: 'Camille Martin',
+  email: 'camille.martin@example.org',
+};
+const BASELINE_POST_FIELDS = { message: CONTACT_FIELDS.message };
 
 interface Target {
   id: string;
   label: string;
   kind: 'baseline' | 'guichet';
+  /** GET targets are compared with the baseline's GET, submissions with its POST. */
+  method: 'GET' | 'POST';
   engine: 'pglite' | 'postgresql' | null;
   path: string;
   /** Whether the app's rate limiter counts these requests (one database upsert each). */
@@ -59,6 +76,14 @@ interface Target {
 }
 
 /** A Guichet server to start, then measure on /healthz and the home page. */
+/** Responses whose status is not the one expected (200 for pages, 303 for submissions). */
+function unexpected(r: LoadResult, expectedStatus: number): number {
+  return r.responses - (r.statusCodes[String(expectedStatus)] ?? 0);
+}
+
+/** The baseline runs of one round. */
+type Baselines = Record<Target['method'], Target>;
+
 interface Group {
   engine: 'pglite' | 'postgresql';
   /** Starts the server (returns undefined to skip the group); `stop` cleans everything up. */
@@ -72,8 +97,15 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const startedAt = new Date();
   const targets: Target[] = [];
   const notes: string[] = [];
-  const add = (id: string, label: string, kind: Target['kind'], engine: Target['engine'], urlPath: string) => {
-    const t: Target = { id, label, kind, engine, path: urlPath, countedByRateLimit: null, status: 'pending' };
+  const add = (
+    id: string,
+    label: string,
+    kind: Target['kind'],
+    engine: Target['engine'],
+    urlPath: string,
+    method: Target['method'] = 'GET',
+  ) => {
+    const t: Target = { id, label, kind, method, engine, path: urlPath, countedByRateLimit: null, status: 'pending' };
     targets.push(t);
     return t;
   };
@@ -83,15 +115,30 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     t.reason = (error as Error).message;
     ctx.print(`  FAILED ${t.label}: ${t.reason}`);
   };
-  const measure = async (t: Target, url: string, expected: { status: number; contains: string }) => {
+  /** GET: `expected` is checked once before the load; POST: one submission must redirect there. */
+  const measure = async (
+    t: Target,
+    url: string,
+    expected: { status: number; contains: string },
+    prepare?: () => Promise<RequestSpec>,
+  ) => {
     try {
-      const answer = await expectAnswer(url, expected);
-      t.countedByRateLimit = answer.headers.has('x-ratelimit-limit');
+      let spec: RequestSpec | undefined;
+      if (prepare) {
+        spec = await prepare();
+        const answer = await expectSubmission(url, spec, { status: 303, location: expected.contains });
+        t.countedByRateLimit = answer.headers.has('x-ratelimit-limit');
+      } else {
+        const answer = await expectAnswer(url, expected);
+        t.countedByRateLimit = answer.headers.has('x-ratelimit-limit');
+      }
       ctx.print(`  measuring ${t.label} …`);
-      t.result = await measureHttp(url, settings);
+      t.result = await measureHttp(url, settings, spec);
       t.status = 'ok';
       const r = t.result;
-      ctx.print(`    ${formatNumber(r.requestsPerSec)} req/s, p99 ${r.latencyP99Ms} ms, non-2xx ${r.non2xx}`);
+      ctx.print(
+        `    ${formatNumber(r.requestsPerSec)} req/s, p50 ${r.latencyP50Ms} ms, p99 ${r.latencyP99Ms} ms, other than ${expected.status}: ${unexpected(r, expected.status)}`,
+      );
     } catch (error) {
       fail(t, error);
     }
@@ -117,18 +164,35 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     baselineError = error;
   }
   let baselineRuns = 0;
-  const measureBaseline = async (): Promise<Target> => {
+  /** One run of each baseline: GET / then POST /submit. */
+  const measureBaseline = async (): Promise<Baselines> => {
     baselineRuns += 1;
-    const t = add(
-      `baseline-${baselineRuns}`,
+    const get = add(
+      `baseline-get-${baselineRuns}`,
       `baseline: bare Fastify GET / (run ${baselineRuns})`,
       'baseline',
       null,
       '/',
     );
-    if (baselineError || !baselineUrl) fail(t, baselineError ?? new Error('baseline server not started'));
-    else await measure(t, baselineUrl, { status: 200, contains: '"hello":"world"' });
-    return t;
+    const post = add(
+      `baseline-post-${baselineRuns}`,
+      `baseline: bare Fastify POST /submit (run ${baselineRuns})`,
+      'baseline',
+      null,
+      '/submit',
+      'POST',
+    );
+    if (baselineError || !baselineUrl) {
+      for (const t of [get, post]) fail(t, baselineError ?? new Error('baseline server not started'));
+      return { GET: get, POST: post };
+    }
+    await measure(get, baselineUrl, { status: 200, contains: '"hello":"world"' });
+    await measure(post, new URL('/submit', baselineUrl).href, { status: 303, contains: '/' }, async () => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(BASELINE_POST_FIELDS).toString(),
+    }));
+    return { GET: get, POST: post };
   };
 
   const groups: Group[] = [
@@ -215,16 +279,24 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       group.engine,
       HOME_PATH,
     );
+    const submit = add(
+      `${group.engine}-submit`,
+      `guichet ${group.engine} POST ${CONTACT_PATH}`,
+      'guichet',
+      group.engine,
+      CONTACT_PATH,
+      'POST',
+    );
+    const measured = [health, home, submit];
     let started: Awaited<ReturnType<Group['start']>>;
     try {
       started = await group.start();
     } catch (error) {
-      fail(health, error);
-      fail(home, error);
+      for (const t of measured) fail(t, error);
       continue;
     }
     if (!started) {
-      for (const t of [health, home]) {
+      for (const t of measured) {
         t.status = 'skipped';
         t.reason = `${group.engine} unavailable`;
       }
@@ -235,6 +307,9 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       ctx.print(`  ready in ${(server.startupMs / 1000).toFixed(1)} s`);
       await measure(health, `${server.baseUrl}/healthz`, { status: 200, contains: '"status":"ok"' });
       await measure(home, `${server.baseUrl}${HOME_PATH}`, { status: 200, contains: 'Villebelle' });
+      await measure(submit, `${server.baseUrl}${CONTACT_PATH}`, { status: 303, contains: '/demande-envoyee' }, () =>
+        prepareFormSubmission(`${server.baseUrl}${CONTACT_PATH}`, CONTACT_FIELDS),
+      );
     } finally {
       const exit = await server.stop();
       if (exit.code !== 0)
@@ -242,9 +317,9 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       await started.stop();
     }
     const after = await measureBaseline();
-    const around = [before, after].flatMap((b) => (b.result ? [b.result.requestsPerSec] : []));
-    const baseline = around.length > 0 ? around.reduce((a, b) => a + b, 0) / around.length : undefined;
-    for (const t of [health, home]) {
+    for (const t of measured) {
+      const around = [before[t.method], after[t.method]].flatMap((b) => (b.result ? [b.result.requestsPerSec] : []));
+      const baseline = around.length > 0 ? around.reduce((a, b) => a + b, 0) / around.length : undefined;
       t.baselineRequestsPerSec = baseline;
       t.ratioToBaseline = ratioTo(t.result?.requestsPerSec, baseline);
       const each = around.flatMap((b) => {
@@ -267,7 +342,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       formatNumber(r.requestsPerSec),
       String(r.latencyP50Ms),
       String(r.latencyP99Ms),
-      String(r.non2xx),
+      String(unexpected(r, t.method === 'POST' ? 303 : 200)),
       String(r.errors),
       t.kind === 'baseline'
         ? '(baseline)'
@@ -276,7 +351,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   });
   ctx.print();
   ctx.print(
-    renderTable(['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'vs baseline'], rows, [
+    renderTable(['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'unexpected', 'errors', 'vs baseline'], rows, [
       'left',
       'right',
       'right',
@@ -293,15 +368,25 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
         `(GUICHET_RATE_LIMIT_PER_MINUTE=${BENCH_RATE_LIMIT_PER_MINUTE}, so no 429); /healthz is allow-listed (no database access).`,
     );
   }
-  const baselineValues = targets.flatMap((t) => (t.kind === 'baseline' && t.result ? [t.result.requestsPerSec] : []));
-  if (baselineValues.length > 0) {
-    const min = Math.min(...baselineValues);
-    const max = Math.max(...baselineValues);
+  notes.push(
+    'vs baseline = Guichet req/s ÷ mean of the baseline runs (GET or POST, like the target) just before and after it (in brackets: ÷ each of them).',
+  );
+  for (const method of ['GET', 'POST'] as const) {
+    const values = targets.flatMap((t) =>
+      t.kind === 'baseline' && t.method === method && t.result ? [t.result.requestsPerSec] : [],
+    );
+    if (values.length === 0) continue;
+    const min = Math.min(...values);
+    const max = Math.max(...values);
     notes.push(
-      `vs baseline = Guichet req/s ÷ mean of the baseline runs just before and after it (in brackets: ÷ each of them); ` +
-        `the baseline ranged ${formatNumber(min)}–${formatNumber(max)} req/s over the run (${(((max - min) / min) * 100).toFixed(0)}% spread).`,
+      `the ${method} baseline ranged ${formatNumber(min)}–${formatNumber(max)} req/s over the run (${(((max - min) / min) * 100).toFixed(0)}% spread).`,
     );
   }
+  const submissions = targets.filter((t) => t.kind === 'guichet' && t.method === 'POST' && t.result);
+  if (submissions.length > 0)
+    notes.push(
+      `submissions: each POST created a real request (${submissions.map((t) => `${t.engine} ${formatNumber(t.result?.responses ?? 0)}`).join(', ')} in the measured runs, warm-up not counted); p50/p99 are the latency of one submission under ${CONNECTIONS} concurrent connections.`,
+    );
   notes.push(
     `autocannon runs in the bench process: load generator, servers and database share the ${ctx.machine.cores} cores with anything else running — compare ratios, not absolute numbers.`,
   );
@@ -319,7 +404,8 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     settings: {
       ...settings,
       tool: 'autocannon',
-      baseline: 'bare Fastify (no plugins, no logger) answering { hello: "world" } in a child process',
+      baseline:
+        'bare Fastify (no plugins, no logger) in a child process: GET / answers { hello: "world" }, POST /submit parses an urlencoded form and answers 303',
       ratio: 'Guichet req/s divided by the mean req/s of the baseline runs just before and after it',
       guichetRateLimitPerMinute: BENCH_RATE_LIMIT_PER_MINUTE,
       postgresql: redactUrl(adminUrl),
@@ -333,7 +419,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
 
 const benchmark: Benchmark = {
   name: 'http',
-  title: 'HTTP: bare Fastify vs Guichet /healthz and commune home page, on PGlite and PostgreSQL',
+  title: 'HTTP: bare Fastify vs Guichet /healthz, commune home page and request submission, on PGlite and PostgreSQL',
   run,
 };
 export default benchmark;

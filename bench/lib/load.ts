@@ -36,15 +36,22 @@ export function assertLoopback(url: string): void {
   if (!LOOPBACK.has(hostname)) throw new Error(`refusing to send load to ${url}: only 127.0.0.1 is allowed`);
 }
 
-function run(url: string, connections: number, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 10 });
+/** What each request sends when it is not a plain GET (a form submission, say). */
+export interface RequestSpec {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+}
+
+function run(url: string, connections: number, seconds: number, spec?: RequestSpec): Promise<autocannon.Result> {
+  return autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 10, ...(spec ?? {}) });
 }
 
 /** Warm-up (discarded), then the measured run. */
-export async function measureHttp(url: string, settings: LoadSettings): Promise<LoadResult> {
+export async function measureHttp(url: string, settings: LoadSettings, spec?: RequestSpec): Promise<LoadResult> {
   assertLoopback(url);
-  if (settings.warmupSeconds > 0) await run(url, settings.connections, settings.warmupSeconds);
-  const r = await run(url, settings.connections, settings.seconds);
+  if (settings.warmupSeconds > 0) await run(url, settings.connections, settings.warmupSeconds, spec);
+  const r = await run(url, settings.connections, settings.seconds, spec);
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
   return {
