@@ -9,6 +9,7 @@ import { registerCyberPages } from './cyber.js';
 import { registerJournalPages } from './journal.js';
 import { registerMemberPages } from './members.js';
 import { registerProcedurePages } from './procedures.js';
+import { registerWorkflowPages } from './workflow.js';
 
 export const adminModule: GuichetModule = {
   name: 'admin',
@@ -19,5 +20,6 @@ export const adminModule: GuichetModule = {
     registerJournalPages(app, ctx);
     registerApiTokenPages(app, ctx);
     registerProcedurePages(app, ctx);
+    registerWorkflowPages(app, ctx);
   },
 };

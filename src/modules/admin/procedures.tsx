@@ -533,6 +533,9 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
             <a class="govuk-link" href={`${url}/export.json`}>
               Exporter (fichier JSON)
             </a>
+            <a class="govuk-link" href={`${url}/statuts`}>
+              Statuts et étapes du traitement
+            </a>
           </ButtonGroup>
           <form method="post" action={`${url}/${p.isPublished ? 'depublier' : 'publier'}`} novalidate>
             <CsrfField token={reply.generateCsrf()} />

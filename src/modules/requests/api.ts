@@ -15,17 +15,11 @@ import { notFound } from '../../platform/http/errors.js';
 import { listServices } from '../communes/repo.js';
 import type { GuichetModule } from '../registry.js';
 import { findFormVersion, findProcedureBySlug, findRequestByNumber, listProcedures } from './repo.js';
-import {
-  type CitizenRequest,
-  citizenRequest,
-  type Procedure,
-  REQUEST_STATUSES,
-  type RequestEvent,
-  STATUS_LABELS,
-} from './schema.js';
+import { type CitizenRequest, citizenRequest, type Procedure, REQUEST_STATUSES, type RequestEvent } from './schema.js';
 import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, sendMessageToCitizen } from './service.js';
 import { webhookDeliveryJob } from './webhooks.js';
 import { registerWebhookPages } from './webhooks-pages.js';
+import { DEFAULT_WORKFLOW, positionLabel, RENAMABLE_STATUSES, storedWorkflow, type Workflow } from './workflow.js';
 
 export const API_PAGE_SIZE = 50;
 
@@ -45,11 +39,22 @@ const procedureSummary = z.object({
   category: z.string(),
   audience: z.enum(['anyone', 'signedIn']),
   currentVersion: z.number().int(),
+  workflow: z
+    .object({
+      statuses: z.array(z.enum(REQUEST_STATUSES)),
+      labels: z.partialRecord(z.enum(RENAMABLE_STATUSES), z.string()),
+      steps: z.array(z.object({ key: z.string(), label: z.string() })),
+    })
+    .describe(
+      'Le circuit de statuts de la démarche : statuts utilisés, noms propres à la démarche, étapes « en cours ».',
+    ),
 });
 
 const requestSummary = z.object({
   number: z.string(),
   status: z.enum(REQUEST_STATUSES),
+  /** The step inside "en cours" (a key of the démarche's workflow), or null. */
+  step: z.string().nullable(),
   statusLabel: z.string(),
   subject: z.string(),
   service: z.string().nullable(),
@@ -87,7 +92,7 @@ function iso(date: Date | null): string | null {
 
 interface Names {
   services: Map<string, string>;
-  procedures: Map<string, string>;
+  procedures: Map<string, { slug: string; workflow: Workflow }>;
 }
 
 async function loadNames(tx: Tx, communeId: string): Promise<Names> {
@@ -95,18 +100,20 @@ async function loadNames(tx: Tx, communeId: string): Promise<Names> {
   const procedures = await listProcedures(tx, communeId, { includeUnpublished: true });
   return {
     services: new Map(services.map((s) => [s.id, s.slug])),
-    procedures: new Map(procedures.map((p) => [p.id, p.slug])),
+    procedures: new Map(procedures.map((p) => [p.id, { slug: p.slug, workflow: storedWorkflow(p.workflow) }])),
   };
 }
 
 function summaryOf(r: CitizenRequest, names: Names) {
+  const procedure = r.procedureId ? names.procedures.get(r.procedureId) : undefined;
   return {
     number: r.number,
     status: r.status,
-    statusLabel: STATUS_LABELS[r.status],
+    step: r.step,
+    statusLabel: positionLabel(procedure?.workflow ?? DEFAULT_WORKFLOW, r, 'citizen'),
     subject: r.subject,
     service: names.services.get(r.serviceId) ?? null,
-    procedure: r.procedureId ? (names.procedures.get(r.procedureId) ?? null) : null,
+    procedure: procedure?.slug ?? null,
     channel: r.channel,
     submittedAt: r.submittedAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
@@ -367,6 +374,8 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
         body: z
           .object({
             statut: z.enum(REQUEST_STATUSES),
+            /** A step of the démarche's workflow (with statut "en_cours"). */
+            etape: z.string().min(1).max(60).optional(),
             message: z.string().max(MAX_MESSAGE_LENGTH).optional(),
           })
           .strict(),
@@ -381,6 +390,7 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
           commune,
           request: found,
           status: request.body.statut,
+          step: request.body.etape ?? null,
           actor: { type: 'api', accountId: null },
           message: request.body.message ?? null,
           httpRequestId: request.id,
@@ -392,7 +402,14 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
 }
 
 function procedureOut(p: Procedure) {
-  return { slug: p.slug, title: p.title, category: p.category, audience: p.audience, currentVersion: p.currentVersion };
+  return {
+    slug: p.slug,
+    title: p.title,
+    category: p.category,
+    audience: p.audience,
+    currentVersion: p.currentVersion,
+    workflow: storedWorkflow(p.workflow),
+  };
 }
 
 /** The REST API of requests, the webhooks' admin page and their delivery job. */

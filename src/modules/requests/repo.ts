@@ -14,7 +14,6 @@ import {
   type Procedure,
   procedure,
   type RequestEvent,
-  type RequestStatus,
   requestEvent,
   routingExample,
   routingRule,
@@ -250,7 +249,12 @@ export async function findRequestByProcessToken(
 /** Requests of an account in the commune, most recent first, with their procedure's title. */
 export function listRequestsOfAccount(tx: Tx, communeId: string, accountId: string) {
   return tx.db
-    .select({ request: citizenRequest, procedureTitle: procedure.title, procedureSlug: procedure.slug })
+    .select({
+      request: citizenRequest,
+      procedureTitle: procedure.title,
+      procedureSlug: procedure.slug,
+      procedureWorkflow: procedure.workflow,
+    })
     .from(citizenRequest)
     .leftJoin(
       procedure,
@@ -268,6 +272,7 @@ export async function updateRequest(
     Pick<
       CitizenRequest,
       | 'status'
+      | 'step'
       | 'assigneeId'
       | 'serviceId'
       | 'routedBy'
@@ -287,25 +292,6 @@ export async function updateRequest(
     .where(and(eq(citizenRequest.communeId, communeId), eq(citizenRequest.id, requestId)))
     .returning();
   return rows[0]!;
-}
-
-/** Sets the status only if it is still `from` (optimistic); returns the request or undefined. */
-export async function updateRequestStatusIf(
-  tx: Tx,
-  communeId: string,
-  requestId: string,
-  from: RequestStatus,
-  to: RequestStatus,
-  closedAt: Date | null,
-): Promise<CitizenRequest | undefined> {
-  const rows = await tx.db
-    .update(citizenRequest)
-    .set({ status: to, closedAt, updatedAt: new Date() })
-    .where(
-      and(eq(citizenRequest.communeId, communeId), eq(citizenRequest.id, requestId), eq(citizenRequest.status, from)),
-    )
-    .returning();
-  return rows[0];
 }
 
 // — Events —

@@ -16,6 +16,15 @@ export const STATUS_LABELS: Record<RequestStatus, string> = {
   refusee: 'Refusée',
   classee: 'Classée',
 };
+/** Agent-facing status labels (the citizen-facing ones speak to the citizen). */
+export const AGENT_STATUS_LABELS: Record<RequestStatus, string> = {
+  nouvelle: 'Nouvelle',
+  en_cours: 'En cours',
+  attente_usager: 'En attente de l’usager',
+  acceptee: 'Acceptée',
+  refusee: 'Refusée',
+  classee: 'Classée',
+};
 
 export const procedure = pgTable('procedure', {
   id: uuid('id').primaryKey(),
@@ -33,6 +42,8 @@ export const procedure = pgTable('procedure', {
   processingDays: integer('processing_days').notNull(),
   isPublished: boolean('is_published').notNull(),
   currentVersion: integer('current_version').notNull(),
+  // migrations/0012_procedure_workflow.sql (see workflow.ts; null = the default workflow)
+  workflow: jsonb('workflow'),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -82,6 +93,8 @@ export const citizenRequest = pgTable('citizen_request', {
   subject: text('subject').notNull(),
   answers: jsonb('answers').notNull().$type<Record<string, unknown>>(),
   status: text('status', { enum: REQUEST_STATUSES }).notNull(),
+  // migrations/0012_procedure_workflow.sql: the step of a request en cours
+  step: text('step'),
   assigneeId: uuid('assignee_id'),
   channel: text('channel', { enum: ['portail', 'guichet', 'courriel', 'api'] }).notNull(),
   filedBy: uuid('filed_by'),

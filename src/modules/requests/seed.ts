@@ -8,6 +8,25 @@ import { type Commune, listServices, type Service } from '../communes/repo.js';
 import { FORM_CATEGORIES, FORM_LIBRARY, type LibraryForm } from '../forms/library/index.js';
 import { DEMO_REQUESTS } from './classifier/training-data.js';
 import { insertFormVersion, insertProcedure, insertRoutingExamples } from './repo.js';
+import type { Workflow } from './workflow.js';
+
+/** Démarches of the demo whose status workflow is not the default one (see workflow.ts). */
+const DEMO_WORKFLOWS: Record<string, Workflow> = {
+  'occupation-domaine-public': {
+    statuses: ['nouvelle', 'en_cours', 'attente_usager', 'acceptee', 'refusee', 'classee'],
+    labels: { en_cours: 'En instruction', acceptee: 'Autorisation accordée', refusee: 'Autorisation refusée' },
+    steps: [
+      { key: 'instruction-technique', label: 'Instruction technique' },
+      { key: 'avis-de-la-police-municipale', label: 'Avis de la police municipale' },
+      { key: 'arrete-a-la-signature', label: 'Arrêté à la signature' },
+    ],
+  },
+  'signalement-voirie': {
+    statuses: ['nouvelle', 'en_cours', 'attente_usager', 'acceptee', 'classee'],
+    labels: { acceptee: 'Intervention réalisée', classee: 'Classé sans suite' },
+    steps: [{ key: 'intervention-programmee', label: 'Intervention programmée' }],
+  },
+};
 
 /** Communes whose routing examples are the demo training set (its labels are their services). */
 const TRAINED_COMMUNES = new Set(['villebelle']);
@@ -47,6 +66,7 @@ export async function seedDemoRequests(tx: Tx, commune: Commune): Promise<void> 
       processingDays: form.silence ? Math.min(30, form.silence.days) : 30,
       isPublished: true,
       currentVersion: 1,
+      workflow: DEMO_WORKFLOWS[form.slug] ?? null,
     });
     await insertFormVersion(tx, {
       communeId: commune.id,

@@ -24,6 +24,7 @@ import { renderReceiptPdf, silenceMention } from './receipt-pdf.js';
 import {
   attachFilesToRequest,
   deleteDraft,
+  findProcedureById,
   findRequestByProcessToken,
   findStoredFile,
   insertRequest,
@@ -40,13 +41,19 @@ import {
   type CitizenRequest,
   CLOSED_STATUSES,
   type Procedure,
-  REQUEST_STATUSES,
   type RequestEvent,
   type RequestStatus,
-  STATUS_LABELS,
   type StoredFile,
 } from './schema.js';
 import { emitRequestWebhook } from './webhooks.js';
+import {
+  DEFAULT_WORKFLOW,
+  OUTCOME_STATUSES,
+  parsePosition,
+  positionLabel,
+  storedWorkflow,
+  type Workflow,
+} from './workflow.js';
 
 /** What the use cases need besides the transaction. */
 export interface RequestDeps {
@@ -411,8 +418,11 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
 
 // — Status, messages, notes, assignment, re-routing —
 
-function isStatus(value: string): value is RequestStatus {
-  return (REQUEST_STATUSES as readonly string[]).includes(value);
+/** The status workflow of a request's démarche (the default one for a free-text request). */
+export async function workflowOfRequest(tx: Tx, request: CitizenRequest): Promise<Workflow> {
+  if (!request.procedureId) return DEFAULT_WORKFLOW;
+  const procedure = await findProcedureById(tx, request.communeId, request.procedureId);
+  return storedWorkflow(procedure?.workflow);
 }
 
 function trackingUrlFor(deps: RequestDeps, commune: Commune, request: CitizenRequest): string | undefined {
@@ -435,8 +445,10 @@ function checkMessage(body: string, field = 'message'): string {
 }
 
 /**
- * Changes the status of a request: history event (with an optional message to the citizen),
- * closing date, mail to the requester, audit. No-op when the status does not change.
+ * Changes the status (and, en cours, the step) of a request: history event (with an optional
+ * message to the citizen and the label the citizen saw), closing date, mail to the requester,
+ * audit, webhook. No-op when nothing changes; a status or step the démarche's workflow does not
+ * use is refused (422).
  */
 export async function changeStatus(
   tx: Tx,
@@ -445,6 +457,8 @@ export async function changeStatus(
     commune: Commune;
     request: CitizenRequest;
     status: RequestStatus | string;
+    /** The step inside "en cours" (a key of the démarche's workflow); ignored for other statuses. */
+    step?: string | null;
     actor: RequestActor;
     message?: string | null;
     notify?: boolean;
@@ -452,17 +466,25 @@ export async function changeStatus(
   },
 ): Promise<CitizenRequest> {
   const communeId = communeOf(tx);
-  if (!isStatus(input.status)) {
-    throw new AppError('request.invalid_status', `unknown status ${input.status}`, 422, {
-      fields: { status: 'Choisissez un statut dans la liste.' },
+  const workflow = await workflowOfRequest(tx, input.request);
+  const target = parsePosition(
+    workflow,
+    input.status === 'en_cours' && input.step ? `${input.status}/${input.step}` : input.status,
+  );
+  if (!target) {
+    throw new AppError('request.invalid_status', `status ${input.status}/${input.step} not in the workflow`, 422, {
+      fields: { statut: 'Choisissez un statut utilisé par cette démarche.' },
     });
   }
   const from = input.request.status;
-  const to = input.status;
-  if (from === to) return input.request;
+  const fromStep = input.request.step;
+  const to = target.status;
+  if (from === to && fromStep === target.step) return input.request;
   const message = input.message?.trim() ? checkMessage(input.message) : null;
+  const citizenLabel = positionLabel(workflow, target, 'citizen');
   const updated = await updateRequest(tx, communeId, input.request.id, {
     status: to,
+    step: target.step,
     closedAt: CLOSED_STATUSES.has(to) ? new Date() : null,
   });
   await addRequestEvent(tx, {
@@ -471,7 +493,16 @@ export async function changeStatus(
     authorId: input.actor.accountId,
     authorRole: input.actor.type === 'citizen' ? 'citizen' : input.actor.type === 'agent' ? 'agent' : 'system',
     body: message,
-    data: { from, to },
+    data: {
+      from,
+      to,
+      ...(fromStep ? { fromStep } : {}),
+      ...(target.step ? { toStep: target.step } : {}),
+      // The names shown at the time: the workflow may be renamed later.
+      label: citizenLabel,
+      agentLabel: positionLabel(workflow, target, 'agent'),
+      fromAgentLabel: positionLabel(workflow, { status: from, step: fromStep }, 'agent'),
+    },
   });
   if (input.notify !== false && isMailable(input.request.requesterEmail)) {
     await queueMail(tx, deps.queue, {
@@ -480,7 +511,7 @@ export async function changeStatus(
       variables: {
         communeName: input.commune.name,
         number: input.request.number,
-        statusLabel: STATUS_LABELS[to],
+        statusLabel: citizenLabel,
         ...(message ? { message } : {}),
         ...(trackingUrlFor(deps, input.commune, input.request)
           ? { trackingUrl: trackingUrlFor(deps, input.commune, input.request)! }
@@ -494,7 +525,13 @@ export async function changeStatus(
     actorId: input.actor.accountId,
     targetType: 'request',
     targetId: input.request.id,
-    data: { number: input.request.number, from, to },
+    data: {
+      number: input.request.number,
+      from,
+      to,
+      ...(fromStep ? { fromStep } : {}),
+      ...(target.step ? { toStep: target.step } : {}),
+    },
     requestId: input.httpRequestId ?? null,
   });
   await emitRequestWebhook(tx, deps.queue, 'request.status_changed', input.commune, updated);
@@ -738,8 +775,10 @@ export async function rerouteRequest(
 
 // — "Mode simple": the secretary's single-use link —
 
-/** Statuses the secretary may choose from the mailed link. */
-export const PROCESS_LINK_STATUSES = ['acceptee', 'refusee', 'classee'] as const;
+/** Statuses the secretary may choose from the mailed link: the outcomes the démarche uses. */
+export function processLinkStatuses(workflow: Workflow): RequestStatus[] {
+  return OUTCOME_STATUSES.filter((s) => workflow.statuses.includes(s));
+}
 
 /** The request behind a live processing token, or undefined (unknown, used or expired). */
 export async function findRequestForProcessToken(tx: Tx, token: string): Promise<CitizenRequest | undefined> {
@@ -754,14 +793,15 @@ export async function processFromLink(
   tx: Tx,
   deps: RequestDeps,
   input: { commune: Commune; token: string; status: string; message?: string | null; httpRequestId?: string | null },
-): Promise<CitizenRequest> {
+): Promise<{ request: CitizenRequest; label: string }> {
   const request = await findRequestForProcessToken(tx, input.token);
   if (!request) {
     throw new AppError('request.process_link_invalid', 'process token unknown or used', 410, {
       userMessage: 'Ce lien a expiré ou a déjà servi : la demande a peut-être déjà été marquée comme traitée.',
     });
   }
-  if (!(PROCESS_LINK_STATUSES as readonly string[]).includes(input.status)) {
+  const workflow = await workflowOfRequest(tx, request);
+  if (!processLinkStatuses(workflow).some((s) => s === input.status)) {
     throw new AppError('request.invalid_status', `status ${input.status}`, 422, {
       fields: { status: 'Indiquez comment la demande a été traitée.' },
     });
@@ -784,5 +824,5 @@ export async function processFromLink(
     data: { number: request.number, status: input.status },
     requestId: input.httpRequestId ?? null,
   });
-  return updated;
+  return { request: updated, label: positionLabel(workflow, updated, 'citizen') };
 }

@@ -48,14 +48,15 @@ import {
   findRequestForProcessToken,
   listRequestEvents,
   MAX_MESSAGE_LENGTH,
-  PROCESS_LINK_STATUSES,
   processFromLink,
+  processLinkStatuses,
   readFile,
   replyAsCitizen,
   type SummaryRow,
   storeFile,
 } from './service.js';
 import { type Body, handleForm, StatusTag, sendPage, str } from './ui.js';
+import { positionLabel, storedWorkflow } from './workflow.js';
 
 const numberParams = z.object({ slug: z.string().max(63), number: z.string().max(20) }).strict();
 const fileParams = z
@@ -88,8 +89,10 @@ function eventTitle(event: RequestEvent): string {
     case 'submitted':
       return event.authorRole === 'agent' ? 'Demande enregistrée au guichet de la mairie' : 'Demande envoyée';
     case 'status': {
-      const to = (event.data as { to?: RequestStatus }).to;
-      return to ? `Statut : ${STATUS_LABELS[to].toLowerCase()}` : 'Changement de statut';
+      const { to, label } = event.data as { to?: RequestStatus; label?: string };
+      // The name shown at the time (recorded since démarches have their own workflows).
+      const name = typeof label === 'string' && label !== '' ? label : to ? STATUS_LABELS[to] : undefined;
+      return name ? `Statut : ${name.toLowerCase()}` : 'Changement de statut';
     }
     case 'message_to_citizen':
       return 'Message de la mairie';
@@ -196,13 +199,13 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
               <Table
                 caption="Demandes envoyées"
                 columns={[{ label: 'Numéro' }, { label: 'Objet' }, { label: 'Envoyée le' }, { label: 'Statut' }]}
-                rows={requests.map(({ request: r, procedureTitle }) => [
+                rows={requests.map(({ request: r, procedureTitle, procedureWorkflow }) => [
                   <a key="n" class="govuk-link" href={`${base}/demandes/${r.number}`}>
                     {r.number}
                   </a>,
                   procedureTitle ?? r.subject,
                   formatDate(r.submittedAt),
-                  <StatusTag key="s" status={r.status} />,
+                  <StatusTag key="s" request={r} workflow={procedureWorkflow} />,
                 ])}
               />
             )}
@@ -260,7 +263,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
           </h1>
           <SummaryList
             rows={[
-              { key: 'Statut', value: <StatusTag status={r.status} /> },
+              { key: 'Statut', value: <StatusTag request={r} workflow={procedure?.workflow} /> },
               { key: 'Envoyée le', value: formatDateTime(r.submittedAt) },
               { key: 'Service', value: service?.name ?? '—' },
               ...(isClosed ? [] : [{ key: 'Réponse attendue au plus tard le', value: formatDate(r.dueAt) }]),
@@ -475,7 +478,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
             rows={[
               { key: 'Demandeur', value: `${r.requesterName} (${r.requesterEmail})` },
               { key: 'Envoyée le', value: formatDateTime(r.submittedAt) },
-              { key: 'Statut actuel', value: <StatusTag status={r.status} /> },
+              { key: 'Statut actuel', value: <StatusTag request={r} workflow={procedure?.workflow} /> },
             ]}
           />
           <form method="post" novalidate>
@@ -486,7 +489,10 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
               legendSize="m"
               value={str(form.values, 'status')}
               error={errors.status}
-              items={PROCESS_LINK_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+              items={processLinkStatuses(storedWorkflow(procedure?.workflow)).map((s) => ({
+                value: s,
+                label: positionLabel(storedWorkflow(procedure?.workflow), { status: s, step: null }, 'citizen'),
+              }))}
             />
             <Textarea
               name="message"
@@ -529,13 +535,13 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
         (errors, status) => processPage(request, reply, request.params.token, { values: body, errors, status }),
       );
       if (!result.ok) return result.response;
-      const updated = result.value;
+      const { request: updated, label } = result.value;
       return sendPage(request, reply, {
         title: 'Demande traitée',
         children: (
           <>
             <h1 class="govuk-heading-xl">
-              Demande n° {updated.number} : {STATUS_LABELS[updated.status].toLowerCase()}
+              Demande n° {updated.number} : {label.toLowerCase()}
             </h1>
             <p class="govuk-body">
               Le statut est enregistré et l’usager a été prévenu par courriel. Il le voit aussi dans son espace « Mes

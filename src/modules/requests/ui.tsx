@@ -15,7 +15,8 @@ import {
 } from '../../platform/views/components.js';
 import type { NavItem } from '../../platform/views/layout.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import { type RequestStatus, STATUS_LABELS } from './schema.js';
+import type { RequestStatus } from './schema.js';
+import { positionLabel, storedWorkflow } from './workflow.js';
 
 export const HTML = 'text/html; charset=utf-8';
 export type Body = Record<string, unknown>;
@@ -89,7 +90,16 @@ const STATUS_COLOURS: Record<RequestStatus, TagColour | undefined> = {
   classee: 'grey',
 };
 
-export function StatusTag({ status }: { status: RequestStatus }) {
-  const colour = STATUS_COLOURS[status];
-  return colour ? <Tag colour={colour}>{STATUS_LABELS[status]}</Tag> : <Tag>{STATUS_LABELS[status]}</Tag>;
+/** A request's status as the citizen reads it, in the words of its démarche's workflow. */
+export function StatusTag({
+  request,
+  workflow,
+}: {
+  request: { status: RequestStatus; step: string | null };
+  /** The démarche's stored workflow (null or absent: the default one). */
+  workflow?: unknown;
+}) {
+  const colour = STATUS_COLOURS[request.status];
+  const label = positionLabel(storedWorkflow(workflow), request, 'citizen');
+  return colour ? <Tag colour={colour}>{label}</Tag> : <Tag>{label}</Tag>;
 }

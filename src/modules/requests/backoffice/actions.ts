@@ -20,7 +20,7 @@ import { findAccountByEmail } from '../../identity/repo.js';
 import type { ValidatedUpload } from '../files.js';
 import { findProcedureById, findRequestById } from '../repo.js';
 import type { RoutingChoice } from '../routing.js';
-import { type CitizenRequest, CLOSED_STATUSES, REQUEST_STATUSES, type RequestStatus } from '../schema.js';
+import { type CitizenRequest, CLOSED_STATUSES, type RequestStatus } from '../schema.js';
 import {
   addInternalNote as addNote,
   assignRequest as assign,
@@ -32,21 +32,12 @@ import {
   sendMessageToCitizen,
   storeFile,
   submitRequest,
+  workflowOfRequest,
 } from '../service.js';
-import { AGENT_STATUS_LABELS, findRequestForActor, isAgentOfService, visibleServiceScope } from './queries.js';
+import { canMove, parsePosition, positionLabel } from '../workflow.js';
+import { findRequestForActor, isAgentOfService, visibleServiceScope } from './queries.js';
 
 export { MAX_MESSAGE_LENGTH };
-
-/** Statuses reachable from each status (the default workflow of every démarche). */
-export const NEXT_STATUSES: Record<RequestStatus, RequestStatus[]> = {
-  nouvelle: ['en_cours', 'attente_usager', 'acceptee', 'refusee', 'classee'],
-  en_cours: ['attente_usager', 'acceptee', 'refusee', 'classee'],
-  attente_usager: ['en_cours', 'acceptee', 'refusee', 'classee'],
-  // A closed request can be reopened.
-  acceptee: ['en_cours'],
-  refusee: ['en_cours'],
-  classee: ['en_cours'],
-};
 
 export type Body = Record<string, unknown>;
 
@@ -130,7 +121,10 @@ export function statusValues(body: Body): StatusInput {
   return { status: str(body.statut), message: str(body.messageStatut) };
 }
 
-/** Changes the status of a request; refusing, or waiting for the citizen, needs a message to them. */
+/**
+ * Changes the status (or the step, en cours) of a request within its démarche's workflow;
+ * refusing, or waiting for the citizen, needs a message to them.
+ */
 export async function changeRequestStatus(
   ctx: AppContext,
   commune: Commune,
@@ -141,24 +135,29 @@ export async function changeRequestStatus(
 ): Promise<{ status: RequestStatus }> {
   return withTenant(ctx.database, commune.id, async (tx) => {
     const { row } = await lockRequest(tx, commune, actor, number);
+    const workflow = await workflowOfRequest(tx, row);
     const fields: Record<string, string> = {};
-    const to = REQUEST_STATUSES.find((s) => s === input.status);
+    const target = parsePosition(workflow, input.status);
+    const to = target?.status;
+    const current = { status: row.status, step: row.step };
     const message = cleanText(input.message);
-    if (!to) fields.statut = 'Choisissez le nouveau statut de la demande.';
-    else if (to === row.status) fields.statut = `La demande est déjà « ${AGENT_STATUS_LABELS[to]} ».`;
-    else if (!NEXT_STATUSES[row.status].includes(to)) {
-      fields.statut = `Une demande « ${AGENT_STATUS_LABELS[row.status]} » ne peut pas passer à « ${AGENT_STATUS_LABELS[to]} ».`;
+    if (!target) fields.statut = 'Choisissez le nouveau statut de la demande.';
+    else if (target.status === current.status && target.step === current.step)
+      fields.statut = `La demande est déjà « ${positionLabel(workflow, current, 'agent')} ».`;
+    else if (!canMove(workflow, current, target)) {
+      fields.statut = `Une demande « ${positionLabel(workflow, current, 'agent')} » ne peut pas passer à « ${positionLabel(workflow, target, 'agent')} ».`;
     }
     checkText(fields, 'messageStatut', message, {
       label: 'Le message',
       ...(to === 'refusee' ? { required: 'Expliquez à l’usager le motif du refus.' } : {}),
       ...(to === 'attente_usager' ? { required: 'Dites à l’usager ce que vous attendez de lui.' } : {}),
     });
-    if (Object.keys(fields).length > 0 || !to) throw invalid(fields);
+    if (Object.keys(fields).length > 0 || !target || !to) throw invalid(fields);
     await changeStatus(tx, deps(ctx), {
       commune,
       request: row,
       status: to,
+      step: target.step,
       actor: agent(actor),
       message: message || null,
       httpRequestId: request.id,
@@ -392,7 +391,9 @@ export async function bulkUpdate(
         await assign(tx, { request: row, assigneeId: actor.accountId, actor: agent(actor), httpRequestId: request.id });
       } else {
         if (row.status === action || CLOSED_STATUSES.has(row.status)) continue;
-        if (!NEXT_STATUSES[row.status].includes(action)) continue;
+        // Only where the démarche's workflow allows it (an outcome it does not use is skipped).
+        const workflow = await workflowOfRequest(tx, row);
+        if (!canMove(workflow, { status: row.status, step: row.step }, { status: action, step: null })) continue;
         await changeStatus(tx, deps(ctx), {
           commune,
           request: row,

@@ -36,7 +36,8 @@ import {
   validateUpload,
 } from '../files.js';
 import { findFormVersion, listRequestFiles, type StoredFileInfo } from '../repo.js';
-import type { RequestStatus } from '../schema.js';
+import { AGENT_STATUS_LABELS, type RequestStatus } from '../schema.js';
+import { nextPositions, positionLabel, positionValue } from '../workflow.js';
 import {
   addInternalNote,
   assignRequest,
@@ -45,7 +46,6 @@ import {
   changeRequestStatus,
   MAX_MESSAGE_LENGTH,
   messageCitizen,
-  NEXT_STATUSES,
   noteValues,
   requestNotFound,
   rerouteRequest,
@@ -56,7 +56,6 @@ import {
 import { Lines, RequestAnswers } from './answers.js';
 import { LateTag, requireInbox, StatusTag } from './inbox.js';
 import {
-  AGENT_STATUS_LABELS,
   accountNames,
   CHANNEL_LABELS,
   findRequestFile,
@@ -147,7 +146,9 @@ function Paragraphs({ text }: { text: string }) {
   );
 }
 
-function statusName(value: unknown): string {
+/** A status of the history: the label recorded at the time, else the default name. */
+function statusName(value: unknown, recorded: unknown): string {
+  if (typeof recorded === 'string' && recorded !== '') return recorded;
   return typeof value === 'string' && value in AGENT_STATUS_LABELS
     ? AGENT_STATUS_LABELS[value as RequestStatus]
     : String(value ?? '');
@@ -161,7 +162,7 @@ function eventTitle(entry: HistoryEntry, names: Map<string, string>, services: S
     case 'submitted':
       return entry.authorRole === 'agent' ? 'Demande enregistrée au guichet' : 'Demande déposée';
     case 'status':
-      return `Statut : ${statusName(entry.data.from)} → ${statusName(entry.data.to)}`;
+      return `Statut : ${statusName(entry.data.from, entry.data.fromAgentLabel)} → ${statusName(entry.data.to, entry.data.agentLabel)}`;
     case 'assigned':
       return entry.data.to ? `Attribuée à ${name(entry.data.to)}` : 'Attribution retirée';
     case 'rerouted':
@@ -305,15 +306,15 @@ function Actions({
           <CsrfField token={csrf} />
           <Radios
             name="statut"
-            legend={`Statut actuel : ${AGENT_STATUS_LABELS[detail.status]}. Nouveau statut`}
+            legend={`Statut actuel : ${detail.statusLabel}. Nouveau statut`}
             legendSize="s"
             value={values.statut ?? ''}
             error={errors.statut}
-            items={NEXT_STATUSES[detail.status].map((s) => ({
-              value: s,
-              label: AGENT_STATUS_LABELS[s],
-              ...(s === 'refusee' ? { hint: 'Un message expliquant le motif du refus est obligatoire.' } : {}),
-              ...(s === 'attente_usager' ? { hint: 'Dites à l’usager ce que vous attendez de lui.' } : {}),
+            items={nextPositions(detail.workflow, detail).map((p) => ({
+              value: positionValue(p),
+              label: positionLabel(detail.workflow, p, 'agent'),
+              ...(p.status === 'refusee' ? { hint: 'Un message expliquant le motif du refus est obligatoire.' } : {}),
+              ...(p.status === 'attente_usager' ? { hint: 'Dites à l’usager ce que vous attendez de lui.' } : {}),
             }))}
           />
           <Textarea
@@ -461,7 +462,7 @@ async function detailPage(
           <span class="govuk-caption-l">Demande n° {detail.number}</span>
           <h1 class="govuk-heading-xl">{detail.subject}</h1>
           <p class="govuk-body">
-            <StatusTag status={detail.status} />
+            <StatusTag row={detail} />
             {detail.late ? (
               <>
                 {' '}

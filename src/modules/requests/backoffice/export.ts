@@ -12,7 +12,7 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import type { AppContext } from '../../../platform/http/context.js';
 import { truncateAddress } from '../../../platform/http/logger.js';
 import type { Commune } from '../../communes/repo.js';
-import { AGENT_STATUS_LABELS, CHANNEL_LABELS, exportInbox, type InboxRow } from './queries.js';
+import { CHANNEL_LABELS, exportInbox, type InboxRow } from './queries.js';
 import type { InboxQuery } from './ui.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -60,7 +60,7 @@ function textCells(row: InboxRow): string[] {
     row.subject,
     row.procedureTitle ?? 'Demande libre',
     row.serviceName,
-    AGENT_STATUS_LABELS[row.status],
+    row.statusLabel,
     row.late ? 'oui' : 'non',
     frDateTime(row.dueAt),
     row.requesterName,

@@ -23,17 +23,10 @@ import {
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
 import { safeReturnPath } from '../../identity/pages.js';
 import { requireRecentAuthentication } from '../../identity/step-up.js';
-import { REQUEST_STATUSES, type RequestStatus } from '../schema.js';
+import { AGENT_STATUS_LABELS, REQUEST_STATUSES, type RequestStatus } from '../schema.js';
 import { BULK_ACTIONS, bulkUpdate, bulkValues, requestNotFound } from './actions.js';
 import { type ExportFormat, exportRequests } from './export.js';
-import {
-  AGENT_STATUS_LABELS,
-  countNewRequests,
-  hasInbox,
-  INBOX_PAGE_SIZE,
-  type InboxRow,
-  searchInbox,
-} from './queries.js';
+import { countNewRequests, hasInbox, INBOX_PAGE_SIZE, type InboxRow, searchInbox } from './queries.js';
 import {
   agentBreadcrumbs,
   type InboxChoices,
@@ -56,8 +49,9 @@ export const STATUS_COLOURS: Record<RequestStatus, TagColour | undefined> = {
   classee: 'grey',
 };
 
-export function StatusTag({ status }: { status: RequestStatus }) {
-  return <Tag colour={STATUS_COLOURS[status]}>{AGENT_STATUS_LABELS[status]}</Tag>;
+/** A request's status in the démarche's words, coloured by the underlying status. */
+export function StatusTag({ row }: { row: Pick<InboxRow, 'status' | 'statusLabel'> }) {
+  return <Tag colour={STATUS_COLOURS[row.status]}>{row.statusLabel}</Tag>;
 }
 
 export function LateTag() {
@@ -331,7 +325,7 @@ function RequestsTable({ request, rows, caption }: { request: FastifyRequest; ro
                 ) : null}
               </td>
               <td class="govuk-table__cell">
-                <StatusTag status={row.status} />
+                <StatusTag row={row} />
               </td>
               <td class="govuk-table__cell">{row.assigneeName ?? '—'}</td>
             </tr>

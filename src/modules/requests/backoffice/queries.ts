@@ -17,16 +17,7 @@ import {
   type RequestStatus,
   type StoredFile,
 } from '../schema.js';
-
-/** Agent-facing status labels (the citizen-facing ones speak to the citizen). */
-export const AGENT_STATUS_LABELS: Record<RequestStatus, string> = {
-  nouvelle: 'Nouvelle',
-  en_cours: 'En cours',
-  attente_usager: 'En attente de l’usager',
-  acceptee: 'Acceptée',
-  refusee: 'Refusée',
-  classee: 'Classée',
-};
+import { positionLabel, storedWorkflow, type Workflow } from '../workflow.js';
 
 export const CHANNEL_LABELS: Record<string, string> = {
   portail: 'En ligne',
@@ -86,6 +77,12 @@ export interface InboxRow {
   number: string;
   subject: string;
   status: RequestStatus;
+  /** The step inside "en cours", if the démarche has steps. */
+  step: string | null;
+  /** The démarche's status workflow (the default one without démarche). */
+  workflow: Workflow;
+  /** The status as agents read it, in the démarche's words ("En cours — Instruction technique"). */
+  statusLabel: string;
   serviceId: string;
   serviceName: string;
   procedureTitle: string | null;
@@ -103,7 +100,7 @@ export interface InboxRow {
 const LATE_SQL = `(r.due_at < now() AND r.status NOT IN ('acceptee', 'refusee', 'classee'))`;
 
 const ROW_SELECT = `
-  SELECT r.id, r.number, r.subject, r.status, r.service_id, s.name AS service_name, p.title AS procedure_title,
+  SELECT r.id, r.number, r.subject, r.status, r.step, p.workflow, r.service_id, s.name AS service_name, p.title AS procedure_title,
          r.requester_name, r.requester_email, r.assignee_id,
          NULLIF(trim(coalesce(a.given_name, '') || ' ' || coalesce(a.family_name, '')), '') AS assignee_name,
          r.channel, r.submitted_at, r.due_at, r.closed_at, ${LATE_SQL} AS late
@@ -117,6 +114,8 @@ interface RawRow {
   number: string;
   subject: string;
   status: RequestStatus;
+  step: string | null;
+  workflow: unknown;
   service_id: string;
   service_name: string;
   procedure_title: string | null;
@@ -132,11 +131,15 @@ interface RawRow {
 }
 
 function toRow(r: RawRow): InboxRow {
+  const workflow = storedWorkflow(r.workflow);
   return {
     id: r.id,
     number: r.number,
     subject: r.subject,
     status: r.status,
+    step: r.step,
+    workflow,
+    statusLabel: positionLabel(workflow, { status: r.status, step: r.step }, 'agent'),
     serviceId: r.service_id,
     serviceName: r.service_name,
     procedureTitle: r.procedure_title,
@@ -303,7 +306,7 @@ export async function findRequestForActor(
       updated_at: Date;
     }
   >(
-    `SELECT r.id, r.number, r.subject, r.status, r.service_id, s.name AS service_name, s.slug AS service_slug,
+    `SELECT r.id, r.number, r.subject, r.status, r.step, p.workflow, r.service_id, s.name AS service_name, s.slug AS service_slug,
             p.title AS procedure_title, p.slug AS procedure_slug,
             r.requester_name, r.requester_email, r.assignee_id,
             NULLIF(trim(coalesce(a.given_name, '') || ' ' || coalesce(a.family_name, '')), '') AS assignee_name,
