@@ -61,6 +61,7 @@ const SIGNED_IN_PAGES: SignedInPage[] = [
   { path: `${BASE}/admin/demarches/nouvelle`, h1: 'Créer une démarche' },
   { path: `${BASE}/admin/demarches/importer`, h1: 'Importer une démarche' },
   { path: `${BASE}/admin/demarches/acte-etat-civil`, h1: 'Demander un acte d’état civil' },
+  { path: `${BASE}/admin/demarches/occupation-domaine-public/statuts`, h1: 'Statuts de la démarche' },
   { path: `${BASE}/compte/confirmer-identite`, h1: 'Confirmez votre identité' },
 ];
 

@@ -393,7 +393,7 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
       'Votre message a été envoyé à l’usager.',
     );
 
-    await page.getByRole('radio', { name: 'Acceptée', exact: true }).check();
+    await page.getByRole('radio', { name: 'Intervention réalisée', exact: true }).check();
     await page
       .getByRole('textbox', { name: 'Message à l’usager (facultatif, obligatoire en cas de refus)' })
       .fill(CLOSING);
@@ -401,11 +401,11 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     expect(squash(await page.locator('.govuk-notification-banner').textContent())).toContain(
       'Le statut de la demande a été modifié. L’usager a été prévenu par courriel.',
     );
-    expect(squash(await page.locator('main p > .govuk-tag').first().textContent())).toBe('Acceptée');
+    expect(squash(await page.locator('main p > .govuk-tag').first().textContent())).toBe('Intervention réalisée');
     // The agents' history: newest first, the note marked as internal.
     const history = page.locator('#historique + ol > li');
     expect((await history.locator('h3').allTextContents()).map(squash)).toEqual([
-      'Statut : Nouvelle → Acceptée',
+      'Statut : Nouvelle → Intervention réalisée',
       'Message à l’usager',
       'Note interne — visible des agents seulement',
       'Demande déposée',
@@ -434,7 +434,7 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     expect(await page.title()).toBe(`Demande n° ${requestNumber} – Villebelle`);
     expect(await summaryRows(page)).toEqual(
       expect.arrayContaining([
-        ['Statut', 'Acceptée'],
+        ['Statut', 'Intervention réalisée'],
         ['Service', 'Services techniques'],
       ]),
     );
@@ -442,7 +442,7 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     expect((await timeline.locator('h3').allTextContents()).map(squash)).toEqual([
       'Demande envoyée',
       'Message de la mairie',
-      'Statut : acceptée',
+      'Statut : intervention réalisée',
     ]);
     expect(squash(await timeline.nth(0).textContent())).toContain(PHOTO);
     expect(squash(await timeline.nth(1).textContent())).toContain(MESSAGE);
@@ -475,12 +475,12 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
 
     // She was told of the message and of the decision by e-mail.
     const messageSubject = `Nouveau message de la mairie sur votre demande n° ${requestNumber} – Villebelle`;
-    const statusSubject = `Votre demande n° ${requestNumber} : acceptée – Villebelle`;
+    const statusSubject = `Votre demande n° ${requestNumber} : intervention réalisée – Villebelle`;
     const mails = await waitForMails(context, CITIZEN, [messageSubject, statusSubject]);
     expect(await mailText(context, mails.get(statusSubject)!)).toContain(`« ${CLOSING} »`);
 
     await page.goto(url(`${BASE}/demandes`), { waitUntil: 'load' });
-    expect((await rowCells(page, requestNumber))[3]).toBe('Acceptée');
+    expect((await rowCells(page, requestNumber))[3]).toBe('Intervention réalisée');
   });
 });
 
@@ -509,7 +509,7 @@ describe('pages de l’usager sur un téléphone, sans nos scripts', () => {
     expect(requestNumber).toMatch(NUMBER);
     const { page } = citizen;
     await page.goto(url(`${BASE}/demandes`), { waitUntil: 'load' });
-    expect((await rowCells(page, requestNumber))[3]).toBe('Acceptée');
+    expect((await rowCells(page, requestNumber))[3]).toBe('Intervention réalisée');
     await expectClean(citizen, 'Mes demandes');
     await page.goto(url(`${BASE}/demandes/${requestNumber}`), { waitUntil: 'load' });
     expect(await page.getByRole('heading', { level: 2, name: 'Historique' }).isVisible()).toBe(true);

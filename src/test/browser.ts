@@ -4,6 +4,9 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
+/** Fields of a posted form; an array is a field sent several times (checkboxes). */
+export type FormFields = Record<string, string | readonly string[]>;
+
 export class TestBrowser {
   readonly cookies = new Map<string, string>();
   lastPage = '';
@@ -47,14 +50,17 @@ export class TestBrowser {
     return token;
   }
 
-  /** Posts a form (urlencoded) with the last page's CSRF token. */
-  async post(url: string, form: Record<string, string>, options: { withCsrf?: boolean } = {}) {
-    const fields = options.withCsrf === false ? form : { _csrf: this.csrf(), ...form };
+  /** Posts a form (urlencoded) with the last page's CSRF token; an array is a field sent several times (checkboxes). */
+  async post(url: string, form: FormFields, options: { withCsrf?: boolean } = {}) {
+    const fields: FormFields = options.withCsrf === false ? form : { _csrf: this.csrf(), ...form };
+    const payload = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields))
+      for (const one of typeof value === 'string' ? [value] : value) payload.append(name, one);
     return this.#keep(
       await this.app.inject({
         method: 'POST',
         url,
-        payload: new URLSearchParams(fields).toString(),
+        payload: payload.toString(),
         headers: {
           cookie: this.#cookieHeader(),
           'content-type': 'application/x-www-form-urlencoded',
@@ -66,7 +72,7 @@ export class TestBrowser {
   }
 
   /** Loads `page`, then posts `form` to `action` (defaults to the same URL). */
-  async submit(page: string, form: Record<string, string>, action = page) {
+  async submit(page: string, form: FormFields, action = page) {
     await this.get(page);
     return this.post(action, form);
   }
