@@ -99,9 +99,9 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
 
     const agent = await signIn(AGENT);
     expect((await agent.get(PAGE)).statusCode).toBe(404);
-    expect((await admin.get('/c/saint-aubin-les-pres/admin/demarches/occupation-domaine-public/statuts')).statusCode).toBe(
-      404,
-    );
+    expect(
+      (await admin.get('/c/saint-aubin-les-pres/admin/demarches/occupation-domaine-public/statuts')).statusCode,
+    ).toBe(404);
   });
 
   it('refuses an invalid workflow with French messages and keeps what was typed', async () => {
@@ -163,7 +163,9 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
       [villebelle.id, r.number],
     );
     expect(rows[0]).toEqual({ status: 'en_cours', step: 'passage-en-commission' });
-    expect(shown((await agent.get(detail)).body)).toContain('Statut : Nouvelle → En instruction — Passage en commission');
+    expect(shown((await agent.get(detail)).body)).toContain(
+      'Statut : Nouvelle → En instruction — Passage en commission',
+    );
     const again = await agent.post(`${detail}/statut`, { statut: 'en_cours/passage-en-commission' });
     expect(again.statusCode).toBe(422);
     expect(shown(again.body)).toContain('La demande est déjà « En instruction — Passage en commission ».');
@@ -175,7 +177,9 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     const tracking = shown((await citizen.get(`/c/villebelle/demandes/${r.number}`)).body);
     expect(tracking).toContain('En instruction — Passage en commission');
     expect(tracking).toContain('Statut : en instruction — passage en commission');
-    expect(shown((await citizen.get('/c/villebelle/demandes')).body)).toContain('En instruction — Passage en commission');
+    expect(shown((await citizen.get('/c/villebelle/demandes')).body)).toContain(
+      'En instruction — Passage en commission',
+    );
 
     // A step requests are at cannot be removed; the others can.
     await admin.get(PAGE);
@@ -209,7 +213,10 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
       step: 'passage-en-commission',
       statusLabel: 'En instruction — Passage en commission',
     });
-    const unknownStep = await api('POST', `/api/v1/demandes/${r.number}/statut`, { statut: 'en_cours', etape: 'visite' });
+    const unknownStep = await api('POST', `/api/v1/demandes/${r.number}/statut`, {
+      statut: 'en_cours',
+      etape: 'visite',
+    });
     expect(unknownStep.statusCode).toBe(422);
     expect(unknownStep.json().error.fields).toEqual({ statut: 'Choisissez un statut utilisé par cette démarche.' });
     const back = await api('POST', `/api/v1/demandes/${r.number}/statut`, {
@@ -217,7 +224,10 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
       etape: 'instruction-technique',
     });
     expect(back.statusCode).toBe(200);
-    expect(back.json()).toMatchObject({ step: 'instruction-technique', statusLabel: 'En instruction — Instruction technique' });
+    expect(back.json()).toMatchObject({
+      step: 'instruction-technique',
+      statusLabel: 'En instruction — Instruction technique',
+    });
 
     // The outcome in the démarche's words closes the request.
     const closed = await agent.post(`${detail}/statut`, { statut: 'acceptee', messageStatut: 'Accordée pour un an.' });
@@ -229,8 +239,8 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     );
     expect(after.rows[0]).toEqual({ status: 'acceptee', step: null, closed: true });
     await admin.get(PAGE);
-    expect((await admin.post(PAGE, { issues: ['acceptee', 'classee'], etapes: 'Instruction technique' })).statusCode).toBe(
-      303,
-    );
+    expect(
+      (await admin.post(PAGE, { issues: ['acceptee', 'classee'], etapes: 'Instruction technique' })).statusCode,
+    ).toBe(303);
   });
 });

@@ -69,7 +69,12 @@ describe('workflow of a démarche: the administrator’s form', () => {
 
   it.each([
     ['no outcome', form({ outcomes: [] }), 'issues', 'Gardez au moins une issue : acceptée, refusée ou classée.'],
-    ['an unknown outcome', form({ outcomes: ['acceptee', 'nouvelle'] }), 'issues', 'Choisissez les issues dans la liste.'],
+    [
+      'an unknown outcome',
+      form({ outcomes: ['acceptee', 'nouvelle'] }),
+      'issues',
+      'Choisissez les issues dans la liste.',
+    ],
     [
       'a name of 1 character',
       form({ labels: { refusee: 'R' } }),
@@ -100,7 +105,12 @@ describe('workflow of a démarche: the administrator’s form', () => {
       'etapes',
       `L’étape 2 (« ${'é'.repeat(30)} ») doit faire au plus 60 caractères.`,
     ],
-    ['a step without letters', form({ steps: '— …' }), 'etapes', 'L’étape 1 doit contenir des lettres ou des chiffres.'],
+    [
+      'a step without letters',
+      form({ steps: '— …' }),
+      'etapes',
+      'L’étape 1 doit contenir des lettres ou des chiffres.',
+    ],
     [
       'the same step twice (accents aside)',
       form({ steps: 'Visite sur place\nvisite sur PLACE' }),
@@ -162,7 +172,9 @@ describe('workflow of a démarche: where a request may go', () => {
   });
 
   it('reads radio values back only when the workflow has them', () => {
-    expect(parsePosition(VOIRIE, 'en_cours/intervention-programmee')).toEqual(at('en_cours', 'intervention-programmee'));
+    expect(parsePosition(VOIRIE, 'en_cours/intervention-programmee')).toEqual(
+      at('en_cours', 'intervention-programmee'),
+    );
     expect(parsePosition(VOIRIE, 'acceptee')).toEqual(at('acceptee'));
     for (const bad of ['refusee', 'en_cours/autre', 'acceptee/intervention-programmee', 'en_cours/a/b', '', 'ouverte'])
       expect(parsePosition(VOIRIE, bad), bad).toBeUndefined();
