@@ -23,7 +23,13 @@ import {
   type RequestEvent,
   STATUS_LABELS,
 } from './schema.js';
-import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, sendMessageToCitizen } from './service.js';
+import {
+  changeStatus,
+  listRequestEvents,
+  MAX_MESSAGE_LENGTH,
+  requestDeps,
+  sendMessageToCitizen,
+} from './service.js';
 import { webhookDeliveryJob } from './webhooks.js';
 import { registerWebhookPages } from './webhooks-pages.js';
 
@@ -159,7 +165,7 @@ async function tokenName(tx: Tx, principal: ApiPrincipal): Promise<string> {
 
 export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const deps = { queue: ctx.queue, publicUrl: ctx.config.publicUrl };
+  const deps = requestDeps(ctx);
   const scoped = (request: FastifyRequest, scope: ApiScope) => requireScope(request, scope);
 
   app.get(

@@ -11,19 +11,25 @@ import { recordAudit } from '../../platform/audit/journal.js';
 import type { MailAttachmentRef } from '../../platform/db/schema.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/http/errors.js';
+import type { AppContext } from '../../platform/http/context.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
-import { formatDateTime } from '../../platform/views/format.js';
+import type { SmsProvider } from '../../platform/sms/provider.js';
+import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import type { Commune, Service } from '../communes/repo.js';
 import { listServices } from '../communes/repo.js';
 import { hashToken, newToken } from '../identity/sessions.js';
 import { dueDate, silenceDate } from './dates.js';
 import { MAX_FILES_PER_REQUEST, type ValidatedUpload } from './files.js';
+import { type PlaceholderValues, statusValue } from './notifications/catalog.js';
+import { composeNotification, composeStatusNotification } from './notifications/service.js';
+import { queueStatusSms } from './notifications/sms.js';
 import { nextRequestNumber, REQUEST_COUNTER } from './numbering.js';
 import { renderReceiptPdf, silenceMention } from './receipt-pdf.js';
 import {
   attachFilesToRequest,
   deleteDraft,
+  findProcedureById,
   findRequestByProcessToken,
   findStoredFile,
   insertRequest,
@@ -43,7 +49,6 @@ import {
   REQUEST_STATUSES,
   type RequestEvent,
   type RequestStatus,
-  STATUS_LABELS,
   type StoredFile,
 } from './schema.js';
 import { emitRequestWebhook } from './webhooks.js';
@@ -53,6 +58,13 @@ export interface RequestDeps {
   queue: JobQueue;
   /** The instance's public URL, for links in mails. */
   publicUrl: string;
+  /** The instance's SMS provider; absent or `none`: no SMS. */
+  smsProvider?: SmsProvider;
+}
+
+/** The dependencies of the use cases, from the application context. */
+export function requestDeps(ctx: Pick<AppContext, 'queue' | 'config' | 'smsProvider'>): RequestDeps {
+  return { queue: ctx.queue, publicUrl: ctx.config.publicUrl, smsProvider: ctx.smsProvider };
 }
 
 /** Who acts, for history and audit. */
@@ -94,6 +106,45 @@ export function requestUrl(deps: Pick<RequestDeps, 'publicUrl'>, commune: Commun
 
 export function receiptUrl(deps: Pick<RequestDeps, 'publicUrl'>, commune: Commune, number: string): string {
   return `${requestUrl(deps, commune, number)}/accuse-de-reception.pdf`;
+}
+
+/** What {{demarche}} says: the démarche's title, or the subject of a free-text request. */
+function procedureTitleOf(procedure: Pick<Procedure, 'title'> | null | undefined, subject: string): string {
+  return procedure?.title ?? `Demande de contact : ${subject}`;
+}
+
+/**
+ * The placeholders' values of a request's notifications. {{lien}} is the request's page for a
+ * requester with an account, else the commune's contact page (the request is not online for them).
+ */
+async function notificationValues(
+  tx: Tx,
+  deps: RequestDeps,
+  commune: Commune,
+  request: CitizenRequest,
+  procedureTitle?: string,
+): Promise<PlaceholderValues> {
+  const title =
+    procedureTitle ??
+    procedureTitleOf(
+      request.procedureId ? await findProcedureById(tx, commune.id, request.procedureId) : null,
+      request.subject,
+    );
+  return {
+    numero: request.number,
+    demarche: title,
+    statut: statusValue(request.status),
+    commune: commune.name,
+    nom: request.requesterName,
+    date_depot: formatDateTime(request.submittedAt),
+    date_limite: formatDate(request.dueAt),
+    lien: trackingUrlFor(deps, commune, request) ?? `${deps.publicUrl}/c/${commune.slug}/contact`,
+  };
+}
+
+/** A composed mail text in the shape of the mail templates' `text` variable. */
+function mailText(composed: { subject: string | null; paragraphs: string[] }) {
+  return { subject: composed.subject ?? '', paragraphs: composed.paragraphs };
 }
 
 // — Routing —
@@ -319,7 +370,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
     },
   });
 
-  const procedureTitle = procedure?.title ?? `Demande de contact : ${input.subject}`;
+  const procedureTitle = procedureTitleOf(procedure, input.subject);
   const pdf = await renderReceiptPdf({
     commune,
     number,
@@ -353,9 +404,13 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
       template: 'requestReceipt',
       variables: {
         communeName: commune.name,
-        number,
-        procedureTitle,
-        submittedAt,
+        text: mailText(
+          await composeNotification(
+            tx,
+            'request.received',
+            await notificationValues(tx, deps, commune, stored, procedureTitle),
+          ),
+        ),
         ...(silence ? { silenceMention: silenceMention(silence) } : {}),
         ...(hasAccount
           ? { trackingUrl: requestUrl(deps, commune, number), receiptUrl: receiptUrl(deps, commune, number) }
@@ -415,7 +470,11 @@ function isStatus(value: string): value is RequestStatus {
   return (REQUEST_STATUSES as readonly string[]).includes(value);
 }
 
-function trackingUrlFor(deps: RequestDeps, commune: Commune, request: CitizenRequest): string | undefined {
+function trackingUrlFor(
+  deps: Pick<RequestDeps, 'publicUrl'>,
+  commune: Commune,
+  request: CitizenRequest,
+): string | undefined {
   return request.accountId ? requestUrl(deps, commune, request.number) : undefined;
 }
 
@@ -473,20 +532,22 @@ export async function changeStatus(
     body: message,
     data: { from, to },
   });
-  if (input.notify !== false && isMailable(input.request.requesterEmail)) {
-    await queueMail(tx, deps.queue, {
-      to: input.request.requesterEmail,
-      template: 'requestStatusChanged',
-      variables: {
-        communeName: input.commune.name,
-        number: input.request.number,
-        statusLabel: STATUS_LABELS[to],
-        ...(message ? { message } : {}),
-        ...(trackingUrlFor(deps, input.commune, input.request)
-          ? { trackingUrl: trackingUrlFor(deps, input.commune, input.request)! }
-          : {}),
-      },
-    });
+  if (input.notify !== false) {
+    const values = await notificationValues(tx, deps, input.commune, updated);
+    if (isMailable(input.request.requesterEmail)) {
+      const trackingUrl = trackingUrlFor(deps, input.commune, input.request);
+      await queueMail(tx, deps.queue, {
+        to: input.request.requesterEmail,
+        template: 'requestStatusChanged',
+        variables: {
+          communeName: input.commune.name,
+          text: mailText(await composeStatusNotification(tx, to, values)),
+          ...(message ? { message } : {}),
+          ...(trackingUrl ? { trackingUrl } : {}),
+        },
+      });
+    }
+    if (to !== 'nouvelle') await queueStatusSms(tx, deps, { request: updated, values });
   }
   await recordAudit(tx, {
     action: 'request.status_changed',
@@ -530,8 +591,9 @@ export async function sendMessageToCitizen(
     body,
     data: { files: fileIds },
   });
+  let current = input.request;
   if (input.awaitReply && input.request.status !== 'attente_usager') {
-    await changeStatus(tx, deps, {
+    current = await changeStatus(tx, deps, {
       commune: input.commune,
       request: input.request,
       status: 'attente_usager',
@@ -546,7 +608,13 @@ export async function sendMessageToCitizen(
       template: 'requestMessage',
       variables: {
         communeName: input.commune.name,
-        number: input.request.number,
+        text: mailText(
+          await composeNotification(
+            tx,
+            'request.message',
+            await notificationValues(tx, deps, input.commune, current),
+          ),
+        ),
         // Requesters without an account cannot read the message online: it travels in the mail.
         ...(trackingUrl ? { trackingUrl } : { message: body }),
       },

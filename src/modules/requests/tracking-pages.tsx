@@ -52,6 +52,7 @@ import {
   processFromLink,
   readFile,
   replyAsCitizen,
+  requestDeps,
   type SummaryRow,
   storeFile,
 } from './service.js';
@@ -152,7 +153,7 @@ function Timeline({
 
 export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const deps = { queue: ctx.queue, publicUrl: ctx.config.publicUrl };
+  const deps = requestDeps(ctx);
 
   app.get(
     '/c/:slug/demandes',
