@@ -80,7 +80,8 @@ const HINTS: Record<string, string> = {
     'none (aucun SMS, par défaut), file (SMS écrits dans le dossier de données, pour la démonstration) ou ovh (API SMS d’OVHcloud, voir docs/operations/sms.md)',
   GUICHET_SMS_OVH_ENDPOINT:
     'l’adresse de l’API OVHcloud, par défaut https://eu.api.ovh.com/1.0 (http:// n’est accepté que pour 127.0.0.1 ou localhost)',
-  GUICHET_SMS_OVH_APPLICATION_KEY: 'la clé d’application (Application Key) créée sur https://eu.api.ovh.com/createToken/',
+  GUICHET_SMS_OVH_APPLICATION_KEY:
+    'la clé d’application (Application Key) créée sur https://eu.api.ovh.com/createToken/',
   GUICHET_SMS_OVH_APPLICATION_SECRET: 'le secret d’application (Application Secret) donné avec la clé, sans espace',
   GUICHET_SMS_OVH_CONSUMER_KEY: 'la clé de consommateur (Consumer Key) autorisée pour POST /sms/*/jobs, sans espace',
   GUICHET_SMS_OVH_SERVICE_NAME: 'le nom du compte SMS OVHcloud, par exemple sms-ab12345-1',

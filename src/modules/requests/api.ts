@@ -23,13 +23,7 @@ import {
   type RequestEvent,
   STATUS_LABELS,
 } from './schema.js';
-import {
-  changeStatus,
-  listRequestEvents,
-  MAX_MESSAGE_LENGTH,
-  requestDeps,
-  sendMessageToCitizen,
-} from './service.js';
+import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, requestDeps, sendMessageToCitizen } from './service.js';
 import { webhookDeliveryJob } from './webhooks.js';
 import { registerWebhookPages } from './webhooks-pages.js';
 

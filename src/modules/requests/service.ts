@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { MailAttachmentRef } from '../../platform/db/schema.js';
 import type { Tx } from '../../platform/db/tenant.js';
-import { AppError } from '../../platform/http/errors.js';
 import type { AppContext } from '../../platform/http/context.js';
+import { AppError } from '../../platform/http/errors.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { SmsProvider } from '../../platform/sms/provider.js';
@@ -609,11 +609,7 @@ export async function sendMessageToCitizen(
       variables: {
         communeName: input.commune.name,
         text: mailText(
-          await composeNotification(
-            tx,
-            'request.message',
-            await notificationValues(tx, deps, input.commune, current),
-          ),
+          await composeNotification(tx, 'request.message', await notificationValues(tx, deps, input.commune, current)),
         ),
         // Requesters without an account cannot read the message online: it travels in the mail.
         ...(trackingUrl ? { trackingUrl } : { message: body }),

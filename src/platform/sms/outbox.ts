@@ -9,7 +9,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { recordAudit } from '../audit/journal.js';
-import { withTenant, type Tx } from '../db/tenant.js';
+import { type Tx, withTenant } from '../db/tenant.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
 import { maskPhoneNumbers } from './phone.js';
 import { type SmsProvider, SmsSendError } from './provider.js';
@@ -64,7 +64,7 @@ export function smsSendJob(provider: SmsProvider): JobDefinition {
           .where(and(eq(smsOutbox.communeId, communeId), eq(smsOutbox.id, outboxId)));
         return rows[0];
       });
-      if (!row || row.status !== 'pending') return;
+      if (row?.status !== 'pending') return;
       const where = and(eq(smsOutbox.communeId, communeId), eq(smsOutbox.id, outboxId));
       let providerMessageId: string | null;
       try {

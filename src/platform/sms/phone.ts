@@ -33,5 +33,5 @@ export function mobileE164(phone: string): string | null {
 
 /** Replaces anything that looks like a phone number (provider error messages may echo it). */
 export function maskPhoneNumbers(text: string): string {
-  return text.replace(/\+?\d[\d .\-]{6,}\d/g, '[numéro masqué]');
+  return text.replace(/\+?\d[\d .-]{6,}\d/g, '[numéro masqué]');
 }

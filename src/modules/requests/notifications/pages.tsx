@@ -19,8 +19,8 @@ import {
   Checkboxes,
   CsrfField,
   type FieldErrors,
-  InsetText,
   Input,
+  InsetText,
   SummaryList,
   Table,
   Tag,
@@ -108,15 +108,15 @@ function Preview({
         {length.nonGsmCharacters.length > 0 ? (
           <WarningText>
             {length.nonGsmCharacters.map((c) => `« ${c} »`).join(', ')} ne{' '}
-            {length.nonGsmCharacters.length > 1 ? 'font' : 'fait'} pas partie de l’alphabet des SMS : un SMS ne
-            contient alors que 70 caractères. Remplacez-les si possible (guillemets droits ", apostrophe droite ',
-            lettres sans accent circonflexe).
+            {length.nonGsmCharacters.length > 1 ? 'font' : 'fait'} pas partie de l’alphabet des SMS : un SMS ne contient
+            alors que 70 caractères. Remplacez-les si possible (guillemets droits ", apostrophe droite ', lettres sans
+            accent circonflexe).
           </WarningText>
         ) : null}
         {length.segments > 1 && length.nonGsmCharacters.length === 0 ? (
           <WarningText>
-            Avec les valeurs d’exemple, ce texte dépasse {GSM_SINGLE_LIMIT} caractères : il partira en{' '}
-            {length.segments} SMS. Raccourcissez-le pour n’en envoyer qu’un.
+            Avec les valeurs d’exemple, ce texte dépasse {GSM_SINGLE_LIMIT} caractères : il partira en {length.segments}{' '}
+            SMS. Raccourcissez-le pour n’en envoyer qu’un.
           </WarningText>
         ) : null}
       </>
@@ -219,9 +219,9 @@ export function registerNotificationPages(app: FastifyInstance, ctx: AppContext)
           {provider.canSend ? (
             <>
               <p class="govuk-body">
-                Fournisseur de SMS du guichet : {SMS_PROVIDER_LABELS[provider.name]}. Un SMS ne part que vers le
-                numéro de téléphone mobile que l’usager a donné dans sa demande, et seulement s’il a accepté d’être
-                contacté par SMS quand la démarche le demande.
+                Fournisseur de SMS du guichet : {SMS_PROVIDER_LABELS[provider.name]}. Un SMS ne part que vers le numéro
+                de téléphone mobile que l’usager a donné dans sa demande, et seulement s’il a accepté d’être contacté
+                par SMS quand la démarche le demande.
               </p>
               <form method="post" action={`${base(request)}/sms`} novalidate>
                 <CsrfField token={reply.generateCsrf()} />
@@ -476,4 +476,3 @@ export function registerNotificationPages(app: FastifyInstance, ctx: AppContext)
     },
   );
 }
-

@@ -6,15 +6,15 @@
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Tx } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/http/errors.js';
-import type { RequestStatus } from '../schema.js';
 import type { SmsProvider } from '../../../platform/sms/provider.js';
+import type { RequestStatus } from '../schema.js';
 import {
   MAX_MAIL_BODY_LENGTH,
   MAX_SMS_BODY_LENGTH,
   MAX_SUBJECT_LENGTH,
+  NOTIFICATIONS,
   type NotificationDefinition,
   type NotificationKey,
-  NOTIFICATIONS,
   notificationByKey,
   type PlaceholderValues,
   statusNotificationKey,

@@ -19,6 +19,7 @@ export type ParsedTemplate = { ok: true; tokens: TemplateToken[] } | { ok: false
 
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 // C0 controls except tab and line feed, DEL, C1 controls, line/paragraph separators, bidi overrides.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const FORBIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 /** Line endings as typed in a browser (CRLF) or elsewhere, made LF. */
