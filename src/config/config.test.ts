@@ -44,7 +44,11 @@ describe('loadConfig', () => {
     [{ GUICHET_SMS_PROVIDER: 'twilio' }, 'GUICHET_SMS_PROVIDER', 'none (aucun SMS, par défaut)'],
     [{ GUICHET_SMS_PROVIDER: 'ovh' }, 'GUICHET_SMS_OVH_APPLICATION_KEY', 'obligatoire quand GUICHET_SMS_PROVIDER=ovh'],
     [{ GUICHET_SMS_OVH_SERVICE_NAME: 'sms-ab12345-1' }, 'GUICHET_SMS_OVH_SERVICE_NAME', 'GUICHET_SMS_PROVIDER=ovh'],
-    [{ GUICHET_SMS_OVH_ENDPOINT: 'http://api.exemple.fr/1.0' }, 'GUICHET_SMS_OVH_ENDPOINT', 'https://eu.api.ovh.com/1.0'],
+    [
+      { GUICHET_SMS_OVH_ENDPOINT: 'http://api.exemple.fr/1.0' },
+      'GUICHET_SMS_OVH_ENDPOINT',
+      'https://eu.api.ovh.com/1.0',
+    ],
   ])('rejects %j naming %s and how to fix it', (env, variable, hint) => {
     let error: unknown;
     try {

@@ -15,8 +15,8 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { type OvhSmsSimulator, startOvhSmsSimulator } from '../../test/ovh-sms-simulator.js';
 import { withTenant } from '../db/tenant.js';
 import { createFileSmsProvider, listStoredSms } from './file-provider.js';
+import { queueSms, SMS_SEND_JOB } from './outbox.js';
 import { ovhSignature } from './ovh-provider.js';
-import { SMS_SEND_JOB, queueSms } from './outbox.js';
 import { NO_SMS_PROVIDER, SmsSendError } from './provider.js';
 import { smsOutbox } from './schema.js';
 
@@ -89,9 +89,8 @@ describe.each(TEST_ENGINES)('SMS through the OVHcloud API simulator on %s', (eng
   beforeAll(async () => {
     simulator = await startOvhSmsSimulator();
     t = await createTestApp(engine, { env: simulator.env, queueRole: 'worker' });
-    communeId = (
-      await createCommune(t.runtime.database, { slug: 'sms-ville', name: 'Smsville' }, { type: 'system' })
-    ).id;
+    communeId = (await createCommune(t.runtime.database, { slug: 'sms-ville', name: 'Smsville' }, { type: 'system' }))
+      .id;
   });
 
   afterAll(async () => {

@@ -78,7 +78,13 @@ describe('checking an administrator’s text', () => {
     ['empty braces', receipt, okSubject, 'Demande {{}}', { texte: /accolades vides/ }],
     ['an empty subject', receipt, '   ', okBody, { objet: /^Saisissez l’objet du courriel\.$/ }],
     ['a subject on two lines', receipt, 'Demande\nreçue', okBody, { objet: /une seule ligne/ }],
-    ['a subject of 201 characters', receipt, 'a'.repeat(201), okBody, { objet: /au plus 200 caractères \(il en fait 201\)/ }],
+    [
+      'a subject of 201 characters',
+      receipt,
+      'a'.repeat(201),
+      okBody,
+      { objet: /au plus 200 caractères \(il en fait 201\)/ },
+    ],
     ['an empty text', receipt, okSubject, '\n \n', { texte: /^Saisissez le texte du courriel\.$/ }],
     ['a text of 5001 characters', receipt, okSubject, 'b'.repeat(5001), { texte: /au plus 5000 caractères/ }],
     ['an invisible control character', receipt, okSubject, 'Bonjour\u0007 !', { texte: /caractères invisibles/ }],
@@ -103,10 +109,9 @@ describe('checking an administrator’s text', () => {
 
   it('accepts every default text of the catalogue', () => {
     for (const definition of NOTIFICATIONS) {
-      expect(
-        fieldErrors(definition, definition.defaultSubject ?? '', definition.defaultBody),
-        definition.key,
-      ).toEqual({});
+      expect(fieldErrors(definition, definition.defaultSubject ?? '', definition.defaultBody), definition.key).toEqual(
+        {},
+      );
     }
   });
 });
@@ -126,7 +131,11 @@ describe('rendering a text', () => {
   });
 
   it('makes paragraphs at blank lines and keeps line breaks inside them', () => {
-    expect(paragraphsOf('Bonjour,\n\n\n  Ligne 1\nLigne 2  \n \nFin\n')).toEqual(['Bonjour,', 'Ligne 1\nLigne 2', 'Fin']);
+    expect(paragraphsOf('Bonjour,\n\n\n  Ligne 1\nLigne 2  \n \nFin\n')).toEqual([
+      'Bonjour,',
+      'Ligne 1\nLigne 2',
+      'Fin',
+    ]);
   });
 
   it('keeps the subject on one line and shortens a very long one', () => {
@@ -143,7 +152,10 @@ describe('rendering a text', () => {
   it('sends the administrator’s text and the values as text: no HTML gets through', () => {
     const composed = renderTemplateText(
       accepted,
-      { subject: 'Réponse <b>{{numero}}</b>', body: 'Bonjour,\n\n<script>alert("{{nom}}")</script>\n<a href="x">lien</a>' },
+      {
+        subject: 'Réponse <b>{{numero}}</b>',
+        body: 'Bonjour,\n\n<script>alert("{{nom}}")</script>\n<a href="x">lien</a>',
+      },
       { ...values, nom: '<img src=x onerror=alert(1)>' },
     );
     const mail = renderMail('requestStatusChanged', {
@@ -245,7 +257,12 @@ describe('the number an SMS goes to', () => {
     ['no number', withPhone(), { nom: 'Martin' }, null],
     ['an empty number', withPhone(), { telephone: '' }, null],
     ['a landline', withPhone(), { telephone: '01 23 45 67 89' }, null],
-    ['consent asked and given', withPhone([consent]), { telephone: '06 12 34 56 78', consentementSms: true }, '+33612345678'],
+    [
+      'consent asked and given',
+      withPhone([consent]),
+      { telephone: '06 12 34 56 78', consentementSms: true },
+      '+33612345678',
+    ],
     ['consent asked and refused', withPhone([consent]), { telephone: '06 12 34 56 78', consentementSms: false }, null],
     ['consent asked, not answered', withPhone([consent]), { telephone: '06 12 34 56 78' }, null],
     [
