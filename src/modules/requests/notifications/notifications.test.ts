@@ -480,6 +480,9 @@ describe.each(TEST_ENGINES)('notifications page without an SMS provider on %s', 
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('href="#smsStatut"');
     expect(refused.body).toContain('les SMS ne peuvent pas être activés');
+    const smsText = await admin.get('/c/villebelle/admin/notifications/sms-changement-de-statut');
+    expect(smsText.statusCode).toBe(200);
+    expect(smsText.body).toContain('ce texte ne servira que lorsque l’hébergeur en aura configuré un');
     const demo = await new TestBrowser(t.app, { remoteAddress: '198.18.100.2' }).get('/_demo/sms');
     expect(demo.body).toContain('Aucun fournisseur de SMS n’est configuré (GUICHET_SMS_PROVIDER=none)');
   });

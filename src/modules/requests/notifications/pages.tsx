@@ -313,6 +313,12 @@ export function registerNotificationPages(app: FastifyInstance, ctx: AppContext)
               <span class="govuk-caption-l">{isSms ? 'SMS aux usagers' : 'Courriel aux usagers'}</span>
               <h1 class="govuk-heading-xl">{definition.label}</h1>
               <p class="govuk-body">{definition.when}</p>
+              {isSms && !provider.canSend ? (
+                <InsetText>
+                  Aucun fournisseur de SMS n’est configuré sur ce guichet : ce texte ne servira que lorsque l’hébergeur
+                  en aura configuré un et que la commune aura activé les SMS.
+                </InsetText>
+              ) : null}
               <p class="govuk-body">
                 {stored.isCustom ? (
                   <Tag>Texte personnalisé par la commune</Tag>
