@@ -1,7 +1,8 @@
 /**
  * Every signed-in page, as an administrator of Villebelle signed in through the real form: the
  * account pages, the espace agent, the administration pages (members, one member, invitation
- * form, security journal, cyber-hygiene, API tokens) and the step-up page. On a desktop with our
+ * form, security journal, cyber-hygiene, API tokens, webhooks, démarches, notifications to
+ * citizens and their edit pages) and the step-up page. On a desktop with our
  * scripts and on a phone with and without them: status 200, the expected heading, axe finds
  * nothing, no sideways scrolling on the phone, no console error, failed request or CSP violation.
  *
@@ -57,6 +58,10 @@ const SIGNED_IN_PAGES: SignedInPage[] = [
   { path: `${BASE}/admin/cyber`, h1: 'Cyber-hygiène' },
   { path: `${BASE}/admin/api`, h1: 'Jetons d’API' },
   { path: `${BASE}/admin/webhooks`, h1: 'Webhooks' },
+  { path: `${BASE}/admin/notifications`, h1: 'Notifications aux usagers' },
+  { path: `${BASE}/admin/notifications/accuse-de-reception`, h1: 'Accusé de réception' },
+  { path: `${BASE}/admin/notifications/statut-acceptee`, h1: 'Statut « Acceptée »' },
+  { path: `${BASE}/admin/notifications/sms-changement-de-statut`, h1: 'SMS de changement de statut' },
   { path: `${BASE}/admin/demarches`, h1: 'Démarches' },
   { path: `${BASE}/admin/demarches/nouvelle`, h1: 'Créer une démarche' },
   { path: `${BASE}/admin/demarches/importer`, h1: 'Importer une démarche' },

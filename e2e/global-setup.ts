@@ -192,6 +192,9 @@ export default async function setup(project: TestProject) {
     GUICHET_PROCONNECT_ISSUER: providers.proconnect.issuer,
     GUICHET_PROCONNECT_CLIENT_ID: CLIENTS.proconnect.clientId,
     GUICHET_PROCONNECT_CLIENT_SECRET: CLIENTS.proconnect.clientSecret,
+    // SMS written to the data directory and shown at /_demo/sms: the SMS part of the
+    // notifications page is on, and nothing leaves the machine.
+    GUICHET_SMS_PROVIDER: 'file',
   };
   // Embedded mode, demo on, file mail transport, default public URL: whatever the shell says.
   for (const key of [
@@ -201,6 +204,7 @@ export default async function setup(project: TestProject) {
     'GUICHET_DEMO',
     'GUICHET_PUBLIC_URL',
     'GUICHET_HOST',
+    ...Object.keys(env).filter((k) => k.startsWith('GUICHET_SMS_OVH_')),
   ]) {
     delete env[key];
   }

@@ -273,6 +273,13 @@ export const PAGES: PageSpec[] = [
     h1: WELCOME_SUBJECT_VILLEBELLE,
   },
   {
+    name: 'SMS de démonstration',
+    path: '/_demo/sms',
+    status: 200,
+    title: 'SMS de démonstration – Guichet',
+    h1: 'SMS de démonstration',
+  },
+  {
     name: 'tâches en échec',
     path: '/_demo/taches',
     status: 200,

@@ -1,6 +1,6 @@
 /**
  * Composition root: opens the database for the configured mode, checks it, and builds the
- * shared services (queue, mail transport, commune directory). Used by every CLI command.
+ * shared services (queue, mail transport, SMS provider, commune directory). Used by every CLI command.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,6 +16,7 @@ import type { AppContext } from './platform/http/context.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { type JobDefinition, JobQueue, type QueueRole } from './platform/jobs/queue.js';
 import { createMailTransport } from './platform/mail/transport.js';
+import { createSmsProvider } from './platform/sms/provider.js';
 
 export interface Runtime extends AppContext {
   close(): Promise<void>;
@@ -103,7 +104,15 @@ export async function createRuntime(
   const mailTransport = createMailTransport(config);
   const communes = new CommuneDirectory(database);
   const queue = new JobQueue(database, logger, config.databaseUrl);
-  const base = { config: { ...config, secret: resolveSecret(config) }, database, communes, mailTransport, logger };
+  const smsProvider = createSmsProvider(config);
+  const base = {
+    config: { ...config, secret: resolveSecret(config) },
+    database,
+    communes,
+    mailTransport,
+    smsProvider,
+    logger,
+  };
   for (const job of [...allJobs(base), ...extraJobs]) queue.register(job);
   await queue.start(queueRole);
   return {

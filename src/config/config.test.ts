@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     [{ GUICHET_TRUST_PROXY: 'peut-être' }, 'GUICHET_TRUST_PROXY', 'true si Guichet est derrière'],
     [{ GUICHET_DB_APP_ROLE: 'Robert"; DROP' }, 'GUICHET_DB_APP_ROLE', 'rôle PostgreSQL'],
     [{ GUICHET_PUBLIC_URL: 'ftp://x' }, 'GUICHET_PUBLIC_URL', 'https://guichet.exemple.fr'],
+    [{ GUICHET_SMS_PROVIDER: 'twilio' }, 'GUICHET_SMS_PROVIDER', 'none (aucun SMS, par défaut)'],
+    [{ GUICHET_SMS_PROVIDER: 'ovh' }, 'GUICHET_SMS_OVH_APPLICATION_KEY', 'obligatoire quand GUICHET_SMS_PROVIDER=ovh'],
+    [{ GUICHET_SMS_OVH_SERVICE_NAME: 'sms-ab12345-1' }, 'GUICHET_SMS_OVH_SERVICE_NAME', 'GUICHET_SMS_PROVIDER=ovh'],
+    [
+      { GUICHET_SMS_OVH_ENDPOINT: 'http://api.exemple.fr/1.0' },
+      'GUICHET_SMS_OVH_ENDPOINT',
+      'https://eu.api.ovh.com/1.0',
+    ],
   ])('rejects %j naming %s and how to fix it', (env, variable, hint) => {
     let error: unknown;
     try {
@@ -51,6 +59,30 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(`${variable} :`);
     expect((error as ConfigError).message).toContain(hint);
+  });
+
+  it('sends no SMS by default, and reads the OVHcloud account when asked', () => {
+    expect(loadConfig({}).sms).toEqual({ provider: 'none' });
+    expect(loadConfig({ GUICHET_SMS_PROVIDER: 'file' }).sms).toEqual({ provider: 'file' });
+    expect(
+      loadConfig({
+        GUICHET_SMS_PROVIDER: 'ovh',
+        GUICHET_SMS_OVH_APPLICATION_KEY: 'ak',
+        GUICHET_SMS_OVH_APPLICATION_SECRET: 'as',
+        GUICHET_SMS_OVH_CONSUMER_KEY: 'ck',
+        GUICHET_SMS_OVH_SERVICE_NAME: 'sms-ab12345-1',
+      }).sms,
+    ).toEqual({
+      provider: 'ovh',
+      ovh: {
+        endpoint: 'https://eu.api.ovh.com/1.0',
+        applicationKey: 'ak',
+        applicationSecret: 'as',
+        consumerKey: 'ck',
+        serviceName: 'sms-ab12345-1',
+        sender: undefined,
+      },
+    });
   });
 
   it('ignores empty variables, as a shell would leave them', () => {

@@ -32,6 +32,20 @@ const oidcClientSecret = z
   .max(500)
   .regex(/^[\x21-\x7e]+$/, 'caractères visibles sans espace');
 
+/** An API address: https, or http on this machine only (tests, local simulators). */
+const localOrHttpsUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((v) => {
+    const url = new URL(v);
+    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  }, 'doit commencer par https:// (http:// n’est accepté que pour 127.0.0.1 ou localhost)')
+  .refine((v) => !/[?#]/.test(v), 'sans paramètre ni fragment');
+const visibleToken = z
+  .string()
+  .min(1)
+  .max(500)
+  .regex(/^[\x21-\x7e]+$/, 'caractères visibles sans espace');
+
 /** Each variable with the hint printed when it is wrong. */
 const HINTS: Record<string, string> = {
   PORT: 'un numéro de port entre 1 et 65535, par exemple PORT=3000',
@@ -62,6 +76,17 @@ const HINTS: Record<string, string> = {
   GUICHET_PROCONNECT_CLIENT_SECRET: 'le secret client (client_secret) donné par ProConnect, sans espace',
   GUICHET_WEBHOOKS_ALLOW_PRIVATE:
     'true pour autoriser l’envoi des webhooks vers des adresses privées ou locales (127.0.0.1, 10.x, 192.168.x…), à réserver aux essais ; sinon false',
+  GUICHET_SMS_PROVIDER:
+    'none (aucun SMS, par défaut), file (SMS écrits dans le dossier de données, pour la démonstration) ou ovh (API SMS d’OVHcloud, voir docs/operations/sms.md)',
+  GUICHET_SMS_OVH_ENDPOINT:
+    'l’adresse de l’API OVHcloud, par défaut https://eu.api.ovh.com/1.0 (http:// n’est accepté que pour 127.0.0.1 ou localhost)',
+  GUICHET_SMS_OVH_APPLICATION_KEY:
+    'la clé d’application (Application Key) créée sur https://eu.api.ovh.com/createToken/',
+  GUICHET_SMS_OVH_APPLICATION_SECRET: 'le secret d’application (Application Secret) donné avec la clé, sans espace',
+  GUICHET_SMS_OVH_CONSUMER_KEY: 'la clé de consommateur (Consumer Key) autorisée pour POST /sms/*/jobs, sans espace',
+  GUICHET_SMS_OVH_SERVICE_NAME: 'le nom du compte SMS OVHcloud, par exemple sms-ab12345-1',
+  GUICHET_SMS_OVH_SENDER:
+    'l’expéditeur déclaré et validé dans l’espace client OVHcloud (3 à 11 lettres ou chiffres, par exemple MAIRIE), ou vide pour un numéro court',
 };
 
 const envSchema = z.object({
@@ -92,6 +117,19 @@ const envSchema = z.object({
   GUICHET_PROCONNECT_CLIENT_ID: oidcClientId.optional(),
   GUICHET_PROCONNECT_CLIENT_SECRET: oidcClientSecret.optional(),
   GUICHET_WEBHOOKS_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  GUICHET_SMS_PROVIDER: z.enum(['none', 'file', 'ovh']).default('none'),
+  GUICHET_SMS_OVH_ENDPOINT: localOrHttpsUrl.optional(),
+  GUICHET_SMS_OVH_APPLICATION_KEY: visibleToken.optional(),
+  GUICHET_SMS_OVH_APPLICATION_SECRET: visibleToken.optional(),
+  GUICHET_SMS_OVH_CONSUMER_KEY: visibleToken.optional(),
+  GUICHET_SMS_OVH_SERVICE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'lettres, chiffres, points, tirets')
+    .optional(),
+  GUICHET_SMS_OVH_SENDER: z
+    .string()
+    .regex(/^[A-Za-z0-9 ._-]{1,20}$/, 'lettres, chiffres, espaces, points, tirets')
+    .optional(),
 });
 
 export type DatabaseMode = 'embedded' | 'server';
@@ -129,7 +167,23 @@ export interface Config {
   proConnect: OidcProviderConfig | undefined;
   /** Webhooks may target private, loopback or link-local addresses (tests, local trials only). */
   webhooksAllowPrivate: boolean;
+  /** SMS to citizens: none (default, nothing leaves), file (demo) or the OVHcloud SMS API. */
+  sms: SmsConfig;
 }
+
+/** The OVHcloud SMS API account (docs/operations/sms.md). */
+export interface OvhSmsConfig {
+  /** API root without a trailing slash, e.g. https://eu.api.ovh.com/1.0. */
+  endpoint: string;
+  applicationKey: string;
+  applicationSecret: string;
+  consumerKey: string;
+  serviceName: string;
+  /** A sender registered with OVHcloud; absent: a short number that accepts replies. */
+  sender: string | undefined;
+}
+
+export type SmsConfig = { provider: 'none' } | { provider: 'file' } | { provider: 'ovh'; ovh: OvhSmsConfig };
 
 /** Raised when the environment is invalid: carries one line per wrong variable, with its fix. */
 export class ConfigError extends Error {
@@ -192,6 +246,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     franceConnect,
     proConnect,
     webhooksAllowPrivate: e.GUICHET_WEBHOOKS_ALLOW_PRIVATE,
+    sms: smsConfig(e),
+  };
+}
+
+const OVH_REQUIRED = [
+  'GUICHET_SMS_OVH_APPLICATION_KEY',
+  'GUICHET_SMS_OVH_APPLICATION_SECRET',
+  'GUICHET_SMS_OVH_CONSUMER_KEY',
+  'GUICHET_SMS_OVH_SERVICE_NAME',
+] as const;
+
+/** The SMS provider: OVHcloud needs its four credentials; they are refused with another provider. */
+function smsConfig(e: z.infer<typeof envSchema>): SmsConfig {
+  const given = Object.keys(e).filter((k) => k.startsWith('GUICHET_SMS_OVH_'));
+  if (e.GUICHET_SMS_PROVIDER !== 'ovh') {
+    if (given.length > 0) {
+      throw new ConfigError([
+        `${given[0]} : défini alors que GUICHET_SMS_PROVIDER ne vaut pas ovh. Attendu : GUICHET_SMS_PROVIDER=ovh, ou retirez les variables GUICHET_SMS_OVH_*.`,
+      ]);
+    }
+    return { provider: e.GUICHET_SMS_PROVIDER };
+  }
+  const missing = OVH_REQUIRED.filter((k) => e[k] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((k) => `${k} : obligatoire quand GUICHET_SMS_PROVIDER=ovh. Attendu : ${HINTS[k]}.`),
+    );
+  }
+  return {
+    provider: 'ovh',
+    ovh: {
+      endpoint: (e.GUICHET_SMS_OVH_ENDPOINT ?? 'https://eu.api.ovh.com/1.0').replace(/\/+$/, ''),
+      applicationKey: e.GUICHET_SMS_OVH_APPLICATION_KEY!,
+      applicationSecret: e.GUICHET_SMS_OVH_APPLICATION_SECRET!,
+      consumerKey: e.GUICHET_SMS_OVH_CONSUMER_KEY!,
+      serviceName: e.GUICHET_SMS_OVH_SERVICE_NAME!,
+      sender: e.GUICHET_SMS_OVH_SENDER?.trim() || undefined,
+    },
   };
 }
 

@@ -16,6 +16,7 @@ import { operatorModule } from './operator/module.js';
 import { requestsApiModule } from './requests/api.js';
 import { requestsBackofficeModule } from './requests/backoffice/module.js';
 import { requestsModule } from './requests/module.js';
+import { requestsNotificationsModule } from './requests/notifications/module.js';
 
 export interface GuichetModule {
   name: string;
@@ -34,6 +35,7 @@ export const MODULES: GuichetModule[] = [
   requestsModule,
   requestsBackofficeModule,
   requestsApiModule,
+  requestsNotificationsModule,
   operatorModule,
   demoModule,
 ];

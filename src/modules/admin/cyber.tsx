@@ -37,6 +37,15 @@ export function registerCyberPages(app: FastifyInstance, ctx: AppContext): void 
       ...(isAdmin
         ? [{ href: `${base}/api`, label: 'Jetons d’API', text: 'Accès des logiciels de la commune à l’API.' }]
         : []),
+      ...(isAdmin
+        ? [
+            {
+              href: `${base}/notifications`,
+              label: 'Notifications aux usagers',
+              text: 'Textes des courriels envoyés aux usagers, SMS de changement de statut.',
+            },
+          ]
+        : []),
     ];
     return sendAdminPage(request, reply, {
       title: 'Administration',

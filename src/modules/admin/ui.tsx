@@ -36,6 +36,7 @@ function AdminNav({ request }: { request: FastifyRequest }) {
     { href: `${base}/cyber`, label: 'Cyber-hygiène', show: true },
     { href: `${base}/api`, label: 'Jetons d’API', show: hasRole(actor, 'admin') },
     { href: `${base}/webhooks`, label: 'Webhooks', show: hasRole(actor, 'admin') },
+    { href: `${base}/notifications`, label: 'Notifications', show: hasRole(actor, 'admin') },
     { href: `${base}/demarches`, label: 'Démarches', show: hasRole(actor, 'admin') },
   ].filter((i) => i.show);
   const current = request.url.split('?')[0];

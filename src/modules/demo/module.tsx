@@ -1,7 +1,7 @@
 /**
  * Demo-only pages, registered when the demo is enabled: the local mailbox that shows the .eml
- * files written by the embedded mail transport (with a form to send a test message), and the
- * dead-letter list of the job queue. They will move behind the admin role with the identity
+ * files written by the embedded mail transport (with a form to send a test message), the SMS
+ * written by the `file` SMS provider, and the dead-letter list of the job queue. They will move behind the admin role with the identity
  * module; until then they exist only on demo instances.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,6 +11,7 @@ import type { AppContext } from '../../platform/http/context.js';
 import { notFound } from '../../platform/http/errors.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { mailDirectory } from '../../platform/mail/transport.js';
+import { listStoredSms, smsDirectory } from '../../platform/sms/file-provider.js';
 import {
   Button,
   CsrfField,
@@ -66,7 +67,12 @@ export const demoModule: GuichetModule = {
                 <p class="govuk-body">
                   {ctx.mailTransport.kind === 'file'
                     ? 'Sans serveur SMTP configuré, Guichet écrit chaque courriel dans un fichier .eml du dossier de données. Les 50 derniers sont affichés ici.'
-                    : 'Un serveur SMTP est configuré (SMTP_URL) : les courriels partent par ce serveur et n’apparaissent pas ici.'}
+                    : 'Un serveur SMTP est configuré (SMTP_URL) : les courriels partent par ce serveur et n’apparaissent pas ici.'}{' '}
+                  Les SMS de démonstration sont sur une page à part :{' '}
+                  <a class="govuk-link" href="/_demo/sms">
+                    SMS de démonstration
+                  </a>
+                  .
                 </p>
                 {messages.length === 0 ? (
                   <p class="govuk-body">Aucun courriel pour l’instant.</p>
@@ -175,6 +181,43 @@ export const demoModule: GuichetModule = {
                   <p class="govuk-body">{p}</p>
                 ))}
               </div>
+            </>
+          ),
+        }),
+      );
+    });
+
+    app.get('/_demo/sms', { config: { policy: 'demo' } }, async (request, reply) => {
+      const isFile = ctx.smsProvider.name === 'file';
+      const messages = isFile ? await listStoredSms(smsDirectory(ctx.config)) : [];
+      return reply.type(html).send(
+        renderRequestPage(request, {
+          title: 'SMS de démonstration',
+          children: (
+            <>
+              <h1 class="govuk-heading-xl">SMS de démonstration</h1>
+              <p class="govuk-body">
+                {isFile
+                  ? 'Avec le fournisseur de SMS « file » (GUICHET_SMS_PROVIDER=file), Guichet écrit chaque SMS dans un fichier du dossier de données au lieu de l’envoyer. Les 50 derniers sont affichés ici.'
+                  : ctx.smsProvider.name === 'none'
+                    ? 'Aucun fournisseur de SMS n’est configuré (GUICHET_SMS_PROVIDER=none) : Guichet n’envoie aucun SMS. Avec GUICHET_SMS_PROVIDER=file, les SMS sont écrits dans le dossier de données et affichés ici.'
+                    : 'Un fournisseur de SMS réel est configuré : les SMS partent par ce fournisseur et n’apparaissent pas ici.'}
+              </p>
+              {isFile ? (
+                messages.length === 0 ? (
+                  <p class="govuk-body">Aucun SMS pour l’instant.</p>
+                ) : (
+                  <Table
+                    caption="SMS envoyés"
+                    columns={[{ label: 'Date' }, { label: 'Destinataire' }, { label: 'Texte' }]}
+                    rows={messages.map((m) => [
+                      Number.isNaN(m.sentAt.getTime()) ? '' : formatDateTime(m.sentAt),
+                      m.to,
+                      m.body,
+                    ])}
+                  />
+                )
+              ) : null}
             </>
           ),
         }),

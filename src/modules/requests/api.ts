@@ -16,7 +16,7 @@ import { listServices } from '../communes/repo.js';
 import type { GuichetModule } from '../registry.js';
 import { findFormVersion, findProcedureBySlug, findRequestByNumber, listProcedures } from './repo.js';
 import { type CitizenRequest, citizenRequest, type Procedure, REQUEST_STATUSES, type RequestEvent } from './schema.js';
-import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, sendMessageToCitizen } from './service.js';
+import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, requestDeps, sendMessageToCitizen } from './service.js';
 import { webhookDeliveryJob } from './webhooks.js';
 import { registerWebhookPages } from './webhooks-pages.js';
 import { DEFAULT_WORKFLOW, positionLabel, RENAMABLE_STATUSES, storedWorkflow, type Workflow } from './workflow.js';
@@ -166,7 +166,7 @@ async function tokenName(tx: Tx, principal: ApiPrincipal): Promise<string> {
 
 export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const deps = { queue: ctx.queue, publicUrl: ctx.config.publicUrl };
+  const deps = requestDeps(ctx);
   const scoped = (request: FastifyRequest, scope: ApiScope) => requireScope(request, scope);
 
   app.get(

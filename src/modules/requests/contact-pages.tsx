@@ -14,7 +14,7 @@ import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../
 import type { Commune } from '../communes/repo.js';
 import { sendFile } from './files.js';
 import { findRequestByNumber } from './repo.js';
-import { MAX_MESSAGE_LENGTH, readFile, submitRequest } from './service.js';
+import { MAX_MESSAGE_LENGTH, readFile, requestDeps, submitRequest } from './service.js';
 import { type Body, handleForm, sendPage, str } from './ui.js';
 
 const slugParams = z.object({ slug: z.string().max(63) }).strict();
@@ -91,7 +91,7 @@ function checkContact(input: ContactInput): void {
 
 export function registerContactPages(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const deps = { queue: ctx.queue, publicUrl: ctx.config.publicUrl };
+  const deps = requestDeps(ctx);
 
   function contactForm(
     request: FastifyRequest,

@@ -61,7 +61,7 @@ import {
   updateDraft,
 } from './repo.js';
 import type { Procedure } from './schema.js';
-import { type SummaryRow, storeFile, submitRequest } from './service.js';
+import { requestDeps, type SummaryRow, storeFile, submitRequest } from './service.js';
 import { type Body, HTML, sendPage, str } from './ui.js';
 
 const DRAFT_COOKIE = 'guichet_brouillon';
@@ -244,7 +244,7 @@ function requesterOf(def: FormDefinition, answers: Answers, request: FastifyRequ
 
 export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const deps = { queue: ctx.queue, publicUrl: ctx.config.publicUrl };
+  const deps = requestDeps(ctx);
   const flowBase = (commune: Commune, slug: string) => `/c/${commune.slug}/demarches/${slug}`;
 
   // — Catalogue —

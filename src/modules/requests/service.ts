@@ -10,15 +10,20 @@ import { createHash } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { MailAttachmentRef } from '../../platform/db/schema.js';
 import type { Tx } from '../../platform/db/tenant.js';
+import type { AppContext } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
-import { formatDateTime } from '../../platform/views/format.js';
+import type { SmsProvider } from '../../platform/sms/provider.js';
+import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import type { Commune, Service } from '../communes/repo.js';
 import { listServices } from '../communes/repo.js';
 import { hashToken, newToken } from '../identity/sessions.js';
 import { dueDate, silenceDate } from './dates.js';
 import { MAX_FILES_PER_REQUEST, type ValidatedUpload } from './files.js';
+import { type PlaceholderValues, statusValue } from './notifications/catalog.js';
+import { composeNotification, composeStatusNotification } from './notifications/service.js';
+import { queueStatusSms } from './notifications/sms.js';
 import { nextRequestNumber, REQUEST_COUNTER } from './numbering.js';
 import { renderReceiptPdf, silenceMention } from './receipt-pdf.js';
 import {
@@ -60,6 +65,13 @@ export interface RequestDeps {
   queue: JobQueue;
   /** The instance's public URL, for links in mails. */
   publicUrl: string;
+  /** The instance's SMS provider; absent or `none`: no SMS. */
+  smsProvider?: SmsProvider;
+}
+
+/** The dependencies of the use cases, from the application context. */
+export function requestDeps(ctx: Pick<AppContext, 'queue' | 'config' | 'smsProvider'>): RequestDeps {
+  return { queue: ctx.queue, publicUrl: ctx.config.publicUrl, smsProvider: ctx.smsProvider };
 }
 
 /** Who acts, for history and audit. */
@@ -101,6 +113,47 @@ export function requestUrl(deps: Pick<RequestDeps, 'publicUrl'>, commune: Commun
 
 export function receiptUrl(deps: Pick<RequestDeps, 'publicUrl'>, commune: Commune, number: string): string {
   return `${requestUrl(deps, commune, number)}/accuse-de-reception.pdf`;
+}
+
+/** What {{demarche}} says: the démarche's title, or the subject of a free-text request. */
+function procedureTitleOf(procedure: Pick<Procedure, 'title'> | null | undefined, subject: string): string {
+  return procedure?.title ?? `Demande de contact : ${subject}`;
+}
+
+/**
+ * The placeholders' values of a request's notifications. {{lien}} is the request's page for a
+ * requester with an account, else the commune's contact page (the request is not online for them).
+ */
+async function notificationValues(
+  tx: Tx,
+  deps: RequestDeps,
+  commune: Commune,
+  request: CitizenRequest,
+  procedureTitle?: string,
+): Promise<PlaceholderValues> {
+  const procedure =
+    procedureTitle === undefined && request.procedureId
+      ? await findProcedureById(tx, commune.id, request.procedureId)
+      : null;
+  const title = procedureTitle ?? procedureTitleOf(procedure, request.subject);
+  return {
+    numero: request.number,
+    demarche: title,
+    // In the words of the démarche's workflow when known ("intervention réalisée").
+    statut: procedure
+      ? positionLabel(storedWorkflow(procedure.workflow), request, 'citizen').toLowerCase()
+      : statusValue(request.status),
+    commune: commune.name,
+    nom: request.requesterName,
+    date_depot: formatDateTime(request.submittedAt),
+    date_limite: formatDate(request.dueAt),
+    lien: trackingUrlFor(deps, commune, request) ?? `${deps.publicUrl}/c/${commune.slug}/contact`,
+  };
+}
+
+/** A composed mail text in the shape of the mail templates' `text` variable. */
+function mailText(composed: { subject: string | null; paragraphs: string[] }) {
+  return { subject: composed.subject ?? '', paragraphs: composed.paragraphs };
 }
 
 // — Routing —
@@ -326,7 +379,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
     },
   });
 
-  const procedureTitle = procedure?.title ?? `Demande de contact : ${input.subject}`;
+  const procedureTitle = procedureTitleOf(procedure, input.subject);
   const pdf = await renderReceiptPdf({
     commune,
     number,
@@ -360,9 +413,13 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
       template: 'requestReceipt',
       variables: {
         communeName: commune.name,
-        number,
-        procedureTitle,
-        submittedAt,
+        text: mailText(
+          await composeNotification(
+            tx,
+            'request.received',
+            await notificationValues(tx, deps, commune, stored, procedureTitle),
+          ),
+        ),
         ...(silence ? { silenceMention: silenceMention(silence) } : {}),
         ...(hasAccount
           ? { trackingUrl: requestUrl(deps, commune, number), receiptUrl: receiptUrl(deps, commune, number) }
@@ -425,7 +482,11 @@ export async function workflowOfRequest(tx: Tx, request: CitizenRequest): Promis
   return storedWorkflow(procedure?.workflow);
 }
 
-function trackingUrlFor(deps: RequestDeps, commune: Commune, request: CitizenRequest): string | undefined {
+function trackingUrlFor(
+  deps: Pick<RequestDeps, 'publicUrl'>,
+  commune: Commune,
+  request: CitizenRequest,
+): string | undefined {
   return request.accountId ? requestUrl(deps, commune, request.number) : undefined;
 }
 
@@ -504,20 +565,25 @@ export async function changeStatus(
       fromAgentLabel: positionLabel(workflow, { status: from, step: fromStep }, 'agent'),
     },
   });
-  if (input.notify !== false && isMailable(input.request.requesterEmail)) {
-    await queueMail(tx, deps.queue, {
-      to: input.request.requesterEmail,
-      template: 'requestStatusChanged',
-      variables: {
-        communeName: input.commune.name,
-        number: input.request.number,
-        statusLabel: citizenLabel,
-        ...(message ? { message } : {}),
-        ...(trackingUrlFor(deps, input.commune, input.request)
-          ? { trackingUrl: trackingUrlFor(deps, input.commune, input.request)! }
-          : {}),
-      },
-    });
+  if (input.notify !== false) {
+    const values = {
+      ...(await notificationValues(tx, deps, input.commune, updated)),
+      statut: citizenLabel.toLowerCase(),
+    };
+    if (isMailable(input.request.requesterEmail)) {
+      const trackingUrl = trackingUrlFor(deps, input.commune, input.request);
+      await queueMail(tx, deps.queue, {
+        to: input.request.requesterEmail,
+        template: 'requestStatusChanged',
+        variables: {
+          communeName: input.commune.name,
+          text: mailText(await composeStatusNotification(tx, to, values)),
+          ...(message ? { message } : {}),
+          ...(trackingUrl ? { trackingUrl } : {}),
+        },
+      });
+    }
+    if (to !== 'nouvelle') await queueStatusSms(tx, deps, { request: updated, values });
   }
   await recordAudit(tx, {
     action: 'request.status_changed',
@@ -567,8 +633,9 @@ export async function sendMessageToCitizen(
     body,
     data: { files: fileIds },
   });
+  let current = input.request;
   if (input.awaitReply && input.request.status !== 'attente_usager') {
-    await changeStatus(tx, deps, {
+    current = await changeStatus(tx, deps, {
       commune: input.commune,
       request: input.request,
       status: 'attente_usager',
@@ -583,7 +650,9 @@ export async function sendMessageToCitizen(
       template: 'requestMessage',
       variables: {
         communeName: input.commune.name,
-        number: input.request.number,
+        text: mailText(
+          await composeNotification(tx, 'request.message', await notificationValues(tx, deps, input.commune, current)),
+        ),
         // Requesters without an account cannot read the message online: it travels in the mail.
         ...(trackingUrl ? { trackingUrl } : { message: body }),
       },

@@ -52,6 +52,7 @@ import {
   processLinkStatuses,
   readFile,
   replyAsCitizen,
+  requestDeps,
   type SummaryRow,
   storeFile,
 } from './service.js';
@@ -155,7 +156,7 @@ function Timeline({
 
 export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const deps = { queue: ctx.queue, publicUrl: ctx.config.publicUrl };
+  const deps = requestDeps(ctx);
 
   app.get(
     '/c/:slug/demandes',

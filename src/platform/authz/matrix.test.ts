@@ -156,6 +156,13 @@ const SAMPLES: Record<string, Sample> = {
       { path: (c: SampleContext) => `/c/${c.commune}/admin/demarches/acte-etat-civil${suffix}` },
     ]),
   ),
+  // Notifications to citizens (admin): the receipt mail's text, and going back to its default.
+  '/c/:slug/admin/notifications/:notification': {
+    path: (c) => `/c/${c.commune}/admin/notifications/accuse-de-reception`,
+  },
+  '/c/:slug/admin/notifications/:notification/retablir': {
+    path: (c) => `/c/${c.commune}/admin/notifications/accuse-de-reception/retablir`,
+  },
   '/c/:slug/admin/api/:id/revoquer': {
     path: (c) => `/c/${c.commune}/admin/api/${c.ids[`token:${c.commune}`]}/revoquer`,
   },

@@ -5,6 +5,7 @@ import type { CommuneDirectory } from '../../modules/communes/directory.js';
 import type { Database } from '../db/client.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { MailTransport } from '../mail/transport.js';
+import type { SmsProvider } from '../sms/provider.js';
 
 export interface AppContext {
   config: Config;
@@ -12,5 +13,7 @@ export interface AppContext {
   queue: JobQueue;
   communes: CommuneDirectory;
   mailTransport: MailTransport;
+  /** The instance's SMS provider (`none` unless configured). */
+  smsProvider: SmsProvider;
   logger: Logger;
 }

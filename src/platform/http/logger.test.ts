@@ -18,7 +18,13 @@ describe('log redaction', () => {
         user: { email: 'marie.dupont@example.org', password: 'Cheval-Agrafe-2026', phone: '0601020304' },
         mail: { to: 'paul@example.org', toAddress: 'paul@example.org' },
         req: { headers: { authorization: 'Bearer abc', cookie: 'guichet_csrf=xyz' } },
-        config: { secret: 's3cr3t', databaseUrl: 'postgres://u:pw@h/db', smtpUrl: 'smtp://u:pw@h' },
+        config: {
+          secret: 's3cr3t',
+          databaseUrl: 'postgres://u:pw@h/db',
+          smtpUrl: 'smtp://u:pw@h',
+          sms: { ovh: { applicationSecret: 'ovh-as-secret', consumerKey: 'ovh-ck-secret' } },
+        },
+        sms: { to: '+33611223344', toNumber: '+33655667788' },
       },
       'essai',
     );
@@ -32,6 +38,10 @@ describe('log redaction', () => {
       'xyz',
       's3cr3t',
       'u:pw',
+      'ovh-as-secret',
+      'ovh-ck-secret',
+      '+33611223344',
+      '+33655667788',
     ]) {
       expect(out).not.toContain(secret);
     }

@@ -26,6 +26,11 @@ export const REDACTED_PATHS = [
   'config.databaseUrl',
   'config.migrationDatabaseUrl',
   'config.smtpUrl',
+  'config.sms.ovh.applicationSecret',
+  'config.sms.ovh.consumerKey',
+  '*.applicationSecret',
+  '*.consumerKey',
+  '*.toNumber',
 ];
 
 /** Keeps enough of an address to spot abuse from a network without identifying a person. */

@@ -1,6 +1,7 @@
 /**
  * French mail templates. Each template renders a subject, a plain-text body and an HTML body
- * from typed variables; HTML is produced by preact, so every variable is escaped.
+ * from typed variables; HTML is produced by preact, so every variable is escaped. A paragraph
+ * may hold line breaks: `<br>` in HTML.
  */
 import { h } from 'preact';
 import { renderToStaticMarkup } from 'preact-render-to-string';
@@ -26,6 +27,15 @@ export interface MailTemplate<S extends z.ZodType = z.ZodType> {
 }
 
 const communeVars = { communeName: z.string().min(1) };
+
+/**
+ * The part of a citizen notification written by the commune (or Guichet's default text), already
+ * filled: a one-line subject and plain-text paragraphs (see modules/requests/notifications).
+ */
+const communeText = z.object({
+  subject: z.string().min(1),
+  paragraphs: z.array(z.string().min(1)).min(1),
+});
 
 /** Declares a template with its variables' type inferred from the schema. */
 function defineTemplate<S extends z.ZodType>(template: MailTemplate<S>): MailTemplate<S> {
@@ -219,9 +229,7 @@ export const MAIL_TEMPLATES = {
     name: 'requestReceipt',
     variables: z.object({
       ...communeVars,
-      number: z.string().min(1),
-      procedureTitle: z.string().min(1),
-      submittedAt: z.string().min(1),
+      text: communeText,
       /** The legal mention of silence (accord/rejet) with its date, when the démarche has one. */
       silenceMention: z.string().optional(),
       /** The request's page (signed-in requesters); the receipt PDF is attached to the mail. */
@@ -229,10 +237,9 @@ export const MAIL_TEMPLATES = {
       receiptUrl: z.url().optional(),
     }),
     render: (v) => ({
-      subject: `Demande n° ${v.number} bien reçue – ${v.communeName}`,
+      subject: v.text.subject,
       paragraphs: [
-        'Bonjour,',
-        `La mairie de ${v.communeName} a bien reçu votre demande « ${v.procedureTitle} » le ${v.submittedAt}. Son numéro est le ${v.number} : rappelez-le dans vos échanges avec la mairie.`,
+        ...v.text.paragraphs,
         'Vous trouverez l’accusé de réception en pièce jointe (PDF).',
         ...(v.silenceMention ? [v.silenceMention] : []),
         ...(v.receiptUrl ? [`Accusé de réception en ligne : ${v.receiptUrl}`] : []),
@@ -247,16 +254,15 @@ export const MAIL_TEMPLATES = {
     name: 'requestMessage',
     variables: z.object({
       ...communeVars,
-      number: z.string().min(1),
+      text: communeText,
       /** The message itself, for requesters without an account (they cannot read it online). */
       message: z.string().optional(),
       trackingUrl: z.url().optional(),
     }),
     render: (v) => ({
-      subject: `Nouveau message de la mairie sur votre demande n° ${v.number} – ${v.communeName}`,
+      subject: v.text.subject,
       paragraphs: [
-        'Bonjour,',
-        `La mairie de ${v.communeName} vous a écrit au sujet de votre demande n° ${v.number}.`,
+        ...v.text.paragraphs,
         ...(v.message ? [`« ${v.message} »`] : []),
         v.trackingUrl
           ? 'Lisez le message et répondez depuis votre espace « Mes demandes ».'
@@ -269,16 +275,14 @@ export const MAIL_TEMPLATES = {
     name: 'requestStatusChanged',
     variables: z.object({
       ...communeVars,
-      number: z.string().min(1),
-      statusLabel: z.string().min(1),
+      text: communeText,
       message: z.string().optional(),
       trackingUrl: z.url().optional(),
     }),
     render: (v) => ({
-      subject: `Votre demande n° ${v.number} : ${v.statusLabel.toLowerCase()} – ${v.communeName}`,
+      subject: v.text.subject,
       paragraphs: [
-        'Bonjour,',
-        `Votre demande n° ${v.number} auprès de la mairie de ${v.communeName} a changé de statut : ${v.statusLabel.toLowerCase()}.`,
+        ...v.text.paragraphs,
         ...(v.message ? [`« ${v.message} »`] : []),
         v.trackingUrl
           ? 'Retrouvez l’historique complet de votre demande dans votre espace « Mes demandes ».'
@@ -326,6 +330,11 @@ export const MAIL_TEMPLATES = {
 export type MailTemplateName = keyof typeof MAIL_TEMPLATES;
 export type MailVariables<N extends MailTemplateName> = z.infer<(typeof MAIL_TEMPLATES)[N]['variables']>;
 
+/** A paragraph's lines separated by `<br>` elements (text stays text: preact escapes it). */
+function withLineBreaks(paragraph: string): Array<string | ReturnType<typeof h>> {
+  return paragraph.split('\n').flatMap((line, i) => (i === 0 ? [line] : [h('br', null), line]));
+}
+
 /** Renders a template; throws a ZodError when the variables do not match. */
 export function renderMail<N extends MailTemplateName>(name: N, vars: MailVariables<N>): RenderedMail {
   const template = MAIL_TEMPLATES[name] as unknown as MailTemplate;
@@ -348,7 +357,7 @@ export function renderMail<N extends MailTemplateName>(name: N, vars: MailVariab
       h(
         'body',
         null,
-        ...content.paragraphs.map((p) => h('p', null, p)),
+        ...content.paragraphs.map((p) => h('p', null, ...withLineBreaks(p))),
         content.link ? h('p', null, h('a', { href: content.link.href }, content.link.label)) : null,
         h('hr', null),
         h('p', null, h('small', null, footer)),

@@ -29,6 +29,7 @@ import {
   rerouteRequest as moveToService,
   type RequestActor,
   type RequestDeps,
+  requestDeps,
   sendMessageToCitizen,
   storeFile,
   submitRequest,
@@ -63,7 +64,7 @@ export function requestNotFound(): AppError {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function deps(ctx: AppContext): RequestDeps {
-  return { queue: ctx.queue, publicUrl: ctx.config.publicUrl };
+  return requestDeps(ctx);
 }
 
 function agent(actor: Actor): RequestActor {
