@@ -59,7 +59,8 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
     return browsers.get(key)!;
   }
 
-  /** A street report of Villebelle (services techniques), filed by Camille Martin. */
+  /** A street report of Villebelle (services techniques), filed by Camille Martin. Its demo workflow names the
+   * outcomes « intervention réalisée » and « classé sans suite »: notifications speak these words. */
   async function makeRequest(answers: Record<string, unknown>, status: RequestStatus = 'en_cours') {
     return withTenant(t.runtime.database, villebelle.id, async (tx) => {
       const service = await findServiceBySlug(tx, villebelle.id, 'services-techniques');
@@ -259,9 +260,9 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
     ]);
     const second = await makeRequest({});
     await setStatus(second.request, 'acceptee');
-    const defaultMail = await mailWithSubject(`Votre demande n° ${second.request.number} : acceptée – Villebelle`);
+    const defaultMail = await mailWithSubject(`Votre demande n° ${second.request.number} : intervention réalisée – Villebelle`);
     expect(defaultMail.text).toContain(
-      `Votre demande n° ${second.request.number} auprès de la mairie de Villebelle a changé de statut : acceptée.`,
+      `Votre demande n° ${second.request.number} auprès de la mairie de Villebelle a changé de statut : intervention réalisée.`,
     );
   });
 
@@ -347,7 +348,7 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
     // Off by default: a status change sends a mail, no SMS.
     const early = await makeRequest({ telephone: '06 12 34 56 78' });
     await setStatus(early.request, 'classee');
-    await mailWithSubject(`Votre demande n° ${early.request.number} : classée – Villebelle`);
+    await mailWithSubject(`Votre demande n° ${early.request.number} : classé sans suite – Villebelle`);
     expect(await smsRows()).toHaveLength(before);
 
     const admin = await as(ADMIN);
@@ -386,13 +387,13 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
     }, 'the SMS file');
     expect(stored).toMatchObject({
       to: '+33612345678',
-      body: `Mairie de Villebelle : demande ${mobile.request.number} acceptée.`,
+      body: `Mairie de Villebelle : demande ${mobile.request.number} intervention réalisée.`,
     });
     const rows = await smsRows();
     expect(rows.slice(before)).toEqual([
       {
         to_number: '+33612345678',
-        body: `Mairie de Villebelle : demande ${mobile.request.number} acceptée.`,
+        body: `Mairie de Villebelle : demande ${mobile.request.number} intervention réalisée.`,
         status: expect.any(String),
       },
     ]);
@@ -400,14 +401,14 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
 
     const demo = await new TestBrowser(t.app, { remoteAddress: '198.18.200.1' }).get('/_demo/sms');
     expect(demo.statusCode).toBe(200);
-    expect(demo.body).toContain(`Mairie de Villebelle : demande ${mobile.request.number} acceptée.`);
+    expect(demo.body).toContain(`Mairie de Villebelle : demande ${mobile.request.number} intervention réalisée.`);
 
     // Switched off again: nothing more.
     await admin.get('/c/villebelle/admin/notifications');
     await admin.post('/c/villebelle/admin/notifications/sms', {});
     const later = await makeRequest({ telephone: '07 11 22 33 44' });
     await setStatus(later.request, 'classee');
-    await mailWithSubject(`Votre demande n° ${later.request.number} : classée – Villebelle`);
+    await mailWithSubject(`Votre demande n° ${later.request.number} : classé sans suite – Villebelle`);
     expect(await smsRows()).toHaveLength(before + 1);
   });
 
