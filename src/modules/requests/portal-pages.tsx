@@ -43,6 +43,7 @@ import { FormPageView, FormSummaryView, formPageTitle, pageHasFileField, RichTex
 import { summarize } from '../forms/summary.js';
 import { findAccountById } from '../identity/repo.js';
 import { hashToken, newToken } from '../identity/sessions.js';
+import { profilePrefill } from '../profile/profile.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
 import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from './files.js';
 import { isRequestNumber } from './numbering.js';
@@ -132,7 +133,8 @@ function ensureDraftOwner(request: FastifyRequest, reply: FastifyReply): DraftOw
 }
 
 /**
- * Answers prefilled from the signed-in citizen's account ("dites-le-nous une fois"). Only fields
+ * Answers prefilled from the signed-in citizen's account and profile (phone, postal address:
+ * "dites-le-nous une fois"). Only fields
  * never answered are filled: a field the citizen emptied keeps its empty answer (its key is
  * there), while the fields of a page that was hidden when the draft was saved (dropped from the
  * answers) get their prefill when the page appears.
@@ -148,6 +150,7 @@ async function prefilled(tx: Tx, request: FastifyRequest, def: FormDefinition, b
       familyName: account.familyName,
       email: account.email,
       ...(account.birthDate ? { birthDate: account.birthDate } : {}),
+      ...(await profilePrefill(tx, account.id)),
     },
     {},
   );
