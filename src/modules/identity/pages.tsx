@@ -448,6 +448,11 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
               </a>
             </li>
             <li>
+              <a class="govuk-link" href={`${base(request)}/compte/justificatifs`}>
+                Mes justificatifs (documents réutilisables dans mes démarches)
+              </a>
+            </li>
+            <li>
               <a class="govuk-link" href={`${base(request)}/compte/securite`}>
                 Sécurité du compte (double authentification, codes de secours)
               </a>

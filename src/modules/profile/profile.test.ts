@@ -6,26 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
-import { AppError } from '../../platform/http/errors.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { formOutcome as outcome } from '../../test/fixtures.js';
 import type { Commune } from '../communes/repo.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { hashPassword } from '../identity/passwords.js';
 import { addMembership, insertAccount } from '../identity/repo.js';
 import { parseContactForm, parseHouseholdMemberForm } from './profile.js';
-
-/** The field errors of a rejected form, or the parsed value. */
-function outcome<T>(parse: () => T): { ok: T } | { errors: Record<string, string> } {
-  try {
-    return { ok: parse() };
-  } catch (error) {
-    if (error instanceof AppError && error.fields) return { errors: error.fields };
-    throw error;
-  }
-}
 
 const PHONE_ERROR = 'Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78 ou +33 6 12 34 56 78';
 

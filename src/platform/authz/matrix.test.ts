@@ -171,6 +171,13 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/compte/profil/foyer/:member/retirer': {
     path: (c) => `/c/${c.commune}/compte/profil/foyer/01a22309-0000-7000-8000-0000000000aa/retirer`,
   },
+  // Document vault: a document of nobody (see OWNER_SCOPED).
+  '/c/:slug/compte/justificatifs/:document/telecharger': {
+    path: (c) => `/c/${c.commune}/compte/justificatifs/01a22309-0000-7000-8000-0000000000bb/telecharger`,
+  },
+  '/c/:slug/compte/justificatifs/:document/supprimer': {
+    path: (c) => `/c/${c.commune}/compte/justificatifs/01a22309-0000-7000-8000-0000000000bb/supprimer`,
+  },
   '/c/:slug/admin/webhooks/:id/supprimer': {
     path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,
   },
@@ -194,10 +201,11 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/demandes/:number/repondre': 'request.not_found',
   'POST /c/:slug/compte/profil/foyer/:member': 'household.member_not_found',
   'POST /c/:slug/compte/profil/foyer/:member/retirer': 'household.member_not_found',
+  'POST /c/:slug/compte/justificatifs/:document/supprimer': 'vault.document_not_found',
 };
 
 /**
- * Pages of one person's own resource (a citizen's request, household member): the policy lets every signed-in
+ * Pages of one person's own resource (a citizen's request, household member, vault document): the policy lets every signed-in
  * person through, and the handler answers 404 to all but the owner — whom no persona is here.
  */
 const OWNER_SCOPED = new Set([
@@ -206,6 +214,8 @@ const OWNER_SCOPED = new Set([
   '/c/:slug/demandes/:number/documents/:file',
   '/c/:slug/compte/profil/foyer/:member',
   '/c/:slug/compte/profil/foyer/:member/retirer',
+  '/c/:slug/compte/justificatifs/:document/telecharger',
+  '/c/:slug/compte/justificatifs/:document/supprimer',
 ]);
 
 /** A cookie-keeping client (one per persona, reused for every case). */
