@@ -23,7 +23,9 @@ import {
 } from '../../platform/views/components.js';
 import { type FormBody, formString, sendFormPage } from '../../platform/views/form-page.js';
 import { formatDate } from '../../platform/views/format.js';
-import { formatBytes, sendFile, uploadedFiles } from '../requests/files.js';
+import { formatBytes, sendFile, type UploadedPart, uploadedFiles } from '../requests/files.js';
+import { isRequestNumber } from '../requests/numbering.js';
+import { readSavableRequestFile } from '../requests/vault-reuse.js';
 import { DOCUMENT_KIND_RULES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, type DocumentStatus } from './document-kinds.js';
 import {
   addDocument,
@@ -51,6 +53,13 @@ const NOTICES: Record<string, string> = {
 };
 
 const displayDate = (iso: string) => formatDate(`${iso}T12:00:00Z`);
+
+/** A file of one of my requests being saved to the vault. */
+interface RequestFileSource {
+  number: string;
+  fileId: string;
+  name: string;
+}
 
 export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void {
   const base = (request: FastifyRequest) => `/c/${request.commune!.slug}/compte/justificatifs`;
@@ -140,6 +149,7 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
     values: FormBody,
     errors: FieldErrors = {},
     status?: number,
+    fromRequest?: RequestFileSource,
   ) {
     const value = (key: string) => formString(values, key);
     const hasErrors = Object.values(errors).some(Boolean);
@@ -162,28 +172,49 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
           <h1 class="govuk-heading-xl">Ajouter un document à mes justificatifs</h1>
           <form method="post" action={`${base(request)}/ajouter`} enctype="multipart/form-data" novalidate>
             <CsrfField token={reply.generateCsrf()} />
-            <div class={`govuk-form-group${errors.fichier ? ' govuk-form-group--error' : ''}`}>
-              <label class="govuk-label govuk-label--s" for="fichier">
-                Fichier
-              </label>
-              <div id="fichier-hint" class="govuk-hint">
-                {`Formats acceptés\u00a0: ${VAULT_FORMATS_TEXT}. Taille maximale\u00a0: ${formatBytes(VAULT_MAX_BYTES)}.`}
-                {hasErrors && !errors.fichier ? ' Choisissez à nouveau le fichier : il n’a pas été enregistré.' : ''}
+            {fromRequest ? (
+              <>
+                <input type="hidden" name="demande" value={fromRequest.number} />
+                <input type="hidden" name="fichier" value={fromRequest.fileId} />
+                <SummaryList
+                  rows={[
+                    {
+                      key: 'Fichier',
+                      value: <span class="govuk-!-text-break-word">{fromRequest.name}</span>,
+                    },
+                    { key: 'Joint à', value: `votre demande n° ${fromRequest.number}` },
+                  ]}
+                />
+                {errors.fichier ? (
+                  <p id="fichier" class="govuk-error-message">
+                    <span class="govuk-visually-hidden">{'Erreur\u00a0:'}</span> {errors.fichier}
+                  </p>
+                ) : null}
+              </>
+            ) : (
+              <div class={`govuk-form-group${errors.fichier ? ' govuk-form-group--error' : ''}`}>
+                <label class="govuk-label govuk-label--s" for="fichier">
+                  Fichier
+                </label>
+                <div id="fichier-hint" class="govuk-hint">
+                  {`Formats acceptés\u00a0: ${VAULT_FORMATS_TEXT}. Taille maximale\u00a0: ${formatBytes(VAULT_MAX_BYTES)}.`}
+                  {hasErrors && !errors.fichier ? ' Choisissez à nouveau le fichier : il n’a pas été enregistré.' : ''}
+                </div>
+                {errors.fichier ? (
+                  <p id="fichier-error" class="govuk-error-message">
+                    <span class="govuk-visually-hidden">{'Erreur\u00a0:'}</span> {errors.fichier}
+                  </p>
+                ) : null}
+                <input
+                  class={`govuk-file-upload${errors.fichier ? ' govuk-file-upload--error' : ''}`}
+                  id="fichier"
+                  name="fichier"
+                  type="file"
+                  accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                  aria-describedby={errors.fichier ? 'fichier-hint fichier-error' : 'fichier-hint'}
+                />
               </div>
-              {errors.fichier ? (
-                <p id="fichier-error" class="govuk-error-message">
-                  <span class="govuk-visually-hidden">{'Erreur\u00a0:'}</span> {errors.fichier}
-                </p>
-              ) : null}
-              <input
-                class={`govuk-file-upload${errors.fichier ? ' govuk-file-upload--error' : ''}`}
-                id="fichier"
-                name="fichier"
-                type="file"
-                accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-                aria-describedby={errors.fichier ? 'fichier-hint fichier-error' : 'fichier-hint'}
-              />
-            </div>
+            )}
             <Radios
               name="type"
               legend="Type de document"
@@ -219,16 +250,43 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
     });
   }
 
-  app.get('/c/:slug/compte/justificatifs/ajouter', { config: { policy: 'signedIn' } }, async (request, reply) =>
-    addForm(request, reply, {}),
-  );
+  /**
+   * The file of one of my requests named by `demande` and `fichier` (query or form), to save in the
+   * vault; undefined when none is named; 404 when it is not one I may save.
+   */
+  async function requestFileOf(request: FastifyRequest, values: FormBody) {
+    const number = formString(values, 'demande');
+    const fileId = formString(values, 'fichier');
+    if (number === '' && fileId === '') return undefined;
+    const found =
+      isRequestNumber(number) && UUID.test(fileId)
+        ? await inTenant(request, (tx) =>
+            readSavableRequestFile(tx, request.commune!.id, accountOf(request), number, fileId),
+          )
+        : undefined;
+    if (!found) throw notFound('vault.request_file_not_found', 'no such request file');
+    return { number, fileId, name: found.file.name, kind: found.kind, file: found.file };
+  }
+
+  app.get('/c/:slug/compte/justificatifs/ajouter', { config: { policy: 'signedIn' } }, async (request, reply) => {
+    const fromRequest = await requestFileOf(request, request.query as FormBody);
+    return addForm(request, reply, fromRequest ? { type: fromRequest.kind } : {}, {}, undefined, fromRequest);
+  });
 
   app.post('/c/:slug/compte/justificatifs/ajouter', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const body = (request.body ?? {}) as FormBody;
     const errors: Record<string, string> = {};
     let status = 422;
-    const parts = uploadedFiles(request);
-    const part = parts.find((p) => p.field === 'fichier');
+    const fromRequest = await requestFileOf(request, body);
+    const part: UploadedPart | undefined = fromRequest
+      ? {
+          field: 'fichier',
+          filename: fromRequest.file.name,
+          declaredType: fromRequest.file.mimeType,
+          content: fromRequest.file.content,
+          isTruncated: false,
+        }
+      : uploadedFiles(request).find((p) => p.field === 'fichier');
     let upload: Awaited<ReturnType<typeof validateVaultUpload>> | undefined;
     if (!part) errors.fichier = 'Choisissez le fichier du document';
     else {
@@ -248,7 +306,7 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
       Object.assign(errors, error.fields);
     }
     if (!upload || !details || Object.keys(errors).length > 0) {
-      return addForm(request, reply, body, errors, status);
+      return addForm(request, reply, body, errors, status, fromRequest);
     }
     try {
       await inTenant(request, (tx) =>
@@ -256,12 +314,14 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
           accountId: accountOf(request),
           upload: upload!,
           details: details!,
-          source: 'upload',
+          source: fromRequest ? 'request' : 'upload',
           httpRequestId: request.id,
         }),
       );
     } catch (error) {
-      if (error instanceof AppError && error.fields) return addForm(request, reply, body, error.fields);
+      if (error instanceof AppError && error.fields) {
+        return addForm(request, reply, body, error.fields, undefined, fromRequest);
+      }
       throw error;
     }
     return reply.redirect(`${base(request)}?enregistre=ajoute`, 303);
