@@ -301,6 +301,25 @@ describe.each(TEST_ENGINES)('profile pages on %s', (engine) => {
       return [unscoped.rowCount, scoped.rowCount];
     });
     expect(seen).toEqual([0, 0]);
+    // Scoped to the right account it sees its row; it cannot write a row of another account.
+    const camille = (
+      await t.testDb.asSuperuser<{ id: string }>(
+        `SELECT id FROM account WHERE email = 'camille.martin@courriel.example'`,
+      )
+    ).rows[0]!.id;
+    const paul = (
+      await t.testDb.asSuperuser<{ id: string }>(`SELECT id FROM account WHERE email = 'paul.voisin@courriel.example'`)
+    ).rows[0]!.id;
+    const write = withTenant(t.runtime.database, villebelle.id, async (tx) => {
+      await tx.client.query("SELECT set_config('app.account_id', $1, true)", [camille]);
+      expect((await tx.client.query('SELECT * FROM citizen_profile')).rowCount).toBe(1);
+      await tx.client.query(
+        `INSERT INTO household_member (id, account_id, given_name, family_name, birth_date, relation)
+         VALUES ('01a22309-0000-7000-8000-0000000000cc', $1, 'Intrus', 'Intrus', '2000-01-01', 'autre')`,
+        [paul],
+      );
+    });
+    await expect(write).rejects.toThrow(/row-level security/);
   });
 
   it('prefills phone and address into a démarche, never over answers already given', async () => {
