@@ -141,11 +141,11 @@ function ensureDraftOwner(request: FastifyRequest, reply: FastifyReply): DraftOw
 }
 
 /**
- * Answers prefilled from the signed-in citizen's account and profile (phone, postal address:
- * "dites-le-nous une fois"). Only fields
- * never answered are filled: a field the citizen emptied keeps its empty answer (its key is
- * there), while the fields of a page that was hidden when the draft was saved (dropped from the
- * answers) get their prefill when the page appears.
+ * Answers prefilled from the signed-in citizen's account and profile (names, e-mail, birth date,
+ * phone, postal address: "dites-le-nous une fois"). Only fields never answered are filled: a
+ * field the citizen emptied keeps its empty answer (its key is there), while the fields of a page
+ * that was hidden when the draft was saved (dropped from the answers) get their prefill when the
+ * page appears.
  */
 async function prefilled(tx: Tx, request: FastifyRequest, def: FormDefinition, base: Answers = {}): Promise<Answers> {
   if (!request.actor) return base;
