@@ -13,6 +13,7 @@ import { demoModule } from './demo/module.js';
 import { healthModule } from './health/module.js';
 import { identityModule } from './identity/module.js';
 import { operatorModule } from './operator/module.js';
+import { profileModule } from './profile/module.js';
 import { requestsApiModule } from './requests/api.js';
 import { requestsBackofficeModule } from './requests/backoffice/module.js';
 import { requestsModule } from './requests/module.js';
@@ -29,6 +30,7 @@ export interface GuichetModule {
 export const MODULES: GuichetModule[] = [
   healthModule,
   identityModule,
+  profileModule,
   communesModule,
   backofficeModule,
   adminModule,

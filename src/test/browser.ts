@@ -71,6 +71,47 @@ export class TestBrowser {
     );
   }
 
+  /**
+   * Posts a multipart form like a browser (fields, then files; a field given an array is
+   * repeated) with the last page's CSRF token.
+   */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string | string[]>,
+    files: Array<{ name: string; filename: string; type: string; content: Buffer }> = [],
+  ): Promise<LightMyRequestResponse> {
+    const boundary = `----guichet${Math.random().toString(16).slice(2)}`;
+    const chunks: Buffer[] = [];
+    for (const [name, value] of Object.entries({ _csrf: this.csrf(), ...fields })) {
+      for (const one of Array.isArray(value) ? value : [value]) {
+        chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${one}\r\n`));
+      }
+    }
+    for (const file of files) {
+      chunks.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+        ),
+        file.content,
+        Buffer.from('\r\n'),
+      );
+    }
+    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    return this.#keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        payload: Buffer.concat(chunks),
+        headers: {
+          cookie: this.#cookieHeader(),
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'user-agent': this.options.userAgent ?? 'TestBrowser/1.0',
+        },
+        ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
+      }),
+    );
+  }
+
   /** Loads `page`, then posts `form` to `action` (defaults to the same URL). */
   async submit(page: string, form: FormFields, action = page) {
     await this.get(page);

@@ -185,6 +185,11 @@ export const ACTION_FAMILIES = {
   },
   roles: { label: 'Rôles et invitations', match: '^membership\\.', exclude: null },
   exports: { label: 'Exports de données', match: '(exported|\\.export)$', exclude: null },
+  justificatifs: {
+    label: 'Justificatifs des usagers (ajouts, suppressions)',
+    match: '^document_vault\\.',
+    exclude: null,
+  },
   administration: {
     label: 'Administration (jetons d’API, commune, services)',
     match: '^(api_token|commune|service|settings|admin)\\.',

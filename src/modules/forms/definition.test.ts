@@ -88,6 +88,12 @@ describe('parseFormDefinition: a valid definition', () => {
               label: 'Une photo',
               file: { accept: ['jpeg', 'png'], maxBytes: 1000, maxFiles: 2 },
             },
+            {
+              id: 'domicile',
+              type: 'file',
+              label: 'Un justificatif de domicile',
+              file: { accept: ['pdf'], maxBytes: 1000, maxFiles: 1, documentKind: 'justificatif_domicile' },
+            },
             { id: 'quand', type: 'date', label: 'La date', validation: { minDate: 'today', maxDate: 'today+30' } },
             text('code', {
               validation: { pattern: '[A-Z]{2}\\d{3}', patternMessage: 'Deux lettres puis trois chiffres' },
@@ -320,6 +326,11 @@ describe('parseFormDefinition: every kind of error, in French, with its path', (
       'no file allowed',
       form([fileField({ accept: ['pdf'], maxBytes: 1000, maxFiles: 0 })]),
       'pages[0].fields[0].file.maxFiles : le nombre maximal de fichiers doit être entre 1 et 20 (reçu : 0)',
+    ],
+    [
+      'unknown kind of supporting document',
+      form([fileField({ accept: ['pdf'], maxBytes: 1000, maxFiles: 1, documentKind: 'carte_vitale' })]),
+      'pages[0].fields[0].file.documentKind : le type de justificatif « carte_vitale » n’existe pas (types possibles : justificatif_domicile, attestation_caf, piece_identite, livret_famille, rib, avis_imposition, autre)',
     ],
     [
       'file constraints on a text field',

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
+import { DOCUMENT_KINDS, type DocumentKind } from '../profile/document-kinds.js';
 
 // canonicalize is CommonJS (module.exports = fn): under NodeNext its default import is the function.
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
@@ -80,7 +81,12 @@ export interface Field {
   condition?: Condition;
   options?: { value: string; label: string }[];
   validation?: FieldValidation;
-  file?: { accept: Array<FileKind>; maxBytes: number; maxFiles: number };
+  /**
+   * `documentKind`: the kind of supporting document asked for (the vault's kinds): a signed-in
+   * citizen may then use a valid document of that kind from "mes justificatifs" instead of
+   * uploading it, and save an uploaded one there.
+   */
+  file?: { accept: Array<FileKind>; maxBytes: number; maxFiles: number; documentKind?: DocumentKind };
   prefill?: PrefillKey;
   fields?: Field[];
   /** Repeatable group; `addLabel` e.g. "Ajouter un autre équipement". */
@@ -377,7 +383,7 @@ const VALIDATION_KEYS = [
   'maxDate',
   'integer',
 ] as const;
-const FILE_KEYS = ['accept', 'maxBytes', 'maxFiles'] as const;
+const FILE_KEYS = ['accept', 'maxBytes', 'maxFiles', 'documentKind'] as const;
 const REPEAT_KEYS = ['min', 'max', 'itemLabel', 'addLabel'] as const;
 const OPTION_KEYS = ['value', 'label'] as const;
 
@@ -797,8 +803,21 @@ class Checker {
           1,
           LIMITS.maxFiles,
         );
-        if (kinds !== undefined && bytes !== undefined && count !== undefined) {
-          field.file = { accept: kinds, maxBytes: bytes, maxFiles: count };
+        let documentKind: DocumentKind | undefined;
+        let isDocumentKindValid = true;
+        if (file.documentKind !== undefined) {
+          if ((DOCUMENT_KINDS as readonly unknown[]).includes(file.documentKind)) {
+            documentKind = file.documentKind as DocumentKind;
+          } else {
+            isDocumentKindValid = false;
+            this.error(
+              `${path}.file.documentKind`,
+              `le type de justificatif ${describe(file.documentKind)} n’existe pas (types possibles${NBSP}: ${DOCUMENT_KINDS.join(', ')})`,
+            );
+          }
+        }
+        if (kinds !== undefined && bytes !== undefined && count !== undefined && isDocumentKindValid) {
+          field.file = { accept: kinds, maxBytes: bytes, maxFiles: count, ...(documentKind ? { documentKind } : {}) };
         }
       }
       if (parent !== undefined && parent.repeat !== undefined) {
@@ -1251,6 +1270,7 @@ export const FORM_DEFINITION_JSON_SCHEMA = {
             accept: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...FILE_KINDS] } },
             maxBytes: { type: 'integer', minimum: 1, maximum: LIMITS.maxBytes },
             maxFiles: { type: 'integer', minimum: 1, maximum: LIMITS.maxFiles },
+            documentKind: { enum: [...DOCUMENT_KINDS] },
           },
         },
         prefill: { enum: [...PREFILL_KEYS] },

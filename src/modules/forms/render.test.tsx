@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { Answers } from './answers.js';
 import { readPageAnswers } from './answers.js';
 import { type FormDefinition, findPage, parseFormDefinition } from './definition.js';
-import { FormPageView, FormSummaryView, formPageTitle, pageHasFileField, renderStandalonePage } from './render.js';
+import {
+  type FileChoice,
+  FormPageView,
+  FormSummaryView,
+  formPageTitle,
+  pageHasFileField,
+  renderStandalonePage,
+} from './render.js';
 
 function parse(json: unknown): FormDefinition {
   const result = parseFormDefinition(json);
@@ -109,6 +116,7 @@ function view(
   answers: Answers = {},
   errors: Record<string, string> = {},
   step = { current: 2, total: 5 },
+  fileChoices: Record<string, FileChoice[]> = {},
 ) {
   const page = findPage(definition, pageId);
   if (page === undefined) throw new Error(pageId);
@@ -123,6 +131,7 @@ function view(
       step={step}
       backHref="/c/villebelle/demarches/test"
       multipart={pageHasFileField(page)}
+      fileChoices={fileChoices}
     />,
   );
 }
@@ -329,6 +338,21 @@ describe('FormPageView', () => {
       value: 'continuer',
       hidden: '',
     });
+  });
+
+  it('offers documents to use instead of an upload as labelled checkboxes in a fieldset', () => {
+    const offered = view('pieces', {}, {}, undefined, {
+      justificatif: [
+        { value: 'd1', label: 'Utiliser « facture.pdf » de mes justificatifs (valable jusqu’au 3 mai 2026)' },
+      ],
+    });
+    expectAccessibleMarkup(offered);
+    expect(offered).toMatch(
+      /<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Ou utilisez un document de mes justificatifs<\/legend>/,
+    );
+    expect(offered).toContain('name="justificatif-justificatif" type="checkbox" value="d1"');
+    expect(offered).toContain('Utiliser « facture.pdf » de mes justificatifs (valable jusqu’au 3 mai 2026)');
+    expect(view('pieces')).not.toContain('mes justificatifs');
   });
 });
 

@@ -64,6 +64,24 @@ export interface FormPageViewProps {
   backHref?: string;
   /** True when the page has a file field (the form is then posted as multipart/form-data). */
   multipart: boolean;
+  /**
+   * Documents the citizen may attach instead of uploading, per file field id (the requests module
+   * fills it from "mes justificatifs"); posted as checkboxes named `${fieldId}-justificatif`.
+   */
+  fileChoices?: Readonly<Record<string, readonly FileChoice[]>>;
+}
+
+/** A document that can be attached to a file field without uploading it. */
+export interface FileChoice {
+  /** Posted value (the document's id). */
+  value: string;
+  /** "Utiliser « facture.pdf » de mes justificatifs (valable jusqu’au 15 mars 2026)". */
+  label: string;
+}
+
+/** Name of the checkboxes of a file field's alternatives to uploading. */
+export function fileChoiceInput(fieldId: string): string {
+  return `${fieldId}-justificatif`;
 }
 
 function classNames(...names: Array<string | false | null | undefined>): string {
@@ -153,6 +171,7 @@ interface FieldContext {
   /** Everything the page needs to render children of groups. */
   answers: Answers;
   errors: Record<string, string>;
+  fileChoices: Readonly<Record<string, readonly FileChoice[]>>;
 }
 
 function AddressFieldset({ field, ctx }: { field: Field; ctx: FieldContext }) {
@@ -469,8 +488,23 @@ function FieldView({ field, ctx }: { field: Field; ctx: FieldContext }): VNode |
           value={ctx.value === true ? 'oui' : ctx.value === false ? 'non' : undefined}
         />
       );
-    case 'file':
-      return <FileField field={field} ctx={ctx} />;
+    case 'file': {
+      const choices = ctx.fileChoices[field.id] ?? [];
+      return (
+        <>
+          <FileField field={field} ctx={ctx} />
+          {choices.length > 0 && (
+            <Checkboxes
+              name={fileChoiceInput(field.id)}
+              legend="Ou utilisez un document de mes justificatifs"
+              legendSize="s"
+              hint="Une copie du document sera jointe à votre demande, comme si vous l’envoyiez."
+              items={choices.map((choice) => ({ value: choice.value, label: choice.label }))}
+            />
+          )}
+        </>
+      );
+    }
     case 'section':
       return (
         <>
@@ -492,7 +526,13 @@ function FieldView({ field, ctx }: { field: Field; ctx: FieldContext }): VNode |
                 {field.hint}
               </div>
             )}
-            <FieldList fields={field.fields ?? []} answers={ctx.answers} errors={ctx.errors} pageHeadingId={null} />
+            <FieldList
+              fields={field.fields ?? []}
+              answers={ctx.answers}
+              errors={ctx.errors}
+              fileChoices={ctx.fileChoices}
+              pageHeadingId={null}
+            />
           </fieldset>
         </div>
       );
@@ -541,11 +581,13 @@ function FieldList({
   answers,
   errors,
   pageHeadingId,
+  fileChoices,
 }: {
   fields: Field[];
   answers: Answers;
   errors: Record<string, string>;
   pageHeadingId: string | null;
+  fileChoices: Readonly<Record<string, readonly FileChoice[]>>;
 }) {
   return (
     <>
@@ -563,6 +605,7 @@ function FieldList({
               isPageHeading: pageHeadingId === field.id,
               answers,
               errors,
+              fileChoices,
             }}
           />
         );
@@ -640,7 +683,13 @@ export function FormPageView(props: FormPageViewProps): VNode {
                 Continuer
               </button>
             )}
-            <FieldList fields={page.fields} answers={answers} errors={errors} pageHeadingId={question?.id ?? null} />
+            <FieldList
+              fields={page.fields}
+              answers={answers}
+              errors={errors}
+              fileChoices={props.fileChoices ?? {}}
+              pageHeadingId={question?.id ?? null}
+            />
             <ButtonGroup>
               <Button name="action" value="continuer">
                 Continuer

@@ -35,6 +35,8 @@ const LABELS: Record<string, string> = {
   'audit.exported': 'Export du journal de sécurité',
   'api_token.created': 'Jeton d’API créé',
   'api_token.revoked': 'Jeton d’API révoqué',
+  'document_vault.added': 'Justificatif ajouté à « Mes justificatifs »',
+  'document_vault.deleted': 'Justificatif supprimé de « Mes justificatifs »',
 };
 
 /** French labels of security events, for the commune's security journal. */

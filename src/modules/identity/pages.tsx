@@ -443,6 +443,16 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
               </li>
             ) : null}
             <li>
+              <a class="govuk-link" href={`${base(request)}/compte/profil`}>
+                Mon profil (téléphone, adresse, foyer)
+              </a>
+            </li>
+            <li>
+              <a class="govuk-link" href={`${base(request)}/compte/justificatifs`}>
+                Mes justificatifs (documents réutilisables dans mes démarches)
+              </a>
+            </li>
+            <li>
               <a class="govuk-link" href={`${base(request)}/compte/securite`}>
                 Sécurité du compte (double authentification, codes de secours)
               </a>

@@ -17,14 +17,19 @@ import {
   titleWithErrors,
   WarningText,
 } from '../../platform/views/components.js';
-import { formatDateTime } from '../../platform/views/format.js';
+import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
+import { DOCUMENT_KIND_RULES, isDocumentKind } from '../profile/document-kinds.js';
+import { RELATION_LABELS } from '../profile/profile.js';
+import type { HouseholdRelation } from '../profile/schema.js';
+import { validityText } from '../profile/vault.js';
 import { collectPersonalData, eraseCitizenAccount, RETENTION_NOTICE } from './personal-data.js';
 import { clearSessionCookie } from './sessions.js';
 import { requireRecentAuthentication } from './step-up.js';
 
 const html = 'text/html; charset=utf-8';
 const when = (value: string | null) => (value ? formatDateTime(new Date(value)) : '—');
+const day = (value: string) => formatDate(`${value}T12:00:00Z`);
 
 async function exportFor(ctx: AppContext, request: FastifyRequest, format: 'json' | 'html') {
   const commune = request.commune!;
@@ -61,7 +66,12 @@ export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext)
                 <h2 class="govuk-heading-m">Télécharger mes données</h2>
                 <p class="govuk-body">
                   Vous pouvez obtenir une copie de toutes les données que ce guichet conserve sur vous : identité,
-                  rôles, sessions, facteurs d’authentification, historique de sécurité et courriels envoyés.
+                  coordonnées et foyer, liste de vos justificatifs, rôles, sessions, facteurs d’authentification,
+                  historique de sécurité et courriels envoyés. Vos justificatifs eux-mêmes se téléchargent depuis{' '}
+                  <a class="govuk-link" href={`${base}/compte/justificatifs`}>
+                    Mes justificatifs
+                  </a>
+                  .
                 </p>
                 <ul class="govuk-list">
                   <li>
@@ -143,6 +153,43 @@ export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext)
                   { key: 'Mot de passe défini le', value: when(data.account.passwordSetAt) },
                   { key: 'Dernière connexion', value: when(data.account.lastLoginAt) },
                 ]}
+              />
+              <h2 class="govuk-heading-m">Coordonnées et foyer</h2>
+              <SummaryList
+                rows={[
+                  { key: 'Téléphone', value: data.profile.phone ?? 'non renseigné' },
+                  {
+                    key: 'Adresse postale',
+                    value: data.profile.address
+                      ? [
+                          data.profile.address.line1,
+                          data.profile.address.line2,
+                          `${data.profile.address.postcode} ${data.profile.address.city}`,
+                        ]
+                          .filter(Boolean)
+                          .join(', ')
+                      : 'non renseignée',
+                  },
+                ]}
+              />
+              <Table
+                caption="Personnes de mon foyer"
+                columns={[{ label: 'Nom' }, { label: 'Date de naissance' }, { label: 'Lien' }]}
+                rows={data.profile.household.map((m) => [
+                  `${m.givenName} ${m.familyName}`,
+                  day(m.birthDate),
+                  RELATION_LABELS[m.relation as HouseholdRelation] ?? m.relation,
+                ])}
+              />
+              <Table
+                caption="Mes justificatifs"
+                columns={[{ label: 'Document' }, { label: 'Type' }, { label: 'Validité' }, { label: 'Ajouté le' }]}
+                rows={data.documents.map((d) => [
+                  d.name,
+                  isDocumentKind(d.kind) ? DOCUMENT_KIND_RULES[d.kind].label : d.kind,
+                  validityText(d.validUntil),
+                  when(d.addedAt),
+                ])}
               />
               <Table
                 caption="Rôles dans la commune"

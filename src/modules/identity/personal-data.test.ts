@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { dateFields, SAMPLE_PDF } from '../../test/fixtures.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 
@@ -24,8 +25,30 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     return b;
   }
 
+  /** Gives Camille a phone, an address, a child and a document in the vault. */
+  async function fillProfile(b: TestBrowser) {
+    await b.submit('/c/villebelle/compte/profil/coordonnees', {
+      telephone: '06 12 34 56 78',
+      'adresse-line1': '3 rue des Lilas',
+      'adresse-postcode': '44100',
+      'adresse-city': 'Villebelle',
+    });
+    await b.submit('/c/villebelle/compte/profil/foyer/ajouter', {
+      prenom: 'Léa',
+      nom: 'Martin',
+      ...dateFields('naissance', '2015-03-03'),
+      lien: 'enfant',
+    });
+    await b.get('/c/villebelle/compte/justificatifs/ajouter');
+    const added = await b.postMultipart('/c/villebelle/compte/justificatifs/ajouter', { type: 'rib' }, [
+      { name: 'fichier', filename: 'rib-camille.pdf', type: 'application/pdf', content: SAMPLE_PDF },
+    ]);
+    expect(added.statusCode).toBe(303);
+  }
+
   it('exports everything held about the person as JSON and as a readable page, and journals it', async () => {
     const b = await signedIn('camille.martin@courriel.example');
+    await fillProfile(b);
     const json = await b.get('/c/villebelle/compte/donnees/export.json');
     expect(json.statusCode).toBe(200);
     expect(json.headers['content-disposition']).toContain('attachment; filename="mes-donnees-villebelle.json"');
@@ -39,11 +62,29 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     expect(data.sessions.length).toBeGreaterThanOrEqual(1);
     expect(data.securityEvents.map((e: { action: string }) => e.action)).toContain('auth.sign_in');
     expect(data.retention.join(' ')).toContain('archives publiques');
+    expect(data.profile).toEqual({
+      phone: '06 12 34 56 78',
+      address: { line1: '3 rue des Lilas', line2: null, postcode: '44100', city: 'Villebelle' },
+      household: [{ givenName: 'Léa', familyName: 'Martin', birthDate: '2015-03-03', relation: 'enfant' }],
+    });
+    expect(data.documents).toEqual([
+      {
+        kind: 'rib',
+        name: 'rib-camille.pdf',
+        issuedOn: null,
+        validUntil: null,
+        sizeBytes: SAMPLE_PDF.length,
+        addedAt: expect.any(String),
+      },
+    ]);
     expect(JSON.stringify(data)).not.toMatch(/argon2|password_hash|token_hash/);
 
     const page = await b.get('/c/villebelle/compte/donnees/lisible');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Camille');
+    expect(page.body).toContain('3 rue des Lilas, 44100 Villebelle');
+    expect(page.body).toContain('Léa Martin');
+    expect(page.body).toContain('rib-camille.pdf');
     const journal = await t.testDb.asSuperuser<{ n: number }>(
       `SELECT count(*)::int AS n FROM audit_entry WHERE action = 'account.data_exported'`,
     );
@@ -66,9 +107,20 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     expect(res.body).toContain('Demandez sa suppression à l’administrateur de la commune');
   });
 
+  const profileCounts = async () =>
+    (
+      await t.testDb.asSuperuser<{ profiles: number; members: number; documents: number }>(
+        `SELECT (SELECT count(*)::int FROM citizen_profile) AS profiles,
+                (SELECT count(*)::int FROM household_member) AS members,
+                (SELECT count(*)::int FROM supporting_document) AS documents`,
+      )
+    ).rows[0];
+
   it('erases a citizen account in every commune and closes its sessions', async () => {
     const other = await signedIn('camille.martin@courriel.example', 'saint-aubin-les-pres');
     const b = await signedIn('camille.martin@courriel.example');
+    await fillProfile(b);
+    expect(await profileCounts()).toEqual({ profiles: 1, members: 2, documents: 2 });
     await b.get('/c/villebelle/compte/donnees');
     const unconfirmed = await b.post('/c/villebelle/compte/donnees/supprimer', {});
     expect(unconfirmed.statusCode).toBe(422);
@@ -89,5 +141,7 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     expect(rows.rows).toEqual([
       { email: expect.stringMatching(/@compte-supprime\.invalid$/), given_name: '', memberships: 0 },
     ]);
+    // Profile, household and vault documents are gone with the account.
+    expect(await profileCounts()).toEqual({ profiles: 0, members: 0, documents: 0 });
   });
 });

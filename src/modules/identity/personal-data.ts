@@ -11,6 +11,9 @@ import type { AppContext } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { Commune } from '../communes/repo.js';
 import { listCommunes, listServices } from '../communes/repo.js';
+import { getProfile } from '../profile/profile.js';
+import { deleteAllProfileRows } from '../profile/repo.js';
+import { listDocuments } from '../profile/vault.js';
 import { connectionHistory, type HistoryEvent } from './history.js';
 import { findAccountById, membershipsInCommune } from './repo.js';
 import { account, membership, session } from './schema.js';
@@ -53,6 +56,21 @@ export interface PersonalDataExport {
     Pick<HistoryEvent, 'action' | 'label' | 'clientAddress' | 'userAgent'> & { occurredAt: string }
   >;
   mails: Array<{ date: string; subject: string; status: string }>;
+  /** "Dites-le-nous une fois": contact details and household given once for démarches. */
+  profile: {
+    phone: string | null;
+    address: { line1: string; line2: string | null; postcode: string; city: string } | null;
+    household: Array<{ givenName: string; familyName: string; birthDate: string; relation: string }>;
+  };
+  /** "Mes justificatifs": what is known of each document (its file is downloaded from the vault). */
+  documents: Array<{
+    kind: string;
+    name: string;
+    issuedOn: string | null;
+    validUntil: string | null;
+    sizeBytes: number;
+    addedAt: string;
+  }>;
   retention: string[];
 }
 
@@ -77,6 +95,8 @@ export async function collectPersonalData(tx: Tx, commune: Commune, accountId: s
   const federated = await q<{ provider: string; created_at: Date; last_login_at: Date | null }>(
     'SELECT provider, created_at, last_login_at FROM federated_identity WHERE account_id = $1',
   );
+  const profile = await getProfile(tx, accountId);
+  const documents = await listDocuments(tx, accountId);
   const mails = await tx.client.query<{ created_at: Date; subject: string; status: string }>(
     'SELECT created_at, subject, status FROM mail_outbox WHERE commune_id = $1 AND to_address = $2 ORDER BY created_at',
     [commune.id, person.email],
@@ -129,6 +149,26 @@ export async function collectPersonalData(tx: Tx, commune: Commune, accountId: s
       userAgent: e.userAgent,
     })),
     mails: mails.rows.map((m) => ({ date: m.created_at.toISOString(), subject: m.subject, status: m.status })),
+    profile: {
+      phone: profile.contact.phone,
+      address: profile.contact.address
+        ? { ...profile.contact.address, line2: profile.contact.address.line2 ?? null }
+        : null,
+      household: profile.household.map((m) => ({
+        givenName: m.givenName,
+        familyName: m.familyName,
+        birthDate: m.birthDate,
+        relation: m.relation,
+      })),
+    },
+    documents: documents.map((d) => ({
+      kind: d.kind,
+      name: d.name,
+      issuedOn: d.issuedOn,
+      validUntil: d.validUntil,
+      sizeBytes: d.sizeBytes,
+      addedAt: d.createdAt.toISOString(),
+    })),
     retention: RETENTION_NOTICE,
   };
 }
@@ -154,7 +194,7 @@ export async function isStaffAnywhere(database: Database, accountId: string): Pr
 
 /**
  * Erases a citizen's account: identity data are replaced, credentials, factors and sessions
- * deleted, memberships removed in every commune. Staff accounts are removed by their commune's
+ * deleted, profile, household and vault documents deleted, memberships removed in every commune. Staff accounts are removed by their commune's
  * administrator instead (their actions must stay attributable).
  */
 export async function eraseCitizenAccount(ctx: AppContext, commune: Commune, accountId: string): Promise<void> {
@@ -179,6 +219,8 @@ export async function eraseCitizenAccount(ctx: AppContext, commune: Commune, acc
     for (const table of ['totp_factor', 'recovery_code', 'passkey', 'federated_identity', 'email_token']) {
       await tx.client.query(`DELETE FROM ${table} WHERE account_id = $1`, [accountId]);
     }
+    // Profile, household and vault documents (copies attached to requests stay with the requests).
+    await deleteAllProfileRows(tx, accountId);
     await revokeAllSessions(tx, accountId);
     await tx.db
       .update(account)

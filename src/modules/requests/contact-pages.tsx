@@ -12,10 +12,12 @@ import type { AppContext } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
 import type { Commune } from '../communes/repo.js';
+import { DOCUMENT_KIND_RULES } from '../profile/document-kinds.js';
 import { sendFile } from './files.js';
 import { findRequestByNumber } from './repo.js';
 import { MAX_MESSAGE_LENGTH, readFile, requestDeps, submitRequest } from './service.js';
 import { type Body, handleForm, sendPage, str } from './ui.js';
+import { savableRequestFiles } from './vault-reuse.js';
 
 const slugParams = z.object({ slug: z.string().max(63) }).strict();
 const SUBMITTED_COOKIE = 'guichet_demande_envoyee';
@@ -211,6 +213,13 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
       const sent = readSubmission(request);
       if (!sent) return reply.redirect(`/c/${commune.slug}/`, 303);
       const base = `/c/${commune.slug}`;
+      const actor = request.actor;
+      // Documents just uploaded for a field that asks for a kind of document: offered to the vault.
+      const savable = actor
+        ? await withTenant(ctx.database, commune.id, (tx) =>
+            savableRequestFiles(tx, commune.id, actor.accountId, sent.number),
+          )
+        : [];
       return sendPage(request, reply, {
         title: 'Demande envoyée',
         children: (
@@ -248,6 +257,28 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
                     Suivre ma demande
                   </a>
                 </p>
+                {savable.length > 0 ? (
+                  <>
+                    <h2 class="govuk-heading-m">Gagnez du temps la prochaine fois</h2>
+                    <p class="govuk-body">
+                      Conservez ces documents dans « Mes justificatifs » : vos prochaines démarches vous les proposeront
+                      sans que vous ayez à les joindre à nouveau. Rien n’est enregistré sans votre accord.
+                    </p>
+                    <ul class="govuk-list">
+                      {savable.map((file) => (
+                        <li key={file.fileId}>
+                          <a
+                            class="govuk-link govuk-!-text-break-word"
+                            href={`${base}/compte/justificatifs/ajouter?demande=${encodeURIComponent(sent.number)}&fichier=${file.fileId}`}
+                          >
+                            Enregistrer « {file.name} » dans mes justificatifs
+                          </a>{' '}
+                          ({DOCUMENT_KIND_RULES[file.kind].label.toLowerCase()})
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                ) : null}
               </>
             ) : (
               <p class="govuk-body">

@@ -39,10 +39,18 @@ import {
 } from '../forms/answers.js';
 import { effectiveAnswers, nextPageId, previousPageId, stepOf, visiblePages } from '../forms/conditions.js';
 import { type Field, type FormDefinition, type FormPage, findPage, parseFormDefinition } from '../forms/definition.js';
-import { FormPageView, FormSummaryView, formPageTitle, pageHasFileField, RichText } from '../forms/render.js';
+import {
+  type FileChoice,
+  FormPageView,
+  FormSummaryView,
+  formPageTitle,
+  pageHasFileField,
+  RichText,
+} from '../forms/render.js';
 import { summarize } from '../forms/summary.js';
 import { findAccountById } from '../identity/repo.js';
 import { hashToken, newToken } from '../identity/sessions.js';
+import { profilePrefill } from '../profile/profile.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
 import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from './files.js';
 import { isRequestNumber } from './numbering.js';
@@ -63,6 +71,7 @@ import {
 import type { Procedure } from './schema.js';
 import { requestDeps, type SummaryRow, storeFile, submitRequest } from './service.js';
 import { type Body, HTML, sendPage, str } from './ui.js';
+import { chosenDocuments, vaultChoicesForPage, vaultDocumentAsUpload } from './vault-reuse.js';
 
 const DRAFT_COOKIE = 'guichet_brouillon';
 const DRAFT_COOKIE_DAYS = 30;
@@ -132,10 +141,11 @@ function ensureDraftOwner(request: FastifyRequest, reply: FastifyReply): DraftOw
 }
 
 /**
- * Answers prefilled from the signed-in citizen's account ("dites-le-nous une fois"). Only fields
- * never answered are filled: a field the citizen emptied keeps its empty answer (its key is
- * there), while the fields of a page that was hidden when the draft was saved (dropped from the
- * answers) get their prefill when the page appears.
+ * Answers prefilled from the signed-in citizen's account and profile (names, e-mail, birth date,
+ * phone, postal address: "dites-le-nous une fois"). Only fields never answered are filled: a
+ * field the citizen emptied keeps its empty answer (its key is there), while the fields of a page
+ * that was hidden when the draft was saved (dropped from the answers) get their prefill when the
+ * page appears.
  */
 async function prefilled(tx: Tx, request: FastifyRequest, def: FormDefinition, base: Answers = {}): Promise<Answers> {
   if (!request.actor) return base;
@@ -148,6 +158,7 @@ async function prefilled(tx: Tx, request: FastifyRequest, def: FormDefinition, b
       familyName: account.familyName,
       email: account.email,
       ...(account.birthDate ? { birthDate: account.birthDate } : {}),
+      ...(await profilePrefill(tx, account.id)),
     },
     {},
   );
@@ -512,6 +523,8 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
     errors: Record<string, string>;
     status?: number;
     retour?: 'verifier';
+    /** Vault documents offered instead of an upload, per file field. */
+    fileChoices?: Record<string, FileChoice[]>;
   }
 
   function sendFormPage(request: FastifyRequest, reply: FastifyReply, view: PageView) {
@@ -539,6 +552,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
               step={stepOf(definition, page.id, effectiveAnswers(definition, answers))}
               backHref={view.retour ? `${base}/verifier` : previous ? `${base}/${encodeURIComponent(previous)}` : base}
               multipart={pageHasFileField(page)}
+              fileChoices={view.fileChoices ?? {}}
             />
           ),
         }),
@@ -564,7 +578,17 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
               }
             : bySlug;
         const answers = await prefilled(tx, request, loaded.definition, (draft?.answers as Answers | undefined) ?? {});
-        return { loaded, answers };
+        const page = findPage(loaded.definition, request.params.page);
+        const fileChoices = page
+          ? await vaultChoicesForPage(
+              tx,
+              request.actor?.accountId ?? null,
+              page,
+              effectiveAnswers(loaded.definition, answers),
+              draft ? await listDraftFiles(tx, commune.id, draft.id) : [],
+            )
+          : {};
+        return { loaded, answers, fileChoices };
       });
       if (refuseAudience(request, reply, view.loaded.procedure)) return reply;
       const page = findPage(view.loaded.definition, request.params.page);
@@ -647,8 +671,24 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
 
         // File inputs carry only what was uploaded now: references typed into the body are ignored.
         for (const key of Object.keys(body)) if (fileFieldForKey(page, key)) delete body[key];
+        // Documents ticked in "mes justificatifs" are copied like uploads (same checks, same storage).
+        const fromVault: typeof accepted = [];
+        if (request.actor) {
+          const shaOf = new Map((await listDraftFiles(tx, commune.id, draft.id)).map((f) => [f.id, f.sha256]));
+          const attached = (fieldId: string) => new Set(fileRefsIn(previous[fieldId]).map((ref) => shaOf.get(ref.id)));
+          for (const { field, id } of chosenDocuments(page, body)) {
+            try {
+              const upload = await vaultDocumentAsUpload(tx, request.actor.accountId, field, id);
+              // Already attached to this field (the same page sent twice): nothing to add.
+              if (!attached(field.id).has(upload.sha256)) fromVault.push({ key: field.id, field, upload });
+            } catch (error) {
+              if (!(error instanceof AppError) || !error.fields) throw error;
+              fileErrors[field.id] ??= error.fields[field.id] ?? error.userMessage;
+            }
+          }
+        }
         const added = new Map<string, FileRef[]>();
-        for (const { key, field, upload } of accepted) {
+        for (const { key, field, upload } of [...accepted, ...fromVault]) {
           if (fileErrors[key]) continue;
           const already = fileRefsIn(readKey(previous, key)).length + (added.get(key)?.length ?? 0);
           const limit = field.file?.maxFiles ?? 1;
@@ -674,10 +714,17 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
         const read = readPageAnswers(loaded.definition, page.id, body, previous);
         const errors = { ...read.errors, ...fileErrors };
         await updateDraft(tx, commune.id, draft.id, { answers: read.answers, currentPage: page.id });
-        return { loaded, page, read, errors };
+        const fileChoices = await vaultChoicesForPage(
+          tx,
+          request.actor?.accountId ?? null,
+          page,
+          read.answers,
+          await listDraftFiles(tx, commune.id, draft.id),
+        );
+        return { loaded, page, read, errors, fileChoices };
       });
 
-      const { loaded, page, read, errors } = outcome;
+      const { loaded, page, read, errors, fileChoices } = outcome;
       const base = flowBase(commune, loaded.procedure.slug);
       const hasErrors = Object.keys(errors).length > 0;
       if (read.outcome === 'draft' && !hasErrors) {
@@ -715,6 +762,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
           page,
           answers: read.answers,
           errors,
+          fileChoices,
           ...(hasErrors ? { status: tooLarge ? 413 : 422 } : {}),
           ...(request.query.retour ? { retour: request.query.retour } : {}),
         });

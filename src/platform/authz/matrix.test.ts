@@ -171,6 +171,20 @@ const SAMPLES: Record<string, Sample> = {
   '/api/v1/demandes/:numero': { path: () => '/api/v1/demandes/2026-000001' },
   '/api/v1/demandes/:numero/messages': { path: () => '/api/v1/demandes/2026-000001/messages' },
   '/api/v1/demandes/:numero/statut': { path: () => '/api/v1/demandes/2026-000001/statut' },
+  // Profile: a household member of nobody (see OWNER_SCOPED).
+  '/c/:slug/compte/profil/foyer/:member': {
+    path: (c) => `/c/${c.commune}/compte/profil/foyer/01a22309-0000-7000-8000-0000000000aa`,
+  },
+  '/c/:slug/compte/profil/foyer/:member/retirer': {
+    path: (c) => `/c/${c.commune}/compte/profil/foyer/01a22309-0000-7000-8000-0000000000aa/retirer`,
+  },
+  // Document vault: a document of nobody (see OWNER_SCOPED).
+  '/c/:slug/compte/justificatifs/:document/telecharger': {
+    path: (c) => `/c/${c.commune}/compte/justificatifs/01a22309-0000-7000-8000-0000000000bb/telecharger`,
+  },
+  '/c/:slug/compte/justificatifs/:document/supprimer': {
+    path: (c) => `/c/${c.commune}/compte/justificatifs/01a22309-0000-7000-8000-0000000000bb/supprimer`,
+  },
   '/c/:slug/admin/webhooks/:id/supprimer': {
     path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,
   },
@@ -192,16 +206,23 @@ const HANDLER_404: Record<string, string> = {
   'GET /c/:slug/deconnexion/proconnect/retour': 'oidc.not_configured',
   'POST /c/:slug/demarches/:procedure/refaire': 'request.not_found',
   'POST /c/:slug/demandes/:number/repondre': 'request.not_found',
+  'POST /c/:slug/compte/profil/foyer/:member': 'household.member_not_found',
+  'POST /c/:slug/compte/profil/foyer/:member/retirer': 'household.member_not_found',
+  'POST /c/:slug/compte/justificatifs/:document/supprimer': 'vault.document_not_found',
 };
 
 /**
- * Pages of one person's own resource (a citizen's request): the policy lets every signed-in
+ * Pages of one person's own resource (a citizen's request, household member, vault document): the policy lets every signed-in
  * person through, and the handler answers 404 to all but the owner — whom no persona is here.
  */
 const OWNER_SCOPED = new Set([
   '/c/:slug/demandes/:number',
   '/c/:slug/demandes/:number/accuse-de-reception.pdf',
   '/c/:slug/demandes/:number/documents/:file',
+  '/c/:slug/compte/profil/foyer/:member',
+  '/c/:slug/compte/profil/foyer/:member/retirer',
+  '/c/:slug/compte/justificatifs/:document/telecharger',
+  '/c/:slug/compte/justificatifs/:document/supprimer',
 ]);
 
 /** A cookie-keeping client (one per persona, reused for every case). */

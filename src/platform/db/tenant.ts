@@ -30,6 +30,16 @@ export function withTenant<T>(database: Database, communeId: string, work: (tx: 
   return runTransaction(database, communeId, work);
 }
 
+/**
+ * Lets the transaction read and write the personal records of one account (profile, household,
+ * document vault: RLS on `account_id = app_current_account()`, decision 0010). Transaction-local,
+ * like the commune; callers still filter by account id themselves.
+ */
+export async function scopeToAccount(tx: Tx, accountId: string): Promise<void> {
+  if (!UUID.test(accountId)) throw new AppError('account.invalid', `invalid account id ${accountId}`, 404);
+  await tx.client.query("SELECT set_config('app.account_id', $1, true)", [accountId]);
+}
+
 /** Runs `work` in an instance-level transaction: tenant tables are invisible in it (RLS). */
 export function withInstance<T>(database: Database, work: (tx: Tx) => Promise<T>): Promise<T> {
   return runTransaction(database, null, work);

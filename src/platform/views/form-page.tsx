@@ -22,12 +22,14 @@ export interface FormPage {
   title: string;
   errors?: FieldErrors;
   fieldOrder?: string[];
+  /** Error-summary link targets when they differ from the field name (`{ date: 'date-day' }`). */
+  targets?: Record<string, string>;
   notice?: { kind: 'success' | 'info'; title: string; text?: string };
   children: ComponentChildren;
 }
 
 export function sendFormPage(request: FastifyRequest, reply: FastifyReply, page: FormPage) {
-  const errors = errorSummaryItems(page.errors ?? {}, page.fieldOrder ?? Object.keys(page.errors ?? {}));
+  const errors = errorSummaryItems(page.errors ?? {}, page.fieldOrder ?? Object.keys(page.errors ?? {}), page.targets);
   return reply
     .status(page.status ?? (errors.length ? 422 : 200))
     .type('text/html; charset=utf-8')
