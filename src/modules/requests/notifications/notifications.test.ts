@@ -260,7 +260,9 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
     ]);
     const second = await makeRequest({});
     await setStatus(second.request, 'acceptee');
-    const defaultMail = await mailWithSubject(`Votre demande n° ${second.request.number} : intervention réalisée – Villebelle`);
+    const defaultMail = await mailWithSubject(
+      `Votre demande n° ${second.request.number} : intervention réalisée – Villebelle`,
+    );
     expect(defaultMail.text).toContain(
       `Votre demande n° ${second.request.number} auprès de la mairie de Villebelle a changé de statut : intervention réalisée.`,
     );
