@@ -136,6 +136,16 @@ const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 const RELATIVE_DATE = /^today(?:([+-])(\d{1,5}))?$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Whether `id` may name a field: the format of field ids, and neither a reserved nor an inherited name. */
+export function isUsableFieldId(id: string): boolean {
+  return FIELD_ID.test(id) && id.length <= LIMITS.idLength && !RESERVED_FIELD_IDS.has(id) && !INHERITED_NAMES.has(id);
+}
+
+/** Whether `id` may name a page. */
+export function isUsablePageId(id: string): boolean {
+  return PAGE_ID.test(id) && id.length <= LIMITS.idLength;
+}
+
 /** Field types that carry an answer. */
 export function isAnswerable(field: Pick<Field, 'type'>): boolean {
   return field.type !== 'section' && field.type !== 'explanation' && field.type !== 'group';
@@ -395,7 +405,7 @@ const VALIDATION_APPLIES: Record<(typeof VALIDATION_KEYS)[number], readonly Fiel
 };
 
 /** Which profile data may prefill which field types. */
-const PREFILL_APPLIES: Record<PrefillKey, readonly FieldType[]> = {
+export const PREFILL_APPLIES: Record<PrefillKey, readonly FieldType[]> = {
   givenName: ['text'],
   familyName: ['text'],
   email: ['email', 'text'],
