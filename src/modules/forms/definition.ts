@@ -129,6 +129,14 @@ export const LIMITS = {
 
 const FIELD_ID = /^[A-Za-z][A-Za-z0-9_]*$/;
 const PAGE_ID = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+/** Page ids that would collide with the other steps of a démarche's address (…/verifier). */
+export const RESERVED_PAGE_IDS: ReadonlySet<string> = new Set([
+  'commencer',
+  'verifier',
+  'envoyer',
+  'refaire',
+  'recommencer',
+]);
 /** Field ids that would collide with names or ids the page already uses. */
 const RESERVED_FIELD_IDS = new Set(['action', 'contenu', 'navigation']);
 /** Names inherited by every object (`constructor`, `toString`…): never field ids. */
@@ -143,7 +151,7 @@ export function isUsableFieldId(id: string): boolean {
 
 /** Whether `id` may name a page. */
 export function isUsablePageId(id: string): boolean {
-  return PAGE_ID.test(id) && id.length <= LIMITS.idLength;
+  return PAGE_ID.test(id) && id.length <= LIMITS.idLength && !RESERVED_PAGE_IDS.has(id);
 }
 
 /** Field types that carry an answer. */
@@ -1097,6 +1105,11 @@ export function parseFormDefinition(
         checker.error(
           path,
           `l’identifiant de page ${rawPage.id === undefined ? 'est obligatoire' : `${describe(rawPage.id)} n’est pas valide`} (lettres minuscules, chiffres et tirets, ${LIMITS.idLength} caractères au maximum)`,
+        );
+      } else if (RESERVED_PAGE_IDS.has(rawPage.id)) {
+        checker.error(
+          path,
+          `l’identifiant de page ${quote(rawPage.id)} est réservé (réservés${NBSP}: ${[...RESERVED_PAGE_IDS].join(', ')})`,
         );
       } else if (checker.pageIds.has(rawPage.id)) {
         checker.error(path, `l’identifiant de page ${quote(rawPage.id)} est déjà utilisé`);

@@ -468,7 +468,12 @@ function listInFrench(items: readonly string[]): string {
 
 interface Violation {
   key: string;
-  text: string;
+  /** `page:<id>` or `field:<id>`. */
+  owner: string;
+  /** "la condition de la question « Précision »" */
+  ownerName: string;
+  /** "teste « Type », qui n’est pas placée avant elle" */
+  problem: string;
 }
 
 /**
@@ -486,7 +491,12 @@ function conditionViolations(def: FormDefinition): Violation[] {
     for (const id of conditionFieldIds(condition)) {
       if (allowed(id)) continue;
       const reason = inRepeat.has(id) ? 'qui est dans un groupe répétable' : why;
-      out.push({ key: `${owner}→${id}`, text: `${ownerName(owner)} teste ${lookupLabel(def, id)}, ${reason}` });
+      out.push({
+        key: `${owner}→${id}`,
+        owner,
+        ownerName: ownerName(owner),
+        problem: `teste ${lookupLabel(def, id)}, ${reason}`,
+      });
     }
   };
   const names = new Map<string, string>();
@@ -523,14 +533,17 @@ function refuseNewViolations(
   previous: FormDefinition,
   next: FormDefinition,
   what: string,
-  setting?: EditRefusal['setting'],
+  options: { self?: string; setting?: EditRefusal['setting'] } = {},
 ): void {
   const before = new Set(conditionViolations(previous).map((violation) => violation.key));
   const added = conditionViolations(next).filter((violation) => !before.has(violation.key));
   if (added.length > 0) {
+    const texts = added.map(
+      (violation) => `${violation.owner === options.self ? 'sa condition' : violation.ownerName} ${violation.problem}`,
+    );
     throw new EditRefusal(
-      `${what} : ${listInFrench(added.map((violation) => violation.text))}. Une condition ne peut tester qu’une question placée avant elle.`,
-      setting,
+      `${what} : ${listInFrench(texts)}. Une condition ne peut tester qu’une question placée avant elle, hors d’un groupe répétable.`,
+      options.setting,
     );
   }
 }
@@ -568,7 +581,9 @@ export function updatePage(
   page.title = changes.title;
   if (changes.condition === undefined) delete page.condition;
   else page.condition = changes.condition;
-  refuseNewViolations(def, next, `La page ${quote(changes.title)} ne peut pas avoir cette condition`);
+  refuseNewViolations(def, next, `La page ${quote(changes.title)} ne peut pas avoir cette condition`, {
+    self: `page:${pageId}`,
+  });
   return next;
 }
 
@@ -586,7 +601,7 @@ export function movePage(def: FormDefinition, pageId: string, direction: Directi
   const title = quote(next.pages[index]!.title);
   if (!swap(next.pages, index, direction))
     throw new EditRefusal(`La page ${title} est déjà la ${direction === 'up' ? 'première' : 'dernière'}.`);
-  refuseNewViolations(def, next, `La page ${title} ne peut pas être déplacée`);
+  refuseNewViolations(def, next, `La page ${title} ne peut pas être déplacée`, { self: `page:${pageId}` });
   return next;
 }
 
@@ -702,12 +717,10 @@ export function replaceField(def: FormDefinition, edited: Field, rules: readonly
       );
   }
   const becameRepeatable = old.repeat === undefined && replacement.repeat !== undefined;
-  refuseNewViolations(
-    def,
-    next,
-    `${capitalize(fieldName(def, old))} ne peut pas avoir ces réglages`,
-    becameRepeatable ? 'repeatable' : 'condition',
-  );
+  refuseNewViolations(def, next, `${capitalize(fieldName(def, old))} ne peut pas avoir ces réglages`, {
+    self: `field:${old.id}`,
+    setting: becameRepeatable ? 'repeatable' : 'condition',
+  });
   return next;
 }
 
@@ -726,7 +739,7 @@ export function moveField(def: FormDefinition, fieldId: string, direction: Direc
       `${capitalize(name)} est déjà ${direction === 'up' ? 'la première' : 'la dernière'} ${where}${place.group ? '' : ' : pour la mettre sur une autre page, utilisez « Déplacer vers une autre page » dans ses réglages'}.`,
     );
   }
-  refuseNewViolations(def, next, `${capitalize(name)} ne peut pas être déplacée`);
+  refuseNewViolations(def, next, `${capitalize(name)} ne peut pas être déplacée`, { self: `field:${fieldId}` });
   return next;
 }
 
@@ -741,7 +754,9 @@ export function moveFieldToPage(def: FormDefinition, fieldId: string, pageId: st
   if (target === place.page) throw new EditRefusal(`${name} est déjà sur la page ${quote(target.title)}.`);
   place.page.fields.splice(place.index, 1);
   target.fields.push(place.field);
-  refuseNewViolations(def, next, `${name} ne peut pas aller sur la page ${quote(target.title)}`);
+  refuseNewViolations(def, next, `${name} ne peut pas aller sur la page ${quote(target.title)}`, {
+    self: `field:${fieldId}`,
+  });
   return next;
 }
 
