@@ -152,7 +152,7 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
     // The editor shows the blank form: one page, one question, nothing changed yet.
     const first = await admin.get(base);
     expect(first.statusCode).toBe(200);
-    expect(text(first.body)).toContain('Aucune modification en cours');
+    expect(text(first.body)).toContain('Le formulaire est celui de la version 1, que voient les usagers.');
     expect(text(first.body)).toContain('Page 1 : Votre demande');
     expect(text(first.body)).toContain('L’objet de votre demande');
     expect(first.body).not.toContain('Enregistrer une nouvelle version</button>');
@@ -164,7 +164,7 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
     expect(renamed.headers.location).toBe(`${base}?fait=page-modifiee#page-demande`);
     const afterRename = text((await admin.get(renamed.headers.location as string)).body);
     expect(afterRename).toContain('La page a été modifiée.');
-    expect(afterRename).toContain('Modifications non enregistrées');
+    expect(afterRename).toContain('Modifications non enregistrées : les usagers voient toujours la version 1.');
     expect(afterRename).toContain('Page 1 : Le logement');
     expect(await versions('permis-de-louer')).toHaveLength(1);
 
@@ -343,7 +343,7 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
     expect(saved.headers.location).toBe(`${base}?fait=version`);
     const afterSave = text((await admin.get(saved.headers.location as string)).body);
     expect(afterSave).toContain('le formulaire est maintenant en version 2');
-    expect(afterSave).toContain('Aucune modification en cours');
+    expect(afterSave).toContain('Le formulaire est celui de la version 2, que voient les usagers.');
     const stored = await versions('permis-de-louer');
     expect(stored.map((v) => v.version)).toEqual([1, 2]);
     expect(parseFormDefinition(stored[1]!.definition)).toEqual({ ok: true, definition: stored[1]!.definition });

@@ -521,31 +521,19 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
           <BackLink href={`${adminBase(request)}/demarches/${state.procedure.slug}`}>Retour à la démarche</BackLink>
           <Caption>Formulaire de la démarche</Caption>
           <h1 class="govuk-heading-xl">{state.procedure.title}</h1>
-          <div class="govuk-!-margin-bottom-6">
-            {state.hasChanges ? (
-              <>
-                <p class="govuk-body">
-                  <Tag colour="yellow">Modifications non enregistrées</Tag>
-                </p>
-                <p class="govuk-body">
-                  Les usagers voient toujours la version {version}. Vos modifications
-                  {state.updatedAt ? ` (la dernière le ${formatDateTime(state.updatedAt)})` : ''} sont gardées dans une
-                  copie de travail jusqu’à ce que vous enregistriez une nouvelle version ou que vous les abandonniez.
-                </p>
-              </>
-            ) : (
-              <>
-                <p class="govuk-body">
-                  <Tag colour="green">Aucune modification en cours</Tag>
-                </p>
-                <p class="govuk-body">
-                  Le formulaire est celui de la version {version}, que voient les usagers. Vos modifications seront
-                  gardées dans une copie de travail : les usagers ne les verront qu’après « Enregistrer une nouvelle
-                  version ».
-                </p>
-              </>
-            )}
-          </div>
+          {state.hasChanges ? (
+            <WarningText>
+              Modifications non enregistrées : les usagers voient toujours la version {version}. Vos modifications
+              {state.updatedAt ? ` (la dernière le ${formatDateTime(state.updatedAt)})` : ''} sont gardées dans une
+              copie de travail jusqu’à ce que vous enregistriez une nouvelle version ou que vous les abandonniez.
+            </WarningText>
+          ) : (
+            <p class="govuk-body">
+              <Tag colour="green">À jour</Tag> Le formulaire est celui de la version {version}, que voient les usagers.
+              Vos modifications seront gardées dans une copie de travail : les usagers ne les verront qu’après «
+              Enregistrer une nouvelle version ».
+            </p>
+          )}
           <ProblemList problems={problems} base={base} />
           <ButtonGroup>
             <a class="govuk-link" href={`${base}/apercu`}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Field, type FormDefinition, parseFormDefinition } from './definition.js';
+import { type Condition, type Field, type FormDefinition, parseFormDefinition } from './definition.js';
 import {
   addField,
   addPage,
@@ -433,7 +433,7 @@ describe('conditions', () => {
       '« Type » vaut « A » et (« Matériel ? » vaut Oui ou « Précision » a une réponse)',
     ],
     [{ field: 'disparu', equals: 'x' }, '« disparu » (question introuvable) vaut « x »'],
-  ] as const)('describes %j in French', (condition, text) => {
+  ] as Array<[Condition, string]>)('describes %j in French', (condition, text) => {
     expect(plain(describeCondition(BASE, condition))).toBe(text);
     const value = conditionChoiceValue(condition);
     expect(value === 'garder').toBe('in' in condition || 'all' in condition);
