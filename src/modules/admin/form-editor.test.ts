@@ -456,6 +456,27 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
     await admin.post(`${base}/pages/proprietaire`, { title: 'Le propriétaire', condition: '' });
     expect(await workingCopies('permis-de-louer')).toBe(0);
 
+    // Moved to another page from the question's page, unless a condition forbids it.
+    await admin.get(`${base}/questions/typeLogement`);
+    const sameAsCondition = await admin.post(`${base}/questions/typeLogement/deplacer`, { page: 'copropriete' });
+    expect(sameAsCondition.statusCode).toBe(422);
+    expect(text(sameAsCondition.body)).toContain(
+      'La question « Type de logement » ne peut pas aller sur la page « La copropriété » : la condition de la page « La copropriété » teste « Type de logement », qui n’est pas sur une page précédente.',
+    );
+    expect(sameAsCondition.body).toContain('href="#page"');
+    const noPage = await admin.post(`${base}/questions/typeLogement/deplacer`, { page: '' });
+    expect(noPage.statusCode).toBe(422);
+    expect(text(noPage.body)).toContain('Choisissez la page où mettre la question');
+    const moved = await admin.post(`${base}/questions/courriel/deplacer`, { page: 'copropriete' });
+    expect(moved.headers.location).toBe(`${base}?fait=question-deplacee#question-courriel`);
+    expect(layout(await editedForm(admin))).toEqual([
+      'demande: typeLogement surfaceHabitable piecesLogement(nomPiece)',
+      'proprietaire: nom texteExplicatif',
+      'copropriete: logementCopropriete reglementCopropriete courriel',
+    ]);
+    await admin.get(`${base}/abandonner`);
+    await admin.post(`${base}/abandonner`, { confirmer: 'oui' });
+
     // JSON mode: a definition changed in another tab since the page was opened is not overwritten.
     const jsonPage = await admin.get(`${base}/json`);
     const fingerprint = inputValue(jsonPage.body, 'empreinte');
