@@ -1,8 +1,9 @@
 /**
  * Every signed-in page, as an administrator of Villebelle signed in through the real form: the
  * account pages, the espace agent, the administration pages (members, one member, invitation
- * form, security journal, cyber-hygiene, API tokens, webhooks, démarches, notifications to
- * citizens and their edit pages) and the step-up page. On a desktop with our
+ * form, security journal, cyber-hygiene, API tokens, webhooks, démarches, their status workflow and
+ * the pages of the form editor, notifications to citizens and their edit pages) and the step-up
+ * page. On a desktop with our
  * scripts and on a phone with and without them: status 200, the expected heading, axe finds
  * nothing, no sideways scrolling on the phone, no console error, failed request or CSP violation.
  *
@@ -31,6 +32,8 @@ import {
 } from './support.js';
 
 const BASE = '/c/villebelle';
+/** The form editor of a démarche of the library. */
+const EDITOR = `${BASE}/admin/demarches/acte-etat-civil/formulaire`;
 const ADMIN = 'admin@villebelle.example';
 const CITIZEN = 'camille.martin@courriel.example';
 
@@ -72,6 +75,21 @@ const SIGNED_IN_PAGES: SignedInPage[] = [
   { path: `${BASE}/admin/demarches/importer`, h1: 'Importer une démarche' },
   { path: `${BASE}/admin/demarches/acte-etat-civil`, h1: 'Demander un acte d’état civil' },
   { path: `${BASE}/admin/demarches/occupation-domaine-public/statuts`, h1: 'Statuts de la démarche' },
+  { path: `${EDITOR}`, h1: 'Demander un acte d’état civil' },
+  { path: `${EDITOR}/pages/personne`, h1: 'Modifier la page' },
+  { path: `${EDITOR}/pages/personne/nouvelle-question`, h1: 'Ajouter une question' },
+  { path: `${EDITOR}/pages/personne/supprimer`, h1: 'Supprimer la page « La personne concernée par l’acte » ?' },
+  { path: `${EDITOR}/questions/typeActe`, h1: 'Quel acte demandez-vous ?' },
+  { path: `${EDITOR}/questions/introduction`, h1: 'Texte explicatif' },
+  {
+    path: `${EDITOR}/questions/conjoint/supprimer`,
+    h1: 'Supprimer la question « Le nom et les prénoms de l’autre époux ou épouse » ?',
+  },
+  { path: `${EDITOR}/nouvelle-page`, h1: 'Ajouter une page' },
+  { path: `${EDITOR}/presentation`, h1: 'Titre et présentation du formulaire' },
+  { path: `${EDITOR}/json`, h1: 'Mode avancé : la définition en JSON' },
+  { path: `${EDITOR}/abandonner`, h1: 'Abandonner les modifications ?' },
+  { path: `${EDITOR}/apercu?page=type-document`, h1: 'Quel document souhaitez-vous ?' },
   { path: `${BASE}/compte/confirmer-identite`, h1: 'Confirmez votre identité' },
 ];
 

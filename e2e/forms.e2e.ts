@@ -2,9 +2,15 @@
  * Without JavaScript: the navigation stays usable on a phone, and the test-mail form of the demo
  * mailbox works (invalid → 422 with an error summary, valid → 303 then a success banner). The
  * same round trip with JavaScript on.
+ *
+ * Then an administrator builds a question of a new démarche in the form editor with our scripts
+ * blocked: a single choice added, its options set, previewed, saved as a new version; axe finds
+ * nothing on the editor's pages. (The démarche is new and stays unpublished: the other e2e files
+ * do not see it.)
  */
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { DEMO_PASSWORD } from '../src/modules/demo/accounts.js';
 import {
   axeViolations,
   blockScripts,
@@ -13,6 +19,7 @@ import {
   monitor,
   newContext,
   screenshot,
+  signInWithPassword,
   url,
   type ViewportName,
 } from './support.js';
@@ -161,4 +168,72 @@ describe('formulaire « Envoyer un courriel de test »', () => {
   formRoundTrip('bureau', false);
   formRoundTrip('bureau', true);
   formRoundTrip('téléphone', true);
+});
+
+describe('éditeur de formulaire, scripts bloqués', () => {
+  const ADMIN = 'admin@villebelle.example';
+  const LIST = '/c/villebelle/admin/demarches';
+  const EDITOR = `${LIST}/chien-categorise/formulaire`;
+
+  /** Clicks and waits for the page the form or link leads to. */
+  async function go(action: Promise<void>, path: (url: URL) => boolean) {
+    await Promise.all([page.waitForURL(path), action]);
+    await page.waitForLoadState('load');
+  }
+
+  test('bureau : une question à choix ajoutée, réglée, prévisualisée puis enregistrée en version 2', async () => {
+    context = await newContext(browser, 'bureau');
+    await blockScripts(context);
+    page = await context.newPage();
+    const watch = await monitor(page, { scriptsBlocked: true });
+    await signInWithPassword(page, { email: ADMIN, password: DEMO_PASSWORD });
+
+    // A blank démarche.
+    await page.goto(url(`${LIST}/nouvelle`), { waitUntil: 'load' });
+    await page.getByRole('radio', { name: 'Démarche vierge' }).check();
+    await page.getByLabel('Titre de la démarche').fill('Déclarer un chien catégorisé');
+    await page.getByLabel('Adresse de la démarche').fill('chien-categorise');
+    await page.getByLabel('Catégorie').fill('Sécurité');
+    await page.getByLabel('Service qui reçoit les demandes').selectOption({ label: 'Accueil' });
+    await go(page.getByRole('button', { name: 'Créer la démarche' }).click(), (u) => u.search === '?cree=1');
+    await go(page.getByRole('button', { name: 'Modifier le formulaire' }).click(), (u) => u.pathname === EDITOR);
+    expect(await axeViolations(page), 'axe, éditeur').toEqual([]);
+
+    // A single choice, added then set.
+    await go(page.getByRole('link', { name: /^Ajouter une question à la page/ }).click(), (u) =>
+      u.pathname.endsWith('/nouvelle-question'),
+    );
+    expect(await axeViolations(page), 'axe, ajout d’une question').toEqual([]);
+    await page.getByRole('radio', { name: 'Choix unique' }).check();
+    await page.getByLabel('Libellé', { exact: true }).fill('Catégorie du chien');
+    await go(page.getByRole('button', { name: 'Ajouter la question' }).click(), (u) =>
+      u.pathname.endsWith('/questions/categorieChien'),
+    );
+    expect(await page.getByText('La question a été ajoutée : complétez ses réglages.').isVisible()).toBe(true);
+    expect(await axeViolations(page), 'axe, réglages de la question').toEqual([]);
+    await page
+      .getByLabel('Choix proposés')
+      .fill('Première catégorie (chien d’attaque)\nDeuxième catégorie (chien de garde)');
+    await go(page.getByRole('button', { name: 'Enregistrer la question' }).click(), (u) => u.pathname === EDITOR);
+    expect(await page.getByText('La question a été modifiée.').isVisible()).toBe(true);
+    expect(await page.getByText(/Modifications non enregistrées/).isVisible()).toBe(true);
+    expect(await axeViolations(page), 'axe, éditeur avec modifications').toEqual([]);
+
+    // The preview shows the working copy.
+    await go(
+      page.getByRole('link', { name: 'Aperçu du formulaire' }).click(),
+      (u) => u.pathname === `${EDITOR}/apercu`,
+    );
+    expect(await page.getByRole('radio', { name: 'Deuxième catégorie (chien de garde)' }).isVisible()).toBe(true);
+    await go(page.getByRole('link', { name: 'Retour au formulaire' }).click(), (u) => u.pathname === EDITOR);
+
+    // Saved as version 2.
+    await go(page.getByRole('button', { name: 'Enregistrer une nouvelle version' }).click(), (u) =>
+      u.search.includes('fait=version'),
+    );
+    expect(await page.getByText(/le formulaire est maintenant en version 2/).isVisible()).toBe(true);
+    expect(await axeViolations(page), 'axe, après l’enregistrement').toEqual([]);
+    expect(watch.problems).toEqual([]);
+    expect(watch.foreignRequests()).toEqual([]);
+  });
 });

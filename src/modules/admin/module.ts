@@ -1,11 +1,12 @@
 /**
  * Commune administration: members and invitations, security journal, cyber-hygiene panel, API
- * tokens (and the token authentication of /api/v1/).
+ * tokens (and the token authentication of /api/v1/), démarches and their form editor.
  */
 import { registerApiTokenAuth } from '../../platform/http/api-auth.js';
 import type { GuichetModule } from '../registry.js';
 import { registerApiTokenPages } from './api-tokens.js';
 import { registerCyberPages } from './cyber.js';
+import { registerFormEditorPages } from './form-editor.js';
 import { registerJournalPages } from './journal.js';
 import { registerMemberPages } from './members.js';
 import { registerProcedurePages } from './procedures.js';
@@ -21,5 +22,6 @@ export const adminModule: GuichetModule = {
     registerApiTokenPages(app, ctx);
     registerProcedurePages(app, ctx);
     registerWorkflowPages(app, ctx);
+    registerFormEditorPages(app, ctx);
   },
 };

@@ -1,9 +1,9 @@
 /**
  * Use cases of the démarches editor: commune administrators create a démarche (from a model of
- * the form library or blank), edit its metadata, its form definition (JSON checked by
- * `parseFormDefinition`; a changed definition becomes a new form version, submissions and drafts
- * keep theirs) and its routing rules, publish or unpublish it, export it as a JSON file and import
- * such a file. Each change runs in one tenant transaction with its audit entry.
+ * the form library or blank), edit its metadata and its routing rules, publish or unpublish it,
+ * export it as a JSON file and import such a file. Its form is changed in the form editor
+ * (form-editor-service.ts), which makes a new form version with `saveFormVersion`: submissions
+ * and drafts keep theirs. Each change runs in one tenant transaction with its audit entry.
  *
  * Export format (version 1):
  *
@@ -190,23 +190,6 @@ export function blankDefinition(title: string): FormDefinition {
   };
 }
 
-/** Parses the JSON text of a definition; errors are French messages (with their paths). */
-export function parseDefinitionText(
-  text: string,
-): { ok: true; definition: FormDefinition } | { ok: false; errors: string[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, errors: [`Le texte n’est pas du JSON valide (${(error as Error).message}).`] };
-  }
-  return parseFormDefinition(json);
-}
-
-export function definitionText(def: unknown): string {
-  return JSON.stringify(def, null, 2);
-}
-
 // — Routing rules —
 
 export interface RuleValues {
@@ -312,7 +295,15 @@ export async function loadProcedure(tx: Tx, communeId: string, slug: string): Pr
   };
 }
 
-function audit(tx: Tx, actor: Actor, request: FastifyRequest, action: string, p: Procedure, data: Body = {}) {
+/** Writes the audit entry of a change to a démarche. */
+export function auditProcedure(
+  tx: Tx,
+  actor: Actor,
+  request: FastifyRequest,
+  action: string,
+  p: Procedure,
+  data: Body = {},
+) {
   return recordAudit(tx, {
     action,
     actorType: 'agent',
@@ -372,26 +363,55 @@ export async function createFromModel(
     const definition = model ? { ...model.definition, title: meta.title } : blankDefinition(meta.title);
     const created = await createProcedure(tx, commune, actor, meta, definition);
     if (!created) throw invalid({ slug: SLUG_TAKEN });
-    await audit(tx, actor, request, 'procedure.created', created, { model: model?.slug ?? null });
+    await auditProcedure(tx, actor, request, 'procedure.created', created, { model: model?.slug ?? null });
     return created;
   });
 }
 
 export interface EditInput {
   meta: MetaValues;
-  definition: string;
   rules: RuleValues[];
 }
 
-export interface EditOutcome {
-  procedure: Procedure;
-  newVersion: boolean;
+/**
+ * Locks the démarche's row until the end of the transaction: two administrators changing it at
+ * once are served one after the other, the second building on the first one's work.
+ */
+export async function lockProcedure(tx: Tx, communeId: string, slug: string): Promise<void> {
+  await tx.client.query('SELECT id FROM procedure WHERE commune_id = $1 AND slug = $2 FOR UPDATE', [communeId, slug]);
 }
 
 /**
- * Saves metadata, definition and routing rules. A definition that differs from the current one
- * becomes version N+1 (current); an unchanged one adds no version.
+ * Makes `definition` (already checked by `parseFormDefinition`) the current form of the démarche:
+ * version N+1, unless it equals the current one. Requests and drafts keep the version they were
+ * made with. Call it with the démarche locked (`lockProcedure`).
  */
+export async function saveFormVersion(
+  tx: Tx,
+  communeId: string,
+  actor: Actor,
+  loaded: LoadedProcedure,
+  definition: FormDefinition,
+): Promise<{ version: number; changed: boolean }> {
+  const current = loaded.procedure.currentVersion;
+  if (definitionFingerprint(definition) === definitionFingerprint(loaded.definition))
+    return { version: current, changed: false };
+  const version = current + 1;
+  await insertFormVersion(tx, {
+    communeId,
+    procedureId: loaded.procedure.id,
+    version,
+    definition,
+    createdBy: actor.accountId,
+  });
+  await tx.db
+    .update(procedure)
+    .set({ currentVersion: version })
+    .where(and(eq(procedure.communeId, communeId), eq(procedure.id, loaded.procedure.id)));
+  return { version, changed: true };
+}
+
+/** Saves metadata and routing rules (checked against the current form version). */
 export async function editProcedure(
   ctx: AppContext,
   commune: Commune,
@@ -399,49 +419,26 @@ export async function editProcedure(
   slug: string,
   input: EditInput,
   request: FastifyRequest,
-): Promise<EditOutcome> {
+): Promise<Procedure> {
   return withTenant(ctx.database, commune.id, async (tx) => {
-    // Two administrators saving at once: the second waits, then builds on the first one's version.
-    await tx.client.query('SELECT id FROM procedure WHERE commune_id = $1 AND slug = $2 FOR UPDATE', [
-      commune.id,
-      slug,
-    ]);
+    await lockProcedure(tx, commune.id, slug);
     const loaded = await loadProcedure(tx, commune.id, slug);
     const errors: Record<string, string> = {};
-    const parsed = parseDefinitionText(input.definition);
-    if (!parsed.ok) {
-      const n = parsed.errors.length;
-      errors.definition =
-        n === 1
-          ? `La définition contient une erreur : ${parsed.errors[0]}`
-          : `La définition contient ${n} erreurs (voir la liste sous le champ), dont : ${parsed.errors[0]}`;
-    }
     let meta: Meta | undefined;
     try {
       meta = checkMeta(input.meta, loaded.services, errors);
     } catch {
       // errors already holds the metadata errors
     }
-    const rules = parsed.ok ? checkRules(input.rules, parsed.definition, loaded.services, errors) : [];
-    if (!meta || !parsed.ok || Object.keys(errors).length > 0) throw invalid(errors);
+    const rules = checkRules(input.rules, loaded.definition, loaded.services, errors);
+    if (!meta || Object.keys(errors).length > 0) throw invalid(errors);
     if (meta.slug !== loaded.procedure.slug) {
       const other = await findProcedureBySlug(tx, commune.id, meta.slug);
       if (other) throw invalid({ slug: SLUG_TAKEN });
     }
-    const changed = definitionFingerprint(parsed.definition) !== definitionFingerprint(loaded.definition);
-    const version = changed ? loaded.procedure.currentVersion + 1 : loaded.procedure.currentVersion;
-    if (changed) {
-      await insertFormVersion(tx, {
-        communeId: commune.id,
-        procedureId: loaded.procedure.id,
-        version,
-        definition: parsed.definition,
-        createdBy: actor.accountId,
-      });
-    }
     const [updated] = await tx.db
       .update(procedure)
-      .set({ ...meta, currentVersion: version })
+      .set(meta)
       .where(and(eq(procedure.communeId, commune.id), eq(procedure.id, loaded.procedure.id)))
       .returning();
     await tx.db
@@ -459,13 +456,11 @@ export async function editProcedure(
         serviceId: rule.serviceId,
       });
     }
-    await audit(tx, actor, request, 'procedure.updated', updated!, {
+    await auditProcedure(tx, actor, request, 'procedure.updated', updated!, {
       previousSlug: loaded.procedure.slug,
-      version,
-      newVersion: changed,
       rules: rules.length,
     });
-    return { procedure: updated!, newVersion: changed };
+    return updated!;
   });
 }
 
@@ -486,7 +481,7 @@ export async function setPublished(
       .set({ isPublished: published })
       .where(and(eq(procedure.communeId, commune.id), eq(procedure.id, loaded.procedure.id)))
       .returning();
-    await audit(tx, actor, request, published ? 'procedure.published' : 'procedure.unpublished', updated!, {
+    await auditProcedure(tx, actor, request, published ? 'procedure.published' : 'procedure.unpublished', updated!, {
       version: updated!.currentVersion,
     });
     return updated!;
@@ -605,7 +600,7 @@ export async function importProcedure(
     const created = await createProcedure(tx, commune, actor, meta!, definition);
     if (!created)
       fail(`La commune a déjà une démarche à l’adresse « ${meta!.slug} » : modifiez-la ou renommez-la avant l’import`);
-    await audit(tx, actor, request, 'procedure.imported', created!, {});
+    await auditProcedure(tx, actor, request, 'procedure.imported', created!, {});
     return created!;
   });
 }

@@ -41,7 +41,6 @@ function checkedValue(html: string, name: string): string {
 /** The edit form of the page as it stands (what a browser would post back unchanged). */
 function editForm(html: string): Record<string, string> {
   const form: Record<string, string> = {
-    definition: textareaValue(html, 'definition'),
     silenceBasis: textareaValue(html, 'silenceBasis'),
     serviceId: selectedValue(html, 'serviceId'),
     audience: checkedValue(html, 'audience'),
@@ -184,7 +183,9 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
     expect(row.service_id).toBe(voirie);
     const edit = await admin.get(created.headers.location as string);
     expect(edit.body).toContain('La démarche a été créée');
-    expect(JSON.parse(textareaValue(edit.body, 'definition')).title).toBe('Signaler un arbre dangereux');
+    expect(edit.body).toContain('href="/c/villebelle/admin/demarches/arbre-dangereux/formulaire"');
+    const definition = await admin.get('/c/villebelle/admin/demarches/arbre-dangereux/formulaire/definition.json');
+    expect(JSON.parse(definition.body).title).toBe('Signaler un arbre dangereux');
     expect(await auditCount(villebelle, 'procedure.created')).toBeGreaterThanOrEqual(1);
 
     // Not in the public catalogue until published.
@@ -234,7 +235,9 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
     );
     expect(created.statusCode).toBe(303);
     const edit = await admin.get('/c/villebelle/admin/demarches/badge-decheterie');
-    const def = JSON.parse(textareaValue(edit.body, 'definition'));
+    const def = JSON.parse(
+      (await admin.get('/c/villebelle/admin/demarches/badge-decheterie/formulaire/definition.json')).body,
+    );
     expect(def.pages).toHaveLength(1);
     expect(def.pages[0].fields).toHaveLength(1);
     expect(inputValue(edit.body, 'silenceDelay')).toBe('2');
@@ -263,17 +266,19 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
       [villebelle.id, proc.id],
     );
 
-    const edit = await admin.get('/c/villebelle/admin/demarches/contact');
+    // The JSON mode of the form editor.
+    const jsonPage = '/c/villebelle/admin/demarches/contact/formulaire/json';
+    const edit = await admin.get(jsonPage);
     expect(edit.statusCode).toBe(200);
     expect(edit.body).toContain('guichet-textarea--code');
-    const form = editForm(edit.body);
-    const def = JSON.parse(form.definition!);
+    const fingerprint = inputValue(edit.body, 'empreinte');
+    const def = JSON.parse(textareaValue(edit.body, 'definition'));
 
     // An unknown field type: 422, the French message with its path, nothing saved.
     const broken = structuredClone(def);
     broken.pages[0].fields[0].type = 'curseur';
-    const refused = await admin.post('/c/villebelle/admin/demarches/contact', {
-      ...form,
+    const refused = await admin.post(jsonPage, {
+      empreinte: fingerprint,
       definition: JSON.stringify(broken, null, 2),
     });
     expect(refused.statusCode).toBe(422);
@@ -283,27 +288,41 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
     expect(await versions(proc.id)).toEqual([1]);
 
     // Invalid JSON: a French message too.
-    const notJson = await admin.post('/c/villebelle/admin/demarches/contact', { ...form, definition: '{ "pages": ' });
+    const notJson = await admin.post(jsonPage, { empreinte: fingerprint, definition: '{ "pages": ' });
     expect(notJson.statusCode).toBe(422);
     expect(text(notJson.body)).toContain('Le texte n’est pas du JSON valide');
 
-    // Unchanged definition: saved, no new version.
-    await admin.get('/c/villebelle/admin/demarches/contact');
-    const same = await admin.post('/c/villebelle/admin/demarches/contact', { ...form, processingDays: '20' });
-    expect(same.statusCode).toBe(303);
-    expect(same.headers.location).toBe('/c/villebelle/admin/demarches/contact?enregistre=1');
+    // Unchanged definition: nothing to save, no new version.
+    await admin.get(jsonPage);
+    expect((await admin.post(jsonPage, { empreinte: fingerprint, definition: JSON.stringify(def) })).statusCode).toBe(
+      303,
+    );
+    await admin.get('/c/villebelle/admin/demarches/contact/formulaire');
+    const same = await admin.post('/c/villebelle/admin/demarches/contact/formulaire/enregistrer', {});
+    expect(same.headers.location).toBe('/c/villebelle/admin/demarches/contact/formulaire?fait=rien');
     expect(await versions(proc.id)).toEqual([1]);
 
-    // Changed definition: version 2 becomes current.
+    // Metadata saved on the démarche page: no new version either.
+    const metaForm = editForm((await admin.get('/c/villebelle/admin/demarches/contact')).body);
+    const meta = await admin.post('/c/villebelle/admin/demarches/contact', { ...metaForm, processingDays: '20' });
+    expect(meta.statusCode).toBe(303);
+    expect(meta.headers.location).toBe('/c/villebelle/admin/demarches/contact?enregistre=1');
+    expect(await versions(proc.id)).toEqual([1]);
+
+    // Changed definition: in the working copy first, then version 2 becomes current.
     const changed = structuredClone(def);
     changed.pages[0].title = 'Votre question à la mairie';
-    await admin.get('/c/villebelle/admin/demarches/contact');
-    const saved = await admin.post('/c/villebelle/admin/demarches/contact', {
-      ...form,
-      definition: JSON.stringify(changed),
-    });
+    await admin.get(jsonPage);
+    const kept = await admin.post(jsonPage, { empreinte: fingerprint, definition: JSON.stringify(changed) });
+    expect(kept.statusCode).toBe(303);
+    expect(await versions(proc.id)).toEqual([1]);
+    expect(text((await admin.get('/c/villebelle/admin/demarches/contact')).body)).toContain(
+      '1 (des modifications ne sont pas encore enregistrées)',
+    );
+    await admin.get('/c/villebelle/admin/demarches/contact/formulaire');
+    const saved = await admin.post('/c/villebelle/admin/demarches/contact/formulaire/enregistrer', {});
     expect(saved.statusCode).toBe(303);
-    expect(saved.headers.location).toBe('/c/villebelle/admin/demarches/contact?version=1');
+    expect(saved.headers.location).toBe('/c/villebelle/admin/demarches/contact/formulaire?fait=version');
     expect(await versions(proc.id)).toEqual([1, 2]);
     expect((await procedureRow(villebelle, 'contact'))!.current_version).toBe(2);
     const after = await admin.get(saved.headers.location as string);
@@ -313,7 +332,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
       [villebelle.id],
     );
     expect(rows[0]!.form_version).toBe(1);
-    expect(await auditCount(villebelle, 'procedure.updated')).toBe(2);
+    expect(await auditCount(villebelle, 'procedure.form_version_saved')).toBe(1);
 
     // A new visitor gets the new version; the draft begun before goes on with version 1.
     const visitor = browser();
@@ -331,7 +350,10 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
     const admin = await signIn('admin@villebelle.example');
     const edit = await admin.get('/c/villebelle/admin/demarches/acte-etat-civil');
     const form = editForm(edit.body);
-    const def = JSON.parse(form.definition!);
+    const def = JSON.parse(
+      (await admin.get('/c/villebelle/admin/demarches/acte-etat-civil/export.json')).body,
+    ).definition;
+    await admin.get('/c/villebelle/admin/demarches/acte-etat-civil');
     const choice = def.pages
       .flatMap((p: { fields: Array<{ id: string; type: string; options?: Array<{ value: string }> }> }) => p.fields)
       .find((f: { type: string }) => f.type === 'choice');
@@ -366,8 +388,8 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
 
   it('previews every page of the form without any way to submit', async () => {
     const admin = await signIn('admin@villebelle.example');
-    const edit = await admin.get('/c/villebelle/admin/demarches/reservation-salle');
-    const def = JSON.parse(textareaValue(edit.body, 'definition')) as { pages: Array<{ id: string; title: string }> };
+    const exported = await admin.get('/c/villebelle/admin/demarches/reservation-salle/export.json');
+    const def = JSON.parse(exported.body).definition as { pages: Array<{ id: string; title: string }> };
     expect(def.pages.length).toBeGreaterThan(1);
     for (const [index, page] of def.pages.entries()) {
       const res = await admin.get(`/c/villebelle/admin/demarches/reservation-salle/apercu?page=${page.id}`);

@@ -1,13 +1,13 @@
 /**
  * The démarches editor of commune administrators: the list of the commune's démarches, creation
- * from a model of the form library (or blank), the edit page (metadata, form definition as JSON,
- * routing rules), the preview of every page as the citizen sees it, publication, export as a JSON
- * file and import of such a file. The use cases are in procedures-service.ts.
+ * from a model of the form library (or blank), the edit page (metadata, routing rules, and a link
+ * to the form editor, form-editor.tsx), the preview of every page as the citizen sees it,
+ * publication, export as a JSON file and import of such a file. The use cases are in
+ * procedures-service.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
 import {
   Button,
   ButtonGroup,
@@ -23,16 +23,15 @@ import {
   Textarea,
 } from '../../platform/views/components.js';
 import { formatNumber } from '../../platform/views/format.js';
-import { renderRequestPage } from '../../platform/views/page.js';
 import { listServices, type Service } from '../communes/repo.js';
 import type { FormDefinition } from '../forms/definition.js';
 import { FORM_CATEGORIES, FORM_LIBRARY } from '../forms/library/index.js';
-import { FormPageView, pageHasFileField } from '../forms/render.js';
 import { requireRecentAuthentication } from '../identity/step-up.js';
+import { hasWorkingCopy } from './form-editor-service.js';
+import { sendFormPreview } from './form-preview.js';
 import {
   CATEGORY_SUGGESTIONS,
   createFromModel,
-  definitionText,
   EMPTY_RULE_ROWS,
   editProcedure,
   exportDocument,
@@ -43,7 +42,6 @@ import {
   loadProcedure,
   type MetaValues,
   metaValues,
-  parseDefinitionText,
   type RuleValues,
   routableFields,
   ruleValues,
@@ -465,15 +463,16 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
     request: FastifyRequest,
     reply: FastifyReply,
     loaded: LoadedProcedure,
-    input?: { meta: MetaValues; definition: string; rules: RuleValues[] },
+    input?: { meta: MetaValues; rules: RuleValues[] },
     errors: FieldErrors = {},
     status?: number,
   ) {
     const p = loaded.procedure;
     const values = input?.meta ?? valuesOfProcedure(p);
-    const text = input?.definition ?? definitionText(loaded.definition);
-    const parsed = parseDefinitionText(text);
     const rules = input?.rules ?? loaded.rules;
+    const unsaved = await withTenant(ctx.database, request.commune!.id, (tx) =>
+      hasWorkingCopy(tx, request.commune!.id, p.id),
+    );
     const url = `${base(request)}/${p.slug}`;
     const query = request.query as Body;
     const notice =
@@ -481,19 +480,13 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
         ? { kind: 'success' as const, title: 'La démarche a été créée. Elle n’est pas encore publiée.' }
         : query.importe === '1'
           ? { kind: 'success' as const, title: 'La démarche a été importée. Elle n’est pas encore publiée.' }
-          : query.version === '1'
-            ? {
-                kind: 'success' as const,
-                title: `La démarche a été enregistrée : le formulaire est maintenant en version ${p.currentVersion}.`,
-                text: 'Les demandes déjà envoyées et les brouillons en cours gardent la version avec laquelle ils ont été commencés.',
-              }
-            : query.enregistre === '1'
-              ? { kind: 'success' as const, title: 'La démarche a été enregistrée.' }
-              : query.publie === '1'
-                ? { kind: 'success' as const, title: 'La démarche est publiée dans le catalogue.' }
-                : query.depublie === '1'
-                  ? { kind: 'success' as const, title: 'La démarche n’est plus publiée.' }
-                  : undefined;
+          : query.enregistre === '1'
+            ? { kind: 'success' as const, title: 'La démarche a été enregistrée.' }
+            : query.publie === '1'
+              ? { kind: 'success' as const, title: 'La démarche est publiée dans le catalogue.' }
+              : query.depublie === '1'
+                ? { kind: 'success' as const, title: 'La démarche n’est plus publiée.' }
+                : undefined;
     const publicUrl = `/c/${request.commune!.slug}/demarches/${p.slug}`;
     return sendAdminPage(request, reply, {
       title: p.title,
@@ -501,7 +494,7 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
       wide: true,
       ...(status ? { status } : {}),
       ...(notice ? { notice } : {}),
-      fieldOrder: [...META_ORDER, 'definition', ...ruleKeys(rules.length + EMPTY_RULE_ROWS)],
+      fieldOrder: [...META_ORDER, ...ruleKeys(rules.length + EMPTY_RULE_ROWS)],
       children: (
         <>
           <a class="govuk-back-link" href={base(request)}>
@@ -523,10 +516,16 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
                   'Non publiée'
                 ),
               },
-              { key: 'Version du formulaire', value: String(p.currentVersion) },
+              {
+                key: 'Version du formulaire',
+                value: unsaved
+                  ? `${p.currentVersion} (des modifications ne sont pas encore enregistrées)`
+                  : String(p.currentVersion),
+              },
             ]}
           />
           <ButtonGroup>
+            <Button href={`${url}/formulaire`}>Modifier le formulaire</Button>
             <a class="govuk-link" href={`${url}/apercu`}>
               Aperçu du formulaire
             </a>
@@ -553,47 +552,9 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
                 <MetaFields values={values} errors={errors} services={loaded.services} />
               </div>
             </div>
-            <h2 class="govuk-heading-l">Formulaire</h2>
-            <div class={`govuk-form-group${errors.definition ? ' govuk-form-group--error' : ''}`}>
-              <label class="govuk-label govuk-label--s" for="definition">
-                Définition du formulaire (JSON)
-              </label>
-              <div id="definition-hint" class="govuk-hint">
-                Pages, questions et conditions au format de définition de Guichet (schemaVersion 1). Un formulaire
-                modifié devient une nouvelle version ; les demandes déjà envoyées gardent la leur.
-              </div>
-              {errors.definition && (
-                <p id="definition-error" class="govuk-error-message">
-                  <span class="govuk-visually-hidden">Erreur :</span> {errors.definition}
-                </p>
-              )}
-              {!parsed.ok && errors.definition && (
-                <ul class="govuk-list govuk-list--bullet govuk-error-message" aria-label="Erreurs de la définition">
-                  {parsed.errors.map((e) => (
-                    <li key={e}>{e}</li>
-                  ))}
-                </ul>
-              )}
-              <textarea
-                class={`govuk-textarea guichet-textarea--code${errors.definition ? ' govuk-textarea--error' : ''}`}
-                id="definition"
-                name="definition"
-                rows={30}
-                spellcheck={false}
-                autocomplete="off"
-                aria-describedby={errors.definition ? 'definition-hint definition-error' : 'definition-hint'}
-              >
-                {text}
-              </textarea>
-            </div>
             <div class="govuk-grid-row">
               <div class="govuk-grid-column-two-thirds">
-                <RulesEditor
-                  rules={rules}
-                  errors={errors}
-                  definition={parsed.ok ? parsed.definition : loaded.definition}
-                  services={loaded.services}
-                />
+                <RulesEditor rules={rules} errors={errors} definition={loaded.definition} services={loaded.services} />
               </div>
             </div>
             <Button>Enregistrer la démarche</Button>
@@ -612,19 +573,14 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
     { bodyLimit: FORM_BODY_LIMIT, config: { policy: 'communeAdmin' } },
     async (request, reply) => {
       const body = (request.body ?? {}) as Body;
-      const input = {
-        meta: metaValues(body),
-        definition: typeof body.definition === 'string' ? body.definition : '',
-        rules: ruleValues(body),
-      };
+      const input = { meta: metaValues(body), rules: ruleValues(body) };
       const slug = procedureParam(request);
       const result = await handleForm(
         () => editProcedure(ctx, request.commune!, request.actor!, slug, input, request),
         async (errors, status) => editForm(request, reply, await load(request), input, errors, status),
       );
       if (!result.ok) return result.response;
-      const { procedure, newVersion } = result.value;
-      return reply.redirect(`${base(request)}/${procedure.slug}?${newVersion ? 'version' : 'enregistre'}=1`, 303);
+      return reply.redirect(`${base(request)}/${result.value.slug}?enregistre=1`, 303);
     },
   );
 
@@ -675,66 +631,13 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
     { config: { policy: 'communeAdmin' } },
     async (request, reply) => {
       const loaded = await load(request);
-      const def = loaded.definition;
-      const query = request.query as Body;
-      const index = Math.max(
-        0,
-        def.pages.findIndex((page) => page.id === query.page),
-      );
-      const page = def.pages[index];
-      if (!page) throw new AppError('procedure.not_found', 'definition without pages', 404);
       const url = `${base(request)}/${loaded.procedure.slug}`;
-      const pageHref = (id: string) => `${url}/apercu?page=${encodeURIComponent(id)}`;
-      const previous = def.pages[index - 1];
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(
-          renderRequestPage(request, {
-            title: `Aperçu : ${page.title} – ${def.title}`,
-            notice: {
-              kind: 'info',
-              title: `Aperçu de la version ${loaded.procedure.currentVersion}, page ${index + 1} sur ${def.pages.length}`,
-              text: 'Les boutons du formulaire n’envoient rien : aucune demande ne peut être faite depuis l’aperçu.',
-            },
-            children: (
-              <>
-                <nav class="govuk-!-margin-bottom-6" aria-label="Pages du formulaire">
-                  <p class="govuk-body">
-                    <a class="govuk-link" href={url}>
-                      Retour à la démarche
-                    </a>
-                  </p>
-                  <ol class="govuk-list govuk-list--number">
-                    {def.pages.map((p) => (
-                      <li key={p.id}>
-                        <a
-                          class="govuk-link"
-                          href={pageHref(p.id)}
-                          aria-current={p.id === page.id ? 'page' : undefined}
-                        >
-                          {p.title}
-                        </a>
-                        {p.condition ? ' (page affichée selon les réponses)' : ''}
-                      </li>
-                    ))}
-                  </ol>
-                </nav>
-                <FormPageView
-                  definition={def}
-                  page={page}
-                  answers={{}}
-                  errors={{}}
-                  csrfToken="apercu"
-                  action={`${url}/apercu`}
-                  step={{ current: index + 1, total: def.pages.length }}
-                  {...(previous ? { backHref: pageHref(previous.id) } : {})}
-                  multipart={pageHasFileField(page)}
-                />
-              </>
-            ),
-          }),
-        );
+      return sendFormPreview(request, reply, {
+        definition: loaded.definition,
+        subject: `de la version ${loaded.procedure.currentVersion}`,
+        url: `${url}/apercu`,
+        back: { href: url, label: 'Retour à la démarche' },
+      });
     },
   );
 }

@@ -158,6 +158,11 @@ describe('parseFormDefinition: every kind of error, in French, with its path', (
       'pages[0] : l’identifiant de page « Page 1 » n’est pas valide (lettres minuscules, chiffres et tirets, 64 caractères au maximum)',
     ],
     [
+      'page id of another step of the démarche',
+      { schemaVersion: 1, title: 'T', pages: [{ id: 'verifier', title: 'P', fields: [text('a')] }] },
+      'pages[0] : l’identifiant de page « verifier » est réservé',
+    ],
+    [
       'duplicate page id',
       form([text('a')], { id: 'page-1', title: 'Encore', fields: [text('b')] }),
       'pages[1] : l’identifiant de page « page-1 » est déjà utilisé',

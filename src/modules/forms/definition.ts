@@ -135,12 +135,30 @@ export const LIMITS = {
 
 const FIELD_ID = /^[A-Za-z][A-Za-z0-9_]*$/;
 const PAGE_ID = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+/** Page ids that would collide with the other steps of a démarche's address (…/verifier). */
+export const RESERVED_PAGE_IDS: ReadonlySet<string> = new Set([
+  'commencer',
+  'verifier',
+  'envoyer',
+  'refaire',
+  'recommencer',
+]);
 /** Field ids that would collide with names or ids the page already uses. */
 const RESERVED_FIELD_IDS = new Set(['action', 'contenu', 'navigation']);
 /** Names inherited by every object (`constructor`, `toString`…): never field ids. */
 const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 const RELATIVE_DATE = /^today(?:([+-])(\d{1,5}))?$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `id` may name a field: the format of field ids, and neither a reserved nor an inherited name. */
+export function isUsableFieldId(id: string): boolean {
+  return FIELD_ID.test(id) && id.length <= LIMITS.idLength && !RESERVED_FIELD_IDS.has(id) && !INHERITED_NAMES.has(id);
+}
+
+/** Whether `id` may name a page. */
+export function isUsablePageId(id: string): boolean {
+  return PAGE_ID.test(id) && id.length <= LIMITS.idLength && !RESERVED_PAGE_IDS.has(id);
+}
 
 /** Field types that carry an answer. */
 export function isAnswerable(field: Pick<Field, 'type'>): boolean {
@@ -401,7 +419,7 @@ const VALIDATION_APPLIES: Record<(typeof VALIDATION_KEYS)[number], readonly Fiel
 };
 
 /** Which profile data may prefill which field types. */
-const PREFILL_APPLIES: Record<PrefillKey, readonly FieldType[]> = {
+export const PREFILL_APPLIES: Record<PrefillKey, readonly FieldType[]> = {
   givenName: ['text'],
   familyName: ['text'],
   email: ['email', 'text'],
@@ -1106,6 +1124,11 @@ export function parseFormDefinition(
         checker.error(
           path,
           `l’identifiant de page ${rawPage.id === undefined ? 'est obligatoire' : `${describe(rawPage.id)} n’est pas valide`} (lettres minuscules, chiffres et tirets, ${LIMITS.idLength} caractères au maximum)`,
+        );
+      } else if (RESERVED_PAGE_IDS.has(rawPage.id)) {
+        checker.error(
+          path,
+          `l’identifiant de page ${quote(rawPage.id)} est réservé (réservés${NBSP}: ${[...RESERVED_PAGE_IDS].join(', ')})`,
         );
       } else if (checker.pageIds.has(rawPage.id)) {
         checker.error(path, `l’identifiant de page ${quote(rawPage.id)} est déjà utilisé`);

@@ -38,7 +38,14 @@ import {
   readPageAnswers,
 } from '../forms/answers.js';
 import { effectiveAnswers, nextPageId, previousPageId, stepOf, visiblePages } from '../forms/conditions.js';
-import { type Field, type FormDefinition, type FormPage, findPage, parseFormDefinition } from '../forms/definition.js';
+import {
+  type Field,
+  type FormDefinition,
+  type FormPage,
+  findPage,
+  parseFormDefinition,
+  RESERVED_PAGE_IDS,
+} from '../forms/definition.js';
 import {
   type FileChoice,
   FormPageView,
@@ -75,8 +82,8 @@ import { chosenDocuments, vaultChoicesForPage, vaultDocumentAsUpload } from './v
 
 const DRAFT_COOKIE = 'guichet_brouillon';
 const DRAFT_COOKIE_DAYS = 30;
-/** Path segments of the flow that are not form pages. */
-const RESERVED_SEGMENTS = new Set(['commencer', 'verifier', 'envoyer', 'refaire', 'recommencer']);
+/** Path segments of the flow that are not form pages (form definitions may not use them as page ids). */
+const RESERVED_SEGMENTS = RESERVED_PAGE_IDS;
 
 const slugParams = z.object({ slug: z.string().max(63) }).strict();
 const procedureParams = z.object({ slug: z.string().max(63), procedure: z.string().max(80) }).strict();

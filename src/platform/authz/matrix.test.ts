@@ -163,6 +163,29 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/admin/notifications/:notification/retablir': {
     path: (c) => `/c/${c.commune}/admin/notifications/accuse-de-reception/retablir`,
   },
+  // Form editor (admin): the same démarche, one of its pages and one of its questions.
+  ...Object.fromEntries(
+    [
+      '',
+      '/enregistrer',
+      '/abandonner',
+      '/apercu',
+      '/definition.json',
+      '/json',
+      '/presentation',
+      '/nouvelle-page',
+      '/pages/personne',
+      '/pages/personne/deplacer',
+      '/pages/personne/supprimer',
+      '/pages/personne/nouvelle-question',
+      '/questions/conjoint',
+      '/questions/conjoint/deplacer',
+      '/questions/conjoint/supprimer',
+    ].map((suffix) => [
+      `/c/:slug/admin/demarches/:procedure/formulaire${suffix.replace('/personne', '/:page').replace('/conjoint', '/:field')}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/admin/demarches/acte-etat-civil/formulaire${suffix}` },
+    ]),
+  ),
   '/c/:slug/admin/api/:id/revoquer': {
     path: (c) => `/c/${c.commune}/admin/api/${c.ids[`token:${c.commune}`]}/revoquer`,
   },
@@ -467,5 +490,5 @@ describe.each(TEST_ENGINES)('authorization matrix on %s', (engine) => {
     expect(failures).toEqual([]);
     expect(cases.length).toBeGreaterThan(1000);
     // Thousands of requests, growing with every route: a guard against a hang, not a speed check.
-  }, 300_000);
+  }, 600_000);
 });
