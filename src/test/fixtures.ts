@@ -1,4 +1,11 @@
 /** Small inputs shared by integration tests: files recognised by their content, form helpers. */
+
+import type { Commune } from '../modules/communes/repo.js';
+import { DEMO_PASSWORD } from '../modules/demo/accounts.js';
+import { hashPassword } from '../modules/identity/passwords.js';
+import { addMembership, insertAccount } from '../modules/identity/repo.js';
+import type { Database } from '../platform/db/client.js';
+import { withTenant } from '../platform/db/tenant.js';
 import { AppError } from '../platform/http/errors.js';
 
 /** A minimal PDF (recognised as application/pdf by its magic bytes). */
@@ -27,4 +34,24 @@ export function formOutcome<T>(parse: () => T): { ok: T } | { errors: Record<str
     if (error instanceof AppError && error.fields) return { errors: error.fields };
     throw error;
   }
+}
+
+/** The second citizen of tests: Paul Voisin, a citizen of `commune` with the demo password. */
+export const SECOND_CITIZEN = 'paul.voisin@courriel.example';
+
+/** Adds the second citizen (someone else's requests, documents and profile: 404 for them). */
+export async function addSecondCitizen(database: Database, commune: Commune): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await withTenant(database, commune.id, async (tx) => {
+    const other = await insertAccount(tx, {
+      email: SECOND_CITIZEN,
+      givenName: 'Paul',
+      familyName: 'Voisin',
+      passwordHash,
+      passwordPolicyVersion: 1,
+      isOperator: false,
+      emailVerifiedAt: new Date(),
+    });
+    await addMembership(tx, commune.id, other.id, 'citizen');
+  });
 }

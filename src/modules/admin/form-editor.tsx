@@ -14,6 +14,7 @@ import { AppError } from '../../platform/http/errors.js';
 import {
   Button,
   ButtonGroup,
+  ConfirmForm,
   CsrfField,
   ErrorMessage,
   type FieldErrors,
@@ -296,16 +297,13 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
               <WarningText>
                 Toutes les modifications faites depuis la version {state.procedure.currentVersion} seront perdues.
               </WarningText>
-              <form method="post" action={`${base}/abandonner`} novalidate>
-                <CsrfField token={reply.generateCsrf()} />
-                <input type="hidden" name="confirmer" value="oui" />
-                <ButtonGroup>
-                  <Button variant="warning">Abandonner les modifications</Button>
-                  <a class="govuk-link" href={base}>
-                    Annuler
-                  </a>
-                </ButtonGroup>
-              </form>
+              <ConfirmForm
+                action={`${base}/abandonner`}
+                csrfToken={reply.generateCsrf()}
+                button="Abandonner les modifications"
+                cancelHref={base}
+                hidden={{ confirmer: 'oui' }}
+              />
             </>
           ) : (
             <p class="govuk-body">Il n’y a aucune modification en cours.</p>
@@ -725,16 +723,13 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
             ) : (
               <>
                 <WarningText>{options.warning}</WarningText>
-                <form method="post" action={options.action} novalidate>
-                  <CsrfField token={reply.generateCsrf()} />
-                  <input type="hidden" name="confirmer" value="oui" />
-                  <ButtonGroup>
-                    <Button variant="warning">{options.button}</Button>
-                    <a class="govuk-link" href={options.back}>
-                      Annuler
-                    </a>
-                  </ButtonGroup>
-                </form>
+                <ConfirmForm
+                  action={options.action}
+                  csrfToken={reply.generateCsrf()}
+                  button={options.button}
+                  cancelHref={options.back}
+                  hidden={{ confirmer: 'oui' }}
+                />
               </>
             )}
           </div>

@@ -13,6 +13,7 @@ import type { AppContext } from '../../platform/http/context.js';
 import {
   Button,
   ButtonGroup,
+  ConfirmForm,
   CsrfField,
   type FieldErrors,
   Input,
@@ -454,15 +455,13 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
             Vous allez recevoir {TOTP_SETTINGS.recoveryCodeCount} nouveaux codes. Vos anciens codes de secours, utilisés
             ou non, ne fonctionneront plus.
           </p>
-          <form method="post" action={regeneratePath(request)}>
-            <CsrfField token={reply.generateCsrf()} />
-            <ButtonGroup>
-              <Button>Générer de nouveaux codes</Button>
-              <a class="govuk-link" href={securityPath(request)}>
-                Annuler
-              </a>
-            </ButtonGroup>
-          </form>
+          <ConfirmForm
+            action={regeneratePath(request)}
+            csrfToken={reply.generateCsrf()}
+            button="Générer de nouveaux codes"
+            cancelHref={securityPath(request)}
+            warning={false}
+          />
         </>
       ),
     });
@@ -521,15 +520,12 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
             <p class="govuk-body">
               Vos codes de secours seront supprimés. Vous pourrez réactiver la double authentification plus tard.
             </p>
-            <form method="post" action={disablePath(request)}>
-              <CsrfField token={reply.generateCsrf()} />
-              <ButtonGroup>
-                <Button variant="warning">Désactiver</Button>
-                <a class="govuk-link" href={securityPath(request)}>
-                  Annuler
-                </a>
-              </ButtonGroup>
-            </form>
+            <ConfirmForm
+              action={disablePath(request)}
+              csrfToken={reply.generateCsrf()}
+              button="Désactiver"
+              cancelHref={securityPath(request)}
+            />
           </>
         ),
       });

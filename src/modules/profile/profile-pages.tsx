@@ -9,7 +9,7 @@ import type { AppContext } from '../../platform/http/context.js';
 import { notFound } from '../../platform/http/errors.js';
 import {
   Button,
-  ButtonGroup,
+  ConfirmForm,
   CsrfField,
   DateInput,
   type FieldErrors,
@@ -360,15 +360,12 @@ export function registerProfilePages(app: FastifyInstance, ctx: AppContext): voi
             <WarningText>
               Cette personne ne vous sera plus proposée dans vos démarches. Les démarches déjà envoyées ne changent pas.
             </WarningText>
-            <form method="post" action={`${base(request)}/foyer/${member.id}/retirer`} novalidate>
-              <CsrfField token={reply.generateCsrf()} />
-              <ButtonGroup>
-                <Button variant="warning">Retirer cette personne</Button>
-                <a class="govuk-link" href={base(request)}>
-                  Annuler
-                </a>
-              </ButtonGroup>
-            </form>
+            <ConfirmForm
+              action={`${base(request)}/foyer/${member.id}/retirer`}
+              csrfToken={reply.generateCsrf()}
+              button="Retirer cette personne"
+              cancelHref={base(request)}
+            />
           </>
         ),
       });

@@ -10,7 +10,7 @@ import type { AppContext } from '../../platform/http/context.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import {
   Button,
-  ButtonGroup,
+  ConfirmForm,
   CsrfField,
   DateInput,
   type FieldErrors,
@@ -365,15 +365,12 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
               Le document ne vous sera plus proposé dans vos démarches. Les démarches où vous l’avez déjà joint en
               gardent une copie.
             </WarningText>
-            <form method="post" action={`${base(request)}/${document.id}/supprimer`} novalidate>
-              <CsrfField token={reply.generateCsrf()} />
-              <ButtonGroup>
-                <Button variant="warning">Supprimer le document</Button>
-                <a class="govuk-link" href={base(request)}>
-                  Annuler
-                </a>
-              </ButtonGroup>
-            </form>
+            <ConfirmForm
+              action={`${base(request)}/${document.id}/supprimer`}
+              csrfToken={reply.generateCsrf()}
+              button="Supprimer le document"
+              cancelHref={base(request)}
+            />
           </>
         ),
       });

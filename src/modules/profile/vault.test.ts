@@ -5,17 +5,20 @@
  * another account answering 404 on every document page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTenant } from '../../platform/db/tenant.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { dateFields, formOutcome as outcome, SAMPLE_PDF as PDF, SAMPLE_ZIP as ZIP } from '../../test/fixtures.js';
+import {
+  addSecondCitizen,
+  dateFields,
+  formOutcome as outcome,
+  SAMPLE_PDF as PDF,
+  SAMPLE_ZIP as ZIP,
+} from '../../test/fixtures.js';
 import type { Commune } from '../communes/repo.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { parisToday } from '../forms/definition.js';
-import { hashPassword } from '../identity/passwords.js';
-import { addMembership, insertAccount } from '../identity/repo.js';
 import { addCalendarDays, addCalendarMonths } from '../requests/dates.js';
 import { documentStatus } from './document-kinds.js';
 import { parseDocumentDetails } from './vault.js';
@@ -131,19 +134,7 @@ describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
     await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
-    const passwordHash = await hashPassword(DEMO_PASSWORD);
-    await withTenant(t.runtime.database, villebelle.id, async (tx) => {
-      const other = await insertAccount(tx, {
-        email: 'paul.voisin@courriel.example',
-        givenName: 'Paul',
-        familyName: 'Voisin',
-        passwordHash,
-        passwordPolicyVersion: 1,
-        isOperator: false,
-        emailVerifiedAt: new Date(),
-      });
-      await addMembership(tx, villebelle.id, other.id, 'citizen');
-    });
+    await addSecondCitizen(t.runtime.database, villebelle);
   });
   afterAll(() => t?.close());
 

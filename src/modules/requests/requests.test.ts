@@ -14,12 +14,11 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { addSecondCitizen } from '../../test/fixtures.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { type Commune, listServices } from '../communes/repo.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
-import { hashPassword } from '../identity/passwords.js';
-import { addMembership, insertAccount } from '../identity/repo.js';
 import { addCalendarMonths, dueDate, parisDateOf, silenceDate } from './dates.js';
 import { sanitizeFileName } from './files.js';
 import { renderReceiptPdf } from './receipt-pdf.js';
@@ -204,20 +203,7 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;
-    // A second citizen of Villebelle.
-    const passwordHash = await hashPassword(DEMO_PASSWORD);
-    await withTenant(t.runtime.database, villebelle.id, async (tx) => {
-      const other = await insertAccount(tx, {
-        email: 'paul.voisin@courriel.example',
-        givenName: 'Paul',
-        familyName: 'Voisin',
-        passwordHash,
-        passwordPolicyVersion: 1,
-        isOperator: false,
-        emailVerifiedAt: new Date(),
-      });
-      await addMembership(tx, villebelle.id, other.id, 'citizen');
-    });
+    await addSecondCitizen(t.runtime.database, villebelle);
   });
   afterAll(async () => {
     await t?.close();

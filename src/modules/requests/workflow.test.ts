@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../platform/http/errors.js';
+import { formOutcome } from '../../test/fixtures.js';
 import {
   canMove,
   DEFAULT_WORKFLOW,
@@ -31,13 +31,8 @@ const form = (overrides: Partial<WorkflowForm> = {}): WorkflowForm => ({
 });
 
 function fieldErrors(f: WorkflowForm): Record<string, string> {
-  try {
-    workflowFromForm(f);
-  } catch (error) {
-    if (error instanceof AppError) return error.fields ?? {};
-    throw error;
-  }
-  return {};
+  const outcome = formOutcome(() => workflowFromForm(f));
+  return 'errors' in outcome ? outcome.errors : {};
 }
 
 describe('workflow of a démarche: the administrator’s form', () => {

@@ -396,6 +396,41 @@ export function ButtonGroup({ children }: { children: ComponentChildren }) {
   return <div class="govuk-button-group">{children}</div>;
 }
 
+/**
+ * The form of a confirmation page: one button that posts to `action` (a warning button unless
+ * `warning` is false) and a link back ("Annuler"); `hidden` fields go with it.
+ */
+export function ConfirmForm({
+  action,
+  csrfToken,
+  button,
+  cancelHref,
+  warning = true,
+  hidden = {},
+}: {
+  action: string;
+  csrfToken: string;
+  button: ComponentChildren;
+  cancelHref: string;
+  warning?: boolean;
+  hidden?: Record<string, string>;
+}) {
+  return (
+    <form method="post" action={action} novalidate>
+      <CsrfField token={csrfToken} />
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <ButtonGroup>
+        {warning ? <Button variant="warning">{button}</Button> : <Button>{button}</Button>}
+        <a class="govuk-link" href={cancelHref}>
+          Annuler
+        </a>
+      </ButtonGroup>
+    </form>
+  );
+}
+
 /** Hidden CSRF token field; put it first in every POST form. */
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
