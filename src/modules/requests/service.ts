@@ -21,7 +21,7 @@ import { listServices } from '../communes/repo.js';
 import { hashToken, newToken } from '../identity/sessions.js';
 import { dueDate, silenceDate } from './dates.js';
 import { MAX_FILES_PER_REQUEST, type ValidatedUpload } from './files.js';
-import { type PlaceholderValues, statusValue } from './notifications/catalog.js';
+import type { PlaceholderValues } from './notifications/catalog.js';
 import { composeNotification, composeStatusNotification } from './notifications/service.js';
 import { queueStatusSms } from './notifications/sms.js';
 import { nextRequestNumber, REQUEST_COUNTER } from './numbering.js';
@@ -51,14 +51,7 @@ import {
   type StoredFile,
 } from './schema.js';
 import { emitRequestWebhook } from './webhooks.js';
-import {
-  DEFAULT_WORKFLOW,
-  OUTCOME_STATUSES,
-  parsePosition,
-  positionLabel,
-  storedWorkflow,
-  type Workflow,
-} from './workflow.js';
+import { OUTCOME_STATUSES, parsePosition, positionLabel, storedWorkflow, type Workflow } from './workflow.js';
 
 /** What the use cases need besides the transaction. */
 export interface RequestDeps {
@@ -120,29 +113,29 @@ function procedureTitleOf(procedure: Pick<Procedure, 'title'> | null | undefined
   return procedure?.title ?? `Demande de contact : ${subject}`;
 }
 
+/** A request's démarche (null for a free-text request), looked up unless the caller has it. */
+async function procedureOfRequest(tx: Tx, request: CitizenRequest): Promise<Procedure | null> {
+  return request.procedureId ? ((await findProcedureById(tx, request.communeId, request.procedureId)) ?? null) : null;
+}
+
 /**
- * The placeholders' values of a request's notifications. {{lien}} is the request's page for a
- * requester with an account, else the commune's contact page (the request is not online for them).
+ * The placeholders' values of a request's notifications. {{statut}} speaks the démarche's workflow
+ * ("intervention réalisée"); {{lien}} is the request's page for a requester with an account, else
+ * the commune's contact page (the request is not online for them). Pass the démarche when it is
+ * already loaded.
  */
 async function notificationValues(
   tx: Tx,
   deps: RequestDeps,
   commune: Commune,
   request: CitizenRequest,
-  procedureTitle?: string,
+  known?: { procedure: Procedure | null },
 ): Promise<PlaceholderValues> {
-  const procedure =
-    procedureTitle === undefined && request.procedureId
-      ? await findProcedureById(tx, commune.id, request.procedureId)
-      : null;
-  const title = procedureTitle ?? procedureTitleOf(procedure, request.subject);
+  const procedure = known ? known.procedure : await procedureOfRequest(tx, request);
   return {
     numero: request.number,
-    demarche: title,
-    // In the words of the démarche's workflow when known ("intervention réalisée").
-    statut: procedure
-      ? positionLabel(storedWorkflow(procedure.workflow), request, 'citizen').toLowerCase()
-      : statusValue(request.status),
+    demarche: procedureTitleOf(procedure, request.subject),
+    statut: positionLabel(storedWorkflow(procedure?.workflow), request, 'citizen').toLowerCase(),
     commune: commune.name,
     nom: request.requesterName,
     date_depot: formatDateTime(request.submittedAt),
@@ -417,7 +410,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
           await composeNotification(
             tx,
             'request.received',
-            await notificationValues(tx, deps, commune, stored, procedureTitle),
+            await notificationValues(tx, deps, commune, stored, { procedure }),
           ),
         ),
         ...(silence ? { silenceMention: silenceMention(silence) } : {}),
@@ -477,9 +470,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
 
 /** The status workflow of a request's démarche (the default one for a free-text request). */
 export async function workflowOfRequest(tx: Tx, request: CitizenRequest): Promise<Workflow> {
-  if (!request.procedureId) return DEFAULT_WORKFLOW;
-  const procedure = await findProcedureById(tx, request.communeId, request.procedureId);
-  return storedWorkflow(procedure?.workflow);
+  return storedWorkflow((await procedureOfRequest(tx, request))?.workflow);
 }
 
 function trackingUrlFor(
@@ -527,7 +518,8 @@ export async function changeStatus(
   },
 ): Promise<CitizenRequest> {
   const communeId = communeOf(tx);
-  const workflow = await workflowOfRequest(tx, input.request);
+  const procedure = await procedureOfRequest(tx, input.request);
+  const workflow = storedWorkflow(procedure?.workflow);
   const target = parsePosition(
     workflow,
     input.status === 'en_cours' && input.step ? `${input.status}/${input.step}` : input.status,
@@ -566,10 +558,7 @@ export async function changeStatus(
     },
   });
   if (input.notify !== false) {
-    const values = {
-      ...(await notificationValues(tx, deps, input.commune, updated)),
-      statut: citizenLabel.toLowerCase(),
-    };
+    const values = await notificationValues(tx, deps, input.commune, updated, { procedure });
     if (isMailable(input.request.requesterEmail)) {
       const trackingUrl = trackingUrlFor(deps, input.commune, input.request);
       await queueMail(tx, deps.queue, {
