@@ -360,7 +360,7 @@ describe.each(TEST_ENGINES)('API des demandes et webhooks (%s)', (engine) => {
     expect(verifySignature(failed, statusSecret)).toBe(true);
     expect(verifySignature(retried, statusSecret)).toBe(true);
     expect(JSON.parse(retried.body).id).toBe(JSON.parse(failed.body).id);
-    expect(JSON.parse(retried.body).data).toMatchObject({ number: request.number, status: 'en_cours' });
+    expect(JSON.parse(retried.body).data).toMatchObject({ number: request.number, status: 'en_cours', step: null });
     const delivered = await waitFor(async () => {
       const { rows } = await t.testDb.asSuperuser<{ attempts: number; delivered_at: Date | null }>(
         `SELECT attempts, delivered_at FROM webhook_delivery WHERE event = 'request.status_changed' AND commune_id = $1`,

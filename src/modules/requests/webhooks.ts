@@ -206,7 +206,8 @@ export interface WebhookPayload {
   event: WebhookEvent;
   occurredAt: string;
   commune: string;
-  data: { number: string; status: string; service: string | null; procedure: string | null };
+  /** `step`: the step of the démarche's workflow, while en cours (a step change is a status change). */
+  data: { number: string; status: string; step: string | null; service: string | null; procedure: string | null };
 }
 
 /**
@@ -238,6 +239,7 @@ export async function emitRequestWebhook(
     data: {
       number: request.number,
       status: request.status,
+      step: request.step,
       service: names.rows[0]?.service ?? null,
       procedure: names.rows[0]?.procedure ?? null,
     },
