@@ -463,6 +463,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
       });
     }
     const { r, procedure } = found;
+    const workflow = storedWorkflow(procedure?.workflow);
     const errors = form.errors ?? {};
     return sendPage(request, reply, {
       ...(form.status ? { status: form.status } : {}),
@@ -490,9 +491,9 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
               legendSize="m"
               value={str(form.values, 'status')}
               error={errors.status}
-              items={processLinkStatuses(storedWorkflow(procedure?.workflow)).map((s) => ({
+              items={processLinkStatuses(workflow).map((s) => ({
                 value: s,
-                label: positionLabel(storedWorkflow(procedure?.workflow), { status: s, step: null }, 'citizen'),
+                label: positionLabel(workflow, { status: s, step: null }, 'citizen'),
               }))}
             />
             <Textarea
