@@ -139,7 +139,11 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
     );
     expect(failed.status).toBe('pending');
     expect(failed.lastError).toMatch(/451|indisponible/);
-    await t.runtime.queue.retryNow(MAIL_SEND_JOB);
+    // The outbox row records the failure before pg-boss marks the job for retry: wait for that
+    // state, then bring the retry forward (otherwise it would wait for the backoff delay).
+    await waitUntil(async () =>
+      (await t.runtime.queue.retryNow(MAIL_SEND_JOB)) > 0 || smtp.received.length > before ? true : undefined,
+    );
     await smtp.waitFor(before + 1, 30_000);
     const sent = await waitUntil(() =>
       withTenant(t.runtime.database, communeId, async (tx) => {

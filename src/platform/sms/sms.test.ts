@@ -146,7 +146,11 @@ describe.each(TEST_ENGINES)('SMS through the OVHcloud API simulator on %s', (eng
     expect(failed.lastError).toContain('OVHcloud : HTTP 503');
     expect(failed.lastError).toContain('[numéro masqué]');
     expect(failed.lastError).not.toMatch(/655443322/);
-    await t.runtime.queue.retryNow(SMS_SEND_JOB);
+    // The outbox row records the failure before pg-boss marks the job for retry: wait for that
+    // state, then bring the retry forward (otherwise it would wait for the backoff delay).
+    await waitUntil(async () =>
+      (await t.runtime.queue.retryNow(SMS_SEND_JOB)) > 0 || simulator.received.length > before ? true : undefined,
+    );
     await simulator.waitFor(before + 1, 30_000);
     const sent = await waitUntil(async () => {
       const r = await row(id);
