@@ -8,15 +8,15 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { ConfigError } from './config/config.js';
-import { CommuneDirectory } from './modules/communes/directory.js';
 import { allJobs } from './modules/registry.js';
+import type { AppContext } from './platform/context.js';
 import { assumeAppRole, type Database, embeddedDatabaseDir, openPglite, openPostgres } from './platform/db/client.js';
 import { migrate, pendingMigrations } from './platform/db/migrate.js';
-import type { AppContext } from './platform/http/context.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { type JobDefinition, JobQueue, type QueueRole } from './platform/jobs/queue.js';
 import { createMailTransport } from './platform/mail/transport.js';
 import { createSmsProvider } from './platform/sms/provider.js';
+import { CommuneDirectory } from './platform/tenancy/directory.js';
 
 export interface Runtime extends AppContext {
   close(): Promise<void>;

@@ -3,7 +3,7 @@
  * Order matters only for readability; routes do not overlap.
  */
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../platform/http/context.js';
+import type { AppContext } from '../platform/context.js';
 import { platformJobs } from '../platform/jobs/platform-jobs.js';
 import type { JobDefinition } from '../platform/jobs/queue.js';
 import { adminModule } from './admin/module.js';

@@ -1,12 +1,12 @@
 /** Small inputs shared by integration tests: files recognised by their content, form helpers. */
 
-import type { Commune } from '../modules/communes/repo.js';
 import { DEMO_PASSWORD } from '../modules/demo/accounts.js';
 import { hashPassword } from '../modules/identity/passwords.js';
 import { addMembership, insertAccount } from '../modules/identity/repo.js';
 import type { Database } from '../platform/db/client.js';
 import { withTenant } from '../platform/db/tenant.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../platform/errors.js';
+import type { Commune } from '../platform/tenancy/communes.js';
 
 /** A minimal PDF (recognised as application/pdf by its magic bytes). */
 export const SAMPLE_PDF = Buffer.from(

@@ -5,9 +5,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { API_SCOPE_LABELS, API_SCOPES, type ApiScope, apiPrincipal } from '../../platform/http/api-auth.js';
-import type { AppContext } from '../../platform/http/context.js';
 import {
   Button,
   Checkboxes,

@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { hasRole } from '../../platform/authz/actor.js';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
 import { SummaryList, Table, Tag } from '../../platform/views/components.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { cyberFigures } from './repo.js';

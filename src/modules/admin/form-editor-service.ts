@@ -11,10 +11,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/authz/actor.js';
+import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
-import type { Commune, Service } from '../communes/repo.js';
+import { AppError } from '../../platform/errors.js';
+import type { Commune, Service } from '../../platform/tenancy/communes.js';
 import { definitionFingerprint, type FormDefinition, parseFormDefinition } from '../forms/definition.js';
 import {
   type DefinitionProblem,

@@ -9,8 +9,8 @@
  * form-editor-service.ts, the editing operations in forms/editing.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
+import type { AppContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
 import {
   Button,
   ButtonGroup,

@@ -3,7 +3,7 @@
  * of the current version (démarches editor) or of the working copy (form editor).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import type { FormDefinition } from '../forms/definition.js';
 import { FormPageView, pageHasFileField } from '../forms/render.js';

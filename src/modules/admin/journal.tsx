@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { verifyAuditChain } from '../../platform/audit/journal.js';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { Button, ButtonGroup, Input, Select, Table, Tag, WarningText } from '../../platform/views/components.js';
 import { formatDateTime, formatNumber } from '../../platform/views/format.js';
 import { requireRecentAuthentication } from '../identity/step-up.js';

@@ -3,9 +3,10 @@
  * form, the page of one member with their roles, and the invitee's page to choose a password.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
+import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import {
   Button,
   ButtonGroup,
@@ -21,7 +22,6 @@ import {
   WarningText,
 } from '../../platform/views/components.js';
 import { formatDateTime, que } from '../../platform/views/format.js';
-import { listServices, type Service } from '../communes/repo.js';
 import { minimumLength } from '../identity/password-policy.js';
 import { setSessionCookie } from '../identity/sessions.js';
 import { IDENTITY_SETTINGS } from '../identity/settings.js';

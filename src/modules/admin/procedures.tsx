@@ -6,8 +6,9 @@
  * procedures-service.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
+import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import {
   Button,
   ButtonGroup,
@@ -23,7 +24,6 @@ import {
   Textarea,
 } from '../../platform/views/components.js';
 import { formatNumber } from '../../platform/views/format.js';
-import { listServices, type Service } from '../communes/repo.js';
 import type { FormDefinition } from '../forms/definition.js';
 import { FORM_CATEGORIES, FORM_LIBRARY } from '../forms/library/index.js';
 import { requireRecentAuthentication } from '../identity/step-up.js';

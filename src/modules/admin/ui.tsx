@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { hasRole } from '../../platform/authz/actor.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { ErrorSummary, errorSummaryItems, type FieldErrors, titleWithErrors } from '../../platform/views/components.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 

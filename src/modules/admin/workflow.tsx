@@ -8,9 +8,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Actor } from '../../platform/authz/actor.js';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import {
   Button,
   Checkboxes,
@@ -20,7 +21,6 @@ import {
   SummaryList,
   Textarea,
 } from '../../platform/views/components.js';
-import type { Commune } from '../communes/repo.js';
 import { citizenRequest, procedure as procedureTable, STATUS_LABELS } from '../requests/schema.js';
 import {
   MAX_STEPS,

@@ -2,10 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { notFound } from '../../platform/http/errors.js';
-import { listServices } from './repo.js';
+import { notFound } from '../../platform/errors.js';
+import { listServices } from '../../platform/tenancy/communes.js';
 
 const communeSummary = z.object({
   slug: z.string(),

@@ -4,7 +4,7 @@
  * décret 2019-768). Text is generated from the commune's own details.
  */
 import type { ComponentChildren } from 'preact';
-import type { Commune } from './repo.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 
 export interface LegalPage {
   path: string;

@@ -2,8 +2,9 @@
  * Default commune emblem: a shield in the commune's colour with its initials, generated as SVG
  * until the commune uploads its own logo. Text is escaped; colours come from validated hex.
  */
+
+import type { Commune } from '../../platform/tenancy/communes.js';
 import { pickTextColour } from '../../platform/views/theme.js';
-import type { Commune } from './repo.js';
 
 const MINOR_WORDS = new Set([
   'le',

@@ -5,14 +5,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { notFound } from '../../platform/http/errors.js';
+import { notFound } from '../../platform/errors.js';
+import { findServiceBySlug, listServices } from '../../platform/tenancy/communes.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { communeTheme } from '../../platform/views/theme.js';
 import { LEGAL_PAGES } from './legal.js';
 import { renderCommuneLogo } from './logo.js';
-import { findServiceBySlug, listServices } from './repo.js';
 
 const slugParam = z.object({ slug: z.string().max(63) }).strict();
 const html = 'text/html; charset=utf-8';

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Database } from '../../platform/db/client.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import { AppError } from '../../platform/http/errors.js';
-import { type Commune, findCommuneBySlug, insertCommune, insertService } from './repo.js';
+import { AppError } from '../../platform/errors.js';
+import { type Commune, findCommuneBySlug, insertCommune, insertService } from '../../platform/tenancy/communes.js';
 
 const slug = z
   .string()

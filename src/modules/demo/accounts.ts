@@ -2,11 +2,12 @@
  * Demo accounts, one per role, documented in the README. They share one password that passes
  * the staff password policy; they exist only on demo instances.
  */
+
+import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
-import { findServiceBySlug } from '../communes/repo.js';
+import { findServiceBySlug } from '../../platform/tenancy/communes.js';
 import { PASSWORD_POLICY_VERSION } from '../identity/password-policy.js';
 import { addMembership, findAccountByEmail, insertAccount } from '../identity/repo.js';
-import type { Role } from '../identity/schema.js';
 
 export const DEMO_PASSWORD = 'Pivoine-Tracteur-Lagune-2026';
 

@@ -6,9 +6,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { notFound } from '../../platform/http/errors.js';
+import { notFound } from '../../platform/errors.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { mailDirectory } from '../../platform/mail/transport.js';
 import { listStoredSms, smsDirectory } from '../../platform/sms/file-provider.js';

@@ -7,7 +7,7 @@ import type { Database } from '../../platform/db/client.js';
 import { withInstance } from '../../platform/db/tenant.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
-import { countCommunes, findCommuneBySlug } from '../communes/repo.js';
+import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/communes.js';
 import { createCommune, type NewCommune } from '../communes/service.js';
 import { hashPassword } from '../identity/passwords.js';
 import { seedDemoRequests } from '../requests/seed.js';

@@ -1,7 +1,7 @@
 /** Liveness (/healthz: the process answers) and readiness (/readyz: database and migrations). */
 import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../platform/context.js';
 import { pendingMigrations } from '../../platform/db/migrate.js';
-import type { AppContext } from '../../platform/http/context.js';
 import type { GuichetModule } from '../registry.js';
 
 export const healthModule: GuichetModule = {

@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { type Actor, STAFF_ROLES } from '../../platform/authz/actor.js';
+import type { AppContext } from '../../platform/context.js';
 import { withInstance, withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
 import { hasSecondFactor, membershipsInCommune } from './repo.js';
 import { findLiveSession } from './sessions.js';
 import { SESSION_COOKIE } from './settings.js';

@@ -8,8 +8,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { isStaff } from '../../platform/authz/actor.js';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
 import {
   Button,
   ButtonGroup,

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/config.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { startTestIdp, type TestIdp, type TestIdpUser } from '../../test/oidc-provider.js';
-import type { Commune } from '../communes/repo.js';
 import { seedDemo } from '../demo/seed.js';
 import {
   ClaimsError,

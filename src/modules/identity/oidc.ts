@@ -19,10 +19,10 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Config, OidcProviderConfig } from '../../config/config.js';
 import { recordAudit } from '../../platform/audit/journal.js';
 import { STAFF_ROLES } from '../../platform/authz/actor.js';
+import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
 import { truncateAddress } from '../../platform/http/logger.js';
-import type { Commune } from '../communes/repo.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import {
   addMembership,
   findAccountByEmail,

@@ -7,8 +7,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
 import { Button, CsrfField, Input, Table } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';

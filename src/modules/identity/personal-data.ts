@@ -5,12 +5,12 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from '../../platform/audit/journal.js';
+import type { AppContext } from '../../platform/context.js';
 import type { Database } from '../../platform/db/client.js';
 import { type Tx, withInstance, withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
-import type { Commune } from '../communes/repo.js';
-import { listCommunes, listServices } from '../communes/repo.js';
+import { AppError } from '../../platform/errors.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
+import { listCommunes, listServices } from '../../platform/tenancy/communes.js';
 import { getProfile } from '../profile/profile.js';
 import { deleteAllProfileRows } from '../profile/repo.js';
 import { listDocuments } from '../profile/vault.js';

@@ -1,8 +1,9 @@
 /** Queries on accounts, memberships, second factors and e-mail tokens. */
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
+import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
-import { type Account, account, emailToken, type Membership, membership, type Role } from './schema.js';
+import { type Account, account, emailToken, type Membership, membership } from './schema.js';
 import { hashToken, newToken } from './sessions.js';
 
 export function normalizeEmail(email: string): string {

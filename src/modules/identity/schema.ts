@@ -1,11 +1,9 @@
 /** Drizzle definitions of the identity tables (migrations/0002_identity.sql is the source of truth). */
 import { bigint, boolean, customType, date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ROLES } from '../../platform/authz/roles.js';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true });
-
-export const ROLES = ['citizen', 'agent', 'councillor', 'mayor', 'dgs', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 export const account = pgTable('account', {
   id: uuid('id').primaryKey(),

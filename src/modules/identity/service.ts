@@ -6,13 +6,13 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../platform/audit/journal.js';
+import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { truncateAddress } from '../../platform/http/logger.js';
 import { queueMail } from '../../platform/mail/outbox.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import { formatDateTime } from '../../platform/views/format.js';
-import type { Commune } from '../communes/repo.js';
 import { checkPassword, MAXIMUM_LENGTH, PASSWORD_POLICY_VERSION } from './password-policy.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import {

@@ -12,11 +12,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Actor } from '../../platform/authz/actor.js';
+import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import { formatDateTime } from '../../platform/views/format.js';
-import type { Commune } from '../communes/repo.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { markReauthenticated } from './sessions.js';
 import { IDENTITY_SETTINGS as S } from './settings.js';

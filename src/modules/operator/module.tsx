@@ -4,9 +4,9 @@
  * administer communes; they do not read the citizens' files (no route here shows them).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 import {
   Button,
   Checkboxes,

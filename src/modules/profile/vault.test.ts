@@ -5,6 +5,7 @@
  * another account answering 404 on every document page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
@@ -15,7 +16,6 @@ import {
   SAMPLE_PDF as PDF,
   SAMPLE_ZIP as ZIP,
 } from '../../test/fixtures.js';
-import type { Commune } from '../communes/repo.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { parisToday } from '../forms/definition.js';

@@ -8,7 +8,7 @@
  */
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Tx } from '../../platform/db/tenant.js';
-import { AppError, notFound } from '../../platform/http/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { formatDate } from '../../platform/views/format.js';
 import { dateFromParts } from '../forms/answers.js';
 import { parisToday } from '../forms/definition.js';

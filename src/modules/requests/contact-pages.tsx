@@ -7,11 +7,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
-import type { Commune } from '../communes/repo.js';
 import { DOCUMENT_KIND_RULES } from '../profile/document-kinds.js';
 import { sendFile } from './files.js';
 import { findRequestByNumber } from './repo.js';

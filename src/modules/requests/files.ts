@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 
 /** Largest file accepted anywhere in the module (a field may accept less). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;

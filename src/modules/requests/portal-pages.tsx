@@ -9,9 +9,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { POLICIES } from '../../platform/authz/policies.js';
+import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError, notFound } from '../../platform/http/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
+import { listServices } from '../../platform/tenancy/communes.js';
 import {
   BackLink,
   Button,
@@ -24,8 +26,6 @@ import {
 } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import type { Commune } from '../communes/repo.js';
-import { listServices } from '../communes/repo.js';
 import {
   type Answers,
   acceptedFormatsText,

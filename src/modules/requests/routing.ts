@@ -6,7 +6,7 @@
  * classifier's proposal are kept with the request.
  */
 import type { Tx } from '../../platform/db/tenant.js';
-import { listServices, type Service } from '../communes/repo.js';
+import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import { type ClassifierModel, train } from './classifier/model.js';
 import { routeRequest as classify, DEFAULT_CONFIDENCE_THRESHOLD } from './classifier/routing.js';
 import { listRoutingExamples, listRoutingRules } from './repo.js';

@@ -4,7 +4,7 @@
  * set as the routing examples of the town (Villebelle).
  */
 import type { Tx } from '../../platform/db/tenant.js';
-import { type Commune, listServices, type Service } from '../communes/repo.js';
+import { type Commune, listServices, type Service } from '../../platform/tenancy/communes.js';
 import { FORM_CATEGORIES, FORM_LIBRARY, type LibraryForm } from '../forms/library/index.js';
 import { DEMO_REQUESTS } from './classifier/training-data.js';
 import { insertFormVersion, insertProcedure, insertRoutingExamples } from './repo.js';

@@ -8,16 +8,16 @@
  */
 import { createHash } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/journal.js';
+import type { AppContext } from '../../platform/context.js';
 import type { MailAttachmentRef } from '../../platform/db/schema.js';
 import type { Tx } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { SmsProvider } from '../../platform/sms/provider.js';
+import type { Commune, Service } from '../../platform/tenancy/communes.js';
+import { listServices } from '../../platform/tenancy/communes.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
-import type { Commune, Service } from '../communes/repo.js';
-import { listServices } from '../communes/repo.js';
 import { hashToken, newToken } from '../identity/sessions.js';
 import { dueDate, silenceDate } from './dates.js';
 import { MAX_FILES_PER_REQUEST, type ValidatedUpload } from './files.js';

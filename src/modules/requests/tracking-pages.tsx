@@ -7,9 +7,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import type { AppContext } from '../../platform/http/context.js';
-import { AppError, notFound } from '../../platform/http/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { listServices } from '../../platform/tenancy/communes.js';
 import {
   Button,
   CsrfField,
@@ -22,7 +23,6 @@ import {
   Textarea,
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
-import { listServices } from '../communes/repo.js';
 import {
   DEFAULT_ACCEPTED_TYPES,
   describeTypes,

@@ -7,7 +7,7 @@
  * the vault (offered on the confirmation page, never done silently).
  */
 import type { Tx } from '../../platform/db/tenant.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { acceptedFormatsText, acceptedMimeTypes, type FileRef, maxBytes } from '../forms/answers.js';
 import {
   type Field,

@@ -19,9 +19,9 @@ import net from 'node:net';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 import type { JobDefinition, JobQueue } from '../../platform/jobs/queue.js';
-import type { Commune } from '../communes/repo.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import type { CitizenRequest } from './schema.js';
 
 export const WEBHOOK_EVENTS = ['request.created', 'request.status_changed'] as const;

@@ -13,7 +13,7 @@
  * its history keeps the label shown at the time.
  */
 import { z } from 'zod';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { AGENT_STATUS_LABELS, CLOSED_STATUSES, REQUEST_STATUSES, type RequestStatus, STATUS_LABELS } from './schema.js';
 
 /** Outcomes a démarche may leave out (at least one stays). */

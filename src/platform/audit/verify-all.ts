@@ -1,7 +1,8 @@
 /** Verifies the audit chain of every commune (used by `guichet audit verify` and a nightly job). */
-import { listCommunes } from '../../modules/communes/repo.js';
+
 import type { Database } from '../db/client.js';
 import { withInstance, withTenant } from '../db/tenant.js';
+import { listCommunes } from '../tenancy/communes.js';
 import { type VerifyResult, verifyAuditChain } from './journal.js';
 
 export interface CommuneVerifyResult extends VerifyResult {

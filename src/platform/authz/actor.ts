@@ -1,5 +1,5 @@
 /** Who is acting on a request: nobody, or an account with its roles in the request's commune. */
-import type { Role } from '../../modules/identity/schema.js';
+import type { Role } from './roles.js';
 
 export interface Actor {
   accountId: string;

@@ -16,11 +16,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_PEOPLE } from '../../modules/demo/accounts.js';
 import { seedDemo } from '../../modules/demo/seed.js';
-import type { Role } from '../../modules/identity/schema.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { hashApiToken } from '../http/api-auth.js';
 import { mailDirectory } from '../mail/transport.js';
+import type { Role } from './roles.js';
 
 const COMMUNES = ['villebelle', 'saint-aubin-les-pres'] as const;
 type CommuneSlug = (typeof COMMUNES)[number];

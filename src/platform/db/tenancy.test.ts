@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertService, listServices } from '../../modules/communes/repo.js';
 import { createCommune } from '../../modules/communes/service.js';
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from '../../test/databases.js';
+import { insertService, listServices } from '../tenancy/communes.js';
 import { service } from './schema.js';
 import { withInstance, withTenant } from './tenant.js';
 

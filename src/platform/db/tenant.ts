@@ -5,7 +5,7 @@
  */
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import type { Database } from './client.js';
 import { schema } from './schema.js';
 

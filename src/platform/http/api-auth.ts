@@ -8,10 +8,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Commune } from '../../modules/communes/repo.js';
+import type { AppContext } from '../context.js';
 import { withInstance, withTenant } from '../db/tenant.js';
-import type { AppContext } from './context.js';
-import { AppError, notFound } from './errors.js';
+import { AppError, notFound } from '../errors.js';
+import type { Commune } from '../tenancy/communes.js';
 
 /** The scopes a token may carry (fixed list; routes check the one they need). */
 export const API_SCOPES = ['communes:read', 'procedures:read', 'requests:read', 'requests:write'] as const;

@@ -19,15 +19,15 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Commune } from '../../modules/communes/repo.js';
 import { registerModules } from '../../modules/registry.js';
 import type { Actor } from '../authz/actor.js';
 import { POLICIES, type PolicyName, type Refusal } from '../authz/policies.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import type { Commune } from '../tenancy/communes.js';
 import { registerBodyParsers } from './body-parsers.js';
-import type { AppContext } from './context.js';
 import { registerErrorHandling, sendError, toAppError, wantsJson } from './error-handler.js';
 import { renderErrorPage } from './error-page.js';
-import { AppError } from './errors.js';
 import { loggerOptions } from './logger.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
 

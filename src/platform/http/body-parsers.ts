@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

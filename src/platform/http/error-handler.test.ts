@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors.js';
 import { registerErrorHandling } from './error-handler.js';
-import { AppError } from './errors.js';
 
 function appWith(route: () => unknown) {
   const app = Fastify({ logger: false });

@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 /** Maps Fastify's own error codes to stable application codes and French messages. */
 const FRAMEWORK_ERRORS: Record<string, { code: string; status: number; message?: string }> = {

@@ -1,7 +1,7 @@
 /** The HTML page shown for an error (404, 422, 500…), in the layout of the request's commune. */
 import type { FastifyRequest } from 'fastify';
+import type { AppError } from '../errors.js';
 import { renderRequestPage } from '../views/page.js';
-import type { AppError } from './errors.js';
 
 const ERROR_TITLES: Record<number, string> = {
   400: 'Demande incorrecte',

@@ -1,7 +1,7 @@
 /** Jobs of the platform itself: mail and SMS sending, rate-limit housekeeping, nightly audit check. */
 import { z } from 'zod';
 import { verifyAllCommunes } from '../audit/verify-all.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { purgeExpiredRateLimits } from '../http/rate-limit-store.js';
 import { mailSendJob } from '../mail/outbox.js';
 import { smsSendJob } from '../sms/outbox.js';

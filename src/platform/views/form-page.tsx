@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import { ErrorSummary, errorSummaryItems, type FieldErrors, titleWithErrors } from './components.js';
 import { renderRequestPage } from './page.js';
 

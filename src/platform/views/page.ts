@@ -3,8 +3,8 @@
  * page's own content, rendered by the layout.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Commune } from '../../modules/communes/repo.js';
 import { type Actor, isStaff } from '../authz/actor.js';
+import type { Commune } from '../tenancy/communes.js';
 import { type CommuneBranding, type NavItem, type PageOptions, renderPage } from './layout.js';
 
 export function communeBranding(commune: Commune): CommuneBranding {

@@ -5,9 +5,10 @@
  * agent) and the citizen receives the acknowledgement by e-mail.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
-import type { AppContext } from '../../../platform/http/context.js';
-import { AppError } from '../../../platform/http/errors.js';
+import { AppError } from '../../../platform/errors.js';
+import { listServices } from '../../../platform/tenancy/communes.js';
 import {
   Button,
   ButtonGroup,
@@ -17,7 +18,6 @@ import {
   Select,
   Textarea,
 } from '../../../platform/views/components.js';
-import { listServices } from '../../communes/repo.js';
 import { listProcedures } from '../repo.js';
 import { type Body, type CounterInput, counterValues, fileAtCounter, MAX_MESSAGE_LENGTH } from './actions.js';
 import { requireInbox } from './inbox.js';

@@ -7,9 +7,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
+import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
-import type { AppContext } from '../../../platform/http/context.js';
-import { AppError } from '../../../platform/http/errors.js';
+import { AppError } from '../../../platform/errors.js';
+import { listServices, type Service } from '../../../platform/tenancy/communes.js';
 import {
   Button,
   Checkboxes,
@@ -24,7 +25,6 @@ import {
   Textarea,
 } from '../../../platform/views/components.js';
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
-import { listServices, type Service } from '../../communes/repo.js';
 import type { FormDefinition } from '../../forms/definition.js';
 import {
   DEFAULT_ACCEPTED_TYPES,

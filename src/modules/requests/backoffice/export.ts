@@ -8,10 +8,10 @@ import ExcelJS from 'exceljs';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Actor } from '../../../platform/authz/actor.js';
+import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
-import type { AppContext } from '../../../platform/http/context.js';
 import { truncateAddress } from '../../../platform/http/logger.js';
-import type { Commune } from '../../communes/repo.js';
+import type { Commune } from '../../../platform/tenancy/communes.js';
 import { CHANNEL_LABELS, exportInbox, type InboxRow } from './queries.js';
 import type { InboxQuery } from './ui.js';
 

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { Actor } from '../../../platform/authz/actor.js';
 import type { Tx } from '../../../platform/db/tenant.js';
+import { listServices, type Service } from '../../../platform/tenancy/communes.js';
 import {
   ErrorSummary,
   errorSummaryItems,
@@ -16,7 +17,6 @@ import {
 import { parseDay } from '../../../platform/views/format.js';
 import type { NavItem } from '../../../platform/views/layout.js';
 import { renderRequestPage } from '../../../platform/views/page.js';
-import { listServices, type Service } from '../../communes/repo.js';
 import { listProcedures } from '../repo.js';
 import { type Procedure, REQUEST_STATUSES, type RequestStatus } from '../schema.js';
 import {

@@ -8,14 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../../platform/db/tenant.js';
-import { AppError } from '../../../platform/http/errors.js';
+import { AppError } from '../../../platform/errors.js';
 import { listStoredSms, smsDirectory } from '../../../platform/sms/file-provider.js';
 import { NO_SMS_PROVIDER } from '../../../platform/sms/provider.js';
+import { type Commune, findServiceBySlug } from '../../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { TestBrowser } from '../../../test/browser.js';
 import { TEST_ENGINES } from '../../../test/databases.js';
 import { startTestSmtp, type TestSmtp } from '../../../test/smtp.js';
-import { type Commune, findServiceBySlug } from '../../communes/repo.js';
 import { DEMO_PASSWORD } from '../../demo/accounts.js';
 import { seedDemo } from '../../demo/seed.js';
 import { findAccountByEmail } from '../../identity/repo.js';

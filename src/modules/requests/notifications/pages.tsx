@@ -6,9 +6,9 @@
  * « Rétablir le texte par défaut ».
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
-import type { AppContext } from '../../../platform/http/context.js';
-import { notFound } from '../../../platform/http/errors.js';
+import { notFound } from '../../../platform/errors.js';
 import { renderMail } from '../../../platform/mail/templates.js';
 import { GSM_SINGLE_LIMIT, measureSms } from '../../../platform/sms/gsm.js';
 import { SMS_PROVIDER_LABELS } from '../../../platform/sms/provider.js';

@@ -5,7 +5,7 @@
  */
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Tx } from '../../../platform/db/tenant.js';
-import { AppError } from '../../../platform/http/errors.js';
+import { AppError } from '../../../platform/errors.js';
 import type { SmsProvider } from '../../../platform/sms/provider.js';
 import type { RequestStatus } from '../schema.js';
 import {

@@ -4,7 +4,7 @@
  * HTML, paragraphs, one-line subject) or an SMS (GSM length), which phone number an SMS goes to.
  */
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../platform/http/errors.js';
+import { AppError } from '../../../platform/errors.js';
 import { renderMail } from '../../../platform/mail/templates.js';
 import { measureSms } from '../../../platform/sms/gsm.js';
 import { maskPhoneNumbers, mobileE164 } from '../../../platform/sms/phone.js';

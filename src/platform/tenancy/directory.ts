@@ -2,9 +2,9 @@
  * Commune lookup for request routing, with a short in-process cache (communes change rarely;
  * several web processes each keep their own copy, refreshed every 30 seconds at most).
  */
-import type { Database } from '../../platform/db/client.js';
-import { withInstance } from '../../platform/db/tenant.js';
-import { type Commune, listCommunes } from './repo.js';
+import type { Database } from '../db/client.js';
+import { withInstance } from '../db/tenant.js';
+import { type Commune, listCommunes } from './communes.js';
 
 const TTL_MS = 30_000;
 

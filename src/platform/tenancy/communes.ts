@@ -1,7 +1,7 @@
 /** Queries on communes (instance-level) and their services (tenant-scoped). */
 import { and, eq, sql } from 'drizzle-orm';
-import { commune, service } from '../../platform/db/schema.js';
-import type { Tx } from '../../platform/db/tenant.js';
+import { commune, service } from '../db/schema.js';
+import type { Tx } from '../db/tenant.js';
 
 export type Commune = typeof commune.$inferSelect;
 export type Service = typeof service.$inferSelect;

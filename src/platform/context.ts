@@ -1,11 +1,11 @@
 /** What every route and job receives: configuration, database, queue and shared services. */
 import type { Logger } from 'pino';
-import type { Config } from '../../config/config.js';
-import type { CommuneDirectory } from '../../modules/communes/directory.js';
-import type { Database } from '../db/client.js';
-import type { JobQueue } from '../jobs/queue.js';
-import type { MailTransport } from '../mail/transport.js';
-import type { SmsProvider } from '../sms/provider.js';
+import type { Config } from '../config/config.js';
+import type { Database } from './db/client.js';
+import type { JobQueue } from './jobs/queue.js';
+import type { MailTransport } from './mail/transport.js';
+import type { SmsProvider } from './sms/provider.js';
+import type { CommuneDirectory } from './tenancy/directory.js';
 
 export interface AppContext {
   config: Config;
