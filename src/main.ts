@@ -10,6 +10,7 @@ import { verifyAllCommunes } from './platform/audit/verify-all.js';
 import { openPostgres } from './platform/db/client.js';
 import { migrate } from './platform/db/migrate.js';
 import { buildApp } from './platform/http/app.js';
+import { MODULES } from './registry.js';
 import { createLogger, createRuntime, openDatabase, PendingMigrationsError, type Runtime } from './runtime.js';
 
 const USAGE = `Usage : guichet <commande> [options]
@@ -177,7 +178,7 @@ async function serve(config: Config): Promise<number> {
   if (config.demo && (await isEmptyInstance(database))) {
     created = (await seedDemo(database, runtime.queue, config.publicUrl)).created;
   }
-  const app = await buildApp(runtime);
+  const app = await buildApp(runtime, MODULES);
   await app.listen({ port: config.port, host: config.host });
   if (config.demo) printDemoWelcome(config, created);
   else print(`Guichet écoute sur ${config.publicUrl}/`);

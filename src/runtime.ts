@@ -8,15 +8,17 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { ConfigError } from './config/config.js';
-import { allJobs } from './modules/registry.js';
 import type { AppContext } from './platform/context.js';
 import { assumeAppRole, type Database, embeddedDatabaseDir, openPglite, openPostgres } from './platform/db/client.js';
 import { migrate, pendingMigrations } from './platform/db/migrate.js';
 import { loggerOptions } from './platform/http/logger.js';
+import { platformJobs } from './platform/jobs/platform-jobs.js';
 import { type JobDefinition, JobQueue, type QueueRole } from './platform/jobs/queue.js';
 import { createMailTransport } from './platform/mail/transport.js';
+import { Contributions } from './platform/module.js';
 import { createSmsProvider } from './platform/sms/provider.js';
 import { CommuneDirectory } from './platform/tenancy/directory.js';
+import { MODULES } from './registry.js';
 
 export interface Runtime extends AppContext {
   close(): Promise<void>;
@@ -112,8 +114,10 @@ export async function createRuntime(
     mailTransport,
     smsProvider,
     logger,
+    contributions: new Contributions(MODULES),
   };
-  for (const job of [...allJobs(base), ...extraJobs]) queue.register(job);
+  const jobs = [...platformJobs(base), ...MODULES.flatMap((m) => m.jobs?.(base) ?? []), ...extraJobs];
+  for (const job of jobs) queue.register(job);
   await queue.start(queueRole);
   return {
     ...base,

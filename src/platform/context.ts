@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from './db/client.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { MailTransport } from './mail/transport.js';
+import type { Contributions } from './module.js';
 import type { SmsProvider } from './sms/provider.js';
 import type { CommuneDirectory } from './tenancy/directory.js';
 
@@ -16,4 +17,6 @@ export interface AppContext {
   /** The instance's SMS provider (`none` unless configured). */
   smsProvider: SmsProvider;
   logger: Logger;
+  /** What the modules contribute to shared places (figures, admin links…). */
+  contributions: Contributions;
 }

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from '../config/config.js';
 import type { Engine } from '../platform/db/client.js';
 import { buildApp } from '../platform/http/app.js';
 import type { JobDefinition, QueueRole } from '../platform/jobs/queue.js';
+import { MODULES } from '../registry.js';
 import { createLogger, createRuntime, type Runtime } from '../runtime.js';
 import { createTestDatabase, TEST_APP_ROLE, type TestDatabase } from './databases.js';
 
@@ -45,7 +46,7 @@ export async function createTestApp(
     options.queueRole ?? 'producer',
     options.extraJobs,
   );
-  const app = await buildApp(runtime);
+  const app = await buildApp(runtime, MODULES);
   await app.ready();
   return {
     app,

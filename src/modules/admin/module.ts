@@ -3,7 +3,7 @@
  * tokens (and the token authentication of /api/v1/), démarches and their form editor.
  */
 import { registerApiTokenAuth } from '../../platform/http/api-auth.js';
-import type { GuichetModule } from '../registry.js';
+import type { GuichetModule } from '../../platform/module.js';
 import { registerApiTokenPages } from './api-tokens.js';
 import { registerCyberPages } from './cyber.js';
 import { registerFormEditorPages } from './form-editor.js';

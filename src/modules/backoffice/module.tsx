@@ -7,10 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { CROSS_SERVICE_ROLES, hasRole } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
+import type { GuichetModule } from '../../platform/module.js';
 import { listServices } from '../../platform/tenancy/communes.js';
 import { SummaryList } from '../../platform/views/components.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import type { GuichetModule } from '../registry.js';
 import { countNewRequestsFor, InboxLink } from '../requests/backoffice/inbox.js';
 
 const ROLE_LABELS: Record<string, string> = {

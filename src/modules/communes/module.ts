@@ -1,5 +1,5 @@
 /** Communes: instance home, commune pages, theme and logo, and the public communes API. */
-import type { GuichetModule } from '../registry.js';
+import type { GuichetModule } from '../../platform/module.js';
 import { registerCommuneApi } from './api.js';
 import { registerCommunePages } from './pages.js';
 

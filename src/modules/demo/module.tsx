@@ -11,6 +11,7 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { notFound } from '../../platform/errors.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { mailDirectory } from '../../platform/mail/transport.js';
+import type { GuichetModule } from '../../platform/module.js';
 import { listStoredSms, smsDirectory } from '../../platform/sms/file-provider.js';
 import {
   Button,
@@ -25,7 +26,6 @@ import {
 } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import type { GuichetModule } from '../registry.js';
 import { listMailbox, readMessage } from './mailbox.js';
 
 const html = 'text/html; charset=utf-8';

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { pendingMigrations } from '../../platform/db/migrate.js';
-import type { GuichetModule } from '../registry.js';
+import type { GuichetModule } from '../../platform/module.js';
 
 export const healthModule: GuichetModule = {
   name: 'health',

@@ -1,5 +1,5 @@
 /** Queries on accounts, memberships, second factors and e-mail tokens. */
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
@@ -136,4 +136,18 @@ export async function markEmailVerified(tx: Tx, accountId: string): Promise<void
     .update(account)
     .set({ emailVerifiedAt: sql`coalesce(${account.emailVerifiedAt}, now())` })
     .where(eq(account.id, accountId));
+}
+
+/** Distinct people of the commune holding a staff role, or only the citizen role's consent. */
+export async function countMembers(tx: Tx, communeId: string, kind: 'staff' | 'citizens'): Promise<number> {
+  const rows = await tx.db
+    .select({ n: sql<number>`count(DISTINCT ${membership.accountId})::int` })
+    .from(membership)
+    .where(
+      and(
+        eq(membership.communeId, communeId),
+        kind === 'staff' ? ne(membership.role, 'citizen') : eq(membership.role, 'citizen'),
+      ),
+    );
+  return rows[0]?.n ?? 0;
 }

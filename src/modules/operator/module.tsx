@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import type { GuichetModule } from '../../platform/module.js';
 import {
   Button,
   Checkboxes,
@@ -22,7 +23,6 @@ import { formatNumber } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { inviteMember } from '../admin/service.js';
 import { createCommune } from '../communes/service.js';
-import type { GuichetModule } from '../registry.js';
 
 const html = 'text/html; charset=utf-8';
 type Body = Record<string, unknown>;
@@ -74,25 +74,17 @@ export const operatorModule: GuichetModule = {
 
     app.get('/operateur', { config: { policy: 'operator' } }, async (request, reply) => {
       const communes = await ctx.communes.all();
+      const figures = ctx.contributions.figures;
       const rows = [];
       for (const commune of communes.sort((a, b) => a.name.localeCompare(b.name, 'fr'))) {
-        const counts = await withTenant(ctx.database, commune.id, async (tx) => {
-          const { rows: r } = await tx.client.query<{ staff: number; citizens: number; requests: number }>(
-            `SELECT (SELECT count(DISTINCT account_id)::int FROM membership WHERE role <> 'citizen') AS staff,
-                    (SELECT count(DISTINCT account_id)::int FROM membership WHERE role = 'citizen') AS citizens,
-                    (SELECT count(*)::int FROM citizen_request) AS requests`,
-          );
-          return r[0]!;
-        });
+        const values = await withTenant(ctx.database, commune.id, (tx) => ctx.contributions.figuresOf(tx, commune.id));
         rows.push([
           <a key={commune.id} class="govuk-link" href={`/c/${commune.slug}/`}>
             {commune.name}
           </a>,
           commune.population ? formatNumber(commune.population) : '—',
           commune.simpleMode ? 'simple' : 'complet',
-          String(counts.staff),
-          String(counts.citizens),
-          String(counts.requests),
+          ...figures.map((f) => formatNumber(values.get(f.key) ?? 0)),
         ]);
       }
       const created = (request.query as Body).creee;
@@ -124,9 +116,7 @@ export const operatorModule: GuichetModule = {
                     { label: 'Commune' },
                     { label: 'Habitants', numeric: true },
                     { label: 'Mode' },
-                    { label: 'Agents et élus', numeric: true },
-                    { label: 'Usagers', numeric: true },
-                    { label: 'Demandes', numeric: true },
+                    ...figures.map((f) => ({ label: f.label, numeric: true })),
                   ]}
                   rows={rows}
                 />

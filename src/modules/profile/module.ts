@@ -5,7 +5,7 @@
  * encapsulated scope where multipart uploads are accepted (with the requests module's limits).
  */
 
-import type { GuichetModule } from '../registry.js';
+import type { GuichetModule } from '../../platform/module.js';
 import { registerMultipart } from '../requests/files.js';
 import { registerProfilePages } from './profile-pages.js';
 import { registerVaultPages } from './vault-pages.js';

@@ -4,10 +4,11 @@
  * processing link. Every route lives in one encapsulated scope where multipart uploads are
  * accepted (with limits); elsewhere in the application multipart bodies stay refused.
  */
-import type { GuichetModule } from '../registry.js';
+import type { GuichetModule } from '../../platform/module.js';
 import { registerContactPages } from './contact-pages.js';
 import { registerMultipart } from './files.js';
 import { registerPortalPages } from './portal-pages.js';
+import { countRequests } from './repo.js';
 import { registerTrackingPages } from './tracking-pages.js';
 
 export const requestsModule: GuichetModule = {
@@ -20,4 +21,5 @@ export const requestsModule: GuichetModule = {
       registerTrackingPages(scope, ctx);
     });
   },
+  figures: [{ key: 'requests.received', label: 'Demandes', unit: 'count', compute: countRequests }],
 };

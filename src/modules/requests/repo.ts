@@ -427,3 +427,12 @@ export async function deleteDraftFilesExcept(
       ),
     );
 }
+
+/** Requests received by the commune, all démarches and statuses. */
+export async function countRequests(tx: Tx, communeId: string): Promise<number> {
+  const rows = await tx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(citizenRequest)
+    .where(eq(citizenRequest.communeId, communeId));
+  return rows[0]?.n ?? 0;
+}

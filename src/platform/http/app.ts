@@ -19,11 +19,11 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { registerModules } from '../../modules/registry.js';
 import type { Actor } from '../authz/actor.js';
 import { POLICIES, type PolicyName, type Refusal } from '../authz/policies.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import type { GuichetModule } from '../module.js';
 import type { Commune } from '../tenancy/communes.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { registerErrorHandling, sendError, toAppError, wantsJson } from './error-handler.js';
@@ -58,7 +58,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 /** Paths that are never rewritten to a commune nor rate-limited. */
 const INFRASTRUCTURE_PATH = /^\/(static|theme|healthz|readyz)(\/|$|\.|\?)/;
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+/** The application with the given modules (the composition root's list, `src/registry.ts`). */
+export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[]): Promise<FastifyInstance> {
   const { config, database, communes } = ctx;
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
@@ -201,7 +202,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     request.commune = commune;
   });
 
-  await registerModules(app, ctx);
+  for (const module of modules) await module.registerRoutes?.(app, ctx);
   return app;
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommune } from '../../modules/communes/service.js';
+import { MODULES } from '../../registry.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { buildApp } from './app.js';
@@ -199,7 +200,7 @@ describe.each(TEST_ENGINES)('rate limiting on %s', (engine) => {
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '5' } });
     // A second web process on the same database shares the counters.
-    second = await buildApp(t.runtime);
+    second = await buildApp(t.runtime, MODULES);
     await second.ready();
   });
   afterAll(async () => {

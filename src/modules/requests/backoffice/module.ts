@@ -4,7 +4,7 @@
  * handlers also restrict each agent to the requests of their services (élus have no inbox).
  * Routes live in their own scope, where multipart forms (a file sent to the citizen) are parsed.
  */
-import type { GuichetModule } from '../../registry.js';
+import type { GuichetModule } from '../../../platform/module.js';
 import { registerMultipart } from '../files.js';
 import { registerCounterPages } from './counter.js';
 import { registerDetailPages } from './detail.js';

@@ -3,7 +3,7 @@
  * status change) and their administration pages. The requests use cases compose their mails
  * through ./service.ts; the SMS leave through platform/sms.
  */
-import type { GuichetModule } from '../../registry.js';
+import type { GuichetModule } from '../../../platform/module.js';
 import { registerNotificationPages } from './pages.js';
 
 export const requestsNotificationsModule: GuichetModule = {

@@ -1,0 +1,73 @@
+/**
+ * The module contract. A module is a vertical slice (`src/modules/<name>/`) that the composition
+ * root (`src/registry.ts`) hands to the platform: the platform never imports a module. Besides its
+ * routes and jobs, a module *contributes* to the shared places (the operator's figures, the admin
+ * area's links, the agent's landing page…) instead of a hub importing it.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './context.js';
+import type { Tx } from './db/tenant.js';
+import type { JobDefinition } from './jobs/queue.js';
+
+/**
+ * A number a module publishes about one commune — read by the operator's page today and by
+ * pilotage tomorrow, so that no module reads another's tables.
+ */
+export interface FigureDefinition {
+  /** Stable key, `<module>.<name>` (e.g. `requests.received`). */
+  key: string;
+  /** French label, for a table column. */
+  label: string;
+  unit: 'count';
+  /** Computed inside a tenant transaction of the commune (RLS applies). */
+  compute(tx: Tx, communeId: string): Promise<number>;
+}
+
+/**
+ * A link a module adds to the commune's administration area. It is shown to a person when the
+ * route it points to lets them in: the route's declared policy decides, nothing is re-stated.
+ */
+export interface AdminLinkDefinition {
+  /** Path under `/c/<slug>/admin/`, e.g. `membres`. */
+  path: string;
+  /** French label and one sentence on what is there. */
+  label: string;
+  description: string;
+  /** Ordering inside the area (smaller first). */
+  order: number;
+}
+
+export interface GuichetModule {
+  name: string;
+  /** Registers HTTP routes (pages and API). */
+  registerRoutes?(app: FastifyInstance, ctx: AppContext): void | Promise<void>;
+  /** Job definitions of the module. */
+  jobs?(ctx: Omit<AppContext, 'queue'>): JobDefinition[];
+  /** Figures the module publishes per commune. */
+  figures?: readonly FigureDefinition[];
+  /** Links the module adds to the commune's administration area. */
+  adminLinks?: readonly AdminLinkDefinition[];
+}
+
+/** What the modules contributed, collected once by the composition root. */
+export class Contributions {
+  readonly figures: readonly FigureDefinition[];
+  readonly adminLinks: readonly AdminLinkDefinition[];
+
+  constructor(modules: readonly GuichetModule[]) {
+    this.figures = modules.flatMap((m) => m.figures ?? []);
+    this.adminLinks = [...modules.flatMap((m) => m.adminLinks ?? [])].sort((a, b) => a.order - b.order);
+    const keys = new Set<string>();
+    for (const f of this.figures) {
+      if (keys.has(f.key)) throw new Error(`figure ${f.key} published twice`);
+      keys.add(f.key);
+    }
+  }
+
+  /** Every published figure of one commune, by key (inside the caller's tenant transaction). */
+  async figuresOf(tx: Tx, communeId: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const figure of this.figures) out.set(figure.key, await figure.compute(tx, communeId));
+    return out;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The composition root's list of modules: each module is registered explicitly here and handed
+ * to the platform (`buildApp(ctx, MODULES)`, the runtime's jobs and contributions). The platform
+ * never imports a module; order matters only for readability (routes do not overlap).
+ */
+import { adminModule } from './modules/admin/module.js';
+import { backofficeModule } from './modules/backoffice/module.js';
+import { communesModule } from './modules/communes/module.js';
+import { demoModule } from './modules/demo/module.js';
+import { healthModule } from './modules/health/module.js';
+import { identityModule } from './modules/identity/module.js';
+import { operatorModule } from './modules/operator/module.js';
+import { profileModule } from './modules/profile/module.js';
+import { requestsApiModule } from './modules/requests/api.js';
+import { requestsBackofficeModule } from './modules/requests/backoffice/module.js';
+import { requestsModule } from './modules/requests/module.js';
+import { requestsNotificationsModule } from './modules/requests/notifications/module.js';
+import type { GuichetModule } from './platform/module.js';
+
+export const MODULES: readonly GuichetModule[] = [
+  healthModule,
+  identityModule,
+  profileModule,
+  communesModule,
+  backofficeModule,
+  adminModule,
+  requestsModule,
+  requestsBackofficeModule,
+  requestsApiModule,
+  requestsNotificationsModule,
+  operatorModule,
+  demoModule,
+];
