@@ -30,8 +30,9 @@ export interface FigureDefinition {
 export interface AdminLinkDefinition {
   /** Path under `/c/<slug>/admin/`, e.g. `membres`. */
   path: string;
-  /** French label and one sentence on what is there. */
+  /** French label in the area's sub-navigation, its longer title on the area's home (if any), and one sentence on what is there. */
   label: string;
+  title?: string;
   description: string;
   /** Ordering inside the area (smaller first). */
   order: number;

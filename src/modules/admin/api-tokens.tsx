@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { API_SCOPE_LABELS, API_SCOPES, type ApiScope, apiPrincipal } from '../../platform/http/api-auth.js';
+import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import {
   Button,
   Checkboxes,
@@ -21,10 +22,10 @@ import {
   WarningText,
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
+import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
 import { requireRecentAuthentication } from '../identity/step-up.js';
 import { type ApiTokenRow, listApiTokens } from './repo.js';
 import { createApiToken, revokeToken, TOKEN_DURATIONS, type TokenInput, tokenValues } from './service.js';
-import { adminBase, type Body, handleForm, sendAdminPage } from './ui.js';
 
 function tokenState(t: ApiTokenRow, now: Date) {
   if (t.revokedAt) return <Tag colour="grey">Révoqué le {formatDate(t.revokedAt)}</Tag>;
@@ -53,7 +54,7 @@ export function registerApiTokenPages(app: FastifyInstance, ctx: AppContext): vo
     const tokens = await withTenant(ctx.database, commune.id, (tx) => listApiTokens(tx, commune.id));
     const now = new Date();
     const csrf = reply.generateCsrf();
-    const revoked = (request.query as Body).revoque === '1';
+    const revoked = (request.query as FormBody).revoque === '1';
     return sendAdminPage(request, reply, {
       title: 'Jetons d’API',
       wide: true,
@@ -148,7 +149,7 @@ export function registerApiTokenPages(app: FastifyInstance, ctx: AppContext): vo
   app.post('/c/:slug/admin/api', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
     const redirect = requireRecentAuthentication(request, reply, { returnTo: `${adminBase(request)}/api` });
     if (redirect) return redirect;
-    const values = tokenValues((request.body ?? {}) as Body);
+    const values = tokenValues((request.body ?? {}) as FormBody);
     const result = await handleForm(
       () => createApiToken(ctx, request.commune!, request.actor!, values, request),
       (errors, status) => tokensPage(request, reply, values, errors, status),

@@ -4,13 +4,12 @@
  * recent lockouts. Figures computed by SQL in the commune's tenant transaction.
  */
 import type { FastifyInstance } from 'fastify';
-import { hasRole } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
+import { sendAdminPage, visibleAdminLinks } from '../../platform/views/admin-area.js';
 import { SummaryList, Table, Tag } from '../../platform/views/components.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { cyberFigures } from './repo.js';
-import { adminBase, sendAdminPage } from './ui.js';
 
 function share(part: number, whole: number): string {
   if (whole === 0) return '—';
@@ -19,34 +18,7 @@ function share(part: number, whole: number): string {
 
 export function registerCyberPages(app: FastifyInstance, ctx: AppContext): void {
   app.get('/c/:slug/admin', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
-    const base = adminBase(request);
-    const isAdmin = hasRole(request.actor, 'admin');
-    const links = [
-      ...(isAdmin
-        ? [{ href: `${base}/membres`, label: 'Membres', text: 'Inviter des agents et des élus, modifier leurs rôles.' }]
-        : []),
-      ...(isAdmin
-        ? [{ href: `${base}/demarches`, label: 'Démarches', text: 'Créer, modifier et publier les démarches.' }]
-        : []),
-      {
-        href: `${base}/journal`,
-        label: 'Journal de sécurité',
-        text: 'Connexions, échecs, changements de rôles et exports.',
-      },
-      { href: `${base}/cyber`, label: 'Cyber-hygiène', text: 'Double authentification, comptes inactifs, blocages.' },
-      ...(isAdmin
-        ? [{ href: `${base}/api`, label: 'Jetons d’API', text: 'Accès des logiciels de la commune à l’API.' }]
-        : []),
-      ...(isAdmin
-        ? [
-            {
-              href: `${base}/notifications`,
-              label: 'Notifications aux usagers',
-              text: 'Textes des courriels envoyés aux usagers, SMS de changement de statut.',
-            },
-          ]
-        : []),
-    ];
+    const links = visibleAdminLinks(request);
     return sendAdminPage(request, reply, {
       title: 'Administration',
       children: (
@@ -57,10 +29,10 @@ export function registerCyberPages(app: FastifyInstance, ctx: AppContext): void 
               <li key={l.href}>
                 <h2 class="govuk-heading-s govuk-!-margin-bottom-1">
                   <a class="govuk-link" href={l.href}>
-                    {l.label}
+                    {l.title ?? l.label}
                   </a>
                 </h2>
-                <p class="govuk-body">{l.text}</p>
+                <p class="govuk-body">{l.description}</p>
               </li>
             ))}
           </ul>

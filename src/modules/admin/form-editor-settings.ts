@@ -5,6 +5,7 @@
  * (a regular expression, a condition combining several tests) are kept as they are.
  */
 
+import type { FormBody } from '../../platform/views/page-kit.js';
 import {
   type Condition,
   EXPLANATION_APPEARANCES,
@@ -21,7 +22,6 @@ import {
   type PrefillKey,
 } from '../forms/definition.js';
 import { type ConditionChoice, conditionChoiceValue, optionsFromLines } from '../forms/editing.js';
-import type { Body } from './ui.js';
 
 /** The inputs of the settings form, as strings (checkbox groups as lists). */
 export interface FieldFormValues {
@@ -205,19 +205,19 @@ export function valuesOfField(field: Field): FieldFormValues {
   };
 }
 
-function text(body: Body, name: string): string {
+function text(body: FormBody, name: string): string {
   const value = body[name];
   return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : '';
 }
 
-function list(body: Body, name: string): string[] {
+function list(body: FormBody, name: string): string[] {
   const value = body[name];
   if (typeof value === 'string') return [value];
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 /** The posted settings form. */
-export function readFieldForm(body: Body): FieldFormValues {
+export function readFieldForm(body: FormBody): FieldFormValues {
   return {
     label: text(body, 'label'),
     hint: text(body, 'hint'),

@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import {
   Button,
   ButtonGroup,
@@ -27,6 +28,7 @@ import {
   WarningText,
 } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
+import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
 import {
   type Condition,
   definitionFingerprint,
@@ -87,7 +89,6 @@ import {
 } from './form-editor-views.js';
 import { sendFormPreview } from './form-preview.js';
 import { IMPORT_MAX_BYTES } from './procedures-service.js';
-import { adminBase, type Body, handleForm, sendAdminPage } from './ui.js';
 
 /** Posted JSON definitions (URL-encoded, up to three times their size). */
 const JSON_BODY_LIMIT = 4 * IMPORT_MAX_BYTES;
@@ -115,7 +116,7 @@ function param(request: FastifyRequest, name: 'procedure' | 'page' | 'field'): s
   return (request.params as Record<string, string>)[name] ?? '';
 }
 
-function str(body: Body, name: string): string {
+function str(body: FormBody, name: string): string {
   const value = body[name];
   return typeof value === 'string' ? value.trim() : '';
 }
@@ -163,7 +164,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
     const def = state.definition;
     const problems = definitionProblems(def, state.rules);
     const csrf = reply.generateCsrf();
-    const query = request.query as Body;
+    const query = request.query as FormBody;
     const code = typeof query.fait === 'string' ? query.fait : '';
     const version = state.procedure.currentVersion;
     const notice =
@@ -315,7 +316,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/abandonner`, ADMIN, async (request, reply) => {
     const state = await read(request);
-    if (str(request.body as Body, 'confirmer') !== 'oui')
+    if (str(request.body as FormBody, 'confirmer') !== 'oui')
       return reply.redirect(`${editorUrl(request, state)}/abandonner`, 303);
     await discardWorkingCopy(ctx, request.commune!, state.procedure.slug);
     return reply.redirect(done(request, state, 'abandon'), 303);
@@ -451,7 +452,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
   app.get(`${ROUTE}/json`, ADMIN, async (request, reply) => jsonForm(request, reply, await read(request)));
 
   app.post(`${ROUTE}/json`, { ...ADMIN, bodyLimit: JSON_BODY_LIMIT }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
+    const body = (request.body ?? {}) as FormBody;
     const input = {
       text: typeof body.definition === 'string' ? body.definition : '',
       fingerprint: str(body, 'empreinte'),
@@ -512,7 +513,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
   );
 
   app.post(`${ROUTE}/presentation`, ADMIN, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
+    const body = (request.body ?? {}) as FormBody;
     const values = { title: str(body, 'title'), summary: str(body, 'summary').replace(/\r\n?/g, '\n') };
     const errors: Record<string, string> = {};
     if (values.title === '') errors.title = 'Saisissez le titre du formulaire';
@@ -582,7 +583,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
   app.get(`${ROUTE}/nouvelle-page`, ADMIN, async (request, reply) => newPageForm(request, reply, await read(request)));
 
   app.post(`${ROUTE}/nouvelle-page`, ADMIN, async (request, reply) => {
-    const title = str(request.body as Body, 'title');
+    const title = str(request.body as FormBody, 'title');
     const result = await handleForm(
       async () => {
         const error = checkTitle(title, 'la page');
@@ -649,7 +650,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
   app.get(`${ROUTE}/pages/:page`, ADMIN, async (request, reply) => pageForm(request, reply, await read(request)));
 
   app.post(`${ROUTE}/pages/:page`, ADMIN, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
+    const body = (request.body ?? {}) as FormBody;
     const values = { title: str(body, 'title'), condition: str(body, 'condition') };
     const pageId = param(request, 'page');
     const result = await handleForm(
@@ -678,7 +679,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/pages/:page/deplacer`, ADMIN, async (request, reply) => {
     const pageId = param(request, 'page');
-    const direction = directionOf(request.body as Body);
+    const direction = directionOf(request.body as FormBody);
     const result = await handleForm(
       () =>
         edit(request, `page-${pageId}`, (state) => {
@@ -780,7 +781,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/pages/:page/supprimer`, ADMIN, async (request, reply) => {
     const pageId = param(request, 'page');
-    if (str(request.body as Body, 'confirmer') !== 'oui') {
+    if (str(request.body as FormBody, 'confirmer') !== 'oui') {
       const state = await read(request);
       requirePage(state, pageId);
       return reply.redirect(`${editorUrl(request, state)}/pages/${pageId}/supprimer`, 303);
@@ -806,7 +807,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
     errors: FieldErrors = {},
   ) {
     const { page, index } = requirePage(state, param(request, 'page'));
-    const query = request.query as Body;
+    const query = request.query as FormBody;
     const groupId = values?.groupId ?? (typeof query.groupe === 'string' ? query.groupe : '');
     const group = groupId ? page.fields.find((field) => field.id === groupId && field.type === 'group') : undefined;
     if (groupId && !group) throw new AppError('form_editor.field_not_found', `no group ${groupId}`, 404);
@@ -864,7 +865,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
   );
 
   app.post(`${ROUTE}/pages/:page/nouvelle-question`, ADMIN, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
+    const body = (request.body ?? {}) as FormBody;
     const values = { kind: str(body, 'kind'), label: str(body, 'label'), groupId: str(body, 'groupe') };
     const pageId = param(request, 'page');
     const result = await handleForm(
@@ -905,7 +906,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
     const shown = values ?? valuesOfField(field);
     const choices = conditionChoices(conditionTargets(state.definition, { fieldId: field.id }));
     const problems = definitionProblems(state.definition, state.rules).filter((p) => p.fieldId === field.id);
-    const query = request.query as Body;
+    const query = request.query as FormBody;
     const added = query.fait === 'question-ajoutee';
     const otherPages = state.definition.pages.filter((other) => other.id !== page.id);
     return sendAdminPage(request, reply, {
@@ -988,7 +989,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
   app.get(`${ROUTE}/questions/:field`, ADMIN, async (request, reply) => fieldForm(request, reply, await read(request)));
 
   app.post(`${ROUTE}/questions/:field`, ADMIN, async (request, reply) => {
-    const values = readFieldForm((request.body ?? {}) as Body);
+    const values = readFieldForm((request.body ?? {}) as FormBody);
     const fieldId = param(request, 'field');
     const result = await handleForm(
       () =>
@@ -1010,7 +1011,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
   });
 
   app.post(`${ROUTE}/questions/:field/deplacer`, ADMIN, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
+    const body = (request.body ?? {}) as FormBody;
     const fieldId = param(request, 'field');
     const pageId = str(body, 'page');
     const fromFieldPage = body.page !== undefined;
@@ -1057,7 +1058,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/questions/:field/supprimer`, ADMIN, async (request, reply) => {
     const fieldId = param(request, 'field');
-    if (str(request.body as Body, 'confirmer') !== 'oui') {
+    if (str(request.body as FormBody, 'confirmer') !== 'oui') {
       const state = await read(request);
       requireField(state, fieldId);
       return reply.redirect(`${editorUrl(request, state)}/questions/${fieldId}/supprimer`, 303);
@@ -1077,7 +1078,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 }
 
 /** "haut" or "bas" from the move buttons; anything else is a malformed request. */
-function directionOf(body: Body | undefined): 'up' | 'down' {
+function directionOf(body: FormBody | undefined): 'up' | 'down' {
   const value = body?.sens;
   if (value === 'haut') return 'up';
   if (value === 'bas') return 'down';

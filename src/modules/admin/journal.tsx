@@ -8,6 +8,7 @@ import { verifyAuditChain } from '../../platform/audit/journal.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import { Button, ButtonGroup, Input, Select, Table, Tag, WarningText } from '../../platform/views/components.js';
 import { formatDateTime, formatNumber } from '../../platform/views/format.js';
 import { requireRecentAuthentication } from '../identity/step-up.js';
@@ -22,7 +23,6 @@ import {
   type JournalQuery,
   parseJournalQuery,
 } from './service.js';
-import { adminBase, sendAdminPage } from './ui.js';
 
 export const JOURNAL_PAGE_SIZE = 50;
 

@@ -7,6 +7,7 @@ import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
+import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import {
   Button,
   ButtonGroup,
@@ -22,6 +23,7 @@ import {
   WarningText,
 } from '../../platform/views/components.js';
 import { formatDateTime, que } from '../../platform/views/format.js';
+import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
 import { minimumLength } from '../identity/password-policy.js';
 import { setSessionCookie } from '../identity/sessions.js';
 import { IDENTITY_SETTINGS } from '../identity/settings.js';
@@ -39,7 +41,6 @@ import {
   type RolesInput,
   rolesValues,
 } from './service.js';
-import { adminBase, type Body, handleForm, sendAdminPage } from './ui.js';
 
 const ROLE_HINTS: Record<string, string> = {
   agent: 'Traite les demandes des services cochés ci-dessous.',
@@ -75,7 +76,7 @@ export function registerMemberPages(app: FastifyInstance, ctx: AppContext): void
       await listStaffMembers(tx, commune.id),
       await listServices(tx, commune.id),
     ]);
-    const query = request.query as Body;
+    const query = request.query as FormBody;
     const notice =
       query.invite === '1'
         ? { kind: 'success' as const, title: 'L’invitation a été envoyée.' }
@@ -217,7 +218,7 @@ export function registerMemberPages(app: FastifyInstance, ctx: AppContext): void
   app.post('/c/:slug/admin/membres/inviter', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
     const redirect = requireRecentAuthentication(request, reply, { returnTo: `${adminBase(request)}/membres/inviter` });
     if (redirect) return redirect;
-    const values = invitationValues((request.body ?? {}) as Body);
+    const values = invitationValues((request.body ?? {}) as FormBody);
     const result = await handleForm(
       () => inviteMember(ctx, request.commune!, request.actor!, values, request),
       (errors, status) => inviteForm(request, reply, values, errors, status),
@@ -322,7 +323,7 @@ export function registerMemberPages(app: FastifyInstance, ctx: AppContext): void
       returnTo: `${adminBase(request)}/membres/${encodeURIComponent(accountId)}`,
     });
     if (redirect) return redirect;
-    const values = rolesValues((request.body ?? {}) as Body);
+    const values = rolesValues((request.body ?? {}) as FormBody);
     const result = await handleForm(
       () => changeMemberRoles(ctx, request.commune!, request.actor!, accountId, values, request),
       (errors, status) => memberPage(request, reply, accountId, values, errors, status),
@@ -410,13 +411,13 @@ export function registerMemberPages(app: FastifyInstance, ctx: AppContext): void
   }
 
   app.get('/c/:slug/invitation', { config: { policy: 'anonymous' } }, async (request, reply) =>
-    invitationForm(request, reply, String((request.query as Body).jeton ?? '').slice(0, 100)),
+    invitationForm(request, reply, String((request.query as FormBody).jeton ?? '').slice(0, 100)),
   );
 
   app.post('/c/:slug/invitation', { config: { policy: 'anonymous' } }, async (request, reply) => {
-    const token = String((request.query as Body).jeton ?? '').slice(0, 100);
+    const token = String((request.query as FormBody).jeton ?? '').slice(0, 100);
     const result = await handleForm(
-      () => acceptInvitation(ctx, request.commune!, token, (request.body ?? {}) as Body, request),
+      () => acceptInvitation(ctx, request.commune!, token, (request.body ?? {}) as FormBody, request),
       (errors, status) => invitationForm(request, reply, token, errors, status),
     ).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'invitation.invalid') {

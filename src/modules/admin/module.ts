@@ -24,4 +24,26 @@ export const adminModule: GuichetModule = {
     registerWorkflowPages(app, ctx);
     registerFormEditorPages(app, ctx);
   },
+  adminLinks: [
+    {
+      path: 'membres',
+      label: 'Membres',
+      order: 10,
+      description: 'Inviter des agents et des élus, modifier leurs rôles.',
+    },
+    { path: 'demarches', label: 'Démarches', order: 20, description: 'Créer, modifier et publier les démarches.' },
+    {
+      path: 'journal',
+      label: 'Journal de sécurité',
+      order: 30,
+      description: 'Connexions, échecs, changements de rôles et exports.',
+    },
+    {
+      path: 'cyber',
+      label: 'Cyber-hygiène',
+      order: 40,
+      description: 'Double authentification, comptes inactifs, blocages.',
+    },
+    { path: 'api', label: 'Jetons d’API', order: 50, description: 'Accès des logiciels de la commune à l’API.' },
+  ],
 };

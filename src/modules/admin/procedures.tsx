@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
+import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import {
   Button,
   ButtonGroup,
@@ -24,6 +25,7 @@ import {
   Textarea,
 } from '../../platform/views/components.js';
 import { formatNumber } from '../../platform/views/format.js';
+import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
 import type { FormDefinition } from '../forms/definition.js';
 import { FORM_CATEGORIES, FORM_LIBRARY } from '../forms/library/index.js';
 import { requireRecentAuthentication } from '../identity/step-up.js';
@@ -48,7 +50,6 @@ import {
   setPublished,
   valuesOfProcedure,
 } from './procedures-service.js';
-import { adminBase, type Body, handleForm, sendAdminPage } from './ui.js';
 
 const META_ORDER = [
   'title',
@@ -371,7 +372,7 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
   );
 
   app.post('/c/:slug/admin/demarches/nouvelle', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
+    const body = (request.body ?? {}) as FormBody;
     const model = typeof body.model === 'string' ? body.model : '';
     const values = metaValues(body);
     const result = await handleForm(
@@ -444,7 +445,7 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
     async (request, reply) => {
       const redirect = requireRecentAuthentication(request, reply, { returnTo: `${base(request)}/importer` });
       if (redirect) return redirect;
-      const body = (request.body ?? {}) as Body;
+      const body = (request.body ?? {}) as FormBody;
       const values = {
         content: typeof body.content === 'string' ? body.content.trim() : '',
         serviceId: typeof body.serviceId === 'string' ? body.serviceId : '',
@@ -474,7 +475,7 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
       hasWorkingCopy(tx, request.commune!.id, p.id),
     );
     const url = `${base(request)}/${p.slug}`;
-    const query = request.query as Body;
+    const query = request.query as FormBody;
     const notice =
       query.cree === '1'
         ? { kind: 'success' as const, title: 'La démarche a été créée. Elle n’est pas encore publiée.' }
@@ -572,7 +573,7 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
     '/c/:slug/admin/demarches/:procedure',
     { bodyLimit: FORM_BODY_LIMIT, config: { policy: 'communeAdmin' } },
     async (request, reply) => {
-      const body = (request.body ?? {}) as Body;
+      const body = (request.body ?? {}) as FormBody;
       const input = { meta: metaValues(body), rules: ruleValues(body) };
       const slug = procedureParam(request);
       const result = await handleForm(

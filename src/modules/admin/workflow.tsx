@@ -12,6 +12,7 @@ import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
+import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import {
   Button,
   Checkboxes,
@@ -21,6 +22,7 @@ import {
   SummaryList,
   Textarea,
 } from '../../platform/views/components.js';
+import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
 import { citizenRequest, procedure as procedureTable, STATUS_LABELS } from '../requests/schema.js';
 import {
   MAX_STEPS,
@@ -37,7 +39,6 @@ import {
   workflowToStored,
 } from '../requests/workflow.js';
 import { loadProcedure } from './procedures-service.js';
-import { adminBase, type Body, handleForm, sendAdminPage } from './ui.js';
 
 const OUTCOME_HINTS: Record<(typeof OUTCOME_STATUSES)[number], string> = {
   acceptee: 'La demande aboutit (autorisation accordée, intervention réalisée…).',
@@ -45,7 +46,7 @@ const OUTCOME_HINTS: Record<(typeof OUTCOME_STATUSES)[number], string> = {
   classee: 'La demande est close sans suite (doublon, sans objet, traitée ailleurs…).',
 };
 
-function formValues(body: Body): WorkflowForm {
+function formValues(body: FormBody): WorkflowForm {
   const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
   const outcomes = Array.isArray(body.issues)
     ? body.issues.filter((v): v is string => typeof v === 'string')
@@ -168,7 +169,7 @@ export function registerWorkflowPages(app: FastifyInstance, ctx: AppContext): vo
     const values = form?.values ?? workflowToForm(workflow);
     const errors = form?.errors ?? {};
     const url = `${adminBase(request)}/demarches/${procedure.slug}`;
-    const saved = (request.query as Body | undefined)?.enregistre === '1';
+    const saved = (request.query as FormBody | undefined)?.enregistre === '1';
     return sendAdminPage(request, reply, {
       ...(form ? { status: form.status } : {}),
       title: `Statuts de la démarche « ${procedure.title} »`,
@@ -241,7 +242,7 @@ export function registerWorkflowPages(app: FastifyInstance, ctx: AppContext): vo
     '/c/:slug/admin/demarches/:procedure/statuts',
     { config: { policy: 'communeAdmin' } },
     async (request, reply) => {
-      const values = formValues((request.body ?? {}) as Body);
+      const values = formValues((request.body ?? {}) as FormBody);
       const result = await handleForm(
         () => saveWorkflow(ctx, request.commune!, request.actor!, procedureSlug(request), values, request),
         (errors, status) => page(request, reply, { values, errors, status }),

@@ -21,8 +21,8 @@ import {
   SummaryList,
   WarningText,
 } from '../../platform/views/components.js';
-import { type FormBody, formString, handleForm, sendFormPage } from '../../platform/views/form-page.js';
 import { formatDateTime } from '../../platform/views/format.js';
+import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import { safeReturnPath } from './pages.js';
 import { setSessionCookie } from './sessions.js';
 import { IDENTITY_SETTINGS } from './settings.js';
@@ -115,7 +115,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     errors: FieldErrors = {},
     status?: number,
   ) {
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Double authentification',
       errors,
       fieldOrder: ['code'],
@@ -169,7 +169,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     const secret = await beginTotpEnrolment(ctx, commune, actor);
     const uri = totpUri(secret, commune.name, actor.email);
     const required = actor.mfaRequiredNow || isStaff(actor) || actor.isOperator;
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Activer la double authentification',
       errors,
       fieldOrder: ['code'],
@@ -247,7 +247,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
 
   // — Passkey only (account protected by a passkey, session signed in with the password) —
   function passkeyOnly(request: FastifyRequest, reply: FastifyReply) {
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Double authentification',
       children: (
         <>
@@ -272,7 +272,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     next: string,
     notice: string,
   ) {
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Vos codes de secours',
       notice: { kind: 'success', title: notice },
       children: (
@@ -362,7 +362,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
         ? { kind: 'success' as const, title: 'La double authentification par application est désactivée.' }
         : undefined;
     const staffLike = isStaff(actor) || actor.isOperator;
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Sécurité du compte',
       ...(notice ? { notice } : {}),
       children: (
@@ -446,7 +446,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     if (stepUp) return stepUp;
     const state = await factorState(request);
     if (!state.confirmed) return reply.redirect(securityPath(request), 303);
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Générer de nouveaux codes de secours',
       children: (
         <>
@@ -490,7 +490,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
       const state = await factorState(request);
       if (!state.confirmed) return reply.redirect(securityPath(request), 303);
       if (!state.mayDisable) {
-        return sendFormPage(request, reply, {
+        return sendPage(request, reply, {
           status: 403,
           title: 'Désactivation impossible',
           children: (
@@ -508,7 +508,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
       }
       const stepUp = requireRecentAuthentication(request, reply);
       if (stepUp) return stepUp;
-      return sendFormPage(request, reply, {
+      return sendPage(request, reply, {
         title: 'Désactiver l’application d’authentification',
         children: (
           <>
@@ -567,7 +567,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     const method: 'code' | 'mot-de-passe' | 'aucune' =
       confirmed && (asked !== 'mot-de-passe' || !hasPassword) ? 'code' : hasPassword ? 'mot-de-passe' : 'aucune';
     const switchTo = (target: string) => `${stepUpPath(request)}?retour=${encodeURIComponent(back)}&methode=${target}`;
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Confirmez votre identité',
       errors,
       fieldOrder: ['code', 'password'],

@@ -17,8 +17,8 @@ import {
   SummaryList,
   Table,
 } from '../../platform/views/components.js';
-import { type FormBody, formString, handleForm, sendFormPage } from '../../platform/views/form-page.js';
 import { formatDateTime } from '../../platform/views/format.js';
+import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import { connectionHistory } from './history.js';
 import { federatedLogoutUrl, federatedSignInButtons } from './oidc.js';
 import { minimumLength } from './password-policy.js';
@@ -46,7 +46,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
 
   // — Inscription —
   function registrationForm(request: FastifyRequest, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Créer votre compte',
       errors,
       fieldOrder: ['givenName', 'familyName', 'email', 'password', 'consent'],
@@ -135,7 +135,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
       (errors) => registrationForm(request, reply, body, errors),
     );
     if (!result.ok) return result.response;
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Consultez votre messagerie',
       children: (
         <>
@@ -154,7 +154,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
     const token = formString(request.query as Body, 'jeton');
     const ok = token.length > 0 && token.length <= 100 && (await confirmEmail(ctx, request.commune!, token));
     if (!ok) {
-      return sendFormPage(request, reply, {
+      return sendPage(request, reply, {
         status: 410,
         title: 'Lien expiré',
         children: (
@@ -189,7 +189,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
           : query.deconnecte === '1'
             ? { kind: 'info' as const, title: 'Vous êtes déconnecté.' }
             : undefined;
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Se connecter',
       errors,
       ...(status ? { status } : {}),
@@ -280,7 +280,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
 
   // — Mot de passe oublié —
   function forgottenForm(request: FastifyRequest, reply: FastifyReply, values: Body, errors: FieldErrors = {}) {
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Mot de passe oublié',
       errors,
       fieldOrder: ['email'],
@@ -319,7 +319,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
       (errors) => forgottenForm(request, reply, body, errors),
     );
     if (!result.ok) return result.response;
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Consultez votre messagerie',
       children: (
         <>
@@ -335,7 +335,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
 
   // — Nouveau mot de passe —
   function newPasswordForm(request: FastifyRequest, reply: FastifyReply, token: string, errors: FieldErrors = {}) {
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Choisir un nouveau mot de passe',
       errors,
       fieldOrder: ['password', 'confirmation'],
@@ -371,7 +371,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
   }
 
   function expiredLink(request: FastifyRequest, reply: FastifyReply) {
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       status: 410,
       title: 'Lien expiré',
       children: (
@@ -419,7 +419,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
       dgs: 'directeur ou directrice générale des services',
       admin: 'administrateur de la commune',
     };
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Mon compte',
       children: (
         <>
@@ -492,7 +492,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
     const sessions = await withTenant(ctx.database, request.commune!.id, (tx) => listSessions(tx, actor.accountId));
     const token = reply.generateCsrf();
     const query = request.query as Body;
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Mes sessions ouvertes',
       ...(query.fermees
         ? { notice: { kind: 'success' as const, title: `${Number(query.fermees) || 0} session(s) fermée(s).` } }
@@ -557,7 +557,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
   app.get('/c/:slug/compte/historique', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const actor = request.actor!;
     const events = await withTenant(ctx.database, request.commune!.id, (tx) => connectionHistory(tx, actor.accountId));
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Historique de mes connexions',
       children: (
         <>

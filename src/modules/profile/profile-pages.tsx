@@ -18,8 +18,8 @@ import {
   SummaryList,
   WarningText,
 } from '../../platform/views/components.js';
-import { type FormBody, formString, handleForm, sendFormPage } from '../../platform/views/form-page.js';
 import { formatDate } from '../../platform/views/format.js';
+import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import { dateParts } from '../forms/answers.js';
 import {
   addHouseholdMember,
@@ -58,7 +58,7 @@ export function registerProfilePages(app: FastifyInstance, ctx: AppContext): voi
     const { contact, household } = await inTenant(request, (tx) => getProfile(tx, accountOf(request)));
     const notice = NOTICES[formString(request.query, 'enregistre')];
     const address = contact.address;
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Mon profil',
       ...(notice ? { notice: { kind: 'success' as const, title: notice } } : {}),
       children: (
@@ -148,7 +148,7 @@ export function registerProfilePages(app: FastifyInstance, ctx: AppContext): voi
 
   function contactForm(request: FastifyRequest, reply: FastifyReply, values: FormBody, errors: FieldErrors = {}) {
     const value = (key: string) => formString(values, key);
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Mes coordonnées',
       errors,
       fieldOrder: ['telephone', 'adresse-line1', 'adresse-line2', 'adresse-postcode', 'adresse-city'],
@@ -246,7 +246,7 @@ export function registerProfilePages(app: FastifyInstance, ctx: AppContext): voi
     errors: FieldErrors = {},
   ) {
     const value = (key: string) => formString(values, key);
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: target.title,
       errors,
       fieldOrder: ['prenom', 'nom', 'naissance', 'lien'],
@@ -349,7 +349,7 @@ export function registerProfilePages(app: FastifyInstance, ctx: AppContext): voi
     { config: { policy: 'signedIn' } },
     async (request, reply) => {
       const member = await ownMember(request);
-      return sendFormPage(request, reply, {
+      return sendPage(request, reply, {
         title: `Retirer ${memberName(member)} de mon foyer`,
         children: (
           <>

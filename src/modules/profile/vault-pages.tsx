@@ -21,8 +21,8 @@ import {
   type TagColour,
   WarningText,
 } from '../../platform/views/components.js';
-import { type FormBody, formString, sendFormPage } from '../../platform/views/form-page.js';
 import { formatDate } from '../../platform/views/format.js';
+import { type FormBody, formString, sendPage } from '../../platform/views/page-kit.js';
 import { formatBytes, sendFile, type UploadedPart, uploadedFiles } from '../requests/files.js';
 import { isRequestNumber } from '../requests/numbering.js';
 import { readSavableRequestFile } from '../requests/vault-reuse.js';
@@ -77,7 +77,7 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
   app.get('/c/:slug/compte/justificatifs', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const documents = await inTenant(request, (tx) => listDocuments(tx, accountOf(request)));
     const notice = NOTICES[formString(request.query, 'enregistre')];
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Mes justificatifs',
       ...(notice ? { notice: { kind: 'success' as const, title: notice } } : {}),
       children: (
@@ -158,7 +158,7 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
       month: value(`${name}-month`),
       year: value(`${name}-year`),
     });
-    return sendFormPage(request, reply, {
+    return sendPage(request, reply, {
       title: 'Ajouter un document à mes justificatifs',
       errors,
       ...(status ? { status } : {}),
@@ -349,7 +349,7 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
       const id = documentIdOf(request);
       const document = await inTenant(request, (tx) => readDocument(tx, accountOf(request), id));
       if (!document) throw notFound('vault.document_not_found', 'no such document');
-      return sendFormPage(request, reply, {
+      return sendPage(request, reply, {
         title: 'Supprimer un document de mes justificatifs',
         children: (
           <>

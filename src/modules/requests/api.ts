@@ -419,6 +419,14 @@ export const requestsApiModule: GuichetModule = {
     registerRequestsApi(app, ctx);
     registerWebhookPages(app, ctx);
   },
+  adminLinks: [
+    {
+      path: 'webhooks',
+      label: 'Webhooks',
+      order: 60,
+      description: 'Prévenir les logiciels de la commune des nouvelles demandes et des changements de statut.',
+    },
+  ],
   jobs(ctx) {
     return [
       webhookDeliveryJob({

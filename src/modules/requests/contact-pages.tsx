@@ -12,11 +12,11 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
+import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import { DOCUMENT_KIND_RULES } from '../profile/document-kinds.js';
 import { sendFile } from './files.js';
 import { findRequestByNumber } from './repo.js';
 import { MAX_MESSAGE_LENGTH, readFile, requestDeps, submitRequest } from './service.js';
-import { type Body, handleForm, sendPage, str } from './ui.js';
 import { savableRequestFiles } from './vault-reuse.js';
 
 const slugParams = z.object({ slug: z.string().max(63) }).strict();
@@ -63,11 +63,11 @@ interface ContactInput {
   email: string;
 }
 
-function contactValues(body: Body): ContactInput {
-  const line = (key: string) => str(body, key).replace(/\s+/g, ' ').trim();
+function contactValues(body: FormBody): ContactInput {
+  const line = (key: string) => formString(body, key).replace(/\s+/g, ' ').trim();
   return {
     subject: line('subject'),
-    message: str(body, 'message').replace(/\r\n/g, '\n').trim(),
+    message: formString(body, 'message').replace(/\r\n/g, '\n').trim(),
     name: line('name'),
     email: line('email').toLowerCase(),
   };
@@ -98,13 +98,13 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
   function contactForm(
     request: FastifyRequest,
     reply: FastifyReply,
-    values: Body,
+    values: FormBody,
     errors: FieldErrors = {},
     status?: number,
   ) {
     const commune = request.commune!;
     const actor = request.actor;
-    const value = (key: string, fallback = '') => (key in values ? str(values, key) : fallback);
+    const value = (key: string, fallback = '') => (key in values ? formString(values, key) : fallback);
     return sendPage(request, reply, {
       ...(status ? { status } : {}),
       title: 'Contacter la mairie',
@@ -172,7 +172,7 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
     { schema: { hide: true, params: slugParams }, config: { policy: 'public' } },
     async (request, reply) => {
       const commune = request.commune!;
-      const body = (request.body ?? {}) as Body;
+      const body = (request.body ?? {}) as FormBody;
       const actor = request.actor;
       const result = await handleForm(
         async () => {

@@ -26,6 +26,7 @@ import {
 } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
+import { type FormBody, formString, HTML, sendPage } from '../../platform/views/page-kit.js';
 import {
   type Answers,
   acceptedFormatsText,
@@ -77,7 +78,6 @@ import {
 } from './repo.js';
 import type { Procedure } from './schema.js';
 import { requestDeps, type SummaryRow, storeFile, submitRequest } from './service.js';
-import { type Body, HTML, sendPage, str } from './ui.js';
 import { chosenDocuments, vaultChoicesForPage, vaultDocumentAsUpload } from './vault-reuse.js';
 
 const DRAFT_COOKIE = 'guichet_brouillon';
@@ -487,7 +487,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
     async (request, reply) => {
       const commune = request.commune!;
       const accountId = request.actor!.accountId;
-      const number = str(request.body as Body, 'numero');
+      const number = formString(request.body as FormBody, 'numero');
       const target = await withTenant(ctx.database, commune.id, async (tx) => {
         const loaded = await loadProcedure(tx, commune, request.params.procedure);
         const previous = isRequestNumber(number) ? await findRequestByNumber(tx, commune.id, number) : undefined;
@@ -615,7 +615,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
     async (request, reply) => {
       const commune = request.commune!;
       if (RESERVED_SEGMENTS.has(request.params.page)) throw notFound();
-      const body: Body = { ...((request.body ?? {}) as Body) };
+      const body: FormBody = { ...((request.body ?? {}) as FormBody) };
       const first = await withTenant(ctx.database, commune.id, (tx) =>
         loadProcedure(tx, commune, request.params.procedure),
       );

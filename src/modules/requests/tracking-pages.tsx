@@ -23,6 +23,7 @@ import {
   Textarea,
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
+import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import {
   DEFAULT_ACCEPTED_TYPES,
   describeTypes,
@@ -56,7 +57,7 @@ import {
   type SummaryRow,
   storeFile,
 } from './service.js';
-import { type Body, handleForm, StatusTag, sendPage, str } from './ui.js';
+import { StatusTag } from './ui.js';
 import { positionLabel, storedWorkflow } from './workflow.js';
 
 const numberParams = z.object({ slug: z.string().max(63), number: z.string().max(20) }).strict();
@@ -220,7 +221,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
     request: FastifyRequest,
     reply: FastifyReply,
     number: string,
-    form: { values?: Body; errors?: FieldErrors; status?: number; notice?: string } = {},
+    form: { values?: FormBody; errors?: FieldErrors; status?: number; notice?: string } = {},
   ) {
     const commune = request.commune!;
     const data = await withTenant(ctx.database, commune.id, async (tx) => {
@@ -336,7 +337,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
                 name="message"
                 label="Votre message"
                 maxLength={MAX_MESSAGE_LENGTH}
-                value={str(form.values, 'message')}
+                value={formString(form.values, 'message')}
                 error={errors.message}
               />
               <FileUpload
@@ -371,7 +372,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
     { schema: { hide: true, params: numberParams }, config: { policy: 'signedIn' } },
     async (request, reply) => {
       const commune = request.commune!;
-      const body = (request.body ?? {}) as Body;
+      const body = (request.body ?? {}) as FormBody;
       const accountId = request.actor!.accountId;
       const result = await handleForm(
         async () => {
@@ -390,7 +391,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
               commune,
               request: r,
               accountId,
-              body: str(body, 'message'),
+              body: formString(body, 'message'),
               fileIds: file ? [file.id] : [],
               httpRequestId: request.id,
             });
@@ -438,7 +439,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
     request: FastifyRequest,
     reply: FastifyReply,
     token: string,
-    form: { values?: Body; errors?: FieldErrors; status?: number } = {},
+    form: { values?: FormBody; errors?: FieldErrors; status?: number } = {},
   ) {
     const commune = request.commune!;
     const found = await withTenant(ctx.database, commune.id, async (tx) => {
@@ -489,7 +490,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
               name="status"
               legend="Comment la demande a-t-elle été traitée ?"
               legendSize="m"
-              value={str(form.values, 'status')}
+              value={formString(form.values, 'status')}
               error={errors.status}
               items={processLinkStatuses(workflow).map((s) => ({
                 value: s,
@@ -501,7 +502,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
               label="Message à l’usager (facultatif)"
               hint="Il sera joint au courriel qui informe l’usager du nouveau statut."
               maxLength={MAX_MESSAGE_LENGTH}
-              value={str(form.values, 'message')}
+              value={formString(form.values, 'message')}
               error={errors.message}
             />
             <Button>Enregistrer et prévenir l’usager</Button>
@@ -522,15 +523,15 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
     { schema: { hide: true, params: tokenParams }, config: { policy: 'public' } },
     async (request, reply) => {
       const commune = request.commune!;
-      const body = (request.body ?? {}) as Body;
+      const body = (request.body ?? {}) as FormBody;
       const result = await handleForm(
         () =>
           withTenant(ctx.database, commune.id, (tx) =>
             processFromLink(tx, deps, {
               commune,
               token: request.params.token,
-              status: str(body, 'status'),
-              message: str(body, 'message'),
+              status: formString(body, 'status'),
+              message: formString(body, 'message'),
               httpRequestId: request.id,
             }),
           ),

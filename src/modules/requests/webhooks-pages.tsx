@@ -9,6 +9,7 @@ import { recordAudit } from '../../platform/audit/journal.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import {
   Button,
   Checkboxes,
@@ -21,7 +22,7 @@ import {
   WarningText,
 } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
-import { adminBase, type Body, handleForm, sendAdminPage } from '../admin/ui.js';
+import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
 import { requireRecentAuthentication } from '../identity/step-up.js';
 import {
   checkWebhookUrl,
@@ -43,7 +44,7 @@ interface WebhookForm {
 const MAX_ENDPOINTS = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function formValues(body: Body): WebhookForm {
+function formValues(body: FormBody): WebhookForm {
   const events = body.events;
   return {
     url: typeof body.url === 'string' ? body.url : '',
@@ -77,7 +78,7 @@ export function registerWebhookPages(app: FastifyInstance, ctx: AppContext): voi
     const commune = request.commune!;
     const endpoints = await withTenant(ctx.database, commune.id, (tx) => listWebhookEndpoints(tx, commune.id));
     const csrf = reply.generateCsrf();
-    const deleted = (request.query as Body).supprime === '1';
+    const deleted = (request.query as FormBody).supprime === '1';
     return sendAdminPage(request, reply, {
       title: 'Webhooks',
       wide: true,
@@ -154,7 +155,7 @@ export function registerWebhookPages(app: FastifyInstance, ctx: AppContext): voi
     if (redirect) return redirect;
     const commune = request.commune!;
     const actor = request.actor!;
-    const values = formValues((request.body ?? {}) as Body);
+    const values = formValues((request.body ?? {}) as FormBody);
     const result = await handleForm(
       async () => {
         const fields: Record<string, string> = {};

@@ -23,7 +23,7 @@ import type { Actor } from '../authz/actor.js';
 import { POLICIES, type PolicyName, type Refusal } from '../authz/policies.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import type { GuichetModule } from '../module.js';
+import type { Contributions, GuichetModule } from '../module.js';
 import type { Commune } from '../tenancy/communes.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { registerErrorHandling, sendError, toAppError, wantsJson } from './error-handler.js';
@@ -41,6 +41,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route with its access policy, in registration order. */
     routeRegistry: RegisteredRoute[];
+    /** What the modules contribute to shared places (admin links, figures…). */
+    contributions: Contributions;
   }
 }
 
@@ -89,6 +91,7 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
   // Deny by default: a route must declare its access policy, or the application does not start.
   const routeRegistry: RegisteredRoute[] = [];
   app.decorate('routeRegistry', routeRegistry);
+  app.decorate('contributions', ctx.contributions);
   app.addHook('onRoute', (route) => {
     const policy = route.config?.policy ?? (route.url.startsWith('/static/') ? 'infrastructure' : undefined);
     if (!policy || !(policy in POLICIES)) {

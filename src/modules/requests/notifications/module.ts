@@ -11,4 +11,13 @@ export const requestsNotificationsModule: GuichetModule = {
   registerRoutes(app, ctx) {
     registerNotificationPages(app, ctx);
   },
+  adminLinks: [
+    {
+      path: 'notifications',
+      label: 'Notifications',
+      title: 'Notifications aux usagers',
+      order: 70,
+      description: 'Textes des courriels envoyés aux usagers, SMS de changement de statut.',
+    },
+  ],
 };

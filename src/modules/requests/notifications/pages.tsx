@@ -12,6 +12,7 @@ import { notFound } from '../../../platform/errors.js';
 import { renderMail } from '../../../platform/mail/templates.js';
 import { GSM_SINGLE_LIMIT, measureSms } from '../../../platform/sms/gsm.js';
 import { SMS_PROVIDER_LABELS } from '../../../platform/sms/provider.js';
+import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
 import {
   BackLink,
   Button,
@@ -28,7 +29,7 @@ import {
   WarningText,
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
-import { adminBase, type Body, handleForm, sendAdminPage } from '../../admin/ui.js';
+import { type FormBody, handleForm } from '../../../platform/views/page-kit.js';
 import {
   exampleValues,
   findNotification,
@@ -59,7 +60,7 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-function formValues(body: Body): TextForm {
+function formValues(body: FormBody): TextForm {
   return { objet: str(body.objet), texte: str(body.texte) };
 }
 
@@ -174,7 +175,7 @@ export function registerNotificationPages(app: FastifyInstance, ctx: AppContext)
       texts: await listNotificationTexts(tx),
       smsOn: await isSmsOnStatusChange(tx),
     }));
-    const query = (request.query ?? {}) as Body;
+    const query = (request.query ?? {}) as FormBody;
     const notice =
       query.sms === '1'
         ? { kind: 'success' as const, title: 'Le choix des SMS a été enregistré.' }
@@ -286,7 +287,7 @@ export function registerNotificationPages(app: FastifyInstance, ctx: AppContext)
         previewText = null;
       }
     }
-    const query = (request.query ?? {}) as Body;
+    const query = (request.query ?? {}) as FormBody;
     const notice = options.previewOnly
       ? {
           kind: 'info' as const,
@@ -410,7 +411,7 @@ export function registerNotificationPages(app: FastifyInstance, ctx: AppContext)
 
   app.post('/c/:slug/admin/notifications/sms', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
     const commune = request.commune!;
-    const body = (request.body ?? {}) as Body;
+    const body = (request.body ?? {}) as FormBody;
     const checked = body.smsStatut;
     const enabled = checked === 'oui' || (Array.isArray(checked) && checked.includes('oui'));
     const result = await handleForm(
@@ -441,7 +442,7 @@ export function registerNotificationPages(app: FastifyInstance, ctx: AppContext)
     async (request, reply) => {
       const definition = definitionOf(request);
       const commune = request.commune!;
-      const body = (request.body ?? {}) as Body;
+      const body = (request.body ?? {}) as FormBody;
       const values = formValues(body);
       const input = { subject: values.objet, body: values.texte };
       if (body.action === 'previsualiser') {

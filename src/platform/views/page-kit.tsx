@@ -1,23 +1,28 @@
 /**
- * Form pages: a page in the two-thirds column with its error summary, answered 422 when it has
- * field errors, never cached; and the helper that turns a use case's field-level AppError into
- * the form shown again (instead of an error page). Used by the identity pages.
+ * The page kit: the one way a module sends an HTML page (commune layout, error summary, 422 when
+ * the page has field errors, never cached since pages may show personal data), reads a form
+ * value, and turns a use case's field-level AppError into the form shown again.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { AppError } from '../errors.js';
 import { ErrorSummary, errorSummaryItems, type FieldErrors, titleWithErrors } from './components.js';
+import type { NavItem } from './layout.js';
 import { renderRequestPage } from './page.js';
 
+export const HTML = 'text/html; charset=utf-8';
+
+/** A parsed urlencoded or multipart body. */
 export type FormBody = Record<string, unknown>;
 
-/** A string field of a urlencoded body ('' when absent or repeated). */
+/** A string value of a form body or query (the first one when repeated), or ''. */
 export function formString(body: unknown, key: string): string {
   const value = (body as FormBody | undefined)?.[key];
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : '';
   return typeof value === 'string' ? value : '';
 }
 
-export interface FormPage {
+export interface PageSpec {
   status?: number;
   title: string;
   errors?: FieldErrors;
@@ -25,32 +30,45 @@ export interface FormPage {
   /** Error-summary link targets when they differ from the field name (`{ date: 'date-day' }`). */
   targets?: Record<string, string>;
   notice?: { kind: 'success' | 'info'; title: string; text?: string };
+  breadcrumbs?: NavItem[];
+  /** Full width (tables, workspaces) instead of two thirds (forms, reading). */
+  wide?: boolean;
+  /** Module scripts of the page (progressive enhancement only). */
+  scripts?: string[];
+  /** Shown above the page's column (e.g. an area's sub-navigation). */
+  header?: ComponentChildren;
   children: ComponentChildren;
 }
 
-export function sendFormPage(request: FastifyRequest, reply: FastifyReply, page: FormPage) {
+/** Sends a page in the layout of the request's commune (or of the instance). */
+export function sendPage(request: FastifyRequest, reply: FastifyReply, page: PageSpec) {
   const errors = errorSummaryItems(page.errors ?? {}, page.fieldOrder ?? Object.keys(page.errors ?? {}), page.targets);
   return reply
     .status(page.status ?? (errors.length ? 422 : 200))
-    .type('text/html; charset=utf-8')
+    .type(HTML)
     .header('cache-control', 'no-store')
     .send(
       renderRequestPage(request, {
         title: titleWithErrors(page.title, errors.length > 0),
         ...(page.notice ? { notice: page.notice } : {}),
+        ...(page.breadcrumbs ? { breadcrumbs: page.breadcrumbs } : {}),
+        ...(page.scripts ? { scripts: page.scripts } : {}),
         children: (
-          <div class="govuk-grid-row">
-            <div class="govuk-grid-column-two-thirds">
-              <ErrorSummary errors={errors} />
-              {page.children}
+          <>
+            {page.header}
+            <div class="govuk-grid-row">
+              <div class={page.wide ? 'govuk-grid-column-full' : 'govuk-grid-column-two-thirds'}>
+                <ErrorSummary errors={errors} />
+                {page.children}
+              </div>
             </div>
-          </div>
+          </>
         ),
       }),
     );
 }
 
-/** Runs a form use case; an AppError with field errors re-renders the form instead of an error page. */
+/** Runs a use case; an AppError with field messages re-renders the form (with its status). */
 export async function handleForm<T>(
   work: () => Promise<T>,
   onInvalid: (errors: Record<string, string>, status: number) => unknown,
