@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../platform/audit/journal.js';
+import { STEP_UP_PATH } from '../../platform/authz/step-up.js';
 import { withInstance, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import { hashApiToken, requireTokenCommune } from '../../platform/http/api-auth.js';
@@ -10,7 +11,6 @@ import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
-import { STEP_UP_PATH } from '../identity/step-up.js';
 
 const STAFF_PASSWORD = 'Girouette-Cerisier-Banquise-41';
 

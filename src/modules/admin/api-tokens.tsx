@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { API_SCOPE_LABELS, API_SCOPES, type ApiScope, apiPrincipal } from '../../platform/http/api-auth.js';
@@ -23,7 +24,6 @@ import {
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
-import { requireRecentAuthentication } from '../identity/step-up.js';
 import { type ApiTokenRow, listApiTokens } from './repo.js';
 import { createApiToken, revokeToken, TOKEN_DURATIONS, type TokenInput, tokenValues } from './service.js';
 

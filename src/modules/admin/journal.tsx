@@ -5,13 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { verifyAuditChain } from '../../platform/audit/journal.js';
+import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import { Button, ButtonGroup, Input, Select, Table, Tag, WarningText } from '../../platform/views/components.js';
 import { formatDateTime, formatNumber } from '../../platform/views/format.js';
-import { requireRecentAuthentication } from '../identity/step-up.js';
 import { ACTION_FAMILIES, searchJournal } from './repo.js';
 import {
   actionLabel,

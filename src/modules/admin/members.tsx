@@ -3,6 +3,7 @@
  * form, the page of one member with their roles, and the invitee's page to choose a password.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
@@ -27,7 +28,6 @@ import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
 import { minimumLength } from '../identity/password-policy.js';
 import { setSessionCookie } from '../identity/sessions.js';
 import { IDENTITY_SETTINGS } from '../identity/settings.js';
-import { requireRecentAuthentication } from '../identity/step-up.js';
 import { findStaffMember, listStaffMembers, STAFF_ROLE_LIST, type StaffMember } from './repo.js';
 import {
   acceptInvitation,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEP_UP_PATH } from '../../platform/authz/step-up.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
@@ -6,7 +7,6 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { FORM_LIBRARY } from '../forms/library/index.js';
-import { STEP_UP_PATH } from '../identity/step-up.js';
 
 /** Decodes the few HTML entities preact writes in text and attribute values. */
 function text(html: string): string {

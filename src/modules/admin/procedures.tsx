@@ -6,6 +6,7 @@
  * procedures-service.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
@@ -28,7 +29,6 @@ import { formatNumber } from '../../platform/views/format.js';
 import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
 import type { FormDefinition } from '../forms/definition.js';
 import { FORM_CATEGORIES, FORM_LIBRARY } from '../forms/library/index.js';
-import { requireRecentAuthentication } from '../identity/step-up.js';
 import { hasWorkingCopy } from './form-editor-service.js';
 import { sendFormPreview } from './form-preview.js';
 import {

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
-import { DOCUMENT_KINDS, type DocumentKind } from '../profile/document-kinds.js';
+import { DOCUMENT_KINDS, type DocumentKind } from './document-kinds.js';
 
 // canonicalize is CommonJS (module.exports = fn): under NodeNext its default import is the function.
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;

@@ -8,8 +8,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { isStaff } from '../../platform/authz/actor.js';
+import { requireRecentAuthentication, STEP_UP_PATH } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
+import { safeReturnPath } from '../../platform/http/return-path.js';
 import {
   Button,
   ButtonGroup,
@@ -23,10 +25,9 @@ import {
 } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
-import { safeReturnPath } from './pages.js';
 import { setSessionCookie } from './sessions.js';
 import { IDENTITY_SETTINGS } from './settings.js';
-import { confirmIdentity, requireRecentAuthentication, STEP_UP_PATH } from './step-up.js';
+import { confirmIdentity } from './step-up.js';
 import {
   base32Secret,
   beginTotpEnrolment,

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { safeReturnPath } from '../../platform/http/return-path.js';
 import { Button } from '../../platform/views/components.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import {
@@ -23,7 +24,6 @@ import {
   providerSettings,
   startFederatedSignIn,
 } from './oidc.js';
-import { safeReturnPath } from './pages.js';
 import { setSessionCookie } from './sessions.js';
 
 function sendPage(

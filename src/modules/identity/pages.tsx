@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { safeReturnPath } from '../../platform/http/return-path.js';
 import {
   Button,
   Checkboxes,
@@ -35,11 +36,6 @@ import { clearSessionCookie, listSessions, revokeAllSessions, revokeSession, set
 
 const _html = 'text/html; charset=utf-8';
 type Body = FormBody;
-
-/** A safe local return path (`retour`), or the commune home. */
-export function safeReturnPath(value: unknown, fallback: string): string {
-  return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) && !value.startsWith('/\\') ? value : fallback;
-}
 
 export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): void {
   const base = (request: FastifyRequest) => `/c/${request.commune!.slug}`;

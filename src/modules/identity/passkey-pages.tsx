@@ -7,12 +7,13 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
+import { isRecentlyAuthenticated, requireRecentAuthentication, stepUpUrl } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
+import { safeReturnPath } from '../../platform/http/return-path.js';
 import { Button, CsrfField, Input, Table } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import { safeReturnPath } from './pages.js';
 import {
   authenticationOptions,
   clearSignInCookie,
@@ -26,7 +27,6 @@ import {
 } from './passkeys.js';
 import { setSessionCookie } from './sessions.js';
 import { IDENTITY_SETTINGS } from './settings.js';
-import { isRecentlyAuthenticated, requireRecentAuthentication, stepUpUrl } from './step-up.js';
 
 const PASSKEY_SCRIPT = '/static/js/passkey.mjs';
 type Body = Record<string, unknown>;

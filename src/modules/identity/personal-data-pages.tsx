@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../platform/audit/journal.js';
+import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import {
@@ -19,13 +20,12 @@ import {
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import { DOCUMENT_KIND_RULES, isDocumentKind } from '../profile/document-kinds.js';
+import { DOCUMENT_KIND_RULES, isDocumentKind } from '../forms/document-kinds.js';
 import { RELATION_LABELS } from '../profile/profile.js';
 import type { HouseholdRelation } from '../profile/schema.js';
 import { validityText } from '../profile/vault.js';
 import { collectPersonalData, eraseCitizenAccount, RETENTION_NOTICE } from './personal-data.js';
 import { clearSessionCookie } from './sessions.js';
-import { requireRecentAuthentication } from './step-up.js';
 
 const html = 'text/html; charset=utf-8';
 const when = (value: string | null) => (value ? formatDateTime(new Date(value)) : '—');

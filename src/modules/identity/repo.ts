@@ -3,8 +3,8 @@ import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
+import { hashToken, newToken } from '../../platform/tokens.js';
 import { type Account, account, emailToken, type Membership, membership } from './schema.js';
-import { hashToken, newToken } from './sessions.js';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

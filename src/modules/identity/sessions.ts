@@ -3,24 +3,17 @@
  * a stolen copy of the table gives no usable session. New session at sign-in and at privilege
  * change; idle and absolute timeouts; list, revoke one, revoke all.
  */
-import { createHash, randomBytes } from 'node:crypto';
+
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
 import { truncateAddress } from '../../platform/http/logger.js';
+import { hashToken, newToken } from '../../platform/tokens.js';
 import { type Account, account, type Session, session } from './schema.js';
 import { IDENTITY_SETTINGS, SESSION_COOKIE } from './settings.js';
 
 export type AuthMethod = 'password' | 'passkey' | 'franceconnect' | 'proconnect';
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-export function newToken(): string {
-  return randomBytes(32).toString('base64url');
-}
 
 /** Creates a session and returns the cookie token (shown once, never stored). */
 export async function createSession(

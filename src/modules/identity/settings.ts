@@ -2,6 +2,8 @@
  * Security parameters of the identity module, with their sources. Changing one is a decision:
  * record it in docs/decisions/.
  */
+import { STEP_UP_MINUTES } from '../../platform/authz/step-up.js';
+
 export const IDENTITY_SETTINGS = {
   /** Session ends after this much inactivity (ANSSI recommends short sessions for admin access). */
   sessionIdleMinutes: 30,
@@ -10,7 +12,7 @@ export const IDENTITY_SETTINGS = {
   /** last_seen_at is written at most this often (one write per request would serialize PGlite). */
   sessionTouchSeconds: 60,
   /** A sensitive action needs a credential entered less than this long ago (step-up). */
-  stepUpMinutes: 5,
+  stepUpMinutes: STEP_UP_MINUTES,
   /** Reset links expire after 30 minutes (issue #3) and are single-use. */
   resetTokenMinutes: 30,
   /** E-mail verification links. */

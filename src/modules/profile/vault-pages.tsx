@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
+import { isCounterNumber } from '../../platform/db/counters.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import {
@@ -23,10 +24,14 @@ import {
 } from '../../platform/views/components.js';
 import { formatDate } from '../../platform/views/format.js';
 import { type FormBody, formString, sendPage } from '../../platform/views/page-kit.js';
+import {
+  DOCUMENT_KIND_RULES,
+  DOCUMENT_KINDS,
+  DOCUMENT_STATUS_LABELS,
+  type DocumentStatus,
+} from '../forms/document-kinds.js';
 import { formatBytes, sendFile, type UploadedPart, uploadedFiles } from '../requests/files.js';
-import { isRequestNumber } from '../requests/numbering.js';
 import { readSavableRequestFile } from '../requests/vault-reuse.js';
-import { DOCUMENT_KIND_RULES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, type DocumentStatus } from './document-kinds.js';
 import {
   addDocument,
   deleteDocument,
@@ -259,7 +264,7 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
     const fileId = formString(values, 'fichier');
     if (number === '' && fileId === '') return undefined;
     const found =
-      isRequestNumber(number) && UUID.test(fileId)
+      isCounterNumber(number) && UUID.test(fileId)
         ? await inTenant(request, (tx) =>
             readSavableRequestFile(tx, request.commune!.id, accountOf(request), number, fileId),
           )

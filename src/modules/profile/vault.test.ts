@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../platform/tenancy/communes.js';
+import { addCalendarDays, addCalendarMonths } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
@@ -19,8 +20,7 @@ import {
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { parisToday } from '../forms/definition.js';
-import { addCalendarDays, addCalendarMonths } from '../requests/dates.js';
-import { documentStatus } from './document-kinds.js';
+import { documentStatus } from '../forms/document-kinds.js';
 import { parseDocumentDetails } from './vault.js';
 
 describe('kinds and dates of supporting documents', () => {

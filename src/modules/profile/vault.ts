@@ -9,10 +9,17 @@
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { addCalendarMonths } from '../../platform/time/calendar.js';
 import { formatDate } from '../../platform/views/format.js';
 import { dateFromParts } from '../forms/answers.js';
 import { parisToday } from '../forms/definition.js';
-import { addCalendarMonths } from '../requests/dates.js';
+import {
+  DOCUMENT_KIND_RULES,
+  type DocumentKind,
+  type DocumentStatus,
+  documentStatus,
+  isDocumentKind,
+} from '../forms/document-kinds.js';
 import {
   DEFAULT_ACCEPTED_TYPES,
   describeTypes,
@@ -21,13 +28,6 @@ import {
   type ValidatedUpload,
   validateUpload,
 } from '../requests/files.js';
-import {
-  DOCUMENT_KIND_RULES,
-  type DocumentKind,
-  type DocumentStatus,
-  documentStatus,
-  isDocumentKind,
-} from './document-kinds.js';
 import { deleteDocumentRow, findDocumentRow, insertDocumentRow, listDocumentRows } from './repo.js';
 import type { SupportingDocument, SupportingDocumentInfo } from './schema.js';
 

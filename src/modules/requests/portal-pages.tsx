@@ -10,10 +10,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { POLICIES } from '../../platform/authz/policies.js';
 import type { AppContext } from '../../platform/context.js';
+import { isCounterNumber } from '../../platform/db/counters.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { listServices } from '../../platform/tenancy/communes.js';
+import { hashToken, newToken } from '../../platform/tokens.js';
 import {
   BackLink,
   Button,
@@ -57,11 +59,9 @@ import {
 } from '../forms/render.js';
 import { summarize } from '../forms/summary.js';
 import { findAccountById } from '../identity/repo.js';
-import { hashToken, newToken } from '../identity/sessions.js';
 import { profilePrefill } from '../profile/profile.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
 import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from './files.js';
-import { isRequestNumber } from './numbering.js';
 import {
   type Draft,
   type DraftOwner,
@@ -490,7 +490,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
       const number = formString(request.body as FormBody, 'numero');
       const target = await withTenant(ctx.database, commune.id, async (tx) => {
         const loaded = await loadProcedure(tx, commune, request.params.procedure);
-        const previous = isRequestNumber(number) ? await findRequestByNumber(tx, commune.id, number) : undefined;
+        const previous = isCounterNumber(number) ? await findRequestByNumber(tx, commune.id, number) : undefined;
         if (!previous || previous.accountId !== accountId || previous.procedureId !== loaded.procedure.id) {
           throw notFound('request.not_found', `no request ${number} of this account for this procedure`);
         }

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { AppContext } from '../../platform/context.js';
+import { nextNumber } from '../../platform/db/counters.js';
 import type { MailAttachmentRef } from '../../platform/db/schema.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
@@ -17,14 +18,13 @@ import { queueMail } from '../../platform/mail/outbox.js';
 import type { SmsProvider } from '../../platform/sms/provider.js';
 import type { Commune, Service } from '../../platform/tenancy/communes.js';
 import { listServices } from '../../platform/tenancy/communes.js';
+import { dueDate, silenceDate } from '../../platform/time/calendar.js';
+import { hashToken, newToken } from '../../platform/tokens.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
-import { hashToken, newToken } from '../identity/sessions.js';
-import { dueDate, silenceDate } from './dates.js';
 import { MAX_FILES_PER_REQUEST, type ValidatedUpload } from './files.js';
 import type { PlaceholderValues } from './notifications/catalog.js';
 import { composeNotification, composeStatusNotification } from './notifications/service.js';
 import { queueStatusSms } from './notifications/sms.js';
-import { nextRequestNumber, REQUEST_COUNTER } from './numbering.js';
 import { renderReceiptPdf, silenceMention } from './receipt-pdf.js';
 import {
   attachFilesToRequest,
@@ -79,6 +79,8 @@ export interface SummaryRow {
 }
 
 /** Processing days of requests without a démarche (free-text contact). */
+/** Counter kind of citizen requests (platform/db/counters.ts). */
+export const REQUEST_COUNTER = 'demande';
 export const DEFAULT_PROCESSING_DAYS = 15;
 /** Validity of the "mode simple" link that marks a request as processed. */
 export const PROCESS_LINK_DAYS = 60;
@@ -309,7 +311,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
   if (!service) throw new Error(`routing chose an unknown service ${routing.serviceId}`);
 
   const now = new Date();
-  const number = await nextRequestNumber(tx, REQUEST_COUNTER, now);
+  const number = await nextNumber(tx, REQUEST_COUNTER, now);
   const silence =
     procedure?.silenceKind && procedure.silenceDays
       ? {

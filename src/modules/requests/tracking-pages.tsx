@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
+import { isCounterNumber } from '../../platform/db/counters.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { listServices } from '../../platform/tenancy/communes.js';
@@ -33,7 +34,6 @@ import {
   uploadedFiles,
   validateUpload,
 } from './files.js';
-import { isRequestNumber } from './numbering.js';
 import { silenceMention } from './receipt-pdf.js';
 import {
   findProcedureById,
@@ -79,7 +79,7 @@ const CITIZEN_EVENT_KINDS = new Set<RequestEvent['kind']>([
 /** The signed-in citizen's own request, or 404 (whoever else's it is). */
 async function ownRequest(tx: Tx, request: FastifyRequest, number: string): Promise<CitizenRequest> {
   const commune = request.commune!;
-  const found = isRequestNumber(number) ? await findRequestByNumber(tx, commune.id, number) : undefined;
+  const found = isCounterNumber(number) ? await findRequestByNumber(tx, commune.id, number) : undefined;
   if (!found || found.accountId === null || found.accountId !== request.actor?.accountId) {
     throw notFound('request.not_found', `request ${number} not found for this account`);
   }

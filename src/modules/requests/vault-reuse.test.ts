@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
+import { addCalendarDays, addCalendarMonths } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
@@ -15,7 +16,6 @@ import { addSecondCitizen, dateFields, SAMPLE_PDF } from '../../test/fixtures.js
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { parisToday } from '../forms/definition.js';
-import { addCalendarDays, addCalendarMonths } from './dates.js';
 
 const BASE = '/c/villebelle/demarches/inscription-liste-electorale';
 

@@ -16,8 +16,8 @@ import {
   parisToday,
   parseFormDefinition,
 } from '../forms/definition.js';
+import { type DocumentKind, documentStatus } from '../forms/document-kinds.js';
 import { type FileChoice, fileChoiceInput } from '../forms/render.js';
-import { type DocumentKind, documentStatus } from '../profile/document-kinds.js';
 import {
   listDocuments,
   readDocument,

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../platform/audit/journal.js';
+import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
@@ -23,7 +24,6 @@ import {
 } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
-import { requireRecentAuthentication } from '../identity/step-up.js';
 import {
   checkWebhookUrl,
   deleteWebhookEndpoint,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEP_UP_PATH } from '../../../platform/authz/step-up.js';
+import { nextNumber } from '../../../platform/db/counters.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { type Commune, findServiceBySlug } from '../../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../../test/app.js';
@@ -9,8 +11,6 @@ import { TEST_ENGINES } from '../../../test/databases.js';
 import { DEMO_PASSWORD } from '../../demo/accounts.js';
 import { seedDemo } from '../../demo/seed.js';
 import { findAccountByEmail } from '../../identity/repo.js';
-import { STEP_UP_PATH } from '../../identity/step-up.js';
-import { nextRequestNumber } from '../numbering.js';
 import { findProcedureBySlug, insertRequest } from '../repo.js';
 import type { CitizenRequest, RequestStatus } from '../schema.js';
 import { addRequestEvent, listRequestEvents } from '../service.js';
@@ -66,7 +66,7 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
       const procedure = r.procedure ? await findProcedureBySlug(tx, commune.id, r.procedure) : undefined;
       const created = await insertRequest(tx, {
         communeId: commune.id,
-        number: r.number ?? (await nextRequestNumber(tx)),
+        number: r.number ?? (await nextNumber(tx, 'demande')),
         procedureId: procedure?.id ?? null,
         formVersion: procedure ? 1 : null,
         serviceId: service!.id,

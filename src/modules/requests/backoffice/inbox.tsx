@@ -6,9 +6,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../../platform/authz/actor.js';
+import { requireRecentAuthentication } from '../../../platform/authz/step-up.js';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
+import { safeReturnPath } from '../../../platform/http/return-path.js';
 import {
   Button,
   ButtonGroup,
@@ -21,8 +23,6 @@ import {
   type TagColour,
 } from '../../../platform/views/components.js';
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
-import { safeReturnPath } from '../../identity/pages.js';
-import { requireRecentAuthentication } from '../../identity/step-up.js';
 import { AGENT_STATUS_LABELS, REQUEST_STATUSES, type RequestStatus } from '../schema.js';
 import { BULK_ACTIONS, bulkUpdate, bulkValues, requestNotFound } from './actions.js';
 import { type ExportFormat, exportRequests } from './export.js';

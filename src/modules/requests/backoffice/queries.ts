@@ -7,8 +7,8 @@
  */
 import type { Actor } from '../../../platform/authz/actor.js';
 import { CROSS_SERVICE_ROLES, canSeeService } from '../../../platform/authz/actor.js';
+import { isCounterNumber } from '../../../platform/db/counters.js';
 import type { Tx } from '../../../platform/db/tenant.js';
-import { isRequestNumber } from '../numbering.js';
 import { findStoredFile, listRequestEvents } from '../repo.js';
 import {
   CLOSED_STATUSES,
@@ -284,7 +284,7 @@ export async function findRequestForActor(
   number: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<RequestDetail | undefined> {
-  if (number.length > 40 || !isRequestNumber(number) || !hasInbox(actor)) return undefined;
+  if (number.length > 40 || !isCounterNumber(number) || !hasInbox(actor)) return undefined;
   const where = whereClause(communeId, actor, {}, { withStatus: false });
   where.values.push(number);
   const { rows } = await tx.client.query<

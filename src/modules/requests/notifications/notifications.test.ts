@@ -7,6 +7,7 @@
  * request; and nothing at all without an SMS provider.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextNumber } from '../../../platform/db/counters.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { listStoredSms, smsDirectory } from '../../../platform/sms/file-provider.js';
@@ -19,7 +20,6 @@ import { startTestSmtp, type TestSmtp } from '../../../test/smtp.js';
 import { DEMO_PASSWORD } from '../../demo/accounts.js';
 import { seedDemo } from '../../demo/seed.js';
 import { findAccountByEmail } from '../../identity/repo.js';
-import { nextRequestNumber } from '../numbering.js';
 import { findProcedureBySlug, insertRequest } from '../repo.js';
 import type { CitizenRequest, RequestStatus } from '../schema.js';
 import { addRequestEvent, changeStatus, requestDeps, submitRequest } from '../service.js';
@@ -69,7 +69,7 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
       const submittedAt = new Date();
       const created = await insertRequest(tx, {
         communeId: villebelle.id,
-        number: await nextRequestNumber(tx),
+        number: await nextNumber(tx, 'demande'),
         procedureId: procedure!.id,
         formVersion: 1,
         serviceId: service!.id,
