@@ -15,14 +15,16 @@ import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import type { Commune, Service } from '../../platform/tenancy/communes.js';
-import { definitionFingerprint, type FormDefinition, parseFormDefinition } from '../forms/definition.js';
 import {
   type DefinitionProblem,
+  definitionFingerprint,
   definitionProblems,
   EditRefusal,
+  type FormDefinition,
+  parseFormDefinition,
   type RuleReference,
   ruleProblems,
-} from '../forms/editing.js';
+} from '../forms/index.js';
 import type { Procedure } from '../requests/schema.js';
 import {
   auditProcedure,

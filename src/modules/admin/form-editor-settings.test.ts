@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Field } from '../forms/definition.js';
+import type { Field } from '../forms/index.js';
 import {
   dateBoundText,
   type FieldFormValues,

@@ -8,6 +8,8 @@
 import type { FormBody } from '../../platform/views/page-kit.js';
 import {
   type Condition,
+  type ConditionChoice,
+  conditionChoiceValue,
   EXPLANATION_APPEARANCES,
   type ExplanationAppearance,
   FILE_KINDS,
@@ -17,11 +19,11 @@ import {
   isAnswerable,
   isoDate,
   LIMITS,
+  optionsFromLines,
   PREFILL_APPLIES,
   PREFILL_KEYS,
   type PrefillKey,
-} from '../forms/definition.js';
-import { type ConditionChoice, conditionChoiceValue, optionsFromLines } from '../forms/editing.js';
+} from '../forms/index.js';
 
 /** The inputs of the settings form, as strings (checkbox groups as lists). */
 export interface FieldFormValues {

@@ -17,25 +17,23 @@ import {
   Textarea,
 } from '../../platform/views/components.js';
 import {
-  type Condition,
-  EXPLANATION_APPEARANCES,
-  FILE_KINDS,
-  type Field,
-  type FormDefinition,
-  type FormPage,
-  isAnswerable,
-  LIMITS,
-  quote,
-} from '../forms/definition.js';
-import {
   APPEARANCE_LABELS,
+  type Condition,
   type ConditionChoice,
   conditionChoiceValue,
   type DefinitionProblem,
   describeCondition,
+  EXPLANATION_APPEARANCES,
   FILE_KIND_LABELS,
+  FILE_KINDS,
+  type Field,
+  type FormDefinition,
+  type FormPage,
   fieldTypeLabel,
-} from '../forms/editing.js';
+  isAnswerable,
+  LIMITS,
+  quote,
+} from '../forms/index.js';
 import { problemAnchor } from './form-editor-service.js';
 import { type FieldFormValues, PREFILL_LABELS, prefillKeysFor, settingsFor } from './form-editor-settings.js';
 

@@ -12,7 +12,7 @@ import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
-import { type FormDefinition, parseFormDefinition } from '../forms/definition.js';
+import { type FormDefinition, parseFormDefinition } from '../forms/index.js';
 import { formWorkingCopy } from './schema.js';
 
 /** The text of a page as a person reads it: entities decoded, no-break spaces as spaces. */

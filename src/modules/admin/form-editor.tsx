@@ -30,36 +30,34 @@ import {
 import { formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
 import {
-  type Condition,
-  definitionFingerprint,
-  FORM_DEFINITION_JSON_SCHEMA,
-  type FormDefinition,
-  type FormPage,
-  LIMITS,
-  quote,
-} from '../forms/definition.js';
-import {
   addField,
   addPage,
+  type Condition,
   conditionChoices,
   conditionChoiceValue,
   conditionTargets,
+  definitionFingerprint,
   definitionProblems,
   deleteField,
   deletePage,
   EditRefusal,
   FIELD_KIND_LABELS,
+  FORM_DEFINITION_JSON_SCHEMA,
+  type FormDefinition,
+  type FormPage,
   fieldTypeLabel,
   findField,
+  LIMITS,
   moveField,
   moveFieldToPage,
   movePage,
   NEW_FIELD_KINDS,
   type NewFieldKind,
+  quote,
   replaceField,
   setFormPresentation,
   updatePage,
-} from '../forms/editing.js';
+} from '../forms/index.js';
 import {
   definitionJson,
   discardWorkingCopy,

@@ -5,8 +5,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import type { FormDefinition } from '../forms/definition.js';
-import { FormPageView, pageHasFileField } from '../forms/render.js';
+import type { FormDefinition } from '../forms/index.js';
+import { FormPageView, pageHasFileField } from '../forms/index.js';
 
 export interface FormPreview {
   definition: FormDefinition;

@@ -25,8 +25,14 @@ import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import { type Commune, listServices, type Service } from '../../platform/tenancy/communes.js';
-import { allFields, definitionFingerprint, type FormDefinition, parseFormDefinition } from '../forms/definition.js';
-import { FORM_CATEGORIES, findLibraryForm } from '../forms/library/index.js';
+import {
+  allFields,
+  definitionFingerprint,
+  FORM_CATEGORIES,
+  type FormDefinition,
+  findLibraryForm,
+  parseFormDefinition,
+} from '../forms/index.js';
 import { findFormVersion, findProcedureBySlug, insertFormVersion, insertProcedure } from '../requests/repo.js';
 import { citizenRequest, type Procedure, procedure, routingRule } from '../requests/schema.js';
 

@@ -6,7 +6,7 @@ import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
-import { FORM_LIBRARY } from '../forms/library/index.js';
+import { FORM_LIBRARY } from '../forms/index.js';
 
 /** Decodes the few HTML entities preact writes in text and attribute values. */
 function text(html: string): string {

@@ -27,8 +27,8 @@ import {
 } from '../../platform/views/components.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
-import type { FormDefinition } from '../forms/definition.js';
-import { FORM_CATEGORIES, FORM_LIBRARY } from '../forms/library/index.js';
+import type { FormDefinition } from '../forms/index.js';
+import { FORM_CATEGORIES, FORM_LIBRARY } from '../forms/index.js';
 import { hasWorkingCopy } from './form-editor-service.js';
 import { sendFormPreview } from './form-preview.js';
 import {

@@ -20,7 +20,7 @@ import {
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import { DOCUMENT_KIND_RULES, isDocumentKind } from '../forms/document-kinds.js';
+import { DOCUMENT_KIND_RULES, isDocumentKind } from '../forms/index.js';
 import { RELATION_LABELS } from '../profile/profile.js';
 import type { HouseholdRelation } from '../profile/schema.js';
 import { validityText } from '../profile/vault.js';

@@ -2,7 +2,7 @@
  * The step-up page's use case: confirms the identity of the signed-in person (password or a
  * code of the authenticator app). The guard that sends people here is platform/authz/step-up.ts.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';

@@ -20,7 +20,7 @@ import {
 } from '../../platform/views/components.js';
 import { formatDate } from '../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
-import { dateParts } from '../forms/answers.js';
+import { dateParts } from '../forms/index.js';
 import {
   addHouseholdMember,
   findHouseholdMember,

@@ -7,8 +7,14 @@
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { type AddressAnswer, dateFromParts, isPostcode, normalizePhone } from '../forms/answers.js';
-import { type PrefillKey, parisToday } from '../forms/definition.js';
+import {
+  type AddressAnswer,
+  dateFromParts,
+  isPostcode,
+  normalizePhone,
+  type PrefillKey,
+  parisToday,
+} from '../forms/index.js';
 import {
   deleteHouseholdMemberRow,
   findHouseholdMember,

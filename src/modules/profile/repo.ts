@@ -6,7 +6,7 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { scopeToAccount, type Tx } from '../../platform/db/tenant.js';
-import type { DocumentKind } from '../forms/document-kinds.js';
+import type { DocumentKind } from '../forms/index.js';
 import {
   type CitizenProfileRow,
   citizenProfile,

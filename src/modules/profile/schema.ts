@@ -1,6 +1,6 @@
 /** Drizzle definitions of the profile tables (migrations/0009_citizen_profile_vault.sql is the source of truth). */
 import { customType, date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { DOCUMENT_KINDS } from '../forms/document-kinds.js';
+import { DOCUMENT_KINDS } from '../forms/index.js';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true });

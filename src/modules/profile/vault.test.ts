@@ -19,8 +19,7 @@ import {
 } from '../../test/fixtures.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
-import { parisToday } from '../forms/definition.js';
-import { documentStatus } from '../forms/document-kinds.js';
+import { documentStatus, parisToday } from '../forms/index.js';
 import { parseDocumentDetails } from './vault.js';
 
 describe('kinds and dates of supporting documents', () => {

@@ -11,15 +11,15 @@ import type { Tx } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { addCalendarMonths } from '../../platform/time/calendar.js';
 import { formatDate } from '../../platform/views/format.js';
-import { dateFromParts } from '../forms/answers.js';
-import { parisToday } from '../forms/definition.js';
 import {
   DOCUMENT_KIND_RULES,
   type DocumentKind,
   type DocumentStatus,
+  dateFromParts,
   documentStatus,
   isDocumentKind,
-} from '../forms/document-kinds.js';
+  parisToday,
+} from '../forms/index.js';
 import {
   DEFAULT_ACCEPTED_TYPES,
   describeTypes,

@@ -13,7 +13,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
-import { DOCUMENT_KIND_RULES } from '../forms/document-kinds.js';
+import { DOCUMENT_KIND_RULES } from '../forms/index.js';
 import { sendFile } from './files.js';
 import { findRequestByNumber } from './repo.js';
 import { MAX_MESSAGE_LENGTH, readFile, requestDeps, submitRequest } from './service.js';

@@ -33,31 +33,31 @@ import {
   type Answers,
   acceptedFormatsText,
   acceptedMimeTypes,
-  type FileRef,
-  fieldEntries,
-  maxBytes,
-  missingRequired,
-  prefillAnswers,
-  readPageAnswers,
-} from '../forms/answers.js';
-import { effectiveAnswers, nextPageId, previousPageId, stepOf, visiblePages } from '../forms/conditions.js';
-import {
+  effectiveAnswers,
   type Field,
+  type FileChoice,
+  type FileRef,
   type FormDefinition,
   type FormPage,
-  findPage,
-  parseFormDefinition,
-  RESERVED_PAGE_IDS,
-} from '../forms/definition.js';
-import {
-  type FileChoice,
   FormPageView,
   FormSummaryView,
+  fieldEntries,
+  findPage,
   formPageTitle,
+  maxBytes,
+  missingRequired,
+  nextPageId,
   pageHasFileField,
+  parseFormDefinition,
+  prefillAnswers,
+  previousPageId,
+  RESERVED_PAGE_IDS,
   RichText,
-} from '../forms/render.js';
-import { summarize } from '../forms/summary.js';
+  readPageAnswers,
+  stepOf,
+  summarize,
+  visiblePages,
+} from '../forms/index.js';
 import { findAccountById } from '../identity/repo.js';
 import { profilePrefill } from '../profile/profile.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';

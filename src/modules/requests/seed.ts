@@ -5,7 +5,7 @@
  */
 import type { Tx } from '../../platform/db/tenant.js';
 import { type Commune, listServices, type Service } from '../../platform/tenancy/communes.js';
-import { FORM_CATEGORIES, FORM_LIBRARY, type LibraryForm } from '../forms/library/index.js';
+import { FORM_CATEGORIES, FORM_LIBRARY, type LibraryForm } from '../forms/index.js';
 import { DEMO_REQUESTS } from './classifier/training-data.js';
 import { insertFormVersion, insertProcedure, insertRoutingExamples } from './repo.js';
 import type { Workflow } from './workflow.js';

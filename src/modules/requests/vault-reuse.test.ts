@@ -15,7 +15,7 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { addSecondCitizen, dateFields, SAMPLE_PDF } from '../../test/fixtures.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
-import { parisToday } from '../forms/definition.js';
+import { parisToday } from '../forms/index.js';
 
 const BASE = '/c/villebelle/demarches/inscription-liste-electorale';
 

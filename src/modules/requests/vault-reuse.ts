@@ -8,16 +8,21 @@
  */
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
-import { acceptedFormatsText, acceptedMimeTypes, type FileRef, maxBytes } from '../forms/answers.js';
 import {
+  acceptedFormatsText,
+  acceptedMimeTypes,
+  type DocumentKind,
+  documentStatus,
   type Field,
+  type FileChoice,
+  type FileRef,
   type FormDefinition,
   type FormPage,
+  fileChoiceInput,
+  maxBytes,
   parisToday,
   parseFormDefinition,
-} from '../forms/definition.js';
-import { type DocumentKind, documentStatus } from '../forms/document-kinds.js';
-import { type FileChoice, fileChoiceInput } from '../forms/render.js';
+} from '../forms/index.js';
 import {
   listDocuments,
   readDocument,

@@ -5,9 +5,8 @@
  */
 import type { ComponentChildren } from 'preact';
 import { SummaryList, type SummaryListRow } from '../../../platform/views/components.js';
-import type { Answers, FileRef } from '../../forms/answers.js';
-import { allFields, type FormDefinition } from '../../forms/definition.js';
-import { summarize } from '../../forms/summary.js';
+import type { Answers, FileRef } from '../../forms/index.js';
+import { allFields, type FormDefinition, summarize } from '../../forms/index.js';
 
 /** Text with its line breaks. */
 export function Lines({ text }: { text: string }) {

@@ -25,7 +25,7 @@ import {
   Textarea,
 } from '../../../platform/views/components.js';
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
-import type { FormDefinition } from '../../forms/definition.js';
+import type { FormDefinition } from '../../forms/index.js';
 import {
   DEFAULT_ACCEPTED_TYPES,
   describeTypes,

@@ -11,7 +11,7 @@ import type { JobQueue } from '../../../platform/jobs/queue.js';
 import { queueSms } from '../../../platform/sms/outbox.js';
 import { mobileE164 } from '../../../platform/sms/phone.js';
 import type { SmsProvider } from '../../../platform/sms/provider.js';
-import { allFields, type FormDefinition, isRepeatableGroup } from '../../forms/definition.js';
+import { allFields, type FormDefinition, isRepeatableGroup } from '../../forms/index.js';
 import { findFormVersion } from '../repo.js';
 import type { CitizenRequest } from '../schema.js';
 import type { PlaceholderValues } from './catalog.js';

@@ -8,7 +8,7 @@ import { AppError } from '../../../platform/errors.js';
 import { renderMail } from '../../../platform/mail/templates.js';
 import { measureSms } from '../../../platform/sms/gsm.js';
 import { maskPhoneNumbers, mobileE164 } from '../../../platform/sms/phone.js';
-import type { FormDefinition } from '../../forms/definition.js';
+import type { FormDefinition } from '../../forms/index.js';
 import {
   exampleValues,
   findNotification,
