@@ -11,7 +11,7 @@ import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import { API_SCOPES, hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
-import { truncateAddress } from '../../platform/http/logger.js';
+import { clientInfo } from '../../platform/http/client-info.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { parseDay } from '../../platform/views/format.js';
@@ -69,13 +69,6 @@ function str(value: unknown): string {
 
 function invalid(fields: Record<string, string>): AppError {
   return new AppError('input.invalid', 'invalid form', 422, { fields });
-}
-
-function clientInfo(request: FastifyRequest) {
-  return {
-    clientAddress: truncateAddress(request.ip) ?? null,
-    userAgent: (request.headers['user-agent'] ?? '').slice(0, 120),
-  };
 }
 
 function link(ctx: AppContext, commune: Commune, path: string): string {

@@ -21,7 +21,7 @@ import { recordAudit } from '../../platform/audit/journal.js';
 import { STAFF_ROLES } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import { truncateAddress } from '../../platform/http/logger.js';
+import { clientInfo } from '../../platform/http/client-info.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import {
   addMembership,
@@ -378,13 +378,6 @@ interface PendingAuthorization {
   nonce: string;
   code_verifier: string;
   return_path: string;
-}
-
-function clientInfo(request: FastifyRequest) {
-  return {
-    clientAddress: truncateAddress(request.ip) ?? null,
-    userAgent: (request.headers['user-agent'] ?? '').slice(0, 120),
-  };
 }
 
 /**

@@ -33,6 +33,7 @@ import { type Actor, isStaff } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withInstance, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { clientInfo } from '../../platform/http/client-info.js';
 import { truncateAddress } from '../../platform/http/logger.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { formatDateTime } from '../../platform/views/format.js';
@@ -173,13 +174,6 @@ function userHandle(accountId: string): Uint8Array<ArrayBuffer> {
 
 function hashBrowserToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-function clientInfo(request: FastifyRequest) {
-  return {
-    clientAddress: truncateAddress(request.ip) ?? null,
-    userAgent: (request.headers['user-agent'] ?? '').slice(0, 120),
-  };
 }
 
 // ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { recordAudit } from '../../platform/audit/journal.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { clientInfo } from '../../platform/http/client-info.js';
 import { truncateAddress } from '../../platform/http/logger.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
@@ -71,13 +72,6 @@ function invalid(fields: Record<string, string>): AppError {
 
 function link(ctx: AppContext, commune: Commune, path: string): string {
   return `${ctx.config.publicUrl}/c/${commune.slug}${path}`;
-}
-
-function clientInfo(request: FastifyRequest) {
-  return {
-    clientAddress: truncateAddress(request.ip) ?? null,
-    userAgent: (request.headers['user-agent'] ?? '').slice(0, 120),
-  };
 }
 
 /** True when the account is staff (or operator) somewhere: the stricter password rules apply. */

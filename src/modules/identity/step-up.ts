@@ -8,13 +8,14 @@ import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { clientInfo } from '../../platform/http/client-info.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { markReauthenticated } from './sessions.js';
 import { IDENTITY_SETTINGS as S } from './settings.js';
 import { accountKey, clearFailures, lockedUntil, progressiveDelayMs, recordFailure } from './throttle.js';
-import { actorType, clientInfo, useTotpCode } from './totp.js';
+import { actorType, useTotpCode } from './totp.js';
 
 function fieldError(field: string, message: string, status = 422): AppError {
   return new AppError('auth.step_up_failed', 'step-up refused', status, {

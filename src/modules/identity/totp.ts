@@ -21,7 +21,7 @@ import { isStaff } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
-import { truncateAddress } from '../../platform/http/logger.js';
+import { clientInfo } from '../../platform/http/client-info.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { formatDateTime } from '../../platform/views/format.js';
@@ -238,13 +238,6 @@ async function hashRecoveryCodes(codes: string[]): Promise<string[]> {
 }
 
 // — Use cases —
-
-export function clientInfo(request: FastifyRequest) {
-  return {
-    clientAddress: truncateAddress(request.ip) ?? null,
-    userAgent: (request.headers['user-agent'] ?? '').slice(0, 120),
-  };
-}
 
 export function actorType(actor: Actor): 'agent' | 'citizen' | 'operator' {
   if (isStaff(actor)) return 'agent';
