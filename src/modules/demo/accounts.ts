@@ -6,8 +6,7 @@
 import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { findServiceBySlug } from '../../platform/tenancy/communes.js';
-import { PASSWORD_POLICY_VERSION } from '../identity/password-policy.js';
-import { addMembership, findAccountByEmail, insertAccount } from '../identity/repo.js';
+import { seedMember } from '../identity/index.js';
 
 export const DEMO_PASSWORD = 'Pivoine-Tracteur-Lagune-2026';
 
@@ -78,25 +77,20 @@ export const DEMO_PEOPLE: Record<string, DemoPerson[]> = {
 export async function seedDemoAccounts(tx: Tx, communeSlug: string, passwordHash: string): Promise<void> {
   const communeId = tx.communeId!;
   for (const person of DEMO_PEOPLE[communeSlug] ?? []) {
-    const existing = await findAccountByEmail(tx, person.email);
-    const account =
-      existing ??
-      (await insertAccount(tx, {
-        email: person.email,
-        givenName: person.givenName,
-        familyName: person.familyName,
-        passwordHash,
-        passwordPolicyVersion: PASSWORD_POLICY_VERSION,
-        passwordSetAt: new Date(),
-        emailVerifiedAt: new Date(),
-        isOperator: person.isOperator ?? false,
-        mfaRequiredFrom: person.mfaGraceOver ? new Date(Date.now() - 86_400_000) : null,
-      }));
     const serviceIds: string[] = [];
     for (const slug of person.services ?? []) {
       const service = await findServiceBySlug(tx, communeId, slug);
       if (service) serviceIds.push(service.id);
     }
-    await addMembership(tx, communeId, account.id, person.role, { serviceIds });
+    await seedMember(tx, {
+      email: person.email,
+      givenName: person.givenName,
+      familyName: person.familyName,
+      role: person.role,
+      serviceIds,
+      passwordHash,
+      isOperator: person.isOperator ?? false,
+      mfaRequiredFrom: person.mfaGraceOver ? new Date(Date.now() - 86_400_000) : null,
+    });
   }
 }

@@ -8,8 +8,8 @@ import { withInstance } from '../../platform/db/tenant.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/communes.js';
-import { createCommune, type NewCommune } from '../communes/service.js';
-import { hashPassword } from '../identity/passwords.js';
+import { createCommune, type NewCommune } from '../communes/index.js';
+import { hashPassword } from '../identity/index.js';
 import { seedDemoRequests } from '../requests/seed.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
 

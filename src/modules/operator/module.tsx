@@ -21,8 +21,8 @@ import {
 } from '../../platform/views/components.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import { inviteMember } from '../admin/service.js';
-import { createCommune } from '../communes/service.js';
+import { createCommune } from '../communes/index.js';
+import { inviteMember } from '../identity/staff.js';
 
 const html = 'text/html; charset=utf-8';
 type Body = Record<string, unknown>;

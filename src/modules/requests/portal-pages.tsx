@@ -58,7 +58,7 @@ import {
   summarize,
   visiblePages,
 } from '../forms/index.js';
-import { findAccountById } from '../identity/repo.js';
+import { accountContact } from '../identity/index.js';
 import { profilePrefill } from '../profile/profile.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
 import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from './files.js';
@@ -156,7 +156,7 @@ function ensureDraftOwner(request: FastifyRequest, reply: FastifyReply): DraftOw
  */
 async function prefilled(tx: Tx, request: FastifyRequest, def: FormDefinition, base: Answers = {}): Promise<Answers> {
   if (!request.actor) return base;
-  const account = await findAccountById(tx, request.actor.accountId);
+  const account = await accountContact(tx, request.actor.accountId);
   if (!account) return base;
   const profile = prefillAnswers(
     def,

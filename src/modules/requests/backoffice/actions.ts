@@ -16,7 +16,7 @@ import type { AppContext } from '../../../platform/context.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { type Commune, listServices } from '../../../platform/tenancy/communes.js';
-import { findAccountByEmail } from '../../identity/repo.js';
+import { activeAccountIdByEmail } from '../../identity/index.js';
 import type { ValidatedUpload } from '../files.js';
 import { findProcedureById, findRequestById } from '../repo.js';
 import type { RoutingChoice } from '../routing.js';
@@ -479,8 +479,7 @@ export async function fileAtCounter(
     }
     if (Object.keys(fields).length > 0 || !email.success) throw invalid(fields);
 
-    const account = await findAccountByEmail(tx, email.data);
-    const accountId = account?.emailVerifiedAt && !account.disabledAt ? account.id : null;
+    const accountId = await activeAccountIdByEmail(tx, email.data);
     // The agent's choice of service is a human routing decision ('agent').
     const routing =
       !procedure && chosen

@@ -24,8 +24,8 @@ import {
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
-import { type ApiTokenRow, listApiTokens } from './repo.js';
-import { createApiToken, revokeToken, TOKEN_DURATIONS, type TokenInput, tokenValues } from './service.js';
+import { createApiToken, revokeToken, TOKEN_DURATIONS, type TokenInput, tokenValues } from './staff.js';
+import { type ApiTokenRow, listApiTokens } from './staff-repo.js';
 
 function tokenState(t: ApiTokenRow, now: Date) {
   if (t.revokedAt) return <Tag colour="grey">Révoqué le {formatDate(t.revokedAt)}</Tag>;

@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import { sendAdminPage, visibleAdminLinks } from '../../platform/views/admin-area.js';
+import { sendAdminPage } from '../../platform/views/admin-area.js';
 import { SummaryList, Table, Tag } from '../../platform/views/components.js';
 import { formatNumber } from '../../platform/views/format.js';
-import { cyberFigures } from './repo.js';
+import { cyberFigures } from './staff-repo.js';
 
 function share(part: number, whole: number): string {
   if (whole === 0) return '—';
@@ -17,30 +17,6 @@ function share(part: number, whole: number): string {
 }
 
 export function registerCyberPages(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/c/:slug/admin', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
-    const links = visibleAdminLinks(request);
-    return sendAdminPage(request, reply, {
-      title: 'Administration',
-      children: (
-        <>
-          <h1 class="govuk-heading-xl">Administration de {request.commune!.name}</h1>
-          <ul class="govuk-list">
-            {links.map((l) => (
-              <li key={l.href}>
-                <h2 class="govuk-heading-s govuk-!-margin-bottom-1">
-                  <a class="govuk-link" href={l.href}>
-                    {l.title ?? l.label}
-                  </a>
-                </h2>
-                <p class="govuk-body">{l.description}</p>
-              </li>
-            ))}
-          </ul>
-        </>
-      ),
-    });
-  });
-
   app.get('/c/:slug/admin/cyber', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
     const commune = request.commune!;
     const f = await withTenant(ctx.database, commune.id, (tx) => cyberFigures(tx, commune.id));

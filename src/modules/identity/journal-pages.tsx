@@ -12,7 +12,6 @@ import { AppError } from '../../platform/errors.js';
 import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import { Button, ButtonGroup, Input, Select, Table, Tag, WarningText } from '../../platform/views/components.js';
 import { formatDateTime, formatNumber } from '../../platform/views/format.js';
-import { ACTION_FAMILIES, searchJournal } from './repo.js';
 import {
   actionLabel,
   entryActor,
@@ -22,7 +21,8 @@ import {
   exportJournalCsv,
   type JournalQuery,
   parseJournalQuery,
-} from './service.js';
+} from './staff.js';
+import { ACTION_FAMILIES, searchJournal } from './staff-repo.js';
 
 export const JOURNAL_PAGE_SIZE = 50;
 

@@ -8,8 +8,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { hashToken } from '../../platform/tokens.js';
-import { PASSWORD_POLICY_VERSION } from '../identity/password-policy.js';
-import { membership } from '../identity/schema.js';
+import { PASSWORD_POLICY_VERSION } from './password-policy.js';
+import { membership } from './schema.js';
 
 /** Roles an administrator may give (citizens register themselves). */
 export const STAFF_ROLE_LIST = ['agent', 'councillor', 'mayor', 'dgs', 'admin'] as const satisfies readonly Role[];

@@ -15,9 +15,9 @@ import { clientInfo } from '../../platform/http/client-info.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { parseDay } from '../../platform/views/format.js';
-import { SECURITY_EVENT_LABELS } from '../identity/history.js';
-import { checkPassword, PASSWORD_POLICY_VERSION } from '../identity/password-policy.js';
-import { hashPassword } from '../identity/passwords.js';
+import { SECURITY_EVENT_LABELS } from './history.js';
+import { checkPassword, PASSWORD_POLICY_VERSION } from './password-policy.js';
+import { hashPassword } from './passwords.js';
 import {
   addMembership,
   createEmailToken,
@@ -26,9 +26,9 @@ import {
   insertAccount,
   markEmailVerified,
   setPassword,
-} from '../identity/repo.js';
-import { type AuthMethod, createSession, revokeAllSessions } from '../identity/sessions.js';
-import { IDENTITY_SETTINGS } from '../identity/settings.js';
+} from './repo.js';
+import { type AuthMethod, createSession, revokeAllSessions } from './sessions.js';
+import { IDENTITY_SETTINGS } from './settings.js';
 import {
   ACTION_FAMILIES,
   type ActionFamily,
@@ -46,7 +46,7 @@ import {
   STAFF_ROLE_LIST,
   type StaffRole,
   setStaffRoles,
-} from './repo.js';
+} from './staff-repo.js';
 
 export const ROLE_LABELS: Record<StaffRole | 'citizen', string> = {
   citizen: 'usager',

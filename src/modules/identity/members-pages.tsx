@@ -25,10 +25,9 @@ import {
 } from '../../platform/views/components.js';
 import { formatDateTime, que } from '../../platform/views/format.js';
 import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
-import { minimumLength } from '../identity/password-policy.js';
-import { setSessionCookie } from '../identity/sessions.js';
-import { IDENTITY_SETTINGS } from '../identity/settings.js';
-import { findStaffMember, listStaffMembers, STAFF_ROLE_LIST, type StaffMember } from './repo.js';
+import { minimumLength } from './password-policy.js';
+import { setSessionCookie } from './sessions.js';
+import { IDENTITY_SETTINGS } from './settings.js';
 import {
   acceptInvitation,
   changeMemberRoles,
@@ -40,7 +39,8 @@ import {
   ROLE_LABELS,
   type RolesInput,
   rolesValues,
-} from './service.js';
+} from './staff.js';
+import { findStaffMember, listStaffMembers, STAFF_ROLE_LIST, type StaffMember } from './staff-repo.js';
 
 const ROLE_HINTS: Record<string, string> = {
   agent: 'Traite les demandes des services cochés ci-dessous.',

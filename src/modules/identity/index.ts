@@ -1,0 +1,76 @@
+/**
+ * Front door of identity: what other modules may ask of accounts and staff. Tables, queries and
+ * pages stay private; each function here is a use case or a read model.
+ */
+import type { Role } from '../../platform/authz/roles.js';
+import type { Tx } from '../../platform/db/tenant.js';
+import { PASSWORD_POLICY_VERSION } from './password-policy.js';
+import { addMembership, findAccountByEmail, findAccountById, insertAccount } from './repo.js';
+
+export { hashPassword } from './passwords.js';
+export { inviteMember } from './staff.js';
+
+/** What another module may know of a person's account: their identity and contact. */
+export interface AccountContact {
+  id: string;
+  email: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string | null;
+}
+
+/** The contact of an account, or undefined when it does not exist. */
+export async function accountContact(tx: Tx, accountId: string): Promise<AccountContact | undefined> {
+  const account = await findAccountById(tx, accountId);
+  if (!account) return undefined;
+  return {
+    id: account.id,
+    email: account.email,
+    givenName: account.givenName,
+    familyName: account.familyName,
+    birthDate: account.birthDate,
+  };
+}
+
+/** The account that owns this address, if it is confirmed and active (to attach a request to it). */
+export async function activeAccountIdByEmail(tx: Tx, email: string): Promise<string | null> {
+  const account = await findAccountByEmail(tx, email);
+  return account?.emailVerifiedAt && !account.disabledAt ? account.id : null;
+}
+
+export interface SeededMember {
+  email: string;
+  givenName: string;
+  familyName: string;
+  role: Role;
+  serviceIds: string[];
+  /** An argon2id hash of the password, already checked against the staff policy by the caller. */
+  passwordHash: string;
+  isOperator?: boolean;
+  /** Second factor mandatory from this date (null: after the usual grace period). */
+  mfaRequiredFrom?: Date | null;
+}
+
+/**
+ * Creates (or reuses) a confirmed account and gives it a role in the transaction's commune —
+ * for instances provisioned by script (the demo), never for people, who are invited.
+ */
+export async function seedMember(tx: Tx, person: SeededMember): Promise<void> {
+  const communeId = tx.communeId;
+  if (!communeId) throw new Error('seedMember needs a tenant transaction');
+  const existing = await findAccountByEmail(tx, person.email);
+  const account =
+    existing ??
+    (await insertAccount(tx, {
+      email: person.email,
+      givenName: person.givenName,
+      familyName: person.familyName,
+      passwordHash: person.passwordHash,
+      passwordPolicyVersion: PASSWORD_POLICY_VERSION,
+      passwordSetAt: new Date(),
+      emailVerifiedAt: new Date(),
+      isOperator: person.isOperator ?? false,
+      mfaRequiredFrom: person.mfaRequiredFrom ?? null,
+    }));
+  await addMembership(tx, communeId, account.id, person.role, { serviceIds: person.serviceIds });
+}
