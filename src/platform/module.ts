@@ -38,6 +38,17 @@ export interface AdminLinkDefinition {
   order: number;
 }
 
+/**
+ * How many of a module's records use something another module owns — to show counts, or to
+ * refuse a removal — without that module reading the user's tables.
+ */
+export interface UsageDefinition {
+  /** What is used: `procedure` (keys: procedure ids), `procedure-step` (keys: step keys of the procedure `within`). */
+  subject: 'procedure' | 'procedure-step';
+  /** Counts per key, in the commune (inside the caller's tenant transaction). */
+  count(tx: Tx, communeId: string, within?: string): Promise<Map<string, number>>;
+}
+
 export interface GuichetModule {
   name: string;
   /** Registers HTTP routes (pages and API). */
@@ -48,14 +59,18 @@ export interface GuichetModule {
   figures?: readonly FigureDefinition[];
   /** Links the module adds to the commune's administration area. */
   adminLinks?: readonly AdminLinkDefinition[];
+  /** What the module's records use of other modules' things. */
+  usages?: readonly UsageDefinition[];
 }
 
 /** What the modules contributed, collected once by the composition root. */
 export class Contributions {
   readonly figures: readonly FigureDefinition[];
   readonly adminLinks: readonly AdminLinkDefinition[];
+  readonly usages: readonly UsageDefinition[];
 
   constructor(modules: readonly GuichetModule[]) {
+    this.usages = modules.flatMap((m) => m.usages ?? []);
     this.figures = modules.flatMap((m) => m.figures ?? []);
     this.adminLinks = [...modules.flatMap((m) => m.adminLinks ?? [])].sort((a, b) => a.order - b.order);
     const keys = new Set<string>();
@@ -63,6 +78,20 @@ export class Contributions {
       if (keys.has(f.key)) throw new Error(`figure ${f.key} published twice`);
       keys.add(f.key);
     }
+  }
+
+  /** How many records of every module use each key of `subject` (summed over the modules). */
+  async usage(
+    subject: UsageDefinition['subject'],
+    tx: Tx,
+    communeId: string,
+    within?: string,
+  ): Promise<Map<string, number>> {
+    const total = new Map<string, number>();
+    for (const usage of this.usages.filter((u) => u.subject === subject)) {
+      for (const [key, n] of await usage.count(tx, communeId, within)) total.set(key, (total.get(key) ?? 0) + n);
+    }
+    return total;
   }
 
   /** Every published figure of one commune, by key (inside the caller's tenant transaction). */

@@ -7,11 +7,33 @@ import type { Database } from '../../platform/db/client.js';
 import { withInstance } from '../../platform/db/tenant.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
-import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/communes.js';
+import { countCommunes, findCommuneBySlug, listServices } from '../../platform/tenancy/communes.js';
 import { createCommune, type NewCommune } from '../communes/index.js';
 import { hashPassword } from '../identity/index.js';
-import { seedDemoRequests } from '../requests/seed.js';
+import { installLibrary, type Workflow } from '../procedures/index.js';
+import { addRoutingExamples, DEMO_REQUESTS } from '../requests/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
+
+/** Démarches of the demo whose status workflow is not the default one (see procedures/workflow.ts). */
+const DEMO_WORKFLOWS: Record<string, Workflow> = {
+  'occupation-domaine-public': {
+    statuses: ['nouvelle', 'en_cours', 'attente_usager', 'acceptee', 'refusee', 'classee'],
+    labels: { en_cours: 'En instruction', acceptee: 'Autorisation accordée', refusee: 'Autorisation refusée' },
+    steps: [
+      { key: 'instruction-technique', label: 'Instruction technique' },
+      { key: 'avis-de-la-police-municipale', label: 'Avis de la police municipale' },
+      { key: 'arrete-a-la-signature', label: 'Arrêté à la signature' },
+    ],
+  },
+  'signalement-voirie': {
+    statuses: ['nouvelle', 'en_cours', 'attente_usager', 'acceptee', 'classee'],
+    labels: { acceptee: 'Intervention réalisée', classee: 'Classé sans suite' },
+    steps: [{ key: 'intervention-programmee', label: 'Intervention programmée' }],
+  },
+};
+
+/** Communes whose routing examples are the demo training set (its labels are their services). */
+const TRAINED_COMMUNES = new Set(['villebelle']);
 
 export const DEMO_COMMUNES: NewCommune[] = [
   {
@@ -107,7 +129,19 @@ export async function seedDemo(database: Database, queue: JobQueue, publicUrl: s
     }
     await createCommune(database, input, { type: 'system', id: 'demo' }, async (tx, commune) => {
       await seedDemoAccounts(tx, commune.slug, passwordHash);
-      await seedDemoRequests(tx, commune);
+      await installLibrary(tx, commune, DEMO_WORKFLOWS);
+      if (TRAINED_COMMUNES.has(commune.slug)) {
+        // The classifier's labelled demo set, as the routing examples of the town.
+        const known = new Set((await listServices(tx, commune.id)).map((s) => s.slug));
+        await addRoutingExamples(
+          tx,
+          commune.id,
+          DEMO_REQUESTS.filter((r) => known.has(r.serviceSlug)).map((r) => ({
+            text: r.text,
+            serviceSlug: r.serviceSlug,
+          })),
+        );
+      }
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
         template: 'demoWelcome',

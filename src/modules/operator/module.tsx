@@ -22,7 +22,7 @@ import {
 import { formatNumber } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { createCommune } from '../communes/index.js';
-import { inviteMember } from '../identity/staff.js';
+import { inviteMember } from '../identity/index.js';
 
 const html = 'text/html; charset=utf-8';
 type Body = Record<string, unknown>;

@@ -14,12 +14,23 @@ import { notFound } from '../../platform/errors.js';
 import { type ApiPrincipal, type ApiScope, requireScope } from '../../platform/http/api-auth.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { listServices } from '../../platform/tenancy/communes.js';
-import { findFormVersion, findProcedureBySlug, findRequestByNumber, listProcedures } from './repo.js';
-import { type CitizenRequest, citizenRequest, type Procedure, REQUEST_STATUSES, type RequestEvent } from './schema.js';
+import {
+  DEFAULT_WORKFLOW,
+  findFormVersion,
+  findProcedureBySlug,
+  listProcedures,
+  type Procedure,
+  positionLabel,
+  RENAMABLE_STATUSES,
+  REQUEST_STATUSES,
+  storedWorkflow,
+  type Workflow,
+} from '../procedures/index.js';
+import { findRequestByNumber } from './repo.js';
+import { type CitizenRequest, citizenRequest, type RequestEvent } from './schema.js';
 import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, requestDeps, sendMessageToCitizen } from './service.js';
 import { webhookDeliveryJob } from './webhooks.js';
 import { registerWebhookPages } from './webhooks-pages.js';
-import { DEFAULT_WORKFLOW, positionLabel, RENAMABLE_STATUSES, storedWorkflow, type Workflow } from './workflow.js';
 
 export const API_PAGE_SIZE = 50;
 

@@ -8,7 +8,7 @@ import type { GuichetModule } from '../../platform/module.js';
 import { registerContactPages } from './contact-pages.js';
 import { registerMultipart } from './files.js';
 import { registerPortalPages } from './portal-pages.js';
-import { countRequests } from './repo.js';
+import { countOpenRequestsByStep, countRequests, countRequestsByProcedure } from './repo.js';
 import { registerTrackingPages } from './tracking-pages.js';
 
 export const requestsModule: GuichetModule = {
@@ -22,4 +22,8 @@ export const requestsModule: GuichetModule = {
     });
   },
   figures: [{ key: 'requests.received', label: 'Demandes', unit: 'count', compute: countRequests }],
+  usages: [
+    { subject: 'procedure', count: (tx, communeId) => countRequestsByProcedure(tx, communeId) },
+    { subject: 'procedure-step', count: countOpenRequestsByStep },
+  ],
 };

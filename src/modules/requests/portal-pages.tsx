@@ -59,6 +59,8 @@ import {
   visiblePages,
 } from '../forms/index.js';
 import { accountContact } from '../identity/index.js';
+import type { Procedure } from '../procedures/index.js';
+import { findFormVersion, findProcedureBySlug, listProcedures } from '../procedures/index.js';
 import { profilePrefill } from '../profile/profile.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
 import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from './files.js';
@@ -68,15 +70,11 @@ import {
   deleteDraft,
   deleteDraftFilesExcept,
   findDraft,
-  findFormVersion,
-  findProcedureBySlug,
   findRequestByNumber,
   insertDraft,
   listDraftFiles,
-  listProcedures,
   updateDraft,
 } from './repo.js';
-import type { Procedure } from './schema.js';
 import { requestDeps, type SummaryRow, storeFile, submitRequest } from './service.js';
 import { chosenDocuments, vaultChoicesForPage, vaultDocumentAsUpload } from './vault-reuse.js';
 

@@ -1,121 +1,28 @@
 /**
- * Queries on procedures, form versions, routing rules, drafts, requests, their events, stored
- * files and routing examples. Every function takes the commune id and filters by it (RLS is the
+ * Queries on drafts, requests, their events, stored files and routing examples. Every function takes the commune id and filters by it (RLS is the
  * second barrier); none opens a transaction.
  */
 import { and, asc, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
+import { proceduresByIds } from '../procedures/index.js';
 import {
   type CitizenRequest,
   citizenRequest,
   draft,
-  formVersion,
-  type Procedure,
-  procedure,
   type RequestEvent,
   requestEvent,
   routingExample,
-  routingRule,
   type StoredFile,
   storedFile,
 } from './schema.js';
 
 export type Draft = typeof draft.$inferSelect;
-export type FormVersion = typeof formVersion.$inferSelect;
-export type RoutingRule = typeof routingRule.$inferSelect;
 export type RoutingExample = typeof routingExample.$inferSelect;
 /** A stored file without its bytes. */
 export type StoredFileInfo = Omit<StoredFile, 'content'>;
 
-// — Procedures and form versions —
-
-export async function insertProcedure(tx: Tx, values: Omit<typeof procedure.$inferInsert, 'id'>): Promise<Procedure> {
-  const rows = await tx.db
-    .insert(procedure)
-    .values({ id: uuidv7(), ...values })
-    .returning();
-  return rows[0]!;
-}
-
-/** Procedures of the commune, published only unless asked otherwise, by category then title. */
-export function listProcedures(
-  tx: Tx,
-  communeId: string,
-  options: { includeUnpublished?: boolean } = {},
-): Promise<Procedure[]> {
-  return tx.db
-    .select()
-    .from(procedure)
-    .where(
-      and(eq(procedure.communeId, communeId), options.includeUnpublished ? undefined : eq(procedure.isPublished, true)),
-    )
-    .orderBy(sql`${procedure.category} COLLATE "und-x-icu"`, sql`${procedure.title} COLLATE "und-x-icu"`);
-}
-
-export async function findProcedureBySlug(tx: Tx, communeId: string, slug: string): Promise<Procedure | undefined> {
-  const rows = await tx.db
-    .select()
-    .from(procedure)
-    .where(and(eq(procedure.communeId, communeId), eq(procedure.slug, slug)))
-    .limit(1);
-  return rows[0];
-}
-
-export async function findProcedureById(tx: Tx, communeId: string, id: string): Promise<Procedure | undefined> {
-  const rows = await tx.db
-    .select()
-    .from(procedure)
-    .where(and(eq(procedure.communeId, communeId), eq(procedure.id, id)))
-    .limit(1);
-  return rows[0];
-}
-
-export async function insertFormVersion(
-  tx: Tx,
-  values: Omit<typeof formVersion.$inferInsert, 'id'>,
-): Promise<FormVersion> {
-  const rows = await tx.db
-    .insert(formVersion)
-    .values({ id: uuidv7(), ...values })
-    .returning();
-  return rows[0]!;
-}
-
-export async function findFormVersion(
-  tx: Tx,
-  communeId: string,
-  procedureId: string,
-  version: number,
-): Promise<FormVersion | undefined> {
-  const rows = await tx.db
-    .select()
-    .from(formVersion)
-    .where(
-      and(
-        eq(formVersion.communeId, communeId),
-        eq(formVersion.procedureId, procedureId),
-        eq(formVersion.version, version),
-      ),
-    )
-    .limit(1);
-  return rows[0];
-}
-
-// — Routing rules and examples —
-
-export async function insertRoutingRule(tx: Tx, values: Omit<typeof routingRule.$inferInsert, 'id'>): Promise<void> {
-  await tx.db.insert(routingRule).values({ id: uuidv7(), ...values });
-}
-
-/** Rules of a procedure in the order they are tried. */
-export function listRoutingRules(tx: Tx, communeId: string, procedureId: string): Promise<RoutingRule[]> {
-  return tx.db
-    .select()
-    .from(routingRule)
-    .where(and(eq(routingRule.communeId, communeId), eq(routingRule.procedureId, procedureId)))
-    .orderBy(asc(routingRule.position));
-}
+// — Routing examples (the classifier's training data) —
 
 export async function insertRoutingExamples(
   tx: Tx,
@@ -188,13 +95,21 @@ export async function deleteDraft(tx: Tx, communeId: string, draftId: string): P
 }
 
 /** Drafts of an account in the commune (most recent first), with their procedure. */
-export function listDraftsOfAccount(tx: Tx, communeId: string, accountId: string) {
-  return tx.db
-    .select({ draft, procedure })
+export async function listDraftsOfAccount(tx: Tx, communeId: string, accountId: string) {
+  const drafts = await tx.db
+    .select()
     .from(draft)
-    .innerJoin(procedure, and(eq(procedure.id, draft.procedureId), eq(procedure.communeId, draft.communeId)))
     .where(and(eq(draft.communeId, communeId), eq(draft.accountId, accountId)))
     .orderBy(desc(draft.updatedAt));
+  const procedures = await proceduresByIds(
+    tx,
+    communeId,
+    drafts.map((d) => d.procedureId),
+  );
+  return drafts.flatMap((d) => {
+    const procedure = procedures.get(d.procedureId);
+    return procedure ? [{ draft: d, procedure }] : [];
+  });
 }
 
 // — Requests —
@@ -247,21 +162,26 @@ export async function findRequestByProcessToken(
 }
 
 /** Requests of an account in the commune, most recent first, with their procedure's title. */
-export function listRequestsOfAccount(tx: Tx, communeId: string, accountId: string) {
-  return tx.db
-    .select({
-      request: citizenRequest,
-      procedureTitle: procedure.title,
-      procedureSlug: procedure.slug,
-      procedureWorkflow: procedure.workflow,
-    })
+export async function listRequestsOfAccount(tx: Tx, communeId: string, accountId: string) {
+  const requests = await tx.db
+    .select()
     .from(citizenRequest)
-    .leftJoin(
-      procedure,
-      and(eq(procedure.id, citizenRequest.procedureId), eq(procedure.communeId, citizenRequest.communeId)),
-    )
     .where(and(eq(citizenRequest.communeId, communeId), eq(citizenRequest.accountId, accountId)))
     .orderBy(desc(citizenRequest.submittedAt));
+  const procedures = await proceduresByIds(
+    tx,
+    communeId,
+    requests.flatMap((r) => (r.procedureId ? [r.procedureId] : [])),
+  );
+  return requests.map((request) => {
+    const procedure = request.procedureId ? procedures.get(request.procedureId) : undefined;
+    return {
+      request,
+      procedureTitle: procedure?.title ?? null,
+      procedureSlug: procedure?.slug ?? null,
+      procedureWorkflow: procedure?.workflow ?? null,
+    };
+  });
 }
 
 export async function updateRequest(
@@ -435,4 +355,35 @@ export async function countRequests(tx: Tx, communeId: string): Promise<number> 
     .from(citizenRequest)
     .where(eq(citizenRequest.communeId, communeId));
   return rows[0]?.n ?? 0;
+}
+
+/** Requests received per démarche (key: procedure id). */
+export async function countRequestsByProcedure(tx: Tx, communeId: string): Promise<Map<string, number>> {
+  const rows = await tx.db
+    .select({ procedureId: citizenRequest.procedureId, n: sql<number>`count(*)::int` })
+    .from(citizenRequest)
+    .where(eq(citizenRequest.communeId, communeId))
+    .groupBy(citizenRequest.procedureId);
+  return new Map(rows.flatMap((r) => (r.procedureId ? [[r.procedureId, Number(r.n)] as const] : [])));
+}
+
+/** Requests « en cours » of one démarche per workflow step (key: step key). */
+export async function countOpenRequestsByStep(
+  tx: Tx,
+  communeId: string,
+  procedureId: string | undefined,
+): Promise<Map<string, number>> {
+  if (!procedureId) return new Map();
+  const rows = await tx.db
+    .select({ step: citizenRequest.step, n: sql<number>`count(*)::int` })
+    .from(citizenRequest)
+    .where(
+      and(
+        eq(citizenRequest.communeId, communeId),
+        eq(citizenRequest.procedureId, procedureId),
+        eq(citizenRequest.status, 'en_cours'),
+      ),
+    )
+    .groupBy(citizenRequest.step);
+  return new Map(rows.flatMap((r) => (r.step ? [[r.step, Number(r.n)] as const] : [])));
 }

@@ -20,9 +20,11 @@ import { addSecondCitizen } from '../../test/fixtures.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
+import { findProcedureBySlug } from '../procedures/lookups.js';
+import { insertRoutingRule } from '../procedures/repo.js';
 import { sanitizeFileName } from './files.js';
 import { renderReceiptPdf } from './receipt-pdf.js';
-import { findProcedureBySlug, findRequestById, insertRoutingRule } from './repo.js';
+import { findRequestById } from './repo.js';
 import { rerouteRequest, routeRequest } from './service.js';
 
 /** A valid 1×1 grey baseline JPEG: one 8×8 block, DC 0 and end of block (Huffman codes "0"). */

@@ -7,10 +7,11 @@
  */
 import type { Tx } from '../../platform/db/tenant.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
+import type { Procedure } from '../procedures/index.js';
+import { listRoutingRules } from '../procedures/index.js';
 import { type ClassifierModel, train } from './classifier/model.js';
 import { routeRequest as classify, DEFAULT_CONFIDENCE_THRESHOLD } from './classifier/routing.js';
-import { listRoutingExamples, listRoutingRules } from './repo.js';
-import type { Procedure } from './schema.js';
+import { listRoutingExamples } from './repo.js';
 
 export interface RoutingChoice {
   serviceId: string;

@@ -1,71 +1,9 @@
 /** Drizzle definitions of the requests tables (migrations/0006_requests.sql is the source of truth). */
 import { boolean, customType, date, integer, jsonb, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { REQUEST_STATUSES } from '../procedures/index.js';
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true });
-
-export const REQUEST_STATUSES = ['nouvelle', 'en_cours', 'attente_usager', 'acceptee', 'refusee', 'classee'] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-/** Statuses after which a request is closed. */
-export const CLOSED_STATUSES: ReadonlySet<RequestStatus> = new Set(['acceptee', 'refusee', 'classee']);
-export const STATUS_LABELS: Record<RequestStatus, string> = {
-  nouvelle: 'Nouvelle',
-  en_cours: 'En cours',
-  attente_usager: 'En attente de votre réponse',
-  acceptee: 'Acceptée',
-  refusee: 'Refusée',
-  classee: 'Classée',
-};
-/** Agent-facing status labels (the citizen-facing ones speak to the citizen). */
-export const AGENT_STATUS_LABELS: Record<RequestStatus, string> = {
-  nouvelle: 'Nouvelle',
-  en_cours: 'En cours',
-  attente_usager: 'En attente de l’usager',
-  acceptee: 'Acceptée',
-  refusee: 'Refusée',
-  classee: 'Classée',
-};
-
-export const procedure = pgTable('procedure', {
-  id: uuid('id').primaryKey(),
-  communeId: uuid('commune_id').notNull(),
-  slug: text('slug').notNull(),
-  title: text('title').notNull(),
-  category: text('category').notNull(),
-  audience: text('audience', { enum: ['anyone', 'signedIn'] }).notNull(),
-  serviceId: uuid('service_id').notNull(),
-  silenceKind: text('silence_kind', { enum: ['accord', 'rejet'] }),
-  silenceDays: integer('silence_days'),
-  silenceBasis: text('silence_basis'),
-  // migrations/0007_request_receipts_mail_attachments.sql
-  silenceMonths: integer('silence_months'),
-  processingDays: integer('processing_days').notNull(),
-  isPublished: boolean('is_published').notNull(),
-  currentVersion: integer('current_version').notNull(),
-  // migrations/0012_procedure_workflow.sql (see workflow.ts; null = the default workflow)
-  workflow: jsonb('workflow'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
-
-export const formVersion = pgTable('form_version', {
-  id: uuid('id').primaryKey(),
-  communeId: uuid('commune_id').notNull(),
-  procedureId: uuid('procedure_id').notNull(),
-  version: integer('version').notNull(),
-  definition: jsonb('definition').notNull(),
-  createdBy: uuid('created_by'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
-
-export const routingRule = pgTable('routing_rule', {
-  id: uuid('id').primaryKey(),
-  communeId: uuid('commune_id').notNull(),
-  procedureId: uuid('procedure_id').notNull(),
-  position: integer('position').notNull(),
-  fieldId: text('field_id').notNull(),
-  equals: text('equals').notNull(),
-  serviceId: uuid('service_id').notNull(),
-});
 
 export const draft = pgTable('draft', {
   id: uuid('id').primaryKey(),
@@ -161,7 +99,6 @@ export const routingExample = pgTable('routing_example', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
-export type Procedure = typeof procedure.$inferSelect;
 export type CitizenRequest = typeof citizenRequest.$inferSelect;
 export type RequestEvent = typeof requestEvent.$inferSelect;
 export type StoredFile = typeof storedFile.$inferSelect;

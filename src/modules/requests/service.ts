@@ -21,6 +21,17 @@ import { listServices } from '../../platform/tenancy/communes.js';
 import { dueDate, silenceDate } from '../../platform/time/calendar.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
+import {
+  CLOSED_STATUSES,
+  findProcedureById,
+  OUTCOME_STATUSES,
+  type Procedure,
+  parsePosition,
+  positionLabel,
+  type RequestStatus,
+  storedWorkflow,
+  type Workflow,
+} from '../procedures/index.js';
 import { MAX_FILES_PER_REQUEST, type ValidatedUpload } from './files.js';
 import type { PlaceholderValues } from './notifications/catalog.js';
 import { composeNotification, composeStatusNotification } from './notifications/service.js';
@@ -29,7 +40,6 @@ import { renderReceiptPdf, silenceMention } from './receipt-pdf.js';
 import {
   attachFilesToRequest,
   deleteDraft,
-  findProcedureById,
   findRequestByProcessToken,
   findStoredFile,
   insertRequest,
@@ -42,16 +52,8 @@ import {
   updateRequest,
 } from './repo.js';
 import { type RoutingChoice, routeByRules, routeFreeText } from './routing.js';
-import {
-  type CitizenRequest,
-  CLOSED_STATUSES,
-  type Procedure,
-  type RequestEvent,
-  type RequestStatus,
-  type StoredFile,
-} from './schema.js';
+import type { CitizenRequest, RequestEvent, StoredFile } from './schema.js';
 import { emitRequestWebhook } from './webhooks.js';
-import { OUTCOME_STATUSES, parsePosition, positionLabel, storedWorkflow, type Workflow } from './workflow.js';
 
 /** What the use cases need besides the transaction. */
 export interface RequestDeps {

@@ -25,6 +25,8 @@ import {
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
+import type { RequestStatus } from '../procedures/index.js';
+import { findProcedureById, positionLabel, STATUS_LABELS, storedWorkflow } from '../procedures/index.js';
 import {
   DEFAULT_ACCEPTED_TYPES,
   describeTypes,
@@ -36,15 +38,13 @@ import {
 } from './files.js';
 import { silenceMention } from './receipt-pdf.js';
 import {
-  findProcedureById,
   findRequestByNumber,
   listDraftsOfAccount,
   listRequestFiles,
   listRequestsOfAccount,
   type StoredFileInfo,
 } from './repo.js';
-import type { CitizenRequest, RequestEvent, RequestStatus } from './schema.js';
-import { STATUS_LABELS } from './schema.js';
+import type { CitizenRequest, RequestEvent } from './schema.js';
 import {
   findRequestForProcessToken,
   listRequestEvents,
@@ -58,7 +58,6 @@ import {
   storeFile,
 } from './service.js';
 import { StatusTag } from './ui.js';
-import { positionLabel, storedWorkflow } from './workflow.js';
 
 const numberParams = z.object({ slug: z.string().max(63), number: z.string().max(20) }).strict();
 const fileParams = z

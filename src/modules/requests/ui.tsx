@@ -1,6 +1,6 @@
 import { Tag, type TagColour } from '../../platform/views/components.js';
-import type { RequestStatus } from './schema.js';
-import { positionLabel, storedWorkflow } from './workflow.js';
+import type { RequestStatus } from '../procedures/index.js';
+import { positionLabel, storedWorkflow } from '../procedures/index.js';
 
 const STATUS_COLOURS: Record<RequestStatus, TagColour | undefined> = {
   nouvelle: undefined,

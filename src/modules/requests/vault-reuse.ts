@@ -23,6 +23,7 @@ import {
   parisToday,
   parseFormDefinition,
 } from '../forms/index.js';
+import { findFormVersion } from '../procedures/index.js';
 import {
   listDocuments,
   readDocument,
@@ -32,7 +33,7 @@ import {
   validityText,
 } from '../profile/vault.js';
 import { type ValidatedUpload, validateUpload } from './files.js';
-import { findFormVersion, findRequestByNumber, findStoredFile, listRequestFiles, type StoredFileInfo } from './repo.js';
+import { findRequestByNumber, findStoredFile, listRequestFiles, type StoredFileInfo } from './repo.js';
 import type { StoredFile } from './schema.js';
 
 /** File fields of a page (children of plain groups included) that name a kind of document. */

@@ -17,10 +17,18 @@ import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { type Commune, listServices } from '../../../platform/tenancy/communes.js';
 import { activeAccountIdByEmail } from '../../identity/index.js';
+import {
+  CLOSED_STATUSES,
+  canMove,
+  findProcedureById,
+  parsePosition,
+  positionLabel,
+  type RequestStatus,
+} from '../../procedures/index.js';
 import type { ValidatedUpload } from '../files.js';
-import { findProcedureById, findRequestById } from '../repo.js';
+import { findRequestById } from '../repo.js';
 import type { RoutingChoice } from '../routing.js';
-import { type CitizenRequest, CLOSED_STATUSES, type RequestStatus } from '../schema.js';
+import type { CitizenRequest } from '../schema.js';
 import {
   addInternalNote as addNote,
   assignRequest as assign,
@@ -35,7 +43,6 @@ import {
   submitRequest,
   workflowOfRequest,
 } from '../service.js';
-import { canMove, parsePosition, positionLabel } from '../workflow.js';
 import { findRequestForActor, isAgentOfService, visibleServiceScope } from './queries.js';
 
 export { MAX_MESSAGE_LENGTH };

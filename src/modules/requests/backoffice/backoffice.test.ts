@@ -11,8 +11,10 @@ import { TEST_ENGINES } from '../../../test/databases.js';
 import { DEMO_PASSWORD } from '../../demo/accounts.js';
 import { seedDemo } from '../../demo/seed.js';
 import { findAccountByEmail } from '../../identity/repo.js';
-import { findProcedureBySlug, insertRequest } from '../repo.js';
-import type { CitizenRequest, RequestStatus } from '../schema.js';
+import type { RequestStatus } from '../../procedures/index.js';
+import { findProcedureBySlug } from '../../procedures/index.js';
+import { insertRequest } from '../repo.js';
+import type { CitizenRequest } from '../schema.js';
 import { addRequestEvent, listRequestEvents } from '../service.js';
 
 const CITIZEN = 'camille.martin@courriel.example';

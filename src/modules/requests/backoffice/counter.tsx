@@ -18,7 +18,7 @@ import {
   Select,
   Textarea,
 } from '../../../platform/views/components.js';
-import { listProcedures } from '../repo.js';
+import { listProcedures } from '../../procedures/index.js';
 import { type Body, type CounterInput, counterValues, fileAtCounter, MAX_MESSAGE_LENGTH } from './actions.js';
 import { requireInbox } from './inbox.js';
 import { agentBreadcrumbs, inboxBase, requestPath, sendBackofficePage } from './ui.js';

@@ -27,6 +27,14 @@ import {
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
 import type { FormDefinition } from '../../forms/index.js';
 import {
+  AGENT_STATUS_LABELS,
+  findFormVersion,
+  nextPositions,
+  positionLabel,
+  positionValue,
+  type RequestStatus,
+} from '../../procedures/index.js';
+import {
   DEFAULT_ACCEPTED_TYPES,
   describeTypes,
   formatBytes,
@@ -35,9 +43,7 @@ import {
   uploadedFiles,
   validateUpload,
 } from '../files.js';
-import { findFormVersion, listRequestFiles, type StoredFileInfo } from '../repo.js';
-import { AGENT_STATUS_LABELS, type RequestStatus } from '../schema.js';
-import { nextPositions, positionLabel, positionValue } from '../workflow.js';
+import { listRequestFiles, type StoredFileInfo } from '../repo.js';
 import {
   addInternalNote,
   assignRequest,

@@ -23,7 +23,7 @@ import {
   type TagColour,
 } from '../../../platform/views/components.js';
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
-import { AGENT_STATUS_LABELS, REQUEST_STATUSES, type RequestStatus } from '../schema.js';
+import { AGENT_STATUS_LABELS, REQUEST_STATUSES, type RequestStatus } from '../../procedures/index.js';
 import { BULK_ACTIONS, bulkUpdate, bulkValues, requestNotFound } from './actions.js';
 import { type ExportFormat, exportRequests } from './export.js';
 import { countNewRequests, hasInbox, INBOX_PAGE_SIZE, type InboxRow, searchInbox } from './queries.js';

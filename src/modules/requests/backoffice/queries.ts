@@ -9,15 +9,16 @@ import type { Actor } from '../../../platform/authz/actor.js';
 import { CROSS_SERVICE_ROLES, canSeeService } from '../../../platform/authz/actor.js';
 import { isCounterNumber } from '../../../platform/db/counters.js';
 import type { Tx } from '../../../platform/db/tenant.js';
-import { findStoredFile, listRequestEvents } from '../repo.js';
 import {
   CLOSED_STATUSES,
+  positionLabel,
   REQUEST_STATUSES,
-  type RequestEvent,
   type RequestStatus,
-  type StoredFile,
-} from '../schema.js';
-import { positionLabel, storedWorkflow, type Workflow } from '../workflow.js';
+  storedWorkflow,
+  type Workflow,
+} from '../../procedures/index.js';
+import { findStoredFile, listRequestEvents } from '../repo.js';
+import type { RequestEvent, StoredFile } from '../schema.js';
 
 export const CHANNEL_LABELS: Record<string, string> = {
   portail: 'En ligne',

@@ -17,8 +17,7 @@ import {
 import { parseDay } from '../../../platform/views/format.js';
 import type { NavItem } from '../../../platform/views/layout.js';
 import { renderRequestPage } from '../../../platform/views/page.js';
-import { listProcedures } from '../repo.js';
-import { type Procedure, REQUEST_STATUSES, type RequestStatus } from '../schema.js';
+import { listProcedures, type Procedure, REQUEST_STATUSES, type RequestStatus } from '../../procedures/index.js';
 import {
   type InboxFilter,
   type InboxSort,

@@ -5,7 +5,7 @@
  * rule, the agent's message, the real link to the request, the footer): see `automatic`.
  */
 import { formatDate, formatDateTime } from '../../../platform/views/format.js';
-import { REQUEST_STATUSES, type RequestStatus, STATUS_LABELS } from '../schema.js';
+import { REQUEST_STATUSES, type RequestStatus, STATUS_LABELS } from '../../procedures/index.js';
 
 export const PLACEHOLDERS = {
   numero: 'le numéro de la demande, par exemple 2026-000042',

@@ -20,8 +20,10 @@ import { startTestSmtp, type TestSmtp } from '../../../test/smtp.js';
 import { DEMO_PASSWORD } from '../../demo/accounts.js';
 import { seedDemo } from '../../demo/seed.js';
 import { findAccountByEmail } from '../../identity/repo.js';
-import { findProcedureBySlug, insertRequest } from '../repo.js';
-import type { CitizenRequest, RequestStatus } from '../schema.js';
+import type { RequestStatus } from '../../procedures/index.js';
+import { findProcedureBySlug } from '../../procedures/index.js';
+import { insertRequest } from '../repo.js';
+import type { CitizenRequest } from '../schema.js';
 import { addRequestEvent, changeStatus, requestDeps, submitRequest } from '../service.js';
 import { composeNotification, setSmsOnStatusChange } from './service.js';
 

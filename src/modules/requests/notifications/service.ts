@@ -7,7 +7,7 @@ import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Tx } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import type { SmsProvider } from '../../../platform/sms/provider.js';
-import type { RequestStatus } from '../schema.js';
+import type { RequestStatus } from '../../procedures/index.js';
 import {
   MAX_MAIL_BODY_LENGTH,
   MAX_SMS_BODY_LENGTH,

@@ -12,7 +12,7 @@ import { queueSms } from '../../../platform/sms/outbox.js';
 import { mobileE164 } from '../../../platform/sms/phone.js';
 import type { SmsProvider } from '../../../platform/sms/provider.js';
 import { allFields, type FormDefinition, isRepeatableGroup } from '../../forms/index.js';
-import { findFormVersion } from '../repo.js';
+import { findFormVersion } from '../../procedures/index.js';
 import type { CitizenRequest } from '../schema.js';
 import type { PlaceholderValues } from './catalog.js';
 import { composeNotification, isSmsOnStatusChange } from './service.js';

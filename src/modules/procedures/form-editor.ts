@@ -25,7 +25,6 @@ import {
   type RuleReference,
   ruleProblems,
 } from '../forms/index.js';
-import type { Procedure } from '../requests/schema.js';
 import {
   auditProcedure,
   EXPORT_FORMAT,
@@ -34,7 +33,8 @@ import {
   loadProcedure,
   lockProcedure,
   saveFormVersion,
-} from './procedures-service.js';
+} from './manage.js';
+import type { Procedure } from './schema.js';
 import { formWorkingCopy } from './schema.js';
 
 export interface EditorState {

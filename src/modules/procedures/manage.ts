@@ -24,6 +24,7 @@ import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import type { Contributions } from '../../platform/module.js';
 import { type Commune, listServices, type Service } from '../../platform/tenancy/communes.js';
 import {
   allFields,
@@ -33,8 +34,9 @@ import {
   findLibraryForm,
   parseFormDefinition,
 } from '../forms/index.js';
-import { findFormVersion, findProcedureBySlug, insertFormVersion, insertProcedure } from '../requests/repo.js';
-import { citizenRequest, type Procedure, procedure, routingRule } from '../requests/schema.js';
+import { findFormVersion, findProcedureBySlug } from './lookups.js';
+import { insertFormVersion, insertProcedure } from './repo.js';
+import { type Procedure, procedure, routingRule } from './schema.js';
 
 export type Body = Record<string, unknown>;
 
@@ -255,19 +257,19 @@ export interface ProcedureRow {
   requests: number;
 }
 
-export async function listAdminProcedures(tx: Tx, communeId: string): Promise<ProcedureRow[]> {
+/** The commune's démarches with their service and how many requests each received (`usage` of the modules). */
+export async function listAdminProcedures(
+  tx: Tx,
+  communeId: string,
+  contributions: Contributions,
+): Promise<ProcedureRow[]> {
   const services = await listServices(tx, communeId);
   const procedures = await tx.db
     .select()
     .from(procedure)
     .where(eq(procedure.communeId, communeId))
     .orderBy(sql`${procedure.category} COLLATE "und-x-icu"`, sql`${procedure.title} COLLATE "und-x-icu"`);
-  const counts = await tx.db
-    .select({ procedureId: citizenRequest.procedureId, n: sql<number>`count(*)::int` })
-    .from(citizenRequest)
-    .where(eq(citizenRequest.communeId, communeId))
-    .groupBy(citizenRequest.procedureId);
-  const byId = new Map(counts.map((c) => [c.procedureId, Number(c.n)]));
+  const byId = await contributions.usage('procedure', tx, communeId);
   return procedures.map((p) => ({
     procedure: p,
     serviceName: services.find((s) => s.id === p.serviceId)?.name ?? '—',

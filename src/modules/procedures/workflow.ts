@@ -14,7 +14,13 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
-import { AGENT_STATUS_LABELS, CLOSED_STATUSES, REQUEST_STATUSES, type RequestStatus, STATUS_LABELS } from './schema.js';
+import {
+  AGENT_STATUS_LABELS,
+  CLOSED_STATUSES,
+  REQUEST_STATUSES,
+  type RequestStatus,
+  STATUS_LABELS,
+} from './statuses.js';
 
 /** Outcomes a démarche may leave out (at least one stays). */
 export const OUTCOME_STATUSES = ['acceptee', 'refusee', 'classee'] as const satisfies readonly RequestStatus[];

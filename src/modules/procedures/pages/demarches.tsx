@@ -6,11 +6,11 @@
  * procedures-service.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
-import type { AppContext } from '../../platform/context.js';
-import { withTenant } from '../../platform/db/tenant.js';
-import { listServices, type Service } from '../../platform/tenancy/communes.js';
-import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
+import { requireRecentAuthentication } from '../../../platform/authz/step-up.js';
+import type { AppContext } from '../../../platform/context.js';
+import { withTenant } from '../../../platform/db/tenant.js';
+import { listServices, type Service } from '../../../platform/tenancy/communes.js';
+import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
 import {
   Button,
   ButtonGroup,
@@ -24,13 +24,12 @@ import {
   Table,
   Tag,
   Textarea,
-} from '../../platform/views/components.js';
-import { formatNumber } from '../../platform/views/format.js';
-import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
-import type { FormDefinition } from '../forms/index.js';
-import { FORM_CATEGORIES, FORM_LIBRARY } from '../forms/index.js';
-import { hasWorkingCopy } from './form-editor-service.js';
-import { sendFormPreview } from './form-preview.js';
+} from '../../../platform/views/components.js';
+import { formatNumber } from '../../../platform/views/format.js';
+import { type FormBody, handleForm } from '../../../platform/views/page-kit.js';
+import type { FormDefinition } from '../../forms/index.js';
+import { FORM_CATEGORIES, FORM_LIBRARY } from '../../forms/index.js';
+import { hasWorkingCopy } from '../form-editor.js';
 import {
   CATEGORY_SUGGESTIONS,
   createFromModel,
@@ -49,7 +48,8 @@ import {
   ruleValues,
   setPublished,
   valuesOfProcedure,
-} from './procedures-service.js';
+} from '../manage.js';
+import { sendFormPreview } from './form-preview.js';
 
 const META_ORDER = [
   'title',
@@ -276,7 +276,9 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
   // — List —
   app.get('/c/:slug/admin/demarches', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
     const commune = request.commune!;
-    const rows = await withTenant(ctx.database, commune.id, (tx) => listAdminProcedures(tx, commune.id));
+    const rows = await withTenant(ctx.database, commune.id, (tx) =>
+      listAdminProcedures(tx, commune.id, ctx.contributions),
+    );
     return sendAdminPage(request, reply, {
       title: 'Démarches',
       wide: true,

@@ -9,9 +9,9 @@
  * form-editor-service.ts, the editing operations in forms/editing.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../platform/context.js';
-import { AppError } from '../../platform/errors.js';
-import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
+import type { AppContext } from '../../../platform/context.js';
+import { AppError } from '../../../platform/errors.js';
+import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
 import {
   Button,
   ButtonGroup,
@@ -26,9 +26,9 @@ import {
   Tag,
   Textarea,
   WarningText,
-} from '../../platform/views/components.js';
-import { formatDateTime } from '../../platform/views/format.js';
-import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
+} from '../../../platform/views/components.js';
+import { formatDateTime } from '../../../platform/views/format.js';
+import { type FormBody, handleForm } from '../../../platform/views/page-kit.js';
 import {
   addField,
   addPage,
@@ -57,7 +57,7 @@ import {
   replaceField,
   setFormPresentation,
   updatePage,
-} from '../forms/index.js';
+} from '../../forms/index.js';
 import {
   definitionJson,
   discardWorkingCopy,
@@ -68,14 +68,15 @@ import {
   readEditorState,
   replaceWorkingCopy,
   saveWorkingCopyAsVersion,
-} from './form-editor-service.js';
+} from '../form-editor.js';
 import {
   type FieldFormValues,
   fieldFromForm,
   readFieldForm,
   SETTING_ORDER,
   valuesOfField,
-} from './form-editor-settings.js';
+} from '../form-editor-settings.js';
+import { IMPORT_MAX_BYTES } from '../manage.js';
 import {
   BackLink,
   Caption,
@@ -86,7 +87,6 @@ import {
   ProblemList,
 } from './form-editor-views.js';
 import { sendFormPreview } from './form-preview.js';
-import { IMPORT_MAX_BYTES } from './procedures-service.js';
 
 /** Posted JSON definitions (URL-encoded, up to three times their size). */
 const JSON_BODY_LIMIT = 4 * IMPORT_MAX_BYTES;

@@ -6,13 +6,13 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { recordAudit } from '../../platform/audit/journal.js';
-import type { Actor } from '../../platform/authz/actor.js';
-import type { AppContext } from '../../platform/context.js';
-import { withTenant } from '../../platform/db/tenant.js';
-import { AppError } from '../../platform/errors.js';
-import type { Commune } from '../../platform/tenancy/communes.js';
-import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
+import { recordAudit } from '../../../platform/audit/journal.js';
+import type { Actor } from '../../../platform/authz/actor.js';
+import type { AppContext } from '../../../platform/context.js';
+import { withTenant } from '../../../platform/db/tenant.js';
+import { AppError } from '../../../platform/errors.js';
+import type { Commune } from '../../../platform/tenancy/communes.js';
+import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
 import {
   Button,
   Checkboxes,
@@ -21,9 +21,11 @@ import {
   Input,
   SummaryList,
   Textarea,
-} from '../../platform/views/components.js';
-import { type FormBody, handleForm } from '../../platform/views/page-kit.js';
-import { citizenRequest, procedure as procedureTable, STATUS_LABELS } from '../requests/schema.js';
+} from '../../../platform/views/components.js';
+import { type FormBody, handleForm } from '../../../platform/views/page-kit.js';
+import { loadProcedure } from '../manage.js';
+import { procedure as procedureTable } from '../schema.js';
+import { STATUS_LABELS } from '../statuses.js';
 import {
   MAX_STEPS,
   OUTCOME_STATUSES,
@@ -37,8 +39,7 @@ import {
   workflowFromForm,
   workflowToForm,
   workflowToStored,
-} from '../requests/workflow.js';
-import { loadProcedure } from './procedures-service.js';
+} from '../workflow.js';
 
 const OUTCOME_HINTS: Record<(typeof OUTCOME_STATUSES)[number], string> = {
   acceptee: 'La demande aboutit (autorisation accordée, intervention réalisée…).',
@@ -73,19 +74,9 @@ async function saveWorkflow(
     const { procedure } = await loadProcedure(tx, commune.id, slug);
     const before = storedWorkflow(procedure.workflow);
     const after = workflowFromForm(form);
-    const inUse = await tx.db
-      .select({ step: citizenRequest.step, n: sql<number>`count(*)::int` })
-      .from(citizenRequest)
-      .where(
-        and(
-          eq(citizenRequest.communeId, commune.id),
-          eq(citizenRequest.procedureId, procedure.id),
-          eq(citizenRequest.status, 'en_cours'),
-        ),
-      )
-      .groupBy(citizenRequest.step);
+    const inUse = await ctx.contributions.usage('procedure-step', tx, commune.id, procedure.id);
     const kept = new Set(after.steps.map((s) => s.key));
-    const blocking = inUse.find((row) => row.step !== null && !kept.has(row.step));
+    const blocking = [...inUse].map(([step, n]) => ({ step, n })).find((row) => row.n > 0 && !kept.has(row.step));
     if (blocking) {
       const label = before.steps.find((s) => s.key === blocking.step)?.label ?? blocking.step;
       const count = blocking.n === 1 ? '1 demande en cours est' : `${blocking.n} demandes en cours sont`;

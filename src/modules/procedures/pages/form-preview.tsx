@@ -3,10 +3,10 @@
  * of the current version (démarches editor) or of the working copy (form editor).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../platform/errors.js';
-import { renderRequestPage } from '../../platform/views/page.js';
-import type { FormDefinition } from '../forms/index.js';
-import { FormPageView, pageHasFileField } from '../forms/index.js';
+import { AppError } from '../../../platform/errors.js';
+import { renderRequestPage } from '../../../platform/views/page.js';
+import type { FormDefinition } from '../../forms/index.js';
+import { FormPageView, pageHasFileField } from '../../forms/index.js';
 
 export interface FormPreview {
   definition: FormDefinition;

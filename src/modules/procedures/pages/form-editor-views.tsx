@@ -15,7 +15,7 @@ import {
   Radios,
   Select,
   Textarea,
-} from '../../platform/views/components.js';
+} from '../../../platform/views/components.js';
 import {
   APPEARANCE_LABELS,
   type Condition,
@@ -33,9 +33,9 @@ import {
   isAnswerable,
   LIMITS,
   quote,
-} from '../forms/index.js';
-import { problemAnchor } from './form-editor-service.js';
-import { type FieldFormValues, PREFILL_LABELS, prefillKeysFor, settingsFor } from './form-editor-settings.js';
+} from '../../forms/index.js';
+import { problemAnchor } from '../form-editor.js';
+import { type FieldFormValues, PREFILL_LABELS, prefillKeysFor, settingsFor } from '../form-editor-settings.js';
 
 export function displayLabel(field: Field): string {
   return field.label.trim() || fieldTypeLabel(field);

@@ -13,9 +13,9 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { findAccountByEmail } from '../identity/repo.js';
-import { findProcedureBySlug } from '../requests/repo.js';
 import type { CitizenRequest } from '../requests/schema.js';
 import { submitRequest } from '../requests/service.js';
+import { findProcedureBySlug } from './lookups.js';
 
 const ADMIN = 'admin@villebelle.example';
 const AGENT = 'agent.urbanisme@villebelle.example';

@@ -1,0 +1,29 @@
+/** Writes of démarches, their form versions and routing rules; every function takes the commune. */
+import { v7 as uuidv7 } from 'uuid';
+import type { Tx } from '../../platform/db/tenant.js';
+import { type FormVersion, formVersion, type Procedure, procedure, routingRule } from './schema.js';
+
+export async function insertProcedure(tx: Tx, values: Omit<typeof procedure.$inferInsert, 'id'>): Promise<Procedure> {
+  const rows = await tx.db
+    .insert(procedure)
+    .values({ id: uuidv7(), ...values })
+    .returning();
+  return rows[0]!;
+}
+
+export async function insertFormVersion(
+  tx: Tx,
+  values: Omit<typeof formVersion.$inferInsert, 'id'>,
+): Promise<FormVersion> {
+  const rows = await tx.db
+    .insert(formVersion)
+    .values({ id: uuidv7(), ...values })
+    .returning();
+  return rows[0]!;
+}
+
+// — Routing rules —
+
+export async function insertRoutingRule(tx: Tx, values: Omit<typeof routingRule.$inferInsert, 'id'>): Promise<void> {
+  await tx.db.insert(routingRule).values({ id: uuidv7(), ...values });
+}
