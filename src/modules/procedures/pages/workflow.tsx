@@ -4,7 +4,7 @@
  * statuses and its steps inside "en cours" (../requests/workflow.ts). A step that requests are at
  * right now cannot be removed; closed requests keep their outcome whatever the démarche becomes.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Actor } from '../../../platform/authz/actor.js';
