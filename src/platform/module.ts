@@ -5,6 +5,7 @@
  * area's links, the agent's landing page…) instead of a hub importing it.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Actor } from './authz/actor.js';
 import type { AppContext } from './context.js';
 import type { Tx } from './db/tenant.js';
 import type { JobDefinition } from './jobs/queue.js';
@@ -39,6 +40,19 @@ export interface AdminLinkDefinition {
 }
 
 /**
+ * A tile a module adds to the agent's landing page (`/c/<slug>/agent`), shown when the route it
+ * points to admits the person.
+ */
+export interface AgentTileDefinition {
+  /** Path under `/c/<slug>/`, e.g. `agent/demandes`. */
+  path: string;
+  label: string;
+  order: number;
+  /** One short French line on what waits there (e.g. « 3 nouvelles »), or null. */
+  status?(tx: Tx, communeId: string, actor: Actor): Promise<string | null>;
+}
+
+/**
  * How many of a module's records use something another module owns — to show counts, or to
  * refuse a removal — without that module reading the user's tables.
  */
@@ -59,6 +73,8 @@ export interface GuichetModule {
   figures?: readonly FigureDefinition[];
   /** Links the module adds to the commune's administration area. */
   adminLinks?: readonly AdminLinkDefinition[];
+  /** Tiles the module adds to the agent's landing page. */
+  agentTiles?: readonly AgentTileDefinition[];
   /** What the module's records use of other modules' things. */
   usages?: readonly UsageDefinition[];
 }
@@ -68,8 +84,10 @@ export class Contributions {
   readonly figures: readonly FigureDefinition[];
   readonly adminLinks: readonly AdminLinkDefinition[];
   readonly usages: readonly UsageDefinition[];
+  readonly agentTiles: readonly AgentTileDefinition[];
 
   constructor(modules: readonly GuichetModule[]) {
+    this.agentTiles = [...modules.flatMap((m) => m.agentTiles ?? [])].sort((a, b) => a.order - b.order);
     this.usages = modules.flatMap((m) => m.usages ?? []);
     this.figures = modules.flatMap((m) => m.figures ?? []);
     this.adminLinks = [...modules.flatMap((m) => m.adminLinks ?? [])].sort((a, b) => a.order - b.order);

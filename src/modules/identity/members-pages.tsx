@@ -3,6 +3,7 @@
  * form, the page of one member with their roles, and the invitee's page to choose a password.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ROLE_LABELS } from '../../platform/authz/roles.js';
 import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
@@ -36,7 +37,6 @@ import {
   invitationView,
   inviteMember,
   isUuid,
-  ROLE_LABELS,
   type RolesInput,
   rolesValues,
 } from './staff.js';

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Actor } from '../../platform/authz/actor.js';
+import { ROLE_LABELS } from '../../platform/authz/roles.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
@@ -47,15 +48,6 @@ import {
   type StaffRole,
   setStaffRoles,
 } from './staff-repo.js';
-
-export const ROLE_LABELS: Record<StaffRole | 'citizen', string> = {
-  citizen: 'usager',
-  agent: 'agent',
-  councillor: 'élu',
-  mayor: 'maire',
-  dgs: 'directeur ou directrice générale des services',
-  admin: 'administrateur de la commune',
-};
 
 /** Body field that may hold one value or several (checkboxes). */
 function list(value: unknown): string[] {

@@ -5,7 +5,6 @@
  * the filtered list (CSV, XLSX — behind a recent authentication, audited).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../../platform/authz/actor.js';
 import { requireRecentAuthentication } from '../../../platform/authz/step-up.js';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
@@ -26,7 +25,7 @@ import { formatDate, formatDateTime, formatNumber } from '../../../platform/view
 import { AGENT_STATUS_LABELS, REQUEST_STATUSES, type RequestStatus } from '../../procedures/index.js';
 import { BULK_ACTIONS, bulkUpdate, bulkValues, requestNotFound } from './actions.js';
 import { type ExportFormat, exportRequests } from './export.js';
-import { countNewRequests, hasInbox, INBOX_PAGE_SIZE, type InboxRow, searchInbox } from './queries.js';
+import { hasInbox, INBOX_PAGE_SIZE, type InboxRow, searchInbox } from './queries.js';
 import {
   agentBreadcrumbs,
   type InboxChoices,
@@ -506,29 +505,4 @@ export function registerInboxPages(app: FastifyInstance, ctx: AppContext): void 
   };
   app.get('/c/:slug/agent/demandes/export.csv', { config: { policy: 'requestsInbox' } }, exportRoute('csv'));
   app.get('/c/:slug/agent/demandes/export.xlsx', { config: { policy: 'requestsInbox' } }, exportRoute('xlsx'));
-}
-
-/** New requests in the actor's services (for the espace agent page); 0 without an inbox. */
-export function countNewRequestsFor(ctx: AppContext, communeId: string, actor: Actor): Promise<number> {
-  if (!hasInbox(actor)) return Promise.resolve(0);
-  return withTenant(ctx.database, communeId, (tx) => countNewRequests(tx, communeId, actor));
-}
-
-/** The link to the inbox on the espace agent page, with the count of new requests. */
-export function InboxLink({ slug, actor, count }: { slug: string; actor: Actor; count: number }) {
-  if (!hasInbox(actor)) return null;
-  return (
-    <p class="govuk-body">
-      <a class="govuk-link" href={`/c/${slug}/agent/demandes`}>
-        Demandes des usagers
-      </a>{' '}
-      {count === 0 ? (
-        '— aucune nouvelle demande'
-      ) : (
-        <>
-          — <Tag>{`${formatNumber(count)} nouvelle${count > 1 ? 's' : ''}`}</Tag>
-        </>
-      )}
-    </p>
-  );
 }

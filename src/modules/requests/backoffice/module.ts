@@ -5,10 +5,12 @@
  * Routes live in their own scope, where multipart forms (a file sent to the citizen) are parsed.
  */
 import type { GuichetModule } from '../../../platform/module.js';
+import { formatNumber } from '../../../platform/views/format.js';
 import { registerMultipart } from '../files.js';
 import { registerCounterPages } from './counter.js';
 import { registerDetailPages } from './detail.js';
 import { registerInboxPages } from './inbox.js';
+import { countNewRequests } from './queries.js';
 
 export const requestsBackofficeModule: GuichetModule = {
   name: 'requests-backoffice',
@@ -20,4 +22,15 @@ export const requestsBackofficeModule: GuichetModule = {
       registerDetailPages(scope, ctx);
     });
   },
+  agentTiles: [
+    {
+      path: 'agent/demandes',
+      label: 'Demandes des usagers',
+      order: 10,
+      async status(tx, communeId, actor) {
+        const count = await countNewRequests(tx, communeId, actor);
+        return count === 0 ? 'aucune nouvelle demande' : `${formatNumber(count)} nouvelle${count > 1 ? 's' : ''}`;
+      },
+    },
+  ],
 };
