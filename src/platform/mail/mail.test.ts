@@ -10,6 +10,13 @@ import { withTenant } from '../db/tenant.js';
 import { MAIL_SEND_JOB, queueMail } from './outbox.js';
 import { renderMail } from './templates.js';
 
+/** queueMail for a mail under every cap: its outbox id. */
+async function queueMailOrFail(...args: Parameters<typeof queueMail>): Promise<string> {
+  const id = await queueMail(...args);
+  if (!id) throw new Error('mail dropped by a cap');
+  return id;
+}
+
 async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -62,7 +69,7 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
 
   it('sends a committed mail once, after commit, and records it', async () => {
     const outboxId = await withTenant(t.runtime.database, communeId, (tx) =>
-      queueMail(tx, t.runtime.queue, {
+      queueMailOrFail(tx, t.runtime.queue, {
         to: 'habitant@example.org',
         template: 'notification',
         variables: {
@@ -124,7 +131,7 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
     smtp.failNext(1);
     const before = smtp.received.length;
     const outboxId = await withTenant(t.runtime.database, communeId, (tx) =>
-      queueMail(tx, t.runtime.queue, {
+      queueMailOrFail(tx, t.runtime.queue, {
         to: 'retry@example.org',
         template: 'notification',
         variables: { communeName: 'Mailleville', subject: 'Après un échec', paragraphs: ['x'] },

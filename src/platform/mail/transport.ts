@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Config } from '../../config/config.js';
 
 export interface OutgoingMail {
@@ -31,13 +32,25 @@ export interface MailTransport {
   close(): void;
 }
 
+/** SMTP connections kept open to the relay (nodemailer's default). */
+export const SMTP_POOL_CONNECTIONS = 5;
+
 export function mailDirectory(config: Pick<Config, 'dataDir'>): string {
   return path.join(config.dataDir, 'mail');
 }
 
 export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'dataDir'>): MailTransport {
   if (config.smtpUrl) {
-    const transporter = nodemailer.createTransport(config.smtpUrl);
+    // A pool of connections shared by the parallel sends; timeouts well below the mail job's
+    // one-minute expiry, so a hung relay fails the send (and it is retried) instead of outliving it.
+    const transporter = nodemailer.createTransport({
+      url: config.smtpUrl,
+      pool: true,
+      maxConnections: SMTP_POOL_CONNECTIONS,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    } as SMTPPool.Options);
     return {
       kind: 'smtp',
       async send(mail) {
