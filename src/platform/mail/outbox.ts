@@ -156,8 +156,8 @@ export async function queueMail<N extends MailTemplateName>(
  */
 export function mailSendJobs(transport: MailTransport, from: string, hostname: string): JobDefinition[] {
   return [
-    mailSendJob(MAIL_SEND_JOB, transport, from, hostname, 1),
-    mailSendJob(MAIL_SECURITY_JOB, transport, from, hostname, 0.5),
+    mailSendJob(MAIL_SEND_JOB, transport, from, hostname, { pollingIntervalSeconds: 1, security: false }),
+    mailSendJob(MAIL_SECURITY_JOB, transport, from, hostname, { pollingIntervalSeconds: 0.5, security: true }),
   ];
 }
 
@@ -166,7 +166,7 @@ function mailSendJob(
   transport: MailTransport,
   from: string,
   hostname: string,
-  pollingIntervalSeconds: number,
+  { pollingIntervalSeconds, security }: { pollingIntervalSeconds: number; security: boolean },
 ): JobDefinition {
   const schema = z.object({ communeId: z.uuid(), outboxId: z.uuid() });
   return {
@@ -190,16 +190,19 @@ function mailSendJob(
       if (!loaded) return;
       const { row, attachments } = loaded;
       try {
-        await transport.send({
-          from,
-          to: row.toAddress,
-          subject: row.subject,
-          text: row.textBody,
-          html: row.htmlBody,
-          messageId: `<${row.id}@${hostname}>`,
-          ...(row.replyTo ? { replyTo: row.replyTo } : {}),
-          ...(attachments.length > 0 ? { attachments } : {}),
-        });
+        await transport.send(
+          {
+            from,
+            to: row.toAddress,
+            subject: row.subject,
+            text: row.textBody,
+            html: row.htmlBody,
+            messageId: `<${row.id}@${hostname}>`,
+            ...(row.replyTo ? { replyTo: row.replyTo } : {}),
+            ...(attachments.length > 0 ? { attachments } : {}),
+          },
+          { security },
+        );
       } catch (error) {
         const isLastAttempt = retryCount >= MAIL_RETRY_LIMIT;
         await withTenant(database, communeId, (tx) =>
