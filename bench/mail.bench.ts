@@ -139,6 +139,8 @@ interface DrainResult {
   mailsPerSecond: number;
   allDelivered: boolean;
   resetWaitSeconds: number | null;
+  /** When the reset had not arrived at the bound: how long it had waited by then. */
+  resetWaitedAtBound: number;
   /** Receipts still ahead of nothing: what was left when the drain stopped at its bound. */
   leftAtBound: number;
 }
@@ -213,6 +215,7 @@ async function guichetDrain(
       mailsPerSecond: drained / seconds,
       allDelivered,
       resetWaitSeconds: resetAt === undefined ? null : (resetAt - resetQueuedAt) / 1000,
+      resetWaitedAtBound: (ended - resetQueuedAt) / 1000,
       leftAtBound: BURST + 1 - drained,
     };
   } finally {
@@ -308,7 +311,7 @@ const benchmark: Benchmark = {
         r.allDelivered ? `all in ${r.seconds.toFixed(1)} s` : `${r.drained} in ${r.seconds.toFixed(1)} s (bound)`,
         r.resetWaitSeconds !== null
           ? `${r.resetWaitSeconds.toFixed(2)} s`
-          : `> ${boundSeconds} s (≈ ${formatNumber(r.leftAtBound / Math.max(r.mailsPerSecond, 0.001), 0)} s more at this rate)`,
+          : `> ${r.resetWaitedAtBound.toFixed(0)} s (≈ ${formatNumber(r.resetWaitedAtBound + r.leftAtBound / Math.max(r.mailsPerSecond, 0.001), 0)} s if last in line, at this rate)`,
       ]),
     ];
     ctx.print(
