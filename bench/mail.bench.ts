@@ -315,11 +315,13 @@ const benchmark: Benchmark = {
       ]),
     ];
     ctx.print(
-      renderTable(
-        ['target', 'mails/s', 'vs baseline', 'drained', 'reset mail waited'],
-        rows,
-        ['left', 'right', 'right', 'left', 'left'],
-      ),
+      renderTable(['target', 'mails/s', 'vs baseline', 'drained', 'reset mail waited'], rows, [
+        'left',
+        'right',
+        'right',
+        'left',
+        'left',
+      ]),
     );
     ctx.print(
       `Baseline runs: ${baselines.map((b) => formatNumber(b)).join(', ')} mails/s (mean used). The sink counts messages without parsing them; receipts carry no PDF here.`,

@@ -149,8 +149,6 @@ describe.each(TEST_ENGINES)('anonymous requests and the commune’s letterhead o
       return o.allSent ? o : undefined;
     });
     expect(rows.count).toBe(3);
-    expect(smtp.received.filter((m) => toOf(m) === known && m.subject?.startsWith('Réinitialisation'))).toHaveLength(
-      3,
-    );
+    expect(smtp.received.filter((m) => toOf(m) === known && m.subject?.startsWith('Réinitialisation'))).toHaveLength(3);
   });
 });

@@ -8,9 +8,8 @@
  * invitations) go through `mail.send.security`, ahead of the bulk of `mail.send` (receipts,
  * status changes). Both send in parallel batches and count a send stuck for a minute as failed.
  * Caps per recipient address and hour (instance-wide, counters in table rate_limit keyed by a
- * hash of the address): the mails anyone can trigger for any address (receipt of an anonymous
- * request, reset, confirmation) are dropped beyond a few, with a log; any other mail beyond
- * RECIPIENT_HOURLY_CAP waits for the next hour. See docs/operations/mail.md.
+ * hash of the address): the mails anyone can trigger for any address (receipt of a request,
+ * reset, confirmation) are dropped beyond a few, with a log. See docs/operations/mail.md.
  */
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
@@ -57,38 +56,25 @@ export const TEMPLATE_HOURLY_CAPS: Partial<Record<MailTemplateName, number>> = {
   requestReceipt: 10,
   smtpTest: 10,
 };
-/** Any mail to one address beyond this in an hour waits for the next hour. */
-export const RECIPIENT_HOURLY_CAP = 30;
-/** Mails to the commune itself, never capped (each one is a citizen's request). */
-const UNCAPPED_TEMPLATES: ReadonlySet<MailTemplateName> = new Set<MailTemplateName>(['requestToSecretary']);
-
-const HOUR_MS = 3_600_000;
 const COUNT = `
   INSERT INTO rate_limit AS r (key, hits, reset_at) VALUES ($1, 1, now() + interval '1 hour')
   ON CONFLICT (key) DO UPDATE SET
     hits = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.hits + 1 END,
     reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
-  RETURNING hits, reset_at`;
+  RETURNING hits`;
 
-type CapDecision = { kind: 'send' } | { kind: 'drop' } | { kind: 'defer'; until: Date };
-
-/** Counts a mail against its recipient's hourly caps (in the business transaction). */
-async function checkRecipientCaps(tx: Tx, template: MailTemplateName, to: string): Promise<CapDecision> {
-  if (UNCAPPED_TEMPLATES.has(template)) return { kind: 'send' };
-  const address = createHash('sha256').update(to.toLowerCase()).digest('hex');
+/**
+ * Counts a capped mail against its recipient's hourly cap, in the business transaction; false
+ * when over it. One counter per template and address hash: such a use case queues one capped
+ * mail, so two transactions never lock two counters in opposite orders. Mails only staff can
+ * trigger (status changes, messages, bulk actions, mails to the commune) are not counted.
+ */
+async function underRecipientCap(tx: Tx, template: MailTemplateName, to: string): Promise<boolean> {
   const cap = TEMPLATE_HOURLY_CAPS[template];
-  if (cap !== undefined) {
-    const { rows } = await tx.client.query<{ hits: number }>(COUNT, [`mail:${template}:${address}`]);
-    if (rows[0]!.hits > cap) return { kind: 'drop' };
-  }
-  const { rows } = await tx.client.query<{ hits: number; reset_at: Date }>(COUNT, [`mail:to:${address}`]);
-  const counted = rows[0]!;
-  if (counted.hits > RECIPIENT_HOURLY_CAP) {
-    // One more window per extra hour's worth, so a flood is spread rather than sent at once.
-    const windows = Math.floor((counted.hits - 1) / RECIPIENT_HOURLY_CAP);
-    return { kind: 'defer', until: new Date(new Date(counted.reset_at).getTime() + (windows - 1) * HOUR_MS) };
-  }
-  return { kind: 'send' };
+  if (cap === undefined) return true;
+  const address = createHash('sha256').update(to.toLowerCase()).digest('hex');
+  const { rows } = await tx.client.query<{ hits: number }>(COUNT, [`mail:${template}:${address}`]);
+  return rows[0]!.hits <= cap;
 }
 
 const emailSchema = z.email();
@@ -112,19 +98,12 @@ export async function queueMail<N extends MailTemplateName>(
 ): Promise<string | null> {
   if (!tx.communeId) throw new Error('queueMail needs a tenant transaction');
   const to = emailSchema.parse(mail.to);
-  const decision = await checkRecipientCaps(tx, mail.template, to);
-  if (decision.kind === 'drop') {
+  if (!(await underRecipientCap(tx, mail.template, to))) {
     queue.logger.warn(
       { template: mail.template, communeId: tx.communeId },
       'courriel non envoyé : plafond horaire de ce modèle atteint pour ce destinataire',
     );
     return null;
-  }
-  if (decision.kind === 'defer') {
-    queue.logger.warn(
-      { template: mail.template, communeId: tx.communeId, startAfter: decision.until.toISOString() },
-      'courriel différé : plafond horaire atteint pour ce destinataire',
-    );
   }
   const rendered = renderMail(mail.template, mail.variables);
   const id = uuidv7();
@@ -145,7 +124,7 @@ export async function queueMail<N extends MailTemplateName>(
     tx,
     SECURITY_TEMPLATES.has(mail.template) ? MAIL_SECURITY_JOB : MAIL_SEND_JOB,
     { communeId: tx.communeId, outboxId: id },
-    { idempotencyKey: `mail:${id}`, ...(decision.kind === 'defer' ? { startAfter: decision.until } : {}) },
+    { idempotencyKey: `mail:${id}` },
   );
   return id;
 }
