@@ -12,7 +12,10 @@ export interface ReceiptInput {
   submittedAt: Date;
   procedureTitle: string;
   serviceName: string;
-  requester: { name: string; email: string };
+  /** name null: not repeated (an anonymous request, see isUnconfirmedRequester). */
+  requester: { name: string | null; email: string };
+  /** The requester's own words are left out (anonymous request): the receipt says so. */
+  withoutContent?: boolean;
   /** "Question → réponse" rows of the form, in order. */
   summary: ReadonlyArray<{ label: string; value: string }>;
   /** Legal silence rule with the computed date (YYYY-MM-DD), when the démarche has one. */
@@ -160,7 +163,11 @@ export async function renderReceiptPdf(input: ReceiptInput): Promise<Buffer> {
   w.text(`Démarche : ${input.procedureTitle}`);
   w.text(`Reçue le : ${formatDateTime(input.submittedAt)}`);
   w.text(`Service chargé de la demande : ${input.serviceName}`);
-  w.text(`Demandeur : ${input.requester.name} (${input.requester.email})`);
+  w.text(
+    input.requester.name === null
+      ? `Adresse électronique du demandeur : ${input.requester.email}`
+      : `Demandeur : ${input.requester.name} (${input.requester.email})`,
+  );
   if (input.dueAt) w.text(`Délai de traitement indicatif : au plus tard le ${formatDate(input.dueAt)}`);
   w.text(
     `La mairie de ${input.commune.name} accuse réception de votre demande, déposée par voie électronique sur son guichet numérique. Rappelez le numéro de la demande dans vos échanges avec la mairie.`,
@@ -177,6 +184,13 @@ export async function renderReceiptPdf(input: ReceiptInput): Promise<Buffer> {
     );
   }
 
+  if (input.withoutContent) {
+    w.rule();
+    w.text(
+      'Le contenu de votre demande n’est pas repris dans ce document, adressé à une adresse électronique qui n’a pas été vérifiée. La mairie l’a bien enregistré et vous répondra à cette adresse.',
+      { gap: 8 },
+    );
+  }
   if (input.summary.length > 0) {
     w.rule();
     w.text('Récapitulatif de votre demande', { size: 12, bold: true, gap: 6 });

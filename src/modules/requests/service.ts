@@ -113,9 +113,27 @@ export function receiptUrl(deps: Pick<RequestDeps, 'publicUrl'>, commune: Commun
 }
 
 /** What {{demarche}} says: the démarche's title, or the subject of a free-text request. */
-function procedureTitleOf(procedure: Pick<Procedure, 'title'> | null | undefined, subject: string): string {
-  return procedure?.title ?? `Demande de contact : ${subject}`;
+/** The démarche's title, or for a free-text request "Demande de contact" with its subject (null: without). */
+function procedureTitleOf(procedure: Pick<Procedure, 'title'> | null | undefined, subject: string | null): string {
+  return procedure?.title ?? (subject === null ? 'Demande de contact' : `Demande de contact : ${subject}`);
 }
+
+/**
+ * A request filed anonymously on the portal: its address was typed by whoever filled the form
+ * and never confirmed. What the commune sends to it (mails, the attached receipt, SMS) carries
+ * none of the requester's own words — subject, message, name, answers — so that nobody can make
+ * the commune send their text to any address (decision 0014-anonymous-mail-no-free-text).
+ */
+export function isUnconfirmedRequester(request: {
+  accountId: string | null;
+  filedBy?: string | null;
+  channel?: CitizenRequest['channel'] | undefined;
+}): boolean {
+  return request.accountId === null && !request.filedBy && (request.channel ?? 'portail') === 'portail';
+}
+
+/** How an anonymous requester is named in what the commune sends them ({{nom}}). */
+const UNCONFIRMED_REQUESTER_NAME = 'Madame, Monsieur';
 
 /** A request's démarche (null for a free-text request), looked up unless the caller has it. */
 async function procedureOfRequest(tx: Tx, request: CitizenRequest): Promise<Procedure | null> {
@@ -136,12 +154,13 @@ async function notificationValues(
   known?: { procedure: Procedure | null },
 ): Promise<PlaceholderValues> {
   const procedure = known ? known.procedure : await procedureOfRequest(tx, request);
+  const unconfirmed = isUnconfirmedRequester(request);
   return {
     numero: request.number,
-    demarche: procedureTitleOf(procedure, request.subject),
+    demarche: procedureTitleOf(procedure, unconfirmed ? null : request.subject),
     statut: positionLabel(storedWorkflow(procedure?.workflow), request, 'citizen').toLowerCase(),
     commune: commune.name,
-    nom: request.requesterName,
+    nom: unconfirmed ? UNCONFIRMED_REQUESTER_NAME : request.requesterName,
     date_depot: formatDateTime(request.submittedAt),
     date_limite: formatDate(request.dueAt),
     lien: trackingUrlFor(deps, commune, request) ?? `${deps.publicUrl}/c/${commune.slug}/contact`,
@@ -377,14 +396,21 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
   });
 
   const procedureTitle = procedureTitleOf(procedure, input.subject);
+  // The receipt goes to the requester's address: an anonymous one gets it without their words.
+  const unconfirmed = isUnconfirmedRequester({
+    accountId: input.requester.accountId,
+    filedBy: input.filedBy ?? null,
+    channel: input.channel,
+  });
   const pdf = await renderReceiptPdf({
     commune,
     number,
     submittedAt: now,
-    procedureTitle,
+    procedureTitle: unconfirmed ? procedureTitleOf(procedure, null) : procedureTitle,
     serviceName: service.name,
-    requester: { name: input.requester.name, email: input.requester.email },
-    summary: input.summary,
+    requester: { name: unconfirmed ? null : input.requester.name, email: input.requester.email },
+    summary: unconfirmed ? [] : input.summary,
+    ...(unconfirmed ? { withoutContent: true } : {}),
     silence,
     dueAt: due,
   });

@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { verifyAllCommunes } from '../audit/verify-all.js';
 import type { AppContext } from '../context.js';
 import { purgeExpiredRateLimits } from '../http/rate-limit-store.js';
-import { mailSendJob } from '../mail/outbox.js';
+import { mailSendJobs } from '../mail/outbox.js';
 import { smsSendJob } from '../sms/outbox.js';
 import type { JobDefinition } from './queue.js';
 
 export function platformJobs(ctx: Omit<AppContext, 'queue'>): JobDefinition[] {
   const hostname = new URL(ctx.config.publicUrl).hostname;
   return [
-    mailSendJob(ctx.mailTransport, ctx.config.mailFrom, hostname),
+    ...mailSendJobs(ctx.mailTransport, ctx.config.mailFrom, hostname),
     smsSendJob(ctx.smsProvider),
     {
       name: 'platform.rate_limit.purge',

@@ -27,6 +27,18 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   retryLimit?: number;
   /** Seconds before the first retry; doubled at each retry (pg-boss retryBackoff). */
   retryDelaySeconds?: number;
+  /**
+   * Jobs fetched together and run in parallel (default 1). Each one completes or fails on its
+   * own; a full batch is followed at once by the next fetch instead of waiting for the poll.
+   */
+  batchSize?: number;
+  /** Seconds between two fetches of an idle queue (default 1, pg-boss minimum 0.5). */
+  pollingIntervalSeconds?: number;
+  /**
+   * Seconds after which a running job counts as stuck (its process died or hung): pg-boss fails
+   * it and retries it (default: pg-boss's 15 minutes).
+   */
+  expireInSeconds?: number;
   /** Cron expression (Europe/Paris) for scheduled jobs, with its payload. */
   schedule?: { cron: string; data: z.infer<S> };
   run(data: z.infer<S>, context: JobContext): Promise<void>;
@@ -68,7 +80,8 @@ export class JobQueue {
 
   constructor(
     private readonly database: Database,
-    private readonly logger: Logger,
+    /** Also for the callers' own warnings about queued work (e.g. a mail cap). */
+    readonly logger: Logger,
     private readonly serverUrl?: string,
   ) {}
 
@@ -88,7 +101,15 @@ export class JobQueue {
    */
   async start(role: QueueRole): Promise<void> {
     const isWorker = role === 'worker';
-    const common = { schema: 'pgboss', supervise: isWorker, schedule: isWorker, migrate: true } as const;
+    // Maintenance (which also fails expired jobs) every 20 s rather than pg-boss's 2 minutes, so a
+    // job stuck in a dead process is retried about its expiry after it started.
+    const common = {
+      schema: 'pgboss',
+      supervise: isWorker,
+      schedule: isWorker,
+      migrate: true,
+      maintenanceIntervalSeconds: 20,
+    } as const;
     const boss =
       this.database.engine === 'pglite' || !this.serverUrl
         ? new PgBoss({ ...common, db: asBossDb(this.database.pool) })
@@ -105,6 +126,7 @@ export class JobQueue {
         retryDelay: def.retryDelaySeconds ?? 30,
         retryBackoff: true,
         deadLetter: dead,
+        ...(def.expireInSeconds ? { expireInSeconds: def.expireInSeconds } : {}),
       };
       if (await boss.getQueue(def.name)) await boss.updateQueue(def.name, options);
       else await boss.createQueue(def.name, options);
@@ -113,22 +135,44 @@ export class JobQueue {
     for (const def of this.#definitions.values()) {
       if (def.schedule)
         await boss.schedule(def.name, def.schedule.cron, def.schedule.data as object, { tz: 'Europe/Paris' });
-      await boss.work<unknown>(
+      const batchSize = def.batchSize ?? 1;
+      let workerId: string | undefined;
+      workerId = await boss.work<unknown>(
         def.name,
-        { batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
+        { batchSize, pollingIntervalSeconds: def.pollingIntervalSeconds ?? 1, includeMetadata: true },
         async (jobs) => {
-          for (const job of jobs) {
-            const data = def.schema.parse(job.data);
-            await def.run(data, {
-              database: this.database,
-              logger: this.logger.child({ job: def.name, jobId: job.id }),
-              jobId: job.id,
-              retryCount: job.retryCount,
-            });
+          if (batchSize === 1) {
+            for (const job of jobs) await this.#runJob(def, job);
+            return;
           }
+          // In parallel, each job settled on its own: pg-boss would otherwise fail (and retry) the
+          // whole batch for one error. Its own completion of the batch afterwards only touches
+          // jobs still active, that is none.
+          if (jobs.length === batchSize && workerId) boss.notifyWorker(workerId);
+          await Promise.all(
+            jobs.map(async (job) => {
+              try {
+                await this.#runJob(def, job);
+              } catch (error) {
+                await boss.fail(def.name, job.id, error as object);
+                return;
+              }
+              await boss.complete(def.name, job.id);
+            }),
+          );
         },
       );
     }
+  }
+
+  async #runJob(def: JobDefinition, job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
+    const data = def.schema.parse(job.data);
+    await def.run(data, {
+      database: this.database,
+      logger: this.logger.child({ job: def.name, jobId: job.id }),
+      jobId: job.id,
+      retryCount: job.retryCount,
+    });
   }
 
   #requireBoss(): PgBoss {

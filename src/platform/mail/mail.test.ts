@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCommune } from '../../modules/communes/service.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TEST_ENGINES } from '../../test/databases.js';
@@ -7,8 +7,32 @@ import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { verifyAuditChain } from '../audit/journal.js';
 import { mailOutbox } from '../db/schema.js';
 import { withTenant } from '../db/tenant.js';
-import { MAIL_SEND_JOB, queueMail } from './outbox.js';
+import { MAIL_SECURITY_JOB, MAIL_SEND_EXPIRY_SECONDS, MAIL_SEND_JOB, queueMail } from './outbox.js';
 import { renderMail } from './templates.js';
+
+// A process that fails right after the SMTP server's 250 (here: when it writes the audit entry of
+// the sent mail, the step after the send) must not send the mail again.
+const crash = vi.hoisted(() => ({ afterNextSend: false }));
+vi.mock('../audit/journal.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../audit/journal.js')>();
+  return {
+    ...actual,
+    recordAudit: (async (tx, entry) => {
+      if (entry.action === 'mail.sent' && crash.afterNextSend) {
+        crash.afterNextSend = false;
+        throw new Error('processus arrêté juste après le 250');
+      }
+      return actual.recordAudit(tx, entry);
+    }) as typeof actual.recordAudit,
+  };
+});
+
+/** queueMail for a mail under every cap: its outbox id. */
+async function queueMailOrFail(...args: Parameters<typeof queueMail>): Promise<string> {
+  const id = await queueMail(...args);
+  if (!id) throw new Error('mail dropped by a cap');
+  return id;
+}
 
 async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -62,7 +86,7 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
 
   it('sends a committed mail once, after commit, and records it', async () => {
     const outboxId = await withTenant(t.runtime.database, communeId, (tx) =>
-      queueMail(tx, t.runtime.queue, {
+      queueMailOrFail(tx, t.runtime.queue, {
         to: 'habitant@example.org',
         template: 'notification',
         variables: {
@@ -124,7 +148,7 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
     smtp.failNext(1);
     const before = smtp.received.length;
     const outboxId = await withTenant(t.runtime.database, communeId, (tx) =>
-      queueMail(tx, t.runtime.queue, {
+      queueMailOrFail(tx, t.runtime.queue, {
         to: 'retry@example.org',
         template: 'notification',
         variables: { communeName: 'Mailleville', subject: 'Après un échec', paragraphs: ['x'] },
@@ -172,5 +196,156 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
     ]);
     expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(ids[1]).toBeNull();
+  });
+});
+
+describe.each(TEST_ENGINES)('mail pipeline under load through a real SMTP server on %s', (engine) => {
+  let smtp: TestSmtp;
+  let t: TestApp;
+  let communeId: string;
+
+  beforeAll(async () => {
+    smtp = await startTestSmtp();
+    t = await createTestApp(engine, { env: { SMTP_URL: smtp.url }, queueRole: 'worker' });
+    communeId = (
+      await createCommune(
+        t.runtime.database,
+        { slug: 'charge-ville', name: 'Chargeville', email: 'mairie@chargeville.example' },
+        { type: 'system' },
+      )
+    ).id;
+  });
+
+  afterAll(async () => {
+    smtp?.release();
+    await t?.close();
+    await smtp?.close();
+  });
+
+  const receipts = (prefix: string, count: number) =>
+    withTenant(t.runtime.database, communeId, async (tx) => {
+      for (let i = 0; i < count; i += 1) {
+        await queueMailOrFail(tx, t.runtime.queue, {
+          to: `${prefix}-${i}@example.org`,
+          template: 'notification',
+          variables: { communeName: 'Chargeville', subject: `Demande n° ${prefix}-${i} bien reçue`, paragraphs: ['x'] },
+        });
+      }
+    });
+  const reset = (to: string) =>
+    withTenant(t.runtime.database, communeId, (tx) =>
+      queueMail(tx, t.runtime.queue, {
+        to,
+        template: 'passwordReset',
+        variables: { communeName: 'Chargeville', link: 'https://chargeville.example/reinitialiser', validMinutes: 30 },
+      }),
+    );
+  const status = (outboxId: string) =>
+    withTenant(t.runtime.database, communeId, async (tx) => {
+      const [r] = await tx.db.select().from(mailOutbox).where(eq(mailOutbox.id, outboxId));
+      return r;
+    });
+  const jobState = async (outboxId: string) => {
+    const { rows } = await t.runtime.database.pool.query<{ state: string }>(
+      `SELECT state FROM pgboss.job WHERE data->>'outboxId' = $1`,
+      [outboxId],
+    );
+    return rows[0]?.state;
+  };
+
+  it('sends a burst in parallel: several mails are in the SMTP server’s hands at once', async () => {
+    smtp.hold();
+    try {
+      const before = smtp.received.length;
+      await receipts('rafale', 12);
+      // One mail at a time would never have a second one in flight while the first awaits its 250.
+      await waitUntil(async () => (smtp.held.length >= 3 ? true : undefined));
+      smtp.release();
+      await smtp.waitFor(before + 12);
+    } finally {
+      smtp.release();
+    }
+  });
+
+  it('sends a reset mail while a burst of receipts is still waiting for the SMTP server', async () => {
+    const before = smtp.received.length;
+    smtp.hold();
+    try {
+      await receipts('attente', 40);
+      await waitUntil(async () => (smtp.held.length >= 5 ? true : undefined));
+      await reset('reinitialisation@example.org');
+      // Behind 40 receipts held by the server, the reset still reaches it.
+      await waitUntil(async () => (smtp.held.includes('reinitialisation@example.org') ? true : undefined));
+      expect(smtp.held.filter((to) => to.startsWith('attente-')).length).toBeLessThan(40);
+    } finally {
+      smtp.release();
+    }
+    await smtp.waitFor(before + 41, 60_000);
+  });
+
+  it('retries a send stuck in a dead process after about a minute, not 15', async () => {
+    expect(MAIL_SEND_EXPIRY_SECONDS).toBeLessThanOrEqual(60);
+    // As if a worker had taken the job 61 seconds ago and then died (kill -9) before sending.
+    const outboxId = await withTenant(t.runtime.database, communeId, async (tx) => {
+      const id = await queueMailOrFail(tx, t.runtime.queue, {
+        to: 'bloque@example.org',
+        template: 'notification',
+        variables: { communeName: 'Chargeville', subject: 'Après un arrêt brutal', paragraphs: ['x'] },
+      });
+      await tx.client.query(
+        `UPDATE pgboss.job SET state = 'active', started_on = now() - interval '61 seconds'
+          WHERE data->>'outboxId' = $1`,
+        [id],
+      );
+      return id;
+    });
+    expect(await jobState(outboxId)).toBe('active');
+    // pg-boss's maintenance fails it by timeout (every 20 s); the retry is then brought forward.
+    await waitUntil(async () => ((await jobState(outboxId)) !== 'active' ? true : undefined), 45_000);
+    await waitUntil(async () =>
+      (await t.runtime.queue.retryNow(MAIL_SEND_JOB)) > 0 || (await status(outboxId))?.status === 'sent'
+        ? true
+        : undefined,
+    );
+    await waitUntil(async () => ((await status(outboxId))?.status === 'sent' ? true : undefined));
+    expect(smtp.received.filter((m) => m.subject === 'Après un arrêt brutal')).toHaveLength(1);
+  }, 90_000);
+
+  it('does not send a mail again when the process fails right after the SMTP 250', async () => {
+    crash.afterNextSend = true;
+    const outboxId = await withTenant(t.runtime.database, communeId, (tx) =>
+      queueMailOrFail(tx, t.runtime.queue, {
+        to: 'une-fois@example.org',
+        template: 'notification',
+        variables: { communeName: 'Chargeville', subject: 'Une seule fois', paragraphs: ['x'] },
+      }),
+    );
+    await waitUntil(async () => (smtp.received.some((m) => m.subject === 'Une seule fois') ? true : undefined));
+    // The run failed after the send; pg-boss retries it: bring the retry forward and let it finish.
+    await waitUntil(async () => ((await jobState(outboxId)) === 'retry' ? true : undefined));
+    await t.runtime.queue.retryNow(MAIL_SEND_JOB);
+    await waitUntil(async () => ((await jobState(outboxId)) === 'completed' ? true : undefined), 30_000);
+    const copies = smtp.received.filter((m) => m.subject === 'Une seule fois');
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.messageId).toBe(`<${outboxId}@localhost>`);
+    expect((await status(outboxId))?.status).toBe('sent');
+  });
+
+  it('sends at most 3 reset mails an hour to one address, in the security queue', async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i += 1) ids.push(await reset('plafond@example.org'));
+    expect(ids.filter((id) => id !== null)).toHaveLength(3);
+    for (const id of ids.filter((x): x is string => x !== null)) {
+      await waitUntil(async () => ((await status(id))?.status === 'sent' ? true : undefined));
+    }
+    const jobs = await t.runtime.database.pool.query<{ name: string }>(
+      `SELECT DISTINCT name FROM pgboss.job WHERE data->>'outboxId' = ANY($1::text[])`,
+      [ids.filter((x) => x !== null)],
+    );
+    expect(jobs.rows.map((r) => r.name)).toEqual([MAIL_SECURITY_JOB]);
+    // Every stored mail has left: no fourth reset can still come.
+    expect(
+      smtp.received.filter((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '') === 'plafond@example.org'),
+    ).toHaveLength(3);
   });
 });

@@ -1,8 +1,17 @@
 /**
  * Mail outbox: a use case calls queueMail() inside its transaction; the row and the mail.send
  * job commit together, and the job sends after commit. A send that succeeded is never repeated
- * (status checked before sending; one job per outbox row through its idempotency key).
+ * (status checked before sending; one job per outbox row through its idempotency key; the row is
+ * marked sent right after the SMTP server's 250, before anything else).
+ *
+ * Two queues: security mails (confirmation, reset, second-factor and password notices,
+ * invitations) go through `mail.send.security`, ahead of the bulk of `mail.send` (receipts,
+ * status changes). Both send in parallel batches and count a send stuck for a minute as failed.
+ * Caps per recipient address and hour (instance-wide, counters in table rate_limit keyed by a
+ * hash of the address): the mails anyone can trigger for any address (receipt of a request,
+ * reset, confirmation) are dropped beyond a few, with a log. See docs/operations/mail.md.
  */
+import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
@@ -14,11 +23,66 @@ import { type MailTemplateName, type MailVariables, renderMail } from './templat
 import type { MailAttachment, MailTransport } from './transport.js';
 
 export const MAIL_SEND_JOB = 'mail.send';
+export const MAIL_SECURITY_JOB = 'mail.send.security';
 const MAIL_RETRY_LIMIT = 6;
+/** A send running longer than this is taken for stuck (dead process) and retried. */
+export const MAIL_SEND_EXPIRY_SECONDS = 60;
+/** Mails sent in parallel by one worker (the SMTP transport pools 5 connections). */
+const MAIL_BATCH = 10;
+
+/** Mails a person waits for, sent ahead of the bulk. */
+export const SECURITY_TEMPLATES: ReadonlySet<MailTemplateName> = new Set<MailTemplateName>([
+  'verifyEmail',
+  'accountAlreadyExists',
+  'passwordReset',
+  'passwordChanged',
+  'mfaEnabled',
+  'mfaDisabled',
+  'recoveryCodeUsed',
+  'recoveryCodesRegenerated',
+  'staffInvitation',
+  'staffRoleGranted',
+  'smtpTest',
+]);
+
+/**
+ * Mails anyone can have sent to any address, per address and hour: beyond, they are dropped
+ * (the person asking gets the same answer; a log line says so).
+ */
+export const TEMPLATE_HOURLY_CAPS: Partial<Record<MailTemplateName, number>> = {
+  passwordReset: 3,
+  verifyEmail: 3,
+  accountAlreadyExists: 3,
+  requestReceipt: 10,
+  smtpTest: 10,
+};
+const COUNT = `
+  INSERT INTO rate_limit AS r (key, hits, reset_at) VALUES ($1, 1, now() + interval '1 hour')
+  ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.hits + 1 END,
+    reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
+  RETURNING hits`;
+
+/**
+ * Counts a capped mail against its recipient's hourly cap, in the business transaction; false
+ * when over it. One counter per template and address hash: such a use case queues one capped
+ * mail, so two transactions never lock two counters in opposite orders. Mails only staff can
+ * trigger (status changes, messages, bulk actions, mails to the commune) are not counted.
+ */
+async function underRecipientCap(tx: Tx, template: MailTemplateName, to: string): Promise<boolean> {
+  const cap = TEMPLATE_HOURLY_CAPS[template];
+  if (cap === undefined) return true;
+  const address = createHash('sha256').update(to.toLowerCase()).digest('hex');
+  const { rows } = await tx.client.query<{ hits: number }>(COUNT, [`mail:${template}:${address}`]);
+  return rows[0]!.hits <= cap;
+}
 
 const emailSchema = z.email();
 
-/** Renders and stores a mail in the transaction's commune; it leaves after commit. */
+/**
+ * Renders and stores a mail in the transaction's commune; it leaves after commit. Returns the
+ * outbox id, or null when the recipient's cap dropped it (nothing stored, a warning logged).
+ */
 export async function queueMail<N extends MailTemplateName>(
   tx: Tx,
   queue: JobQueue,
@@ -31,9 +95,16 @@ export async function queueMail<N extends MailTemplateName>(
     /** Where replies go (e.g. the citizen, for a mail to the commune's secretary). */
     replyTo?: string;
   },
-): Promise<string> {
+): Promise<string | null> {
   if (!tx.communeId) throw new Error('queueMail needs a tenant transaction');
   const to = emailSchema.parse(mail.to);
+  if (!(await underRecipientCap(tx, mail.template, to))) {
+    queue.logger.warn(
+      { template: mail.template, communeId: tx.communeId },
+      'courriel non envoyé : plafond horaire de ce modèle atteint pour ce destinataire',
+    );
+    return null;
+  }
   const rendered = renderMail(mail.template, mail.variables);
   const id = uuidv7();
   await tx.db.insert(mailOutbox).values({
@@ -49,18 +120,42 @@ export async function queueMail<N extends MailTemplateName>(
     attachments: (mail.attachments ?? []).map((a) => ({ fileId: z.uuid().parse(a.fileId) })),
     replyTo: mail.replyTo === undefined ? null : emailSchema.parse(mail.replyTo),
   });
-  await queue.enqueue(tx, MAIL_SEND_JOB, { communeId: tx.communeId, outboxId: id }, { idempotencyKey: `mail:${id}` });
+  await queue.enqueue(
+    tx,
+    SECURITY_TEMPLATES.has(mail.template) ? MAIL_SECURITY_JOB : MAIL_SEND_JOB,
+    { communeId: tx.communeId, outboxId: id },
+    { idempotencyKey: `mail:${id}` },
+  );
   return id;
 }
 
-/** The mail.send job: sends one outbox row, outside any transaction, then records the result. */
-export function mailSendJob(transport: MailTransport, from: string, hostname: string): JobDefinition {
+/**
+ * The mail jobs (bulk and security queues, same work): each sends one outbox row, outside any
+ * transaction, then records the result.
+ */
+export function mailSendJobs(transport: MailTransport, from: string, hostname: string): JobDefinition[] {
+  return [
+    mailSendJob(MAIL_SEND_JOB, transport, from, hostname, { pollingIntervalSeconds: 1, security: false }),
+    mailSendJob(MAIL_SECURITY_JOB, transport, from, hostname, { pollingIntervalSeconds: 0.5, security: true }),
+  ];
+}
+
+function mailSendJob(
+  name: string,
+  transport: MailTransport,
+  from: string,
+  hostname: string,
+  { pollingIntervalSeconds, security }: { pollingIntervalSeconds: number; security: boolean },
+): JobDefinition {
   const schema = z.object({ communeId: z.uuid(), outboxId: z.uuid() });
   return {
-    name: MAIL_SEND_JOB,
+    name,
     schema,
     retryLimit: MAIL_RETRY_LIMIT,
     retryDelaySeconds: 20,
+    batchSize: MAIL_BATCH,
+    pollingIntervalSeconds,
+    expireInSeconds: MAIL_SEND_EXPIRY_SECONDS,
     async run({ communeId, outboxId }, { database, retryCount }) {
       const loaded = await withTenant(database, communeId, async (tx) => {
         const rows = await tx.db
@@ -74,16 +169,19 @@ export function mailSendJob(transport: MailTransport, from: string, hostname: st
       if (!loaded) return;
       const { row, attachments } = loaded;
       try {
-        await transport.send({
-          from,
-          to: row.toAddress,
-          subject: row.subject,
-          text: row.textBody,
-          html: row.htmlBody,
-          messageId: `<${row.id}@${hostname}>`,
-          ...(row.replyTo ? { replyTo: row.replyTo } : {}),
-          ...(attachments.length > 0 ? { attachments } : {}),
-        });
+        await transport.send(
+          {
+            from,
+            to: row.toAddress,
+            subject: row.subject,
+            text: row.textBody,
+            html: row.htmlBody,
+            messageId: `<${row.id}@${hostname}>`,
+            ...(row.replyTo ? { replyTo: row.replyTo } : {}),
+            ...(attachments.length > 0 ? { attachments } : {}),
+          },
+          { security },
+        );
       } catch (error) {
         const isLastAttempt = retryCount >= MAIL_RETRY_LIMIT;
         await withTenant(database, communeId, (tx) =>
@@ -98,11 +196,16 @@ export function mailSendJob(transport: MailTransport, from: string, hostname: st
         );
         throw error;
       }
-      await withTenant(database, communeId, async (tx) => {
-        await tx.db
+      // The 250 is in: record it first, in a transaction of its own, so that a crash from here
+      // on no longer sends the mail again. The audit entry follows (it may wait for the commune's
+      // journal lock); a crash in between loses that entry, not the mail's state.
+      await withTenant(database, communeId, (tx) =>
+        tx.db
           .update(mailOutbox)
           .set({ status: 'sent', sentAt: new Date(), attempts: sql`${mailOutbox.attempts} + 1`, lastError: null })
-          .where(and(eq(mailOutbox.communeId, communeId), eq(mailOutbox.id, outboxId)));
+          .where(and(eq(mailOutbox.communeId, communeId), eq(mailOutbox.id, outboxId))),
+      );
+      await withTenant(database, communeId, async (tx) => {
         await recordAudit(tx, {
           action: 'mail.sent',
           actorType: 'system',

@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Config } from '../../config/config.js';
 
 export interface OutgoingMail {
@@ -25,11 +26,21 @@ export interface MailAttachment {
   content: Buffer;
 }
 
+export interface SendOptions {
+  /** A security mail (reset, confirmation…): over connections of its own, never behind the bulk. */
+  security?: boolean;
+}
+
 export interface MailTransport {
   readonly kind: 'smtp' | 'file';
-  send(mail: OutgoingMail): Promise<void>;
+  send(mail: OutgoingMail, options?: SendOptions): Promise<void>;
   close(): void;
 }
+
+/** SMTP connections kept open to the relay for the bulk (nodemailer's default)… */
+export const SMTP_POOL_CONNECTIONS = 5;
+/** …and for security mails, so that they never queue behind a burst of receipts. */
+export const SMTP_SECURITY_CONNECTIONS = 2;
 
 export function mailDirectory(config: Pick<Config, 'dataDir'>): string {
   return path.join(config.dataDir, 'mail');
@@ -37,13 +48,28 @@ export function mailDirectory(config: Pick<Config, 'dataDir'>): string {
 
 export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'dataDir'>): MailTransport {
   if (config.smtpUrl) {
-    const transporter = nodemailer.createTransport(config.smtpUrl);
+    // Pools of connections shared by the parallel sends; timeouts well below the mail job's
+    // one-minute expiry, so a hung relay fails the send (and it is retried) instead of outliving it.
+    const pool = (maxConnections: number) =>
+      nodemailer.createTransport({
+        url: config.smtpUrl,
+        pool: true,
+        maxConnections,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      } as SMTPPool.Options);
+    const bulk = pool(SMTP_POOL_CONNECTIONS);
+    const security = pool(SMTP_SECURITY_CONNECTIONS);
     return {
       kind: 'smtp',
-      async send(mail) {
-        await transporter.sendMail(mail);
+      async send(mail, options) {
+        await (options?.security ? security : bulk).sendMail(mail);
       },
-      close: () => transporter.close(),
+      close: () => {
+        bulk.close();
+        security.close();
+      },
     };
   }
   const dir = mailDirectory(config);

@@ -336,9 +336,9 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
     );
     const number = submitted.request.number;
     const receipt = await mailWithSubject(`Saint-Aubin a reçu votre demande ${number}`);
-    expect(receipt.text).toContain(
-      'Nous traitons votre demande « Demande de contact : Horaires de la cantine » avant le',
-    );
+    // An anonymous request: its own words stay out of the mail sent to it (decision 0014).
+    expect(receipt.text).toContain('Bonjour Madame, Monsieur,');
+    expect(receipt.text).toContain('Nous traitons votre demande « Demande de contact » avant le');
     expect(receipt.text).toContain('Vous trouverez l’accusé de réception en pièce jointe (PDF).');
     expect(receipt.attachments.map((a) => a.filename)).toEqual([`accuse-de-reception-${number}.pdf`]);
     const secretary = await mailWithSubject(
