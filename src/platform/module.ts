@@ -39,6 +39,29 @@ export interface AdminLinkDefinition {
   order: number;
 }
 
+/** Part of a person's personal-data export (RGPD art. 15 and 20) that a module holds. */
+export interface PersonalDataSection {
+  /** Key of the section in the machine-readable export (JSON). */
+  key: string;
+  /** The section as exported. */
+  data: unknown;
+  /** The same, readable: a heading with summary rows and tables, already in French. */
+  readable: {
+    title: string;
+    rows?: Array<{ key: string; value: string }>;
+    tables?: Array<{ caption: string; columns: string[]; rows: string[][] }>;
+  };
+}
+
+/**
+ * What a module holds about a person's account (instance-wide data keyed by the account): given
+ * to the export, deleted with the account (RGPD art. 17). Runs in the caller's transaction.
+ */
+export interface PersonalDataDefinition {
+  collect(tx: Tx, accountId: string): Promise<PersonalDataSection[]>;
+  erase(tx: Tx, accountId: string): Promise<void>;
+}
+
 /**
  * A tile a module adds to the agent's landing page (`/c/<slug>/agent`), shown when the route it
  * points to admits the person.
@@ -73,6 +96,8 @@ export interface GuichetModule {
   figures?: readonly FigureDefinition[];
   /** Links the module adds to the commune's administration area. */
   adminLinks?: readonly AdminLinkDefinition[];
+  /** What the module holds about a person's account, for their export and erasure. */
+  personalData?: PersonalDataDefinition;
   /** Tiles the module adds to the agent's landing page. */
   agentTiles?: readonly AgentTileDefinition[];
   /** What the module's records use of other modules' things. */
@@ -85,8 +110,10 @@ export class Contributions {
   readonly adminLinks: readonly AdminLinkDefinition[];
   readonly usages: readonly UsageDefinition[];
   readonly agentTiles: readonly AgentTileDefinition[];
+  readonly personalData: readonly PersonalDataDefinition[];
 
   constructor(modules: readonly GuichetModule[]) {
+    this.personalData = modules.flatMap((m) => (m.personalData ? [m.personalData] : []));
     this.agentTiles = [...modules.flatMap((m) => m.agentTiles ?? [])].sort((a, b) => a.order - b.order);
     this.usages = modules.flatMap((m) => m.usages ?? []);
     this.figures = modules.flatMap((m) => m.figures ?? []);

@@ -4,6 +4,7 @@
  * are recorded in the journal.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Fragment } from 'preact';
 import { recordAudit } from '../../platform/audit/journal.js';
 import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
@@ -20,22 +21,21 @@ import {
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
-import { DOCUMENT_KIND_RULES, isDocumentKind } from '../forms/index.js';
-import { RELATION_LABELS } from '../profile/profile.js';
-import type { HouseholdRelation } from '../profile/schema.js';
-import { validityText } from '../profile/vault.js';
 import { collectPersonalData, eraseCitizenAccount, RETENTION_NOTICE } from './personal-data.js';
 import { clearSessionCookie } from './sessions.js';
 
 const html = 'text/html; charset=utf-8';
 const when = (value: string | null) => (value ? formatDateTime(new Date(value)) : '—');
-const day = (value: string) => formatDate(`${value}T12:00:00Z`);
+const _day = (value: string) => formatDate(`${value}T12:00:00Z`);
 
 async function exportFor(ctx: AppContext, request: FastifyRequest, format: 'json' | 'html') {
   const commune = request.commune!;
   const actor = request.actor!;
   return withTenant(ctx.database, commune.id, async (tx) => {
-    const data = await collectPersonalData(tx, commune, actor.accountId);
+    const sections = (
+      await Promise.all(ctx.contributions.personalData.map((holder) => holder.collect(tx, actor.accountId)))
+    ).flat();
+    const data = await collectPersonalData(tx, commune, actor.accountId, sections);
     await recordAudit(tx, {
       action: 'account.data_exported',
       actorType: 'citizen',
@@ -44,7 +44,7 @@ async function exportFor(ctx: AppContext, request: FastifyRequest, format: 'json
       targetId: actor.accountId,
       data: { format },
     });
-    return data;
+    return { data, sections };
   });
 }
 
@@ -117,7 +117,7 @@ export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext)
   app.get('/c/:slug/compte/donnees/export.json', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const redirect = requireRecentAuthentication(request, reply);
     if (redirect) return redirect;
-    const data = await exportFor(ctx, request, 'json');
+    const { data } = await exportFor(ctx, request, 'json');
     return reply
       .type('application/json; charset=utf-8')
       .header('cache-control', 'no-store')
@@ -128,7 +128,7 @@ export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext)
   app.get('/c/:slug/compte/donnees/lisible', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const redirect = requireRecentAuthentication(request, reply);
     if (redirect) return redirect;
-    const data = await exportFor(ctx, request, 'html');
+    const { data, sections } = await exportFor(ctx, request, 'html');
     return reply
       .type(html)
       .header('cache-control', 'no-store')
@@ -154,43 +154,20 @@ export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext)
                   { key: 'Dernière connexion', value: when(data.account.lastLoginAt) },
                 ]}
               />
-              <h2 class="govuk-heading-m">Coordonnées et foyer</h2>
-              <SummaryList
-                rows={[
-                  { key: 'Téléphone', value: data.profile.phone ?? 'non renseigné' },
-                  {
-                    key: 'Adresse postale',
-                    value: data.profile.address
-                      ? [
-                          data.profile.address.line1,
-                          data.profile.address.line2,
-                          `${data.profile.address.postcode} ${data.profile.address.city}`,
-                        ]
-                          .filter(Boolean)
-                          .join(', ')
-                      : 'non renseignée',
-                  },
-                ]}
-              />
-              <Table
-                caption="Personnes de mon foyer"
-                columns={[{ label: 'Nom' }, { label: 'Date de naissance' }, { label: 'Lien' }]}
-                rows={data.profile.household.map((m) => [
-                  `${m.givenName} ${m.familyName}`,
-                  day(m.birthDate),
-                  RELATION_LABELS[m.relation as HouseholdRelation] ?? m.relation,
-                ])}
-              />
-              <Table
-                caption="Mes justificatifs"
-                columns={[{ label: 'Document' }, { label: 'Type' }, { label: 'Validité' }, { label: 'Ajouté le' }]}
-                rows={data.documents.map((d) => [
-                  d.name,
-                  isDocumentKind(d.kind) ? DOCUMENT_KIND_RULES[d.kind].label : d.kind,
-                  validityText(d.validUntil),
-                  when(d.addedAt),
-                ])}
-              />
+              {sections.map(({ key, readable }) => (
+                <Fragment key={key}>
+                  <h2 class="govuk-heading-m">{readable.title}</h2>
+                  {readable.rows ? <SummaryList rows={readable.rows} /> : null}
+                  {(readable.tables ?? []).map((table) => (
+                    <Table
+                      key={table.caption}
+                      caption={table.caption}
+                      columns={table.columns.map((label) => ({ label }))}
+                      rows={table.rows}
+                    />
+                  ))}
+                </Fragment>
+              ))}
               <Table
                 caption="Rôles dans la commune"
                 columns={[{ label: 'Rôle' }, { label: 'Services' }, { label: 'Depuis le' }]}

@@ -9,11 +9,9 @@ import type { AppContext } from '../../platform/context.js';
 import type { Database } from '../../platform/db/client.js';
 import { type Tx, withInstance, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import type { PersonalDataSection } from '../../platform/module.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { listCommunes, listServices } from '../../platform/tenancy/communes.js';
-import { getProfile } from '../profile/profile.js';
-import { deleteAllProfileRows } from '../profile/repo.js';
-import { listDocuments } from '../profile/vault.js';
 import { connectionHistory, type HistoryEvent } from './history.js';
 import { findAccountById, membershipsInCommune } from './repo.js';
 import { account, membership, session } from './schema.js';
@@ -56,28 +54,20 @@ export interface PersonalDataExport {
     Pick<HistoryEvent, 'action' | 'label' | 'clientAddress' | 'userAgent'> & { occurredAt: string }
   >;
   mails: Array<{ date: string; subject: string; status: string }>;
-  /** "Dites-le-nous une fois": contact details and household given once for démarches. */
-  profile: {
-    phone: string | null;
-    address: { line1: string; line2: string | null; postcode: string; city: string } | null;
-    household: Array<{ givenName: string; familyName: string; birthDate: string; relation: string }>;
-  };
-  /** "Mes justificatifs": what is known of each document (its file is downloaded from the vault). */
-  documents: Array<{
-    kind: string;
-    name: string;
-    issuedOn: string | null;
-    validUntil: string | null;
-    sizeBytes: number;
-    addedAt: string;
-  }>;
+  /** What the other modules hold about the account (`personalData` contributions), by section key. */
+  [section: string]: unknown;
   retention: string[];
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** Everything Guichet holds about the account, as seen from one commune. */
-export async function collectPersonalData(tx: Tx, commune: Commune, accountId: string): Promise<PersonalDataExport> {
+export async function collectPersonalData(
+  tx: Tx,
+  commune: Commune,
+  accountId: string,
+  sections: readonly PersonalDataSection[],
+): Promise<PersonalDataExport> {
   const person = await findAccountById(tx, accountId);
   if (!person) throw new AppError('account.not_found', 'no account', 404);
   const services = new Map((await listServices(tx, commune.id)).map((s) => [s.id, s.name]));
@@ -95,8 +85,6 @@ export async function collectPersonalData(tx: Tx, commune: Commune, accountId: s
   const federated = await q<{ provider: string; created_at: Date; last_login_at: Date | null }>(
     'SELECT provider, created_at, last_login_at FROM federated_identity WHERE account_id = $1',
   );
-  const profile = await getProfile(tx, accountId);
-  const documents = await listDocuments(tx, accountId);
   const mails = await tx.client.query<{ created_at: Date; subject: string; status: string }>(
     'SELECT created_at, subject, status FROM mail_outbox WHERE commune_id = $1 AND to_address = $2 ORDER BY created_at',
     [commune.id, person.email],
@@ -149,26 +137,7 @@ export async function collectPersonalData(tx: Tx, commune: Commune, accountId: s
       userAgent: e.userAgent,
     })),
     mails: mails.rows.map((m) => ({ date: m.created_at.toISOString(), subject: m.subject, status: m.status })),
-    profile: {
-      phone: profile.contact.phone,
-      address: profile.contact.address
-        ? { ...profile.contact.address, line2: profile.contact.address.line2 ?? null }
-        : null,
-      household: profile.household.map((m) => ({
-        givenName: m.givenName,
-        familyName: m.familyName,
-        birthDate: m.birthDate,
-        relation: m.relation,
-      })),
-    },
-    documents: documents.map((d) => ({
-      kind: d.kind,
-      name: d.name,
-      issuedOn: d.issuedOn,
-      validUntil: d.validUntil,
-      sizeBytes: d.sizeBytes,
-      addedAt: d.createdAt.toISOString(),
-    })),
+    ...Object.fromEntries(sections.map((section) => [section.key, section.data])),
     retention: RETENTION_NOTICE,
   };
 }
@@ -219,8 +188,8 @@ export async function eraseCitizenAccount(ctx: AppContext, commune: Commune, acc
     for (const table of ['totp_factor', 'recovery_code', 'passkey', 'federated_identity', 'email_token']) {
       await tx.client.query(`DELETE FROM ${table} WHERE account_id = $1`, [accountId]);
     }
-    // Profile, household and vault documents (copies attached to requests stay with the requests).
-    await deleteAllProfileRows(tx, accountId);
+    // What the other modules hold about the account (profile, household, vault documents…).
+    for (const holder of ctx.contributions.personalData) await holder.erase(tx, accountId);
     await revokeAllSessions(tx, accountId);
     await tx.db
       .update(account)

@@ -7,6 +7,7 @@
 
 import type { GuichetModule } from '../../platform/module.js';
 import { registerMultipart } from '../requests/files.js';
+import { profilePersonalData } from './personal-data.js';
 import { registerProfilePages } from './profile-pages.js';
 import { registerVaultPages } from './vault-pages.js';
 
@@ -19,4 +20,5 @@ export const profileModule: GuichetModule = {
       registerVaultPages(scope, ctx);
     });
   },
+  personalData: profilePersonalData,
 };
