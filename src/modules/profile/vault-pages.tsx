@@ -26,7 +26,7 @@ import { formatDate } from '../../platform/views/format.js';
 import { type FormBody, formString, sendPage } from '../../platform/views/page-kit.js';
 import { DOCUMENT_KIND_RULES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, type DocumentStatus } from '../forms/index.js';
 import { formatBytes, sendFile, type UploadedPart, uploadedFiles } from '../requests/files.js';
-import { readSavableRequestFile } from '../requests/vault-reuse.js';
+import { readSavableRequestFile } from '../requests/index.js';
 import {
   addDocument,
   deleteDocument,

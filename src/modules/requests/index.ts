@@ -18,3 +18,4 @@ export function addRoutingExamples(
     examples.map((e) => ({ ...e, source: 'seed' as const })),
   );
 }
+export { readSavableRequestFile } from './vault-reuse.js';

@@ -61,7 +61,7 @@ import {
 import { accountContact } from '../identity/index.js';
 import type { Procedure } from '../procedures/index.js';
 import { findFormVersion, findProcedureBySlug, listProcedures } from '../procedures/index.js';
-import { profilePrefill } from '../profile/profile.js';
+import { profilePrefill } from '../profile/index.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
 import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from './files.js';
 import {

@@ -31,7 +31,7 @@ import {
   VAULT_ACCEPTED_TYPES,
   VAULT_MAX_BYTES,
   validityText,
-} from '../profile/vault.js';
+} from '../profile/index.js';
 import { type ValidatedUpload, validateUpload } from './files.js';
 import { findRequestByNumber, findStoredFile, listRequestFiles, type StoredFileInfo } from './repo.js';
 import type { StoredFile } from './schema.js';
