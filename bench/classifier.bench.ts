@@ -1,5 +1,5 @@
 /**
- * The request classifier (src/modules/requests/classifier/): routing quality on a held-out split
+ * The text classifier (src/platform/classifier/), on the requests' demo set: routing quality on a held-out split
  * of the labelled demo set, against a keyword-matching baseline evaluated on the same split, and
  * the cost of a classification, against JSON.parse of a payload of the same size, measured in the
  * same run (interleaved, so both see the same machine load). Also: the spread of macro-F1 over
@@ -8,10 +8,10 @@
  * Everything runs in this process, on one core: it is the cost a web process pays per request.
  */
 import path from 'node:path';
+import { DEMO_REQUESTS } from '../src/modules/demo/training-data.js';
 import {
   DEFAULT_CONFIDENCE_THRESHOLD,
   DEFAULT_SEED,
-  DEMO_REQUESTS,
   deserializeModel,
   type Evaluation,
   formatConfusion,
@@ -22,7 +22,7 @@ import {
   stratifiedSplit,
   thresholdSweep,
   train,
-} from '../src/modules/requests/classifier/index.js';
+} from '../src/platform/classifier/index.js';
 import { REPO_ROOT } from './lib/paths.js';
 import { formatNumber, formatRatio, renderTable } from './lib/table.js';
 import type { BenchContext, Benchmark, BenchOutcome } from './lib/types.js';

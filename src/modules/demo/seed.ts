@@ -11,8 +11,9 @@ import { countCommunes, findCommuneBySlug, listServices } from '../../platform/t
 import { createCommune, type NewCommune } from '../communes/index.js';
 import { hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
-import { addRoutingExamples, DEMO_REQUESTS } from '../requests/index.js';
+import { addRoutingExamples } from '../requests/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
+import { DEMO_REQUESTS } from './training-data.js';
 
 /** Démarches of the demo whose status workflow is not the default one (see procedures/workflow.ts). */
 const DEMO_WORKFLOWS: Record<string, Workflow> = {

@@ -4,8 +4,6 @@
 import type { Tx } from '../../platform/db/tenant.js';
 import { insertRoutingExamples } from './repo.js';
 
-export { DEMO_REQUESTS } from './classifier/index.js';
-
 /** Adds labelled examples (text → service slug) to the commune's routing classifier. */
 export function addRoutingExamples(
   tx: Tx,

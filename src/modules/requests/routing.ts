@@ -5,12 +5,13 @@
  * (or without examples) the request goes to the accueil for triage. The words that explain the
  * classifier's proposal are kept with the request.
  */
+
+import { routeRequest as classify, DEFAULT_CONFIDENCE_THRESHOLD } from '../../platform/classifier/decision.js';
+import { type ClassifierModel, train } from '../../platform/classifier/model.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import type { Procedure } from '../procedures/index.js';
 import { listRoutingRules } from '../procedures/index.js';
-import { type ClassifierModel, train } from './classifier/model.js';
-import { routeRequest as classify, DEFAULT_CONFIDENCE_THRESHOLD } from './classifier/routing.js';
 import { listRoutingExamples } from './repo.js';
 
 export interface RoutingChoice {

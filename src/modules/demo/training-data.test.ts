@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_COMMUNES } from '../../demo/seed.js';
+import { DEMO_COMMUNES } from './seed.js';
 import { DEMO_REQUESTS, DEMO_SERVICE_SLUGS } from './training-data.js';
 
 describe('the labelled demo set', () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DEMO_REQUESTS } from '../../modules/demo/training-data.js';
+import { routeRequest } from './decision.js';
 import {
   addExample,
   createModel,
@@ -10,8 +12,6 @@ import {
   toJSON,
   train,
 } from './model.js';
-import { routeRequest } from './routing.js';
-import { DEMO_REQUESTS } from './training-data.js';
 
 const TOY: TrainingExample[] = [
   { text: 'Je voudrais un acte de naissance', serviceSlug: 'etat-civil' },

@@ -1,11 +1,20 @@
 /**
- * Frugal local routing of free-text requests ("contacter la mairie") to a commune service:
- * French normalisation, a naive Bayes model with a calibrated confidence and an explanation in
- * the citizen's words, the routing rule (under the threshold → accueil), JSON (de)serialisation
- * for storing a commune's model, a labelled demo set and the evaluation tools. No external
- * service, no large language model; trains in milliseconds and classifies in microseconds.
+ * The frugal local text classifier (free-text requests today, incoming mail tomorrow): French
+ * normalisation, a naive Bayes model with a confidence and an explanation in the writer's
+ * words, JSON (de)serialisation for storing a commune's model, and the evaluation tools (held-out
+ * splits, threshold sweeps, a keyword baseline). No external service, no large language model;
+ * trains in milliseconds and classifies in microseconds. The routing rule that uses it lives in
+ * the requests module, its demo training set in the demo.
  */
 
+export {
+  DEFAULT_CONFIDENCE_THRESHOLD,
+  DEFAULT_FALLBACK_SERVICE,
+  isAutomatic,
+  type RoutingDecision,
+  type RoutingOptions,
+  routeRequest,
+} from './decision.js';
 export {
   type ClassMetrics,
   DEFAULT_SEED,
@@ -41,13 +50,4 @@ export {
   toJSON,
   train,
 } from './model.js';
-export {
-  DEFAULT_CONFIDENCE_THRESHOLD,
-  DEFAULT_FALLBACK_SERVICE,
-  isAutomatic,
-  type RoutingDecision,
-  type RoutingOptions,
-  routeRequest,
-} from './routing.js';
 export { extractFeatures, type Feature, normalizeWord, stem, type Token, tokenize } from './tokenize.js';
-export { DEMO_REQUESTS, DEMO_SERVICE_SLUGS, type DemoServiceSlug, type LabelledRequest } from './training-data.js';

@@ -3,8 +3,9 @@
  * per-service precision/recall/F1, macro-F1, the confusion matrix, and what a confidence threshold
  * does (share routed automatically, share sent to the accueil, accuracy of the automatic part).
  */
+
+import { DEFAULT_FALLBACK_SERVICE, isAutomatic } from './decision.js';
 import { type ClassifierOptions, type Prediction, predict, type TrainingExample, train } from './model.js';
-import { DEFAULT_FALLBACK_SERVICE, isAutomatic } from './routing.js';
 
 /** mulberry32: a small deterministic PRNG, so that splits are the same on every machine. */
 export function seededRandom(seed: number): () => number {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { DEMO_REQUESTS } from '../../modules/demo/training-data.js';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from './decision.js';
 import { evaluateHeldOut, formatReport, scorePredictions, stratifiedSplit, thresholdSweep } from './evaluate.js';
 import { keywordClassifier } from './keyword-baseline.js';
-import { DEFAULT_CONFIDENCE_THRESHOLD } from './routing.js';
-import { DEMO_REQUESTS } from './training-data.js';
 
 describe('stratifiedSplit', () => {
   const items = ['a', 'b', 'c'].flatMap((serviceSlug) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEMO_REQUESTS } from '../../modules/demo/training-data.js';
+import { DEFAULT_CONFIDENCE_THRESHOLD, DEFAULT_FALLBACK_SERVICE, routeRequest } from './decision.js';
 import { train } from './model.js';
-import { DEFAULT_CONFIDENCE_THRESHOLD, DEFAULT_FALLBACK_SERVICE, routeRequest } from './routing.js';
-import { DEMO_REQUESTS } from './training-data.js';
 
 describe('routeRequest', () => {
   const model = train(DEMO_REQUESTS);
