@@ -12,12 +12,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Commune } from '../../modules/communes/repo.js';
 import { registerModules } from '../../modules/registry.js';
@@ -29,6 +24,7 @@ import { registerErrorHandling, sendError, toAppError, wantsJson } from './error
 import { renderErrorPage } from './error-page.js';
 import { AppError } from './errors.js';
 import { loggerOptions } from './logger.js';
+import { openApiOptions } from './openapi.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
 
 declare module 'fastify' {
@@ -173,13 +169,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     list: false,
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'API Guichet', version: '1', description: 'API REST de Guichet (communes, services).' },
-      servers: [{ url: config.publicUrl }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  // Only /api/v1/ is documented (filtered by URL prefix in openapi.ts).
+  await app.register(fastifySwagger, openApiOptions(config.publicUrl));
   app.get('/api/openapi.json', { schema: { hide: true }, config: { policy: 'infrastructure' } }, async () =>
     app.swagger(),
   );
