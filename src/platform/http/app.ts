@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
@@ -19,6 +20,7 @@ import { registerModules } from '../../modules/registry.js';
 import type { Actor } from '../authz/actor.js';
 import { POLICIES, type PolicyName, type Refusal } from '../authz/policies.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { compressionOptions } from './compression.js';
 import type { AppContext } from './context.js';
 import { registerErrorHandling, sendError, toAppError, wantsJson } from './error-handler.js';
 import { renderErrorPage } from './error-page.js';
@@ -125,6 +127,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
 
+  // Before any route: the plugin adds its onSend hook to each route as it is declared.
+  await app.register(fastifyCompress, compressionOptions);
+
   await app.register(fastifyCookie, { secret: config.secret ?? randomUUID() });
   await app.register(fastifyCsrf, {
     cookieKey: 'guichet_csrf',
@@ -167,6 +172,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     maxAge: '1h',
     index: false,
     list: false,
+    // CSS and scripts have .br/.gz siblings written by the build (scripts/build-assets.mjs).
+    preCompressed: true,
   });
 
   // Only /api/v1/ is documented (filtered by URL prefix in openapi.ts).
