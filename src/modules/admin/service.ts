@@ -12,6 +12,7 @@ import { API_SCOPES, hashApiToken, newApiToken } from '../../platform/http/api-a
 import type { AppContext } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import { truncateAddress } from '../../platform/http/logger.js';
+import { mailAddressSchema } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { parseDay } from '../../platform/views/format.js';
 import type { Commune } from '../communes/repo.js';
@@ -93,7 +94,7 @@ const emailSchema = z
   .trim()
   .min(1, 'Saisissez l’adresse électronique de la personne.')
   .max(254, 'L’adresse électronique est trop longue.')
-  .pipe(z.email('Saisissez une adresse électronique valide, par exemple prenom.nom@mairie.fr.'));
+  .pipe(mailAddressSchema({ example: 'prenom.nom@mairie.fr' }));
 
 // — Invitations —
 

@@ -10,6 +10,7 @@ import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import { truncateAddress } from '../../platform/http/logger.js';
+import { mailAddressSchema } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import type { Commune } from '../communes/repo.js';
@@ -37,7 +38,7 @@ const email = z
   .trim()
   .min(1, 'Saisissez votre adresse électronique.')
   .max(254, 'L’adresse électronique est trop longue.')
-  .pipe(z.email('Saisissez une adresse électronique valide, par exemple nom@exemple.fr.'));
+  .pipe(mailAddressSchema({ example: 'nom@exemple.fr' }));
 
 const name = (label: string) =>
   z.string().trim().min(1, `Saisissez votre ${label}.`).max(200, `Votre ${label} est trop long.`);

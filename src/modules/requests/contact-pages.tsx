@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
+import { mailAddressError } from '../../platform/mail/address.js';
 import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
 import type { Commune } from '../communes/repo.js';
 import { DOCUMENT_KIND_RULES } from '../profile/document-kinds.js';
@@ -22,7 +23,6 @@ import { savableRequestFiles } from './vault-reuse.js';
 const slugParams = z.object({ slug: z.string().max(63) }).strict();
 const SUBMITTED_COOKIE = 'guichet_demande_envoyee';
 const MAX_SUBJECT_LENGTH = 150;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Remembers the number of the request just sent, for the confirmation page (1 hour). */
 export function rememberSubmission(reply: FastifyReply, commune: Commune, number: string, email: string): void {
@@ -83,9 +83,8 @@ function checkContact(input: ContactInput): void {
     fields.message = `Votre message doit faire au plus ${MAX_MESSAGE_LENGTH} caractères.`;
   if (!input.name) fields.name = 'Saisissez votre nom.';
   else if (input.name.length > 200) fields.name = 'Votre nom doit faire au plus 200 caractères.';
-  if (!input.email) fields.email = 'Saisissez votre adresse électronique.';
-  else if (!EMAIL.test(input.email) || input.email.length > 254)
-    fields.email = 'Saisissez une adresse électronique valide, comme prenom.nom@exemple.fr.';
+  const emailError = mailAddressError(input.email);
+  if (emailError) fields.email = emailError;
   if (Object.keys(fields).length > 0) {
     throw new AppError('contact.invalid', 'invalid contact request', 422, { fields });
   }

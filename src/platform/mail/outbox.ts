@@ -10,13 +10,12 @@ import { recordAudit } from '../audit/journal.js';
 import { type MailAttachmentRef, mailOutbox } from '../db/schema.js';
 import { type Tx, withTenant } from '../db/tenant.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
+import { parseMailAddress } from './address.js';
 import { type MailTemplateName, type MailVariables, renderMail } from './templates.js';
 import type { MailAttachment, MailTransport } from './transport.js';
 
 export const MAIL_SEND_JOB = 'mail.send';
 const MAIL_RETRY_LIMIT = 6;
-
-const emailSchema = z.email();
 
 /** Renders and stores a mail in the transaction's commune; it leaves after commit. */
 export async function queueMail<N extends MailTemplateName>(
@@ -33,7 +32,7 @@ export async function queueMail<N extends MailTemplateName>(
   },
 ): Promise<string> {
   if (!tx.communeId) throw new Error('queueMail needs a tenant transaction');
-  const to = emailSchema.parse(mail.to);
+  const to = parseMailAddress(mail.to);
   const rendered = renderMail(mail.template, mail.variables);
   const id = uuidv7();
   await tx.db.insert(mailOutbox).values({
@@ -47,7 +46,7 @@ export async function queueMail<N extends MailTemplateName>(
     status: 'pending',
     attempts: 0,
     attachments: (mail.attachments ?? []).map((a) => ({ fileId: z.uuid().parse(a.fileId) })),
-    replyTo: mail.replyTo === undefined ? null : emailSchema.parse(mail.replyTo),
+    replyTo: mail.replyTo === undefined ? null : parseMailAddress(mail.replyTo),
   });
   await queue.enqueue(tx, MAIL_SEND_JOB, { communeId: tx.communeId, outboxId: id }, { idempotencyKey: `mail:${id}` });
   return id;

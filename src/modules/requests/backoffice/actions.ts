@@ -15,6 +15,7 @@ import { canSeeService } from '../../../platform/authz/actor.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import type { AppContext } from '../../../platform/http/context.js';
 import { AppError } from '../../../platform/http/errors.js';
+import { mailAddressSchema } from '../../../platform/mail/address.js';
 import { type Commune, listServices } from '../../communes/repo.js';
 import { findAccountByEmail } from '../../identity/repo.js';
 import type { ValidatedUpload } from '../files.js';
@@ -436,7 +437,7 @@ const emailSchema = z
   .trim()
   .min(1, 'Saisissez l’adresse électronique de l’usager.')
   .max(254, 'L’adresse électronique est trop longue.')
-  .pipe(z.email('Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.'));
+  .pipe(mailAddressSchema());
 
 /**
  * Files a request for a citizen who came in person (channel "guichet", filed by the agent):
