@@ -23,6 +23,8 @@ import { savableRequestFiles } from './vault-reuse.js';
 const slugParams = z.object({ slug: z.string().max(63) }).strict();
 const SUBMITTED_COOKIE = 'guichet_demande_envoyee';
 const MAX_SUBJECT_LENGTH = 150;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters removed
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 
 /** Remembers the number of the request just sent, for the confirmation page (1 hour). */
 export function rememberSubmission(reply: FastifyReply, commune: Commune, number: string, email: string): void {
@@ -64,10 +66,11 @@ interface ContactInput {
 }
 
 function contactValues(body: Body): ContactInput {
-  const line = (key: string) => str(body, key).replace(/\s+/g, ' ').trim();
+  // Control characters never belong in a message (the form engine drops them the same way).
+  const line = (key: string) => str(body, key).replace(/\s+/g, ' ').replace(CONTROL, '').trim();
   return {
     subject: line('subject'),
-    message: str(body, 'message').replace(/\r\n/g, '\n').trim(),
+    message: str(body, 'message').replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '').trim(),
     name: line('name'),
     email: line('email').toLowerCase(),
   };
