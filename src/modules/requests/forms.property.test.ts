@@ -23,7 +23,7 @@ import { allFields, type Field, type FormDefinition } from '../forms/definition.
 import { FORM_LIBRARY } from '../forms/library/index.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20261201);
-const RUNS = Number(process.env.FC_RUNS ?? 20);
+const RUNS = Number(process.env.FC_RUNS ?? 12);
 const CITIZEN = 'camille.martin@courriel.example';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
@@ -104,7 +104,12 @@ const oddValue: fc.Arbitrary<string> = fc.oneof(
 
 /** For each control of a page in order: whether to type a generated value, and which. */
 const typing = fc.record({
-  use: fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+  // About one control in three gets a generated value: most pages pass with some odd values,
+  // which then travel to the review page and to "Envoyer".
+  use: fc.array(
+    fc.integer({ min: 0, max: 2 }).map((n) => n === 0),
+    { minLength: 16, maxLength: 16 },
+  ),
   values: fc.array(oddValue, { minLength: 16, maxLength: 16 }),
 });
 type Typing = { use: boolean[]; values: string[] };
@@ -212,7 +217,7 @@ describe.each(TEST_ENGINES)('generated values in every citizen form, on %s', (en
     expect(messages.length, where).toBeGreaterThan(0);
   }
 
-  it(`contact form: ${Math.round(RUNS * 1.5)} generated submissions, never a 5xx, never a lost message`, async () => {
+  it(`contact form: ${RUNS * 3} generated submissions, never a 5xx, never a lost message`, async () => {
     const email = fc.oneof(oddValue, fc.emailAddress());
     await fc.assert(
       fc.asyncProperty(fc.record({ subject: oddValue, message: oddValue, name: oddValue, email }), async (values) => {
@@ -253,7 +258,7 @@ describe.each(TEST_ENGINES)('generated values in every citizen form, on %s', (en
           ).toBe(before);
         }
       }),
-      { numRuns: Math.round(RUNS * 1.5), seed: SEED, endOnFailure: true },
+      { numRuns: RUNS * 3, seed: SEED, endOnFailure: true },
     );
   });
 

@@ -63,6 +63,21 @@ describe.each(TEST_ENGINES)('e-mail addresses on forms, one rule with the mail l
     expect(rows).toHaveLength(1);
   });
 
+  it('drops a NUL character from a contact message instead of failing in the database (found by the property test)', async () => {
+    const b = browser();
+    const res = await b.submit(CONTACT, {
+      subject: 'Nul\u0000part',
+      message: `${MESSAGE}\u0000`,
+      name: 'Alex\u0007',
+      email: 'alex.nul@exemple.fr',
+    });
+    expect(res.statusCode).toBe(303);
+    const { rows } = await t.testDb.asSuperuser<{ subject: string; requester_name: string }>(
+      "SELECT subject, requester_name FROM citizen_request WHERE requester_email = 'alex.nul@exemple.fr'",
+    );
+    expect(rows).toEqual([{ subject: 'Nulpart', requester_name: 'Alex' }]);
+  });
+
   it('refuses the accented address on the street report’s contact page; the draft is kept and can be sent', async () => {
     const b = browser();
     const base = '/c/villebelle/demarches/signalement-voirie';
