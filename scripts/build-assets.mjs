@@ -4,11 +4,15 @@
 //   fonts/ahn-latin-{400,700}.woff2   (Atkinson Hyperlegible Next, OFL 1.1)
 //   js/govuk-frontend.min.js, js/simplewebauthn-browser.umd.min.js, js/supported.js, js/app.mjs,
 //   js/passkey.mjs
-// then runs the brand guard on the CSS. Any Sass warning fails the build.
+// then runs the brand guard on the CSS. Any Sass warning fails the build. CSS and scripts are
+// also written precompressed (.br at brotli's best quality, .gz), served as they are by
+// @fastify/static (preCompressed): no compression work per request for assets.
 // Usage: node scripts/build-assets.mjs
-import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import * as sass from 'sass';
 import { findRestrictedBrandMarks } from './brand-guard.mjs';
 
@@ -62,6 +66,28 @@ async function copyScripts() {
   return own.length + 2;
 }
 
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/** Writes `<file>.br` and `<file>.gz` next to each CSS and script file; returns the bytes saved. */
+async function precompress() {
+  const files = [];
+  for (const dir of ['css', 'js']) {
+    for (const name of await readdir(join(out, dir))) if (/\.(css|m?js)$/.test(name)) files.push(join(out, dir, name));
+  }
+  await Promise.all(
+    files.map(async (file) => {
+      const bytes = await readFile(file);
+      const br = await brotli(bytes, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+      });
+      await writeFile(`${file}.br`, br);
+      await writeFile(`${file}.gz`, await gzip(bytes, { level: 9 }));
+    }),
+  );
+  return files.length;
+}
+
 async function main() {
   const started = performance.now();
   const { css, warnings } = compileCss();
@@ -82,11 +108,12 @@ async function main() {
 
   await Promise.all(fontFiles.map(({ from, to }) => copyFile(from, to)));
   const scriptCount = await copyScripts();
+  await precompress();
 
   const cssSize = (await stat(cssPath)).size;
   const ms = Math.round(performance.now() - started);
   console.log(
-    `build-assets : guichet.css ${(cssSize / 1024).toFixed(1)} Ko, ${fontFiles.length} polices, ${scriptCount} scripts → public/build/ en ${ms} ms (0 avertissement Sass, marques réservées : aucune)`,
+    `build-assets : guichet.css ${(cssSize / 1024).toFixed(1)} Ko, ${fontFiles.length} polices, ${scriptCount} scripts (+ .br/.gz) → public/build/ en ${ms} ms (0 avertissement Sass, marques réservées : aucune)`,
   );
   return 0;
 }

@@ -7,20 +7,39 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { notFound } from '../../platform/errors.js';
 import { listServices } from '../../platform/tenancy/communes.js';
 
-const communeSummary = z.object({
-  slug: z.string(),
-  name: z.string(),
-  inseeCode: z.string().nullable(),
-  population: z.number().int().nullable(),
-  url: z.string(),
-});
+const communeSummary = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    inseeCode: z.string().nullable(),
+    population: z.number().int().nullable(),
+    url: z.string(),
+  })
+  .meta({
+    example: {
+      slug: 'villebelle',
+      name: 'Villebelle',
+      inseeCode: '99101',
+      population: 12450,
+      url: 'https://guichet.exemple.fr/c/villebelle/',
+    },
+  });
 
-const serviceSchema = z.object({
-  slug: z.string(),
-  name: z.string(),
-  description: z.string(),
-  email: z.string().nullable(),
-});
+const serviceSchema = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    description: z.string(),
+    email: z.string().nullable(),
+  })
+  .meta({
+    example: {
+      slug: 'etat-civil',
+      name: 'État civil',
+      description: 'Actes de naissance, de mariage et de décès',
+      email: 'etat-civil@villebelle.exemple.fr',
+    },
+  });
 
 const errorSchema = z.object({
   error: z.object({
@@ -40,6 +59,7 @@ export function registerCommuneApi(parent: FastifyInstance, ctx: AppContext): vo
       config: { policy: 'public' },
       schema: {
         summary: 'Liste des communes du guichet',
+        description: 'Public, sans jeton. Les communes sont triées par nom.',
         tags: ['communes'],
         querystring: z.object({}).strict(),
         response: { 200: z.object({ communes: z.array(communeSummary) }), 400: errorSchema, 422: errorSchema },
@@ -65,8 +85,11 @@ export function registerCommuneApi(parent: FastifyInstance, ctx: AppContext): vo
       config: { policy: 'public' },
       schema: {
         summary: 'Une commune et ses services',
+        description: 'Public, sans jeton. Une commune inconnue répond 404.',
         tags: ['communes'],
-        params: z.object({ slug: z.string().max(63) }),
+        params: z.object({
+          slug: z.string().max(63).describe('Identifiant de la commune').meta({ example: 'villebelle' }),
+        }),
         querystring: z.object({}).strict(),
         response: {
           200: communeSummary.extend({ services: z.array(serviceSchema) }),

@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit/journal.js';
 import type { Database } from '../../platform/db/client.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { mailAddressSchema } from '../../platform/mail/address.js';
 import { type Commune, findCommuneBySlug, insertCommune, insertService } from '../../platform/tenancy/communes.js';
 
 const slug = z
@@ -36,7 +37,7 @@ export const newCommuneSchema = z
       .default('#1d70b8'),
     address: z.string().max(300).nullable().default(null),
     phone: z.string().max(30).nullable().default(null),
-    email: z.email().nullable().default(null),
+    email: mailAddressSchema().nullable().default(null),
     openingHours: z.string().max(300).nullable().default(null),
     simpleMode: z.boolean().default(false),
     services: z
@@ -45,7 +46,7 @@ export const newCommuneSchema = z
           slug,
           name: z.string().min(1).max(200),
           description: z.string().max(2000).default(''),
-          email: z.email().nullable().default(null),
+          email: mailAddressSchema().nullable().default(null),
         }),
       )
       .default([]),

@@ -16,6 +16,7 @@
  * for addresses; `${groupId}-${index}-${childId}` inside repeatable-group items, with
  * `${groupId}-count` giving the number of items shown.
  */
+import { isMailAddress, mailAddressError, mailAddressProblem } from '../../platform/mail/address.js';
 import { formatDate, formatNumber } from '../../platform/views/format.js';
 import { effectiveAnswers, isFilled, isVisible, itemScope, visiblePages } from './conditions.js';
 import {
@@ -248,10 +249,9 @@ export function normalizePhone(raw: string): string | null {
   return null;
 }
 
-const EMAIL = /^[^\s@"<>(),;:\\[\]]+@(?:[^\s@"<>(),;:\\[\].]+\.)+[^\s@"<>(),;:\\[\].]{2,}$/u;
-
+/** The mail layer's rule (src/platform/mail/address.ts): what a form accepts can be sent. */
 export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value) && !/\.\.|^\.|\.@/.test(value);
+  return isMailAddress(value);
 }
 
 /** French postcode: 5 digits, départements 01 to 98 (Corsica 20, overseas 97x, Monaco 980). */
@@ -529,7 +529,12 @@ export function validateField(field: Field, value: AnswerValue | undefined, now:
       return checkNumber(field, filled);
     case 'email':
       if (typeof filled !== 'string' || !isEmail(filled)) {
-        return { message: 'Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr' };
+        return {
+          message:
+            (typeof filled === 'string' && mailAddressProblem(filled) === 'accented_local_part'
+              ? mailAddressError(filled)
+              : null) ?? 'Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr',
+        };
       }
       return null;
     case 'phone':

@@ -192,11 +192,19 @@ export function registerApiTokenPages(app: FastifyInstance, ctx: AppContext): vo
         tags: ['jetons'],
         querystring: z.object({}).strict(),
         response: {
-          200: z.object({
-            commune: z.object({ slug: z.string(), name: z.string() }),
-            scopes: z.array(z.string()),
-            expiresAt: z.string(),
-          }),
+          200: z
+            .object({
+              commune: z.object({ slug: z.string(), name: z.string() }),
+              scopes: z.array(z.string()),
+              expiresAt: z.string(),
+            })
+            .meta({
+              example: {
+                commune: { slug: 'villebelle', name: 'Villebelle' },
+                scopes: ['communes:read', 'requests:read'],
+                expiresAt: '2026-06-01T00:00:00.000Z',
+              },
+            }),
           401: errorSchema,
           422: errorSchema,
         },

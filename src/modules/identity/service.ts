@@ -11,6 +11,7 @@ import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import { clientInfo } from '../../platform/http/client-info.js';
 import { truncateAddress } from '../../platform/http/logger.js';
+import { mailAddressSchema } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { formatDateTime } from '../../platform/views/format.js';
@@ -38,7 +39,7 @@ const email = z
   .trim()
   .min(1, 'Saisissez votre adresse électronique.')
   .max(254, 'L’adresse électronique est trop longue.')
-  .pipe(z.email('Saisissez une adresse électronique valide, par exemple nom@exemple.fr.'));
+  .pipe(mailAddressSchema({ example: 'nom@exemple.fr' }));
 
 const name = (label: string) =>
   z.string().trim().min(1, `Saisissez votre ${label}.`).max(200, `Votre ${label} est trop long.`);

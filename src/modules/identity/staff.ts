@@ -13,6 +13,7 @@ import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import { API_SCOPES, hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
 import { clientInfo } from '../../platform/http/client-info.js';
+import { mailAddressSchema } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { parseDay } from '../../platform/views/format.js';
@@ -78,7 +79,7 @@ const emailSchema = z
   .trim()
   .min(1, 'Saisissez l’adresse électronique de la personne.')
   .max(254, 'L’adresse électronique est trop longue.')
-  .pipe(z.email('Saisissez une adresse électronique valide, par exemple prenom.nom@mairie.fr.'));
+  .pipe(mailAddressSchema({ example: 'prenom.nom@mairie.fr' }));
 
 // — Invitations —
 

@@ -34,65 +34,129 @@ import { registerWebhookPages } from './webhooks-pages.js';
 
 export const API_PAGE_SIZE = 50;
 
-const errorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    fields: z.record(z.string(), z.string()).optional(),
-    requestId: z.string(),
-  }),
-});
+const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      fields: z.record(z.string(), z.string()).optional(),
+      requestId: z.string(),
+    }),
+  })
+  .meta({
+    example: {
+      error: {
+        code: 'request.not_found',
+        message: 'La page ou la ressource demandée n’existe pas.',
+        requestId: '0b9d6c1e-3f2a-4c55-9a7e-2d1f4e8b7c60',
+      },
+    },
+  });
 const errors = { 401: errorSchema, 403: errorSchema, 404: errorSchema, 422: errorSchema };
 
-const procedureSummary = z.object({
-  slug: z.string(),
-  title: z.string(),
-  category: z.string(),
-  audience: z.enum(['anyone', 'signedIn']),
-  currentVersion: z.number().int(),
-  workflow: z
-    .object({
-      statuses: z.array(z.enum(REQUEST_STATUSES)),
-      labels: z.partialRecord(z.enum(RENAMABLE_STATUSES), z.string()),
-      steps: z.array(z.object({ key: z.string(), label: z.string() })),
-    })
-    .describe(
-      'Le circuit de statuts de la démarche : statuts utilisés, noms propres à la démarche, étapes « en cours ».',
-    ),
-});
+const procedureSummary = z
+  .object({
+    slug: z.string(),
+    title: z.string(),
+    category: z.string(),
+    audience: z.enum(['anyone', 'signedIn']),
+    currentVersion: z.number().int(),
+    workflow: z
+      .object({
+        statuses: z.array(z.enum(REQUEST_STATUSES)),
+        labels: z.partialRecord(z.enum(RENAMABLE_STATUSES), z.string()),
+        steps: z.array(z.object({ key: z.string(), label: z.string() })),
+      })
+      .describe(
+        'Le circuit de statuts de la démarche : statuts utilisés, noms propres à la démarche, étapes « en cours ».',
+      ),
+  })
+  .meta({
+    example: {
+      slug: 'signalement-voirie',
+      title: 'Signaler un problème sur la voie publique',
+      category: 'Voirie',
+      audience: 'anyone',
+      currentVersion: 3,
+      workflow: {
+        statuses: ['nouvelle', 'en_cours', 'acceptee', 'refusee', 'classee'],
+        labels: { acceptee: 'Réparé' },
+        steps: [{ key: 'intervention', label: 'Intervention programmée' }],
+      },
+    },
+  });
 
-const requestSummary = z.object({
-  number: z.string(),
-  status: z.enum(REQUEST_STATUSES),
-  /** The step inside "en cours" (a key of the démarche's workflow), or null. */
-  step: z.string().nullable(),
-  statusLabel: z.string(),
-  subject: z.string(),
-  service: z.string().nullable(),
-  procedure: z.string().nullable(),
-  channel: z.string(),
-  submittedAt: z.string(),
-  updatedAt: z.string(),
-  dueAt: z.string(),
-  closedAt: z.string().nullable(),
-});
+const REQUEST_EXAMPLE = {
+  number: '2026-000042',
+  status: 'en_cours',
+  step: 'intervention',
+  statusLabel: 'En cours : Intervention programmée',
+  subject: 'Nid-de-poule rue des Lilas',
+  service: 'services-techniques',
+  procedure: 'signalement-voirie',
+  channel: 'web',
+  submittedAt: '2026-03-02T08:15:00.000Z',
+  updatedAt: '2026-03-03T14:02:11.000Z',
+  dueAt: '2026-05-02T08:15:00.000Z',
+  closedAt: null,
+} as const;
 
-const requestDetail = requestSummary.extend({
-  formVersion: z.number().int().nullable(),
-  answers: z.record(z.string(), z.unknown()),
-  requester: z.object({ name: z.string(), email: z.string() }),
-  silence: z.object({ kind: z.string(), date: z.string() }).nullable(),
-});
+const requestSummary = z
+  .object({
+    number: z.string(),
+    status: z.enum(REQUEST_STATUSES),
+    /** The step inside "en cours" (a key of the démarche's workflow), or null. */
+    step: z.string().nullable(),
+    statusLabel: z.string(),
+    subject: z.string(),
+    service: z.string().nullable(),
+    procedure: z.string().nullable(),
+    channel: z.string(),
+    submittedAt: z.string(),
+    updatedAt: z.string(),
+    dueAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .meta({ example: REQUEST_EXAMPLE });
 
-const messageSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['message_to_citizen', 'message_from_citizen', 'status']),
-  from: z.enum(['mairie', 'usager']),
-  body: z.string(),
-  createdAt: z.string(),
-});
+const requestDetail = requestSummary
+  .extend({
+    formVersion: z.number().int().nullable(),
+    answers: z.record(z.string(), z.unknown()),
+    requester: z.object({ name: z.string(), email: z.string() }),
+    silence: z.object({ kind: z.string(), date: z.string() }).nullable(),
+  })
+  .meta({
+    example: {
+      ...REQUEST_EXAMPLE,
+      formVersion: 3,
+      answers: { adresse: '12 rue des Lilas', description: 'Trou profond devant le numéro 12' },
+      requester: { name: 'Élodie Lefèvre', email: 'elodie.lefevre@exemple.fr' },
+      silence: null,
+    },
+  });
 
-const numberParams = z.object({ numero: z.string().max(40) });
+const messageSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['message_to_citizen', 'message_from_citizen', 'status']),
+    from: z.enum(['mairie', 'usager']),
+    body: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({
+    example: {
+      id: '01954f7a-7c1e-7b3a-9d2e-5f6a7b8c9d0e',
+      kind: 'message_to_citizen',
+      from: 'mairie',
+      body: 'Une équipe passera jeudi matin.',
+      createdAt: '2026-03-03T14:02:11.000Z',
+    },
+  });
+
+const numberParams = z.object({
+  numero: z.string().max(40).describe('Numéro de la demande (AAAA-NNNNNN)').meta({ example: '2026-000042' }),
+});
 
 const AUTH_DESCRIPTION =
   'Authentification : en-tête « Authorization: Bearer gch_… » (jeton créé par un administrateur).';
@@ -207,9 +271,38 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
         summary: 'Une démarche publiée et la définition de son formulaire actuel',
         description: `${AUTH_DESCRIPTION} Portée : procedures:read.`,
         tags: ['démarches'],
-        params: z.object({ slug: z.string().max(100) }),
+        params: z.object({
+          slug: z.string().max(100).describe('Identifiant de la démarche').meta({ example: 'signalement-voirie' }),
+        }),
         querystring: z.object({}).strict(),
-        response: { 200: procedureSummary.extend({ definition: z.unknown() }), ...errors },
+        response: {
+          200: procedureSummary
+            .extend({ definition: z.unknown().describe('La définition du formulaire (version actuelle)') })
+            .meta({
+              example: {
+                slug: 'signalement-voirie',
+                title: 'Signaler un problème sur la voie publique',
+                category: 'Voirie',
+                audience: 'anyone',
+                currentVersion: 3,
+                workflow: {
+                  statuses: ['nouvelle', 'en_cours', 'acceptee', 'refusee', 'classee'],
+                  labels: {},
+                  steps: [],
+                },
+                definition: {
+                  pages: [
+                    {
+                      id: 'probleme',
+                      title: 'Le problème',
+                      fields: [{ id: 'adresse', type: 'text', label: 'Adresse' }],
+                    },
+                  ],
+                },
+              },
+            }),
+          ...errors,
+        },
       },
     },
     async (request) => {
@@ -233,13 +326,13 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
         tags: ['demandes'],
         querystring: z
           .object({
-            statut: z.enum(REQUEST_STATUSES).optional(),
+            statut: z.enum(REQUEST_STATUSES).optional().describe('Ne garder que les demandes de ce statut'),
             depuis: z.iso
               .datetime({ offset: true })
               .or(z.iso.date())
               .optional()
               .describe('Demandes modifiées à partir de cette date (ISO 8601)'),
-            page: z.coerce.number().int().min(1).max(100_000).default(1),
+            page: z.coerce.number().int().min(1).max(100_000).default(1).describe('Numéro de page, à partir de 1'),
           })
           .strict(),
         response: {
@@ -338,10 +431,11 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
         querystring: z.object({}).strict(),
         body: z
           .object({
-            message: z.string().min(1).max(MAX_MESSAGE_LENGTH),
+            message: z.string().min(1).max(MAX_MESSAGE_LENGTH).describe('Le texte envoyé à l’usager'),
             attendreReponse: z.boolean().optional().describe('Passer la demande « en attente de l’usager »'),
           })
-          .strict(),
+          .strict()
+          .meta({ example: { message: 'Une équipe passera jeudi matin.', attendreReponse: false } }),
         response: { 201: messageSchema, ...errors },
       },
     },
@@ -384,12 +478,18 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
         querystring: z.object({}).strict(),
         body: z
           .object({
-            statut: z.enum(REQUEST_STATUSES),
+            statut: z.enum(REQUEST_STATUSES).describe('Le nouveau statut'),
             /** A step of the démarche's workflow (with statut "en_cours"). */
-            etape: z.string().min(1).max(60).optional(),
-            message: z.string().max(MAX_MESSAGE_LENGTH).optional(),
+            etape: z
+              .string()
+              .min(1)
+              .max(60)
+              .optional()
+              .describe('Une étape du circuit de la démarche (avec le statut « en_cours »)'),
+            message: z.string().max(MAX_MESSAGE_LENGTH).optional().describe('Message facultatif à l’usager'),
           })
-          .strict(),
+          .strict()
+          .meta({ example: { statut: 'acceptee', message: 'Réparation effectuée.' } }),
         response: { 200: requestDetail, ...errors },
       },
     },

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { mailAddressError } from '../../platform/mail/address.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
@@ -22,7 +23,8 @@ import { savableRequestFiles } from './vault-reuse.js';
 const slugParams = z.object({ slug: z.string().max(63) }).strict();
 const SUBMITTED_COOKIE = 'guichet_demande_envoyee';
 const MAX_SUBJECT_LENGTH = 150;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters removed
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 
 /** Remembers the number of the request just sent, for the confirmation page (1 hour). */
 export function rememberSubmission(reply: FastifyReply, commune: Commune, number: string, email: string): void {
@@ -64,10 +66,11 @@ interface ContactInput {
 }
 
 function contactValues(body: FormBody): ContactInput {
-  const line = (key: string) => formString(body, key).replace(/\s+/g, ' ').trim();
+  // Control characters never belong in a message (the form engine drops them the same way).
+  const line = (key: string) => formString(body, key).replace(/\s+/g, ' ').replace(CONTROL, '').trim();
   return {
     subject: line('subject'),
-    message: formString(body, 'message').replace(/\r\n/g, '\n').trim(),
+    message: formString(body, 'message').replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '').trim(),
     name: line('name'),
     email: line('email').toLowerCase(),
   };
@@ -83,9 +86,8 @@ function checkContact(input: ContactInput): void {
     fields.message = `Votre message doit faire au plus ${MAX_MESSAGE_LENGTH} caractères.`;
   if (!input.name) fields.name = 'Saisissez votre nom.';
   else if (input.name.length > 200) fields.name = 'Votre nom doit faire au plus 200 caractères.';
-  if (!input.email) fields.email = 'Saisissez votre adresse électronique.';
-  else if (!EMAIL.test(input.email) || input.email.length > 254)
-    fields.email = 'Saisissez une adresse électronique valide, comme prenom.nom@exemple.fr.';
+  const emailError = mailAddressError(input.email);
+  if (emailError) fields.email = emailError;
   if (Object.keys(fields).length > 0) {
     throw new AppError('contact.invalid', 'invalid contact request', 422, { fields });
   }

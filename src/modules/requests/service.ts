@@ -14,6 +14,7 @@ import type { MailAttachmentRef } from '../../platform/db/schema.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
+import { isMailAddress } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { SmsProvider } from '../../platform/sms/provider.js';
 import type { Commune, Service } from '../../platform/tenancy/communes.js';
@@ -95,8 +96,9 @@ function communeOf(tx: Tx): string {
 }
 
 /** Requesters may stay anonymous (a street report without contact details): no mail then. */
+/** An address the mail layer sends to (an old request may hold one it would refuse). */
 function isMailable(email: string): boolean {
-  return /^[^\s@]+@[^\s@]+$/.test(email);
+  return isMailAddress(email);
 }
 
 function auditActorType(actor: RequestActor): 'citizen' | 'agent' | 'system' | 'api' {

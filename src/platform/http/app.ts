@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
@@ -12,12 +13,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../authz/actor.js';
 import { POLICIES, type PolicyName, type Refusal } from '../authz/policies.js';
@@ -26,9 +22,11 @@ import { AppError } from '../errors.js';
 import type { Contributions, GuichetModule } from '../module.js';
 import type { Commune } from '../tenancy/communes.js';
 import { registerBodyParsers } from './body-parsers.js';
+import { compressionOptions } from './compression.js';
 import { registerErrorHandling, sendError, toAppError, wantsJson } from './error-handler.js';
 import { renderErrorPage } from './error-page.js';
 import { loggerOptions } from './logger.js';
+import { openApiOptions } from './openapi.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
 
 declare module 'fastify' {
@@ -133,6 +131,9 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
     crossOriginEmbedderPolicy: false,
   });
 
+  // Before any route: the plugin adds its onSend hook to each route as it is declared.
+  await app.register(fastifyCompress, compressionOptions);
+
   await app.register(fastifyCookie, { secret: config.secret ?? randomUUID() });
   await app.register(fastifyCsrf, {
     cookieKey: 'guichet_csrf',
@@ -175,15 +176,12 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
     maxAge: '1h',
     index: false,
     list: false,
+    // CSS and scripts have .br/.gz siblings written by the build (scripts/build-assets.mjs).
+    preCompressed: true,
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'API Guichet', version: '1', description: 'API REST de Guichet (communes, services).' },
-      servers: [{ url: config.publicUrl }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  // Only /api/v1/ is documented (filtered by URL prefix in openapi.ts).
+  await app.register(fastifySwagger, openApiOptions(config.publicUrl));
   app.get('/api/openapi.json', { schema: { hide: true }, config: { policy: 'infrastructure' } }, async () =>
     app.swagger(),
   );

@@ -1,7 +1,9 @@
 /**
  * Strict body parsers: bodies must be valid UTF-8 (fatal decoding, no silent U+FFFD), JSON is
  * parsed without prototype poisoning, and URL-encoded forms become plain objects (a repeated
- * field becomes an array). Anything else is a 4xx AppError with a French message.
+ * field becomes an array). Anything else is a 4xx AppError with a French message. NUL characters
+ * are dropped from form values: PostgreSQL cannot store them in text, and a form that failed on one
+ * after "Envoyer" would lose what the citizen typed.
  */
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
@@ -22,7 +24,8 @@ function decodeUtf8(body: Buffer): string {
 /** Parses application/x-www-form-urlencoded into an object with null prototype semantics. */
 export function parseForm(text: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = Object.create(null);
-  for (const [key, value] of new URLSearchParams(text)) {
+  for (const [key, raw] of new URLSearchParams(text)) {
+    const value = raw.includes('\u0000') ? raw.replaceAll('\u0000', '') : raw;
     const existing = out[key];
     if (existing === undefined) out[key] = value;
     else if (Array.isArray(existing)) existing.push(value);

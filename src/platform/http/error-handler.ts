@@ -51,6 +51,14 @@ export function toAppError(error: unknown): AppError {
       ...(mapped.message ? { userMessage: mapped.message } : {}),
     });
   }
+  // Text PostgreSQL cannot store (a NUL character, in text or JSON): the input's fault, not ours.
+  const sqlState = (error as { code?: unknown })?.code;
+  if (sqlState === '22021' || sqlState === '22P05') {
+    return new AppError('input.unstorable_character', (error as Error).message, 422, {
+      userMessage:
+        'Le texte envoyé contient un caractère invisible non autorisé (caractère nul) : retirez-le et réessayez.',
+    });
+  }
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError(`http.${status}`, fastifyError.message ?? String(status), status);

@@ -19,6 +19,7 @@ import { recordAudit } from '../audit/journal.js';
 import { type MailAttachmentRef, mailOutbox } from '../db/schema.js';
 import { type Tx, withTenant } from '../db/tenant.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
+import { parseMailAddress } from './address.js';
 import { type MailTemplateName, type MailVariables, renderMail } from './templates.js';
 import type { MailAttachment, MailTransport } from './transport.js';
 
@@ -77,8 +78,6 @@ async function underRecipientCap(tx: Tx, template: MailTemplateName, to: string)
   return rows[0]!.hits <= cap;
 }
 
-const emailSchema = z.email();
-
 /**
  * Renders and stores a mail in the transaction's commune; it leaves after commit. Returns the
  * outbox id, or null when the recipient's cap dropped it (nothing stored, a warning logged).
@@ -97,7 +96,7 @@ export async function queueMail<N extends MailTemplateName>(
   },
 ): Promise<string | null> {
   if (!tx.communeId) throw new Error('queueMail needs a tenant transaction');
-  const to = emailSchema.parse(mail.to);
+  const to = parseMailAddress(mail.to);
   if (!(await underRecipientCap(tx, mail.template, to))) {
     queue.logger.warn(
       { template: mail.template, communeId: tx.communeId },
@@ -118,7 +117,7 @@ export async function queueMail<N extends MailTemplateName>(
     status: 'pending',
     attempts: 0,
     attachments: (mail.attachments ?? []).map((a) => ({ fileId: z.uuid().parse(a.fileId) })),
-    replyTo: mail.replyTo === undefined ? null : emailSchema.parse(mail.replyTo),
+    replyTo: mail.replyTo === undefined ? null : parseMailAddress(mail.replyTo),
   });
   await queue.enqueue(
     tx,

@@ -7,6 +7,7 @@ import { h } from 'preact';
 import { renderToStaticMarkup } from 'preact-render-to-string';
 import { z } from 'zod';
 import { que } from '../views/format.js';
+import { isMailAddress } from './address.js';
 
 export interface RenderedMail {
   subject: string;
@@ -299,7 +300,7 @@ export const MAIL_TEMPLATES = {
       procedureTitle: z.string().min(1),
       requesterName: z.string().min(1),
       /** Empty when the requester left no address (anonymous street report). */
-      requesterEmail: z.union([z.email(), z.literal('')]),
+      requesterEmail: z.union([z.string().refine(isMailAddress), z.literal('')]),
       submittedAt: z.string().min(1),
       /** "Question : réponse" lines of the form. */
       lines: z.array(z.string()),

@@ -15,6 +15,7 @@ import { canSeeService } from '../../../platform/authz/actor.js';
 import type { AppContext } from '../../../platform/context.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
+import { mailAddressSchema } from '../../../platform/mail/address.js';
 import { type Commune, listServices } from '../../../platform/tenancy/communes.js';
 import { activeAccountIdByEmail } from '../../identity/index.js';
 import {
@@ -443,7 +444,7 @@ const emailSchema = z
   .trim()
   .min(1, 'Saisissez l’adresse électronique de l’usager.')
   .max(254, 'L’adresse électronique est trop longue.')
-  .pipe(z.email('Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.'));
+  .pipe(mailAddressSchema());
 
 /**
  * Files a request for a citizen who came in person (channel "guichet", filed by the agent):
