@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
+import { formatBytes, sendFile, type UploadedPart, uploadedFiles } from '../../platform/files/checks.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import {
@@ -23,7 +24,6 @@ import {
 } from '../../platform/views/components.js';
 import { type FormBody, formString, sendFormPage } from '../../platform/views/form-page.js';
 import { formatDate } from '../../platform/views/format.js';
-import { formatBytes, sendFile, type UploadedPart, uploadedFiles } from '../requests/files.js';
 import { isRequestNumber } from '../requests/numbering.js';
 import { readSavableRequestFile } from '../requests/vault-reuse.js';
 import { DOCUMENT_KIND_RULES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, type DocumentStatus } from './document-kinds.js';

@@ -3,16 +3,11 @@
  * démarches without uploading them again. Each has a kind, an issue date and/or an end of
  * validity (a proof of address is valid 3 months after its issue date unless told otherwise; an
  * identity document until the expiry date typed by its owner), hence a status on any given day.
- * Files are checked by content exactly like démarche uploads (requests/files.ts). Adding and
+ * Files are checked by content exactly like démarche uploads (platform/files/checks.ts). Adding and
  * deleting are journaled without personal data (kind, size and source only).
  */
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Tx } from '../../platform/db/tenant.js';
-import { AppError, notFound } from '../../platform/http/errors.js';
-import { formatDate } from '../../platform/views/format.js';
-import { dateFromParts } from '../forms/answers.js';
-import { parisToday } from '../forms/definition.js';
-import { addCalendarMonths } from '../requests/dates.js';
 import {
   DEFAULT_ACCEPTED_TYPES,
   describeTypes,
@@ -20,7 +15,12 @@ import {
   type UploadedPart,
   type ValidatedUpload,
   validateUpload,
-} from '../requests/files.js';
+} from '../../platform/files/checks.js';
+import { AppError, notFound } from '../../platform/http/errors.js';
+import { formatDate } from '../../platform/views/format.js';
+import { dateFromParts } from '../forms/answers.js';
+import { parisToday } from '../forms/definition.js';
+import { addCalendarMonths } from '../requests/dates.js';
 import {
   DOCUMENT_KIND_RULES,
   type DocumentKind,

@@ -10,6 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { POLICIES } from '../../platform/authz/policies.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
+import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from '../../platform/files/checks.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import {
@@ -59,7 +60,6 @@ import { findAccountById } from '../identity/repo.js';
 import { hashToken, newToken } from '../identity/sessions.js';
 import { profilePrefill } from '../profile/profile.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
-import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from './files.js';
 import { isRequestNumber } from './numbering.js';
 import {
   type Draft,

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { MailAttachmentRef } from '../../platform/db/schema.js';
 import type { Tx } from '../../platform/db/tenant.js';
+import type { ValidatedUpload } from '../../platform/files/checks.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
@@ -20,7 +21,6 @@ import type { Commune, Service } from '../communes/repo.js';
 import { listServices } from '../communes/repo.js';
 import { hashToken, newToken } from '../identity/sessions.js';
 import { dueDate, silenceDate } from './dates.js';
-import { MAX_FILES_PER_REQUEST, type ValidatedUpload } from './files.js';
 import type { PlaceholderValues } from './notifications/catalog.js';
 import { composeNotification, composeStatusNotification } from './notifications/service.js';
 import { queueStatusSms } from './notifications/sms.js';
@@ -84,6 +84,8 @@ export const DEFAULT_PROCESSING_DAYS = 15;
 export const PROCESS_LINK_DAYS = 60;
 /** Longest message (citizen or agent) in the history. */
 export const MAX_MESSAGE_LENGTH = 5000;
+/** Most files attached to one request (citizen's and agents' together). */
+export const MAX_FILES_PER_REQUEST = 20;
 
 function communeOf(tx: Tx): string {
   if (!tx.communeId) throw new Error('requests use cases need a tenant transaction');

@@ -8,6 +8,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
+import {
+  DEFAULT_ACCEPTED_TYPES,
+  describeTypes,
+  formatBytes,
+  MAX_UPLOAD_BYTES,
+  sendFile,
+  uploadedFiles,
+  validateUpload,
+} from '../../platform/files/checks.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import {
@@ -23,15 +32,6 @@ import {
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { listServices } from '../communes/repo.js';
-import {
-  DEFAULT_ACCEPTED_TYPES,
-  describeTypes,
-  formatBytes,
-  MAX_UPLOAD_BYTES,
-  sendFile,
-  uploadedFiles,
-  validateUpload,
-} from './files.js';
 import { isRequestNumber } from './numbering.js';
 import { silenceMention } from './receipt-pdf.js';
 import {

@@ -7,6 +7,7 @@
  * the vault (offered on the confirmation page, never done silently).
  */
 import type { Tx } from '../../platform/db/tenant.js';
+import { type ValidatedUpload, validateUpload } from '../../platform/files/checks.js';
 import { AppError } from '../../platform/http/errors.js';
 import { acceptedFormatsText, acceptedMimeTypes, type FileRef, maxBytes } from '../forms/answers.js';
 import {
@@ -26,7 +27,6 @@ import {
   VAULT_MAX_BYTES,
   validityText,
 } from '../profile/vault.js';
-import { type ValidatedUpload, validateUpload } from './files.js';
 import { findFormVersion, findRequestByNumber, findStoredFile, listRequestFiles, type StoredFileInfo } from './repo.js';
 import type { StoredFile } from './schema.js';
 

@@ -8,6 +8,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { withTenant } from '../../../platform/db/tenant.js';
+import {
+  DEFAULT_ACCEPTED_TYPES,
+  describeTypes,
+  formatBytes,
+  MAX_UPLOAD_BYTES,
+  sendFile,
+  uploadedFiles,
+  validateUpload,
+} from '../../../platform/files/checks.js';
 import type { AppContext } from '../../../platform/http/context.js';
 import { AppError } from '../../../platform/http/errors.js';
 import {
@@ -26,15 +35,6 @@ import {
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
 import { listServices, type Service } from '../../communes/repo.js';
 import type { FormDefinition } from '../../forms/definition.js';
-import {
-  DEFAULT_ACCEPTED_TYPES,
-  describeTypes,
-  formatBytes,
-  MAX_UPLOAD_BYTES,
-  sendFile,
-  uploadedFiles,
-  validateUpload,
-} from '../files.js';
 import { findFormVersion, listRequestFiles, type StoredFileInfo } from '../repo.js';
 import { AGENT_STATUS_LABELS, type RequestStatus } from '../schema.js';
 import { nextPositions, positionLabel, positionValue } from '../workflow.js';

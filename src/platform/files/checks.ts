@@ -1,20 +1,19 @@
 /**
- * Uploads: multipart parsing in the requests module's scope only (with limits), validation by
- * content (magic bytes, through file-type) against the accepted types, size and count limits,
- * sanitised names; and serving stored files back as attachments with a safe content type.
+ * Uploads, for any module that takes files: multipart parsing in the caller's scope only (with
+ * limits), validation by content (magic bytes, through file-type) against the accepted types,
+ * size and count limits, sanitised names; and serving stored files back as attachments with a
+ * safe content type. No business rule here (how many files a request may hold stays in requests).
  */
 import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError } from '../http/errors.js';
 
-/** Largest file accepted anywhere in the module (a field may accept less). */
+/** Largest file accepted anywhere (a field may accept less). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Most files in one form submission. */
 export const MAX_FILES_PER_SUBMISSION = 5;
-/** Most files attached to one request (citizen's and agents' together). */
-export const MAX_FILES_PER_REQUEST = 20;
 /** Types accepted when a field says nothing: PDF and common photos. */
 export const DEFAULT_ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 
