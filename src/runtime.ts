@@ -1,6 +1,6 @@
 /**
  * Composition root: opens the database for the configured mode, checks it, and builds the
- * shared services (queue, mail transport, SMS provider, commune directory). Used by every CLI command.
+ * shared services (queue, mail transport, SMS provider, commune directory, blob store). Used by every CLI command.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,6 +12,7 @@ import { CommuneDirectory } from './modules/communes/directory.js';
 import { allJobs } from './modules/registry.js';
 import { assumeAppRole, type Database, embeddedDatabaseDir, openPglite, openPostgres } from './platform/db/client.js';
 import { migrate, pendingMigrations } from './platform/db/migrate.js';
+import { createBlobBackend } from './platform/files/create-blob-store.js';
 import type { AppContext } from './platform/http/context.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { type JobDefinition, JobQueue, type QueueRole } from './platform/jobs/queue.js';
@@ -105,6 +106,7 @@ export async function createRuntime(
   const communes = new CommuneDirectory(database);
   const queue = new JobQueue(database, logger, config.databaseUrl);
   const smsProvider = createSmsProvider(config);
+  database.blobs = await createBlobBackend(config.blobs);
   const base = {
     config: { ...config, secret: resolveSecret(config) },
     database,
@@ -121,6 +123,7 @@ export async function createRuntime(
     async close() {
       await queue.stop();
       mailTransport.close();
+      await database.blobs?.close?.();
       await database.close();
     },
   };

@@ -174,7 +174,6 @@ export async function addDocument(
     name: input.upload.name,
     mimeType: input.upload.mimeType,
     sizeBytes: input.upload.sizeBytes,
-    sha256: input.upload.sha256,
     content: input.upload.content,
     issuedOn: input.details.issuedOn,
     validUntil: input.details.validUntil,

@@ -27,6 +27,7 @@ export type RoutingRule = typeof routingRule.$inferSelect;
 export type RoutingExample = typeof routingExample.$inferSelect;
 /** A stored file without its bytes. */
 export type StoredFileInfo = Omit<StoredFile, 'content'>;
+const communeScope = (communeId: string) => ({ communeId });
 
 // — Procedures and form versions —
 
@@ -343,25 +344,30 @@ const fileInfoColumns = {
   createdAt: storedFile.createdAt,
 };
 
+/** Stores the bytes in the commune's blob scope, then the file's row with their address. */
 export async function insertStoredFile(
   tx: Tx,
-  values: Omit<typeof storedFile.$inferInsert, 'id' | 'createdAt'>,
+  values: Omit<typeof storedFile.$inferInsert, 'id' | 'createdAt' | 'sha256'> & { content: Buffer },
 ): Promise<StoredFileInfo> {
+  const { content, ...row } = values;
+  const sha256 = await tx.blobs.put(communeScope(row.communeId), content);
   const rows = await tx.db
     .insert(storedFile)
-    .values({ id: uuidv7(), ...values })
+    .values({ id: uuidv7(), ...row, sha256 })
     .returning(fileInfoColumns);
   return rows[0]!;
 }
 
-/** A stored file with its bytes. */
+/** A stored file with its bytes (read from the blob store, checked against its address). */
 export async function findStoredFile(tx: Tx, communeId: string, id: string): Promise<StoredFile | undefined> {
   const rows = await tx.db
-    .select()
+    .select(fileInfoColumns)
     .from(storedFile)
     .where(and(eq(storedFile.communeId, communeId), eq(storedFile.id, id)))
     .limit(1);
-  return rows[0];
+  const file = rows[0];
+  if (!file) return undefined;
+  return { ...file, content: await tx.blobs.get(communeScope(communeId), file.sha256) };
 }
 
 /** Files of a request (without bytes), oldest first; internal ones only when asked. */

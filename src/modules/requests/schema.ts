@@ -1,7 +1,6 @@
 /** Drizzle definitions of the requests tables (migrations/0006_requests.sql is the source of truth). */
-import { boolean, customType, date, integer, jsonb, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, integer, jsonb, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export const REQUEST_STATUSES = ['nouvelle', 'en_cours', 'attente_usager', 'acceptee', 'refusee', 'classee'] as const;
@@ -146,8 +145,8 @@ export const storedFile = pgTable('stored_file', {
   name: text('name').notNull(),
   mimeType: text('mime_type').notNull(),
   sizeBytes: integer('size_bytes').notNull(),
+  /** The blob address of the bytes, in the commune's scope (migration 0013). */
   sha256: text('sha256').notNull(),
-  content: bytea('content').notNull(),
   isInternal: boolean('is_internal').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
@@ -164,4 +163,5 @@ export const routingExample = pgTable('routing_example', {
 export type Procedure = typeof procedure.$inferSelect;
 export type CitizenRequest = typeof citizenRequest.$inferSelect;
 export type RequestEvent = typeof requestEvent.$inferSelect;
-export type StoredFile = typeof storedFile.$inferSelect;
+/** A stored file with its bytes, read from the blob store and checked against its address. */
+export type StoredFile = typeof storedFile.$inferSelect & { content: Buffer };

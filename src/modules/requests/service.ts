@@ -196,10 +196,14 @@ export async function storeFile(
     name: input.upload.name,
     mimeType: input.upload.mimeType,
     sizeBytes: input.upload.sizeBytes,
-    sha256: input.upload.sha256,
     content: input.upload.content,
     isInternal: input.isInternal ?? false,
   });
+}
+
+/** A stored file as a mail attachment: its blob address in the commune's scope, name and type. */
+export function attachmentOf(file: Pick<StoredFileInfo, 'sha256' | 'name' | 'mimeType'>): MailAttachmentRef {
+  return { sha256: file.sha256, name: file.name, mimeType: file.mimeType };
 }
 
 /**
@@ -420,13 +424,22 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
           ? { trackingUrl: requestUrl(deps, commune, number), receiptUrl: receiptUrl(deps, commune, number) }
           : {}),
       },
-      attachments: [{ fileId: receipt.id }],
+      attachments: [attachmentOf(receipt)],
     });
 
   let processUrl: string | null = null;
   if (processToken && commune.email) {
     processUrl = `${deps.publicUrl}/c/${commune.slug}/demandes/traitement/${processToken}`;
-    const attachments: MailAttachmentRef[] = [{ fileId: receipt.id }, ...fileIds.map((fileId) => ({ fileId }))];
+    const requestFiles = new Map(
+      (await listRequestFiles(tx, communeId, request.id, { includeInternal: false })).map((f) => [f.id, f]),
+    );
+    const attachments: MailAttachmentRef[] = [
+      attachmentOf(receipt),
+      ...fileIds.flatMap((id) => {
+        const file = requestFiles.get(id);
+        return file ? [attachmentOf(file)] : [];
+      }),
+    ];
     await queueMail(tx, deps.queue, {
       to: commune.email,
       template: 'requestToSecretary',
@@ -635,6 +648,11 @@ export async function sendMessageToCitizen(
     });
   }
   const trackingUrl = trackingUrlFor(deps, input.commune, input.request);
+  const sentFiles = trackingUrl
+    ? []
+    : (await listRequestFiles(tx, communeId, input.request.id, { includeInternal: true })).filter((f) =>
+        fileIds.includes(f.id),
+      );
   if (isMailable(input.request.requesterEmail))
     await queueMail(tx, deps.queue, {
       to: input.request.requesterEmail,
@@ -647,7 +665,7 @@ export async function sendMessageToCitizen(
         // Requesters without an account cannot read the message online: it travels in the mail.
         ...(trackingUrl ? { trackingUrl } : { message: body }),
       },
-      ...(trackingUrl ? {} : { attachments: fileIds.map((fileId) => ({ fileId })) }),
+      ...(trackingUrl ? {} : { attachments: sentFiles.map(attachmentOf) }),
     });
   await recordAudit(tx, {
     action: 'request.message_sent',

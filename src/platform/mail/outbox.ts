@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { recordAudit } from '../audit/journal.js';
 import { type MailAttachmentRef, mailOutbox } from '../db/schema.js';
+import { BlobNotFoundError } from '../files/blob-store.js';
 import { type Tx, withTenant } from '../db/tenant.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
 import { type MailTemplateName, type MailVariables, renderMail } from './templates.js';
@@ -17,6 +18,11 @@ export const MAIL_SEND_JOB = 'mail.send';
 const MAIL_RETRY_LIMIT = 6;
 
 const emailSchema = z.email();
+const attachmentRefSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string().min(1).max(255),
+  mimeType: z.string().min(1).max(200),
+});
 
 /** Renders and stores a mail in the transaction's commune; it leaves after commit. */
 export async function queueMail<N extends MailTemplateName>(
@@ -26,7 +32,7 @@ export async function queueMail<N extends MailTemplateName>(
     to: string;
     template: N;
     variables: MailVariables<N>;
-    /** Stored files of the transaction's commune, attached when the mail leaves (no copy). */
+    /** Blobs of the transaction's commune, attached when the mail leaves (no copy). */
     attachments?: readonly MailAttachmentRef[];
     /** Where replies go (e.g. the citizen, for a mail to the commune's secretary). */
     replyTo?: string;
@@ -46,7 +52,7 @@ export async function queueMail<N extends MailTemplateName>(
     htmlBody: rendered.html,
     status: 'pending',
     attempts: 0,
-    attachments: (mail.attachments ?? []).map((a) => ({ fileId: z.uuid().parse(a.fileId) })),
+    attachments: (mail.attachments ?? []).map((a) => attachmentRefSchema.parse(a)),
     replyTo: mail.replyTo === undefined ? null : emailSchema.parse(mail.replyTo),
   });
   await queue.enqueue(tx, MAIL_SEND_JOB, { communeId: tx.communeId, outboxId: id }, { idempotencyKey: `mail:${id}` });
@@ -116,19 +122,18 @@ export function mailSendJob(transport: MailTransport, from: string, hostname: st
 }
 
 /**
- * Reads the attached files of a mail (table stored_file, in the mail's commune). A file that no
- * longer exists is skipped rather than blocking the mail.
+ * Reads the attachments of a mail from the blob store, in the mail's commune. A blob that no
+ * longer exists is skipped rather than blocking the mail; a damaged one fails the attempt.
  */
 async function loadAttachments(tx: Tx, refs: readonly MailAttachmentRef[]): Promise<MailAttachment[]> {
-  if (refs.length === 0) return [];
-  const ids = refs.map((r) => r.fileId);
-  const { rows } = await tx.client.query<{ id: string; name: string; mime_type: string; content: Buffer }>(
-    'SELECT id, name, mime_type, content FROM stored_file WHERE commune_id = $1 AND id = ANY($2::uuid[])',
-    [tx.communeId, ids],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => {
-    const file = byId.get(id);
-    return file ? [{ filename: file.name, contentType: file.mime_type, content: file.content }] : [];
-  });
+  const attachments: MailAttachment[] = [];
+  for (const ref of refs) {
+    try {
+      const content = await tx.blobs.get({ communeId: tx.communeId! }, ref.sha256);
+      attachments.push({ filename: ref.name, contentType: ref.mimeType, content });
+    } catch (error) {
+      if (!(error instanceof BlobNotFoundError)) throw error;
+    }
+  }
+  return attachments;
 }
