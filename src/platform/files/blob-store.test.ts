@@ -175,9 +175,9 @@ describe.each(TEST_ENGINES)('blob store on %s', (engine) => {
     });
 
     it('rejects an address that is not a SHA-256', async () => {
-      await expect(inCommune(communeA, (tx) => tx.blobs.get({ communeId: communeA }, '../../etc/passwd'))).rejects.toThrow(
-        /64 lowercase hex/,
-      );
+      await expect(
+        inCommune(communeA, (tx) => tx.blobs.get({ communeId: communeA }, '../../etc/passwd')),
+      ).rejects.toThrow(/64 lowercase hex/);
     });
   });
 

@@ -9,6 +9,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppError } from '../http/errors.js';
+import { isOfficeZipType, officeArchiveProblem, pdfProblem } from './document-checks.js';
 
 /** Largest file accepted anywhere (a field may accept less). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -221,8 +222,9 @@ export function sanitizeFileName(raw: string, extension: string): string {
 
 /**
  * Checks an uploaded file by its content. Throws an AppError with a field message: 413 when too
- * large, 422 when empty, of a refused type (archives and programs, whatever their name) or of a
- * type the field does not accept.
+ * large, 422 when empty, of a refused type (archives and programs, whatever their name), of a
+ * type the field does not accept, an office document that expands into far more than its size
+ * (zip bomb) or a PDF carrying JavaScript or a launch action (document-checks.ts).
  */
 export async function validateUpload(part: UploadedPart, rule: UploadRule = {}): Promise<ValidatedUpload> {
   const accept = rule.accept && rule.accept.length > 0 ? rule.accept : DEFAULT_ACCEPTED_TYPES;
@@ -254,6 +256,13 @@ export async function validateUpload(part: UploadedPart, rule: UploadRule = {}):
       `Le fichier « ${shownName} » n’est pas au bon format : joignez un fichier au format ${formats}.`,
     );
   }
+  const problem =
+    detected.mime === 'application/pdf'
+      ? await pdfProblem(part.content)
+      : isOfficeZipType(detected.mime)
+        ? officeArchiveProblem(part.content)
+        : null;
+  if (problem) throw fail('upload.unsafe_content', 422, `Le fichier « ${shownName} » est refusé : ${problem}`);
   return {
     name: sanitizeFileName(part.filename, detected.ext),
     mimeType: detected.mime,

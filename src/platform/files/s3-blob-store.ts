@@ -22,7 +22,9 @@ import {
   verified,
 } from './blob-store.js';
 
-export function s3BlobBackend(config: S3BlobConfig): BlobBackend & { client: S3Client; keyOf(scope: BlobScope, address: string): string } {
+export function s3BlobBackend(
+  config: S3BlobConfig,
+): BlobBackend & { client: S3Client; keyOf(scope: BlobScope, address: string): string } {
   const client = new S3Client({
     endpoint: config.endpoint,
     region: config.region,
