@@ -89,7 +89,8 @@ const HINTS: Record<string, string> = {
     'l’expéditeur déclaré et validé dans l’espace client OVHcloud (3 à 11 lettres ou chiffres, par exemple MAIRIE), ou vide pour un numéro court',
   GUICHET_BLOB_STORE:
     'postgres (fichiers dans la base de données, par défaut), fs (un dossier, voir GUICHET_BLOB_DIR) ou s3 (stockage objet compatible S3, voir docs/operations/files.md)',
-  GUICHET_BLOB_DIR: 'un chemin de dossier accessible en écriture, par exemple GUICHET_BLOB_DIR=/var/lib/guichet/fichiers',
+  GUICHET_BLOB_DIR:
+    'un chemin de dossier accessible en écriture, par exemple GUICHET_BLOB_DIR=/var/lib/guichet/fichiers',
   GUICHET_S3_ENDPOINT:
     'l’adresse du service S3 en https, par exemple https://s3.gra.io.cloud.ovh.net (http:// n’est accepté que pour 127.0.0.1 ou localhost)',
   GUICHET_S3_BUCKET: 'le nom du compartiment (bucket), 3 à 63 lettres minuscules, chiffres, points ou tirets',

@@ -1,6 +1,7 @@
 /** The part of s3rver (a local S3-protocol server, tests only) that the harness uses. */
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
+
   interface S3rverOptions {
     address?: string;
     port?: number;
