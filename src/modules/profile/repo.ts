@@ -157,6 +157,7 @@ export async function insertDocumentRow(
 
 /** Erases the bytes of a deleted document unless another document of the account has the same. */
 async function deleteUnreferencedBlob(tx: Tx, accountId: string, sha256: string): Promise<void> {
+  await tx.blobs.lockForDelete({ accountId }, sha256);
   const others = await tx.db
     .select({ id: supportingDocument.id })
     .from(supportingDocument)

@@ -422,7 +422,7 @@ export async function deleteDraftFilesExcept(
   draftId: string,
   keepIds: readonly string[],
 ): Promise<void> {
-  await tx.db
+  const deleted = await tx.db
     .delete(storedFile)
     .where(
       and(
@@ -431,5 +431,16 @@ export async function deleteDraftFilesExcept(
         isNull(storedFile.requestId),
         keepIds.length > 0 ? notInArray(storedFile.id, [...keepIds]) : undefined,
       ),
-    );
+    )
+    .returning({ sha256: storedFile.sha256 });
+  // Their bytes go too, unless another file of the commune has the same ones.
+  for (const sha256 of new Set(deleted.map((d) => d.sha256))) {
+    await tx.blobs.lockForDelete(communeScope(communeId), sha256);
+    const others = await tx.db
+      .select({ id: storedFile.id })
+      .from(storedFile)
+      .where(and(eq(storedFile.communeId, communeId), eq(storedFile.sha256, sha256)))
+      .limit(1);
+    if (others.length === 0) await tx.blobs.delete(communeScope(communeId), sha256);
+  }
 }

@@ -5,6 +5,7 @@
  * secretary (through a real SMTP server) and its single-use link; free-text routing.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -385,6 +386,34 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     // And so does an agent (requests are read in the back-office, not here).
     const agent = await signedIn('agent.etat-civil@villebelle.example');
     expect((await agent.b.get(`/c/villebelle/demandes/${number}`)).statusCode).toBe(404);
+  });
+
+  it('erases the bytes of a draft’s files when the draft is started again', async () => {
+    const { b, remoteAddress } = await signedIn('camille.martin@courriel.example');
+    const base = '/c/villebelle/demarches/signalement-voirie';
+    await b.get(`${base}/probleme`);
+    await b.post(`${base}/recommencer`, {});
+    const first = await b.get(`${base}/probleme`);
+    await b.post(`${base}/probleme`, { ...shownFields(first.body), typeProbleme: 'chaussee', action: 'continuer' });
+    const photo = Buffer.concat([tinyJpeg(), Buffer.from('brouillon abandonné')]);
+    const address = createHash('sha256').update(photo).digest('hex');
+    const description = await b.get(`${base}/description`);
+    const uploaded = await postMultipart(
+      t,
+      b,
+      `${base}/description`,
+      { ...shownFields(description.body), description: 'Trou.', action: 'continuer' },
+      [{ name: 'photo', filename: 'abandon.jpg', type: 'image/jpeg', content: photo }],
+      remoteAddress,
+    );
+    expect(uploaded.statusCode).toBe(303);
+    const blobs = () =>
+      query(villebelle, 'SELECT 1 FROM blob WHERE scope = $1 AND sha256 = $2', [`communes/${villebelle.id}`, address]);
+    expect(await blobs()).toHaveLength(1);
+    await b.get(`${base}/verifier`);
+    await b.post(`${base}/recommencer`, {});
+    expect(await query(villebelle, 'SELECT 1 FROM stored_file WHERE sha256 = $1', [address])).toHaveLength(0);
+    expect(await blobs()).toHaveLength(0);
   });
 
   it('keeps the draft through a failed submit and a closed tab', async () => {

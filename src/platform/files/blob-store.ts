@@ -82,6 +82,12 @@ export interface BlobBackend {
   exists(conn: BlobConnection, scope: BlobScope, address: string): Promise<boolean>;
   /** Removes the blob (no error when absent). Callers check first that nothing refers to it. */
   delete(conn: BlobConnection, scope: BlobScope, address: string): Promise<void>;
+  /**
+   * Before checking that nothing refers to a blob any more: postgres locks its row until the end
+   * of the transaction (a concurrent put of the same bytes waits, then sees the deletion or is seen
+   * by the check). No-op elsewhere.
+   */
+  lock?(conn: BlobConnection, scope: BlobScope, address: string): Promise<void>;
   /** Non-transactional backends: the part of a deletion that belongs in the transaction (legacy rows). */
   deleteInTransaction?(conn: BlobConnection, scope: BlobScope, address: string): Promise<void>;
   close?(): Promise<void>;
@@ -93,6 +99,8 @@ export interface BlobStore {
   put(scope: BlobScope, content: Buffer): Promise<string>;
   get(scope: BlobScope, address: string): Promise<Buffer>;
   exists(scope: BlobScope, address: string): Promise<boolean>;
+  /** Call before looking for other references to a blob you are about to delete. */
+  lockForDelete(scope: BlobScope, address: string): Promise<void>;
   /**
    * Removes a blob that nothing refers to any more. In the transaction for postgres; after the
    * commit for fs and s3 (a rolled-back deletion must not lose the bytes).
@@ -115,6 +123,10 @@ export function bindBlobStore(
     put: (scope, content) => backend.put(conn, scope, content),
     get: (scope, address) => backend.get(conn, scope, address),
     exists: (scope, address) => backend.exists(conn, scope, address),
+    async lockForDelete(scope, address) {
+      assertAddress(address);
+      await backend.lock?.(conn, scope, address);
+    },
     async delete(scope, address) {
       assertAddress(address);
       if (backend.transactional) {
@@ -141,8 +153,10 @@ export function postgresBlobBackend(): BlobBackend {
       const key = scopeKey(scope);
       const address = blobAddress(content);
       await conn.query(
+        // DO UPDATE rather than DO NOTHING: the row is locked until commit, so a deletion
+        // checking for references (lock()) waits for this transaction and then sees its rows.
         `INSERT INTO blob (scope, sha256, size_bytes, content) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (scope, sha256) DO NOTHING`,
+         ON CONFLICT (scope, sha256) DO UPDATE SET size_bytes = EXCLUDED.size_bytes`,
         [key, address, content.length, content],
       );
       return address;
@@ -164,6 +178,9 @@ export function postgresBlobBackend(): BlobBackend {
         address,
       ]);
       return rows.length > 0;
+    },
+    async lock(conn, scope, address) {
+      await conn.query('SELECT 1 FROM blob WHERE scope = $1 AND sha256 = $2 FOR UPDATE', [scopeKey(scope), address]);
     },
     async delete(conn, scope, address) {
       await conn.query('DELETE FROM blob WHERE scope = $1 AND sha256 = $2', [scopeKey(scope), address]);
@@ -193,6 +210,7 @@ export function withPostgresFallback(primary: BlobBackend): BlobBackend {
       return (await primary.exists(conn, scope, address)) || legacy.exists(conn, scope, address);
     },
     delete: primary.delete.bind(primary),
+    lock: (conn, scope, address) => legacy.lock!(conn, scope, address),
     deleteInTransaction: (conn, scope, address) => legacy.delete(conn, scope, address),
     ...(primary.close ? { close: primary.close.bind(primary) } : {}),
   };
