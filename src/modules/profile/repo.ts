@@ -124,15 +124,24 @@ export async function listDocumentRows(
     .orderBy(asc(supportingDocument.kind), desc(supportingDocument.createdAt), desc(supportingDocument.id));
 }
 
-/** One of the account's documents, with its bytes (from the blob store, checked against the address). */
-export async function findDocumentRow(tx: Tx, accountId: string, id: string): Promise<SupportingDocument | undefined> {
+/** One of the account's documents, without its bytes. */
+export async function findDocumentInfoRow(
+  tx: Tx,
+  accountId: string,
+  id: string,
+): Promise<SupportingDocumentInfo | undefined> {
   await scopeToAccount(tx, accountId);
   const rows = await tx.db
     .select(documentInfoColumns)
     .from(supportingDocument)
     .where(and(eq(supportingDocument.accountId, accountId), eq(supportingDocument.id, id)))
     .limit(1);
-  const document = rows[0];
+  return rows[0];
+}
+
+/** One of the account's documents, with its bytes (from the blob store, checked against the address). */
+export async function findDocumentRow(tx: Tx, accountId: string, id: string): Promise<SupportingDocument | undefined> {
+  const document = await findDocumentInfoRow(tx, accountId, id);
   if (!document) return undefined;
   return { ...document, content: await tx.blobs.get({ accountId }, document.sha256) };
 }

@@ -33,6 +33,7 @@ import {
   listDocuments,
   parseDocumentDetails,
   readDocument,
+  readDocumentInfo,
   VAULT_FORMATS_TEXT,
   VAULT_MAX_BYTES,
   validateVaultUpload,
@@ -347,7 +348,8 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
     { config: { policy: 'signedIn' } },
     async (request, reply) => {
       const id = documentIdOf(request);
-      const document = await inTenant(request, (tx) => readDocument(tx, accountOf(request), id));
+      // Without the bytes: a document whose bytes are damaged can still be deleted.
+      const document = await inTenant(request, (tx) => readDocumentInfo(tx, accountOf(request), id));
       if (!document) throw notFound('vault.document_not_found', 'no such document');
       return sendFormPage(request, reply, {
         title: 'Supprimer un document de mes justificatifs',

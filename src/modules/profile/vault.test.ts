@@ -198,6 +198,14 @@ describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
       (await t.testDb.asSuperuser('SELECT 1 FROM blob WHERE scope LIKE $1 AND sha256 = $2', ['accounts/%', pdfAddress]))
         .rows.length;
     expect(await blobCount()).toBe(1);
+    // Bytes altered behind Guichet's back are never served: the download fails instead.
+    await t.testDb.asSuperuser(
+      `UPDATE blob SET content = 'altéré'::bytea WHERE scope LIKE 'accounts/%' AND sha256 = $1`,
+      [pdfAddress],
+    );
+    const damaged = await b.get(`/c/villebelle/compte/justificatifs/${id}/telecharger`);
+    expect(damaged.statusCode).toBe(500);
+    expect(damaged.body).not.toContain('altéré');
 
     // Another account: nothing to see, download or delete.
     const other = await signedIn('paul.voisin@courriel.example');

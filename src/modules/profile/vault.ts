@@ -28,7 +28,13 @@ import {
   documentStatus,
   isDocumentKind,
 } from './document-kinds.js';
-import { deleteDocumentRow, findDocumentRow, insertDocumentRow, listDocumentRows } from './repo.js';
+import {
+  deleteDocumentRow,
+  findDocumentInfoRow,
+  findDocumentRow,
+  insertDocumentRow,
+  listDocumentRows,
+} from './repo.js';
 import type { SupportingDocument, SupportingDocumentInfo } from './schema.js';
 
 /** Most documents one account may keep. */
@@ -136,6 +142,15 @@ export async function usableDocuments(
   return (await listDocumentRows(tx, accountId, kind))
     .map((d) => ({ ...d, status: documentStatus(d.validUntil, today) }))
     .filter((d) => d.status !== 'expire');
+}
+
+/** One of the account's documents without its bytes (pages that only show it), or undefined. */
+export function readDocumentInfo(
+  tx: Tx,
+  accountId: string,
+  documentId: string,
+): Promise<SupportingDocumentInfo | undefined> {
+  return findDocumentInfoRow(tx, accountId, documentId);
 }
 
 /** One of the account's documents with its bytes, or undefined (another account's included). */
