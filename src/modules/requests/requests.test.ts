@@ -16,6 +16,7 @@ import { sanitizeFileName } from '../../platform/files/checks.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { odtZipBomb, pdfWithOpenActionJavaScript } from '../../test/documents.js';
 import { addSecondCitizen } from '../../test/fixtures.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { type Commune, listServices } from '../communes/repo.js';
@@ -449,6 +450,34 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     expect((await anonymous.get(`${base}/probleme`)).body).toMatch(/value="trottoir"\s+checked/);
     const stranger = new TestBrowser(t.app, { remoteAddress: nextAddress() });
     expect((await stranger.get(`${base}/probleme`)).body).not.toMatch(/value="trottoir"\s+checked/);
+  });
+
+  it('refuses an ODT zip bomb and a PDF running JavaScript, in French, and stores neither (issue 8)', async () => {
+    const { b, remoteAddress } = await signedIn('camille.martin@courriel.example');
+    const base = '/c/villebelle/demarches/contact';
+    const upload = async (file: Omit<FilePart, 'name'>) => {
+      await b.get(`${base}/commencer`);
+      const page = await b.get(`${base}/message`);
+      return postMultipart(
+        t,
+        b,
+        `${base}/message`,
+        { ...shownFields(page.body), objet: 'Plan', message: 'Ci-joint le plan.', action: 'continuer' },
+        [{ name: 'pieceJointe', ...file }],
+        remoteAddress,
+      );
+    };
+    const bomb = odtZipBomb();
+    expect(bomb.length).toBeLessThan(10_000);
+    const odt = await upload({ filename: 'plan.odt', type: 'application/vnd.oasis.opendocument.text', content: bomb });
+    expect(odt.statusCode).toBe(422);
+    expect(odt.body).toContain(
+      'Le fichier « plan.odt » est refusé : il se décompresse en un volume anormalement grand',
+    );
+    const pdf = await upload({ filename: 'plan.pdf', type: 'application/pdf', content: pdfWithOpenActionJavaScript() });
+    expect(pdf.statusCode).toBe(422);
+    expect(pdf.body).toContain('Le fichier « plan.pdf » est refusé : il contient du code JavaScript');
+    expect(await query(villebelle, `SELECT 1 FROM stored_file WHERE name IN ('plan.odt', 'plan.pdf')`)).toHaveLength(0);
   });
 
   it('checks uploads by content: archives and programs refused, size and type limits, in French', async () => {

@@ -3,67 +3,15 @@
  * than their size (zip bombs) and PDFs carrying JavaScript or launch actions are refused with a
  * French message (issue 8, finding 8). Every file is generated here.
  */
-import { crc32, deflateRawSync } from 'node:zlib';
 import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
+import { type ZipEntrySpec, zipArchive as zip } from '../../test/documents.js';
 import { AppError } from '../http/errors.js';
 import { type UploadedPart, validateUpload } from './checks.js';
 
 const ODT = 'application/vnd.oasis.opendocument.text';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const GiB = 1024 * 1024 * 1024;
-
-interface ZipEntrySpec {
-  name: string;
-  content: Buffer;
-  /** Store (0) or deflate (8). */
-  method?: 0 | 8;
-  /** The uncompressed size written in the headers (the real one when absent). */
-  declaredSize?: number;
-}
-
-/** A zip archive written by hand, so that its headers may say anything. */
-function zip(entries: ZipEntrySpec[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const method = entry.method ?? 8;
-    const data = method === 8 ? deflateRawSync(entry.content) : entry.content;
-    const name = Buffer.from(entry.name, 'utf8');
-    const size = entry.declaredSize ?? entry.content.length;
-    const crc = crc32(entry.content);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, data);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
 
 const odt = (contentXml: ZipEntrySpec) =>
   zip([
