@@ -5,11 +5,12 @@
  *   The sizes declared in the central directory are capped per entry and in total, and each entry
  *   is actually inflated with its declared size as a hard ceiling (a lying size is caught too);
  * - PDF: a document carrying JavaScript (/JS, /JavaScript, an /OpenAction or /AA running it) or
- *   a /Launch action (starts a program) is refused. Both the file's text and the objects parsed by
- *   pdf-lib (which also opens compressed object streams) are looked at.
+ *   a /Launch action (starts a program) is refused. The file's objects are read outside of stream
+ *   data, and inside compressed object streams (where PDF 1.5+ may pack the catalog); pdf-lib
+ *   parses the file only when an object stream has a filter we do not inflate ourselves.
  * Each returns a French reason, or null when the document is acceptable.
  */
-import { inflateRawSync } from 'node:zlib';
+import { inflateRawSync, inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFObject, PDFRawStream, PDFStream } from 'pdf-lib';
 
 /** Largest declared uncompressed size of one entry of an office document. */
@@ -149,18 +150,55 @@ export function officeArchiveProblem(buf: Buffer): string | null {
 const ACTIVE_NAMES = new Set(['JS', 'JavaScript', 'Launch']);
 const PDF_JS =
   'il contient du code JavaScript ou une commande qui lance un programme : ce type de PDF est refusé. Enregistrez-le de nouveau (par exemple « Imprimer en PDF ») puis joignez-le.';
+/** Most bytes an object stream may inflate to (objects only: text, never images). */
+const MAX_OBJECT_STREAM_BYTES = 64 * 1024 * 1024;
 
 function decodeName(raw: string): string {
   return raw.replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
-/** The file's text outside of streams: names written in the clear (with #xx escapes decoded). */
-function rawActiveName(buf: Buffer): boolean {
-  const text = buf.toString('latin1').replace(/stream\r?\n[\s\S]*?endstream/g, ' ');
+/** Names written in PDF syntax (with #xx escapes decoded) in a piece of text without streams. */
+function hasActiveNameIn(text: string): boolean {
   for (const match of text.matchAll(/\/([^\s()<>[\]{}/%]+)/g)) {
     if (ACTIVE_NAMES.has(decodeName(match[1]!))) return true;
   }
   return false;
+}
+
+/**
+ * The file's text outside of stream data, and the objects packed in Flate-compressed object
+ * streams (/Type /ObjStm, PDF 1.5+), inflated with a ceiling. `undecoded` counts object streams
+ * with another filter, left to pdf-lib.
+ */
+export function scanPdfText(buf: Buffer): { active: boolean; undecoded: number } {
+  const text = buf.toString('latin1');
+  const outside: string[] = [];
+  let undecoded = 0;
+  let last = 0;
+  for (const match of text.matchAll(/stream\r?\n([\s\S]*?)endstream/g)) {
+    const before = text.slice(last, match.index);
+    outside.push(before);
+    last = match.index + match[0].length;
+    // The dictionary of this stream: from its object's header ("12 0 obj") to the keyword.
+    const tail = before.slice(Math.max(0, before.length - 4096));
+    const dictionary = tail.slice(Math.max(0, tail.lastIndexOf('obj')));
+    if (!/\/Type\s*\/ObjStm/.test(dictionary)) continue;
+    const filter = /\/Filter\s*(\[[^\]]*\]|\/[A-Za-z0-9]+)/.exec(dictionary)?.[1] ?? '';
+    const filters = filter.match(/\/[A-Za-z0-9]+/g) ?? [];
+    if (filters.length > 1 || (filters.length === 1 && filters[0] !== '/FlateDecode')) {
+      undecoded++;
+      continue;
+    }
+    const data = Buffer.from(match[1]!, 'latin1');
+    try {
+      const objects = filters.length === 0 ? data : inflateSync(data, { maxOutputLength: MAX_OBJECT_STREAM_BYTES });
+      if (hasActiveNameIn(objects.toString('latin1'))) return { active: true, undecoded };
+    } catch {
+      undecoded++;
+    }
+  }
+  outside.push(text.slice(last));
+  return { active: hasActiveNameIn(outside.join(' ')), undecoded };
 }
 
 function hasActiveName(object: PDFObject | undefined, depth = 0): boolean {
@@ -178,7 +216,10 @@ function hasActiveName(object: PDFObject | undefined, depth = 0): boolean {
 
 /** Why a PDF is refused, or null. */
 export async function pdfProblem(buf: Buffer): Promise<string | null> {
-  if (rawActiveName(buf)) return PDF_JS;
+  const scanned = scanPdfText(buf);
+  if (scanned.active) return PDF_JS;
+  if (scanned.undecoded === 0) return null;
+  // Object streams with unusual filters: pdf-lib decodes them (slower, hence only then).
   try {
     const document = await PDFDocument.load(buf, {
       ignoreEncryption: true,
@@ -189,7 +230,7 @@ export async function pdfProblem(buf: Buffer): Promise<string | null> {
       if (hasActiveName(object)) return PDF_JS;
     }
   } catch {
-    // pdf-lib could not read it: the text check above stands (viewers are more lenient than us).
+    // pdf-lib could not read it either (an encrypted file, say): the text check above stands.
   }
   return null;
 }
