@@ -1,6 +1,6 @@
 /**
  * Composition root: opens the database for the configured mode, checks it, and builds the
- * shared services (queue, mail transport, SMS provider, commune directory). Used by every CLI command.
+ * shared services (queue, mail transport, SMS provider, commune directory, blob store). Used by every CLI command.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +11,7 @@ import { ConfigError } from './config/config.js';
 import type { AppContext } from './platform/context.js';
 import { assumeAppRole, type Database, embeddedDatabaseDir, openPglite, openPostgres } from './platform/db/client.js';
 import { migrate, pendingMigrations } from './platform/db/migrate.js';
+import { createBlobBackend } from './platform/files/create-blob-store.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { platformJobs } from './platform/jobs/platform-jobs.js';
 import { type JobDefinition, JobQueue, type QueueRole } from './platform/jobs/queue.js';
@@ -107,6 +108,7 @@ export async function createRuntime(
   const communes = new CommuneDirectory(database);
   const queue = new JobQueue(database, logger, config.databaseUrl);
   const smsProvider = createSmsProvider(config);
+  database.blobs = await createBlobBackend(config.blobs);
   const base = {
     config: { ...config, secret: resolveSecret(config) },
     database,
@@ -125,6 +127,7 @@ export async function createRuntime(
     async close() {
       await queue.stop();
       mailTransport.close();
+      await database.blobs?.close?.();
       await database.close();
     },
   };

@@ -49,6 +49,16 @@ describe('loadConfig', () => {
       'GUICHET_SMS_OVH_ENDPOINT',
       'https://eu.api.ovh.com/1.0',
     ],
+    [{ GUICHET_BLOB_STORE: 'disque' }, 'GUICHET_BLOB_STORE', 'postgres (fichiers dans la base de données, par défaut)'],
+    [{ GUICHET_BLOB_STORE: 's3' }, 'GUICHET_S3_ENDPOINT', 'obligatoire quand GUICHET_BLOB_STORE=s3'],
+    [{ GUICHET_S3_BUCKET: 'guichet' }, 'GUICHET_S3_BUCKET', 'GUICHET_BLOB_STORE=s3'],
+    [{ GUICHET_BLOB_DIR: '/srv/fichiers' }, 'GUICHET_BLOB_DIR', 'GUICHET_BLOB_STORE=fs'],
+    [
+      { GUICHET_BLOB_STORE: 's3', GUICHET_S3_ENDPOINT: 'http://s3.exemple.fr' },
+      'GUICHET_S3_ENDPOINT',
+      'https://s3.gra.io.cloud.ovh.net',
+    ],
+    [{ GUICHET_BLOB_STORE: 's3', GUICHET_S3_BUCKET: 'Mon_Bucket' }, 'GUICHET_S3_BUCKET', 'compartiment'],
   ])('rejects %j naming %s and how to fix it', (env, variable, hint) => {
     let error: unknown;
     try {
@@ -81,6 +91,35 @@ describe('loadConfig', () => {
         consumerKey: 'ck',
         serviceName: 'sms-ab12345-1',
         sender: undefined,
+      },
+    });
+  });
+
+  it('keeps files in the database by default, and reads the directory or the S3 bucket when asked', () => {
+    expect(loadConfig({}).blobs).toEqual({ store: 'postgres' });
+    expect(loadConfig({ GUICHET_DATA_DIR: '/srv/guichet', GUICHET_BLOB_STORE: 'fs' }).blobs).toEqual({
+      store: 'fs',
+      dir: '/srv/guichet/fichiers',
+    });
+    expect(
+      loadConfig({
+        GUICHET_BLOB_STORE: 's3',
+        GUICHET_S3_ENDPOINT: 'https://s3.gra.io.cloud.ovh.net/',
+        GUICHET_S3_BUCKET: 'guichet-fichiers',
+        GUICHET_S3_REGION: 'gra',
+        GUICHET_S3_ACCESS_KEY_ID: 'cle',
+        GUICHET_S3_SECRET_ACCESS_KEY: 'secret',
+      }).blobs,
+    ).toEqual({
+      store: 's3',
+      s3: {
+        endpoint: 'https://s3.gra.io.cloud.ovh.net',
+        bucket: 'guichet-fichiers',
+        region: 'gra',
+        accessKeyId: 'cle',
+        secretAccessKey: 'secret',
+        prefix: '',
+        pathStyle: true,
       },
     });
   });

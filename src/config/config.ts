@@ -87,6 +87,20 @@ const HINTS: Record<string, string> = {
   GUICHET_SMS_OVH_SERVICE_NAME: 'le nom du compte SMS OVHcloud, par exemple sms-ab12345-1',
   GUICHET_SMS_OVH_SENDER:
     'l’expéditeur déclaré et validé dans l’espace client OVHcloud (3 à 11 lettres ou chiffres, par exemple MAIRIE), ou vide pour un numéro court',
+  GUICHET_BLOB_STORE:
+    'postgres (fichiers dans la base de données, par défaut), fs (un dossier, voir GUICHET_BLOB_DIR) ou s3 (stockage objet compatible S3, voir docs/operations/files.md)',
+  GUICHET_BLOB_DIR:
+    'un chemin de dossier accessible en écriture, par exemple GUICHET_BLOB_DIR=/var/lib/guichet/fichiers',
+  GUICHET_S3_ENDPOINT:
+    'l’adresse du service S3 en https, par exemple https://s3.gra.io.cloud.ovh.net (http:// n’est accepté que pour 127.0.0.1 ou localhost)',
+  GUICHET_S3_BUCKET: 'le nom du compartiment (bucket), 3 à 63 lettres minuscules, chiffres, points ou tirets',
+  GUICHET_S3_REGION: 'la région du service, par exemple gra, fr-par ou eu-west-3',
+  GUICHET_S3_ACCESS_KEY_ID: 'l’identifiant de la clé d’accès S3, sans espace',
+  GUICHET_S3_SECRET_ACCESS_KEY: 'la clé secrète S3, sans espace',
+  GUICHET_S3_PREFIX:
+    'un préfixe des clés dans le compartiment, par exemple guichet/ (lettres, chiffres, tirets, points, se terminant par /)',
+  GUICHET_S3_PATH_STYLE:
+    'true pour les adresses de la forme https://hôte/compartiment/clé (MinIO, Garage, la plupart des services compatibles, par défaut), false pour https://compartiment.hôte/clé',
 };
 
 const envSchema = z.object({
@@ -130,6 +144,24 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9 ._-]{1,20}$/, 'lettres, chiffres, espaces, points, tirets')
     .optional(),
+  GUICHET_BLOB_STORE: z.enum(['postgres', 'fs', 's3']).default('postgres'),
+  GUICHET_BLOB_DIR: z.string().min(1).optional(),
+  GUICHET_S3_ENDPOINT: localOrHttpsUrl.optional(),
+  GUICHET_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, '3 à 63 lettres minuscules, chiffres, points ou tirets')
+    .optional(),
+  GUICHET_S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,50}$/, 'lettres minuscules, chiffres, tirets')
+    .optional(),
+  GUICHET_S3_ACCESS_KEY_ID: visibleToken.optional(),
+  GUICHET_S3_SECRET_ACCESS_KEY: visibleToken.optional(),
+  GUICHET_S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/, 'se terminant par /')
+    .optional(),
+  GUICHET_S3_PATH_STYLE: booleanFromEnv.optional(),
 });
 
 export type DatabaseMode = 'embedded' | 'server';
@@ -169,7 +201,23 @@ export interface Config {
   webhooksAllowPrivate: boolean;
   /** SMS to citizens: none (default, nothing leaves), file (demo) or the OVHcloud SMS API. */
   sms: SmsConfig;
+  /** Where the bytes of files go: the database (default), a directory or S3 (docs/operations/files.md). */
+  blobs: BlobConfig;
 }
+
+/** An S3-compatible bucket for the files. */
+export interface S3BlobConfig {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Key prefix, '' or ending with '/'. */
+  prefix: string;
+  pathStyle: boolean;
+}
+
+export type BlobConfig = { store: 'postgres' } | { store: 'fs'; dir: string } | { store: 's3'; s3: S3BlobConfig };
 
 /** The OVHcloud SMS API account (docs/operations/sms.md). */
 export interface OvhSmsConfig {
@@ -247,6 +295,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     proConnect,
     webhooksAllowPrivate: e.GUICHET_WEBHOOKS_ALLOW_PRIVATE,
     sms: smsConfig(e),
+    blobs: blobConfig(e),
+  };
+}
+
+const S3_REQUIRED = [
+  'GUICHET_S3_ENDPOINT',
+  'GUICHET_S3_BUCKET',
+  'GUICHET_S3_ACCESS_KEY_ID',
+  'GUICHET_S3_SECRET_ACCESS_KEY',
+] as const;
+
+/** The blob store: fs takes GUICHET_BLOB_DIR (default <data dir>/fichiers), s3 its four settings. */
+function blobConfig(e: z.infer<typeof envSchema>): BlobConfig {
+  const s3Given = Object.keys(e).filter((k) => k.startsWith('GUICHET_S3_'));
+  if (e.GUICHET_BLOB_STORE !== 's3' && s3Given.length > 0) {
+    throw new ConfigError([
+      `${s3Given[0]} : défini alors que GUICHET_BLOB_STORE ne vaut pas s3. Attendu : GUICHET_BLOB_STORE=s3, ou retirez les variables GUICHET_S3_*.`,
+    ]);
+  }
+  if (e.GUICHET_BLOB_STORE !== 'fs' && e.GUICHET_BLOB_DIR !== undefined) {
+    throw new ConfigError([
+      'GUICHET_BLOB_DIR : défini alors que GUICHET_BLOB_STORE ne vaut pas fs. Attendu : GUICHET_BLOB_STORE=fs, ou retirez GUICHET_BLOB_DIR.',
+    ]);
+  }
+  if (e.GUICHET_BLOB_STORE === 'postgres') return { store: 'postgres' };
+  if (e.GUICHET_BLOB_STORE === 'fs') {
+    return { store: 'fs', dir: path.resolve(e.GUICHET_BLOB_DIR ?? path.join(e.GUICHET_DATA_DIR, 'fichiers')) };
+  }
+  const missing = S3_REQUIRED.filter((k) => e[k] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((k) => `${k} : obligatoire quand GUICHET_BLOB_STORE=s3. Attendu : ${HINTS[k]}.`));
+  }
+  return {
+    store: 's3',
+    s3: {
+      endpoint: e.GUICHET_S3_ENDPOINT!.replace(/\/+$/, ''),
+      bucket: e.GUICHET_S3_BUCKET!,
+      region: e.GUICHET_S3_REGION ?? 'us-east-1',
+      accessKeyId: e.GUICHET_S3_ACCESS_KEY_ID!,
+      secretAccessKey: e.GUICHET_S3_SECRET_ACCESS_KEY!,
+      prefix: e.GUICHET_S3_PREFIX ?? '',
+      pathStyle: e.GUICHET_S3_PATH_STYLE ?? true,
+    },
   };
 }
 

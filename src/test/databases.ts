@@ -46,10 +46,11 @@ async function ensureRole(admin: pg.Client, sql: string): Promise<void> {
   }
 }
 
-export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
+/** `migrationsDir`: apply only the migrations of that folder (to test a later migration on old data). */
+export async function createTestDatabase(engine: Engine, migrationsDir?: string): Promise<TestDatabase> {
   if (engine === 'pglite') {
     const database = await openPglite(undefined, TEST_APP_ROLE);
-    await migrate(database.pool, TEST_APP_ROLE);
+    await migrate(database.pool, TEST_APP_ROLE, migrationsDir);
     await assumeAppRole(database);
     return {
       database,
@@ -89,7 +90,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   const superUrl = new URL(baseUrl);
   superUrl.pathname = `/${name}`;
   const owner = openPostgres(ownerUrl, TEST_APP_ROLE, 1);
-  await migrate(owner.pool, TEST_APP_ROLE);
+  await migrate(owner.pool, TEST_APP_ROLE, migrationsDir);
   await owner.close();
   const database = openPostgres(appUrl, TEST_APP_ROLE, 5);
   const superPool = new pg.Pool({ connectionString: superUrl.toString(), max: 1 });

@@ -109,10 +109,11 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
 
   const profileCounts = async () =>
     (
-      await t.testDb.asSuperuser<{ profiles: number; members: number; documents: number }>(
+      await t.testDb.asSuperuser<{ profiles: number; members: number; documents: number; blobs: number }>(
         `SELECT (SELECT count(*)::int FROM citizen_profile) AS profiles,
                 (SELECT count(*)::int FROM household_member) AS members,
-                (SELECT count(*)::int FROM supporting_document) AS documents`,
+                (SELECT count(*)::int FROM supporting_document) AS documents,
+                (SELECT count(*)::int FROM blob WHERE scope LIKE 'accounts/%') AS blobs`,
       )
     ).rows[0];
 
@@ -120,7 +121,8 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     const other = await signedIn('camille.martin@courriel.example', 'saint-aubin-les-pres');
     const b = await signedIn('camille.martin@courriel.example');
     await fillProfile(b);
-    expect(await profileCounts()).toEqual({ profiles: 1, members: 2, documents: 2 });
+    // Two documents with the same bytes: one blob in the account's scope.
+    expect(await profileCounts()).toEqual({ profiles: 1, members: 2, documents: 2, blobs: 1 });
     await b.get('/c/villebelle/compte/donnees');
     const unconfirmed = await b.post('/c/villebelle/compte/donnees/supprimer', {});
     expect(unconfirmed.statusCode).toBe(422);
@@ -141,7 +143,7 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     expect(rows.rows).toEqual([
       { email: expect.stringMatching(/@compte-supprime\.invalid$/), given_name: '', memberships: 0 },
     ]);
-    // Profile, household and vault documents are gone with the account.
-    expect(await profileCounts()).toEqual({ profiles: 0, members: 0, documents: 0 });
+    // Profile, household and vault documents (their bytes too) are gone with the account.
+    expect(await profileCounts()).toEqual({ profiles: 0, members: 0, documents: 0, blobs: 0 });
   });
 });

@@ -5,8 +5,8 @@
  * encapsulated scope where multipart uploads are accepted (with the requests module's limits).
  */
 
+import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
-import { registerMultipart } from '../requests/files.js';
 import { profilePersonalData } from './personal-data.js';
 import { registerProfilePages } from './profile-pages.js';
 import { registerVaultPages } from './vault-pages.js';

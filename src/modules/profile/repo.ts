@@ -124,28 +124,55 @@ export async function listDocumentRows(
     .orderBy(asc(supportingDocument.kind), desc(supportingDocument.createdAt), desc(supportingDocument.id));
 }
 
-/** One of the account's documents, with its bytes. */
-export async function findDocumentRow(tx: Tx, accountId: string, id: string): Promise<SupportingDocument | undefined> {
+/** One of the account's documents, without its bytes. */
+export async function findDocumentInfoRow(
+  tx: Tx,
+  accountId: string,
+  id: string,
+): Promise<SupportingDocumentInfo | undefined> {
   await scopeToAccount(tx, accountId);
   const rows = await tx.db
-    .select()
+    .select(documentInfoColumns)
     .from(supportingDocument)
     .where(and(eq(supportingDocument.accountId, accountId), eq(supportingDocument.id, id)))
     .limit(1);
   return rows[0];
 }
 
+/** One of the account's documents, with its bytes (from the blob store, checked against the address). */
+export async function findDocumentRow(tx: Tx, accountId: string, id: string): Promise<SupportingDocument | undefined> {
+  const document = await findDocumentInfoRow(tx, accountId, id);
+  if (!document) return undefined;
+  return { ...document, content: await tx.blobs.get({ accountId }, document.sha256) };
+}
+
+/** Stores the bytes in the account's blob scope, then the document's row with their address. */
 export async function insertDocumentRow(
   tx: Tx,
   accountId: string,
-  values: Omit<typeof supportingDocument.$inferInsert, 'id' | 'accountId' | 'createdAt'>,
+  values: Omit<typeof supportingDocument.$inferInsert, 'id' | 'accountId' | 'createdAt' | 'sha256'> & {
+    content: Buffer;
+  },
 ): Promise<SupportingDocumentInfo> {
   await scopeToAccount(tx, accountId);
+  const { content, ...row } = values;
+  const sha256 = await tx.blobs.put({ accountId }, content);
   const rows = await tx.db
     .insert(supportingDocument)
-    .values({ id: uuidv7(), accountId, ...values })
+    .values({ id: uuidv7(), accountId, ...row, sha256 })
     .returning(documentInfoColumns);
   return rows[0]!;
+}
+
+/** Erases the bytes of a deleted document unless another document of the account has the same. */
+async function deleteUnreferencedBlob(tx: Tx, accountId: string, sha256: string): Promise<void> {
+  await tx.blobs.lockForDelete({ accountId }, sha256);
+  const others = await tx.db
+    .select({ id: supportingDocument.id })
+    .from(supportingDocument)
+    .where(and(eq(supportingDocument.accountId, accountId), eq(supportingDocument.sha256, sha256)))
+    .limit(1);
+  if (others.length === 0) await tx.blobs.delete({ accountId }, sha256);
 }
 
 export async function deleteDocumentRow(
@@ -158,13 +185,18 @@ export async function deleteDocumentRow(
     .delete(supportingDocument)
     .where(and(eq(supportingDocument.accountId, accountId), eq(supportingDocument.id, id)))
     .returning(documentInfoColumns);
+  if (rows[0]) await deleteUnreferencedBlob(tx, accountId, rows[0].sha256);
   return rows[0];
 }
 
 /** Erasure of the account: every personal record of the profile module. */
 export async function deleteAllProfileRows(tx: Tx, accountId: string): Promise<void> {
   await scopeToAccount(tx, accountId);
-  await tx.db.delete(supportingDocument).where(eq(supportingDocument.accountId, accountId));
+  const deleted = await tx.db
+    .delete(supportingDocument)
+    .where(eq(supportingDocument.accountId, accountId))
+    .returning({ sha256: supportingDocument.sha256 });
+  for (const sha256 of new Set(deleted.map((d) => d.sha256))) await tx.blobs.delete({ accountId }, sha256);
   await tx.db.delete(householdMember).where(eq(householdMember.accountId, accountId));
   await tx.db.delete(citizenProfile).where(eq(citizenProfile.accountId, accountId));
 }

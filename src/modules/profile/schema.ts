@@ -1,8 +1,7 @@
 /** Drizzle definitions of the profile tables (migrations/0009_citizen_profile_vault.sql is the source of truth). */
-import { customType, date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { DOCUMENT_KINDS } from '../forms/index.js';
 
-const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export const HOUSEHOLD_RELATIONS = ['conjoint', 'enfant', 'autre'] as const;
@@ -37,7 +36,6 @@ export const supportingDocument = pgTable('supporting_document', {
   mimeType: text('mime_type').notNull(),
   sizeBytes: integer('size_bytes').notNull(),
   sha256: text('sha256').notNull(),
-  content: bytea('content').notNull(),
   issuedOn: date('issued_on'),
   validUntil: date('valid_until'),
   createdAt: ts('created_at').notNull().defaultNow(),
@@ -45,5 +43,7 @@ export const supportingDocument = pgTable('supporting_document', {
 
 export type CitizenProfileRow = typeof citizenProfile.$inferSelect;
 export type HouseholdMember = typeof householdMember.$inferSelect;
-export type SupportingDocument = typeof supportingDocument.$inferSelect;
-export type SupportingDocumentInfo = Omit<SupportingDocument, 'content'>;
+/** A document's row: the bytes are in the blob store, at `sha256` in the account's scope (migration 0013). */
+export type SupportingDocumentInfo = typeof supportingDocument.$inferSelect;
+/** A document with its bytes, read from the blob store and checked against its address. */
+export type SupportingDocument = SupportingDocumentInfo & { content: Buffer };

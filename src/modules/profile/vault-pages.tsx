@@ -9,6 +9,7 @@ import type { AppContext } from '../../platform/context.js';
 import { isCounterNumber } from '../../platform/db/counters.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { formatBytes, sendFile, type UploadedPart, uploadedFiles } from '../../platform/files/checks.js';
 import {
   Button,
   ConfirmForm,
@@ -25,7 +26,6 @@ import {
 import { formatDate } from '../../platform/views/format.js';
 import { type FormBody, formString, sendPage } from '../../platform/views/page-kit.js';
 import { DOCUMENT_KIND_RULES, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, type DocumentStatus } from '../forms/index.js';
-import { formatBytes, sendFile, type UploadedPart, uploadedFiles } from '../requests/files.js';
 import { readSavableRequestFile } from '../requests/index.js';
 import {
   addDocument,
@@ -33,6 +33,7 @@ import {
   listDocuments,
   parseDocumentDetails,
   readDocument,
+  readDocumentInfo,
   VAULT_FORMATS_TEXT,
   VAULT_MAX_BYTES,
   validateVaultUpload,
@@ -347,7 +348,8 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
     { config: { policy: 'signedIn' } },
     async (request, reply) => {
       const id = documentIdOf(request);
-      const document = await inTenant(request, (tx) => readDocument(tx, accountOf(request), id));
+      // Without the bytes: a document whose bytes are damaged can still be deleted.
+      const document = await inTenant(request, (tx) => readDocumentInfo(tx, accountOf(request), id));
       if (!document) throw notFound('vault.document_not_found', 'no such document');
       return sendPage(request, reply, {
         title: 'Supprimer un document de mes justificatifs',

@@ -4,6 +4,7 @@
  * statuses, the download (attachment, nosniff), deletion, the journal without personal data, and
  * another account answering 404 on every document page.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { addCalendarDays, addCalendarMonths } from '../../platform/time/calendar.js';
@@ -190,6 +191,20 @@ describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
     expect(download.headers['content-disposition']).toMatch(/^attachment; filename="Facture EDF mai.pdf"/);
     expect(download.headers['x-content-type-options']).toBe('nosniff');
     expect(download.rawPayload.equals(PDF)).toBe(true);
+    // The bytes are in the blob store, in the account's scope, under their SHA-256.
+    const pdfAddress = createHash('sha256').update(PDF).digest('hex');
+    const blobCount = async () =>
+      (await t.testDb.asSuperuser('SELECT 1 FROM blob WHERE scope LIKE $1 AND sha256 = $2', ['accounts/%', pdfAddress]))
+        .rows.length;
+    expect(await blobCount()).toBe(1);
+    // Bytes altered behind Guichet's back are never served: the download fails instead.
+    await t.testDb.asSuperuser(
+      `UPDATE blob SET content = 'altéré'::bytea WHERE scope LIKE 'accounts/%' AND sha256 = $1`,
+      [pdfAddress],
+    );
+    const damaged = await b.get(`/c/villebelle/compte/justificatifs/${id}/telecharger`);
+    expect(damaged.statusCode).toBe(500);
+    expect(damaged.body).not.toContain('altéré');
 
     // Another account: nothing to see, download or delete.
     const other = await signedIn('paul.voisin@courriel.example');
@@ -206,6 +221,8 @@ describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
     expect(deleted.headers.location).toBe('/c/villebelle/compte/justificatifs?enregistre=supprime');
     expect((await b.get('/c/villebelle/compte/justificatifs')).body).toContain('Vous n’avez encore aucun document.');
     expect((await b.get(`/c/villebelle/compte/justificatifs/${id}/telecharger`)).statusCode).toBe(404);
+    // Deleting the document erases its bytes too (nothing else of the account refers to them).
+    expect(await blobCount()).toBe(0);
 
     // Journaled without the file name; shown in the person's security history.
     const journal = await t.testDb.asSuperuser<{ action: string; data: Record<string, unknown> }>(

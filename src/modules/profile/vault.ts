@@ -3,12 +3,20 @@
  * démarches without uploading them again. Each has a kind, an issue date and/or an end of
  * validity (a proof of address is valid 3 months after its issue date unless told otherwise; an
  * identity document until the expiry date typed by its owner), hence a status on any given day.
- * Files are checked by content exactly like démarche uploads (requests/files.ts). Adding and
+ * Files are checked by content exactly like démarche uploads (platform/files/checks.ts). Adding and
  * deleting are journaled without personal data (kind, size and source only).
  */
 import { recordAudit } from '../../platform/audit/journal.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import {
+  DEFAULT_ACCEPTED_TYPES,
+  describeTypes,
+  MAX_UPLOAD_BYTES,
+  type UploadedPart,
+  type ValidatedUpload,
+  validateUpload,
+} from '../../platform/files/checks.js';
 import { addCalendarMonths } from '../../platform/time/calendar.js';
 import { formatDate } from '../../platform/views/format.js';
 import {
@@ -21,14 +29,12 @@ import {
   parisToday,
 } from '../forms/index.js';
 import {
-  DEFAULT_ACCEPTED_TYPES,
-  describeTypes,
-  MAX_UPLOAD_BYTES,
-  type UploadedPart,
-  type ValidatedUpload,
-  validateUpload,
-} from '../requests/files.js';
-import { deleteDocumentRow, findDocumentRow, insertDocumentRow, listDocumentRows } from './repo.js';
+  deleteDocumentRow,
+  findDocumentInfoRow,
+  findDocumentRow,
+  insertDocumentRow,
+  listDocumentRows,
+} from './repo.js';
 import type { SupportingDocument, SupportingDocumentInfo } from './schema.js';
 
 /** Most documents one account may keep. */
@@ -138,6 +144,15 @@ export async function usableDocuments(
     .filter((d) => d.status !== 'expire');
 }
 
+/** One of the account's documents without its bytes (pages that only show it), or undefined. */
+export function readDocumentInfo(
+  tx: Tx,
+  accountId: string,
+  documentId: string,
+): Promise<SupportingDocumentInfo | undefined> {
+  return findDocumentInfoRow(tx, accountId, documentId);
+}
+
 /** One of the account's documents with its bytes, or undefined (another account's included). */
 export function readDocument(tx: Tx, accountId: string, documentId: string): Promise<SupportingDocument | undefined> {
   return findDocumentRow(tx, accountId, documentId);
@@ -174,7 +189,6 @@ export async function addDocument(
     name: input.upload.name,
     mimeType: input.upload.mimeType,
     sizeBytes: input.upload.sizeBytes,
-    sha256: input.upload.sha256,
     content: input.upload.content,
     issuedOn: input.details.issuedOn,
     validUntil: input.details.validUntil,

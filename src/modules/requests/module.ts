@@ -4,9 +4,10 @@
  * processing link. Every route lives in one encapsulated scope where multipart uploads are
  * accepted (with limits); elsewhere in the application multipart bodies stay refused.
  */
+
+import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { registerContactPages } from './contact-pages.js';
-import { registerMultipart } from './files.js';
 import { registerPortalPages } from './portal-pages.js';
 import { countOpenRequestsByStep, countRequests, countRequestsByProcedure } from './repo.js';
 import { registerTrackingPages } from './tracking-pages.js';

@@ -13,6 +13,7 @@ import type { AppContext } from '../../platform/context.js';
 import { isCounterNumber } from '../../platform/db/counters.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from '../../platform/files/checks.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { listServices } from '../../platform/tenancy/communes.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
@@ -63,7 +64,6 @@ import type { Procedure } from '../procedures/index.js';
 import { findFormVersion, findProcedureBySlug, listProcedures } from '../procedures/index.js';
 import { profilePrefill } from '../profile/index.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
-import { type UploadedPart, uploadedFiles, type ValidatedUpload, validateUpload } from './files.js';
 import {
   type Draft,
   type DraftOwner,

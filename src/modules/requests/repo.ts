@@ -21,6 +21,7 @@ export type Draft = typeof draft.$inferSelect;
 export type RoutingExample = typeof routingExample.$inferSelect;
 /** A stored file without its bytes. */
 export type StoredFileInfo = Omit<StoredFile, 'content'>;
+const communeScope = (communeId: string) => ({ communeId });
 
 // — Routing examples (the classifier's training data) —
 
@@ -263,25 +264,30 @@ const fileInfoColumns = {
   createdAt: storedFile.createdAt,
 };
 
+/** Stores the bytes in the commune's blob scope, then the file's row with their address. */
 export async function insertStoredFile(
   tx: Tx,
-  values: Omit<typeof storedFile.$inferInsert, 'id' | 'createdAt'>,
+  values: Omit<typeof storedFile.$inferInsert, 'id' | 'createdAt' | 'sha256'> & { content: Buffer },
 ): Promise<StoredFileInfo> {
+  const { content, ...row } = values;
+  const sha256 = await tx.blobs.put(communeScope(row.communeId), content);
   const rows = await tx.db
     .insert(storedFile)
-    .values({ id: uuidv7(), ...values })
+    .values({ id: uuidv7(), ...row, sha256 })
     .returning(fileInfoColumns);
   return rows[0]!;
 }
 
-/** A stored file with its bytes. */
+/** A stored file with its bytes (read from the blob store, checked against its address). */
 export async function findStoredFile(tx: Tx, communeId: string, id: string): Promise<StoredFile | undefined> {
   const rows = await tx.db
-    .select()
+    .select(fileInfoColumns)
     .from(storedFile)
     .where(and(eq(storedFile.communeId, communeId), eq(storedFile.id, id)))
     .limit(1);
-  return rows[0];
+  const file = rows[0];
+  if (!file) return undefined;
+  return { ...file, content: await tx.blobs.get(communeScope(communeId), file.sha256) };
 }
 
 /** Files of a request (without bytes), oldest first; internal ones only when asked. */
@@ -336,7 +342,7 @@ export async function deleteDraftFilesExcept(
   draftId: string,
   keepIds: readonly string[],
 ): Promise<void> {
-  await tx.db
+  const deleted = await tx.db
     .delete(storedFile)
     .where(
       and(
@@ -345,7 +351,18 @@ export async function deleteDraftFilesExcept(
         isNull(storedFile.requestId),
         keepIds.length > 0 ? notInArray(storedFile.id, [...keepIds]) : undefined,
       ),
-    );
+    )
+    .returning({ sha256: storedFile.sha256 });
+  // Their bytes go too, unless another file of the commune has the same ones.
+  for (const sha256 of new Set(deleted.map((d) => d.sha256))) {
+    await tx.blobs.lockForDelete(communeScope(communeId), sha256);
+    const others = await tx.db
+      .select({ id: storedFile.id })
+      .from(storedFile)
+      .where(and(eq(storedFile.communeId, communeId), eq(storedFile.sha256, sha256)))
+      .limit(1);
+    if (others.length === 0) await tx.blobs.delete(communeScope(communeId), sha256);
+  }
 }
 
 /** Requests received by the commune, all démarches and statuses. */

@@ -5,24 +5,26 @@
  * secretary (through a real SMTP server) and its single-use link; free-text routing.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
+import { sanitizeFileName } from '../../platform/files/checks.js';
 import { type Commune, listServices } from '../../platform/tenancy/communes.js';
 import { addCalendarMonths, dueDate, parisDateOf, silenceDate } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { odtZipBomb, pdfWithOpenActionJavaScript } from '../../test/documents.js';
 import { addSecondCitizen } from '../../test/fixtures.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { findProcedureBySlug } from '../procedures/lookups.js';
 import { insertRoutingRule } from '../procedures/repo.js';
-import { sanitizeFileName } from './files.js';
 import { renderReceiptPdf } from './receipt-pdf.js';
 import { findRequestById } from './repo.js';
 import { rerouteRequest, routeRequest } from './service.js';
@@ -389,6 +391,34 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     expect((await agent.b.get(`/c/villebelle/demandes/${number}`)).statusCode).toBe(404);
   });
 
+  it('erases the bytes of a draft’s files when the draft is started again', async () => {
+    const { b, remoteAddress } = await signedIn('camille.martin@courriel.example');
+    const base = '/c/villebelle/demarches/signalement-voirie';
+    await b.get(`${base}/probleme`);
+    await b.post(`${base}/recommencer`, {});
+    const first = await b.get(`${base}/probleme`);
+    await b.post(`${base}/probleme`, { ...shownFields(first.body), typeProbleme: 'chaussee', action: 'continuer' });
+    const photo = Buffer.concat([tinyJpeg(), Buffer.from('brouillon abandonné')]);
+    const address = createHash('sha256').update(photo).digest('hex');
+    const description = await b.get(`${base}/description`);
+    const uploaded = await postMultipart(
+      t,
+      b,
+      `${base}/description`,
+      { ...shownFields(description.body), description: 'Trou.', action: 'continuer' },
+      [{ name: 'photo', filename: 'abandon.jpg', type: 'image/jpeg', content: photo }],
+      remoteAddress,
+    );
+    expect(uploaded.statusCode).toBe(303);
+    const blobs = () =>
+      query(villebelle, 'SELECT 1 FROM blob WHERE scope = $1 AND sha256 = $2', [`communes/${villebelle.id}`, address]);
+    expect(await blobs()).toHaveLength(1);
+    await b.get(`${base}/verifier`);
+    await b.post(`${base}/recommencer`, {});
+    expect(await query(villebelle, 'SELECT 1 FROM stored_file WHERE sha256 = $1', [address])).toHaveLength(0);
+    expect(await blobs()).toHaveLength(0);
+  });
+
   it('keeps the draft through a failed submit and a closed tab', async () => {
     const { b } = await signedIn('camille.martin@courriel.example');
     const base = '/c/villebelle/demarches/signalement-voirie';
@@ -422,6 +452,34 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     expect((await anonymous.get(`${base}/probleme`)).body).toMatch(/value="trottoir"\s+checked/);
     const stranger = new TestBrowser(t.app, { remoteAddress: nextAddress() });
     expect((await stranger.get(`${base}/probleme`)).body).not.toMatch(/value="trottoir"\s+checked/);
+  });
+
+  it('refuses an ODT zip bomb and a PDF running JavaScript, in French, and stores neither (issue 8)', async () => {
+    const { b, remoteAddress } = await signedIn('camille.martin@courriel.example');
+    const base = '/c/villebelle/demarches/contact';
+    const upload = async (file: Omit<FilePart, 'name'>) => {
+      await b.get(`${base}/commencer`);
+      const page = await b.get(`${base}/message`);
+      return postMultipart(
+        t,
+        b,
+        `${base}/message`,
+        { ...shownFields(page.body), objet: 'Plan', message: 'Ci-joint le plan.', action: 'continuer' },
+        [{ name: 'pieceJointe', ...file }],
+        remoteAddress,
+      );
+    };
+    const bomb = odtZipBomb();
+    expect(bomb.length).toBeLessThan(10_000);
+    const odt = await upload({ filename: 'plan.odt', type: 'application/vnd.oasis.opendocument.text', content: bomb });
+    expect(odt.statusCode).toBe(422);
+    expect(odt.body).toContain(
+      'Le fichier « plan.odt » est refusé : il se décompresse en un volume anormalement grand',
+    );
+    const pdf = await upload({ filename: 'plan.pdf', type: 'application/pdf', content: pdfWithOpenActionJavaScript() });
+    expect(pdf.statusCode).toBe(422);
+    expect(pdf.body).toContain('Le fichier « plan.pdf » est refusé : il contient du code JavaScript');
+    expect(await query(villebelle, `SELECT 1 FROM stored_file WHERE name IN ('plan.odt', 'plan.pdf')`)).toHaveLength(0);
   });
 
   it('checks uploads by content: archives and programs refused, size and type limits, in French', async () => {

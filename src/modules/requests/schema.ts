@@ -1,8 +1,7 @@
 /** Drizzle definitions of the requests tables (migrations/0006_requests.sql is the source of truth). */
-import { boolean, customType, date, integer, jsonb, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, integer, jsonb, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { REQUEST_STATUSES } from '../procedures/index.js';
 
-const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export const draft = pgTable('draft', {
@@ -84,8 +83,8 @@ export const storedFile = pgTable('stored_file', {
   name: text('name').notNull(),
   mimeType: text('mime_type').notNull(),
   sizeBytes: integer('size_bytes').notNull(),
+  /** The blob address of the bytes, in the commune's scope (migration 0013). */
   sha256: text('sha256').notNull(),
-  content: bytea('content').notNull(),
   isInternal: boolean('is_internal').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
@@ -101,4 +100,5 @@ export const routingExample = pgTable('routing_example', {
 
 export type CitizenRequest = typeof citizenRequest.$inferSelect;
 export type RequestEvent = typeof requestEvent.$inferSelect;
-export type StoredFile = typeof storedFile.$inferSelect;
+/** A stored file with its bytes, read from the blob store and checked against its address. */
+export type StoredFile = typeof storedFile.$inferSelect & { content: Buffer };

@@ -13,6 +13,7 @@ import { nextNumber } from '../../platform/db/counters.js';
 import type { MailAttachmentRef } from '../../platform/db/schema.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import type { ValidatedUpload } from '../../platform/files/checks.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { isMailAddress } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
@@ -33,7 +34,6 @@ import {
   storedWorkflow,
   type Workflow,
 } from '../procedures/index.js';
-import { MAX_FILES_PER_REQUEST, type ValidatedUpload } from './files.js';
 import type { PlaceholderValues } from './notifications/catalog.js';
 import { composeNotification, composeStatusNotification } from './notifications/service.js';
 import { queueStatusSms } from './notifications/sms.js';
@@ -89,6 +89,8 @@ export const DEFAULT_PROCESSING_DAYS = 15;
 export const PROCESS_LINK_DAYS = 60;
 /** Longest message (citizen or agent) in the history. */
 export const MAX_MESSAGE_LENGTH = 5000;
+/** Most files attached to one request (citizen's and agents' together). */
+export const MAX_FILES_PER_REQUEST = 20;
 
 function communeOf(tx: Tx): string {
   if (!tx.communeId) throw new Error('requests use cases need a tenant transaction');
@@ -219,10 +221,14 @@ export async function storeFile(
     name: input.upload.name,
     mimeType: input.upload.mimeType,
     sizeBytes: input.upload.sizeBytes,
-    sha256: input.upload.sha256,
     content: input.upload.content,
     isInternal: input.isInternal ?? false,
   });
+}
+
+/** A stored file as a mail attachment: its blob address in the commune's scope, name and type. */
+export function attachmentOf(file: Pick<StoredFileInfo, 'sha256' | 'name' | 'mimeType'>): MailAttachmentRef {
+  return { sha256: file.sha256, name: file.name, mimeType: file.mimeType };
 }
 
 /**
@@ -450,13 +456,22 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
           ? { trackingUrl: requestUrl(deps, commune, number), receiptUrl: receiptUrl(deps, commune, number) }
           : {}),
       },
-      attachments: [{ fileId: receipt.id }],
+      attachments: [attachmentOf(receipt)],
     });
 
   let processUrl: string | null = null;
   if (processToken && commune.email) {
     processUrl = `${deps.publicUrl}/c/${commune.slug}/demandes/traitement/${processToken}`;
-    const attachments: MailAttachmentRef[] = [{ fileId: receipt.id }, ...fileIds.map((fileId) => ({ fileId }))];
+    const requestFiles = new Map(
+      (await listRequestFiles(tx, communeId, request.id, { includeInternal: false })).map((f) => [f.id, f]),
+    );
+    const attachments: MailAttachmentRef[] = [
+      attachmentOf(receipt),
+      ...fileIds.flatMap((id) => {
+        const file = requestFiles.get(id);
+        return file ? [attachmentOf(file)] : [];
+      }),
+    ];
     await queueMail(tx, deps.queue, {
       to: commune.email,
       template: 'requestToSecretary',
@@ -665,6 +680,11 @@ export async function sendMessageToCitizen(
     });
   }
   const trackingUrl = trackingUrlFor(deps, input.commune, input.request);
+  const sentFiles = trackingUrl
+    ? []
+    : (await listRequestFiles(tx, communeId, input.request.id, { includeInternal: true })).filter((f) =>
+        fileIds.includes(f.id),
+      );
   if (isMailable(input.request.requesterEmail))
     await queueMail(tx, deps.queue, {
       to: input.request.requesterEmail,
@@ -677,7 +697,7 @@ export async function sendMessageToCitizen(
         // Requesters without an account cannot read the message online: it travels in the mail.
         ...(trackingUrl ? { trackingUrl } : { message: body }),
       },
-      ...(trackingUrl ? {} : { attachments: fileIds.map((fileId) => ({ fileId })) }),
+      ...(trackingUrl ? {} : { attachments: sentFiles.map(attachmentOf) }),
     });
   await recordAudit(tx, {
     action: 'request.message_sent',

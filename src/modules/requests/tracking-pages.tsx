@@ -11,6 +11,15 @@ import type { AppContext } from '../../platform/context.js';
 import { isCounterNumber } from '../../platform/db/counters.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import {
+  DEFAULT_ACCEPTED_TYPES,
+  describeTypes,
+  formatBytes,
+  MAX_UPLOAD_BYTES,
+  sendFile,
+  uploadedFiles,
+  validateUpload,
+} from '../../platform/files/checks.js';
 import { listServices } from '../../platform/tenancy/communes.js';
 import {
   Button,
@@ -27,15 +36,6 @@ import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import type { RequestStatus } from '../procedures/index.js';
 import { findProcedureById, positionLabel, STATUS_LABELS, storedWorkflow } from '../procedures/index.js';
-import {
-  DEFAULT_ACCEPTED_TYPES,
-  describeTypes,
-  formatBytes,
-  MAX_UPLOAD_BYTES,
-  sendFile,
-  uploadedFiles,
-  validateUpload,
-} from './files.js';
 import { silenceMention } from './receipt-pdf.js';
 import {
   findRequestByNumber,

@@ -8,6 +8,7 @@
  */
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { type ValidatedUpload, validateUpload } from '../../platform/files/checks.js';
 import {
   acceptedFormatsText,
   acceptedMimeTypes,
@@ -32,7 +33,6 @@ import {
   VAULT_MAX_BYTES,
   validityText,
 } from '../profile/index.js';
-import { type ValidatedUpload, validateUpload } from './files.js';
 import { findRequestByNumber, findStoredFile, listRequestFiles, type StoredFileInfo } from './repo.js';
 import type { StoredFile } from './schema.js';
 

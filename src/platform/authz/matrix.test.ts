@@ -396,8 +396,12 @@ describe.each(TEST_ENGINES)('authorization matrix on %s', (engine) => {
       );
       const fileId = randomUUID();
       await t.testDb.asSuperuser(
-        `INSERT INTO stored_file (id, commune_id, request_id, name, mime_type, size_bytes, sha256, content)
-         VALUES ($1, $2, $3, 'matrice.pdf', 'application/pdf', 4, 'x', '\\x25504446'::bytea)`,
+        `WITH b AS (
+           INSERT INTO blob (scope, sha256, size_bytes, content)
+           VALUES ('communes/' || $2::uuid, encode(sha256('\\x25504446'::bytea), 'hex'), 4, '\\x25504446'::bytea)
+           RETURNING sha256)
+         INSERT INTO stored_file (id, commune_id, request_id, name, mime_type, size_bytes, sha256)
+         SELECT $1::uuid, $2::uuid, $3::uuid, 'matrice.pdf', 'application/pdf', 4, sha256 FROM b`,
         [fileId, rows[0]!.id, requestId],
       );
       ids[`request:${slug}`] = number;

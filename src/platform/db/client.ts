@@ -11,6 +11,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig, PglitePgConnection } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import type { Config } from '../../config/config.js';
+import type { BlobBackend } from '../files/blob-store.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -22,6 +23,8 @@ export interface Database {
   appRole: string;
   /** PGlite only: the instance, for administrative access in tests and tools. */
   pglite?: PGlite;
+  /** Where file bytes go (set by the runtime from GUICHET_BLOB_STORE; the `blob` table when unset). */
+  blobs?: BlobBackend;
   close(): Promise<void>;
 }
 

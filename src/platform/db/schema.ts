@@ -43,9 +43,11 @@ export const auditEntry = pgTable('audit_entry', {
   hash: text('hash').notNull(),
 });
 
-/** A mail attachment: a stored file (table stored_file) of the mail's commune. */
+/** A mail attachment: a blob of the mail's commune (its address), with the name and type it is sent under. */
 export interface MailAttachmentRef {
-  fileId: string;
+  sha256: string;
+  name: string;
+  mimeType: string;
 }
 
 export const mailOutbox = pgTable('mail_outbox', {
@@ -62,7 +64,7 @@ export const mailOutbox = pgTable('mail_outbox', {
   messageId: text('message_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
-  /** References to stored files of the same commune, read when the mail leaves. */
+  /** Blobs of the same commune (address, name, type), read from the blob store when the mail leaves. */
   attachments: jsonb('attachments').notNull().default([]).$type<MailAttachmentRef[]>(),
   replyTo: text('reply_to'),
 });

@@ -6,6 +6,7 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { AppError } from '../errors.js';
+import { type BlobStore, bindBlobStore, postgresBlobBackend } from '../files/blob-store.js';
 import type { Database } from './client.js';
 import { schema } from './schema.js';
 
@@ -20,7 +21,11 @@ export interface Tx {
   communeId: string | null;
   /** Registers work to run once the transaction has committed (never if it rolls back). */
   afterCommit(task: () => Promise<void> | void): void;
+  /** The blob store (file bytes), bound to this transaction (platform/files/blob-store.ts). */
+  blobs: BlobStore;
 }
+
+const defaultBlobBackend = postgresBlobBackend();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -57,6 +62,7 @@ async function runTransaction<T>(database: Database, communeId: string | null, w
       client,
       communeId,
       afterCommit: (task) => tasks.push(task),
+      blobs: bindBlobStore(database.blobs ?? defaultBlobBackend, client, (task) => tasks.push(task)),
     });
     await client.query('COMMIT');
   } catch (error) {

@@ -23,6 +23,7 @@ describe('log redaction', () => {
           databaseUrl: 'postgres://u:pw@h/db',
           smtpUrl: 'smtp://u:pw@h',
           sms: { ovh: { applicationSecret: 'ovh-as-secret', consumerKey: 'ovh-ck-secret' } },
+          blobs: { store: 's3', s3: { secretAccessKey: 's3-secret-key' } },
         },
         sms: { to: '+33611223344', toNumber: '+33655667788' },
       },
@@ -40,6 +41,7 @@ describe('log redaction', () => {
       'u:pw',
       'ovh-as-secret',
       'ovh-ck-secret',
+      's3-secret-key',
       '+33611223344',
       '+33655667788',
     ]) {

@@ -28,8 +28,10 @@ export const REDACTED_PATHS = [
   'config.smtpUrl',
   'config.sms.ovh.applicationSecret',
   'config.sms.ovh.consumerKey',
+  'config.blobs.s3.secretAccessKey',
   '*.applicationSecret',
   '*.consumerKey',
+  '*.secretAccessKey',
   '*.toNumber',
 ];
 

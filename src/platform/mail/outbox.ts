@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/journal.js';
 import { type MailAttachmentRef, mailOutbox } from '../db/schema.js';
 import { type Tx, withTenant } from '../db/tenant.js';
+import { BlobNotFoundError } from '../files/blob-store.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
 import { parseMailAddress } from './address.js';
 import { type MailTemplateName, type MailVariables, renderMail } from './templates.js';
@@ -45,6 +46,11 @@ export const SECURITY_TEMPLATES: ReadonlySet<MailTemplateName> = new Set<MailTem
   'staffRoleGranted',
   'smtpTest',
 ]);
+const attachmentRefSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  name: z.string().min(1).max(255),
+  mimeType: z.string().min(1).max(200),
+});
 
 /**
  * Mails anyone can have sent to any address, per address and hour: beyond, they are dropped
@@ -89,7 +95,7 @@ export async function queueMail<N extends MailTemplateName>(
     to: string;
     template: N;
     variables: MailVariables<N>;
-    /** Stored files of the transaction's commune, attached when the mail leaves (no copy). */
+    /** Blobs of the transaction's commune, attached when the mail leaves (no copy). */
     attachments?: readonly MailAttachmentRef[];
     /** Where replies go (e.g. the citizen, for a mail to the commune's secretary). */
     replyTo?: string;
@@ -116,7 +122,7 @@ export async function queueMail<N extends MailTemplateName>(
     htmlBody: rendered.html,
     status: 'pending',
     attempts: 0,
-    attachments: (mail.attachments ?? []).map((a) => ({ fileId: z.uuid().parse(a.fileId) })),
+    attachments: (mail.attachments ?? []).map((a) => attachmentRefSchema.parse(a)),
     replyTo: mail.replyTo === undefined ? null : parseMailAddress(mail.replyTo),
   });
   await queue.enqueue(
@@ -218,19 +224,18 @@ function mailSendJob(
 }
 
 /**
- * Reads the attached files of a mail (table stored_file, in the mail's commune). A file that no
- * longer exists is skipped rather than blocking the mail.
+ * Reads the attachments of a mail from the blob store, in the mail's commune. A blob that no
+ * longer exists is skipped rather than blocking the mail; a damaged one fails the attempt.
  */
 async function loadAttachments(tx: Tx, refs: readonly MailAttachmentRef[]): Promise<MailAttachment[]> {
-  if (refs.length === 0) return [];
-  const ids = refs.map((r) => r.fileId);
-  const { rows } = await tx.client.query<{ id: string; name: string; mime_type: string; content: Buffer }>(
-    'SELECT id, name, mime_type, content FROM stored_file WHERE commune_id = $1 AND id = ANY($2::uuid[])',
-    [tx.communeId, ids],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => {
-    const file = byId.get(id);
-    return file ? [{ filename: file.name, contentType: file.mime_type, content: file.content }] : [];
-  });
+  const attachments: MailAttachment[] = [];
+  for (const ref of refs) {
+    try {
+      const content = await tx.blobs.get({ communeId: tx.communeId! }, ref.sha256);
+      attachments.push({ filename: ref.name, contentType: ref.mimeType, content });
+    } catch (error) {
+      if (!(error instanceof BlobNotFoundError)) throw error;
+    }
+  }
+  return attachments;
 }

@@ -15,6 +15,7 @@ import { canSeeService } from '../../../platform/authz/actor.js';
 import type { AppContext } from '../../../platform/context.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
+import type { ValidatedUpload } from '../../../platform/files/checks.js';
 import { mailAddressSchema } from '../../../platform/mail/address.js';
 import { type Commune, listServices } from '../../../platform/tenancy/communes.js';
 import { activeAccountIdByEmail } from '../../identity/index.js';
@@ -26,7 +27,6 @@ import {
   positionLabel,
   type RequestStatus,
 } from '../../procedures/index.js';
-import type { ValidatedUpload } from '../files.js';
 import { findRequestById } from '../repo.js';
 import type { RoutingChoice } from '../routing.js';
 import type { CitizenRequest } from '../schema.js';

@@ -10,6 +10,15 @@ import type { ComponentChildren } from 'preact';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
+import {
+  DEFAULT_ACCEPTED_TYPES,
+  describeTypes,
+  formatBytes,
+  MAX_UPLOAD_BYTES,
+  sendFile,
+  uploadedFiles,
+  validateUpload,
+} from '../../../platform/files/checks.js';
 import { listServices, type Service } from '../../../platform/tenancy/communes.js';
 import {
   Button,
@@ -34,15 +43,6 @@ import {
   positionValue,
   type RequestStatus,
 } from '../../procedures/index.js';
-import {
-  DEFAULT_ACCEPTED_TYPES,
-  describeTypes,
-  formatBytes,
-  MAX_UPLOAD_BYTES,
-  sendFile,
-  uploadedFiles,
-  validateUpload,
-} from '../files.js';
 import { listRequestFiles, type StoredFileInfo } from '../repo.js';
 import {
   addInternalNote,

@@ -4,9 +4,10 @@
  * handlers also restrict each agent to the requests of their services (élus have no inbox).
  * Routes live in their own scope, where multipart forms (a file sent to the citizen) are parsed.
  */
+
+import { registerMultipart } from '../../../platform/files/checks.js';
 import type { GuichetModule } from '../../../platform/module.js';
 import { formatNumber } from '../../../platform/views/format.js';
-import { registerMultipart } from '../files.js';
 import { registerCounterPages } from './counter.js';
 import { registerDetailPages } from './detail.js';
 import { registerInboxPages } from './inbox.js';

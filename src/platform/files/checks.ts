@@ -1,20 +1,20 @@
 /**
- * Uploads: multipart parsing in the requests module's scope only (with limits), validation by
- * content (magic bytes, through file-type) against the accepted types, size and count limits,
- * sanitised names; and serving stored files back as attachments with a safe content type.
+ * Uploads, for any module that takes files: multipart parsing in the caller's scope only (with
+ * limits), validation by content (magic bytes, through file-type) against the accepted types,
+ * size and count limits, sanitised names; and serving stored files back as attachments with a
+ * safe content type. No business rule here (how many files a request may hold stays in requests).
  */
 import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
-import { AppError } from '../../platform/errors.js';
+import { AppError } from '../errors.js';
+import { isOfficeZipType, officeArchiveProblem, pdfProblem } from './document-checks.js';
 
-/** Largest file accepted anywhere in the module (a field may accept less). */
+/** Largest file accepted anywhere (a field may accept less). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Most files in one form submission. */
 export const MAX_FILES_PER_SUBMISSION = 5;
-/** Most files attached to one request (citizen's and agents' together). */
-export const MAX_FILES_PER_REQUEST = 20;
 /** Types accepted when a field says nothing: PDF and common photos. */
 export const DEFAULT_ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 
@@ -222,8 +222,9 @@ export function sanitizeFileName(raw: string, extension: string): string {
 
 /**
  * Checks an uploaded file by its content. Throws an AppError with a field message: 413 when too
- * large, 422 when empty, of a refused type (archives and programs, whatever their name) or of a
- * type the field does not accept.
+ * large, 422 when empty, of a refused type (archives and programs, whatever their name), of a
+ * type the field does not accept, an office document that expands into far more than its size
+ * (zip bomb) or a PDF carrying JavaScript or a launch action (document-checks.ts).
  */
 export async function validateUpload(part: UploadedPart, rule: UploadRule = {}): Promise<ValidatedUpload> {
   const accept = rule.accept && rule.accept.length > 0 ? rule.accept : DEFAULT_ACCEPTED_TYPES;
@@ -255,6 +256,13 @@ export async function validateUpload(part: UploadedPart, rule: UploadRule = {}):
       `Le fichier « ${shownName} » n’est pas au bon format : joignez un fichier au format ${formats}.`,
     );
   }
+  const problem =
+    detected.mime === 'application/pdf'
+      ? await pdfProblem(part.content)
+      : isOfficeZipType(detected.mime)
+        ? officeArchiveProblem(part.content)
+        : null;
+  if (problem) throw fail('upload.unsafe_content', 422, `Le fichier « ${shownName} » est refusé : ${problem}`);
   return {
     name: sanitizeFileName(part.filename, detected.ext),
     mimeType: detected.mime,
