@@ -107,7 +107,7 @@ function checkImports(sites: readonly ImportSite[]): Violation[] {
       /^src\/modules\/[^/]+\/index\.tsx?$/.test(site.file) &&
       site.reexport &&
       !site.typeOnly &&
-      /\/(repo|schema)$/.test(target)
+      /\/([a-z]+-)?(repo|schema)$/.test(target)
     ) {
       violations.push({
         ...site,

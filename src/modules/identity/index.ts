@@ -6,6 +6,7 @@ import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { PASSWORD_POLICY_VERSION } from './password-policy.js';
 import { addMembership, findAccountByEmail, findAccountById, insertAccount } from './repo.js';
+import { findApiTokenName } from './staff-repo.js';
 
 export { hashPassword } from './passwords.js';
 export { inviteMember } from './staff.js';
@@ -73,4 +74,9 @@ export async function seedMember(tx: Tx, person: SeededMember): Promise<void> {
       mfaRequiredFrom: person.mfaRequiredFrom ?? null,
     }));
   await addMembership(tx, communeId, account.id, person.role, { serviceIds: person.serviceIds });
+}
+
+/** The name an administrator gave an API token (to say which connector acted), or a generic one. */
+export async function apiTokenName(tx: Tx, communeId: string, tokenId: string): Promise<string> {
+  return (await findApiTokenName(tx, communeId, tokenId)) ?? 'jeton d’API';
 }

@@ -25,6 +25,7 @@ import {
 } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
+import { hasPassword as accountHasPassword } from './repo.js';
 import { setSessionCookie } from './sessions.js';
 import { IDENTITY_SETTINGS } from './settings.js';
 import { confirmIdentity } from './step-up.js';
@@ -558,11 +559,7 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
     const back = backFrom(request, values, securityPath(request));
     const { confirmed, hasPassword } = await withTenant(ctx.database, request.commune!.id, async (tx) => {
       const factor = await findTotpFactor(tx, actor.accountId);
-      const { rows } = await tx.client.query<{ has: boolean }>(
-        'SELECT password_hash IS NOT NULL AS has FROM account WHERE id = $1',
-        [actor.accountId],
-      );
-      return { confirmed: !!factor?.confirmedAt, hasPassword: rows[0]?.has === true };
+      return { confirmed: !!factor?.confirmedAt, hasPassword: await accountHasPassword(tx, actor.accountId) };
     });
     const asked = formString(values, 'methode') || formString(request.query, 'methode');
     const method: 'code' | 'mot-de-passe' | 'aucune' =

@@ -151,3 +151,12 @@ export async function countMembers(tx: Tx, communeId: string, kind: 'staff' | 'c
     );
   return rows[0]?.n ?? 0;
 }
+
+/** Whether the account has a password (accounts created through FranceConnect may have none). */
+export async function hasPassword(tx: Tx, accountId: string): Promise<boolean> {
+  const rows = await tx.db
+    .select({ has: sql<boolean>`${account.passwordHash} IS NOT NULL` })
+    .from(account)
+    .where(eq(account.id, accountId));
+  return rows[0]?.has === true;
+}

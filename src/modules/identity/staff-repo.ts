@@ -451,3 +451,12 @@ export async function revokeApiToken(
   }
   return { name: row.name, alreadyRevoked: row.revoked_at !== null };
 }
+
+/** The name an administrator gave an API token (for the history of what a connector did). */
+export async function findApiTokenName(tx: Tx, communeId: string, tokenId: string): Promise<string | undefined> {
+  const { rows } = await tx.client.query<{ name: string }>(
+    'SELECT name FROM api_token WHERE commune_id = $1 AND id = $2',
+    [communeId, tokenId],
+  );
+  return rows[0]?.name;
+}

@@ -1,19 +1,13 @@
-/**
- * REST API of démarches and requests for the commune's software (policy `apiToken`): published
- * démarches with their current form, requests (list, detail, citizen-visible messages), a
- * message to the citizen and a status change. A token only ever sees its own commune: a request
- * number of another commune answers 404. Internal notes never leave the back-office.
- */
-import { and, count, desc, eq, gte } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { notFound } from '../../platform/errors.js';
-import { type ApiPrincipal, type ApiScope, requireScope } from '../../platform/http/api-auth.js';
+import { type ApiScope, requireScope } from '../../platform/http/api-auth.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { listServices } from '../../platform/tenancy/communes.js';
+import { apiTokenName } from '../identity/index.js';
 import {
   DEFAULT_WORKFLOW,
   findFormVersion,
@@ -26,8 +20,8 @@ import {
   storedWorkflow,
   type Workflow,
 } from '../procedures/index.js';
-import { findRequestByNumber } from './repo.js';
-import { type CitizenRequest, citizenRequest, type RequestEvent } from './schema.js';
+import { findRequestByNumber, listRequestsPage, tagEventWithConnector } from './repo.js';
+import type { CitizenRequest, RequestEvent } from './schema.js';
 import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, requestDeps, sendMessageToCitizen } from './service.js';
 import { webhookDeliveryJob } from './webhooks.js';
 import { registerWebhookPages } from './webhooks-pages.js';
@@ -231,14 +225,6 @@ async function requestOr404(tx: Tx, communeId: string, number: string): Promise<
   return found;
 }
 
-async function tokenName(tx: Tx, principal: ApiPrincipal): Promise<string> {
-  const { rows } = await tx.client.query<{ name: string }>(
-    'SELECT name FROM api_token WHERE commune_id = $1 AND id = $2',
-    [principal.commune.id, principal.tokenId],
-  );
-  return rows[0]?.name ?? 'jeton d’API';
-}
-
 export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const deps = requestDeps(ctx);
@@ -350,25 +336,18 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
       const { commune } = scoped(request, 'requests:read');
       const { statut, depuis, page } = request.query;
       return withTenant(ctx.database, commune.id, async (tx) => {
-        const where = and(
-          eq(citizenRequest.communeId, commune.id),
-          statut ? eq(citizenRequest.status, statut) : undefined,
-          depuis ? gte(citizenRequest.updatedAt, new Date(depuis)) : undefined,
-        );
-        const total = await tx.db.select({ n: count() }).from(citizenRequest).where(where);
-        const rows = await tx.db
-          .select()
-          .from(citizenRequest)
-          .where(where)
-          .orderBy(desc(citizenRequest.updatedAt), desc(citizenRequest.number))
-          .limit(API_PAGE_SIZE)
-          .offset((page - 1) * API_PAGE_SIZE);
+        const { total, rows } = await listRequestsPage(tx, commune.id, {
+          ...(statut ? { status: statut } : {}),
+          ...(depuis ? { updatedSince: new Date(depuis) } : {}),
+          limit: API_PAGE_SIZE,
+          offset: (page - 1) * API_PAGE_SIZE,
+        });
         const names = await loadNames(tx, commune.id);
         return {
           demandes: rows.map((r) => summaryOf(r, names)),
           page,
           pageSize: API_PAGE_SIZE,
-          total: Number(total[0]?.n ?? 0),
+          total,
         };
       });
     },
@@ -453,12 +432,8 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
           httpRequestId: request.id,
         });
         // The author of the message is the connector (the token), kept with the event.
-        const connector = `connecteur ${await tokenName(tx, principal)}`;
-        await tx.client.query(
-          `UPDATE request_event SET data = data || jsonb_build_object('connector', $3::text, 'apiTokenId', $4::text)
-            WHERE commune_id = $1 AND id = $2`,
-          [commune.id, sent.id, connector, principal.tokenId],
-        );
+        const connector = `connecteur ${await apiTokenName(tx, commune.id, principal.tokenId)}`;
+        await tagEventWithConnector(tx, commune.id, sent.id, { connector, apiTokenId: principal.tokenId });
         return sent;
       });
       reply.code(201);

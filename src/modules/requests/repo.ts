@@ -2,10 +2,10 @@
  * Queries on drafts, requests, their events, stored files and routing examples. Every function takes the commune id and filters by it (RLS is the
  * second barrier); none opens a transaction.
  */
-import { and, asc, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
-import { proceduresByIds } from '../procedures/index.js';
+import { proceduresByIds, type RequestStatus } from '../procedures/index.js';
 import {
   type CitizenRequest,
   citizenRequest,
@@ -403,4 +403,40 @@ export async function countOpenRequestsByStep(
     )
     .groupBy(citizenRequest.step);
   return new Map(rows.flatMap((r) => (r.step ? [[r.step, Number(r.n)] as const] : [])));
+}
+
+/** One page of the commune's requests, most recently updated first, with the total (the REST API). */
+export async function listRequestsPage(
+  tx: Tx,
+  communeId: string,
+  filter: { status?: RequestStatus; updatedSince?: Date; limit: number; offset: number },
+): Promise<{ total: number; rows: CitizenRequest[] }> {
+  const where = and(
+    eq(citizenRequest.communeId, communeId),
+    filter.status ? eq(citizenRequest.status, filter.status) : undefined,
+    filter.updatedSince ? gte(citizenRequest.updatedAt, filter.updatedSince) : undefined,
+  );
+  const total = await tx.db.select({ n: sql<number>`count(*)::int` }).from(citizenRequest).where(where);
+  const rows = await tx.db
+    .select()
+    .from(citizenRequest)
+    .where(where)
+    .orderBy(desc(citizenRequest.updatedAt), desc(citizenRequest.number))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  return { total: Number(total[0]?.n ?? 0), rows };
+}
+
+/** Records on an event which connector (API token) wrote it. */
+export async function tagEventWithConnector(
+  tx: Tx,
+  communeId: string,
+  eventId: string,
+  tag: { connector: string; apiTokenId: string },
+): Promise<void> {
+  await tx.client.query(
+    `UPDATE request_event SET data = data || jsonb_build_object('connector', $3::text, 'apiTokenId', $4::text)
+      WHERE commune_id = $1 AND id = $2`,
+    [communeId, eventId, tag.connector, tag.apiTokenId],
+  );
 }
