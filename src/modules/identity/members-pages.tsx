@@ -2,12 +2,14 @@
  * Members of the commune (agents, élus, DGS, mayor, administrators): the list, the invitation
  * form, the page of one member with their roles, and the invitee's page to choose a password.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ROLE_LABELS } from '../../platform/authz/roles.js';
 import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { isUuid } from '../../platform/ids.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import {
@@ -36,7 +38,6 @@ import {
   invitationValues,
   invitationView,
   inviteMember,
-  isUuid,
   type RolesInput,
   rolesValues,
 } from './staff.js';

@@ -3,13 +3,14 @@
  * (a redirect to the provider), the return from the provider, and the return after signing out
  * at the provider. Every refusal is a French page with a way back, never a 500.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { safeReturnPath } from '../../platform/http/return-path.js';
 import { Button } from '../../platform/views/components.js';
-import { renderRequestPage } from '../../platform/views/page.js';
+import { sendPage } from '../../platform/views/page-kit.js';
 import {
   browserToken,
   type CallbackOutcome,
@@ -26,27 +27,15 @@ import {
 } from './oidc.js';
 import { setSessionCookie } from './sessions.js';
 
-function sendPage(
+/** The federation pages: a status, a title and the page's content, sent with the page kit. */
+function federationPage(
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
   title: string,
   children: ComponentChildren,
 ) {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(
-      renderRequestPage(request, {
-        title,
-        children: (
-          <div class="govuk-grid-row">
-            <div class="govuk-grid-column-two-thirds">{children}</div>
-          </div>
-        ),
-      }),
-    );
+  return sendPage(request, reply, { status, title, children });
 }
 
 function rawQuery(request: FastifyRequest): string {
@@ -63,7 +52,7 @@ export function registerFederatedSignIn(app: FastifyInstance, ctx: AppContext): 
 
   function unavailable(request: FastifyRequest, reply: FastifyReply, provider: FederatedProvider) {
     const name = PROVIDER_TRAITS[provider].name;
-    return sendPage(
+    return federationPage(
       request,
       reply,
       503,
@@ -88,7 +77,7 @@ export function registerFederatedSignIn(app: FastifyInstance, ctx: AppContext): 
     const name = PROVIDER_TRAITS[provider].name;
     switch (outcome.kind) {
       case 'cancelled':
-        return sendPage(
+        return federationPage(
           request,
           reply,
           200,
@@ -103,7 +92,7 @@ export function registerFederatedSignIn(app: FastifyInstance, ctx: AppContext): 
           </>,
         );
       case 'invalid_state':
-        return sendPage(
+        return federationPage(
           request,
           reply,
           400,
@@ -118,7 +107,7 @@ export function registerFederatedSignIn(app: FastifyInstance, ctx: AppContext): 
           </>,
         );
       case 'failed':
-        return sendPage(
+        return federationPage(
           request,
           reply,
           400,
@@ -135,7 +124,7 @@ export function registerFederatedSignIn(app: FastifyInstance, ctx: AppContext): 
       case 'unavailable':
         return unavailable(request, reply, provider);
       case 'missing_email':
-        return sendPage(
+        return federationPage(
           request,
           reply,
           400,
@@ -150,7 +139,7 @@ export function registerFederatedSignIn(app: FastifyInstance, ctx: AppContext): 
           </>,
         );
       case 'no_staff_account':
-        return sendPage(
+        return federationPage(
           request,
           reply,
           403,
@@ -170,7 +159,7 @@ export function registerFederatedSignIn(app: FastifyInstance, ctx: AppContext): 
           </>,
         );
       case 'account_disabled':
-        return sendPage(
+        return federationPage(
           request,
           reply,
           403,
@@ -244,7 +233,7 @@ export function registerFederatedSignIn(app: FastifyInstance, ctx: AppContext): 
       const next = await completeFederatedSignOut(ctx, request.commune!, provider, state);
       if (next) return reply.redirect(next, 303);
       const name = PROVIDER_TRAITS[provider].name;
-      return sendPage(
+      return federationPage(
         request,
         reply,
         400,

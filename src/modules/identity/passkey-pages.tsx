@@ -5,15 +5,15 @@
  * to the JSON endpoints; without JavaScript the pages say so and point to what works (removal
  * works without it).
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ComponentChildren } from 'preact';
 import { isRecentlyAuthenticated, requireRecentAuthentication, stepUpUrl } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { safeReturnPath } from '../../platform/http/return-path.js';
 import { Button, CsrfField, Input, Table } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
-import { renderRequestPage } from '../../platform/views/page.js';
+import { type FormBody, type PageSpec, sendPage } from '../../platform/views/page-kit.js';
 import {
   authenticationOptions,
   clearSignInCookie,
@@ -29,32 +29,11 @@ import { setSessionCookie } from './sessions.js';
 import { IDENTITY_SETTINGS } from './settings.js';
 
 const PASSKEY_SCRIPT = '/static/js/passkey.mjs';
-type Body = Record<string, unknown>;
+type Body = FormBody;
 
-function sendPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  page: {
-    title: string;
-    notice?: { kind: 'success' | 'info'; title: string; text?: string };
-    children: ComponentChildren;
-  },
-) {
-  return reply
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(
-      renderRequestPage(request, {
-        title: page.title,
-        ...(page.notice ? { notice: page.notice } : {}),
-        scripts: [PASSKEY_SCRIPT],
-        children: (
-          <div class="govuk-grid-row">
-            <div class="govuk-grid-column-two-thirds">{page.children}</div>
-          </div>
-        ),
-      }),
-    );
+/** The passkey pages, with their script (progressive enhancement: the forms work without it). */
+function passkeyPage(request: FastifyRequest, reply: FastifyReply, page: Omit<PageSpec, 'scripts'>) {
+  return sendPage(request, reply, { ...page, scripts: [PASSKEY_SCRIPT] });
 }
 
 function sendJson(reply: FastifyReply, value: unknown) {
@@ -102,7 +81,7 @@ export function registerPasskeyPages(app: FastifyInstance, ctx: AppContext): voi
               text: 'Elle ne permet plus de vous connecter. Vous pouvez aussi l’effacer de votre appareil ou de votre gestionnaire de mots de passe.',
             }
           : undefined;
-    return sendPage(request, reply, {
+    return passkeyPage(request, reply, {
       title: 'Mes clés d’accès',
       ...(notice ? { notice } : {}),
       children: (
@@ -218,7 +197,7 @@ export function registerPasskeyPages(app: FastifyInstance, ctx: AppContext): voi
   app.get('/c/:slug/connexion/cle-d-acces', { config: { policy: 'anonymous' } }, async (request, reply) => {
     const back = safeReturnPath((request.query as Body).retour, `${base(request)}/compte`);
     const passwordForm = `${base(request)}/connexion?retour=${encodeURIComponent(back)}`;
-    return sendPage(request, reply, {
+    return passkeyPage(request, reply, {
       title: 'Se connecter avec une clé d’accès',
       children: (
         <>

@@ -3,6 +3,7 @@
  * remove a member's roles, export the security journal, create and revoke API tokens. Each runs
  * in one tenant transaction with its audit entry (and its mail, when there is one).
  */
+
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../platform/audit/journal.js';
@@ -13,10 +14,12 @@ import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import { API_SCOPES, hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
 import { clientInfo } from '../../platform/http/client-info.js';
+import { isUuid } from '../../platform/ids.js';
 import { mailAddressSchema } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { parseDay } from '../../platform/views/format.js';
+import { stringValue } from '../../platform/views/page-kit.js';
 import { SECURITY_EVENT_LABELS } from './history.js';
 import { checkPassword, PASSWORD_POLICY_VERSION } from './password-policy.js';
 import { hashPassword } from './passwords.js';
@@ -56,22 +59,12 @@ function list(value: unknown): string[] {
   return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
 function invalid(fields: Record<string, string>): AppError {
   return new AppError('input.invalid', 'invalid form', 422, { fields });
 }
 
 function link(ctx: AppContext, commune: Commune, path: string): string {
   return `${ctx.config.publicUrl}/c/${commune.slug}${path}`;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 const emailSchema = z
@@ -93,10 +86,10 @@ export interface InvitationInput {
 
 export function invitationValues(body: Record<string, unknown>): InvitationInput {
   return {
-    email: str(body.email),
-    givenName: str(body.givenName),
-    familyName: str(body.familyName),
-    role: str(body.role),
+    email: stringValue(body.email),
+    givenName: stringValue(body.givenName),
+    familyName: stringValue(body.familyName),
+    role: stringValue(body.role),
     services: list(body.services),
   };
 }
@@ -245,8 +238,8 @@ export async function acceptInvitation(
 ): Promise<void> {
   const view = await invitationView(ctx, commune, token);
   if (!view) throw invitationExpired();
-  const password = str(body.password);
-  const confirmation = str(body.confirmation);
+  const password = stringValue(body.password);
+  const confirmation = stringValue(body.confirmation);
   if (!password) throw invalid({ password: 'Choisissez un mot de passe.' });
   const verdict = checkPassword(password, {
     audience: 'staff',
@@ -289,7 +282,7 @@ export interface RolesInput {
 }
 
 export function rolesValues(body: Record<string, unknown>): RolesInput {
-  return { action: str(body.action), roles: list(body.roles), services: list(body.services) };
+  return { action: stringValue(body.action), roles: list(body.roles), services: list(body.services) };
 }
 
 export type RolesOutcome =
@@ -410,10 +403,10 @@ function parisMidnight(year: number, month: number, day: number): Date {
 export async function parseJournalQuery(ctx: AppContext, commune: Commune, query: unknown): Promise<JournalQuery> {
   const q = (query ?? {}) as Record<string, unknown>;
   const values = {
-    famille: str(q.famille).slice(0, 40),
-    personne: str(q.personne).slice(0, 254),
-    du: str(q.du).slice(0, 20),
-    au: str(q.au).slice(0, 20),
+    famille: stringValue(q.famille).slice(0, 40),
+    personne: stringValue(q.personne).slice(0, 254),
+    du: stringValue(q.du).slice(0, 20),
+    au: stringValue(q.au).slice(0, 20),
   };
   const errors: Record<string, string> = {};
   const filter: JournalFilter = {};
@@ -443,7 +436,7 @@ export async function parseJournalQuery(ctx: AppContext, commune: Commune, query
   if (filter.from && filter.until && filter.from > filter.until) {
     errors.au = 'La date de fin doit être postérieure à la date de début.';
   }
-  const page = Number.parseInt(str(q.page), 10);
+  const page = Number.parseInt(stringValue(q.page), 10);
   return { filter, page: Number.isFinite(page) && page >= 1 && page <= 100_000 ? page : 1, values, errors };
 }
 
@@ -594,7 +587,7 @@ export interface TokenInput {
 }
 
 export function tokenValues(body: Record<string, unknown>): TokenInput {
-  return { name: str(body.name), scopes: list(body.scopes), duration: str(body.duration) };
+  return { name: stringValue(body.name), scopes: list(body.scopes), duration: stringValue(body.duration) };
 }
 
 /** Creates a token; its clear value is returned once and never stored. */

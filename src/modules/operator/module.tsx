@@ -3,6 +3,7 @@
  * the opening of a new commune with its first administrator (invited by e-mail). Operators
  * administer communes; they do not read the citizens' files (no route here shows them).
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
@@ -21,12 +22,13 @@ import {
 } from '../../platform/views/components.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
+import { stringValue } from '../../platform/views/page-kit.js';
 import { createCommune } from '../communes/index.js';
 import { inviteMember } from '../identity/index.js';
 
 const html = 'text/html; charset=utf-8';
 type Body = Record<string, unknown>;
-const str = (body: Body, key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
+const field = (body: Body, key: string) => stringValue(body[key]);
 
 /** Default services of a new commune; the commune's admin adjusts them. */
 const DEFAULT_SERVICES = [
@@ -153,13 +155,13 @@ export const operatorModule: GuichetModule = {
                   <h1 class="govuk-heading-xl">Ouvrir une nouvelle commune</h1>
                   <form method="post" action="/operateur/communes/nouvelle" novalidate>
                     <CsrfField token={reply.generateCsrf()} />
-                    <Input name="name" label="Nom de la commune" value={str(values, 'name')} error={errors.name} />
+                    <Input name="name" label="Nom de la commune" value={field(values, 'name')} error={errors.name} />
                     <Input
                       name="slug"
                       label="Identifiant dans les adresses"
                       hint="Lettres minuscules sans accent, chiffres et tirets, par exemple saint-aubin-les-pres."
                       spellcheck={false}
-                      value={str(values, 'slug')}
+                      value={field(values, 'slug')}
                       error={errors.slug}
                     />
                     <Input
@@ -167,7 +169,7 @@ export const operatorModule: GuichetModule = {
                       label="Nombre d’habitants"
                       inputmode="numeric"
                       width={10}
-                      value={str(values, 'population')}
+                      value={field(values, 'population')}
                       error={errors.population}
                     />
                     <Input
@@ -175,7 +177,7 @@ export const operatorModule: GuichetModule = {
                       label="Couleur principale"
                       hint="Au format #rrggbb, par exemple #1d70b8."
                       width={10}
-                      value={str(values, 'brandColour') || '#1d70b8'}
+                      value={field(values, 'brandColour') || '#1d70b8'}
                       error={errors.brandColour}
                     />
                     <Input
@@ -184,13 +186,13 @@ export const operatorModule: GuichetModule = {
                       label="Adresse électronique de la mairie"
                       autocomplete="off"
                       spellcheck={false}
-                      value={str(values, 'email')}
+                      value={field(values, 'email')}
                       error={errors.email}
                     />
                     <Checkboxes
                       name="simpleMode"
                       legend="Très petite commune"
-                      values={str(values, 'simpleMode') === 'oui' ? ['oui'] : []}
+                      values={field(values, 'simpleMode') === 'oui' ? ['oui'] : []}
                       items={[
                         {
                           value: 'oui',
@@ -203,13 +205,13 @@ export const operatorModule: GuichetModule = {
                     <Input
                       name="adminGivenName"
                       label="Prénom"
-                      value={str(values, 'adminGivenName')}
+                      value={field(values, 'adminGivenName')}
                       error={errors.adminGivenName}
                     />
                     <Input
                       name="adminFamilyName"
                       label="Nom"
-                      value={str(values, 'adminFamilyName')}
+                      value={field(values, 'adminFamilyName')}
                       error={errors.adminFamilyName}
                     />
                     <Input
@@ -217,7 +219,7 @@ export const operatorModule: GuichetModule = {
                       type="email"
                       label="Adresse électronique"
                       spellcheck={false}
-                      value={str(values, 'adminEmail')}
+                      value={field(values, 'adminEmail')}
                       error={errors.adminEmail}
                     />
                     <Button>Ouvrir la commune et inviter son administrateur</Button>
@@ -236,26 +238,26 @@ export const operatorModule: GuichetModule = {
     app.post('/operateur/communes/nouvelle', { config: { policy: 'operator' } }, async (request, reply) => {
       const body = (request.body ?? {}) as Body;
       const errors: Record<string, string> = {};
-      const population = str(body, 'population').trim();
+      const population = field(body, 'population').trim();
       if (population && !/^\d{1,7}$/.test(population))
         errors.population = 'Saisissez un nombre d’habitants entier, par exemple 1200.';
-      const adminEmail = str(body, 'adminEmail').trim();
+      const adminEmail = field(body, 'adminEmail').trim();
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail))
         errors.adminEmail = 'Saisissez l’adresse électronique du premier administrateur.';
-      if (!str(body, 'adminGivenName').trim()) errors.adminGivenName = 'Saisissez le prénom de l’administrateur.';
-      if (!str(body, 'adminFamilyName').trim()) errors.adminFamilyName = 'Saisissez le nom de l’administrateur.';
+      if (!field(body, 'adminGivenName').trim()) errors.adminGivenName = 'Saisissez le prénom de l’administrateur.';
+      if (!field(body, 'adminFamilyName').trim()) errors.adminFamilyName = 'Saisissez le nom de l’administrateur.';
       if (Object.keys(errors).length > 0) return newCommuneForm(request, reply, body, errors);
       let commune: Awaited<ReturnType<typeof createCommune>>;
       try {
         commune = await createCommune(
           ctx.database,
           {
-            name: str(body, 'name'),
-            slug: str(body, 'slug').trim(),
+            name: field(body, 'name'),
+            slug: field(body, 'slug').trim(),
             population: population ? Number(population) : null,
-            brandColour: str(body, 'brandColour').trim() || '#1d70b8',
-            email: str(body, 'email').trim() || null,
-            simpleMode: str(body, 'simpleMode') === 'oui',
+            brandColour: field(body, 'brandColour').trim() || '#1d70b8',
+            email: field(body, 'email').trim() || null,
+            simpleMode: field(body, 'simpleMode') === 'oui',
             services: DEFAULT_SERVICES,
           },
           { type: 'operator', id: request.actor!.accountId },
@@ -285,8 +287,8 @@ export const operatorModule: GuichetModule = {
         request.actor!,
         {
           email: adminEmail,
-          givenName: str(body, 'adminGivenName'),
-          familyName: str(body, 'adminFamilyName'),
+          givenName: field(body, 'adminGivenName'),
+          familyName: field(body, 'adminFamilyName'),
           role: 'admin',
           services: [],
         },

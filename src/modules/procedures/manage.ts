@@ -26,6 +26,7 @@ import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import type { Contributions } from '../../platform/module.js';
 import { type Commune, listServices, type Service } from '../../platform/tenancy/communes.js';
+import { stringValue } from '../../platform/views/page-kit.js';
 import {
   allFields,
   definitionFingerprint,
@@ -50,9 +51,8 @@ export const MAX_RULES = 50;
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-function str(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : '';
-}
+/** A single trimmed string value, or ''. */
+const trimmed = (value: unknown) => stringValue(value).trim();
 
 // — Metadata —
 
@@ -85,16 +85,16 @@ export interface Meta {
 
 export function metaValues(body: Body): MetaValues {
   return {
-    title: str(body.title),
-    slug: str(body.slug).toLowerCase(),
-    category: str(body.category),
-    serviceId: str(body.serviceId),
-    audience: str(body.audience),
-    processingDays: str(body.processingDays),
-    silenceKind: str(body.silenceKind),
-    silenceDelay: str(body.silenceDelay),
-    silenceUnit: str(body.silenceUnit),
-    silenceBasis: str(body.silenceBasis),
+    title: trimmed(body.title),
+    slug: trimmed(body.slug).toLowerCase(),
+    category: trimmed(body.category),
+    serviceId: trimmed(body.serviceId),
+    audience: trimmed(body.audience),
+    processingDays: trimmed(body.processingDays),
+    silenceKind: trimmed(body.silenceKind),
+    silenceDelay: trimmed(body.silenceDelay),
+    silenceUnit: trimmed(body.silenceUnit),
+    silenceBasis: trimmed(body.silenceBasis),
   };
 }
 
@@ -211,9 +211,9 @@ export function ruleValues(body: Body): RuleValues[] {
   for (let i = 0; i < MAX_RULES; i++) {
     if (!(`rule_${i}_field` in body)) break;
     rows.push({
-      fieldId: str(body[`rule_${i}_field`]),
-      equals: str(body[`rule_${i}_value`]),
-      serviceId: str(body[`rule_${i}_service`]),
+      fieldId: trimmed(body[`rule_${i}_field`]),
+      equals: trimmed(body[`rule_${i}_value`]),
+      serviceId: trimmed(body[`rule_${i}_service`]),
     });
   }
   return rows;
@@ -578,20 +578,20 @@ export async function importProcedure(
     const p = doc.procedure as Record<string, unknown>;
     const silence = isObject(p.silence) ? p.silence : null;
     const values: MetaValues = {
-      title: str(p.title),
-      slug: str(p.slug),
-      category: str(p.category),
+      title: trimmed(p.title),
+      slug: trimmed(p.slug),
+      category: trimmed(p.category),
       serviceId: input.serviceId,
-      audience: str(p.audience),
+      audience: trimmed(p.audience),
       processingDays: typeof p.processingDays === 'number' ? String(p.processingDays) : '',
-      silenceKind: silence ? str(silence.kind) || 'invalide' : '',
+      silenceKind: silence ? trimmed(silence.kind) || 'invalide' : '',
       silenceDelay: silence
         ? String(
             typeof silence.months === 'number' ? silence.months : typeof silence.days === 'number' ? silence.days : '',
           )
         : '',
       silenceUnit: silence && typeof silence.months === 'number' ? 'mois' : 'jours',
-      silenceBasis: silence ? str(silence.legalBasis) : '',
+      silenceBasis: silence ? trimmed(silence.legalBasis) : '',
     };
     let meta: Meta;
     try {

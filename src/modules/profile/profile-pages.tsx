@@ -3,10 +3,12 @@
  * household members (add, edit, remove). Plain HTML forms without JavaScript; errors re-render
  * the form (422) with French field messages and what was typed.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { notFound } from '../../platform/errors.js';
+import { isUuid } from '../../platform/ids.js';
 import {
   Button,
   ConfirmForm,
@@ -32,8 +34,6 @@ import {
   updateHouseholdMember,
 } from './profile.js';
 import { HOUSEHOLD_RELATIONS, type HouseholdMember } from './schema.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const NOTICES: Record<string, string> = {
   coordonnees: 'Vos coordonnées sont enregistrées.',
@@ -307,7 +307,7 @@ export function registerProfilePages(app: FastifyInstance, ctx: AppContext): voi
   /** The member named in the path, if it is one of the signed-in person's: 404 otherwise. */
   async function ownMember(request: FastifyRequest): Promise<HouseholdMember> {
     const id = (request.params as { member?: string }).member ?? '';
-    const member = UUID.test(id)
+    const member = isUuid(id)
       ? await inTenant(request, (tx) => findHouseholdMember(tx, accountOf(request), id))
       : undefined;
     if (!member) throw notFound('household.member_not_found', 'no such member');
@@ -377,7 +377,7 @@ export function registerProfilePages(app: FastifyInstance, ctx: AppContext): voi
     { config: { policy: 'signedIn' } },
     async (request, reply) => {
       const id = (request.params as { member?: string }).member ?? '';
-      if (!UUID.test(id)) throw notFound('household.member_not_found', 'no such member');
+      if (!isUuid(id)) throw notFound('household.member_not_found', 'no such member');
       await inTenant(request, (tx) => removeHouseholdMember(tx, accountOf(request), id));
       return reply.redirect(`${base(request)}?enregistre=retire`, 303);
     },

@@ -4,12 +4,14 @@
  * content checked like démarche uploads), downloading it (attachment, safe type, nosniff) and
  * deleting it. Only the owner sees a document: anyone else gets 404.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { isCounterNumber } from '../../platform/db/counters.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { formatBytes, sendFile, type UploadedPart, uploadedFiles } from '../../platform/files/checks.js';
+import { isUuid } from '../../platform/ids.js';
 import {
   Button,
   ConfirmForm,
@@ -40,8 +42,6 @@ import {
   validityText,
 } from './vault.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 const STATUS_COLOURS: Record<DocumentStatus, TagColour> = {
   valide: 'green',
   expire_bientot: 'yellow',
@@ -69,7 +69,7 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
     withTenant(ctx.database, request.commune!.id, work);
   const documentIdOf = (request: FastifyRequest) => {
     const id = (request.params as { document?: string }).document ?? '';
-    if (!UUID.test(id)) throw notFound('vault.document_not_found', 'no such document');
+    if (!isUuid(id)) throw notFound('vault.document_not_found', 'no such document');
     return id;
   };
 
@@ -260,7 +260,7 @@ export function registerVaultPages(app: FastifyInstance, ctx: AppContext): void 
     const fileId = formString(values, 'fichier');
     if (number === '' && fileId === '') return undefined;
     const found =
-      isCounterNumber(number) && UUID.test(fileId)
+      isCounterNumber(number) && isUuid(fileId)
         ? await inTenant(request, (tx) =>
             readSavableRequestFile(tx, request.commune!.id, accountOf(request), number, fileId),
           )

@@ -4,6 +4,7 @@
  * reply form (message and optional file). Another person's request answers 404.
  * Also the "mode simple" page behind the single-use link mailed to the secretary.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -20,6 +21,7 @@ import {
   uploadedFiles,
   validateUpload,
 } from '../../platform/files/checks.js';
+import { isUuid } from '../../platform/ids.js';
 import { listServices } from '../../platform/tenancy/communes.js';
 import {
   Button,
@@ -64,8 +66,6 @@ const fileParams = z
   .object({ slug: z.string().max(63), number: z.string().max(20), file: z.string().max(40) })
   .strict();
 const tokenParams = z.object({ slug: z.string().max(63), token: z.string().max(120) }).strict();
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Citizen-visible kinds of events (re-routing and assignment are internal matters). */
 const CITIZEN_EVENT_KINDS = new Set<RequestEvent['kind']>([
   'submitted',
@@ -422,7 +422,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
     { schema: { hide: true, params: fileParams }, config: { policy: 'signedIn' } },
     async (request, reply) => {
       const commune = request.commune!;
-      if (!UUID.test(request.params.file)) throw notFound('file.not_found', 'bad file id');
+      if (!isUuid(request.params.file)) throw notFound('file.not_found', 'bad file id');
       const file = await withTenant(ctx.database, commune.id, async (tx) => {
         const r = await ownRequest(tx, request, request.params.number);
         return readFile(tx, request.params.file, { requestId: r.id, includeInternal: false });

@@ -4,12 +4,14 @@
  * deletion. Creation asks for a recent authentication, like API tokens: a webhook sends request
  * data out of Guichet.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../platform/audit/journal.js';
 import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import { isUuid } from '../../platform/ids.js';
 import { adminBase, sendAdminPage } from '../../platform/views/admin-area.js';
 import {
   Button,
@@ -42,8 +44,6 @@ interface WebhookForm {
 }
 
 const MAX_ENDPOINTS = 20;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function formValues(body: FormBody): WebhookForm {
   const events = body.events;
   return {
@@ -227,7 +227,7 @@ export function registerWebhookPages(app: FastifyInstance, ctx: AppContext): voi
     const commune = request.commune!;
     const actor = request.actor!;
     const id = (request.params as { id: string }).id;
-    if (UUID.test(id)) {
+    if (isUuid(id)) {
       await withTenant(ctx.database, commune.id, async (tx) => {
         const url = await deleteWebhookEndpoint(tx, commune.id, id);
         if (url === null) return;

@@ -3,10 +3,12 @@
  * sets `app.commune_id` locally, which the Row-Level Security policies read. Repositories still
  * filter by commune_id themselves: RLS is the second barrier, not the first.
  */
+
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { AppError } from '../errors.js';
 import { type BlobStore, bindBlobStore, postgresBlobBackend } from '../files/blob-store.js';
+import { isUuid } from '../ids.js';
 import type { Database } from './client.js';
 import { schema } from './schema.js';
 
@@ -27,11 +29,9 @@ export interface Tx {
 
 const defaultBlobBackend = postgresBlobBackend();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Runs `work` in a transaction scoped to one commune. */
 export function withTenant<T>(database: Database, communeId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-  if (!UUID.test(communeId)) throw new AppError('tenant.invalid', `invalid commune id ${communeId}`, 404);
+  if (!isUuid(communeId)) throw new AppError('tenant.invalid', `invalid commune id ${communeId}`, 404);
   return runTransaction(database, communeId, work);
 }
 
@@ -41,7 +41,7 @@ export function withTenant<T>(database: Database, communeId: string, work: (tx: 
  * like the commune; callers still filter by account id themselves.
  */
 export async function scopeToAccount(tx: Tx, accountId: string): Promise<void> {
-  if (!UUID.test(accountId)) throw new AppError('account.invalid', `invalid account id ${accountId}`, 404);
+  if (!isUuid(accountId)) throw new AppError('account.invalid', `invalid account id ${accountId}`, 404);
   await tx.client.query("SELECT set_config('app.account_id', $1, true)", [accountId]);
 }
 

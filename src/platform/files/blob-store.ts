@@ -11,8 +11,10 @@
  * another holds a file, and a commune's (or an account's) files can be exported or erased as one prefix.
  * Metadata (name, type, who may see it) stays in the modules' tables, which keep the address.
  */
+
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { isCanonicalUuid } from '../ids.js';
 
 /** Whose files: a commune's (request files, receipts) or an account's (the document vault). */
 export type BlobScope = { communeId: string } | { accountId: string };
@@ -20,14 +22,13 @@ export type BlobScope = { communeId: string } | { accountId: string };
 /** The SQL connection of the current transaction (the postgres backend writes through it). */
 export type BlobConnection = Pick<pg.PoolClient, 'query'>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** `communes/<uuid>` or `accounts/<uuid>`: the key prefix in every backend. */
 export function scopeKey(scope: BlobScope): string {
   const [kind, id] = 'communeId' in scope ? ['communes', scope.communeId] : ['accounts', scope.accountId];
   const lower = id.toLowerCase();
-  if (!UUID.test(lower)) throw new Error(`blob scope: invalid id ${id}`);
+  if (!isCanonicalUuid(lower)) throw new Error(`blob scope: invalid id ${id}`);
   return `${kind}/${lower}`;
 }
 

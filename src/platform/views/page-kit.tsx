@@ -15,6 +15,11 @@ export const HTML = 'text/html; charset=utf-8';
 /** A parsed urlencoded or multipart body. */
 export type FormBody = Record<string, unknown>;
 
+/** A single string value, or '' for anything else (absent, repeated, a file…). */
+export function stringValue(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 /** A string value of a form body or query (the first one when repeated), or ''. */
 export function formString(body: unknown, key: string): string {
   const value = (body as FormBody | undefined)?.[key];

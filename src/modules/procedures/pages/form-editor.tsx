@@ -28,7 +28,7 @@ import {
   WarningText,
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
-import { type FormBody, handleForm } from '../../../platform/views/page-kit.js';
+import { type FormBody, handleForm, stringValue } from '../../../platform/views/page-kit.js';
 import {
   addField,
   addPage,
@@ -114,10 +114,8 @@ function param(request: FastifyRequest, name: 'procedure' | 'page' | 'field'): s
   return (request.params as Record<string, string>)[name] ?? '';
 }
 
-function str(body: FormBody, name: string): string {
-  const value = body[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
+/** A single trimmed string value of the body, or ''. */
+const field = (body: FormBody, name: string) => stringValue(body[name]).trim();
 
 function editorUrl(request: FastifyRequest, state: EditorState): string {
   return `${adminBase(request)}/demarches/${state.procedure.slug}/formulaire`;
@@ -314,7 +312,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/abandonner`, ADMIN, async (request, reply) => {
     const state = await read(request);
-    if (str(request.body as FormBody, 'confirmer') !== 'oui')
+    if (field(request.body as FormBody, 'confirmer') !== 'oui')
       return reply.redirect(`${editorUrl(request, state)}/abandonner`, 303);
     await discardWorkingCopy(ctx, request.commune!, state.procedure.slug);
     return reply.redirect(done(request, state, 'abandon'), 303);
@@ -453,7 +451,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
     const body = (request.body ?? {}) as FormBody;
     const input = {
       text: typeof body.definition === 'string' ? body.definition : '',
-      fingerprint: str(body, 'empreinte'),
+      fingerprint: field(body, 'empreinte'),
     };
     const result = await handleForm(
       () => replaceWorkingCopy(ctx, request.commune!, request.actor!, param(request, 'procedure'), input),
@@ -512,7 +510,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/presentation`, ADMIN, async (request, reply) => {
     const body = (request.body ?? {}) as FormBody;
-    const values = { title: str(body, 'title'), summary: str(body, 'summary').replace(/\r\n?/g, '\n') };
+    const values = { title: field(body, 'title'), summary: field(body, 'summary').replace(/\r\n?/g, '\n') };
     const errors: Record<string, string> = {};
     if (values.title === '') errors.title = 'Saisissez le titre du formulaire';
     else if (values.title.length > LIMITS.titleLength)
@@ -581,7 +579,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
   app.get(`${ROUTE}/nouvelle-page`, ADMIN, async (request, reply) => newPageForm(request, reply, await read(request)));
 
   app.post(`${ROUTE}/nouvelle-page`, ADMIN, async (request, reply) => {
-    const title = str(request.body as FormBody, 'title');
+    const title = field(request.body as FormBody, 'title');
     const result = await handleForm(
       async () => {
         const error = checkTitle(title, 'la page');
@@ -649,7 +647,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/pages/:page`, ADMIN, async (request, reply) => {
     const body = (request.body ?? {}) as FormBody;
-    const values = { title: str(body, 'title'), condition: str(body, 'condition') };
+    const values = { title: field(body, 'title'), condition: field(body, 'condition') };
     const pageId = param(request, 'page');
     const result = await handleForm(
       () =>
@@ -779,7 +777,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/pages/:page/supprimer`, ADMIN, async (request, reply) => {
     const pageId = param(request, 'page');
-    if (str(request.body as FormBody, 'confirmer') !== 'oui') {
+    if (field(request.body as FormBody, 'confirmer') !== 'oui') {
       const state = await read(request);
       requirePage(state, pageId);
       return reply.redirect(`${editorUrl(request, state)}/pages/${pageId}/supprimer`, 303);
@@ -864,7 +862,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/pages/:page/nouvelle-question`, ADMIN, async (request, reply) => {
     const body = (request.body ?? {}) as FormBody;
-    const values = { kind: str(body, 'kind'), label: str(body, 'label'), groupId: str(body, 'groupe') };
+    const values = { kind: field(body, 'kind'), label: field(body, 'label'), groupId: field(body, 'groupe') };
     const pageId = param(request, 'page');
     const result = await handleForm(
       () =>
@@ -1011,7 +1009,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
   app.post(`${ROUTE}/questions/:field/deplacer`, ADMIN, async (request, reply) => {
     const body = (request.body ?? {}) as FormBody;
     const fieldId = param(request, 'field');
-    const pageId = str(body, 'page');
+    const pageId = field(body, 'page');
     const fromFieldPage = body.page !== undefined;
     const direction = fromFieldPage ? undefined : directionOf(body);
     const result = await handleForm(
@@ -1056,7 +1054,7 @@ export function registerFormEditorPages(app: FastifyInstance, ctx: AppContext): 
 
   app.post(`${ROUTE}/questions/:field/supprimer`, ADMIN, async (request, reply) => {
     const fieldId = param(request, 'field');
-    if (str(request.body as FormBody, 'confirmer') !== 'oui') {
+    if (field(request.body as FormBody, 'confirmer') !== 'oui') {
       const state = await read(request);
       requireField(state, fieldId);
       return reply.redirect(`${editorUrl(request, state)}/questions/${fieldId}/supprimer`, 303);

@@ -8,6 +8,7 @@
  * errors), then the requests service (../service.ts) writes the change, its history event, its
  * audit entry and its mail.
  */
+
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../../platform/authz/actor.js';
@@ -16,8 +17,10 @@ import type { AppContext } from '../../../platform/context.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import type { ValidatedUpload } from '../../../platform/files/checks.js';
+import { isUuid } from '../../../platform/ids.js';
 import { mailAddressSchema } from '../../../platform/mail/address.js';
 import { type Commune, listServices } from '../../../platform/tenancy/communes.js';
+import { stringValue } from '../../../platform/views/page-kit.js';
 import { activeAccountIdByEmail } from '../../identity/index.js';
 import {
   CLOSED_STATUSES,
@@ -50,10 +53,6 @@ export { MAX_MESSAGE_LENGTH };
 
 export type Body = Record<string, unknown>;
 
-export function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
 /** Body field that may hold one value or several (checkboxes). */
 export function list(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
@@ -68,8 +67,6 @@ function invalid(fields: Record<string, string>): AppError {
 export function requestNotFound(): AppError {
   return new AppError('request.not_found', 'request not found or not visible', 404);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function deps(ctx: AppContext): RequestDeps {
   return requestDeps(ctx);
@@ -127,7 +124,7 @@ export interface StatusInput {
 }
 
 export function statusValues(body: Body): StatusInput {
-  return { status: str(body.statut), message: str(body.messageStatut) };
+  return { status: stringValue(body.statut), message: stringValue(body.messageStatut) };
 }
 
 /**
@@ -182,7 +179,7 @@ export interface AssignInput {
 }
 
 export function assignValues(body: Body): AssignInput {
-  return { assignee: str(body.attribuer) };
+  return { assignee: stringValue(body.attribuer) };
 }
 
 /** Assigns a request to the actor ("moi"), to an agent of its service, or to nobody ("personne"). */
@@ -200,7 +197,7 @@ export async function assignRequest(
     let assigneeId: string | null;
     if (value === 'moi') assigneeId = actor.accountId;
     else if (value === 'personne') assigneeId = null;
-    else if (UUID.test(value) && (await isAgentOfService(tx, commune.id, value, row.serviceId))) assigneeId = value;
+    else if (isUuid(value) && (await isAgentOfService(tx, commune.id, value, row.serviceId))) assigneeId = value;
     else throw invalid({ attribuer: `Choisissez un agent du service ${serviceName}.` });
     if (assigneeId === row.assigneeId) {
       throw invalid({
@@ -222,7 +219,7 @@ export interface RerouteInput {
 }
 
 export function rerouteValues(body: Body): RerouteInput {
-  return { service: str(body.service), reason: str(body.motif) };
+  return { service: stringValue(body.service), reason: stringValue(body.motif) };
 }
 
 /** Validates an agent's re-routing (target service, reason), then moves the request. */
@@ -262,7 +259,7 @@ export async function rerouteRequest(
 // — Internal note —
 
 export function noteValues(body: Body): { note: string } {
-  return { note: str(body.note) };
+  return { note: stringValue(body.note) };
 }
 
 /** Adds a note that only agents see (never the citizen: is_internal). */
@@ -357,7 +354,7 @@ export interface BulkInput {
 }
 
 export function bulkValues(body: Body): BulkInput {
-  return { ids: list(body.demandes), action: str(body.action) };
+  return { ids: list(body.demandes), action: stringValue(body.action) };
 }
 
 /** Most requests changed by one bulk action. */
@@ -382,7 +379,7 @@ export async function bulkUpdate(
   else if (ids.length > BULK_MAX) fields.demandes = `Cochez au plus ${BULK_MAX} demandes à la fois.`;
   if (!action) fields.action = 'Choisissez l’action à appliquer aux demandes cochées.';
   if (Object.keys(fields).length > 0 || !action) throw invalid(fields);
-  if (!ids.every((id) => UUID.test(id))) throw requestNotFound();
+  if (!ids.every((id) => isUuid(id))) throw requestNotFound();
   return withTenant(ctx.database, commune.id, async (tx) => {
     const scope = visibleServiceScope(actor);
     const { rows } = await tx.client.query<{ number: string }>(
@@ -430,12 +427,12 @@ export interface CounterInput {
 
 export function counterValues(body: Body): CounterInput {
   return {
-    procedure: str(body.demarche),
-    subject: str(body.objet),
-    text: str(body.texte),
-    name: str(body.nom),
-    email: str(body.courriel),
-    service: str(body.service),
+    procedure: stringValue(body.demarche),
+    subject: stringValue(body.objet),
+    text: stringValue(body.texte),
+    name: stringValue(body.nom),
+    email: stringValue(body.courriel),
+    service: stringValue(body.service),
   };
 }
 
@@ -475,7 +472,7 @@ export async function fileAtCounter(
     const procedureId = input.procedure.trim().toLowerCase();
     const serviceId = input.service.trim().toLowerCase();
     const procedure =
-      procedureId && UUID.test(procedureId) ? await findProcedureById(tx, commune.id, procedureId) : undefined;
+      procedureId && isUuid(procedureId) ? await findProcedureById(tx, commune.id, procedureId) : undefined;
     const services = await listServices(tx, commune.id);
     const chosen = serviceId ? services.find((s) => s.id === serviceId) : undefined;
     if (procedureId && !procedure?.isPublished) fields.demarche = 'Choisissez une démarche de la liste.';

@@ -5,6 +5,7 @@
  * an internal note, assign, re-route to another service. Each action is a POST form that works
  * without JavaScript; an invalid form re-renders this page with French field errors (422).
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { AppContext } from '../../../platform/context.js';
@@ -34,6 +35,7 @@ import {
   Textarea,
 } from '../../../platform/views/components.js';
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
+import { stringValue } from '../../../platform/views/page-kit.js';
 import type { FormDefinition } from '../../forms/index.js';
 import {
   AGENT_STATUS_LABELS,
@@ -57,7 +59,6 @@ import {
   rerouteRequest,
   rerouteValues,
   statusValues,
-  str,
 } from './actions.js';
 import { Lines, RequestAnswers } from './answers.js';
 import { LateTag, requireInbox, StatusTag } from './inbox.js';
@@ -574,7 +575,7 @@ async function detailPage(
 }
 
 function numberParam(request: FastifyRequest): string {
-  return str((request.params as Record<string, unknown>).number);
+  return stringValue((request.params as Record<string, unknown>).number);
 }
 
 export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void {
@@ -588,7 +589,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
     async (request, reply) => {
       requireInbox(request);
       const commune = request.commune!;
-      const fileId = str((request.params as Record<string, unknown>).file);
+      const fileId = stringValue((request.params as Record<string, unknown>).file);
       const file = await withTenant(ctx.database, commune.id, async (tx) => {
         const detail = await findRequestForActor(tx, commune.id, request.actor!, numberParam(request));
         return detail ? findRequestFile(tx, commune.id, detail.id, fileId) : undefined;
@@ -634,7 +635,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
       await changeRequestStatus(ctx, request.commune!, request.actor!, number, statusValues(body), request);
       return `${requestPath(request, number)}?fait=statut`;
     },
-    (body) => ({ statut: str(body.statut), messageStatut: str(body.messageStatut) }),
+    (body) => ({ statut: stringValue(body.statut), messageStatut: stringValue(body.messageStatut) }),
   );
 
   action(
@@ -660,12 +661,12 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
         request.commune!,
         request.actor!,
         number,
-        { message: str(body.message), awaitReply: body.attente === '1', ...(file ? { file } : {}) },
+        { message: stringValue(body.message), awaitReply: body.attente === '1', ...(file ? { file } : {}) },
         request,
       );
       return `${requestPath(request, number)}?fait=message`;
     },
-    (body) => ({ message: str(body.message), attente: body.attente === '1' }),
+    (body) => ({ message: stringValue(body.message), attente: body.attente === '1' }),
   );
 
   action(
@@ -674,7 +675,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
       await addInternalNote(ctx, request.commune!, request.actor!, number, noteValues(body), request);
       return `${requestPath(request, number)}?fait=note`;
     },
-    (body) => ({ note: str(body.note) }),
+    (body) => ({ note: stringValue(body.note) }),
   );
 
   action(
@@ -683,7 +684,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
       await assignRequest(ctx, request.commune!, request.actor!, number, assignValues(body), request);
       return `${requestPath(request, number)}?fait=attribution`;
     },
-    (body) => ({ attribuer: str(body.attribuer) }),
+    (body) => ({ attribuer: stringValue(body.attribuer) }),
   );
 
   action(
@@ -701,6 +702,6 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
         ? `${requestPath(request, number)}?fait=reorientee`
         : `${inboxBase(request)}?transmise=${encodeURIComponent(number)}`;
     },
-    (body) => ({ service: str(body.service), motif: str(body.motif) }),
+    (body) => ({ service: stringValue(body.service), motif: stringValue(body.motif) }),
   );
 }

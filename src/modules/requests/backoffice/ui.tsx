@@ -3,6 +3,7 @@
  * the inbox filters read from the query string (bad values become French field errors), and
  * the query strings of links that keep the filters.
  */
+
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { Actor } from '../../../platform/authz/actor.js';
@@ -17,6 +18,7 @@ import {
 import { parseDay } from '../../../platform/views/format.js';
 import type { NavItem } from '../../../platform/views/layout.js';
 import { renderRequestPage } from '../../../platform/views/page.js';
+import { stringValue } from '../../../platform/views/page-kit.js';
 import { listProcedures, type Procedure, REQUEST_STATUSES, type RequestStatus } from '../../procedures/index.js';
 import {
   type InboxFilter,
@@ -125,10 +127,6 @@ export async function inboxChoices(tx: Tx, communeId: string, actor: Actor): Pro
   };
 }
 
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
 /** Midnight in Paris of a calendar day, as an instant. */
 function parisMidnight(year: number, month: number, day: number): Date {
   const utc = Date.UTC(year, month - 1, day);
@@ -144,7 +142,7 @@ function parisMidnight(year: number, month: number, day: number): Date {
 /** Reads the inbox filters from the query string; bad values become French field errors. */
 export function parseInboxQuery(query: unknown, choices: InboxChoices): InboxQuery {
   const q = (query ?? {}) as Record<string, unknown>;
-  const values = Object.fromEntries(INBOX_FIELDS.map((f) => [f, str(q[f]).trim().slice(0, 60)])) as InboxValues;
+  const values = Object.fromEntries(INBOX_FIELDS.map((f) => [f, stringValue(q[f]).trim().slice(0, 60)])) as InboxValues;
   const errors: Record<string, string> = {};
   const filter: InboxFilter = {};
 
@@ -192,7 +190,7 @@ export function parseInboxQuery(query: unknown, choices: InboxChoices): InboxQue
     if (values.tri in SORT_LABELS) sort = values.tri as InboxSort;
     else errors.tri = 'Choisissez un ordre de la liste.';
   }
-  const page = Number.parseInt(str(q.page), 10);
+  const page = Number.parseInt(stringValue(q.page), 10);
   return { filter, sort, page: Number.isFinite(page) && page >= 1 && page <= 100_000 ? page : 1, values, errors };
 }
 

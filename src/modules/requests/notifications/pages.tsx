@@ -29,7 +29,7 @@ import {
   WarningText,
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
-import { type FormBody, handleForm } from '../../../platform/views/page-kit.js';
+import { type FormBody, handleForm, stringValue } from '../../../platform/views/page-kit.js';
 import {
   exampleValues,
   findNotification,
@@ -56,12 +56,8 @@ interface TextForm {
   texte: string;
 }
 
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
 function formValues(body: FormBody): TextForm {
-  return { objet: str(body.objet), texte: str(body.texte) };
+  return { objet: stringValue(body.objet), texte: stringValue(body.texte) };
 }
 
 const MAIL_OF: Record<string, 'requestReceipt' | 'requestStatusChanged' | 'requestMessage'> = {
