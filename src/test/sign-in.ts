@@ -55,9 +55,7 @@ export async function signIn(app: FastifyInstance, email: string, options: SignI
   if (options.passFactor) {
     const factorPage = `/c/${slug}/compte/double-authentification`;
     const location = String(res.headers.location);
-    expect(location.startsWith(`${factorPage}?retour=`), `second-factor page for ${email}, not ${location}`).toBe(
-      true,
-    );
+    expect(location.startsWith(`${factorPage}?retour=`), `second-factor page for ${email}, not ${location}`).toBe(true);
     const { code } = options.passFactor;
     await browser.get(location);
     const passed = await browser.post(factorPage, { code: typeof code === 'string' ? code : await code() });

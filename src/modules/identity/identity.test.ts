@@ -184,7 +184,8 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
     expect((await b.get(link)).statusCode).toBe(410);
     expect((await lastMailTo(villebelle, 'camille.martin@courriel.example'))?.template).toBe('passwordChanged');
     expect(
-      (await postSignIn(browser(), 'camille.martin@courriel.example', { password: 'Nuage-Marmotte-Piano-77' })).statusCode,
+      (await postSignIn(browser(), 'camille.martin@courriel.example', { password: 'Nuage-Marmotte-Piano-77' }))
+        .statusCode,
     ).toBe(303);
 
     await browser().submit('/c/villebelle/mot-de-passe-oublie', { email: 'camille.martin@courriel.example' });

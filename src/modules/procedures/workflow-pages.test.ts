@@ -8,9 +8,8 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import { findAccountByEmail } from '../identity/repo.js';
 import type { CitizenRequest } from '../requests/schema.js';
@@ -35,14 +34,6 @@ function shown(html: string): string {
 describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => {
   let t: TestApp;
   let villebelle: Commune;
-  let address = 10;
-
-  async function signIn(email: string): Promise<TestBrowser> {
-    const b = new TestBrowser(t.app, { remoteAddress: `198.19.${address++}.9` });
-    const res = await b.submit('/c/villebelle/connexion', { email, password: DEMO_PASSWORD });
-    expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-    return b;
-  }
 
   /** A request of the démarche, submitted by the citizen through the requests use case. */
   async function submitOccupation(subject: string): Promise<CitizenRequest> {
@@ -87,7 +78,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
   afterAll(() => t?.close());
 
   it('is edited by administrators only: 404 for agents and for the other commune', async () => {
-    const admin = await signIn(ADMIN);
+    const admin = await signIn(t.app, ADMIN);
     const page = await admin.get(PAGE);
     expect(page.statusCode).toBe(200);
     const text = shown(page.body);
@@ -97,7 +88,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     expect(page.body).toMatch(/<textarea[^>]*name="etapes"[^>]*>Instruction technique\nAvis de la police municipale/);
     expect(text).toContain('En instruction — Avis de la police municipale');
 
-    const agent = await signIn(AGENT);
+    const agent = await signIn(t.app, AGENT);
     expect((await agent.get(PAGE)).statusCode).toBe(404);
     expect(
       (await admin.get('/c/saint-aubin-les-pres/admin/demarches/occupation-domaine-public/statuts')).statusCode,
@@ -105,7 +96,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
   });
 
   it('refuses an invalid workflow with French messages and keeps what was typed', async () => {
-    const admin = await signIn(ADMIN);
+    const admin = await signIn(t.app, ADMIN);
     await admin.get(PAGE);
     const res = await admin.post(PAGE, {
       'libelle-en_cours': 'En étude',
@@ -123,7 +114,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
   });
 
   it('moves requests along the démarche’s steps only, in its words for agents, citizens, mails and the API', async () => {
-    const admin = await signIn(ADMIN);
+    const admin = await signIn(t.app, ADMIN);
     await admin.get(PAGE);
     const saved = await admin.post(PAGE, {
       issues: ['acceptee', 'classee'],
@@ -141,7 +132,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     expect(audit[0]?.data.statuses).not.toContain('refusee');
 
     const r = await submitOccupation('Terrasse du café de la Place');
-    const agent = await signIn(AGENT);
+    const agent = await signIn(t.app, AGENT);
     const detail = `/c/villebelle/agent/demandes/${r.number}`;
     const page = await agent.get(detail);
     expect(page.statusCode).toBe(200);
@@ -173,7 +164,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     // The citizen's mail and tracking page.
     const mail = await lastStatusMail(r.number);
     expect(mail?.text_body).toContain('a changé de statut : en instruction — passage en commission.');
-    const citizen = await signIn(CITIZEN);
+    const citizen = await signIn(t.app, CITIZEN);
     const tracking = shown((await citizen.get(`/c/villebelle/demandes/${r.number}`)).body);
     expect(tracking).toContain('En instruction — Passage en commission');
     expect(tracking).toContain('Statut : en instruction — passage en commission');

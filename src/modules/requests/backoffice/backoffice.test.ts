@@ -8,7 +8,7 @@ import { type Commune, findServiceBySlug } from '../../../platform/tenancy/commu
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { TestBrowser } from '../../../test/browser.js';
 import { TEST_ENGINES } from '../../../test/databases.js';
-import { DEMO_PASSWORD } from '../../demo/accounts.js';
+import { signIn } from '../../../test/sign-in.js';
 import { seedDemo } from '../../demo/seed.js';
 import { findAccountByEmail } from '../../identity/repo.js';
 import type { RequestStatus } from '../../procedures/index.js';
@@ -26,20 +26,12 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
   let t: TestApp;
   let villebelle: Commune;
   let saintAubin: Commune;
-  let address = 10;
   const signedIn = new Map<string, TestBrowser>();
-
-  async function signIn(email: string, slug = 'villebelle'): Promise<TestBrowser> {
-    const b = new TestBrowser(t.app, { remoteAddress: `198.18.${address++}.4` });
-    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-    expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-    return b;
-  }
 
   /** One browser per person, signed in once for the whole file. */
   async function as(email: string, slug = 'villebelle'): Promise<TestBrowser> {
     const key = `${slug}:${email}`;
-    if (!signedIn.has(key)) signedIn.set(key, await signIn(email, slug));
+    if (!signedIn.has(key)) signedIn.set(key, await signIn(t.app, email, { slug }));
     return signedIn.get(key)!;
   }
 
@@ -585,7 +577,7 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
       text: 'Tentative d’injection de formule.',
     });
     await makeRequest(villebelle, { service: 'etat-civil', subject: 'Livret de famille; duplicata' });
-    const agent = await signIn(ETAT_CIVIL);
+    const agent = await signIn(t.app, ETAT_CIVIL);
 
     const csv = await agent.get(`${inbox}/export.csv?service=etat-civil`);
     expect(csv.statusCode).toBe(200);

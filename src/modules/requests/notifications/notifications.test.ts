@@ -16,8 +16,8 @@ import { type Commune, findServiceBySlug } from '../../../platform/tenancy/commu
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { TestBrowser } from '../../../test/browser.js';
 import { TEST_ENGINES } from '../../../test/databases.js';
+import { signIn } from '../../../test/sign-in.js';
 import { startTestSmtp, type TestSmtp } from '../../../test/smtp.js';
-import { DEMO_PASSWORD } from '../../demo/accounts.js';
 import { seedDemo } from '../../demo/seed.js';
 import { findAccountByEmail } from '../../identity/repo.js';
 import type { RequestStatus } from '../../procedures/index.js';
@@ -47,17 +47,11 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
   let smtp: TestSmtp;
   let villebelle: Commune;
   let saintAubin: Commune;
-  let address = 10;
   const browsers = new Map<string, TestBrowser>();
 
   async function as(email: string, slug = 'villebelle'): Promise<TestBrowser> {
     const key = `${slug}:${email}`;
-    if (!browsers.has(key)) {
-      const b = new TestBrowser(t.app, { remoteAddress: `198.18.${address++}.7` });
-      const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-      expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-      browsers.set(key, b);
-    }
+    if (!browsers.has(key)) browsers.set(key, await signIn(t.app, email, { slug }));
     return browsers.get(key)!;
   }
 
@@ -470,10 +464,7 @@ describe.each(TEST_ENGINES)('notifications page without an SMS provider on %s', 
 
   it('says no provider is configured and refuses to switch SMS on', async () => {
     expect(t.runtime.smsProvider.name).toBe('none');
-    const admin = new TestBrowser(t.app, { remoteAddress: '198.18.100.1' });
-    expect((await admin.submit('/c/villebelle/connexion', { email: ADMIN, password: DEMO_PASSWORD })).statusCode).toBe(
-      303,
-    );
+    const admin = await signIn(t.app, ADMIN);
     const list = await admin.get('/c/villebelle/admin/notifications');
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('Aucun fournisseur de SMS n’est configuré sur ce guichet');
