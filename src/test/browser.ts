@@ -16,6 +16,11 @@ export class TestBrowser {
     private readonly options: { remoteAddress?: string; userAgent?: string } = {},
   ) {}
 
+  /** The client address the app sees for this browser's requests (undefined: app.inject's default). */
+  get remoteAddress(): string | undefined {
+    return this.options.remoteAddress;
+  }
+
   #cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }

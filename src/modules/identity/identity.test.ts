@@ -4,7 +4,7 @@ import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { postSignIn, signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 
 const STRONG = 'cheval-agrafe-batterie-correct-8';
@@ -34,10 +34,6 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
     return url;
   }
 
-  async function signIn(b: TestBrowser, email: string, password = DEMO_PASSWORD, slug = 'villebelle') {
-    return b.submit(`/c/${slug}/connexion`, { email, password });
-  }
-
   beforeAll(async () => {
     t = await createTestApp(engine);
     await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
@@ -61,7 +57,7 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
     const mail = await lastMailTo(villebelle, 'aline.dubois@example.org');
     expect(mail?.template).toBe('verifyEmail');
 
-    const early = await signIn(b, 'aline.dubois@example.org', STRONG);
+    const early = await postSignIn(b, 'aline.dubois@example.org', { password: STRONG });
     expect(early.statusCode).toBe(422);
     expect(early.body).toContain(
       'Adresse pas encore confirmée : un nouveau lien de confirmation vient de vous être envoyé.',
@@ -72,7 +68,7 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
     expect(confirmed.statusCode).toBe(303);
     expect((await b.get(confirmLink)).statusCode).toBe(410); // single use
 
-    const ok = await signIn(b, 'aline.dubois@example.org', STRONG);
+    const ok = await postSignIn(b, 'aline.dubois@example.org', { password: STRONG });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/c/villebelle/compte');
     const account = await b.get('/c/villebelle/compte');
@@ -118,8 +114,8 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
   });
 
   it('gives the same answer for an unknown address and a wrong password', async () => {
-    const unknown = await signIn(browser(), 'personne@example.org', 'nimporte quoi');
-    const wrong = await signIn(browser(), 'camille.martin@courriel.example', 'nimporte quoi');
+    const unknown = await postSignIn(browser(), 'personne@example.org', { password: 'nimporte quoi' });
+    const wrong = await postSignIn(browser(), 'camille.martin@courriel.example', { password: 'nimporte quoi' });
     expect(unknown.statusCode).toBe(422);
     expect(wrong.statusCode).toBe(422);
     const strip = (html: string) => html.replace(/value="[^"]*"/g, '');
@@ -129,12 +125,12 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
 
   it('sets an httpOnly, SameSite=Lax session cookie and a new session id at each sign-in', async () => {
     const b = browser();
-    const first = await signIn(b, 'camille.martin@courriel.example');
+    const first = await postSignIn(b, 'camille.martin@courriel.example');
     const cookie = [first.headers['set-cookie']].flat().find((c) => String(c).startsWith('guichet_session='));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     const token1 = b.cookies.get('guichet_session');
-    await signIn(b, 'camille.martin@courriel.example');
+    await signIn(t.app, 'camille.martin@courriel.example', { browser: b });
     const token2 = b.cookies.get('guichet_session');
     expect(token2).not.toBe(token1);
     const stored = await t.testDb.asSuperuser<{ n: number }>(
@@ -145,8 +141,7 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
   });
 
   it('ends a session after 30 minutes of inactivity', async () => {
-    const b = browser();
-    await signIn(b, 'camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     expect((await b.get('/c/villebelle/compte')).statusCode).toBe(200);
     await t.testDb.asSuperuser(
       `UPDATE session SET last_seen_at = now() - interval '31 minutes'
@@ -158,10 +153,8 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
   });
 
   it('lists sessions, closes another one, and logs out everywhere', async () => {
-    const phone = browser();
-    const laptop = browser();
-    await signIn(phone, 'maire@saint-aubin-les-pres.example', DEMO_PASSWORD, 'saint-aubin-les-pres');
-    await signIn(laptop, 'maire@saint-aubin-les-pres.example', DEMO_PASSWORD, 'saint-aubin-les-pres');
+    const phone = await signIn(t.app, 'maire@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
+    const laptop = await signIn(t.app, 'maire@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
     const list = await laptop.get('/c/saint-aubin-les-pres/compte/sessions');
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('(cet appareil)');
@@ -190,9 +183,10 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
     expect(done.statusCode).toBe(303);
     expect((await b.get(link)).statusCode).toBe(410);
     expect((await lastMailTo(villebelle, 'camille.martin@courriel.example'))?.template).toBe('passwordChanged');
-    expect((await signIn(browser(), 'camille.martin@courriel.example', 'Nuage-Marmotte-Piano-77')).statusCode).toBe(
-      303,
-    );
+    expect(
+      (await postSignIn(browser(), 'camille.martin@courriel.example', { password: 'Nuage-Marmotte-Piano-77' }))
+        .statusCode,
+    ).toBe(303);
 
     await browser().submit('/c/villebelle/mot-de-passe-oublie', { email: 'camille.martin@courriel.example' });
     const late = linkIn((await lastMailTo(villebelle, 'camille.martin@courriel.example'))!.text_body);
@@ -204,11 +198,11 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
     const attacker = browser();
     const statuses: number[] = [];
     for (let i = 0; i < 50; i += 1) {
-      statuses.push((await signIn(attacker, 'dgs@villebelle.example', `essai-${i}`)).statusCode);
+      statuses.push((await postSignIn(attacker, 'dgs@villebelle.example', { password: `essai-${i}` })).statusCode);
     }
     expect(statuses.slice(0, 9)).toEqual(Array(9).fill(422));
     expect(statuses.slice(9).every((s) => s === 429)).toBe(true);
-    const locked = await signIn(browser(), 'dgs@villebelle.example', DEMO_PASSWORD);
+    const locked = await postSignIn(browser(), 'dgs@villebelle.example');
     expect(locked.statusCode).toBe(429);
     expect(locked.body).toContain('Trop de tentatives : réessayez après le');
     const journal = await withTenant(
@@ -225,32 +219,28 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
   }, 120_000);
 
   it('lets staff reach the espace agent, refuses citizens and other communes with 404', async () => {
-    const agent = browser();
-    await signIn(agent, 'agent.urbanisme@villebelle.example');
+    const agent = await signIn(t.app, 'agent.urbanisme@villebelle.example');
     const page = await agent.get('/c/villebelle/agent');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Urbanisme');
     expect(page.body).not.toContain('État civil');
     expect((await agent.get('/c/saint-aubin-les-pres/agent')).statusCode).toBe(404);
 
-    const citizen = browser();
-    await signIn(citizen, 'camille.martin@courriel.example', 'Nuage-Marmotte-Piano-77');
+    const citizen = await signIn(t.app, 'camille.martin@courriel.example', { password: 'Nuage-Marmotte-Piano-77' });
     expect((await citizen.get('/c/villebelle/agent')).statusCode).toBe(404);
 
     const anonymous = await browser().get('/c/villebelle/agent');
     expect(anonymous.statusCode).toBe(303);
     expect(anonymous.headers.location).toMatch(/^\/c\/villebelle\/connexion\?retour=/);
 
-    const mayor = browser();
-    await signIn(mayor, 'maire@villebelle.example');
+    const mayor = await signIn(t.app, 'maire@villebelle.example');
     const all = await mayor.get('/c/villebelle/agent');
     expect(all.body).toContain('Tous les services de la commune');
     expect(all.body).toContain('État civil');
   });
 
   it('sends staff whose grace period is over to the second-factor page', async () => {
-    const agent = browser();
-    await signIn(agent, 'agent.enfance@villebelle.example');
+    const agent = await signIn(t.app, 'agent.enfance@villebelle.example');
     const page = await agent.get('/c/villebelle/agent');
     expect(page.statusCode).toBe(303);
     expect(page.headers.location).toMatch(/^\/c\/villebelle\/compte\/double-authentification\?retour=/);
@@ -258,7 +248,11 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
 
   it('shows a citizen their own connection history', async () => {
     const b = browser();
-    await signIn(b, 'camille.martin@courriel.example', 'Nuage-Marmotte-Piano-77', 'saint-aubin-les-pres');
+    await signIn(t.app, 'camille.martin@courriel.example', {
+      slug: 'saint-aubin-les-pres',
+      password: 'Nuage-Marmotte-Piano-77',
+      browser: b,
+    });
     const history = await b.get('/c/saint-aubin-les-pres/compte/historique');
     expect(history.statusCode).toBe(200);
     expect(history.body).toContain('Connexion');

@@ -5,6 +5,7 @@ import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { postSignIn, signIn } from '../../test/sign-in.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import {
@@ -78,10 +79,6 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
   const browser = () => new TestBrowser(t.app, { remoteAddress: `203.0.${address++}.9` });
 
-  async function signIn(b: TestBrowser, email: string) {
-    return b.submit('/c/villebelle/connexion', { email, password: DEMO_PASSWORD });
-  }
-
   async function lastUsedStep(email: string): Promise<number | null> {
     const { rows } = await t.testDb.asSuperuser<{ step: string | null }>(
       'SELECT last_used_step AS step FROM totp_factor WHERE account_id = (SELECT id FROM account WHERE email = $1)',
@@ -138,12 +135,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
   /** Signs in a staff member who has the app, and passes the second factor. */
   async function signInWithCode(email: string, key: string): Promise<TestBrowser> {
-    const b = browser();
-    const res = await signIn(b, email);
-    expect(res.headers.location).toMatch(/^\/c\/villebelle\/compte\/double-authentification\?retour=/);
-    const ok = await b.submit(res.headers.location as string, { code: await freshCode(email, key) }, MFA);
-    expect(ok.statusCode).toBe(303);
-    return b;
+    return signIn(t.app, email, { browser: browser(), passFactor: { code: () => freshCode(email, key) } });
   }
 
   beforeAll(async () => {
@@ -156,7 +148,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
   it('sends staff past their grace period to enrolment, shows the recovery codes once, then opens the espace agent', async () => {
     const b = browser();
-    expect((await signIn(b, AGENT)).statusCode).toBe(303);
+    await signIn(t.app, AGENT, { browser: b });
     const blocked = await b.get('/c/villebelle/agent');
     expect(blocked.statusCode).toBe(303);
     expect(blocked.headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fagent`);
@@ -223,7 +215,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
   it('asks for the code at each new sign-in, refuses a wrong code in French and a replayed one', async () => {
     const b = browser();
-    const res = await signIn(b, AGENT);
+    const res = await postSignIn(b, AGENT);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fcompte`);
     expect((await b.get('/c/villebelle/agent')).headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fagent`);
@@ -245,7 +237,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
     expect((await b.get('/c/villebelle/agent')).statusCode).toBe(200);
 
     const other = browser();
-    await signIn(other, AGENT);
+    await signIn(t.app, AGENT, { browser: other });
     await other.get(MFA);
     const replay = await other.post(MFA, { code: right, retour: '/c/villebelle/agent' });
     expect(replay.statusCode).toBe(422);
@@ -257,7 +249,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
   it('accepts a recovery code once, however it is typed', async () => {
     const first = browser();
-    await signIn(first, AGENT);
+    await signIn(t.app, AGENT, { browser: first });
     await first.get(MFA);
     const code = agentRecoveryCodes[0]!;
     const typed = ` ${code.replace('-', ' ').toUpperCase()} `;
@@ -268,7 +260,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
     expect(await mailsTo(AGENT)).toContain('recoveryCodeUsed');
 
     const second = browser();
-    await signIn(second, AGENT);
+    await signIn(t.app, AGENT, { browser: second });
     await second.get(MFA);
     const again = await second.post(MFA, { code, retour: '/c/villebelle/agent' });
     expect(again.statusCode).toBe(422);
@@ -337,7 +329,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
     // The old codes no longer work; the new ones do.
     const old = browser();
-    await signIn(old, AGENT);
+    await signIn(t.app, AGENT, { browser: old });
     await old.get(MFA);
     expect((await old.post(MFA, { code: agentRecoveryCodes[1]! })).statusCode).toBe(422);
     expect((await old.post(MFA, { code: fresh[0]! })).statusCode).toBe(303);
@@ -346,7 +338,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
   it('lets a citizen enable the app, then disable it after confirming the identity', async () => {
     const b = browser();
-    expect((await signIn(b, CITIZEN)).headers.location).toBe('/c/villebelle/compte');
+    expect((await postSignIn(b, CITIZEN)).headers.location).toBe('/c/villebelle/compte');
     const security = await b.get(SECURITY);
     expect(security.statusCode).toBe(200);
     expect(security.body).toContain('Non activée');
@@ -363,7 +355,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
     // A new sign-in now asks for the code.
     const laptop = browser();
-    expect((await signIn(laptop, CITIZEN)).headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fcompte`);
+    expect((await postSignIn(laptop, CITIZEN)).headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fcompte`);
 
     await moveStepUpBack(CITIZEN);
     const disable = await b.get(`${SECURITY}/desactiver-application`);
@@ -403,7 +395,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
     expect(await mailsTo(CITIZEN)).toEqual(expect.arrayContaining(['mfaEnabled', 'mfaDisabled']));
 
     // The password alone is enough again.
-    expect((await signIn(browser(), CITIZEN)).headers.location).toBe('/c/villebelle/compte');
+    expect((await postSignIn(browser(), CITIZEN)).headers.location).toBe('/c/villebelle/compte');
     const history = await b.get('/c/villebelle/compte/historique');
     expect(history.body).toContain('Double authentification activée');
     expect(history.body).toContain('Double authentification désactivée');
@@ -413,7 +405,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
   it('locks the second factor for a while after 10 wrong codes', async () => {
     const b = browser();
-    await signIn(b, AGENT);
+    await signIn(t.app, AGENT, { browser: b });
     await b.get(MFA);
     const right = await freshCode(AGENT, agentKey);
     const statuses: number[] = [];

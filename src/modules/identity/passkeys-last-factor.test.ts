@@ -1,16 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 
 const KEYS = '/c/villebelle/compte/cles-d-acces';
 
 describe.each(TEST_ENGINES)('removing the last second factor on %s', (engine) => {
   let t: TestApp;
-  let address = 10;
 
   beforeAll(async () => {
     t = await createTestApp(engine);
@@ -27,8 +25,7 @@ describe.each(TEST_ENGINES)('removing the last second factor on %s', (engine) =>
        SELECT $1, id, $2, $3, 'Seule clé' FROM account WHERE email = $4`,
       [id, randomBytes(16).toString('base64url'), randomBytes(65), email],
     );
-    const b = new TestBrowser(t.app, { remoteAddress: `192.0.2.${address++}` });
-    expect((await b.submit('/c/villebelle/connexion', { email, password: DEMO_PASSWORD })).statusCode).toBe(303);
+    const b = await signIn(t.app, email);
     await t.testDb.asSuperuser(
       'UPDATE session SET mfa_verified_at = now() WHERE account_id = (SELECT id FROM account WHERE email = $1)',
       [email],

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 
 // ---------------------------------------------------------------------------
@@ -208,8 +208,7 @@ describe.each(TEST_ENGINES)('passkeys on %s', (engine) => {
 
   async function signedIn(email: string): Promise<Client> {
     const c = client();
-    const res = await c.b.submit('/c/villebelle/connexion', { email, password: DEMO_PASSWORD });
-    expect(res.statusCode).toBe(303);
+    await signIn(t.app, email, { browser: c.b });
     return c;
   }
 

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { dateFields, SAMPLE_PDF } from '../../test/fixtures.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { postSignIn, signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 
 describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
@@ -17,13 +17,6 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());
-
-  async function signedIn(email: string, slug = 'villebelle') {
-    const b = browser();
-    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-    expect(res.statusCode).toBe(303);
-    return b;
-  }
 
   /** Gives Camille a phone, an address, a child and a document in the vault. */
   async function fillProfile(b: TestBrowser) {
@@ -47,7 +40,7 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
   }
 
   it('exports everything held about the person as JSON and as a readable page, and journals it', async () => {
-    const b = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     await fillProfile(b);
     const json = await b.get('/c/villebelle/compte/donnees/export.json');
     expect(json.statusCode).toBe(200);
@@ -92,7 +85,7 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
   });
 
   it('asks for the password again before an export when the last credential is old', async () => {
-    const b = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     await t.testDb.asSuperuser(`UPDATE session SET reauthenticated_at = now() - interval '1 hour'`);
     const res = await b.get('/c/villebelle/compte/donnees/export.json');
     expect(res.statusCode).toBe(303);
@@ -100,7 +93,7 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
   });
 
   it('refuses to let staff erase their own account', async () => {
-    const b = await signedIn('agent.urbanisme@villebelle.example');
+    const b = await signIn(t.app, 'agent.urbanisme@villebelle.example');
     await b.get('/c/villebelle/compte/donnees');
     const res = await b.post('/c/villebelle/compte/donnees/supprimer', { confirmation: 'oui' });
     expect(res.statusCode).toBe(409);
@@ -118,8 +111,8 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     ).rows[0];
 
   it('erases a citizen account in every commune and closes its sessions', async () => {
-    const other = await signedIn('camille.martin@courriel.example', 'saint-aubin-les-pres');
-    const b = await signedIn('camille.martin@courriel.example');
+    const other = await signIn(t.app, 'camille.martin@courriel.example', { slug: 'saint-aubin-les-pres' });
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     await fillProfile(b);
     // Two documents with the same bytes: one blob in the account's scope.
     expect(await profileCounts()).toEqual({ profiles: 1, members: 2, documents: 2, blobs: 1 });
@@ -131,10 +124,7 @@ describe.each(TEST_ENGINES)('personal data (RGPD) on %s', (engine) => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Votre compte a été supprimé.');
     expect((await other.get('/c/saint-aubin-les-pres/compte')).statusCode).toBe(303);
-    const again = await browser().submit('/c/villebelle/connexion', {
-      email: 'camille.martin@courriel.example',
-      password: DEMO_PASSWORD,
-    });
+    const again = await postSignIn(browser(), 'camille.martin@courriel.example');
     expect(again.statusCode).toBe(422);
     const rows = await t.testDb.asSuperuser<{ email: string; given_name: string; memberships: number }>(
       `SELECT a.email, a.given_name, (SELECT count(*)::int FROM membership m WHERE m.account_id = a.id) AS memberships

@@ -9,7 +9,7 @@ import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { postSignIn, signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 
 const STAFF_PASSWORD = 'Girouette-Cerisier-Banquise-41';
@@ -21,12 +21,6 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
   let address = 10;
 
   const browser = () => new TestBrowser(t.app, { remoteAddress: `203.0.${address++}.9` });
-
-  async function signIn(email: string, slug = 'villebelle', b = browser()) {
-    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-    expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-    return b;
-  }
 
   async function accountId(email: string): Promise<string> {
     const { rows } = await t.testDb.asSuperuser<{ id: string }>('SELECT id FROM account WHERE email = $1', [email]);
@@ -84,7 +78,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
   afterAll(() => t?.close());
 
   it('lists the members with their roles, services and second factor, for administrators only', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const page = await admin.get('/c/villebelle/admin/membres');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Membres de la commune');
@@ -93,9 +87,11 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     expect(page.body).toContain('directeur ou directrice générale des services');
     expect(page.body).not.toContain('camille.martin@courriel.example'); // citizens are not members of staff
 
-    const mayor = await signIn('maire@villebelle.example');
+    const mayor = await signIn(t.app, 'maire@villebelle.example');
     expect((await mayor.get('/c/villebelle/admin/membres')).statusCode).toBe(404);
-    const otherAdmin = await signIn('secretariat@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
+    const otherAdmin = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example', {
+      slug: 'saint-aubin-les-pres',
+    });
     expect((await otherAdmin.get('/c/villebelle/admin/membres')).statusCode).toBe(404);
     expect((await browser().get('/c/villebelle/admin/membres')).headers.location).toMatch(
       /^\/c\/villebelle\/connexion/,
@@ -103,7 +99,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
   });
 
   it('invites an agent who chooses a staff-grade password from the e-mailed link, then signs in', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const urbanisme = await serviceId(villebelle, 'urbanisme');
 
     const missing = await admin.submit('/c/villebelle/admin/membres/inviter', {
@@ -159,19 +155,15 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     );
     expect(rows[0]).toEqual({ verified: true, grace_days: 7, policy: 1 });
 
-    const signedIn = await invitee.submit('/c/villebelle/connexion', {
-      email: 'nouvel.agent@villebelle.example',
-      password: STAFF_PASSWORD,
-    });
-    expect(signedIn.statusCode).toBe(303);
+    await signIn(t.app, 'nouvel.agent@villebelle.example', { password: STAFF_PASSWORD, browser: invitee });
     const agentSpace = await invitee.get('/c/villebelle/agent');
     expect(agentSpace.statusCode).toBe(200);
     expect(agentSpace.body).toContain('Urbanisme');
   });
 
   it('tells an existing account its new role instead of sending a password link', async () => {
-    const camille = await signIn('camille.martin@courriel.example');
-    const admin = await signIn('admin@villebelle.example');
+    const camille = await signIn(t.app, 'camille.martin@courriel.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const res = await admin.submit('/c/villebelle/admin/membres/inviter', {
       email: 'camille.martin@courriel.example',
       role: 'councillor',
@@ -190,7 +182,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
   });
 
   it('refuses an invitation link on another commune and an expired one', async () => {
-    const admin = await signIn('secretariat@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
+    const admin = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
     await admin.submit('/c/saint-aubin-les-pres/admin/membres/inviter', {
       email: 'conseiller@saint-aubin.example',
       givenName: 'Lucie',
@@ -213,9 +205,9 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
   });
 
   it('changes roles only after a recent authentication, and closes the member’s sessions', async () => {
-    const elu = await signIn('elu@villebelle.example');
+    const elu = await signIn(t.app, 'elu@villebelle.example');
     expect((await elu.get('/c/villebelle/agent')).statusCode).toBe(200);
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const eluId = await accountId('elu@villebelle.example');
     const etatCivil = await serviceId(villebelle, 'etat-civil');
 
@@ -232,7 +224,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     );
     expect(await auditActions(villebelle, 'membership.role_changed')).toHaveLength(0);
 
-    const fresh = await signIn('admin@villebelle.example');
+    const fresh = await signIn(t.app, 'admin@villebelle.example');
     const page = await fresh.get(`/c/villebelle/admin/membres/${eluId}`);
     expect(page.body).toContain('Modifier les rôles');
     const payload = new URLSearchParams([
@@ -260,13 +252,13 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
 
     // The élu's old session is gone: new privileges, new session.
     expect((await elu.get('/c/villebelle/agent')).headers.location).toMatch(/^\/c\/villebelle\/connexion/);
-    const again = await signIn('elu@villebelle.example');
+    const again = await signIn(t.app, 'elu@villebelle.example');
     const space = await again.get('/c/villebelle/agent');
     expect(space.body).toContain('État civil');
   });
 
   it('renews the session of an administrator who changes their own roles', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const selfId = await accountId('admin@villebelle.example');
     const before = admin.cookies.get('guichet_session');
     const res = await admin.submit(
@@ -308,7 +300,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
   });
 
   it('keeps at least one administrator, and removes a member’s access', async () => {
-    const admin = await signIn('secretariat@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
+    const admin = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
     const selfId = await accountId('secretariat@saint-aubin-les-pres.example');
     const last = await admin.submit(
       `/c/saint-aubin-les-pres/admin/membres/${selfId}`,
@@ -324,7 +316,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     );
     expect(demote.statusCode).toBe(422);
 
-    const mayor = await signIn('maire@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
+    const mayor = await signIn(t.app, 'maire@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
     const mayorId = await accountId('maire@saint-aubin-les-pres.example');
     const empty = await admin.submit(
       `/c/saint-aubin-les-pres/admin/membres/${mayorId}`,
@@ -341,7 +333,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     expect(removed.headers.location).toBe('/c/saint-aubin-les-pres/admin/membres?retire=1');
     expect((await auditActions(saintAubin, 'membership.removed')).at(-1)?.target_id).toBe(mayorId);
     expect((await mayor.get('/c/saint-aubin-les-pres/agent')).statusCode).toBe(303); // signed out
-    const back = await signIn('maire@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
+    const back = await signIn(t.app, 'maire@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
     expect((await back.get('/c/saint-aubin-les-pres/agent')).statusCode).toBe(404);
     expect((await admin.get(`/c/saint-aubin-les-pres/admin/membres/${mayorId}`)).statusCode).toBe(404);
 
@@ -356,11 +348,8 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
   });
 
   it('shows the security journal to the leadership, filtered, with the chain verified and no secrets', async () => {
-    await browser().submit('/c/villebelle/connexion', {
-      email: 'agent.urbanisme@villebelle.example',
-      password: 'faux',
-    });
-    const dgs = await signIn('dgs@villebelle.example');
+    await postSignIn(browser(), 'agent.urbanisme@villebelle.example', { password: 'faux' });
+    const dgs = await signIn(t.app, 'dgs@villebelle.example');
     const page = await dgs.get('/c/villebelle/admin/journal');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Intègre');
@@ -386,12 +375,12 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     for (const hash of (await t.testDb.asSuperuser<{ token_hash: string }>('SELECT token_hash FROM session')).rows) {
       expect(page.body).not.toContain(hash.token_hash);
     }
-    const agent = await signIn('agent.etat-civil@villebelle.example');
+    const agent = await signIn(t.app, 'agent.etat-civil@villebelle.example');
     expect((await agent.get('/c/villebelle/admin/journal')).statusCode).toBe(404);
   });
 
   it('exports the filtered journal as a French Excel CSV after a recent authentication, and records it', async () => {
-    const mayor = await signIn('maire@villebelle.example');
+    const mayor = await signIn(t.app, 'maire@villebelle.example');
     const res = await mayor.get('/c/villebelle/admin/journal/export.csv?famille=connexions');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -425,7 +414,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
       `SELECT count(DISTINCT account_id)::int AS n FROM membership WHERE commune_id = $1 AND role <> 'citizen'`,
       [villebelle.id],
     );
-    const dgs = await signIn('dgs@villebelle.example');
+    const dgs = await signIn(t.app, 'dgs@villebelle.example');
     const page = await dgs.get('/c/villebelle/admin/cyber');
     expect(page.statusCode).toBe(200);
     const text = page.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
@@ -435,12 +424,16 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     expect(text).toMatch(/Blocages de comptes \(30 derniers jours\) 1 \(1 compte\)/);
     expect(text).toContain('Dernière sauvegarde vérifiée pas encore disponible (module continuité)');
     expect(text).toContain('agent.urbanisme@villebelle.example');
-    expect((await (await signIn('admin@villebelle.example')).get('/c/villebelle/admin/cyber')).statusCode).toBe(200);
-    expect((await (await signIn('elu@villebelle.example')).get('/c/villebelle/admin/cyber')).statusCode).toBe(404);
+    expect((await (await signIn(t.app, 'admin@villebelle.example')).get('/c/villebelle/admin/cyber')).statusCode).toBe(
+      200,
+    );
+    expect((await (await signIn(t.app, 'elu@villebelle.example')).get('/c/villebelle/admin/cyber')).statusCode).toBe(
+      404,
+    );
   });
 
   it('creates an API token shown once, stored hashed, usable on /api/v1/moi until revoked', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const tooLong = await admin.submit('/c/villebelle/admin/api', {
       name: 'Logiciel état civil',
       scopes: 'communes:read',
@@ -481,7 +474,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     );
     expect(stored.rows[0]!.token_hash).toBe(hashApiToken(token!));
     expect(stored.rows[0]!.token_hash).not.toContain(token!.slice(4));
-    const journal = await (await signIn('dgs@villebelle.example')).get(
+    const journal = await (await signIn(t.app, 'dgs@villebelle.example')).get(
       '/c/villebelle/admin/journal?famille=administration',
     );
     expect(journal.body).toContain('Jeton d’API créé');
@@ -516,7 +509,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     expect(cookieOnly.statusCode).toBe(401);
 
     // Another commune's administrator cannot revoke it; its own can.
-    const other = await signIn('secretariat@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
+    const other = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
     await other.get('/c/saint-aubin-les-pres/admin/api');
     const foreign = await other.post(`/c/saint-aubin-les-pres/admin/api/${stored.rows[0]!.id}/revoquer`, {});
     expect(foreign.statusCode).toBe(404);
@@ -529,7 +522,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
   });
 
   it('refuses an expired token, and never lets the app role read tokens outside their commune', async () => {
-    const admin = await signIn('secretariat@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
+    const admin = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
     await admin.get('/c/saint-aubin-les-pres/admin/api');
     const created = await admin.post('/c/saint-aubin-les-pres/admin/api', {
       name: 'Cantine',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 
 describe.each(TEST_ENGINES)('OPSN operator on %s', (engine) => {
@@ -17,14 +17,8 @@ describe.each(TEST_ENGINES)('OPSN operator on %s', (engine) => {
   });
   afterAll(() => t?.close());
 
-  async function signedIn(email: string) {
-    const b = browser();
-    expect((await b.submit('/c/villebelle/connexion', { email, password: DEMO_PASSWORD })).statusCode).toBe(303);
-    return b;
-  }
-
   it('lists the communes with their figures and opens a new commune with its first administrator', async () => {
-    const operator = await signedIn('operateur@opsn.example');
+    const operator = await signIn(t.app, 'operateur@opsn.example');
     const home = await operator.get('/operateur');
     expect(home.statusCode).toBe(200);
     expect(home.body).toContain('Saint-Aubin-les-Prés');
@@ -69,7 +63,7 @@ describe.each(TEST_ENGINES)('OPSN operator on %s', (engine) => {
   });
 
   it('refuses everyone else: 404 for a commune admin, sign-in for visitors', async () => {
-    const admin = await signedIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     expect((await admin.get('/operateur')).statusCode).toBe(404);
     const visitor = await browser().get('/operateur');
     expect(visitor.statusCode).toBe(303);

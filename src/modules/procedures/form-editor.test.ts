@@ -10,7 +10,7 @@ import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import { type FormDefinition, parseFormDefinition } from '../forms/index.js';
 import { formWorkingCopy } from './schema.js';
@@ -54,13 +54,6 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
   const base = '/c/villebelle/admin/demarches/permis-de-louer/formulaire';
 
   const browser = () => new TestBrowser(t.app, { remoteAddress: `198.51.${address++}.9` });
-
-  async function signIn(email: string, slug = 'villebelle') {
-    const b = browser();
-    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-    expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-    return b;
-  }
 
   async function procedureId(slug: string): Promise<string> {
     const { rows } = await t.testDb.asSuperuser<{ id: string }>(
@@ -127,7 +120,7 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
   afterAll(() => t?.close());
 
   it('builds a three-page form from a blank démarche, saves it as version 2, and a citizen fills it in', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const { rows: services } = await t.testDb.asSuperuser<{ id: string }>(
       `SELECT id FROM service WHERE commune_id = $1 AND slug = 'urbanisme'`,
       [villebelle.id],
@@ -426,7 +419,7 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
   });
 
   it('keeps changes in the working copy until saved or discarded, and the JSON mode overwrites no newer change', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     // Discarded after a confirmation.
     await admin.get(`${base}/presentation`);
     expect((await admin.post(`${base}/presentation`, { title: '', summary: '' })).statusCode).toBe(422);
@@ -524,7 +517,7 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
   });
 
   it('refuses to delete or change a question that a routing rule tests, naming the rule', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const procedureUrl = '/c/villebelle/admin/demarches/acte-etat-civil';
     const edit = await admin.get(procedureUrl);
     const { rows } = await t.testDb.asSuperuser<{ id: string }>(
@@ -565,14 +558,16 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
   });
 
   it('answers 404 to other communes and other roles, and keeps each commune’s working copy to itself', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     await admin.get(`${base}/pages/proprietaire`);
     await admin.post(`${base}/pages/proprietaire`, { title: 'Vous', condition: '' });
     expect(await workingCopies('permis-de-louer')).toBe(1);
 
-    const otherAdmin = await signIn('secretariat@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
-    const agent = await signIn('agent.urbanisme@villebelle.example');
-    const mayor = await signIn('maire@villebelle.example');
+    const otherAdmin = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example', {
+      slug: 'saint-aubin-les-pres',
+    });
+    const agent = await signIn(t.app, 'agent.urbanisme@villebelle.example');
+    const mayor = await signIn(t.app, 'maire@villebelle.example');
     for (const b of [otherAdmin, agent, mayor]) {
       for (const path of ['', '/json', '/apercu', '/definition.json', '/pages/proprietaire', '/questions/nom']) {
         expect((await b.get(`${base}${path}`)).statusCode, path).toBe(404);

@@ -4,7 +4,7 @@ import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import { FORM_LIBRARY } from '../forms/index.js';
 
@@ -64,13 +64,6 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
   let address = 10;
 
   const browser = () => new TestBrowser(t.app, { remoteAddress: `198.51.${address++}.7` });
-
-  async function signIn(email: string, slug = 'villebelle') {
-    const b = browser();
-    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-    expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-    return b;
-  }
 
   async function serviceId(commune: Commune, slug: string): Promise<string> {
     const { rows } = await t.testDb.asSuperuser<{ id: string }>(
@@ -135,7 +128,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
   afterAll(() => t?.close());
 
   it('lists the démarches of the commune, for administrators only', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const landing = await admin.get('/c/villebelle/admin');
     expect(landing.body).toContain('href="/c/villebelle/admin/demarches"');
     const page = await admin.get('/c/villebelle/admin/demarches');
@@ -145,16 +138,18 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
     expect(page.body).toContain('Publiée');
     expect(page.body).toContain('Usagers connectés');
 
-    const agent = await signIn('agent.enfance@villebelle.example');
+    const agent = await signIn(t.app, 'agent.enfance@villebelle.example');
     expect((await agent.get('/c/villebelle/admin/demarches')).statusCode).toBe(404);
     expect((await agent.get('/c/villebelle/admin/demarches/contact')).statusCode).toBe(404);
     expect((await agent.get('/c/villebelle/admin/demarches/contact/export.json')).statusCode).toBe(404);
-    const otherAdmin = await signIn('secretariat@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
+    const otherAdmin = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example', {
+      slug: 'saint-aubin-les-pres',
+    });
     expect((await otherAdmin.get('/c/villebelle/admin/demarches')).statusCode).toBe(404);
   });
 
   it('creates an unpublished démarche from a model, with French errors first', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const voirie = await serviceId(villebelle, 'services-techniques');
     const form = await admin.get('/c/villebelle/admin/demarches/nouvelle');
     expect(form.statusCode).toBe(200);
@@ -218,7 +213,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
   });
 
   it('creates a blank démarche of one page with one question', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const accueil = await serviceId(villebelle, 'accueil');
     await admin.get('/c/villebelle/admin/demarches/nouvelle');
     const created = await admin.post(
@@ -245,7 +240,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
   });
 
   it('refuses an invalid definition with its French path, then saves a new version that earlier requests do not follow', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const proc = (await procedureRow(villebelle, 'contact'))!;
     expect(proc.current_version).toBe(1);
     // A request made with version 1.
@@ -338,7 +333,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
     const visitor = browser();
     const start = await visitor.get('/c/villebelle/demarches/contact/message');
     expect(text(start.body)).toContain('Votre question à la mairie');
-    const citizen = await signIn('camille.martin@courriel.example');
+    const citizen = await signIn(t.app, 'camille.martin@courriel.example');
     const resumed = await citizen.get('/c/villebelle/demarches/contact/message');
     expect(resumed.statusCode).toBe(200);
     expect(text(resumed.body)).toContain('Votre message');
@@ -347,7 +342,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
   });
 
   it('checks routing rules against the definition', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const edit = await admin.get('/c/villebelle/admin/demarches/acte-etat-civil');
     const form = editForm(edit.body);
     const def = JSON.parse(
@@ -387,7 +382,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
   });
 
   it('previews every page of the form without any way to submit', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const exported = await admin.get('/c/villebelle/admin/demarches/reservation-salle/export.json');
     const def = JSON.parse(exported.body).definition as { pages: Array<{ id: string; title: string }> };
     expect(def.pages.length).toBeGreaterThan(1);
@@ -417,7 +412,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
   });
 
   it('exports a démarche and imports it unpublished into another commune', async () => {
-    const admin = await signIn('admin@villebelle.example');
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     const exported = await admin.get('/c/villebelle/admin/demarches/occupation-domaine-public/export.json');
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-disposition']).toBe(
@@ -428,7 +423,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
     expect(doc.procedure.silence).toMatchObject({ kind: 'rejet', months: 2 });
     expect(doc.definition.schemaVersion).toBe(1);
 
-    const other = await signIn('secretariat@saint-aubin-les-pres.example', 'saint-aubin-les-pres');
+    const other = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
     const secretariat = await serviceId(saintAubin, 'secretariat');
     await other.get('/c/saint-aubin-les-pres/admin/demarches/importer');
     // The library démarche already exists there under the same slug: a French error.

@@ -8,18 +8,15 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { citizen, type Person, staffMember } from '../../test/factories.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
-import { findAccountByEmail } from '../identity/repo.js';
 import type { CitizenRequest } from '../requests/schema.js';
 import { submitRequest } from '../requests/service.js';
 import { findProcedureBySlug } from './lookups.js';
 
 const ADMIN = 'admin@villebelle.example';
-const AGENT = 'agent.urbanisme@villebelle.example';
-const CITIZEN = 'camille.martin@courriel.example';
 const PAGE = '/c/villebelle/admin/demarches/occupation-domaine-public/statuts';
 
 /** Text of the page without tags, entities decoded (what a screen shows). */
@@ -35,20 +32,15 @@ function shown(html: string): string {
 describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => {
   let t: TestApp;
   let villebelle: Commune;
-  let address = 10;
-
-  async function signIn(email: string): Promise<TestBrowser> {
-    const b = new TestBrowser(t.app, { remoteAddress: `198.19.${address++}.9` });
-    const res = await b.submit('/c/villebelle/connexion', { email, password: DEMO_PASSWORD });
-    expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-    return b;
-  }
+  /** An agent of urbanisme, the service the démarche « occupation du domaine public » is routed to. */
+  let agentUrbanisme: Person;
+  /** The citizen who asks for the occupation. */
+  let requester: Person;
 
   /** A request of the démarche, submitted by the citizen through the requests use case. */
   async function submitOccupation(subject: string): Promise<CitizenRequest> {
     return withTenant(t.runtime.database, villebelle.id, async (tx) => {
       const procedure = (await findProcedureBySlug(tx, villebelle.id, 'occupation-domaine-public'))!;
-      const citizen = (await findAccountByEmail(tx, CITIZEN))!;
       const { request } = await submitRequest(
         tx,
         { queue: t.runtime.queue, publicUrl: t.config.publicUrl },
@@ -59,8 +51,8 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
           subject,
           answers: {},
           summary: [{ label: 'Objet', value: subject }],
-          requester: { accountId: citizen.id, name: 'Camille Martin', email: CITIZEN },
-          actor: { type: 'citizen', accountId: citizen.id },
+          requester: { accountId: requester.id, name: requester.name, email: requester.email },
+          actor: { type: 'citizen', accountId: requester.id },
           routing: { serviceId: procedure.serviceId, routedBy: 'procedure', confidence: null, explanation: null },
         },
       );
@@ -73,7 +65,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
       `SELECT subject, text_body FROM mail_outbox
         WHERE commune_id = $1 AND to_address = $2 AND template = 'requestStatusChanged' AND text_body LIKE $3
         ORDER BY created_at DESC, id DESC LIMIT 1`,
-      [villebelle.id, CITIZEN, `%${number}%`],
+      [villebelle.id, requester.email, `%${number}%`],
     );
     return rows[0];
   }
@@ -83,11 +75,13 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
+    agentUrbanisme = await staffMember(t, villebelle, { role: 'agent', services: ['urbanisme'] });
+    requester = await citizen(t, villebelle);
   });
   afterAll(() => t?.close());
 
   it('is edited by administrators only: 404 for agents and for the other commune', async () => {
-    const admin = await signIn(ADMIN);
+    const admin = await signIn(t.app, ADMIN);
     const page = await admin.get(PAGE);
     expect(page.statusCode).toBe(200);
     const text = shown(page.body);
@@ -97,7 +91,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     expect(page.body).toMatch(/<textarea[^>]*name="etapes"[^>]*>Instruction technique\nAvis de la police municipale/);
     expect(text).toContain('En instruction — Avis de la police municipale');
 
-    const agent = await signIn(AGENT);
+    const agent = await signIn(t.app, agentUrbanisme.email);
     expect((await agent.get(PAGE)).statusCode).toBe(404);
     expect(
       (await admin.get('/c/saint-aubin-les-pres/admin/demarches/occupation-domaine-public/statuts')).statusCode,
@@ -105,7 +99,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
   });
 
   it('refuses an invalid workflow with French messages and keeps what was typed', async () => {
-    const admin = await signIn(ADMIN);
+    const admin = await signIn(t.app, ADMIN);
     await admin.get(PAGE);
     const res = await admin.post(PAGE, {
       'libelle-en_cours': 'En étude',
@@ -123,7 +117,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
   });
 
   it('moves requests along the démarche’s steps only, in its words for agents, citizens, mails and the API', async () => {
-    const admin = await signIn(ADMIN);
+    const admin = await signIn(t.app, ADMIN);
     await admin.get(PAGE);
     const saved = await admin.post(PAGE, {
       issues: ['acceptee', 'classee'],
@@ -141,7 +135,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     expect(audit[0]?.data.statuses).not.toContain('refusee');
 
     const r = await submitOccupation('Terrasse du café de la Place');
-    const agent = await signIn(AGENT);
+    const agent = await signIn(t.app, agentUrbanisme.email);
     const detail = `/c/villebelle/agent/demandes/${r.number}`;
     const page = await agent.get(detail);
     expect(page.statusCode).toBe(200);
@@ -173,11 +167,11 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     // The citizen's mail and tracking page.
     const mail = await lastStatusMail(r.number);
     expect(mail?.text_body).toContain('a changé de statut : en instruction — passage en commission.');
-    const citizen = await signIn(CITIZEN);
-    const tracking = shown((await citizen.get(`/c/villebelle/demandes/${r.number}`)).body);
+    const requesterBrowser = await signIn(t.app, requester.email);
+    const tracking = shown((await requesterBrowser.get(`/c/villebelle/demandes/${r.number}`)).body);
     expect(tracking).toContain('En instruction — Passage en commission');
     expect(tracking).toContain('Statut : en instruction — passage en commission');
-    expect(shown((await citizen.get('/c/villebelle/demandes')).body)).toContain(
+    expect(shown((await requesterBrowser.get('/c/villebelle/demandes')).body)).toContain(
       'En instruction — Passage en commission',
     );
 

@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { addSecondCitizen, formOutcome as outcome } from '../../test/fixtures.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import { parseContactForm, parseHouseholdMemberForm } from './profile.js';
 
@@ -163,14 +162,6 @@ describe('household members', () => {
 describe.each(TEST_ENGINES)('profile pages on %s', (engine) => {
   let t: TestApp;
   let villebelle: Commune;
-  let address = 10;
-
-  async function signedIn(email: string) {
-    const b = new TestBrowser(t.app, { remoteAddress: `203.0.${address++}.7` });
-    const res = await b.submit('/c/villebelle/connexion', { email, password: DEMO_PASSWORD });
-    expect(res.statusCode).toBe(303);
-    return b;
-  }
 
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '10000' } });
@@ -182,7 +173,7 @@ describe.each(TEST_ENGINES)('profile pages on %s', (engine) => {
   afterAll(() => t?.close());
 
   it('saves contact details, re-rendering the form with French messages when they are wrong', async () => {
-    const b = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     const account = await b.get('/c/villebelle/compte');
     expect(account.body).toContain('href="/c/villebelle/compte/profil"');
     const empty = await b.get('/c/villebelle/compte/profil');
@@ -218,7 +209,7 @@ describe.each(TEST_ENGINES)('profile pages on %s', (engine) => {
   });
 
   it('adds, edits and removes household members; another person gets 404 on them', async () => {
-    const b = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     await b.get('/c/villebelle/compte/profil/foyer/ajouter');
     const wrong = await b.post('/c/villebelle/compte/profil/foyer/ajouter', {
       prenom: 'Léa',
@@ -262,7 +253,7 @@ describe.each(TEST_ENGINES)('profile pages on %s', (engine) => {
     expect((await b.get('/c/villebelle/compte/profil')).body).toContain('Léa Martin-Roy');
 
     // Someone else: the member does not exist for them.
-    const other = await signedIn('paul.voisin@courriel.example');
+    const other = await signIn(t.app, 'paul.voisin@courriel.example');
     expect((await other.get(`/c/villebelle/compte/profil/foyer/${memberId}`)).statusCode).toBe(404);
     expect((await other.get(`/c/villebelle/compte/profil/foyer/${memberId}/retirer`)).statusCode).toBe(404);
     await other.get('/c/villebelle/compte/profil/foyer/ajouter');
@@ -309,7 +300,7 @@ describe.each(TEST_ENGINES)('profile pages on %s', (engine) => {
   });
 
   it('prefills phone and address into a démarche, never over answers already given', async () => {
-    const b = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     await b.get('/c/villebelle/compte/profil/coordonnees');
     await b.post('/c/villebelle/compte/profil/coordonnees', {
       telephone: '06 12 34 56 78',

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { addCalendarDays, addCalendarMonths } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import {
   addSecondCitizen,
@@ -18,7 +17,7 @@ import {
   SAMPLE_PDF as PDF,
   SAMPLE_ZIP as ZIP,
 } from '../../test/fixtures.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import { documentStatus, parisToday } from '../forms/index.js';
 import { parseDocumentDetails } from './vault.js';
@@ -119,15 +118,7 @@ describe('kinds and dates of supporting documents', () => {
 describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
   let t: TestApp;
   let villebelle: Commune;
-  let address = 10;
   const today = parisToday();
-
-  async function signedIn(email: string) {
-    const b = new TestBrowser(t.app, { remoteAddress: `203.0.${address++}.8` });
-    const res = await b.submit('/c/villebelle/connexion', { email, password: DEMO_PASSWORD });
-    expect(res.statusCode).toBe(303);
-    return b;
-  }
 
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '10000' } });
@@ -139,7 +130,7 @@ describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
   afterAll(() => t?.close());
 
   it('adds, lists, downloads and deletes a document; another account gets 404 on it', async () => {
-    const b = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     expect((await b.get('/c/villebelle/compte')).body).toContain('href="/c/villebelle/compte/justificatifs"');
     const empty = await b.get('/c/villebelle/compte/justificatifs');
     expect(empty.statusCode).toBe(200);
@@ -207,7 +198,7 @@ describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
     expect(damaged.body).not.toContain('altéré');
 
     // Another account: nothing to see, download or delete.
-    const other = await signedIn('paul.voisin@courriel.example');
+    const other = await signIn(t.app, 'paul.voisin@courriel.example');
     expect((await other.get('/c/villebelle/compte/justificatifs')).body).not.toContain('Facture EDF');
     expect((await other.get(`/c/villebelle/compte/justificatifs/${id}/telecharger`)).statusCode).toBe(404);
     expect((await other.get(`/c/villebelle/compte/justificatifs/${id}/supprimer`)).statusCode).toBe(404);
@@ -239,7 +230,7 @@ describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
   });
 
   it('shows which documents expire soon or have expired', async () => {
-    const b = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     await b.get('/c/villebelle/compte/justificatifs/ajouter');
     const soon = addCalendarDays(today, 10);
     const added = await b.postMultipart(

@@ -13,9 +13,8 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import { findRequestByNumber } from './repo.js';
 import type { CitizenRequest } from './schema.js';
@@ -38,7 +37,6 @@ describe.each(TEST_ENGINES)('API des demandes et webhooks (%s)', (engine) => {
   const received: Received[] = [];
   /** Statuses the receiver answers, in order; 200 once empty. */
   const nextStatuses: number[] = [];
-  let address = 1;
 
   beforeAll(async () => {
     t = await createTestApp(engine, {
@@ -294,12 +292,7 @@ describe.each(TEST_ENGINES)('API des demandes et webhooks (%s)', (engine) => {
   });
 
   it('delivers signed webhooks, retries after a 500, and sends nothing when the transaction rolls back', async () => {
-    const admin = new TestBrowser(t.app, { remoteAddress: `198.51.100.${address++}` });
-    const signedIn = await admin.submit('/c/villebelle/connexion', {
-      email: 'admin@villebelle.example',
-      password: DEMO_PASSWORD,
-    });
-    expect(signedIn.statusCode).toBe(303);
+    const admin = await signIn(t.app, 'admin@villebelle.example');
     await admin.get('/c/villebelle/admin/webhooks');
     const invalid = await admin.post('/c/villebelle/admin/webhooks', { url: 'ftp://exemple.fr' });
     expect(invalid.statusCode).toBe(422);

@@ -20,8 +20,8 @@ import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { odtZipBomb, pdfWithOpenActionJavaScript } from '../../test/documents.js';
 import { addSecondCitizen } from '../../test/fixtures.js';
+import { signIn } from '../../test/sign-in.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { findProcedureBySlug } from '../procedures/lookups.js';
 import { insertRoutingRule } from '../procedures/repo.js';
@@ -185,14 +185,6 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
   let address = 10;
   const nextAddress = () => `203.0.${address++}.9`;
 
-  async function signedIn(email: string, slug = 'villebelle') {
-    const remoteAddress = nextAddress();
-    const b = new TestBrowser(t.app, { remoteAddress });
-    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-    expect(res.statusCode).toBe(303);
-    return { b, remoteAddress };
-  }
-
   async function query<T>(commune: Commune, sql: string, values: unknown[] = []): Promise<T[]> {
     return withTenant(t.runtime.database, commune.id, async (tx) => (await tx.client.query(sql, values)).rows as T[]);
   }
@@ -234,7 +226,8 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
   });
 
   it('files a street report with prefill and a photo: number, receipt mail and PDF, tracking', async () => {
-    const { b, remoteAddress } = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
+    const remoteAddress = b.remoteAddress!;
     const base = '/c/villebelle/demarches/signalement-voirie';
     const begin = await b.get(`${base}/commencer`);
     expect(begin.headers.location).toBe(`${base}/probleme`);
@@ -382,17 +375,18 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     expect(status?.status).toBe('en_cours');
 
     // Another citizen gets 404 on my request, its receipt and its files.
-    const other = await signedIn('paul.voisin@courriel.example');
-    expect((await other.b.get(`/c/villebelle/demandes/${number}`)).statusCode).toBe(404);
-    expect((await other.b.get(`/c/villebelle/demandes/${number}/accuse-de-reception.pdf`)).statusCode).toBe(404);
-    expect((await other.b.get(photoLink!)).statusCode).toBe(404);
+    const other = await signIn(t.app, 'paul.voisin@courriel.example');
+    expect((await other.get(`/c/villebelle/demandes/${number}`)).statusCode).toBe(404);
+    expect((await other.get(`/c/villebelle/demandes/${number}/accuse-de-reception.pdf`)).statusCode).toBe(404);
+    expect((await other.get(photoLink!)).statusCode).toBe(404);
     // And so does an agent (requests are read in the back-office, not here).
-    const agent = await signedIn('agent.etat-civil@villebelle.example');
-    expect((await agent.b.get(`/c/villebelle/demandes/${number}`)).statusCode).toBe(404);
+    const agent = await signIn(t.app, 'agent.etat-civil@villebelle.example');
+    expect((await agent.get(`/c/villebelle/demandes/${number}`)).statusCode).toBe(404);
   });
 
   it('erases the bytes of a draft’s files when the draft is started again', async () => {
-    const { b, remoteAddress } = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
+    const remoteAddress = b.remoteAddress!;
     const base = '/c/villebelle/demarches/signalement-voirie';
     await b.get(`${base}/probleme`);
     await b.post(`${base}/recommencer`, {});
@@ -420,7 +414,7 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
   });
 
   it('keeps the draft through a failed submit and a closed tab', async () => {
-    const { b } = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     const base = '/c/villebelle/demarches/signalement-voirie';
     await b.get(`${base}/probleme`);
     await b.post(`${base}/recommencer`, {});
@@ -433,10 +427,10 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     expect(failed.body).toContain('Votre demande est incomplète');
     expect(failed.body).toContain('Complétez « Le problème présente-t-il un danger immédiat');
     // A new session (the tab was closed) resumes at the saved page with the answers.
-    const again = await signedIn('camille.martin@courriel.example');
-    const resume = await again.b.get(`${base}/commencer`);
+    const again = await signIn(t.app, 'camille.martin@courriel.example');
+    const resume = await again.get(`${base}/commencer`);
     expect(resume.headers.location).toBe(`${base}/probleme`);
-    const page = await again.b.get(`${base}/probleme`);
+    const page = await again.get(`${base}/probleme`);
     expect(page.body).toMatch(/value="proprete"\s+checked/);
 
     // Anonymous visitors keep theirs with a cookie; "Enregistrer et continuer plus tard" says so.
@@ -455,7 +449,8 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
   });
 
   it('refuses an ODT zip bomb and a PDF running JavaScript, in French, and stores neither (issue 8)', async () => {
-    const { b, remoteAddress } = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
+    const remoteAddress = b.remoteAddress!;
     const base = '/c/villebelle/demarches/contact';
     const upload = async (file: Omit<FilePart, 'name'>) => {
       await b.get(`${base}/commencer`);
@@ -483,7 +478,8 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
   });
 
   it('checks uploads by content: archives and programs refused, size and type limits, in French', async () => {
-    const { b, remoteAddress } = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
+    const remoteAddress = b.remoteAddress!;
     const base = '/c/villebelle/demarches/signalement-voirie';
     const upload = async (file: Omit<FilePart, 'name'>) => {
       const page = await b.get(`${base}/description`);
@@ -538,7 +534,7 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
   });
 
   it('routes a free-text request with the classifier, or to the accueil when unsure', async () => {
-    const { b } = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     const form = await b.get('/c/villebelle/contacter-la-mairie');
     expect(form.body).toContain('value="camille.martin@courriel.example"');
     const sent = await b.post('/c/villebelle/contacter-la-mairie', {

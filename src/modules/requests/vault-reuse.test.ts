@@ -10,10 +10,10 @@ import { withTenant } from '../../platform/db/tenant.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { addCalendarDays, addCalendarMonths } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
+import type { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { addSecondCitizen, dateFields, SAMPLE_PDF } from '../../test/fixtures.js';
-import { DEMO_PASSWORD } from '../demo/accounts.js';
+import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import { parisToday } from '../forms/index.js';
 
@@ -32,15 +32,7 @@ function shownFields(html: string): Record<string, string> {
 describe.each(TEST_ENGINES)('supporting documents reused in démarches on %s', (engine) => {
   let t: TestApp;
   let villebelle: Commune;
-  let address = 10;
   const today = parisToday();
-
-  async function signedIn(email: string) {
-    const b = new TestBrowser(t.app, { remoteAddress: `203.0.${address++}.6` });
-    const res = await b.submit('/c/villebelle/connexion', { email, password: DEMO_PASSWORD });
-    expect(res.statusCode).toBe(303);
-    return b;
-  }
 
   async function addToVault(b: TestBrowser, form: Record<string, string>, name: string) {
     await b.get('/c/villebelle/compte/justificatifs/ajouter');
@@ -120,7 +112,7 @@ describe.each(TEST_ENGINES)('supporting documents reused in démarches on %s', (
   afterAll(() => t?.close());
 
   it('offers valid documents of the asked kind and copies the chosen ones into the submitted request', async () => {
-    const b = await signedIn('camille.martin@courriel.example');
+    const b = await signIn(t.app, 'camille.martin@courriel.example');
     const cni = await addToVault(
       b,
       { type: 'piece_identite', ...dateFields('validite', addCalendarMonths(today, 12)) },
@@ -144,7 +136,7 @@ describe.each(TEST_ENGINES)('supporting documents reused in démarches on %s', (
     ]);
     await addToVault(b, { type: 'rib' }, 'rib.pdf');
     // Someone else's proof of address.
-    const paul = await signedIn('paul.voisin@courriel.example');
+    const paul = await signIn(t.app, 'paul.voisin@courriel.example');
     const paulsBill = await addToVault(
       paul,
       { type: 'justificatif_domicile', ...dateFields('emission', today) },
@@ -211,7 +203,7 @@ describe.each(TEST_ENGINES)('supporting documents reused in démarches on %s', (
     expect((await b.get('/c/villebelle/demande-envoyee')).body).not.toContain('Gagnez du temps');
 
     // The agent sees them like any attachment.
-    const agent = await signedIn('agent.etat-civil@villebelle.example');
+    const agent = await signIn(t.app, 'agent.etat-civil@villebelle.example');
     const detail = await agent.get(`/c/villebelle/agent/demandes/${number}`);
     expect(detail.statusCode).toBe(200);
     expect(detail.body).toContain('cni-camille.pdf');
@@ -224,7 +216,7 @@ describe.each(TEST_ENGINES)('supporting documents reused in démarches on %s', (
   });
 
   it('offers to save an uploaded document in the vault after submission, and saves it only when asked', async () => {
-    const b = await signedIn('paul.voisin@courriel.example');
+    const b = await signIn(t.app, 'paul.voisin@courriel.example');
     await answerUntilDocuments(b);
     const page = await b.get(`${BASE}/justificatifs`);
     const uploaded = await b.postMultipart(
@@ -260,7 +252,7 @@ describe.each(TEST_ENGINES)('supporting documents reused in démarches on %s', (
     const fileId = /name="fichier" value="([0-9a-f-]{36})"/.exec(form.body)![1]!;
 
     // Another person cannot take it.
-    const camille = await signedIn('camille.martin@courriel.example');
+    const camille = await signIn(t.app, 'camille.martin@courriel.example');
     expect((await camille.get(link)).statusCode).toBe(404);
 
     const missingDate = await b.postMultipart('/c/villebelle/compte/justificatifs/ajouter', {

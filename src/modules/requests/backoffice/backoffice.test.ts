@@ -2,98 +2,36 @@ import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_UP_PATH } from '../../../platform/authz/step-up.js';
-import { nextNumber } from '../../../platform/db/counters.js';
 import { withTenant } from '../../../platform/db/tenant.js';
-import { type Commune, findServiceBySlug } from '../../../platform/tenancy/communes.js';
+import type { Commune } from '../../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { TestBrowser } from '../../../test/browser.js';
 import { TEST_ENGINES } from '../../../test/databases.js';
-import { DEMO_PASSWORD } from '../../demo/accounts.js';
+import { type Person, requestIn, staffMember } from '../../../test/factories.js';
+import { signIn } from '../../../test/sign-in.js';
 import { seedDemo } from '../../demo/seed.js';
-import { findAccountByEmail } from '../../identity/repo.js';
-import type { RequestStatus } from '../../procedures/index.js';
-import { findProcedureBySlug } from '../../procedures/index.js';
-import { insertRequest } from '../repo.js';
-import type { CitizenRequest } from '../schema.js';
-import { addRequestEvent, listRequestEvents } from '../service.js';
+import { listRequestEvents } from '../service.js';
 
 const CITIZEN = 'camille.martin@courriel.example';
-const URBANISME = 'agent.urbanisme@villebelle.example';
-const ETAT_CIVIL = 'agent.etat-civil@villebelle.example';
+/** Camille Martin, the demo citizen, as the requester of requests built here. */
+const CAMILLE = { email: CITIZEN, name: 'Camille Martin' };
 const DAY = 86_400_000;
 
 describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
   let t: TestApp;
   let villebelle: Commune;
   let saintAubin: Commune;
-  let address = 10;
   const signedIn = new Map<string, TestBrowser>();
-
-  async function signIn(email: string, slug = 'villebelle'): Promise<TestBrowser> {
-    const b = new TestBrowser(t.app, { remoteAddress: `198.18.${address++}.4` });
-    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-    expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-    return b;
-  }
+  /** The agent of the urbanisme service only. */
+  let urbanismeAgent: Person;
+  /** The agent of état civil who also holds the accueil (front desk). */
+  let etatCivilAgent: Person;
 
   /** One browser per person, signed in once for the whole file. */
   async function as(email: string, slug = 'villebelle'): Promise<TestBrowser> {
     const key = `${slug}:${email}`;
-    if (!signedIn.has(key)) signedIn.set(key, await signIn(email, slug));
+    if (!signedIn.has(key)) signedIn.set(key, await signIn(t.app, email, { slug }));
     return signedIn.get(key)!;
-  }
-
-  interface NewRequest {
-    service: string;
-    subject: string;
-    text?: string;
-    account?: string;
-    requesterEmail?: string;
-    status?: RequestStatus;
-    submittedAt?: Date;
-    dueAt?: Date;
-    number?: string;
-    assignee?: string;
-    procedure?: string;
-    answers?: Record<string, unknown>;
-    routing?: { routedBy: 'classifier' | 'triage'; confidence: number; explanation: string[] };
-  }
-
-  async function makeRequest(commune: Commune, r: NewRequest): Promise<CitizenRequest> {
-    return withTenant(t.runtime.database, commune.id, async (tx) => {
-      const service = await findServiceBySlug(tx, commune.id, r.service);
-      const accountId = r.account ? (await findAccountByEmail(tx, r.account))!.id : null;
-      const assigneeId = r.assignee ? (await findAccountByEmail(tx, r.assignee))!.id : null;
-      const submittedAt = r.submittedAt ?? new Date();
-      const procedure = r.procedure ? await findProcedureBySlug(tx, commune.id, r.procedure) : undefined;
-      const created = await insertRequest(tx, {
-        communeId: commune.id,
-        number: r.number ?? (await nextNumber(tx, 'demande')),
-        procedureId: procedure?.id ?? null,
-        formVersion: procedure ? 1 : null,
-        serviceId: service!.id,
-        accountId,
-        requesterName: r.account ? 'Camille Martin' : 'Jean Dupont',
-        requesterEmail: r.requesterEmail ?? r.account ?? 'jean.dupont@courriel.example',
-        subject: r.subject,
-        answers: r.answers ?? { message: r.text ?? `${r.subject}, merci de votre aide.` },
-        status: r.status ?? 'nouvelle',
-        channel: 'portail',
-        routedBy: r.routing?.routedBy ?? 'triage',
-        routingConfidence: r.routing?.confidence ?? null,
-        routingExplanation: r.routing?.explanation ?? null,
-        assigneeId,
-        dueAt: r.dueAt ?? new Date(submittedAt.getTime() + 30 * DAY),
-        submittedAt,
-      });
-      await addRequestEvent(tx, {
-        requestId: created.id,
-        kind: 'submitted',
-        authorId: accountId,
-        authorRole: 'citizen',
-      });
-      return created;
-    });
   }
 
   async function requestRow(commune: Commune, number: string) {
@@ -142,20 +80,22 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;
+    urbanismeAgent = await staffMember(t, villebelle, { role: 'agent', services: ['urbanisme'] });
+    etatCivilAgent = await staffMember(t, villebelle, { role: 'agent', services: ['etat-civil', 'accueil'] });
   });
   afterAll(() => t?.close());
 
   it('shows each agent the requests of their services only; 404 for other services, communes and élus', async () => {
-    const permis = await makeRequest(villebelle, { service: 'urbanisme', subject: 'Permis pour une véranda' });
-    const acte = await makeRequest(villebelle, { service: 'etat-civil', subject: 'Acte de naissance de mon fils' });
+    const permis = await requestIn(t, villebelle, { service: 'urbanisme', subject: 'Permis pour une véranda' });
+    const acte = await requestIn(t, villebelle, { service: 'etat-civil', subject: 'Acte de naissance de mon fils' });
     const year = new Date().getFullYear();
-    const elsewhere = await makeRequest(saintAubin, {
+    const elsewhere = await requestIn(t, saintAubin, {
       service: 'secretariat',
       subject: 'Inscription sur les listes électorales',
       number: `${year}-900001`,
     });
 
-    const urbanisme = await as(URBANISME);
+    const urbanisme = await as(urbanismeAgent.email);
     const page = await urbanisme.get(inbox);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(permis.number);
@@ -202,30 +142,30 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
   });
 
   it('filters by status, assignee, dates and lateness, counts per status, and pages by 25', async () => {
-    const late = await makeRequest(villebelle, {
+    const late = await requestIn(t, villebelle, {
       service: 'services-techniques',
       subject: 'Lampadaire en panne rue des Lilas',
       submittedAt: new Date(Date.now() - 40 * DAY),
       dueAt: new Date(Date.now() - 10 * DAY),
     });
-    const onTime = await makeRequest(villebelle, {
+    const onTime = await requestIn(t, villebelle, {
       service: 'services-techniques',
       subject: 'Nid-de-poule avenue Foch',
     });
-    const closedLate = await makeRequest(villebelle, {
+    const closedLate = await requestIn(t, villebelle, {
       service: 'services-techniques',
       subject: 'Trottoir abîmé place du Marché',
       status: 'classee',
       submittedAt: new Date(Date.now() - 60 * DAY),
       dueAt: new Date(Date.now() - 30 * DAY),
     });
-    const mine = await makeRequest(villebelle, {
+    const mine = await requestIn(t, villebelle, {
       service: 'services-techniques',
       subject: 'Banc cassé au square',
       status: 'en_cours',
       assignee: 'dgs@villebelle.example',
     });
-    const reported = await makeRequest(villebelle, {
+    const reported = await requestIn(t, villebelle, {
       service: 'services-techniques',
       subject: 'Signaler un problème sur la voie publique',
       procedure: 'signalement-voirie',
@@ -289,7 +229,8 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
     const byDue = await dgs.get(`${inbox}?service=services-techniques&tri=echeance`);
     expect(byDue.body.indexOf(late.number)).toBeLessThan(byDue.body.indexOf(onTime.number));
 
-    for (let i = 0; i < 26; i++) await makeRequest(villebelle, { service: 'finances', subject: `Facture n° ${i + 1}` });
+    for (let i = 0; i < 26; i++)
+      await requestIn(t, villebelle, { service: 'finances', subject: `Facture n° ${i + 1}` });
     const first = await dgs.get(`${inbox}?service=finances`);
     expect(first.body).toContain('26 demandes — page 1 sur 2');
     expect(first.body.match(/name="demandes"/g)).toHaveLength(25);
@@ -299,12 +240,12 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
   });
 
   it('changes the status with a message to the citizen, required when refusing, and reopens', async () => {
-    const r = await makeRequest(villebelle, {
+    const r = await requestIn(t, villebelle, {
       service: 'urbanisme',
       subject: 'Déclaration préalable pour une clôture',
-      account: CITIZEN,
+      account: CAMILLE,
     });
-    const agent = await as(URBANISME);
+    const agent = await as(urbanismeAgent.email);
     await agent.get(detail(r.number));
     const refused = await agent.post(`${detail(r.number)}/statut`, { statut: 'refusee', messageStatut: '' });
     expect(refused.statusCode).toBe(422);
@@ -344,12 +285,12 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
   });
 
   it('keeps internal notes among agents: never on the citizen’s page nor in the citizen’s history', async () => {
-    const r = await makeRequest(villebelle, {
+    const r = await requestIn(t, villebelle, {
       service: 'urbanisme',
       subject: 'Certificat d’urbanisme',
-      account: CITIZEN,
+      account: CAMILLE,
     });
-    const agent = await as(URBANISME);
+    const agent = await as(urbanismeAgent.email);
     await agent.get(detail(r.number));
     const empty = await agent.post(`${detail(r.number)}/note`, { note: '   ' });
     expect(empty.statusCode).toBe(422);
@@ -378,13 +319,13 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
   });
 
   it('writes to the citizen with a file checked by content; the file downloads as an attachment', async () => {
-    const r = await makeRequest(villebelle, { service: 'urbanisme', subject: 'Permis de démolir', account: CITIZEN });
-    const anonymous = await makeRequest(villebelle, {
+    const r = await requestIn(t, villebelle, { service: 'urbanisme', subject: 'Permis de démolir', account: CAMILLE });
+    const anonymous = await requestIn(t, villebelle, {
       service: 'urbanisme',
       subject: 'Question sur le cadastre',
       requesterEmail: 'sans.compte@courriel.example',
     });
-    const agent = await as(URBANISME);
+    const agent = await as(urbanismeAgent.email);
     const cookie = () => [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const send = async (number: string, fields: Record<string, string>, file?: { name: string; content: Buffer }) => {
       await agent.get(detail(number));
@@ -451,7 +392,7 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
     expect(own.body).toContain('cerfa démolition.pdf');
 
     // Another agent's service cannot fetch the file.
-    const other = await as(ETAT_CIVIL);
+    const other = await as(etatCivilAgent.email);
     expect((await other.get(link!)).statusCode).toBe(404);
 
     // Without an account, the mail carries the message.
@@ -461,13 +402,13 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
   });
 
   it('re-routes with a reason: a training example, and the request leaves the agent’s inbox', async () => {
-    const r = await makeRequest(villebelle, {
+    const r = await requestIn(t, villebelle, {
       service: 'urbanisme',
       subject: 'Arbre tombé sur la chaussée',
       text: 'Un arbre est tombé sur la route après l’orage, la circulation est bloquée.',
       routing: { routedBy: 'classifier', confidence: 0.64, explanation: ['arbre', 'chaussée'] },
     });
-    const agent = await as(URBANISME);
+    const agent = await as(urbanismeAgent.email);
     const page = await agent.get(detail(r.number));
     expect(page.body).toContain('Orientation automatique (classifieur)');
     expect(page.body).toContain('64 %');
@@ -512,30 +453,27 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
   });
 
   it('assigns to me or to an agent of the service, never to someone outside it', async () => {
-    const r = await makeRequest(villebelle, { service: 'accueil', subject: 'Horaires de la mairie' });
-    const agent = await as(ETAT_CIVIL);
+    const r = await requestIn(t, villebelle, { service: 'accueil', subject: 'Horaires de la mairie' });
+    const agent = await as(etatCivilAgent.email);
     const page = await agent.get(detail(r.number));
     expect(page.statusCode).toBe(200);
-    const urbanismeId = (
-      await t.testDb.asSuperuser<{ id: string }>('SELECT id FROM account WHERE email = $1', [URBANISME])
-    ).rows[0]!.id;
-    const outsider = await agent.post(`${detail(r.number)}/attribuer`, { attribuer: urbanismeId });
+    const outsider = await agent.post(`${detail(r.number)}/attribuer`, { attribuer: urbanismeAgent.id });
     expect(outsider.statusCode).toBe(422);
     expect(outsider.body).toContain('Choisissez un agent du service Accueil.');
     await agent.get(detail(r.number));
     expect((await agent.post(`${detail(r.number)}/attribuer`, { attribuer: 'moi' })).statusCode).toBe(303);
-    expect((await requestRow(villebelle, r.number)).assignee_email).toBe(ETAT_CIVIL);
+    expect((await requestRow(villebelle, r.number)).assignee_email).toBe(etatCivilAgent.email);
     const mine = await agent.get(`${inbox}?attribution=moi`);
     expect(mine.body).toContain(r.number);
-    expect(mine.body).toContain('Nadia Benali');
+    expect(mine.body).toContain(etatCivilAgent.name);
   });
 
   it('applies bulk actions to the checked requests, and refuses requests out of reach', async () => {
-    const a = await makeRequest(villebelle, { service: 'enfance-scolaire', subject: 'Inscription à la cantine' });
-    const b = await makeRequest(villebelle, { service: 'enfance-scolaire', subject: 'Centre de loisirs en juillet' });
-    const other = await makeRequest(villebelle, { service: 'finances', subject: 'Remboursement de caution' });
+    const a = await requestIn(t, villebelle, { service: 'enfance-scolaire', subject: 'Inscription à la cantine' });
+    const b = await requestIn(t, villebelle, { service: 'enfance-scolaire', subject: 'Centre de loisirs en juillet' });
+    const other = await requestIn(t, villebelle, { service: 'finances', subject: 'Remboursement de caution' });
     const admin = await as('admin@villebelle.example');
-    const urbanisme = await as(URBANISME);
+    const urbanisme = await as(urbanismeAgent.email);
 
     await admin.get(`${inbox}?service=enfance-scolaire`);
     const none = await admin.post(`${inbox}/lot`, { action: 'moi', retour: `${inbox}?service=enfance-scolaire` });
@@ -579,13 +517,13 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
   });
 
   it('exports the filtered list as CSV for French Excel and as XLSX, after step-up, audited', async () => {
-    await makeRequest(villebelle, {
+    await requestIn(t, villebelle, {
       service: 'etat-civil',
       subject: '=HYPERLINK("http://pirate.example";"clic")',
       text: 'Tentative d’injection de formule.',
     });
-    await makeRequest(villebelle, { service: 'etat-civil', subject: 'Livret de famille; duplicata' });
-    const agent = await signIn(ETAT_CIVIL);
+    await requestIn(t, villebelle, { service: 'etat-civil', subject: 'Livret de famille; duplicata' });
+    const agent = await signIn(t.app, etatCivilAgent.email);
 
     const csv = await agent.get(`${inbox}/export.csv?service=etat-civil`);
     expect(csv.statusCode).toBe(200);
@@ -621,18 +559,18 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
     await t.testDb.asSuperuser(
       `UPDATE session SET reauthenticated_at = now() - interval '1 hour'
         WHERE account_id = (SELECT id FROM account WHERE email = $1)`,
-      [ETAT_CIVIL],
+      [etatCivilAgent.email],
     );
     const stale = await agent.get(`${inbox}/export.csv?service=etat-civil`);
     expect(stale.statusCode).toBe(303);
     expect(stale.headers.location).toBe(
       `/c/villebelle${STEP_UP_PATH}?retour=${encodeURIComponent(`${inbox}/export.csv?service=etat-civil`)}`,
     );
-    signedIn.delete(`villebelle:${ETAT_CIVIL}`);
+    signedIn.delete(`villebelle:${etatCivilAgent.email}`);
   });
 
   it('files a request at the counter for a citizen who came in person', async () => {
-    const agent = await as(URBANISME);
+    const agent = await as(urbanismeAgent.email);
     const form = await agent.get(`${inbox}/nouvelle`);
     expect(form.statusCode).toBe(200);
     const missing = await agent.post(`${inbox}/nouvelle`, { nom: '', courriel: 'pas-une-adresse', texte: '' });
@@ -663,13 +601,11 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
     const row = await requestRow(villebelle, number!);
     expect(row.channel).toBe('guichet');
     expect(row.service_slug).toBe('urbanisme');
-    const agentId = (await t.testDb.asSuperuser<{ id: string }>('SELECT id FROM account WHERE email = $1', [URBANISME]))
-      .rows[0]!.id;
-    expect(row.filed_by).toBe(agentId);
+    expect(row.filed_by).toBe(urbanismeAgent.id);
     const page = await agent.get(filed.headers.location as string);
     expect(page.body).toContain('Au guichet');
     expect(page.body).toContain('Souhaite consulter le plan local d’urbanisme');
-    expect(page.body).toContain('Hugo Lefèvre');
+    expect(page.body).toContain(urbanismeAgent.name);
     const receipt = await lastMailTo(villebelle, 'lucie.bernard@courriel.example');
     expect(receipt?.template).toBe('requestReceipt');
     expect(receipt?.text_body).toContain(number!);

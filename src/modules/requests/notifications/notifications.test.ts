@@ -7,31 +7,27 @@
  * request; and nothing at all without an SMS provider.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextNumber } from '../../../platform/db/counters.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { listStoredSms, smsDirectory } from '../../../platform/sms/file-provider.js';
 import { NO_SMS_PROVIDER } from '../../../platform/sms/provider.js';
-import { type Commune, findServiceBySlug } from '../../../platform/tenancy/communes.js';
+import type { Commune } from '../../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import { TestBrowser } from '../../../test/browser.js';
 import { TEST_ENGINES } from '../../../test/databases.js';
+import { type Person, requestIn, staffMember } from '../../../test/factories.js';
+import { signIn } from '../../../test/sign-in.js';
 import { startTestSmtp, type TestSmtp } from '../../../test/smtp.js';
-import { DEMO_PASSWORD } from '../../demo/accounts.js';
 import { seedDemo } from '../../demo/seed.js';
-import { findAccountByEmail } from '../../identity/repo.js';
 import type { RequestStatus } from '../../procedures/index.js';
 import { findProcedureBySlug } from '../../procedures/index.js';
-import { insertRequest } from '../repo.js';
 import type { CitizenRequest } from '../schema.js';
-import { addRequestEvent, changeStatus, requestDeps, submitRequest } from '../service.js';
+import { changeStatus, requestDeps, submitRequest } from '../service.js';
 import { composeNotification, setSmsOnStatusChange } from './service.js';
 
 const ADMIN = 'admin@villebelle.example';
-const AGENT = 'agent.technique@villebelle.example';
 const CITIZEN = 'camille.martin@courriel.example';
 const SAINT_AUBIN_ADMIN = 'secretariat@saint-aubin-les-pres.example';
-const DAY = 86_400_000;
 
 async function waitUntil<T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
   for (let i = 0; i < 300; i++) {
@@ -47,57 +43,35 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
   let smtp: TestSmtp;
   let villebelle: Commune;
   let saintAubin: Commune;
-  let address = 10;
   const browsers = new Map<string, TestBrowser>();
+  /** The agent of the services techniques, who moves the street reports along. */
+  let agentTechnique: Person;
 
   async function as(email: string, slug = 'villebelle'): Promise<TestBrowser> {
     const key = `${slug}:${email}`;
-    if (!browsers.has(key)) {
-      const b = new TestBrowser(t.app, { remoteAddress: `198.18.${address++}.7` });
-      const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-      expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-      browsers.set(key, b);
-    }
+    if (!browsers.has(key)) browsers.set(key, await signIn(t.app, email, { slug }));
     return browsers.get(key)!;
   }
 
   /** A street report of Villebelle (services techniques), filed by Camille Martin. Its demo workflow names the
    * outcomes « intervention réalisée » and « classé sans suite »: notifications speak these words. */
   async function makeRequest(answers: Record<string, unknown>, status: RequestStatus = 'en_cours') {
-    return withTenant(t.runtime.database, villebelle.id, async (tx) => {
-      const service = await findServiceBySlug(tx, villebelle.id, 'services-techniques');
-      const procedure = await findProcedureBySlug(tx, villebelle.id, 'signalement-voirie');
-      const account = await findAccountByEmail(tx, CITIZEN);
-      const submittedAt = new Date();
-      const created = await insertRequest(tx, {
-        communeId: villebelle.id,
-        number: await nextNumber(tx, 'demande'),
-        procedureId: procedure!.id,
-        formVersion: 1,
-        serviceId: service!.id,
-        accountId: account!.id,
-        requesterName: 'Camille Martin',
-        requesterEmail: CITIZEN,
-        subject: 'Lampadaire éteint',
-        answers: { typeProbleme: 'eclairage', etreInforme: true, nom: 'Martin', email: CITIZEN, ...answers },
-        status,
-        channel: 'portail',
-        routedBy: 'procedure',
-        dueAt: new Date(submittedAt.getTime() + 30 * DAY),
-        submittedAt,
-      });
-      await addRequestEvent(tx, {
-        requestId: created.id,
-        kind: 'submitted',
-        authorId: account!.id,
-        authorRole: 'citizen',
-      });
-      return { request: created, procedureTitle: procedure!.title };
+    const request = await requestIn(t, villebelle, {
+      service: 'services-techniques',
+      procedure: 'signalement-voirie',
+      subject: 'Lampadaire éteint',
+      status,
+      account: { email: CITIZEN, name: 'Camille Martin' },
+      answers: { typeProbleme: 'eclairage', etreInforme: true, nom: 'Martin', email: CITIZEN, ...answers },
     });
+    const procedure = await withTenant(t.runtime.database, villebelle.id, (tx) =>
+      findProcedureBySlug(tx, villebelle.id, 'signalement-voirie'),
+    );
+    return { request, procedureTitle: procedure!.title };
   }
 
   async function setStatus(request: CitizenRequest, statut: RequestStatus) {
-    const agent = await as(AGENT);
+    const agent = await as(agentTechnique.email);
     const page = `/c/villebelle/agent/demandes/${request.number}`;
     expect((await agent.get(page)).statusCode).toBe(200);
     const res = await agent.post(`${page}/statut`, { statut, messageStatut: '' });
@@ -137,6 +111,7 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;
+    agentTechnique = await staffMember(t, villebelle, { role: 'agent', services: ['services-techniques'] });
   });
 
   afterAll(async () => {
@@ -470,10 +445,7 @@ describe.each(TEST_ENGINES)('notifications page without an SMS provider on %s', 
 
   it('says no provider is configured and refuses to switch SMS on', async () => {
     expect(t.runtime.smsProvider.name).toBe('none');
-    const admin = new TestBrowser(t.app, { remoteAddress: '198.18.100.1' });
-    expect((await admin.submit('/c/villebelle/connexion', { email: ADMIN, password: DEMO_PASSWORD })).statusCode).toBe(
-      303,
-    );
+    const admin = await signIn(t.app, ADMIN);
     const list = await admin.get('/c/villebelle/admin/notifications');
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('Aucun fournisseur de SMS n’est configuré sur ce guichet');
