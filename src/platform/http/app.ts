@@ -56,6 +56,8 @@ export const PUBLIC_BUILD_DIR = path.resolve(import.meta.dirname, '../../../publ
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 /** Paths that are never rewritten to a commune nor rate-limited. */
+/** An absolute-form request target: scheme://authority, then the path and query. */
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)([^#]*)/i;
 const INFRASTRUCTURE_PATH = /^\/(static|theme|healthz|readyz)(\/|$|\.|\?)/;
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -66,11 +68,19 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return config.trustProxy && typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      return config.trustProxy !== false && typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     rewriteUrl: (req) => {
-      const url = req.url ?? '/';
-      const slug = req.headers.host ? communes.slugForHostname(req.headers.host) : undefined;
+      let url = req.url ?? '/';
+      let host = req.headers.host;
+      // Absolute-form target (`GET http://host/path HTTP/1.1`, RFC 9112 §3.2.2): the router
+      // routes its path, so every hook must see that same path; its authority replaces Host.
+      const absolute = ABSOLUTE_FORM.exec(url);
+      if (absolute) {
+        host = absolute[1]!.replace(/^.*@/, '');
+        url = absolute[2]!.startsWith('/') ? absolute[2]! : `/${absolute[2]}`;
+      }
+      const slug = host ? communes.slugForHostname(host) : undefined;
       if (!slug || url.startsWith('/c/') || url.startsWith('/api/') || INFRASTRUCTURE_PATH.test(url)) return url;
       return `/c/${slug}${url}`;
     },
