@@ -19,6 +19,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { TrustProxy } from '../../config/config.js';
 import type { Commune } from '../../modules/communes/repo.js';
 import { registerModules } from '../../modules/registry.js';
 import type { Actor } from '../authz/actor.js';
@@ -64,7 +65,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const { config, database, communes } = ctx;
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -213,6 +214,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await registerModules(app, ctx);
   return app;
+}
+
+/** A hop count as the function Fastify makes of it (its option types do not list numbers). */
+function trustProxyOption(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 /** Answers a refused request: sign-in or second-factor page for browsers, 401/404 otherwise. */

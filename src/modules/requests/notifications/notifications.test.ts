@@ -401,7 +401,7 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
     ]);
     await waitUntil(async () => ((await smsRows()).at(-1)?.status === 'sent' ? true : undefined), 'SMS sent');
 
-    const demo = await new TestBrowser(t.app, { remoteAddress: '198.18.200.1' }).get('/_demo/sms');
+    const demo = await (await as(ADMIN)).get('/_demo/sms');
     expect(demo.statusCode).toBe(200);
     expect(demo.body).toContain(`Mairie de Villebelle : demande ${mobile.request.number} intervention réalisée.`);
 
@@ -486,7 +486,7 @@ describe.each(TEST_ENGINES)('notifications page without an SMS provider on %s', 
     const smsText = await admin.get('/c/villebelle/admin/notifications/sms-changement-de-statut');
     expect(smsText.statusCode).toBe(200);
     expect(smsText.body).toContain('ce texte ne servira que lorsque l’hébergeur en aura configuré un');
-    const demo = await new TestBrowser(t.app, { remoteAddress: '198.18.100.2' }).get('/_demo/sms');
+    const demo = await admin.get('/_demo/sms');
     expect(demo.body).toContain('Aucun fournisseur de SMS n’est configuré (GUICHET_SMS_PROVIDER=none)');
   });
 });
