@@ -113,7 +113,9 @@ export async function createRuntime(
     smsProvider,
     logger,
   };
-  for (const job of [...allJobs(base), ...extraJobs]) queue.register(job);
+  // Jobs get the queue too (at run time), to queue mails through the outbox.
+  const jobContext = { ...base, queue };
+  for (const job of [...allJobs(jobContext), ...extraJobs]) queue.register(job);
   await queue.start(queueRole);
   return {
     ...base,

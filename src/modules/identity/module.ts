@@ -6,6 +6,7 @@ import { registerFederatedSignIn } from './oidc-pages.js';
 import { registerIdentityPages } from './pages.js';
 import { registerPasskeyPages } from './passkey-pages.js';
 import { registerPersonalDataPages } from './personal-data-pages.js';
+import { passwordResetJob } from './reset-job.js';
 
 export const identityModule: GuichetModule = {
   name: 'identity',
@@ -16,5 +17,8 @@ export const identityModule: GuichetModule = {
     registerPasskeyPages(app, ctx);
     registerFederatedSignIn(app, ctx);
     registerPersonalDataPages(app, ctx);
+  },
+  jobs(ctx) {
+    return [passwordResetJob(ctx)];
   },
 };

@@ -3,7 +3,7 @@
  * rate limiting, request ids, commune resolution, static assets, OpenAPI, error handling, then
  * each module's routes.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -38,6 +38,10 @@ declare module 'fastify' {
     commune: Commune | null;
     /** Who is acting (from the session cookie), or null. */
     actor: Actor | null;
+  }
+  interface FastifyReply {
+    /** Drops the CSRF secret: the next token comes from a new one (called with a new session). */
+    rotateCsrfSecret(): void;
   }
   interface FastifyInstance {
     /** Every route with its access policy, in registration order. */
@@ -140,16 +144,35 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
 
-  await app.register(fastifyCookie, { secret: config.secret ?? randomUUID() });
+  const cookieSecret = config.secret ?? randomUUID();
+  await app.register(fastifyCookie, { secret: cookieSecret });
+  // The CSRF token is bound to the session (issue 8, finding 6): a cookie+token pair obtained in
+  // another session — or anonymously, then planted in a signed-in browser — is refused. Over
+  // https the cookie is `__Host-` (Secure, Path=/, no Domain: a sibling subdomain cannot set it);
+  // on plain http (localhost trials) browsers refuse that prefix, so the name stays plain.
+  const https = config.publicUrl.startsWith('https:');
+  const csrfCookie = csrfCookieName(config.publicUrl);
   await app.register(fastifyCsrf, {
-    cookieKey: 'guichet_csrf',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
+    cookieKey: csrfCookie,
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: https ? true : 'auto' },
+    getUserInfo: (req) => csrfBinding(req),
+    csrfOpts: { hmacKey: createHash('sha256').update(`csrf:${cookieSecret}`).digest() },
     getToken: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
       const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
       const fromHeader = req.headers['x-csrf-token'];
       return fromBody ?? (typeof fromHeader === 'string' ? fromHeader : undefined);
     },
+  });
+  // Every token a page generates carries the session it was made for.
+  app.addHook('onRequest', async (request, reply) => {
+    const generate = reply.generateCsrf;
+    reply.generateCsrf = (opts) => generate.call(reply, { ...opts, userInfo: csrfBinding(request) });
+  });
+  // A new session (sign-in, privilege change) also gets a new CSRF secret.
+  app.decorateReply('rotateCsrfSecret', function (this: FastifyReply) {
+    delete this.request.cookies[csrfCookie];
+    this.clearCookie(csrfCookie, { path: '/' });
   });
   // Deny by default: every state-changing request outside the token-authenticated API needs a
   // CSRF token. A preHandler, because the form body must be parsed first.
@@ -214,6 +237,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await registerModules(app, ctx);
   return app;
+}
+
+/** `__Host-guichet_csrf` over https, `guichet_csrf` on plain http (where the prefix is refused). */
+export function csrfCookieName(publicUrl: string): string {
+  return publicUrl.startsWith('https:') ? '__Host-guichet_csrf' : 'guichet_csrf';
+}
+
+/** What a CSRF token is bound to: the request's session, or the anonymous visitor. */
+function csrfBinding(request: FastifyRequest): string {
+  return request.actor ? `session:${request.actor.sessionId}` : 'anonyme';
 }
 
 /** A hop count as the function Fastify makes of it (its option types do not list numbers). */
