@@ -63,7 +63,7 @@ export const demoModule: GuichetModule = {
     app.addHook('preHandler', async (request) => {
       if (request.routeOptions.config.policy !== 'demo') return;
       const actor = request.actor;
-      if (!actor || !(await isInstanceStaff(ctx, actor))) throw notFound('demo.staff_only', 'demo pages: staff only');
+      if (!actor || !(await isInstanceStaff(ctx, actor))) throw notFound('not_found', 'demo pages: staff only');
     });
 
     async function renderMailbox(
