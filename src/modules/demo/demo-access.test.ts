@@ -69,9 +69,13 @@ describe.each(TEST_ENGINES)('demo pages on a demo instance (%s)', (engine) => {
       expect(anonymous.body).toContain('Page introuvable');
     }
     // The test-mail form and the job replay are refused before anything is done.
-    const anonymousPost = await browser().post('/_demo/courriels', { commune: 'villebelle', to: 'x@exemple.fr' }, {
-      withCsrf: false,
-    });
+    const anonymousPost = await browser().post(
+      '/_demo/courriels',
+      { commune: 'villebelle', to: 'x@exemple.fr' },
+      {
+        withCsrf: false,
+      },
+    );
     expect([403, 404]).toContain(anonymousPost.statusCode);
 
     const citizen = await signedIn(CITIZEN);

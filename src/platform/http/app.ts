@@ -73,7 +73,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return config.trustProxy !== false && typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      return config.trustProxy !== false && typeof incoming === 'string' && REQUEST_ID.test(incoming)
+        ? incoming
+        : randomUUID();
     },
     rewriteUrl: (req) => {
       let url = req.url ?? '/';

@@ -102,7 +102,11 @@ describe.each(TEST_ENGINES)('client address behind a trusted proxy on %s', (engi
     });
 
     it('counts sign-in failures against the network the proxy saw, not the one the client wrote', async () => {
-      const page = await t.app.inject({ url: SIGN_IN, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.50' } });
+      const page = await t.app.inject({
+        url: SIGN_IN,
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-for': '203.0.113.50' },
+      });
       const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
       const cookie = String(page.headers['set-cookie']).split(';')[0]!;
       const res = await t.app.inject({
