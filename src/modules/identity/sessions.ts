@@ -131,7 +131,7 @@ export async function markReauthenticated(tx: Tx, sessionId: string): Promise<vo
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string): void {
-  reply.rotateCsrfSecret();
+  reply.rotateCsrfSecret(token);
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',

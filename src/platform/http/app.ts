@@ -3,7 +3,7 @@
  * rate limiting, request ids, commune resolution, static assets, OpenAPI, error handling, then
  * each module's routes.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -21,6 +21,7 @@ import {
 import { z } from 'zod';
 import type { TrustProxy } from '../../config/config.js';
 import type { Commune } from '../../modules/communes/repo.js';
+import { SESSION_COOKIE } from '../../modules/identity/settings.js';
 import { registerModules } from '../../modules/registry.js';
 import type { Actor } from '../authz/actor.js';
 import { POLICIES, type PolicyName, type Refusal } from '../authz/policies.js';
@@ -40,8 +41,9 @@ declare module 'fastify' {
     actor: Actor | null;
   }
   interface FastifyReply {
-    /** Drops the CSRF secret: the next token comes from a new one (called with a new session). */
-    rotateCsrfSecret(): void;
+    /** Drops the CSRF secret and binds the next tokens to this new session (set in this response). */
+    rotateCsrfSecret(sessionToken: string): void;
+    csrfSessionToken: string | null;
   }
   interface FastifyInstance {
     /** Every route with its access policy, in registration order. */
@@ -154,10 +156,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // on plain http (localhost trials) browsers refuse that prefix, so the name stays plain.
   const https = config.publicUrl.startsWith('https:');
   const csrfCookie = csrfCookieName(config.publicUrl);
+  const csrfCookieOpts = {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: https ? true : 'auto',
+  } as const;
   await app.register(fastifyCsrf, {
     cookieKey: csrfCookie,
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: https ? true : 'auto' },
-    getUserInfo: (req) => csrfBinding(req),
+    cookieOpts: csrfCookieOpts,
+    getUserInfo: (req) => csrfBinding(req.cookies[SESSION_COOKIE]),
     csrfOpts: { hmacKey: createHash('sha256').update(`csrf:${cookieSecret}`).digest() },
     getToken: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
@@ -166,14 +175,29 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       return fromBody ?? (typeof fromHeader === 'string' ? fromHeader : undefined);
     },
   });
-  // Every token a page generates carries the session it was made for.
+  // Every token a page generates carries the session it was made for — the new one when this
+  // very response starts a session (e.g. the recovery codes page after enrolment).
+  app.decorateReply('csrfSessionToken', null);
   app.addHook('onRequest', async (request, reply) => {
     const generate = reply.generateCsrf;
-    reply.generateCsrf = (opts) => generate.call(reply, { ...opts, userInfo: csrfBinding(request) });
+    reply.generateCsrf = (opts) => {
+      // One secret per response, made here when there is none yet: the plugin would make a new
+      // one at each call, and a page with two forms would get a token for a secret it replaced.
+      if (!reply.unsignCookie(request.cookies[csrfCookie] ?? '').valid) {
+        const secret = randomBytes(18).toString('base64url');
+        reply.setCookie(csrfCookie, secret, csrfCookieOpts);
+        request.cookies[csrfCookie] = reply.signCookie(secret);
+      }
+      return generate.call(reply, {
+        ...opts,
+        userInfo: csrfBinding(reply.csrfSessionToken ?? request.cookies[SESSION_COOKIE]),
+      });
+    };
   });
   // A new session (sign-in, privilege change) also gets a new CSRF secret.
-  app.decorateReply('rotateCsrfSecret', function (this: FastifyReply) {
+  app.decorateReply('rotateCsrfSecret', function (this: FastifyReply, sessionToken: string) {
     delete this.request.cookies[csrfCookie];
+    this.csrfSessionToken = sessionToken;
     this.clearCookie(csrfCookie, { path: '/' });
   });
   // Deny by default: every state-changing request outside the token-authenticated API needs a
@@ -246,9 +270,9 @@ export function csrfCookieName(publicUrl: string): string {
   return publicUrl.startsWith('https:') ? '__Host-guichet_csrf' : 'guichet_csrf';
 }
 
-/** What a CSRF token is bound to: the request's session, or the anonymous visitor. */
-function csrfBinding(request: FastifyRequest): string {
-  return request.actor ? `session:${request.actor.sessionId}` : 'anonyme';
+/** What a CSRF token is bound to: the session cookie (its hash), or the absence of one. */
+function csrfBinding(sessionToken: string | undefined): string {
+  return sessionToken ? `session:${createHash('sha256').update(sessionToken).digest('base64url')}` : 'anonyme';
 }
 
 /** A hop count as the function Fastify makes of it (its option types do not list numbers). */
