@@ -221,5 +221,8 @@ describe.each(TEST_ENGINES)('CSRF cookie over https on %s', (engine) => {
     const b = new TestBrowser(t.app, { remoteAddress: '198.18.251.1' });
     const signIn = await b.submit('/c/villebelle/connexion', { email: CITIZEN, password: DEMO_PASSWORD });
     expect(signIn.statusCode).toBe(303);
+    // Its new secret at sign-in: the old one is removed by a Secure cookie (the prefix demands it).
+    const cleared = setCookies(signIn).find((c) => c.startsWith('__Host-guichet_csrf=;'));
+    expect(cleared).toMatch(/; Secure/i);
   });
 });

@@ -62,9 +62,9 @@ z.config(z.locales.fr());
 export const PUBLIC_BUILD_DIR = path.resolve(import.meta.dirname, '../../../public/build');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
-/** Paths that are never rewritten to a commune nor rate-limited. */
 /** An absolute-form request target: scheme://authority, then the path and query. */
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)([^#]*)/i;
+/** Paths that are never rewritten to a commune nor rate-limited. */
 const INFRASTRUCTURE_PATH = /^\/(static|theme|healthz|readyz)(\/|$|\.|\?)/;
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -198,7 +198,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.decorateReply('rotateCsrfSecret', function (this: FastifyReply, sessionToken: string) {
     delete this.request.cookies[csrfCookie];
     this.csrfSessionToken = sessionToken;
-    this.clearCookie(csrfCookie, { path: '/' });
+    // A __Host- cookie is only replaced (or removed) by a Secure one.
+    this.clearCookie(csrfCookie, { path: '/', secure: csrfCookieOpts.secure, httpOnly: true, sameSite: 'lax' });
   });
   // Deny by default: every state-changing request outside the token-authenticated API needs a
   // CSRF token. A preHandler, because the form body must be parsed first.
