@@ -1,6 +1,7 @@
 /**
- * The demo: the mailbox shows the two welcome mails written at the first start, a message page
- * shows the body, and a commune's own host name (villebelle.localhost) serves its pages.
+ * The demo: the mailbox is for signed-in staff (404 for anyone else); it shows the two welcome
+ * mails written at the first start, a message page shows the body, and a commune's own host name
+ * (villebelle.localhost) serves its pages.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -9,6 +10,7 @@ import {
   monitor,
   newContext,
   serverPort,
+  signInAsDemoStaff,
   url,
   WELCOME_SUBJECT_SAINT_AUBIN,
   WELCOME_SUBJECT_VILLEBELLE,
@@ -36,6 +38,20 @@ afterEach(async () => {
 });
 
 describe('boîte aux lettres de démonstration', () => {
+  test('sans connexion, les pages /_demo/* répondent « Page introuvable » (404)', async () => {
+    for (const path of ['/_demo/courriels', '/_demo/sms', '/_demo/taches']) {
+      const response = await page.goto(url(path));
+      expect(response?.status(), path).toBe(404);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Page introuvable');
+    }
+  });
+});
+
+describe('boîte aux lettres de démonstration, connecté comme opérateur', () => {
+  beforeEach(async () => {
+    await signInAsDemoStaff(context);
+  });
+
   test('la liste montre les deux courriels de bienvenue', async () => {
     await page.goto(url('/_demo/courriels'));
     const table = page.getByRole('table', { name: 'Courriels envoyés' });
@@ -52,8 +68,10 @@ describe('boîte aux lettres de démonstration', () => {
       ['accueil@villebelle.example', WELCOME_SUBJECT_VILLEBELLE],
       ['mairie@saint-aubin-les-pres.example', WELCOME_SUBJECT_SAINT_AUBIN],
     ]);
-    // French date, e.g. "28 novembre 2026 à 17 h 42".
-    for (const cells of welcome) expect(cells[0]).toMatch(/^\d{1,2}\s[a-zéû]+\s\d{4}\sà\s\d{1,2}\sh\s\d{2}$/);
+    // French date, e.g. "28 novembre 2026 à 17 h 42" (the first of the month is "1er").
+    for (const cells of welcome) {
+      expect(cells[0]).toMatch(/^(1er|\d{1,2})\s[a-zéû]+\s\d{4}\sà\s\d{1,2}\sh\s\d{2}$/);
+    }
   });
 
   test('un courriel s’ouvre depuis la liste et montre son contenu', async () => {

@@ -19,6 +19,7 @@ import {
   monitor,
   newContext,
   screenshot,
+  signInAsDemoStaff,
   signInWithPassword,
   url,
   type ViewportName,
@@ -42,6 +43,7 @@ afterEach(async () => {
 
 async function open(viewport: ViewportName, javaScriptEnabled: boolean, path: string): Promise<Monitor> {
   context = await newContext(browser, viewport, { javaScriptEnabled });
+  if (path.startsWith('/_demo/')) await signInAsDemoStaff(context);
   page = await context.newPage();
   const watch = await monitor(page, { javaScriptEnabled });
   const response = await page.goto(url(path), { waitUntil: 'load' });
@@ -157,6 +159,7 @@ describe('formulaire « Envoyer un courriel de test »', () => {
   test.each(['téléphone', 'bureau'] as const)('%s, scripts bloqués : la page d’erreurs passe axe', async (viewport) => {
     context = await newContext(browser, viewport);
     await blockScripts(context);
+    await signInAsDemoStaff(context);
     page = await context.newPage();
     await page.goto(url('/_demo/courriels'), { waitUntil: 'load' });
     expect((await submit()).status()).toBe(422);

@@ -1,6 +1,6 @@
 /**
  * Starts `node bin/guichet.js serve` once for the whole e2e run: a free port, a fresh temporary
- * data directory (empty PGlite, demo communes created, welcome mails written as .eml files), and
+ * data directory (empty PGlite, `--demo`: demo communes created, welcome mails written as .eml files), and
  * stops it (SIGTERM) at the end. Builds nothing: `npm run test:e2e` runs `npm run build` first.
  *
  * Before the server, two local OpenID Connect providers (src/test/oidc-provider.ts) stand in for
@@ -16,6 +16,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { listMailbox } from '../src/modules/demo/mailbox.js';
 import { startTestIdp, type TestIdp, type TestIdpUser } from '../src/test/oidc-provider.js';
 import { E2E_PROVIDERS, type E2eProvider } from './context.js';
 
@@ -64,16 +65,15 @@ function waitForReady(child: ChildProcess, output: () => string): Promise<string
   });
 }
 
-/** The two welcome mails are sent by the background worker shortly after start: wait for them. */
-async function waitForWelcomeMails(baseUrl: string): Promise<void> {
+/**
+ * The two welcome mails are sent by the background worker shortly after start: wait for them,
+ * reading the .eml files of the data directory (the mailbox page is for signed-in staff).
+ */
+async function waitForWelcomeMails(dataDir: string): Promise<void> {
   const deadline = Date.now() + WELCOME_MAILS_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    try {
-      const html = await (await fetch(`${baseUrl}/_demo/courriels`)).text();
-      if ((html.match(/Bienvenue sur le guichet numérique de/g) ?? []).length >= 2) return;
-    } catch {
-      // not ready yet
-    }
+    const mails = await listMailbox(path.join(dataDir, 'mail'));
+    if (mails.filter((m) => m.subject.startsWith('Bienvenue sur le guichet numérique de')).length >= 2) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   // Not fatal here: the mailbox test reports what is missing.
@@ -196,7 +196,7 @@ export default async function setup(project: TestProject) {
     // notifications page is on, and nothing leaves the machine.
     GUICHET_SMS_PROVIDER: 'file',
   };
-  // Embedded mode, demo on, file mail transport, default public URL: whatever the shell says.
+  // Embedded mode, demo on (--demo), file mail transport, default public URL: whatever the shell says.
   for (const key of [
     'DATABASE_URL',
     'GUICHET_MIGRATION_DATABASE_URL',
@@ -210,7 +210,8 @@ export default async function setup(project: TestProject) {
   }
 
   let log = '';
-  const child = spawn(process.execPath, ['bin/guichet.js', 'serve'], {
+  // A demo instance, asked for explicitly (a real install never has one).
+  const child = spawn(process.execPath, ['bin/guichet.js', 'serve', '--demo'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -230,7 +231,7 @@ export default async function setup(project: TestProject) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  await waitForWelcomeMails(baseUrl);
+  await waitForWelcomeMails(dataDir);
 
   project.provide('baseUrl', baseUrl);
   project.provide('port', port);

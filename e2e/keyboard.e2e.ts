@@ -4,7 +4,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, newContext, url, type ViewportName } from './support.js';
+import { launchBrowser, newContext, signInAsDemoStaff, url, type ViewportName } from './support.js';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -20,6 +20,7 @@ afterAll(async () => {
 
 async function open(viewport: ViewportName, path: string) {
   context = await newContext(browser, viewport);
+  if (path.startsWith('/_demo/')) await signInAsDemoStaff(context);
   page = await context.newPage();
   await page.goto(url(path), { waitUntil: 'load' });
 }

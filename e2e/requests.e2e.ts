@@ -29,6 +29,7 @@ import {
   type Monitor,
   monitor,
   newContext,
+  openStaffPage,
   signInWithPassword,
   url,
   type ViewportName,
@@ -144,7 +145,7 @@ async function summaryRows(page: Page): Promise<Array<[string, string]>> {
 
 /** Waits until the demo mailbox holds a mail to `to` with each subject; returns their links. */
 async function waitForMails(context: BrowserContext, to: string, subjects: string[]): Promise<Map<string, string>> {
-  const mailbox = await context.newPage();
+  const mailbox = await openStaffPage(context.browser()!); // the mailbox is for staff
   const found = new Map<string, string>();
   try {
     const deadline = Date.now() + MAIL_TIMEOUT_MS;
@@ -176,7 +177,7 @@ async function waitForMails(context: BrowserContext, to: string, subjects: strin
 
 /** The text of a mail of the demo mailbox. */
 async function mailText(context: BrowserContext, href: string): Promise<string> {
-  const mailbox = await context.newPage();
+  const mailbox = await openStaffPage(context.browser()!);
   try {
     await mailbox.goto(url(href), { waitUntil: 'load' });
     return squash(await mailbox.locator('.guichet-mail-body').textContent());

@@ -13,6 +13,7 @@ import {
   type Page,
   type Response,
 } from 'playwright-core';
+import { DEMO_PASSWORD } from '../src/modules/demo/accounts.js';
 import type { TestIdpUser } from '../src/test/oidc-provider.js';
 import { baseUrl, type E2eProvider, identityProviders, url } from './context.js';
 
@@ -98,6 +99,36 @@ export async function signInWithPassword(
   return `${current.pathname}${current.search}`;
 }
 
+/** The demo pages (/_demo/*) are for signed-in staff: the demo operator reads the mailbox. */
+export const DEMO_STAFF_EMAIL = 'operateur@opsn.example';
+const staffContexts = new WeakSet<BrowserContext>();
+
+/**
+ * Signs `context` in as the demo operator, once, through HTTP requests that share the context's
+ * cookies (no page navigation: the page's own history and monitors see nothing of it).
+ */
+export async function signInAsDemoStaff(context: BrowserContext): Promise<void> {
+  if (staffContexts.has(context)) return;
+  const form = await context.request.get(url('/c/villebelle/connexion'));
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!token) throw new Error('pas de jeton CSRF sur /c/villebelle/connexion');
+  const signedIn = await context.request.post(url('/c/villebelle/connexion'), {
+    form: { _csrf: token, email: DEMO_STAFF_EMAIL, password: DEMO_PASSWORD },
+    maxRedirects: 0,
+  });
+  if (signedIn.status() !== 303) throw new Error(`connexion de ${DEMO_STAFF_EMAIL} : ${signedIn.status()}`);
+  staffContexts.add(context);
+}
+
+/** A page of the demo mailbox, in a context of its own signed in as staff; `close()` ends both. */
+export async function openStaffPage(browser: Browser): Promise<Page> {
+  const context = await newContext(browser, 'bureau');
+  await signInAsDemoStaff(context);
+  const page = await context.newPage();
+  page.once('close', () => void context.close());
+  return page;
+}
+
 // ---------------------------------------------------------------------------
 // Local identity providers (FranceConnect and ProConnect stand-ins, see global-setup.ts)
 
@@ -127,6 +158,8 @@ export interface PageSpec {
   h1: string;
   /** Reached by following this link (accessible name) from `path` rather than by URL. */
   followLink?: string;
+  /** A /_demo/* page: for signed-in staff only (the context signs in as the demo operator first). */
+  staff?: boolean;
 }
 
 const VILLEBELLE = 'Villebelle';
@@ -263,6 +296,7 @@ export const PAGES: PageSpec[] = [
     status: 200,
     title: 'Boîte aux lettres de démonstration – Guichet',
     h1: 'Boîte aux lettres de démonstration',
+    staff: true,
   },
   {
     name: 'courriel de bienvenue',
@@ -271,6 +305,7 @@ export const PAGES: PageSpec[] = [
     status: 200,
     title: `${WELCOME_SUBJECT_VILLEBELLE} – Guichet`,
     h1: WELCOME_SUBJECT_VILLEBELLE,
+    staff: true,
   },
   {
     name: 'SMS de démonstration',
@@ -278,6 +313,7 @@ export const PAGES: PageSpec[] = [
     status: 200,
     title: 'SMS de démonstration – Guichet',
     h1: 'SMS de démonstration',
+    staff: true,
   },
   {
     name: 'tâches en échec',
@@ -285,6 +321,7 @@ export const PAGES: PageSpec[] = [
     status: 200,
     title: 'Tâches en échec – Guichet',
     h1: 'Tâches en échec',
+    staff: true,
   },
 ];
 
@@ -295,6 +332,7 @@ export const PAGES: PageSpec[] = [
  * the reflow test reports on its own).
  */
 export async function openPage(page: Page, spec: PageSpec): Promise<Response> {
+  if (spec.staff) await signInAsDemoStaff(page.context());
   let target = spec.path;
   if (spec.followLink !== undefined) {
     await page.goto(url(spec.path), { waitUntil: 'load' });

@@ -30,9 +30,14 @@ const HELP: Record<string, string> = {
 
 Démarre Guichet sur PORT (défaut 3000), à l’adresse GUICHET_HOST (défaut 127.0.0.1).
 Sans DATABASE_URL : base embarquée (PGlite) dans GUICHET_DATA_DIR (défaut ./data), migrations
-appliquées automatiquement, tâches de fond dans le même processus, et au premier démarrage
-création des communes de démonstration (désactivable avec GUICHET_DEMO=false).
-Avec DATABASE_URL : PostgreSQL ; lancez « guichet migrate » avant, et « guichet worker » à côté.`,
+appliquées automatiquement, tâches de fond dans le même processus.
+Avec DATABASE_URL : PostgreSQL ; lancez « guichet migrate » avant, et « guichet worker » à côté.
+
+Options :
+  --demo   instance de démonstration (comme GUICHET_DEMO=true) : communes et comptes de
+           démonstration créés sur un dossier de données vide, pages /_demo/* (boîte aux
+           lettres, SMS, tâches) réservées aux administrateurs et opérateurs connectés.
+           À ne jamais utiliser pour une vraie installation (mots de passe publics).`,
   worker: `Usage : guichet worker
 
 Exécute les tâches de fond (envoi des courriels, tâches planifiées) en mode serveur
@@ -44,8 +49,9 @@ GUICHET_MIGRATION_DATABASE_URL (rôle propriétaire des tables), ou à défaut D
 puis accorde au rôle applicatif (GUICHET_DB_APP_ROLE) les droits dont il a besoin.`,
   demo: `Usage : guichet demo
 
-Crée les communes de démonstration qui n’existent pas encore. En mode serveur, rien de
-démonstratif n’est jamais créé sans cette commande explicite.`,
+Crée les communes de démonstration qui n’existent pas encore. Rien de démonstratif n’est
+jamais créé sans cette commande ou « guichet serve --demo » (GUICHET_DEMO=true). Les pages
+/_demo/* n’existent que si le serveur est lancé avec --demo ou GUICHET_DEMO=true.`,
   audit: `Usage : guichet audit verify [--commune <identifiant>]
 
 Recalcule la chaîne de hachage (SHA-256) du journal d’audit de chaque commune et signale le
@@ -76,7 +82,7 @@ export async function runCli(argv: string[]): Promise<number> {
     args = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, commune: { type: 'string' } },
+      options: { help: { type: 'boolean', short: 'h' }, commune: { type: 'string' }, demo: { type: 'boolean' } },
     });
   } catch (error) {
     printError(`${(error as Error).message}\n\n${HELP[command]}`);
@@ -85,6 +91,10 @@ export async function runCli(argv: string[]): Promise<number> {
   if (args.values.help) {
     print(HELP[command]);
     return 0;
+  }
+  if (args.values.demo && command !== 'serve') {
+    printError(`L’option --demo ne s’applique qu’à « guichet serve ».\n\n${HELP[command]}`);
+    return 2;
   }
   let config: Config;
   try {
@@ -96,6 +106,7 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  if (args.values.demo) config = { ...config, demo: true };
   try {
     switch (command) {
       case 'serve':
@@ -154,7 +165,9 @@ function printDemoWelcome(config: Config, created: string[]): void {
   if (created.length > 0) print(`Communes de démonstration créées : ${created.join(', ')}`);
   print(`  Villebelle (≈ 16 000 habitants) : ${base}/c/villebelle/`);
   print(`  Saint-Aubin-les-Prés (≈ 900 habitants, mode simple) : ${base}/c/saint-aubin-les-pres/`);
-  print(`  Boîte aux lettres de démonstration : ${base}/_demo/courriels`);
+  print(
+    `  Boîte aux lettres de démonstration (administrateurs et opérateurs connectés) : ${base}/c/villebelle/connexion?retour=/_demo/courriels`,
+  );
   print(`  Comptes de démonstration (mot de passe ${DEMO_PASSWORD}, démonstration uniquement) :`);
   const seen = new Set<string>();
   for (const [slug, people] of Object.entries(DEMO_PEOPLE)) {
@@ -166,6 +179,20 @@ function printDemoWelcome(config: Config, created: string[]): void {
     }
   }
   print('');
+}
+
+/** Said loudly: a demo instance has public passwords and shows its mails to its staff. */
+function printDemoBanner(): void {
+  const lines = [
+    'INSTANCE DE DÉMONSTRATION (GUICHET_DEMO=true ou --demo)',
+    'Comptes à mot de passe public, boîte aux lettres /_demo/courriels :',
+    'n’y mettez aucune donnée réelle. Une vraie installation démarre sans --demo.',
+  ];
+  const width = Math.max(...lines.map((l) => l.length)) + 4;
+  print('');
+  print('!'.repeat(width));
+  for (const line of lines) print(`! ${line.padEnd(width - 4)} !`);
+  print('!'.repeat(width));
 }
 
 async function serve(config: Config): Promise<number> {
@@ -180,8 +207,17 @@ async function serve(config: Config): Promise<number> {
   }
   const app = await buildApp(runtime, MODULES);
   await app.listen({ port: config.port, host: config.host });
-  if (config.demo) printDemoWelcome(config, created);
-  else print(`Guichet écoute sur ${config.publicUrl}/`);
+  if (config.demo) {
+    printDemoBanner();
+    logger.warn('instance de démonstration : comptes à mot de passe public, pages /_demo/* actives');
+    printDemoWelcome(config, created);
+  } else {
+    print(`Guichet écoute sur ${config.publicUrl}/`);
+    if (await isEmptyInstance(database)) {
+      print('Aucune commune pour l’instant. Pour essayer Guichet avec des communes de démonstration,');
+      print('partez d’un dossier de données vide et lancez « npm run demo » (ou « guichet serve --demo »).');
+    }
+  }
   await stopRequested;
   logger.info('arrêt demandé : fin des requêtes en cours');
   await app.close();

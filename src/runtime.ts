@@ -118,7 +118,9 @@ export async function createRuntime(
     logger,
     contributions: new Contributions(MODULES),
   };
-  const jobs = [...platformJobs(base), ...MODULES.flatMap((m) => m.jobs?.(base) ?? []), ...extraJobs];
+  // Jobs get the queue too (at run time), to queue mails through the outbox.
+  const jobContext = { ...base, queue };
+  const jobs = [...platformJobs(base), ...MODULES.flatMap((m) => m.jobs?.(jobContext) ?? []), ...extraJobs];
   for (const job of jobs) queue.register(job);
   await queue.start(queueRole);
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
-  it('defaults to the embedded database, port 3000, ./data and the demo', () => {
+  it('defaults to the embedded database, port 3000, ./data, without the demo', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000,
@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       dbAppRole: 'guichet_app',
       publicUrl: 'http://localhost:3000',
-      demo: true,
+      demo: false,
       trustProxy: false,
     });
     expect(config.dataDir).toMatch(/\/data$/);

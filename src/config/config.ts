@@ -2,6 +2,7 @@
  * Configuration: the only module that reads process.env. Parsed and validated once at start-up;
  * the typed `Config` is then passed down explicitly.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -60,11 +61,15 @@ const HINTS: Record<string, string> = {
   GUICHET_DB_APP_ROLE:
     'le nom du rôle PostgreSQL applicatif (lettres minuscules, chiffres, _), par exemple guichet_app',
   GUICHET_LOG_LEVEL: 'un niveau parmi fatal, error, warn, info, debug, trace, silent',
-  GUICHET_TRUST_PROXY: 'true si Guichet est derrière un proxy inverse (nginx, HAProxy), sinon false',
+  GUICHET_TRUST_PROXY:
+    'true si Guichet est derrière un proxy inverse sur la même machine (nginx, HAProxy : 127.0.0.1, ::1), sinon false ; pour un proxy sur une autre machine, GUICHET_TRUSTED_PROXIES',
+  GUICHET_TRUSTED_PROXIES:
+    'les adresses des proxys inverses de confiance séparées par des virgules (adresses IP ou réseaux CIDR, ou loopback), par exemple GUICHET_TRUSTED_PROXIES=127.0.0.1,::1 ou 10.0.0.0/24 ; ou un nombre de proxys successifs, par exemple 1',
   GUICHET_RATE_LIMIT_PER_MINUTE: 'un nombre entier de requêtes par minute et par adresse IP, par exemple 300',
   GUICHET_MAIL_FROM: 'une adresse d’expéditeur, par exemple "Mairie <ne-pas-repondre@exemple.fr>"',
   GUICHET_HOST: 'l’adresse d’écoute, par exemple 127.0.0.1 ou 0.0.0.0',
-  GUICHET_DEMO: 'true pour créer les communes de démonstration au premier démarrage, sinon false',
+  GUICHET_DEMO:
+    'true pour une instance de démonstration (communes de démonstration au premier démarrage, pages /_demo/*), sinon false (défaut)',
   GUICHET_FRANCECONNECT_ISSUER:
     'l’adresse de l’émetteur FranceConnect v2 donnée dans votre espace partenaire, en https, se terminant par /api/v2, par exemple https://oidc.franceconnect.gouv.fr/api/v2',
   GUICHET_FRANCECONNECT_CLIENT_ID:
@@ -121,7 +126,18 @@ const envSchema = z.object({
   GUICHET_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   GUICHET_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
   GUICHET_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  GUICHET_TRUST_PROXY: booleanFromEnv.default(false),
+  GUICHET_TRUST_PROXY: booleanFromEnv.optional(),
+  GUICHET_TRUSTED_PROXIES: z
+    .string()
+    .transform((v, ctx) => {
+      const list = parseTrustedProxies(v);
+      if (list === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'adresses IP, réseaux CIDR ou nombre de proxys' });
+        return z.NEVER;
+      }
+      return list;
+    })
+    .optional(),
   GUICHET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(600),
   GUICHET_DEMO: booleanFromEnv.optional(),
   GUICHET_FRANCECONNECT_ISSUER: oidcIssuer.optional(),
@@ -166,6 +182,32 @@ const envSchema = z.object({
 
 export type DatabaseMode = 'embedded' | 'server';
 
+/** false, a hop count, or trusted proxy addresses (IPs, CIDRs, proxy-addr names like loopback). */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `1` → 1 hop; `127.0.0.1, ::1, 10.0.0.0/8` → that list; undefined when something is not valid. */
+export function parseTrustedProxies(value: string): number | string[] | undefined {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const hops = Number(trimmed);
+    return hops >= 1 && hops <= 10 ? hops : undefined;
+  }
+  const entries = trimmed.split(',').map((e) => e.trim());
+  if (entries.length === 0 || entries.length > 100) return undefined;
+  for (const entry of entries) {
+    if (PROXY_NAMES.has(entry)) continue;
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (!family || rest.length > 0) return undefined;
+    if (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))) {
+      return undefined;
+    }
+  }
+  return entries;
+}
+
 /** An identity provider (FranceConnect, ProConnect) as registered for this instance. */
 export interface OidcProviderConfig {
   /** Issuer URL, without a trailing slash; discovery is at `<issuer>/.well-known/openid-configuration`. */
@@ -189,9 +231,17 @@ export interface Config {
   /** Secret used to sign cookies; in embedded mode generated into the data directory when absent. */
   secret: string | undefined;
   logLevel: z.infer<typeof envSchema>['GUICHET_LOG_LEVEL'];
-  trustProxy: boolean;
+  /**
+   * Which peers may set X-Forwarded-For/-Proto/-Host and X-Request-Id: false (none, default), a
+   * number of hops, or a list of addresses/CIDRs (Fastify's trustProxy). Never `true`: trusting
+   * every hop makes the client-written, left-most X-Forwarded-For value the client address.
+   */
+  trustProxy: TrustProxy;
   rateLimitPerMinute: number;
-  /** Create the demo communes on first start: default on in embedded mode, off in server mode. */
+  /**
+   * A demo instance (demo communes on first start, /_demo/* pages for signed-in staff): only when
+   * asked (GUICHET_DEMO=true, `guichet serve --demo`, `npm run demo`), in either mode.
+   */
   demo: boolean;
   /** FranceConnect v2 for citizens: set only when its three variables are (no outbound call otherwise). */
   franceConnect: OidcProviderConfig | undefined;
@@ -263,6 +313,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `GUICHET_SECRET : obligatoire quand DATABASE_URL est défini. Attendu : ${HINTS.GUICHET_SECRET}.`,
     ]);
   }
+  if (e.GUICHET_TRUST_PROXY === false && e.GUICHET_TRUSTED_PROXIES !== undefined) {
+    throw new ConfigError([
+      `GUICHET_TRUST_PROXY : vaut false alors que GUICHET_TRUSTED_PROXIES est défini. Attendu : retirez GUICHET_TRUST_PROXY (GUICHET_TRUSTED_PROXIES suffit), ou retirez GUICHET_TRUSTED_PROXIES.`,
+    ]);
+  }
+  // GUICHET_TRUST_PROXY=true (before GUICHET_TRUSTED_PROXIES existed) trusted every hop; it now
+  // means the proxy on this machine, as in the install guide (docs/operations/install.md).
+  const trustProxy: TrustProxy = e.GUICHET_TRUSTED_PROXIES ?? (e.GUICHET_TRUST_PROXY ? ['loopback'] : false);
   const franceConnect = oidcProvider(
     'FRANCECONNECT',
     e.GUICHET_FRANCECONNECT_ISSUER,
@@ -288,9 +346,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.GUICHET_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     secret: e.GUICHET_SECRET,
     logLevel: e.GUICHET_LOG_LEVEL,
-    trustProxy: e.GUICHET_TRUST_PROXY,
+    trustProxy,
     rateLimitPerMinute: e.GUICHET_RATE_LIMIT_PER_MINUTE,
-    demo: e.GUICHET_DEMO ?? databaseMode === 'embedded',
+    demo: e.GUICHET_DEMO ?? false,
     franceConnect,
     proConnect,
     webhooksAllowPrivate: e.GUICHET_WEBHOOKS_ALLOW_PRIVATE,

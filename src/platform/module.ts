@@ -91,7 +91,8 @@ export interface GuichetModule {
   /** Registers HTTP routes (pages and API). */
   registerRoutes?(app: FastifyInstance, ctx: AppContext): void | Promise<void>;
   /** Job definitions of the module. */
-  jobs?(ctx: Omit<AppContext, 'queue'>): JobDefinition[];
+  /** Job definitions of the module (the context holds the queue, to enqueue mails and jobs). */
+  jobs?(ctx: AppContext): JobDefinition[];
   /** Figures the module publishes per commune. */
   figures?: readonly FigureDefinition[];
   /** Links the module adds to the commune's administration area. */

@@ -1,11 +1,13 @@
 /**
- * Demo-only pages, registered when the demo is enabled: the local mailbox that shows the .eml
- * files written by the embedded mail transport (with a form to send a test message), the SMS
- * written by the `file` SMS provider, and the dead-letter list of the job queue. They will move behind the admin role with the identity
- * module; until then they exist only on demo instances.
+ * Demo-only pages, registered only on a demo instance (GUICHET_DEMO=true, `serve --demo`): the
+ * local mailbox that shows the .eml files written by the embedded mail transport (with a form to
+ * send a test message), the SMS written by the `file` SMS provider, and the dead-letter list of
+ * the job queue. The mailbox holds every reset and invitation link: only signed-in operators and
+ * commune administrators see these pages; anyone else gets 404 (issue 8, finding 1).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { notFound } from '../../platform/errors.js';
@@ -26,9 +28,21 @@ import {
 } from '../../platform/views/components.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
+import { isCommuneAdmin } from '../identity/index.js';
 import { listMailbox, readMessage } from './mailbox.js';
 
 const html = 'text/html; charset=utf-8';
+
+/** Staff of the instance: an operator, or an administrator of one of its communes. */
+async function isInstanceStaff(ctx: AppContext, actor: Actor): Promise<boolean> {
+  if (actor.isOperator) return true;
+  for (const commune of await ctx.communes.all()) {
+    if (await withTenant(ctx.database, commune.id, (tx) => isCommuneAdmin(tx, commune.id, actor.accountId))) {
+      return true;
+    }
+  }
+  return false;
+}
 
 const testMailForm = z.object({
   _csrf: z.string(),
@@ -43,6 +57,13 @@ export const demoModule: GuichetModule = {
   registerRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!ctx.config.demo) return;
     const dir = mailDirectory(ctx.config);
+
+    // The policy `demo` already refused anonymous visitors (404) and a second factor still due.
+    app.addHook('preHandler', async (request) => {
+      if (request.routeOptions.config.policy !== 'demo') return;
+      const actor = request.actor;
+      if (!actor || !(await isInstanceStaff(ctx, actor))) throw notFound('not_found', 'demo pages: staff only');
+    });
 
     async function renderMailbox(
       request: FastifyRequest,

@@ -4,8 +4,10 @@ import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { runQueuedJobs } from '../../test/jobs.js';
 import { postSignIn, signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
+import { PASSWORD_RESET_JOB } from './reset-job.js';
 
 const STRONG = 'cheval-agrafe-batterie-correct-8';
 
@@ -19,6 +21,7 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
   const browser = () => new TestBrowser(t.app, { remoteAddress: `198.51.${address++}.7` });
 
   async function lastMailTo(commune: Commune, to: string) {
+    await runQueuedJobs(t, PASSWORD_RESET_JOB); // reset links are made by a job (no worker here)
     return withTenant(t.runtime.database, commune.id, async (tx) => {
       const { rows } = await tx.client.query(
         'SELECT template, subject, text_body FROM mail_outbox WHERE to_address = $1 ORDER BY created_at DESC, id DESC LIMIT 1',

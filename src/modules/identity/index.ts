@@ -5,7 +5,7 @@
 import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { PASSWORD_POLICY_VERSION } from './password-policy.js';
-import { addMembership, findAccountByEmail, findAccountById, insertAccount } from './repo.js';
+import { addMembership, findAccountByEmail, findAccountById, insertAccount, membershipsInCommune } from './repo.js';
 import { findApiTokenName } from './staff-repo.js';
 
 export { hashPassword } from './passwords.js';
@@ -79,4 +79,9 @@ export async function seedMember(tx: Tx, person: SeededMember): Promise<void> {
 /** The name an administrator gave an API token (to say which connector acted), or a generic one. */
 export async function apiTokenName(tx: Tx, communeId: string, tokenId: string): Promise<string> {
   return (await findApiTokenName(tx, communeId, tokenId)) ?? 'jeton d’API';
+}
+
+/** Whether the account administers the commune (inside that commune's tenant transaction). */
+export async function isCommuneAdmin(tx: Tx, communeId: string, accountId: string): Promise<boolean> {
+  return (await membershipsInCommune(tx, communeId, accountId)).some((m) => m.role === 'admin');
 }

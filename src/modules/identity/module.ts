@@ -16,6 +16,7 @@ import { registerIdentityPages } from './pages.js';
 import { registerPasskeyPages } from './passkey-pages.js';
 import { registerPersonalDataPages } from './personal-data-pages.js';
 import { countMembers } from './repo.js';
+import { passwordResetJob } from './reset-job.js';
 
 export const identityModule: GuichetModule = {
   name: 'identity',
@@ -68,4 +69,7 @@ export const identityModule: GuichetModule = {
       compute: (tx, id) => countMembers(tx, id, 'citizens'),
     },
   ],
+  jobs(ctx) {
+    return [passwordResetJob(ctx)];
+  },
 };

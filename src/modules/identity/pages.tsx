@@ -29,6 +29,7 @@ import {
   registerCitizen,
   requestPasswordReset,
   resetPassword,
+  SignInLockedError,
   signInWithPassword,
   signOut,
 } from './service.js';
@@ -253,7 +254,11 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
   app.post('/c/:slug/connexion', { config: { policy: 'anonymous' } }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     const result = await handleForm(
-      () => signInWithPassword(ctx, request.commune!, body, request),
+      () =>
+        signInWithPassword(ctx, request.commune!, body, request).catch((error: unknown) => {
+          if (error instanceof SignInLockedError) reply.header('retry-after', String(error.retryAfterSeconds));
+          throw error;
+        }),
       (errors, status) => signInForm(request, reply, body, errors, status),
     );
     if (!result.ok) return result.response;

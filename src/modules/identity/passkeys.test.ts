@@ -368,6 +368,8 @@ describe.each(TEST_ENGINES)('passkeys on %s', (engine) => {
 
     const ok = await signInWithPasskey(authenticator);
     expect(ok.res.statusCode).toBe(200);
+    // The token of the page before sign-in belonged to no session: the replay takes a fresh one.
+    await ok.c.b.get(SIGN_IN_PAGE);
     const replay = await postJson(ok.c, SIGN_IN_PAGE, { response: ok.response });
     expect(replay.statusCode).toBe(400);
     expect(frenchError(replay)).toContain('déjà servi');

@@ -29,6 +29,7 @@ import {
   membershipsInCommune,
   setPassword,
 } from './repo.js';
+import { enqueuePasswordReset } from './reset-job.js';
 import type { Account } from './schema.js';
 import { type AuthMethod, createSession, revokeAllSessions, revokeSession } from './sessions.js';
 import { IDENTITY_SETTINGS as S } from './settings.js';
@@ -169,11 +170,23 @@ export type SignInResult = { token: string; accountId: string; needsSecondFactor
 
 const BAD_CREDENTIALS = 'Adresse électronique ou mot de passe incorrect.';
 
+/** A sign-in lockout (429); the page answers it with `Retry-After`. */
+export class SignInLockedError extends AppError {
+  constructor(readonly until: Date) {
+    super('auth.locked', 'too many failures', 429, {
+      userMessage: `Trop de tentatives de connexion. Par sécurité, réessayez après le ${formatDateTime(until)}, ou réinitialisez votre mot de passe.`,
+      fields: { email: `Trop de tentatives : réessayez après le ${formatDateTime(until)}.` },
+    });
+  }
+
+  /** Whole seconds until the lockout ends (at least 1), for the `Retry-After` header. */
+  get retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil((this.until.getTime() - Date.now()) / 1000));
+  }
+}
+
 function lockedError(until: Date): AppError {
-  return new AppError('auth.locked', 'too many failures', 429, {
-    userMessage: `Trop de tentatives de connexion. Par sécurité, réessayez après le ${formatDateTime(until)}, ou réinitialisez votre mot de passe.`,
-    fields: { email: `Trop de tentatives : réessayez après le ${formatDateTime(until)}.` },
-  });
+  return new SignInLockedError(until);
 }
 
 /**
@@ -277,28 +290,22 @@ export async function signOut(ctx: AppContext, commune: Commune | null, accountI
   });
 }
 
-/** Sends a single-use reset link if the address is known; the answer never says which. */
+/**
+ * Sends a single-use reset link if the address is known; the answer never says which, and both
+ * cases do the same work here (one audit entry, one job): the job makes the link and the mail.
+ */
 export async function requestPasswordReset(ctx: AppContext, commune: Commune, input: unknown, request: FastifyRequest) {
   const parsed = z.object({ email }).safeParse(input);
   if (!parsed.success) throw invalid(fieldErrors(parsed.error));
   await withTenant(ctx.database, commune.id, async (tx) => {
-    const account = await findAccountByEmail(tx, parsed.data.email);
-    if (!account || account.disabledAt) return;
-    const token = await createEmailToken(tx, 'reset_password', account.id, S.resetTokenMinutes);
-    await queueMail(tx, ctx.queue, {
-      to: account.email,
-      template: 'passwordReset',
-      variables: {
-        communeName: commune.name,
-        link: link(ctx, commune, `/mot-de-passe/nouveau?jeton=${token}`),
-        validMinutes: S.resetTokenMinutes,
-      },
-    });
+    const found = await findAccountByEmail(tx, parsed.data.email);
+    const account = found && !found.disabledAt ? found : undefined;
+    await enqueuePasswordReset(tx, ctx.queue, account?.id ?? null);
     await recordAudit(tx, {
       action: 'auth.password_reset_requested',
       actorType: 'citizen',
-      actorId: account.id,
-      data: clientInfo(request),
+      actorId: account?.id ?? null,
+      data: { ...clientInfo(request), knownAccount: !!account },
     });
   });
 }

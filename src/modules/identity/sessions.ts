@@ -23,6 +23,14 @@ export async function createSession(
   request: FastifyRequest,
   options: { mfaVerified: boolean },
 ): Promise<{ token: string; session: Session }> {
+  // Signing in again in the same browser ends the session it had (issue 8, finding 10).
+  const previous = request.cookies?.[SESSION_COOKIE];
+  if (previous && previous.length <= 200) {
+    await tx.db
+      .update(session)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(session.tokenHash, hashToken(previous)), isNull(session.revokedAt)));
+  }
   const token = newToken();
   const now = new Date();
   const [row] = await tx.db
@@ -116,6 +124,7 @@ export async function markReauthenticated(tx: Tx, sessionId: string): Promise<vo
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string): void {
+  reply.rotateCsrfSecret(token);
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',

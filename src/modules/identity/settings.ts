@@ -32,4 +32,4 @@ export const IDENTITY_SETTINGS = {
   delayMaxMs: 3_000,
 } as const;
 
-export const SESSION_COOKIE = 'guichet_session';
+export { SESSION_COOKIE } from '../../platform/authz/session-cookie.js';

@@ -48,16 +48,27 @@ interface Standing {
   isOperator: boolean;
   /** Must present a second factor now: staff here (or operator) and the grace period is over. */
   mfaBlocked: boolean;
+  /** Administrator of at least one commune (the demo pages are for them and for operators). */
+  adminSomewhere: boolean;
 }
 
 function standing(persona: Persona, commune: CommuneSlug | null): Standing {
-  if (!persona.email) return { signedIn: false, staffRoles: new Set(), isOperator: false, mfaBlocked: false };
+  if (!persona.email) {
+    return { signedIn: false, staffRoles: new Set(), isOperator: false, mfaBlocked: false, adminSomewhere: false };
+  }
   const everywhere = Object.values(DEMO_PEOPLE).flat();
   const entries = commune ? (DEMO_PEOPLE[commune] ?? []).filter((p) => p.email === persona.email) : [];
   const staffRoles = new Set(entries.map((p) => p.role).filter((r) => r !== 'citizen'));
   const isOperator = everywhere.some((p) => p.email === persona.email && p.isOperator);
   const graceOver = everywhere.some((p) => p.email === persona.email && p.mfaGraceOver);
-  return { signedIn: true, staffRoles, isOperator, mfaBlocked: graceOver && (staffRoles.size > 0 || isOperator) };
+  const adminSomewhere = everywhere.some((p) => p.email === persona.email && p.role === 'admin');
+  return {
+    signedIn: true,
+    staffRoles,
+    isOperator,
+    mfaBlocked: graceOver && (staffRoles.size > 0 || isOperator),
+    adminSomewhere,
+  };
 }
 
 type Outcome = 'allowed' | 'sign_in' | 'mfa' | 'not_found' | 'api_unauthorized';
@@ -73,7 +84,8 @@ const EXPECTATIONS: Record<string, (s: Standing) => Outcome> = {
   public: () => 'allowed',
   infrastructure: () => 'allowed',
   anonymous: () => 'allowed',
-  demo: () => 'allowed', // the test app runs with GUICHET_DEMO=true
+  // The test app runs with GUICHET_DEMO=true: signed-in operators and commune admins only, 404 for anyone else.
+  demo: (s) => (s.signedIn && (s.isOperator || s.adminSomewhere) ? (s.mfaBlocked ? 'mfa' : 'allowed') : 'not_found'),
   signedIn: (s) => (!s.signedIn ? 'sign_in' : s.mfaBlocked ? 'mfa' : 'allowed'),
   signedInPendingMfa: (s) => (s.signedIn ? 'allowed' : 'sign_in'),
   staff: (s) => staffOutcome(s, s.staffRoles.size > 0),

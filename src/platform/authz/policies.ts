@@ -68,8 +68,15 @@ const POLICY_TABLE = {
     description: 'clients de l’API munis d’un jeton de la commune',
     check: (_actor, request) => (request.apiToken ? null : 'sign_in'),
   },
-  /** Demo-only pages (exist only when the demo is enabled). */
-  demo: { description: 'pages de démonstration (instance de démonstration uniquement)', check: () => null },
+  /**
+   * Demo-only pages (exist only on a demo instance): signed-in staff of the instance. Anyone else,
+   * signed in or not, gets 404 — the same answer as on a real install, where the pages do not
+   * exist. The demo module adds the role check (operator, or administrator of a commune).
+   */
+  demo: {
+    description: 'pages de démonstration : administrateurs et opérateurs connectés (instance de démonstration)',
+    check: (actor) => (actor ? signedIn(actor) : 'not_found'),
+  },
 } satisfies Record<string, RoutePolicy>;
 
 export type PolicyName = keyof typeof POLICY_TABLE;

@@ -3,7 +3,7 @@
  * rate limiting, request ids, commune resolution, static assets, OpenAPI, error handling, then
  * each module's routes.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
@@ -15,8 +15,10 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { TrustProxy } from '../../config/config.js';
 import type { Actor } from '../authz/actor.js';
 import { POLICIES, type PolicyName, type Refusal } from '../authz/policies.js';
+import { SESSION_COOKIE } from '../authz/session-cookie.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Contributions, GuichetModule } from '../module.js';
@@ -35,6 +37,11 @@ declare module 'fastify' {
     commune: Commune | null;
     /** Who is acting (from the session cookie), or null. */
     actor: Actor | null;
+  }
+  interface FastifyReply {
+    /** Drops the CSRF secret and binds the next tokens to this new session (set in this response). */
+    rotateCsrfSecret(sessionToken: string): void;
+    csrfSessionToken: string | null;
   }
   interface FastifyInstance {
     /** Every route with its access policy, in registration order. */
@@ -55,6 +62,8 @@ z.config(z.locales.fr());
 export const PUBLIC_BUILD_DIR = path.resolve(import.meta.dirname, '../../../public/build');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+/** An absolute-form request target: scheme://authority, then the path and query. */
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)([^#]*)/i;
 /** Paths that are never rewritten to a commune nor rate-limited. */
 const INFRASTRUCTURE_PATH = /^\/(static|theme|healthz|readyz)(\/|$|\.|\?)/;
 
@@ -63,15 +72,25 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
   const { config, database, communes } = ctx;
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return config.trustProxy && typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      return config.trustProxy !== false && typeof incoming === 'string' && REQUEST_ID.test(incoming)
+        ? incoming
+        : randomUUID();
     },
     rewriteUrl: (req) => {
-      const url = req.url ?? '/';
-      const slug = req.headers.host ? communes.slugForHostname(req.headers.host) : undefined;
+      let url = req.url ?? '/';
+      let host = req.headers.host;
+      // Absolute-form target (`GET http://host/path HTTP/1.1`, RFC 9112 §3.2.2): the router
+      // routes its path, so every hook must see that same path; its authority replaces Host.
+      const absolute = ABSOLUTE_FORM.exec(url);
+      if (absolute) {
+        host = absolute[1]!.replace(/^.*@/, '');
+        url = absolute[2]!.startsWith('/') ? absolute[2]! : `/${absolute[2]}`;
+      }
+      const slug = host ? communes.slugForHostname(host) : undefined;
       if (!slug || url.startsWith('/c/') || url.startsWith('/api/') || INFRASTRUCTURE_PATH.test(url)) return url;
       return `/c/${slug}${url}`;
     },
@@ -134,16 +153,58 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
   // Before any route: the plugin adds its onSend hook to each route as it is declared.
   await app.register(fastifyCompress, compressionOptions);
 
-  await app.register(fastifyCookie, { secret: config.secret ?? randomUUID() });
+  const cookieSecret = config.secret ?? randomUUID();
+  await app.register(fastifyCookie, { secret: cookieSecret });
+  // The CSRF token is bound to the session (issue 8, finding 6): a cookie+token pair obtained in
+  // another session — or anonymously, then planted in a signed-in browser — is refused. Over
+  // https the cookie is `__Host-` (Secure, Path=/, no Domain: a sibling subdomain cannot set it);
+  // on plain http (localhost trials) browsers refuse that prefix, so the name stays plain.
+  const https = config.publicUrl.startsWith('https:');
+  const csrfCookie = csrfCookieName(config.publicUrl);
+  const csrfCookieOpts = {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: https ? true : 'auto',
+  } as const;
   await app.register(fastifyCsrf, {
-    cookieKey: 'guichet_csrf',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
+    cookieKey: csrfCookie,
+    cookieOpts: csrfCookieOpts,
+    getUserInfo: (req) => csrfBinding(req.cookies[SESSION_COOKIE]),
+    csrfOpts: { hmacKey: createHash('sha256').update(`csrf:${cookieSecret}`).digest() },
     getToken: (req) => {
       const body = req.body as Record<string, unknown> | undefined;
       const fromBody = body && typeof body._csrf === 'string' ? body._csrf : undefined;
       const fromHeader = req.headers['x-csrf-token'];
       return fromBody ?? (typeof fromHeader === 'string' ? fromHeader : undefined);
     },
+  });
+  // Every token a page generates carries the session it was made for — the new one when this
+  // very response starts a session (e.g. the recovery codes page after enrolment).
+  app.decorateReply('csrfSessionToken', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const generate = reply.generateCsrf;
+    reply.generateCsrf = (opts) => {
+      // One secret per response, made here when there is none yet: the plugin would make a new
+      // one at each call, and a page with two forms would get a token for a secret it replaced.
+      if (!reply.unsignCookie(request.cookies[csrfCookie] ?? '').valid) {
+        const secret = randomBytes(18).toString('base64url');
+        reply.setCookie(csrfCookie, secret, csrfCookieOpts);
+        request.cookies[csrfCookie] = reply.signCookie(secret);
+      }
+      return generate.call(reply, {
+        ...opts,
+        userInfo: csrfBinding(reply.csrfSessionToken ?? request.cookies[SESSION_COOKIE]),
+      });
+    };
+  });
+  // A new session (sign-in, privilege change) also gets a new CSRF secret.
+  app.decorateReply('rotateCsrfSecret', function (this: FastifyReply, sessionToken: string) {
+    delete this.request.cookies[csrfCookie];
+    this.csrfSessionToken = sessionToken;
+    // A __Host- cookie is only replaced (or removed) by a Secure one.
+    this.clearCookie(csrfCookie, { path: '/', secure: csrfCookieOpts.secure, httpOnly: true, sameSite: 'lax' });
   });
   // Deny by default: every state-changing request outside the token-authenticated API needs a
   // CSRF token. A preHandler, because the form body must be parsed first.
@@ -205,6 +266,21 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
 
   for (const module of modules) await module.registerRoutes?.(app, ctx);
   return app;
+}
+
+/** `__Host-guichet_csrf` over https, `guichet_csrf` on plain http (where the prefix is refused). */
+export function csrfCookieName(publicUrl: string): string {
+  return publicUrl.startsWith('https:') ? '__Host-guichet_csrf' : 'guichet_csrf';
+}
+
+/** What a CSRF token is bound to: the session cookie (its hash), or the absence of one. */
+function csrfBinding(sessionToken: string | undefined): string {
+  return sessionToken ? `session:${createHash('sha256').update(sessionToken).digest('base64url')}` : 'anonyme';
+}
+
+/** A hop count as the function Fastify makes of it (its option types do not list numbers). */
+function trustProxyOption(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 /** Answers a refused request: sign-in or second-factor page for browsers, 401/404 otherwise. */

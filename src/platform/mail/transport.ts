@@ -2,6 +2,7 @@
  * Mail transports: SMTP (SMTP_URL) in production; in the embedded default without SMTP_URL,
  * messages are written as .eml files under <data dir>/mail, readable on the demo mailbox page.
  */
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -73,6 +74,7 @@ export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'dataDir'>)
     };
   }
   const dir = mailDirectory(config);
+  removeLeftoverTemporaryFiles(dir);
   const writer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     kind: 'file',
@@ -86,4 +88,20 @@ export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'dataDir'>)
     },
     close: () => writer.close(),
   };
+}
+
+/**
+ * A process killed while writing a mail leaves its `.<name>.eml.tmp` (the rename never came);
+ * the send was not recorded, so the job sends the mail again under a new name. Removed at start.
+ */
+function removeLeftoverTemporaryFiles(dir: string): void {
+  let names: string[];
+  try {
+    names = fsSync.readdirSync(dir);
+  } catch {
+    return; // no mail directory yet
+  }
+  for (const name of names) {
+    if (/^\..+\.eml\.tmp$/.test(name)) fsSync.rmSync(path.join(dir, name), { force: true });
+  }
 }

@@ -13,7 +13,7 @@ import { listStoredSms, smsDirectory } from '../../../platform/sms/file-provider
 import { NO_SMS_PROVIDER } from '../../../platform/sms/provider.js';
 import type { Commune } from '../../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../../test/app.js';
-import { TestBrowser } from '../../../test/browser.js';
+import type { TestBrowser } from '../../../test/browser.js';
 import { TEST_ENGINES } from '../../../test/databases.js';
 import { type Person, requestIn, staffMember } from '../../../test/factories.js';
 import { signIn } from '../../../test/sign-in.js';
@@ -378,7 +378,7 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
     ]);
     await waitUntil(async () => ((await smsRows()).at(-1)?.status === 'sent' ? true : undefined), 'SMS sent');
 
-    const demo = await new TestBrowser(t.app, { remoteAddress: '198.18.200.1' }).get('/_demo/sms');
+    const demo = await (await as(ADMIN)).get('/_demo/sms');
     expect(demo.statusCode).toBe(200);
     expect(demo.body).toContain(`Mairie de Villebelle : demande ${mobile.request.number} intervention réalisée.`);
 
@@ -460,7 +460,7 @@ describe.each(TEST_ENGINES)('notifications page without an SMS provider on %s', 
     const smsText = await admin.get('/c/villebelle/admin/notifications/sms-changement-de-statut');
     expect(smsText.statusCode).toBe(200);
     expect(smsText.body).toContain('ce texte ne servira que lorsque l’hébergeur en aura configuré un');
-    const demo = await new TestBrowser(t.app, { remoteAddress: '198.18.100.2' }).get('/_demo/sms');
+    const demo = await admin.get('/_demo/sms');
     expect(demo.body).toContain('Aucun fournisseur de SMS n’est configuré (GUICHET_SMS_PROVIDER=none)');
   });
 });
