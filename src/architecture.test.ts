@@ -1,5 +1,5 @@
 /**
- * The walls between modules, enforced (docs/decisions/0014-module-anatomy.md):
+ * The walls between modules, enforced (docs/decisions/0018-module-anatomy.md):
  *
  * 1. the platform (`src/platform/`) never imports a module, the composition root or the runtime;
  * 2. a module reaches another module only through its front door, `src/modules/<m>/index.ts` —
@@ -8,8 +8,7 @@
  *    its `repo.ts` or `schema.ts`; row *types* may be re-exported).
  *
  * The rules read every production file under `src/` (tests may build fixtures through other
- * modules). Side doors that the renovation has not closed yet are listed in KNOWN_SIDE_DOORS:
- * the list may only shrink — a new side door fails, and so does an entry that no longer occurs.
+ * modules); a failure names the file, the line and the way out.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -137,14 +136,6 @@ function readSites(): ImportSite[] {
   });
 }
 
-/**
- * Side doors still open, as `file -> target` (target without extension). Close one, delete its
- * line. Never add one: give the other module a front-door function, a contribution or an event.
- */
-const KNOWN_SIDE_DOORS: readonly string[] = [];
-
-const key = (v: Violation) => `${v.file} -> ${resolve(v.file, v.specifier)}`;
-
 describe('architecture', () => {
   const violations = checkImports(readSites());
 
@@ -153,15 +144,9 @@ describe('architecture', () => {
     expect(found.map((v) => `${v.file}:${v.line} ${v.message}`)).toEqual([]);
   });
 
-  it('modules meet only at each other’s front door (no new side door)', () => {
-    const known = new Set(KNOWN_SIDE_DOORS);
-    const found = violations.filter((v) => v.rule !== 'platform-imports-module' && !known.has(key(v)));
+  it('modules meet only at each other’s front door', () => {
+    const found = violations.filter((v) => v.rule !== 'platform-imports-module');
     expect(found.map((v) => `${v.file}:${v.line} imports '${v.specifier}' — ${v.message}`)).toEqual([]);
-  });
-
-  it('the list of side doors still open only shrinks', () => {
-    const present = new Set(violations.map(key));
-    expect(KNOWN_SIDE_DOORS.filter((k) => !present.has(k))).toEqual([]);
   });
 
   // The checker itself, on the side doors the renovation found (issue « One anatomy »).
