@@ -142,6 +142,7 @@ interface Breakdown {
   classifierSqlMs: number;
   receiptCapUpsertMs: number;
   counterMs: number;
+  commitMs: number;
 }
 
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -226,6 +227,7 @@ async function capture(engine: string, env: NodeJS.ProcessEnv, dir: string): Pro
       classifierSqlMs: mean(perSubmission.map((qs) => sum(qs, /routing_example/))),
       receiptCapUpsertMs: mean(perSubmission.map((qs) => sum(qs, /interval '1 hour'/))),
       counterMs: mean(perSubmission.map((qs) => sum(qs, /commune_counter/))),
+      commitMs: mean(perSubmission.map((qs) => qs.findLast((q) => q.text === 'COMMIT')?.ms ?? 0)),
     };
     return { script: { communeId, serviceSlug, pages }, cookie, breakdown };
   } finally {
@@ -496,6 +498,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       ['PDF receipt (in process, pdf-lib)', () => timings.pdfMs],
       ['request number (commune_counter upsert)', (b) => b.counterMs],
       ['receipt cap upsert (per address)', (b) => b.receiptCapUpsertMs],
+      ['COMMIT of the submission', (b) => b.commitMs],
     ];
     const engines = Object.keys(breakdowns);
     ctx.print(

@@ -97,6 +97,10 @@ const serviceId = await inTransaction(async (c) => {
 });
 
 const app = Fastify({ logger: false });
+app.setErrorHandler((error, _request, reply) => {
+  process.stderr.write(`layers-baseline: ${(error as Error).stack ?? String(error)}\n`);
+  return reply.code(500).send('erreur');
+});
 for (const page of script.pages) {
   const statements = page.statements.map((s) => ({ text: s.text, params: s.params.map(decode) }));
   // Transaction control statements are replayed as they came (BEGIN … COMMIT on one client).
@@ -225,11 +229,11 @@ app.post('/submit', async (request, reply) => {
       JSON.stringify({ communeId, outboxId }),
     ]);
     await c.query("SELECT pg_advisory_xact_lock(hashtext('audit:' || $1))", [communeId]);
-    const last = await c.query<{ seq: number; hash: string }>(
+    const last = await c.query<{ seq: string; hash: string }>(
       'SELECT seq, hash FROM audit_entry WHERE commune_id = $1 ORDER BY seq DESC LIMIT 1',
       [communeId],
     );
-    const seq = (last.rows[0]?.seq ?? 0) + 1;
+    const seq = Number(last.rows[0]?.seq ?? 0) + 1;
     const prevHash = last.rows[0]?.hash ?? null;
     const occurredAt = new Date();
     const data = JSON.stringify({ number, service: 'services-techniques', channel: 'portail' });
