@@ -143,9 +143,24 @@ interface Breakdown {
   receiptCapUpsertMs: number;
   counterMs: number;
   commitMs: number;
+  /** The statements that took longest, mean ms per submission (text shortened). */
+  slowest: { statement: string; ms: number }[];
 }
 
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+function slowestStatements(perSubmission: LoggedQuery[][]): { statement: string; ms: number }[] {
+  const total = new Map<string, number>();
+  for (const qs of perSubmission)
+    for (const q of qs) {
+      const key = (q.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 70);
+      total.set(key, (total.get(key) ?? 0) + q.ms);
+    }
+  return [...total]
+    .map(([statement, ms]) => ({ statement, ms: ms / Math.max(1, perSubmission.length) }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 6);
+}
 
 /**
  * Starts Guichet once with the query log, warms it, captures the SQL and HTML of the two pages,
@@ -228,6 +243,7 @@ async function capture(engine: string, env: NodeJS.ProcessEnv, dir: string): Pro
       receiptCapUpsertMs: mean(perSubmission.map((qs) => sum(qs, /interval '1 hour'/))),
       counterMs: mean(perSubmission.map((qs) => sum(qs, /commune_counter/))),
       commitMs: mean(perSubmission.map((qs) => qs.findLast((q) => q.text === 'COMMIT')?.ms ?? 0)),
+      slowest: slowestStatements(perSubmission),
     };
     return { script: { communeId, serviceSlug, pages }, cookie, breakdown };
   } finally {
@@ -514,6 +530,10 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
         ['left', ...engines.map(() => 'right' as const)],
       ),
     );
+    for (const e of engines) {
+      ctx.print(`${e}: slowest statements of a submission (mean ms per submission):`);
+      for (const q of breakdowns[e]!.slowest) ctx.print(`  ${q.ms.toFixed(2).padStart(7)}  ${q.statement}`);
+    }
     if (timings.note) ctx.print(timings.note);
     ctx.print('The query log adds a synchronous file write per statement: the breakdown is slower than under no log.');
   }
