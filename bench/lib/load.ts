@@ -36,15 +36,39 @@ export function assertLoopback(url: string): void {
   if (!LOOPBACK.has(hostname)) throw new Error(`refusing to send load to ${url}: only 127.0.0.1 is allowed`);
 }
 
-/** What each request sends when it is not a plain GET (a form submission, say). */
+/** What each request sends when it is not a plain GET (a form submission, or a GET with a session cookie). */
 export interface RequestSpec {
-  method: 'POST';
+  method: 'POST' | 'GET';
   headers: Record<string, string>;
-  body: string;
+  body?: string;
+  /** Each `[<id>]` of the body is replaced per request by a fresh id (e.g. a distinct e-mail address). */
+  uniqueIds?: boolean;
+}
+
+let sequence = 0;
+
+function toOptions(spec: RequestSpec | undefined): Partial<autocannon.Options> {
+  if (!spec) return {};
+  const { uniqueIds, ...plain } = spec;
+  if (!uniqueIds || !plain.body) return plain;
+  const body = plain.body;
+  // autocannon's own idReplacement assumes ids of a fixed length when computing Content-Length.
+  return {
+    method: plain.method,
+    headers: plain.headers,
+    requests: [
+      {
+        setupRequest: (request) => {
+          sequence += 1;
+          return { ...request, body: body.replaceAll('[<id>]', `${process.pid}-${sequence}`) };
+        },
+      },
+    ],
+  };
 }
 
 function run(url: string, connections: number, seconds: number, spec?: RequestSpec): Promise<autocannon.Result> {
-  return autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 10, ...(spec ?? {}) });
+  return autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 10, ...toOptions(spec) });
 }
 
 /** Warm-up (discarded), then the measured run. */
