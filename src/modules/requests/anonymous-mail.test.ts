@@ -16,6 +16,7 @@ import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { seedDemo } from '../demo/seed.js';
+import { PASSWORD_RESET_JOB } from '../identity/reset-job.js';
 
 function pdfText(pdf: Buffer): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-pdf-'));
@@ -144,6 +145,15 @@ describe.each(TEST_ENGINES)('anonymous requests and the commune’s letterhead o
     }
     const unknown = await browser().submit('/c/villebelle/mot-de-passe-oublie', { email: 'inconnue@example.org' });
     for (const body of bodies) expect(body).toBe(unknown.body.replace(/value="[^"]*"/g, ''));
+    // The reset mails are queued by a job (the same work for known and unknown addresses): wait
+    // for the six reset jobs to be done before counting what they queued.
+    await waitUntil(async () => {
+      const { rows: jobs } = await t.testDb.asSuperuser<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`,
+        [PASSWORD_RESET_JOB],
+      );
+      return jobs[0]!.n >= 6 ? true : undefined;
+    });
     const rows = await waitUntil(async () => {
       const o = await outbox(known, 'passwordReset');
       return o.allSent ? o : undefined;
