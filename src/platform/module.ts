@@ -71,8 +71,8 @@ export interface AgentTileDefinition {
   path: string;
   label: string;
   order: number;
-  /** One short French line on what waits there (e.g. « 3 nouvelles »), or null. */
-  status?(tx: Tx, communeId: string, actor: Actor): Promise<string | null>;
+  /** One short French line on what waits there (e.g. « 3 nouvelles », shown as a tag when `waiting`), or null. */
+  status?(tx: Tx, communeId: string, actor: Actor): Promise<{ text: string; waiting: boolean } | null>;
 }
 
 /**

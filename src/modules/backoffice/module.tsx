@@ -47,12 +47,7 @@ export const backofficeModule: GuichetModule = {
                 <a class="govuk-link" href={`/c/${commune.slug}/${tile.path}`}>
                   {tile.label}
                 </a>
-                {statuses[i] ? (
-                  <>
-                    {' '}
-                    — <Tag>{statuses[i]}</Tag>
-                  </>
-                ) : null}
+                {statuses[i] ? <> — {statuses[i].waiting ? <Tag>{statuses[i].text}</Tag> : statuses[i].text}</> : null}
               </p>
             ))}
             {routeAdmits(request, '/c/:slug/admin') ? (

@@ -30,7 +30,9 @@ export const requestsBackofficeModule: GuichetModule = {
       order: 10,
       async status(tx, communeId, actor) {
         const count = await countNewRequests(tx, communeId, actor);
-        return count === 0 ? 'aucune nouvelle demande' : `${formatNumber(count)} nouvelle${count > 1 ? 's' : ''}`;
+        return count === 0
+          ? { text: 'aucune nouvelle demande', waiting: false }
+          : { text: `${formatNumber(count)} nouvelle${count > 1 ? 's' : ''}`, waiting: true };
       },
     },
   ],
