@@ -9,6 +9,7 @@
  * Deterministic: seed FC_SEED (default below), runs FC_RUNS per form; fast-check prints the seed
  * and the failing values on failure (replay with FC_SEED=<seed>).
  */
+
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { MINIMAL_PDF, tinyJpeg } from '../../test/sample-files.js';
 import { DEMO_PASSWORD } from '../demo/accounts.js';
 import { seedDemo } from '../demo/seed.js';
 import { allFields, type Field, type FormDefinition } from '../forms/definition.js';
@@ -25,32 +27,8 @@ import { FORM_LIBRARY } from '../forms/library/index.js';
 const SEED = Number(process.env.FC_SEED ?? 20261201);
 const RUNS = Number(process.env.FC_RUNS ?? 12);
 const CITIZEN = 'camille.martin@courriel.example';
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PDF = MINIMAL_PDF;
 
-/** A valid 1×1 grey baseline JPEG (as in requests.test.ts), for image-only file questions. */
-function tinyJpeg(): Buffer {
-  const segment = (marker: number, body: number[]) => [
-    0xff,
-    marker,
-    (body.length + 2) >> 8,
-    (body.length + 2) & 0xff,
-    ...body,
-  ];
-  const oneCodeTable = (tableClass: number) => [tableClass, 1, ...new Array(15).fill(0), 0x00];
-  return Buffer.from([
-    0xff,
-    0xd8,
-    ...segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0x00, 1, 1, 0, 0, 1, 0, 1, 0, 0]),
-    ...segment(0xdb, [0x00, ...new Array(64).fill(1)]),
-    ...segment(0xc0, [8, 0, 1, 0, 1, 1, 1, 0x11, 0]),
-    ...segment(0xc4, oneCodeTable(0x00)),
-    ...segment(0xc4, oneCodeTable(0x10)),
-    ...segment(0xda, [1, 1, 0x00, 0, 63, 0]),
-    0x3f,
-    0xff,
-    0xd9,
-  ]);
-}
 const JPEG = tinyJpeg();
 
 /** Values a citizen (or a careless paste) may type. */

@@ -20,6 +20,7 @@ import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { odtZipBomb, pdfWithOpenActionJavaScript } from '../../test/documents.js';
 import { addSecondCitizen } from '../../test/fixtures.js';
+import { MINIMAL_PDF as PDF, tinyJpeg } from '../../test/sample-files.js';
 import { signIn } from '../../test/sign-in.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { seedDemo } from '../demo/seed.js';
@@ -28,31 +29,6 @@ import { insertRoutingRule } from '../procedures/repo.js';
 import { renderReceiptPdf } from './receipt-pdf.js';
 import { findRequestById } from './repo.js';
 import { rerouteRequest, routeRequest } from './service.js';
-
-/** A valid 1×1 grey baseline JPEG: one 8×8 block, DC 0 and end of block (Huffman codes "0"). */
-function tinyJpeg(): Buffer {
-  const segment = (marker: number, body: number[]) => [
-    0xff,
-    marker,
-    (body.length + 2) >> 8,
-    (body.length + 2) & 0xff,
-    ...body,
-  ];
-  const oneCodeTable = (tableClass: number) => [tableClass, 1, ...new Array(15).fill(0), 0x00];
-  return Buffer.from([
-    0xff,
-    0xd8,
-    ...segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0x00, 1, 1, 0, 0, 1, 0, 1, 0, 0]),
-    ...segment(0xdb, [0x00, ...new Array(64).fill(1)]),
-    ...segment(0xc0, [8, 0, 1, 0, 1, 1, 1, 0x11, 0]),
-    ...segment(0xc4, oneCodeTable(0x00)),
-    ...segment(0xc4, oneCodeTable(0x10)),
-    ...segment(0xda, [1, 1, 0x00, 0, 63, 0]),
-    0x3f,
-    0xff,
-    0xd9,
-  ]);
-}
 
 const ZIP = Buffer.from(
   'UEsDBBQAAAAAAGOMfF3I8LalBwAAAAcAAAAFAAAAYS50eHRib25qb3VyUEsBAhQDFAAAAAAAY4x8XcjwtqUHAAAABwAAAAUAAAAAAAAAAAAAAIABAAAAAGEudHh0UEsFBgAAAAABAAEAMwAAACoAAAAAAA==',
@@ -66,7 +42,6 @@ const EXE = Buffer.concat([
   Buffer.from('PE\0\0'),
   Buffer.alloc(64),
 ]);
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 interface FilePart {
   name: string;

@@ -23,6 +23,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Contributions, GuichetModule } from '../module.js';
 import type { Commune } from '../tenancy/communes.js';
+import { hashToken } from '../tokens.js';
 import { registerBodyParsers } from './body-parsers.js';
 import { compressionOptions } from './compression.js';
 import { registerErrorHandling, sendError, toAppError, wantsJson } from './error-handler.js';
@@ -159,14 +160,13 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
   // another session — or anonymously, then planted in a signed-in browser — is refused. Over
   // https the cookie is `__Host-` (Secure, Path=/, no Domain: a sibling subdomain cannot set it);
   // on plain http (localhost trials) browsers refuse that prefix, so the name stays plain.
-  const https = config.publicUrl.startsWith('https:');
   const csrfCookie = csrfCookieName(config.publicUrl);
   const csrfCookieOpts = {
     signed: true,
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    secure: https ? true : 'auto',
+    secure: csrfCookie.startsWith('__Host-') ? true : 'auto',
   } as const;
   await app.register(fastifyCsrf, {
     cookieKey: csrfCookie,
@@ -275,7 +275,7 @@ export function csrfCookieName(publicUrl: string): string {
 
 /** What a CSRF token is bound to: the session cookie (its hash), or the absence of one. */
 function csrfBinding(sessionToken: string | undefined): string {
-  return sessionToken ? `session:${createHash('sha256').update(sessionToken).digest('base64url')}` : 'anonyme';
+  return sessionToken ? `session:${hashToken(sessionToken)}` : 'anonyme';
 }
 
 /** A hop count as the function Fastify makes of it (its option types do not list numbers). */
