@@ -286,7 +286,7 @@ const STEP_UP_ROUTES = [
   'GET /c/:slug/compte/securite/codes-de-secours',
   'HEAD /c/:slug/compte/securite/codes-de-secours',
   'POST /c/:slug/compte/securite/codes-de-secours',
-  'POST /c/:slug/compte/securite/application/desactiver',
+  'POST /c/:slug/compte/securite/desactiver-application',
   'POST /c/:slug/admin/demarches/importer',
   'POST /c/:slug/admin/demarches/:procedure/publier',
   'POST /c/:slug/admin/demarches/:procedure/depublier',
