@@ -10,7 +10,7 @@
  * Explanations: the words whose weights push most towards the chosen competence compared with
  * the runner-up, without filler (street words, greetings, time words — `isFiller`).
  */
-import { extractFeatures, type Feature } from './tokenize.js';
+import { extractFeatures, type Feature, normalizeWord, stem } from './tokenize.js';
 
 export interface LogisticOptions {
   epochs: number;
@@ -183,13 +183,15 @@ export function predictLogistic(model: LogisticModel, text: string, maxExplanati
  * street words, greetings, time words, generic verbs and nouns of any message.
  */
 const FILLER = new Set(
-  `rue avenue av bd boulevard impasse allee place chemin route quai devant derriere pres cote face coin angle bout fond
-  numero chez maison domicile mairie commune ville village quartier habitant bonjour bonsoir demand question probleme
-  semain jour matin soir hier demain mois annee an depuis heure fois moment temp personne gen monde madam monsieur
-  mr mme fair avoir mettr pass venir aller prendr savoir pouvoir vouloir donn trouv arriv rest sembl dir voir
-  possibl urgent vrai tout rien plu moins tres trop encor toujour jamai merci cordial salutation svp stp`
+  `rue rues avenue boulevard impasse allée place route quai devant derrière près côté face coin angle bout fond
+  numéro chez maison domicile mairie commune ville village quartier habitant habitants bonjour bonsoir demande demander
+  question problème semaine jour journée matin soir hier demain mois année an depuis heure heures fois moment temps
+  personne personnes gens monde madame monsieur faire avoir mettre passer venir aller prendre savoir pouvoir vouloir
+  donner trouver arriver rester sembler dire voir possible urgent vraiment tout rien plus moins très trop encore
+  toujours jamais merci cordialement salutations svp stp info informations renseignement`
     .split(/\s+/)
-    .filter(Boolean),
+    .filter(Boolean)
+    .map((w) => stem(normalizeWord(w))),
 );
 
 /** True when a normalised stem is filler (see FILLER). */
