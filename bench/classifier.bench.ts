@@ -301,7 +301,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const fold = new Map<TrainingExample, number>();
     for (const list of byLabel.values()) {
       const shuffled = stratifiedSplit(list, { seed: DEFAULT_SEED + 1, testFraction: 0.5 });
-      [...shuffled.test, ...shuffled.train].forEach((e, i) => fold.set(e, i % FOLDS));
+      for (const [i, e] of [...shuffled.test, ...shuffled.train].entries()) fold.set(e, i % FOLDS);
     }
     for (let k = 0; k < FOLDS; k++) {
       const tr = examples.filter((e) => fold.get(e) !== k);

@@ -32,7 +32,7 @@ describe('softmax with a temperature (calibration)', () => {
     { scores: [1000 + Math.log(3), 1000], t: 1, p: [0.75, 0.25] },
   ])('softmax($scores, T=$t) = $p', ({ scores, t, p }) => {
     const got = softmax(scores, t);
-    got.forEach((v, i) => expect(v).toBeCloseTo(p[i]!, 10));
+    for (const [i, v] of got.entries()) expect(v).toBeCloseTo(p[i]!, 10);
   });
 
   it('fits a temperature above 1 for an overconfident model and below 1 for an underconfident one', () => {
