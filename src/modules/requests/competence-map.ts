@@ -73,7 +73,7 @@ export async function competenceRoutes(
  * message about a pothole, the citizen is pointed to the road report.
  */
 export const COMPETENCE_DEMARCHES: Readonly<Record<string, readonly string[]>> = {
-  'voirie-stationnement': ['signalement-voirie', 'occupation-domaine-public'],
+  'voirie-stationnement': ['signalement-voirie'],
   'eclairage-public': ['signalement-voirie'],
   'proprete-dechets': ['signalement-voirie'],
   'espaces-verts': ['signalement-voirie'],
