@@ -603,6 +603,18 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     );
   });
 
+  it('states each démarche’s legal basis and promises only what the law and the form allow', async () => {
+    const b = new TestBrowser(t.app, { remoteAddress: nextAddress() });
+    const roll = await b.get('/c/villebelle/demarches/inscription-liste-electorale');
+    expect(roll.body).toContain('Base légale');
+    expect(roll.body).toContain('L.\u00a018 (le maire statue dans un délai de cinq jours');
+    expect(roll.body).toContain('La mairie s’engage à y répondre sous 5 jours.');
+    // The road report does not require an e-mail: no promise of a mail to someone who gave none.
+    const report = await b.get('/c/villebelle/demarches/signalement-voirie');
+    expect(report.body).toContain('une adresse électronique si vous souhaitez recevoir l’accusé de réception');
+    expect(report.body).not.toContain('services techniques');
+  });
+
   /** Files a road report in Saint-Aubin (mode simple) as a visitor: the request's number. */
   async function fileSaintAubinReport(
     text = 'Nid-de-poule devant la ferme.',
