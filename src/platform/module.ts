@@ -81,8 +81,12 @@ export interface AgentTileDefinition {
  * refuse a removal — without that module reading the user's tables.
  */
 export interface UsageDefinition {
-  /** What is used: `procedure` (keys: procedure ids), `procedure-step` (keys: step keys of the procedure `within`). */
-  subject: 'procedure' | 'procedure-step';
+  /**
+   * What is used: `procedure` (keys: procedure ids), `procedure-step` (keys: step keys of the
+   * procedure `within`), `service-open-requests` (keys: service ids; requests not closed) and
+   * `service-procedures` (keys: service ids; démarches sent to the service).
+   */
+  subject: 'procedure' | 'procedure-step' | 'service-open-requests' | 'service-procedures';
   /** Counts per key, in the commune (inside the caller's tenant transaction). */
   count(tx: Tx, communeId: string, within?: string): Promise<Map<string, number>>;
 }

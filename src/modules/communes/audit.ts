@@ -7,5 +7,11 @@ import type { AuditData } from '../../platform/audit/journal.js';
 declare module '../../platform/audit/journal.js' {
   interface AuditActions {
     'commune.created': AuditData;
+    /** Settings page: the names of the fields changed (their values are public, on the site). */
+    'commune.settings_changed': AuditData;
+    'service.created': AuditData;
+    'service.updated': AuditData;
+    'service.retired': AuditData;
+    'service.restored': AuditData;
   }
 }

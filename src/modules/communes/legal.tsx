@@ -36,6 +36,24 @@ function Contact({ commune }: { commune: Commune | null }) {
   );
 }
 
+/** An admin-typed text: one paragraph per blank-line block, line breaks kept. */
+function MultilineText({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(/\n{2,}/).map((block, i) => (
+        <p class="govuk-body" key={i}>
+          {block.split('\n').map((line, j) => (
+            <>
+              {j > 0 ? <br /> : null}
+              {line}
+            </>
+          ))}
+        </p>
+      ))}
+    </>
+  );
+}
+
 export const LEGAL_PAGES: LegalPage[] = [
   {
     path: 'mentions-legales',
@@ -43,11 +61,33 @@ export const LEGAL_PAGES: LegalPage[] = [
     render: (commune) => (
       <>
         <h1 class="govuk-heading-xl">Mentions légales</h1>
+        <p class="govuk-body">
+          Informations prévues par l’article 6-III de la loi n° 2004-575 du 21 juin 2004 pour la confiance dans
+          l’économie numérique.
+        </p>
         <h2 class="govuk-heading-m">Éditeur</h2>
-        <p class="govuk-body">Ce guichet numérique est édité par {publisher(commune)}.</p>
-        <Contact commune={commune} />
+        {commune?.legalEditor ? (
+          <MultilineText text={commune.legalEditor} />
+        ) : (
+          <>
+            <p class="govuk-body">Ce guichet numérique est édité par {publisher(commune)}.</p>
+            <Contact commune={commune} />
+          </>
+        )}
         <h2 class="govuk-heading-m">Directeur ou directrice de la publication</h2>
-        <p class="govuk-body">{commune ? `Le maire de ${commune.name}.` : 'Le représentant légal de l’opérateur.'}</p>
+        <p class="govuk-body">
+          {commune?.legalDirector ??
+            (commune ? `Le maire de ${commune.name}.` : 'Le représentant légal de l’opérateur.')}
+        </p>
+        <h2 class="govuk-heading-m">Hébergeur</h2>
+        {commune?.legalHost ? (
+          <MultilineText text={commune.legalHost} />
+        ) : (
+          <p class="govuk-body">
+            L’hébergeur n’a pas encore été indiqué par la commune. Il peut être demandé à la mairie
+            {commune?.email ? ` (${commune.email})` : ''}.
+          </p>
+        )}
         <h2 class="govuk-heading-m">Logiciel</h2>
         <p class="govuk-body">
           Ce service utilise Guichet, logiciel libre distribué sous licence AGPL-3.0 ou ultérieure. Il ne fait appel à

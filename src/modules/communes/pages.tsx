@@ -9,6 +9,7 @@ import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { notFound } from '../../platform/errors.js';
 import { findServiceBySlug, listServices } from '../../platform/tenancy/communes.js';
+import { Button } from '../../platform/views/components.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { communeTheme } from '../../platform/views/theme.js';
 import { LEGAL_PAGES } from './legal.js';
@@ -62,7 +63,9 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
     { schema: { hide: true, params: slugParam }, config: { policy: 'public' } },
     async (request, reply) => {
       const commune = request.commune!;
-      const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+      const services = (await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id))).filter(
+        (s) => !s.retiredAt,
+      );
       return reply.type(html).send(
         renderRequestPage(request, {
           title: 'Accueil',
@@ -123,7 +126,9 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
     { schema: { hide: true, params: slugParam }, config: { policy: 'public' } },
     async (request, reply) => {
       const commune = request.commune!;
-      const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+      const services = (await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id))).filter(
+        (s) => !s.retiredAt,
+      );
       return reply.type(html).send(
         renderRequestPage(request, {
           title: 'Services municipaux',
@@ -204,6 +209,11 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
           children: (
             <>
               <h1 class="govuk-heading-xl">Nous contacter</h1>
+              <p class="govuk-body-l">
+                Le plus simple : écrivez à la mairie en ligne, à toute heure. Votre message est transmis au bon service
+                et vous recevez un accusé de réception.
+              </p>
+              <Button href={`/c/${commune.slug}/contacter-la-mairie`}>Écrire à la mairie en ligne</Button>
               <ContactSummary commune={commune} headingLevel={2} />
             </>
           ),

@@ -144,7 +144,7 @@ describe('parseFormDefinition: every kind of error, in French, with its path', (
     [
       'unknown property at the root',
       { ...form([text('a')]), auteur: 'moi' },
-      'la propriété « auteur » n’est pas reconnue (propriétés possibles : schemaVersion, title, summary, pages)',
+      'la propriété « auteur » n’est pas reconnue (propriétés possibles : schemaVersion, title, summary, legalBasis, pages)',
     ],
     [
       'no pages',

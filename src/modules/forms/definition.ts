@@ -108,6 +108,8 @@ export interface FormDefinition {
   schemaVersion: 1;
   title: string;
   summary?: string;
+  /** The texts the démarche rests on, shown to the citizen in a « Base légale » line. */
+  legalBasis?: string;
   pages: FormPage[];
 }
 
@@ -389,7 +391,7 @@ const FIELD_KEYS = [
   'appearance',
 ] as const;
 const PAGE_KEYS = ['id', 'title', 'condition', 'fields'] as const;
-const ROOT_KEYS = ['schemaVersion', 'title', 'summary', 'pages'] as const;
+const ROOT_KEYS = ['schemaVersion', 'title', 'summary', 'legalBasis', 'pages'] as const;
 const VALIDATION_KEYS = [
   'min',
   'max',
@@ -1092,6 +1094,10 @@ export function parseFormDefinition(
   }
   const title = checker.string('title', json.title, 'le titre', { required: true, max: LIMITS.titleLength });
   const summary = checker.string('summary', json.summary, 'le résumé', { required: false, max: LIMITS.hintLength });
+  const legalBasis = checker.string('legalBasis', json.legalBasis, 'la base légale', {
+    required: false,
+    max: LIMITS.hintLength,
+  });
   const pages: FormPage[] = [];
   const rawPages = json.pages;
   if (!Array.isArray(rawPages) || rawPages.length === 0) {
@@ -1174,6 +1180,7 @@ export function parseFormDefinition(
       schemaVersion: 1,
       title: title as string,
       ...(summary !== undefined ? { summary } : {}),
+      ...(legalBasis !== undefined ? { legalBasis } : {}),
       pages,
     },
   };
@@ -1229,6 +1236,7 @@ export const FORM_DEFINITION_JSON_SCHEMA = {
     schemaVersion: { const: 1 },
     title: { type: 'string', minLength: 1, maxLength: LIMITS.titleLength },
     summary: { type: 'string', maxLength: LIMITS.hintLength },
+    legalBasis: { type: 'string', maxLength: LIMITS.hintLength },
     pages: {
       type: 'array',
       minItems: 1,

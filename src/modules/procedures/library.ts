@@ -44,7 +44,7 @@ export async function installLibrary(
       silenceDays: form.silence?.days ?? null,
       silenceMonths: form.silence?.months ?? null,
       silenceBasis: form.silence?.legalBasis ?? null,
-      processingDays: form.silence ? Math.min(30, form.silence.days) : 30,
+      processingDays: form.processingDays ?? (form.silence ? Math.min(30, form.silence.days) : 30),
       isPublished: true,
       currentVersion: 1,
       workflow: workflows[form.slug] ?? null,

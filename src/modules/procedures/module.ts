@@ -7,6 +7,7 @@ import type { GuichetModule } from '../../platform/module.js';
 import { registerProcedurePages } from './pages/demarches.js';
 import { registerFormEditorPages } from './pages/form-editor.js';
 import { registerWorkflowPages } from './pages/workflow.js';
+import { countProceduresByService } from './repo.js';
 
 export const proceduresModule: GuichetModule = {
   name: 'procedures',
@@ -18,4 +19,5 @@ export const proceduresModule: GuichetModule = {
   adminLinks: [
     { path: 'demarches', label: 'Démarches', order: 20, description: 'Créer, modifier et publier les démarches.' },
   ],
+  usages: [{ subject: 'service-procedures', count: (tx, communeId) => countProceduresByService(tx, communeId) }],
 };

@@ -1,4 +1,5 @@
 /** Writes of démarches, their form versions and routing rules; every function takes the commune. */
+import { eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
 import { type FormVersion, formVersion, type Procedure, procedure, routingRule } from './schema.js';
@@ -26,4 +27,14 @@ export async function insertFormVersion(
 
 export async function insertRoutingRule(tx: Tx, values: Omit<typeof routingRule.$inferInsert, 'id'>): Promise<void> {
   await tx.db.insert(routingRule).values({ id: uuidv7(), ...values });
+}
+
+/** Démarches sent to each service (key: service id). */
+export async function countProceduresByService(tx: Tx, communeId: string): Promise<Map<string, number>> {
+  const rows = await tx.db
+    .select({ serviceId: procedure.serviceId, n: sql<number>`count(*)::int` })
+    .from(procedure)
+    .where(eq(procedure.communeId, communeId))
+    .groupBy(procedure.serviceId);
+  return new Map(rows.map((r) => [r.serviceId, Number(r.n)] as const));
 }

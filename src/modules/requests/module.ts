@@ -10,7 +10,12 @@ import type { GuichetModule } from '../../platform/module.js';
 import { COMPETENCE_ADMIN_PATH, registerCompetencePages } from './competence-pages.js';
 import { registerContactPages } from './contact-pages.js';
 import { registerPortalPages } from './portal-pages.js';
-import { countOpenRequestsByStep, countRequests, countRequestsByProcedure } from './repo.js';
+import {
+  countOpenRequestsByService,
+  countOpenRequestsByStep,
+  countRequests,
+  countRequestsByProcedure,
+} from './repo.js';
 import { registerTrackingPages } from './tracking-pages.js';
 
 export const requestsModule: GuichetModule = {
@@ -37,5 +42,6 @@ export const requestsModule: GuichetModule = {
   usages: [
     { subject: 'procedure', count: (tx, communeId) => countRequestsByProcedure(tx, communeId) },
     { subject: 'procedure-step', count: countOpenRequestsByStep },
+    { subject: 'service-open-requests', count: (tx, communeId) => countOpenRequestsByService(tx, communeId) },
   ],
 };

@@ -367,6 +367,11 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
       });
       const { procedure: p, definition } = loaded;
       const base = flowBase(commune, p.slug);
+      // Whether the form asks for an e-mail address it cannot do without (the promise below).
+      // (A required address on a page shown only on a condition is not always asked.)
+      const emailRequired = definition.pages.some(
+        (page) => !page.condition && page.fields.some((f) => f.type === 'email' && f.required && !f.condition),
+      );
       const fileFields = definition.pages.flatMap((page) =>
         page.fields.flatMap((f) => [f, ...(f.fields ?? [])]).filter((f) => f.type === 'file'),
       );
@@ -387,7 +392,16 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
             <h2 class="govuk-heading-m">Ce dont vous avez besoin</h2>
             <ul class="govuk-list govuk-list--bullet">
               {p.audience === 'signedIn' ? <li>un compte sur le guichet numérique de {commune.name}</li> : null}
-              <li>une adresse électronique, pour recevoir l’accusé de réception et la réponse</li>
+              {p.audience === 'signedIn' ? (
+                <li>l’adresse électronique de votre compte, où vous recevrez l’accusé de réception et la réponse</li>
+              ) : emailRequired ? (
+                <li>une adresse électronique, pour recevoir l’accusé de réception et la réponse</li>
+              ) : (
+                <li>
+                  une adresse électronique si vous souhaitez recevoir l’accusé de réception et la réponse par courriel
+                  (sans elle, la mairie ne pourra pas vous répondre par écrit)
+                </li>
+              )}
               {fileFields.map((f) => (
                 <li key={f.id}>
                   {f.label} ({acceptedFormatsText(f)}){f.required ? '' : ', si vous en avez'}
@@ -398,6 +412,11 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
               La démarche compte {definition.pages.length} étape{definition.pages.length > 1 ? 's' : ''}. Vos réponses
               sont enregistrées à chaque étape : vous pouvez vous arrêter et reprendre plus tard.
             </p>
+            {definition.legalBasis ? (
+              <p class="govuk-body-s">
+                <strong>Base légale{'\u00a0'}:</strong> {definition.legalBasis}
+              </p>
+            ) : null}
             <h2 class="govuk-heading-m">Délais</h2>
             <p class="govuk-body">
               Votre demande est transmise au service {serviceName}. La mairie s’engage à y répondre sous{' '}
@@ -791,6 +810,16 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
     const { definition, procedure: p } = loaded;
     const base = flowBase(commune, p.slug);
     const lastPage = visiblePages(definition, effectiveAnswers(definition, answers)).at(-1) ?? definition.pages[0]!;
+    // Only a citizen who gave an address (or has an account) is told a mail will come.
+    const withEmail =
+      request.actor !== null && request.actor !== undefined
+        ? true
+        : definition.pages.some((page) =>
+            page.fields.some((f) => {
+              const value = answers[f.id];
+              return f.type === 'email' && typeof value === 'string' && value.trim() !== '';
+            }),
+          );
     return reply
       .status(status ?? (problems.length > 0 ? 422 : 200))
       .type(HTML)
@@ -817,8 +846,10 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
                   />
                   <h2 class="govuk-heading-m">Envoyer votre demande</h2>
                   <p class="govuk-body">
-                    En envoyant cette demande, vous certifiez que les informations données sont exactes. Vous recevrez
-                    un accusé de réception par courriel.
+                    En envoyant cette demande, vous certifiez que les informations données sont exactes.{' '}
+                    {withEmail
+                      ? 'Vous recevrez un accusé de réception par courriel.'
+                      : 'Vous n’avez pas donné d’adresse électronique : l’accusé de réception s’affichera à l’écran, mais la mairie ne pourra pas vous répondre par courriel.'}
                   </p>
                   <form method="post" action={`${base}/envoyer`} novalidate>
                     <CsrfField token={reply.generateCsrf()} />

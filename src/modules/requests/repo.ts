@@ -411,6 +411,16 @@ export async function countRequestsByProcedure(tx: Tx, communeId: string): Promi
   return new Map(rows.flatMap((r) => (r.procedureId ? [[r.procedureId, Number(r.n)] as const] : [])));
 }
 
+/** Requests not closed yet, per service (key: service id). */
+export async function countOpenRequestsByService(tx: Tx, communeId: string): Promise<Map<string, number>> {
+  const rows = await tx.db
+    .select({ serviceId: citizenRequest.serviceId, n: sql<number>`count(*)::int` })
+    .from(citizenRequest)
+    .where(and(eq(citizenRequest.communeId, communeId), isNull(citizenRequest.closedAt)))
+    .groupBy(citizenRequest.serviceId);
+  return new Map(rows.map((r) => [r.serviceId, Number(r.n)] as const));
+}
+
 /** Requests « en cours » of one démarche per workflow step (key: step key). */
 export async function countOpenRequestsByStep(
   tx: Tx,

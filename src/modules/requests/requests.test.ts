@@ -610,7 +610,23 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     );
   });
 
-  it('in "mode simple", mails the secretary the receipt and the attachments, with a single-use link', async () => {
+  it('states each démarche’s legal basis and promises only what the law and the form allow', async () => {
+    const b = new TestBrowser(t.app, { remoteAddress: nextAddress() });
+    const roll = await b.get('/c/villebelle/demarches/inscription-liste-electorale');
+    expect(roll.body).toContain('Base légale');
+    expect(roll.body).toContain('L.\u00a018 (le maire statue dans un délai de cinq jours');
+    expect(roll.body).toContain('La mairie s’engage à y répondre sous 5 jours.');
+    // The road report does not require an e-mail: no promise of a mail to someone who gave none.
+    const report = await b.get('/c/villebelle/demarches/signalement-voirie');
+    expect(report.body).toContain('une adresse électronique si vous souhaitez recevoir l’accusé de réception');
+    expect(report.body).not.toContain('services techniques');
+  });
+
+  /** Files a road report in Saint-Aubin (mode simple) as a visitor: the request's number. */
+  async function fileSaintAubinReport(
+    text = 'Nid-de-poule devant la ferme.',
+    email = 'jeanne.roux@courriel.example',
+  ): Promise<string> {
     const remoteAddress = nextAddress();
     const b = new TestBrowser(t.app, { remoteAddress });
     const base = '/c/saint-aubin-les-pres/demarches/signalement-voirie';
@@ -630,19 +646,38 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
       t,
       b,
       `${base}/description`,
-      { ...shownFields(description.body), description: 'Nid-de-poule devant la ferme.', action: 'continuer' },
+      { ...shownFields(description.body), description: text, action: 'continuer' },
       [{ name: 'photo', filename: 'trou.jpg', type: 'image/jpeg', content: tinyJpeg() }],
       remoteAddress,
     );
     expect(uploaded.statusCode).toBe(303);
     await step('suivi', { etreInforme: 'oui' });
-    await step('coordonnees', { nom: 'Roux', email: 'jeanne.roux@courriel.example', telephone: '' });
+    await step('coordonnees', { nom: 'Roux', email, telephone: '' });
     await b.get(`${base}/verifier`);
     expect((await b.post(`${base}/envoyer`, {})).statusCode).toBe(303);
     const number = /<strong>(\d{4}-\d{6})<\/strong>/.exec(
       (await b.get('/c/saint-aubin-les-pres/demande-envoyee')).body,
     )?.[1];
     expect(number).toBeDefined();
+    return number!;
+  }
+
+  /** The secretary's mail for a request, through the real SMTP server, and its single-use link. */
+  async function secretaryMail(number: string) {
+    const deadline = Date.now() + 20_000;
+    let mail = smtp.received.find((m) => m.subject?.startsWith(`Nouvelle demande n° ${number}`));
+    while (!mail && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      mail = smtp.received.find((m) => m.subject?.startsWith(`Nouvelle demande n° ${number}`));
+    }
+    expect(mail).toBeDefined();
+    const link = /(\/c\/saint-aubin-les-pres\/demandes\/traitement\/[A-Za-z0-9_-]+)/.exec(mail!.text ?? '')?.[1];
+    expect(link).toBeDefined();
+    return { mail: mail!, link: link! };
+  }
+
+  it('in "mode simple", mails the secretary the receipt and the attachments, with a single-use link', async () => {
+    const number = await fileSaintAubinReport();
 
     // The secretary's mail, through a real SMTP server: receipt + photo, replies go to the citizen.
     const deadline = Date.now() + 20_000;
@@ -666,12 +701,26 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     const link = /(\/c\/saint-aubin-les-pres\/demandes\/traitement\/[A-Za-z0-9_-]+)/.exec(mail!.text ?? '')?.[1];
     expect(link).toBeDefined();
 
-    // The link shows a form (a mail scanner following it changes nothing), then acts once.
+    // The link shows a form (a mail scanner following it changes nothing), then a confirmation
+    // page (still nothing saved), then acts once.
     const secretary = new TestBrowser(t.app, { remoteAddress: nextAddress() });
     const shown = await secretary.get(link!);
     expect(shown.statusCode).toBe(200);
     expect(shown.body).toContain(`Traiter la demande n° ${number}`);
-    const done = await secretary.post(link!, { status: 'acceptee', message: 'Le trou sera rebouché jeudi.' });
+    const asked = await secretary.post(link!, { status: 'acceptee', message: 'Le trou sera rebouché jeudi.' });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Confirmez-vous');
+    const [pending] = await query<{ status: string }>(
+      saintAubin,
+      'SELECT status FROM citizen_request WHERE number = $1',
+      [number],
+    );
+    expect(pending?.status).toBe('nouvelle');
+    const done = await secretary.post(link!, {
+      status: 'acceptee',
+      message: 'Le trou sera rebouché jeudi.',
+      confirmation: 'oui',
+    });
     expect(done.statusCode).toBe(200);
     // In the words of the démarche's workflow (a road report is "intervention réalisée").
     expect(done.body).toContain('intervention réalisée');
@@ -690,5 +739,56 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     const reused = await secretary.get(link!);
     expect(reused.statusCode).toBe(410);
     expect(reused.body).toContain('Lien expiré ou déjà utilisé');
+  });
+
+  it('in "mode simple", a refusal needs a reason and a confirmation; the mail carries both and the appeal routes', async () => {
+    // The démarche's default workflow (the demo's road report has no refusal: « classé sans suite »).
+    await query(saintAubin, `UPDATE procedure SET workflow = NULL WHERE slug = 'signalement-voirie'`);
+    const number = await fileSaintAubinReport('Branches tombées sur le chemin.', 'paul.morel@courriel.example');
+    const { mail, link } = await secretaryMail(number);
+    // The commune's own mails: its name as sender, not « Guichet ».
+    expect(mail.from?.value[0]?.name).toBe('Saint-Aubin-les-Prés');
+    const secretary = new TestBrowser(t.app, { remoteAddress: nextAddress() });
+    const statusOf = async () =>
+      (await query<{ status: string }>(saintAubin, 'SELECT status FROM citizen_request WHERE number = $1', [number]))[0]
+        ?.status;
+
+    // One tap with no reason: refused, nothing saved, the form again with a French message.
+    await secretary.get(link);
+    const noReason = await secretary.post(link, { status: 'refusee', message: '  ' });
+    expect(noReason.statusCode).toBe(422);
+    expect(noReason.body).toContain('Expliquez à l’usager le motif du refus.');
+    expect(await statusOf()).toBe('nouvelle');
+    // Even a forged confirmation without a reason is refused by the use case itself.
+    const forged = await secretary.post(link, { status: 'refusee', message: '', confirmation: 'oui' });
+    expect(forged.statusCode).toBe(422);
+    expect(await statusOf()).toBe('nouvelle');
+
+    // With a reason: a confirmation page first (nothing saved yet, a way back), then the refusal.
+    const reason = 'Ce chemin est privé : adressez-vous à son propriétaire.';
+    const asked = await secretary.post(link, { status: 'refusee', message: reason });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Confirmez-vous le refus de cette demande');
+    expect(asked.body).toContain('Revenir sans rien enregistrer');
+    expect(await statusOf()).toBe('nouvelle');
+    const back = await secretary.get(link);
+    expect(back.statusCode).toBe(200);
+    // The confirmation page carries the choice in hidden fields.
+    expect(asked.body).toContain('name="confirmation" value="oui"');
+    expect(asked.body).toContain('name="status" value="refusee"');
+    const done = await secretary.post(link, { status: 'refusee', message: reason, confirmation: 'oui' });
+    expect(done.statusCode).toBe(200);
+    expect(await statusOf()).toBe('refusee');
+
+    const [statusMail] = await query<{ text_body: string }>(
+      saintAubin,
+      `SELECT text_body FROM mail_outbox WHERE template = 'requestStatusChanged' AND to_address = 'paul.morel@courriel.example'`,
+    );
+    const text = (statusMail?.text_body ?? '').replace(/[ \n]+/g, ' ');
+    expect(text).toContain(`Motif du refus\u00a0: «\u00a0${reason}\u00a0»`);
+    expect(text).toContain('recours gracieux auprès du maire de Saint-Aubin-les-Prés');
+    expect(text).toContain('tribunal administratif');
+    expect(text).toContain('deux mois');
+    expect(text).toContain('article R.\u00a0421-1');
   });
 });

@@ -35,11 +35,13 @@ import {
   storedWorkflow,
   type Workflow,
 } from '../procedures/index.js';
+import { appealParagraphs } from './appeal.js';
 import { requestEventData } from './events.js';
 import type { PlaceholderValues } from './notifications/catalog.js';
 import { composeNotification, composeStatusNotification } from './notifications/service.js';
 import { queueStatusSms } from './notifications/sms.js';
 import { renderReceiptPdf, silenceMention } from './receipt-pdf.js';
+import { replyToFor } from './reply-to.js';
 import {
   attachFilesToRequest,
   deleteDraft,
@@ -461,6 +463,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
           : {}),
       },
       attachments: [attachmentOf(receipt)],
+      ...(await replyToFor(tx, commune, service.id)),
     });
 
   let processUrl: string | null = null;
@@ -622,8 +625,10 @@ export async function changeStatus(
           communeName: input.commune.name,
           text: mailText(await composeStatusNotification(tx, to, values)),
           ...(message ? { message } : {}),
+          ...(to === 'refusee' ? { appeal: appealParagraphs(procedure?.slug ?? null, input.commune.name) } : {}),
           ...(trackingUrl ? { trackingUrl } : {}),
         },
+        ...(await replyToFor(tx, input.commune, input.request.serviceId)),
       });
     }
     if (to !== 'nouvelle') await queueStatusSms(tx, deps, { request: updated, values });
@@ -712,6 +717,7 @@ export async function sendMessageToCitizen(
         ...(trackingUrl ? { trackingUrl } : { message: body }),
       },
       ...(trackingUrl ? {} : { attachments: sentFiles.map(attachmentOf) }),
+      ...(await replyToFor(tx, input.commune, input.request.serviceId)),
     });
   await recordAudit(tx, {
     action: 'request.message_sent',
@@ -929,6 +935,12 @@ export async function processFromLink(
   if (!processLinkStatuses(workflow).some((s) => s === input.status)) {
     throw new AppError('request.invalid_status', `status ${input.status}`, 422, {
       fields: { status: 'Indiquez comment la demande a été traitée.' },
+    });
+  }
+  // A refusal carries its reason, as in the back office: the citizen's mail states it.
+  if (input.status === 'refusee' && !input.message?.trim()) {
+    throw new AppError('request.refusal_reason_required', 'refusal without a reason', 422, {
+      fields: { message: 'Expliquez à l’usager le motif du refus.' },
     });
   }
   // Burn the token first: a second use finds nothing even if this one sends no mail.

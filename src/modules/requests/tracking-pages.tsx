@@ -33,6 +33,7 @@ import {
   SummaryList,
   Table,
   Textarea,
+  WarningText,
 } from '../../platform/views/components.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
@@ -498,13 +499,75 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
             />
             <Textarea
               name="message"
-              label="Message à l’usager (facultatif)"
-              hint="Il sera joint au courriel qui informe l’usager du nouveau statut."
+              label="Message à l’usager (obligatoire en cas de refus)"
+              hint="Il sera joint au courriel qui informe l’usager du nouveau statut. En cas de refus, indiquez-en le motif : l’usager le recevra avec les voies et délais de recours."
               maxLength={MAX_MESSAGE_LENGTH}
               value={formString(form.values, 'message')}
               error={errors.message}
             />
-            <Button>Enregistrer et prévenir l’usager</Button>
+            <Button>Continuer</Button>
+          </form>
+        </>
+      ),
+    });
+  }
+
+  /** Before anything is saved: what will happen, with a button that does it and a way back. */
+  async function confirmProcessPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    values: { status: string; message: string },
+  ) {
+    const commune = request.commune!;
+    const found = await withTenant(ctx.database, commune.id, async (tx) => {
+      const r = await findRequestForProcessToken(tx, token);
+      if (!r) return undefined;
+      const procedure = r.procedureId ? await findProcedureById(tx, commune.id, r.procedureId) : undefined;
+      return { r, procedure };
+    });
+    if (!found) return processPage(request, reply, token);
+    const { r, procedure } = found;
+    const workflow = storedWorkflow(procedure?.workflow);
+    const label = positionLabel(workflow, { status: values.status as RequestStatus, step: null }, 'citizen');
+    const refusal = values.status === 'refusee';
+    return sendPage(request, reply, {
+      title: `Confirmer : demande n° ${r.number}`,
+      children: (
+        <>
+          <h1 class="govuk-heading-xl">
+            <span class="govuk-caption-l">Demande n° {r.number}</span>
+            {refusal ? 'Confirmez-vous le refus de cette demande ?' : `Confirmez-vous : ${label.toLowerCase()} ?`}
+          </h1>
+          <SummaryList
+            rows={[
+              { key: 'Démarche', value: procedure?.title ?? r.subject },
+              { key: 'Demandeur', value: r.requesterName },
+              { key: 'Nouveau statut', value: label },
+              ...(values.message.trim()
+                ? [{ key: refusal ? 'Motif du refus' : 'Message à l’usager', value: values.message }]
+                : []),
+            ]}
+          />
+          {refusal ? (
+            <WarningText>
+              L’usager recevra ce motif par courriel, avec les voies et délais de recours. Le refus ne pourra plus être
+              annulé depuis ce lien.
+            </WarningText>
+          ) : null}
+          <form method="post" novalidate>
+            <CsrfField token={reply.generateCsrf()} />
+            <input type="hidden" name="status" value={values.status} />
+            <input type="hidden" name="message" value={values.message} />
+            <input type="hidden" name="confirmation" value="oui" />
+            <div class="govuk-button-group">
+              <Button variant={refusal ? 'warning' : 'primary'}>
+                {refusal ? 'Confirmer le refus' : 'Confirmer et prévenir l’usager'}
+              </Button>
+              <a class="govuk-link" href={`/c/${commune.slug}/demandes/traitement/${token}`}>
+                Revenir sans rien enregistrer
+              </a>
+            </div>
           </form>
         </>
       ),
@@ -523,14 +586,34 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
     async (request, reply) => {
       const commune = request.commune!;
       const body = (request.body ?? {}) as FormBody;
+      const status = formString(body, 'status');
+      const message = formString(body, 'message');
+      // First POST: checked, then a confirmation page; only the confirmed POST saves.
+      if (formString(body, 'confirmation') !== 'oui') {
+        const errors: Record<string, string> = {};
+        const workflow = await withTenant(ctx.database, commune.id, async (tx) => {
+          const r = await findRequestForProcessToken(tx, request.params.token);
+          const procedure = r?.procedureId ? await findProcedureById(tx, commune.id, r.procedureId) : undefined;
+          return r ? storedWorkflow(procedure?.workflow) : undefined;
+        });
+        if (!workflow) return processPage(request, reply, request.params.token);
+        if (!processLinkStatuses(workflow).some((s) => s === status))
+          errors.status = 'Indiquez comment la demande a été traitée.';
+        else if (status === 'refusee' && !message.trim()) errors.message = 'Expliquez à l’usager le motif du refus.';
+        if (message.length > MAX_MESSAGE_LENGTH)
+          errors.message = `Le message ne doit pas dépasser ${MAX_MESSAGE_LENGTH} caractères.`;
+        if (Object.keys(errors).length > 0)
+          return processPage(request, reply, request.params.token, { values: body, errors, status: 422 });
+        return confirmProcessPage(request, reply, request.params.token, { status, message });
+      }
       const result = await handleForm(
         () =>
           withTenant(ctx.database, commune.id, (tx) =>
             processFromLink(tx, deps, {
               commune,
               token: request.params.token,
-              status: formString(body, 'status'),
-              message: formString(body, 'message'),
+              status,
+              message,
               httpRequestId: request.id,
             }),
           ),

@@ -125,6 +125,16 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/services/:service': {
     path: (c) => `/c/${c.commune}/services/${c.commune === 'villebelle' ? 'etat-civil' : 'secretariat'}`,
   },
+  // Commune settings: a service id unknown to the commune (the handler answers 404, see HANDLER_404).
+  ...Object.fromEntries(
+    ['', '/retirer', '/retablir'].map((suffix) => [
+      `/c/:slug/admin/commune/services/:service${suffix}`,
+      {
+        path: (c: { commune: string }) =>
+          `/c/${c.commune}/admin/commune/services/01a22309-0000-7000-8000-000000000009${suffix}`,
+      },
+    ]),
+  ),
   '/c/:slug/admin/membres/:id': { path: (c) => `/c/${c.commune}/admin/membres/${c.ids[`member:${c.commune}`]}` },
   '/c/:slug/admin/membres/:id/roles': {
     path: (c) => `/c/${c.commune}/admin/membres/${c.ids[`member:${c.commune}`]}/roles`,
@@ -246,6 +256,10 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/compte/profil/foyer/:member': 'household.member_not_found',
   'POST /c/:slug/compte/profil/foyer/:member/retirer': 'household.member_not_found',
   'POST /c/:slug/compte/justificatifs/:document/supprimer': 'vault.document_not_found',
+  'GET /c/:slug/admin/commune/services/:service': 'service.not_found',
+  'POST /c/:slug/admin/commune/services/:service': 'service.not_found',
+  'POST /c/:slug/admin/commune/services/:service/retirer': 'service.not_found',
+  'POST /c/:slug/admin/commune/services/:service/retablir': 'service.not_found',
 };
 
 /**

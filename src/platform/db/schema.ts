@@ -14,6 +14,12 @@ export const commune = pgTable('commune', {
   email: text('email'),
   openingHours: text('opening_hours'),
   simpleMode: boolean('simple_mode').notNull(),
+  /** Mentions légales (LCEN art. 6-III), admin-edited; null = the generated default text. */
+  legalEditor: text('legal_editor'),
+  legalDirector: text('legal_director'),
+  legalHost: text('legal_host'),
+  /** The address the commune's mails come from; null = the platform's sender address. */
+  mailFromAddress: text('mail_from_address'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -24,6 +30,8 @@ export const service = pgTable('service', {
   name: text('name').notNull(),
   description: text('description').notNull(),
   email: text('email'),
+  /** Set when the commune retired the service: it keeps its requests but receives nothing new. */
+  retiredAt: timestamp('retired_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -16,11 +16,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { recordAudit } from '../audit/journal.js';
-import { type MailAttachmentRef, mailOutbox } from '../db/schema.js';
+import { commune, type MailAttachmentRef, mailOutbox } from '../db/schema.js';
 import { type Tx, withTenant } from '../db/tenant.js';
 import { BlobNotFoundError } from '../files/blob-store.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
 import { parseMailAddress } from './address.js';
+import { communeSender } from './sender.js';
 import { type MailTemplateName, type MailVariables, renderMail } from './templates.js';
 import type { MailAttachment, MailTransport } from './transport.js';
 
@@ -169,14 +170,19 @@ function mailSendJob(
           .where(and(eq(mailOutbox.communeId, communeId), eq(mailOutbox.id, outboxId)));
         const row = rows[0];
         if (!row || row.status === 'sent') return undefined;
-        return { row, attachments: await loadAttachments(tx, row.attachments) };
+        const [sender] = await tx.db
+          .select({ name: commune.name, mailFromAddress: commune.mailFromAddress })
+          .from(commune)
+          .where(eq(commune.id, communeId));
+        return { row, sender, attachments: await loadAttachments(tx, row.attachments) };
       });
       if (!loaded) return;
-      const { row, attachments } = loaded;
+      const { row, sender, attachments } = loaded;
       try {
         await transport.send(
           {
-            from,
+            // The commune's name and sender address (decision 0023), read at send time.
+            from: communeSender(sender, from),
             to: row.toAddress,
             subject: row.subject,
             text: row.textBody,

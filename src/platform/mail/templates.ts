@@ -278,13 +278,16 @@ export const MAIL_TEMPLATES = {
       ...communeVars,
       text: communeText,
       message: z.string().optional(),
+      /** A refusal: the reason given is `message`; the voies et délais de recours follow it. */
+      appeal: z.array(z.string().min(1)).optional(),
       trackingUrl: z.url().optional(),
     }),
     render: (v) => ({
       subject: v.text.subject,
       paragraphs: [
         ...v.text.paragraphs,
-        ...(v.message ? [`« ${v.message} »`] : []),
+        ...(v.message ? [v.appeal ? `Motif du refus\u00a0: «\u00a0${v.message}\u00a0»` : `« ${v.message} »`] : []),
+        ...(v.appeal ?? []),
         v.trackingUrl
           ? 'Retrouvez l’historique complet de votre demande dans votre espace « Mes demandes ».'
           : 'Pour toute question, contactez la mairie en rappelant le numéro de votre demande.',

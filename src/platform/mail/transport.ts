@@ -10,7 +10,8 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Config } from '../../config/config.js';
 
 export interface OutgoingMail {
-  from: string;
+  /** "Name <address>", or a name and address that nodemailer encodes (accents in the name). */
+  from: string | { name: string; address: string };
   to: string;
   subject: string;
   text: string;

@@ -12,7 +12,8 @@ export function communeBranding(commune: Commune): CommuneBranding {
     slug: commune.slug,
     name: commune.name,
     logoUrl: `/c/${commune.slug}/logo.svg`,
-    themeUrl: `/theme/${commune.slug}.css`,
+    // The colour in the URL: a changed colour is a new URL, not a stylesheet cached five minutes.
+    themeUrl: `/theme/${commune.slug}.css?v=${commune.brandColour.slice(1)}`,
   };
 }
 

@@ -40,6 +40,12 @@ export interface LibraryForm {
   /** Who may submit: anyone (no account needed) or signed-in citizens only. */
   audience: 'anyone' | 'signedIn';
   silence?: SilenceRule;
+  /**
+   * The delay the commune commits to, in days, when the law sets one (the electoral roll: five
+   * days, code électoral art. L. 18); otherwise the library's default (30 days, or the silence
+   * delay when shorter).
+   */
+  processingDays?: number;
   definition: FormDefinition;
 }
 
@@ -60,7 +66,13 @@ const ENTRIES: LibraryMeta[] = [
     },
   },
   { slug: 'signalement-voirie', category: 'voirie', serviceSlug: 'services-techniques', audience: 'anyone' },
-  { slug: 'inscription-liste-electorale', category: 'elections', serviceSlug: 'etat-civil', audience: 'signedIn' },
+  {
+    slug: 'inscription-liste-electorale',
+    category: 'elections',
+    serviceSlug: 'etat-civil',
+    audience: 'signedIn',
+    processingDays: 5,
+  },
   { slug: 'acte-etat-civil', category: 'etat-civil', serviceSlug: 'etat-civil', audience: 'anyone' },
   { slug: 'reservation-salle', category: 'salles', serviceSlug: 'accueil', audience: 'signedIn' },
   { slug: 'contact', category: 'contact', serviceSlug: 'accueil', audience: 'anyone' },
