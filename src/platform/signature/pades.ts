@@ -84,7 +84,7 @@ function appearanceStream(doc: PDFDocument, width: number, height: number, lines
   }
   const lead = size * 1.2;
   const ops = [
-    'q 0.96 0.96 0.96 rg 0 0 ' + `${width} ${height} re f`,
+    `q 0.96 0.96 0.96 rg 0 0 ${width} ${height} re f`,
     `0.2 0.2 0.2 RG 0.6 w 0.3 0.3 ${width - 0.6} ${height - 0.6} re S Q`,
     `BT 0 0 0 rg /F1 ${size.toFixed(2)} Tf ${lead.toFixed(2)} TL ${pad} ${(height - pad - size).toFixed(2)} Td`,
     ...safe.map((l, i) => `${i ? 'T* ' : ''}${helvetica.encodeText(l).toString()} Tj`),
