@@ -1,34 +1,45 @@
 /**
- * The text classifier (src/platform/classifier/), on the requests' demo set: routing quality on a held-out split
- * of the labelled demo set, against a keyword-matching baseline evaluated on the same split, and
- * the cost of a classification, against JSON.parse of a payload of the same size, measured in the
- * same run (interleaved, so both see the same machine load). Also: the spread of macro-F1 over
- * other random splits, what the confidence threshold does, and training and loading times.
+ * Routing by competences (issue 9), on the standard competence map
+ * (src/platform/classifier/competences/*.txt): accuracy, macro-F1, the share routed
+ * automatically and — the figure that matters for agents — the share routed automatically to a
+ * WRONG competence, on a stratified held-out split and on 5-fold cross-validation, for the
+ * keyword baseline, the naive Bayes model (temperature fitted leave-one-out) and the logistic
+ * regression with its temperature fitted on a calibration split of the training part (what
+ * routing uses). Also the reliability table (does a confidence of 0.8 mean 80 % right?), the
+ * threshold sweep, and the time of one classification against JSON.parse of the same payload.
  *
  * Everything runs in this process, on one core: it is the cost a web process pays per request.
  */
 import path from 'node:path';
-import { DEMO_REQUESTS } from '../src/modules/demo/training-data.js';
 import {
-  DEFAULT_CONFIDENCE_THRESHOLD,
+  COMPETENCE_SLUGS,
+  COMPETENCE_TEMPERATURE,
+  COMPETENCE_THRESHOLD,
+  competenceExamples,
+} from '../src/platform/classifier/competences.js';
+import {
+  COMPETENCE_KEYWORDS,
   DEFAULT_SEED,
-  deserializeModel,
-  type Evaluation,
-  formatConfusion,
   keywordClassifier,
   predict,
   scorePredictions,
-  serializeModel,
   stratifiedSplit,
-  thresholdSweep,
+  type TrainingExample,
   train,
 } from '../src/platform/classifier/index.js';
+import {
+  fitTemperature,
+  type LogisticModel,
+  predictLogistic,
+  trainLogistic,
+} from '../src/platform/classifier/logistic.js';
 import { REPO_ROOT } from './lib/paths.js';
 import { formatNumber, formatRatio, renderTable } from './lib/table.js';
 import type { BenchContext, Benchmark, BenchOutcome } from './lib/types.js';
 
 const WARMUP_SECONDS = 2;
-const REPEATED_SPLITS = 20;
+const FOLDS = 5;
+const THRESHOLDS = [0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
 
 /** Durations in a log-scale histogram (1 % wide buckets): percentiles without keeping every sample. */
 class Histogram {
@@ -102,175 +113,269 @@ const us = (ns: number) => (ns / 1000).toFixed(ns < 10_000 ? 2 : 1);
 const ms = (ns: number) => (ns / 1e6).toFixed(1);
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)} %`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+
+interface Scored {
+  actual: string;
+  predicted: string | null;
+  confidence: number;
+}
+
+interface Figures {
+  accuracy: number;
+  macroF1: number;
+  automatic: number;
+  wrongAutomatic: number;
+  accuracyAutomatic: number | null;
+}
+
+/** Quality figures at a threshold: a prediction under it goes to triage (counted neither right nor wrong automatic). */
+function figures(results: readonly Scored[], threshold: number): Figures {
+  const e = scorePredictions(
+    results.map((r) => ({ actual: r.actual, predicted: r.predicted })),
+    COMPETENCE_SLUGS,
+  );
+  const auto = results.filter((r) => r.predicted !== null && r.confidence > 0 && r.confidence >= threshold);
+  const wrong = auto.filter((r) => r.predicted !== r.actual).length;
+  return {
+    accuracy: e.accuracy,
+    macroF1: e.macroF1,
+    automatic: auto.length / results.length,
+    wrongAutomatic: wrong / results.length,
+    accuracyAutomatic: auto.length === 0 ? null : (auto.length - wrong) / auto.length,
+  };
+}
+
+/** The logistic model as routing trains it, with its temperature fitted on a calibration split of `examples`. */
+function calibratedLogistic(
+  examples: readonly TrainingExample[],
+  seed: number,
+): { model: LogisticModel; fitted: number } {
+  const inner = stratifiedSplit(examples, { seed: seed + 7919, testFraction: 0.2 });
+  const fitted = fitTemperature(trainLogistic(inner.train), inner.test);
+  const model = trainLogistic(examples, { temperature: fitted });
+  return { model, fitted };
+}
+
+type Method = 'keywords' | 'bayes' | 'logistic-raw' | 'logistic';
+const METHOD_LABELS: Record<Method, string> = {
+  keywords: 'keyword matching (baseline)',
+  bayes: 'naive Bayes, temperature fitted leave-one-out',
+  'logistic-raw': 'logistic regression, no calibration (T = 1)',
+  logistic: 'logistic regression, temperature fitted on held-out data (routing)',
+};
+
+/** Every method's predictions of `test` after training on `trainSet`. */
+function evaluateAll(trainSet: readonly TrainingExample[], test: readonly TrainingExample[], seed: number) {
+  const keywords = keywordClassifier(COMPETENCE_KEYWORDS, 'accueil');
+  const bayes = train(trainSet);
+  const { model, fitted } = calibratedLogistic(trainSet, seed);
+  const raw: LogisticModel = { ...model, temperature: 1 };
+  const out: Record<Method, Scored[]> = { keywords: [], bayes: [], 'logistic-raw': [], logistic: [] };
+  for (const e of test) {
+    const k = keywords.classify(e.text);
+    // A keyword match is automatic; no keyword at all goes to the accueil (triage).
+    const matched = k !== 'accueil' || keywords.classify(`${e.text} horaires`) === 'accueil';
+    out.keywords.push({ actual: e.serviceSlug, predicted: k, confidence: matched ? 1 : 0 });
+    const b = predict(bayes, e.text);
+    out.bayes.push({ actual: e.serviceSlug, predicted: b.serviceSlug, confidence: b.confidence });
+    const r = predictLogistic(raw, e.text);
+    out['logistic-raw'].push({ actual: e.serviceSlug, predicted: r.serviceSlug, confidence: r.confidence });
+    const l = predictLogistic(model, e.text);
+    out.logistic.push({ actual: e.serviceSlug, predicted: l.serviceSlug, confidence: l.confidence });
+  }
+  return { out, fitted, model };
+}
+
+function reliability(results: readonly Scored[]): string[][] {
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
+  for (const r of results) {
+    const b = bins[Math.min(9, Math.floor(r.confidence * 10))]!;
+    b.n += 1;
+    b.conf += r.confidence;
+    if (r.predicted === r.actual) b.right += 1;
+  }
+  return bins.map((b, i) => [
+    `${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}`,
+    String(b.n),
+    b.n ? (b.conf / b.n).toFixed(2) : '—',
+    b.n ? (b.right / b.n).toFixed(2) : '—',
+    b.n ? (b.right / b.n - b.conf / b.n).toFixed(2) : '—',
+  ]);
+}
+
+/** Expected calibration error: the mean gap between confidence and accuracy, weighted by bin size. */
+function ece(results: readonly Scored[]): number {
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
+  for (const r of results) {
+    const b = bins[Math.min(9, Math.floor(r.confidence * 10))]!;
+    b.n += 1;
+    b.conf += r.confidence;
+    if (r.predicted === r.actual) b.right += 1;
+  }
+  return bins.reduce((sum, b) => sum + (b.n ? Math.abs(b.right - b.conf) : 0), 0) / results.length;
+}
 
 async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const startedAt = new Date();
   const notes: string[] = [];
-  const { train: trainSet, test } = stratifiedSplit(DEMO_REQUESTS);
-  const model = train(trainSet);
-  const keywords = keywordClassifier();
-  const labels = model.labels;
+  const examples = competenceExamples();
+  const { train: trainSet, test } = stratifiedSplit(examples);
   ctx.print(
-    `demo set: ${DEMO_REQUESTS.length} labelled French requests, ${labels.length} services; stratified split (seed ${DEFAULT_SEED}): ${trainSet.length} to train, ${test.length} held out`,
+    `standard competence map: ${examples.length} labelled French messages, ${COMPETENCE_SLUGS.length} competences; stratified split (seed ${DEFAULT_SEED}): ${trainSet.length} to train, ${test.length} held out`,
   );
-
-  // --- Quality on the held-out split -----------------------------------------------------------
-  const predictions = test.map((e) => ({ actual: e.serviceSlug, prediction: predict(model, e.text) }));
-  const modelEval = scorePredictions(
-    predictions.map((p) => ({ actual: p.actual, predicted: p.prediction.serviceSlug })),
-    labels,
-  );
-  const keywordEval = scorePredictions(
-    test.map((e) => ({ actual: e.serviceSlug, predicted: keywords.classify(e.text) })),
-    labels,
-  );
+  const held = evaluateAll(trainSet, test, DEFAULT_SEED);
+  const methods: Method[] = ['keywords', 'bayes', 'logistic-raw', 'logistic'];
+  const thresholdOf = (m: Method) => (m === 'keywords' ? 1 : m === 'bayes' ? 0.6 : COMPETENCE_THRESHOLD);
+  const row = (m: Method, f: Figures) => [
+    METHOD_LABELS[m],
+    pct(f.accuracy),
+    f.macroF1.toFixed(3),
+    pct(f.automatic),
+    pct(f.wrongAutomatic),
+    pct(f.accuracyAutomatic),
+  ];
+  const heldFigures = Object.fromEntries(methods.map((m) => [m, figures(held.out[m], thresholdOf(m))])) as Record<
+    Method,
+    Figures
+  >;
   ctx.print();
-  ctx.print('Routing quality on the held-out split');
+  ctx.print(
+    `Held-out split (threshold: logistic ${COMPETENCE_THRESHOLD}, naive Bayes 0.6, keywords: any match); temperature fitted: ${held.fitted.toFixed(3)} (routing uses ${COMPETENCE_TEMPERATURE})`,
+  );
+  const header = ['classifier', 'accuracy', 'macro-F1', 'automatic', 'WRONG automatic', 'right among automatic'];
+  const align = ['left', 'right', 'right', 'right', 'right', 'right'] as const;
   ctx.print(
     renderTable(
-      ['classifier', 'accuracy', 'macro-F1', 'vs baseline (macro-F1)'],
-      [
-        ['keyword matching (baseline)', pct(keywordEval.accuracy), keywordEval.macroF1.toFixed(3), '(baseline)'],
-        [
-          'naive Bayes (uni+bigrams, char 4-grams)',
-          pct(modelEval.accuracy),
-          modelEval.macroF1.toFixed(3),
-          formatRatio(modelEval.macroF1, keywordEval.macroF1),
-        ],
-      ],
-      ['left', 'right', 'right', 'right'],
+      header,
+      methods.map((m) => row(m, heldFigures[m])),
+      [...align],
     ),
   );
+  ctx.print(
+    `targets (issue 9, held-out, all competences): automatic ≥ 85 %, wrong automatic ≤ 3 %, accuracy ≥ 92 %, macro-F1 ≥ 0.90`,
+  );
+  const f = heldFigures.logistic;
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  ctx.print(
+    `routing (logistic): automatic ${pct(f.automatic)} (${met(f.automatic >= 0.85)}), wrong automatic ${pct(f.wrongAutomatic)} (${met(f.wrongAutomatic <= 0.03)}), accuracy ${pct(f.accuracy)} (${met(f.accuracy >= 0.92)}), macro-F1 ${f.macroF1.toFixed(3)} (${met(f.macroF1 >= 0.9)})`,
+  );
+
+  ctx.print();
+  ctx.print('Reliability on the held-out split: confidence bin, messages, mean confidence, accuracy, gap');
+  for (const m of ['bayes', 'logistic-raw', 'logistic'] as const) {
+    ctx.print(`${METHOD_LABELS[m]} — expected calibration error ${ece(held.out[m]).toFixed(3)}`);
+    ctx.print(
+      renderTable(['confidence', 'messages', 'mean confidence', 'accuracy', 'gap'], reliability(held.out[m]), [
+        'left',
+        'right',
+        'right',
+        'right',
+        'right',
+      ]),
+    );
+  }
+
+  ctx.print();
+  ctx.print('Threshold sweep of the routing model (held-out): under the threshold → accueil (triage)');
+  const sweep = THRESHOLDS.map((t) => ({ t, f: figures(held.out.logistic, t) }));
+  ctx.print(
+    renderTable(
+      ['threshold', 'automatic', 'WRONG automatic', 'right among automatic'],
+      sweep.map(({ t, f: s }) => [
+        `${t.toFixed(2)}${t === COMPETENCE_THRESHOLD ? ' *' : ''}`,
+        pct(s.automatic),
+        pct(s.wrongAutomatic),
+        pct(s.accuracyAutomatic),
+      ]),
+      ['right', 'right', 'right', 'right'],
+    ),
+  );
+
+  // --- Cross-validation ---------------------------------------------------------------------------
+  const folds: Array<Record<Method, Figures>> = [];
+  const fittedTs: number[] = [];
+  {
+    // Stratified folds: each competence's messages shuffled once, dealt round-robin.
+    const byLabel = new Map<string, TrainingExample[]>();
+    for (const e of examples) byLabel.set(e.serviceSlug, [...(byLabel.get(e.serviceSlug) ?? []), e]);
+    const fold = new Map<TrainingExample, number>();
+    for (const list of byLabel.values()) {
+      const shuffled = stratifiedSplit(list, { seed: DEFAULT_SEED + 1, testFraction: 0.5 });
+      for (const [i, e] of [...shuffled.test, ...shuffled.train].entries()) fold.set(e, i % FOLDS);
+    }
+    for (let k = 0; k < FOLDS; k++) {
+      const tr = examples.filter((e) => fold.get(e) !== k);
+      const te = examples.filter((e) => fold.get(e) === k);
+      const r = evaluateAll(tr, te, DEFAULT_SEED + k);
+      fittedTs.push(r.fitted);
+      folds.push(
+        Object.fromEntries(methods.map((m) => [m, figures(r.out[m], thresholdOf(m))])) as Record<Method, Figures>,
+      );
+    }
+  }
+  const meanFigures = (m: Method): Figures => ({
+    accuracy: mean(folds.map((x) => x[m].accuracy)),
+    macroF1: mean(folds.map((x) => x[m].macroF1)),
+    automatic: mean(folds.map((x) => x[m].automatic)),
+    wrongAutomatic: mean(folds.map((x) => x[m].wrongAutomatic)),
+    accuracyAutomatic: mean(folds.map((x) => x[m].accuracyAutomatic ?? 0)),
+  });
+  ctx.print();
+  ctx.print(
+    `${FOLDS}-fold stratified cross-validation, mean over folds (fitted temperatures ${fittedTs.map((t) => t.toFixed(2)).join(', ')})`,
+  );
+  ctx.print(
+    renderTable(
+      header,
+      methods.map((m) => row(m, meanFigures(m))),
+      [...align],
+    ),
+  );
+
+  // --- Per competence (held-out) --------------------------------------------------------------------
+  const perClass = scorePredictions(
+    held.out.logistic.map((r) => ({ actual: r.actual, predicted: r.predicted })),
+    COMPETENCE_SLUGS,
+  ).perClass;
   ctx.print();
   ctx.print(
     renderTable(
-      ['service', 'held out', 'P', 'R', 'F1', 'F1 keywords'],
-      modelEval.perClass.map((c, i) => [
+      ['competence', 'held out', 'P', 'R', 'F1'],
+      perClass.map((c) => [
         c.serviceSlug,
         String(c.support),
         c.precision.toFixed(2),
         c.recall.toFixed(2),
         c.f1.toFixed(2),
-        keywordEval.perClass[i]!.f1.toFixed(2),
       ]),
-      ['left', 'right', 'right', 'right', 'right', 'right'],
+      ['left', 'right', 'right', 'right', 'right'],
     ),
-  );
-  ctx.print();
-  ctx.print('Confusion matrix of the naive Bayes model (rows: right service, columns: proposed)');
-  ctx.print(formatConfusion(modelEval));
-
-  // Other splits: how much the figures depend on which messages were held out.
-  const repeated: Array<{ seed: number; model: Evaluation; keywords: Evaluation }> = [];
-  for (let seed = 1; seed <= REPEATED_SPLITS; seed++) {
-    const split = stratifiedSplit(DEMO_REQUESTS, { seed });
-    const m = train(split.train);
-    repeated.push({
-      seed,
-      model: scorePredictions(
-        split.test.map((e) => ({ actual: e.serviceSlug, predicted: predict(m, e.text).serviceSlug })),
-        labels,
-      ),
-      keywords: scorePredictions(
-        split.test.map((e) => ({ actual: e.serviceSlug, predicted: keywords.classify(e.text) })),
-        labels,
-      ),
-    });
-  }
-  const spread = (xs: number[]) =>
-    `${mean(xs).toFixed(3)} ± ${sd(xs).toFixed(3)} (${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
-  const modelF1s = repeated.map((r) => r.model.macroF1);
-  const keywordF1s = repeated.map((r) => r.keywords.macroF1);
-  ctx.print();
-  ctx.print(`Over ${REPEATED_SPLITS} other stratified splits (seeds 1–${REPEATED_SPLITS}), mean ± sd (min–max):`);
-  ctx.print(
-    renderTable(
-      ['classifier', 'accuracy', 'macro-F1', 'vs baseline (mean macro-F1)'],
-      [
-        [
-          'keyword matching (baseline)',
-          spread(repeated.map((r) => r.keywords.accuracy)),
-          spread(keywordF1s),
-          '(baseline)',
-        ],
-        [
-          'naive Bayes',
-          spread(repeated.map((r) => r.model.accuracy)),
-          spread(modelF1s),
-          formatRatio(mean(modelF1s), mean(keywordF1s)),
-        ],
-      ],
-      ['left', 'right', 'right', 'right'],
-    ),
-  );
-
-  // The confidence threshold: routed automatically vs sent to the accueil.
-  const thresholds = thresholdSweep(predictions);
-  ctx.print();
-  ctx.print(`Confidence threshold (held-out split; under it → accueil; default ${DEFAULT_CONFIDENCE_THRESHOLD})`);
-  ctx.print(
-    renderTable(
-      ['threshold', 'routed automatically', 'right among them', 'to accueil', 'right service at once'],
-      thresholds.map((t) => [
-        `${t.threshold.toFixed(2)}${t.threshold === DEFAULT_CONFIDENCE_THRESHOLD ? ' *' : ''}`,
-        pct(t.automaticShare),
-        pct(t.automaticAccuracy),
-        pct(t.toFallbackShare),
-        pct(t.endToEndAccuracy),
-      ]),
-      ['right', 'right', 'right', 'right', 'right'],
-    ),
-  );
-  notes.push(
-    '"right service at once": routed automatically to the right service, or sent to the accueil when the accueil was the right service.',
   );
 
   // --- Time per classification ------------------------------------------------------------------
+  const model = held.model;
   const texts = test.map((e) => e.text);
   const payloads = texts.map((text) => JSON.stringify({ text }));
   const meanChars = Math.round(mean(texts.map((t) => t.length)));
   ctx.print();
   ctx.print(
-    `Timing ${texts.length} held-out messages (mean ${meanChars} characters) one call at a time: ${WARMUP_SECONDS} s warm-up, then ${ctx.seconds} s per target (BENCH_SECONDS), interleaved …`,
+    `Timing ${texts.length} held-out messages (mean ${meanChars} characters) one call at a time: ${WARMUP_SECONDS} s warm-up, then ${ctx.seconds} s per target, interleaved …`,
   );
+  const keywords = keywordClassifier(COMPETENCE_KEYWORDS, 'accueil');
+  const mk = (id: string, label: string, runOne: (i: number) => unknown, share = 1): TimedTarget => ({
+    id,
+    label,
+    run: runOne,
+    inputs: texts.length,
+    share,
+    histogram: new Histogram(),
+    spentMs: 0,
+  });
   const timed: TimedTarget[] = [
-    {
-      id: 'timer',
-      label: 'empty call (timer overhead)',
-      run: (i) => i,
-      inputs: texts.length,
-      share: 0.1,
-      histogram: new Histogram(),
-      spentMs: 0,
-    },
-    {
-      id: 'json-parse',
-      label: 'baseline: JSON.parse of {"text": …}',
-      run: (i) => (JSON.parse(payloads[i]!) as { text: string }).text,
-      inputs: texts.length,
-      share: 1,
-      histogram: new Histogram(),
-      spentMs: 0,
-    },
-    {
-      id: 'keywords',
-      label: 'keyword matching',
-      run: (i) => keywords.classify(texts[i]!),
-      inputs: texts.length,
-      share: 1,
-      histogram: new Histogram(),
-      spentMs: 0,
-    },
-    {
-      id: 'predict',
-      label: 'naive Bayes predict (with explanation)',
-      run: (i) => predict(model, texts[i]!).serviceSlug,
-      inputs: texts.length,
-      share: 1,
-      histogram: new Histogram(),
-      spentMs: 0,
-    },
+    mk('timer', 'empty call (timer overhead)', (i) => i, 0.1),
+    mk('json-parse', 'baseline: JSON.parse of {"text": …}', (i) => (JSON.parse(payloads[i]!) as { text: string }).text),
+    mk('keywords', 'keyword matching', (i) => keywords.classify(texts[i]!)),
+    mk('predict', 'logistic predict (with explanation)', (i) => predictLogistic(model, texts[i]!).serviceSlug),
   ];
   measureInterleaved(timed, ctx.seconds, WARMUP_SECONDS);
   const baseline = timed.find((t) => t.id === 'json-parse')!.histogram;
@@ -296,61 +401,17 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
   );
-
-  // --- Training and loading a commune's model ---------------------------------------------------
-  const serialized = serializeModel(model);
-  const loadTargets: TimedTarget[] = [
-    {
-      id: 'parse-model',
-      label: 'baseline: JSON.parse of the stored model',
-      run: () => JSON.parse(serialized),
-      inputs: 1,
-      share: 0.2,
-      histogram: new Histogram(),
-      spentMs: 0,
-    },
-    {
-      id: 'load-model',
-      label: 'deserializeModel (parse + validate)',
-      run: () => deserializeModel(serialized),
-      inputs: 1,
-      share: 0.2,
-      histogram: new Histogram(),
-      spentMs: 0,
-    },
-    {
-      id: 'train',
-      label: `train on ${trainSet.length} examples (incl. temperature fit)`,
-      run: () => train(trainSet),
-      inputs: 1,
-      share: 0.6,
-      histogram: new Histogram(),
-      spentMs: 0,
-    },
-  ];
-  measureInterleaved(loadTargets, ctx.seconds, 1);
-  const parseBaseline = loadTargets[0]!.histogram;
-  ctx.print();
+  const t0 = performance.now();
+  trainLogistic(examples);
+  const trainMs = performance.now() - t0;
   ctx.print(
-    `Training and loading a model (${model.counts.size} features, ${formatNumber(serialized.length / 1024)} KiB of JSON)`,
-  );
-  ctx.print(
-    renderTable(
-      ['operation', 'runs', 'p50 ms', 'p99 ms', 'vs baseline (p50)'],
-      loadTargets.map((t) => [
-        t.label,
-        String(t.histogram.count),
-        ms(t.histogram.quantile(0.5)),
-        ms(t.histogram.quantile(0.99)),
-        t.id === 'parse-model' ? '(baseline)' : formatRatio(t.histogram.quantile(0.5), parseBaseline.quantile(0.5)),
-      ]),
-      ['left', 'right', 'right', 'right', 'right'],
-    ),
+    `training the routing model on all ${examples.length} messages: ${ms(trainMs * 1e6)} ms (once per process, and per commune with re-routings when they change)`,
   );
 
   notes.push(
-    `Timings are per call in this process (one core of ${ctx.machine.cores}), including ~${us(timed[0]!.histogram.quantile(0.5))} µs of timer overhead; compare ratios, not absolute numbers.`,
-    'The keyword baseline uses the same French normalisation as the model (accents, elisions, plurals), with ~10 keywords per service taken from the services’ descriptions.',
+    '"automatic": routed without a human (confidence ≥ threshold); "WRONG automatic": routed automatically to a wrong competence, as a share of all messages.',
+    'At the service level a commune merges competences (Saint-Aubin sends almost all to its secretariat), so its wrong-service share is at most the wrong-competence share shown here.',
+    `Timings are per call in this process (one core of ${ctx.machine.cores}); compare ratios, not absolute numbers.`,
   );
   ctx.print();
   for (const note of notes) ctx.print(note);
@@ -362,32 +423,28 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     machine: ctx.machine,
     settings: {
       seconds: ctx.seconds,
-      warmupSeconds: WARMUP_SECONDS,
       seed: DEFAULT_SEED,
-      repeatedSplits: REPEATED_SPLITS,
-      model: model.options,
-      temperature: model.temperature,
-      threshold: DEFAULT_CONFIDENCE_THRESHOLD,
+      folds: FOLDS,
+      threshold: COMPETENCE_THRESHOLD,
+      temperature: COMPETENCE_TEMPERATURE,
     },
-    data: { examples: DEMO_REQUESTS.length, train: trainSet.length, test: test.length, meanChars },
+    data: { examples: examples.length, train: trainSet.length, test: test.length, meanChars },
     quality: {
-      model: modelEval,
-      keywords: keywordEval,
-      repeated: {
-        modelMacroF1: { mean: mean(modelF1s), sd: sd(modelF1s), values: modelF1s },
-        keywordsMacroF1: { mean: mean(keywordF1s), sd: sd(keywordF1s), values: keywordF1s },
-      },
-      thresholds,
+      heldOut: heldFigures,
+      fittedTemperature: held.fitted,
+      crossValidation: Object.fromEntries(methods.map((m) => [m, meanFigures(m)])),
+      fittedTemperatures: fittedTs,
+      sweep,
+      ece: Object.fromEntries(methods.map((m) => [m, ece(held.out[m])])),
     },
-    timing: [...timed, ...loadTargets].map((t) => ({
+    timing: timed.map((t) => ({
       id: t.id,
       label: t.label,
       calls: t.histogram.count,
       p50Us: t.histogram.quantile(0.5) / 1000,
       p99Us: t.histogram.quantile(0.99) / 1000,
-      meanUs: t.histogram.meanNs / 1000,
     })),
-    modelSize: { features: model.counts.size, jsonBytes: serialized.length },
+    trainMs,
     notes,
     sink,
   });
@@ -397,7 +454,8 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
 
 const benchmark: Benchmark = {
   name: 'classifier',
-  title: 'Request routing classifier vs keyword matching (held-out quality) and vs JSON.parse (time per call)',
+  title:
+    'Routing by competences: held-out and cross-validated quality, calibration, vs keyword matching and JSON.parse',
   run,
 };
 export default benchmark;

@@ -7,13 +7,11 @@ import type { Database } from '../../platform/db/client.js';
 import { withInstance } from '../../platform/db/tenant.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
-import { countCommunes, findCommuneBySlug, listServices } from '../../platform/tenancy/communes.js';
+import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/communes.js';
 import { createCommune, type NewCommune } from '../communes/index.js';
 import { hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
-import { addRoutingExamples } from '../requests/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
-import { DEMO_REQUESTS } from './training-data.js';
 
 /** Démarches of the demo whose status workflow is not the default one (see procedures/workflow.ts). */
 const DEMO_WORKFLOWS: Record<string, Workflow> = {
@@ -32,9 +30,6 @@ const DEMO_WORKFLOWS: Record<string, Workflow> = {
     steps: [{ key: 'intervention-programmee', label: 'Intervention programmée' }],
   },
 };
-
-/** Communes whose routing examples are the demo training set (its labels are their services). */
-const TRAINED_COMMUNES = new Set(['villebelle']);
 
 export const DEMO_COMMUNES: NewCommune[] = [
   {
@@ -131,18 +126,8 @@ export async function seedDemo(database: Database, queue: JobQueue, publicUrl: s
     await createCommune(database, input, { type: 'system', id: 'demo' }, async (tx, commune) => {
       await seedDemoAccounts(tx, commune.slug, passwordHash);
       await installLibrary(tx, commune, DEMO_WORKFLOWS);
-      if (TRAINED_COMMUNES.has(commune.slug)) {
-        // The classifier's labelled demo set, as the routing examples of the town.
-        const known = new Set((await listServices(tx, commune.id)).map((s) => s.slug));
-        await addRoutingExamples(
-          tx,
-          commune.id,
-          DEMO_REQUESTS.filter((r) => known.has(r.serviceSlug)).map((r) => ({
-            text: r.text,
-            serviceSlug: r.serviceSlug,
-          })),
-        );
-      }
+      // Routing needs no seed examples: the standard competence map trains the classifier and
+      // each demo commune's services get their competences by default (requests/competence-map.ts).
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
         template: 'demoWelcome',

@@ -15,6 +15,8 @@ declare module '../../platform/audit/journal.js' {
     'request.status_changed': AuditData;
     'request.submitted': AuditData;
     'requests.exported': AuditData;
+    // competence → service id (null: the accueil), the whole saved map (migration 0018)
+    'settings.competence_map_changed': { [competence: string]: string | null };
     'settings.notification_text_changed': AuditData;
     'settings.notification_text_reset': AuditData;
     'settings.sms_on_status_change': AuditData;

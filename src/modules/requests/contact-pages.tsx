@@ -12,10 +12,12 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import { sendFile } from '../../platform/files/checks.js';
 import { mailAddressError } from '../../platform/mail/address.js';
-import type { Commune } from '../../platform/tenancy/communes.js';
+import { type Commune, listServices } from '../../platform/tenancy/communes.js';
 import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import { DOCUMENT_KIND_RULES } from '../forms/index.js';
+import { findProcedureBySlug, type Procedure } from '../procedures/index.js';
+import { COMPETENCE_DEMARCHES } from './competence-map.js';
 import { findRequestByNumber } from './repo.js';
 import { MAX_MESSAGE_LENGTH, readFile, requestDeps, submitRequest } from './service.js';
 import { savableRequestFiles } from './vault-reuse.js';
@@ -222,6 +224,21 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
             savableRequestFiles(tx, commune.id, actor.accountId, sent.number),
           )
         : [];
+      // Which service received it and, for a free-text message, the démarche made for its topic.
+      const routed = await withTenant(ctx.database, commune.id, async (tx) => {
+        const r = await findRequestByNumber(tx, commune.id, sent.number);
+        if (!r) return null;
+        const service = (await listServices(tx, commune.id)).find((s) => s.id === r.serviceId);
+        const suggested: Procedure[] = [];
+        if (r.procedureId === null && r.routedBy === 'classifier') {
+          const competence = r.routingCompetences?.[0];
+          for (const slug of competence ? (COMPETENCE_DEMARCHES[competence] ?? []) : []) {
+            const found = await findProcedureBySlug(tx, commune.id, slug);
+            if (found?.isPublished) suggested.push(found);
+          }
+        }
+        return { serviceName: service?.name ?? null, triaged: r.routedBy === 'triage', suggested };
+      });
       return sendPage(request, reply, {
         title: 'Demande envoyée',
         children: (
@@ -247,6 +264,30 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
                 Télécharger l’accusé de réception (PDF)
               </a>
             </p>
+            {routed?.serviceName ? (
+              <p class="govuk-body">
+                {routed.triaged
+                  ? `Votre message a été transmis au service « ${routed.serviceName} », qui l’orientera vers le service compétent.`
+                  : `Votre demande a été transmise au service « ${routed.serviceName} ».`}
+              </p>
+            ) : null}
+            {routed && routed.suggested.length > 0 ? (
+              <div class="govuk-inset-text">
+                <p class="govuk-body">
+                  La prochaine fois, une démarche en ligne est prévue pour ce sujet : elle pose les bonnes questions et
+                  va directement au bon service.
+                </p>
+                <ul class="govuk-list">
+                  {routed.suggested.map((p) => (
+                    <li key={p.id}>
+                      <a class="govuk-link" href={`${base}/demarches/${p.slug}`}>
+                        {p.title}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
             <h2 class="govuk-heading-m">Et ensuite ?</h2>
             {request.actor ? (
               <>

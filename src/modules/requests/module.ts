@@ -7,6 +7,7 @@
 
 import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
+import { COMPETENCE_ADMIN_PATH, registerCompetencePages } from './competence-pages.js';
 import { registerContactPages } from './contact-pages.js';
 import { registerPortalPages } from './portal-pages.js';
 import { countOpenRequestsByStep, countRequests, countRequestsByProcedure } from './repo.js';
@@ -20,8 +21,18 @@ export const requestsModule: GuichetModule = {
       registerPortalPages(scope, ctx);
       registerContactPages(scope, ctx);
       registerTrackingPages(scope, ctx);
+      registerCompetencePages(scope, ctx);
     });
   },
+  adminLinks: [
+    {
+      path: COMPETENCE_ADMIN_PATH,
+      label: 'Orientation',
+      title: 'Orientation des messages',
+      order: 45,
+      description: 'Quel service reçoit les messages de chaque compétence municipale (état civil, voirie, CCAS…).',
+    },
+  ],
   figures: [{ key: 'requests.received', label: 'Demandes', unit: 'count', compute: countRequests }],
   usages: [
     { subject: 'procedure', count: (tx, communeId) => countRequestsByProcedure(tx, communeId) },

@@ -9,6 +9,7 @@ import { proceduresByIds, type RequestStatus } from '../procedures/index.js';
 import {
   type CitizenRequest,
   citizenRequest,
+  competenceMap,
   draft,
   type RequestEvent,
   requestEvent,
@@ -28,7 +29,12 @@ const communeScope = (communeId: string) => ({ communeId });
 export async function insertRoutingExamples(
   tx: Tx,
   communeId: string,
-  examples: ReadonlyArray<{ text: string; serviceSlug: string; source: 'seed' | 'rerouting' }>,
+  examples: ReadonlyArray<{
+    text: string;
+    serviceSlug: string;
+    source: 'seed' | 'rerouting';
+    competence?: string | null;
+  }>,
 ): Promise<void> {
   if (examples.length === 0) return;
   await tx.db.insert(routingExample).values(examples.map((e) => ({ id: uuidv7(), communeId, ...e })));
@@ -40,6 +46,27 @@ export function listRoutingExamples(tx: Tx, communeId: string): Promise<RoutingE
     .from(routingExample)
     .where(eq(routingExample.communeId, communeId))
     .orderBy(asc(routingExample.createdAt), asc(routingExample.id));
+}
+
+// — Competence map (migration 0018) —
+
+/** The commune's explicit choices: competence → service id (null: the accueil). */
+export async function listCompetenceMap(tx: Tx, communeId: string): Promise<Map<string, string | null>> {
+  const rows = await tx.db.select().from(competenceMap).where(eq(competenceMap.communeId, communeId));
+  return new Map(rows.map((r) => [r.competence, r.serviceId]));
+}
+
+/** Replaces the commune's competence map with these choices. */
+export async function saveCompetenceMap(
+  tx: Tx,
+  communeId: string,
+  choices: ReadonlyMap<string, string | null>,
+): Promise<void> {
+  await tx.db.delete(competenceMap).where(eq(competenceMap.communeId, communeId));
+  if (choices.size === 0) return;
+  await tx.db
+    .insert(competenceMap)
+    .values([...choices].map(([competence, serviceId]) => ({ communeId, competence, serviceId })));
 }
 
 // — Drafts —

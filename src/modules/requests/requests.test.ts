@@ -540,7 +540,9 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     await anonymous.get('/c/villebelle/contacter-la-mairie');
     const unsure = await anonymous.post('/c/villebelle/contacter-la-mairie', {
       subject: 'Question',
-      message: 'Bonjour, merci.',
+      // Two close competences of two services (action sociale → accueil, factures → finances).
+      message:
+        'Je n’arrive plus à payer mes factures, la cantine et le loyer. Le CCAS peut-il m’aider ou faut-il un échéancier ?',
       name: 'Jeanne Roux',
       email: 'jeanne.roux@courriel.example',
     });
@@ -593,7 +595,12 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     });
     expect(routed.byRule).toMatchObject({ routedBy: 'rule', serviceId: routed.urbanisme });
     expect(routed.byDefault.routedBy).toBe('procedure');
-    expect(routed.examples).toEqual([{ text: 'Question\nBonjour, merci.', service_slug: 'finances' }]);
+    expect(routed.examples).toEqual([
+      {
+        text: 'Question\nJe n’arrive plus à payer mes factures, la cantine et le loyer. Le CCAS peut-il m’aider ou faut-il un échéancier ?',
+        service_slug: 'finances',
+      },
+    ]);
 
     const anonymous = new TestBrowser(t.app, { remoteAddress: nextAddress() });
     const closed = await anonymous.get('/c/villebelle/demarches/inscription-liste-electorale/commencer');

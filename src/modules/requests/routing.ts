@@ -1,42 +1,44 @@
 /**
  * Which service receives a request. A démarche: its routing rules (first rule whose field equals
  * the answer), else its default service. A free-text request ("contacter la mairie"): the
- * commune's frugal classifier, trained on its routing examples; under the confidence threshold
- * (or without examples) the request goes to the accueil for triage. The words that explain the
- * classifier's proposal are kept with the request.
+ * competence classifier (platform/classifier/logistic.ts) trained on the standard competence map
+ * plus the commune's re-routings, then the commune's competence map gives the service. The
+ * probabilities of competences that go to the same service add up; under the threshold, or when
+ * two close competences go to different services, the request goes to the accueil for triage
+ * with both suggested. The words that explain the proposal are kept with the request.
  */
 
-import { routeRequest as classify, DEFAULT_CONFIDENCE_THRESHOLD } from '../../platform/classifier/decision.js';
-import { type ClassifierModel, train } from '../../platform/classifier/model.js';
+import {
+  CLOSE_RATIO,
+  COMPETENCE_TEMPERATURE,
+  COMPETENCE_THRESHOLD,
+  competenceExamples,
+} from '../../platform/classifier/competences.js';
+import {
+  type CompetencePrediction,
+  type LogisticModel,
+  predictLogistic,
+  trainLogistic,
+} from '../../platform/classifier/logistic.js';
+import { REROUTING_WEIGHT } from '../../platform/classifier/model.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import type { Procedure } from '../procedures/index.js';
 import { listRoutingRules } from '../procedures/index.js';
+import { type CompetenceRoute, competenceRoutes, triageService } from './competence-map.js';
 import { listRoutingExamples } from './repo.js';
+
+export { triageService } from './competence-map.js';
 
 export interface RoutingChoice {
   serviceId: string;
   routedBy: 'procedure' | 'rule' | 'classifier' | 'triage';
-  /** The classifier's confidence (free text only). */
+  /** The probability of the chosen service (free text only). */
   confidence: number | null;
   /** The words that explain the classifier's proposal (free text only). */
   explanation: string[] | null;
-  /** The service the classifier proposed, even when under the threshold (for the triaging agent). */
-  proposedServiceSlug?: string | null;
-}
-
-/** Services that triage requests, by preference (the village has only its secretariat). */
-const TRIAGE_SLUGS = ['accueil', 'secretariat'];
-
-/** The service that triages: accueil, else secretariat, else the first service. */
-export function triageService(services: readonly Service[]): Service {
-  for (const slug of TRIAGE_SLUGS) {
-    const found = services.find((s) => s.slug === slug);
-    if (found) return found;
-  }
-  const first = services[0];
-  if (!first) throw new Error('commune without any service');
-  return first;
+  /** The estimated competence; when sent to triage, the two most likely (free text only). */
+  competences?: string[] | null;
 }
 
 /** Routes a démarche's submission by its rules, else to its default service. */
@@ -56,25 +58,78 @@ export async function routeByRules(
   return { serviceId: proc.serviceId, routedBy: 'procedure', confidence: null, explanation: null };
 }
 
-// A commune's model is rebuilt from its examples when they change (training is counting: a few
-// milliseconds for the demo set). Cache only: every process may hold its own copy.
-const models = new Map<string, { stamp: string; model: ClassifierModel | null }>();
+// The standard model is trained once per process (about a second); a commune with re-routings
+// gets its own, rebuilt when its examples change. Cache only: every process may hold its own copy.
+let standard: LogisticModel | null = null;
+const models = new Map<string, { stamp: string; model: LogisticModel }>();
 
-async function communeModel(tx: Tx, communeId: string): Promise<ClassifierModel | null> {
+export function standardModel(): LogisticModel {
+  standard ??= trainLogistic(competenceExamples(), { temperature: COMPETENCE_TEMPERATURE });
+  return standard;
+}
+
+async function communeModel(tx: Tx, communeId: string): Promise<LogisticModel> {
   const { rows } = await tx.client.query<{ n: number; last: Date | null }>(
-    'SELECT count(*)::int AS n, max(created_at) AS last FROM routing_example WHERE commune_id = $1',
+    'SELECT count(*)::int AS n, max(created_at) AS last FROM routing_example WHERE commune_id = $1 AND competence IS NOT NULL',
     [communeId],
   );
-  const stamp = `${rows[0]?.n ?? 0}:${rows[0]?.last?.toISOString() ?? ''}`;
+  const n = rows[0]?.n ?? 0;
+  if (n === 0) return standardModel();
+  const stamp = `${n}:${rows[0]?.last?.toISOString() ?? ''}`;
   const cached = models.get(communeId);
   if (cached?.stamp === stamp) return cached.model;
-  const examples = await listRoutingExamples(tx, communeId);
-  const model = examples.length > 0 ? train(examples.map((e) => ({ text: e.text, serviceSlug: e.serviceSlug }))) : null;
+  const own = (await listRoutingExamples(tx, communeId)).filter((e) => e.competence !== null);
+  const model = trainLogistic(
+    [
+      ...competenceExamples(),
+      ...own.map((e) => ({ text: e.text, serviceSlug: e.competence!, weight: REROUTING_WEIGHT })),
+    ],
+    { temperature: COMPETENCE_TEMPERATURE },
+  );
   models.set(communeId, { stamp, model });
   return model;
 }
 
-/** Routes a free-text request with the commune's classifier; unsure → triage. */
+export interface ServiceDecision {
+  serviceId: string;
+  automatic: boolean;
+  /** Probability of the chosen service (sum over the competences it handles). */
+  confidence: number;
+  competences: string[];
+}
+
+/**
+ * The service for a competence prediction under a commune's map (pure: the rule itself).
+ * Automatic when the service's probability reaches the threshold and no close runner-up
+ * competence belongs to another service.
+ */
+export function decideService(
+  prediction: CompetencePrediction,
+  routes: readonly CompetenceRoute[],
+  triage: Service,
+  threshold = COMPETENCE_THRESHOLD,
+): ServiceDecision {
+  const serviceOf = (competence: string) =>
+    routes.find((r) => r.competence.slug === competence)?.service.id ?? triage.id;
+  const [first, second] = prediction.ranking;
+  if (!first || prediction.confidence <= 0) {
+    return { serviceId: triage.id, automatic: false, confidence: 0, competences: [] };
+  }
+  const byService = new Map<string, number>();
+  for (const r of prediction.ranking)
+    byService.set(serviceOf(r.serviceSlug), (byService.get(serviceOf(r.serviceSlug)) ?? 0) + r.confidence);
+  const serviceId = serviceOf(first.serviceSlug);
+  const confidence = byService.get(serviceId) ?? 0;
+  const close =
+    second !== undefined &&
+    second.confidence >= CLOSE_RATIO * first.confidence &&
+    serviceOf(second.serviceSlug) !== serviceId;
+  const automatic = confidence >= threshold && !close;
+  const competences = automatic || !second ? [first.serviceSlug] : [first.serviceSlug, second.serviceSlug];
+  return { serviceId: automatic ? serviceId : triage.id, automatic, confidence, competences };
+}
+
+/** Routes a free-text request: competence classifier, then the commune's map; unsure → triage. */
 export async function routeFreeText(
   tx: Tx,
   communeId: string,
@@ -83,21 +138,31 @@ export async function routeFreeText(
 ): Promise<RoutingChoice> {
   const services = await listServices(tx, communeId);
   const triage = triageService(services);
-  const model = await communeModel(tx, communeId);
-  if (!model) {
-    return { serviceId: triage.id, routedBy: 'triage', confidence: null, explanation: null, proposedServiceSlug: null };
-  }
-  const decision = classify(model, text, {
-    threshold: options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD,
-    fallback: triage.slug,
-  });
-  const proposed = services.find((s) => s.slug === decision.serviceSlug);
-  const automatic = decision.automatic && proposed !== undefined;
+  const routes = await competenceRoutes(tx, communeId, services);
+  const prediction = predictLogistic(await communeModel(tx, communeId), text);
+  const decision = decideService(prediction, routes, triage, options.threshold ?? COMPETENCE_THRESHOLD);
   return {
-    serviceId: automatic ? proposed.id : triage.id,
-    routedBy: automatic ? 'classifier' : 'triage',
-    confidence: decision.prediction.confidence,
-    explanation: decision.prediction.explanation,
-    proposedServiceSlug: decision.prediction.serviceSlug,
+    serviceId: decision.serviceId,
+    routedBy: decision.automatic ? 'classifier' : 'triage',
+    confidence: prediction.confidence > 0 ? decision.confidence : null,
+    explanation: prediction.explanation,
+    competences: decision.competences,
   };
+}
+
+/**
+ * The competence a re-routing teaches: among the competences the commune sends to the chosen
+ * service, the one the model finds most likely for the text; null when none goes there.
+ */
+export async function competenceForService(
+  tx: Tx,
+  communeId: string,
+  text: string,
+  serviceId: string,
+): Promise<string | null> {
+  const routes = (await competenceRoutes(tx, communeId)).filter((r) => r.service.id === serviceId);
+  if (routes.length === 0) return null;
+  const prediction = predictLogistic(await communeModel(tx, communeId), text);
+  const handled = new Set(routes.map((r) => r.competence.slug));
+  return prediction.ranking.find((r) => handled.has(r.serviceSlug))?.serviceSlug ?? routes[0]!.competence.slug;
 }

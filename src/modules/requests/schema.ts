@@ -38,6 +38,8 @@ export const citizenRequest = pgTable('citizen_request', {
   routedBy: text('routed_by', { enum: ['procedure', 'rule', 'classifier', 'triage', 'agent'] }).notNull(),
   routingConfidence: real('routing_confidence'),
   routingExplanation: text('routing_explanation').array(),
+  // migrations/0018_competences.sql: the estimated competence, or the two close ones
+  routingCompetences: text('routing_competences').array(),
   dueAt: ts('due_at').notNull(),
   silenceKind: text('silence_kind'),
   silenceDate: date('silence_date'),
@@ -96,6 +98,16 @@ export const routingExample = pgTable('routing_example', {
   serviceSlug: text('service_slug').notNull(),
   source: text('source', { enum: ['seed', 'rerouting'] }).notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  // migrations/0018_competences.sql
+  competence: text('competence'),
+});
+
+/** migrations/0018_competences.sql: which service handles each competence (null: the accueil). */
+export const competenceMap = pgTable('competence_map', {
+  communeId: uuid('commune_id').notNull(),
+  competence: text('competence').notNull(),
+  serviceId: uuid('service_id'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
 export type CitizenRequest = typeof citizenRequest.$inferSelect;

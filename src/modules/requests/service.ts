@@ -54,7 +54,7 @@ import {
   type StoredFileInfo,
   updateRequest,
 } from './repo.js';
-import { type RoutingChoice, routeByRules, routeFreeText } from './routing.js';
+import { competenceForService, type RoutingChoice, routeByRules, routeFreeText } from './routing.js';
 import type { CitizenRequest, RequestEvent, StoredFile } from './schema.js';
 
 /** What the use cases need besides the transaction. */
@@ -372,6 +372,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
     routedBy: routing.routedBy,
     routingConfidence: routing.confidence,
     routingExplanation: routing.explanation,
+    routingCompetences: routing.competences ?? null,
     dueAt: due,
     silenceKind: silence?.kind ?? null,
     silenceDate: silence?.date ?? null,
@@ -881,9 +882,10 @@ export async function rerouteRequest(
       previousConfidence: request.routingConfidence,
     },
   });
-  await insertRoutingExamples(tx, communeId, [
-    { text: requestText(request), serviceSlug: service.slug, source: 'rerouting' },
-  ]);
+  // The correction teaches the competence the commune sends to that service (issue 9).
+  const text = requestText(request);
+  const competence = await competenceForService(tx, communeId, text, service.id);
+  await insertRoutingExamples(tx, communeId, [{ text, serviceSlug: service.slug, source: 'rerouting', competence }]);
   await recordAudit(tx, {
     action: 'request.rerouted',
     actorType: auditActorType(actor),

@@ -8,6 +8,16 @@
  */
 
 export {
+  CLOSE_RATIO,
+  COMPETENCE_SLUGS,
+  COMPETENCE_TEMPERATURE,
+  COMPETENCE_THRESHOLD,
+  COMPETENCES,
+  type Competence,
+  competenceExamples,
+  competenceLabel,
+} from './competences.js';
+export {
   DEFAULT_CONFIDENCE_THRESHOLD,
   DEFAULT_FALLBACK_SERVICE,
   isAutomatic,
@@ -31,7 +41,20 @@ export {
   type ThresholdRow,
   thresholdSweep,
 } from './evaluate.js';
-export { DEMO_KEYWORDS, type KeywordClassifier, keywordClassifier } from './keyword-baseline.js';
+export {
+  COMPETENCE_KEYWORDS,
+  DEMO_KEYWORDS,
+  type KeywordClassifier,
+  keywordClassifier,
+} from './keyword-baseline.js';
+export {
+  type CompetencePrediction,
+  fitTemperature,
+  isFiller,
+  type LogisticModel,
+  predictLogistic,
+  trainLogistic,
+} from './logistic.js';
 export {
   addExample,
   type ClassifierModel,

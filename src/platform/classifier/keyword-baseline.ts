@@ -80,6 +80,48 @@ export const DEMO_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
+/**
+ * Keywords of the standard competences, as an administrator would type them into a rules
+ * screen: the obvious words of each competence's title and of its most frequent requests.
+ */
+export const COMPETENCE_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  accueil: ['horaires', 'ouverture', 'renseignement', 'rendez-vous maire', 'élu', 'objet trouvé', 'candidature'],
+  'etat-civil': [
+    'acte',
+    'naissance',
+    'mariage',
+    'décès',
+    'livret de famille',
+    'pacs',
+    'passeport',
+    'carte d’identité',
+    'recensement',
+  ],
+  elections: ['électorale', 'élection', 'vote', 'procuration', 'bureau de vote', 'scrutin'],
+  cimetiere: ['cimetière', 'concession', 'tombe', 'columbarium', 'inhumation', 'caveau'],
+  urbanisme: [
+    'permis de construire',
+    'déclaration préalable',
+    'PLU',
+    'cadastre',
+    'urbanisme',
+    'certificat d’urbanisme',
+  ],
+  'voirie-stationnement': ['voirie', 'trottoir', 'chaussée', 'nid de poule', 'stationnement', 'feu', 'travaux'],
+  'proprete-dechets': ['poubelle', 'déchets', 'encombrants', 'dépôt sauvage', 'tags', 'collecte', 'déchetterie'],
+  'eclairage-public': ['lampadaire', 'éclairage', 'réverbère', 'illuminations'],
+  'espaces-verts': ['arbre', 'élagage', 'parc', 'haie', 'pelouse', 'aire de jeux', 'espaces verts'],
+  'enfance-scolaire': ['école', 'cantine', 'périscolaire', 'garderie', 'centre de loisirs', 'inscription scolaire'],
+  'petite-enfance': ['crèche', 'assistante maternelle', 'halte-garderie', 'bébé', 'relais petite enfance'],
+  'action-sociale': ['CCAS', 'aide', 'logement social', 'personnes âgées', 'difficulté', 'assistante sociale'],
+  'police-tranquillite': ['bruit', 'police', 'voisins', 'garée', 'fourrière', 'chien', 'rodéo'],
+  'vie-associative-salles': ['association', 'salle des fêtes', 'location salle', 'subvention', 'salle polyvalente'],
+  sport: ['piscine', 'gymnase', 'stade', 'club', 'sport', 'tennis'],
+  culture: ['médiathèque', 'bibliothèque', 'musique', 'théâtre', 'spectacle', 'musée', 'patrimoine'],
+  'finances-facturation': ['facture', 'paiement', 'prélèvement', 'remboursement', 'trésor public', 'impôts'],
+  'eau-assainissement': ['eau', 'compteur', 'fuite', 'égout', 'assainissement', 'fosse septique'],
+};
+
 export interface KeywordClassifier {
   /** The service with the most matching keywords, or the fallback when none matches. */
   classify(text: string): string;

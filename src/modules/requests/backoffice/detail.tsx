@@ -8,6 +8,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
+import { competenceLabel } from '../../../platform/classifier/competences.js';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
@@ -260,12 +261,19 @@ function Routing({ detail }: { detail: RequestDetail }) {
       value: `${formatNumber(Math.round(detail.routingConfidence * 100))} %`,
     });
   }
+  const competences = detail.routingCompetences ?? [];
+  if (competences.length > 0) {
+    rows.push({
+      key: competences.length > 1 ? 'Compétences proches (à départager)' : 'Compétence estimée',
+      value: competences.map(competenceLabel).join(' ou '),
+    });
+  }
   return (
     <>
       <SummaryList rows={rows} />
       {detail.routingExplanation && detail.routingExplanation.length > 0 ? (
         <>
-          <p class="govuk-body">Mots qui ont décidé de l’orientation :</p>
+          <p class="govuk-body">Mots du message qui ont pesé dans l’orientation :</p>
           <ul class="govuk-list govuk-list--bullet">
             {detail.routingExplanation.map((word) => (
               <li key={word}>{word}</li>

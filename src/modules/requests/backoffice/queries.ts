@@ -269,6 +269,8 @@ export interface RequestDetail extends InboxRow {
   routedBy: string;
   routingConfidence: number | null;
   routingExplanation: string[] | null;
+  /** The estimated competence, or the two close ones when the request went to triage. */
+  routingCompetences: string[] | null;
   silenceKind: string | null;
   silenceDate: string | null;
   updatedAt: Date;
@@ -302,6 +304,7 @@ export async function findRequestForActor(
       routed_by: string;
       routing_confidence: number | null;
       routing_explanation: string[] | null;
+      routing_competences: string[] | null;
       silence_kind: string | null;
       silence_date: string | null;
       updated_at: Date;
@@ -314,7 +317,7 @@ export async function findRequestForActor(
             r.channel, r.submitted_at, r.due_at, r.closed_at, ${LATE_SQL} AS late,
             r.commune_id, r.procedure_id, r.form_version, r.account_id, r.answers, r.filed_by,
             NULLIF(trim(coalesce(f.given_name, '') || ' ' || coalesce(f.family_name, '')), '') AS filed_by_name,
-            r.routed_by, r.routing_confidence, r.routing_explanation, r.silence_kind,
+            r.routed_by, r.routing_confidence, r.routing_explanation, r.routing_competences, r.silence_kind,
             to_char(r.silence_date, 'YYYY-MM-DD') AS silence_date, r.updated_at
        FROM citizen_request r
        JOIN service s ON s.id = r.service_id AND s.commune_id = r.commune_id
@@ -341,6 +344,7 @@ export async function findRequestForActor(
     routedBy: row.routed_by,
     routingConfidence: row.routing_confidence,
     routingExplanation: row.routing_explanation,
+    routingCompetences: row.routing_competences,
     silenceKind: row.silence_kind,
     silenceDate: row.silence_date,
     updatedAt: row.updated_at,
