@@ -6,8 +6,8 @@ import {
   delegationApplies,
   isStepComplete,
   parseEuros,
-  selectCircuit,
   type StepTemplate,
+  selectCircuit,
 } from './circuits.js';
 
 /** « visa:chef_service » for each step, to read circuits at a glance. */

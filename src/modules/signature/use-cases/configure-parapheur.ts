@@ -8,14 +8,14 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { listServices } from '../../../platform/tenancy/communes.js';
 import { listStaffContacts } from '../../identity/index.js';
-import { FUNCTION_KEYS, parseEuros } from '../circuits.js';
+import { type FUNCTION_KEYS, parseEuros } from '../circuits.js';
 import { canAdministerParapheur } from '../policy.js';
 import { listFunctionHolders, replaceFunctionHolder, saveThreshold } from '../repo.js';
 import { auditSignature, type Caller, parseInput } from './common.js';
 
+/** A choice of the list: a person's id, or '' for « Personne » (a missing field is a malformed form). */
 const person = z
-  .string()
-  .optional()
+  .string({ error: 'Choisissez une personne, ou « Personne ».' })
   .transform((v) => (v ? v : null))
   .pipe(z.string().uuid('Choisissez une personne de la liste.').nullable());
 

@@ -11,6 +11,7 @@ import type { AppContext } from '../../../platform/context.js';
 import { nextNumber } from '../../../platform/db/counters.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
+import { ConversionError, convertToPdf } from '../../../platform/pdf/index.js';
 import { listServices } from '../../../platform/tenancy/communes.js';
 import {
   type CircuitTemplate,
@@ -120,19 +121,42 @@ export async function communeCircuits(ctx: AppContext, communeId: string): Promi
   });
 }
 
+/** Office documents the parapheur turns into PDF (LibreOffice headless) before signing. */
+export const OFFICE_TYPES = [
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+] as const;
+
+async function asPdf(doc: IncomingDocument, field: string): Promise<IncomingDocument> {
+  if (!(OFFICE_TYPES as readonly string[]).includes(doc.mimeType)) return doc;
+  try {
+    const pdf = await convertToPdf(doc.content, doc.name);
+    return { name: `${doc.name.replace(/\.[^.]*$/, '')}.pdf`, mimeType: 'application/pdf', content: Buffer.from(pdf) };
+  } catch (error) {
+    if (error instanceof ConversionError) {
+      throw new AppError(`signature.${error.code}`, error.message, 422, {
+        userMessage: error.frenchMessage,
+        fields: { [field]: error.frenchMessage },
+      });
+    }
+    throw error;
+  }
+}
+
 /** Creates the folder and starts its circuit; returns it. */
 export async function createFolder(
   ctx: AppContext,
   caller: FolderRequest,
   input: FolderInput,
-  documents: readonly IncomingDocument[],
+  incoming: readonly IncomingDocument[],
 ): Promise<Folder> {
   const values = parseInput(folderInputSchema, input);
   if (caller.origin === 'agent' && !canCreateFolder(caller.by)) {
     throw new AppError('not_found', 'cannot create folders', 404);
   }
+  const documents = await Promise.all(incoming.map((d, i) => asPdf(d, i === 0 ? 'document' : 'annexes')));
   const principal = documents[0];
-  if (!principal || principal.mimeType !== 'application/pdf') {
+  if (principal?.mimeType !== 'application/pdf') {
     const message = 'Joignez le document à faire signer, au format PDF.';
     throw new AppError('signature.document_missing', 'no main PDF', 422, {
       userMessage: message,
