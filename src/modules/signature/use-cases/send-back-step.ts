@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { FOLDER_NOT_FOUND, loadFolderView, startStep } from '../folder-flow.js';
-import { actingFor, canSeeFolder, canSendBack, currentStep, liveDecisions } from '../policy.js';
+import { actingFor, canRefuse, canSeeFolder, canSendBack, currentStep, liveDecisions } from '../policy.js';
 import { insertAction, listDocuments, setDocumentVersion, updateStep, withdrawActions } from '../repo.js';
 import { auditFolder, type Caller, notAllowed, parseInput } from './common.js';
 
@@ -30,6 +30,7 @@ export async function sendBackStep(ctx: AppContext, caller: Caller, folderId: st
     if (!current || current.id !== values.etape) {
       throw notAllowed('Le dossier a changé depuis l’affichage de la page : consultez-le de nouveau avant d’agir.');
     }
+    if (!canRefuse(caller.actor, view)) throw notAllowed('Ce dossier n’attend pas votre décision.');
     if (!canSendBack(caller.actor, view)) {
       throw notAllowed('Ce dossier est à sa première étape : refusez-le plutôt, en indiquant le motif.');
     }
