@@ -1,0 +1,146 @@
+/**
+ * CMS SignedData for PAdES (ETSI EN 319 142-1 baseline, CAdES-detached): built with pkijs/asn1js,
+ * signed with node:crypto. pkijs has no class for ESS signing-certificate-v2 (RFC 5035), so that
+ * attribute is written here with asn1js; the signed attributes are sorted as DER requires for a
+ * SET OF, because verifiers (OpenSSL among them) re-encode them before checking the signature.
+ */
+import { createHash, createPrivateKey, type KeyObject, sign as nodeSign } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { fromPem, toArrayBuffer } from './crypto-kit.js';
+
+export const OID = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  signatureTimeStamp: '1.2.840.113549.1.9.16.2.14',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+} as const;
+
+export function parseCertificate(der: Uint8Array): pkijs.Certificate {
+  return pkijs.Certificate.fromBER(toArrayBuffer(der));
+}
+
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+}
+
+/** ESS signing-certificate-v2 value: one ESSCertIDv2 (SHA-256 default, so no hashAlgorithm) with issuerSerial. */
+function signingCertificateV2(certDer: Uint8Array, cert: pkijs.Certificate): asn1js.Sequence {
+  const issuerSerial = new asn1js.Sequence({
+    value: [
+      new asn1js.Sequence({
+        value: [
+          new asn1js.Constructed({
+            idBlock: { tagClass: 3, tagNumber: 4 }, // [4] directoryName, EXPLICIT (Name is a CHOICE)
+            value: [cert.issuer.toSchema()],
+          }),
+        ],
+      }),
+      cert.serialNumber,
+    ],
+  });
+  const essCertIdV2 = new asn1js.Sequence({
+    value: [new asn1js.OctetString({ valueHex: toArrayBuffer(sha256(certDer)) }), issuerSerial],
+  });
+  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
+}
+
+function derOf(attr: pkijs.Attribute): Uint8Array {
+  return new Uint8Array(attr.toSchema().toBER(false));
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** A parsed signer, cached per PEM so batch signing does not re-parse the same certificate and key. */
+export interface PreparedSigner {
+  key: KeyObject;
+  certDer: Uint8Array;
+  cert: pkijs.Certificate;
+  chain: pkijs.Certificate[];
+}
+
+const preparedCache = new Map<string, PreparedSigner>();
+
+export function prepareSigner(privateKeyPem: string, certificatePem: string, chainPem: string[]): PreparedSigner {
+  const cacheKey = `${certificatePem}\u0000${privateKeyPem}\u0000${chainPem.join('')}`;
+  const hit = preparedCache.get(cacheKey);
+  if (hit) return hit;
+  const certDer = fromPem(certificatePem, 'CERTIFICATE');
+  const prepared: PreparedSigner = {
+    key: createPrivateKey(privateKeyPem),
+    certDer,
+    cert: parseCertificate(certDer),
+    chain: chainPem.map((p) => parseCertificate(fromPem(p, 'CERTIFICATE'))),
+  };
+  if (preparedCache.size > 64) preparedCache.clear();
+  preparedCache.set(cacheKey, prepared);
+  return prepared;
+}
+
+/**
+ * Builds the detached CMS over `contentDigest` (SHA-256 of the signed bytes). `timestamp`, when
+ * given, is called with the signature value and returns an RFC 3161 token (DER ContentInfo) that
+ * goes in the signature-time-stamp unsigned attribute.
+ */
+export async function buildCadesDetached(
+  signer: PreparedSigner,
+  contentDigest: Uint8Array,
+  timestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array>,
+): Promise<Uint8Array> {
+  const attrs = [
+    new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
+    new pkijs.Attribute({
+      type: OID.messageDigest,
+      values: [new asn1js.OctetString({ valueHex: toArrayBuffer(contentDigest) })],
+    }),
+    new pkijs.Attribute({
+      type: OID.signingCertificateV2,
+      values: [signingCertificateV2(signer.certDer, signer.cert)],
+    }),
+  ]
+    .map((a) => ({ a, der: derOf(a) }))
+    .sort((x, y) => compareBytes(x.der, y.der));
+  // The signature covers the DER of the attributes as an explicit SET OF (RFC 5652 §5.4).
+  const setDer = new Uint8Array(new asn1js.Set({ value: attrs.map((x) => x.a.toSchema()) }).toBER(false));
+  const signatureValue = new Uint8Array(nodeSign('sha256', setDer, signer.key));
+  const signerInfo = new pkijs.SignerInfo({
+    version: 1,
+    sid: new pkijs.IssuerAndSerialNumber({ issuer: signer.cert.issuer, serialNumber: signer.cert.serialNumber }),
+    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
+    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: attrs.map((x) => x.a) }),
+    signatureAlgorithm: new pkijs.AlgorithmIdentifier({
+      algorithmId: OID.sha256WithRsa,
+      algorithmParams: new asn1js.Null(),
+    }),
+    signature: new asn1js.OctetString({ valueHex: toArrayBuffer(signatureValue) }),
+  });
+  if (timestamp) {
+    const token = await timestamp(signatureValue);
+    const tokenAsn1 = asn1js.fromBER(toArrayBuffer(token));
+    if (tokenAsn1.offset === -1) throw new Error('timestamp token is not DER');
+    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
+      type: 1,
+      attributes: [new pkijs.Attribute({ type: OID.signatureTimeStamp, values: [tokenAsn1.result] })],
+    });
+  }
+  const signedData = new pkijs.SignedData({
+    version: 1,
+    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
+    certificates: [signer.cert, ...signer.chain],
+    signerInfos: [signerInfo],
+  });
+  const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
+  return new Uint8Array(contentInfo.toSchema().toBER(false));
+}
