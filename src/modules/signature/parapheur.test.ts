@@ -5,6 +5,7 @@
  * shared notes, a delegation; signing asks for a recent authentication; every folder route
  * answers 404 to another commune and to staff outside the folder; bad input gets French messages.
  */
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
 import { type Commune, listServices } from '../../platform/tenancy/communes.js';
@@ -15,6 +16,15 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { type Person, secondCommune, staffMember } from '../../test/factories.js';
 import { MINIMAL_PDF } from '../../test/sample-files.js';
 import { signIn } from '../../test/sign-in.js';
+import { pdfsig, workdir } from '../../test/signature-tools.js';
+
+/** A one-page purchase order, as an office would print it to PDF. */
+async function purchaseOrderPdf(text: string): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([595, 842]);
+  page.drawText(text, { x: 50, y: 780, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
+  return Buffer.from(await doc.save());
+}
 
 /** Text of the page without tags, entities decoded (what a screen shows). */
 function shown(html: string): string {
@@ -58,13 +68,17 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
   }
 
   /** Creates a purchase order through the page; returns the folder's URL. */
-  async function purchaseOrder(amount: string, title = 'Achat de mobilier scolaire'): Promise<string> {
+  async function purchaseOrder(
+    amount: string,
+    title = 'Achat de mobilier scolaire',
+    content: Buffer = MINIMAL_PDF,
+  ): Promise<string> {
     const agent = await as('author');
     await agent.get(`${base}/nouveau`);
     const res = await agent.postMultipart(
       `${base}/nouveau`,
       { titre: title, type: 'bon_de_commande', montant: amount, service: financesId, tiers: 'Mobilier & Cie' },
-      [{ name: 'document', filename: 'bon-de-commande.pdf', type: 'application/pdf', content: MINIMAL_PDF }],
+      [{ name: 'document', filename: 'bon-de-commande.pdf', type: 'application/pdf', content }],
     );
     expect(res.statusCode, res.body.slice(0, 500)).toBe(303);
     return String(res.headers.location);
@@ -80,6 +94,17 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
 
   async function queueText(who: keyof typeof people): Promise<string> {
     return shown((await (await as(who)).get(base)).body);
+  }
+
+  /** The « À traiter » part of a person's queue (without the lists of folders below it). */
+  async function waitingFor(who: keyof typeof people): Promise<string> {
+    const text = await queueText(who);
+    const start = text.indexOf('À traiter');
+    const end = ['Dossiers que j’ai créés', 'Tous les dossiers de la commune', 'Liens utiles']
+      .map((marker) => text.indexOf(marker, start))
+      .filter((i) => i >= 0)
+      .sort((a, b) => a - b)[0];
+    return text.slice(start, end);
   }
 
   beforeAll(async () => {
@@ -182,8 +207,8 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
 
   it('moves a folder from one visa to the next; each person finds it in their queue', async () => {
     const folder = await purchaseOrder('8 000,00', 'Tables de la cantine');
-    expect(await queueText('chef')).toContain('Tables de la cantine');
-    expect(await queueText('dgs')).not.toMatch(/À traiter \(\d+\).*Tables de la cantine.*Dossiers que/);
+    expect(await waitingFor('chef')).toContain('Tables de la cantine');
+    expect(await waitingFor('dgs')).not.toContain('Tables de la cantine');
     const visa = await act('chef', folder, 'viser', { commentaire: 'Crédits disponibles.' });
     expect(visa.statusCode).toBe(303);
     expect(visa.headers.location).toBe(`${folder}?fait=visa`);
@@ -191,7 +216,8 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     expect(afterVisa).toContain('Votre visa est enregistré.');
     expect(afterVisa).toContain('Crédits disponibles.');
     expect(afterVisa).not.toContain('Viser le dossier');
-    expect(await queueText('dgs')).toContain('Tables de la cantine');
+    expect(await waitingFor('chef')).not.toContain('Tables de la cantine');
+    expect(await waitingFor('dgs')).toContain('Tables de la cantine');
     // The agent tile says what waits.
     expect(shown((await (await as('dgs')).get(`/c/${town.slug}/agent`)).body)).toMatch(
       /Parapheur.*dossiers? à traiter/,
@@ -271,8 +297,8 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     expect(
       (await act('chef', folder, 'transferer', { destinataire: people.outsider.id, message: 'En congé.' })).statusCode,
     ).toBe(303);
-    expect(await queueText('outsider')).toContain('Peinture des volets');
-    expect(await queueText('chef')).not.toMatch(/À traiter \(\d+\)[^]*Peinture des volets[^]*Dossiers/);
+    expect(await waitingFor('outsider')).toContain('Peinture des volets');
+    expect(await waitingFor('chef')).not.toContain('Peinture des volets');
     expect((await act('outsider', folder, 'viser')).statusCode).toBe(303);
   });
 
@@ -318,7 +344,7 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     expect(created.statusCode, created.body.slice(0, 300)).toBe(303);
     const folder = await purchaseOrder('10 000,00', 'Barrières de sécurité');
     await act('chef', folder, 'viser');
-    const queue = await queueText('deputy');
+    const queue = await waitingFor('deputy');
     expect(queue).toContain('Barrières de sécurité');
     expect(queue).toContain('Par délégation de Denis Directeur');
     const page = shown((await (await as('deputy')).get(folder)).body);
@@ -327,6 +353,83 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     const history = shown((await (await as('author')).get(folder)).body);
     expect(history).toMatch(/Visa — Sophie Suppléante, pour Denis Directeur \(délégation\)/);
     expect(history).toMatch(/Signature : Paul Adjoint — en cours/);
+  });
+
+  it('signs with each signer’s certificate from the commune’s authority: the PDF verifies with pdfsig', async () => {
+    const folder = await purchaseOrder(
+      '12 500,00',
+      'Ordinateurs de l’école',
+      await purchaseOrderPdf('Bon de commande — ordinateurs — 12 500,00 EUR'),
+    );
+    await act('chef', folder, 'viser');
+    await act('dgs', folder, 'viser');
+    const byAdjoint = await act('adjoint', folder, 'signer');
+    expect(byAdjoint.statusCode, shown(byAdjoint.body).slice(0, 400)).toBe(303);
+    expect(byAdjoint.headers.location).toBe(`${folder}?fait=signature`);
+    expect((await act('maire', folder, 'signer')).statusCode).toBe(303);
+    const page = shown((await (await as('author')).get(folder)).body);
+    expect(page).toContain('Terminé');
+    expect(page).toContain('(version signée)');
+    const href = /href="([^"]+\/documents\/[^"]+)"/.exec((await (await as('author')).get(folder)).body)![1]!;
+    const download = await (await as('author')).get(href);
+    expect(download.headers['content-disposition']).toContain('bon-de-commande-signe.pdf');
+    const ca = await t.testDb.asSuperuser<{ certificate_pem: string }>(
+      `SELECT certificate_pem FROM signature_certificate WHERE commune_id = $1 AND kind = 'ca'`,
+      [town.id],
+    );
+    expect(ca.rows).toHaveLength(1);
+    const wd = await workdir();
+    try {
+      const file = await wd.file('signe.pdf', download.rawPayload);
+      const verdicts = await pdfsig(file, await wd.nss([ca.rows[0]!.certificate_pem]));
+      expect(verdicts.map((v) => [v.valid, v.trusted])).toEqual([
+        [true, true],
+        [true, true],
+      ]);
+      expect(verdicts[1]!.total).toBe(true);
+      expect(verdicts[0]!.out).toContain('Paul Adjoint');
+      expect(verdicts[1]!.out).toContain('Marie Maire');
+      // One byte changed: pdfsig no longer finds the signatures valid.
+      const tampered = Buffer.from(download.rawPayload);
+      const at = tampered.indexOf('12 500,00');
+      tampered[at >= 0 ? at : 200] = 0x39;
+      const bad = await pdfsig(await wd.file('modifie.pdf', tampered), await wd.nss([ca.rows[0]!.certificate_pem]));
+      expect(bad.some((v) => v.valid)).toBe(false);
+    } finally {
+      await wd.close();
+    }
+    // Private keys are sealed at rest, never stored in clear.
+    const keys = await t.testDb.asSuperuser<{ sealed_private_key: string }>(
+      'SELECT sealed_private_key FROM signature_certificate WHERE commune_id = $1',
+      [town.id],
+    );
+    expect(keys.rows.length).toBe(3); // the authority, the adjoint and the maire
+    for (const k of keys.rows) {
+      expect(k.sealed_private_key).toMatch(/^gk1\./);
+      expect(k.sealed_private_key).not.toContain('PRIVATE KEY');
+    }
+    // The journal has every step.
+    const journal = await t.testDb.asSuperuser<{ action: string }>(
+      `SELECT action FROM audit_entry WHERE commune_id = $1 AND target_id = $2 ORDER BY seq`,
+      [town.id, folder.split('/').pop()],
+    );
+    expect(journal.rows.map((r) => r.action)).toEqual([
+      'signature.folder_created',
+      'signature.folder_visa',
+      'signature.folder_visa',
+      'signature.folder_signed',
+      'signature.folder_signed',
+      'signature.circuit_completed',
+    ]);
+  });
+
+  it('refuses to sign a PDF it cannot sign, with a French message', async () => {
+    const folder = await purchaseOrder('20,00', 'Sans page');
+    await act('chef', folder, 'viser');
+    const res = await act('maire', folder, 'signer');
+    expect(res.statusCode).toBe(422);
+    expect(shown(res.body)).toMatch(/Erreur : .*PDF/);
+    expect(shown((await (await as('maire')).get(folder)).body)).toMatch(/Signature : Marie Maire — en cours/);
   });
 
   it('asks for a recent authentication before signing', async () => {

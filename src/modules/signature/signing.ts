@@ -14,6 +14,7 @@ import {
   decryptPrivateKey,
   encryptPrivateKey,
   issueSigningCertificate,
+  SignatureInputError,
   type SignerCredentials,
   signPdf,
 } from '../../platform/signature/index.js';
@@ -141,6 +142,11 @@ export async function signMainDocument(
       lines: [`Signé par ${signer.displayName}`, capacity, `le ${formatDateTime(now)}`].filter((l) => l !== ''),
     },
     ...(tsaUrl ? { timestamp: { url: tsaUrl } } : {}),
+  }).catch((error: unknown) => {
+    if (error instanceof SignatureInputError) {
+      throw new AppError(`signature.${error.code}`, error.message, 422, { userMessage: error.frenchMessage });
+    }
+    throw error;
   });
   return { pdf: Buffer.from(signed.pdf), level: signed.level };
 }
