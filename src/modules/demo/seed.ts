@@ -12,6 +12,7 @@ import { createCommune, type NewCommune } from '../communes/index.js';
 import { hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
 import { addRoutingExamples } from '../requests/index.js';
+import { type SeededFunctionHolder, seedFunctionHolders } from '../signature/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
 import { DEMO_REQUESTS } from './training-data.js';
 
@@ -31,6 +32,28 @@ const DEMO_WORKFLOWS: Record<string, Workflow> = {
     labels: { acceptee: 'Intervention réalisée', classee: 'Classé sans suite' },
     steps: [{ key: 'intervention-programmee', label: 'Intervention programmée' }],
   },
+};
+
+/** Who holds the parapheur's functions in each demo commune (a village's secretary acts as DGS). */
+const DEMO_FUNCTIONS: Record<string, SeededFunctionHolder[]> = {
+  villebelle: [
+    { function: 'maire', email: 'maire@villebelle.example' },
+    { function: 'dgs', email: 'dgs@villebelle.example' },
+    { function: 'adjoint_finances', email: 'elu@villebelle.example' },
+    { function: 'chef_service', email: 'agent.finances@villebelle.example', serviceSlug: 'finances' },
+    { function: 'chef_service', email: 'agent.etat-civil@villebelle.example', serviceSlug: 'etat-civil' },
+    { function: 'chef_service', email: 'agent.etat-civil@villebelle.example', serviceSlug: 'accueil' },
+    { function: 'chef_service', email: 'agent.urbanisme@villebelle.example', serviceSlug: 'urbanisme' },
+    { function: 'chef_service', email: 'agent.technique@villebelle.example', serviceSlug: 'services-techniques' },
+    { function: 'chef_service', email: 'agent.enfance@villebelle.example', serviceSlug: 'enfance-scolaire' },
+  ],
+  'saint-aubin-les-pres': [
+    { function: 'maire', email: 'maire@saint-aubin-les-pres.example' },
+    { function: 'dgs', email: 'secretariat@saint-aubin-les-pres.example' },
+    { function: 'adjoint_finances', email: 'maire@saint-aubin-les-pres.example' },
+    { function: 'chef_service', email: 'secretariat@saint-aubin-les-pres.example', serviceSlug: 'secretariat' },
+    { function: 'chef_service', email: 'secretariat@saint-aubin-les-pres.example', serviceSlug: 'ecole-cantine' },
+  ],
 };
 
 /** Communes whose routing examples are the demo training set (its labels are their services). */
@@ -131,6 +154,7 @@ export async function seedDemo(database: Database, queue: JobQueue, publicUrl: s
     await createCommune(database, input, { type: 'system', id: 'demo' }, async (tx, commune) => {
       await seedDemoAccounts(tx, commune.slug, passwordHash);
       await installLibrary(tx, commune, DEMO_WORKFLOWS);
+      await seedFunctionHolders(tx, DEMO_FUNCTIONS[commune.slug] ?? []);
       if (TRAINED_COMMUNES.has(commune.slug)) {
         // The classifier's labelled demo set, as the routing examples of the town.
         const known = new Set((await listServices(tx, commune.id)).map((s) => s.slug));

@@ -6,14 +6,16 @@
  */
 import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
-import { withTenant } from '../../platform/db/tenant.js';
+import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { isUuid } from '../../platform/ids.js';
-import type { DocumentType } from './circuits.js';
+import { listServices } from '../../platform/tenancy/communes.js';
+import { activeAccountIdByEmail } from '../identity/index.js';
+import type { DocumentType, FunctionKey } from './circuits.js';
 import { FOLDER_NOT_FOUND } from './folder-flow.js';
-import { findFolder, listDocuments } from './repo.js';
+import { findFolder, listDocuments, replaceFunctionHolder } from './repo.js';
 import { createFolder } from './use-cases/create-folder.js';
 
-export type { DocumentType } from './circuits.js';
+export type { DocumentType, FunctionKey } from './circuits.js';
 export { DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES } from './circuits.js';
 export type { CircuitClosedPayload, SignatureEvents } from './events.js';
 
@@ -58,6 +60,27 @@ export async function startCircuit(
     input.documents,
   );
   return { folderId: folder.id, number: folder.number };
+}
+
+/** Who holds a function, for instances provisioned by script (the demo): by e-mail and service slug. */
+export interface SeededFunctionHolder {
+  function: FunctionKey;
+  email: string;
+  /** For `chef_service`: the service's slug. */
+  serviceSlug?: string;
+}
+
+/** Names who holds each function in the transaction's commune (provisioning by script, never people). */
+export async function seedFunctionHolders(tx: Tx, holders: readonly SeededFunctionHolder[]): Promise<void> {
+  const communeId = tx.communeId;
+  if (!communeId) throw new Error('seedFunctionHolders needs a tenant transaction');
+  const services = await listServices(tx, communeId);
+  for (const h of holders) {
+    const accountId = await activeAccountIdByEmail(tx, h.email);
+    const serviceId = h.serviceSlug ? services.find((s) => s.slug === h.serviceSlug)?.id : null;
+    if (!accountId || serviceId === undefined) throw new Error(`cannot seed ${h.function} for ${h.email}`);
+    await replaceFunctionHolder(tx, communeId, h.function, serviceId, accountId);
+  }
 }
 
 export interface CircuitStatus {
