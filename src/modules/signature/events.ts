@@ -1,9 +1,9 @@
 /**
- * The events the parapheur emits when a folder leaves its circuit. Other modules (courrier,
- * council) learn that their document came back signed — or refused — from these, never from the
- * parapheur's tables. Every emit goes through `emitFolderClosed`, in the business transaction.
+ * The events the parapheur emits when a folder leaves its circuit (typed through the platform's
+ * `DomainEvents`). Other modules (courrier, council) learn that their document came back signed
+ * — or refused — from these, never from the parapheur's tables: the payload carries the
+ * reference they gave to `startCircuit`.
  */
-import type { Tx } from '../../platform/db/tenant.js';
 
 export interface CircuitClosedPayload {
   folderId: string;
@@ -14,16 +14,9 @@ export interface CircuitClosedPayload {
   sourceReference: string | null;
 }
 
-export interface SignatureEvents {
-  'signature.circuit.completed': CircuitClosedPayload;
-  'signature.circuit.refused': CircuitClosedPayload & { reason: string };
+declare module '../../platform/events/index.js' {
+  interface DomainEvents {
+    'signature.circuit.completed': CircuitClosedPayload;
+    'signature.circuit.refused': CircuitClosedPayload & { reason: string };
+  }
 }
-
-export type SignatureEventName = keyof SignatureEvents;
-
-/** Emits one of the parapheur's events inside `tx` (see the platform's typed domain events). */
-export type EmitSignatureEvent = <N extends SignatureEventName>(
-  tx: Tx,
-  name: N,
-  data: SignatureEvents[N],
-) => Promise<void>;

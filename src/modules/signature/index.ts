@@ -17,7 +17,7 @@ import { createFolder } from './use-cases/create-folder.js';
 
 export type { DocumentType, FunctionKey } from './circuits.js';
 export { DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES } from './circuits.js';
-export type { CircuitClosedPayload, SignatureEvents } from './events.js';
+export type { CircuitClosedPayload } from './events.js';
 
 export interface StartCircuitInput {
   communeId: string;

@@ -1,11 +1,12 @@
 /** What every use case of the parapheur shares: the caller, input parsing, the audit entry, events. */
 import type { z } from 'zod';
+import type { AuditAction } from '../../../platform/audit/journal.js';
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Actor } from '../../../platform/authz/actor.js';
 import type { AppContext } from '../../../platform/context.js';
 import type { Tx } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
-import type { SignatureEventName, SignatureEvents } from '../events.js';
+import type { DomainEventName, DomainEvents } from '../../../platform/events/index.js';
 
 /** Who calls a use case: a signed-in person of the commune, and the request (for the journal). */
 export interface Caller {
@@ -35,7 +36,7 @@ export function notAllowed(message: string): AppError {
 export function auditSignature(
   tx: Tx,
   caller: Caller,
-  action: `signature.${string}`,
+  action: Extract<AuditAction, `signature.${string}`>,
   target: { type: string; id: string | null },
   data: Record<string, unknown> = {},
 ): Promise<unknown> {
@@ -54,26 +55,19 @@ export function auditSignature(
 export function auditFolder(
   tx: Tx,
   caller: Caller,
-  action: `signature.${string}`,
+  action: Extract<AuditAction, `signature.${string}`>,
   folderId: string,
   data: Record<string, unknown> = {},
 ): Promise<unknown> {
   return auditSignature(tx, caller, action, { type: 'signature_folder', id: folderId }, data);
 }
 
-/**
- * The one place the parapheur emits its domain events, inside the business transaction. Until
- * the platform's typed events are merged (src/platform/events), subscribers cannot exist, so
- * there is nothing to enqueue; the audit entry of the same use case records the fact meanwhile.
- */
-export async function emitSignatureEvent<N extends SignatureEventName>(
+/** The one place the parapheur emits its domain events, inside the business transaction. */
+export async function emitSignatureEvent<N extends Extract<DomainEventName, `signature.${string}`>>(
   ctx: AppContext,
   tx: Tx,
   name: N,
-  data: SignatureEvents[N],
+  data: DomainEvents[N],
 ): Promise<void> {
-  const bus = (
-    ctx as AppContext & { events?: { emit(tx: Tx, queue: unknown, n: string, d: unknown): Promise<unknown> } }
-  ).events;
-  if (bus) await bus.emit(tx, ctx.queue, name, data);
+  await ctx.events.emit(tx, ctx.queue, name, data);
 }
