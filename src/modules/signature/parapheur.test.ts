@@ -7,13 +7,16 @@
  */
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant.js';
+import { type DomainEvent, subscribe, subscriberJobName } from '../../platform/events/index.js';
 import { type Commune, listServices } from '../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import type { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { type Person, secondCommune, staffMember } from '../../test/factories.js';
+import { runQueuedJobs } from '../../test/jobs.js';
 import { MINIMAL_PDF } from '../../test/sample-files.js';
 import { signIn } from '../../test/sign-in.js';
 import { pdfsig, workdir } from '../../test/signature-tools.js';
@@ -107,8 +110,33 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     return text.slice(start, end);
   }
 
+  /** What a module listening to the parapheur (courrier, council) would receive. */
+  const received: DomainEvent[] = [];
+  const listeners = [
+    subscribe('signature.circuit.completed', 'test.parapheur-completed', async (e) => {
+      received.push(e);
+    }),
+    subscribe('signature.circuit.refused', 'test.parapheur-refused', async (e) => {
+      received.push(e);
+    }),
+  ];
+
   beforeAll(async () => {
-    t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '100000' } });
+    t = await createTestApp(engine, {
+      env: { GUICHET_RATE_LIMIT_PER_MINUTE: '100000' },
+      extraJobs: listeners.map((l) => ({
+        name: subscriberJobName(l),
+        schema: z.object({
+          id: z.string(),
+          name: z.string(),
+          communeId: z.string(),
+          occurredAt: z.string(),
+          data: z.unknown(),
+        }),
+        run: (envelope) => l.run(envelope as never),
+      })),
+    });
+    t.runtime.events.register(listeners);
     town = await secondCommune(t, {
       slug: 'bourg-sur-loire',
       name: 'Bourg-sur-Loire',
@@ -253,6 +281,11 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     const page = shown((await (await as('author')).get(folder)).body);
     expect(page).toContain('Refusé');
     expect(page).toContain('Devis non conforme au marché.');
+    expect(await runQueuedJobs(t, 'event.test.parapheur-refused')).toBe(1);
+    expect(received.at(-1)).toMatchObject({
+      name: 'signature.circuit.refused',
+      data: { reason: 'Devis non conforme au marché.' },
+    });
     // Nobody can act on it any more: no action on the page, and a form sent from an old page is refused.
     const chef = await as('chef');
     expect(shown((await chef.get(folder)).body)).not.toContain('Viser le dossier');
@@ -408,6 +441,13 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
       expect(k.sealed_private_key).toMatch(/^gk1\./);
       expect(k.sealed_private_key).not.toContain('PRIVATE KEY');
     }
+    // A module listening to the parapheur learns that the circuit is complete (one job, after the commit).
+    expect(await runQueuedJobs(t, 'event.test.parapheur-completed')).toBe(1);
+    expect(received.at(-1)).toMatchObject({
+      name: 'signature.circuit.completed',
+      communeId: town.id,
+      data: { folderId: folder.split('/').pop(), documentType: 'bon_de_commande', source: 'agent' },
+    });
     // The journal has every step.
     const journal = await t.testDb.asSuperuser<{ action: string }>(
       `SELECT action FROM audit_entry WHERE commune_id = $1 AND target_id = $2 ORDER BY seq`,
