@@ -6,6 +6,7 @@
  * invalid one shows the page again with the French message.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
 import { isRecentlyAuthenticated, requireRecentAuthentication } from '../../../platform/authz/step-up.js';
 import type { AppContext } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
@@ -68,6 +69,17 @@ interface Form {
   errors?: FieldErrors;
   status?: number;
   values?: Record<string, string>;
+}
+
+/** A secondary action folded under its summary, shown unfolded when it has an error to fix. */
+function Folded({ summary, open, children }: { summary: string; open: boolean; children: ComponentChildren }) {
+  if (!open) return <Details summary={summary}>{children}</Details>;
+  return (
+    <>
+      <h3 class="govuk-heading-s">{summary}</h3>
+      {children}
+    </>
+  );
 }
 
 function FolderActions({
@@ -147,7 +159,7 @@ function FolderActions({
         </form>
       ) : null}
       {canRefuse(actor, view) ? (
-        <Details summary="Refuser le dossier">
+        <Folded summary="Refuser le dossier" open={!!errors.motif}>
           <form method="post" action={`${url}/refuser`} novalidate>
             <CsrfField token={csrf} />
             {hidden}
@@ -161,10 +173,10 @@ function FolderActions({
             />
             <Button variant="warning">Refuser le dossier</Button>
           </form>
-        </Details>
+        </Folded>
       ) : null}
       {canSendBack(actor, view) ? (
-        <Details summary="Renvoyer à l’étape précédente">
+        <Folded summary="Renvoyer à l’étape précédente" open={!!errors.motifRenvoi}>
           <form method="post" action={`${url}/renvoyer`} novalidate>
             <CsrfField token={csrf} />
             {hidden}
@@ -178,10 +190,10 @@ function FolderActions({
             />
             <Button variant="secondary">Renvoyer le dossier</Button>
           </form>
-        </Details>
+        </Folded>
       ) : null}
       {canTransfer(actor, view) ? (
-        <Details summary="Transférer à une autre personne">
+        <Folded summary="Transférer à une autre personne" open={!!(errors.destinataire || errors.message)}>
           <form method="post" action={`${url}/transferer`} novalidate>
             <CsrfField token={csrf} />
             {hidden}
@@ -206,10 +218,10 @@ function FolderActions({
             />
             <Button variant="secondary">Transférer</Button>
           </form>
-        </Details>
+        </Folded>
       ) : null}
       {canAnnotate(actor, view) ? (
-        <Details summary="Annoter le dossier">
+        <Folded summary="Annoter le dossier" open={!!(errors.note || errors.visibilite)}>
           <form method="post" action={`${url}/annoter`} novalidate>
             <CsrfField token={csrf} />
             <Textarea name="note" label="Annotation" rows={3} value={values.note ?? ''} error={errors.note} />
@@ -226,7 +238,7 @@ function FolderActions({
             />
             <Button variant="secondary">Enregistrer l’annotation</Button>
           </form>
-        </Details>
+        </Folded>
       ) : null}
     </>
   );
