@@ -173,7 +173,7 @@ describe('parapheur', () => {
     expect(verdicts[1]!.out).toContain('Sophie Moreau');
     expect((await readFile(signed)).subarray(0, 5).toString()).toBe('%PDF-');
     await mayor.context.close();
-  });
+  }, 240_000);
 
   test('a visa taken back, then a refusal with its reason', async () => {
     const agent = await signedIn(FINANCES, 'bureau');
@@ -200,7 +200,7 @@ describe('parapheur', () => {
     expect(text).toContain('Le conseil a déjà des chaises neuves.');
     await expectClean(mayor, 'dossier refusé, téléphone');
     await mayor.context.close();
-  });
+  }, 120_000);
 
   test('while the maire is away, her delegation brings her folders to the adjoint', async () => {
     const mayor = await signedIn(MAYOR, 'téléphone');
@@ -246,5 +246,5 @@ describe('parapheur', () => {
     await submit(back.page, 'Retirer la délégation de Sophie Moreau');
     expect(squash(await back.page.locator('main').textContent())).toContain('La délégation est retirée.');
     await back.context.close();
-  });
+  }, 120_000);
 });
