@@ -13,7 +13,7 @@ const exec = promisify(execFile);
 /** Runs a command and returns its exit code and output (never throws on a non-zero exit). */
 export async function tool(cmd: string, args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await exec(cmd, args, { maxBuffer: 64 * 1024 * 1024, encoding: 'latin1' });
+    const { stdout, stderr } = await exec(cmd, args, { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
     return { code: 0, out: `${stdout}${stderr}` };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };

@@ -120,6 +120,7 @@ export async function startTestTsa(): Promise<TestTsa> {
     'v3_tsa',
   );
   let failing = false;
+  let queue: Promise<unknown> = Promise.resolve();
   const state = { requests: 0 };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -136,9 +137,17 @@ export async function startTestTsa(): Promise<TestTsa> {
       const id = randomUUID();
       const q = join(dir, `${id}.tsq`);
       const r = join(dir, `${id}.tsr`);
-      writeFile(q, Buffer.concat(chunks))
-        .then(() => o('ts', '-reply', '-config', cnf, '-queryfile', q, '-out', r))
-        .then(() => readFile(r))
+      // One reply at a time: openssl ts -reply reads and rewrites the serial file.
+      const reply = queue.then(() =>
+        writeFile(q, Buffer.concat(chunks))
+          .then(() => o('ts', '-reply', '-config', cnf, '-queryfile', q, '-out', r))
+          .then(() => readFile(r)),
+      );
+      queue = reply.then(
+        () => undefined,
+        () => undefined,
+      );
+      reply
         .then(
           (reply) => {
             state.requests += 1;

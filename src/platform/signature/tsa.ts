@@ -36,7 +36,7 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** Asks the TSA to timestamp `sha256Digest`; returns the DER token (ContentInfo). */
 export async function requestTimestamp(tsa: TimestampAuthority, sha256Digest: Uint8Array): Promise<Uint8Array> {
   const nonce = randomBytes(8);
-  nonce[0] = nonce[0]! & 0x7f;
+  nonce[0] = (nonce[0]! & 0x7f) | 0x01; // positive, non-zero first byte: a minimal DER INTEGER
   const req = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({
