@@ -43,7 +43,6 @@ const TITLE = 'Ordinateurs pour l’école Jules-Ferry';
 let browser: Browser;
 let dir: string;
 let pdfPath: string;
-let folderPath = '';
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -123,7 +122,7 @@ async function createPurchaseOrder(session: Session, title: string, amount: stri
 describe('parapheur', () => {
   test('a purchase order above the threshold is visaed, signed on a phone, and verifies with pdfsig', async () => {
     const agent = await signedIn(FINANCES, 'bureau');
-    folderPath = await createPurchaseOrder(agent, TITLE, '12 500,00');
+    await createPurchaseOrder(agent, TITLE, '12 500,00');
     const main = agent.page.locator('main');
     expect(squash(await main.textContent())).toContain('Bon de commande (au-delà du seuil)');
     expect(squash(await main.textContent())).toMatch(
