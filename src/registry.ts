@@ -16,6 +16,7 @@ import { requestsApiModule } from './modules/requests/api.js';
 import { requestsBackofficeModule } from './modules/requests/backoffice/module.js';
 import { requestsModule } from './modules/requests/module.js';
 import { requestsNotificationsModule } from './modules/requests/notifications/module.js';
+import { signatureModule } from './modules/signature/module.js';
 import { webhooksModule } from './modules/webhooks/module.js';
 import type { GuichetModule } from './platform/module.js';
 
@@ -31,6 +32,7 @@ export const MODULES: readonly GuichetModule[] = [
   requestsBackofficeModule,
   requestsApiModule,
   requestsNotificationsModule,
+  signatureModule,
   webhooksModule,
   operatorModule,
   demoModule,

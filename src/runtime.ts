@@ -45,6 +45,24 @@ export function resolveSecret(config: Config): string {
 }
 
 /**
+ * The master key sealing signers' private keys: GUICHET_SIGNATURE_MASTER_KEY, or in embedded mode
+ * one generated once in the data dir. Undefined in server mode without it: signing is then refused.
+ */
+export function resolveSignatureMasterKey(config: Config): Buffer | undefined {
+  if (config.signature.masterKey) return config.signature.masterKey;
+  if (config.databaseMode !== 'embedded') return undefined;
+  const file = path.join(config.dataDir, 'signature-master.key');
+  try {
+    return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  } catch {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const key = randomBytes(32);
+    fs.writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
+    return key;
+  }
+}
+
+/**
  * Refuses an application login that could bypass Row-Level Security: superuser, BYPASSRLS, or
  * owner of the tables (FORCE RLS applies to owners, but an owner may disable it).
  */
@@ -111,7 +129,11 @@ export async function createRuntime(
   const smsProvider = createSmsProvider(config);
   database.blobs = await createBlobBackend(config.blobs);
   const base = {
-    config: { ...config, secret: resolveSecret(config) },
+    config: {
+      ...config,
+      secret: resolveSecret(config),
+      signature: { ...config.signature, masterKey: resolveSignatureMasterKey(config) },
+    },
     database,
     communes,
     mailTransport,

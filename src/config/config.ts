@@ -58,6 +58,10 @@ const HINTS: Record<string, string> = {
   GUICHET_DATA_DIR: 'un chemin de dossier accessible en écriture, par exemple GUICHET_DATA_DIR=./data',
   GUICHET_PUBLIC_URL: 'l’adresse publique, par exemple GUICHET_PUBLIC_URL=https://guichet.exemple.fr',
   GUICHET_SECRET: 'une chaîne aléatoire d’au moins 32 caractères, par exemple générée par `openssl rand -base64 48`',
+  GUICHET_SIGNATURE_MASTER_KEY:
+    'une clé de 32 octets encodée en base64, par exemple générée par `openssl rand -base64 32` (elle chiffre les clés privées de signature : conservez-la hors de la base, avec les sauvegardes)',
+  GUICHET_SIGNATURE_TSA_URL:
+    'l’adresse http:// ou https:// d’une autorité d’horodatage RFC 3161, par exemple https://horodatage.exemple.fr/tsa',
   GUICHET_DB_APP_ROLE:
     'le nom du rôle PostgreSQL applicatif (lettres minuscules, chiffres, _), par exemple guichet_app',
   GUICHET_LOG_LEVEL: 'un niveau parmi fatal, error, warn, info, debug, trace, silent',
@@ -125,6 +129,15 @@ const envSchema = z.object({
   GUICHET_DATA_DIR: z.string().min(1).default('./data'),
   GUICHET_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   GUICHET_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
+  GUICHET_SIGNATURE_MASTER_KEY: z
+    .string()
+    .transform((v, ctx) => {
+      const key = /^[A-Za-z0-9+/_-]+=*$/.test(v) ? Buffer.from(v, 'base64') : Buffer.alloc(0);
+      if (key.length !== 32) ctx.addIssue({ code: 'custom', message: '32 octets en base64' });
+      return key;
+    })
+    .optional(),
+  GUICHET_SIGNATURE_TSA_URL: z.url({ protocol: /^https?$/ }).optional(),
   GUICHET_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GUICHET_TRUST_PROXY: booleanFromEnv.optional(),
   GUICHET_TRUSTED_PROXIES: z
@@ -230,6 +243,12 @@ export interface Config {
   publicUrl: string;
   /** Secret used to sign cookies; in embedded mode generated into the data directory when absent. */
   secret: string | undefined;
+  /**
+   * The parapheur's signatures: the 32-byte master key that seals signers' private keys at rest
+   * (in embedded mode generated into the data directory when absent; never logged), and the RFC
+   * 3161 timestamp authority an administrator configured (none by default: no outbound call).
+   */
+  signature: { masterKey: Buffer | undefined; tsaUrl: string | undefined };
   logLevel: z.infer<typeof envSchema>['GUICHET_LOG_LEVEL'];
   /**
    * Which peers may set X-Forwarded-For/-Proto/-Host and X-Request-Id: false (none, default), a
@@ -345,6 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.GUICHET_DATA_DIR),
     publicUrl: (e.GUICHET_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     secret: e.GUICHET_SECRET,
+    signature: { masterKey: e.GUICHET_SIGNATURE_MASTER_KEY, tsaUrl: e.GUICHET_SIGNATURE_TSA_URL },
     logLevel: e.GUICHET_LOG_LEVEL,
     trustProxy,
     rateLimitPerMinute: e.GUICHET_RATE_LIMIT_PER_MINUTE,

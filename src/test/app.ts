@@ -1,4 +1,5 @@
 /** Builds a Guichet runtime and Fastify app on a test database, for integration tests. */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+const TEST_SIGNATURE_MASTER_KEY = randomBytes(32).toString('base64');
+
 export function testConfig(env: Record<string, string> = {}): Config {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-test-'));
   return loadConfig({
@@ -27,6 +30,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     GUICHET_SECRET: 'secret-de-test-secret-de-test-secret-de-test',
     GUICHET_DB_APP_ROLE: TEST_APP_ROLE,
     GUICHET_DEMO: 'true',
+    // A key of the test run for sealing signers' private keys (the parapheur).
+    GUICHET_SIGNATURE_MASTER_KEY: TEST_SIGNATURE_MASTER_KEY,
     ...env,
   });
 }

@@ -53,6 +53,13 @@ export const DEMO_PEOPLE: Record<string, DemoPerson[]> = {
       services: ['enfance-scolaire'],
       mfaGraceOver: true,
     },
+    {
+      email: 'agent.finances@villebelle.example',
+      givenName: 'Nadia',
+      familyName: 'Roux',
+      role: 'agent',
+      services: ['finances'],
+    },
     { email: 'elu@villebelle.example', givenName: 'Paul', familyName: 'Girard', role: 'councillor' },
     { email: 'maire@villebelle.example', givenName: 'Sophie', familyName: 'Moreau', role: 'mayor' },
     { email: 'dgs@villebelle.example', givenName: 'Julien', familyName: 'Faure', role: 'dgs' },

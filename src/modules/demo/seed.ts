@@ -11,6 +11,7 @@ import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/commune
 import { createCommune, type NewCommune } from '../communes/index.js';
 import { hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
+import { type SeededFunctionHolder, seedFunctionHolders } from '../signature/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
 
 /** Démarches of the demo whose status workflow is not the default one (see procedures/workflow.ts). */
@@ -29,6 +30,28 @@ const DEMO_WORKFLOWS: Record<string, Workflow> = {
     labels: { acceptee: 'Intervention réalisée', classee: 'Classé sans suite' },
     steps: [{ key: 'intervention-programmee', label: 'Intervention programmée' }],
   },
+};
+
+/** Who holds the parapheur's functions in each demo commune (a village's secretary acts as DGS). */
+const DEMO_FUNCTIONS: Record<string, SeededFunctionHolder[]> = {
+  villebelle: [
+    { function: 'maire', email: 'maire@villebelle.example' },
+    { function: 'dgs', email: 'dgs@villebelle.example' },
+    { function: 'adjoint_finances', email: 'elu@villebelle.example' },
+    { function: 'chef_service', email: 'agent.finances@villebelle.example', serviceSlug: 'finances' },
+    { function: 'chef_service', email: 'agent.etat-civil@villebelle.example', serviceSlug: 'etat-civil' },
+    { function: 'chef_service', email: 'agent.etat-civil@villebelle.example', serviceSlug: 'accueil' },
+    { function: 'chef_service', email: 'agent.urbanisme@villebelle.example', serviceSlug: 'urbanisme' },
+    { function: 'chef_service', email: 'agent.technique@villebelle.example', serviceSlug: 'services-techniques' },
+    { function: 'chef_service', email: 'agent.enfance@villebelle.example', serviceSlug: 'enfance-scolaire' },
+  ],
+  'saint-aubin-les-pres': [
+    { function: 'maire', email: 'maire@saint-aubin-les-pres.example' },
+    { function: 'dgs', email: 'secretariat@saint-aubin-les-pres.example' },
+    { function: 'adjoint_finances', email: 'maire@saint-aubin-les-pres.example' },
+    { function: 'chef_service', email: 'secretariat@saint-aubin-les-pres.example', serviceSlug: 'secretariat' },
+    { function: 'chef_service', email: 'secretariat@saint-aubin-les-pres.example', serviceSlug: 'ecole-cantine' },
+  ],
 };
 
 export const DEMO_COMMUNES: NewCommune[] = [
@@ -128,6 +151,7 @@ export async function seedDemo(database: Database, queue: JobQueue, publicUrl: s
       await installLibrary(tx, commune, DEMO_WORKFLOWS);
       // Routing needs no seed examples: the standard competence map trains the classifier and
       // each demo commune's services get their competences by default (requests/competence-map.ts).
+      await seedFunctionHolders(tx, DEMO_FUNCTIONS[commune.slug] ?? []);
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
         template: 'demoWelcome',

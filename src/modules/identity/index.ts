@@ -6,7 +6,7 @@ import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { PASSWORD_POLICY_VERSION } from './password-policy.js';
 import { addMembership, findAccountByEmail, findAccountById, insertAccount, membershipsInCommune } from './repo.js';
-import { findApiTokenName } from './staff-repo.js';
+import { findApiTokenName, listStaffMembers } from './staff-repo.js';
 
 export { hashPassword } from './passwords.js';
 export { inviteMember } from './staff.js';
@@ -84,4 +84,26 @@ export async function apiTokenName(tx: Tx, communeId: string, tokenId: string): 
 /** Whether the account administers the commune (inside that commune's tenant transaction). */
 export async function isCommuneAdmin(tx: Tx, communeId: string, accountId: string): Promise<boolean> {
   return (await membershipsInCommune(tx, communeId, accountId)).some((m) => m.role === 'admin');
+}
+
+/** A staff member as other modules may list them (to choose a person: a signatory, a delegate…). */
+export interface StaffContact {
+  accountId: string;
+  email: string;
+  givenName: string;
+  familyName: string;
+  roles: Role[];
+  serviceIds: string[];
+}
+
+/** The commune's staff (agents, élus, DGS, maire, administrators), by name. */
+export async function listStaffContacts(tx: Tx, communeId: string): Promise<StaffContact[]> {
+  return (await listStaffMembers(tx, communeId)).map((m) => ({
+    accountId: m.accountId,
+    email: m.email,
+    givenName: m.givenName,
+    familyName: m.familyName,
+    roles: [...m.roles],
+    serviceIds: [...m.serviceIds],
+  }));
 }

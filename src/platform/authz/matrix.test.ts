@@ -232,6 +232,20 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/compte/justificatifs/:document/supprimer': {
     path: (c) => `/c/${c.commune}/compte/justificatifs/01a22309-0000-7000-8000-0000000000bb/supprimer`,
   },
+  // Parapheur: a folder, document and delegation of nobody (see OWNER_SCOPED and HANDLER_404).
+  ...Object.fromEntries(
+    ['', '/viser', '/signer', '/refuser', '/renvoyer', '/annoter', '/remords', '/transferer'].map((suffix) => [
+      `/c/:slug/agent/parapheur/:folder${suffix}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/agent/parapheur/01a22309-0000-7000-8000-0000000000cc${suffix}` },
+    ]),
+  ),
+  '/c/:slug/agent/parapheur/:folder/documents/:document': {
+    path: (c) =>
+      `/c/${c.commune}/agent/parapheur/01a22309-0000-7000-8000-0000000000cc/documents/01a22309-0000-7000-8000-0000000000dd`,
+  },
+  '/c/:slug/agent/parapheur/delegations/:delegation/retirer': {
+    path: (c) => `/c/${c.commune}/agent/parapheur/delegations/01a22309-0000-7000-8000-0000000000ee/retirer`,
+  },
   '/c/:slug/admin/webhooks/:id/supprimer': {
     path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,
   },
@@ -260,6 +274,13 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/admin/commune/services/:service': 'service.not_found',
   'POST /c/:slug/admin/commune/services/:service/retirer': 'service.not_found',
   'POST /c/:slug/admin/commune/services/:service/retablir': 'service.not_found',
+  ...Object.fromEntries(
+    ['/viser', '/refuser', '/renvoyer', '/annoter', '/remords', '/transferer'].map((suffix) => [
+      `POST /c/:slug/agent/parapheur/:folder${suffix}`,
+      'signature.folder_not_found',
+    ]),
+  ),
+  'POST /c/:slug/agent/parapheur/delegations/:delegation/retirer': 'signature.delegation_not_found',
 };
 
 /**
@@ -274,6 +295,9 @@ const OWNER_SCOPED = new Set([
   '/c/:slug/compte/profil/foyer/:member/retirer',
   '/c/:slug/compte/justificatifs/:document/telecharger',
   '/c/:slug/compte/justificatifs/:document/supprimer',
+  // A parapheur folder is seen by its author, the people of its circuit and the leadership only.
+  '/c/:slug/agent/parapheur/:folder',
+  '/c/:slug/agent/parapheur/:folder/documents/:document',
 ]);
 
 /** Sensitive routes: personal-data exports, staff and roles, credentials, API tokens, publication. */

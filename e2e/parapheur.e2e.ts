@@ -1,0 +1,249 @@
+/**
+ * Issue 10, "Done when", in a real browser on the demo: the finances agent creates a purchase
+ * order above the threshold (the circuit is chosen from its amount), visas it as chef of the
+ * Finances service; the DGS visas on a desktop; the adjoint aux finances signs; the maire signs
+ * on a 390 px phone; the signed PDF downloaded from the folder verifies with poppler's pdfsig.
+ * A second folder shows a visa taken back (droit de remords) and a refusal with its reason; a
+ * delegation of the maire to the adjoint shows the maire's folders in the adjoint's queue.
+ * axe finds nothing on each page; no console error, failed request, CSP violation or request to
+ * another origin; no sideways scrolling on the phone.
+ *
+ * Not shown here: the step-up page before signing (a session that has just signed in is recent
+ * enough; src/modules/signature/parapheur.test.ts ages a session and checks the redirect).
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEMO_PASSWORD } from '../src/modules/demo/accounts.js';
+import { pdfsig, workdir } from '../src/test/signature-tools.js';
+import {
+  axeViolations,
+  horizontalOverflow,
+  launchBrowser,
+  type Monitor,
+  monitor,
+  newContext,
+  screenshot,
+  signInWithPassword,
+  url,
+  type ViewportName,
+} from './support.js';
+
+const BASE = '/c/villebelle';
+const QUEUE = `${BASE}/agent/parapheur`;
+const FINANCES = 'agent.finances@villebelle.example';
+const DGS = 'dgs@villebelle.example';
+const ADJOINT = 'elu@villebelle.example';
+const MAYOR = 'maire@villebelle.example';
+const TITLE = 'Ordinateurs pour l’école Jules-Ferry';
+
+let browser: Browser;
+let dir: string;
+let pdfPath: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  dir = await mkdtemp(path.join(tmpdir(), 'guichet-e2e-parapheur-'));
+  const doc = await PDFDocument.create();
+  doc.addPage([595, 842]).drawText('Bon de commande — 10 ordinateurs — 12 500,00 EUR TTC', {
+    x: 50,
+    y: 780,
+    size: 14,
+    font: await doc.embedFont(StandardFonts.Helvetica),
+  });
+  pdfPath = path.join(dir, 'bon-de-commande.pdf');
+  await writeFile(pdfPath, await doc.save());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  watch: Monitor;
+  viewport: ViewportName;
+}
+
+async function signedIn(email: string, viewport: ViewportName): Promise<Session> {
+  const context = await newContext(browser, viewport, { acceptDownloads: true });
+  const page = await context.newPage();
+  const watch = await monitor(page);
+  await signInWithPassword(page, { email, password: DEMO_PASSWORD });
+  return { context, page, watch, viewport };
+}
+
+function squash(text: string | null): string {
+  return (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+}
+
+async function expectClean({ page, watch, viewport }: Session, what: string): Promise<void> {
+  expect(await axeViolations(page), `axe : ${what}`).toEqual([]);
+  if (viewport === 'téléphone') expect(await horizontalOverflow(page), `défilement horizontal : ${what}`).toEqual([]);
+  expect(watch.cspViolations, `violations CSP : ${what}`).toEqual([]);
+  expect(watch.problems, `erreurs de console ou requêtes en échec : ${what}`).toEqual([]);
+  expect(watch.foreignRequests(), `requêtes vers un autre site : ${what}`).toEqual([]);
+  watch.reset();
+}
+
+async function submit(page: Page, name: string): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
+  await page.waitForLoadState('load');
+}
+
+async function openFromQueue(session: Session, title: string): Promise<void> {
+  const { page } = session;
+  await page.goto(url(QUEUE), { waitUntil: 'load' });
+  await expectClean(session, `file d’attente (${session.viewport})`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: title }).first().click()]);
+  await page.waitForLoadState('load');
+}
+
+async function createPurchaseOrder(session: Session, title: string, amount: string): Promise<string> {
+  const { page } = session;
+  await page.goto(url(QUEUE), { waitUntil: 'load' });
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Nouveau dossier' }).click()]);
+  await expectClean(session, 'nouveau dossier');
+  await page.getByLabel('Document à signer').setInputFiles(pdfPath);
+  await page.getByLabel('Intitulé du dossier').fill(title);
+  await page.getByLabel('Type de document').selectOption({ label: 'Bon de commande' });
+  await page.getByLabel(/^Montant TTC en euros/).fill(amount);
+  await page.getByLabel('Service concerné (facultatif)').selectOption({ label: 'Finances' });
+  await page.getByLabel('Tiers (facultatif)').fill('Informatique du Val');
+  await submit(page, 'Créer le dossier');
+  return new URL(page.url()).pathname;
+}
+
+describe('parapheur', () => {
+  test('a purchase order above the threshold is visaed, signed on a phone, and verifies with pdfsig', async () => {
+    const agent = await signedIn(FINANCES, 'bureau');
+    await createPurchaseOrder(agent, TITLE, '12 500,00');
+    const main = agent.page.locator('main');
+    expect(squash(await main.textContent())).toContain('Bon de commande (au-delà du seuil)');
+    expect(squash(await main.textContent())).toMatch(
+      /Visa : Nadia Roux — en cours.*Visa : Directeur général des services — à venir.*Signature : Adjoint aux finances — à venir.*Signature : Maire — à venir/,
+    );
+    await expectClean(agent, 'dossier créé');
+    // The agent is also the chef of the Finances service: her visa comes first.
+    await submit(agent.page, 'Viser le dossier');
+    expect(squash(await main.textContent())).toContain('Votre visa est enregistré.');
+    await expectClean(agent, 'dossier visé');
+    await agent.context.close();
+
+    const dgs = await signedIn(DGS, 'bureau');
+    await openFromQueue(dgs, TITLE);
+    await expectClean(dgs, 'dossier, côté DGS');
+    await submit(dgs.page, 'Viser le dossier');
+    expect(squash(await dgs.page.locator('main').textContent())).toContain('Votre visa est enregistré.');
+    await dgs.context.close();
+
+    const adjoint = await signedIn(ADJOINT, 'bureau');
+    await openFromQueue(adjoint, TITLE);
+    await submit(adjoint.page, 'Signer le document');
+    expect(squash(await adjoint.page.locator('main').textContent())).toContain('Le document est signé.');
+    await adjoint.context.close();
+
+    const mayor = await signedIn(MAYOR, 'téléphone');
+    await openFromQueue(mayor, TITLE);
+    await screenshot(mayor.page, 'parapheur-signature-telephone');
+    await expectClean(mayor, 'page de signature, téléphone');
+    await submit(mayor.page, 'Signer le document');
+    const text = squash(await mayor.page.locator('main').textContent());
+    expect(text).toContain('Le document est signé.');
+    expect(text).toContain('Terminé');
+    await expectClean(mayor, 'dossier signé, téléphone');
+    const [download] = await Promise.all([
+      mayor.page.waitForEvent('download'),
+      mayor.page.getByRole('link', { name: /Document à signer : .*\(version signée\)/ }).click(),
+    ]);
+    const signed = path.join(dir, 'signe.pdf');
+    await download.saveAs(signed);
+    // The commune's authority is not in this NSS database: pdfsig checks the signatures themselves.
+    const wd = await workdir();
+    const verdicts = await pdfsig(signed, await wd.nss([]));
+    await wd.close();
+    expect(verdicts.map((v) => v.valid)).toEqual([true, true]);
+    expect(verdicts[1]!.total).toBe(true);
+    expect(verdicts[1]!.out).toContain('Sophie Moreau');
+    expect((await readFile(signed)).subarray(0, 5).toString()).toBe('%PDF-');
+    await mayor.context.close();
+  }, 240_000);
+
+  test('a visa taken back, then a refusal with its reason', async () => {
+    const agent = await signedIn(FINANCES, 'bureau');
+    const folder = await createPurchaseOrder(agent, 'Chaises de la salle du conseil', '900,00');
+    await submit(agent.page, 'Viser le dossier');
+    await submit(agent.page, 'Reprendre ma décision');
+    const main = agent.page.locator('main');
+    expect(squash(await main.textContent())).toContain('Décision reprise (droit de remords)');
+    await expectClean(agent, 'droit de remords');
+    await submit(agent.page, 'Viser le dossier');
+    await agent.context.close();
+
+    const mayor = await signedIn(MAYOR, 'téléphone');
+    await mayor.page.goto(url(folder), { waitUntil: 'load' });
+    await mayor.page.getByText('Refuser le dossier', { exact: true }).first().click();
+    mayor.watch.expectDocumentStatus(url(`${folder}/refuser`), 422);
+    await submit(mayor.page, 'Refuser le dossier');
+    expect(squash(await mayor.page.locator('main').textContent())).toContain('Indiquez le motif du refus.');
+    await expectClean(mayor, 'refus sans motif, téléphone');
+    await mayor.page.getByLabel('Motif du refus').fill('Le conseil a déjà des chaises neuves.');
+    await submit(mayor.page, 'Refuser le dossier');
+    const text = squash(await mayor.page.locator('main').textContent());
+    expect(text).toContain('Refusé');
+    expect(text).toContain('Le conseil a déjà des chaises neuves.');
+    await expectClean(mayor, 'dossier refusé, téléphone');
+    await mayor.context.close();
+  }, 120_000);
+
+  test('while the maire is away, her delegation brings her folders to the adjoint', async () => {
+    const mayor = await signedIn(MAYOR, 'téléphone');
+    await mayor.page.goto(url(`${QUEUE}/delegations`), { waitUntil: 'load' });
+    await expectClean(mayor, 'délégations, téléphone');
+    const today = new Intl.DateTimeFormat('fr-FR', {
+      timeZone: 'Europe/Paris',
+      day: 'numeric',
+      month: 'numeric',
+      year: 'numeric',
+    })
+      .format(new Date())
+      .split('/');
+    await mayor.page.getByLabel('Qui agira à votre place ?').selectOption({ label: 'Paul Girard' });
+    for (const legend of ['Du', 'Au (inclus)']) {
+      const group = mayor.page.getByRole('group', { name: legend, exact: true });
+      await group.getByLabel('Jour').fill(today[0]!);
+      await group.getByLabel('Mois').fill(today[1]!);
+      await group.getByLabel('Année').fill(today[2]!);
+    }
+    await submit(mayor.page, 'Enregistrer la délégation');
+    expect(squash(await mayor.page.locator('main').textContent())).toContain('La délégation est enregistrée.');
+    await mayor.context.close();
+
+    const agent = await signedIn(FINANCES, 'bureau');
+    await createPurchaseOrder(agent, 'Fournitures de la mairie', '300,00');
+    await submit(agent.page, 'Viser le dossier');
+    await agent.context.close();
+
+    const adjoint = await signedIn(ADJOINT, 'téléphone');
+    await adjoint.page.goto(url(QUEUE), { waitUntil: 'load' });
+    expect(squash(await adjoint.page.locator('main').textContent())).toContain('Par délégation de Sophie Moreau');
+    await expectClean(adjoint, 'file d’attente avec délégation, téléphone');
+    await openFromQueue(adjoint, 'Fournitures de la mairie');
+    expect(squash(await adjoint.page.locator('main').textContent())).toContain(
+      'Vous agissez par délégation, pour Sophie Moreau.',
+    );
+    await adjoint.context.close();
+
+    // The maire comes back: the delegation is withdrawn.
+    const back = await signedIn(MAYOR, 'bureau');
+    await back.page.goto(url(`${QUEUE}/delegations`), { waitUntil: 'load' });
+    await submit(back.page, 'Retirer la délégation de Sophie Moreau');
+    expect(squash(await back.page.locator('main').textContent())).toContain('La délégation est retirée.');
+    await back.context.close();
+  }, 120_000);
+});
