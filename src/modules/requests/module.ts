@@ -9,6 +9,7 @@ import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { registerContactPages } from './contact-pages.js';
 import { registerPortalPages } from './portal-pages.js';
+import { requestsPortalWidgets } from './portal-widgets.js';
 import { countOpenRequestsByStep, countRequests, countRequestsByProcedure } from './repo.js';
 import { registerTrackingPages } from './tracking-pages.js';
 
@@ -27,4 +28,5 @@ export const requestsModule: GuichetModule = {
     { subject: 'procedure', count: (tx, communeId) => countRequestsByProcedure(tx, communeId) },
     { subject: 'procedure-step', count: countOpenRequestsByStep },
   ],
+  portalWidgets: requestsPortalWidgets,
 };
