@@ -188,7 +188,7 @@ describe.each(TEST_ENGINES)('workspace and own space on %s', (engine) => {
     expect(page.body).toContain('Camille Martin · 1 photo');
     expect(page.body).toContain('aujourd’hui');
     // Quick views are plain links with GET parameters.
-    expect(page.body).toContain('href="/c/' + commune.slug + '/agent/demandes?statut=ouvertes&amp;attribution=aucune"');
+    expect(page.body).toContain(`href="${base()}/agent/demandes?statut=ouvertes&amp;attribution=aucune"`);
   });
 
   it('« Prendre en charge » assigns the request to the agent and starts it; twice is refused in French', async () => {
