@@ -96,7 +96,8 @@ async function signedIn(email: string, viewport: ViewportName, { withScripts = t
   const page = await context.newPage();
   const watch = await monitor(page, { scriptsBlocked: !withScripts });
   const landing = await signInWithPassword(page, { email, password: DEMO_PASSWORD });
-  expect(landing, `connexion de ${email}`).toBe(`${BASE}/compte`);
+  // Issue 19: staff land on their workspace (the inbox), a citizen on their own space.
+  expect(landing, `connexion de ${email}`).toBe(email === CITIZEN ? `${BASE}/mon-espace` : `${BASE}/agent/demandes`);
   return { context, page, watch, viewport };
 }
 
@@ -365,7 +366,14 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     await clickAndWait(page, 'link', 'Demandes des usagers', `${BASE}/agent/demandes`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Demandes des usagers');
     const cells = await rowCells(page, requestNumber);
-    expect(cells).toEqual(expect.arrayContaining(['Services techniques', 'Camille Martin', 'Nouvelle']));
+    // The triage columns: the place of the report, not only the démarche's title.
+    expect(cells).toEqual(
+      expect.arrayContaining([
+        'Services techniques',
+        `${ADDRESS.line1}, ${ADDRESS.postcode} ${ADDRESS.city}`,
+        'Nouvelle',
+      ]),
+    );
     await expectClean(mayor, 'boîte des demandes des agents');
 
     await clickAndWait(page, 'link', requestNumber, detail);
@@ -382,18 +390,22 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     expect(await page.locator('#fichiers + ul').getByRole('link', { name: PHOTO, exact: true }).count()).toBe(1);
     await expectClean(mayor, 'demande, côté agent');
 
+    // The actions are folded in one panel: open the one to use.
+    await page.locator('#action-note > summary').click();
     await page.getByRole('textbox', { name: 'Note', exact: true }).fill(NOTE);
     await clickAndWait(page, 'button', 'Ajouter la note interne', `${detail}?fait=note`);
     expect(squash(await page.locator('.govuk-notification-banner').textContent())).toContain(
       'La note interne a été ajoutée. Elle n’est visible que des agents.',
     );
 
+    await page.locator('#action-message > summary').click();
     await page.getByRole('textbox', { name: 'Message', exact: true }).fill(MESSAGE);
     await clickAndWait(page, 'button', 'Envoyer le message', `${detail}?fait=message`);
     expect(squash(await page.locator('.govuk-notification-banner').textContent())).toContain(
       'Votre message a été envoyé à l’usager.',
     );
 
+    await page.locator('#action-statut > summary').click();
     await page.getByRole('radio', { name: 'Intervention réalisée', exact: true }).check();
     await page
       .getByRole('textbox', { name: 'Message à l’usager (facultatif, obligatoire en cas de refus)' })
