@@ -49,8 +49,10 @@ const ANSWER = 'Bonjour, l’ampoule sera changée jeudi par nos équipes.';
 let browser: Browser;
 let photoDir: string;
 let photoPath: string;
-/** Number of the first report (with the photo). */
+/** Number of the first report (with the photo, which the agent closes). */
 let reportNumber = '';
+/** Number of the second report (left open: Camille answers it). */
+let openNumber = '';
 
 function squash(text: string | null): string {
   return (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
@@ -118,6 +120,7 @@ beforeAll(async () => {
   for (const report of REPORTS) {
     const number = await fileReport(page, report);
     if (!reportNumber) reportNumber = number;
+    else openNumber = number;
   }
   await context.close();
 });
@@ -154,7 +157,7 @@ describe('issue 19 : le poste de travail de l’agent (bureau, 1280 px)', () => 
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: reportNumber, exact: true }) });
     const cells = (await row.getByRole('cell').allTextContents()).map(squash);
     expect(cells).toEqual(expect.arrayContaining(['3 allée des Peupliers, 01100 Villebelle', 'Nouvelle', 'Personne']));
-    expect(cells.some((c) => c.startsWith('aujourd’hui échéance'))).toBe(true);
+    expect(cells.some((c) => c.startsWith('aujourd’hui'))).toBe(true);
     expect(cells.join(' ')).toContain(`Éclairage public en panne — ${REPORTS[0]!.description}`);
     expect(cells.join(' ')).toContain('Camille Martin · 1 photo');
 
@@ -236,9 +239,11 @@ describe('issue 19 : l’espace de l’usager (téléphone, 390 px)', () => {
     await screenshot(page, 'telephone-mes-demandes');
 
     await page.goto(url(`${BASE}/mon-espace`), { waitUntil: 'load' });
-    await clickAndWait(page, 'link', 'Signaler un problème sur la voie publique', (u) =>
-      u.pathname.startsWith(`${BASE}/demandes/`),
-    );
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `${BASE}/demandes/${openNumber}`),
+      page.locator(`main a[href="${BASE}/demandes/${openNumber}"]`).click(),
+    ]);
+    await page.waitForLoadState('load');
     const reply = page.getByRole('link', { name: 'Répondre à la mairie' });
     const top = await reply.boundingBox();
     expect(top!.y, 'le lien « Répondre » est dans le premier écran').toBeLessThan(844);

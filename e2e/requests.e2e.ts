@@ -283,6 +283,13 @@ async function rowCells(page: Page, number: string): Promise<string[]> {
   return (await row.getByRole('cell').allTextContents()).map(squash);
 }
 
+/** The cells of the row of `number` in « Mes demandes » (its link is the démarche's title). */
+async function citizenRowCells(page: Page, number: string): Promise<string[]> {
+  const row = page.getByRole('row').filter({ has: page.locator(`a[href="${BASE}/demandes/${number}"]`) });
+  expect(await row.count(), `ligne de la demande ${number}`).toBe(1);
+  return (await row.getByRole('cell').allTextContents()).map(squash);
+}
+
 describe('issue 4 de bout en bout : un signalement de voirie, de Camille au maire et retour (bureau, avec JavaScript)', () => {
   let citizen: Session;
   let mayor: Session;
@@ -343,10 +350,15 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     expect(requestNumber).toMatch(NUMBER);
     const { page } = citizen;
     await page.goto(url(`${BASE}/`), { waitUntil: 'load' });
-    await clickAndWait(page, 'link', 'Mes demandes', `${BASE}/demandes`);
+    // « Mes demandes » is in the menu (issue 19).
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `${BASE}/demandes`),
+      page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Mes demandes' }).click(),
+    ]);
+    await page.waitForLoadState('load');
     expect(await page.title()).toBe('Mes demandes – Villebelle');
-    const cells = await rowCells(page, requestNumber);
-    expect([cells[0], cells[1], cells[3]]).toEqual([requestNumber, PROCEDURE, 'Nouvelle']);
+    const cells = await citizenRowCells(page, requestNumber);
+    expect([cells[0], cells[2]]).toEqual([`${PROCEDURE} N° ${requestNumber}`, 'Nouvelle']);
     await expectClean(citizen, 'Mes demandes');
 
     await page.goto(url(`${BASE}/contacter-la-mairie`), { waitUntil: 'load' });
@@ -363,7 +375,12 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     const detail = `${BASE}/agent/demandes/${requestNumber}`;
 
     await page.goto(url(`${BASE}/agent`), { waitUntil: 'load' });
-    await clickAndWait(page, 'link', 'Demandes des usagers', `${BASE}/agent/demandes`);
+    // The tile of the espace agent (the workspace's navigation has the same link).
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `${BASE}/agent/demandes`),
+      page.getByRole('main').getByRole('link', { name: 'Demandes des usagers', exact: true }).click(),
+    ]);
+    await page.waitForLoadState('load');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Demandes des usagers');
     const cells = await rowCells(page, requestNumber);
     // The triage columns: the place of the report, not only the démarche's title.
@@ -493,7 +510,7 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     expect(await mailText(context, mails.get(statusSubject)!)).toContain(`« ${CLOSING} »`);
 
     await page.goto(url(`${BASE}/demandes`), { waitUntil: 'load' });
-    expect((await rowCells(page, requestNumber))[3]).toBe('Intervention réalisée');
+    expect((await citizenRowCells(page, requestNumber))[2]).toBe('Intervention réalisée');
   });
 });
 
@@ -522,7 +539,7 @@ describe('pages de l’usager sur un téléphone, sans nos scripts', () => {
     expect(requestNumber).toMatch(NUMBER);
     const { page } = citizen;
     await page.goto(url(`${BASE}/demandes`), { waitUntil: 'load' });
-    expect((await rowCells(page, requestNumber))[3]).toBe('Intervention réalisée');
+    expect((await citizenRowCells(page, requestNumber))[2]).toBe('Intervention réalisée');
     await expectClean(citizen, 'Mes demandes');
     await page.goto(url(`${BASE}/demandes/${requestNumber}`), { waitUntil: 'load' });
     expect(await page.getByRole('heading', { level: 2, name: 'Historique' }).isVisible()).toBe(true);

@@ -49,7 +49,12 @@ function Block({ widget, block }: { widget: PortalWidgetDefinition; block: Porta
                     <Tag {...(item.status.colour ? { colour: item.status.colour } : {})}>{item.status.text}</Tag>
                   </>
                 ) : null}
-                {item.meta ? <span class="govuk-body-s guichet-portal-list__meta">{item.meta}</span> : null}
+                {item.meta ? (
+                  <>
+                    {' '}
+                    <span class="govuk-body-s guichet-portal-list__meta">{item.meta}</span>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

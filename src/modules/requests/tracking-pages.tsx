@@ -218,7 +218,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
                       <td class="govuk-table__cell">
                         <a class="govuk-link" href={`${base}/demandes/${r.number}`}>
                           {procedureTitle ?? r.subject}
-                        </a>
+                        </a>{' '}
                         <span class="govuk-body-s guichet-portal-list__meta">N° {r.number}</span>
                       </td>
                       <td class="govuk-table__cell" data-label="Envoyée le">
