@@ -5,7 +5,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { API_SCOPE_LABELS, API_SCOPES, type ApiScope, apiPrincipal } from '../../platform/http/api-auth.js';
@@ -146,35 +145,37 @@ export function registerApiTokenPages(app: FastifyInstance, ctx: AppContext): vo
     tokensPage(request, reply, {}),
   );
 
-  app.post('/c/:slug/admin/api', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
-    const redirect = requireRecentAuthentication(request, reply, { returnTo: `${adminBase(request)}/api` });
-    if (redirect) return redirect;
-    const values = tokenValues((request.body ?? {}) as FormBody);
-    const result = await handleForm(
-      () => createApiToken(ctx, request.commune!, request.actor!, values, request),
-      (errors, status) => tokensPage(request, reply, values, errors, status),
-    );
-    if (!result.ok) return result.response;
-    const created = result.value;
-    return sendAdminPage(request, reply, {
-      title: 'Jeton créé',
-      children: (
-        <>
-          <Panel title="Jeton créé">
-            {created.name} — valable jusqu’au {formatDate(created.expiresAt)}
-          </Panel>
-          <WarningText>
-            Copiez ce jeton maintenant : il ne sera plus jamais affiché. Guichet n’en garde qu’une empreinte.
-          </WarningText>
-          <p class="govuk-body">
-            <code>{created.token}</code>
-          </p>
-          <p class="govuk-body">Portées : {created.scopes.join(', ')}.</p>
-          <Button href={`${adminBase(request)}/api`}>J’ai copié le jeton</Button>
-        </>
-      ),
-    });
-  });
+  app.post(
+    '/c/:slug/admin/api',
+    { config: { policy: 'communeAdmin', stepUp: (request) => `${adminBase(request)}/api` } },
+    async (request, reply) => {
+      const values = tokenValues((request.body ?? {}) as FormBody);
+      const result = await handleForm(
+        () => createApiToken(ctx, request.commune!, request.actor!, values, request),
+        (errors, status) => tokensPage(request, reply, values, errors, status),
+      );
+      if (!result.ok) return result.response;
+      const created = result.value;
+      return sendAdminPage(request, reply, {
+        title: 'Jeton créé',
+        children: (
+          <>
+            <Panel title="Jeton créé">
+              {created.name} — valable jusqu’au {formatDate(created.expiresAt)}
+            </Panel>
+            <WarningText>
+              Copiez ce jeton maintenant : il ne sera plus jamais affiché. Guichet n’en garde qu’une empreinte.
+            </WarningText>
+            <p class="govuk-body">
+              <code>{created.token}</code>
+            </p>
+            <p class="govuk-body">Portées : {created.scopes.join(', ')}.</p>
+            <Button href={`${adminBase(request)}/api`}>J’ai copié le jeton</Button>
+          </>
+        ),
+      });
+    },
+  );
 
   app.post('/c/:slug/admin/api/:id/revoquer', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
     await revokeToken(ctx, request.commune!, request.actor!, (request.params as { id: string }).id, request);

@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { verifyAuditChain } from '../../platform/audit/journal.js';
-import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
@@ -185,20 +184,22 @@ export function registerJournalPages(app: FastifyInstance, ctx: AppContext): voi
     });
   });
 
-  app.get('/c/:slug/admin/journal/export.csv', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
-    const redirect = requireRecentAuthentication(request, reply);
-    if (redirect) return redirect;
-    const commune = request.commune!;
-    const query = await parseJournalQuery(ctx, commune, request.query);
-    if (Object.keys(query.errors).length > 0) {
-      throw new AppError('input.invalid', 'invalid journal filter', 422, { fields: query.errors });
-    }
-    const { csv } = await exportJournalCsv(ctx, commune, request.actor!, query, request);
-    const day = new Date().toISOString().slice(0, 10);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="journal-securite-${commune.slug}-${day}.csv"`)
-      .send(csv);
-  });
+  app.get(
+    '/c/:slug/admin/journal/export.csv',
+    { config: { policy: 'communeLeadership', stepUp: true } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const query = await parseJournalQuery(ctx, commune, request.query);
+      if (Object.keys(query.errors).length > 0) {
+        throw new AppError('input.invalid', 'invalid journal filter', 422, { fields: query.errors });
+      }
+      const { csv } = await exportJournalCsv(ctx, commune, request.actor!, query, request);
+      const day = new Date().toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="journal-securite-${commune.slug}-${day}.csv"`)
+        .send(csv);
+    },
+  );
 }

@@ -5,7 +5,6 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ROLE_LABELS } from '../../platform/authz/roles.js';
-import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
@@ -210,23 +209,27 @@ export function registerMemberPages(app: FastifyInstance, ctx: AppContext): void
     });
   }
 
-  app.get('/c/:slug/admin/membres/inviter', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
-    const redirect = requireRecentAuthentication(request, reply);
-    if (redirect) return redirect;
-    return inviteForm(request, reply, {});
-  });
+  app.get(
+    '/c/:slug/admin/membres/inviter',
+    { config: { policy: 'communeAdmin', stepUp: true } },
+    async (request, reply) => {
+      return inviteForm(request, reply, {});
+    },
+  );
 
-  app.post('/c/:slug/admin/membres/inviter', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
-    const redirect = requireRecentAuthentication(request, reply, { returnTo: `${adminBase(request)}/membres/inviter` });
-    if (redirect) return redirect;
-    const values = invitationValues((request.body ?? {}) as FormBody);
-    const result = await handleForm(
-      () => inviteMember(ctx, request.commune!, request.actor!, values, request),
-      (errors, status) => inviteForm(request, reply, values, errors, status),
-    );
-    if (!result.ok) return result.response;
-    return reply.redirect(`${adminBase(request)}/membres?invite=1`, 303);
-  });
+  app.post(
+    '/c/:slug/admin/membres/inviter',
+    { config: { policy: 'communeAdmin', stepUp: (request) => `${adminBase(request)}/membres/inviter` } },
+    async (request, reply) => {
+      const values = invitationValues((request.body ?? {}) as FormBody);
+      const result = await handleForm(
+        () => inviteMember(ctx, request.commune!, request.actor!, values, request),
+        (errors, status) => inviteForm(request, reply, values, errors, status),
+      );
+      if (!result.ok) return result.response;
+      return reply.redirect(`${adminBase(request)}/membres?invite=1`, 303);
+    },
+  );
 
   // — One member —
   async function memberPage(
@@ -318,24 +321,29 @@ export function registerMemberPages(app: FastifyInstance, ctx: AppContext): void
     memberPage(request, reply, (request.params as { id: string }).id),
   );
 
-  app.post('/c/:slug/admin/membres/:id/roles', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
-    const accountId = (request.params as { id: string }).id;
-    const redirect = requireRecentAuthentication(request, reply, {
-      returnTo: `${adminBase(request)}/membres/${encodeURIComponent(accountId)}`,
-    });
-    if (redirect) return redirect;
-    const values = rolesValues((request.body ?? {}) as FormBody);
-    const result = await handleForm(
-      () => changeMemberRoles(ctx, request.commune!, request.actor!, accountId, values, request),
-      (errors, status) => memberPage(request, reply, accountId, values, errors, status),
-    );
-    if (!result.ok) return result.response;
-    const outcome = result.value;
-    if (outcome.kind === 'unchanged') return reply.redirect(`${adminBase(request)}/membres?inchange=1`, 303);
-    if (outcome.newSessionToken) setSessionCookie(reply, outcome.newSessionToken);
-    if (!outcome.stillAdmin) return reply.redirect(`/c/${request.commune!.slug}/compte`, 303);
-    return reply.redirect(`${adminBase(request)}/membres?${outcome.kind === 'removed' ? 'retire' : 'modifie'}=1`, 303);
-  });
+  const memberPath = (request: FastifyRequest) =>
+    `${adminBase(request)}/membres/${encodeURIComponent((request.params as { id: string }).id)}`;
+  app.post(
+    '/c/:slug/admin/membres/:id/roles',
+    { config: { policy: 'communeAdmin', stepUp: memberPath } },
+    async (request, reply) => {
+      const accountId = (request.params as { id: string }).id;
+      const values = rolesValues((request.body ?? {}) as FormBody);
+      const result = await handleForm(
+        () => changeMemberRoles(ctx, request.commune!, request.actor!, accountId, values, request),
+        (errors, status) => memberPage(request, reply, accountId, values, errors, status),
+      );
+      if (!result.ok) return result.response;
+      const outcome = result.value;
+      if (outcome.kind === 'unchanged') return reply.redirect(`${adminBase(request)}/membres?inchange=1`, 303);
+      if (outcome.newSessionToken) setSessionCookie(reply, outcome.newSessionToken);
+      if (!outcome.stillAdmin) return reply.redirect(`/c/${request.commune!.slug}/compte`, 303);
+      return reply.redirect(
+        `${adminBase(request)}/membres?${outcome.kind === 'removed' ? 'retire' : 'modifie'}=1`,
+        303,
+      );
+    },
+  );
 
   // — The invitee chooses a password —
   function expiredInvitation(request: FastifyRequest, reply: FastifyReply) {

@@ -443,44 +443,48 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
   // — Nouveaux codes de secours (step-up) —
   const regeneratePath = (request: FastifyRequest) => `${securityPath(request)}/codes-de-secours`;
 
-  app.get('/c/:slug/compte/securite/codes-de-secours', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    const stepUp = requireRecentAuthentication(request, reply);
-    if (stepUp) return stepUp;
-    const state = await factorState(request);
-    if (!state.confirmed) return reply.redirect(securityPath(request), 303);
-    return sendPage(request, reply, {
-      title: 'Générer de nouveaux codes de secours',
-      children: (
-        <>
-          <h1 class="govuk-heading-xl">Générer de nouveaux codes de secours</h1>
-          <p class="govuk-body">
-            Vous allez recevoir {TOTP_SETTINGS.recoveryCodeCount} nouveaux codes. Vos anciens codes de secours, utilisés
-            ou non, ne fonctionneront plus.
-          </p>
-          <ConfirmForm
-            action={regeneratePath(request)}
-            csrfToken={reply.generateCsrf()}
-            button="Générer de nouveaux codes"
-            cancelHref={securityPath(request)}
-            warning={false}
-          />
-        </>
-      ),
-    });
-  });
+  app.get(
+    '/c/:slug/compte/securite/codes-de-secours',
+    { config: { policy: 'signedIn', stepUp: true } },
+    async (request, reply) => {
+      const state = await factorState(request);
+      if (!state.confirmed) return reply.redirect(securityPath(request), 303);
+      return sendPage(request, reply, {
+        title: 'Générer de nouveaux codes de secours',
+        children: (
+          <>
+            <h1 class="govuk-heading-xl">Générer de nouveaux codes de secours</h1>
+            <p class="govuk-body">
+              Vous allez recevoir {TOTP_SETTINGS.recoveryCodeCount} nouveaux codes. Vos anciens codes de secours,
+              utilisés ou non, ne fonctionneront plus.
+            </p>
+            <ConfirmForm
+              action={regeneratePath(request)}
+              csrfToken={reply.generateCsrf()}
+              button="Générer de nouveaux codes"
+              cancelHref={securityPath(request)}
+              warning={false}
+            />
+          </>
+        ),
+      });
+    },
+  );
 
-  app.post('/c/:slug/compte/securite/codes-de-secours', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    const stepUp = requireRecentAuthentication(request, reply, { returnTo: regeneratePath(request) });
-    if (stepUp) return stepUp;
-    const codes = await regenerateRecoveryCodes(ctx, request.commune!, request.actor!, request);
-    return recoveryCodesPage(
-      request,
-      reply,
-      codes,
-      securityPath(request),
-      'Vos nouveaux codes de secours sont prêts. Les anciens ne fonctionnent plus.',
-    );
-  });
+  app.post(
+    '/c/:slug/compte/securite/codes-de-secours',
+    { config: { policy: 'signedIn', stepUp: (request) => regeneratePath(request) } },
+    async (request, reply) => {
+      const codes = await regenerateRecoveryCodes(ctx, request.commune!, request.actor!, request);
+      return recoveryCodesPage(
+        request,
+        reply,
+        codes,
+        securityPath(request),
+        'Vos nouveaux codes de secours sont prêts. Les anciens ne fonctionnent plus.',
+      );
+    },
+  );
 
   // — Désactiver l’application (step-up; refusé aux agents, élus et administrateurs) —
   const disablePath = (request: FastifyRequest) => `${securityPath(request)}/desactiver-application`;
@@ -536,10 +540,8 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
 
   app.post(
     '/c/:slug/compte/securite/desactiver-application',
-    { config: { policy: 'signedIn' } },
+    { config: { policy: 'signedIn', stepUp: (request) => disablePath(request) } },
     async (request, reply) => {
-      const stepUp = requireRecentAuthentication(request, reply, { returnTo: disablePath(request) });
-      if (stepUp) return stepUp;
       await disableTotp(ctx, request.commune!, request.actor!, request);
       return reply.redirect(`${securityPath(request)}?desactivee=1`, 303);
     },

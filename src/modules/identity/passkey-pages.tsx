@@ -7,7 +7,7 @@
  */
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isRecentlyAuthenticated, requireRecentAuthentication, stepUpUrl } from '../../platform/authz/step-up.js';
+import { isRecentlyAuthenticated, stepUpUrl } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { safeReturnPath } from '../../platform/http/return-path.js';
@@ -171,27 +171,31 @@ export function registerPasskeyPages(app: FastifyInstance, ctx: AppContext): voi
     });
   });
 
-  app.post('/c/:slug/compte/cles-d-acces/options', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    // JSON: a stale authentication gets a 401 with code auth.step_up_required (passkey.mjs then
-    // goes to the step-up page).
-    const stepUp = requireRecentAuthentication(request, reply);
-    if (stepUp) return stepUp;
-    return sendJson(reply, await registrationOptions(ctx, request.commune!, request.actor!));
-  });
+  app.post(
+    '/c/:slug/compte/cles-d-acces/options',
+    { config: { policy: 'signedIn', stepUp: true } },
+    async (request, reply) => {
+      // JSON: a stale authentication gets a 401 with code auth.step_up_required (passkey.mjs then
+      // goes to the step-up page).
+      return sendJson(reply, await registrationOptions(ctx, request.commune!, request.actor!));
+    },
+  );
 
   app.post('/c/:slug/compte/cles-d-acces', { config: { policy: 'signedIn' } }, async (request, reply) => {
     await finishRegistration(ctx, request.commune!, request.actor!, request.body, request);
     return sendJson(reply, { redirect: `${base(request)}/compte/cles-d-acces?ajoutee=1` });
   });
 
-  app.post('/c/:slug/compte/cles-d-acces/supprimer', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const stepUp = requireRecentAuthentication(request, reply, { returnTo: `${base(request)}/compte/cles-d-acces` });
-    if (stepUp) return stepUp;
-    const id = typeof body.cle === 'string' ? body.cle : '';
-    await removePasskey(ctx, request.commune!, request.actor!, id, request);
-    return reply.redirect(`${base(request)}/compte/cles-d-acces?supprimee=1`, 303);
-  });
+  app.post(
+    '/c/:slug/compte/cles-d-acces/supprimer',
+    { config: { policy: 'signedIn', stepUp: (request) => `${base(request)}/compte/cles-d-acces` } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Body;
+      const id = typeof body.cle === 'string' ? body.cle : '';
+      await removePasskey(ctx, request.commune!, request.actor!, id, request);
+      return reply.redirect(`${base(request)}/compte/cles-d-acces?supprimee=1`, 303);
+    },
+  );
 
   // — Connexion avec une clé d’accès —
   app.get('/c/:slug/connexion/cle-d-acces', { config: { policy: 'anonymous' } }, async (request, reply) => {

@@ -6,7 +6,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Fragment } from 'preact';
 import { recordAudit } from '../../platform/audit/journal.js';
-import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import {
@@ -114,154 +113,163 @@ export function registerPersonalDataPages(app: FastifyInstance, ctx: AppContext)
     dataPage(request, reply),
   );
 
-  app.get('/c/:slug/compte/donnees/export.json', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    const redirect = requireRecentAuthentication(request, reply);
-    if (redirect) return redirect;
-    const { data } = await exportFor(ctx, request, 'json');
-    return reply
-      .type('application/json; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="mes-donnees-${request.commune!.slug}.json"`)
-      .send(JSON.stringify(data, null, 2));
-  });
+  app.get(
+    '/c/:slug/compte/donnees/export.json',
+    { config: { policy: 'signedIn', stepUp: true } },
+    async (request, reply) => {
+      const { data } = await exportFor(ctx, request, 'json');
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="mes-donnees-${request.commune!.slug}.json"`)
+        .send(JSON.stringify(data, null, 2));
+    },
+  );
 
-  app.get('/c/:slug/compte/donnees/lisible', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    const redirect = requireRecentAuthentication(request, reply);
-    if (redirect) return redirect;
-    const { data, sections } = await exportFor(ctx, request, 'html');
-    return reply
-      .type(html)
-      .header('cache-control', 'no-store')
-      .send(
-        renderRequestPage(request, {
-          title: 'Mes données personnelles',
-          children: (
-            <>
-              <h1 class="govuk-heading-xl">Mes données personnelles</h1>
-              <p class="govuk-body">
-                Données conservées par le guichet de {data.commune.name}, au {when(data.generatedAt)}.
-              </p>
-              <h2 class="govuk-heading-m">Identité</h2>
-              <SummaryList
-                rows={[
-                  { key: 'Prénom', value: data.account.givenName },
-                  { key: 'Nom', value: data.account.familyName },
-                  { key: 'Adresse électronique', value: data.account.email },
-                  { key: 'Date de naissance', value: data.account.birthDate ?? 'non renseignée' },
-                  { key: 'Compte créé le', value: when(data.account.createdAt) },
-                  { key: 'Adresse confirmée le', value: when(data.account.emailVerifiedAt) },
-                  { key: 'Mot de passe défini le', value: when(data.account.passwordSetAt) },
-                  { key: 'Dernière connexion', value: when(data.account.lastLoginAt) },
-                ]}
-              />
-              {sections.map(({ key, readable }) => (
-                <Fragment key={key}>
-                  <h2 class="govuk-heading-m">{readable.title}</h2>
-                  {readable.rows ? <SummaryList rows={readable.rows} /> : null}
-                  {(readable.tables ?? []).map((table) => (
-                    <Table
-                      key={table.caption}
-                      caption={table.caption}
-                      columns={table.columns.map((label) => ({ label }))}
-                      rows={table.rows}
-                    />
-                  ))}
-                </Fragment>
-              ))}
-              <Table
-                caption="Rôles dans la commune"
-                columns={[{ label: 'Rôle' }, { label: 'Services' }, { label: 'Depuis le' }]}
-                rows={data.roles.map((r) => [r.role, r.services.join(', ') || '—', when(r.since)])}
-              />
-              <Table
-                caption="Sessions"
-                columns={[
-                  { label: 'Ouverte le' },
-                  { label: 'Dernière activité' },
-                  { label: 'Méthode' },
-                  { label: 'Appareil' },
-                  { label: 'Réseau' },
-                  { label: 'Fermée le' },
-                ]}
-                rows={data.sessions.map((s) => [
-                  when(s.openedAt),
-                  when(s.lastActivity),
-                  s.method,
-                  s.device ?? '—',
-                  s.network ?? '—',
-                  when(s.closedAt),
-                ])}
-              />
-              <h2 class="govuk-heading-m">Facteurs d’authentification</h2>
-              <SummaryList
-                rows={[
-                  {
-                    key: 'Application d’authentification',
-                    value: data.secondFactors.totpEnabledAt
-                      ? `activée le ${when(data.secondFactors.totpEnabledAt)}`
-                      : 'non activée',
-                  },
-                  { key: 'Codes de secours restants', value: String(data.secondFactors.recoveryCodesLeft) },
-                  {
-                    key: 'Clés d’accès',
-                    value: data.secondFactors.passkeys.map((p) => p.name || 'sans nom').join(', ') || 'aucune',
-                  },
-                  { key: 'Comptes liés', value: data.federatedIdentities.map((f) => f.provider).join(', ') || 'aucun' },
-                ]}
-              />
-              <Table
-                caption="Historique de sécurité"
-                columns={[{ label: 'Date' }, { label: 'Événement' }, { label: 'Réseau' }]}
-                rows={data.securityEvents.map((e) => [when(e.occurredAt), e.label, e.clientAddress ?? '—'])}
-              />
-              <Table
-                caption="Courriels envoyés"
-                columns={[{ label: 'Date' }, { label: 'Objet' }, { label: 'État' }]}
-                rows={data.mails.map((m) => [
-                  when(m.date),
-                  m.subject,
-                  m.status === 'sent' ? 'envoyé' : m.status === 'failed' ? 'échec' : 'en attente',
-                ])}
-              />
-              <h2 class="govuk-heading-m">Conservation</h2>
-              <ul class="govuk-list govuk-list--bullet">
-                {data.retention.map((line) => (
-                  <li key={line}>{line}</li>
+  app.get(
+    '/c/:slug/compte/donnees/lisible',
+    { config: { policy: 'signedIn', stepUp: true } },
+    async (request, reply) => {
+      const { data, sections } = await exportFor(ctx, request, 'html');
+      return reply
+        .type(html)
+        .header('cache-control', 'no-store')
+        .send(
+          renderRequestPage(request, {
+            title: 'Mes données personnelles',
+            children: (
+              <>
+                <h1 class="govuk-heading-xl">Mes données personnelles</h1>
+                <p class="govuk-body">
+                  Données conservées par le guichet de {data.commune.name}, au {when(data.generatedAt)}.
+                </p>
+                <h2 class="govuk-heading-m">Identité</h2>
+                <SummaryList
+                  rows={[
+                    { key: 'Prénom', value: data.account.givenName },
+                    { key: 'Nom', value: data.account.familyName },
+                    { key: 'Adresse électronique', value: data.account.email },
+                    { key: 'Date de naissance', value: data.account.birthDate ?? 'non renseignée' },
+                    { key: 'Compte créé le', value: when(data.account.createdAt) },
+                    { key: 'Adresse confirmée le', value: when(data.account.emailVerifiedAt) },
+                    { key: 'Mot de passe défini le', value: when(data.account.passwordSetAt) },
+                    { key: 'Dernière connexion', value: when(data.account.lastLoginAt) },
+                  ]}
+                />
+                {sections.map(({ key, readable }) => (
+                  <Fragment key={key}>
+                    <h2 class="govuk-heading-m">{readable.title}</h2>
+                    {readable.rows ? <SummaryList rows={readable.rows} /> : null}
+                    {(readable.tables ?? []).map((table) => (
+                      <Table
+                        key={table.caption}
+                        caption={table.caption}
+                        columns={table.columns.map((label) => ({ label }))}
+                        rows={table.rows}
+                      />
+                    ))}
+                  </Fragment>
                 ))}
-              </ul>
-            </>
-          ),
-        }),
-      );
-  });
+                <Table
+                  caption="Rôles dans la commune"
+                  columns={[{ label: 'Rôle' }, { label: 'Services' }, { label: 'Depuis le' }]}
+                  rows={data.roles.map((r) => [r.role, r.services.join(', ') || '—', when(r.since)])}
+                />
+                <Table
+                  caption="Sessions"
+                  columns={[
+                    { label: 'Ouverte le' },
+                    { label: 'Dernière activité' },
+                    { label: 'Méthode' },
+                    { label: 'Appareil' },
+                    { label: 'Réseau' },
+                    { label: 'Fermée le' },
+                  ]}
+                  rows={data.sessions.map((s) => [
+                    when(s.openedAt),
+                    when(s.lastActivity),
+                    s.method,
+                    s.device ?? '—',
+                    s.network ?? '—',
+                    when(s.closedAt),
+                  ])}
+                />
+                <h2 class="govuk-heading-m">Facteurs d’authentification</h2>
+                <SummaryList
+                  rows={[
+                    {
+                      key: 'Application d’authentification',
+                      value: data.secondFactors.totpEnabledAt
+                        ? `activée le ${when(data.secondFactors.totpEnabledAt)}`
+                        : 'non activée',
+                    },
+                    { key: 'Codes de secours restants', value: String(data.secondFactors.recoveryCodesLeft) },
+                    {
+                      key: 'Clés d’accès',
+                      value: data.secondFactors.passkeys.map((p) => p.name || 'sans nom').join(', ') || 'aucune',
+                    },
+                    {
+                      key: 'Comptes liés',
+                      value: data.federatedIdentities.map((f) => f.provider).join(', ') || 'aucun',
+                    },
+                  ]}
+                />
+                <Table
+                  caption="Historique de sécurité"
+                  columns={[{ label: 'Date' }, { label: 'Événement' }, { label: 'Réseau' }]}
+                  rows={data.securityEvents.map((e) => [when(e.occurredAt), e.label, e.clientAddress ?? '—'])}
+                />
+                <Table
+                  caption="Courriels envoyés"
+                  columns={[{ label: 'Date' }, { label: 'Objet' }, { label: 'État' }]}
+                  rows={data.mails.map((m) => [
+                    when(m.date),
+                    m.subject,
+                    m.status === 'sent' ? 'envoyé' : m.status === 'failed' ? 'échec' : 'en attente',
+                  ])}
+                />
+                <h2 class="govuk-heading-m">Conservation</h2>
+                <ul class="govuk-list govuk-list--bullet">
+                  {data.retention.map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </>
+            ),
+          }),
+        );
+    },
+  );
 
-  app.post('/c/:slug/compte/donnees/supprimer', { config: { policy: 'signedIn' } }, async (request, reply) => {
-    const redirect = requireRecentAuthentication(request, reply);
-    if (redirect) return redirect;
-    const confirmation = (request.body as Record<string, unknown> | undefined)?.confirmation;
-    if (confirmation !== 'oui') {
-      return dataPage(request, reply, 'Cochez la case pour confirmer la suppression définitive de votre compte.');
-    }
-    await eraseCitizenAccount(ctx, request.commune!, request.actor!.accountId);
-    clearSessionCookie(reply);
-    request.actor = null; // the page below is rendered signed out
-    return reply
-      .type(html)
-      .header('cache-control', 'no-store')
-      .send(
-        renderRequestPage(request, {
-          title: 'Compte supprimé',
-          notice: { kind: 'success', title: 'Votre compte a été supprimé.' },
-          children: (
-            <>
-              <h1 class="govuk-heading-xl">Compte supprimé</h1>
-              <p class="govuk-body">
-                Vos données d’identification ont été effacées et vos sessions fermées. Les éléments que la loi impose de
-                conserver le sont, comme indiqué sur la page précédente.
-              </p>
-            </>
-          ),
-        }),
-      );
-  });
+  app.post(
+    '/c/:slug/compte/donnees/supprimer',
+    { config: { policy: 'signedIn', stepUp: true } },
+    async (request, reply) => {
+      const confirmation = (request.body as Record<string, unknown> | undefined)?.confirmation;
+      if (confirmation !== 'oui') {
+        return dataPage(request, reply, 'Cochez la case pour confirmer la suppression définitive de votre compte.');
+      }
+      await eraseCitizenAccount(ctx, request.commune!, request.actor!.accountId);
+      clearSessionCookie(reply);
+      request.actor = null; // the page below is rendered signed out
+      return reply
+        .type(html)
+        .header('cache-control', 'no-store')
+        .send(
+          renderRequestPage(request, {
+            title: 'Compte supprimé',
+            notice: { kind: 'success', title: 'Votre compte a été supprimé.' },
+            children: (
+              <>
+                <h1 class="govuk-heading-xl">Compte supprimé</h1>
+                <p class="govuk-body">
+                  Vos données d’identification ont été effacées et vos sessions fermées. Les éléments que la loi impose
+                  de conserver le sont, comme indiqué sur la page précédente.
+                </p>
+              </>
+            ),
+          }),
+        );
+    },
+  );
 }

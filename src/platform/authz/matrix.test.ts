@@ -7,7 +7,9 @@
  * GET and HEAD are sent as a browser would (HTML); POST with a valid CSRF token and an otherwise
  * empty body, asking for JSON so that refusals can be told apart from the handler's own 4xx by
  * their error code. POSTs are sent with sessions whose last credential is older than the step-up
- * window, so that sensitive handlers stop at their step-up guard and no case changes data.
+ * window, so that sensitive routes (`config.stepUp`, listed below) stop at the platform's step-up
+ * guard — 401 `auth.step_up_required` — and no case changes data; their GET pages are read again
+ * with stale sessions and must send the person to confirm their identity.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -265,6 +267,36 @@ const OWNER_SCOPED = new Set([
   '/c/:slug/compte/justificatifs/:document/supprimer',
 ]);
 
+/** Sensitive routes: personal-data exports, staff and roles, credentials, API tokens, publication. */
+const STEP_UP_ROUTES = [
+  'GET /c/:slug/admin/journal/export.csv',
+  'HEAD /c/:slug/admin/journal/export.csv',
+  'GET /c/:slug/admin/membres/inviter',
+  'HEAD /c/:slug/admin/membres/inviter',
+  'POST /c/:slug/admin/membres/inviter',
+  'POST /c/:slug/admin/membres/:id/roles',
+  'POST /c/:slug/compte/cles-d-acces/options',
+  'POST /c/:slug/compte/cles-d-acces/supprimer',
+  'POST /c/:slug/admin/api',
+  'GET /c/:slug/compte/donnees/export.json',
+  'HEAD /c/:slug/compte/donnees/export.json',
+  'GET /c/:slug/compte/donnees/lisible',
+  'HEAD /c/:slug/compte/donnees/lisible',
+  'POST /c/:slug/compte/donnees/supprimer',
+  'GET /c/:slug/agent/demandes/export.csv',
+  'HEAD /c/:slug/agent/demandes/export.csv',
+  'GET /c/:slug/agent/demandes/export.xlsx',
+  'HEAD /c/:slug/agent/demandes/export.xlsx',
+  'POST /c/:slug/admin/webhooks',
+  'GET /c/:slug/compte/securite/codes-de-secours',
+  'HEAD /c/:slug/compte/securite/codes-de-secours',
+  'POST /c/:slug/compte/securite/codes-de-secours',
+  'POST /c/:slug/compte/securite/desactiver-application',
+  'POST /c/:slug/admin/demarches/importer',
+  'POST /c/:slug/admin/demarches/:procedure/publier',
+  'POST /c/:slug/admin/demarches/:procedure/depublier',
+];
+
 /** A cookie-keeping client (one per persona, reused for every case). */
 class Client {
   readonly cookies = new Map<string, string>();
@@ -330,6 +362,8 @@ interface Case {
   expected: Outcome;
   /** The error code with which the handler may answer 404 although the policy allows. */
   handler404: string | undefined;
+  /** The route asks for a recent authentication (`config.stepUp`). */
+  stepUp: boolean;
 }
 
 function errorCode(res: LightMyRequestResponse): string | undefined {
@@ -370,6 +404,12 @@ function mismatch(c: Case, res: LightMyRequestResponse, jsonCode?: string): stri
         : `expected 401, got ${status}`;
     case 'allowed': {
       if (signInRedirect || mfaRedirect) return `refused by redirect to ${location}`;
+      // Writes are sent with stale sessions: a step-up route stops at its guard.
+      if (c.stepUp && c.method === 'POST') {
+        return status === 401 && code === 'auth.step_up_required'
+          ? null
+          : `expected 401 auth.step_up_required, got ${status} (${code ?? 'html'})`;
+      }
       if (status === 403) return `403 (${code ?? 'html'})`;
       if (status === 401 && (c.method !== 'POST' || code === 'auth.required' || code === 'auth.mfa_required')) {
         return `401 (${code ?? 'html'})`;
@@ -473,6 +513,7 @@ describe.each(TEST_ENGINES)('authorization matrix on %s', (engine) => {
             url,
             expected: expectation(standing(persona, commune)),
             handler404: HANDLER_404[`${route.method === 'HEAD' ? 'GET' : route.method} ${route.url}`],
+            stepUp: route.stepUp,
           });
         }
       }
@@ -516,12 +557,31 @@ describe.each(TEST_ENGINES)('authorization matrix on %s', (engine) => {
       }
     }
 
+    // Step-up pages read with a stale session: sent to confirm their identity, then back.
+    await staleSessions();
+    for (const c of reads.filter((r) => r.stepUp && r.method === 'GET' && r.expected === 'allowed')) {
+      const res = await clients.get(c.persona)!.request('GET', c.url);
+      const expected = `/c/${c.commune}/compte/confirmer-identite?retour=${encodeURIComponent(c.url)}`;
+      if (res.statusCode !== 303 || res.headers.location !== expected) {
+        failures.push(
+          `GET ${c.url} as ${c.persona.name}, stale session: expected 303 to ${expected}, got ${res.statusCode}`,
+        );
+      }
+    }
+
     console.info(
       `Matrice d’autorisation (${engine}) : ${cases.length} cas — ${t.app.routeRegistry.length} routes ` +
         `(GET, HEAD, POST) × ${PERSONAS.length} personas, chaque route /c/:slug/ dans ${COMMUNES.length} communes`,
     );
     expect(failures).toEqual([]);
     expect(cases.length).toBeGreaterThan(1000);
+    // The routes that ask for a recent authentication, listed: a route loses (or gains) it knowingly.
+    expect(
+      t.app.routeRegistry
+        .filter((r) => r.stepUp)
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual([...STEP_UP_ROUTES].sort());
     // Thousands of requests, growing with every route: a guard against a hang, not a speed check.
   }, 600_000);
 });

@@ -82,9 +82,19 @@ const POLICY_TABLE = {
 export type PolicyName = keyof typeof POLICY_TABLE;
 export const POLICIES: Record<PolicyName, RoutePolicy> = POLICY_TABLE;
 
+/**
+ * A sensitive route asks for a recent authentication (signing, role changes, exports of personal
+ * data, changes to one's own second factor, publication): `true`, or the page to come back to
+ * after confirming (for a POST, the page that shows the form). Checked by the platform after the
+ * policy (see `step-up.ts`), listed in the route registry and covered by the authorization matrix.
+ */
+export type StepUpRule = true | ((request: FastifyRequest) => string);
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The access policy of the route (required). */
     policy?: PolicyName;
+    /** Ask for a recent authentication before the handler runs. */
+    stepUp?: StepUpRule;
   }
 }

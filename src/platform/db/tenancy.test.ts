@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommune } from '../../modules/communes/service.js';
+import { insertTestCommune } from '../../test/communes.js';
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from '../../test/databases.js';
 import { insertService, listServices } from '../tenancy/communes.js';
 import { service } from './schema.js';
@@ -14,27 +14,19 @@ describe.each(TEST_ENGINES)('tenant isolation on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestDatabase(engine);
-    const a = await createCommune(
-      t.database,
-      {
-        slug: 'commune-a',
-        name: 'Commune A',
-        services: [
-          { slug: 'etat-civil', name: 'État civil' },
-          { slug: 'urbanisme', name: 'Urbanisme' },
-        ],
-      },
-      { type: 'system' },
-    );
-    const b = await createCommune(
-      t.database,
-      {
-        slug: 'commune-b',
-        name: 'Commune B',
-        services: [{ slug: 'secretariat', name: 'Secrétariat' }],
-      },
-      { type: 'system' },
-    );
+    const a = await insertTestCommune(t.database, {
+      slug: 'commune-a',
+      name: 'Commune A',
+      services: [
+        { slug: 'etat-civil', name: 'État civil' },
+        { slug: 'urbanisme', name: 'Urbanisme' },
+      ],
+    });
+    const b = await insertTestCommune(t.database, {
+      slug: 'commune-b',
+      name: 'Commune B',
+      services: [{ slug: 'secretariat', name: 'Secrétariat' }],
+    });
     communeA = a.id;
     communeB = b.id;
   });

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommune } from '../../modules/communes/service.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { insertTestCommune } from '../../test/communes.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { startTestS3, type TestS3 } from '../../test/s3.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
@@ -30,11 +30,11 @@ describe.each(CASES)('blob store $store in the runtime on $engine', ({ engine, s
     const blobEnv = s3 ? s3.env : { GUICHET_BLOB_STORE: 'fs', GUICHET_BLOB_DIR: blobDir };
     t = await createTestApp(engine, { env: { SMTP_URL: smtp.url, ...blobEnv }, queueRole: 'worker' });
     communeId = (
-      await createCommune(
-        t.runtime.database,
-        { slug: `blobs-${store}`, name: 'Blobville', email: 'mairie@blobville.example' },
-        { type: 'system' },
-      )
+      await insertTestCommune(t.runtime.database, {
+        slug: `blobs-${store}`,
+        name: 'Blobville',
+        email: 'mairie@blobville.example',
+      })
     ).id;
   });
   afterAll(async () => {

@@ -19,6 +19,7 @@ import type { TrustProxy } from '../../config/config.js';
 import type { Actor } from '../authz/actor.js';
 import { POLICIES, type PolicyName, type Refusal } from '../authz/policies.js';
 import { SESSION_COOKIE } from '../authz/session-cookie.js';
+import { requireRecentAuthentication } from '../authz/step-up.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { Contributions, GuichetModule } from '../module.js';
@@ -56,6 +57,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   policy: PolicyName;
+  /** The route asks for a recent authentication (`config.stepUp`). */
+  stepUp: boolean;
 }
 
 z.config(z.locales.fr());
@@ -118,7 +121,8 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
       );
     }
     route.config = { ...route.config, policy };
-    for (const method of [route.method].flat()) routeRegistry.push({ method, url: route.url, policy });
+    const stepUp = route.config.stepUp !== undefined;
+    for (const method of [route.method].flat()) routeRegistry.push({ method, url: route.url, policy, stepUp });
   });
   registerBodyParsers(app);
   registerErrorHandling(app, renderErrorPage);
@@ -247,11 +251,18 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
     app.swagger(),
   );
 
-  // Every route's policy, checked once the commune and the actor are known.
+  // Every route's policy, checked once the commune and the actor are known; then, for sensitive
+  // routes (`config.stepUp`), a recent authentication.
   app.addHook('preHandler', async (request, reply) => {
-    const policy = POLICIES[request.routeOptions.config.policy ?? 'public'];
+    const config = request.routeOptions.config;
+    const policy = POLICIES[config.policy ?? 'public'];
     const refusal = policy.check(request.actor, request);
     if (refusal) return refuse(request, reply, refusal);
+    if (config.stepUp) {
+      const returnTo = typeof config.stepUp === 'function' ? config.stepUp(request) : undefined;
+      const redirect = requireRecentAuthentication(request, reply, returnTo ? { returnTo } : {});
+      if (redirect) return redirect;
+    }
   });
 
   // Commune resolution for everything under /c/<slug>/: unknown slug → 404.

@@ -1,8 +1,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommune } from '../../modules/communes/service.js';
 import { MODULES } from '../../registry.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { insertTestCommune } from '../../test/communes.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { buildApp } from './app.js';
 
@@ -21,25 +21,17 @@ describe.each(TEST_ENGINES)('HTTP layer on %s', (engine) => {
   beforeAll(async () => {
     t = await createTestApp(engine);
     app = t.app;
-    await createCommune(
-      t.runtime.database,
-      {
-        slug: 'villebelle',
-        name: 'Villebelle',
-        hostname: 'villebelle.localhost',
-        services: [{ slug: 'urbanisme', name: 'Urbanisme', description: 'Permis de construire' }],
-      },
-      { type: 'system' },
-    );
-    await createCommune(
-      t.runtime.database,
-      {
-        slug: 'petit-bourg',
-        name: 'Petit-Bourg',
-        services: [{ slug: 'secretariat', name: 'Secrétariat' }],
-      },
-      { type: 'system' },
-    );
+    await insertTestCommune(t.runtime.database, {
+      slug: 'villebelle',
+      name: 'Villebelle',
+      hostname: 'villebelle.localhost',
+      services: [{ slug: 'urbanisme', name: 'Urbanisme', description: 'Permis de construire' }],
+    });
+    await insertTestCommune(t.runtime.database, {
+      slug: 'petit-bourg',
+      name: 'Petit-Bourg',
+      services: [{ slug: 'secretariat', name: 'Secrétariat' }],
+    });
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());

@@ -7,24 +7,20 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
-import { createCommune } from '../../modules/communes/service.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { insertTestCommune } from '../../test/communes.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 
 const FORM = '/c/villebelle/mot-de-passe-oublie';
 const SIGN_IN = '/c/villebelle/connexion';
 
 async function addVillebelle(t: TestApp) {
-  await createCommune(
-    t.runtime.database,
-    {
-      slug: 'villebelle',
-      name: 'Villebelle',
-      hostname: 'villebelle.localhost',
-      services: [{ slug: 'urbanisme', name: 'Urbanisme' }],
-    },
-    { type: 'system' },
-  );
+  await insertTestCommune(t.runtime.database, {
+    slug: 'villebelle',
+    name: 'Villebelle',
+    hostname: 'villebelle.localhost',
+    services: [{ slug: 'urbanisme', name: 'Urbanisme' }],
+  });
   await t.runtime.communes.reload();
 }
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCommune } from '../../modules/communes/service.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { insertTestCommune } from '../../test/communes.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { verifyAuditChain } from '../audit/journal.js';
@@ -71,11 +71,11 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
     smtp = await startTestSmtp();
     t = await createTestApp(engine, { env: { SMTP_URL: smtp.url }, queueRole: 'worker' });
     communeId = (
-      await createCommune(
-        t.runtime.database,
-        { slug: 'mail-ville', name: 'Mailleville', email: 'mairie@mailleville.example' },
-        { type: 'system' },
-      )
+      await insertTestCommune(t.runtime.database, {
+        slug: 'mail-ville',
+        name: 'Mailleville',
+        email: 'mairie@mailleville.example',
+      })
     ).id;
   });
 
@@ -114,7 +114,7 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
       const r = await tx.client.query('SELECT action FROM audit_entry ORDER BY seq');
       return { list: r.rows.map((x) => x.action), chain: await verifyAuditChain(tx) };
     });
-    expect(actions.list).toEqual(['commune.created', 'mail.sent']);
+    expect(actions.list).toEqual(['mail.sent']);
     expect(actions.chain.firstBreak).toBeNull();
   });
 
@@ -208,11 +208,11 @@ describe.each(TEST_ENGINES)('mail pipeline under load through a real SMTP server
     smtp = await startTestSmtp();
     t = await createTestApp(engine, { env: { SMTP_URL: smtp.url }, queueRole: 'worker' });
     communeId = (
-      await createCommune(
-        t.runtime.database,
-        { slug: 'charge-ville', name: 'Chargeville', email: 'mairie@chargeville.example' },
-        { type: 'system' },
-      )
+      await insertTestCommune(t.runtime.database, {
+        slug: 'charge-ville',
+        name: 'Chargeville',
+        email: 'mairie@chargeville.example',
+      })
     ).id;
   });
 

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommune } from '../../modules/communes/service.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { insertTestCommune } from '../../test/communes.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { type OvhSmsSimulator, startOvhSmsSimulator } from '../../test/ovh-sms-simulator.js';
 import { withTenant } from '../db/tenant.js';
@@ -89,8 +89,7 @@ describe.each(TEST_ENGINES)('SMS through the OVHcloud API simulator on %s', (eng
   beforeAll(async () => {
     simulator = await startOvhSmsSimulator();
     t = await createTestApp(engine, { env: simulator.env, queueRole: 'worker' });
-    communeId = (await createCommune(t.runtime.database, { slug: 'sms-ville', name: 'Smsville' }, { type: 'system' }))
-      .id;
+    communeId = (await insertTestCommune(t.runtime.database, { slug: 'sms-ville', name: 'Smsville' })).id;
   });
 
   afterAll(async () => {

@@ -6,7 +6,6 @@
  * procedures-service.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requireRecentAuthentication } from '../../../platform/authz/step-up.js';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { listServices, type Service } from '../../../platform/tenancy/communes.js';
@@ -443,10 +442,11 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
 
   app.post(
     '/c/:slug/admin/demarches/importer',
-    { bodyLimit: FORM_BODY_LIMIT, config: { policy: 'communeAdmin' } },
+    {
+      bodyLimit: FORM_BODY_LIMIT,
+      config: { policy: 'communeAdmin', stepUp: (request) => `${base(request)}/importer` },
+    },
     async (request, reply) => {
-      const redirect = requireRecentAuthentication(request, reply, { returnTo: `${base(request)}/importer` });
-      if (redirect) return redirect;
       const body = (request.body ?? {}) as FormBody;
       const values = {
         content: typeof body.content === 'string' ? body.content.trim() : '',
@@ -594,13 +594,14 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
   ] as const) {
     app.post(
       `/c/:slug/admin/demarches/:procedure/${action}`,
-      { config: { policy: 'communeAdmin' } },
+      {
+        config: {
+          policy: 'communeAdmin',
+          stepUp: (request) => `${base(request)}/${encodeURIComponent(procedureParam(request))}`,
+        },
+      },
       async (request, reply) => {
         // Publication changes what citizens see: ask for a recent authentication.
-        const redirect = requireRecentAuthentication(request, reply, {
-          returnTo: `${base(request)}/${encodeURIComponent(procedureParam(request))}`,
-        });
-        if (redirect) return redirect;
         const p = await setPublished(
           ctx,
           request.commune!,

@@ -5,7 +5,6 @@
  * the filtered list (CSV, XLSX — behind a recent authentication, audited).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requireRecentAuthentication } from '../../../platform/authz/step-up.js';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
@@ -537,8 +536,6 @@ export function registerInboxPages(app: FastifyInstance, ctx: AppContext): void 
 
   const exportRoute = (format: ExportFormat) => async (request: FastifyRequest, reply: FastifyReply) => {
     requireInbox(request);
-    const redirect = requireRecentAuthentication(request, reply);
-    if (redirect) return redirect;
     const commune = request.commune!;
     const actor = request.actor!;
     const query = await withTenant(ctx.database, commune.id, async (tx) =>
@@ -559,6 +556,15 @@ export function registerInboxPages(app: FastifyInstance, ctx: AppContext): void 
       .header('content-disposition', `attachment; filename="demandes-${commune.slug}-${day}.${format}"`)
       .send(body);
   };
-  app.get('/c/:slug/agent/demandes/export.csv', { config: { policy: 'requestsInbox' } }, exportRoute('csv'));
-  app.get('/c/:slug/agent/demandes/export.xlsx', { config: { policy: 'requestsInbox' } }, exportRoute('xlsx'));
+  // Exports hold personal data: a recent authentication is asked for.
+  app.get(
+    '/c/:slug/agent/demandes/export.csv',
+    { config: { policy: 'requestsInbox', stepUp: true } },
+    exportRoute('csv'),
+  );
+  app.get(
+    '/c/:slug/agent/demandes/export.xlsx',
+    { config: { policy: 'requestsInbox', stepUp: true } },
+    exportRoute('xlsx'),
+  );
 }

@@ -7,7 +7,6 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../platform/audit/journal.js';
-import { requireRecentAuthentication } from '../../platform/authz/step-up.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
@@ -150,78 +149,80 @@ export function registerWebhookPages(app: FastifyInstance, ctx: AppContext): voi
     listPage(request, reply, {}),
   );
 
-  app.post('/c/:slug/admin/webhooks', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
-    const redirect = requireRecentAuthentication(request, reply, { returnTo: base(request) });
-    if (redirect) return redirect;
-    const commune = request.commune!;
-    const actor = request.actor!;
-    const values = formValues((request.body ?? {}) as FormBody);
-    const result = await handleForm(
-      async () => {
-        const fields: Record<string, string> = {};
-        let url = '';
-        try {
-          url = checkWebhookUrl(values.url, ctx.config.webhooksAllowPrivate);
-        } catch (error) {
-          if (error instanceof AppError && error.fields?.url) fields.url = error.fields.url;
-          else throw error;
-        }
-        const events = WEBHOOK_EVENTS.filter((e) => values.events.includes(e));
-        if (events.length === 0 || events.length !== new Set(values.events).size) {
-          fields.events = 'Cochez au moins un événement de la liste.';
-        }
-        if (Object.keys(fields).length > 0) {
-          throw new AppError('webhook.invalid', 'invalid webhook form', 422, { fields });
-        }
-        const secret = newWebhookSecret();
-        await withTenant(ctx.database, commune.id, async (tx) => {
-          const existing = await listWebhookEndpoints(tx, commune.id);
-          if (existing.length >= MAX_ENDPOINTS) {
-            throw new AppError('webhook.too_many', 'too many webhooks', 422, {
-              fields: { url: `La commune a déjà ${MAX_ENDPOINTS} webhooks : supprimez-en un avant d’en ajouter.` },
-            });
+  app.post(
+    '/c/:slug/admin/webhooks',
+    { config: { policy: 'communeAdmin', stepUp: (request) => base(request) } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const actor = request.actor!;
+      const values = formValues((request.body ?? {}) as FormBody);
+      const result = await handleForm(
+        async () => {
+          const fields: Record<string, string> = {};
+          let url = '';
+          try {
+            url = checkWebhookUrl(values.url, ctx.config.webhooksAllowPrivate);
+          } catch (error) {
+            if (error instanceof AppError && error.fields?.url) fields.url = error.fields.url;
+            else throw error;
           }
-          const id = await insertWebhookEndpoint(tx, {
-            communeId: commune.id,
-            url,
-            secret,
-            events: events as WebhookEvent[],
-            createdBy: actor.accountId,
+          const events = WEBHOOK_EVENTS.filter((e) => values.events.includes(e));
+          if (events.length === 0 || events.length !== new Set(values.events).size) {
+            fields.events = 'Cochez au moins un événement de la liste.';
+          }
+          if (Object.keys(fields).length > 0) {
+            throw new AppError('webhook.invalid', 'invalid webhook form', 422, { fields });
+          }
+          const secret = newWebhookSecret();
+          await withTenant(ctx.database, commune.id, async (tx) => {
+            const existing = await listWebhookEndpoints(tx, commune.id);
+            if (existing.length >= MAX_ENDPOINTS) {
+              throw new AppError('webhook.too_many', 'too many webhooks', 422, {
+                fields: { url: `La commune a déjà ${MAX_ENDPOINTS} webhooks : supprimez-en un avant d’en ajouter.` },
+              });
+            }
+            const id = await insertWebhookEndpoint(tx, {
+              communeId: commune.id,
+              url,
+              secret,
+              events: events as WebhookEvent[],
+              createdBy: actor.accountId,
+            });
+            await recordAudit(tx, {
+              action: 'webhook.created',
+              actorType: 'agent',
+              actorId: actor.accountId,
+              targetType: 'webhook_endpoint',
+              targetId: id,
+              data: { url, events },
+              requestId: request.id,
+            });
           });
-          await recordAudit(tx, {
-            action: 'webhook.created',
-            actorType: 'agent',
-            actorId: actor.accountId,
-            targetType: 'webhook_endpoint',
-            targetId: id,
-            data: { url, events },
-            requestId: request.id,
-          });
-        });
-        return { url, events, secret };
-      },
-      (errors, status) => listPage(request, reply, values, errors, status),
-    );
-    if (!result.ok) return result.response;
-    const created = result.value;
-    return sendAdminPage(request, reply, {
-      title: 'Webhook ajouté',
-      children: (
-        <>
-          <Panel title="Webhook ajouté">{created.url}</Panel>
-          <WarningText>
-            Copiez ce secret maintenant et donnez-le au logiciel destinataire : il ne sera plus jamais affiché. Il sert
-            à vérifier la signature de chaque envoi.
-          </WarningText>
-          <p class="govuk-body">
-            <code>{created.secret}</code>
-          </p>
-          <p class="govuk-body">Événements : {created.events.join(', ')}.</p>
-          <Button href={base(request)}>J’ai copié le secret</Button>
-        </>
-      ),
-    });
-  });
+          return { url, events, secret };
+        },
+        (errors, status) => listPage(request, reply, values, errors, status),
+      );
+      if (!result.ok) return result.response;
+      const created = result.value;
+      return sendAdminPage(request, reply, {
+        title: 'Webhook ajouté',
+        children: (
+          <>
+            <Panel title="Webhook ajouté">{created.url}</Panel>
+            <WarningText>
+              Copiez ce secret maintenant et donnez-le au logiciel destinataire : il ne sera plus jamais affiché. Il
+              sert à vérifier la signature de chaque envoi.
+            </WarningText>
+            <p class="govuk-body">
+              <code>{created.secret}</code>
+            </p>
+            <p class="govuk-body">Événements : {created.events.join(', ')}.</p>
+            <Button href={base(request)}>J’ai copié le secret</Button>
+          </>
+        ),
+      });
+    },
+  );
 
   app.post('/c/:slug/admin/webhooks/:id/supprimer', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
     const commune = request.commune!;
