@@ -46,6 +46,7 @@ interface SignedInPage {
 
 const SIGNED_IN_PAGES: SignedInPage[] = [
   { path: `${BASE}/compte`, h1: 'Mon compte' },
+  { path: `${BASE}/mon-espace`, h1: 'Mon espace' },
   { path: `${BASE}/compte/securite`, h1: 'Sécurité du compte' },
   { path: `${BASE}/compte/sessions`, h1: 'Mes sessions ouvertes' },
   { path: `${BASE}/compte/historique`, h1: 'Historique de mes connexions' },
@@ -126,7 +127,8 @@ async function signedIn(
   const page = await context.newPage();
   const watch = await monitor(page, { scriptsBlocked: !withScripts });
   const landing = await signInWithPassword(page, { email, password: DEMO_PASSWORD });
-  expect(landing, `connexion de ${email}`).toBe(`${BASE}/compte`);
+  // Issue 19: staff land on their workspace (the inbox), a citizen on their own space.
+  expect(landing, `connexion de ${email}`).toBe(email === ADMIN ? `${BASE}/agent/demandes` : `${BASE}/mon-espace`);
   return { context, page, watch };
 }
 

@@ -125,12 +125,15 @@ function expectOnlyProvider(watch: Monitor, provider: E2eProvider): void {
 }
 
 describe('FranceConnect', () => {
-  test('une personne nouvelle se connecte et arrive sur son compte, créé avec les informations de FranceConnect', async () => {
+  test('une personne nouvelle se connecte et arrive sur son espace, son compte créé avec les informations de FranceConnect', async () => {
     const { page, watch } = await open('bureau');
     await page.goto(url(`${BASE}/connexion`), { waitUntil: 'load' });
     await actAtProvider('franceconnect', MARIE);
-    await signInThrough(page, 'franceconnect', `${BASE}/compte`);
+    // Issue 19: a citizen lands on their own space after signing in.
+    await signInThrough(page, 'franceconnect', `${BASE}/mon-espace`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Mon espace');
 
+    await page.goto(url(`${BASE}/compte`), { waitUntil: 'load' });
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Mon compte');
     expect(await summary(page)).toEqual({
       Nom: 'Marie Claire Dupont',

@@ -106,9 +106,10 @@ describe('clés d’accès avec l’authentificateur virtuel de Chromium', () =>
     const signIn = page.getByRole('button', { name: 'Se connecter avec une clé d’accès' });
     await signIn.waitFor({ state: 'visible' });
     expect(await axeViolations(page), 'axe, connexion par clé').toEqual([]);
-    await Promise.all([page.waitForURL((u) => u.pathname === `${BASE}/compte`), signIn.click()]);
+    // Issue 19: a citizen lands on their own space after signing in.
+    await Promise.all([page.waitForURL((u) => u.pathname === `${BASE}/mon-espace`), signIn.click()]);
     await page.waitForLoadState('load');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Mon compte');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Mon espace');
     expect(await page.getByText('Camille Martin').first().isVisible()).toBe(true);
 
     // 5. The key shows its last use; remove it (the session is fresh: no step-up needed).

@@ -44,7 +44,8 @@ beforeAll(async () => {
   fileDir = await mkdtemp(path.join(tmpdir(), 'guichet-e2e-cni-'));
   cniPath = path.join(fileDir, 'carte-identite.pdf');
   await writeFile(cniPath, PDF);
-  expect(await signInWithPassword(page, { email: ADMIN, password: DEMO_PASSWORD })).toBe(`${BASE}/compte`);
+  // Issue 19: staff land on their workspace (the inbox).
+  expect(await signInWithPassword(page, { email: ADMIN, password: DEMO_PASSWORD })).toBe(`${BASE}/agent/demandes`);
 });
 
 afterAll(async () => {

@@ -96,7 +96,8 @@ async function signedIn(email: string, viewport: ViewportName, { withScripts = t
   const page = await context.newPage();
   const watch = await monitor(page, { scriptsBlocked: !withScripts });
   const landing = await signInWithPassword(page, { email, password: DEMO_PASSWORD });
-  expect(landing, `connexion de ${email}`).toBe(`${BASE}/compte`);
+  // Issue 19: staff land on their workspace (the inbox), a citizen on their own space.
+  expect(landing, `connexion de ${email}`).toBe(email === CITIZEN ? `${BASE}/mon-espace` : `${BASE}/agent/demandes`);
   return { context, page, watch, viewport };
 }
 
@@ -282,6 +283,13 @@ async function rowCells(page: Page, number: string): Promise<string[]> {
   return (await row.getByRole('cell').allTextContents()).map(squash);
 }
 
+/** The cells of the row of `number` in « Mes demandes » (its link is the démarche's title). */
+async function citizenRowCells(page: Page, number: string): Promise<string[]> {
+  const row = page.getByRole('row').filter({ has: page.locator(`a[href="${BASE}/demandes/${number}"]`) });
+  expect(await row.count(), `ligne de la demande ${number}`).toBe(1);
+  return (await row.getByRole('cell').allTextContents()).map(squash);
+}
+
 describe('issue 4 de bout en bout : un signalement de voirie, de Camille au maire et retour (bureau, avec JavaScript)', () => {
   let citizen: Session;
   let mayor: Session;
@@ -342,10 +350,15 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     expect(requestNumber).toMatch(NUMBER);
     const { page } = citizen;
     await page.goto(url(`${BASE}/`), { waitUntil: 'load' });
-    await clickAndWait(page, 'link', 'Mes demandes', `${BASE}/demandes`);
+    // « Mes demandes » is in the menu (issue 19).
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `${BASE}/demandes`),
+      page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Mes demandes' }).click(),
+    ]);
+    await page.waitForLoadState('load');
     expect(await page.title()).toBe('Mes demandes – Villebelle');
-    const cells = await rowCells(page, requestNumber);
-    expect([cells[0], cells[1], cells[3]]).toEqual([requestNumber, PROCEDURE, 'Nouvelle']);
+    const cells = await citizenRowCells(page, requestNumber);
+    expect([cells[0], cells[2]]).toEqual([`${PROCEDURE} N° ${requestNumber}`, 'Nouvelle']);
     await expectClean(citizen, 'Mes demandes');
 
     await page.goto(url(`${BASE}/contacter-la-mairie`), { waitUntil: 'load' });
@@ -362,10 +375,22 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     const detail = `${BASE}/agent/demandes/${requestNumber}`;
 
     await page.goto(url(`${BASE}/agent`), { waitUntil: 'load' });
-    await clickAndWait(page, 'link', 'Demandes des usagers', `${BASE}/agent/demandes`);
+    // The tile of the espace agent (the workspace's navigation has the same link).
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `${BASE}/agent/demandes`),
+      page.getByRole('main').getByRole('link', { name: 'Demandes des usagers', exact: true }).click(),
+    ]);
+    await page.waitForLoadState('load');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Demandes des usagers');
     const cells = await rowCells(page, requestNumber);
-    expect(cells).toEqual(expect.arrayContaining(['Services techniques', 'Camille Martin', 'Nouvelle']));
+    // The triage columns: the place of the report, not only the démarche's title.
+    expect(cells).toEqual(
+      expect.arrayContaining([
+        'Services techniques',
+        `${ADDRESS.line1}, ${ADDRESS.postcode} ${ADDRESS.city}`,
+        'Nouvelle',
+      ]),
+    );
     await expectClean(mayor, 'boîte des demandes des agents');
 
     await clickAndWait(page, 'link', requestNumber, detail);
@@ -382,18 +407,22 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     expect(await page.locator('#fichiers + ul').getByRole('link', { name: PHOTO, exact: true }).count()).toBe(1);
     await expectClean(mayor, 'demande, côté agent');
 
+    // The actions are folded in one panel: open the one to use.
+    await page.locator('#action-note > summary').click();
     await page.getByRole('textbox', { name: 'Note', exact: true }).fill(NOTE);
     await clickAndWait(page, 'button', 'Ajouter la note interne', `${detail}?fait=note`);
     expect(squash(await page.locator('.govuk-notification-banner').textContent())).toContain(
       'La note interne a été ajoutée. Elle n’est visible que des agents.',
     );
 
+    await page.locator('#action-message > summary').click();
     await page.getByRole('textbox', { name: 'Message', exact: true }).fill(MESSAGE);
     await clickAndWait(page, 'button', 'Envoyer le message', `${detail}?fait=message`);
     expect(squash(await page.locator('.govuk-notification-banner').textContent())).toContain(
       'Votre message a été envoyé à l’usager.',
     );
 
+    await page.locator('#action-statut > summary').click();
     await page.getByRole('radio', { name: 'Intervention réalisée', exact: true }).check();
     await page
       .getByRole('textbox', { name: 'Message à l’usager (facultatif, obligatoire en cas de refus)' })
@@ -481,7 +510,7 @@ describe('issue 4 de bout en bout : un signalement de voirie, de Camille au mair
     expect(await mailText(context, mails.get(statusSubject)!)).toContain(`« ${CLOSING} »`);
 
     await page.goto(url(`${BASE}/demandes`), { waitUntil: 'load' });
-    expect((await rowCells(page, requestNumber))[3]).toBe('Intervention réalisée');
+    expect((await citizenRowCells(page, requestNumber))[2]).toBe('Intervention réalisée');
   });
 });
 
@@ -510,7 +539,7 @@ describe('pages de l’usager sur un téléphone, sans nos scripts', () => {
     expect(requestNumber).toMatch(NUMBER);
     const { page } = citizen;
     await page.goto(url(`${BASE}/demandes`), { waitUntil: 'load' });
-    expect((await rowCells(page, requestNumber))[3]).toBe('Intervention réalisée');
+    expect((await citizenRowCells(page, requestNumber))[2]).toBe('Intervention réalisée');
     await expectClean(citizen, 'Mes demandes');
     await page.goto(url(`${BASE}/demandes/${requestNumber}`), { waitUntil: 'load' });
     expect(await page.getByRole('heading', { level: 2, name: 'Historique' }).isVisible()).toBe(true);

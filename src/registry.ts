@@ -10,6 +10,7 @@ import { demoModule } from './modules/demo/module.js';
 import { healthModule } from './modules/health/module.js';
 import { identityModule } from './modules/identity/module.js';
 import { operatorModule } from './modules/operator/module.js';
+import { portalModule } from './modules/portal/module.js';
 import { proceduresModule } from './modules/procedures/module.js';
 import { profileModule } from './modules/profile/module.js';
 import { requestsApiModule } from './modules/requests/api.js';
@@ -24,6 +25,7 @@ export const MODULES: readonly GuichetModule[] = [
   healthModule,
   identityModule,
   profileModule,
+  portalModule,
   communesModule,
   backofficeModule,
   adminModule,

@@ -10,6 +10,7 @@ import type { AppContext } from './context.js';
 import type { Tx } from './db/tenant.js';
 import type { EventSubscriber } from './events/index.js';
 import type { JobDefinition } from './jobs/queue.js';
+import type { TagColour } from './views/components.js';
 
 /**
  * A number a module publishes about one commune — read by the operator's page today and by
@@ -76,6 +77,42 @@ export interface AgentTileDefinition {
   status?(tx: Tx, communeId: string, actor: Actor): Promise<{ text: string; waiting: boolean } | null>;
 }
 
+/** One line of a block on the citizen's own space: a link, a line under it, a status tag. */
+export interface PortalWidgetItem {
+  href: string;
+  label: string;
+  /** A short French line under the link (a date, a number). */
+  meta?: string;
+  status?: { text: string; colour?: TagColour };
+}
+
+/** What a block of the citizen's space shows: a few items (or the `empty` sentence) and links. */
+export interface PortalWidgetBlock {
+  items: PortalWidgetItem[];
+  /** Shown when there is no item (e.g. « Aucune demande envoyée. »). */
+  empty: string;
+  /** Links under the block (e.g. « Toutes mes demandes », « Ajouter un justificatif »). */
+  links: Array<{ href: string; label: string }>;
+}
+
+/**
+ * A block a module adds to the citizen's own space (`/c/<slug>/mon-espace`): my requests, my
+ * drafts, my documents; later my appointments, my invoices. Loaded for the signed-in person.
+ */
+export interface PortalWidgetDefinition {
+  /** Stable key, `<module>.<name>`; also the block's anchor on the page. */
+  key: string;
+  /** French heading of the block. */
+  title: string;
+  order: number;
+  /**
+   * Runs inside a tenant transaction of the commune (RLS applies); account-scoped records are
+   * read by the module's own repository (which scopes the transaction to the account). Null: the
+   * block is not shown.
+   */
+  load(tx: Tx, scope: { communeId: string; communeSlug: string; accountId: string }): Promise<PortalWidgetBlock | null>;
+}
+
 /**
  * How many of a module's records use something another module owns — to show counts, or to
  * refuse a removal — without that module reading the user's tables.
@@ -109,6 +146,8 @@ export interface GuichetModule {
   agentTiles?: readonly AgentTileDefinition[];
   /** What the module's records use of other modules' things. */
   usages?: readonly UsageDefinition[];
+  /** Blocks the module adds to the citizen's own space. */
+  portalWidgets?: readonly PortalWidgetDefinition[];
 }
 
 /** What the modules contributed, collected once by the composition root. */
@@ -118,8 +157,15 @@ export class Contributions {
   readonly usages: readonly UsageDefinition[];
   readonly agentTiles: readonly AgentTileDefinition[];
   readonly personalData: readonly PersonalDataDefinition[];
+  readonly portalWidgets: readonly PortalWidgetDefinition[];
 
   constructor(modules: readonly GuichetModule[]) {
+    this.portalWidgets = [...modules.flatMap((m) => m.portalWidgets ?? [])].sort((a, b) => a.order - b.order);
+    const widgetKeys = new Set<string>();
+    for (const w of this.portalWidgets) {
+      if (widgetKeys.has(w.key)) throw new Error(`portal widget ${w.key} contributed twice`);
+      widgetKeys.add(w.key);
+    }
     this.personalData = modules.flatMap((m) => (m.personalData ? [m.personalData] : []));
     this.agentTiles = [...modules.flatMap((m) => m.agentTiles ?? [])].sort((a, b) => a.order - b.order);
     this.usages = modules.flatMap((m) => m.usages ?? []);

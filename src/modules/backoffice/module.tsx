@@ -29,6 +29,7 @@ export const backofficeModule: GuichetModule = {
       const mine = seesAll ? services : services.filter((s) => actor.serviceIds.has(s.id));
       return sendPage(request, reply, {
         title: 'Espace agent',
+        workspace: true,
         children: (
           <>
             <h1 class="govuk-heading-xl">Espace agent</h1>

@@ -73,7 +73,7 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
 
     const ok = await postSignIn(b, 'aline.dubois@example.org', { password: STRONG });
     expect(ok.statusCode).toBe(303);
-    expect(ok.headers.location).toBe('/c/villebelle/compte');
+    expect(ok.headers.location).toBe('/c/villebelle/espace');
     const account = await b.get('/c/villebelle/compte');
     expect(account.body).toContain('Aline Dubois');
     expect(account.body).toContain('usager');

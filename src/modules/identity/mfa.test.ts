@@ -217,7 +217,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
     const b = browser();
     const res = await postSignIn(b, AGENT);
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fcompte`);
+    expect(res.headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fespace`);
     expect((await b.get('/c/villebelle/agent')).headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fagent`);
 
     const challenge = await b.get(`${MFA}?retour=%2Fc%2Fvillebelle%2Fagent`);
@@ -338,7 +338,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
   it('lets a citizen enable the app, then disable it after confirming the identity', async () => {
     const b = browser();
-    expect((await postSignIn(b, CITIZEN)).headers.location).toBe('/c/villebelle/compte');
+    expect((await postSignIn(b, CITIZEN)).headers.location).toBe('/c/villebelle/espace');
     const security = await b.get(SECURITY);
     expect(security.statusCode).toBe(200);
     expect(security.body).toContain('Non activée');
@@ -355,7 +355,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
     // A new sign-in now asks for the code.
     const laptop = browser();
-    expect((await postSignIn(laptop, CITIZEN)).headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fcompte`);
+    expect((await postSignIn(laptop, CITIZEN)).headers.location).toBe(`${MFA}?retour=%2Fc%2Fvillebelle%2Fespace`);
 
     await moveStepUpBack(CITIZEN);
     const disable = await b.get(`${SECURITY}/desactiver-application`);
@@ -395,7 +395,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
     expect(await mailsTo(CITIZEN)).toEqual(expect.arrayContaining(['mfaEnabled', 'mfaDisabled']));
 
     // The password alone is enough again.
-    expect((await postSignIn(browser(), CITIZEN)).headers.location).toBe('/c/villebelle/compte');
+    expect((await postSignIn(browser(), CITIZEN)).headers.location).toBe('/c/villebelle/espace');
     const history = await b.get('/c/villebelle/compte/historique');
     expect(history.body).toContain('Double authentification activée');
     expect(history.body).toContain('Double authentification désactivée');

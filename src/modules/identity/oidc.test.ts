@@ -261,7 +261,7 @@ describe.each(TEST_ENGINES)('federated sign-in on %s', (engine) => {
     const first = browser();
     const { response } = await signInWith(first, 'franceconnect', marie);
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe('/c/villebelle/compte');
+    expect(response.headers.location).toBe('/c/villebelle/espace');
     const page = await first.get('/c/villebelle/compte');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Marie Claire Anne Dupont');
@@ -278,7 +278,7 @@ describe.each(TEST_ENGINES)('federated sign-in on %s', (engine) => {
 
     const second = browser();
     const again = await signInWith(second, 'franceconnect', marie);
-    expect(again.response.headers.location).toBe('/c/villebelle/compte');
+    expect(again.response.headers.location).toBe('/c/villebelle/espace');
     expect((await second.get('/c/villebelle/compte')).body).toContain('Marie Claire Anne Dupont');
     expect(await query(`SELECT id FROM account WHERE email = 'marie.dupont@courriel.example'`)).toHaveLength(1);
     expect(await query('SELECT subject FROM federated_identity WHERE account_id = $1', [account!.id])).toEqual([
@@ -422,7 +422,7 @@ describe.each(TEST_ENGINES)('federated sign-in on %s', (engine) => {
     expect(authorize.searchParams.get('scope')).toBe('openid email given_name usual_name uid siret idp_id');
     expect(JSON.parse(authorize.searchParams.get('claims')!)).toEqual({ id_token: { amr: { essential: true } } });
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe('/c/villebelle/agent');
+    expect(response.headers.location).toBe('/c/villebelle/espace');
     const agent = await b.get('/c/villebelle/agent');
     expect(agent.statusCode).toBe(200);
     expect(agent.body).toContain('Hugo Lefèvre');
@@ -430,7 +430,7 @@ describe.each(TEST_ENGINES)('federated sign-in on %s', (engine) => {
     // Another identity provider of the same agent: another sub, the same account.
     const other = browser();
     const again = await signInWith(other, 'proconnect', hugo('pc-sub-idp-b-2'));
-    expect(again.response.headers.location).toBe('/c/villebelle/agent');
+    expect(again.response.headers.location).toBe('/c/villebelle/espace');
     const links = await query<{ provider: string; subject: string }>(
       `SELECT f.provider, f.subject FROM federated_identity f JOIN account a ON a.id = f.account_id
         WHERE a.email = 'agent.urbanisme@villebelle.example' ORDER BY f.subject`,
@@ -453,7 +453,7 @@ describe.each(TEST_ENGINES)('federated sign-in on %s', (engine) => {
       'proconnect',
       hugo('pc-sub-lea-1', ['pwd', 'mfa'], 'agent.enfance@villebelle.example'),
     );
-    expect(ok.response.headers.location).toBe('/c/villebelle/agent');
+    expect(ok.response.headers.location).toBe('/c/villebelle/espace');
     expect((await withMfa.get('/c/villebelle/agent')).statusCode).toBe(200);
 
     const passwordOnly = browser();

@@ -58,7 +58,7 @@ export const PROVIDER_TRAITS: Record<FederatedProvider, ProviderTraits> = {
     buttonLabel: 'S’identifier avec FranceConnect',
     scope: 'openid given_name family_name birthdate email',
     extraParameters: {},
-    defaultReturn: '/compte',
+    defaultReturn: '/espace',
   },
   proconnect: {
     name: 'ProConnect',
@@ -66,7 +66,7 @@ export const PROVIDER_TRAITS: Record<FederatedProvider, ProviderTraits> = {
     scope: 'openid email given_name usual_name uid siret idp_id',
     // The authentication methods (amr) tell whether the agent used a second factor.
     extraParameters: { claims: JSON.stringify({ id_token: { amr: { essential: true } } }) },
-    defaultReturn: '/agent',
+    defaultReturn: '/espace',
   },
 };
 

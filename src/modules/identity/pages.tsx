@@ -177,7 +177,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
     status?: number,
   ) {
     const query = request.query as Body;
-    const back = safeReturnPath(values.retour ?? query.retour, `${base(request)}/compte`);
+    const back = safeReturnPath(values.retour ?? query.retour, `${base(request)}/espace`);
     const notice =
       query.confirme === '1'
         ? { kind: 'success' as const, title: 'Votre adresse est confirmée. Vous pouvez vous connecter.' }
@@ -263,7 +263,7 @@ export function registerIdentityPages(app: FastifyInstance, ctx: AppContext): vo
     );
     if (!result.ok) return result.response;
     setSessionCookie(reply, result.value.token);
-    const back = safeReturnPath(body.retour, `${base(request)}/compte`);
+    const back = safeReturnPath(body.retour, `${base(request)}/espace`);
     if (result.value.needsSecondFactor) {
       return reply.redirect(`${base(request)}/compte/double-authentification?retour=${encodeURIComponent(back)}`, 303);
     }

@@ -199,7 +199,7 @@ export function registerPasskeyPages(app: FastifyInstance, ctx: AppContext): voi
 
   // — Connexion avec une clé d’accès —
   app.get('/c/:slug/connexion/cle-d-acces', { config: { policy: 'anonymous' } }, async (request, reply) => {
-    const back = safeReturnPath((request.query as Body).retour, `${base(request)}/compte`);
+    const back = safeReturnPath((request.query as Body).retour, `${base(request)}/espace`);
     const passwordForm = `${base(request)}/connexion?retour=${encodeURIComponent(back)}`;
     return passkeyPage(request, reply, {
       title: 'Se connecter avec une clé d’accès',
@@ -263,6 +263,6 @@ export function registerPasskeyPages(app: FastifyInstance, ctx: AppContext): voi
     clearSignInCookie(reply);
     const result = await finishAuthentication(ctx, request.commune!, request.body, browserToken, request);
     setSessionCookie(reply, result.token);
-    return sendJson(reply, { redirect: safeReturnPath(result.retour, `${base(request)}/compte`) });
+    return sendJson(reply, { redirect: safeReturnPath(result.retour, `${base(request)}/espace`) });
   });
 }

@@ -8,6 +8,7 @@
 import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { profilePersonalData } from './personal-data.js';
+import { profilePortalWidgets } from './portal-widgets.js';
 import { registerProfilePages } from './profile-pages.js';
 import { registerVaultPages } from './vault-pages.js';
 
@@ -21,4 +22,5 @@ export const profileModule: GuichetModule = {
     });
   },
   personalData: profilePersonalData,
+  portalWidgets: profilePortalWidgets,
 };

@@ -10,6 +10,7 @@ import type { GuichetModule } from '../../platform/module.js';
 import { COMPETENCE_ADMIN_PATH, registerCompetencePages } from './competence-pages.js';
 import { registerContactPages } from './contact-pages.js';
 import { registerPortalPages } from './portal-pages.js';
+import { requestsPortalWidgets } from './portal-widgets.js';
 import {
   countOpenRequestsByService,
   countOpenRequestsByStep,
@@ -44,4 +45,5 @@ export const requestsModule: GuichetModule = {
     { subject: 'procedure-step', count: countOpenRequestsByStep },
     { subject: 'service-open-requests', count: (tx, communeId) => countOpenRequestsByService(tx, communeId) },
   ],
+  portalWidgets: requestsPortalWidgets,
 };

@@ -198,18 +198,40 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
             {requests.length === 0 ? (
               <p class="govuk-body">Vous n’avez encore envoyé aucune demande à la mairie.</p>
             ) : (
-              <Table
-                caption="Demandes envoyées"
-                columns={[{ label: 'Numéro' }, { label: 'Objet' }, { label: 'Envoyée le' }, { label: 'Statut' }]}
-                rows={requests.map(({ request: r, procedureTitle, procedureWorkflow }) => [
-                  <a key="n" class="govuk-link" href={`${base}/demandes/${r.number}`}>
-                    {r.number}
-                  </a>,
-                  procedureTitle ?? r.subject,
-                  formatDate(r.submittedAt),
-                  <StatusTag key="s" request={r} workflow={procedureWorkflow} />,
-                ])}
-              />
+              <table class="govuk-table guichet-stacked-table">
+                <caption class="govuk-table__caption govuk-table__caption--m">Demandes envoyées</caption>
+                <thead class="govuk-table__head">
+                  <tr class="govuk-table__row">
+                    <th scope="col" class="govuk-table__header">
+                      Demande
+                    </th>
+                    <th scope="col" class="govuk-table__header">
+                      Envoyée le
+                    </th>
+                    <th scope="col" class="govuk-table__header">
+                      Statut
+                    </th>
+                  </tr>
+                </thead>
+                <tbody class="govuk-table__body">
+                  {requests.map(({ request: r, procedureTitle, procedureWorkflow }) => (
+                    <tr class="govuk-table__row" key={r.id}>
+                      <td class="govuk-table__cell">
+                        <a class="govuk-link" href={`${base}/demandes/${r.number}`}>
+                          {procedureTitle ?? r.subject}
+                        </a>{' '}
+                        <span class="govuk-body-s guichet-portal-list__meta">N° {r.number}</span>
+                      </td>
+                      <td class="govuk-table__cell" data-label="Envoyée le">
+                        {formatDate(r.submittedAt)}
+                      </td>
+                      <td class="govuk-table__cell" data-label="Statut">
+                        <StatusTag request={r} workflow={procedureWorkflow} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             )}
           </>
         ),
@@ -271,6 +293,13 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
               ...(isClosed ? [] : [{ key: 'Réponse attendue au plus tard le', value: formatDate(r.dueAt) }]),
             ]}
           />
+          {isClosed ? null : (
+            <p class="govuk-body">
+              <a class="govuk-link govuk-!-font-weight-bold" href="#repondre">
+                Répondre à la mairie
+              </a>
+            </p>
+          )}
           {r.silenceKind && r.silenceDate ? (
             <InsetText>
               {silenceMention({
@@ -291,32 +320,6 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
               <input type="hidden" name="numero" value={r.number} />
               <Button variant="secondary">Refaire cette démarche</Button>
             </form>
-          ) : null}
-
-          <h2 class="govuk-heading-l">Historique</h2>
-          <Timeline events={shown} files={fileMap} base={base} />
-
-          <h2 class="govuk-heading-l">Documents</h2>
-          {documents.length === 0 ? (
-            <p class="govuk-body">Aucun document n’est joint à cette demande.</p>
-          ) : (
-            <ul class="govuk-list">
-              {documents.map((f) => (
-                <li key={f.id}>
-                  <a class="govuk-link" href={`${base}/documents/${f.id}`}>
-                    {f.name}
-                  </a>{' '}
-                  ({formatBytes(f.sizeBytes)}, ajouté le {formatDate(f.createdAt)})
-                </li>
-              ))}
-            </ul>
-          )}
-
-          {summary.length > 0 ? (
-            <>
-              <h2 class="govuk-heading-l">Vos réponses</h2>
-              <SummaryList rows={summary.map((row) => ({ key: row.label, value: row.value || '—' }))} />
-            </>
           ) : null}
 
           <h2 class="govuk-heading-l" id="repondre">
@@ -350,6 +353,31 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
               <Button>Envoyer mon message</Button>
             </form>
           )}
+          <h2 class="govuk-heading-l">Historique</h2>
+          <Timeline events={shown} files={fileMap} base={base} />
+
+          <h2 class="govuk-heading-l">Documents</h2>
+          {documents.length === 0 ? (
+            <p class="govuk-body">Aucun document n’est joint à cette demande.</p>
+          ) : (
+            <ul class="govuk-list">
+              {documents.map((f) => (
+                <li key={f.id}>
+                  <a class="govuk-link" href={`${base}/documents/${f.id}`}>
+                    {f.name}
+                  </a>{' '}
+                  ({formatBytes(f.sizeBytes)}, ajouté le {formatDate(f.createdAt)})
+                </li>
+              ))}
+            </ul>
+          )}
+
+          {summary.length > 0 ? (
+            <>
+              <h2 class="govuk-heading-l">Vos réponses</h2>
+              <SummaryList rows={summary.map((row) => ({ key: row.label, value: row.value || '—' }))} />
+            </>
+          ) : null}
         </>
       ),
     });

@@ -2,7 +2,7 @@ import { Tag, type TagColour } from '../../platform/views/components.js';
 import type { RequestStatus } from '../procedures/index.js';
 import { positionLabel, storedWorkflow } from '../procedures/index.js';
 
-const STATUS_COLOURS: Record<RequestStatus, TagColour | undefined> = {
+export const STATUS_COLOURS: Record<RequestStatus, TagColour | undefined> = {
   nouvelle: undefined,
   en_cours: 'yellow',
   attente_usager: 'orange',

@@ -20,6 +20,7 @@ import { DEMO_PASSWORD, DEMO_PEOPLE } from '../../modules/demo/accounts.js';
 import { seedDemo } from '../../modules/demo/seed.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { tinyJpeg } from '../../test/sample-files.js';
 import { hashApiToken } from '../http/api-auth.js';
 import { mailDirectory } from '../mail/transport.js';
 import type { Role } from './roles.js';
@@ -167,8 +168,12 @@ const SAMPLES: Record<string, Sample> = {
     path: (c) =>
       `/c/${c.commune}/agent/demandes/${c.ids[`request:${c.commune}`]}/fichiers/${c.ids[`file:${c.commune}`]}`,
   },
+  '/c/:slug/agent/demandes/:number/fichiers/:file/apercu': {
+    path: (c) =>
+      `/c/${c.commune}/agent/demandes/${c.ids[`request:${c.commune}`]}/fichiers/${c.ids[`photo:${c.commune}`]}/apercu`,
+  },
   ...Object.fromEntries(
-    ['statut', 'message', 'note', 'attribuer', 'reorienter'].map((action) => [
+    ['statut', 'message', 'note', 'attribuer', 'reorienter', 'prendre'].map((action) => [
       `/c/:slug/agent/demandes/:number/${action}`,
       { path: (c: SampleContext) => `/c/${c.commune}/agent/demandes/${c.ids[`request:${c.commune}`]}/${action}` },
     ]),
@@ -494,8 +499,20 @@ describe.each(TEST_ENGINES)('authorization matrix on %s', (engine) => {
          SELECT $1::uuid, $2::uuid, $3::uuid, 'matrice.pdf', 'application/pdf', 4, sha256 FROM b`,
         [fileId, rows[0]!.id, requestId],
       );
+      // A photo (a real JPEG: its thumbnail is served only when the bytes are an image).
+      const photoId = randomUUID();
+      await t.testDb.asSuperuser(
+        `WITH b AS (
+           INSERT INTO blob (scope, sha256, size_bytes, content)
+           VALUES ('communes/' || $2::uuid, encode(sha256($4::bytea), 'hex'), length($4::bytea), $4::bytea)
+           RETURNING sha256, size_bytes)
+         INSERT INTO stored_file (id, commune_id, request_id, name, mime_type, size_bytes, sha256)
+         SELECT $1::uuid, $2::uuid, $3::uuid, 'matrice.jpg', 'image/jpeg', size_bytes, sha256 FROM b`,
+        [photoId, rows[0]!.id, requestId, tinyJpeg()],
+      );
       ids[`request:${slug}`] = number;
       ids[`file:${slug}`] = fileId;
+      ids[`photo:${slug}`] = photoId;
     }
     const mailDir = mailDirectory(t.config);
     fs.mkdirSync(mailDir, { recursive: true });

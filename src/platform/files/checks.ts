@@ -293,3 +293,29 @@ export function sendFile(reply: FastifyReply, file: { name: string; mimeType: st
     .header('cache-control', 'private, no-store')
     .send(file.content);
 }
+
+/** Image types shown inline (as a thumbnail), when the bytes are really of that type. */
+const PREVIEW_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+
+/**
+ * Sends a stored image to be shown inline (a thumbnail in a page): only JPEG, PNG or WebP whose
+ * bytes say so (magic bytes, checked again at every read), with that type, an inline
+ * disposition with its name, nosniff and a sandboxing CSP. Anything else: false, nothing sent
+ * (the caller answers 404; the file stays downloadable as an attachment).
+ */
+export async function sendImagePreview(
+  reply: FastifyReply,
+  file: { name: string; mimeType: string; content: Buffer },
+): Promise<boolean> {
+  if (!PREVIEW_TYPES.has(file.mimeType)) return false;
+  const detected = await fileTypeFromBuffer(file.content);
+  if (!detected || detected.mime !== file.mimeType) return false;
+  await reply
+    .type(detected.mime)
+    .header('content-disposition', attachmentDisposition(file.name).replace(/^attachment/, 'inline'))
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', 'private, no-store')
+    .send(file.content);
+  return true;
+}

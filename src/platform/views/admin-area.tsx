@@ -4,7 +4,7 @@
  * policy decides, nothing is re-stated here.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { POLICIES } from '../authz/policies.js';
+import { routeAdmits } from '../authz/route-admits.js';
 import type { AdminLinkDefinition } from '../module.js';
 import { type PageSpec, sendPage } from './page-kit.js';
 
@@ -12,11 +12,7 @@ export function adminBase(request: FastifyRequest): string {
   return `/c/${request.commune!.slug}/admin`;
 }
 
-/** Whether the GET route at `url` (as registered, e.g. `/c/:slug/admin/membres`) admits the request's actor. */
-export function routeAdmits(request: FastifyRequest, url: string): boolean {
-  const route = request.server.routeRegistry.find((r) => r.method === 'GET' && r.url === url);
-  return !!route && POLICIES[route.policy].check(request.actor, request) === null;
-}
+export { routeAdmits };
 
 /** The contributed administration links the request's actor may follow, in their order. */
 export function visibleAdminLinks(request: FastifyRequest): Array<AdminLinkDefinition & { href: string }> {
@@ -55,6 +51,7 @@ export function sendAdminPage(request: FastifyRequest, reply: FastifyReply, page
   const { adminNav, ...spec } = page;
   return sendPage(request, reply, {
     ...spec,
+    workspace: true,
     ...(adminNav === false ? {} : { header: <AdminNav request={request} /> }),
   });
 }

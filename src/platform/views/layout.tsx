@@ -37,6 +37,11 @@ export interface PageOptions {
   notice?: { kind: 'success' | 'info'; title: string; text?: string };
   /** Extra same-origin ES modules for this page only (e.g. `/static/js/passkey.mjs`). */
   scripts?: string[];
+  /**
+   * The back-office chrome instead of the public site's: full width, « Espace agent » next to
+   * the commune, the agent's navigation (`nav`) and the person's own links on the right.
+   */
+  workspace?: { person: string; links: NavItem[] };
   children: ComponentChildren;
 }
 
@@ -45,7 +50,7 @@ const SUPPORTED_SCRIPT_URL = '/static/js/supported.js';
 const APP_SCRIPT_URL = '/static/js/app.mjs';
 const MAIN_CONTENT_ID = 'contenu';
 
-function ServiceNavigation({ items }: { items: NavItem[] }) {
+function ServiceNavigation({ items, label = 'Menu principal' }: { items: NavItem[]; label?: string }) {
   // Collapsed behind a "Menu" button on mobile (by the ServiceNavigation
   // script) only when there is more than one item, as upstream does.
   const collapsible = items.length > 1;
@@ -53,7 +58,7 @@ function ServiceNavigation({ items }: { items: NavItem[] }) {
     <div class="govuk-service-navigation" data-module="govuk-service-navigation">
       <div class="govuk-width-container">
         <div class="govuk-service-navigation__container">
-          <nav aria-label="Menu principal" class="govuk-service-navigation__wrapper">
+          <nav aria-label={label} class="govuk-service-navigation__wrapper">
             {collapsible && (
               <button
                 type="button"
@@ -115,6 +120,45 @@ function Header({ commune, nav }: Pick<PageOptions, 'commune' | 'nav'>) {
   );
 }
 
+/** The back-office header: the commune, « Espace agent », the person and their links, the agent's navigation. */
+function WorkspaceHeader({
+  commune,
+  nav,
+  workspace,
+}: Pick<PageOptions, 'commune' | 'nav'> & { workspace: NonNullable<PageOptions['workspace']> }) {
+  return (
+    <header class="govuk-template__header guichet-workspace-header">
+      <div class="govuk-generic-header">
+        <div class="govuk-generic-header__container govuk-width-container guichet-workspace-header__bar">
+          <div class="govuk-generic-header__logo">
+            <a
+              href={commune ? `/c/${encodeURIComponent(commune.slug)}/agent` : '/'}
+              class="govuk-generic-header__homepage-link guichet-header__link"
+            >
+              {commune && <img class="guichet-header__logo" src={commune.logoUrl} alt="" />}
+              <span>{commune?.name ?? 'Guichet'}</span>
+              <span class="guichet-workspace-header__area">Espace agent</span>
+            </a>
+          </div>
+          <div class="guichet-workspace-header__person">
+            <span class="guichet-workspace-header__name">{workspace.person}</span>
+            <ul class="guichet-workspace-header__links">
+              {workspace.links.map((link) => (
+                <li key={link.href}>
+                  <a class="govuk-link govuk-link--inverse" href={link.href}>
+                    {link.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      </div>
+      {nav !== undefined && nav.length > 0 && <ServiceNavigation items={nav} label="Navigation de l’espace agent" />}
+    </header>
+  );
+}
+
 function Footer({ commune, footerLinks }: Pick<PageOptions, 'commune' | 'footerLinks'>) {
   return (
     <footer class="govuk-template__footer">
@@ -150,7 +194,7 @@ function Footer({ commune, footerLinks }: Pick<PageOptions, 'commune' | 'footerL
 }
 
 function Page(options: PageOptions) {
-  const { title, commune, nav, breadcrumbs, footerLinks, notice, scripts, children } = options;
+  const { title, commune, nav, breadcrumbs, footerLinks, notice, scripts, workspace, children } = options;
   return (
     <html lang="fr" class="govuk-template">
       <head>
@@ -165,12 +209,16 @@ function Page(options: PageOptions) {
           <script key={src} type="module" src={src} />
         ))}
       </head>
-      <body class="govuk-template__body">
+      <body class={workspace ? 'govuk-template__body guichet-workspace' : 'govuk-template__body'}>
         <script src={SUPPORTED_SCRIPT_URL} />
         <a href={`#${MAIN_CONTENT_ID}`} class="govuk-skip-link" data-module="govuk-skip-link">
           Aller au contenu principal
         </a>
-        <Header commune={commune} nav={nav} />
+        {workspace ? (
+          <WorkspaceHeader commune={commune} nav={nav} workspace={workspace} />
+        ) : (
+          <Header commune={commune} nav={nav} />
+        )}
         <div class="govuk-width-container">
           {breadcrumbs !== undefined && breadcrumbs.length > 0 && <Breadcrumbs items={breadcrumbs} />}
           <main class="govuk-main-wrapper" id={MAIN_CONTENT_ID}>

@@ -42,6 +42,8 @@ export interface PageSpec {
   scripts?: string[];
   /** Shown above the page's column (e.g. an area's sub-navigation). */
   header?: ComponentChildren;
+  /** The back-office chrome (full width, the agent's navigation): staff pages. */
+  workspace?: boolean;
   children: ComponentChildren;
 }
 
@@ -58,6 +60,7 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, page: Pag
         ...(page.notice ? { notice: page.notice } : {}),
         ...(page.breadcrumbs ? { breadcrumbs: page.breadcrumbs } : {}),
         ...(page.scripts ? { scripts: page.scripts } : {}),
+        ...(page.workspace ? { workspace: true } : {}),
         children: (
           <>
             {page.header}

@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { type Actor, isStaff } from '../authz/actor.js';
+import { routeAdmits } from '../authz/route-admits.js';
 import type { Commune } from '../tenancy/communes.js';
 import { type CommuneBranding, type NavItem, type PageOptions, renderPage } from './layout.js';
 
@@ -24,7 +25,13 @@ export function communeNav(commune: Commune, currentPath: string, actor: Actor |
     { href: `${base}/services`, label: 'Services municipaux' },
     { href: `${base}/contact`, label: 'Nous contacter' },
     ...(isStaff(actor) ? [{ href: `${base}/agent`, label: 'Espace agent' }] : []),
-    actor ? { href: `${base}/compte`, label: 'Mon compte' } : { href: `${base}/connexion`, label: 'Se connecter' },
+    ...(actor
+      ? [
+          { href: `${base}/mon-espace`, label: 'Mon espace' },
+          { href: `${base}/demandes`, label: 'Mes demandes' },
+          { href: `${base}/compte`, label: 'Mon compte' },
+        ]
+      : [{ href: `${base}/connexion`, label: 'Se connecter' }]),
   ];
   return items.map((item) => ({ ...item, current: currentPath.split('?')[0] === item.href }));
 }
@@ -38,13 +45,54 @@ export function footerLinks(commune: Commune | null): NavItem[] {
   ];
 }
 
-export type PageContent = Omit<PageOptions, 'commune' | 'nav' | 'footerLinks'>;
+/**
+ * The agent's navigation in the back office: the workspace's home, the contributed tiles
+ * (`agentTiles`: the requests' inbox today, the parapheur tomorrow) and the administration, each
+ * shown when its route admits the person. The current item is the longest matching prefix.
+ */
+export function workspaceNav(request: FastifyRequest, commune: Commune): NavItem[] {
+  const base = `/c/${commune.slug}`;
+  const items: NavItem[] = [
+    { href: `${base}/agent`, label: 'Accueil' },
+    ...request.server.contributions.agentTiles
+      .filter((tile) => routeAdmits(request, `/c/:slug/${tile.path}`))
+      .map((tile) => ({ href: `${base}/${tile.path}`, label: tile.label })),
+    ...(routeAdmits(request, '/c/:slug/admin') ? [{ href: `${base}/admin`, label: 'Administration' }] : []),
+  ];
+  const path = request.url.split('?')[0] ?? '';
+  const current = items
+    .filter((item) => path === item.href || path.startsWith(`${item.href}/`))
+    .sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((item) => ({ ...item, current: item === current }));
+}
+
+export type PageContent = Omit<PageOptions, 'commune' | 'nav' | 'footerLinks' | 'workspace'> & {
+  /** The back-office chrome (full width, the agent's navigation) instead of the public site's. */
+  workspace?: boolean;
+};
 
 /** Renders `content` inside the layout of the request's commune (or of the instance). */
 export function renderRequestPage(request: FastifyRequest, content: PageContent): string {
   const commune = request.commune;
+  const { workspace, ...rest } = content;
+  if (workspace && commune && request.actor) {
+    const base = `/c/${commune.slug}`;
+    return renderPage({
+      ...rest,
+      commune: communeBranding(commune),
+      nav: workspaceNav(request, commune),
+      workspace: {
+        person: request.actor.displayName,
+        links: [
+          { href: `${base}/`, label: 'Site de la commune' },
+          { href: `${base}/compte`, label: 'Mon compte' },
+        ],
+      },
+      footerLinks: footerLinks(commune),
+    });
+  }
   return renderPage({
-    ...content,
+    ...rest,
     ...(commune ? { commune: communeBranding(commune), nav: communeNav(commune, request.url, request.actor) } : {}),
     footerLinks: footerLinks(commune),
   });

@@ -18,6 +18,7 @@ import {
   formatBytes,
   MAX_UPLOAD_BYTES,
   sendFile,
+  sendImagePreview,
   uploadedFiles,
   validateUpload,
 } from '../../../platform/files/checks.js';
@@ -47,6 +48,7 @@ import {
   type RequestStatus,
 } from '../../procedures/index.js';
 import { listRequestFiles, type StoredFileInfo } from '../repo.js';
+import { takeRequest } from '../use-cases/take-request.js';
 import {
   addInternalNote,
   assignRequest,
@@ -69,16 +71,19 @@ import {
   findRequestFile,
   findRequestForActor,
   type HistoryEntry,
+  isClosed,
   listHistory,
   listServiceAgents,
   type Person,
   type RequestDetail,
   ROUTED_BY_LABELS,
 } from './queries.js';
+import { PREVIEWABLE_TYPES, photoIds } from './triage.js';
 import { agentBreadcrumbs, inboxBase, requestPath, sendBackofficePage } from './ui.js';
 
 /** Which form each field belongs to, in page order (for the error summary). */
 const FIELD_ORDER = [
+  'prendre',
   'statut',
   'messageStatut',
   'message',
@@ -91,6 +96,7 @@ const FIELD_ORDER = [
 ];
 
 const DONE_NOTICES: Record<string, string> = {
+  prise: 'Vous avez pris en charge la demande : elle vous est attribuée.',
   statut: 'Le statut de la demande a été modifié. L’usager a été prévenu par courriel.',
   message: 'Votre message a été envoyé à l’usager. Il le retrouve dans son espace et a été prévenu par courriel.',
   note: 'La note interne a été ajoutée. Elle n’est visible que des agents.',
@@ -108,6 +114,8 @@ interface DetailData {
   names: Map<string, string>;
   /** The form version the request was made with (null without démarche). */
   definition: FormDefinition | null;
+  /** The images the citizen answered (photos of a report), shown as thumbnails. */
+  photos: StoredFileInfo[];
 }
 
 async function loadDetail(ctx: AppContext, request: FastifyRequest, number: string): Promise<DetailData> {
@@ -136,7 +144,9 @@ async function loadDetail(ctx: AppContext, request: FastifyRequest, number: stri
     };
   });
   if (!data) throw requestNotFound();
-  return data;
+  const wanted = new Set(photoIds(data.definition, data.detail.answers));
+  const photos = data.files.filter((f) => wanted.has(f.id) && PREVIEWABLE_TYPES.has(f.mimeType) && !f.isInternal);
+  return { ...data, photos };
 }
 
 function Paragraphs({ text }: { text: string }) {
@@ -296,6 +306,30 @@ interface FormValues {
   motif?: string;
 }
 
+/** One action of the panel, folded (a `<details>`, no JavaScript needed); open when its form has an error. */
+function ActionDetails({
+  title,
+  id,
+  errors,
+  fields,
+  children,
+}: {
+  title: string;
+  id: string;
+  errors: FieldErrors;
+  fields: string[];
+  children: ComponentChildren;
+}) {
+  return (
+    <details class="govuk-details" id={id} open={fields.some((f) => errors[f]) ? true : undefined}>
+      <summary class="govuk-details__summary">
+        <span class="govuk-details__summary-text">{title}</span>
+      </summary>
+      <div class="govuk-details__text">{children}</div>
+    </details>
+  );
+}
+
 function Actions({
   request,
   reply,
@@ -314,9 +348,36 @@ function Actions({
   const csrf = reply.generateCsrf();
   const actorId = request.actor!.accountId;
   const otherServices = data.services.filter((s) => s.id !== detail.serviceId);
+  const closed = isClosed(detail.status);
+  const mine = detail.assigneeId === actorId;
+  const canStart = detail.status === 'nouvelle';
   return (
-    <>
-      <Section title="Changer le statut" id="action-statut">
+    <section class="guichet-actions-panel" aria-labelledby="actions">
+      <h2 class="govuk-heading-m" id="actions">
+        Actions
+      </h2>
+      {!closed && (!mine || canStart) ? (
+        <form method="post" action={`${path}/prendre`} novalidate>
+          <CsrfField token={csrf} />
+          {errors.prendre ? (
+            <p id="prendre" class="govuk-error-message">
+              <span class="govuk-visually-hidden">Erreur :</span> {errors.prendre}
+            </p>
+          ) : null}
+          <p class="govuk-body-s">
+            {mine
+              ? 'Elle vous est attribuée.'
+              : detail.assigneeName
+                ? `Elle est attribuée à ${detail.assigneeName} : elle vous sera attribuée à sa place.`
+                : 'Elle vous sera attribuée.'}
+            {canStart ? ' Elle passera « En cours » et l’usager en sera prévenu.' : ''}
+          </p>
+          <Button>Prendre en charge</Button>
+        </form>
+      ) : (
+        <p class="govuk-body">{closed ? 'Cette demande est clôturée.' : 'Vous avez pris en charge cette demande.'}</p>
+      )}
+      <ActionDetails title="Changer le statut" id="action-statut" errors={errors} fields={['statut', 'messageStatut']}>
         <form method="post" action={`${path}/statut`} novalidate>
           <CsrfField token={csrf} />
           <Radios
@@ -343,9 +404,14 @@ function Actions({
           />
           <Button>Changer le statut</Button>
         </form>
-      </Section>
+      </ActionDetails>
 
-      <Section title="Écrire à l’usager" id="action-message">
+      <ActionDetails
+        title="Écrire à l’usager"
+        id="action-message"
+        errors={errors}
+        fields={['message', 'fichier', 'attente']}
+      >
         <form method="post" action={`${path}/message`} enctype="multipart/form-data" novalidate>
           <CsrfField token={csrf} />
           <Textarea
@@ -381,9 +447,9 @@ function Actions({
           />
           <Button>Envoyer le message</Button>
         </form>
-      </Section>
+      </ActionDetails>
 
-      <Section title="Note interne" id="action-note">
+      <ActionDetails title="Note interne" id="action-note" errors={errors} fields={['note']}>
         <form method="post" action={`${path}/note`} novalidate>
           <CsrfField token={csrf} />
           <Textarea
@@ -397,9 +463,9 @@ function Actions({
           />
           <Button variant="secondary">Ajouter la note interne</Button>
         </form>
-      </Section>
+      </ActionDetails>
 
-      <Section title="Attribuer" id="action-attribuer">
+      <ActionDetails title="Attribuer" id="action-attribuer" errors={errors} fields={['attribuer']}>
         <form method="post" action={`${path}/attribuer`} novalidate>
           <CsrfField token={csrf} />
           <Select
@@ -416,9 +482,14 @@ function Actions({
           />
           <Button variant="secondary">Attribuer</Button>
         </form>
-      </Section>
+      </ActionDetails>
 
-      <Section title="Transmettre à un autre service" id="action-service">
+      <ActionDetails
+        title="Transmettre à un autre service"
+        id="action-service"
+        errors={errors}
+        fields={['service', 'motif']}
+      >
         <form method="post" action={`${path}/reorienter`} novalidate>
           <CsrfField token={csrf} />
           <p class="govuk-body">
@@ -446,8 +517,8 @@ function Actions({
           />
           <Button variant="secondary">Transmettre la demande</Button>
         </form>
-      </Section>
-    </>
+      </ActionDetails>
+    </section>
   );
 }
 
@@ -518,6 +589,26 @@ async function detailPage(
               ...(detail.closedAt ? [{ key: 'Clôturée le', value: formatDateTime(detail.closedAt) }] : []),
             ]}
           />
+
+          {data.photos.length > 0 ? (
+            <Section title={data.photos.length > 1 ? 'Photos' : 'Photo'} id="photos">
+              <ul class="guichet-thumbnails">
+                {data.photos.map((f) => (
+                  <li key={f.id}>
+                    <a class="govuk-link" href={`${path}/fichiers/${f.id}`} download>
+                      <img
+                        class="guichet-thumbnail"
+                        src={`${path}/fichiers/${f.id}/apercu`}
+                        alt={`Envoyée par l’usager : ${f.name}`}
+                        width={320}
+                      />
+                      <span class="govuk-body-s">Télécharger {f.name}</span>
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          ) : null}
 
           <Section title="Demandeur" id="demandeur">
             <SummaryList
@@ -607,6 +698,24 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
     },
   );
 
+  app.get(
+    '/c/:slug/agent/demandes/:number/fichiers/:file/apercu',
+    { config: { policy: 'requestsInbox' } },
+    async (request, reply) => {
+      requireInbox(request);
+      const commune = request.commune!;
+      const fileId = stringValue((request.params as Record<string, unknown>).file);
+      const file = await withTenant(ctx.database, commune.id, async (tx) => {
+        const detail = await findRequestForActor(tx, commune.id, request.actor!, numberParam(request));
+        return detail ? findRequestFile(tx, commune.id, detail.id, fileId) : undefined;
+      });
+      if (!file || !(await sendImagePreview(reply, file))) {
+        throw new AppError('request.preview_not_found', 'no image to preview', 404);
+      }
+      return reply;
+    },
+  );
+
   /** A POST action: runs the use case, then back to the page (303), or the page with errors (422). */
   function action(
     suffix: string,
@@ -636,6 +745,15 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
       },
     );
   }
+
+  action(
+    'prendre',
+    async (request, number) => {
+      await takeRequest(ctx, request.commune!, request.actor!, number, request);
+      return `${requestPath(request, number)}?fait=prise`;
+    },
+    () => ({}),
+  );
 
   action(
     'statut',

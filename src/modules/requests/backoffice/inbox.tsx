@@ -25,6 +25,7 @@ import { AGENT_STATUS_LABELS, REQUEST_STATUSES, type RequestStatus } from '../..
 import { BULK_ACTIONS, bulkUpdate, bulkValues, requestNotFound } from './actions.js';
 import { type ExportFormat, exportRequests } from './export.js';
 import { hasInbox, INBOX_PAGE_SIZE, type InboxRow, searchInbox } from './queries.js';
+import { ageText, type TriageFacts, triageFacts } from './triage.js';
 import {
   agentBreadcrumbs,
   type InboxChoices,
@@ -241,10 +242,22 @@ function FilterForm({ base, query, choices }: { base: string; query: InboxQuery;
   );
 }
 
-function RequestsTable({ request, rows, caption }: { request: FastifyRequest; rows: InboxRow[]; caption: string }) {
+function RequestsTable({
+  request,
+  rows,
+  facts,
+  caption,
+}: {
+  request: FastifyRequest;
+  rows: InboxRow[];
+  facts: Map<string, TriageFacts>;
+  caption: string;
+}) {
+  const now = new Date();
+  const me = request.actor!.accountId;
   return (
     <section class="guichet-table-scroll" aria-label={caption} tabindex={0}>
-      <table class="govuk-table">
+      <table class="govuk-table guichet-triage">
         <caption class="govuk-table__caption govuk-table__caption--s">{caption}</caption>
         <thead class="govuk-table__head">
           <tr class="govuk-table__row">
@@ -258,16 +271,13 @@ function RequestsTable({ request, rows, caption }: { request: FastifyRequest; ro
               Objet
             </th>
             <th scope="col" class="govuk-table__header">
+              Lieu
+            </th>
+            <th scope="col" class="govuk-table__header">
               Service
             </th>
             <th scope="col" class="govuk-table__header">
-              Demandeur
-            </th>
-            <th scope="col" class="govuk-table__header">
-              Déposée le
-            </th>
-            <th scope="col" class="govuk-table__header">
-              Échéance
+              Attente
             </th>
             <th scope="col" class="govuk-table__header">
               Statut
@@ -278,59 +288,98 @@ function RequestsTable({ request, rows, caption }: { request: FastifyRequest; ro
           </tr>
         </thead>
         <tbody class="govuk-table__body">
-          {rows.map((row) => (
-            <tr class="govuk-table__row" key={row.id}>
-              <td class="govuk-table__cell">
-                <div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
-                  <div class="govuk-checkboxes__item">
-                    <input
-                      class="govuk-checkboxes__input"
-                      id={`demande-${row.id}`}
-                      name="demandes"
-                      type="checkbox"
-                      value={row.id}
-                    />
-                    <label class="govuk-label govuk-checkboxes__label" for={`demande-${row.id}`}>
-                      <span class="govuk-visually-hidden">Sélectionner la demande n° {row.number}</span>
-                    </label>
+          {rows.map((row) => {
+            const fact = facts.get(row.id);
+            return (
+              <tr class="govuk-table__row" key={row.id}>
+                <td class="govuk-table__cell">
+                  <div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
+                    <div class="govuk-checkboxes__item">
+                      <input
+                        class="govuk-checkboxes__input"
+                        id={`demande-${row.id}`}
+                        name="demandes"
+                        type="checkbox"
+                        value={row.id}
+                      />
+                      <label class="govuk-label govuk-checkboxes__label" for={`demande-${row.id}`}>
+                        <span class="govuk-visually-hidden">Sélectionner la demande n° {row.number}</span>
+                      </label>
+                    </div>
                   </div>
-                </div>
-              </td>
-              <td class="govuk-table__cell">
-                <a class="govuk-link" href={requestPath(request, row.number)}>
-                  {row.number}
-                </a>
-              </td>
-              <td class="govuk-table__cell">
-                {row.subject}
-                {row.subject !== (row.procedureTitle ?? '') ? (
-                  <>
-                    <br />
-                    <span class="govuk-body-s">{row.procedureTitle ?? 'Demande libre'}</span>
-                  </>
-                ) : null}
-              </td>
-              <td class="govuk-table__cell">{row.serviceName}</td>
-              <td class="govuk-table__cell">{row.requesterName}</td>
-              <td class="govuk-table__cell">{formatDateTime(row.submittedAt)}</td>
-              <td class="govuk-table__cell">
-                {formatDate(row.dueAt)}
-                {row.late ? (
-                  <>
-                    {' '}
-                    <LateTag />
-                  </>
-                ) : null}
-              </td>
-              <td class="govuk-table__cell">
-                <StatusTag row={row} />
-              </td>
-              <td class="govuk-table__cell">{row.assigneeName ?? '—'}</td>
-            </tr>
-          ))}
+                </td>
+                <td class="govuk-table__cell">
+                  <a class="govuk-link" href={requestPath(request, row.number)}>
+                    {row.number}
+                  </a>
+                </td>
+                <td class="govuk-table__cell">
+                  <span class="guichet-triage__summary">
+                    <strong>{row.procedureTitle ?? row.subject}</strong>
+                    {fact?.summary ? (
+                      <>
+                        <br />
+                        {fact.summary}
+                      </>
+                    ) : null}
+                  </span>
+                  <span class="govuk-body-s">
+                    {row.requesterName}
+                    {fact && fact.photos > 0 ? ` · ${fact.photos > 1 ? `${fact.photos} photos` : '1 photo'}` : ''}
+                  </span>
+                </td>
+                <td class="govuk-table__cell">{fact?.address ?? '—'}</td>
+                <td class="govuk-table__cell">{row.serviceName}</td>
+                <td class="govuk-table__cell">
+                  <span title={`Déposée le ${formatDateTime(row.submittedAt)}`}>{ageText(row.submittedAt, now)}</span>
+                  <br />
+                  <span class="govuk-body-s">échéance {formatDate(row.dueAt)}</span>
+                  {row.late ? (
+                    <>
+                      <br />
+                      <LateTag />
+                    </>
+                  ) : null}
+                </td>
+                <td class="govuk-table__cell">
+                  <StatusTag row={row} />
+                </td>
+                <td class="govuk-table__cell">
+                  {row.assigneeId === me ? 'Moi' : (row.assigneeName ?? <span class="govuk-hint">Personne</span>)}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** One-click views of the inbox (GET links, no JavaScript): what to pick up, what is mine, what is late. */
+function QuickViews({ base, query }: { base: string; query: InboxQuery }) {
+  const v = query.values;
+  const views = [
+    { label: 'À traiter, non attribuées', values: { statut: 'ouvertes', attribution: 'aucune' } },
+    { label: 'Mes demandes en cours', values: { statut: 'ouvertes', attribution: 'moi' } },
+    { label: 'En retard', values: { statut: 'ouvertes', retard: '1', tri: 'echeance' } },
+  ];
+  return (
+    <nav aria-label="Vues rapides" class="govuk-!-margin-bottom-4">
+      <ul class="govuk-list">
+        {views.map((view) => {
+          const href = `${base}${inboxQueryString(view.values)}`;
+          const current = Object.entries(view.values).every(([k, value]) => v[k as keyof typeof v] === value);
+          return (
+            <li key={view.label} class="govuk-!-display-inline-block govuk-!-margin-right-4">
+              <a class="govuk-link" href={href} aria-current={current ? 'page' : undefined}>
+                {current ? <strong>{view.label}</strong> : view.label}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
   );
 }
 
@@ -344,7 +393,7 @@ export function registerInboxPages(app: FastifyInstance, ctx: AppContext): void 
     const commune = request.commune!;
     const actor = request.actor!;
     const base = inboxBase(request);
-    const { choices, query, result } = await withTenant(ctx.database, commune.id, async (tx) => {
+    const { choices, query, result, facts } = await withTenant(ctx.database, commune.id, async (tx) => {
       const choices = await inboxChoices(tx, commune.id, actor);
       const query = parseInboxQuery(options.queryOverride ?? request.query, choices);
       const hasErrors = Object.keys(query.errors).length > 0;
@@ -353,7 +402,12 @@ export function registerInboxPages(app: FastifyInstance, ctx: AppContext): void 
         limit: INBOX_PAGE_SIZE,
         offset: (query.page - 1) * INBOX_PAGE_SIZE,
       });
-      return { choices, query, result };
+      const facts = await triageFacts(
+        tx,
+        commune.id,
+        result.rows.map((r) => r.id),
+      );
+      return { choices, query, result, facts };
     });
     const hasErrors = Object.keys(query.errors).length > 0;
     const pages = Math.max(1, Math.ceil(result.total / INBOX_PAGE_SIZE));
@@ -378,6 +432,7 @@ export function registerInboxPages(app: FastifyInstance, ctx: AppContext): void 
               Enregistrer une demande au guichet
             </Button>
           </ButtonGroup>
+          <QuickViews base={base} query={query} />
           <StatusCounts base={base} query={query} counts={result.counts} />
           <FilterForm base={base} query={query} choices={choices} />
           {hasErrors ? null : (
@@ -402,6 +457,7 @@ export function registerInboxPages(app: FastifyInstance, ctx: AppContext): void 
               <RequestsTable
                 request={request}
                 rows={result.rows}
+                facts={facts}
                 caption={`${formatNumber(result.total)} demande${result.total > 1 ? 's' : ''} — page ${query.page} sur ${pages}`}
               />
               {errors.demandes ? (

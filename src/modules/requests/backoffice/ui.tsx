@@ -60,6 +60,7 @@ export function sendBackofficePage(request: FastifyRequest, reply: FastifyReply,
         title: titleWithErrors(page.title, errors.length > 0),
         ...(page.notice ? { notice: page.notice } : {}),
         ...(page.breadcrumbs ? { breadcrumbs: page.breadcrumbs } : {}),
+        workspace: true,
         children: (
           <div class="govuk-grid-row">
             <div class={page.narrow ? 'govuk-grid-column-two-thirds' : 'govuk-grid-column-full'}>
