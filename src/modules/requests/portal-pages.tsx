@@ -8,6 +8,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ANTISPAM_SCRIPT, AntiSpamFields } from '../../platform/antispam/fields.js';
+import { type ChallengeView, QUESTION_ANSWER_FIELD, spamLadder } from '../../platform/antispam/ladder.js';
 import { POLICIES } from '../../platform/authz/policies.js';
 import type { AppContext } from '../../platform/context.js';
 import { isCounterNumber } from '../../platform/db/counters.js';
@@ -786,6 +788,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
     answers: Answers,
     problems: ErrorSummaryItem[],
     status?: number,
+    antispam: { challenge: ChallengeView; errors: Record<string, string> } = { challenge: null, errors: {} },
   ) {
     const commune = request.commune!;
     const { definition, procedure: p } = loaded;
@@ -798,6 +801,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
       .send(
         renderRequestPage(request, {
           title: `${problems.length > 0 ? 'Erreur\u00a0: ' : ''}Vérifiez vos réponses – ${p.title}`,
+          ...(antispam.challenge ? { scripts: [ANTISPAM_SCRIPT] } : {}),
           children: (
             <>
               <BackLink href={`${base}/${encodeURIComponent(lastPage.id)}`} />
@@ -822,6 +826,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
                   </p>
                   <form method="post" action={`${base}/envoyer`} novalidate>
                     <CsrfField token={reply.generateCsrf()} />
+                    {request.actor ? null : <AntiSpamFields challenge={antispam.challenge} errors={antispam.errors} />}
                     <Button>Envoyer ma demande</Button>
                   </form>
                 </div>
@@ -874,9 +879,26 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
       const base = flowBase(commune, loaded.procedure.slug);
       if (!draft) return reply.redirect(`${base}/commencer`, 303);
       const answers = draft.answers as Answers;
-      return sendReview(request, reply, loaded, answers, problemsOf(loaded, answers, base), 200);
+      const challenge = request.actor ? null : await ladder.challengeFor(commune.id, request.ip);
+      return sendReview(request, reply, loaded, answers, problemsOf(loaded, answers, base), 200, {
+        challenge,
+        errors: {},
+      });
     },
   );
+
+  const ladder = spamLadder(ctx);
+  /** The ladder's refusal of an anonymous submission (field messages and status), or null. */
+  async function ladderRefusal(request: FastifyRequest) {
+    try {
+      await ladder.check((request.body ?? {}) as FormBody, request.commune!.id, request.ip);
+      return null;
+    } catch (error) {
+      if (error instanceof AppError && error.fields && error.status < 500)
+        return { fields: error.fields, status: error.status };
+      throw error;
+    }
+  }
 
   app.post(
     '/c/:slug/demarches/:procedure/envoyer',
@@ -887,6 +909,26 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
         | { kind: 'sent'; number: string; email: string }
         | { kind: 'incomplete'; loaded: LoadedProcedure; answers: Answers; problems: ErrorSummaryItem[] }
         | { kind: 'no_draft'; base: string };
+      // The spam ladder (anonymous senders), outside the transaction: its counters use the pool.
+      if (!request.actor) {
+        const refused = await ladderRefusal(request);
+        if (refused) {
+          const { loaded, draft } = await withTenant(ctx.database, commune.id, (tx) =>
+            loadFlow(tx, request, request.params.procedure),
+          );
+          if (!draft) return reply.redirect(`${flowBase(commune, loaded.procedure.slug)}/commencer`, 303);
+          const answers = draft.answers as Answers;
+          const challenge = await ladder.challengeFor(commune.id, request.ip);
+          const problems = Object.entries(refused.fields).map(([key, text]) => ({
+            href: `#${key === 'verification' ? QUESTION_ANSWER_FIELD : key}`,
+            text,
+          }));
+          return sendReview(request, reply, loaded, answers, problems, refused.status, {
+            challenge,
+            errors: refused.fields,
+          });
+        }
+      }
       const outcome: Outcome = await withTenant(ctx.database, commune.id, async (tx): Promise<Outcome> => {
         const { loaded, draft } = await loadFlow(tx, request, request.params.procedure);
         // A POST is refused with a 401 (refuseAudience throws), never redirected.
