@@ -65,6 +65,7 @@ import { accountContact } from '../identity/index.js';
 import type { Procedure } from '../procedures/index.js';
 import { findFormVersion, findProcedureBySlug, listProcedures } from '../procedures/index.js';
 import { profilePrefill } from '../profile/index.js';
+import { matchesCatalogue } from './catalogue-search.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
 import {
   type Draft,
@@ -284,13 +285,10 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
         }
         return out;
       });
-      const words = foldForSearch(q)
-        .split(/[^a-z0-9]+/)
-        .filter((w) => w.length > 0);
-      const found = entries.filter(({ procedure: p, summary }) => {
-        const haystack = foldForSearch(`${p.title} ${p.category} ${summary}`);
-        return words.every((w) => haystack.includes(w));
-      });
+      // Everyday words count too (« lampadaire » finds the street report): catalogue-search.ts.
+      const found = entries.filter(({ procedure: p, summary }) =>
+        matchesCatalogue(q, `${p.title} ${p.category} ${summary}`),
+      );
       const categories = [...new Set(found.map((e) => e.procedure.category))];
       const base = `/c/${commune.slug}`;
       return sendPage(request, reply, {
