@@ -32,6 +32,7 @@ import {
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { type FormBody, formString, HTML, sendPage } from '../../platform/views/page-kit.js';
+import { communePostcode } from '../addresses/index.js';
 import {
   type Answers,
   acceptedFormatsText,
@@ -67,6 +68,7 @@ import { findFormVersion, findProcedureBySlug, listProcedures } from '../procedu
 import { profilePrefill } from '../profile/index.js';
 import { matchesCatalogue } from './catalogue-search.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
+import { ADDRESS_FIELD_SCRIPT, PlaceLookup, placeFieldIds, withPlaceDefaults } from './place-fields.js';
 import {
   type Draft,
   type DraftOwner,
@@ -546,19 +548,24 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
       .send(
         renderRequestPage(request, {
           title: formPageTitle(definition, page, errors),
+          ...(placeFieldIds(page).length > 0 ? { scripts: [ADDRESS_FIELD_SCRIPT] } : {}),
           children: (
-            <FormPageView
-              definition={definition}
-              page={page}
-              answers={answers}
-              errors={errors}
-              csrfToken={reply.generateCsrf()}
-              action={`${base}/${encodeURIComponent(page.id)}${suffix}`}
-              step={stepOf(definition, page.id, effectiveAnswers(definition, answers))}
-              backHref={view.retour ? `${base}/verifier` : previous ? `${base}/${encodeURIComponent(previous)}` : base}
-              multipart={pageHasFileField(page)}
-              fileChoices={view.fileChoices ?? {}}
-            />
+            <PlaceLookup commune={commune} page={page}>
+              <FormPageView
+                definition={definition}
+                page={page}
+                answers={answers}
+                errors={errors}
+                csrfToken={reply.generateCsrf()}
+                action={`${base}/${encodeURIComponent(page.id)}${suffix}`}
+                step={stepOf(definition, page.id, effectiveAnswers(definition, answers))}
+                backHref={
+                  view.retour ? `${base}/verifier` : previous ? `${base}/${encodeURIComponent(previous)}` : base
+                }
+                multipart={pageHasFileField(page)}
+                fileChoices={view.fileChoices ?? {}}
+              />
+            </PlaceLookup>
           ),
         }),
       );
@@ -582,8 +589,16 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
                 version: draft.formVersion,
               }
             : bySlug;
-        const answers = await prefilled(tx, request, loaded.definition, (draft?.answers as Answers | undefined) ?? {});
         const page = findPage(loaded.definition, request.params.page);
+        // A place never answered starts with the commune's postcode and name (place-fields.tsx).
+        const answers = withPlaceDefaults(
+          page,
+          await prefilled(tx, request, loaded.definition, (draft?.answers as Answers | undefined) ?? {}),
+          {
+            postcode: placeFieldIds(page).length > 0 ? await communePostcode(tx, commune.id) : null,
+            city: commune.name,
+          },
+        );
         const fileChoices = page
           ? await vaultChoicesForPage(
               tx,
