@@ -145,7 +145,7 @@ describe('un signalement depuis la rue, sur un téléphone, avec la position du 
 
     await clickAndWait('Envoyer ma demande', `${BASE}/demande-envoyee`);
     expect(squash(await page.locator('.govuk-panel--confirmation').textContent())).toMatch(
-      /^Demande envoyée Votre numéro de demande \d{4}-\d{6}$/,
+      /^Demande envoyée ?Votre numéro de demande ?\d{4}-\d{6}$/,
     );
     await expectClean('confirmation');
   });

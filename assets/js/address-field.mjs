@@ -42,7 +42,7 @@ function enhance(container) {
     const hint = document.createElement('div');
     hint.className = 'govuk-hint';
     hint.id = `${key}-line1-aide`;
-    hint.textContent = 'Tapez le début de l’adresse : des adresses de la commune vous seront proposées.';
+    hint.textContent = 'Tapez le début de l’adresse\u00a0: des adresses de la commune vous seront proposées.';
     line1.before(hint);
     line1.setAttribute('aria-describedby', [line1.getAttribute('aria-describedby'), hint.id].filter(Boolean).join(' '));
 
@@ -71,7 +71,7 @@ function enhance(container) {
       if (!address) return;
       fill(address);
       close();
-      status.textContent = `Adresse choisie : ${address.label}, ${address.postcode} ${address.city}.`;
+      status.textContent = `Adresse choisie\u00a0: ${address.label}, ${address.postcode} ${address.city}.`;
     };
     const show = (addresses) => {
       items = addresses;
@@ -96,7 +96,7 @@ function enhance(container) {
       status.textContent =
         addresses.length === 0
           ? ''
-          : `${addresses.length} adresse${addresses.length > 1 ? 's' : ''} proposée${addresses.length > 1 ? 's' : ''} : flèches haut et bas pour choisir, Entrée pour valider.`;
+          : `${addresses.length} adresse${addresses.length > 1 ? 's' : ''} proposée${addresses.length > 1 ? 's' : ''}\u00a0: flèches haut et bas pour choisir, Entrée pour valider.`;
     };
     line1.addEventListener('input', () => {
       clearTimeout(timer);
@@ -160,12 +160,13 @@ function enhance(container) {
             const body = await response.json();
             if (body.address) {
               fill(body.address);
-              said.textContent = `Adresse la plus proche de votre position (à ${body.address.distance} m environ) : ${body.address.label}. Vérifiez-la, et corrigez-la si besoin.`;
+              said.textContent = `Adresse la plus proche de votre position (à ${body.address.distance}\u00a0m environ)\u00a0: ${body.address.label}. Vérifiez-la, et corrigez-la si besoin.`;
             } else {
-              said.textContent = body.message ?? 'Aucune adresse trouvée près de votre position : saisissez l’adresse.';
+              said.textContent =
+                body.message ?? 'Aucune adresse trouvée près de votre position\u00a0: saisissez l’adresse.';
             }
           } catch {
-            said.textContent = 'La recherche de l’adresse a échoué : saisissez l’adresse.';
+            said.textContent = 'La recherche de l’adresse a échoué\u00a0: saisissez l’adresse.';
           } finally {
             button.disabled = false;
           }
@@ -174,8 +175,8 @@ function enhance(container) {
           button.disabled = false;
           said.textContent =
             error.code === error.PERMISSION_DENIED
-              ? 'Vous n’avez pas autorisé la localisation : saisissez l’adresse.'
-              : 'Votre position n’a pas pu être déterminée : saisissez l’adresse.';
+              ? 'Vous n’avez pas autorisé la localisation\u00a0: saisissez l’adresse.'
+              : 'Votre position n’a pas pu être déterminée\u00a0: saisissez l’adresse.';
         },
         { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
       );

@@ -173,8 +173,8 @@ export function registerAddressPages(parent: FastifyInstance, ctx: AppContext): 
         return reply.send({
           address: null,
           message: nearest
-            ? `Votre position est à plus de ${NEAREST_MAX_METRES} mètres de toute adresse de ${commune.name} : saisissez l’adresse.`
-            : 'Aucune adresse de la commune n’est encore disponible : saisissez l’adresse.',
+            ? `Votre position est à plus de ${NEAREST_MAX_METRES} mètres de toute adresse de ${commune.name}\u00a0: saisissez l’adresse.`
+            : 'Aucune adresse de la commune n’est encore disponible\u00a0: saisissez l’adresse.',
         });
       }
       return reply.send({ address: { ...nearest, distance: Math.round(nearest.distance) } });
