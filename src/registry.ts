@@ -17,6 +17,7 @@ import { requestsApiModule } from './modules/requests/api.js';
 import { requestsBackofficeModule } from './modules/requests/backoffice/module.js';
 import { requestsModule } from './modules/requests/module.js';
 import { requestsNotificationsModule } from './modules/requests/notifications/module.js';
+import { webhooksModule } from './modules/webhooks/module.js';
 import type { GuichetModule } from './platform/module.js';
 
 export const MODULES: readonly GuichetModule[] = [
@@ -32,6 +33,7 @@ export const MODULES: readonly GuichetModule[] = [
   requestsBackofficeModule,
   requestsApiModule,
   requestsNotificationsModule,
+  webhooksModule,
   operatorModule,
   demoModule,
 ];

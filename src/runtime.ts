@@ -11,6 +11,7 @@ import { ConfigError } from './config/config.js';
 import type { AppContext } from './platform/context.js';
 import { assumeAppRole, type Database, embeddedDatabaseDir, openPglite, openPostgres } from './platform/db/client.js';
 import { migrate, pendingMigrations } from './platform/db/migrate.js';
+import { EventBus } from './platform/events/index.js';
 import { createBlobBackend } from './platform/files/create-blob-store.js';
 import { loggerOptions } from './platform/http/logger.js';
 import { platformJobs } from './platform/jobs/platform-jobs.js';
@@ -117,10 +118,17 @@ export async function createRuntime(
     smsProvider,
     logger,
     contributions: new Contributions(MODULES),
+    events: new EventBus(),
   };
   // Jobs get the queue too (at run time), to queue mails through the outbox.
   const jobContext = { ...base, queue };
-  const jobs = [...platformJobs(base), ...MODULES.flatMap((m) => m.jobs?.(jobContext) ?? []), ...extraJobs];
+  base.events.register(MODULES.flatMap((m) => m.subscribers?.(jobContext) ?? []));
+  const jobs = [
+    ...platformJobs(base),
+    ...MODULES.flatMap((m) => m.jobs?.(jobContext) ?? []),
+    ...base.events.jobs(),
+    ...extraJobs,
+  ];
   for (const job of jobs) queue.register(job);
   await queue.start(queueRole);
   return {

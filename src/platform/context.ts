@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Database } from './db/client.js';
+import type { EventBus } from './events/index.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { MailTransport } from './mail/transport.js';
 import type { Contributions } from './module.js';
@@ -12,6 +13,8 @@ export interface AppContext {
   config: Config;
   database: Database;
   queue: JobQueue;
+  /** Typed domain events: `events.emit(tx, queue, name, data)` inside the business transaction. */
+  events: EventBus;
   communes: CommuneDirectory;
   mailTransport: MailTransport;
   /** The instance's SMS provider (`none` unless configured). */

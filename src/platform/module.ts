@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Actor } from './authz/actor.js';
 import type { AppContext } from './context.js';
 import type { Tx } from './db/tenant.js';
+import type { EventSubscriber } from './events/index.js';
 import type { JobDefinition } from './jobs/queue.js';
 
 /**
@@ -90,9 +91,10 @@ export interface GuichetModule {
   name: string;
   /** Registers HTTP routes (pages and API). */
   registerRoutes?(app: FastifyInstance, ctx: AppContext): void | Promise<void>;
-  /** Job definitions of the module. */
   /** Job definitions of the module (the context holds the queue, to enqueue mails and jobs). */
   jobs?(ctx: AppContext): JobDefinition[];
+  /** The module's reactions to domain events (its own or other modules'): one job each. */
+  subscribers?(ctx: AppContext): EventSubscriber[];
   /** Figures the module publishes per commune. */
   figures?: readonly FigureDefinition[];
   /** Links the module adds to the commune's administration area. */

@@ -445,7 +445,11 @@ export async function finishAuthentication(
   });
 
   /** Counts the failure, journals it (after commit), then returns the error to throw. */
-  const fail = async (error: AppError, action: string, accountId: string | null): Promise<AppError> => {
+  const fail = async (
+    error: AppError,
+    action: 'auth.passkey_sign_in_failed' | 'auth.passkey_clone_suspected',
+    accountId: string | null,
+  ): Promise<AppError> => {
     await withTenant(ctx.database, commune.id, async (tx) => {
       await recordFailure(tx, network, S.networkLockoutAfterFailures);
       await recordAudit(tx, {

@@ -19,7 +19,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { recordAudit } from '../../platform/audit/journal.js';
+import { type AuditAction, recordAudit } from '../../platform/audit/journal.js';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
@@ -308,7 +308,7 @@ export function auditProcedure(
   tx: Tx,
   actor: Actor,
   request: FastifyRequest,
-  action: string,
+  action: Extract<AuditAction, `procedure.${string}`>,
   p: Procedure,
   data: Body = {},
 ) {

@@ -43,7 +43,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
       const procedure = (await findProcedureBySlug(tx, villebelle.id, 'occupation-domaine-public'))!;
       const { request } = await submitRequest(
         tx,
-        { queue: t.runtime.queue, publicUrl: t.config.publicUrl },
+        { queue: t.runtime.queue, events: t.runtime.events, publicUrl: t.config.publicUrl },
         {
           commune: villebelle,
           procedure,

@@ -16,10 +16,10 @@ import { createTestApp, type TestApp } from '../../test/app.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
+import { checkWebhookUrl, isPrivateAddress, WEBHOOK_JOB } from '../webhooks/webhooks.js';
 import { findRequestByNumber } from './repo.js';
 import type { CitizenRequest } from './schema.js';
 import { addInternalNote, listRequestEvents, submitRequest } from './service.js';
-import { checkWebhookUrl, isPrivateAddress, WEBHOOK_JOB } from './webhooks.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -85,7 +85,7 @@ describe.each(TEST_ENGINES)('API des demandes et webhooks (%s)', (engine) => {
     return withTenant(t.runtime.database, commune.id, async (tx) => {
       const { request } = await submitRequest(
         tx,
-        { queue: t.runtime.queue, publicUrl: t.config.publicUrl },
+        { queue: t.runtime.queue, events: t.runtime.events, publicUrl: t.config.publicUrl },
         {
           commune,
           procedure: null,
@@ -364,12 +364,15 @@ describe.each(TEST_ENGINES)('API des demandes et webhooks (%s)', (engine) => {
     expect(delivered.attempts).toBe(2);
     expect((await admin.get('/c/villebelle/admin/webhooks')).body).toContain('Délivré le');
 
-    // A rolled back submission leaves neither a delivery nor a job.
+    // A rolled back submission leaves neither a delivery nor a job: the event's subscriber job
+    // (which records the deliveries) is enqueued in the business transaction.
+    const eventJob = 'event.webhooks.request.created';
     const count = async () => {
       const deliveries = await t.testDb.asSuperuser<{ n: string }>('SELECT count(*) AS n FROM webhook_delivery');
-      const jobs = await t.testDb.asSuperuser<{ n: string }>('SELECT count(*) AS n FROM pgboss.job WHERE name = $1', [
-        WEBHOOK_JOB,
-      ]);
+      const jobs = await t.testDb.asSuperuser<{ n: string }>(
+        'SELECT count(*) AS n FROM pgboss.job WHERE name = ANY($1::text[])',
+        [[WEBHOOK_JOB, eventJob]],
+      );
       return [Number(deliveries.rows[0]!.n), Number(jobs.rows[0]!.n)];
     };
     const beforeRollback = await count();
@@ -377,7 +380,7 @@ describe.each(TEST_ENGINES)('API des demandes et webhooks (%s)', (engine) => {
       withTenant(t.runtime.database, villebelle.id, async (tx) => {
         const { request: inner } = await submitRequest(
           tx,
-          { queue: t.runtime.queue, publicUrl: t.config.publicUrl },
+          { queue: t.runtime.queue, events: t.runtime.events, publicUrl: t.config.publicUrl },
           {
             commune: villebelle,
             procedure: null,
@@ -390,9 +393,10 @@ describe.each(TEST_ENGINES)('API des demandes et webhooks (%s)', (engine) => {
             actor: { type: 'citizen', accountId: null },
           },
         );
-        const { rows } = await tx.client.query("SELECT 1 FROM webhook_delivery WHERE payload->'data'->>'number' = $1", [
-          inner.number,
-        ]);
+        const { rows } = await tx.client.query(
+          "SELECT 1 FROM pgboss.job WHERE name = $1 AND data->'data'->>'number' = $2",
+          [eventJob, inner.number],
+        );
         expect(rows).toHaveLength(1);
         throw new Error('annulation volontaire');
       }),
@@ -410,8 +414,20 @@ describe.each(TEST_ENGINES)('API des demandes et webhooks (%s)', (engine) => {
       expect(deleted.statusCode).toBe(303);
     }
     expect((await admin.get('/c/villebelle/admin/webhooks?supprime=1')).body).toContain('Aucun webhook');
-    const afterDelete = await count();
-    await submit(villebelle, 'Encombrants rue Pasteur');
-    expect(await count()).toEqual(afterDelete);
+    const deliveriesOf = async () => {
+      const { rows } = await t.testDb.asSuperuser<{ n: string }>('SELECT count(*) AS n FROM webhook_delivery');
+      return Number(rows[0]!.n);
+    };
+    const afterDelete = await deliveriesOf();
+    const late = await submit(villebelle, 'Encombrants rue Pasteur');
+    // Once the event's subscriber has run, it has recorded no delivery.
+    await waitFor(async () => {
+      const { rows } = await t.testDb.asSuperuser(
+        "SELECT 1 FROM pgboss.job WHERE name = $1 AND data->'data'->>'number' = $2 AND state = 'completed'",
+        [eventJob, late.number],
+      );
+      return rows[0];
+    }, 'the subscriber of the last request.created');
+    expect(await deliveriesOf()).toBe(afterDelete);
   }, 120_000);
 });

@@ -23,8 +23,6 @@ import {
 import { findRequestByNumber, listRequestsPage, tagEventWithConnector } from './repo.js';
 import type { CitizenRequest, RequestEvent } from './schema.js';
 import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, requestDeps, sendMessageToCitizen } from './service.js';
-import { webhookDeliveryJob } from './webhooks.js';
-import { registerWebhookPages } from './webhooks-pages.js';
 
 export const API_PAGE_SIZE = 50;
 
@@ -498,27 +496,10 @@ function procedureOut(p: Procedure) {
   };
 }
 
-/** The REST API of requests, the webhooks' admin page and their delivery job. */
+/** The REST API of démarches and requests. */
 export const requestsApiModule: GuichetModule = {
   name: 'requests-api',
   registerRoutes(app, ctx) {
     registerRequestsApi(app, ctx);
-    registerWebhookPages(app, ctx);
-  },
-  adminLinks: [
-    {
-      path: 'webhooks',
-      label: 'Webhooks',
-      order: 60,
-      description: 'Prévenir les logiciels de la commune des nouvelles demandes et des changements de statut.',
-    },
-  ],
-  jobs(ctx) {
-    return [
-      webhookDeliveryJob({
-        allowPrivate: ctx.config.webhooksAllowPrivate,
-        userAgent: `Guichet-Webhooks (+${ctx.config.publicUrl})`,
-      }),
-    ];
   },
 };

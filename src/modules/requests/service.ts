@@ -13,13 +13,14 @@ import { nextNumber } from '../../platform/db/counters.js';
 import type { MailAttachmentRef } from '../../platform/db/schema.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import type { EventBus } from '../../platform/events/index.js';
 import type { ValidatedUpload } from '../../platform/files/checks.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { isMailAddress } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { SmsProvider } from '../../platform/sms/provider.js';
 import type { Commune, Service } from '../../platform/tenancy/communes.js';
-import { listServices } from '../../platform/tenancy/communes.js';
+import { findServiceById, listServices } from '../../platform/tenancy/communes.js';
 import { dueDate, silenceDate } from '../../platform/time/calendar.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { formatDate, formatDateTime } from '../../platform/views/format.js';
@@ -34,6 +35,7 @@ import {
   storedWorkflow,
   type Workflow,
 } from '../procedures/index.js';
+import { requestEventData } from './events.js';
 import type { PlaceholderValues } from './notifications/catalog.js';
 import { composeNotification, composeStatusNotification } from './notifications/service.js';
 import { queueStatusSms } from './notifications/sms.js';
@@ -54,11 +56,12 @@ import {
 } from './repo.js';
 import { type RoutingChoice, routeByRules, routeFreeText } from './routing.js';
 import type { CitizenRequest, RequestEvent, StoredFile } from './schema.js';
-import { emitRequestWebhook } from './webhooks.js';
 
 /** What the use cases need besides the transaction. */
 export interface RequestDeps {
   queue: JobQueue;
+  /** The domain events (webhooks and other modules subscribe to `request.*`). */
+  events: EventBus;
   /** The instance's public URL, for links in mails. */
   publicUrl: string;
   /** The instance's SMS provider; absent or `none`: no SMS. */
@@ -66,8 +69,8 @@ export interface RequestDeps {
 }
 
 /** The dependencies of the use cases, from the application context. */
-export function requestDeps(ctx: Pick<AppContext, 'queue' | 'config' | 'smsProvider'>): RequestDeps {
-  return { queue: ctx.queue, publicUrl: ctx.config.publicUrl, smsProvider: ctx.smsProvider };
+export function requestDeps(ctx: Pick<AppContext, 'queue' | 'events' | 'config' | 'smsProvider'>): RequestDeps {
+  return { queue: ctx.queue, events: ctx.events, publicUrl: ctx.config.publicUrl, smsProvider: ctx.smsProvider };
 }
 
 /** Who acts, for history and audit. */
@@ -509,7 +512,10 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
     },
     requestId: input.httpRequestId ?? null,
   });
-  await emitRequestWebhook(tx, deps.queue, 'request.created', commune, stored);
+  await deps.events.emit(tx, deps.queue, 'request.created', {
+    ...requestEventData(stored, { service: service.slug, procedure: procedure?.slug ?? null }),
+    channel: stored.channel,
+  });
   return { request: stored, processUrl };
 }
 
@@ -636,7 +642,14 @@ export async function changeStatus(
     },
     requestId: input.httpRequestId ?? null,
   });
-  await emitRequestWebhook(tx, deps.queue, 'request.status_changed', input.commune, updated);
+  await deps.events.emit(tx, deps.queue, 'request.status_changed', {
+    ...requestEventData(updated, {
+      service: (await findServiceById(tx, communeId, updated.serviceId))?.slug ?? null,
+      procedure: procedure?.slug ?? null,
+    }),
+    from,
+    fromStep,
+  });
   return updated;
 }
 

@@ -47,7 +47,7 @@ describe.each(TEST_ENGINES)('audit journal on %s', (engine) => {
     otherId = (await createCommune(t.database, { slug: 'audit-b', name: 'Audit B' }, { type: 'system' })).id;
     for (let i = 0; i < 5; i += 1) {
       await withTenant(t.database, communeId, (tx) =>
-        recordAudit(tx, { action: 'test.event', actorType: 'agent', actorId: `agent-${i}`, data: { i } }),
+        recordAudit(tx, { action: 'mail.sent', actorType: 'agent', actorId: `agent-${i}`, data: { i } }),
       );
     }
   });
@@ -65,7 +65,7 @@ describe.each(TEST_ENGINES)('audit journal on %s', (engine) => {
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         withTenant(t.database, otherId, (tx) =>
-          recordAudit(tx, { action: 'test.parallel', actorType: 'system', data: { i } }),
+          recordAudit(tx, { action: 'sms.sent', actorType: 'system', data: { i } }),
         ),
       ),
     );

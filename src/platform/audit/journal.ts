@@ -13,17 +13,38 @@ const canonicalize = canonicalizeModule as unknown as (input: unknown) => string
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface AuditEvent {
-  /** Dotted action name, e.g. `commune.created`, `mail.sent`, `auth.login_failed`. */
-  action: string;
+/**
+ * Every action the journal may record, `<subject>.<what happened>` → the shape of its `data`.
+ * The platform declares its own below; each module declares its actions in its `audit.ts` by
+ * augmenting this interface, so a misspelt or undeclared action is a type error and the list of
+ * what the journal can contain is read in one place per module:
+ *
+ *   declare module '../../platform/audit/journal.js' {
+ *     interface AuditActions { 'request.submitted': { number: string; service: string } }
+ *   }
+ */
+export interface AuditActions {
+  'mail.sent': AuditData;
+  'sms.sent': AuditData;
+}
+
+/** Non-secret details of an entry: JSON values only. */
+export type AuditData = Record<string, unknown>;
+
+export type AuditAction = Extract<keyof AuditActions, string>;
+
+interface AuditEventFields {
   actorType: 'system' | 'citizen' | 'agent' | 'operator' | 'api';
   actorId?: string | null;
   targetType?: string | null;
   targetId?: string | null;
-  /** Non-secret details; JSON values only. */
-  data?: Record<string, unknown>;
   requestId?: string | null;
 }
+
+/** One entry to record: a declared action with its data (a discriminated union on `action`). */
+export type AuditEvent = {
+  [A in AuditAction]: AuditEventFields & { action: A; data?: AuditActions[A] };
+}[AuditAction];
 
 export interface ChainedFields {
   communeId: string;

@@ -44,6 +44,15 @@ export async function findServiceBySlug(tx: Tx, communeId: string, slug: string)
   return rows[0];
 }
 
+export async function findServiceById(tx: Tx, communeId: string, id: string): Promise<Service | undefined> {
+  const rows = await tx.db
+    .select()
+    .from(service)
+    .where(and(eq(service.communeId, communeId), eq(service.id, id)))
+    .limit(1);
+  return rows[0];
+}
+
 export async function insertService(tx: Tx, values: typeof service.$inferInsert): Promise<Service> {
   const rows = await tx.db.insert(service).values(values).returning();
   return rows[0]!;

@@ -417,7 +417,7 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
       );
       await changeStatus(
         tx,
-        { queue: t.runtime.queue, publicUrl: t.config.publicUrl },
+        { queue: t.runtime.queue, events: t.runtime.events, publicUrl: t.config.publicUrl },
         {
           commune: villebelle,
           request: updated,

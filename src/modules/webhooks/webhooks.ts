@@ -1,8 +1,9 @@
 /**
  * Signed webhooks of a commune: an admin registers an https (or http) URL and the events it wants;
- * each event of a request (created, status changed) becomes one `webhook_delivery` row per
- * subscribed endpoint and one queue job, both written INSIDE the business transaction — a rolled
- * back submission or status change sends nothing. The job POSTs the JSON payload with
+ * each domain event of the catalogue below (a request created, its status changed…) reaches this
+ * module as a subscriber job — enqueued INSIDE the business transaction by the event bus, so a
+ * rolled back submission or status change sends nothing — and becomes one `webhook_delivery` row
+ * per subscribed endpoint and one delivery job. The job POSTs the JSON payload with
  * `Guichet-Signature: t=<unix>,v1=<hex HMAC-SHA256("<t>.<body>", secret)>` and `Guichet-Event`,
  * 10 s timeout, and fails (so the queue retries with backoff) on a network error or a non-2xx
  * answer; each attempt is recorded on the delivery row.
@@ -18,19 +19,45 @@ import https from 'node:https';
 import net from 'node:net';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
+import type { Database } from '../../platform/db/client.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
+import type { DomainEvent, DomainEventName, DomainEvents } from '../../platform/events/index.js';
 import type { JobDefinition, JobQueue } from '../../platform/jobs/queue.js';
-import type { Commune } from '../../platform/tenancy/communes.js';
-import type { CitizenRequest } from './schema.js';
+import type { CommuneDirectory } from '../../platform/tenancy/directory.js';
 
-export const WEBHOOK_EVENTS = ['request.created', 'request.status_changed'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-export const WEBHOOK_EVENT_LABELS: Record<WebhookEvent, string> = {
-  'request.created': 'Nouvelle demande déposée',
-  'request.status_changed': 'Changement de statut d’une demande',
-};
+/**
+ * The events a commune's software may subscribe to, with their French label and the payload's
+ * `data` sent for each (a stable public contract: new fields may be added, none removed).
+ */
+const CATALOG = {
+  'request.created': {
+    label: 'Nouvelle demande déposée',
+    data: ({ number, status, step, service, procedure }: DomainEvents['request.created']) => ({
+      number,
+      status,
+      step,
+      service,
+      procedure,
+    }),
+  },
+  'request.status_changed': {
+    label: 'Changement de statut d’une demande',
+    data: ({ number, status, step, service, procedure }: DomainEvents['request.status_changed']) => ({
+      number,
+      status,
+      step,
+      service,
+      procedure,
+    }),
+  },
+} satisfies { [N in DomainEventName]?: { label: string; data(data: DomainEvents[N]): Record<string, unknown> } };
 
+export type WebhookEvent = keyof typeof CATALOG;
+export const WEBHOOK_EVENTS = Object.keys(CATALOG) as WebhookEvent[];
+export const WEBHOOK_EVENT_LABELS = Object.fromEntries(
+  WEBHOOK_EVENTS.map((event) => [event, CATALOG[event].label]),
+) as Record<WebhookEvent, string>;
 export const WEBHOOK_JOB = 'requests.webhook.deliver';
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_URL_LENGTH = 2000;
@@ -202,57 +229,55 @@ export async function listWebhookEndpoints(tx: Tx, communeId: string): Promise<W
 // — Events —
 
 export interface WebhookPayload {
+  /** The domain event's id: a receiver that sees it twice has seen the same event. */
   id: string;
   event: WebhookEvent;
   occurredAt: string;
   commune: string;
-  /** `step`: the step of the démarche's workflow, while en cours (a step change is a status change). */
-  data: { number: string; status: string; step: string | null; service: string | null; procedure: string | null };
+  data: Record<string, unknown>;
 }
 
 /**
- * Records one delivery per active endpoint subscribed to `event` and enqueues its job, in `tx`
- * (the transaction that creates the request or changes its status).
+ * Records one delivery per active endpoint of the event's commune subscribed to it and enqueues
+ * its job, in one tenant transaction. Runs as the event's subscriber job, so a rolled back
+ * business transaction sends nothing, and a re-run of the job records nothing twice. An endpoint
+ * registered after the event occurred does not receive it (as if delivered at once).
  */
-export async function emitRequestWebhook(
-  tx: Tx,
+export async function recordDeliveries(
+  database: Database,
   queue: JobQueue,
-  event: WebhookEvent,
-  commune: Commune,
-  request: CitizenRequest,
+  communes: CommuneDirectory,
+  event: DomainEvent<WebhookEvent>,
 ): Promise<number> {
-  const endpoints = await tx.client.query<{ id: string }>(
-    'SELECT id FROM webhook_endpoint WHERE commune_id = $1 AND active AND $2 = ANY(events) ORDER BY created_at',
-    [commune.id, event],
-  );
-  if (endpoints.rows.length === 0) return 0;
-  const names = await tx.client.query<{ service: string | null; procedure: string | null }>(
-    `SELECT (SELECT slug FROM service WHERE id = $2) AS service,
-            (SELECT slug FROM procedure WHERE commune_id = $1 AND id = $3) AS procedure`,
-    [commune.id, request.serviceId, request.procedureId],
-  );
+  const commune = (await communes.all()).find((c) => c.id === event.communeId);
+  if (!commune) return 0;
+  const project = CATALOG[event.name].data as (data: unknown) => Record<string, unknown>;
   const payload: WebhookPayload = {
-    id: uuidv7(),
-    event,
-    occurredAt: new Date().toISOString(),
+    id: event.id,
+    event: event.name,
+    occurredAt: event.occurredAt,
     commune: commune.slug,
-    data: {
-      number: request.number,
-      status: request.status,
-      step: request.step,
-      service: names.rows[0]?.service ?? null,
-      procedure: names.rows[0]?.procedure ?? null,
-    },
+    data: project(event.data),
   };
-  for (const endpoint of endpoints.rows) {
-    const deliveryId = uuidv7();
-    await tx.client.query(
-      `INSERT INTO webhook_delivery (id, commune_id, endpoint_id, event, payload) VALUES ($1, $2, $3, $4, $5::jsonb)`,
-      [deliveryId, commune.id, endpoint.id, event, JSON.stringify(payload)],
+  return withTenant(database, commune.id, async (tx) => {
+    const endpoints = await tx.client.query<{ id: string }>(
+      `SELECT e.id FROM webhook_endpoint e
+        WHERE e.commune_id = $1 AND e.active AND $2 = ANY(e.events) AND e.created_at <= $4::timestamptz
+          AND NOT EXISTS (SELECT 1 FROM webhook_delivery d
+                           WHERE d.commune_id = e.commune_id AND d.endpoint_id = e.id AND d.payload->>'id' = $3)
+        ORDER BY e.created_at`,
+      [commune.id, event.name, event.id, event.occurredAt],
     );
-    await queue.enqueue(tx, WEBHOOK_JOB, { communeId: commune.id, deliveryId });
-  }
-  return endpoints.rows.length;
+    for (const endpoint of endpoints.rows) {
+      const deliveryId = uuidv7();
+      await tx.client.query(
+        `INSERT INTO webhook_delivery (id, commune_id, endpoint_id, event, payload) VALUES ($1, $2, $3, $4, $5::jsonb)`,
+        [deliveryId, commune.id, endpoint.id, event.name, JSON.stringify(payload)],
+      );
+      await queue.enqueue(tx, WEBHOOK_JOB, { communeId: commune.id, deliveryId });
+    }
+    return endpoints.rows.length;
+  });
 }
 
 // — Delivery —
