@@ -150,3 +150,58 @@ describe('un signalement depuis la rue, sur un téléphone, avec la position du 
     await expectClean('confirmation');
   });
 });
+
+describe('le formulaire « Contacter la mairie » après une rafale : la preuve de travail, dans le navigateur (bureau)', () => {
+  test('au quatrième message, « Je ne suis pas un robot » se vérifie sur place et le message part, texte conservé', async () => {
+    const desk = await newContext(browser, 'bureau');
+    const deskPage = await desk.newPage();
+    const deskWatch = await monitor(deskPage);
+    const CONTACT = `${BASE}/contacter-la-mairie`;
+    try {
+      // Messages sent as a hurried person would (the same address, over HTTP) until the ladder's
+      // threshold (3 per address in 10 minutes; the street report above already counted one).
+      const statuses: number[] = [];
+      for (let i = 1; i <= 3; i++) {
+        const form = await desk.request.get(url(CONTACT));
+        const html = await form.text();
+        if (html.includes('<altcha-widget')) break;
+        const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+        const sent = await desk.request.post(url(CONTACT), {
+          form: { _csrf: token, subject: `Message ${i}`, message: 'Bonjour.', name: 'Alex', email: 'alex@exemple.fr' },
+          maxRedirects: 0,
+        });
+        statuses.push(sent.status());
+      }
+      expect(
+        statuses.every((status) => status === 303),
+        `envois avant le seuil : ${statuses}`,
+      ).toBe(true);
+      await deskPage.goto(url(CONTACT), { waitUntil: 'load' });
+      const widget = deskPage.locator('altcha-widget');
+      await expect.poll(() => widget.getByRole('checkbox').count()).toBe(1);
+      // With JavaScript, the question for browsers without it is hidden.
+      expect(await deskPage.locator('[data-guichet-question]').isHidden()).toBe(true);
+      await deskPage.getByRole('textbox', { name: 'Objet' }).fill('Quatrième message');
+      await deskPage
+        .getByRole('textbox', { name: 'Votre message' })
+        .fill('Le lampadaire de la rue des Lilas clignote.');
+      await deskPage.getByRole('textbox', { name: 'Votre nom' }).fill('Alex');
+      await deskPage.getByRole('textbox', { name: 'Votre adresse électronique' }).fill('alex@exemple.fr');
+      expect(await axeViolations(deskPage), 'axe : formulaire avec la vérification').toEqual([]);
+      await screenshot(deskPage, 'contact-challenge-1280');
+      await widget.getByRole('checkbox').check();
+      await expect
+        .poll(async () => squash(await widget.textContent()), { timeout: 30_000 })
+        .toContain('Vérification faite');
+      await screenshot(deskPage, 'contact-challenge-solved-1280');
+      await Promise.all([
+        deskPage.waitForURL((u) => u.pathname === `${BASE}/demande-envoyee`),
+        deskPage.getByRole('button', { name: 'Envoyer ma demande', exact: true }).click(),
+      ]);
+      expect(deskWatch.cspViolations, 'violations CSP').toEqual([]);
+      expect(deskWatch.foreignRequests(), 'requêtes vers un autre site').toEqual([]);
+    } finally {
+      await desk.close();
+    }
+  });
+});
