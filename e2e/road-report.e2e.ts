@@ -189,7 +189,8 @@ describe('le formulaire « Contacter la mairie » après une rafale : la preuve 
       await deskPage.getByRole('textbox', { name: 'Votre adresse électronique' }).fill('alex@exemple.fr');
       expect(await axeViolations(deskPage), 'axe : formulaire avec la vérification').toEqual([]);
       await screenshot(deskPage, 'contact-challenge-1280');
-      await widget.getByRole('checkbox').check();
+      // The label, as a person clicks it (the widget draws its own box over the input).
+      await widget.getByText('Je ne suis pas un robot', { exact: true }).click();
       await expect
         .poll(async () => squash(await widget.textContent()), { timeout: 30_000 })
         .toContain('Vérification faite');
