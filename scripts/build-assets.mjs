@@ -61,9 +61,14 @@ async function copyScripts() {
     join(modules, '@simplewebauthn/browser/dist/bundle/index.umd.min.js'),
     join(jsOut, 'simplewebauthn-browser.umd.min.js'),
   );
+  // The ALTCHA widget of the spam ladder, its SHA worker and its CSS (the "external" build: no
+  // inline styles nor blob workers, for the strict CSP), loaded by assets/js/altcha-setup.mjs.
+  await copyFile(join(modules, 'altcha/dist/external/altcha.min.js'), join(jsOut, 'altcha.min.js'));
+  await copyFile(join(modules, 'altcha/dist/workers/sha.js'), join(jsOut, 'altcha-sha-worker.js'));
+  await copyFile(join(modules, 'altcha/dist/external/altcha.css'), join(out, 'css', 'altcha.css'));
   const own = (await readdir(join(root, 'assets/js'))).filter((name) => /\.m?js$/.test(name));
   await Promise.all(own.map((name) => copyFile(join(root, 'assets/js', name), join(jsOut, name))));
-  return own.length + 2;
+  return own.length + 4;
 }
 
 const brotli = promisify(zlib.brotliCompress);

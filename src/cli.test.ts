@@ -60,7 +60,8 @@ describe('guichet CLI', () => {
 
     const intact = guichet(['audit', 'verify'], { GUICHET_DATA_DIR: dataDir });
     expect(intact.code).toBe(0);
-    expect(intact.stdout).toMatch(/OK +villebelle : 1 entrées, chaîne intègre/);
+    // Each demo commune's journal: its creation, then the import of its generated addresses.
+    expect(intact.stdout).toMatch(/OK +villebelle : 2 entrées, chaîne intègre/);
 
     // Tamper as the embedded superuser, as someone with direct access to the data would.
     const db = await PGlite.create({ dataDir: path.join(dataDir, 'pglite') });

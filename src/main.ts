@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
+import { addressesImportCommand } from './modules/addresses/index.js';
 import { DEMO_PASSWORD, DEMO_PEOPLE } from './modules/demo/accounts.js';
 import { isEmptyInstance, seedDemo } from './modules/demo/seed.js';
 import { verifyAllCommunes } from './platform/audit/verify-all.js';
@@ -21,6 +22,7 @@ Commandes :
   migrate        applique les migrations de la base de données
   demo           crée les communes de démonstration (Villebelle, Saint-Aubin-les-Prés)
   audit verify   vérifie l’intégrité du journal d’audit chaîné de chaque commune
+  adresses importer  importe les adresses d’une commune (fichier CSV de la Base Adresse Nationale)
 
 « guichet <commande> --help » détaille une commande. La configuration se fait par variables
 d’environnement (voir .env.example).`;
@@ -56,6 +58,13 @@ jamais créé sans cette commande ou « guichet serve --demo » (GUICHET_DEMO=tr
 
 Recalcule la chaîne de hachage (SHA-256) du journal d’audit de chaque commune et signale le
 premier maillon rompu. Code de sortie 1 si un journal a été altéré.`,
+  adresses: `Usage : guichet adresses importer <fichier.csv> --commune <identifiant>
+
+Importe les adresses d’une commune depuis le fichier « adresses » de la Base Adresse Nationale
+(adresses-<code INSEE>.csv, téléchargé sur adresse.data.gouv.fr ; UTF-8, points-virgules). Elles
+remplacent les adresses actuelles de la commune ; si le fichier est refusé, rien n’est changé.
+Elles servent à la saisie des adresses des signalements (suggestions, « Utiliser ma position ») :
+aucune requête ne sort de Guichet. Code de sortie 1 si le fichier est refusé.`,
 };
 
 function print(line = ''): void {
@@ -123,6 +132,14 @@ export async function runCli(argv: string[]): Promise<number> {
           return 2;
         }
         return await auditVerify(config, args.values.commune as string | undefined);
+      case 'adresses':
+        if (args.positionals[0] !== 'importer' || !args.positionals[1] || !args.values.commune) {
+          printError(HELP.adresses!);
+          return 2;
+        }
+        return await withRuntime(config, 'producer', (runtime) =>
+          addressesImportCommand(runtime, args.values.commune as string, args.positionals[1]!, print, printError),
+        );
     }
   } catch (error) {
     if (error instanceof ConfigError || error instanceof PendingMigrationsError) {

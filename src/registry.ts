@@ -3,6 +3,7 @@
  * to the platform (`buildApp(ctx, MODULES)`, the runtime's jobs and contributions). The platform
  * never imports a module; order matters only for readability (routes do not overlap).
  */
+import { addressesModule } from './modules/addresses/module.js';
 import { adminModule } from './modules/admin/module.js';
 import { backofficeModule } from './modules/backoffice/module.js';
 import { communesModule } from './modules/communes/module.js';
@@ -30,6 +31,7 @@ export const MODULES: readonly GuichetModule[] = [
   backofficeModule,
   adminModule,
   proceduresModule,
+  addressesModule,
   requestsModule,
   requestsBackofficeModule,
   requestsApiModule,

@@ -70,6 +70,12 @@ const HINTS: Record<string, string> = {
   GUICHET_TRUSTED_PROXIES:
     'les adresses des proxys inverses de confiance séparées par des virgules (adresses IP ou réseaux CIDR, ou loopback), par exemple GUICHET_TRUSTED_PROXIES=127.0.0.1,::1 ou 10.0.0.0/24 ; ou un nombre de proxys successifs, par exemple 1',
   GUICHET_RATE_LIMIT_PER_MINUTE: 'un nombre entier de requêtes par minute et par adresse IP, par exemple 300',
+  GUICHET_ANONYMOUS_CHALLENGE_AFTER:
+    'un nombre entier d’envois anonymes par adresse IP en 10 minutes avant la vérification anti-robot, par exemple 3',
+  GUICHET_ANONYMOUS_BLOCK_AFTER:
+    'un nombre entier d’envois anonymes par adresse IP en 10 minutes avant le refus, par exemple 10',
+  GUICHET_ANONYMOUS_COMMUNE_CHALLENGE_AFTER:
+    'un nombre entier d’envois anonymes par commune en 10 minutes avant la vérification anti-robot pour tous, par exemple 30',
   GUICHET_MAIL_FROM: 'une adresse d’expéditeur, par exemple "Mairie <ne-pas-repondre@exemple.fr>"',
   GUICHET_HOST: 'l’adresse d’écoute, par exemple 127.0.0.1 ou 0.0.0.0',
   GUICHET_DEMO:
@@ -152,6 +158,9 @@ const envSchema = z.object({
     })
     .optional(),
   GUICHET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(600),
+  GUICHET_ANONYMOUS_CHALLENGE_AFTER: z.coerce.number().int().min(0).max(1_000_000_000).default(3),
+  GUICHET_ANONYMOUS_BLOCK_AFTER: z.coerce.number().int().min(1).max(1_000_000_000).default(10),
+  GUICHET_ANONYMOUS_COMMUNE_CHALLENGE_AFTER: z.coerce.number().int().min(0).max(1_000_000_000).default(30),
   GUICHET_DEMO: booleanFromEnv.optional(),
   GUICHET_FRANCECONNECT_ISSUER: oidcIssuer.optional(),
   GUICHET_FRANCECONNECT_CLIENT_ID: oidcClientId.optional(),
@@ -257,6 +266,12 @@ export interface Config {
    */
   trustProxy: TrustProxy;
   rateLimitPerMinute: number;
+  /**
+   * The spam ladder of anonymous submissions (docs/decisions/0025): per client address and per
+   * commune, over 10 minutes, a proof-of-work challenge past `challengeAfter`, a refusal past
+   * `blockAfter` (per address only: a commune-wide block would let an attacker close the form).
+   */
+  anonymousLimits: { challengeAfter: number; blockAfter: number; communeChallengeAfter: number };
   /**
    * A demo instance (demo communes on first start, /_demo/* pages for signed-in staff): only when
    * asked (GUICHET_DEMO=true, `guichet serve --demo`, `npm run demo`), in either mode.
@@ -368,6 +383,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.GUICHET_LOG_LEVEL,
     trustProxy,
     rateLimitPerMinute: e.GUICHET_RATE_LIMIT_PER_MINUTE,
+    anonymousLimits: {
+      challengeAfter: e.GUICHET_ANONYMOUS_CHALLENGE_AFTER,
+      blockAfter: e.GUICHET_ANONYMOUS_BLOCK_AFTER,
+      communeChallengeAfter: e.GUICHET_ANONYMOUS_COMMUNE_CHALLENGE_AFTER,
+    },
     demo: e.GUICHET_DEMO ?? false,
     franceConnect,
     proConnect,

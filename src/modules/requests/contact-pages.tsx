@@ -7,6 +7,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ANTISPAM_SCRIPT, AntiSpamFields } from '../../platform/antispam/fields.js';
+import { type ChallengeView, QUESTION_ANSWER_FIELD, spamLadder } from '../../platform/antispam/ladder.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
@@ -98,8 +100,9 @@ function checkContact(input: ContactInput): void {
 export function registerContactPages(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const deps = requestDeps(ctx);
+  const ladder = spamLadder(ctx);
 
-  function contactForm(
+  async function contactForm(
     request: FastifyRequest,
     reply: FastifyReply,
     values: FormBody,
@@ -108,12 +111,16 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
   ) {
     const commune = request.commune!;
     const actor = request.actor;
+    // Anonymous senders: a honeypot always, a challenge past the spam ladder's threshold.
+    const challenge: ChallengeView = actor ? null : await ladder.challengeFor(commune.id, request.ip);
     const value = (key: string, fallback = '') => (key in values ? formString(values, key) : fallback);
     return sendPage(request, reply, {
       ...(status ? { status } : {}),
       title: 'Contacter la mairie',
       errors,
-      fieldOrder: ['subject', 'message', 'name', 'email'],
+      fieldOrder: ['subject', 'message', 'name', 'email', 'site_web', 'verification'],
+      targets: { verification: QUESTION_ANSWER_FIELD },
+      ...(challenge ? { scripts: [ANTISPAM_SCRIPT] } : {}),
       children: (
         <>
           <h1 class="govuk-heading-xl">Contacter la mairie</h1>
@@ -158,6 +165,7 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
               value={value('email', actor?.email ?? '')}
               error={errors.email}
             />
+            {actor ? null : <AntiSpamFields challenge={challenge} errors={errors} />}
             <Button>Envoyer ma demande</Button>
           </form>
         </>
@@ -182,6 +190,7 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
         async () => {
           const input = contactValues(body);
           checkContact(input);
+          if (!actor) await ladder.check(body, commune.id, request.ip);
           return withTenant(ctx.database, commune.id, (tx) =>
             submitRequest(tx, deps, {
               commune,

@@ -176,7 +176,16 @@ describe.each(TEST_ENGINES)('generated values in every citizen form, on %s', (en
   let address = 1;
 
   beforeAll(async () => {
-    t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '1000000' } });
+    // Hundreds of anonymous submissions to one commune: the spam ladder would ask them for its
+    // challenge (that is tested in anti-spam.test.ts); these walks test the fields.
+    t = await createTestApp(engine, {
+      env: {
+        GUICHET_RATE_LIMIT_PER_MINUTE: '1000000',
+        GUICHET_ANONYMOUS_CHALLENGE_AFTER: '1000000',
+        GUICHET_ANONYMOUS_BLOCK_AFTER: '1000000',
+        GUICHET_ANONYMOUS_COMMUNE_CHALLENGE_AFTER: '1000000',
+      },
+    });
     await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;

@@ -8,6 +8,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ANTISPAM_SCRIPT, AntiSpamFields } from '../../platform/antispam/fields.js';
+import { type ChallengeView, QUESTION_ANSWER_FIELD, spamLadder } from '../../platform/antispam/ladder.js';
 import { POLICIES } from '../../platform/authz/policies.js';
 import type { AppContext } from '../../platform/context.js';
 import { isCounterNumber } from '../../platform/db/counters.js';
@@ -30,6 +32,7 @@ import {
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { type FormBody, formString, HTML, sendPage } from '../../platform/views/page-kit.js';
+import { communePostcode } from '../addresses/index.js';
 import {
   type Answers,
   acceptedFormatsText,
@@ -63,7 +66,9 @@ import { accountContact } from '../identity/index.js';
 import type { Procedure } from '../procedures/index.js';
 import { findFormVersion, findProcedureBySlug, listProcedures } from '../procedures/index.js';
 import { profilePrefill } from '../profile/index.js';
+import { matchesCatalogue } from './catalogue-search.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
+import { ADDRESS_FIELD_SCRIPT, PlaceLookup, placeFieldIds, withPlaceDefaults } from './place-fields.js';
 import {
   type Draft,
   type DraftOwner,
@@ -282,13 +287,10 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
         }
         return out;
       });
-      const words = foldForSearch(q)
-        .split(/[^a-z0-9]+/)
-        .filter((w) => w.length > 0);
-      const found = entries.filter(({ procedure: p, summary }) => {
-        const haystack = foldForSearch(`${p.title} ${p.category} ${summary}`);
-        return words.every((w) => haystack.includes(w));
-      });
+      // Everyday words count too (« lampadaire » finds the street report): catalogue-search.ts.
+      const found = entries.filter(({ procedure: p, summary }) =>
+        matchesCatalogue(q, `${p.title} ${p.category} ${summary}`),
+      );
       const categories = [...new Set(found.map((e) => e.procedure.category))];
       const base = `/c/${commune.slug}`;
       return sendPage(request, reply, {
@@ -565,19 +567,24 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
       .send(
         renderRequestPage(request, {
           title: formPageTitle(definition, page, errors),
+          ...(placeFieldIds(page).length > 0 ? { scripts: [ADDRESS_FIELD_SCRIPT] } : {}),
           children: (
-            <FormPageView
-              definition={definition}
-              page={page}
-              answers={answers}
-              errors={errors}
-              csrfToken={reply.generateCsrf()}
-              action={`${base}/${encodeURIComponent(page.id)}${suffix}`}
-              step={stepOf(definition, page.id, effectiveAnswers(definition, answers))}
-              backHref={view.retour ? `${base}/verifier` : previous ? `${base}/${encodeURIComponent(previous)}` : base}
-              multipart={pageHasFileField(page)}
-              fileChoices={view.fileChoices ?? {}}
-            />
+            <PlaceLookup commune={commune} page={page}>
+              <FormPageView
+                definition={definition}
+                page={page}
+                answers={answers}
+                errors={errors}
+                csrfToken={reply.generateCsrf()}
+                action={`${base}/${encodeURIComponent(page.id)}${suffix}`}
+                step={stepOf(definition, page.id, effectiveAnswers(definition, answers))}
+                backHref={
+                  view.retour ? `${base}/verifier` : previous ? `${base}/${encodeURIComponent(previous)}` : base
+                }
+                multipart={pageHasFileField(page)}
+                fileChoices={view.fileChoices ?? {}}
+              />
+            </PlaceLookup>
           ),
         }),
       );
@@ -601,8 +608,16 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
                 version: draft.formVersion,
               }
             : bySlug;
-        const answers = await prefilled(tx, request, loaded.definition, (draft?.answers as Answers | undefined) ?? {});
         const page = findPage(loaded.definition, request.params.page);
+        // A place never answered starts with the commune's postcode and name (place-fields.tsx).
+        const answers = withPlaceDefaults(
+          page,
+          await prefilled(tx, request, loaded.definition, (draft?.answers as Answers | undefined) ?? {}),
+          {
+            postcode: placeFieldIds(page).length > 0 ? await communePostcode(tx, commune.id) : null,
+            city: commune.name,
+          },
+        );
         const fileChoices = page
           ? await vaultChoicesForPage(
               tx,
@@ -805,6 +820,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
     answers: Answers,
     problems: ErrorSummaryItem[],
     status?: number,
+    antispam: { challenge: ChallengeView; errors: Record<string, string> } = { challenge: null, errors: {} },
   ) {
     const commune = request.commune!;
     const { definition, procedure: p } = loaded;
@@ -827,6 +843,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
       .send(
         renderRequestPage(request, {
           title: `${problems.length > 0 ? 'Erreur\u00a0: ' : ''}Vérifiez vos réponses – ${p.title}`,
+          ...(antispam.challenge ? { scripts: [ANTISPAM_SCRIPT] } : {}),
           children: (
             <>
               <BackLink href={`${base}/${encodeURIComponent(lastPage.id)}`} />
@@ -853,6 +870,7 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
                   </p>
                   <form method="post" action={`${base}/envoyer`} novalidate>
                     <CsrfField token={reply.generateCsrf()} />
+                    {request.actor ? null : <AntiSpamFields challenge={antispam.challenge} errors={antispam.errors} />}
                     <Button>Envoyer ma demande</Button>
                   </form>
                 </div>
@@ -905,9 +923,26 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
       const base = flowBase(commune, loaded.procedure.slug);
       if (!draft) return reply.redirect(`${base}/commencer`, 303);
       const answers = draft.answers as Answers;
-      return sendReview(request, reply, loaded, answers, problemsOf(loaded, answers, base), 200);
+      const challenge = request.actor ? null : await ladder.challengeFor(commune.id, request.ip);
+      return sendReview(request, reply, loaded, answers, problemsOf(loaded, answers, base), 200, {
+        challenge,
+        errors: {},
+      });
     },
   );
+
+  const ladder = spamLadder(ctx);
+  /** The ladder's refusal of an anonymous submission (field messages and status), or null. */
+  async function ladderRefusal(request: FastifyRequest) {
+    try {
+      await ladder.check((request.body ?? {}) as FormBody, request.commune!.id, request.ip);
+      return null;
+    } catch (error) {
+      if (error instanceof AppError && error.fields && error.status < 500)
+        return { fields: error.fields, status: error.status };
+      throw error;
+    }
+  }
 
   app.post(
     '/c/:slug/demarches/:procedure/envoyer',
@@ -918,6 +953,26 @@ export function registerPortalPages(parent: FastifyInstance, ctx: AppContext): v
         | { kind: 'sent'; number: string; email: string }
         | { kind: 'incomplete'; loaded: LoadedProcedure; answers: Answers; problems: ErrorSummaryItem[] }
         | { kind: 'no_draft'; base: string };
+      // The spam ladder (anonymous senders), outside the transaction: its counters use the pool.
+      if (!request.actor) {
+        const refused = await ladderRefusal(request);
+        if (refused) {
+          const { loaded, draft } = await withTenant(ctx.database, commune.id, (tx) =>
+            loadFlow(tx, request, request.params.procedure),
+          );
+          if (!draft) return reply.redirect(`${flowBase(commune, loaded.procedure.slug)}/commencer`, 303);
+          const answers = draft.answers as Answers;
+          const challenge = await ladder.challengeFor(commune.id, request.ip);
+          const problems = Object.entries(refused.fields).map(([key, text]) => ({
+            href: `#${key === 'verification' ? QUESTION_ANSWER_FIELD : key}`,
+            text,
+          }));
+          return sendReview(request, reply, loaded, answers, problems, refused.status, {
+            challenge,
+            errors: refused.fields,
+          });
+        }
+      }
       const outcome: Outcome = await withTenant(ctx.database, commune.id, async (tx): Promise<Outcome> => {
         const { loaded, draft } = await loadFlow(tx, request, request.params.procedure);
         // A POST is refused with a 401 (refuseAudience throws), never redirected.

@@ -143,6 +143,8 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
         imgSrc: ["'self'"],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
+        // The ALTCHA proof of work runs in a worker served from /static/ (src/platform/antispam).
+        workerSrc: ["'self'"],
         formAction: ["'self'"],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],
