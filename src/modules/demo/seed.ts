@@ -9,7 +9,7 @@ import type { Database } from '../../platform/db/client.js';
 import { withInstance } from '../../platform/db/tenant.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
-import { countCommunes, findCommuneBySlug, listServices } from '../../platform/tenancy/communes.js';
+import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/communes.js';
 import { importAddresses } from '../addresses/index.js';
 import { createCommune, type NewCommune } from '../communes/index.js';
 import { hashPassword } from '../identity/index.js';
