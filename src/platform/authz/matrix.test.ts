@@ -333,6 +333,7 @@ const STEP_UP_ROUTES = [
   'POST /c/:slug/admin/demarches/importer',
   'POST /c/:slug/admin/demarches/:procedure/publier',
   'POST /c/:slug/admin/demarches/:procedure/depublier',
+  'POST /c/:slug/agent/parapheur/:folder/signer',
 ];
 
 /** A cookie-keeping client (one per persona, reused for every case). */

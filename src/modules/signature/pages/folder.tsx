@@ -5,9 +5,9 @@
  * (step-up) first. Every action is a POST form that works without JavaScript; a refused or
  * invalid one shows the page again with the French message.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import { isRecentlyAuthenticated, requireRecentAuthentication } from '../../../platform/authz/step-up.js';
+import { isRecentlyAuthenticated } from '../../../platform/authz/step-up.js';
 import type { AppContext } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatBytes, sendFile } from '../../../platform/files/checks.js';
@@ -323,12 +323,10 @@ export function registerFolderPages(app: FastifyInstance, ctx: AppContext): void
     run: (request: FastifyRequest, body: FormBody) => Promise<unknown>,
     options: { stepUp?: boolean; fieldMap?: Record<string, string> } = {},
   ) {
-    app.post(`/c/:slug/agent/parapheur/:folder/${suffix}`, { config: { policy: 'staff' } }, async (request, reply) => {
-      const url = folderPath(request, folderId(request));
-      if (options.stepUp) {
-        const redirect = requireRecentAuthentication(request, reply, { returnTo: url });
-        if (redirect) return redirect;
-      }
+    const back = (request: FastifyRequest) => folderPath(request, folderId(request));
+    const config: FastifyContextConfig = { policy: 'staff', ...(options.stepUp ? { stepUp: back } : {}) };
+    app.post(`/c/:slug/agent/parapheur/:folder/${suffix}`, { config }, async (request, reply) => {
+      const url = back(request);
       const body = (request.body ?? {}) as FormBody;
       try {
         await run(request, body);
