@@ -146,7 +146,7 @@ describe.each(TEST_ENGINES)('the commune’s addresses, on %s', (engine) => {
   it('ships the demo’s generated addresses, and suggests them from a few letters typed', async () => {
     const { addresses } = await json('/c/villebelle/adresses/suggestions?q=12%20lil');
     expect(addresses.map((a: { label: string }) => a.label)).toEqual(['12 rue des Lilas', '12 bis rue des Lilas']);
-    expect(addresses[0]).toMatchObject({ postcode: '99100', city: 'Villebelle' });
+    expect(addresses[0]).toMatchObject({ postcode: '44150', city: 'Villebelle' });
     // Accents and case do not matter; words in any order.
     const jaures = await json('/c/villebelle/adresses/suggestions?q=JAURES%2033%20avenue');
     expect(jaures.addresses.map((a: { label: string }) => a.label)).toEqual(['33 avenue Jean Jaurès']);
@@ -160,7 +160,7 @@ describe.each(TEST_ENGINES)('the commune’s addresses, on %s', (engine) => {
     const [twelve] = (await json('/c/villebelle/adresses/suggestions?q=12%20rue%20des%20lilas')).addresses;
     // 5 m north of number 12.
     const near = await json(`/c/villebelle/adresses/proche?lat=${twelve.lat + 5 / 111_320}&lon=${twelve.lon}`);
-    expect(near.address).toMatchObject({ label: '12 rue des Lilas', postcode: '99100', city: 'Villebelle' });
+    expect(near.address).toMatchObject({ label: '12 rue des Lilas', postcode: '44150', city: 'Villebelle' });
     expect(near.address.distance).toBe(5);
     // Paris is not in Villebelle.
     const far = await json('/c/villebelle/adresses/proche?lat=48.8566&lon=2.3522');

@@ -140,10 +140,11 @@ describe.each(TEST_ENGINES)('workspace and own space on %s', (engine) => {
   });
   afterAll(() => t?.close());
 
-  it('signing in leads staff to their inbox, an élu to the espace agent, a citizen to « Mon espace »', async () => {
+  it('signing in leads staff to their first workspace (inbox; parapheur for an élu), a citizen to « Mon espace »', async () => {
     for (const [person, landing] of [
       [voirieAgent, `${base()}/agent/demandes`],
-      [councillor, `${base()}/agent`],
+      // An élu has no inbox: the first tile they may open is the parapheur.
+      [councillor, `${base()}/agent/parapheur`],
       [camille, `${base()}/mon-espace`],
     ] as const) {
       const browser = new TestBrowser(t.app, { remoteAddress: nextTestAddress() });
