@@ -81,7 +81,11 @@ async function fileReport(page: Page, report: (typeof REPORTS)[number]): Promise
   await next('danger');
   await page.getByRole('radio', { name: 'Non', exact: true }).check();
   await next('lieu');
-  await page.getByRole('textbox', { name: 'Numéro et voie' }).fill(report.line1);
+  // The street field is the address combobox with our scripts, a plain field without.
+  await page
+    .getByRole('combobox', { name: 'Numéro et voie' })
+    .or(page.getByRole('textbox', { name: 'Numéro et voie' }))
+    .fill(report.line1);
   await page.getByRole('textbox', { name: 'Code postal' }).fill('01100');
   await page.getByRole('textbox', { name: 'Commune', exact: true }).fill('Villebelle');
   await next('description');
@@ -141,7 +145,7 @@ describe('issue 19 : le poste de travail de l’agent (bureau, 1280 px)', () => 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Demandes des usagers');
     // The back-office chrome: « Espace agent », the agent's navigation, the full width.
     const nav = page.getByRole('navigation', { name: 'Navigation de l’espace agent' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Accueil', 'Demandes des usagers']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Accueil', 'Demandes des usagers', 'Parapheur']);
     expect(await page.getByRole('navigation', { name: 'Menu principal' }).count()).toBe(0);
     const table = await page.locator('table.guichet-triage').boundingBox();
     expect(table!.width, 'le tableau occupe la largeur du bureau').toBeGreaterThan(1100);

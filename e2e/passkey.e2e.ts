@@ -67,7 +67,8 @@ describe('clés d’accès avec l’authentificateur virtuel de Chromium', () =>
     await page.getByLabel('Adresse électronique').fill(EMAIL);
     await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
     await Promise.all([
-      page.waitForURL((u) => u.pathname === `${BASE}/compte`),
+      // A citizen signing in lands on their own space (issue 19).
+      page.waitForURL((u) => u.pathname === `${BASE}/mon-espace`),
       page.getByRole('button', { name: 'Se connecter', exact: true }).click(),
     ]);
 
@@ -139,7 +140,7 @@ describe('clés d’accès avec l’authentificateur virtuel de Chromium', () =>
       page.waitForURL((u) => u.pathname === `${BASE}/connexion`),
       page.getByRole('link', { name: 'connectez-vous avec votre adresse électronique et votre mot de passe' }).click(),
     ]);
-    expect(pathOf(page)).toBe(`${BASE}/connexion?retour=%2Fc%2Fvillebelle%2Fcompte`);
+    expect(pathOf(page)).toBe(`${BASE}/connexion?retour=%2Fc%2Fvillebelle%2Fespace`);
   });
 
   test('sans nos scripts, axe ne trouve rien sur la page de connexion par clé', async () => {
