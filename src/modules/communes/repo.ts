@@ -25,15 +25,6 @@ export async function updateCommuneRow(tx: Tx, id: string, changes: CommuneChang
   return rows[0]!;
 }
 
-export async function findService(tx: Tx, communeId: string, id: string): Promise<Service | undefined> {
-  const rows = await tx.db
-    .select()
-    .from(service)
-    .where(and(eq(service.communeId, communeId), eq(service.id, id)))
-    .limit(1);
-  return rows[0];
-}
-
 export async function updateServiceRow(
   tx: Tx,
   communeId: string,

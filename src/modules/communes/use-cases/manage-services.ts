@@ -13,8 +13,14 @@ import { AppError, notFound } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
 import { mailAddressError } from '../../../platform/mail/address.js';
 import type { Contributions } from '../../../platform/module.js';
-import { type Commune, insertService, listServices, type Service } from '../../../platform/tenancy/communes.js';
-import { findService, updateServiceRow } from '../repo.js';
+import {
+  type Commune,
+  findServiceById,
+  insertService,
+  listServices,
+  type Service,
+} from '../../../platform/tenancy/communes.js';
+import { updateServiceRow } from '../repo.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -71,7 +77,7 @@ export function serviceSlug(name: string, taken: ReadonlySet<string>): string {
 }
 
 async function loadService(tx: Tx, commune: Commune, id: string): Promise<Service> {
-  const found = isUuid(id) ? await findService(tx, commune.id, id) : undefined;
+  const found = isUuid(id) ? await findServiceById(tx, commune.id, id) : undefined;
   if (!found) throw notFound('service.not_found', 'no such service in this commune');
   return found;
 }
