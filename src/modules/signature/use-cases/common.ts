@@ -1,5 +1,5 @@
 /** What every use case of the parapheur shares: the caller, input parsing, the audit entry, events. */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AuditAction } from '../../../platform/audit/journal.js';
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Actor } from '../../../platform/authz/actor.js';
@@ -70,4 +70,16 @@ export async function emitSignatureEvent<N extends Extract<DomainEventName, `sig
   data: DomainEvents[N],
 ): Promise<void> {
   await ctx.events.emit(tx, ctx.queue, name, data);
+}
+
+/** The step the form was shown for (a hidden field): a stale page is refused by the use case. */
+export const stepField = z.string({ error: 'Rechargez la page du dossier.' }).uuid('Rechargez la page du dossier.');
+
+/** A required reason (refusal, sending back), read by the folder's author. */
+export function reasonField(missing: string) {
+  return z
+    .string({ error: missing })
+    .trim()
+    .min(1, missing)
+    .max(2000, 'Le motif ne doit pas dépasser 2 000 caractères.');
 }

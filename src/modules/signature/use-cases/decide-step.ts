@@ -11,10 +11,10 @@ import { advanceIfStepDone, FOLDER_NOT_FOUND, loadFolderView } from '../folder-f
 import { actingFor, canDecide, canSeeFolder, currentStep } from '../policy.js';
 import { insertAction, listDocuments, setDocumentVersion } from '../repo.js';
 import { signMainDocument } from '../signing.js';
-import { auditFolder, type Caller, emitSignatureEvent, notAllowed, parseInput } from './common.js';
+import { auditFolder, type Caller, emitSignatureEvent, notAllowed, parseInput, stepField } from './common.js';
 
 export const decisionSchema = z.object({
-  etape: z.string({ error: 'Rechargez la page du dossier.' }).uuid('Rechargez la page du dossier.'),
+  etape: stepField,
   commentaire: z
     .string()
     .trim()

@@ -8,15 +8,19 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { FOLDER_NOT_FOUND, loadFolderView } from '../folder-flow.js';
 import { actingFor, canRefuse, canSeeFolder, currentStep } from '../policy.js';
 import { insertAction, updateFolder, updateStep } from '../repo.js';
-import { auditFolder, type Caller, emitSignatureEvent, notAllowed, parseInput } from './common.js';
+import {
+  auditFolder,
+  type Caller,
+  emitSignatureEvent,
+  notAllowed,
+  parseInput,
+  reasonField,
+  stepField,
+} from './common.js';
 
 export const refusalSchema = z.object({
-  etape: z.string({ error: 'Rechargez la page du dossier.' }).uuid('Rechargez la page du dossier.'),
-  motif: z
-    .string({ error: 'Indiquez le motif du refus.' })
-    .trim()
-    .min(1, 'Indiquez le motif du refus.')
-    .max(2000, 'Le motif ne doit pas dépasser 2 000 caractères.'),
+  etape: stepField,
+  motif: reasonField('Indiquez le motif du refus.'),
 });
 
 export async function refuseFolder(ctx: AppContext, caller: Caller, folderId: string, input: unknown): Promise<void> {

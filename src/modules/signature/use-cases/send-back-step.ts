@@ -9,15 +9,11 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { FOLDER_NOT_FOUND, loadFolderView, startStep } from '../folder-flow.js';
 import { actingFor, canRefuse, canSeeFolder, canSendBack, currentStep, liveDecisions } from '../policy.js';
 import { insertAction, listDocuments, setDocumentVersion, updateStep, withdrawActions } from '../repo.js';
-import { auditFolder, type Caller, notAllowed, parseInput } from './common.js';
+import { auditFolder, type Caller, notAllowed, parseInput, reasonField, stepField } from './common.js';
 
 export const sendBackSchema = z.object({
-  etape: z.string({ error: 'Rechargez la page du dossier.' }).uuid('Rechargez la page du dossier.'),
-  motif: z
-    .string({ error: 'Indiquez pourquoi vous renvoyez le dossier.' })
-    .trim()
-    .min(1, 'Indiquez pourquoi vous renvoyez le dossier.')
-    .max(2000, 'Le motif ne doit pas dépasser 2 000 caractères.'),
+  etape: stepField,
+  motif: reasonField('Indiquez pourquoi vous renvoyez le dossier.'),
 });
 
 export async function sendBackStep(ctx: AppContext, caller: Caller, folderId: string, input: unknown): Promise<void> {

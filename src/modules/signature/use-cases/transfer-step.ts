@@ -9,10 +9,10 @@ import { listStaffContacts } from '../../identity/index.js';
 import { FOLDER_NOT_FOUND, loadFolderView } from '../folder-flow.js';
 import { actingFor, canSeeFolder, canTransfer, currentStep } from '../policy.js';
 import { insertAction, updateStep } from '../repo.js';
-import { auditFolder, type Caller, notAllowed, parseInput } from './common.js';
+import { auditFolder, type Caller, notAllowed, parseInput, stepField } from './common.js';
 
 export const transferSchema = z.object({
-  etape: z.string({ error: 'Rechargez la page du dossier.' }).uuid('Rechargez la page du dossier.'),
+  etape: stepField,
   destinataire: z.string({ error: 'Choisissez la personne.' }).uuid('Choisissez la personne dans la liste.'),
   message: z
     .string()
