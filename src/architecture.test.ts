@@ -5,10 +5,13 @@
  * 2. a module reaches another module only through its front door, `src/modules/<m>/index.ts` —
  *    never its `repo.ts`, `schema.ts`, pages or any other file;
  * 3. a front door does not hand out its module's tables or queries (no value re-exported from
- *    its `repo.ts` or `schema.ts`; row *types* may be re-exported).
+ *    its `repo.ts` or `schema.ts`; row *types* may be re-exported);
+ * 4. no file both registers routes and runs SQL: handlers parse, call a use case or a query
+ *    module, and render.
  *
- * The rules read every production file under `src/` (tests may build fixtures through other
- * modules); a failure names the file, the line and the way out.
+ * The rules read every production file under `src/` (a module's tests may build fixtures through
+ * other modules; the platform's tests may not, so that the platform stands alone); a failure
+ * names the file, the line and the way out.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -129,15 +132,36 @@ function productionFiles(dir: string): string[] {
   return out;
 }
 
-function readSites(): ImportSite[] {
-  return productionFiles(SRC).flatMap((full) => {
-    const file = `src/${path.relative(SRC, full).split(path.sep).join('/')}`;
-    return importsOf(file, fs.readFileSync(full, 'utf8'));
-  });
+function testFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...testFiles(full));
+    else if (/\.test\.tsx?$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+function repoPath(full: string): string {
+  return `src/${path.relative(SRC, full).split(path.sep).join('/')}`;
+}
+
+function readSites(files: readonly string[]): ImportSite[] {
+  return files.flatMap((full) => importsOf(repoPath(full), fs.readFileSync(full, 'utf8')));
+}
+
+const ROUTE = /\bapp\.(get|post|put|patch|delete|route)\(/;
+const SQL = /\b(tx|db|client|pool|database)\.(select|insert|update|delete|execute|query)\(|\bsql`/;
+
+/** Files that register routes and also run SQL, with the first SQL line. */
+function routesWithSql(file: string, text: string): { file: string; line: number }[] {
+  if (!ROUTE.test(text)) return [];
+  const index = text.split('\n').findIndex((line) => SQL.test(line));
+  return index < 0 ? [] : [{ file, line: index + 1 }];
 }
 
 describe('architecture', () => {
-  const violations = checkImports(readSites());
+  const violations = checkImports(readSites(productionFiles(SRC)));
 
   it('the platform imports no module', () => {
     const found = violations.filter((v) => v.rule === 'platform-imports-module');
@@ -147,6 +171,27 @@ describe('architecture', () => {
   it('modules meet only at each other’s front door', () => {
     const found = violations.filter((v) => v.rule !== 'platform-imports-module');
     expect(found.map((v) => `${v.file}:${v.line} imports '${v.specifier}' — ${v.message}`)).toEqual([]);
+  });
+
+  it('the platform’s own tests import no module either', () => {
+    const found = checkImports(readSites(testFiles(path.join(SRC, 'platform'))));
+    expect(found.map((v) => `${v.file}:${v.line} ${v.message}`)).toEqual([]);
+  });
+
+  it('no file both registers routes and runs SQL', () => {
+    const found = productionFiles(SRC).flatMap((full) => routesWithSql(repoPath(full), fs.readFileSync(full, 'utf8')));
+    expect(
+      found.map((f) => `${f.file}:${f.line} runs SQL beside its routes: move the query to repo.ts or a use case`),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ["app.get('/x', async () => { await tx.select().from(t); });", true],
+    ['app.post(`/x`, handler);\nconst rows = await db.execute(sql`SELECT 1`);', true],
+    ["app.get('/x', async () => listFolders(tx, id));", false],
+    ['const rows = await tx.select().from(t);', false],
+  ] as const)('sees routes beside SQL in %j: %s', (text, found) => {
+    expect(routesWithSql('src/modules/x/pages.tsx', text).length > 0).toBe(found);
   });
 
   // The checker itself, on the side doors the renovation found (issue « One anatomy »).

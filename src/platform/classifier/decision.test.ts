@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_REQUESTS } from '../../modules/demo/training-data.js';
+import { competenceExamples } from './competences.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, DEFAULT_FALLBACK_SERVICE, routeRequest } from './decision.js';
 import { train } from './model.js';
 
 describe('routeRequest', () => {
-  const model = train(DEMO_REQUESTS);
+  const model = train(competenceExamples());
   const clear = 'Bonjour, le lampadaire devant le 12 rue des Lilas est en panne depuis lundi.';
 
   it('follows a confident proposal', () => {
     const decision = routeRequest(model, clear);
-    expect(decision.serviceSlug).toBe('services-techniques');
+    expect(decision.serviceSlug).toBe('eclairage-public');
     expect(decision.automatic).toBe(true);
     expect(decision.prediction.confidence).toBeGreaterThanOrEqual(DEFAULT_CONFIDENCE_THRESHOLD);
     expect(decision.prediction.explanation.join(' ')).toMatch(/lampadaire/);
@@ -18,7 +18,7 @@ describe('routeRequest', () => {
   it('sends a request under the threshold to the accueil, keeping the proposal for the agent', () => {
     const decision = routeRequest(model, clear, { threshold: 1.01 });
     expect(decision).toMatchObject({ serviceSlug: DEFAULT_FALLBACK_SERVICE, automatic: false });
-    expect(decision.prediction.serviceSlug).toBe('services-techniques');
+    expect(decision.prediction.serviceSlug).toBe('eclairage-public');
   });
 
   it('applies the threshold inclusively', () => {

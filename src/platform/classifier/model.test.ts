@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_REQUESTS } from '../../modules/demo/training-data.js';
+import { competenceExamples } from './competences.js';
 import { routeRequest } from './decision.js';
 import {
   addExample,
@@ -95,8 +95,8 @@ describe('train and predict', () => {
   });
 });
 
-describe('confidence on the demo set', () => {
-  const model = train(DEMO_REQUESTS);
+describe('confidence on the standard competence set', () => {
+  const model = train(competenceExamples());
 
   it('is high for a clear request and lower for a vague one', () => {
     const clear = predict(model, 'je voudrais un acte de naissance pour mon fils né en 2015');
@@ -114,12 +114,12 @@ describe('confidence on the demo set', () => {
 });
 
 describe('serialisation', () => {
-  const model = train(DEMO_REQUESTS);
+  const model = train(competenceExamples());
 
   it('round-trips to identical predictions', () => {
     const restored = deserializeModel(serializeModel(model));
     const fromObject = deserializeModel(JSON.parse(JSON.stringify(toJSON(model))));
-    for (const { text } of DEMO_REQUESTS.slice(0, 200)) {
+    for (const { text } of competenceExamples().slice(0, 200)) {
       const expected = predict(model, text);
       expect(predict(restored, text)).toEqual(expected);
       expect(predict(fromObject, text)).toEqual(expected);
@@ -159,25 +159,27 @@ describe('addExample (a re-routing becomes a training example)', () => {
     expect(strip(incremental)).toEqual(strip(retrained));
   });
 
-  it('changes the routing of a near-identical request after an agent re-routes one', () => {
-    const model = train(DEMO_REQUESTS);
+  it('moves a near-identical request towards the service an agent re-routed one to', () => {
+    const model = train(competenceExamples());
     const first = 'Bonjour, je voudrais un composteur pour mon jardin';
     const next = 'bonjour je voudrais un composteur pour le jardin svp';
+    const confidenceOf = (slug: string) =>
+      routeRequest(model, next).prediction.ranking.find((r) => r.serviceSlug === slug)?.confidence ?? 0;
     const before = routeRequest(model, next);
-    expect(before).toMatchObject({ serviceSlug: 'urbanisme', automatic: true });
-    // The first request reached urbanisme; an agent sends it to the services techniques.
-    addExample(model, first, 'services-techniques');
-    const once = routeRequest(model, next);
-    expect(once.automatic).toBe(false); // no longer sure: the accueil triages it
-    expect(once.prediction.ranking[1]!.serviceSlug).toBe('services-techniques');
+    expect(before.automatic).toBe(false); // urbanisme, espaces verts or déchets: the accueil triages it
+    expect(before.prediction.serviceSlug).not.toBe('proprete-dechets');
+    const confidenceBefore = confidenceOf('proprete-dechets');
+    // An agent sends the first one to the waste service.
+    addExample(model, first, 'proprete-dechets');
+    expect(confidenceOf('proprete-dechets')).toBeGreaterThan(confidenceBefore);
   });
 
   it('routes a near-identical request right after one weighted re-routing', () => {
-    const model = train(DEMO_REQUESTS);
+    const model = train(competenceExamples());
     const next = 'bonjour je voudrais un composteur pour le jardin svp';
-    addExample(model, 'Bonjour, je voudrais un composteur pour mon jardin', 'services-techniques', REROUTING_WEIGHT);
+    addExample(model, 'Bonjour, je voudrais un composteur pour mon jardin', 'proprete-dechets', REROUTING_WEIGHT);
     const after = routeRequest(model, next);
-    expect(after).toMatchObject({ serviceSlug: 'services-techniques', automatic: true });
+    expect(after).toMatchObject({ serviceSlug: 'proprete-dechets', automatic: true });
     expect(after.prediction.explanation.join(' ')).toContain('composteur');
   });
 
