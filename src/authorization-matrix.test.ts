@@ -18,12 +18,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_PEOPLE } from './modules/demo/accounts.js';
 import { seedDemo } from './modules/demo/seed.js';
+import type { Role } from './platform/authz/roles.js';
+import { hashApiToken } from './platform/http/api-auth.js';
+import { mailDirectory } from './platform/mail/transport.js';
 import { createTestApp, type TestApp } from './test/app.js';
 import { TEST_ENGINES } from './test/databases.js';
 import { tinyJpeg } from './test/sample-files.js';
-import { hashApiToken } from './platform/http/api-auth.js';
-import { mailDirectory } from './platform/mail/transport.js';
-import type { Role } from './platform/authz/roles.js';
 
 const COMMUNES = ['villebelle', 'saint-aubin-les-pres'] as const;
 type CommuneSlug = (typeof COMMUNES)[number];

@@ -5,10 +5,10 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from './modules/demo/seed.js';
+import { COMPRESSIBLE_TYPES } from './platform/http/compression.js';
 import { createTestApp, type TestApp } from './test/app.js';
 import { TestBrowser } from './test/browser.js';
 import { TEST_ENGINES } from './test/databases.js';
-import { COMPRESSIBLE_TYPES } from './platform/http/compression.js';
 
 describe('compressible content types', () => {
   it('are the text types, never PDFs, images, fonts or archives', () => {

@@ -1,10 +1,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './platform/http/app.js';
 import { MODULES } from './registry.js';
 import { createTestApp, type TestApp } from './test/app.js';
 import { insertTestCommune } from './test/communes.js';
 import { TEST_ENGINES } from './test/databases.js';
-import { buildApp } from './platform/http/app.js';
 
 function csrfFrom(res: LightMyRequestResponse): { token: string; cookie: string } {
   const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
