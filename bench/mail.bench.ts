@@ -20,6 +20,8 @@ import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config/config.js';
 import { createCommune } from '../src/modules/communes/service.js';
+import { IDENTITY_MAILS } from '../src/modules/identity/mail-templates.js';
+import { REQUEST_MAILS } from '../src/modules/requests/mail-templates.js';
 import { assumeAppRole, type Database, openPglite, openPostgres } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { withTenant } from '../src/platform/db/tenant.js';
@@ -112,7 +114,7 @@ async function rawNodemailer(sink: Sink): Promise<number> {
     maxConnections: BASELINE_CONNECTIONS,
   } as SMTPPool.Options);
   try {
-    const rendered = renderMail('requestReceipt', receiptVariables(1));
+    const rendered = renderMail(REQUEST_MAILS.requestReceipt, receiptVariables(1));
     const started = performance.now();
     await Promise.all(
       Array.from({ length: BASELINE_MAILS }, (_, i) =>
@@ -188,7 +190,7 @@ async function guichetDrain(
         for (let i = first; i < Math.min(BURST, first + 100); i++) {
           await queueMail(tx, queue, {
             to: `usager-${i}@bench.example`,
-            template: 'requestReceipt',
+            template: REQUEST_MAILS.requestReceipt,
             variables: receiptVariables(i),
           });
         }
@@ -197,7 +199,7 @@ async function guichetDrain(
     await withTenant(database, commune.id, (tx) =>
       queueMail(tx, queue, {
         to: RESET_TO,
-        template: 'passwordReset',
+        template: IDENTITY_MAILS.passwordReset,
         variables: { communeName: COMMUNE, link: 'https://bench.example/reinitialiser/abc', validMinutes: 30 },
       }),
     );

@@ -5,6 +5,8 @@ import { MODULES } from './registry.js';
 import { createTestApp, type TestApp } from './test/app.js';
 import { insertTestCommune } from './test/communes.js';
 import { TEST_ENGINES } from './test/databases.js';
+import { citizen, staffMember } from './test/factories.js';
+import { signIn } from './test/sign-in.js';
 
 function csrfFrom(res: LightMyRequestResponse): { token: string; cookie: string } {
   const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
@@ -35,6 +37,45 @@ describe.each(TEST_ENGINES)('HTTP layer on %s', (engine) => {
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());
+
+  /** The main navigation's links of a page: label and whether it is the current page. */
+  function menu(html: string): string[] {
+    const list = /<ul class="govuk-service-navigation__list" id="navigation">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+    return [...list.matchAll(/<a class="govuk-service-navigation__link" href="([^"]+)"( aria-current="page")?>/g)].map(
+      (m) => `${m[1]}${m[2] ? ' (page courante)' : ''}`,
+    );
+  }
+
+  it('shows each person the navigation the modules contribute, as far as its routes admit them', async () => {
+    const villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
+    expect(menu((await app.inject({ url: '/c/villebelle/services' })).body)).toEqual([
+      '/c/villebelle/',
+      '/c/villebelle/services (page courante)',
+      '/c/villebelle/contact',
+      '/c/villebelle/connexion',
+    ]);
+    const person = await citizen(t, villebelle);
+    const citizenBrowser = await signIn(app, person.email);
+    expect(menu((await citizenBrowser.get('/c/villebelle/')).body)).toEqual([
+      '/c/villebelle/ (page courante)',
+      '/c/villebelle/services',
+      '/c/villebelle/contact',
+      '/c/villebelle/mon-espace',
+      '/c/villebelle/demandes',
+      '/c/villebelle/compte',
+    ]);
+    const agent = await staffMember(t, villebelle, { role: 'agent', services: ['urbanisme'] });
+    const agentBrowser = await signIn(app, agent.email);
+    expect(menu((await agentBrowser.get('/c/villebelle/contact')).body)).toEqual([
+      '/c/villebelle/',
+      '/c/villebelle/services',
+      '/c/villebelle/contact (page courante)',
+      '/c/villebelle/agent',
+      '/c/villebelle/mon-espace',
+      '/c/villebelle/demandes',
+      '/c/villebelle/compte',
+    ]);
+  });
 
   it('sends strict security headers and a request id', async () => {
     const res = await app.inject({ url: '/c/villebelle/' });

@@ -10,6 +10,7 @@ import type { AppContext } from './context.js';
 import type { Tx } from './db/tenant.js';
 import type { EventSubscriber } from './events/index.js';
 import type { JobDefinition } from './jobs/queue.js';
+import type { MailTemplate } from './mail/templates.js';
 import type { TagColour } from './views/components.js';
 
 /**
@@ -128,6 +129,19 @@ export interface UsageDefinition {
   count(tx: Tx, communeId: string, within?: string): Promise<Map<string, number>>;
 }
 
+/**
+ * An entry of the public site's main navigation (`/c/<slug>/<path>`), shown when the GET route
+ * it points to admits the person (its declared policy decides, as for admin links).
+ */
+export interface NavDefinition {
+  /** Path under the commune, without the leading slash: `''` is the commune's home. */
+  path: string;
+  label: string;
+  order: number;
+  /** Only for visitors who are not signed in (« Se connecter »). */
+  signedOutOnly?: boolean;
+}
+
 export interface GuichetModule {
   name: string;
   /** Registers HTTP routes (pages and API). */
@@ -148,6 +162,10 @@ export interface GuichetModule {
   usages?: readonly UsageDefinition[];
   /** Blocks the module adds to the citizen's own space. */
   portalWidgets?: readonly PortalWidgetDefinition[];
+  /** Entries of the public site's main navigation. */
+  nav?: readonly NavDefinition[];
+  /** The mails the module sends (its `mail-templates.ts`); their names are unique across modules. */
+  mailTemplates?: readonly MailTemplate[];
 }
 
 /** What the modules contributed, collected once by the composition root. */
@@ -158,8 +176,18 @@ export class Contributions {
   readonly agentTiles: readonly AgentTileDefinition[];
   readonly personalData: readonly PersonalDataDefinition[];
   readonly portalWidgets: readonly PortalWidgetDefinition[];
+  readonly nav: readonly NavDefinition[];
+  /** Every mail template, by the name stored with queued mails. */
+  readonly mailTemplates: ReadonlyMap<string, MailTemplate>;
 
   constructor(modules: readonly GuichetModule[]) {
+    const templates = new Map<string, MailTemplate>();
+    for (const template of modules.flatMap((m) => m.mailTemplates ?? [])) {
+      if (templates.has(template.name)) throw new Error(`mail template ${template.name} contributed twice`);
+      templates.set(template.name, template);
+    }
+    this.mailTemplates = templates;
+    this.nav = [...modules.flatMap((m) => m.nav ?? [])].sort((a, b) => a.order - b.order);
     this.portalWidgets = [...modules.flatMap((m) => m.portalWidgets ?? [])].sort((a, b) => a.order - b.order);
     const widgetKeys = new Set<string>();
     for (const w of this.portalWidgets) {

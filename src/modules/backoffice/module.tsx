@@ -16,6 +16,7 @@ import { sendPage } from '../../platform/views/page-kit.js';
 
 export const backofficeModule: GuichetModule = {
   name: 'backoffice',
+  nav: [{ path: 'agent', label: 'Espace agent', order: 40 }],
   registerRoutes(app: FastifyInstance, ctx: AppContext) {
     app.get('/c/:slug/agent', { config: { policy: 'staff' } }, async (request, reply) => {
       const commune = request.commune!;

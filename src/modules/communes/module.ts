@@ -10,6 +10,11 @@ import { registerCommuneSettingsPages } from './settings-pages.js';
 
 export const communesModule: GuichetModule = {
   name: 'communes',
+  nav: [
+    { path: '', label: 'Accueil', order: 10 },
+    { path: 'services', label: 'Services municipaux', order: 20 },
+    { path: 'contact', label: 'Nous contacter', order: 30 },
+  ],
   registerRoutes(app, ctx) {
     registerCommunePages(app, ctx);
     registerCommuneApi(app, ctx);

@@ -29,6 +29,7 @@ import {
 import { formatDateTime } from '../../platform/views/format.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { isCommuneAdmin } from '../identity/index.js';
+import { DEMO_MAILS } from './mail-templates.js';
 import { listMailbox, readMessage } from './mailbox.js';
 
 const html = 'text/html; charset=utf-8';
@@ -54,6 +55,7 @@ const replayForm = z.object({ _csrf: z.string(), queue: z.string().min(1), id: z
 
 export const demoModule: GuichetModule = {
   name: 'demo',
+  mailTemplates: Object.values(DEMO_MAILS),
   registerRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!ctx.config.demo) return;
     const dir = mailDirectory(ctx.config);
@@ -163,7 +165,7 @@ export const demoModule: GuichetModule = {
       await withTenant(ctx.database, commune.id, (tx) =>
         queueMail(tx, ctx.queue, {
           to: parsed.data.to,
-          template: 'smtpTest',
+          template: DEMO_MAILS.smtpTest,
           variables: { communeName: commune.name, sentAt: formatDateTime(new Date()) },
         }),
       );

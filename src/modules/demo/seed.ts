@@ -16,6 +16,7 @@ import { hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
 import { type SeededFunctionHolder, seedFunctionHolders } from '../signature/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
+import { DEMO_MAILS } from './mail-templates.js';
 
 /** Démarches of the demo whose status workflow is not the default one (see procedures/workflow.ts). */
 const DEMO_WORKFLOWS: Record<string, Workflow> = {
@@ -157,7 +158,7 @@ export async function seedDemo(database: Database, queue: JobQueue, publicUrl: s
       await seedFunctionHolders(tx, DEMO_FUNCTIONS[commune.slug] ?? []);
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
-        template: 'demoWelcome',
+        template: DEMO_MAILS.demoWelcome,
         variables: { communeName: commune.name, homeUrl: `${publicUrl}/c/${commune.slug}/` },
       });
     });

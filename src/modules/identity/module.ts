@@ -9,6 +9,7 @@ import { registerActorHook } from './actor-hook.js';
 import { registerApiTokenPages } from './api-token-pages.js';
 import { registerCyberPages } from './cyber-pages.js';
 import { registerJournalPages } from './journal-pages.js';
+import { IDENTITY_MAILS } from './mail-templates.js';
 import { registerMemberPages } from './members-pages.js';
 import { registerMfaPages } from './mfa-pages.js';
 import { registerFederatedSignIn } from './oidc-pages.js';
@@ -20,6 +21,11 @@ import { passwordResetJob } from './reset-job.js';
 
 export const identityModule: GuichetModule = {
   name: 'identity',
+  nav: [
+    { path: 'compte', label: 'Mon compte', order: 70 },
+    { path: 'connexion', label: 'Se connecter', order: 80, signedOutOnly: true },
+  ],
+  mailTemplates: Object.values(IDENTITY_MAILS),
   registerRoutes(app, ctx) {
     registerActorHook(app, ctx);
     registerIdentityPages(app, ctx);

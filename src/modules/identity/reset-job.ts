@@ -10,6 +10,7 @@ import type { Tx } from '../../platform/db/tenant.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { JobDefinition, JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
+import { IDENTITY_MAILS } from './mail-templates.js';
 import { createEmailToken, findAccountById } from './repo.js';
 import { IDENTITY_SETTINGS as S } from './settings.js';
 
@@ -43,7 +44,7 @@ export function passwordResetJob(ctx: AppContext): JobDefinition<typeof payload>
         const token = await createEmailToken(tx, 'reset_password', account.id, S.resetTokenMinutes);
         await queueMail(tx, queue, {
           to: account.email,
-          template: 'passwordReset',
+          template: IDENTITY_MAILS.passwordReset,
           variables: {
             communeName: commune.name,
             link: `${ctx.config.publicUrl}/c/${commune.slug}/mot-de-passe/nouveau?jeton=${token}`,

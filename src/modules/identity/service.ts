@@ -15,6 +15,7 @@ import { mailAddressSchema } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { formatDateTime } from '../../platform/views/format.js';
+import { IDENTITY_MAILS } from './mail-templates.js';
 import { checkPassword, MAXIMUM_LENGTH, PASSWORD_POLICY_VERSION } from './password-policy.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import {
@@ -108,7 +109,7 @@ export async function registerCitizen(ctx: AppContext, commune: Commune, input: 
     if (existing) {
       await queueMail(tx, ctx.queue, {
         to: existing.email,
-        template: 'accountAlreadyExists',
+        template: IDENTITY_MAILS.accountAlreadyExists,
         variables: {
           communeName: commune.name,
           signInLink: link(ctx, commune, '/connexion'),
@@ -136,7 +137,7 @@ export async function registerCitizen(ctx: AppContext, commune: Commune, input: 
     const token = await createEmailToken(tx, 'verify_email', account.id, S.verifyTokenHours * 60);
     await queueMail(tx, ctx.queue, {
       to: account.email,
-      template: 'verifyEmail',
+      template: IDENTITY_MAILS.verifyEmail,
       variables: {
         communeName: commune.name,
         givenName: account.givenName,
@@ -243,7 +244,7 @@ export async function signInWithPassword(
       const token = await createEmailToken(tx, 'verify_email', account.id, S.verifyTokenHours * 60);
       await queueMail(tx, ctx.queue, {
         to: account.email,
-        template: 'verifyEmail',
+        template: IDENTITY_MAILS.verifyEmail,
         variables: {
           communeName: commune.name,
           givenName: account.givenName,
@@ -355,7 +356,7 @@ export async function resetPassword(
     const closed = await revokeAllSessions(tx, account.id);
     await queueMail(tx, ctx.queue, {
       to: account.email,
-      template: 'passwordChanged',
+      template: IDENTITY_MAILS.passwordChanged,
       variables: {
         communeName: commune.name,
         when: formatDateTime(new Date()),

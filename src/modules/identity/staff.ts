@@ -21,6 +21,7 @@ import type { Commune } from '../../platform/tenancy/communes.js';
 import { parseDay } from '../../platform/views/format.js';
 import { stringValue } from '../../platform/views/page-kit.js';
 import { SECURITY_EVENT_LABELS } from './history.js';
+import { IDENTITY_MAILS } from './mail-templates.js';
 import { checkPassword, PASSWORD_POLICY_VERSION } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 import {
@@ -154,7 +155,7 @@ export async function inviteMember(
     if (account.passwordHash) {
       await queueMail(tx, ctx.queue, {
         to: account.email,
-        template: 'staffRoleGranted',
+        template: IDENTITY_MAILS.staffRoleGranted,
         variables: {
           communeName: commune.name,
           inviterName,
@@ -166,7 +167,7 @@ export async function inviteMember(
       const token = await createEmailToken(tx, 'invitation', account.id, IDENTITY_SETTINGS.invitationDays * 24 * 60);
       await queueMail(tx, ctx.queue, {
         to: account.email,
-        template: 'staffInvitation',
+        template: IDENTITY_MAILS.staffInvitation,
         variables: {
           communeName: commune.name,
           inviterName,

@@ -25,6 +25,7 @@ import { clientInfo } from '../../platform/http/client-info.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { formatDateTime } from '../../platform/views/format.js';
+import { IDENTITY_MAILS } from './mail-templates.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { type AuthMethod, createSession, revokeSession } from './sessions.js';
 import { IDENTITY_SETTINGS as S } from './settings.js';
@@ -441,7 +442,7 @@ export async function confirmTotpEnrolment(
       });
       await queueMail(tx, ctx.queue, {
         to: actor.email,
-        template: 'mfaEnabled',
+        template: IDENTITY_MAILS.mfaEnabled,
         variables: {
           communeName: commune.name,
           when: formatDateTime(new Date()),
@@ -522,7 +523,7 @@ export async function verifySecondFactor(
     });
     await queueMail(tx, ctx.queue, {
       to: actor.email,
-      template: 'recoveryCodeUsed',
+      template: IDENTITY_MAILS.recoveryCodeUsed,
       variables: {
         communeName: commune.name,
         when: formatDateTime(new Date()),
@@ -562,7 +563,7 @@ export async function regenerateRecoveryCodes(
     });
     await queueMail(tx, ctx.queue, {
       to: actor.email,
-      template: 'recoveryCodesRegenerated',
+      template: IDENTITY_MAILS.recoveryCodesRegenerated,
       variables: {
         communeName: commune.name,
         when: formatDateTime(new Date()),
@@ -617,7 +618,7 @@ export async function disableTotp(ctx: AppContext, commune: Commune, actor: Acto
     });
     await queueMail(tx, ctx.queue, {
       to: actor.email,
-      template: 'mfaDisabled',
+      template: IDENTITY_MAILS.mfaDisabled,
       variables: {
         communeName: commune.name,
         when: formatDateTime(new Date()),

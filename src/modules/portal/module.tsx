@@ -77,6 +77,7 @@ function Block({ widget, block }: { widget: PortalWidgetDefinition; block: Porta
 
 export const portalModule: GuichetModule = {
   name: 'portal',
+  nav: [{ path: 'mon-espace', label: 'Mon espace', order: 50 }],
   registerRoutes(app: FastifyInstance, ctx: AppContext) {
     app.get('/c/:slug/espace', { config: { policy: 'signedIn' } }, async (request, reply) =>
       reply.redirect(landingPath(request, ctx), 303),

@@ -9,6 +9,7 @@ import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { COMPETENCE_ADMIN_PATH, registerCompetencePages } from './competence-pages.js';
 import { registerContactPages } from './contact-pages.js';
+import { REQUEST_MAILS } from './mail-templates.js';
 import { registerPortalPages } from './portal-pages.js';
 import { requestsPortalWidgets } from './portal-widgets.js';
 import {
@@ -21,6 +22,8 @@ import { registerTrackingPages } from './tracking-pages.js';
 
 export const requestsModule: GuichetModule = {
   name: 'requests',
+  nav: [{ path: 'demandes', label: 'Mes demandes', order: 60 }],
+  mailTemplates: Object.values(REQUEST_MAILS),
   async registerRoutes(app, ctx) {
     await app.register(async (scope) => {
       await registerMultipart(scope);

@@ -37,6 +37,7 @@ import {
 } from '../procedures/index.js';
 import { appealParagraphs } from './appeal.js';
 import { requestEventData } from './events.js';
+import { REQUEST_MAILS } from './mail-templates.js';
 import type { PlaceholderValues } from './notifications/catalog.js';
 import { composeNotification, composeStatusNotification } from './notifications/service.js';
 import { queueStatusSms } from './notifications/sms.js';
@@ -447,7 +448,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
   if (isMailable(input.requester.email))
     await queueMail(tx, deps.queue, {
       to: input.requester.email,
-      template: 'requestReceipt',
+      template: REQUEST_MAILS.requestReceipt,
       variables: {
         communeName: commune.name,
         text: mailText(
@@ -481,7 +482,7 @@ export async function submitRequest(tx: Tx, deps: RequestDeps, input: SubmitRequ
     ];
     await queueMail(tx, deps.queue, {
       to: commune.email,
-      template: 'requestToSecretary',
+      template: REQUEST_MAILS.requestToSecretary,
       variables: {
         communeName: commune.name,
         number,
@@ -620,7 +621,7 @@ export async function changeStatus(
       const trackingUrl = trackingUrlFor(deps, input.commune, input.request);
       await queueMail(tx, deps.queue, {
         to: input.request.requesterEmail,
-        template: 'requestStatusChanged',
+        template: REQUEST_MAILS.requestStatusChanged,
         variables: {
           communeName: input.commune.name,
           text: mailText(await composeStatusNotification(tx, to, values)),
@@ -707,7 +708,7 @@ export async function sendMessageToCitizen(
   if (isMailable(input.request.requesterEmail))
     await queueMail(tx, deps.queue, {
       to: input.request.requesterEmail,
-      template: 'requestMessage',
+      template: REQUEST_MAILS.requestMessage,
       variables: {
         communeName: input.commune.name,
         text: mailText(

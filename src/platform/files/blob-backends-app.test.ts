@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { insertTestCommune } from '../../test/communes.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { TEST_MAILS } from '../../test/mails.js';
 import { startTestS3, type TestS3 } from '../../test/s3.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { withTenant } from '../db/tenant.js';
@@ -52,7 +53,7 @@ describe.each(CASES)('blob store $store in the runtime on $engine', ({ engine, s
       const sha256 = await tx.blobs.put({ communeId }, pdf);
       await queueMail(tx, t.runtime.queue, {
         to: 'habitant@example.org',
-        template: 'notification',
+        template: TEST_MAILS.notice,
         variables: { communeName: 'Blobville', subject: 'Votre accusé de réception', paragraphs: ['Bonjour,'] },
         attachments: [{ sha256, name: 'accuse-de-reception.pdf', mimeType: 'application/pdf' }],
       });

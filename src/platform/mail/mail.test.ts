@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { insertTestCommune } from '../../test/communes.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { TEST_MAILS } from '../../test/mails.js';
 import { startTestSmtp, type TestSmtp } from '../../test/smtp.js';
 import { verifyAuditChain } from '../audit/journal.js';
 import { mailOutbox } from '../db/schema.js';
@@ -46,7 +47,7 @@ async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_
 
 describe('mail templates', () => {
   it('escapes variables in HTML and keeps French text', () => {
-    const mail = renderMail('notification', {
+    const mail = renderMail(TEST_MAILS.notice, {
       communeName: 'Villebelle',
       subject: 'Votre demande',
       paragraphs: ['Bonjour <script>alert(1)</script>', 'À bientôt'],
@@ -58,7 +59,7 @@ describe('mail templates', () => {
   });
 
   it('refuses variables that do not match the template', () => {
-    expect(() => renderMail('demoWelcome', { communeName: 'X', homeUrl: 'pas une url' })).toThrow();
+    expect(() => renderMail(TEST_MAILS.reset, { communeName: 'X', link: 'pas une url', validMinutes: 30 })).toThrow();
   });
 });
 
@@ -88,7 +89,7 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
     const outboxId = await withTenant(t.runtime.database, communeId, (tx) =>
       queueMailOrFail(tx, t.runtime.queue, {
         to: 'habitant@example.org',
-        template: 'notification',
+        template: TEST_MAILS.notice,
         variables: {
           communeName: 'Mailleville',
           subject: 'Réponse à votre demande n° 2026-0042',
@@ -124,7 +125,7 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
       withTenant(t.runtime.database, communeId, async (tx) => {
         await queueMail(tx, t.runtime.queue, {
           to: 'annule@example.org',
-          template: 'notification',
+          template: TEST_MAILS.notice,
           variables: { communeName: 'Mailleville', subject: 'Jamais envoyé', paragraphs: ['x'] },
         });
         throw new Error('échec métier');
@@ -150,7 +151,7 @@ describe.each(TEST_ENGINES)('mail outbox through a real SMTP server on %s', (eng
     const outboxId = await withTenant(t.runtime.database, communeId, (tx) =>
       queueMailOrFail(tx, t.runtime.queue, {
         to: 'retry@example.org',
-        template: 'notification',
+        template: TEST_MAILS.notice,
         variables: { communeName: 'Mailleville', subject: 'Après un échec', paragraphs: ['x'] },
       }),
     );
@@ -227,7 +228,7 @@ describe.each(TEST_ENGINES)('mail pipeline under load through a real SMTP server
       for (let i = 0; i < count; i += 1) {
         await queueMailOrFail(tx, t.runtime.queue, {
           to: `${prefix}-${i}@example.org`,
-          template: 'notification',
+          template: TEST_MAILS.notice,
           variables: { communeName: 'Chargeville', subject: `Demande n° ${prefix}-${i} bien reçue`, paragraphs: ['x'] },
         });
       }
@@ -236,7 +237,7 @@ describe.each(TEST_ENGINES)('mail pipeline under load through a real SMTP server
     withTenant(t.runtime.database, communeId, (tx) =>
       queueMail(tx, t.runtime.queue, {
         to,
-        template: 'passwordReset',
+        template: TEST_MAILS.reset,
         variables: { communeName: 'Chargeville', link: 'https://chargeville.example/reinitialiser', validMinutes: 30 },
       }),
     );
@@ -289,7 +290,7 @@ describe.each(TEST_ENGINES)('mail pipeline under load through a real SMTP server
     const outboxId = await withTenant(t.runtime.database, communeId, async (tx) => {
       const id = await queueMailOrFail(tx, t.runtime.queue, {
         to: 'bloque@example.org',
-        template: 'notification',
+        template: TEST_MAILS.notice,
         variables: { communeName: 'Chargeville', subject: 'Après un arrêt brutal', paragraphs: ['x'] },
       });
       await tx.client.query(
@@ -316,7 +317,7 @@ describe.each(TEST_ENGINES)('mail pipeline under load through a real SMTP server
     const outboxId = await withTenant(t.runtime.database, communeId, (tx) =>
       queueMailOrFail(tx, t.runtime.queue, {
         to: 'une-fois@example.org',
-        template: 'notification',
+        template: TEST_MAILS.notice,
         variables: { communeName: 'Chargeville', subject: 'Une seule fois', paragraphs: ['x'] },
       }),
     );

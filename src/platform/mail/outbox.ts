@@ -22,7 +22,7 @@ import { BlobNotFoundError } from '../files/blob-store.js';
 import type { JobDefinition, JobQueue } from '../jobs/queue.js';
 import { parseMailAddress } from './address.js';
 import { communeSender } from './sender.js';
-import { type MailTemplateName, type MailVariables, renderMail } from './templates.js';
+import { type MailTemplate, renderMail } from './templates.js';
 import type { MailAttachment, MailTransport } from './transport.js';
 
 export const MAIL_SEND_JOB = 'mail.send';
@@ -33,37 +33,12 @@ export const MAIL_SEND_EXPIRY_SECONDS = 60;
 /** Mails sent in parallel by one worker (the SMTP transport pools 5 connections). */
 const MAIL_BATCH = 10;
 
-/** Mails a person waits for, sent ahead of the bulk. */
-export const SECURITY_TEMPLATES: ReadonlySet<MailTemplateName> = new Set<MailTemplateName>([
-  'verifyEmail',
-  'accountAlreadyExists',
-  'passwordReset',
-  'passwordChanged',
-  'mfaEnabled',
-  'mfaDisabled',
-  'recoveryCodeUsed',
-  'recoveryCodesRegenerated',
-  'staffInvitation',
-  'staffRoleGranted',
-  'smtpTest',
-]);
 const attachmentRefSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   name: z.string().min(1).max(255),
   mimeType: z.string().min(1).max(200),
 });
 
-/**
- * Mails anyone can have sent to any address, per address and hour: beyond, they are dropped
- * (the person asking gets the same answer; a log line says so).
- */
-export const TEMPLATE_HOURLY_CAPS: Partial<Record<MailTemplateName, number>> = {
-  passwordReset: 3,
-  verifyEmail: 3,
-  accountAlreadyExists: 3,
-  requestReceipt: 10,
-  smtpTest: 10,
-};
 const COUNT = `
   INSERT INTO rate_limit AS r (key, hits, reset_at) VALUES ($1, 1, now() + interval '1 hour')
   ON CONFLICT (key) DO UPDATE SET
@@ -77,11 +52,11 @@ const COUNT = `
  * mail, so two transactions never lock two counters in opposite orders. Mails only staff can
  * trigger (status changes, messages, bulk actions, mails to the commune) are not counted.
  */
-async function underRecipientCap(tx: Tx, template: MailTemplateName, to: string): Promise<boolean> {
-  const cap = TEMPLATE_HOURLY_CAPS[template];
+async function underRecipientCap(tx: Tx, template: MailTemplate, to: string): Promise<boolean> {
+  const cap = template.hourlyCapPerRecipient;
   if (cap === undefined) return true;
   const address = createHash('sha256').update(to.toLowerCase()).digest('hex');
-  const { rows } = await tx.client.query<{ hits: number }>(COUNT, [`mail:${template}:${address}`]);
+  const { rows } = await tx.client.query<{ hits: number }>(COUNT, [`mail:${template.name}:${address}`]);
   return rows[0]!.hits <= cap;
 }
 
@@ -89,13 +64,13 @@ async function underRecipientCap(tx: Tx, template: MailTemplateName, to: string)
  * Renders and stores a mail in the transaction's commune; it leaves after commit. Returns the
  * outbox id, or null when the recipient's cap dropped it (nothing stored, a warning logged).
  */
-export async function queueMail<N extends MailTemplateName>(
+export async function queueMail<S extends z.ZodType>(
   tx: Tx,
   queue: JobQueue,
   mail: {
     to: string;
-    template: N;
-    variables: MailVariables<N>;
+    template: MailTemplate<S>;
+    variables: z.infer<S>;
     /** Blobs of the transaction's commune, attached when the mail leaves (no copy). */
     attachments?: readonly MailAttachmentRef[];
     /** Where replies go (e.g. the citizen, for a mail to the commune's secretary). */
@@ -106,7 +81,7 @@ export async function queueMail<N extends MailTemplateName>(
   const to = parseMailAddress(mail.to);
   if (!(await underRecipientCap(tx, mail.template, to))) {
     queue.logger.warn(
-      { template: mail.template, communeId: tx.communeId },
+      { template: mail.template.name, communeId: tx.communeId },
       'courriel non envoyé : plafond horaire de ce modèle atteint pour ce destinataire',
     );
     return null;
@@ -116,7 +91,7 @@ export async function queueMail<N extends MailTemplateName>(
   await tx.db.insert(mailOutbox).values({
     id,
     communeId: tx.communeId,
-    template: mail.template,
+    template: mail.template.name,
     toAddress: to,
     subject: rendered.subject,
     textBody: rendered.text,
@@ -128,7 +103,7 @@ export async function queueMail<N extends MailTemplateName>(
   });
   await queue.enqueue(
     tx,
-    SECURITY_TEMPLATES.has(mail.template) ? MAIL_SECURITY_JOB : MAIL_SEND_JOB,
+    mail.template.priority === 'security' ? MAIL_SECURITY_JOB : MAIL_SEND_JOB,
     { communeId: tx.communeId, outboxId: id },
     { idempotencyKey: `mail:${id}` },
   );

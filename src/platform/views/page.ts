@@ -3,7 +3,6 @@
  * page's own content, rendered by the layout.
  */
 import type { FastifyRequest } from 'fastify';
-import { type Actor, isStaff } from '../authz/actor.js';
 import { routeAdmits } from '../authz/route-admits.js';
 import type { Commune } from '../tenancy/communes.js';
 import { type CommuneBranding, type NavItem, type PageOptions, renderPage } from './layout.js';
@@ -18,22 +17,19 @@ export function communeBranding(commune: Commune): CommuneBranding {
   };
 }
 
-export function communeNav(commune: Commune, currentPath: string, actor: Actor | null): NavItem[] {
+/**
+ * The public site's navigation: the entries modules contribute (`nav`), each shown when its
+ * route admits the person; the current page is marked.
+ */
+export function communeNav(request: FastifyRequest, commune: Commune): NavItem[] {
   const base = `/c/${commune.slug}`;
-  const items = [
-    { href: `${base}/`, label: 'Accueil' },
-    { href: `${base}/services`, label: 'Services municipaux' },
-    { href: `${base}/contact`, label: 'Nous contacter' },
-    ...(isStaff(actor) ? [{ href: `${base}/agent`, label: 'Espace agent' }] : []),
-    ...(actor
-      ? [
-          { href: `${base}/mon-espace`, label: 'Mon espace' },
-          { href: `${base}/demandes`, label: 'Mes demandes' },
-          { href: `${base}/compte`, label: 'Mon compte' },
-        ]
-      : [{ href: `${base}/connexion`, label: 'Se connecter' }]),
-  ];
-  return items.map((item) => ({ ...item, current: currentPath.split('?')[0] === item.href }));
+  const currentPath = request.url.split('?')[0];
+  return request.server.contributions.nav
+    .filter((item) => !(item.signedOutOnly && request.actor) && routeAdmits(request, `/c/:slug/${item.path}`))
+    .map((item) => {
+      const href = `${base}/${item.path}`;
+      return { href, label: item.label, current: currentPath === href };
+    });
 }
 
 export function footerLinks(commune: Commune | null): NavItem[] {
@@ -93,7 +89,7 @@ export function renderRequestPage(request: FastifyRequest, content: PageContent)
   }
   return renderPage({
     ...rest,
-    ...(commune ? { commune: communeBranding(commune), nav: communeNav(commune, request.url, request.actor) } : {}),
+    ...(commune ? { commune: communeBranding(commune), nav: communeNav(request, commune) } : {}),
     footerLinks: footerLinks(commune),
   });
 }

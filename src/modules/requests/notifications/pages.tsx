@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { notFound } from '../../../platform/errors.js';
-import { renderMail } from '../../../platform/mail/templates.js';
+import { type MailTemplate, renderMail } from '../../../platform/mail/templates.js';
 import { GSM_SINGLE_LIMIT, measureSms } from '../../../platform/sms/gsm.js';
 import { SMS_PROVIDER_LABELS } from '../../../platform/sms/provider.js';
 import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
@@ -30,6 +30,7 @@ import {
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, handleForm, stringValue } from '../../../platform/views/page-kit.js';
+import { REQUEST_MAILS } from '../mail-templates.js';
 import {
   exampleValues,
   findNotification,
@@ -60,9 +61,10 @@ function formValues(body: FormBody): TextForm {
   return { objet: stringValue(body.objet), texte: stringValue(body.texte) };
 }
 
-const MAIL_OF: Record<string, 'requestReceipt' | 'requestStatusChanged' | 'requestMessage'> = {
-  'request.received': 'requestReceipt',
-  'request.message': 'requestMessage',
+/** The mail each notification is sent as (the status changes by default). */
+const MAIL_OF: Record<string, MailTemplate> = {
+  'request.received': REQUEST_MAILS.requestReceipt,
+  'request.message': REQUEST_MAILS.requestMessage,
 };
 
 /** A paragraph with its line breaks. */
@@ -119,7 +121,7 @@ function Preview({
       </>
     );
   }
-  const mail = renderMail(MAIL_OF[definition.key] ?? 'requestStatusChanged', {
+  const mail = renderMail(MAIL_OF[definition.key] ?? (REQUEST_MAILS.requestStatusChanged as MailTemplate), {
     communeName: commune.name,
     text: { subject: composed.subject ?? '', paragraphs: composed.paragraphs },
     trackingUrl: values.lien,

@@ -9,6 +9,7 @@ import { renderMail } from '../../../platform/mail/templates.js';
 import { measureSms } from '../../../platform/sms/gsm.js';
 import { maskPhoneNumbers, mobileE164 } from '../../../platform/sms/phone.js';
 import type { FormDefinition } from '../../forms/index.js';
+import { REQUEST_MAILS } from '../mail-templates.js';
 import {
   exampleValues,
   findNotification,
@@ -158,7 +159,7 @@ describe('rendering a text', () => {
       },
       { ...values, nom: '<img src=x onerror=alert(1)>' },
     );
-    const mail = renderMail('requestStatusChanged', {
+    const mail = renderMail(REQUEST_MAILS.requestStatusChanged, {
       communeName: 'Villebelle',
       text: { subject: composed.subject!, paragraphs: composed.paragraphs },
       trackingUrl: values.lien,
