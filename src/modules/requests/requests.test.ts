@@ -283,12 +283,16 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     ).toHaveLength(0);
 
     // Receipt mail with the number and the PDF attached; an audit entry.
-    const [mail] = await query<{ subject: string; text_body: string; attachments: unknown[] }>(
+    const [mail] = await query<{ subject: string; text_body: string; attachments: unknown[]; reply_to: string | null }>(
       villebelle,
-      `SELECT subject, text_body, attachments FROM mail_outbox WHERE template = 'requestReceipt' AND subject LIKE $1`,
+      `SELECT subject, text_body, attachments, reply_to FROM mail_outbox WHERE template = 'requestReceipt' AND subject LIKE $1`,
       [`%${number}%`],
     );
     expect(mail?.subject).toContain(`Demande n° ${number} bien reçue`);
+    // The footer tells the truth about replying: a Reply-To reaches the commune, else « ne pas répondre ».
+    expect(mail?.text_body).toContain(
+      mail?.reply_to ? 'si vous y répondez, votre réponse parvient au service' : 'merci de ne pas y répondre',
+    );
     expect(mail?.text_body).toContain(`/c/villebelle/demandes/${number}/accuse-de-reception.pdf`);
     expect(mail?.attachments).toHaveLength(1);
     expect(

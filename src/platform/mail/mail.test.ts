@@ -58,6 +58,15 @@ describe('mail templates', () => {
     expect(mail.text).toContain('— Villebelle.');
   });
 
+  it('says in the footer whether a reply reaches the commune', () => {
+    const vars = { communeName: 'Villebelle', subject: 'Votre demande', paragraphs: ['Bonjour'] };
+    expect(renderMail(TEST_MAILS.notice, vars).text).toContain('merci de ne pas y répondre directement');
+    const answerable = renderMail(TEST_MAILS.notice, vars, { repliesReachTheCommune: true });
+    expect(answerable.text).toContain('si vous y répondez, votre réponse parvient au service de la mairie');
+    expect(answerable.text).not.toContain('ne pas y répondre');
+    expect(answerable.html).toContain('si vous y répondez');
+  });
+
   it('refuses variables that do not match the template', () => {
     expect(() => renderMail(TEST_MAILS.reset, { communeName: 'X', link: 'pas une url', validMinutes: 30 })).toThrow();
   });

@@ -86,7 +86,7 @@ export async function queueMail<S extends z.ZodType>(
     );
     return null;
   }
-  const rendered = renderMail(mail.template, mail.variables);
+  const rendered = renderMail(mail.template, mail.variables, { repliesReachTheCommune: mail.replyTo !== undefined });
   const id = uuidv7();
   await tx.db.insert(mailOutbox).values({
     id,

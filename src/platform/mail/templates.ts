@@ -59,13 +59,22 @@ function withLineBreaks(paragraph: string): Array<string | ReturnType<typeof h>>
   return paragraph.split('\n').flatMap((line, i) => (i === 0 ? [line] : [h('br', null), line]));
 }
 
-/** Renders a template; throws a ZodError when the variables do not match. */
-export function renderMail<S extends z.ZodType>(template: MailTemplate<S>, vars: z.infer<S>): RenderedMail {
+/**
+ * Renders a template; throws a ZodError when the variables do not match. The footer says whether
+ * replying reaches someone (a Reply-To of the commune or its service) or not.
+ */
+export function renderMail<S extends z.ZodType>(
+  template: MailTemplate<S>,
+  vars: z.infer<S>,
+  options: { repliesReachTheCommune?: boolean } = {},
+): RenderedMail {
   const parsed = template.variables.parse(vars) as z.infer<S> & { communeName: string };
   const content = template.render(parsed);
   const footer =
     content.footer ??
-    `— ${parsed.communeName}. Ce message vous est envoyé par le guichet numérique de la commune ; merci de ne pas y répondre directement.`;
+    (options.repliesReachTheCommune
+      ? `— ${parsed.communeName}. Ce message vous est envoyé par le guichet numérique de la commune ; si vous y répondez, votre réponse parvient au service de la mairie qui suit votre demande.`
+      : `— ${parsed.communeName}. Ce message vous est envoyé par le guichet numérique de la commune ; merci de ne pas y répondre directement.`);
   const text = [
     ...content.paragraphs,
     ...(content.link ? [`${content.link.label} : ${content.link.href}`] : []),
