@@ -70,6 +70,9 @@ function pageSuite(viewport: ViewportName, options: { scriptsBlocked: boolean })
     if (!options.scriptsBlocked && spec.path === '/c/villebelle/' && spec.followLink === undefined) {
       await screenshot(page, `${viewport}-villebelle-accueil`);
     }
+    if (!options.scriptsBlocked && spec.name === 'villebelle simulateur de tarifs, résultat') {
+      await screenshot(page, `${viewport}-villebelle-simulateur-tarifs`);
+    }
     if (!options.scriptsBlocked && viewport === 'téléphone' && spec.path === '/c/saint-aubin-les-pres/') {
       await screenshot(page, `${viewport}-saint-aubin-accueil`);
     }

@@ -190,6 +190,27 @@ function communePages(slug: string, name: string): PageSpec[] {
       h1: 'Nous contacter',
     },
     {
+      name: `${slug} simulateur de tarifs`,
+      path: `${base}/famille/tarifs`,
+      status: 200,
+      title: `Simuler vos tarifs – ${name}`,
+      h1: 'Simuler vos tarifs',
+    },
+    {
+      name: `${slug} simulateur de tarifs, résultat`,
+      path: `${base}/famille/tarifs?qfConnu=non&couple=oui&enfants=2&enfantsAeeh=&revenus=36000&prestations=142&residence=oui`,
+      status: 200,
+      title: `Simuler vos tarifs – ${name}`,
+      h1: 'Simuler vos tarifs',
+    },
+    {
+      name: `${slug} simulateur de tarifs, erreur`,
+      path: `${base}/famille/tarifs?qfConnu=oui&qf=mille&residence=oui`,
+      status: 422,
+      title: `Erreur\u00a0: Simuler vos tarifs – ${name}`,
+      h1: 'Simuler vos tarifs',
+    },
+    {
       name: `${slug} mentions légales`,
       path: `${base}/mentions-legales`,
       status: 200,

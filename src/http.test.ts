@@ -52,6 +52,7 @@ describe.each(TEST_ENGINES)('HTTP layer on %s', (engine) => {
       '/c/villebelle/',
       '/c/villebelle/services (page courante)',
       '/c/villebelle/contact',
+      '/c/villebelle/famille/tarifs',
       '/c/villebelle/connexion',
     ]);
     const person = await citizen(t, villebelle);
@@ -60,6 +61,7 @@ describe.each(TEST_ENGINES)('HTTP layer on %s', (engine) => {
       '/c/villebelle/ (page courante)',
       '/c/villebelle/services',
       '/c/villebelle/contact',
+      '/c/villebelle/famille/tarifs',
       '/c/villebelle/mon-espace',
       '/c/villebelle/demandes',
       '/c/villebelle/compte',
@@ -70,6 +72,7 @@ describe.each(TEST_ENGINES)('HTTP layer on %s', (engine) => {
       '/c/villebelle/',
       '/c/villebelle/services',
       '/c/villebelle/contact (page courante)',
+      '/c/villebelle/famille/tarifs',
       '/c/villebelle/agent',
       '/c/villebelle/mon-espace',
       '/c/villebelle/demandes',

@@ -8,6 +8,7 @@ import { adminModule } from './modules/admin/module.js';
 import { backofficeModule } from './modules/backoffice/module.js';
 import { communesModule } from './modules/communes/module.js';
 import { demoModule } from './modules/demo/module.js';
+import { familyModule } from './modules/family/module.js';
 import { healthModule } from './modules/health/module.js';
 import { identityModule } from './modules/identity/module.js';
 import { operatorModule } from './modules/operator/module.js';
@@ -37,6 +38,7 @@ export const MODULES: readonly GuichetModule[] = [
   requestsApiModule,
   requestsNotificationsModule,
   signatureModule,
+  familyModule,
   webhooksModule,
   operatorModule,
   demoModule,

@@ -123,3 +123,18 @@ export class TestBrowser {
     return this.post(action, form);
   }
 }
+
+/**
+ * The text of a page as a screen shows it: tags removed, the usual entities decoded, every run
+ * of spaces (non-breaking ones included) as one space.
+ */
+export function shownText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[\s\u00a0\u202f]+/g, ' ');
+}

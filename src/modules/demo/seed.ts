@@ -12,6 +12,7 @@ import { queueMail } from '../../platform/mail/outbox.js';
 import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/communes.js';
 import { importAddresses } from '../addresses/index.js';
 import { createCommune, type NewCommune } from '../communes/index.js';
+import { type SeedActivity, seedFamilyTariffs } from '../family/index.js';
 import { hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
 import { type SeededFunctionHolder, seedFunctionHolders } from '../signature/index.js';
@@ -34,6 +35,79 @@ const DEMO_WORKFLOWS: Record<string, Workflow> = {
     labels: { acceptee: 'Intervention réalisée', classee: 'Classé sans suite' },
     steps: [{ key: 'intervention-programmee', label: 'Intervention programmée' }],
   },
+};
+
+/** The demo communes' family-portal activities and grids (fictional délibérations). */
+const DEMO_TARIFFS: Record<string, SeedActivity[]> = {
+  villebelle: [
+    {
+      slug: 'restauration-scolaire',
+      name: 'Restauration scolaire',
+      unit: 'repas',
+      grid: {
+        validFrom: '2026-09-01',
+        source: 'Délibération n° 2026-041 du 12 juin 2026 (démonstration)',
+        rules: {
+          model: {
+            kind: 'brackets',
+            brackets: [
+              { fromQf: 0, toQf: 622, priceCents: 100 },
+              { fromQf: 623, toQf: 1000, priceCents: 330 },
+              { fromQf: 1001, toQf: 1500, priceCents: 340 },
+              { fromQf: 1501, toQf: null, priceCents: 350 },
+            ],
+          },
+          nonResidentPriceCents: 520,
+          missingQf: 'highest',
+          siblingReductionPercent: 10,
+          costPerUserCents: 780,
+          oneEuroCanteen: true,
+        },
+      },
+    },
+    {
+      slug: 'accueil-du-soir',
+      name: 'Accueil périscolaire du soir',
+      unit: 'soir',
+      grid: {
+        validFrom: '2026-09-01',
+        source: 'Délibération n° 2026-042 du 12 juin 2026 (démonstration)',
+        rules: {
+          model: { kind: 'effort', ratePpm: 3600, floorCents: 260, ceilingCents: 450 },
+          nonResidentPriceCents: null,
+          missingQf: 'highest',
+          siblingReductionPercent: 0,
+          costPerUserCents: 690,
+          oneEuroCanteen: false,
+        },
+      },
+    },
+  ],
+  'saint-aubin-les-pres': [
+    {
+      slug: 'cantine',
+      name: 'Cantine',
+      unit: 'repas',
+      grid: {
+        validFrom: '2026-09-01',
+        source: 'Délibération du conseil municipal du 3 juillet 2026 (démonstration)',
+        rules: {
+          model: {
+            kind: 'brackets',
+            brackets: [
+              { fromQf: 0, toQf: 800, priceCents: 250 },
+              { fromQf: 801, toQf: null, priceCents: 380 },
+            ],
+          },
+          nonResidentPriceCents: null,
+          missingQf: 'highest',
+          siblingReductionPercent: 0,
+          costPerUserCents: 650,
+          oneEuroCanteen: false,
+        },
+      },
+    },
+  ],
 };
 
 /** Who holds the parapheur's functions in each demo commune (a village's secretary acts as DGS). */
@@ -156,6 +230,7 @@ export async function seedDemo(database: Database, queue: JobQueue, publicUrl: s
       // Routing needs no seed examples: the standard competence map trains the classifier and
       // each demo commune's services get their competences by default (requests/competence-map.ts).
       await seedFunctionHolders(tx, DEMO_FUNCTIONS[commune.slug] ?? []);
+      await seedFamilyTariffs(tx, commune.id, DEMO_TARIFFS[commune.slug] ?? []);
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
         template: DEMO_MAILS.demoWelcome,
