@@ -244,6 +244,27 @@ const SAMPLES: Record<string, Sample> = {
       { path: (c: SampleContext) => `/c/${c.commune}/agent/parapheur/01a22309-0000-7000-8000-0000000000cc${suffix}` },
     ]),
   ),
+  // Family tariffs: the commune's own first activity (seeded by the demo).
+  '/c/:slug/admin/famille/activites/:activity/grille': {
+    path: (c) => `/c/${c.commune}/admin/famille/activites/${c.ids[`activity:${c.commune}`]}/grille`,
+  },
+  '/c/:slug/admin/famille/activites/:activity/inscriptions': {
+    path: (c) => `/c/${c.commune}/admin/famille/activites/${c.ids[`activity:${c.commune}`]}/inscriptions`,
+  },
+  // Family enrolments: an enrolment of nobody (see HANDLER_404).
+  '/c/:slug/admin/famille/activites/:activity/inscriptions/:enrolment/annuler': {
+    path: (c) =>
+      `/c/${c.commune}/admin/famille/activites/${c.ids[`activity:${c.commune}`]}/inscriptions/01a22309-0000-7000-8000-0000000000f1/annuler`,
+  },
+  ...Object.fromEntries(
+    ['confirmer', 'annuler'].map((action) => [
+      `/c/:slug/famille/inscriptions/:enrolment/${action}`,
+      {
+        path: (c: SampleContext) =>
+          `/c/${c.commune}/famille/inscriptions/01a22309-0000-7000-8000-0000000000f1/${action}`,
+      },
+    ]),
+  ),
   '/c/:slug/agent/parapheur/:folder/documents/:document': {
     path: (c) =>
       `/c/${c.commune}/agent/parapheur/01a22309-0000-7000-8000-0000000000cc/documents/01a22309-0000-7000-8000-0000000000dd`,
@@ -286,6 +307,9 @@ const HANDLER_404: Record<string, string> = {
     ]),
   ),
   'POST /c/:slug/agent/parapheur/delegations/:delegation/retirer': 'signature.delegation_not_found',
+  'POST /c/:slug/famille/inscriptions/:enrolment/confirmer': 'family.enrolment_not_found',
+  'POST /c/:slug/famille/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
+  'POST /c/:slug/admin/famille/activites/:activity/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
 };
 
 /**
@@ -481,6 +505,11 @@ describe.each(TEST_ENGINES)('authorization matrix on %s', (engine) => {
         [tokenId, rows[0]!.id, hashApiToken(`gch_matrice_${slug}`)],
       );
       ids[`token:${slug}`] = tokenId;
+      const activity = await t.testDb.asSuperuser<{ id: string }>(
+        'SELECT id FROM family_activity WHERE commune_id = $1 ORDER BY position LIMIT 1',
+        [rows[0]!.id],
+      );
+      ids[`activity:${slug}`] = activity.rows[0]!.id;
       // A request (État civil / Secrétariat) and a file of it, for the back-office routes.
       const requestId = randomUUID();
       const number = `${new Date().getFullYear()}-990001`;

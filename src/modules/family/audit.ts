@@ -10,5 +10,14 @@ declare module '../../platform/audit/journal.js' {
     'family.activity_created': AuditData;
     /** A new version of an activity's tariff grid, with its start and the délibération. */
     'family.tariff_grid_created': AuditData;
+    /** Enrolment opened or closed, capacity and the delay to confirm an offered place. */
+    'family.enrolment_settings_changed': AuditData;
+    'family.child_enrolled': AuditData;
+    'family.child_waitlisted': AuditData;
+    'family.enrolment_cancelled': AuditData;
+    /** A freed place offered to the first family in line, with its deadline. */
+    'family.place_offered': AuditData;
+    'family.place_accepted': AuditData;
+    'family.offer_expired': AuditData;
   }
 }

@@ -8,3 +8,18 @@ import { type Actor, hasRole } from '../../platform/authz/actor.js';
 export function canManageTariffs(actor: Actor | null): boolean {
   return !!actor && hasRole(actor, 'admin');
 }
+
+/** A signed-in person enrols the children of their own household. */
+export function canEnrol(actor: Actor | null): actor is Actor {
+  return !!actor;
+}
+
+/** The guardian who asked, or an administrator of the commune, may cancel an enrolment. */
+export function canCancelEnrolment(actor: Actor | null, enrolment: { accountId: string }): boolean {
+  return !!actor && (actor.accountId === enrolment.accountId || hasRole(actor, 'admin'));
+}
+
+/** Only the guardian confirms a place offered to their child. */
+export function canAcceptPlace(actor: Actor | null, enrolment: { accountId: string }): boolean {
+  return !!actor && actor.accountId === enrolment.accountId;
+}

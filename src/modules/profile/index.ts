@@ -2,6 +2,9 @@
  * Front door of the profile ("dites-le-nous une fois"): the prefill of démarches from the
  * citizen's profile, and the vault's documents offered on file questions.
  */
+import type { Tx } from '../../platform/db/tenant.js';
+import { listHouseholdMembers } from './repo.js';
+
 export { profilePrefill } from './profile.js';
 export {
   listDocuments,
@@ -11,3 +14,21 @@ export {
   VAULT_MAX_BYTES,
   validityText,
 } from './vault.js';
+
+export interface HouseholdChild {
+  id: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+}
+
+/**
+ * The children of a citizen's household, as the citizen entered them once in their profile
+ * (« dites-le-nous une fois »): the family portal enrols them without asking again.
+ */
+export async function householdChildren(tx: Tx, accountId: string): Promise<HouseholdChild[]> {
+  const members = await listHouseholdMembers(tx, accountId);
+  return members
+    .filter((m) => m.relation === 'enfant')
+    .map((m) => ({ id: m.id, givenName: m.givenName, familyName: m.familyName, birthDate: m.birthDate }));
+}

@@ -139,11 +139,19 @@ export function registerAdminTariffPages(parent: FastifyInstance, ctx: AppContex
                   ])}
                 />
               )}
-              <p class="govuk-body">
-                <a class="govuk-link" href={`${base(request)}/activites/${activity.id}/grille`}>
-                  Enregistrer une nouvelle grille<span class="govuk-visually-hidden"> : {activity.name}</span>
-                </a>
-              </p>
+              <ul class="govuk-list">
+                <li>
+                  <a class="govuk-link" href={`${base(request)}/activites/${activity.id}/grille`}>
+                    Enregistrer une nouvelle grille<span class="govuk-visually-hidden"> : {activity.name}</span>
+                  </a>
+                </li>
+                <li>
+                  <a class="govuk-link" href={`${base(request)}/activites/${activity.id}/inscriptions`}>
+                    Inscriptions{activity.openForEnrolment ? ' (ouvertes)' : ' (fermées)'}
+                    <span class="govuk-visually-hidden"> : {activity.name}</span>
+                  </a>
+                </li>
+              </ul>
             </section>
           ))}
           <h2 class="govuk-heading-l">Ajouter une activité</h2>
