@@ -39,6 +39,8 @@ import { formatDate, formatDateTime } from '../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import type { RequestStatus } from '../procedures/index.js';
 import { findProcedureById, positionLabel, STATUS_LABELS, storedWorkflow } from '../procedures/index.js';
+import { MAX_MESSAGE_LENGTH, requestDeps, type SummaryRow } from './deps.js';
+import { listRequestEvents } from './history.js';
 import { silenceMention } from './receipt-pdf.js';
 import {
   findRequestByNumber,
@@ -47,20 +49,11 @@ import {
   listRequestsOfAccount,
   type StoredFileInfo,
 } from './repo.js';
+import { readFile, storeFile } from './request-files.js';
 import type { CitizenRequest, RequestEvent } from './schema.js';
-import {
-  findRequestForProcessToken,
-  listRequestEvents,
-  MAX_MESSAGE_LENGTH,
-  processFromLink,
-  processLinkStatuses,
-  readFile,
-  replyAsCitizen,
-  requestDeps,
-  type SummaryRow,
-  storeFile,
-} from './service.js';
 import { StatusTag } from './ui.js';
+import { findRequestForProcessToken, processFromLink, processLinkStatuses } from './use-cases/process-from-link.js';
+import { replyAsCitizen } from './use-cases/reply-as-citizen.js';
 
 const numberParams = z.object({ slug: z.string().max(63), number: z.string().max(20) }).strict();
 const fileParams = z

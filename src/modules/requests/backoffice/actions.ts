@@ -30,23 +30,17 @@ import {
   positionLabel,
   type RequestStatus,
 } from '../../procedures/index.js';
+import { MAX_MESSAGE_LENGTH, type RequestActor, type RequestDeps, requestDeps, workflowOfRequest } from '../deps.js';
 import { findRequestById } from '../repo.js';
+import { storeFile } from '../request-files.js';
 import type { RoutingChoice } from '../routing.js';
 import type { CitizenRequest } from '../schema.js';
-import {
-  addInternalNote as addNote,
-  assignRequest as assign,
-  changeStatus,
-  MAX_MESSAGE_LENGTH,
-  rerouteRequest as moveToService,
-  type RequestActor,
-  type RequestDeps,
-  requestDeps,
-  sendMessageToCitizen,
-  storeFile,
-  submitRequest,
-  workflowOfRequest,
-} from '../service.js';
+import { addInternalNote as addNote } from '../use-cases/add-internal-note.js';
+import { assignRequest as assign } from '../use-cases/assign-request.js';
+import { changeStatus } from '../use-cases/change-status.js';
+import { rerouteRequest as moveToService } from '../use-cases/reroute-request.js';
+import { sendMessageToCitizen } from '../use-cases/send-message.js';
+import { submitRequest } from '../use-cases/submit-request.js';
 import { findRequestForActor, isAgentOfService, visibleServiceScope } from './queries.js';
 
 export { MAX_MESSAGE_LENGTH };

@@ -12,8 +12,10 @@ import { AppError } from '../../../platform/errors.js';
 import type { Commune } from '../../../platform/tenancy/communes.js';
 import { CLOSED_STATUSES, canMove, type RequestStatus } from '../../procedures/index.js';
 import { findRequestForActor } from '../backoffice/queries.js';
+import { requestDeps, workflowOfRequest } from '../deps.js';
 import { findRequestById } from '../repo.js';
-import { assignRequest, changeStatus, requestDeps, workflowOfRequest } from '../service.js';
+import { assignRequest } from './assign-request.js';
+import { changeStatus } from './change-status.js';
 
 export interface TakeOutcome {
   /** The person it was assigned to before (null: nobody). */
