@@ -1,11 +1,19 @@
+/**
+ * Changes the status (or the step, en cours) of a request. `changeStatus` is the step other use
+ * cases compose in their transaction (taking a request, the secretary's link, waiting for the
+ * citizen, the API); `changeRequestStatus` is the agent's form: parsed, authorized, one
+ * transaction, within the démarche's workflow, a message required when refusing or waiting.
+ */
 import { recordAudit } from '../../../platform/audit/journal.js';
-import type { Tx } from '../../../platform/db/tenant.js';
+import type { AppContext } from '../../../platform/context.js';
+import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { queueMail } from '../../../platform/mail/outbox.js';
 import type { Commune } from '../../../platform/tenancy/communes.js';
 import { findServiceById } from '../../../platform/tenancy/communes.js';
 import {
   CLOSED_STATUSES,
+  canMove,
   parsePosition,
   positionLabel,
   type RequestStatus,
@@ -20,16 +28,29 @@ import {
   procedureOfRequest,
   type RequestActor,
   type RequestDeps,
+  requestDeps,
+  workflowOfRequest,
 } from '../deps.js';
 import { requestEventData } from '../events.js';
 import { addRequestEvent } from '../history.js';
 import { trackingUrlFor } from '../links.js';
 import { composeStatusNotification } from '../notifications/service.js';
 import { queueStatusSms } from '../notifications/sms.js';
+import { canChangeStatus } from '../policy.js';
 import { replyToFor } from '../reply-to.js';
 import { updateRequest } from '../repo.js';
 import { mailText, notificationValues } from '../request-mail.js';
 import type { CitizenRequest } from '../schema.js';
+import {
+  agentOf,
+  agentText,
+  type Caller,
+  formValue,
+  invalid,
+  lockRequestForAgent,
+  parseFields,
+  requestNotFound,
+} from './common.js';
 
 /**
  * Changes the status (and, en cours, the step) of a request: history event (with an optional
@@ -135,4 +156,55 @@ export async function changeStatus(
     fromStep,
   });
   return updated;
+}
+
+/** The agent's form: the new position (`statut`, e.g. `en_cours/intervention`) and a message. */
+export const statusForm = {
+  statut: formValue,
+  messageStatut: agentText('Le message'),
+};
+
+/**
+ * Changes the status (or the step, en cours) of a request within its démarche's workflow;
+ * refusing, or waiting for the citizen, needs a message to them.
+ */
+export async function changeRequestStatus(
+  ctx: AppContext,
+  caller: Caller,
+  number: string,
+  body: unknown,
+): Promise<{ status: RequestStatus }> {
+  const { values, errors: fields } = parseFields(statusForm, body);
+  const { commune, actor } = caller;
+  return withTenant(ctx.database, commune.id, async (tx) => {
+    const { row } = await lockRequestForAgent(tx, caller, number);
+    if (!canChangeStatus(actor, row)) throw requestNotFound();
+    const workflow = await workflowOfRequest(tx, row);
+    const target = parsePosition(workflow, values.statut ?? '');
+    const to = target?.status;
+    const current = { status: row.status, step: row.step };
+    const message = values.messageStatut ?? '';
+    const errors: Record<string, string> = {};
+    if (!target) errors.statut = 'Choisissez le nouveau statut de la demande.';
+    else if (target.status === current.status && target.step === current.step)
+      errors.statut = `La demande est déjà « ${positionLabel(workflow, current, 'agent')} ».`;
+    else if (!canMove(workflow, current, target)) {
+      errors.statut = `Une demande « ${positionLabel(workflow, current, 'agent')} » ne peut pas passer à « ${positionLabel(workflow, target, 'agent')} ».`;
+    }
+    if (fields.messageStatut) errors.messageStatut = fields.messageStatut;
+    else if (!message && to === 'refusee') errors.messageStatut = 'Expliquez à l’usager le motif du refus.';
+    else if (!message && to === 'attente_usager')
+      errors.messageStatut = 'Dites à l’usager ce que vous attendez de lui.';
+    if (Object.keys(errors).length > 0 || !target || !to) throw invalid(errors);
+    await changeStatus(tx, requestDeps(ctx), {
+      commune,
+      request: row,
+      status: to,
+      step: target.step,
+      actor: agentOf(actor),
+      message: message || null,
+      httpRequestId: caller.httpRequestId,
+    });
+    return { status: to };
+  });
 }

@@ -1,11 +1,29 @@
+/**
+ * Re-routes a request to another service. `rerouteRequest` is the step (history, training
+ * example, journal); `sendToService` is the agent's form: the target service and a reason.
+ */
 import { recordAudit } from '../../../platform/audit/journal.js';
-import type { Tx } from '../../../platform/db/tenant.js';
+import { canSeeService } from '../../../platform/authz/actor.js';
+import type { AppContext } from '../../../platform/context.js';
+import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import type { Service } from '../../../platform/tenancy/communes.js';
+import { listServices } from '../../../platform/tenancy/communes.js';
 import { auditActorType, communeOf, type RequestActor } from '../deps.js';
 import { addRequestEvent } from '../history.js';
+import { canReroute } from '../policy.js';
 import { insertRoutingExamples, updateRequest } from '../repo.js';
 import { competenceForService, requestText } from '../routing.js';
 import type { CitizenRequest } from '../schema.js';
+import {
+  agentOf,
+  agentText,
+  type Caller,
+  formValue,
+  invalid,
+  lockRequestForAgent,
+  parseFields,
+  requestNotFound,
+} from './common.js';
 
 /**
  * Moves a request to another service of the commune and clears its assignment (the new service
@@ -64,4 +82,41 @@ export async function rerouteRequest(
     requestId: input.httpRequestId ?? null,
   });
   return updated;
+}
+
+/** The agent's form: the service that should treat the request, and why. */
+export const rerouteForm = {
+  service: formValue.transform((v) => v.trim().toLowerCase()),
+  motif: agentText('Le motif', 'Indiquez pourquoi la demande change de service.'),
+};
+
+/** Validates an agent's re-routing (target service, reason), then moves the request. */
+export async function sendToService(
+  ctx: AppContext,
+  caller: Caller,
+  number: string,
+  body: unknown,
+): Promise<{ serviceName: string; stillVisible: boolean }> {
+  const { values, errors: parsed } = parseFields(rerouteForm, body);
+  const { commune, actor } = caller;
+  return withTenant(ctx.database, commune.id, async (tx) => {
+    const { row, serviceName } = await lockRequestForAgent(tx, caller, number);
+    if (!canReroute(actor, row)) throw requestNotFound();
+    const services = await listServices(tx, commune.id);
+    const target = services.find((s) => s.id === values.service);
+    const fields: Record<string, string> = {};
+    if (!target) fields.service = 'Choisissez le service qui doit traiter la demande.';
+    else if (target.id === row.serviceId) fields.service = `La demande est déjà au service ${target.name}.`;
+    if (parsed.motif) fields.motif = parsed.motif;
+    if (Object.keys(fields).length > 0 || !target) throw invalid(fields);
+    await rerouteRequest(tx, {
+      request: row,
+      service: target,
+      actor: agentOf(actor),
+      reason: values.motif ?? '',
+      fromServiceName: serviceName,
+      httpRequestId: caller.httpRequestId,
+    });
+    return { serviceName: target.name, stillVisible: canSeeService(actor, target.id) };
+  });
 }
