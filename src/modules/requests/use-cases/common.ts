@@ -68,6 +68,12 @@ export function parseFields<S extends Record<string, z.ZodType>>(
 /** A single string of a form ('' when absent, repeated or a file). */
 export const formValue = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string());
 
+/** A single string of a form, the first one when repeated ('' otherwise). */
+export const firstFormValue = z.preprocess(
+  (v) => (Array.isArray(v) ? (typeof v[0] === 'string' ? v[0] : '') : typeof v === 'string' ? v : ''),
+  z.string(),
+);
+
 /** A checkbox or a list of them: the string values sent. */
 export const formList = z.preprocess(
   (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : typeof v === 'string' && v !== '' ? [v] : []),
