@@ -17,9 +17,9 @@ import { activeAccountIdByEmail, hashPassword, seedMember } from '../modules/ide
 import type { RequestStatus, Workflow } from '../modules/procedures/index.js';
 import { findProcedureBySlug, type Procedure } from '../modules/procedures/index.js';
 import { insertFormVersion, insertProcedure } from '../modules/procedures/repo.js';
+import { addRequestEvent } from '../modules/requests/history.js';
 import { insertRequest } from '../modules/requests/repo.js';
 import type { CitizenRequest } from '../modules/requests/schema.js';
-import { addRequestEvent } from '../modules/requests/service.js';
 import type { Role } from '../platform/authz/roles.js';
 import { nextNumber } from '../platform/db/counters.js';
 import { withTenant } from '../platform/db/tenant.js';

@@ -13,7 +13,7 @@ import { citizen, type Person, staffMember } from '../../test/factories.js';
 import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import type { CitizenRequest } from '../requests/schema.js';
-import { submitRequest } from '../requests/service.js';
+import { submitRequest } from '../requests/use-cases/submit-request.js';
 import { findProcedureBySlug } from './lookups.js';
 
 const ADMIN = 'admin@villebelle.example';

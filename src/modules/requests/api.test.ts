@@ -17,9 +17,11 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import { checkWebhookUrl, isPrivateAddress, WEBHOOK_JOB } from '../webhooks/webhooks.js';
+import { listRequestEvents } from './history.js';
 import { findRequestByNumber } from './repo.js';
 import type { CitizenRequest } from './schema.js';
-import { addInternalNote, listRequestEvents, submitRequest } from './service.js';
+import { addInternalNote } from './use-cases/add-internal-note.js';
+import { submitRequest } from './use-cases/submit-request.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;

@@ -20,9 +20,12 @@ import {
   storedWorkflow,
   type Workflow,
 } from '../procedures/index.js';
+import { MAX_MESSAGE_LENGTH, requestDeps } from './deps.js';
+import { listRequestEvents } from './history.js';
 import { findRequestByNumber, listRequestsPage, tagEventWithConnector } from './repo.js';
 import type { CitizenRequest, RequestEvent } from './schema.js';
-import { changeStatus, listRequestEvents, MAX_MESSAGE_LENGTH, requestDeps, sendMessageToCitizen } from './service.js';
+import { changeStatus } from './use-cases/change-status.js';
+import { sendMessageToCitizen } from './use-cases/send-message.js';
 
 export const API_PAGE_SIZE = 50;
 

@@ -20,7 +20,7 @@ import { seedDemo } from '../demo/seed.js';
 import { type CompetenceRoute, competenceRoutes, defaultService } from './competence-map.js';
 import { findRequestByNumber } from './repo.js';
 import { decideService, routeFreeText } from './routing.js';
-import { rerouteRequest } from './service.js';
+import { rerouteRequest } from './use-cases/reroute-request.js';
 
 /** One everyday message per competence, written for this test (not in the training files). */
 const MESSAGES: Record<string, string> = {

@@ -20,8 +20,10 @@ import { type FormBody, formString, handleForm, sendPage } from '../../platform/
 import { DOCUMENT_KIND_RULES } from '../forms/index.js';
 import { findProcedureBySlug, type Procedure } from '../procedures/index.js';
 import { COMPETENCE_DEMARCHES } from './competence-map.js';
+import { MAX_MESSAGE_LENGTH, requestDeps } from './deps.js';
 import { findRequestByNumber } from './repo.js';
-import { MAX_MESSAGE_LENGTH, readFile, requestDeps, submitRequest } from './service.js';
+import { readFile } from './request-files.js';
+import { submitRequest } from './use-cases/submit-request.js';
 import { savableRequestFiles } from './vault-reuse.js';
 
 const slugParams = z.object({ slug: z.string().max(63) }).strict();

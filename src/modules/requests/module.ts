@@ -10,6 +10,8 @@ import type { GuichetModule } from '../../platform/module.js';
 import { COMPETENCE_ADMIN_PATH, registerCompetencePages } from './competence-pages.js';
 import { registerContactPages } from './contact-pages.js';
 import { REQUEST_MAILS } from './mail-templates.js';
+import { registerMyRequestsPages } from './pages/my-requests.js';
+import { registerProcessLinkPages } from './pages/process-link.js';
 import { registerPortalPages } from './portal-pages.js';
 import { requestsPortalWidgets } from './portal-widgets.js';
 import {
@@ -18,7 +20,6 @@ import {
   countRequests,
   countRequestsByProcedure,
 } from './repo.js';
-import { registerTrackingPages } from './tracking-pages.js';
 
 export const requestsModule: GuichetModule = {
   name: 'requests',
@@ -29,7 +30,8 @@ export const requestsModule: GuichetModule = {
       await registerMultipart(scope);
       registerPortalPages(scope, ctx);
       registerContactPages(scope, ctx);
-      registerTrackingPages(scope, ctx);
+      registerMyRequestsPages(scope, ctx);
+      registerProcessLinkPages(scope, ctx);
       registerCompetencePages(scope, ctx);
     });
   },

@@ -68,6 +68,7 @@ import { findFormVersion, findProcedureBySlug, listProcedures } from '../procedu
 import { profilePrefill } from '../profile/index.js';
 import { matchesCatalogue } from './catalogue-search.js';
 import { confirmationPath, rememberSubmission } from './contact-pages.js';
+import { requestDeps, type SummaryRow } from './deps.js';
 import { ADDRESS_FIELD_SCRIPT, PlaceLookup, placeFieldIds, withPlaceDefaults } from './place-fields.js';
 import {
   type Draft,
@@ -80,7 +81,8 @@ import {
   listDraftFiles,
   updateDraft,
 } from './repo.js';
-import { requestDeps, type SummaryRow, storeFile, submitRequest } from './service.js';
+import { storeFile } from './request-files.js';
+import { submitRequest } from './use-cases/submit-request.js';
 import { chosenDocuments, vaultChoicesForPage, vaultDocumentAsUpload } from './vault-reuse.js';
 
 const DRAFT_COOKIE = 'guichet_brouillon';

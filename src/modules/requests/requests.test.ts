@@ -28,7 +28,8 @@ import { findProcedureBySlug } from '../procedures/lookups.js';
 import { insertRoutingRule } from '../procedures/repo.js';
 import { renderReceiptPdf } from './receipt-pdf.js';
 import { findRequestById } from './repo.js';
-import { rerouteRequest, routeRequest } from './service.js';
+import { routeRequest } from './routing.js';
+import { rerouteRequest } from './use-cases/reroute-request.js';
 
 const ZIP = Buffer.from(
   'UEsDBBQAAAAAAGOMfF3I8LalBwAAAAcAAAAFAAAAYS50eHRib25qb3VyUEsBAhQDFAAAAAAAY4x8XcjwtqUHAAAABwAAAAUAAAAAAAAAAAAAAIABAAAAAGEudHh0UEsFBgAAAAABAAEAMwAAACoAAAAAAA==',

@@ -26,7 +26,9 @@ import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import type { Procedure } from '../procedures/index.js';
 import { listRoutingRules } from '../procedures/index.js';
 import { type CompetenceRoute, competenceRoutes, triageService } from './competence-map.js';
+import { communeOf } from './deps.js';
 import { listRoutingExamples } from './repo.js';
+import type { CitizenRequest } from './schema.js';
 
 export { triageService } from './competence-map.js';
 
@@ -165,4 +167,23 @@ export async function competenceForService(
   const prediction = predictLogistic(await communeModel(tx, communeId), text);
   const handled = new Set(routes.map((r) => r.competence.slug));
   return prediction.ranking.find((r) => handled.has(r.serviceSlug))?.serviceSlug ?? routes[0]!.competence.slug;
+}
+
+/**
+ * Chooses the service of a new request: a démarche by its rules (else its default service), a
+ * free text by the commune's classifier (else the accueil, for triage).
+ */
+export async function routeRequest(
+  tx: Tx,
+  input: { procedure: Procedure | null; answers: Record<string, unknown>; freeText?: string },
+): Promise<RoutingChoice> {
+  const communeId = communeOf(tx);
+  if (input.procedure) return routeByRules(tx, communeId, input.procedure, input.answers);
+  return routeFreeText(tx, communeId, input.freeText ?? '');
+}
+
+/** The text a request is classified by: its subject and free-text answers. */
+export function requestText(request: Pick<CitizenRequest, 'subject' | 'answers'>): string {
+  const texts = Object.values(request.answers ?? {}).filter((v): v is string => typeof v === 'string');
+  return [request.subject, ...texts].join('\n').slice(0, 5000);
 }

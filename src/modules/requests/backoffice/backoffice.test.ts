@@ -10,7 +10,7 @@ import { TEST_ENGINES } from '../../../test/databases.js';
 import { type Person, requestIn, staffMember } from '../../../test/factories.js';
 import { signIn } from '../../../test/sign-in.js';
 import { seedDemo } from '../../demo/seed.js';
-import { listRequestEvents } from '../service.js';
+import { listRequestEvents } from '../history.js';
 
 const CITIZEN = 'camille.martin@courriel.example';
 /** Camille Martin, the demo citizen, as the requester of requests built here. */

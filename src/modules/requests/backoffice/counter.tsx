@@ -18,16 +18,40 @@ import {
   Select,
   Textarea,
 } from '../../../platform/views/components.js';
+import { stringValue } from '../../../platform/views/page-kit.js';
 import { listProcedures } from '../../procedures/index.js';
-import { type Body, type CounterInput, counterValues, fileAtCounter, MAX_MESSAGE_LENGTH } from './actions.js';
+import { MAX_MESSAGE_LENGTH } from '../deps.js';
+import { callerOf } from '../use-cases/common.js';
+import { fileAtCounter } from '../use-cases/file-at-counter.js';
 import { requireInbox } from './inbox.js';
 import { agentBreadcrumbs, inboxBase, requestPath, sendBackofficePage } from './ui.js';
+
+/** What the agent typed, shown again with the errors. */
+interface CounterValues {
+  procedure: string;
+  subject: string;
+  text: string;
+  name: string;
+  email: string;
+  service: string;
+}
+
+function counterValues(body: Record<string, unknown>): CounterValues {
+  return {
+    procedure: stringValue(body.demarche),
+    subject: stringValue(body.objet),
+    text: stringValue(body.texte),
+    name: stringValue(body.nom),
+    email: stringValue(body.courriel),
+    service: stringValue(body.service),
+  };
+}
 
 export function registerCounterPages(app: FastifyInstance, ctx: AppContext): void {
   async function counterForm(
     request: FastifyRequest,
     reply: FastifyReply,
-    values: Partial<CounterInput>,
+    values: Partial<CounterValues>,
     errors: FieldErrors = {},
     status?: number,
   ) {
@@ -130,9 +154,9 @@ export function registerCounterPages(app: FastifyInstance, ctx: AppContext): voi
 
   app.post('/c/:slug/agent/demandes/nouvelle', { config: { policy: 'requestsInbox' } }, async (request, reply) => {
     requireInbox(request);
-    const input = counterValues((request.body ?? {}) as Body);
+    const body = (request.body ?? {}) as Record<string, unknown>;
     try {
-      const { number, visible } = await fileAtCounter(ctx, request.commune!, request.actor!, input, request);
+      const { number, visible } = await fileAtCounter(ctx, callerOf(request), body);
       return reply.redirect(
         visible
           ? `${requestPath(request, number)}?fait=deposee`
@@ -141,7 +165,7 @@ export function registerCounterPages(app: FastifyInstance, ctx: AppContext): voi
       );
     } catch (error) {
       if (error instanceof AppError && error.fields && error.status < 500) {
-        return counterForm(request, reply, input, error.fields, error.status);
+        return counterForm(request, reply, counterValues(body), error.fields, error.status);
       }
       throw error;
     }

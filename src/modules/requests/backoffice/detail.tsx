@@ -37,7 +37,7 @@ import {
   Textarea,
 } from '../../../platform/views/components.js';
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
-import { stringValue } from '../../../platform/views/page-kit.js';
+import { type FormBody as Body, stringValue } from '../../../platform/views/page-kit.js';
 import type { FormDefinition } from '../../forms/index.js';
 import {
   AGENT_STATUS_LABELS,
@@ -47,22 +47,16 @@ import {
   positionValue,
   type RequestStatus,
 } from '../../procedures/index.js';
+import { MAX_MESSAGE_LENGTH } from '../deps.js';
+import { canAddNote, canAssign, canChangeStatus, canMessageCitizen, canReroute, canTakeRequest } from '../policy.js';
 import { listRequestFiles, type StoredFileInfo } from '../repo.js';
+import { writeInternalNote } from '../use-cases/add-internal-note.js';
+import { reassignRequest } from '../use-cases/assign-request.js';
+import { changeRequestStatus } from '../use-cases/change-status.js';
+import { callerOf, requestNotFound } from '../use-cases/common.js';
+import { sendToService } from '../use-cases/reroute-request.js';
+import { messageCitizen } from '../use-cases/send-message.js';
 import { takeRequest } from '../use-cases/take-request.js';
-import {
-  addInternalNote,
-  assignRequest,
-  assignValues,
-  type Body,
-  changeRequestStatus,
-  MAX_MESSAGE_LENGTH,
-  messageCitizen,
-  noteValues,
-  requestNotFound,
-  rerouteRequest,
-  rerouteValues,
-  statusValues,
-} from './actions.js';
 import { Lines, RequestAnswers } from './answers.js';
 import { LateTag, requireInbox, StatusTag } from './inbox.js';
 import {
@@ -348,6 +342,7 @@ function Actions({
   const csrf = reply.generateCsrf();
   const actorId = request.actor!.accountId;
   const otherServices = data.services.filter((s) => s.id !== detail.serviceId);
+  const actor = request.actor!;
   const closed = isClosed(detail.status);
   const mine = detail.assigneeId === actorId;
   const canStart = detail.status === 'nouvelle';
@@ -356,7 +351,7 @@ function Actions({
       <h2 class="govuk-heading-m" id="actions">
         Actions
       </h2>
-      {!closed && (!mine || canStart) ? (
+      {canTakeRequest(actor, detail) ? (
         <form method="post" action={`${path}/prendre`} novalidate>
           <CsrfField token={csrf} />
           {errors.prendre ? (
@@ -377,147 +372,162 @@ function Actions({
       ) : (
         <p class="govuk-body">{closed ? 'Cette demande est clôturée.' : 'Vous avez pris en charge cette demande.'}</p>
       )}
-      <ActionDetails title="Changer le statut" id="action-statut" errors={errors} fields={['statut', 'messageStatut']}>
-        <form method="post" action={`${path}/statut`} novalidate>
-          <CsrfField token={csrf} />
-          <Radios
-            name="statut"
-            legend={`Statut actuel : ${detail.statusLabel}. Nouveau statut`}
-            legendSize="s"
-            value={values.statut ?? ''}
-            error={errors.statut}
-            items={nextPositions(detail.workflow, detail).map((p) => ({
-              value: positionValue(p),
-              label: positionLabel(detail.workflow, p, 'agent'),
-              ...(p.status === 'refusee' ? { hint: 'Un message expliquant le motif du refus est obligatoire.' } : {}),
-              ...(p.status === 'attente_usager' ? { hint: 'Dites à l’usager ce que vous attendez de lui.' } : {}),
-            }))}
-          />
-          <Textarea
-            name="messageStatut"
-            label="Message à l’usager (facultatif, obligatoire en cas de refus)"
-            hint="Il est joint au courriel qui prévient l’usager du changement et figure dans son espace."
-            rows={4}
-            maxLength={MAX_MESSAGE_LENGTH}
-            value={values.messageStatut ?? ''}
-            error={errors.messageStatut}
-          />
-          <Button>Changer le statut</Button>
-        </form>
-      </ActionDetails>
+      {canChangeStatus(actor, detail) ? (
+        <ActionDetails
+          title="Changer le statut"
+          id="action-statut"
+          errors={errors}
+          fields={['statut', 'messageStatut']}
+        >
+          <form method="post" action={`${path}/statut`} novalidate>
+            <CsrfField token={csrf} />
+            <Radios
+              name="statut"
+              legend={`Statut actuel : ${detail.statusLabel}. Nouveau statut`}
+              legendSize="s"
+              value={values.statut ?? ''}
+              error={errors.statut}
+              items={nextPositions(detail.workflow, detail).map((p) => ({
+                value: positionValue(p),
+                label: positionLabel(detail.workflow, p, 'agent'),
+                ...(p.status === 'refusee' ? { hint: 'Un message expliquant le motif du refus est obligatoire.' } : {}),
+                ...(p.status === 'attente_usager' ? { hint: 'Dites à l’usager ce que vous attendez de lui.' } : {}),
+              }))}
+            />
+            <Textarea
+              name="messageStatut"
+              label="Message à l’usager (facultatif, obligatoire en cas de refus)"
+              hint="Il est joint au courriel qui prévient l’usager du changement et figure dans son espace."
+              rows={4}
+              maxLength={MAX_MESSAGE_LENGTH}
+              value={values.messageStatut ?? ''}
+              error={errors.messageStatut}
+            />
+            <Button>Changer le statut</Button>
+          </form>
+        </ActionDetails>
+      ) : null}
 
-      <ActionDetails
-        title="Écrire à l’usager"
-        id="action-message"
-        errors={errors}
-        fields={['message', 'fichier', 'attente']}
-      >
-        <form method="post" action={`${path}/message`} enctype="multipart/form-data" novalidate>
-          <CsrfField token={csrf} />
-          <Textarea
-            name="message"
-            label="Message"
-            hint="L’usager le lit dans son espace « Mes demandes » et en est prévenu par courriel."
-            rows={5}
-            maxLength={MAX_MESSAGE_LENGTH}
-            value={values.message ?? ''}
-            error={errors.message}
-          />
-          <FileUpload
-            name="fichier"
-            label="Pièce jointe (facultatif)"
-            hint={`Un fichier ${describeTypes(DEFAULT_ACCEPTED_TYPES)}, ${formatBytes(MAX_UPLOAD_BYTES)} au plus.`}
-            accept={DEFAULT_ACCEPTED_TYPES.join(',')}
-            error={errors.fichier}
-          />
-          <Checkboxes
-            name="attente"
-            legend="Réponse de l’usager"
-            legendSize="s"
-            small
-            error={errors.attente}
-            values={values.attente ? ['1'] : []}
-            items={[
-              {
-                value: '1',
-                label: 'J’attends une réponse de l’usager',
-                hint: 'La demande passe « En attente de l’usager » jusqu’à sa réponse.',
-              },
-            ]}
-          />
-          <Button>Envoyer le message</Button>
-        </form>
-      </ActionDetails>
+      {canMessageCitizen(actor, detail) ? (
+        <ActionDetails
+          title="Écrire à l’usager"
+          id="action-message"
+          errors={errors}
+          fields={['message', 'fichier', 'attente']}
+        >
+          <form method="post" action={`${path}/message`} enctype="multipart/form-data" novalidate>
+            <CsrfField token={csrf} />
+            <Textarea
+              name="message"
+              label="Message"
+              hint="L’usager le lit dans son espace « Mes demandes » et en est prévenu par courriel."
+              rows={5}
+              maxLength={MAX_MESSAGE_LENGTH}
+              value={values.message ?? ''}
+              error={errors.message}
+            />
+            <FileUpload
+              name="fichier"
+              label="Pièce jointe (facultatif)"
+              hint={`Un fichier ${describeTypes(DEFAULT_ACCEPTED_TYPES)}, ${formatBytes(MAX_UPLOAD_BYTES)} au plus.`}
+              accept={DEFAULT_ACCEPTED_TYPES.join(',')}
+              error={errors.fichier}
+            />
+            <Checkboxes
+              name="attente"
+              legend="Réponse de l’usager"
+              legendSize="s"
+              small
+              error={errors.attente}
+              values={values.attente ? ['1'] : []}
+              items={[
+                {
+                  value: '1',
+                  label: 'J’attends une réponse de l’usager',
+                  hint: 'La demande passe « En attente de l’usager » jusqu’à sa réponse.',
+                },
+              ]}
+            />
+            <Button>Envoyer le message</Button>
+          </form>
+        </ActionDetails>
+      ) : null}
 
-      <ActionDetails title="Note interne" id="action-note" errors={errors} fields={['note']}>
-        <form method="post" action={`${path}/note`} novalidate>
-          <CsrfField token={csrf} />
-          <Textarea
-            name="note"
-            label="Note"
-            hint="Visible des agents seulement : l’usager ne la voit jamais."
-            rows={3}
-            maxLength={MAX_MESSAGE_LENGTH}
-            value={values.note ?? ''}
-            error={errors.note}
-          />
-          <Button variant="secondary">Ajouter la note interne</Button>
-        </form>
-      </ActionDetails>
+      {canAddNote(actor, detail) ? (
+        <ActionDetails title="Note interne" id="action-note" errors={errors} fields={['note']}>
+          <form method="post" action={`${path}/note`} novalidate>
+            <CsrfField token={csrf} />
+            <Textarea
+              name="note"
+              label="Note"
+              hint="Visible des agents seulement : l’usager ne la voit jamais."
+              rows={3}
+              maxLength={MAX_MESSAGE_LENGTH}
+              value={values.note ?? ''}
+              error={errors.note}
+            />
+            <Button variant="secondary">Ajouter la note interne</Button>
+          </form>
+        </ActionDetails>
+      ) : null}
 
-      <ActionDetails title="Attribuer" id="action-attribuer" errors={errors} fields={['attribuer']}>
-        <form method="post" action={`${path}/attribuer`} novalidate>
-          <CsrfField token={csrf} />
-          <Select
-            name="attribuer"
-            label={`Agent du service ${detail.serviceName}`}
-            value={values.attribuer ?? ''}
-            error={errors.attribuer}
-            options={[
-              { value: '', label: 'Choisir une personne' },
-              ...(detail.assigneeId === actorId ? [] : [{ value: 'moi', label: 'Moi' }]),
-              ...data.agents.filter((a) => a.id !== actorId).map((a) => ({ value: a.id, label: a.name })),
-              ...(detail.assigneeId ? [{ value: 'personne', label: 'Personne (retirer l’attribution)' }] : []),
-            ]}
-          />
-          <Button variant="secondary">Attribuer</Button>
-        </form>
-      </ActionDetails>
+      {canAssign(actor, detail) ? (
+        <ActionDetails title="Attribuer" id="action-attribuer" errors={errors} fields={['attribuer']}>
+          <form method="post" action={`${path}/attribuer`} novalidate>
+            <CsrfField token={csrf} />
+            <Select
+              name="attribuer"
+              label={`Agent du service ${detail.serviceName}`}
+              value={values.attribuer ?? ''}
+              error={errors.attribuer}
+              options={[
+                { value: '', label: 'Choisir une personne' },
+                ...(detail.assigneeId === actorId ? [] : [{ value: 'moi', label: 'Moi' }]),
+                ...data.agents.filter((a) => a.id !== actorId).map((a) => ({ value: a.id, label: a.name })),
+                ...(detail.assigneeId ? [{ value: 'personne', label: 'Personne (retirer l’attribution)' }] : []),
+              ]}
+            />
+            <Button variant="secondary">Attribuer</Button>
+          </form>
+        </ActionDetails>
+      ) : null}
 
-      <ActionDetails
-        title="Transmettre à un autre service"
-        id="action-service"
-        errors={errors}
-        fields={['service', 'motif']}
-      >
-        <form method="post" action={`${path}/reorienter`} novalidate>
-          <CsrfField token={csrf} />
-          <p class="govuk-body">
-            La demande quittera la liste du service {detail.serviceName}. Son texte servira d’exemple pour améliorer
-            l’orientation automatique des prochaines demandes.
-          </p>
-          <Select
-            name="service"
-            label="Service qui doit traiter la demande"
-            value={values.service ?? ''}
-            error={errors.service}
-            options={[
-              { value: '', label: 'Choisir un service' },
-              ...otherServices.map((s) => ({ value: s.id, label: s.name })),
-            ]}
-          />
-          <Textarea
-            name="motif"
-            label="Motif"
-            hint="Visible des agents seulement."
-            rows={3}
-            maxLength={MAX_MESSAGE_LENGTH}
-            value={values.motif ?? ''}
-            error={errors.motif}
-          />
-          <Button variant="secondary">Transmettre la demande</Button>
-        </form>
-      </ActionDetails>
+      {canReroute(actor, detail) ? (
+        <ActionDetails
+          title="Transmettre à un autre service"
+          id="action-service"
+          errors={errors}
+          fields={['service', 'motif']}
+        >
+          <form method="post" action={`${path}/reorienter`} novalidate>
+            <CsrfField token={csrf} />
+            <p class="govuk-body">
+              La demande quittera la liste du service {detail.serviceName}. Son texte servira d’exemple pour améliorer
+              l’orientation automatique des prochaines demandes.
+            </p>
+            <Select
+              name="service"
+              label="Service qui doit traiter la demande"
+              value={values.service ?? ''}
+              error={errors.service}
+              options={[
+                { value: '', label: 'Choisir un service' },
+                ...otherServices.map((s) => ({ value: s.id, label: s.name })),
+              ]}
+            />
+            <Textarea
+              name="motif"
+              label="Motif"
+              hint="Visible des agents seulement."
+              rows={3}
+              maxLength={MAX_MESSAGE_LENGTH}
+              value={values.motif ?? ''}
+              error={errors.motif}
+            />
+            <Button variant="secondary">Transmettre la demande</Button>
+          </form>
+        </ActionDetails>
+      ) : null}
     </section>
   );
 }
@@ -749,7 +759,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
   action(
     'prendre',
     async (request, number) => {
-      await takeRequest(ctx, request.commune!, request.actor!, number, request);
+      await takeRequest(ctx, callerOf(request), number);
       return `${requestPath(request, number)}?fait=prise`;
     },
     () => ({}),
@@ -758,7 +768,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
   action(
     'statut',
     async (request, number, body) => {
-      await changeRequestStatus(ctx, request.commune!, request.actor!, number, statusValues(body), request);
+      await changeRequestStatus(ctx, callerOf(request), number, body);
       return `${requestPath(request, number)}?fait=statut`;
     },
     (body) => ({ statut: stringValue(body.statut), messageStatut: stringValue(body.messageStatut) }),
@@ -782,14 +792,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
           else throw error;
         }
       }
-      await messageCitizen(
-        ctx,
-        request.commune!,
-        request.actor!,
-        number,
-        { message: stringValue(body.message), awaitReply: body.attente === '1', ...(file ? { file } : {}) },
-        request,
-      );
+      await messageCitizen(ctx, callerOf(request), number, body, file);
       return `${requestPath(request, number)}?fait=message`;
     },
     (body) => ({ message: stringValue(body.message), attente: body.attente === '1' }),
@@ -798,7 +801,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
   action(
     'note',
     async (request, number, body) => {
-      await addInternalNote(ctx, request.commune!, request.actor!, number, noteValues(body), request);
+      await writeInternalNote(ctx, callerOf(request), number, body);
       return `${requestPath(request, number)}?fait=note`;
     },
     (body) => ({ note: stringValue(body.note) }),
@@ -807,7 +810,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
   action(
     'attribuer',
     async (request, number, body) => {
-      await assignRequest(ctx, request.commune!, request.actor!, number, assignValues(body), request);
+      await reassignRequest(ctx, callerOf(request), number, body);
       return `${requestPath(request, number)}?fait=attribution`;
     },
     (body) => ({ attribuer: stringValue(body.attribuer) }),
@@ -816,14 +819,7 @@ export function registerDetailPages(app: FastifyInstance, ctx: AppContext): void
   action(
     'reorienter',
     async (request, number, body) => {
-      const { stillVisible } = await rerouteRequest(
-        ctx,
-        request.commune!,
-        request.actor!,
-        number,
-        rerouteValues(body),
-        request,
-      );
+      const { stillVisible } = await sendToService(ctx, callerOf(request), number, body);
       return stillVisible
         ? `${requestPath(request, number)}?fait=reorientee`
         : `${inboxBase(request)}?transmise=${encodeURIComponent(number)}`;

@@ -22,7 +22,8 @@ import {
 } from '../../../platform/views/components.js';
 import { formatDate, formatDateTime, formatNumber } from '../../../platform/views/format.js';
 import { AGENT_STATUS_LABELS, REQUEST_STATUSES, type RequestStatus } from '../../procedures/index.js';
-import { BULK_ACTIONS, bulkUpdate, bulkValues, requestNotFound } from './actions.js';
+import { BULK_ACTIONS, bulkUpdate } from '../use-cases/bulk-update.js';
+import { callerOf, requestNotFound } from '../use-cases/common.js';
 import { type ExportFormat, exportRequests } from './export.js';
 import { hasInbox, INBOX_PAGE_SIZE, type InboxRow, searchInbox } from './queries.js';
 import { ageText, type TriageFacts, triageFacts } from './triage.js';
@@ -522,7 +523,7 @@ export function registerInboxPages(app: FastifyInstance, ctx: AppContext): void 
     const back = safeReturnPath(body.retour, inboxBase(request));
     const returnTo = back.startsWith(`${inboxBase(request)}`) ? back : inboxBase(request);
     try {
-      const { changed, skipped } = await bulkUpdate(ctx, request.commune!, request.actor!, bulkValues(body), request);
+      const { changed, skipped } = await bulkUpdate(ctx, callerOf(request), body);
       const separator = returnTo.includes('?') ? '&' : '?';
       return reply.redirect(`${returnTo}${separator}lot=${changed}-${skipped}`, 303);
     } catch (error) {

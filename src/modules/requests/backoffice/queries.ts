@@ -6,7 +6,7 @@
  * answered 404 like one that does not exist.
  */
 import type { Actor } from '../../../platform/authz/actor.js';
-import { CROSS_SERVICE_ROLES, canSeeService } from '../../../platform/authz/actor.js';
+import { canSeeService } from '../../../platform/authz/actor.js';
 import { isCounterNumber } from '../../../platform/db/counters.js';
 import type { Tx } from '../../../platform/db/tenant.js';
 import {
@@ -17,6 +17,7 @@ import {
   storedWorkflow,
   type Workflow,
 } from '../../procedures/index.js';
+import { canUseInbox, visibleServiceScope } from '../policy.js';
 import { findStoredFile, listRequestEvents } from '../repo.js';
 import type { RequestEvent, StoredFile } from '../schema.js';
 
@@ -41,22 +42,14 @@ export const EXPORT_MAX_ROWS = 50_000;
 
 /** True when the actor sees every service of the commune (mayor, DGS, admin). */
 export function seesAllServices(actor: Actor): boolean {
-  return [...actor.roles].some((r) => CROSS_SERVICE_ROLES.has(r));
+  return visibleServiceScope(actor) === 'all';
 }
 
-/**
- * The services whose requests the actor sees: 'all', or a list (empty for an élu without an
- * agent role — who has no inbox).
- */
-export function visibleServiceScope(actor: Actor): 'all' | string[] {
-  if (seesAllServices(actor)) return 'all';
-  return actor.roles.has('agent') ? [...actor.serviceIds] : [];
-}
+export { visibleServiceScope };
 
 /** The actor has an inbox at all (an élu alone has none). */
 export function hasInbox(actor: Actor): boolean {
-  const scope = visibleServiceScope(actor);
-  return scope === 'all' || scope.length > 0;
+  return canUseInbox(actor);
 }
 
 export type InboxSort = 'recent' | 'ancien' | 'echeance' | 'numero';
@@ -422,4 +415,16 @@ export async function isAgentOfService(tx: Tx, communeId: string, accountId: str
 /** True for a closed status. */
 export function isClosed(status: RequestStatus): boolean {
   return CLOSED_STATUSES.has(status);
+}
+
+/** The numbers of the given requests among those the actor sees, in number order. */
+export async function visibleRequestNumbers(tx: Tx, communeId: string, actor: Actor, ids: string[]): Promise<string[]> {
+  const scope = visibleServiceScope(actor);
+  const { rows } = await tx.client.query<{ number: string }>(
+    `SELECT number FROM citizen_request
+      WHERE commune_id = $1 AND id = ANY($2::uuid[]) ${scope === 'all' ? '' : 'AND service_id = ANY($3::uuid[])'}
+      ORDER BY number`,
+    scope === 'all' ? [communeId, ids] : [communeId, ids, scope],
+  );
+  return rows.map((r) => r.number);
 }

@@ -20,7 +20,8 @@ import {
 import { MINIMAL_PDF, tinyJpeg } from '../../../test/sample-files.js';
 import { nextTestAddress, postSignIn, signIn } from '../../../test/sign-in.js';
 import type { FormDefinition } from '../../forms/index.js';
-import { listRequestEvents, storeFile } from '../service.js';
+import { listRequestEvents } from '../history.js';
+import { storeFile } from '../request-files.js';
 
 const REPORT: FormDefinition = {
   schemaVersion: 1,

@@ -21,8 +21,10 @@ import { startTestSmtp, type TestSmtp } from '../../../test/smtp.js';
 import { seedDemo } from '../../demo/seed.js';
 import type { RequestStatus } from '../../procedures/index.js';
 import { findProcedureBySlug } from '../../procedures/index.js';
+import { requestDeps } from '../deps.js';
 import type { CitizenRequest } from '../schema.js';
-import { changeStatus, requestDeps, submitRequest } from '../service.js';
+import { changeStatus } from '../use-cases/change-status.js';
+import { submitRequest } from '../use-cases/submit-request.js';
 import { composeNotification, setSmsOnStatusChange } from './service.js';
 
 const ADMIN = 'admin@villebelle.example';

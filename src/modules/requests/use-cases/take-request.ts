@@ -4,16 +4,15 @@
  * it moves to « En cours » (the citizen is told, as with any change of status). One transaction:
  * the request is looked up among those the actor may see (404 otherwise) and locked first.
  */
-import type { FastifyRequest } from 'fastify';
-import { type Actor, canSeeService } from '../../../platform/authz/actor.js';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
-import type { Commune } from '../../../platform/tenancy/communes.js';
 import { CLOSED_STATUSES, canMove, type RequestStatus } from '../../procedures/index.js';
-import { findRequestForActor } from '../backoffice/queries.js';
-import { findRequestById } from '../repo.js';
-import { assignRequest, changeStatus, requestDeps, workflowOfRequest } from '../service.js';
+import { requestDeps, workflowOfRequest } from '../deps.js';
+import { canTakeRequest } from '../policy.js';
+import { assignRequest } from './assign-request.js';
+import { changeStatus } from './change-status.js';
+import { agentOf, type Caller, lockRequestForAgent } from './common.js';
 
 export interface TakeOutcome {
   /** The person it was assigned to before (null: nobody). */
@@ -29,19 +28,10 @@ function refused(message: string): AppError {
   return new AppError('request.cannot_take', message, 422, { fields: { prendre: message } });
 }
 
-export async function takeRequest(
-  ctx: AppContext,
-  commune: Commune,
-  actor: Actor,
-  number: string,
-  request: FastifyRequest,
-): Promise<TakeOutcome> {
+export async function takeRequest(ctx: AppContext, caller: Caller, number: string): Promise<TakeOutcome> {
+  const { commune, actor } = caller;
   return withTenant(ctx.database, commune.id, async (tx) => {
-    const found = await findRequestForActor(tx, commune.id, actor, number, { forUpdate: true });
-    const row = found ? await findRequestById(tx, commune.id, found.id) : undefined;
-    if (!found || !row || !canSeeService(actor, row.serviceId)) {
-      throw new AppError('request.not_found', 'request not found or not visible', 404);
-    }
+    const { row } = await lockRequestForAgent(tx, caller, number);
     if (CLOSED_STATUSES.has(row.status)) {
       throw refused('Cette demande est clôturée : il n’y a plus rien à prendre en charge.');
     }
@@ -49,15 +39,15 @@ export async function takeRequest(
     const start =
       row.status === 'nouvelle' &&
       canMove(workflow, { status: row.status, step: row.step }, { status: 'en_cours', step: null });
-    if (row.assigneeId === actor.accountId && !start) {
+    if (!canTakeRequest(actor, row) || (row.assigneeId === actor.accountId && !start)) {
       throw refused('Vous avez déjà pris en charge cette demande.');
     }
-    const actorRef = { type: 'agent' as const, accountId: actor.accountId };
+    const actorRef = agentOf(actor);
     const assigned = await assignRequest(tx, {
       request: row,
       assigneeId: actor.accountId,
       actor: actorRef,
-      httpRequestId: request.id,
+      httpRequestId: caller.httpRequestId,
     });
     const after = start
       ? await changeStatus(tx, requestDeps(ctx), {
@@ -65,7 +55,7 @@ export async function takeRequest(
           request: assigned,
           status: 'en_cours',
           actor: actorRef,
-          httpRequestId: request.id,
+          httpRequestId: caller.httpRequestId,
         })
       : assigned;
     return { previousAssigneeId: row.assigneeId, status: after.status, started: start };

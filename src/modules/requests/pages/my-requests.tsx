@@ -2,16 +2,14 @@
  * "Mes demandes": the citizen's requests in the commune, each with its status timeline, the
  * messages exchanged (never the agents' internal notes), its documents, the receipt PDF and a
  * reply form (message and optional file). Another person's request answers 404.
- * Also the "mode simple" page behind the single-use link mailed to the secretary.
  */
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../platform/context.js';
-import { isCounterNumber } from '../../platform/db/counters.js';
-import { type Tx, withTenant } from '../../platform/db/tenant.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import type { AppContext } from '../../../platform/context.js';
+import { withTenant } from '../../../platform/db/tenant.js';
+import { AppError, notFound } from '../../../platform/errors.js';
 import {
   DEFAULT_ACCEPTED_TYPES,
   describeTypes,
@@ -20,53 +18,37 @@ import {
   sendFile,
   uploadedFiles,
   validateUpload,
-} from '../../platform/files/checks.js';
-import { isUuid } from '../../platform/ids.js';
-import { listServices } from '../../platform/tenancy/communes.js';
+} from '../../../platform/files/checks.js';
+import { isUuid } from '../../../platform/ids.js';
+import { listServices } from '../../../platform/tenancy/communes.js';
 import {
   Button,
   CsrfField,
   type FieldErrors,
   FileUpload,
   InsetText,
-  Radios,
   SummaryList,
   Table,
   Textarea,
-  WarningText,
-} from '../../platform/views/components.js';
-import { formatDate, formatDateTime } from '../../platform/views/format.js';
-import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
-import type { RequestStatus } from '../procedures/index.js';
-import { findProcedureById, positionLabel, STATUS_LABELS, storedWorkflow } from '../procedures/index.js';
-import { silenceMention } from './receipt-pdf.js';
-import {
-  findRequestByNumber,
-  listDraftsOfAccount,
-  listRequestFiles,
-  listRequestsOfAccount,
-  type StoredFileInfo,
-} from './repo.js';
-import type { CitizenRequest, RequestEvent } from './schema.js';
-import {
-  findRequestForProcessToken,
-  listRequestEvents,
-  MAX_MESSAGE_LENGTH,
-  processFromLink,
-  processLinkStatuses,
-  readFile,
-  replyAsCitizen,
-  requestDeps,
-  type SummaryRow,
-  storeFile,
-} from './service.js';
-import { StatusTag } from './ui.js';
+} from '../../../platform/views/components.js';
+import { formatDate, formatDateTime } from '../../../platform/views/format.js';
+import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
+import type { RequestStatus } from '../../procedures/index.js';
+import { findProcedureById, STATUS_LABELS } from '../../procedures/index.js';
+import { MAX_MESSAGE_LENGTH, type SummaryRow } from '../deps.js';
+import { listRequestEvents } from '../history.js';
+import { silenceMention } from '../receipt-pdf.js';
+import { listDraftsOfAccount, listRequestFiles, listRequestsOfAccount, type StoredFileInfo } from '../repo.js';
+import { readFile } from '../request-files.js';
+import type { RequestEvent } from '../schema.js';
+import { StatusTag } from '../ui.js';
+import { callerOf } from '../use-cases/common.js';
+import { findOwnRequest, replyToRequest } from '../use-cases/reply-as-citizen.js';
 
 const numberParams = z.object({ slug: z.string().max(63), number: z.string().max(20) }).strict();
 const fileParams = z
   .object({ slug: z.string().max(63), number: z.string().max(20), file: z.string().max(40) })
   .strict();
-const tokenParams = z.object({ slug: z.string().max(63), token: z.string().max(120) }).strict();
 /** Citizen-visible kinds of events (re-routing and assignment are internal matters). */
 const CITIZEN_EVENT_KINDS = new Set<RequestEvent['kind']>([
   'submitted',
@@ -75,16 +57,6 @@ const CITIZEN_EVENT_KINDS = new Set<RequestEvent['kind']>([
   'message_from_citizen',
   'attachment',
 ]);
-
-/** The signed-in citizen's own request, or 404 (whoever else's it is). */
-async function ownRequest(tx: Tx, request: FastifyRequest, number: string): Promise<CitizenRequest> {
-  const commune = request.commune!;
-  const found = isCounterNumber(number) ? await findRequestByNumber(tx, commune.id, number) : undefined;
-  if (!found || found.accountId === null || found.accountId !== request.actor?.accountId) {
-    throw notFound('request.not_found', `request ${number} not found for this account`);
-  }
-  return found;
-}
 
 function eventTitle(event: RequestEvent): string {
   switch (event.kind) {
@@ -155,9 +127,8 @@ function Timeline({
   );
 }
 
-export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext): void {
+export function registerMyRequestsPages(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const deps = requestDeps(ctx);
 
   app.get(
     '/c/:slug/demandes',
@@ -247,7 +218,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
   ) {
     const commune = request.commune!;
     const data = await withTenant(ctx.database, commune.id, async (tx) => {
-      const r = await ownRequest(tx, request, number);
+      const r = await findOwnRequest(tx, commune.id, request.actor, number);
       return {
         r,
         events: await listRequestEvents(tx, r.id, { includeInternal: false }),
@@ -401,7 +372,6 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
     async (request, reply) => {
       const commune = request.commune!;
       const body = (request.body ?? {}) as FormBody;
-      const accountId = request.actor!.accountId;
       const result = await handleForm(
         async () => {
           const parts = uploadedFiles(request);
@@ -412,18 +382,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
             });
           }
           const upload = parts[0] ? await validateUpload(parts[0]) : null;
-          return withTenant(ctx.database, commune.id, async (tx) => {
-            const r = await ownRequest(tx, request, request.params.number);
-            const file = upload ? await storeFile(tx, { upload, ownerAccountId: accountId, requestId: r.id }) : null;
-            return replyAsCitizen(tx, deps, {
-              commune,
-              request: r,
-              accountId,
-              body: formString(body, 'message'),
-              fileIds: file ? [file.id] : [],
-              httpRequestId: request.id,
-            });
-          });
+          return replyToRequest(ctx, callerOf(request), request.params.number, body, upload);
         },
         (errors, status) => requestPage(request, reply, request.params.number, { values: body, errors, status }),
       );
@@ -438,7 +397,7 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
     async (request, reply) => {
       const commune = request.commune!;
       const file = await withTenant(ctx.database, commune.id, async (tx) => {
-        const r = await ownRequest(tx, request, request.params.number);
+        const r = await findOwnRequest(tx, commune.id, request.actor, request.params.number);
         return r.receiptFileId ? readFile(tx, r.receiptFileId, { requestId: r.id, includeInternal: false }) : undefined;
       });
       if (!file) throw notFound('receipt.not_found', 'no receipt');
@@ -453,216 +412,11 @@ export function registerTrackingPages(parent: FastifyInstance, ctx: AppContext):
       const commune = request.commune!;
       if (!isUuid(request.params.file)) throw notFound('file.not_found', 'bad file id');
       const file = await withTenant(ctx.database, commune.id, async (tx) => {
-        const r = await ownRequest(tx, request, request.params.number);
+        const r = await findOwnRequest(tx, commune.id, request.actor, request.params.number);
         return readFile(tx, request.params.file, { requestId: r.id, includeInternal: false });
       });
       if (!file) throw notFound('file.not_found', 'no such file on this request');
       return sendFile(reply, file);
-    },
-  );
-
-  // — "Mode simple": the secretary's single-use link (GET shows, POST acts: mail scanners follow links) —
-
-  async function processPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    token: string,
-    form: { values?: FormBody; errors?: FieldErrors; status?: number } = {},
-  ) {
-    const commune = request.commune!;
-    const found = await withTenant(ctx.database, commune.id, async (tx) => {
-      const r = await findRequestForProcessToken(tx, token);
-      if (!r) return undefined;
-      const procedure = r.procedureId ? await findProcedureById(tx, commune.id, r.procedureId) : undefined;
-      return { r, procedure };
-    });
-    if (!found) {
-      return sendPage(request, reply, {
-        status: 410,
-        title: 'Lien expiré ou déjà utilisé',
-        children: (
-          <>
-            <h1 class="govuk-heading-xl">Lien expiré ou déjà utilisé</h1>
-            <p class="govuk-body">
-              Ce lien ne sert qu’une fois et pendant une durée limitée. Si la demande a déjà été marquée comme traitée,
-              l’usager a été prévenu ; vous n’avez rien d’autre à faire.
-            </p>
-          </>
-        ),
-      });
-    }
-    const { r, procedure } = found;
-    const workflow = storedWorkflow(procedure?.workflow);
-    const errors = form.errors ?? {};
-    return sendPage(request, reply, {
-      ...(form.status ? { status: form.status } : {}),
-      title: `Traiter la demande n° ${r.number}`,
-      errors,
-      fieldOrder: ['status', 'message'],
-      children: (
-        <>
-          <h1 class="govuk-heading-xl">
-            <span class="govuk-caption-l">Demande n° {r.number}</span>
-            {procedure?.title ?? r.subject}
-          </h1>
-          <SummaryList
-            rows={[
-              { key: 'Demandeur', value: `${r.requesterName} (${r.requesterEmail})` },
-              { key: 'Envoyée le', value: formatDateTime(r.submittedAt) },
-              { key: 'Statut actuel', value: <StatusTag request={r} workflow={procedure?.workflow} /> },
-            ]}
-          />
-          <form method="post" novalidate>
-            <CsrfField token={reply.generateCsrf()} />
-            <Radios
-              name="status"
-              legend="Comment la demande a-t-elle été traitée ?"
-              legendSize="m"
-              value={formString(form.values, 'status')}
-              error={errors.status}
-              items={processLinkStatuses(workflow).map((s) => ({
-                value: s,
-                label: positionLabel(workflow, { status: s, step: null }, 'citizen'),
-              }))}
-            />
-            <Textarea
-              name="message"
-              label="Message à l’usager (obligatoire en cas de refus)"
-              hint="Il sera joint au courriel qui informe l’usager du nouveau statut. En cas de refus, indiquez-en le motif : l’usager le recevra avec les voies et délais de recours."
-              maxLength={MAX_MESSAGE_LENGTH}
-              value={formString(form.values, 'message')}
-              error={errors.message}
-            />
-            <Button>Continuer</Button>
-          </form>
-        </>
-      ),
-    });
-  }
-
-  /** Before anything is saved: what will happen, with a button that does it and a way back. */
-  async function confirmProcessPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    token: string,
-    values: { status: string; message: string },
-  ) {
-    const commune = request.commune!;
-    const found = await withTenant(ctx.database, commune.id, async (tx) => {
-      const r = await findRequestForProcessToken(tx, token);
-      if (!r) return undefined;
-      const procedure = r.procedureId ? await findProcedureById(tx, commune.id, r.procedureId) : undefined;
-      return { r, procedure };
-    });
-    if (!found) return processPage(request, reply, token);
-    const { r, procedure } = found;
-    const workflow = storedWorkflow(procedure?.workflow);
-    const label = positionLabel(workflow, { status: values.status as RequestStatus, step: null }, 'citizen');
-    const refusal = values.status === 'refusee';
-    return sendPage(request, reply, {
-      title: `Confirmer : demande n° ${r.number}`,
-      children: (
-        <>
-          <h1 class="govuk-heading-xl">
-            <span class="govuk-caption-l">Demande n° {r.number}</span>
-            {refusal ? 'Confirmez-vous le refus de cette demande ?' : `Confirmez-vous : ${label.toLowerCase()} ?`}
-          </h1>
-          <SummaryList
-            rows={[
-              { key: 'Démarche', value: procedure?.title ?? r.subject },
-              { key: 'Demandeur', value: r.requesterName },
-              { key: 'Nouveau statut', value: label },
-              ...(values.message.trim()
-                ? [{ key: refusal ? 'Motif du refus' : 'Message à l’usager', value: values.message }]
-                : []),
-            ]}
-          />
-          {refusal ? (
-            <WarningText>
-              L’usager recevra ce motif par courriel, avec les voies et délais de recours. Le refus ne pourra plus être
-              annulé depuis ce lien.
-            </WarningText>
-          ) : null}
-          <form method="post" novalidate>
-            <CsrfField token={reply.generateCsrf()} />
-            <input type="hidden" name="status" value={values.status} />
-            <input type="hidden" name="message" value={values.message} />
-            <input type="hidden" name="confirmation" value="oui" />
-            <div class="govuk-button-group">
-              <Button variant={refusal ? 'warning' : 'primary'}>
-                {refusal ? 'Confirmer le refus' : 'Confirmer et prévenir l’usager'}
-              </Button>
-              <a class="govuk-link" href={`/c/${commune.slug}/demandes/traitement/${token}`}>
-                Revenir sans rien enregistrer
-              </a>
-            </div>
-          </form>
-        </>
-      ),
-    });
-  }
-
-  app.get(
-    '/c/:slug/demandes/traitement/:token',
-    { schema: { hide: true, params: tokenParams }, config: { policy: 'public' } },
-    async (request, reply) => processPage(request, reply, request.params.token),
-  );
-
-  app.post(
-    '/c/:slug/demandes/traitement/:token',
-    { schema: { hide: true, params: tokenParams }, config: { policy: 'public' } },
-    async (request, reply) => {
-      const commune = request.commune!;
-      const body = (request.body ?? {}) as FormBody;
-      const status = formString(body, 'status');
-      const message = formString(body, 'message');
-      // First POST: checked, then a confirmation page; only the confirmed POST saves.
-      if (formString(body, 'confirmation') !== 'oui') {
-        const errors: Record<string, string> = {};
-        const workflow = await withTenant(ctx.database, commune.id, async (tx) => {
-          const r = await findRequestForProcessToken(tx, request.params.token);
-          const procedure = r?.procedureId ? await findProcedureById(tx, commune.id, r.procedureId) : undefined;
-          return r ? storedWorkflow(procedure?.workflow) : undefined;
-        });
-        if (!workflow) return processPage(request, reply, request.params.token);
-        if (!processLinkStatuses(workflow).some((s) => s === status))
-          errors.status = 'Indiquez comment la demande a été traitée.';
-        else if (status === 'refusee' && !message.trim()) errors.message = 'Expliquez à l’usager le motif du refus.';
-        if (message.length > MAX_MESSAGE_LENGTH)
-          errors.message = `Le message ne doit pas dépasser ${MAX_MESSAGE_LENGTH} caractères.`;
-        if (Object.keys(errors).length > 0)
-          return processPage(request, reply, request.params.token, { values: body, errors, status: 422 });
-        return confirmProcessPage(request, reply, request.params.token, { status, message });
-      }
-      const result = await handleForm(
-        () =>
-          withTenant(ctx.database, commune.id, (tx) =>
-            processFromLink(tx, deps, {
-              commune,
-              token: request.params.token,
-              status,
-              message,
-              httpRequestId: request.id,
-            }),
-          ),
-        (errors, status) => processPage(request, reply, request.params.token, { values: body, errors, status }),
-      );
-      if (!result.ok) return result.response;
-      const { request: updated, label } = result.value;
-      return sendPage(request, reply, {
-        title: 'Demande traitée',
-        children: (
-          <>
-            <h1 class="govuk-heading-xl">
-              Demande n° {updated.number} : {label.toLowerCase()}
-            </h1>
-            <p class="govuk-body">
-              Le statut est enregistré et l’usager a été prévenu par courriel. Il le voit aussi dans son espace « Mes
-              demandes ».
-            </p>
-          </>
-        ),
-      });
     },
   );
 }
