@@ -13,6 +13,7 @@ import { registerDelegationPages } from './pages/delegations.js';
 import { registerFolderPages } from './pages/folder.js';
 import { registerNewFolderPages } from './pages/new-folder.js';
 import { registerQueuePages } from './pages/queue.js';
+import { registerCrlRoute, registerVerifyPages } from './pages/verify.js';
 import { countWaiting } from './queries.js';
 
 export const signatureModule: GuichetModule = {
@@ -22,10 +23,12 @@ export const signatureModule: GuichetModule = {
     registerFolderPages(app, ctx);
     registerDelegationPages(app, ctx);
     registerAdminPages(app, ctx);
+    registerCrlRoute(app, ctx);
     // Uploads (the new folder's documents) in their own scope: multipart is parsed there only.
     await app.register(async (scope) => {
       await registerMultipart(scope);
       registerNewFolderPages(scope, ctx);
+      registerVerifyPages(scope, ctx);
     });
   },
   agentTiles: [

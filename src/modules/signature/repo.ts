@@ -355,3 +355,19 @@ export async function insertCertificate(tx: Tx, values: Omit<typeof certificate.
     .returning();
   return rows[0]!;
 }
+
+/** Every certificate the commune's authority holds or issued (live, expired or revoked), without keys. */
+export function listCertificates(tx: Tx, communeId: string) {
+  return tx.db
+    .select({
+      kind: certificate.kind,
+      accountId: certificate.accountId,
+      certificatePem: certificate.certificatePem,
+      serialHex: certificate.serialHex,
+      notAfter: certificate.notAfter,
+      revokedAt: certificate.revokedAt,
+    })
+    .from(certificate)
+    .where(eq(certificate.communeId, communeId))
+    .orderBy(asc(certificate.createdAt));
+}

@@ -251,6 +251,8 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/agent/parapheur/delegations/:delegation/retirer': {
     path: (c) => `/c/${c.commune}/agent/parapheur/delegations/01a22309-0000-7000-8000-0000000000ee/retirer`,
   },
+  // Parapheur: the CRL of a commune without authority (see HANDLER_404).
+  '/api/v1/parapheur/crl/:file': { path: () => '/api/v1/parapheur/crl/01a22309-0000-7000-8000-000000000099.crl' },
   '/c/:slug/admin/webhooks/:id/supprimer': {
     path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,
   },
@@ -286,6 +288,7 @@ const HANDLER_404: Record<string, string> = {
     ]),
   ),
   'POST /c/:slug/agent/parapheur/delegations/:delegation/retirer': 'signature.delegation_not_found',
+  'GET /api/v1/parapheur/crl/:file': 'signature.crl_not_found',
 };
 
 /**

@@ -1,0 +1,227 @@
+/**
+ * What the parapheur gives to people outside the circuit and to connected software: the public
+ * verification page (anyone uploads a PDF and reads who signed it, when, at which level, whether
+ * it changed since, whether the certificate is the commune's and was revoked), the CRL published
+ * where the certificates say, the REST API (/api/v1/parapheur) with its webhooks, the proof sheet
+ * and batch signing.
+ */
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Commune } from '../../platform/tenancy/communes.js';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { TestBrowser } from '../../test/browser.js';
+import { TEST_ENGINES } from '../../test/databases.js';
+import { type Person, secondCommune, staffMember } from '../../test/factories.js';
+import { signIn } from '../../test/sign-in.js';
+import { tool, workdir } from '../../test/signature-tools.js';
+
+/** A one-page document, as an office would print it to PDF. */
+async function onePagePdf(text: string): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([595, 842]);
+  page.drawText(text, { x: 50, y: 780, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
+  return Buffer.from(await doc.save());
+}
+
+/** Text of the page without tags, entities decoded (what a screen shows). */
+function shown(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) => {
+  let t: TestApp;
+  let town: Commune;
+  let other: Commune;
+  let base: string;
+  const people: Record<'author' | 'maire' | 'admin', Person> = {} as never;
+  const browsers = new Map<string, TestBrowser>();
+
+  async function as(who: keyof typeof people): Promise<TestBrowser> {
+    let browser = browsers.get(who);
+    if (!browser) {
+      browser = await signIn(t.app, people[who].email, { slug: town.slug });
+      browsers.set(who, browser);
+    }
+    return browser;
+  }
+
+  /** A folder « autre document » (the maire signs it alone), created on the page; its URL. */
+  async function folderToSign(title: string): Promise<string> {
+    const agent = await as('author');
+    await agent.get(`${base}/nouveau`);
+    const res = await agent.postMultipart(`${base}/nouveau`, { titre: title, type: 'autre' }, [
+      { name: 'document', filename: 'document.pdf', type: 'application/pdf', content: await onePagePdf(title) },
+    ]);
+    expect(res.statusCode, res.body.slice(0, 500)).toBe(303);
+    return String(res.headers.location);
+  }
+
+  async function signAsMaire(folder: string) {
+    const maire = await as('maire');
+    const page = await maire.get(folder);
+    const step = /name="etape" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const res = await maire.post(`${folder}/signer`, { etape: step });
+    expect(res.statusCode, shown(res.body).slice(0, 400)).toBe(303);
+  }
+
+  async function signedPdf(folder: string): Promise<Buffer> {
+    const author = await as('author');
+    const href = /href="([^"]+\/documents\/[^"]+)"/.exec((await author.get(folder)).body)![1]!;
+    return (await author.get(href)).rawPayload;
+  }
+
+  /** An anonymous visitor uploads `content` on the verification page of `commune`. */
+  async function verify(commune: Commune, content: Buffer, filename = 'document.pdf') {
+    const visitor = new TestBrowser(t.app);
+    const url = `/c/${commune.slug}/verifier-signature`;
+    const form = await visitor.get(url);
+    expect(form.statusCode).toBe(200);
+    return visitor.postMultipart(url, {}, [{ name: 'document', filename, type: 'application/pdf', content }]);
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '100000' } });
+    town = await secondCommune(t, { slug: 'val-de-preuve', name: 'Val-de-Preuve' });
+    other = await secondCommune(t);
+    base = `/c/${town.slug}/agent/parapheur`;
+    people.author = await staffMember(t, town, {
+      role: 'agent',
+      services: ['secretariat'],
+      givenName: 'Anne',
+      familyName: 'Auteur',
+    });
+    people.maire = await staffMember(t, town, { role: 'mayor', givenName: 'Marie', familyName: 'Maire' });
+    people.admin = await staffMember(t, town, { role: 'admin', givenName: 'Alice', familyName: 'Admin' });
+    const admin = await as('admin');
+    await admin.get(`/c/${town.slug}/admin/parapheur`);
+    const saved = await admin.post(`/c/${town.slug}/admin/parapheur/fonctions`, {
+      maire: people.maire.id,
+      adjoint_finances: '',
+      dgs: '',
+    });
+    expect(saved.statusCode, shown(saved.body).slice(0, 300)).toBe(303);
+  });
+
+  afterAll(() => t?.close());
+
+  describe('public verification', () => {
+    let signed: Buffer;
+
+    beforeAll(async () => {
+      const folder = await folderToSign('Arrêté de voirie n° 12');
+      await signAsMaire(folder);
+      signed = await signedPdf(folder);
+    });
+
+    it('tells anyone who signed a PDF of the parapheur, when, at which level, and that it is unchanged', async () => {
+      const res = await verify(town, signed, 'arrete.pdf');
+      expect(res.statusCode).toBe(200);
+      const text = shown(res.body);
+      expect(text).toContain('Résultat pour « arrete.pdf »');
+      expect(text).toContain('Marie Maire');
+      expect(text).toContain('Valide Signature valide : le document n’a pas été modifié depuis.');
+      expect(text).toContain('PAdES B-B');
+      expect(text).toContain('Délivré par l’autorité de certification de la commune à ce signataire.');
+      expect(text).toContain('Certificat non révoqué à ce jour.');
+      expect(text).toMatch(/Date de signature \d{1,2} \S+ \d{4} à \d{1,2} h \d{2} \(heure déclarée\)/);
+    });
+
+    it('says when the document was changed after signing', async () => {
+      const tampered = Buffer.from(signed);
+      // The page's width in the signed part: 595 becomes 596, the file stays a readable PDF.
+      const at = tampered.indexOf('595');
+      expect(at).toBeGreaterThan(0);
+      tampered[at + 2] = 0x36;
+      const text = shown((await verify(town, tampered)).body);
+      expect(text).toContain('Non valide Signature invalide : le document a été modifié');
+    });
+
+    it('does not vouch for the signature in another commune, whose authority did not issue it', async () => {
+      const text = shown((await verify(other, signed)).body);
+      expect(text).toContain('Marie Maire');
+      expect(text).toContain('Non valide Signature intacte, mais son certificat n’a pas été délivré par l’autorité');
+      expect(text).toContain('Inconnu de la commune');
+    });
+
+    it('says a PDF without signature has none, and refuses a file that is not a PDF with a French message', async () => {
+      expect(shown((await verify(town, await onePagePdf('Brouillon'))).body)).toContain(
+        'Ce document ne porte aucune signature électronique.',
+      );
+      const notPdf = await verify(town, Buffer.from('ceci n’est pas un PDF'), 'faux.pdf');
+      expect(notPdf.statusCode).toBe(422);
+      expect(shown(notPdf.body)).toContain('« faux.pdf » n’est pas au bon format');
+      const visitor = new TestBrowser(t.app);
+      await visitor.get(`/c/${town.slug}/verifier-signature`);
+      const none = await visitor.postMultipart(`/c/${town.slug}/verifier-signature`, {});
+      expect(none.statusCode).toBe(422);
+      expect(shown(none.body)).toContain('Choisissez le document PDF à vérifier.');
+    });
+
+    it('publishes the CRL named in the certificates, DER, and shows a revocation on the page', async () => {
+      const wd = await workdir();
+      try {
+        const certs = await t.testDb.asSuperuser<{ certificate_pem: string; serial_hex: string; kind: string }>(
+          `SELECT certificate_pem, serial_hex, kind FROM signature_certificate WHERE commune_id = $1 ORDER BY created_at`,
+          [town.id],
+        );
+        const signer = certs.rows.find((c) => c.kind === 'signer')!;
+        const ca = certs.rows.find((c) => c.kind === 'ca')!;
+        const described = await tool('openssl', [
+          'x509',
+          '-noout',
+          '-text',
+          '-in',
+          await wd.file('s.pem', signer.certificate_pem),
+        ]);
+        const crlUrl = /URI:(\S+)/.exec(described.out)![1]!;
+        const path = new URL(crlUrl).pathname;
+        expect(path).toBe(`/api/v1/parapheur/crl/${town.id}.crl`);
+        const fetchCrl = async () => {
+          const res = await t.app.inject({ url: path });
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['content-type']).toBe('application/pkix-crl');
+          return tool('openssl', [
+            'crl',
+            '-inform',
+            'DER',
+            '-noout',
+            '-text',
+            '-CAfile',
+            await wd.file('ca.pem', ca.certificate_pem),
+            '-in',
+            await wd.file(`crl-${Date.now()}.der`, res.rawPayload),
+          ]);
+        };
+        const empty = await fetchCrl();
+        expect(empty.out).toContain('verify OK');
+        expect(empty.out).toContain('No Revoked Certificates');
+        // The commune revokes the maire's certificate (e.g. a lost phone): listed, and said on the page.
+        await t.testDb.asSuperuser(
+          `UPDATE signature_certificate SET revoked_at = now() WHERE commune_id = $1 AND kind = 'signer'`,
+          [town.id],
+        );
+        const listed = await fetchCrl();
+        expect(listed.out).toContain('verify OK');
+        expect(listed.out.toLowerCase()).toContain(
+          `serial number: ${signer.serial_hex.replace(/^0+/, '').toUpperCase()}`.toLowerCase(),
+        );
+        const text = shown((await verify(town, signed)).body);
+        expect(text).toContain('Non valide Signature intacte, mais son certificat a été révoqué par la commune.');
+        expect(text).toMatch(/Certificat révoqué le \d{1,2} \S+ \d{4} à/);
+        await t.testDb.asSuperuser(`UPDATE signature_certificate SET revoked_at = NULL WHERE commune_id = $1`, [
+          town.id,
+        ]);
+      } finally {
+        await wd.close();
+      }
+      // No authority (nobody signed there yet), unknown commune, bad name: 404.
+      expect((await t.app.inject({ url: `/api/v1/parapheur/crl/${other.id}.crl` })).statusCode).toBe(404);
+      expect((await t.app.inject({ url: '/api/v1/parapheur/crl/pas-une-commune.crl' })).statusCode).toBe(404);
+    });
+  });
+});
