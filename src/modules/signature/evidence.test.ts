@@ -7,11 +7,13 @@
  */
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { type Person, secondCommune, staffMember } from '../../test/factories.js';
+import { runQueuedJobs } from '../../test/jobs.js';
 import { signIn } from '../../test/sign-in.js';
 import { tool, workdir } from '../../test/signature-tools.js';
 
@@ -222,6 +224,159 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       // No authority (nobody signed there yet), unknown commune, bad name: 404.
       expect((await t.app.inject({ url: `/api/v1/parapheur/crl/${other.id}.crl` })).statusCode).toBe(404);
       expect((await t.app.inject({ url: '/api/v1/parapheur/crl/pas-une-commune.crl' })).statusCode).toBe(404);
+    });
+  });
+
+  describe('REST API and webhooks', () => {
+    async function makeToken(commune: Commune, scopes: string[]): Promise<string> {
+      const token = newApiToken();
+      await t.testDb.asSuperuser(
+        `INSERT INTO api_token (id, commune_id, name, token_hash, scopes, expires_at)
+         VALUES (gen_random_uuid(), $1, 'Logiciel financier', $2, $3, now() + interval '1 day')`,
+        [commune.id, hashApiToken(token), scopes],
+      );
+      return token;
+    }
+
+    /** A multipart POST with a bearer token, as a connector sends it. */
+    function push(token: string, fields: Record<string, string>, files: { name: string; content: Buffer }[]) {
+      const boundary = `----connecteur${Math.random().toString(16).slice(2)}`;
+      const chunks: Buffer[] = [];
+      for (const [name, value] of Object.entries(fields)) {
+        chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+      }
+      for (const file of files) {
+        chunks.push(
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="bordereau.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+          ),
+          file.content,
+          Buffer.from('\r\n'),
+        );
+      }
+      chunks.push(Buffer.from(`--${boundary}--\r\n`));
+      return t.app.inject({
+        method: 'POST',
+        url: '/api/v1/parapheur/dossiers',
+        payload: Buffer.concat(chunks),
+        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+    }
+
+    const get = (token: string, url: string) => t.app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+
+    it('takes a folder from a connector, says where it is, gives back the signed PDF and signals the end by webhook', async () => {
+      // The administrator subscribes the finance software to the end of circuits.
+      const admin = await as('admin');
+      const page = await admin.get(`/c/${town.slug}/admin/webhooks`);
+      expect(shown(page.body)).toContain('Circuit du parapheur terminé : document signé');
+      const subscribed = await admin.post(`/c/${town.slug}/admin/webhooks`, {
+        url: 'https://finances.example/guichet',
+        events: 'signature.circuit.completed',
+      });
+      expect(subscribed.statusCode, shown(subscribed.body).slice(0, 300)).toBe(200);
+
+      const token = await makeToken(town, ['parapheur:read', 'parapheur:write']);
+      const pdf = await onePagePdf('Bordereau de mandats n° 118');
+      const created = await push(
+        token,
+        { titre: 'Bordereau de mandats n° 118', type: 'autre', montant: '12500,00', reference: 'FIN-2026-118' },
+        [{ name: 'document', content: pdf }],
+      );
+      expect(created.statusCode, created.body).toBe(201);
+      const folder = created.json();
+      expect(folder).toMatchObject({
+        title: 'Bordereau de mandats n° 118',
+        documentType: 'autre',
+        status: 'en_cours',
+        reference: 'FIN-2026-118',
+        amountCents: 1_250_000,
+        document: { name: 'bordereau.pdf', signed: false },
+        steps: [{ position: 0, kind: 'signature', actors: ['Maire'], status: 'en_cours', completedAt: null }],
+      });
+      // The maire finds it in the parapheur, « déposé par une application », and signs it.
+      const onPage = `${base}/${folder.id}`;
+      expect(shown((await (await as('maire')).get(onPage)).body)).toContain('Application connectée');
+      await signAsMaire(onPage);
+
+      const status = await get(token, `/api/v1/parapheur/dossiers/${folder.id}`);
+      expect(status.statusCode).toBe(200);
+      expect(status.json()).toMatchObject({
+        status: 'termine',
+        document: { signed: true },
+        steps: [{ status: 'fait' }],
+      });
+      const download = await get(token, `/api/v1/parapheur/dossiers/${folder.id}/document`);
+      expect(download.statusCode).toBe(200);
+      expect(download.headers['content-type']).toBe('application/pdf');
+      expect(download.headers['digest-sha256']).toBe(status.json().document.sha256);
+      const verified = shown((await verify(town, download.rawPayload)).body);
+      expect(verified).toContain('Valide Signature valide');
+      expect(verified).toContain('Marie Maire');
+
+      // The webhook: one delivery, with the connector's reference and no personal data.
+      expect(await runQueuedJobs(t, 'event.webhooks.signature.circuit.completed')).toBeGreaterThanOrEqual(1);
+      const deliveries = await t.testDb.asSuperuser<{ payload: { event: string; data: Record<string, unknown> } }>(
+        `SELECT payload FROM webhook_delivery WHERE commune_id = $1 AND event = 'signature.circuit.completed'`,
+        [town.id],
+      );
+      const mine = deliveries.rows.filter((r) => r.payload.data.folder === folder.id);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.payload).toMatchObject({
+        event: 'signature.circuit.completed',
+        commune: town.slug,
+        data: {
+          folder: folder.id,
+          number: folder.number,
+          documentType: 'autre',
+          source: 'api',
+          reference: 'FIN-2026-118',
+        },
+      });
+      expect(JSON.stringify(mine[0]!.payload)).not.toMatch(/Maire|@/);
+    });
+
+    it('refuses bad input in French, checks scopes, and shows a token nothing but its commune’s API folders', async () => {
+      const writer = await makeToken(town, ['parapheur:write']);
+      const pdf = await onePagePdf('Contrat');
+      const noDocument = await push(writer, { titre: 'Sans pièce', type: 'contrat' }, []);
+      expect(noDocument.statusCode).toBe(422);
+      expect(noDocument.json().error.message).toBe('Joignez le document à faire signer (champ « document »).');
+      const badType = await push(writer, { titre: 'Facture', type: 'facture' }, [{ name: 'document', content: pdf }]);
+      expect(badType.statusCode).toBe(422);
+      expect(badType.json().error.fields.type).toBe('Choisissez le type de document.');
+      const badService = await push(writer, { titre: 'Contrat', type: 'autre', service: 'voirie' }, [
+        { name: 'document', content: pdf },
+      ]);
+      expect(badService.statusCode).toBe(422);
+      expect(badService.json().error.fields.service).toBe('Le service « voirie » n’existe pas dans la commune.');
+      const notPdf = await push(writer, { titre: 'Image', type: 'autre' }, [
+        { name: 'document', content: Buffer.from('pas un PDF') },
+      ]);
+      expect(notPdf.statusCode).toBe(422);
+      expect(notPdf.json().error.message).toContain('n’est pas au bon format');
+      // Scopes: a write-only token cannot read; a read-only one cannot push.
+      const created = await push(writer, { titre: 'Contrat de maintenance', type: 'autre' }, [
+        { name: 'document', content: pdf },
+      ]);
+      expect(created.statusCode).toBe(201);
+      const id = created.json().id;
+      const readByWriter = await get(writer, `/api/v1/parapheur/dossiers/${id}`);
+      expect(readByWriter.statusCode).toBe(403);
+      expect(readByWriter.json().error.message).toContain('parapheur:read');
+      const reader = await makeToken(town, ['parapheur:read']);
+      expect((await push(reader, { titre: 'x', type: 'autre' }, [{ name: 'document', content: pdf }])).statusCode).toBe(
+        403,
+      );
+      expect((await get(reader, `/api/v1/parapheur/dossiers/${id}`)).statusCode).toBe(200);
+      // Another commune's token, a folder an agent created on the pages, a malformed id: 404.
+      const stranger = await makeToken(other, ['parapheur:read']);
+      expect((await get(stranger, `/api/v1/parapheur/dossiers/${id}`)).statusCode).toBe(404);
+      expect((await get(stranger, `/api/v1/parapheur/dossiers/${id}/document`)).statusCode).toBe(404);
+      const byAgent = (await folderToSign('Note interne')).split('/').pop()!;
+      expect((await get(reader, `/api/v1/parapheur/dossiers/${byAgent}`)).statusCode).toBe(404);
+      expect((await get(reader, '/api/v1/parapheur/dossiers/pas-un-id')).statusCode).toBe(404);
+      expect((await get('gch_faux', `/api/v1/parapheur/dossiers/${id}`)).statusCode).toBe(401);
     });
   });
 });

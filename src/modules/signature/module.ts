@@ -8,6 +8,7 @@
 import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { formatNumber } from '../../platform/views/format.js';
+import { registerParapheurApi } from './api.js';
 import { registerAdminPages } from './pages/admin.js';
 import { registerDelegationPages } from './pages/delegations.js';
 import { registerFolderPages } from './pages/folder.js';
@@ -29,6 +30,7 @@ export const signatureModule: GuichetModule = {
       await registerMultipart(scope);
       registerNewFolderPages(scope, ctx);
       registerVerifyPages(scope, ctx);
+      registerParapheurApi(scope, ctx);
     });
   },
   agentTiles: [

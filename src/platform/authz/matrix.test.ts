@@ -252,6 +252,12 @@ const SAMPLES: Record<string, Sample> = {
     path: (c) => `/c/${c.commune}/agent/parapheur/delegations/01a22309-0000-7000-8000-0000000000ee/retirer`,
   },
   // Parapheur: the CRL of a commune without authority (see HANDLER_404).
+  '/api/v1/parapheur/dossiers/:dossier': {
+    path: () => '/api/v1/parapheur/dossiers/01a22309-0000-7000-8000-0000000000cc',
+  },
+  '/api/v1/parapheur/dossiers/:dossier/document': {
+    path: () => '/api/v1/parapheur/dossiers/01a22309-0000-7000-8000-0000000000cc/document',
+  },
   '/api/v1/parapheur/crl/:file': { path: () => '/api/v1/parapheur/crl/01a22309-0000-7000-8000-000000000099.crl' },
   '/c/:slug/admin/webhooks/:id/supprimer': {
     path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,

@@ -1,0 +1,7 @@
+-- The parapheur's connectors (issue 10): a commune's software may subscribe to the end of a
+-- circuit (signed or refused) through the webhooks it already uses for requests.
+ALTER TABLE webhook_endpoint DROP CONSTRAINT webhook_endpoint_events_check;
+ALTER TABLE webhook_endpoint ADD CONSTRAINT webhook_endpoint_events_check
+  CHECK (cardinality(events) > 0 AND events <@ ARRAY[
+    'request.created', 'request.status_changed', 'signature.circuit.completed', 'signature.circuit.refused'
+  ]::text[]);
