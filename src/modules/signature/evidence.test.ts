@@ -5,6 +5,7 @@
  * where the certificates say, the REST API (/api/v1/parapheur) with its webhooks, the proof sheet
  * and batch signing.
  */
+import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
@@ -40,7 +41,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
   let town: Commune;
   let other: Commune;
   let base: string;
-  const people: Record<'author' | 'maire' | 'admin', Person> = {} as never;
+  const people: Record<'author' | 'maire' | 'admin' | 'outsider', Person> = {} as never;
   const browsers = new Map<string, TestBrowser>();
 
   async function as(who: keyof typeof people): Promise<TestBrowser> {
@@ -99,6 +100,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
     });
     people.maire = await staffMember(t, town, { role: 'mayor', givenName: 'Marie', familyName: 'Maire' });
     people.admin = await staffMember(t, town, { role: 'admin', givenName: 'Alice', familyName: 'Admin' });
+    people.outsider = await staffMember(t, town, { role: 'agent', givenName: 'Olivier', familyName: 'Dehors' });
     const admin = await as('admin');
     await admin.get(`/c/${town.slug}/admin/parapheur`);
     const saved = await admin.post(`/c/${town.slug}/admin/parapheur/fonctions`, {
@@ -377,6 +379,52 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       expect((await get(reader, `/api/v1/parapheur/dossiers/${byAgent}`)).statusCode).toBe(404);
       expect((await get(reader, '/api/v1/parapheur/dossiers/pas-un-id')).statusCode).toBe(404);
       expect((await get('gch_faux', `/api/v1/parapheur/dossiers/${id}`)).statusCode).toBe(401);
+    });
+  });
+
+  describe('proof sheet', () => {
+    it('lists every action with its author, time, shared comment and the document’s SHA-256, never a private note', async () => {
+      const folder = await folderToSign('Convention de mise à disposition');
+      const author = await as('author');
+      await author.get(folder);
+      await author.post(`${folder}/annoter`, { note: 'Relu avec le service juridique.', visibilite: 'partagee' });
+      await author.get(folder);
+      await author.post(`${folder}/annoter`, { note: 'Penser à relancer Paul.', visibilite: 'privee' });
+      await signAsMaire(folder);
+      const page = await author.get(folder);
+      const href = /href="([^"]+\/fiche-de-preuve\.pdf)"/.exec(page.body)![1]!;
+      expect(shown(page.body)).toContain('Fiche de preuve');
+      const sheet = await author.get(href);
+      expect(sheet.statusCode).toBe(200);
+      expect(sheet.headers['content-type']).toBe('application/pdf');
+      expect(sheet.headers['content-disposition']).toMatch(/^attachment; filename="fiche-de-preuve-\d{4}-\d+\.pdf"/);
+      const signed = await signedPdf(folder);
+      const wd = await workdir();
+      try {
+        const file = await wd.file('fiche.pdf', sheet.rawPayload);
+        expect((await tool('qpdf', ['--check', file])).code).toBe(0);
+        const { out } = await tool('pdftotext', ['-layout', file, '-']);
+        const text = out.replace(/\s+/g, ' ');
+        expect(text).toContain('Fiche de preuve');
+        expect(text).toContain('Convention de mise à disposition');
+        expect(text).toContain('État : terminé');
+        expect(text).toMatch(/Dossier créé Par Anne Auteur/);
+        expect(text).toMatch(/Annotation Par Anne Auteur Commentaire : Relu avec le service juridique\./);
+        expect(text).not.toContain('Penser à relancer Paul');
+        expect(text).toMatch(/Signature Par Marie Maire Empreinte SHA-256 du document : [0-9a-f]{64}/);
+        // The document's SHA-256 after the signature is the one of the signed PDF handed out.
+        const sha = createHash('sha256').update(signed).digest('hex');
+        expect(text.replace(/ /g, '')).toContain(`actuel:${sha}`);
+        expect(text).toContain(`/c/${town.slug}/verifier-signature`);
+      } finally {
+        await wd.close();
+      }
+      // Outside the folder, or from another commune: 404.
+      const outsider = await as('outsider');
+      expect((await outsider.get(href)).statusCode).toBe(404);
+      const strangerAdmin = await staffMember(t, other, { role: 'admin' });
+      const stranger = await signIn(t.app, strangerAdmin.email, { slug: other.slug });
+      expect((await stranger.get(href.replace(town.slug, other.slug))).statusCode).toBe(404);
     });
   });
 });

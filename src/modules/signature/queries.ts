@@ -16,6 +16,7 @@ import {
 } from './circuits.js';
 import { FOLDER_NOT_FOUND, loadFolderView } from './folder-flow.js';
 import { canReadAnnotation, canSeeFolder, type FolderView } from './policy.js';
+import { renderProofSheet } from './proof-sheet.js';
 import {
   findThreshold,
   listCircuitTemplates,
@@ -168,4 +169,29 @@ export async function settingsPage(ctx: AppContext, communeId: string): Promise<
 /** The agent tile's line: how many folders wait for the person. */
 export async function countWaiting(tx: Tx, communeId: string, actor: Actor): Promise<number> {
   return (await waitingFor(tx, communeId, actor)).length;
+}
+
+/** The proof sheet (PDF) of a folder, for someone who may see the folder. */
+export async function folderProofSheet(
+  ctx: AppContext,
+  commune: { id: string; name: string; slug: string },
+  actor: Actor,
+  folderId: string,
+): Promise<{ name: string; mimeType: string; content: Buffer }> {
+  const data = await withTenant(ctx.database, commune.id, async (tx) => {
+    const view = await loadFolderView(tx, commune.id, folderId, actor);
+    if (!view || !canSeeFolder(actor, view)) throw FOLDER_NOT_FOUND();
+    const principal = (await listDocuments(tx, commune.id, folderId)).find((d) => d.role === 'principal')!;
+    return { view, principal, names: namesOf(await listStaffContacts(tx, commune.id)) };
+  });
+  const content = await renderProofSheet({
+    communeName: commune.name,
+    folder: data.view.folder,
+    principal: data.principal,
+    actions: data.view.actions,
+    names: data.names,
+    verifyUrl: `${ctx.config.publicUrl}/c/${commune.slug}/verifier-signature`,
+    now: new Date(),
+  });
+  return { name: `fiche-de-preuve-${data.view.folder.number}.pdf`, mimeType: 'application/pdf', content };
 }

@@ -239,7 +239,17 @@ const SAMPLES: Record<string, Sample> = {
   },
   // Parapheur: a folder, document and delegation of nobody (see OWNER_SCOPED and HANDLER_404).
   ...Object.fromEntries(
-    ['', '/viser', '/signer', '/refuser', '/renvoyer', '/annoter', '/remords', '/transferer'].map((suffix) => [
+    [
+      '',
+      '/fiche-de-preuve.pdf',
+      '/viser',
+      '/signer',
+      '/refuser',
+      '/renvoyer',
+      '/annoter',
+      '/remords',
+      '/transferer',
+    ].map((suffix) => [
       `/c/:slug/agent/parapheur/:folder${suffix}`,
       { path: (c: SampleContext) => `/c/${c.commune}/agent/parapheur/01a22309-0000-7000-8000-0000000000cc${suffix}` },
     ]),
@@ -312,6 +322,7 @@ const OWNER_SCOPED = new Set([
   // A parapheur folder is seen by its author, the people of its circuit and the leadership only.
   '/c/:slug/agent/parapheur/:folder',
   '/c/:slug/agent/parapheur/:folder/documents/:document',
+  '/c/:slug/agent/parapheur/:folder/fiche-de-preuve.pdf',
 ]);
 
 /** Sensitive routes: personal-data exports, staff and roles, credentials, API tokens, publication. */
