@@ -15,6 +15,7 @@ import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { type Person, secondCommune, staffMember } from '../../test/factories.js';
 import { runQueuedJobs } from '../../test/jobs.js';
+import { MINIMAL_PDF } from '../../test/sample-files.js';
 import { signIn } from '../../test/sign-in.js';
 import { tool, workdir } from '../../test/signature-tools.js';
 
@@ -54,11 +55,16 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
   }
 
   /** A folder « autre document » (the maire signs it alone), created on the page; its URL. */
-  async function folderToSign(title: string): Promise<string> {
+  async function folderToSign(title: string, content?: Buffer): Promise<string> {
     const agent = await as('author');
     await agent.get(`${base}/nouveau`);
     const res = await agent.postMultipart(`${base}/nouveau`, { titre: title, type: 'autre' }, [
-      { name: 'document', filename: 'document.pdf', type: 'application/pdf', content: await onePagePdf(title) },
+      {
+        name: 'document',
+        filename: 'document.pdf',
+        type: 'application/pdf',
+        content: content ?? (await onePagePdf(title)),
+      },
     ]);
     expect(res.statusCode, res.body.slice(0, 500)).toBe(303);
     return String(res.headers.location);
@@ -425,6 +431,95 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       const strangerAdmin = await staffMember(t, other, { role: 'admin' });
       const stranger = await signIn(t.app, strangerAdmin.email, { slug: other.slug });
       expect((await stranger.get(href.replace(town.slug, other.slug))).statusCode).toBe(404);
+    });
+  });
+
+  describe('batch signing', () => {
+    it('signs the ticked folders one by one after one confirmation; one that fails does not stop the others', async () => {
+      const first = await folderToSign('Arrêté de circulation — marché de Noël');
+      const second = await folderToSign('Arrêté de stationnement — travaux rue Haute');
+      const broken = await folderToSign('Arrêté sans page', MINIMAL_PDF);
+      const ids = [first, second, broken].map((f) => f.split('/').pop()!);
+      const maire = await as('maire');
+      const queue = shown((await maire.get(base)).body);
+      expect(queue).toContain('Signer plusieurs documents');
+      expect(queue).toContain('Arrêté de stationnement — travaux rue Haute');
+      // A folder signed already (not waiting any more) is left out of the confirmation.
+      const done = await folderToSign('Déjà signé');
+      await signAsMaire(done);
+      const query = [...ids, done.split('/').pop()!].map((id) => `dossier=${id}`).join('&');
+      const confirm = await maire.get(`${base}/lot?${query}`);
+      expect(confirm.statusCode).toBe(200);
+      const confirmText = shown(confirm.body);
+      expect(confirmText).toContain('Vous allez signer ces 3 documents');
+      expect(confirmText).not.toContain('Déjà signé');
+      const fields = {
+        dossier: [...confirm.body.matchAll(/name="dossier" value="([^"]+)"/g)].map((m) => m[1]!),
+        etape: [...confirm.body.matchAll(/name="etape" value="([^"]+)"/g)].map((m) => m[1]!),
+      };
+      expect(fields.dossier).toEqual(ids);
+
+      // An old authentication: confirm one's identity first, then back to the same confirmation.
+      await t.testDb.asSuperuser(
+        `UPDATE session SET reauthenticated_at = now() - interval '1 hour' WHERE account_id = $1 AND revoked_at IS NULL`,
+        [people.maire.id],
+      );
+      const stale = await maire.post(`${base}/lot`, fields);
+      expect(stale.statusCode).toBe(303);
+      expect(stale.headers.location).toBe(
+        `/c/${town.slug}/compte/confirmer-identite?retour=${encodeURIComponent(`${base}/lot?${ids.map((id) => `dossier=${id}`).join('&')}`)}`,
+      );
+      await t.testDb.asSuperuser(
+        `UPDATE session SET reauthenticated_at = now() WHERE account_id = $1 AND revoked_at IS NULL`,
+        [people.maire.id],
+      );
+      await maire.get(`${base}/lot?${query}`);
+      const res = await maire.post(`${base}/lot`, fields);
+      expect(res.statusCode).toBe(200);
+      const text = shown(res.body);
+      expect(text).toContain('Signature par lot : 2 signés, 1 non signé');
+      expect(text).toMatch(
+        /Arrêté de circulation — marché de Noël \(n° [\d-]+\) Signé Signé : le circuit est terminé\./,
+      );
+      expect(text).toMatch(/Arrêté sans page \(n° [\d-]+\) Non signé Non signé : .*PDF/);
+      expect(shown((await maire.get(first)).body)).toContain('Terminé');
+      expect(shown((await maire.get(second)).body)).toContain('Terminé');
+      expect(shown((await maire.get(broken)).body)).toMatch(/Signature : Marie Maire — en cours/);
+      // Each signed PDF is valid on its own.
+      expect(shown((await verify(town, await signedPdf(second))).body)).toContain('Valide Signature valide');
+      const journal = await t.testDb.asSuperuser<{ data: { signed: string[]; failed: string[] } }>(
+        `SELECT data FROM audit_entry WHERE commune_id = $1 AND action = 'signature.batch_signed'`,
+        [town.id],
+      );
+      expect(journal.rows.map((r) => r.data)).toEqual([{ signed: ids.slice(0, 2), failed: [ids[2]] }]);
+      // The same form sent again signs nothing twice.
+      await maire.get(`${base}/lot?${query}`);
+      const again = shown((await maire.post(`${base}/lot`, fields)).body);
+      expect(again).toContain('Signature par lot : 0 signé, 3 non signés');
+      expect(again).toContain('Non signé : Le dossier a changé depuis l’affichage de la page');
+    });
+
+    it('asks to tick at least one folder, and shows nothing of folders not waiting for the person', async () => {
+      const maire = await as('maire');
+      const none = await maire.get(`${base}/lot`);
+      expect(none.statusCode).toBe(422);
+      expect(shown(none.body)).toContain('Cochez au moins un dossier qui attend votre signature.');
+      await maire.get(`${base}/delegations`);
+      const empty = await maire.post(`${base}/lot`, {});
+      expect(empty.statusCode).toBe(422);
+      expect(shown(empty.body)).toContain('Cochez au moins un dossier à signer.');
+      // Someone else's selection, posted by an agent outside the circuit: nothing signed, nothing shown.
+      const folder = await folderToSign('Arrêté du maire seul');
+      const id = folder.split('/').pop()!;
+      const step = /name="etape" value="([^"]+)"/.exec((await maire.get(folder)).body)![1]!;
+      const outsider = await as('outsider');
+      await outsider.get(`${base}/delegations`);
+      const res = await outsider.post(`${base}/lot`, { dossier: id, etape: step });
+      expect(res.statusCode).toBe(200);
+      const text = shown(res.body);
+      expect(text).toContain('Non signé : ce dossier n’est pas à votre disposition.');
+      expect(text).not.toContain('Arrêté du maire seul');
+      expect(shown((await maire.get(folder)).body)).toMatch(/Signature : Marie Maire — en cours/);
     });
   });
 });

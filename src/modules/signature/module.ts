@@ -10,6 +10,7 @@ import type { GuichetModule } from '../../platform/module.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { registerParapheurApi } from './api.js';
 import { registerAdminPages } from './pages/admin.js';
+import { registerBatchPages } from './pages/batch.js';
 import { registerDelegationPages } from './pages/delegations.js';
 import { registerFolderPages } from './pages/folder.js';
 import { registerNewFolderPages } from './pages/new-folder.js';
@@ -21,6 +22,7 @@ export const signatureModule: GuichetModule = {
   name: 'signature',
   async registerRoutes(app, ctx) {
     registerQueuePages(app, ctx);
+    registerBatchPages(app, ctx);
     registerFolderPages(app, ctx);
     registerDelegationPages(app, ctx);
     registerAdminPages(app, ctx);

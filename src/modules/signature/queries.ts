@@ -195,3 +195,10 @@ export async function folderProofSheet(
   });
   return { name: `fiche-de-preuve-${data.view.folder.number}.pdf`, mimeType: 'application/pdf', content };
 }
+
+/** The folders waiting for the person's signature (theirs or by delegation): what a batch may sign. */
+export async function signatureQueue(ctx: AppContext, communeId: string, actor: Actor): Promise<QueueRow[]> {
+  return withTenant(ctx.database, communeId, async (tx) =>
+    (await waitingFor(tx, communeId, actor)).filter((r) => r.step.kind === 'signature'),
+  );
+}

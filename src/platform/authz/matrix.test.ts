@@ -354,6 +354,7 @@ const STEP_UP_ROUTES = [
   'POST /c/:slug/admin/demarches/:procedure/publier',
   'POST /c/:slug/admin/demarches/:procedure/depublier',
   'POST /c/:slug/agent/parapheur/:folder/signer',
+  'POST /c/:slug/agent/parapheur/lot',
 ];
 
 /** A cookie-keeping client (one per persona, reused for every case). */
