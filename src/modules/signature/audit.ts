@@ -20,5 +20,6 @@ declare module '../../platform/audit/journal.js' {
     'signature.delegation_revoked': AuditData;
     'signature.functions_assigned': AuditData;
     'signature.threshold_changed': AuditData;
+    'signature.reminders_changed': AuditData;
   }
 }

@@ -18,6 +18,8 @@ import { runQueuedJobs } from '../../test/jobs.js';
 import { MINIMAL_PDF } from '../../test/sample-files.js';
 import { signIn } from '../../test/sign-in.js';
 import { tool, workdir } from '../../test/signature-tools.js';
+import { signatureModule } from './module.js';
+import { sendReminders } from './use-cases/send-reminders.js';
 
 /** A one-page document, as an office would print it to PDF. */
 async function onePagePdf(text: string): Promise<Buffer> {
@@ -520,6 +522,51 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       expect(text).toContain('Non signé : ce dossier n’est pas à votre disposition.');
       expect(text).not.toContain('Arrêté du maire seul');
       expect(shown((await maire.get(folder)).body)).toMatch(/Signature : Marie Maire — en cours/);
+    });
+  });
+
+  describe('reminders', () => {
+    it('sends each signer one mail listing the folders waiting longer than the commune’s delay', async () => {
+      const admin = await as('admin');
+      await admin.get(`/c/${town.slug}/admin/parapheur`);
+      const bad = await admin.post(`/c/${town.slug}/admin/parapheur/rappels`, { rappel: 'trois' });
+      expect(bad.statusCode).toBe(422);
+      expect(shown(bad.body)).toContain('Saisissez un nombre de jours, de 0 à 60.');
+      expect(bad.body).toContain('value="trois"');
+      expect((await admin.post(`/c/${town.slug}/admin/parapheur/rappels`, { rappel: '4' })).statusCode).toBe(303);
+      expect((await admin.get(`/c/${town.slug}/admin/parapheur?fait=rappels`)).body).toMatch(
+        /name="rappel"[^>]*value="4"/,
+      );
+
+      const old = await folderToSign('Marché de fournitures — lettre de notification');
+      const recent = await folderToSign('Courrier au syndicat des eaux');
+      await t.testDb.asSuperuser(
+        `UPDATE signature_step SET started_at = now() - interval '5 days' WHERE commune_id = $1 AND folder_id = $2`,
+        [town.id, old.split('/').pop()],
+      );
+      await t.testDb.asSuperuser(`DELETE FROM mail_outbox WHERE commune_id = $1`, [town.id]);
+      expect(await sendReminders(t.runtime)).toBe(1);
+      const mails = await t.testDb.asSuperuser<{ to_address: string; subject: string; text_body: string }>(
+        `SELECT to_address, subject, text_body FROM mail_outbox WHERE commune_id = $1`,
+        [town.id],
+      );
+      expect(mails.rows).toHaveLength(1);
+      const [mail] = mails.rows;
+      expect(mail!.to_address).toBe(people.maire.email);
+      expect(mail!.subject).toBe('Parapheur : 1 dossier attend votre décision depuis plus de 4 jours');
+      expect(mail!.text_body).toContain('Marché de fournitures — lettre de notification');
+      expect(mail!.text_body).toMatch(/à signer, en attente depuis 5 jours/);
+      expect(mail!.text_body).not.toContain('Courrier au syndicat des eaux');
+      expect(mail!.text_body).toContain(`/c/${town.slug}/agent/parapheur`);
+      expect(recent).not.toBe(old);
+      // 0: no reminders.
+      await admin.get(`/c/${town.slug}/admin/parapheur`);
+      expect((await admin.post(`/c/${town.slug}/admin/parapheur/rappels`, { rappel: '0' })).statusCode).toBe(303);
+      expect(await sendReminders(t.runtime)).toBe(0);
+      // The job runs every morning.
+      expect(signatureModule.jobs!(t.runtime).find((j) => j.name === 'signature.reminders')?.schedule?.cron).toBe(
+        '0 8 * * *',
+      );
     });
   });
 });

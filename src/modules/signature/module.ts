@@ -17,6 +17,7 @@ import { registerNewFolderPages } from './pages/new-folder.js';
 import { registerQueuePages } from './pages/queue.js';
 import { registerCrlRoute, registerVerifyPages } from './pages/verify.js';
 import { countWaiting } from './queries.js';
+import { reminderJob } from './use-cases/send-reminders.js';
 
 export const signatureModule: GuichetModule = {
   name: 'signature',
@@ -34,6 +35,9 @@ export const signatureModule: GuichetModule = {
       registerVerifyPages(scope, ctx);
       registerParapheurApi(scope, ctx);
     });
+  },
+  jobs(ctx) {
+    return [reminderJob(ctx)];
   },
   agentTiles: [
     {

@@ -18,6 +18,7 @@ import { FOLDER_NOT_FOUND, loadFolderView } from './folder-flow.js';
 import { canReadAnnotation, canSeeFolder, type FolderView } from './policy.js';
 import { renderProofSheet } from './proof-sheet.js';
 import {
+  findReminderDays,
   findThreshold,
   listCircuitTemplates,
   listDelegations,
@@ -141,6 +142,8 @@ export async function folderDocument(
 export interface SettingsPage {
   holders: FunctionHolder[];
   thresholdCents: number;
+  /** Days before a reminder (null: the default). */
+  reminderAfterDays: number | null;
   circuits: Map<string, CircuitTemplate>;
   delegations: Delegation[];
   staff: StaffContact[];
@@ -155,6 +158,7 @@ export async function settingsPage(ctx: AppContext, communeId: string): Promise<
     return {
       holders: await listFunctionHolders(tx, communeId),
       thresholdCents: (await findThreshold(tx, communeId)) ?? DEFAULT_PURCHASE_ORDER_THRESHOLD_CENTS,
+      reminderAfterDays: await findReminderDays(tx, communeId),
       circuits: new Map(
         circuits.map((c) => [c.documentType, { name: c.name, steps: circuitStepsSchema.parse(c.steps) }]),
       ),
