@@ -146,7 +146,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
     it('says when the document was changed after signing', async () => {
       const tampered = Buffer.from(signed);
       // The page's width in the signed part: 595 becomes 596, the file stays a readable PDF.
-      const at = tampered.indexOf('595');
+      const at = tampered.indexOf('595', tampered.indexOf('/MediaBox'));
       expect(at).toBeGreaterThan(0);
       tampered[at + 2] = 0x36;
       const text = shown((await verify(town, tampered)).body);
