@@ -8,6 +8,10 @@
  * axe finds nothing on each page; no console error, failed request, CSP violation or request to
  * another origin; no sideways scrolling on the phone.
  *
+ * Then the evidence pages: the proof sheet downloaded from the folder, the public verification
+ * page (anonymous, on a phone and a desktop) given the signed PDF and a file that is not a PDF,
+ * and batch signing of two folders from the maire's queue (selection, confirmation, results).
+ *
  * Not shown here: the step-up page before signing (a session that has just signed in is recent
  * enough; src/modules/signature/parapheur.test.ts ages a session and checks the redirect).
  */
@@ -43,6 +47,8 @@ const TITLE = 'Ordinateurs pour l’école Jules-Ferry';
 let browser: Browser;
 let dir: string;
 let pdfPath: string;
+/** The PDF signed by the first test, verified on the public page by a later one. */
+let signedPath = '';
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -171,6 +177,15 @@ describe('parapheur', () => {
     expect(verdicts[1]!.total).toBe(true);
     expect(verdicts[1]!.out).toContain('Sophie Moreau');
     expect((await readFile(signed)).subarray(0, 5).toString()).toBe('%PDF-');
+    signedPath = signed;
+    // The proof sheet of the folder, a PDF of its own.
+    const [sheet] = await Promise.all([
+      mayor.page.waitForEvent('download'),
+      mayor.page.getByRole('link', { name: 'Fiche de preuve' }).click(),
+    ]);
+    const sheetPath = path.join(dir, 'fiche.pdf');
+    await sheet.saveAs(sheetPath);
+    expect((await readFile(sheetPath)).subarray(0, 5).toString()).toBe('%PDF-');
     await mayor.context.close();
   }, 240_000);
 
@@ -246,4 +261,64 @@ describe('parapheur', () => {
     expect(squash(await back.page.locator('main').textContent())).toContain('La délégation est retirée.');
     await back.context.close();
   }, 120_000);
+
+  test('anyone checks a signed PDF on the public verification page, on a phone and a desktop', async () => {
+    expect(signedPath, 'the first test signed a PDF').not.toBe('');
+    const notPdf = path.join(dir, 'faux.pdf');
+    await writeFile(notPdf, 'ceci n’est pas un PDF');
+    for (const viewport of ['téléphone', 'bureau'] as const) {
+      const context = await newContext(browser, viewport);
+      const page = await context.newPage();
+      const watch = await monitor(page);
+      const session: Session = { context, page, watch, viewport };
+      await page.goto(url(`${BASE}/verifier-signature`), { waitUntil: 'load' });
+      await expectClean(session, `vérification, formulaire (${viewport})`);
+      await page.getByLabel('Document PDF à vérifier').setInputFiles(signedPath);
+      await submit(page, 'Vérifier le document');
+      const text = squash(await page.locator('main').textContent());
+      expect(text).toContain('Sophie Moreau');
+      expect(text).toContain('Signature valide : le document n’a pas été modifié depuis.');
+      expect(text).toContain('Délivré par l’autorité de certification de la commune');
+      await expectClean(session, `vérification, résultat (${viewport})`);
+      watch.expectDocumentStatus(url(`${BASE}/verifier-signature`), 422);
+      await page.getByLabel('Document PDF à vérifier').setInputFiles(notPdf);
+      await submit(page, 'Vérifier le document');
+      expect(squash(await page.locator('main').textContent())).toContain('n’est pas au bon format');
+      await expectClean(session, `vérification, fichier refusé (${viewport})`);
+      await context.close();
+    }
+  }, 120_000);
+
+  test('the maire signs two folders in one batch and reads the result of each, on a phone and a desktop', async () => {
+    const batches = {
+      téléphone: ['Arrêté de circulation — marché de Noël', 'Arrêté de stationnement — rue Haute'],
+      bureau: ['Arrêté de voirie — travaux place du Marché', 'Arrêté de police — fête de la musique'],
+    } as const;
+    const agent = await signedIn(FINANCES, 'bureau');
+    for (const title of [...batches.téléphone, ...batches.bureau]) {
+      await agent.page.goto(url(`${QUEUE}/nouveau`), { waitUntil: 'load' });
+      await agent.page.getByLabel('Document à signer').setInputFiles(pdfPath);
+      await agent.page.getByLabel('Intitulé du dossier').fill(title);
+      await agent.page.getByLabel('Type de document').selectOption({ label: 'Autre document' });
+      await submit(agent.page, 'Créer le dossier');
+    }
+    await agent.context.close();
+
+    for (const viewport of ['téléphone', 'bureau'] as const) {
+      const titles = batches[viewport];
+      const mayor = await signedIn(MAYOR, viewport);
+      await mayor.page.goto(url(QUEUE), { waitUntil: 'load' });
+      await expectClean(mayor, `file d’attente avec sélection (${viewport})`);
+      for (const title of titles) await mayor.page.getByLabel(title, { exact: true }).check();
+      await submit(mayor.page, 'Signer la sélection');
+      expect(squash(await mayor.page.locator('main').textContent())).toContain('Vous allez signer ces 2 documents');
+      await expectClean(mayor, `confirmation de la signature par lot (${viewport})`);
+      await submit(mayor.page, 'Signer les 2 documents');
+      const text = squash(await mayor.page.locator('main').textContent());
+      expect(text).toContain('Signature par lot : 2 documents signés');
+      for (const title of titles) expect(text).toContain(title);
+      await expectClean(mayor, `résultat de la signature par lot (${viewport})`);
+      await mayor.context.close();
+    }
+  }, 180_000);
 });

@@ -239,7 +239,17 @@ const SAMPLES: Record<string, Sample> = {
   },
   // Parapheur: a folder, document and delegation of nobody (see OWNER_SCOPED and HANDLER_404).
   ...Object.fromEntries(
-    ['', '/viser', '/signer', '/refuser', '/renvoyer', '/annoter', '/remords', '/transferer'].map((suffix) => [
+    [
+      '',
+      '/fiche-de-preuve.pdf',
+      '/viser',
+      '/signer',
+      '/refuser',
+      '/renvoyer',
+      '/annoter',
+      '/remords',
+      '/transferer',
+    ].map((suffix) => [
       `/c/:slug/agent/parapheur/:folder${suffix}`,
       { path: (c: SampleContext) => `/c/${c.commune}/agent/parapheur/01a22309-0000-7000-8000-0000000000cc${suffix}` },
     ]),
@@ -272,6 +282,14 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/agent/parapheur/delegations/:delegation/retirer': {
     path: (c) => `/c/${c.commune}/agent/parapheur/delegations/01a22309-0000-7000-8000-0000000000ee/retirer`,
   },
+  // Parapheur: the CRL of a commune without authority (see HANDLER_404).
+  '/api/v1/parapheur/dossiers/:dossier': {
+    path: () => '/api/v1/parapheur/dossiers/01a22309-0000-7000-8000-0000000000cc',
+  },
+  '/api/v1/parapheur/dossiers/:dossier/document': {
+    path: () => '/api/v1/parapheur/dossiers/01a22309-0000-7000-8000-0000000000cc/document',
+  },
+  '/api/v1/parapheur/crl/:file': { path: () => '/api/v1/parapheur/crl/01a22309-0000-7000-8000-000000000099.crl' },
   '/c/:slug/admin/webhooks/:id/supprimer': {
     path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,
   },
@@ -310,6 +328,7 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/famille/inscriptions/:enrolment/confirmer': 'family.enrolment_not_found',
   'POST /c/:slug/famille/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
   'POST /c/:slug/admin/famille/activites/:activity/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
+  'GET /api/v1/parapheur/crl/:file': 'signature.crl_not_found',
 };
 
 /**
@@ -327,6 +346,7 @@ const OWNER_SCOPED = new Set([
   // A parapheur folder is seen by its author, the people of its circuit and the leadership only.
   '/c/:slug/agent/parapheur/:folder',
   '/c/:slug/agent/parapheur/:folder/documents/:document',
+  '/c/:slug/agent/parapheur/:folder/fiche-de-preuve.pdf',
 ]);
 
 /** Sensitive routes: personal-data exports, staff and roles, credentials, API tokens, publication. */
@@ -358,6 +378,7 @@ const STEP_UP_ROUTES = [
   'POST /c/:slug/admin/demarches/:procedure/publier',
   'POST /c/:slug/admin/demarches/:procedure/depublier',
   'POST /c/:slug/agent/parapheur/:folder/signer',
+  'POST /c/:slug/agent/parapheur/lot',
 ];
 
 /** A cookie-keeping client (one per persona, reused for every case). */

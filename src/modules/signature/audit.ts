@@ -15,9 +15,11 @@ declare module '../../platform/audit/journal.js' {
     'signature.decision_recalled': AuditData;
     'signature.step_transferred': AuditData;
     'signature.circuit_completed': AuditData;
+    'signature.batch_signed': AuditData;
     'signature.delegation_created': AuditData;
     'signature.delegation_revoked': AuditData;
     'signature.functions_assigned': AuditData;
     'signature.threshold_changed': AuditData;
+    'signature.reminders_changed': AuditData;
   }
 }

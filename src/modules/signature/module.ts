@@ -8,25 +8,38 @@
 import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { formatNumber } from '../../platform/views/format.js';
+import { registerParapheurApi } from './api.js';
+import { SIGNATURE_MAILS } from './mail-templates.js';
 import { registerAdminPages } from './pages/admin.js';
+import { registerBatchPages } from './pages/batch.js';
 import { registerDelegationPages } from './pages/delegations.js';
 import { registerFolderPages } from './pages/folder.js';
 import { registerNewFolderPages } from './pages/new-folder.js';
 import { registerQueuePages } from './pages/queue.js';
+import { registerCrlRoute, registerVerifyPages } from './pages/verify.js';
 import { countWaiting } from './queries.js';
+import { reminderJob } from './use-cases/send-reminders.js';
 
 export const signatureModule: GuichetModule = {
   name: 'signature',
+  mailTemplates: Object.values(SIGNATURE_MAILS),
   async registerRoutes(app, ctx) {
     registerQueuePages(app, ctx);
+    registerBatchPages(app, ctx);
     registerFolderPages(app, ctx);
     registerDelegationPages(app, ctx);
     registerAdminPages(app, ctx);
+    registerCrlRoute(app, ctx);
     // Uploads (the new folder's documents) in their own scope: multipart is parsed there only.
     await app.register(async (scope) => {
       await registerMultipart(scope);
       registerNewFolderPages(scope, ctx);
+      registerVerifyPages(scope, ctx);
+      registerParapheurApi(scope, ctx);
     });
+  },
+  jobs(ctx) {
+    return [reminderJob(ctx)];
   },
   agentTiles: [
     {

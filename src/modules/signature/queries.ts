@@ -16,7 +16,9 @@ import {
 } from './circuits.js';
 import { FOLDER_NOT_FOUND, loadFolderView } from './folder-flow.js';
 import { canReadAnnotation, canSeeFolder, type FolderView } from './policy.js';
+import { renderProofSheet } from './proof-sheet.js';
 import {
+  findReminderDays,
   findThreshold,
   listCircuitTemplates,
   listDelegations,
@@ -140,6 +142,8 @@ export async function folderDocument(
 export interface SettingsPage {
   holders: FunctionHolder[];
   thresholdCents: number;
+  /** Days before a reminder (null: the default). */
+  reminderAfterDays: number | null;
   circuits: Map<string, CircuitTemplate>;
   delegations: Delegation[];
   staff: StaffContact[];
@@ -154,6 +158,7 @@ export async function settingsPage(ctx: AppContext, communeId: string): Promise<
     return {
       holders: await listFunctionHolders(tx, communeId),
       thresholdCents: (await findThreshold(tx, communeId)) ?? DEFAULT_PURCHASE_ORDER_THRESHOLD_CENTS,
+      reminderAfterDays: await findReminderDays(tx, communeId),
       circuits: new Map(
         circuits.map((c) => [c.documentType, { name: c.name, steps: circuitStepsSchema.parse(c.steps) }]),
       ),
@@ -168,4 +173,36 @@ export async function settingsPage(ctx: AppContext, communeId: string): Promise<
 /** The agent tile's line: how many folders wait for the person. */
 export async function countWaiting(tx: Tx, communeId: string, actor: Actor): Promise<number> {
   return (await waitingFor(tx, communeId, actor)).length;
+}
+
+/** The proof sheet (PDF) of a folder, for someone who may see the folder. */
+export async function folderProofSheet(
+  ctx: AppContext,
+  commune: { id: string; name: string; slug: string },
+  actor: Actor,
+  folderId: string,
+): Promise<{ name: string; mimeType: string; content: Buffer }> {
+  const data = await withTenant(ctx.database, commune.id, async (tx) => {
+    const view = await loadFolderView(tx, commune.id, folderId, actor);
+    if (!view || !canSeeFolder(actor, view)) throw FOLDER_NOT_FOUND();
+    const principal = (await listDocuments(tx, commune.id, folderId)).find((d) => d.role === 'principal')!;
+    return { view, principal, names: namesOf(await listStaffContacts(tx, commune.id)) };
+  });
+  const content = await renderProofSheet({
+    communeName: commune.name,
+    folder: data.view.folder,
+    principal: data.principal,
+    actions: data.view.actions,
+    names: data.names,
+    verifyUrl: `${ctx.config.publicUrl}/c/${commune.slug}/verifier-signature`,
+    now: new Date(),
+  });
+  return { name: `fiche-de-preuve-${data.view.folder.number}.pdf`, mimeType: 'application/pdf', content };
+}
+
+/** The folders waiting for the person's signature (theirs or by delegation): what a batch may sign. */
+export async function signatureQueue(ctx: AppContext, communeId: string, actor: Actor): Promise<QueueRow[]> {
+  return withTenant(ctx.database, communeId, async (tx) =>
+    (await waitingFor(tx, communeId, actor)).filter((r) => r.step.kind === 'signature'),
+  );
 }

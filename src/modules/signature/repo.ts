@@ -41,6 +41,32 @@ export async function saveThreshold(tx: Tx, communeId: string, cents: number, ac
     });
 }
 
+export async function findReminderDays(tx: Tx, communeId: string): Promise<number | null> {
+  const rows = await tx.db.select().from(setting).where(eq(setting.communeId, communeId));
+  return rows[0]?.reminderAfterDays ?? null;
+}
+
+export async function saveReminderDays(
+  tx: Tx,
+  communeId: string,
+  days: number,
+  defaultThresholdCents: number,
+  accountId: string,
+): Promise<void> {
+  await tx.db
+    .insert(setting)
+    .values({
+      communeId,
+      purchaseOrderThresholdCents: defaultThresholdCents,
+      reminderAfterDays: days,
+      updatedBy: accountId,
+    })
+    .onConflictDoUpdate({
+      target: setting.communeId,
+      set: { reminderAfterDays: days, updatedBy: accountId, updatedAt: new Date() },
+    });
+}
+
 export async function listCircuitTemplates(tx: Tx, communeId: string) {
   return tx.db.select().from(circuit).where(eq(circuit.communeId, communeId));
 }
@@ -354,4 +380,20 @@ export async function insertCertificate(tx: Tx, values: Omit<typeof certificate.
     .values({ id: uuidv7(), ...values })
     .returning();
   return rows[0]!;
+}
+
+/** Every certificate the commune's authority holds or issued (live, expired or revoked), without keys. */
+export function listCertificates(tx: Tx, communeId: string) {
+  return tx.db
+    .select({
+      kind: certificate.kind,
+      accountId: certificate.accountId,
+      certificatePem: certificate.certificatePem,
+      serialHex: certificate.serialHex,
+      notAfter: certificate.notAfter,
+      revokedAt: certificate.revokedAt,
+    })
+    .from(certificate)
+    .where(eq(certificate.communeId, communeId))
+    .orderBy(asc(certificate.createdAt));
 }

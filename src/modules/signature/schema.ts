@@ -17,6 +17,8 @@ export const functionHolder = pgTable('signature_function_holder', {
 export const setting = pgTable('signature_setting', {
   communeId: uuid('commune_id').primaryKey(),
   purchaseOrderThresholdCents: cents('purchase_order_threshold_cents').notNull(),
+  /** Days a folder waits before its signer is reminded (null: the default; 0: never). */
+  reminderAfterDays: integer('reminder_after_days'),
   updatedBy: uuid('updated_by'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

@@ -17,7 +17,8 @@ export const webhooksModule: GuichetModule = {
       path: 'webhooks',
       label: 'Webhooks',
       order: 60,
-      description: 'Prévenir les logiciels de la commune des nouvelles demandes et des changements de statut.',
+      description:
+        'Prévenir les logiciels de la commune des nouvelles demandes, des changements de statut et de la fin des circuits du parapheur.',
     },
   ],
   jobs(ctx) {

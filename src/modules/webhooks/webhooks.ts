@@ -26,6 +26,11 @@ import type { DomainEvent, DomainEventName, DomainEvents } from '../../platform/
 import type { JobDefinition, JobQueue } from '../../platform/jobs/queue.js';
 import type { CommuneDirectory } from '../../platform/tenancy/directory.js';
 
+/** The connector's own reference of a folder it pushed through the API (`api:<reference>`), else null. */
+function apiReference(source: string, reference: string | null): string | null {
+  return source === 'api' && reference?.startsWith('api:') ? reference.slice(4) || null : null;
+}
+
 /**
  * The events a commune's software may subscribe to, with their French label and the payload's
  * `data` sent for each (a stable public contract: new fields may be added, none removed).
@@ -49,6 +54,40 @@ const CATALOG = {
       step,
       service,
       procedure,
+    }),
+  },
+  'signature.circuit.completed': {
+    label: 'Circuit du parapheur terminé : document signé',
+    data: ({
+      folderId,
+      number,
+      documentType,
+      source,
+      sourceReference,
+    }: DomainEvents['signature.circuit.completed']) => ({
+      folder: folderId,
+      number,
+      documentType,
+      source,
+      reference: apiReference(source, sourceReference),
+    }),
+  },
+  'signature.circuit.refused': {
+    label: 'Dossier du parapheur refusé',
+    data: ({
+      folderId,
+      number,
+      documentType,
+      source,
+      sourceReference,
+      reason,
+    }: DomainEvents['signature.circuit.refused']) => ({
+      folder: folderId,
+      number,
+      documentType,
+      source,
+      reference: apiReference(source, sourceReference),
+      reason,
     }),
   },
 } satisfies { [N in DomainEventName]?: { label: string; data(data: DomainEvents[N]): Record<string, unknown> } };

@@ -14,7 +14,14 @@ import { AppError, notFound } from '../errors.js';
 import type { Commune } from '../tenancy/communes.js';
 
 /** The scopes a token may carry (fixed list; routes check the one they need). */
-export const API_SCOPES = ['communes:read', 'procedures:read', 'requests:read', 'requests:write'] as const;
+export const API_SCOPES = [
+  'communes:read',
+  'procedures:read',
+  'requests:read',
+  'requests:write',
+  'parapheur:read',
+  'parapheur:write',
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const API_SCOPE_LABELS: Record<ApiScope, string> = {
@@ -22,6 +29,8 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   'procedures:read': 'Lire les démarches publiées et leurs formulaires',
   'requests:read': 'Lire les demandes des usagers',
   'requests:write': 'Créer et modifier des demandes',
+  'parapheur:read': 'Lire les dossiers du parapheur déposés par l’API et télécharger les documents signés',
+  'parapheur:write': 'Déposer des dossiers dans le parapheur',
 };
 
 export const API_TOKEN_PREFIX = 'gch_';

@@ -93,7 +93,7 @@ export function openApiOptions(publicUrl: string): FastifyDynamicSwaggerOptions 
           'Les routes « communes » sont publiques. Les autres demandent un jeton d’API de la commune,',
           'créé par un administrateur dans Administration › Jetons d’API, envoyé dans l’en-tête',
           '`Authorization: Bearer gch_…`. Un jeton appartient à une seule commune, porte des portées',
-          '(communes:read, procedures:read, requests:read, requests:write) et une date d’expiration ;',
+          '(communes:read, procedures:read, requests:read, requests:write, parapheur:read, parapheur:write) et une date d’expiration ;',
           'une ressource d’une autre commune répond 404.',
           '',
           'Les erreurs ont la forme `{ "error": { "code", "message", "fields"?, "requestId" } }`,',

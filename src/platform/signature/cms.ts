@@ -68,7 +68,28 @@ export interface PreparedSigner {
   certDer: Uint8Array;
   cert: pkijs.Certificate;
   chain: pkijs.Certificate[];
+  /** The SignedData `[0] IMPLICIT` certificates field (signer then chain), DER, encoded once. */
+  certificatesField: Uint8Array;
+  /** The signer's IssuerAndSerialNumber and signing-certificate-v2 attribute, DER, encoded once. */
+  sidDer: Uint8Array;
+  signingCertificateAttrDer: Uint8Array;
 }
+
+/** A DER length. */
+function derLength(n: number): Uint8Array {
+  if (n < 0x80) return Uint8Array.of(n);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  return Uint8Array.of(0x80 | bytes.length, ...bytes);
+}
+
+/** A DER TLV with `tag` around the concatenated `parts`. */
+function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Uint8Array.of(tag), derLength(body.length), body]);
+}
+
+const der = (schema: { toBER(sizeOnly?: boolean): ArrayBuffer }) => new Uint8Array(schema.toBER(false));
 
 const preparedCache = new Map<string, PreparedSigner>();
 
@@ -77,11 +98,19 @@ export function prepareSigner(privateKeyPem: string, certificatePem: string, cha
   const hit = preparedCache.get(cacheKey);
   if (hit) return hit;
   const certDer = fromPem(certificatePem, 'CERTIFICATE');
+  const chainDer = chainPem.map((p) => fromPem(p, 'CERTIFICATE'));
+  const cert = parseCertificate(certDer);
   const prepared: PreparedSigner = {
     key: createPrivateKey(privateKeyPem),
     certDer,
-    cert: parseCertificate(certDer),
-    chain: chainPem.map((p) => parseCertificate(fromPem(p, 'CERTIFICATE'))),
+    cert,
+    chain: chainDer.map(parseCertificate),
+    // The certificates as they are (never re-encoded: pkijs would re-parse each one per signature).
+    certificatesField: tlv(0xa0, certDer, ...chainDer),
+    sidDer: der(new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }).toSchema()),
+    signingCertificateAttrDer: derOf(
+      new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(certDer, cert)] }),
+    ),
   };
   if (preparedCache.size > 64) preparedCache.clear();
   preparedCache.set(cacheKey, prepared);
@@ -98,49 +127,50 @@ export async function buildCadesDetached(
   contentDigest: Uint8Array,
   timestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array>,
 ): Promise<Uint8Array> {
+  // Signed attributes, DER, sorted as a SET OF requires; only the message digest changes.
   const attrs = [
-    new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
-    new pkijs.Attribute({
-      type: OID.messageDigest,
-      values: [new asn1js.OctetString({ valueHex: toArrayBuffer(contentDigest) })],
-    }),
-    new pkijs.Attribute({
-      type: OID.signingCertificateV2,
-      values: [signingCertificateV2(signer.certDer, signer.cert)],
-    }),
-  ]
-    .map((a) => ({ a, der: derOf(a) }))
-    .sort((x, y) => compareBytes(x.der, y.der));
+    derOf(new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] })),
+    derOf(
+      new pkijs.Attribute({
+        type: OID.messageDigest,
+        values: [new asn1js.OctetString({ valueHex: toArrayBuffer(contentDigest) })],
+      }),
+    ),
+    signer.signingCertificateAttrDer,
+  ].sort(compareBytes);
   // The signature covers the DER of the attributes as an explicit SET OF (RFC 5652 §5.4).
-  const setDer = new Uint8Array(new asn1js.Set({ value: attrs.map((x) => x.a.toSchema()) }).toBER(false));
-  const signatureValue = new Uint8Array(nodeSign('sha256', setDer, signer.key));
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: signer.cert.issuer, serialNumber: signer.cert.serialNumber }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
-    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: attrs.map((x) => x.a) }),
-    signatureAlgorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: OID.sha256WithRsa,
-      algorithmParams: new asn1js.Null(),
-    }),
-    signature: new asn1js.OctetString({ valueHex: toArrayBuffer(signatureValue) }),
-  });
+  const signatureValue = new Uint8Array(nodeSign('sha256', tlv(0x31, ...attrs), signer.key));
+  let unsigned: Uint8Array = new Uint8Array();
   if (timestamp) {
     const token = await timestamp(signatureValue);
     const tokenAsn1 = asn1js.fromBER(toArrayBuffer(token));
     if (tokenAsn1.offset === -1) throw new Error('timestamp token is not DER');
-    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
-      type: 1,
-      attributes: [new pkijs.Attribute({ type: OID.signatureTimeStamp, values: [tokenAsn1.result] })],
-    });
+    // [1] IMPLICIT SET OF Attribute: the signature-time-stamp with the token as it came.
+    unsigned = tlv(
+      0xa1,
+      tlv(0x30, der(new asn1js.ObjectIdentifier({ value: OID.signatureTimeStamp })), tlv(0x31, token)),
+    );
   }
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
-    certificates: [signer.cert, ...signer.chain],
-    signerInfos: [signerInfo],
-  });
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-  return new Uint8Array(contentInfo.toSchema().toBER(false));
+  const sha256Algorithm = der(new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }).toSchema());
+  const signerInfo = tlv(
+    0x30,
+    Uint8Array.of(0x02, 0x01, 0x01), // version 1
+    signer.sidDer,
+    sha256Algorithm,
+    tlv(0xa0, ...attrs), // [0] IMPLICIT signed attributes
+    der(
+      new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsa, algorithmParams: new asn1js.Null() }).toSchema(),
+    ),
+    tlv(0x04, signatureValue),
+    unsigned,
+  );
+  const signedData = tlv(
+    0x30,
+    Uint8Array.of(0x02, 0x01, 0x01), // version 1
+    tlv(0x31, sha256Algorithm),
+    tlv(0x30, der(new asn1js.ObjectIdentifier({ value: OID.data }))), // encapContentInfo, detached
+    signer.certificatesField,
+    tlv(0x31, signerInfo),
+  );
+  return tlv(0x30, der(new asn1js.ObjectIdentifier({ value: OID.signedData })), tlv(0xa0, signedData));
 }

@@ -58,6 +58,7 @@ describe('inspectPdfSignatures', () => {
       signerEmail: 'maire@saint-elan.fr',
       signingTime: at,
       timestamped: false,
+      level: 'B-B',
       intact: true,
       coversWholeDocument: true,
       trusted: true,
@@ -118,7 +119,16 @@ describe('inspectPdfSignatures', () => {
       crls: [crl],
     });
     const [r] = await inspectPdfSignatures(pdf, [ca.certificatePem]);
-    expect(r).toMatchObject({ timestamped: true, intact: true, coversWholeDocument: true, trusted: true });
+    expect(r).toMatchObject({
+      timestamped: true,
+      level: 'B-LT',
+      intact: true,
+      coversWholeDocument: true,
+      trusted: true,
+    });
+    // Without the CRL in a DSS, the same timestamped signature is B-T.
+    const bt = await signPdf(blank, { signer: maire, reason: 'r', signingTime: claimed, timestamp: { url: tsa.url } });
+    expect((await inspectPdfSignatures(bt.pdf, [ca.certificatePem]))[0]).toMatchObject({ level: 'B-T' });
     // The trusted time is the token's, not the claimed /M.
     expect(Math.abs(r!.signingTime!.getTime() - Date.now())).toBeLessThan(10 * 60_000);
   });

@@ -7,7 +7,7 @@
  * dictionary but the byte range it names.
  */
 import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, type PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import { OID } from './cms.js';
 import { toArrayBuffer } from './crypto-kit.js';
@@ -186,12 +186,23 @@ function emailOf(cert: X509Certificate): string | null {
   return e ? e.slice('emailAddress='.length) : null;
 }
 
+/** Whether the document carries long-term validation data: a DSS with CRLs or OCSP responses. */
+function hasValidationData(doc: PDFDocument): boolean {
+  const dss = doc.catalog.lookupMaybe(PDFName.of('DSS'), PDFDict);
+  if (!dss) return false;
+  return ['CRLs', 'OCSPs'].some((key) => {
+    const list = dss.lookupMaybe(PDFName.of(key), PDFArray);
+    return !!list && list.size() > 0;
+  });
+}
+
 /** Reports every signature of a PDF; [] when it has none; SignatureInputError for a non-PDF. */
 export async function inspectPdfSignatures(pdf: Uint8Array, trustedCaPems: string[]): Promise<PdfSignatureReport[]> {
   const doc = await loadForUpdate(pdf).catch((e) => {
     throw e instanceof Error && 'frenchMessage' in e ? e : notPdf(e);
   });
   const trusted = trustedCaPems.map((p) => new X509Certificate(p));
+  const validationData = hasValidationData(doc);
   const reports: PdfSignatureReport[] = [];
   for (const sig of findSignatureDicts(doc.context.enumerateIndirectObjects())) {
     const [a, b, c, d] = sig.range;
@@ -223,6 +234,7 @@ export async function inspectPdfSignatures(pdf: Uint8Array, trustedCaPems: strin
       signerEmail: emailOf(cert),
       signingTime,
       timestamped: stamped !== null,
+      level: stamped === null ? 'B-B' : validationData ? 'B-LT' : 'B-T',
       intact,
       coversWholeDocument: inBounds && (end === pdf.length || onlyValidationDataAfter(tail)),
       trusted: chainsTo(cert, pool, trusted, signingTime ?? new Date()),

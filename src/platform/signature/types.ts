@@ -46,6 +46,8 @@ export interface PdfSignatureReport {
   signingTime: Date | null;
   /** A signature-time-stamp token is present and its imprint matches the signature. */
   timestamped: boolean;
+  /** PAdES baseline level: B-B; B-T with a valid timestamp; B-LT when the document also carries CRLs or OCSP responses (DSS). */
+  level: 'B-B' | 'B-T' | 'B-LT';
   /** The bytes covered by /ByteRange hash to the signed message-digest and the CMS signature verifies. */
   intact: boolean;
   /** The byte range covers the whole file (no later change); false for an earlier signature followed by more updates. */

@@ -11,12 +11,18 @@ import { type FormBody, formString, handleForm } from '../../../platform/views/p
 import { DEFAULT_CIRCUITS, DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES, FUNCTION_TITLES, formatEuros } from '../circuits.js';
 import { type SettingsPage, settingsPage } from '../queries.js';
 import type { Caller } from '../use-cases/common.js';
-import { assignFunctions, setPurchaseOrderThreshold } from '../use-cases/configure-parapheur.js';
+import {
+  assignFunctions,
+  DEFAULT_REMINDER_DAYS,
+  setPurchaseOrderThreshold,
+  setReminderDelay,
+} from '../use-cases/configure-parapheur.js';
 import { actorLabel } from './ui.js';
 
 const NOTICES: Record<string, string> = {
   fonctions: 'Les fonctions sont enregistrées. Elles s’appliquent aux étapes qui commencent désormais.',
   seuil: 'Le seuil est enregistré. Il s’applique aux nouveaux dossiers.',
+  rappels: 'Le délai des rappels est enregistré.',
 };
 
 function caller(request: FastifyRequest): Caller {
@@ -95,6 +101,20 @@ function render(
           />
           <Button>Enregistrer le seuil</Button>
         </form>
+        <form method="post" action={`${url}/rappels`} novalidate>
+          <CsrfField token={csrf} />
+          <h2 class="govuk-heading-l">Rappels</h2>
+          <Input
+            name="rappel"
+            label="Après combien de jours d’attente un signataire reçoit-il un rappel ? (nombre de jours)"
+            hint={`Un courriel par jour et par personne, qui liste ses dossiers en attente depuis plus longtemps. 0 : aucun rappel. Par défaut : ${DEFAULT_REMINDER_DAYS} jours.`}
+            inputmode="numeric"
+            width={2}
+            value={form.values?.rappel ?? String(data.reminderAfterDays ?? DEFAULT_REMINDER_DAYS)}
+            error={errors.rappel}
+          />
+          <Button>Enregistrer le délai</Button>
+        </form>
         <Table
           caption="Circuits par type de document"
           captionSize="l"
@@ -147,6 +167,21 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
     );
     if (!result.ok) return result.response;
     return reply.redirect(`${adminBase(request)}/parapheur?fait=fonctions`, 303);
+  });
+
+  app.post('/c/:slug/admin/parapheur/rappels', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
+    const body = (request.body ?? {}) as FormBody;
+    const result = await handleForm(
+      () => setReminderDelay(ctx, caller(request), { rappel: formString(body, 'rappel') }),
+      async (errors, status) =>
+        render(request, reply, await settingsPage(ctx, request.commune!.id), {
+          values: { rappel: formString(body, 'rappel') },
+          errors,
+          status,
+        }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${adminBase(request)}/parapheur?fait=rappels`, 303);
   });
 
   app.post('/c/:slug/admin/parapheur/seuil', { config: { policy: 'communeAdmin' } }, async (request, reply) => {

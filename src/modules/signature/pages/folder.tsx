@@ -35,7 +35,7 @@ import {
   currentStep,
   recallableDecision,
 } from '../policy.js';
-import { type FolderPage, folderDocument, folderPage } from '../queries.js';
+import { type FolderPage, folderDocument, folderPage, folderProofSheet } from '../queries.js';
 import { annotateFolder } from '../use-cases/annotate-folder.js';
 import type { Caller } from '../use-cases/common.js';
 import { decideStep } from '../use-cases/decide-step.js';
@@ -276,6 +276,12 @@ export function registerFolderPages(app: FastifyInstance, ctx: AppContext): void
                 (PDF, {formatBytes(d.sizeBytes)})
               </li>
             ))}
+            <li>
+              <a class="govuk-link" href={`${folderPath(request, folder.id)}/fiche-de-preuve.pdf`}>
+                Fiche de preuve
+              </a>{' '}
+              (PDF : chaque action, son auteur, sa date et l’empreinte du document)
+            </li>
           </ul>
           <SummaryList
             rows={[
@@ -314,6 +320,13 @@ export function registerFolderPages(app: FastifyInstance, ctx: AppContext): void
       const file = await folderDocument(ctx, request.commune!.id, request.actor!, folderId(request), document);
       return sendFile(reply, file);
     },
+  );
+
+  app.get(
+    '/c/:slug/agent/parapheur/:folder/fiche-de-preuve.pdf',
+    { config: { policy: 'staff' } },
+    async (request, reply) =>
+      sendFile(reply, await folderProofSheet(ctx, request.commune!, request.actor!, folderId(request))),
   );
 
   /** A POST action: the use case, then back to the folder (303), or the folder with the message. */

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasRole } from '../../../platform/authz/actor.js';
 import type { AppContext } from '../../../platform/context.js';
-import { Button, Table } from '../../../platform/views/components.js';
+import { Button, Checkboxes, Table } from '../../../platform/views/components.js';
 import { formatNumber } from '../../../platform/views/format.js';
 import { formString, sendPage } from '../../../platform/views/page-kit.js';
 import { DOCUMENT_TYPE_LABELS, formatEuros } from '../circuits.js';
@@ -41,6 +41,7 @@ export function registerQueuePages(app: FastifyInstance, ctx: AppContext): void 
     const data = await queuePage(ctx, request.commune!.id, actor, seesAll);
     const keep = (f: Folder) => !lateOnly || isLate(f);
     const waiting = data.waiting.filter((r) => keep(r.folder));
+    const toSign = waiting.filter((r) => r.step.kind === 'signature');
     const base = parapheurBase(request);
     return sendPage(request, reply, {
       title: 'Parapheur',
@@ -98,6 +99,22 @@ export function registerQueuePages(app: FastifyInstance, ctx: AppContext): void 
               })}
             </ul>
           )}
+          {toSign.length >= 2 ? (
+            <form method="get" action={`${base}/lot`} novalidate>
+              <Checkboxes
+                name="dossier"
+                legend="Signer plusieurs documents"
+                hint="Cochez les dossiers à signer ; vous confirmerez une seule fois, chaque document est signé séparément."
+                small
+                items={toSign.map(({ folder }) => ({
+                  value: folder.id,
+                  label: folder.title,
+                  hint: `N° ${folder.number} · ${DOCUMENT_TYPE_LABELS[folder.documentType]}${folder.amountCents !== null ? ` · ${formatEuros(folder.amountCents)}` : ''}`,
+                }))}
+              />
+              <Button variant="secondary">Signer la sélection</Button>
+            </form>
+          ) : null}
           {data.mine.filter(keep).length ? (
             <FolderTable request={request} caption="Dossiers que j’ai créés" folders={data.mine.filter(keep)} />
           ) : null}

@@ -70,7 +70,7 @@ export function CircuitList({ view, names }: { view: FolderView; names: Map<stri
   );
 }
 
-const ACTION_LABELS: Record<Action['kind'], string> = {
+export const ACTION_LABELS: Record<Action['kind'], string> = {
   creation: 'Dossier créé',
   visa: 'Visa',
   signature: 'Signature',

@@ -1,6 +1,6 @@
 /**
  * The administrator's settings of the parapheur: who holds each function (maire, adjoint aux
- * finances, DGS, chef de chaque service) and the purchase-order threshold.
+ * finances, DGS, chef de chaque service), the purchase-order threshold and the reminder delay.
  */
 import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.js';
@@ -8,9 +8,9 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { listServices } from '../../../platform/tenancy/communes.js';
 import { listStaffContacts } from '../../identity/index.js';
-import { type FUNCTION_KEYS, parseEuros } from '../circuits.js';
+import { DEFAULT_PURCHASE_ORDER_THRESHOLD_CENTS, type FUNCTION_KEYS, parseEuros } from '../circuits.js';
 import { canAdministerParapheur } from '../policy.js';
-import { listFunctionHolders, replaceFunctionHolder, saveThreshold } from '../repo.js';
+import { listFunctionHolders, replaceFunctionHolder, saveReminderDays, saveThreshold } from '../repo.js';
 import { auditSignature, type Caller, parseInput } from './common.js';
 
 /** A choice of the list: a person's id, or '' for « Personne » (a missing field is a malformed form). */
@@ -112,4 +112,41 @@ export async function setPurchaseOrderThreshold(ctx: AppContext, caller: Caller,
     );
   });
   return seuil;
+}
+
+/** Days before a reminder when the commune has not chosen (decision 0028). */
+export const DEFAULT_REMINDER_DAYS = 3;
+
+export const reminderSchema = z.object({
+  rappel: z
+    .string({ error: 'Saisissez un nombre de jours, de 0 à 60.' })
+    .trim()
+    .regex(/^\d{1,2}$/, 'Saisissez un nombre de jours, de 0 à 60.')
+    .transform(Number)
+    .pipe(z.number().int().max(60, 'Saisissez un nombre de jours, de 0 à 60.')),
+});
+
+/** How many days a folder waits before its signer gets a reminder (0: never). */
+export async function setReminderDelay(ctx: AppContext, caller: Caller, input: unknown): Promise<number> {
+  assertAdmin(caller);
+  const { rappel } = parseInput(reminderSchema, input);
+  await withTenant(ctx.database, caller.communeId, async (tx) => {
+    await saveReminderDays(
+      tx,
+      caller.communeId,
+      rappel,
+      DEFAULT_PURCHASE_ORDER_THRESHOLD_CENTS,
+      caller.actor.accountId,
+    );
+    await auditSignature(
+      tx,
+      caller,
+      'signature.reminders_changed',
+      { type: 'commune', id: caller.communeId },
+      {
+        reminderAfterDays: rappel,
+      },
+    );
+  });
+  return rappel;
 }
