@@ -88,6 +88,8 @@ CREATE TABLE appointment_booking (
   phone text,
   -- SHA-256 of the link's secret (cancel or move without an account).
   token_hash text NOT NULL UNIQUE,
+  -- Changes of time so far (the calendar file's SEQUENCE).
+  sequence smallint NOT NULL DEFAULT 0,
   created_at timestamptz NOT NULL DEFAULT now(),
   cancelled_at timestamptz,
   checked_in_at timestamptz,

@@ -5,6 +5,7 @@
  */
 import { addressesModule } from './modules/addresses/module.js';
 import { adminModule } from './modules/admin/module.js';
+import { appointmentsModule } from './modules/appointments/module.js';
 import { backofficeModule } from './modules/backoffice/module.js';
 import { communesModule } from './modules/communes/module.js';
 import { demoModule } from './modules/demo/module.js';
@@ -37,6 +38,7 @@ export const MODULES: readonly GuichetModule[] = [
   requestsApiModule,
   requestsNotificationsModule,
   signatureModule,
+  appointmentsModule,
   webhooksModule,
   operatorModule,
   demoModule,
