@@ -136,7 +136,7 @@ export async function acceptOffer(ctx: AppContext, caller: Caller, token: string
       now,
       'appointments.waitlist_accepted',
     );
-    await updateWaitlist(tx, communeId, offer.id, { status: 'accepte', offerTokenHash: null });
+    await updateWaitlist(tx, communeId, offer.id, { status: 'accepte' });
     await queueBookingMail(ctx, tx, 'moved', moved, null);
     return moved;
   });
@@ -150,7 +150,7 @@ export async function expireOffer(
 ): Promise<void> {
   const expired = await withTenant(ctx.database, job.communeId, async (tx) => {
     const { rowCount } = await tx.client.query(
-      `UPDATE appointment_waitlist SET status = 'expire', offer_token_hash = NULL
+      `UPDATE appointment_waitlist SET status = 'expire'
         WHERE commune_id = $1 AND id = $2 AND status = 'offre' AND offer_expires_at <= $3`,
       [job.communeId, job.waitlistId, now],
     );
