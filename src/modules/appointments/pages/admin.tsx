@@ -20,7 +20,7 @@ import {
 import { type FormBody, formString, handleForm } from '../../../platform/views/page-kit.js';
 import { settingsPage } from '../queries.js';
 import { BOOKABLE_BY_LABELS, KIND_LABELS, minuteText, WEEKDAYS } from '../texts.js';
-import type { Caller } from '../use-cases/common.js';
+import { AGENDA_NOT_FOUND, type Caller } from '../use-cases/common.js';
 import {
   addClosure,
   addOpening,
@@ -281,7 +281,7 @@ function renderAgenda(
   state?: FormState,
 ) {
   const found = data.agendas.find((a) => a.agenda.id === agendaId);
-  if (!found) return reply.callNotFound();
+  if (!found) throw AGENDA_NOT_FOUND();
   const { agenda, openings, closures } = found;
   const base = `${adminBase(request)}/rendez-vous`;
   const url = `${base}/agendas/${agenda.id}`;

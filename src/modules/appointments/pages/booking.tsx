@@ -17,7 +17,7 @@ import { catalogue, motifSlots, publicMotif } from '../queries.js';
 import { findAgenda } from '../repo.js';
 import { KIND_LABELS, whenText } from '../texts.js';
 import { bookAppointment } from '../use-cases/book-appointment.js';
-import type { Caller } from '../use-cases/common.js';
+import { type Caller, MOTIF_NOT_FOUND } from '../use-cases/common.js';
 import { dateParam, MotifFacts, placeLine, publicBase, SlotList } from './ui.js';
 
 function caller(request: FastifyRequest): Caller {
@@ -67,7 +67,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
     const actor = request.actor ?? null;
     const { motif, serviceName, bookable } = await publicMotif(ctx, request.commune!.id, motifId, publicMode(actor));
     if (!bookable && motif.bookableBy === 'signed_in' && !actor) return signInRedirect(request, reply);
-    if (!bookable) return reply.callNotFound();
+    if (!bookable) throw MOTIF_NOT_FOUND();
     const now = new Date();
     const from = dateParam(formString(request.query, 'du'), now, true);
     const { days } = await withTenant(ctx.database, request.commune!.id, (tx) =>
@@ -107,7 +107,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
     const communeId = request.commune!.id;
     const { motif, bookable } = await publicMotif(ctx, communeId, motifId, publicMode(actor));
     if (!bookable && motif.bookableBy === 'signed_in' && !actor) return signInRedirect(request, reply);
-    if (!bookable) return reply.callNotFound();
+    if (!bookable) throw MOTIF_NOT_FOUND();
     const agendaId = formString(values, 'agenda');
     const debut = formString(values, 'debut');
     const startsAt = new Date(debut);
