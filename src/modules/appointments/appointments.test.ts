@@ -349,6 +349,37 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     expect((await browser.post(`${own}/annuler`, {})).statusCode).toBe(303);
   });
 
+  it('gives a citizen’s bookings to their export, and erases them with the account', async () => {
+    const person = await citizen(t, town);
+    const browser = await signIn(t.app, person.email, { slug: town.slug });
+    const page = await browser.get(`/c/${town.slug}/rendez-vous/${motifId}`);
+    const link = slotLinks(page.body).at(-1)!;
+    const params = new URL(link, 'http://x').searchParams;
+    await browser.get(link);
+    await browser.post(link.split('?')[0]!, {
+      agenda: params.get('agenda')!,
+      debut: params.get('debut')!,
+      nom: person.name,
+    });
+    const exported = await browser.get(`/c/${town.slug}/compte/donnees/export.json`);
+    expect(exported.statusCode).toBe(200);
+    expect(exported.body).toContain('Passeport ou carte d’identité');
+    await browser.get(`/c/${town.slug}/compte/donnees`);
+    expect(
+      (await browser.post(`/c/${town.slug}/compte/donnees/supprimer`, { confirmation: 'oui' })).statusCode,
+    ).toBeLessThan(400);
+    const { rows } = await t.testDb.asSuperuser<{
+      name: string;
+      email: string | null;
+      status: string;
+      account_id: string | null;
+    }>('SELECT name, email, status, account_id FROM appointment_booking WHERE starts_at = $1 AND agenda_id = $2', [
+      params.get('debut'),
+      params.get('agenda'),
+    ]);
+    expect(rows).toEqual([{ name: 'Personne supprimée', email: null, status: 'annule', account_id: null }]);
+  });
+
   it('lets the agent book for a caller, see the day, check in and mark absent', async () => {
     const browser = await signIn(t.app, agent.email, { slug: town.slug });
     const list = await browser.get(`/c/${town.slug}/agent/rendez-vous/nouveau?motif=${motifId}`);

@@ -18,8 +18,8 @@ import { registerManagePages } from './pages/manage.js';
 import { registerOwnPages } from './pages/mine.js';
 import { canWorkAgenda } from './policy.js';
 import { myAppointments } from './queries.js';
-import { bookingFigures, bookingsBetween, listAgendas } from './repo.js';
-import { whenText } from './texts.js';
+import { bookingFigures, bookingsBetween, bookingsOfAccount, eraseAccountBookings, listAgendas } from './repo.js';
+import { STATUS_LABELS, whenText } from './texts.js';
 import { expireOffer, OFFER_EXPIRY_JOB, offerFreedSeat } from './use-cases/waitlist.js';
 
 const payloadSchema = z.object({
@@ -52,6 +52,35 @@ export const appointmentsModule: GuichetModule = {
       await offerFreedSeat(ctx, event);
     }),
   ],
+  personalData: {
+    // Bookings are commune records: the transaction's commune only (the one the person asks from).
+    async collect(tx, accountId) {
+      const rows = await bookingsOfAccount(tx, accountId);
+      if (rows.length === 0) return [];
+      return [
+        {
+          key: 'rendezVous',
+          data: rows.map((r) => ({ motif: r.motif, debut: r.starts_at.toISOString(), etat: r.status, lieu: r.place })),
+          readable: {
+            title: 'Rendez-vous',
+            tables: [
+              {
+                caption: 'Vos rendez-vous',
+                columns: ['Rendez-vous', 'Date', 'Lieu', 'État'],
+                rows: rows.map((r) => [
+                  r.motif,
+                  whenText(r.starts_at),
+                  r.place,
+                  STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] ?? r.status,
+                ]),
+              },
+            ],
+          },
+        },
+      ];
+    },
+    erase: (tx, accountId) => eraseAccountBookings(tx, accountId),
+  },
   adminLinks: [
     {
       path: 'rendez-vous',

@@ -356,3 +356,30 @@ export async function findOfferByTokenHash(tx: Tx, communeId: string, tokenHash:
     .where(and(eq(waitlist.communeId, communeId), eq(waitlist.offerTokenHash, tokenHash)));
   return rows[0];
 }
+
+// — Personal data (RGPD) —
+
+/** A person's bookings in the transaction's commune, for their export. */
+export async function bookingsOfAccount(tx: Tx, accountId: string) {
+  const { rows } = await tx.client.query<{ motif: string; starts_at: Date; status: string; place: string }>(
+    `SELECT m.name AS motif, b.starts_at, b.status, a.place
+       FROM appointment_booking b
+       JOIN appointment_motif m ON m.commune_id = b.commune_id AND m.id = b.motif_id
+       JOIN appointment_agenda a ON a.commune_id = b.commune_id AND a.id = b.agenda_id
+      WHERE b.account_id = $1 ORDER BY b.starts_at`,
+    [accountId],
+  );
+  return rows;
+}
+
+/** Erasure: the person's coming bookings are cancelled, every booking loses their name and contacts. */
+export async function eraseAccountBookings(tx: Tx, accountId: string): Promise<void> {
+  await tx.client.query(
+    `UPDATE appointment_booking
+        SET status = CASE WHEN status = 'confirme' AND starts_at > now() THEN 'annule' ELSE status END,
+            cancelled_at = CASE WHEN status = 'confirme' AND starts_at > now() THEN now() ELSE cancelled_at END,
+            name = 'Personne supprimée', email = NULL, phone = NULL, account_id = NULL
+      WHERE account_id = $1`,
+    [accountId],
+  );
+}
