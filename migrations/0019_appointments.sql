@@ -63,6 +63,8 @@ CREATE TABLE appointment_motif (
   documents text NOT NULL DEFAULT '' CHECK (length(documents) <= 4000),
   -- Reminders, in hours before the appointment (e.g. {48,3}).
   reminder_hours integer[] NOT NULL DEFAULT '{48,3}',
+  -- Passports and identity cards: the ANTS pre-application number is asked for (domain rules §9).
+  ants_required boolean NOT NULL DEFAULT false,
   active boolean NOT NULL DEFAULT true,
   created_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (commune_id, service_id, name)
@@ -86,6 +88,8 @@ CREATE TABLE appointment_booking (
   name text NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
   email text,
   phone text,
+  -- The ANTS pre-application number (10 capital letters or digits), for the motifs that ask for it.
+  ants_number text CHECK (ants_number ~ '^[A-Z0-9]{10}$'),
   -- SHA-256 of the link's secret (cancel or move without an account).
   token_hash text NOT NULL UNIQUE,
   -- Changes of time so far (the calendar file's SEQUENCE).

@@ -349,6 +349,54 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     expect((await browser.post(`${own}/annuler`, {})).statusCode).toBe(303);
   });
 
+  it('asks for the ANTS pre-application number when the motif requires it, checking its format', async () => {
+    const adminBrowser = await signIn(t.app, admin.email, { slug: town.slug });
+    await adminBrowser.get(`/c/${town.slug}/admin/rendez-vous`);
+    const created = await adminBrowser.post(`/c/${town.slug}/admin/rendez-vous/motifs`, {
+      service: serviceId,
+      nom: 'Carte d’identité (ANTS)',
+      type: 'guichet',
+      duree: '20',
+      battement: '0',
+      places: '1',
+      delai_min: '0',
+      delai_max: '60',
+      qui: 'public',
+      ants: 'oui',
+      rappels: '',
+    });
+    expect(created.statusCode).toBe(303);
+    const { rows } = await t.testDb.asSuperuser<{ id: string }>(
+      `SELECT id FROM appointment_motif WHERE commune_id = $1 AND ants_required`,
+      [town.id],
+    );
+    const browser = visitor();
+    const page = await browser.get(`/c/${town.slug}/rendez-vous/${rows[0]!.id}`);
+    const link = slotLinks(page.body)[0]!;
+    const params = new URL(link, 'http://x').searchParams;
+    const form = await browser.get(link);
+    expect(shown(form.body)).toContain('Numéro de pré-demande ANTS');
+    const fields = {
+      agenda: params.get('agenda')!,
+      debut: params.get('debut')!,
+      nom: 'Alex Passeport',
+      courriel: 'ants@courriel.example',
+    };
+    const missing = await browser.post(link.split('?')[0]!, fields);
+    expect(missing.statusCode).toBe(422);
+    expect(shown(missing.body)).toContain('Indiquez le numéro de pré-demande ANTS');
+    const malformed = await browser.post(link.split('?')[0]!, { ...fields, ants: 'AB12CD34' });
+    expect(malformed.statusCode).toBe(422);
+    expect(shown(malformed.body)).toContain('Le numéro de pré-demande ANTS compte 10 lettres ou chiffres');
+    expect(malformed.body).toContain('value="AB12CD34"');
+    const ok = await browser.post(link.split('?')[0]!, { ...fields, ants: 'ab12 cd34 ef' });
+    expect(ok.statusCode).toBe(303);
+    const stored = await t.testDb.asSuperuser<{ ants_number: string }>(
+      `SELECT ants_number FROM appointment_booking WHERE email = 'ants@courriel.example'`,
+    );
+    expect(stored.rows[0]!.ants_number).toBe('AB12CD34EF');
+  });
+
   it('gives a citizen’s bookings to their export, and erases them with the account', async () => {
     const person = await citizen(t, town);
     const browser = await signIn(t.app, person.email, { slug: town.slug });

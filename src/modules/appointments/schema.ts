@@ -52,6 +52,7 @@ export const motif = pgTable('appointment_motif', {
   bookableBy: text('bookable_by').$type<BookableBy>().notNull(),
   documents: text('documents').notNull(),
   reminderHours: integer('reminder_hours').array().notNull(),
+  antsRequired: boolean('ants_required').notNull().default(false),
   active: boolean('active').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
@@ -74,6 +75,7 @@ export const booking = pgTable('appointment_booking', {
   name: text('name').notNull(),
   email: text('email'),
   phone: text('phone'),
+  antsNumber: text('ants_number'),
   tokenHash: text('token_hash').notNull(),
   sequence: smallint('sequence').notNull().default(0),
   createdAt: ts('created_at').notNull().defaultNow(),

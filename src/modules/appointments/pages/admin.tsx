@@ -251,6 +251,17 @@ function render(request: FastifyRequest, reply: FastifyReply, data: Settings, st
               label: BOOKABLE_BY_LABELS[k],
             }))}
           />
+          <Radios
+            name="ants"
+            legend="Passeport ou carte d’identité : demander le numéro de pré-demande ANTS"
+            small
+            inline
+            value={fieldValue('motif', 'ants', 'non')}
+            items={[
+              { value: 'non', label: 'Non' },
+              { value: 'oui', label: 'Oui' },
+            ]}
+          />
           <Textarea
             name="documents"
             label="Documents à apporter (un par ligne)"

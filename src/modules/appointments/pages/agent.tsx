@@ -286,7 +286,7 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
       ...(status ? { status } : {}),
       title: 'Prendre un rendez-vous pour une personne',
       errors,
-      fieldOrder: ['creneau', 'nom', 'courriel', 'telephone'],
+      fieldOrder: ['creneau', 'nom', 'courriel', 'ants', 'telephone'],
       targets: { creneau: 'nom' },
       workspace: true,
       breadcrumbs: breadcrumbs(request),
@@ -376,6 +376,17 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
               value={value('courriel')}
               error={errors.courriel}
             />
+            {motif.antsRequired && (
+              <Input
+                name="ants"
+                label="Numéro de pré-demande ANTS"
+                hint="10 lettres ou chiffres."
+                width={10}
+                spellcheck={false}
+                value={value('ants')}
+                error={errors.ants}
+              />
+            )}
             <Input
               name="telephone"
               type="tel"
@@ -406,6 +417,7 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
           nom: formString(body, 'nom'),
           courriel: formString(body, 'courriel'),
           telephone: formString(body, 'telephone'),
+          ants: formString(body, 'ants'),
         }),
       (errors, status) => newBookingPage(request, reply, body, errors, status),
     );

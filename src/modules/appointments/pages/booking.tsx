@@ -137,7 +137,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
       ...(status ? { status } : {}),
       title: `Réserver : ${motif.name}`,
       errors,
-      fieldOrder: ['creneau', 'nom', 'courriel', 'telephone', 'site_web', 'verification'],
+      fieldOrder: ['creneau', 'nom', 'courriel', 'ants', 'telephone', 'site_web', 'verification'],
       targets: { verification: QUESTION_ANSWER_FIELD, creneau: 'nom' },
       breadcrumbs: [
         { href: publicBase(request), label: 'Prendre rendez-vous' },
@@ -189,6 +189,18 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
                 error={errors.courriel}
               />
             )}
+            {motif.antsRequired && (
+              <Input
+                name="ants"
+                label="Numéro de pré-demande ANTS"
+                hint="10 lettres ou chiffres, reçus après la pré-demande en ligne sur le site de l’ANTS (passeport ou carte d’identité)."
+                autocomplete="off"
+                spellcheck={false}
+                width={10}
+                value={value('ants')}
+                error={errors.ants}
+              />
+            )}
             <Input
               name="telephone"
               type="tel"
@@ -225,6 +237,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
           nom: formString(body, 'nom'),
           courriel: formString(body, 'courriel'),
           telephone: formString(body, 'telephone'),
+          ants: formString(body, 'ants'),
         });
       },
       (errors, status) => bookingForm(request, reply, body, errors, status),

@@ -13,6 +13,7 @@ import { isUuid } from '../../../platform/ids.js';
 import { isMailAddress } from '../../../platform/mail/address.js';
 import { addCalendarDays, parisDateOf, parisInstant } from '../../../platform/time/calendar.js';
 import { hashToken, newToken } from '../../../platform/tokens.js';
+import { normaliseAntsNumber } from '../ants.js';
 import { queueBookingMail, scheduleReminders } from '../notify.js';
 import { type BookingMode, canBook, canWorkAgenda } from '../policy.js';
 import { agendaCalendar, findAgenda, findBooking, findMotif, insertBooking, lockAgenda, takenSeats } from '../repo.js';
@@ -46,6 +47,10 @@ const bookingSchema = z.object({
     .trim()
     .optional()
     .transform((v) => v || null),
+  ants: z
+    .string()
+    .optional()
+    .transform((v) => v ?? ''),
   telephone: z
     .string()
     .trim()
@@ -142,6 +147,15 @@ export async function bookAppointment(
       const agenda = await findAgenda(tx, communeId, v.agenda);
       if (!agenda?.active || agenda.serviceId !== motif.serviceId) throw AGENDA_NOT_FOUND();
       if (mode === 'agent' && !canWorkAgenda(actor, agenda)) throw AGENDA_NOT_FOUND();
+      const antsNumber = v.ants.trim() ? normaliseAntsNumber(v.ants) : null;
+      if (motif.antsRequired && !antsNumber) {
+        throw fieldError(
+          'ants',
+          v.ants.trim()
+            ? 'Le numéro de pré-demande ANTS compte 10 lettres ou chiffres, par exemple AB12CD34EF.'
+            : 'Indiquez le numéro de pré-demande ANTS : faites d’abord votre pré-demande en ligne sur le site de l’ANTS.',
+        );
+      }
       if (!(await lockAgenda(tx, communeId, agenda.id))) throw AGENDA_NOT_FOUND();
       const { slot, exists } = await freeSlotAt(tx, communeId, agenda, motif, startsAt, {
         now,
@@ -162,6 +176,7 @@ export async function bookAppointment(
         name: v.nom,
         email,
         phone: v.telephone,
+        antsNumber: motif.antsRequired ? antsNumber : null,
         tokenHash: hashToken(token),
       });
       const booking = (await findBooking(tx, communeId, id))!;
