@@ -9,6 +9,8 @@ declare module 'vitest' {
     /** e.g. `http://localhost:41234` (no trailing slash). */
     baseUrl: string;
     port: number;
+    /** The server's GUICHET_DATA_DIR (its `mail/` holds the .eml files it sent). */
+    dataDir: string;
     /** The local stand-ins for FranceConnect and ProConnect, and their control endpoint. */
     identityProviders: E2eIdentityProviders;
   }

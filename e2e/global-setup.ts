@@ -235,6 +235,7 @@ export default async function setup(project: TestProject) {
 
   project.provide('baseUrl', baseUrl);
   project.provide('port', port);
+  project.provide('dataDir', dataDir);
   project.provide('identityProviders', {
     franceconnect: providers.franceconnect.issuer,
     proconnect: providers.proconnect.issuer,

@@ -117,6 +117,9 @@ interface Sample {
   path: (c: SampleContext) => string;
 }
 
+/** An id no appointment record has (motif, booking, agenda, item). */
+const APPOINTMENT_ID = '01a22309-0000-7000-8000-0000000000ab';
+
 /** Sample values of routes with path parameters (besides the commune's `:slug`). */
 const SAMPLES: Record<string, Sample> = {
   '/_demo/courriels/:file': { path: () => '/_demo/courriels/matrice-demo.eml' },
@@ -293,6 +296,47 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/admin/webhooks/:id/supprimer': {
     path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,
   },
+  // Appointments: a motif, booking, agenda and link of nobody (see HANDLER_404 and OWNER_SCOPED).
+  '/c/:slug/rendez-vous/:motif': { path: (c) => `/c/${c.commune}/rendez-vous/${APPOINTMENT_ID}` },
+  '/c/:slug/rendez-vous/:motif/reserver': { path: (c) => `/c/${c.commune}/rendez-vous/${APPOINTMENT_ID}/reserver` },
+  ...Object.fromEntries(
+    ['', '/annuler', '/attente', '/deplacer'].map((suffix) => [
+      `/c/:slug/rendez-vous/gerer/:token${suffix}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/rendez-vous/gerer/${'a'.repeat(43)}${suffix}` },
+    ]),
+  ),
+  '/c/:slug/rendez-vous/offre/:token': { path: (c) => `/c/${c.commune}/rendez-vous/offre/${'a'.repeat(43)}` },
+  '/c/:slug/mes-rendez-vous/:booking': { path: (c) => `/c/${c.commune}/mes-rendez-vous/${APPOINTMENT_ID}` },
+  '/c/:slug/mes-rendez-vous/:booking/annuler': {
+    path: (c) => `/c/${c.commune}/mes-rendez-vous/${APPOINTMENT_ID}/annuler`,
+  },
+  ...Object.fromEntries(
+    ['arrivee', 'absence', 'annulation', 'retablir'].map((action) => [
+      `/c/:slug/agent/rendez-vous/:booking/${action}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/agent/rendez-vous/${APPOINTMENT_ID}/${action}` },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['retirer', 'proposer'].map((action) => [
+      `/c/:slug/admin/rendez-vous/motifs/:motif/${action}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/admin/rendez-vous/motifs/${APPOINTMENT_ID}/${action}` },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['', '/horaires', '/fermetures', '/fermer', '/ouvrir'].map((suffix) => [
+      `/c/:slug/admin/rendez-vous/agendas/:agenda${suffix}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/admin/rendez-vous/agendas/${APPOINTMENT_ID}${suffix}` },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['horaires', 'fermetures'].map((kind) => [
+      `/c/:slug/admin/rendez-vous/agendas/:agenda/${kind}/:item/retirer`,
+      {
+        path: (c: SampleContext) =>
+          `/c/${c.commune}/admin/rendez-vous/agendas/${APPOINTMENT_ID}/${kind}/${APPOINTMENT_ID}/retirer`,
+      },
+    ]),
+  ),
 };
 
 /**
@@ -329,6 +373,34 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/famille/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
   'POST /c/:slug/admin/famille/activites/:activity/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
   'GET /api/v1/parapheur/crl/:file': 'signature.crl_not_found',
+  // Appointments: unknown motif, booking, link or agenda.
+  'GET /c/:slug/rendez-vous/:motif': 'appointments.motif_not_found',
+  'GET /c/:slug/rendez-vous/:motif/reserver': 'appointments.motif_not_found',
+  // An empty form is shown again, on the page of the unknown motif, link or agenda: 404.
+  'POST /c/:slug/rendez-vous/:motif/reserver': 'appointments.motif_not_found',
+  'POST /c/:slug/rendez-vous/gerer/:token/deplacer': 'appointments.booking_not_found',
+  'POST /c/:slug/admin/rendez-vous/agendas/:agenda/horaires': 'appointments.agenda_not_found',
+  'POST /c/:slug/admin/rendez-vous/agendas/:agenda/fermetures': 'appointments.agenda_not_found',
+  'GET /c/:slug/rendez-vous/gerer/:token': 'appointments.booking_not_found',
+  'GET /c/:slug/rendez-vous/gerer/:token/deplacer': 'appointments.booking_not_found',
+  'POST /c/:slug/rendez-vous/gerer/:token/annuler': 'appointments.booking_not_found',
+  'POST /c/:slug/rendez-vous/gerer/:token/attente': 'appointments.booking_not_found',
+  'GET /c/:slug/rendez-vous/offre/:token': 'appointments.booking_not_found',
+  'POST /c/:slug/rendez-vous/offre/:token': 'appointments.booking_not_found',
+  'POST /c/:slug/mes-rendez-vous/:booking/annuler': 'appointments.booking_not_found',
+  ...Object.fromEntries(
+    ['arrivee', 'absence', 'annulation', 'retablir'].map((action) => [
+      `POST /c/:slug/agent/rendez-vous/:booking/${action}`,
+      'appointments.booking_not_found',
+    ]),
+  ),
+  'POST /c/:slug/admin/rendez-vous/motifs/:motif/retirer': 'appointments.motif_not_found',
+  'POST /c/:slug/admin/rendez-vous/motifs/:motif/proposer': 'appointments.motif_not_found',
+  'GET /c/:slug/admin/rendez-vous/agendas/:agenda': 'appointments.agenda_not_found',
+  'POST /c/:slug/admin/rendez-vous/agendas/:agenda/fermer': 'appointments.agenda_not_found',
+  'POST /c/:slug/admin/rendez-vous/agendas/:agenda/ouvrir': 'appointments.agenda_not_found',
+  'POST /c/:slug/admin/rendez-vous/agendas/:agenda/horaires/:item/retirer': 'appointments.agenda_not_found',
+  'POST /c/:slug/admin/rendez-vous/agendas/:agenda/fermetures/:item/retirer': 'appointments.agenda_not_found',
 };
 
 /**
@@ -347,6 +419,8 @@ const OWNER_SCOPED = new Set([
   '/c/:slug/agent/parapheur/:folder',
   '/c/:slug/agent/parapheur/:folder/documents/:document',
   '/c/:slug/agent/parapheur/:folder/fiche-de-preuve.pdf',
+  // A citizen's own appointment.
+  '/c/:slug/mes-rendez-vous/:booking',
 ]);
 
 /** Sensitive routes: personal-data exports, staff and roles, credentials, API tokens, publication. */

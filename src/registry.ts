@@ -5,6 +5,7 @@
  */
 import { addressesModule } from './modules/addresses/module.js';
 import { adminModule } from './modules/admin/module.js';
+import { appointmentsModule } from './modules/appointments/module.js';
 import { backofficeModule } from './modules/backoffice/module.js';
 import { communesModule } from './modules/communes/module.js';
 import { demoModule } from './modules/demo/module.js';
@@ -39,6 +40,7 @@ export const MODULES: readonly GuichetModule[] = [
   requestsNotificationsModule,
   signatureModule,
   familyModule,
+  appointmentsModule,
   webhooksModule,
   operatorModule,
   demoModule,

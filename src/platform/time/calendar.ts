@@ -85,3 +85,42 @@ export function silenceDate(submittedAt: Date, rule: { days: number; months?: nu
   const received = parisDateOf(submittedAt);
   return rule.months ? addCalendarMonths(received, rule.months) : addCalendarDays(received, rule.days);
 }
+
+const wallParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** The Paris wall clock of an instant: its date and its minute of the day (0–1439). */
+export function parisWallClock(instant: Date): { date: string; minute: number } {
+  const parts = Object.fromEntries(wallParts.formatToParts(instant).map((p) => [p.type, p.value]));
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    minute: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}
+
+/**
+ * The instant at which Paris clocks show `minute` (minutes after midnight) on `date`; null for a
+ * time the clocks skip (the spring change, 02:00–02:59). A time shown twice (the autumn change)
+ * is its later occurrence, in winter time.
+ */
+export function parisInstant(date: string, minute: number): Date | null {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const naive = Date.UTC(y, m - 1, d, 0, minute);
+  let instant = naive - parisOffsetMinutes(new Date(naive)) * 60_000;
+  instant = naive - parisOffsetMinutes(new Date(instant)) * 60_000;
+  const wall = parisWallClock(new Date(instant));
+  return wall.date === date && wall.minute === minute ? new Date(instant) : null;
+}
+
+/** ISO weekday of a YYYY-MM-DD date: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1;
+}

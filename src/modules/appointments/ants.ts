@@ -1,0 +1,12 @@
+/**
+ * The ANTS pre-application number (pré-demande de passeport ou de carte d’identité): 10 capital
+ * letters or digits (domain rules §9; the character set is what the ANTS coordination API is
+ * known to accept). People type it with spaces or in lower case: both are normalised.
+ */
+export const ANTS_NUMBER = /^[A-Z0-9]{10}$/;
+
+/** The number as stored (capitals, no spaces or dashes), or null when it is not one. */
+export function normaliseAntsNumber(value: string): string | null {
+  const compact = value.replace(/[\s-]/g, '').toUpperCase();
+  return ANTS_NUMBER.test(compact) ? compact : null;
+}

@@ -1,0 +1,165 @@
+/**
+ * Appointments (issue 12): agendas of each service's desks with weekly hours, closures and the
+ * public holidays; motifs; booking by citizens, visitors and agents without double booking;
+ * confirmation mail with its calendar file, reminders, a secret link to cancel or move, a
+ * waitlist; the desks' day and week. Contributes the administration link, the agent tile, the
+ * citizen's « Mes rendez-vous » block and figures.
+ */
+import { z } from 'zod';
+import { subscribe } from '../../platform/events/index.js';
+import type { GuichetModule } from '../../platform/module.js';
+import { addCalendarDays, parisDateOf, parisInstant } from '../../platform/time/calendar.js';
+import { formatNumber } from '../../platform/views/format.js';
+import { APPOINTMENT_MAILS } from './mail-templates.js';
+import { reminderJob } from './notify.js';
+import { registerAdminPages } from './pages/admin.js';
+import { registerAgentPages } from './pages/agent.js';
+import { registerBookingPages } from './pages/booking.js';
+import { registerManagePages } from './pages/manage.js';
+import { registerOwnPages } from './pages/mine.js';
+import { canWorkAgenda } from './policy.js';
+import { myAppointments } from './queries.js';
+import { bookingFigures, bookingsBetween, bookingsOfAccount, eraseAccountBookings, listAgendas } from './repo.js';
+import { STATUS_LABELS, whenText } from './texts.js';
+import { expireOffer, OFFER_EXPIRY_JOB, offerFreedSeat } from './use-cases/waitlist.js';
+
+const payloadSchema = z.object({
+  bookingId: z.string(),
+  motifId: z.string(),
+  agendaId: z.string(),
+  startsAt: z.string(),
+});
+
+export const appointmentsModule: GuichetModule = {
+  name: 'appointments',
+  mailTemplates: Object.values(APPOINTMENT_MAILS),
+  registerRoutes(app, ctx) {
+    registerBookingPages(app, ctx);
+    registerManagePages(app, ctx);
+    registerOwnPages(app, ctx);
+    registerAgentPages(app, ctx);
+    registerAdminPages(app, ctx);
+  },
+  jobs: (ctx) => [
+    reminderJob(ctx),
+    {
+      name: OFFER_EXPIRY_JOB,
+      schema: z.object({ communeId: z.uuid(), waitlistId: z.uuid(), payload: payloadSchema }),
+      retryLimit: 3,
+      run: (data) => expireOffer(ctx, data as never),
+    },
+  ],
+  subscribers: (ctx) => [
+    subscribe('appointment.freed', 'appointments.waitlist-offer', async (event) => {
+      await offerFreedSeat(ctx, event);
+    }),
+  ],
+  personalData: {
+    // Bookings are commune records: the transaction's commune only (the one the person asks from).
+    async collect(tx, accountId) {
+      const rows = await bookingsOfAccount(tx, accountId);
+      if (rows.length === 0) return [];
+      return [
+        {
+          key: 'rendezVous',
+          data: rows.map((r) => ({ motif: r.motif, debut: r.starts_at.toISOString(), etat: r.status, lieu: r.place })),
+          readable: {
+            title: 'Rendez-vous',
+            tables: [
+              {
+                caption: 'Vos rendez-vous',
+                columns: ['Rendez-vous', 'Date', 'Lieu', 'État'],
+                rows: rows.map((r) => [
+                  r.motif,
+                  whenText(r.starts_at),
+                  r.place,
+                  STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] ?? r.status,
+                ]),
+              },
+            ],
+          },
+        },
+      ];
+    },
+    erase: (tx, accountId) => eraseAccountBookings(tx, accountId),
+  },
+  adminLinks: [
+    {
+      path: 'rendez-vous',
+      label: 'Rendez-vous',
+      title: 'Rendez-vous : agendas, horaires et motifs',
+      description:
+        'Créer les agendas des guichets, leurs horaires et fermetures, et les types de rendez-vous proposés.',
+      order: 45,
+    },
+  ],
+  agentTiles: [
+    {
+      path: 'agent/rendez-vous',
+      label: 'Rendez-vous',
+      order: 15,
+      async status(tx, communeId, actor) {
+        const agendas = (await listAgendas(tx, communeId)).filter((a) => a.active && canWorkAgenda(actor, a));
+        if (agendas.length === 0) return null;
+        const today = parisDateOf(new Date());
+        const rows = await bookingsBetween(
+          tx,
+          communeId,
+          agendas.map((a) => a.id),
+          parisInstant(today, 0)!,
+          parisInstant(addCalendarDays(today, 1), 0)!,
+        );
+        const count = rows.filter((r) => r.booking.status === 'confirme').length;
+        return count === 0
+          ? { text: 'aucun rendez-vous attendu aujourd’hui', waiting: false }
+          : { text: `${formatNumber(count)} rendez-vous attendu${count > 1 ? 's' : ''} aujourd’hui`, waiting: true };
+      },
+    },
+  ],
+  portalWidgets: [
+    {
+      key: 'appointments.rendez-vous',
+      title: 'Mes rendez-vous',
+      order: 15,
+      async load(tx, { communeId, communeSlug, accountId }) {
+        const rows = await myAppointments(tx, communeId, accountId);
+        const live = rows.filter((r) => r.booking.status !== 'annule');
+        return {
+          items: live.slice(0, 5).map(({ booking, motifName, place }) => ({
+            href: `/c/${communeSlug}/mes-rendez-vous/${booking.id}`,
+            label: motifName,
+            meta: `${whenText(booking.startsAt)}, ${place}`,
+          })),
+          empty: 'Aucun rendez-vous à venir.',
+          links: [{ href: `/c/${communeSlug}/rendez-vous`, label: 'Prendre rendez-vous' }],
+        };
+      },
+    },
+  ],
+  figures: [
+    {
+      key: 'appointments.bookings',
+      label: 'Rendez-vous pris',
+      unit: 'count',
+      compute: async (tx, communeId) => (await bookingFigures(tx, communeId)).total,
+    },
+    {
+      key: 'appointments.cancellations',
+      label: 'Rendez-vous annulés',
+      unit: 'count',
+      compute: async (tx, communeId) => (await bookingFigures(tx, communeId)).cancelled,
+    },
+    {
+      key: 'appointments.no_shows',
+      label: 'Absences aux rendez-vous',
+      unit: 'count',
+      compute: async (tx, communeId) => (await bookingFigures(tx, communeId)).no_show,
+    },
+    {
+      key: 'appointments.lead_time_hours',
+      label: 'Délai moyen de rendez-vous (heures)',
+      unit: 'count',
+      compute: async (tx, communeId) => (await bookingFigures(tx, communeId)).lead_hours ?? 0,
+    },
+  ],
+};

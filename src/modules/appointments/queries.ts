@@ -1,0 +1,174 @@
+/** Read models of the appointments' pages (one transaction each). */
+import type { Actor } from '../../platform/authz/actor.js';
+import type { AppContext } from '../../platform/context.js';
+import { type Tx, withTenant } from '../../platform/db/tenant.js';
+import { isUuid } from '../../platform/ids.js';
+import { listServices } from '../../platform/tenancy/communes.js';
+import { addCalendarDays, parisDateOf, parisInstant } from '../../platform/time/calendar.js';
+import { type BookingMode, canBook, canWorkAgenda } from './policy.js';
+import {
+  accountBookings,
+  agendaCalendar,
+  bookingsBetween,
+  findMotif,
+  listAgendas,
+  listClosures,
+  listMotifs,
+  listOpenings,
+  takenSeats,
+} from './repo.js';
+import type { Agenda, Motif } from './schema.js';
+import { closedBecause, searchSlots } from './slots.js';
+import { MOTIF_NOT_FOUND } from './use-cases/common.js';
+
+export interface CatalogueEntry {
+  motif: Motif;
+  serviceName: string;
+}
+
+/** The motifs a person may book on the public pages, with their service's name. */
+export async function catalogue(ctx: AppContext, communeId: string, mode: BookingMode): Promise<CatalogueEntry[]> {
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const [motifs, services, agendas] = await Promise.all([
+      listMotifs(tx, communeId),
+      listServices(tx, communeId),
+      listAgendas(tx, communeId),
+    ]);
+    const names = new Map(services.map((s) => [s.id, s.name]));
+    const served = new Set(agendas.filter((a) => a.active).map((a) => a.serviceId));
+    return motifs
+      .filter((m) => m.active && served.has(m.serviceId) && canBook(m.bookableBy, mode))
+      .map((motif) => ({ motif, serviceName: names.get(motif.serviceId) ?? '' }));
+  });
+}
+
+export interface DaySlots {
+  date: string;
+  /** Why the day is closed (a holiday's name…), when no desk opens. */
+  closed: string | null;
+  slots: Array<{ startsAt: Date; endsAt: Date; agendaId: string; place: string; remaining: number }>;
+}
+
+/**
+ * The free slots of a motif over `days` Paris days from `from`, on every active desk of its
+ * service: one slot per place and time (the desk with the most seats left).
+ */
+export async function motifSlots(
+  tx: Tx,
+  communeId: string,
+  motif: Motif,
+  options: { from: string; days: number; now: Date; byAgent: boolean; agendaId?: string },
+): Promise<{ agendas: Agenda[]; days: DaySlots[] }> {
+  const agendas = (await listAgendas(tx, communeId)).filter(
+    (a) => a.active && a.serviceId === motif.serviceId && (!options.agendaId || a.id === options.agendaId),
+  );
+  const to = addCalendarDays(options.from, options.days - 1);
+  const fromInstant = parisInstant(options.from, 0)!;
+  const toInstant = parisInstant(addCalendarDays(to, 1), 0)!;
+  const rules = {
+    id: motif.id,
+    durationMinutes: motif.durationMinutes,
+    bufferMinutes: motif.bufferMinutes,
+    capacity: motif.capacity,
+    minDelayHours: options.byAgent ? 0 : motif.minDelayHours,
+    maxDelayDays: motif.maxDelayDays,
+  };
+  const byKey = new Map<string, DaySlots['slots'][number]>();
+  const calendars = new Map<string, Awaited<ReturnType<typeof agendaCalendar>>>();
+  for (const agenda of agendas) {
+    const calendar = await agendaCalendar(tx, communeId, agenda);
+    calendars.set(agenda.id, calendar);
+    const taken = await takenSeats(tx, communeId, agenda.id, fromInstant, toInstant);
+    for (const slot of searchSlots({ calendar, motif: rules, taken, now: options.now, from: options.from, to })) {
+      const key = `${agenda.place}|${slot.startsAt.getTime()}`;
+      const known = byKey.get(key);
+      if (!known || known.remaining < slot.remaining) {
+        byKey.set(key, {
+          startsAt: slot.startsAt,
+          endsAt: slot.endsAt,
+          agendaId: agenda.id,
+          place: agenda.place,
+          remaining: slot.remaining,
+        });
+      }
+    }
+  }
+  const all = [...byKey.values()].sort(
+    (a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.place.localeCompare(b.place),
+  );
+  const days: DaySlots[] = [];
+  for (let date = options.from; date <= to; date = addCalendarDays(date, 1)) {
+    const reasons = agendas.map((a) => closedBecause(calendars.get(a.id)!, date));
+    days.push({
+      date,
+      closed: reasons.length && reasons.every((r) => r) ? reasons[0]! : null,
+      slots: all.filter((s) => parisDateOf(s.startsAt) === date),
+    });
+  }
+  return { agendas, days };
+}
+
+/** A motif for its public page (404 when unknown, inactive or not bookable that way). */
+export async function publicMotif(ctx: AppContext, communeId: string, motifId: string, mode: BookingMode) {
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const motif = isUuid(motifId) ? await findMotif(tx, communeId, motifId) : undefined;
+    if (!motif?.active) throw MOTIF_NOT_FOUND();
+    const services = await listServices(tx, communeId);
+    return {
+      motif,
+      serviceName: services.find((s) => s.id === motif.serviceId)?.name ?? '',
+      bookable: canBook(motif.bookableBy, mode),
+    };
+  });
+}
+
+/** The administration page: agendas with their hours and closures, motifs, services. */
+export async function settingsPage(ctx: AppContext, communeId: string) {
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const [agendas, motifs, services] = await Promise.all([
+      listAgendas(tx, communeId),
+      listMotifs(tx, communeId),
+      listServices(tx, communeId),
+    ]);
+    const details = [];
+    for (const agenda of agendas) {
+      details.push({
+        agenda,
+        openings: await listOpenings(tx, communeId, agenda.id),
+        closures: await listClosures(tx, communeId, agenda.id),
+      });
+    }
+    return { agendas: details, motifs, services };
+  });
+}
+
+/** The agendas an agent works on, and the bookings of some of them between two Paris dates. */
+export async function deskPage(
+  ctx: AppContext,
+  communeId: string,
+  actor: Actor,
+  options: { agendaId: string | null; from: string; days: number },
+) {
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const agendas = (await listAgendas(tx, communeId)).filter((a) => a.active && canWorkAgenda(actor, a));
+    const selected = options.agendaId ? agendas.filter((a) => a.id === options.agendaId) : agendas;
+    const from = parisInstant(options.from, 0)!;
+    const to = parisInstant(addCalendarDays(options.from, options.days), 0)!;
+    const bookings = await bookingsBetween(
+      tx,
+      communeId,
+      selected.map((a) => a.id),
+      from,
+      to,
+    );
+    const motifs = (await listMotifs(tx, communeId)).filter(
+      (m) => m.active && agendas.some((a) => a.serviceId === m.serviceId),
+    );
+    return { agendas, selected, bookings, motifs };
+  });
+}
+
+/** A citizen's coming appointments in the commune (the portal's block). */
+export async function myAppointments(tx: Tx, communeId: string, accountId: string, now = new Date()) {
+  return accountBookings(tx, communeId, accountId, new Date(now.getTime() - 12 * 3600_000));
+}
