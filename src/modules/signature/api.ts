@@ -259,6 +259,13 @@ export function registerParapheurApi(parent: FastifyInstance, ctx: AppContext): 
         tags: ['parapheur'],
         params: folderParams,
         querystring: z.object({}).strict(),
+        response: {
+          200: z
+            .custom<Buffer>()
+            .describe('Le document principal au format PDF (application/pdf), signé une fois le circuit terminé.')
+            .meta({ example: '(fichier PDF)' }),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {

@@ -5,7 +5,9 @@
  * whether it was revoked. Nothing of the file is kept. The commune's CRL is published at the
  * address written in its certificates (/api/v1/parapheur/crl/<commune id>.crl), DER.
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatBytes, MAX_UPLOAD_BYTES, uploadedFiles, validateUpload } from '../../../platform/files/checks.js';
@@ -190,6 +192,12 @@ export function registerCrlRoute(app: FastifyInstance, ctx: AppContext): void {
         description:
           'Sans authentification. Adresse inscrite dans les certificats de signature (point de distribution de CRL) : « <identifiant de la commune>.crl ». Réponse au format DER (application/pkix-crl), valable un jour.',
         tags: ['parapheur'],
+        response: {
+          200: z
+            .string()
+            .describe('La liste de révocation de la commune, au format DER (application/pkix-crl).')
+            .meta({ example: '(fichier binaire DER, par exemple 0196a3c2-….crl)' }),
+        },
       },
     },
     async (request, reply) => {
