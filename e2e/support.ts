@@ -470,6 +470,11 @@ export async function monitor(page: Page, { javaScriptEnabled = true, scriptsBlo
     const errorText = request.failure()?.errorText;
     // Requests we abort ourselves (blocked scripts) are not problems of the page.
     if (errorText === 'net::ERR_FAILED' && request.url().includes('/static/js/')) return;
+    // A background call of our scripts (address suggestions) still running when the person moves
+    // on is cancelled by the browser with the page: nobody waits for its answer any more. A
+    // failing answer of such a call is a response, not a failed request, and is still caught.
+    const background = request.resourceType() === 'fetch' || request.resourceType() === 'xhr';
+    if (errorText === 'net::ERR_ABORTED' && background) return;
     const line = `requête en échec : ${request.url()} (${errorText})`;
     state.problems.push(line);
     if (errorText === 'net::ERR_ABORTED' && !request.isNavigationRequest()) abortedThenRetried.set(request.url(), line);
