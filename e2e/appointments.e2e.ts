@@ -95,7 +95,7 @@ test('a visitor books on a phone, gets the ICS, cancels by the link; the agent c
     await Promise.all([phone.waitForLoadState('load'), phone.getByRole('link', { name: MOTIF }).click()]);
     // Not the first slot: under load it can start while the visitor types, and is then refused.
     const slot = phone.locator('.guichet-slots a').nth(1);
-    const startsAt = new URL(url(await slot.getAttribute('href') ?? ''), 'http://x').searchParams.get('debut')!;
+    const startsAt = new URL(url((await slot.getAttribute('href')) ?? ''), 'http://x').searchParams.get('debut')!;
     await Promise.all([phone.waitForURL(/reserver/), slot.click()]);
     await phone.getByLabel('Nom et prénom de la personne qui vient').fill('Camille Martin');
     await phone.getByLabel('Adresse électronique').fill(VISITOR);
