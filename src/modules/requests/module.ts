@@ -10,9 +10,11 @@ import type { GuichetModule } from '../../platform/module.js';
 import { COMPETENCE_ADMIN_PATH, registerCompetencePages } from './competence-pages.js';
 import { registerContactPages } from './contact-pages.js';
 import { REQUEST_MAILS } from './mail-templates.js';
+import { registerCataloguePages } from './pages/catalogue.js';
+import { registerDemarcheReview } from './pages/demarche-review.js';
+import { registerDemarcheSteps } from './pages/demarche-steps.js';
 import { registerMyRequestsPages } from './pages/my-requests.js';
 import { registerProcessLinkPages } from './pages/process-link.js';
-import { registerPortalPages } from './portal-pages.js';
 import { requestsPortalWidgets } from './portal-widgets.js';
 import {
   countOpenRequestsByService,
@@ -28,7 +30,9 @@ export const requestsModule: GuichetModule = {
   async registerRoutes(app, ctx) {
     await app.register(async (scope) => {
       await registerMultipart(scope);
-      registerPortalPages(scope, ctx);
+      registerCataloguePages(scope, ctx);
+      registerDemarcheSteps(scope, ctx);
+      registerDemarcheReview(scope, ctx);
       registerContactPages(scope, ctx);
       registerMyRequestsPages(scope, ctx);
       registerProcessLinkPages(scope, ctx);
