@@ -13,6 +13,7 @@ import {
   type Page,
   type Response,
 } from 'playwright-core';
+import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../src/modules/demo/accounts.js';
 import type { TestIdpUser } from '../src/test/oidc-provider.js';
 import { baseUrl, type E2eProvider, identityProviders, url } from './context.js';
@@ -576,4 +577,21 @@ export function contrastRatio(foreground: string, background: string): number {
   const l1 = relativeLuminance(parseRgb(foreground));
   const l2 = relativeLuminance(parseRgb(background));
   return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+}
+
+/**
+ * The spam ladder asks an anonymous visitor for a proof of work once their address has sent a few
+ * forms (the whole suite comes from one address): when the form shows the ALTCHA widget, tick
+ * « Je ne suis pas un robot » as a person would and wait until the browser has solved it.
+ * Returns whether a challenge was shown.
+ */
+export async function solveSpamChallengeIfAsked(page: Page): Promise<boolean> {
+  const widget = page.locator('altcha-widget');
+  if ((await widget.count()) === 0) return false;
+  // The label, as a person clicks it (the widget draws its own box over the input).
+  await widget.getByText('Je ne suis pas un robot', { exact: true }).click();
+  await expect
+    .poll(async () => (await widget.textContent())?.replace(/\s+/g, ' ') ?? '', { timeout: 30_000 })
+    .toContain('Vérification faite');
+  return true;
 }
