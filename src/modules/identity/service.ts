@@ -14,6 +14,7 @@ import { truncateAddress } from '../../platform/http/logger.js';
 import { mailAddressSchema } from '../../platform/mail/address.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
+import { fieldErrorsOf } from '../../platform/validation.js';
 import { formatDateTime } from '../../platform/views/format.js';
 import { IDENTITY_MAILS } from './mail-templates.js';
 import { checkPassword, MAXIMUM_LENGTH, PASSWORD_POLICY_VERSION } from './password-policy.js';
@@ -62,13 +63,6 @@ export const signInSchema = z.object({
   password: z.string().min(1, 'Saisissez votre mot de passe.').max(1024),
 });
 
-/** Field errors of a zod failure, first message per field. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[String(issue.path[0] ?? 'formulaire')] ??= issue.message;
-  return fields;
-}
-
 function invalid(fields: Record<string, string>): AppError {
   return new AppError('input.invalid', 'invalid form', 422, { fields });
 }
@@ -90,7 +84,7 @@ async function isStaffAccount(tx: Tx, account: Account, communeId: string): Prom
  */
 export async function registerCitizen(ctx: AppContext, commune: Commune, input: unknown, request: FastifyRequest) {
   const parsed = registrationSchema.safeParse(input);
-  const fields = parsed.success ? {} : fieldErrors(parsed.error);
+  const fields = parsed.success ? {} : fieldErrorsOf(parsed.error);
   if (parsed.success) {
     const verdict = checkPassword(parsed.data.password, {
       audience: 'citizen',
@@ -201,7 +195,7 @@ export async function signInWithPassword(
   request: FastifyRequest,
 ): Promise<SignInResult> {
   const parsed = signInSchema.safeParse(input);
-  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
+  if (!parsed.success) throw invalid(fieldErrorsOf(parsed.error));
   const { email: address, password } = parsed.data;
   const accountThrottle = accountKey(address);
   const networkThrottle = networkKey(truncateAddress(request.ip));
@@ -297,7 +291,7 @@ export async function signOut(ctx: AppContext, commune: Commune | null, accountI
  */
 export async function requestPasswordReset(ctx: AppContext, commune: Commune, input: unknown, request: FastifyRequest) {
   const parsed = z.object({ email }).safeParse(input);
-  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
+  if (!parsed.success) throw invalid(fieldErrorsOf(parsed.error));
   await withTenant(ctx.database, commune.id, async (tx) => {
     const found = await findAccountByEmail(tx, parsed.data.email);
     const account = found && !found.disabledAt ? found : undefined;
@@ -328,7 +322,7 @@ export async function resetPassword(
       confirmation: z.string(),
     })
     .safeParse(input);
-  if (!parsed.success) throw invalid(fieldErrors(parsed.error));
+  if (!parsed.success) throw invalid(fieldErrorsOf(parsed.error));
   if (parsed.data.password !== parsed.data.confirmation) {
     throw invalid({ confirmation: 'Les deux mots de passe ne sont pas identiques.' });
   }

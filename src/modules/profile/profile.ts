@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/tenant.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { fieldErrorsOf } from '../../platform/validation.js';
 import {
   type AddressAnswer,
   dateFromParts,
@@ -67,12 +68,6 @@ function invalid(fields: Record<string, string>): AppError {
   return new AppError('input.invalid', 'invalid form', 422, { fields });
 }
 
-function firstMessages(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[String(issue.path[0] ?? 'formulaire')] ??= issue.message;
-  return fields;
-}
-
 const PHONE_MESSAGE = 'Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78 ou +33 6 12 34 56 78';
 
 const contactSchema = z
@@ -115,7 +110,7 @@ export function parseContactForm(body: Record<string, unknown>): ContactDetails 
     'adresse-city': cleanLine(body['adresse-city']),
   };
   const parsed = contactSchema.safeParse(input);
-  if (!parsed.success) throw invalid(firstMessages(parsed.error));
+  if (!parsed.success) throw invalid(fieldErrorsOf(parsed.error));
   const v = parsed.data;
   return {
     phone: v.telephone === '' ? null : normalizePhone(v.telephone),
@@ -155,7 +150,7 @@ export function parseHouseholdMemberForm(
     nom: cleanLine(body.nom),
     lien: cleanLine(body.lien),
   });
-  if (!parsed.success) Object.assign(fields, firstMessages(parsed.error));
+  if (!parsed.success) Object.assign(fields, fieldErrorsOf(parsed.error));
   const [day, month, year] = ['day', 'month', 'year'].map((part) => cleanLine(body[`naissance-${part}`])) as [
     string,
     string,

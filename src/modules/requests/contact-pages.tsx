@@ -11,26 +11,21 @@ import { ANTISPAM_SCRIPT, AntiSpamFields } from '../../platform/antispam/fields.
 import { type ChallengeView, QUESTION_ANSWER_FIELD, spamLadder } from '../../platform/antispam/ladder.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
-import { AppError } from '../../platform/errors.js';
 import { sendFile } from '../../platform/files/checks.js';
-import { mailAddressError } from '../../platform/mail/address.js';
 import { type Commune, listServices } from '../../platform/tenancy/communes.js';
 import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import { DOCUMENT_KIND_RULES } from '../forms/index.js';
 import { findProcedureBySlug, type Procedure } from '../procedures/index.js';
 import { COMPETENCE_DEMARCHES } from './competence-map.js';
-import { MAX_MESSAGE_LENGTH, requestDeps } from './deps.js';
+import { MAX_MESSAGE_LENGTH } from './deps.js';
 import { findRequestByNumber } from './repo.js';
 import { readFile } from './request-files.js';
-import { submitRequest } from './use-cases/submit-request.js';
+import { parseContactMessage, sendContactMessage } from './use-cases/send-contact-message.js';
 import { savableRequestFiles } from './vault-reuse.js';
 
 const slugParams = z.object({ slug: z.string().max(63) }).strict();
 const SUBMITTED_COOKIE = 'guichet_demande_envoyee';
-const MAX_SUBJECT_LENGTH = 150;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters removed
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 
 /** Remembers the number of the request just sent, for the confirmation page (1 hour). */
 export function rememberSubmission(reply: FastifyReply, commune: Commune, number: string, email: string): void {
@@ -64,44 +59,8 @@ function readSubmission(request: FastifyRequest): { number: string; email: strin
   }
 }
 
-interface ContactInput {
-  subject: string;
-  message: string;
-  name: string;
-  email: string;
-}
-
-function contactValues(body: FormBody): ContactInput {
-  // Control characters never belong in a message (the form engine drops them the same way).
-  const line = (key: string) => formString(body, key).replace(/\s+/g, ' ').replace(CONTROL, '').trim();
-  return {
-    subject: line('subject'),
-    message: formString(body, 'message').replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '').trim(),
-    name: line('name'),
-    email: line('email').toLowerCase(),
-  };
-}
-
-function checkContact(input: ContactInput): void {
-  const fields: Record<string, string> = {};
-  if (!input.subject) fields.subject = 'Saisissez l’objet de votre demande.';
-  else if (input.subject.length > MAX_SUBJECT_LENGTH)
-    fields.subject = `L’objet doit faire au plus ${MAX_SUBJECT_LENGTH} caractères.`;
-  if (!input.message) fields.message = 'Saisissez votre message.';
-  else if (input.message.length > MAX_MESSAGE_LENGTH)
-    fields.message = `Votre message doit faire au plus ${MAX_MESSAGE_LENGTH} caractères.`;
-  if (!input.name) fields.name = 'Saisissez votre nom.';
-  else if (input.name.length > 200) fields.name = 'Votre nom doit faire au plus 200 caractères.';
-  const emailError = mailAddressError(input.email);
-  if (emailError) fields.email = emailError;
-  if (Object.keys(fields).length > 0) {
-    throw new AppError('contact.invalid', 'invalid contact request', 422, { fields });
-  }
-}
-
 export function registerContactPages(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const deps = requestDeps(ctx);
   const ladder = spamLadder(ctx);
 
   async function contactForm(
@@ -190,26 +149,9 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
       const actor = request.actor;
       const result = await handleForm(
         async () => {
-          const input = contactValues(body);
-          checkContact(input);
+          const message = parseContactMessage(body);
           if (!actor) await ladder.check(body, commune.id, request.ip);
-          return withTenant(ctx.database, commune.id, (tx) =>
-            submitRequest(tx, deps, {
-              commune,
-              procedure: null,
-              formVersion: null,
-              subject: input.subject,
-              answers: { message: input.message },
-              summary: [
-                { label: 'Objet', value: input.subject },
-                { label: 'Message', value: input.message },
-              ],
-              freeText: `${input.subject}\n${input.message}`,
-              requester: { accountId: actor?.accountId ?? null, name: input.name, email: input.email },
-              actor: { type: 'citizen', accountId: actor?.accountId ?? null },
-              httpRequestId: request.id,
-            }),
-          );
+          return sendContactMessage(ctx, { commune, actor: actor ?? null, httpRequestId: request.id }, message);
         },
         (errors, status) => contactForm(request, reply, body, errors, status),
       );

@@ -1,5 +1,4 @@
 /** What every use case of the appointments module shares: the caller, input parsing, errors, the journal, events. */
-import type { z } from 'zod';
 import type { AuditAction } from '../../../platform/audit/journal.js';
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Actor } from '../../../platform/authz/actor.js';
@@ -17,16 +16,7 @@ export interface Caller {
 }
 
 /** Parses a use case's input; a failure is a 422 with the first French message of each field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const fields: Record<string, string> = {};
-  for (const issue of parsed.error.issues) fields[String(issue.path[0] ?? 'formulaire')] ??= issue.message;
-  throw new AppError('input.invalid', 'invalid appointments input', 422, {
-    userMessage: Object.values(fields)[0] ?? 'Le formulaire contient une erreur.',
-    fields,
-  });
-}
+export { parseInput } from '../../../platform/validation.js';
 
 /** A form error on one field (e.g. a start date after the end date). */
 export function fieldError(field: string, message: string, status = 422): AppError {

@@ -11,6 +11,7 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { mailAddressError } from '../../../platform/mail/address.js';
 import type { Commune } from '../../../platform/tenancy/communes.js';
+import { fieldErrorsOf } from '../../../platform/validation.js';
 import { type CommuneChanges, updateCommuneRow } from '../repo.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
@@ -73,8 +74,7 @@ export async function updateCommuneSettings(
 ): Promise<Commune> {
   const parsed = communeSettingsSchema.safeParse(input);
   if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
+    const fields = fieldErrorsOf(parsed.error);
     throw new AppError('commune.settings_invalid', 'invalid commune settings', 422, { fields });
   }
   const changes: CommuneChanges = parsed.data;

@@ -8,6 +8,7 @@ import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Database } from '../../../platform/db/client.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
+import { fieldErrorsOf } from '../../../platform/validation.js';
 import { canManageTariffs } from '../policy.js';
 import { findActivity, updateActivitySettings } from '../repo.js';
 import { type FamilyCaller, type FamilyDeps, promoteWaitingFamilies } from './common.js';
@@ -44,8 +45,7 @@ export async function configureEnrolment(
   if (!canManageTariffs(caller.actor)) throw ACTIVITY_NOT_FOUND();
   const parsed = enrolmentSettingsSchema.safeParse(input);
   if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
+    const fields = fieldErrorsOf(parsed.error);
     throw new AppError('family.settings_invalid', 'invalid enrolment settings', 422, { fields });
   }
   const communeId = caller.commune.id;

@@ -8,6 +8,7 @@ import type { Actor } from '../../../platform/authz/actor.js';
 import type { Database } from '../../../platform/db/client.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError, notFound } from '../../../platform/errors.js';
+import { fieldErrorsOf } from '../../../platform/validation.js';
 import { canManageTariffs } from '../policy.js';
 import { activitySlugTaken, insertActivity, listActivities } from '../repo.js';
 import type { ActivityRow } from '../schema.js';
@@ -58,8 +59,7 @@ export async function createActivity(
   if (!canManageTariffs(actor)) throw notFound('family.forbidden', 'not a commune admin');
   const parsed = activitySchema.safeParse(input);
   if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
+    const fields = fieldErrorsOf(parsed.error);
     throw new AppError('family.activity_invalid', 'invalid activity', 422, { fields });
   }
   return withTenant(database, communeId, async (tx) => {

@@ -10,6 +10,7 @@ import type { Database } from '../../../platform/db/client.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError, notFound } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
+import { fieldErrorsOf } from '../../../platform/validation.js';
 import { householdChildren } from '../../profile/index.js';
 import { canEnrol } from '../policy.js';
 import { findActivity, insertEnrolment, liveEnrolmentOf, placesTaken } from '../repo.js';
@@ -32,8 +33,7 @@ export async function enrolChild(
   if (!canEnrol(actor)) throw notFound('family.forbidden', 'not signed in');
   const parsed = enrolmentSchema.safeParse(input);
   if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
+    const fields = fieldErrorsOf(parsed.error);
     throw new AppError('family.enrolment_invalid', 'invalid enrolment', 422, { fields });
   }
   const communeId = caller.commune.id;

@@ -16,16 +16,7 @@ export interface Caller {
 }
 
 /** Parses a use case's input; a failure is a 422 with the first French message of each field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const fields: Record<string, string> = {};
-  for (const issue of parsed.error.issues) fields[String(issue.path[0] ?? 'formulaire')] ??= issue.message;
-  throw new AppError('input.invalid', 'invalid parapheur input', 422, {
-    userMessage: Object.values(fields)[0] ?? 'Le formulaire contient une erreur.',
-    fields,
-  });
-}
+export { parseInput } from '../../../platform/validation.js';
 
 /** A refusal the person can understand (the folder is visible to them, the action is not theirs). */
 export function notAllowed(message: string): AppError {
