@@ -12,22 +12,12 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { type Commune, listServices } from '../../platform/tenancy/communes.js';
 import { addCalendarDays, parisDateOf, parisInstant } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
+import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { citizen, type Person, secondCommune, staffMember } from '../../test/factories.js';
 import { runQueuedJobs } from '../../test/jobs.js';
 import { nextTestAddress, signIn } from '../../test/sign-in.js';
 import { bookAppointment } from './use-cases/book-appointment.js';
-
-/** Text of the page without tags, entities decoded (what a screen shows). */
-function shown(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
 
 function slotLinks(html: string): string[] {
   return [...html.matchAll(/href="([^"]*\/reserver\?agenda=[^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
@@ -148,7 +138,7 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
       documents: 'Numéro de pré-demande ANTS\nPhoto d’identité de moins de six mois',
       rappels: '48, 3',
     });
-    expect(motif.statusCode, shown(motif.body).slice(0, 500)).toBe(303);
+    expect(motif.statusCode, shownText(motif.body).slice(0, 500)).toBe(303);
     const { rows } = await t.testDb.asSuperuser<{ id: string }>(
       'SELECT id FROM appointment_motif WHERE commune_id = $1',
       [town.id],
@@ -177,7 +167,7 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
       fin: '12:00',
     });
     expect(hours.statusCode).toBe(422);
-    expect(shown(hours.body)).toContain('L’heure de fermeture doit être après l’heure d’ouverture.');
+    expect(shownText(hours.body)).toContain('L’heure de fermeture doit être après l’heure d’ouverture.');
     expect(hours.body).toContain('value="14:00"');
     const motif = await browser.post(`/c/${town.slug}/admin/rendez-vous/motifs`, {
       service: serviceId,
@@ -192,26 +182,26 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
       rappels: 'demain',
     });
     expect(motif.statusCode).toBe(422);
-    expect(shown(motif.body)).toContain('La durée doit être un nombre de minutes entre 5 et 480.');
-    expect(shown(motif.body)).toContain('Indiquez les rappels en heures avant le rendez-vous');
+    expect(shownText(motif.body)).toContain('La durée doit être un nombre de minutes entre 5 et 480.');
+    expect(shownText(motif.body)).toContain('Indiquez les rappels en heures avant le rendez-vous');
     expect(motif.body).toContain('value="Mariage"');
     const closure = await browser.post(`/c/${town.slug}/admin/rendez-vous/agendas/${agendaId}/fermetures`, {
       du: '2026-02-30',
     });
     expect(closure.statusCode).toBe(422);
-    expect(shown(closure.body)).toContain('Indiquez le premier jour de fermeture');
+    expect(shownText(closure.body)).toContain('Indiquez le premier jour de fermeture');
   });
 
   it('lets a visitor book with an e-mail address, mails the confirmation with its calendar file, and cancels by the link', async () => {
     const page = await visitor().get(`/c/${town.slug}/rendez-vous/${motifId}`);
     expect(page.statusCode).toBe(200);
-    expect(shown(page.body)).toContain('Photo d’identité de moins de six mois');
+    expect(shownText(page.body)).toContain('Photo d’identité de moins de six mois');
     const { res, browser, startsAt } = await visitorBooks('camille@courriel.example');
-    expect(res.statusCode, shown(res.body).slice(0, 400)).toBe(303);
+    expect(res.statusCode, shownText(res.body).slice(0, 400)).toBe(303);
     const manage = String(res.headers.location);
     expect(manage).toMatch(new RegExp(`^/c/${town.slug}/rendez-vous/gerer/[A-Za-z0-9_-]{43}\\?fait=reserve$`));
     const confirmation = await browser.get(manage);
-    expect(shown(confirmation.body)).toContain('Votre rendez-vous est réservé');
+    expect(shownText(confirmation.body)).toContain('Votre rendez-vous est réservé');
 
     const [mail] = await mails('camille@courriel.example');
     expect(mail!.subject).toContain('Rendez-vous confirmé : Passeport ou carte d’identité');
@@ -246,7 +236,7 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     const csrf = browser.csrf();
     const cancelled = await browser.post(`${manage.split('?')[0]}/annuler`, {});
     expect(cancelled.statusCode).toBe(303);
-    expect(shown((await browser.get(String(cancelled.headers.location))).body)).toContain(
+    expect(shownText((await browser.get(String(cancelled.headers.location))).body)).toContain(
       'Votre rendez-vous est annulé',
     );
     const all = await mails('camille@courriel.example');
@@ -259,7 +249,7 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     // A second cancellation is refused in French.
     const twice = await browser.post(`${manage.split('?')[0]}/annuler`, { _csrf: csrf }, { withCsrf: false });
     expect(twice.statusCode).toBe(409);
-    expect(shown(twice.body)).toContain('Ce rendez-vous est déjà annulé.');
+    expect(shownText(twice.body)).toContain('Ce rendez-vous est déjà annulé.');
   });
 
   it('refuses a visitor booking without an address (422), and a taken slot (409), in French with nothing lost', async () => {
@@ -276,11 +266,11 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     };
     const missing = await browser.post(link.split('?')[0]!, fields);
     expect(missing.statusCode).toBe(422);
-    expect(shown(missing.body)).toContain('Indiquez votre adresse électronique');
+    expect(shownText(missing.body)).toContain('Indiquez votre adresse électronique');
     expect(missing.body).toContain('value="Dominique Sans-Adresse"');
     const bad = await browser.post(link.split('?')[0]!, { ...fields, courriel: 'pas-une-adresse' });
     expect(bad.statusCode).toBe(422);
-    expect(shown(bad.body)).toContain('Indiquez une adresse électronique valide');
+    expect(shownText(bad.body)).toContain('Indiquez une adresse électronique valide');
 
     const first = await visitor();
     await first.get(link);
@@ -289,7 +279,7 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     ).toBe(303);
     const late = await browser.post(link.split('?')[0]!, { ...fields, courriel: 'second@courriel.example' });
     expect(late.statusCode).toBe(409);
-    expect(shown(late.body)).toContain('Ce créneau vient d’être réservé par une autre personne.');
+    expect(shownText(late.body)).toContain('Ce créneau vient d’être réservé par une autre personne.');
     expect(late.body).toContain('value="Dominique Sans-Adresse"');
     // A time that is no slot at all, and a malformed one.
     const noon = await browser.post(link.split('?')[0]!, {
@@ -298,7 +288,7 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
       debut: '2020-01-01T11:00:00.000Z',
     });
     expect(noon.statusCode).toBe(422);
-    expect(shown(noon.body)).toContain('Ce créneau n’est pas proposé');
+    expect(shownText(noon.body)).toContain('Ce créneau n’est pas proposé');
   });
 
   it('answers 404 to another commune and to unknown links', async () => {
@@ -327,15 +317,15 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     const link = slotLinks(page.body)[1]!;
     const params = new URL(link, 'http://x').searchParams;
     const form = await browser.get(link);
-    expect(shown(form.body)).toContain(`La confirmation sera envoyée à ${resident.email}`);
+    expect(shownText(form.body)).toContain(`La confirmation sera envoyée à ${resident.email}`);
     const res = await browser.post(link.split('?')[0]!, {
       agenda: params.get('agenda')!,
       debut: params.get('debut')!,
       nom: resident.name,
     });
-    expect(res.statusCode, shown(res.body).slice(0, 300)).toBe(303);
+    expect(res.statusCode, shownText(res.body).slice(0, 300)).toBe(303);
     expect((await mails(resident.email))[0]!.subject).toContain('Rendez-vous confirmé');
-    const space = shown((await browser.get(`/c/${town.slug}/mon-espace`)).body);
+    const space = shownText((await browser.get(`/c/${town.slug}/mon-espace`)).body);
     expect(space).toContain('Mes rendez-vous');
     expect(space).toContain('Passeport ou carte d’identité');
     const own = /href="(\/c\/[^"]+\/mes-rendez-vous\/[0-9a-f-]{36})"/.exec(
@@ -375,7 +365,7 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     const link = slotLinks(page.body)[0]!;
     const params = new URL(link, 'http://x').searchParams;
     const form = await browser.get(link);
-    expect(shown(form.body)).toContain('Numéro de pré-demande ANTS');
+    expect(shownText(form.body)).toContain('Numéro de pré-demande ANTS');
     const fields = {
       agenda: params.get('agenda')!,
       debut: params.get('debut')!,
@@ -384,10 +374,10 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     };
     const missing = await browser.post(link.split('?')[0]!, fields);
     expect(missing.statusCode).toBe(422);
-    expect(shown(missing.body)).toContain('Indiquez le numéro de pré-demande ANTS');
+    expect(shownText(missing.body)).toContain('Indiquez le numéro de pré-demande ANTS');
     const malformed = await browser.post(link.split('?')[0]!, { ...fields, ants: 'AB12CD34' });
     expect(malformed.statusCode).toBe(422);
-    expect(shown(malformed.body)).toContain('Le numéro de pré-demande ANTS compte 10 lettres ou chiffres');
+    expect(shownText(malformed.body)).toContain('Le numéro de pré-demande ANTS compte 10 lettres ou chiffres');
     expect(malformed.body).toContain('value="AB12CD34"');
     const ok = await browser.post(link.split('?')[0]!, { ...fields, ants: 'ab12 cd34 ef' });
     expect(ok.statusCode).toBe(303);
@@ -444,7 +434,7 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
       nom: 'Appelant Téléphone',
     });
     expect(noContact.statusCode).toBe(422);
-    expect(shown(noContact.body)).toContain('Indiquez un numéro de téléphone ou une adresse électronique');
+    expect(shownText(noContact.body)).toContain('Indiquez un numéro de téléphone ou une adresse électronique');
     const booked = await browser.post(`/c/${town.slug}/agent/rendez-vous/nouveau`, {
       motif: motifId,
       agenda: params.get('agenda')!,
@@ -452,16 +442,16 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
       nom: 'Appelant Téléphone',
       telephone: '02 99 00 00 00',
     });
-    expect(booked.statusCode, shown(booked.body).slice(0, 300)).toBe(303);
+    expect(booked.statusCode, shownText(booked.body).slice(0, 300)).toBe(303);
     const day = await browser.get(String(booked.headers.location));
-    expect(shown(day.body)).toContain('Appelant Téléphone');
+    expect(shownText(day.body)).toContain('Appelant Téléphone');
     const checkIn = /action="([^"]+\/arrivee)"/.exec(day.body)![1]!;
     const starts = new Date(params.get('debut')!);
     const res = await browser.post(checkIn, { jour: parisDateOf(starts), agenda: '' });
     // On the day of the appointment it is noted; earlier it is refused in French.
     if (starts.getTime() - Date.now() <= 24 * 3600_000) {
       expect(res.statusCode).toBe(303);
-      expect(shown((await browser.get(String(res.headers.location))).body)).toContain('arrivé');
+      expect(shownText((await browser.get(String(res.headers.location))).body)).toContain('arrivé');
     } else {
       expect(res.statusCode).toBe(409);
     }
@@ -475,13 +465,13 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
         slug: town.slug,
       },
     );
-    expect(shown((await stranger.get(`/c/${town.slug}/agent/rendez-vous`)).body)).toContain(
+    expect(shownText((await stranger.get(`/c/${town.slug}/agent/rendez-vous`)).body)).toContain(
       'Aucun guichet de vos services',
     );
     await stranger.get(`/c/${town.slug}/contacter-la-mairie`);
     expect((await stranger.post(checkIn, { jour: parisDateOf(starts) })).statusCode).toBe(404);
     const week = await browser.get(`/c/${town.slug}/agent/rendez-vous/semaine?du=${parisDateOf(starts)}`);
-    expect(shown(week.body)).toContain('Appelant Téléphone');
+    expect(shownText(week.body)).toContain('Appelant Téléphone');
   });
 
   it('offers a freed earlier slot to the person on the waitlist, who takes it', async () => {
@@ -502,11 +492,11 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     expect(offer, 'offer mail').toBeDefined();
     const offerUrl = /\/c\/[^\s]+\/rendez-vous\/offre\/[A-Za-z0-9_-]{43}/.exec(offer!.text_body)![0];
     const offerPage = await later.browser.get(offerUrl);
-    expect(shown(offerPage.body)).toContain('Prendre ce créneau');
+    expect(shownText(offerPage.body)).toContain('Prendre ce créneau');
     const csrf = later.browser.csrf();
     const taken = await later.browser.post(offerUrl, {});
     expect(taken.statusCode).toBe(200);
-    expect(shown(taken.body)).toContain('Votre rendez-vous est avancé');
+    expect(shownText(taken.body)).toContain('Votre rendez-vous est avancé');
     const { rows } = await t.testDb.asSuperuser<{ starts_at: Date }>(
       `SELECT starts_at FROM appointment_booking WHERE email = 'tard@courriel.example'`,
     );

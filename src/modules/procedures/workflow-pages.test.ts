@@ -8,6 +8,7 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { shownText } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { citizen, type Person, staffMember } from '../../test/factories.js';
 import { signIn } from '../../test/sign-in.js';
@@ -18,16 +19,6 @@ import { findProcedureBySlug } from './lookups.js';
 
 const ADMIN = 'admin@villebelle.example';
 const PAGE = '/c/villebelle/admin/demarches/occupation-domaine-public/statuts';
-
-/** Text of the page without tags, entities decoded (what a screen shows). */
-function shown(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
 
 describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => {
   let t: TestApp;
@@ -84,7 +75,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     const admin = await signIn(t.app, ADMIN);
     const page = await admin.get(PAGE);
     expect(page.statusCode).toBe(200);
-    const text = shown(page.body);
+    const text = shownText(page.body);
     expect(text).toContain('Statuts de la démarche');
     // The demo démarche's own words, and what the citizen will read.
     expect(page.body).toContain('value="Autorisation accordée"');
@@ -107,7 +98,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
       etapes: 'Visite sur place\nvisite sur PLACE',
     });
     expect(res.statusCode).toBe(422);
-    const text = shown(res.body);
+    const text = shownText(res.body);
     expect(text).toContain('Gardez au moins une issue : acceptée, refusée ou classée.');
     expect(text).toContain('Le nom « Refusée » doit faire au moins 2 caractères.');
     expect(text).toContain('L’étape « visite sur PLACE » figure deux fois.');
@@ -140,12 +131,12 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
     const page = await agent.get(detail);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('value="en_cours/passage-en-commission"');
-    expect(shown(page.body)).toContain('En instruction — Passage en commission');
+    expect(shownText(page.body)).toContain('En instruction — Passage en commission');
     // No refusal in this démarche any more: not offered, and refused if posted anyway.
     expect(page.body).not.toContain('value="refusee"');
     const refused = await agent.post(`${detail}/statut`, { statut: 'refusee', messageStatut: 'Non.' });
     expect(refused.statusCode).toBe(422);
-    expect(shown(refused.body)).toContain('Choisissez le nouveau statut de la demande.');
+    expect(shownText(refused.body)).toContain('Choisissez le nouveau statut de la demande.');
 
     const moved = await agent.post(`${detail}/statut`, {
       statut: 'en_cours/passage-en-commission',
@@ -157,21 +148,21 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
       [villebelle.id, r.number],
     );
     expect(rows[0]).toEqual({ status: 'en_cours', step: 'passage-en-commission' });
-    expect(shown((await agent.get(detail)).body)).toContain(
+    expect(shownText((await agent.get(detail)).body)).toContain(
       'Statut : Nouvelle → En instruction — Passage en commission',
     );
     const again = await agent.post(`${detail}/statut`, { statut: 'en_cours/passage-en-commission' });
     expect(again.statusCode).toBe(422);
-    expect(shown(again.body)).toContain('La demande est déjà « En instruction — Passage en commission ».');
+    expect(shownText(again.body)).toContain('La demande est déjà « En instruction — Passage en commission ».');
 
     // The citizen's mail and tracking page.
     const mail = await lastStatusMail(r.number);
     expect(mail?.text_body).toContain('a changé de statut : en instruction — passage en commission.');
     const requesterBrowser = await signIn(t.app, requester.email);
-    const tracking = shown((await requesterBrowser.get(`/c/villebelle/demandes/${r.number}`)).body);
+    const tracking = shownText((await requesterBrowser.get(`/c/villebelle/demandes/${r.number}`)).body);
     expect(tracking).toContain('En instruction — Passage en commission');
     expect(tracking).toContain('Statut : en instruction — passage en commission');
-    expect(shown((await requesterBrowser.get('/c/villebelle/demandes')).body)).toContain(
+    expect(shownText((await requesterBrowser.get('/c/villebelle/demandes')).body)).toContain(
       'En instruction — Passage en commission',
     );
 
@@ -182,7 +173,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
       etapes: 'Instruction technique',
     });
     expect(removal.statusCode).toBe(422);
-    expect(shown(removal.body)).toContain(
+    expect(shownText(removal.body)).toContain(
       '1 demande en cours est à l’étape « Passage en commission » : faites-les avancer avant de retirer ou de renommer cette étape.',
     );
 

@@ -1,11 +1,11 @@
 /** The parapheur's domain rules, with worked examples and their boundaries. */
 import { describe, expect, it } from 'vitest';
+import { parseEuros } from '../../platform/money.js';
 import {
   capacityLine,
   DEFAULT_CIRCUITS,
   delegationApplies,
   isStepComplete,
-  parseEuros,
   type StepTemplate,
   selectCircuit,
 } from './circuits.js';

@@ -4,6 +4,7 @@
  * delegation lets someone act for another (decision 0022).
  */
 import { z } from 'zod';
+import { formatEuros } from '../../platform/money.js';
 
 export const DOCUMENT_TYPES = [
   'courrier_sortant',
@@ -157,26 +158,6 @@ export function delegationApplies(delegation: DelegationRule, day: string, type:
   if (delegation.revokedAt) return false;
   if (day < delegation.startsOn || day > delegation.endsOn) return false;
   return delegation.documentTypes.length === 0 || delegation.documentTypes.includes(type);
-}
-
-/**
- * Parses an amount in euros as people write it (« 12 500,50 », « 12500.5 », « 1 200 € ») into
- * integer cents; undefined when it is not an amount.
- */
-export function parseEuros(input: string): number | undefined {
-  const cleaned = input
-    .replace(/[\s\u00a0\u202f]/g, '')
-    .replace(/€$/, '')
-    .replace(/EUR$/i, '');
-  const match = /^(\d{1,12})(?:[.,](\d{1,2}))?$/.exec(cleaned);
-  if (!match) return undefined;
-  const cents = Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
-  return Number.isSafeInteger(cents) ? cents : undefined;
-}
-
-/** « 12 500,50 € ». */
-export function formatEuros(cents: number): string {
-  return new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(cents / 100);
 }
 
 /**

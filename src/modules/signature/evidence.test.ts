@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
+import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { type Person, secondCommune, staffMember } from '../../test/factories.js';
 import { runQueuedJobs } from '../../test/jobs.js';
@@ -27,16 +27,6 @@ async function onePagePdf(text: string): Promise<Buffer> {
   const page = doc.addPage([595, 842]);
   page.drawText(text, { x: 50, y: 780, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
   return Buffer.from(await doc.save());
-}
-
-/** Text of the page without tags, entities decoded (what a screen shows). */
-function shown(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 }
 
 describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) => {
@@ -77,7 +67,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
     const page = await maire.get(folder);
     const step = /name="etape" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
     const res = await maire.post(`${folder}/signer`, { etape: step });
-    expect(res.statusCode, shown(res.body).slice(0, 400)).toBe(303);
+    expect(res.statusCode, shownText(res.body).slice(0, 400)).toBe(303);
   }
 
   async function signedPdf(folder: string): Promise<Buffer> {
@@ -116,7 +106,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       adjoint_finances: '',
       dgs: '',
     });
-    expect(saved.statusCode, shown(saved.body).slice(0, 300)).toBe(303);
+    expect(saved.statusCode, shownText(saved.body).slice(0, 300)).toBe(303);
   });
 
   afterAll(() => t?.close());
@@ -133,7 +123,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
     it('tells anyone who signed a PDF of the parapheur, when, at which level, and that it is unchanged', async () => {
       const res = await verify(town, signed, 'arrete.pdf');
       expect(res.statusCode).toBe(200);
-      const text = shown(res.body);
+      const text = shownText(res.body);
       expect(text).toContain('Résultat pour « arrete.pdf »');
       expect(text).toContain('Marie Maire');
       expect(text).toContain('Valide Signature valide : le document n’a pas été modifié depuis.');
@@ -149,29 +139,29 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       const at = tampered.indexOf('595', tampered.indexOf('/MediaBox'));
       expect(at).toBeGreaterThan(0);
       tampered[at + 2] = 0x36;
-      const text = shown((await verify(town, tampered)).body);
+      const text = shownText((await verify(town, tampered)).body);
       expect(text).toContain('Non valide Signature invalide : le document a été modifié');
     });
 
     it('does not vouch for the signature in another commune, whose authority did not issue it', async () => {
-      const text = shown((await verify(other, signed)).body);
+      const text = shownText((await verify(other, signed)).body);
       expect(text).toContain('Marie Maire');
       expect(text).toContain('Non valide Signature intacte, mais son certificat n’a pas été délivré par l’autorité');
       expect(text).toContain('Inconnu de la commune');
     });
 
     it('says a PDF without signature has none, and refuses a file that is not a PDF with a French message', async () => {
-      expect(shown((await verify(town, await onePagePdf('Brouillon'))).body)).toContain(
+      expect(shownText((await verify(town, await onePagePdf('Brouillon'))).body)).toContain(
         'Ce document ne porte aucune signature électronique.',
       );
       const notPdf = await verify(town, Buffer.from('ceci n’est pas un PDF'), 'faux.pdf');
       expect(notPdf.statusCode).toBe(422);
-      expect(shown(notPdf.body)).toContain('« faux.pdf » n’est pas au bon format');
+      expect(shownText(notPdf.body)).toContain('« faux.pdf » n’est pas au bon format');
       const visitor = new TestBrowser(t.app);
       await visitor.get(`/c/${town.slug}/verifier-signature`);
       const none = await visitor.postMultipart(`/c/${town.slug}/verifier-signature`, {});
       expect(none.statusCode).toBe(422);
-      expect(shown(none.body)).toContain('Choisissez le document PDF à vérifier.');
+      expect(shownText(none.body)).toContain('Choisissez le document PDF à vérifier.');
     });
 
     it('publishes the CRL named in the certificates, DER, and shows a revocation on the page', async () => {
@@ -222,7 +212,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
         expect(listed.out.toLowerCase()).toContain(
           `serial number: ${signer.serial_hex.replace(/^0+/, '').toUpperCase()}`.toLowerCase(),
         );
-        const text = shown((await verify(town, signed)).body);
+        const text = shownText((await verify(town, signed)).body);
         expect(text).toContain('Non valide Signature intacte, mais son certificat a été révoqué par la commune.');
         expect(text).toMatch(/Certificat révoqué le \d{1,2} \S+ \d{4} à/);
         await t.testDb.asSuperuser(`UPDATE signature_certificate SET revoked_at = NULL WHERE commune_id = $1`, [
@@ -279,12 +269,12 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       // The administrator subscribes the finance software to the end of circuits.
       const admin = await as('admin');
       const page = await admin.get(`/c/${town.slug}/admin/webhooks`);
-      expect(shown(page.body)).toContain('Circuit du parapheur terminé : document signé');
+      expect(shownText(page.body)).toContain('Circuit du parapheur terminé : document signé');
       const subscribed = await admin.post(`/c/${town.slug}/admin/webhooks`, {
         url: 'https://finances.example/guichet',
         events: 'signature.circuit.completed',
       });
-      expect(subscribed.statusCode, shown(subscribed.body).slice(0, 300)).toBe(200);
+      expect(subscribed.statusCode, shownText(subscribed.body).slice(0, 300)).toBe(200);
 
       const token = await makeToken(town, ['parapheur:read', 'parapheur:write']);
       const pdf = await onePagePdf('Bordereau de mandats n° 118');
@@ -306,7 +296,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       });
       // The maire finds it in the parapheur, « déposé par une application », and signs it.
       const onPage = `${base}/${folder.id}`;
-      expect(shown((await (await as('maire')).get(onPage)).body)).toContain('Application connectée');
+      expect(shownText((await (await as('maire')).get(onPage)).body)).toContain('Application connectée');
       await signAsMaire(onPage);
 
       const status = await get(token, `/api/v1/parapheur/dossiers/${folder.id}`);
@@ -320,7 +310,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       expect(download.statusCode).toBe(200);
       expect(download.headers['content-type']).toBe('application/pdf');
       expect(download.headers['digest-sha256']).toBe(status.json().document.sha256);
-      const verified = shown((await verify(town, download.rawPayload)).body);
+      const verified = shownText((await verify(town, download.rawPayload)).body);
       expect(verified).toContain('Valide Signature valide');
       expect(verified).toContain('Marie Maire');
 
@@ -401,7 +391,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       await signAsMaire(folder);
       const page = await author.get(folder);
       const href = /href="([^"]+\/fiche-de-preuve\.pdf)"/.exec(page.body)![1]!;
-      expect(shown(page.body)).toContain('Fiche de preuve');
+      expect(shownText(page.body)).toContain('Fiche de preuve');
       const sheet = await author.get(href);
       expect(sheet.statusCode).toBe(200);
       expect(sheet.headers['content-type']).toBe('application/pdf');
@@ -443,7 +433,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       const broken = await folderToSign('Arrêté sans page', MINIMAL_PDF);
       const ids = [first, second, broken].map((f) => f.split('/').pop()!);
       const maire = await as('maire');
-      const queue = shown((await maire.get(base)).body);
+      const queue = shownText((await maire.get(base)).body);
       expect(queue).toContain('Signer plusieurs documents');
       expect(queue).toContain('Arrêté de stationnement — travaux rue Haute');
       // A folder signed already (not waiting any more) is left out of the confirmation.
@@ -452,7 +442,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       const query = [...ids, done.split('/').pop()!].map((id) => `dossier=${id}`).join('&');
       const confirm = await maire.get(`${base}/lot?${query}`);
       expect(confirm.statusCode).toBe(200);
-      const confirmText = shown(confirm.body);
+      const confirmText = shownText(confirm.body);
       expect(confirmText).toContain('Vous allez signer ces 3 documents');
       expect(confirmText).not.toContain('Déjà signé');
       const fields = {
@@ -478,17 +468,17 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       await maire.get(`${base}/lot?${query}`);
       const res = await maire.post(`${base}/lot`, fields);
       expect(res.statusCode).toBe(200);
-      const text = shown(res.body);
+      const text = shownText(res.body);
       expect(text).toContain('Signature par lot : 2 signés, 1 non signé');
       expect(text).toMatch(
         /Arrêté de circulation — marché de Noël \(n° [\d-]+\) Signé Signé : le circuit est terminé\./,
       );
       expect(text).toMatch(/Arrêté sans page \(n° [\d-]+\) Non signé Non signé : .*PDF/);
-      expect(shown((await maire.get(first)).body)).toContain('Terminé');
-      expect(shown((await maire.get(second)).body)).toContain('Terminé');
-      expect(shown((await maire.get(broken)).body)).toMatch(/Signature : Marie Maire — en cours/);
+      expect(shownText((await maire.get(first)).body)).toContain('Terminé');
+      expect(shownText((await maire.get(second)).body)).toContain('Terminé');
+      expect(shownText((await maire.get(broken)).body)).toMatch(/Signature : Marie Maire — en cours/);
       // Each signed PDF is valid on its own.
-      expect(shown((await verify(town, await signedPdf(second))).body)).toContain('Valide Signature valide');
+      expect(shownText((await verify(town, await signedPdf(second))).body)).toContain('Valide Signature valide');
       const journal = await t.testDb.asSuperuser<{ data: { signed: string[]; failed: string[] } }>(
         `SELECT data FROM audit_entry WHERE commune_id = $1 AND action = 'signature.batch_signed'`,
         [town.id],
@@ -496,7 +486,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       expect(journal.rows.map((r) => r.data)).toEqual([{ signed: ids.slice(0, 2), failed: [ids[2]] }]);
       // The same form sent again signs nothing twice.
       await maire.get(`${base}/lot?${query}`);
-      const again = shown((await maire.post(`${base}/lot`, fields)).body);
+      const again = shownText((await maire.post(`${base}/lot`, fields)).body);
       expect(again).toContain('Signature par lot : 0 signé, 3 non signés');
       expect(again).toContain('Non signé : Le dossier a changé depuis l’affichage de la page');
     });
@@ -505,11 +495,11 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       const maire = await as('maire');
       const none = await maire.get(`${base}/lot`);
       expect(none.statusCode).toBe(422);
-      expect(shown(none.body)).toContain('Cochez au moins un dossier qui attend votre signature.');
+      expect(shownText(none.body)).toContain('Cochez au moins un dossier qui attend votre signature.');
       await maire.get(`${base}/delegations`);
       const empty = await maire.post(`${base}/lot`, {});
       expect(empty.statusCode).toBe(422);
-      expect(shown(empty.body)).toContain('Cochez au moins un dossier à signer.');
+      expect(shownText(empty.body)).toContain('Cochez au moins un dossier à signer.');
       // Someone else's selection, posted by an agent outside the circuit: nothing signed, nothing shown.
       const folder = await folderToSign('Arrêté du maire seul');
       const id = folder.split('/').pop()!;
@@ -518,10 +508,10 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       await outsider.get(`${base}/delegations`);
       const res = await outsider.post(`${base}/lot`, { dossier: id, etape: step });
       expect(res.statusCode).toBe(200);
-      const text = shown(res.body);
+      const text = shownText(res.body);
       expect(text).toContain('Non signé : ce dossier n’est pas à votre disposition.');
       expect(text).not.toContain('Arrêté du maire seul');
-      expect(shown((await maire.get(folder)).body)).toMatch(/Signature : Marie Maire — en cours/);
+      expect(shownText((await maire.get(folder)).body)).toMatch(/Signature : Marie Maire — en cours/);
     });
   });
 
@@ -531,7 +521,7 @@ describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) 
       await admin.get(`/c/${town.slug}/admin/parapheur`);
       const bad = await admin.post(`/c/${town.slug}/admin/parapheur/rappels`, { rappel: 'trois' });
       expect(bad.statusCode).toBe(422);
-      expect(shown(bad.body)).toContain('Saisissez un nombre de jours, de 0 à 60.');
+      expect(shownText(bad.body)).toContain('Saisissez un nombre de jours, de 0 à 60.');
       expect(bad.body).toContain('value="trois"');
       expect((await admin.post(`/c/${town.slug}/admin/parapheur/rappels`, { rappel: '4' })).statusCode).toBe(303);
       expect((await admin.get(`/c/${town.slug}/admin/parapheur?fait=rappels`)).body).toMatch(

@@ -14,6 +14,7 @@ import { type Commune, listServices } from '../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import type { TestBrowser } from '../../test/browser.js';
+import { shownText } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { type Person, secondCommune, staffMember } from '../../test/factories.js';
 import { runQueuedJobs } from '../../test/jobs.js';
@@ -27,16 +28,6 @@ async function purchaseOrderPdf(text: string): Promise<Buffer> {
   const page = doc.addPage([595, 842]);
   page.drawText(text, { x: 50, y: 780, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
   return Buffer.from(await doc.save());
-}
-
-/** Text of the page without tags, entities decoded (what a screen shows). */
-function shown(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 }
 
 const SIGNATURE_TABLES = [
@@ -96,7 +87,7 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
   }
 
   async function queueText(who: keyof typeof people): Promise<string> {
-    return shown((await (await as(who)).get(base)).body);
+    return shownText((await (await as(who)).get(base)).body);
   }
 
   /** The « À traiter » part of a person's queue (without the lists of folders below it). */
@@ -207,12 +198,12 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
   });
 
   it('chooses the circuit from the amount: above the threshold the DGS visa and the adjoint’s signature are added', async () => {
-    const small = shown((await (await as('author')).get(await purchaseOrder('4 999,99'))).body);
+    const small = shownText((await (await as('author')).get(await purchaseOrder('4 999,99'))).body);
     expect(small).toContain('Circuit Bon de commande ');
     expect(small).toMatch(/Visa : Chloé Chef — en cours .*Signature : Maire — à venir/);
     expect(small).not.toContain('Adjoint aux finances');
 
-    const large = shown((await (await as('author')).get(await purchaseOrder('12 500,00'))).body);
+    const large = shownText((await (await as('author')).get(await purchaseOrder('12 500,00'))).body);
     expect(large).toContain('Bon de commande (au-delà du seuil)');
     expect(large).toMatch(
       /Visa : Chloé Chef — en cours .*Visa : Directeur général des services — à venir .*Signature : Adjoint aux finances — à venir .*Signature : Maire — à venir/,
@@ -226,9 +217,9 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     await admin.get(`/c/${town.slug}/admin/parapheur`);
     const bad = await admin.post(`/c/${town.slug}/admin/parapheur/seuil`, { seuil: 'beaucoup' });
     expect(bad.statusCode).toBe(422);
-    expect(shown(bad.body)).toContain('Saisissez un montant en euros');
+    expect(shownText(bad.body)).toContain('Saisissez un montant en euros');
     expect((await admin.post(`/c/${town.slug}/admin/parapheur/seuil`, { seuil: '20 000' })).statusCode).toBe(303);
-    const page = shown((await (await as('author')).get(await purchaseOrder('12 500,00'))).body);
+    const page = shownText((await (await as('author')).get(await purchaseOrder('12 500,00'))).body);
     expect(page).not.toContain('au-delà du seuil');
     expect((await admin.post(`/c/${town.slug}/admin/parapheur/seuil`, { seuil: '5000' })).statusCode).toBe(303);
   });
@@ -240,14 +231,14 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     const visa = await act('chef', folder, 'viser', { commentaire: 'Crédits disponibles.' });
     expect(visa.statusCode).toBe(303);
     expect(visa.headers.location).toBe(`${folder}?fait=visa`);
-    const afterVisa = shown((await (await as('chef')).get(`${folder}?fait=visa`)).body);
+    const afterVisa = shownText((await (await as('chef')).get(`${folder}?fait=visa`)).body);
     expect(afterVisa).toContain('Votre visa est enregistré.');
     expect(afterVisa).toContain('Crédits disponibles.');
     expect(afterVisa).not.toContain('Viser le dossier');
     expect(await waitingFor('chef')).not.toContain('Tables de la cantine');
     expect(await waitingFor('dgs')).toContain('Tables de la cantine');
     // The agent tile says what waits.
-    expect(shown((await (await as('dgs')).get(`/c/${town.slug}/agent`)).body)).toMatch(
+    expect(shownText((await (await as('dgs')).get(`/c/${town.slug}/agent`)).body)).toMatch(
       /Parapheur.*dossiers? à traiter/,
     );
   });
@@ -255,11 +246,11 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
   it('lets a person take back a visa until the next one acts (droit de remords)', async () => {
     const folder = await purchaseOrder('9 000,00', 'Vidéoprojecteurs');
     await act('chef', folder, 'viser');
-    const chefPage = shown((await (await as('chef')).get(folder)).body);
+    const chefPage = shownText((await (await as('chef')).get(folder)).body);
     expect(chefPage).toContain('Reprendre ma décision');
     const recalled = await (await as('chef')).post(`${folder}/remords`, {});
     expect(recalled.statusCode).toBe(303);
-    const back = shown((await (await as('chef')).get(folder)).body);
+    const back = shownText((await (await as('chef')).get(folder)).body);
     expect(back).toContain('Décision reprise (droit de remords)');
     expect(back).toContain('Viser le dossier');
     expect(back).toMatch(/Visa : Chloé Chef — en cours/);
@@ -268,7 +259,7 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     await act('dgs', folder, 'viser');
     const late = await (await as('chef')).post(`${folder}/remords`, {});
     expect(late.statusCode).toBe(409);
-    expect(shown(late.body)).toContain('la personne suivante a déjà agi');
+    expect(shownText(late.body)).toContain('la personne suivante a déjà agi');
   });
 
   it('refuses only with a reason, which the author reads', async () => {
@@ -276,9 +267,9 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     const step = /name="etape" value="([^"]+)"/.exec((await (await as('chef')).get(folder)).body)![1]!;
     const empty = await act('chef', folder, 'refuser', { motif: ' ' });
     expect(empty.statusCode).toBe(422);
-    expect(shown(empty.body)).toContain('Indiquez le motif du refus.');
+    expect(shownText(empty.body)).toContain('Indiquez le motif du refus.');
     expect((await act('chef', folder, 'refuser', { motif: 'Devis non conforme au marché.' })).statusCode).toBe(303);
-    const page = shown((await (await as('author')).get(folder)).body);
+    const page = shownText((await (await as('author')).get(folder)).body);
     expect(page).toContain('Refusé');
     expect(page).toContain('Devis non conforme au marché.');
     expect(await runQueuedJobs(t, 'event.test.parapheur-refused')).toBe(1);
@@ -288,11 +279,11 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     });
     // Nobody can act on it any more: no action on the page, and a form sent from an old page is refused.
     const chef = await as('chef');
-    expect(shown((await chef.get(folder)).body)).not.toContain('Viser le dossier');
+    expect(shownText((await chef.get(folder)).body)).not.toContain('Viser le dossier');
     await chef.get(`${base}/delegations`);
     const visa = await chef.post(`${folder}/viser`, { etape: step });
     expect(visa.statusCode).toBe(409);
-    expect(shown(visa.body)).toContain('Le dossier a changé depuis l’affichage de la page');
+    expect(shownText(visa.body)).toContain('Le dossier a changé depuis l’affichage de la page');
   });
 
   it('sends a folder back to the previous step, whose visa must be given again', async () => {
@@ -304,10 +295,10 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     await chef.get(folder);
     const first = await chef.post(`${folder}/renvoyer`, { etape: step, motif: 'x' });
     expect(first.statusCode).toBe(409);
-    expect(shown(first.body)).toContain('Ce dossier n’attend pas votre décision.');
+    expect(shownText(first.body)).toContain('Ce dossier n’attend pas votre décision.');
     const sent = await act('dgs', folder, 'renvoyer', { motif: 'Préciser la ligne budgétaire.' });
     expect(sent.statusCode).toBe(303);
-    const page = shown((await (await as('chef')).get(folder)).body);
+    const page = shownText((await (await as('chef')).get(folder)).body);
     expect(page).toContain('Renvoi à l’étape précédente');
     expect(page).toContain('Préciser la ligne budgétaire.');
     expect(page).toContain('Viser le dossier');
@@ -318,8 +309,8 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     const folder = await purchaseOrder('100,00', 'Fournitures de bureau');
     await act('chef', folder, 'annoter', { note: 'Note pour moi seule.', visibilite: 'privee' });
     await act('chef', folder, 'annoter', { note: 'À voir avec la comptabilité.', visibilite: 'partagee' });
-    const chef = shown((await (await as('chef')).get(folder)).body);
-    const author = shown((await (await as('author')).get(folder)).body);
+    const chef = shownText((await (await as('chef')).get(folder)).body);
+    const author = shownText((await (await as('author')).get(folder)).body);
     expect(chef).toContain('Note pour moi seule.');
     expect(author).not.toContain('Note pour moi seule.');
     expect(author).toContain('À voir avec la comptabilité.');
@@ -350,7 +341,7 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
       'fin-year': today[0]!,
     });
     expect(bad.statusCode).toBe(422);
-    expect(shown(bad.body)).toContain('Saisissez une date de début réelle');
+    expect(shownText(bad.body)).toContain('Saisissez une date de début réelle');
     // Someone else's visas cannot be delegated by a non-administrator.
     const notMine = await dgs.post(`${base}/delegations`, {
       delegant: people.chef.id,
@@ -380,10 +371,10 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     const queue = await waitingFor('deputy');
     expect(queue).toContain('Barrières de sécurité');
     expect(queue).toContain('Par délégation de Denis Directeur');
-    const page = shown((await (await as('deputy')).get(folder)).body);
+    const page = shownText((await (await as('deputy')).get(folder)).body);
     expect(page).toContain('Vous agissez par délégation, pour Denis Directeur.');
     expect((await act('deputy', folder, 'viser')).statusCode).toBe(303);
-    const history = shown((await (await as('author')).get(folder)).body);
+    const history = shownText((await (await as('author')).get(folder)).body);
     expect(history).toMatch(/Visa — Sophie Suppléante, pour Denis Directeur \(délégation\)/);
     expect(history).toMatch(/Signature : Paul Adjoint — en cours/);
   });
@@ -397,10 +388,10 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     await act('chef', folder, 'viser');
     await act('dgs', folder, 'viser');
     const byAdjoint = await act('adjoint', folder, 'signer');
-    expect(byAdjoint.statusCode, shown(byAdjoint.body).slice(0, 400)).toBe(303);
+    expect(byAdjoint.statusCode, shownText(byAdjoint.body).slice(0, 400)).toBe(303);
     expect(byAdjoint.headers.location).toBe(`${folder}?fait=signature`);
     expect((await act('maire', folder, 'signer')).statusCode).toBe(303);
-    const page = shown((await (await as('author')).get(folder)).body);
+    const page = shownText((await (await as('author')).get(folder)).body);
     expect(page).toContain('Terminé');
     expect(page).toContain('(version signée)');
     const href = /href="([^"]+\/documents\/[^"]+)"/.exec((await (await as('author')).get(folder)).body)![1]!;
@@ -468,8 +459,8 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     await act('chef', folder, 'viser');
     const res = await act('maire', folder, 'signer');
     expect(res.statusCode).toBe(422);
-    expect(shown(res.body)).toMatch(/Erreur : .*PDF/);
-    expect(shown((await (await as('maire')).get(folder)).body)).toMatch(/Signature : Marie Maire — en cours/);
+    expect(shownText(res.body)).toMatch(/Erreur : .*PDF/);
+    expect(shownText((await (await as('maire')).get(folder)).body)).toMatch(/Signature : Marie Maire — en cours/);
   });
 
   it('asks for a recent authentication before signing', async () => {
@@ -477,8 +468,8 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     await act('chef', folder, 'viser');
     const maire = await as('maire');
     const page = await maire.get(folder);
-    expect(shown(page.body)).toContain('Signer le document');
-    expect(shown(page.body)).toContain('Signature électronique avancée (AdES)');
+    expect(shownText(page.body)).toContain('Signer le document');
+    expect(shownText(page.body)).toContain('Signature électronique avancée (AdES)');
     await t.testDb.asSuperuser(
       `UPDATE session SET reauthenticated_at = now() - interval '1 hour'
         WHERE account_id = $1 AND revoked_at IS NULL`,
@@ -488,7 +479,7 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     const res = await maire.post(`${folder}/signer`, { etape: step });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/c/${town.slug}/compte/confirmer-identite?retour=${encodeURIComponent(folder)}`);
-    expect(shown((await maire.get(folder)).body)).toMatch(/Signature : Marie Maire — en cours/);
+    expect(shownText((await maire.get(folder)).body)).toMatch(/Signature : Marie Maire — en cours/);
   });
 
   it('answers 404 on every folder route to another commune and to staff outside the folder', async () => {
@@ -537,31 +528,31 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
     await agent.get(`${base}/nouveau`);
     const noDocument = await agent.postMultipart(`${base}/nouveau`, { titre: 'Sans pièce', type: 'contrat' });
     expect(noDocument.statusCode).toBe(422);
-    expect(shown(noDocument.body)).toContain('Joignez le document à faire signer.');
+    expect(shownText(noDocument.body)).toContain('Joignez le document à faire signer.');
     expect(noDocument.body).toContain('value="Sans pièce"');
     const pdf = [{ name: 'document', filename: 'a.pdf', type: 'application/pdf', content: MINIMAL_PDF }];
     const noAmount = await agent.postMultipart(`${base}/nouveau`, { titre: 'Bon', type: 'bon_de_commande' }, pdf);
     expect(noAmount.statusCode).toBe(422);
-    expect(shown(noAmount.body)).toContain('Saisissez le montant du bon de commande.');
+    expect(shownText(noAmount.body)).toContain('Saisissez le montant du bon de commande.');
     const badAmount = await agent.postMultipart(
       `${base}/nouveau`,
       { titre: 'Bon', type: 'bon_de_commande', montant: 'douze euros' },
       pdf,
     );
-    expect(shown(badAmount.body)).toContain('Saisissez un montant en euros');
+    expect(shownText(badAmount.body)).toContain('Saisissez un montant en euros');
     const badType = await agent.postMultipart(`${base}/nouveau`, { titre: 'Bon', type: 'facture' }, pdf);
-    expect(shown(badType.body)).toContain('Choisissez le type de document.');
+    expect(shownText(badType.body)).toContain('Choisissez le type de document.');
     const badDate = await agent.postMultipart(
       `${base}/nouveau`,
       { titre: 'Bon', type: 'contrat', 'echeance-day': '30', 'echeance-month': '2', 'echeance-year': '2027' },
       pdf,
     );
-    expect(shown(badDate.body)).toContain('Saisissez une date d’échéance réelle');
+    expect(shownText(badDate.body)).toContain('Saisissez une date d’échéance réelle');
     const notPdf = await agent.postMultipart(`${base}/nouveau`, { titre: 'Bon', type: 'contrat' }, [
       { name: 'document', filename: 'a.pdf', type: 'application/pdf', content: Buffer.from('pas un PDF') },
     ]);
     expect(notPdf.statusCode).toBe(422);
-    expect(shown(notPdf.body)).toContain('n’est pas au bon format');
+    expect(shownText(notPdf.body)).toContain('n’est pas au bon format');
   });
 
   it('says which function nobody holds instead of creating a folder that would wait forever', async () => {
@@ -574,7 +565,7 @@ describe.each(TEST_ENGINES)('parapheur on %s', (engine) => {
       [{ name: 'document', filename: 'arrete.pdf', type: 'application/pdf', content: MINIMAL_PDF }],
     );
     expect(res.statusCode).toBe(422);
-    expect(shown(res.body)).toContain(
+    expect(shownText(res.body)).toContain(
       'Personne n’exerce les fonctions « le directeur général des services », « le maire » dans le parapheur',
     );
   });

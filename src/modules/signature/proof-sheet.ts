@@ -4,9 +4,11 @@
  * its history — what, when, who, on whose behalf, the comment, and the document's SHA-256 after
  * it. Private annotations are left out (the sheet is shown to others); shared ones are in.
  */
+
+import { formatEuros } from '../../platform/money.js';
 import { TextDocument } from '../../platform/pdf/index.js';
 import { formatDateTime } from '../../platform/views/format.js';
-import { DOCUMENT_TYPE_LABELS, formatEuros } from './circuits.js';
+import { DOCUMENT_TYPE_LABELS } from './circuits.js';
 import { ACTION_LABELS } from './pages/ui.js';
 import type { Action, Folder, FolderDocument } from './schema.js';
 

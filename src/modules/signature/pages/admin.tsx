@@ -5,10 +5,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
+import { formatEuros } from '../../../platform/money.js';
 import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
 import { Button, CsrfField, type FieldErrors, Input, Select, Table } from '../../../platform/views/components.js';
 import { type FormBody, formString, handleForm } from '../../../platform/views/page-kit.js';
-import { DEFAULT_CIRCUITS, DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES, FUNCTION_TITLES, formatEuros } from '../circuits.js';
+import { DEFAULT_CIRCUITS, DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES, FUNCTION_TITLES } from '../circuits.js';
 import { type SettingsPage, settingsPage } from '../queries.js';
 import type { Caller } from '../use-cases/common.js';
 import {

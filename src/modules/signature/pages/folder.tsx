@@ -11,6 +11,7 @@ import { isRecentlyAuthenticated } from '../../../platform/authz/step-up.js';
 import type { AppContext } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatBytes, sendFile } from '../../../platform/files/checks.js';
+import { formatEuros } from '../../../platform/money.js';
 import {
   Button,
   CsrfField,
@@ -24,7 +25,7 @@ import {
 } from '../../../platform/views/components.js';
 import type { FormBody } from '../../../platform/views/page-kit.js';
 import { sendPage } from '../../../platform/views/page-kit.js';
-import { DOCUMENT_TYPE_LABELS, formatEuros } from '../circuits.js';
+import { DOCUMENT_TYPE_LABELS } from '../circuits.js';
 import {
   actingFor,
   canAnnotate,

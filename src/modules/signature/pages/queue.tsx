@@ -7,10 +7,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasRole } from '../../../platform/authz/actor.js';
 import type { AppContext } from '../../../platform/context.js';
+import { formatEuros } from '../../../platform/money.js';
 import { Button, Checkboxes, Table } from '../../../platform/views/components.js';
 import { formatNumber } from '../../../platform/views/format.js';
 import { formString, sendPage } from '../../../platform/views/page-kit.js';
-import { DOCUMENT_TYPE_LABELS, formatEuros } from '../circuits.js';
+import { DOCUMENT_TYPE_LABELS } from '../circuits.js';
 import { canCreateFolder } from '../policy.js';
 import { isLate, queuePage } from '../queries.js';
 import type { Folder } from '../schema.js';

@@ -11,6 +11,7 @@ import type { AppContext } from '../../../platform/context.js';
 import { nextNumber } from '../../../platform/db/counters.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
+import { parseEuros } from '../../../platform/money.js';
 import { ConversionError, convertToPdf } from '../../../platform/pdf/index.js';
 import { listServices } from '../../../platform/tenancy/communes.js';
 import {
@@ -18,7 +19,6 @@ import {
   circuitStepsSchema,
   DEFAULT_PURCHASE_ORDER_THRESHOLD_CENTS,
   DOCUMENT_TYPES,
-  parseEuros,
   selectCircuit,
 } from '../circuits.js';
 import { assertResolvable, startStep } from '../folder-flow.js';
