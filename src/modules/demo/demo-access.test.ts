@@ -47,7 +47,7 @@ describe.each(TEST_ENGINES)('demo pages on a demo instance (%s)', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine, { queueRole: 'worker', env: { GUICHET_DEMO: 'true' } });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());
@@ -111,7 +111,7 @@ describe.each(TEST_ENGINES)('no demo pages without GUICHET_DEMO (%s)', (engine) 
   beforeAll(async () => {
     // The demo data exists (as after an earlier demo start), but this start did not ask for the demo.
     t = await createTestApp(engine, { env: { GUICHET_DEMO: 'false' } });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());
