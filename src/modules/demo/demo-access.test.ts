@@ -10,6 +10,7 @@ import { mailDirectory } from '../../platform/mail/transport.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { signIn } from '../../test/sign-in.js';
 import { DEMO_PASSWORD } from './accounts.js';
 import { listMailbox } from './mailbox.js';
 import { seedDemo } from './seed.js';
@@ -38,11 +39,9 @@ describe.each(TEST_ENGINES)('demo pages on a demo instance (%s)', (engine) => {
   let address = 1;
   const browser = () => new TestBrowser(t.app, { remoteAddress: `198.51.100.${address++}` });
 
-  async function signedIn(email: string, slug = 'villebelle'): Promise<TestBrowser> {
-    const b = browser();
-    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-    expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-    return b;
+  /** Signs in (administrators and the operator pass the demo key's second factor, decision 0029). */
+  function signedIn(email: string, slug = 'villebelle'): Promise<TestBrowser> {
+    return signIn(t.app, email, { slug, browser: browser() });
   }
 
   beforeAll(async () => {

@@ -25,7 +25,7 @@ import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import type { Contributions } from '../../platform/module.js';
-import { type Commune, listServices, type Service } from '../../platform/tenancy/communes.js';
+import { type Commune, listActiveServices, listServices, type Service } from '../../platform/tenancy/communes.js';
 import { stringValue } from '../../platform/views/page-kit.js';
 import {
   allFields,
@@ -299,7 +299,7 @@ export async function loadProcedure(tx: Tx, communeId: string, slug: string): Pr
     procedure: found,
     definition: version.definition as FormDefinition,
     rules: rules.map((r) => ({ fieldId: r.fieldId, equals: r.equals, serviceId: r.serviceId })),
-    services: await listServices(tx, communeId),
+    services: await listActiveServices(tx, communeId),
   };
 }
 
@@ -363,7 +363,7 @@ export async function createFromModel(
   request: FastifyRequest,
 ): Promise<Procedure> {
   return withTenant(ctx.database, commune.id, async (tx) => {
-    const services = await listServices(tx, commune.id);
+    const services = await listActiveServices(tx, commune.id);
     const errors: Record<string, string> = {};
     const model = input.model === 'vierge' ? undefined : findLibraryForm(input.model);
     if (input.model !== 'vierge' && !model) errors.model = 'Choisissez un modèle ou une démarche vierge';
@@ -555,7 +555,7 @@ export async function importProcedure(
   request: FastifyRequest,
 ): Promise<Procedure> {
   return withTenant(ctx.database, commune.id, async (tx) => {
-    const services = await listServices(tx, commune.id);
+    const services = await listActiveServices(tx, commune.id);
     const fail = (message: string): never => {
       throw invalid({ content: message });
     };
