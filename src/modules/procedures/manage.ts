@@ -484,6 +484,12 @@ export async function setPublished(
   return withTenant(ctx.database, commune.id, async (tx) => {
     const loaded = await loadProcedure(tx, commune.id, slug);
     if (loaded.procedure.isPublished === published) return loaded.procedure;
+    if (published && !(loaded.definition as FormDefinition).summary?.trim()) {
+      throw new AppError('procedure.summary_missing', 'no summary to publish', 422, {
+        userMessage:
+          'La démarche ne peut pas être publiée sans sa présentation : rédigez d’abord, dans le formulaire, le texte qui explique à l’habitant à quoi elle sert.',
+      });
+    }
     const [updated] = await tx.db
       .update(procedure)
       .set({ isPublished: published })
