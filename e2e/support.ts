@@ -2,7 +2,7 @@
  * Shared helpers of the e2e tests: the system Chromium, the two viewports, the list of pages,
  * axe (WCAG 2.1 A/AA), and a monitor of requests, console messages and CSP violations.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
@@ -13,8 +13,9 @@ import {
   type Page,
   type Response,
 } from 'playwright-core';
-import { expect } from 'vitest';
-import { DEMO_PASSWORD } from '../src/modules/demo/accounts.js';
+import { expect, inject } from 'vitest';
+import { DEMO_PASSWORD, DEMO_PEOPLE, demoTotpSecret, usesDemoTotpKey } from '../src/modules/demo/accounts.js';
+import { currentStep, totpCodeAt } from '../src/modules/identity/index.js';
 import type { TestIdpUser } from '../src/test/oidc-provider.js';
 import { baseUrl, type E2eProvider, identityProviders, url } from './context.js';
 
@@ -96,8 +97,41 @@ export async function signInWithPassword(
   ]);
   // Let the next page finish loading: a navigation started earlier would abort its requests.
   await page.waitForLoadState('load');
+  if (DEMO_KEY_EMAILS.has(email) && new URL(page.url()).pathname === `/c/${slug}/compte/double-authentification`) {
+    // Administrators and the operator hold the public demo key (decision 0029).
+    await page.getByLabel('Code à 6 chiffres de votre application').fill(await demoKeyCode(email));
+    await Promise.all([
+      page.waitForURL((u) => u.pathname !== `/c/${slug}/compte/double-authentification`),
+      page.getByRole('button', { name: 'Valider', exact: true }).click(),
+    ]);
+    await page.waitForLoadState('load');
+  }
   const current = new URL(page.url());
   return `${current.pathname}${current.search}`;
+}
+
+/** The demo accounts whose second factor holds the public demo key. */
+const DEMO_KEY_EMAILS = new Set(
+  Object.values(DEMO_PEOPLE)
+    .flat()
+    .filter(usesDemoTotpKey)
+    .map((p) => p.email),
+);
+
+/**
+ * A demo-key code the server has not seen for `email`: the steps used are kept in the server's
+ * data directory (shared by the e2e files), since the server refuses a step twice.
+ */
+async function demoKeyCode(email: string): Promise<string> {
+  const file = path.join(inject('dataDir'), 'e2e-demo-key-steps.json');
+  const used = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, number>;
+  const now = currentStep();
+  const step = Math.max(now, (used[email] ?? now - 1) + 1);
+  if (step > now + 1)
+    throw new Error(`code de la clé de démonstration de ${email} déjà utilisé : trop de connexions en 30 s`);
+  used[email] = step;
+  await writeFile(file, JSON.stringify(used));
+  return totpCodeAt(demoTotpSecret(), step);
 }
 
 /** The demo pages (/_demo/*) are for signed-in staff: the demo operator reads the mailbox. */
@@ -110,6 +144,18 @@ const staffContexts = new WeakSet<BrowserContext>();
  */
 export async function signInAsDemoStaff(context: BrowserContext): Promise<void> {
   if (staffContexts.has(context)) return;
+  // One sign-in per run, its cookies shared by every context (each sign-in spends a TOTP step).
+  const saved = path.join(inject('dataDir'), 'e2e-demo-staff-cookies.json');
+  const cookies = await readFile(saved, 'utf8').catch(() => undefined);
+  if (cookies) {
+    await context.addCookies(JSON.parse(cookies));
+    const check = await context.request.get(url('/_demo/courriels'), { maxRedirects: 0 });
+    if (check.status() === 200) {
+      staffContexts.add(context);
+      return;
+    }
+    await context.clearCookies();
+  }
   const form = await context.request.get(url('/c/villebelle/connexion'));
   const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
   if (!token) throw new Error('pas de jeton CSRF sur /c/villebelle/connexion');
@@ -118,6 +164,17 @@ export async function signInAsDemoStaff(context: BrowserContext): Promise<void> 
     maxRedirects: 0,
   });
   if (signedIn.status() !== 303) throw new Error(`connexion de ${DEMO_STAFF_EMAIL} : ${signedIn.status()}`);
+  // The operator's second factor (the public demo key, decision 0029).
+  const factorPage = url('/c/villebelle/compte/double-authentification');
+  const challenge = await context.request.get(factorPage);
+  const factorToken = /name="_csrf" value="([^"]+)"/.exec(await challenge.text())?.[1];
+  if (!factorToken) throw new Error('pas de jeton CSRF sur la page de double authentification');
+  const passed = await context.request.post(factorPage, {
+    form: { _csrf: factorToken, code: await demoKeyCode(DEMO_STAFF_EMAIL), retour: '/c/villebelle/' },
+    maxRedirects: 0,
+  });
+  if (passed.status() !== 303) throw new Error(`double authentification de ${DEMO_STAFF_EMAIL} : ${passed.status()}`);
+  await writeFile(saved, JSON.stringify(await context.cookies()));
   staffContexts.add(context);
 }
 

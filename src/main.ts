@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { addressesImportCommand } from './modules/addresses/index.js';
-import { DEMO_PASSWORD, DEMO_PEOPLE } from './modules/demo/accounts.js';
+import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_TOTP_KEY, usesDemoTotpKey } from './modules/demo/accounts.js';
 import { isEmptyInstance, seedDemo } from './modules/demo/seed.js';
 import { verifyAllCommunes } from './platform/audit/verify-all.js';
 import { openPostgres } from './platform/db/client.js';
@@ -192,9 +192,13 @@ function printDemoWelcome(config: Config, created: string[]): void {
       if (seen.has(person.email)) continue;
       seen.add(person.email);
       const role = person.isOperator ? 'opérateur OPSN' : DEMO_ROLE_LABELS[person.role];
-      print(`    ${person.email.padEnd(42)} ${role} — connexion : ${base}/c/${slug}/connexion`);
+      const factor = usesDemoTotpKey(person) ? ' (double authentification : clé de démonstration)' : '';
+      print(`    ${person.email.padEnd(42)} ${role} — connexion : ${base}/c/${slug}/connexion${factor}`);
     }
   }
+  print(
+    `  Clé d’application d’authentification (TOTP) des administrateurs et de l’opérateur, publique, démonstration uniquement : ${DEMO_TOTP_KEY}`,
+  );
   print('');
 }
 
@@ -220,7 +224,7 @@ async function serve(config: Config): Promise<number> {
   const runtime = await createRuntime(config, database, logger, role);
   let created: string[] = [];
   if (config.demo && (await isEmptyInstance(database))) {
-    created = (await seedDemo(database, runtime.queue, config.publicUrl)).created;
+    created = (await seedDemo(database, runtime.queue, config.publicUrl, runtime.config.secret!)).created;
   }
   const app = await buildApp(runtime, MODULES);
   await app.listen({ port: config.port, host: config.host });
@@ -277,7 +281,7 @@ async function runMigrate(config: Config): Promise<number> {
 
 async function demo(config: Config): Promise<number> {
   return withRuntime(config, 'producer', async (runtime) => {
-    const result = await seedDemo(runtime.database, runtime.queue, config.publicUrl);
+    const result = await seedDemo(runtime.database, runtime.queue, config.publicUrl, runtime.config.secret!);
     if (result.skipped.length) print(`Déjà présentes : ${result.skipped.join(', ')}`);
     printDemoWelcome(config, result.created);
     return 0;

@@ -20,6 +20,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The runtime behind each test app (the sign-in helper reads the demo key's last used step). */
+export const RUNTIMES = new WeakMap<FastifyInstance, Runtime>();
+
 const TEST_SIGNATURE_MASTER_KEY = randomBytes(32).toString('base64');
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -53,6 +56,7 @@ export async function createTestApp(
   );
   const app = await buildApp(runtime, MODULES);
   await app.ready();
+  RUNTIMES.set(app, runtime);
   return {
     app,
     runtime,

@@ -11,7 +11,7 @@
  */
 
 import { createCommune } from '../modules/communes/index.js';
-import { DEMO_PASSWORD } from '../modules/demo/accounts.js';
+import { DEMO_PASSWORD, demoTotpSecret } from '../modules/demo/accounts.js';
 import type { FormDefinition } from '../modules/forms/index.js';
 import { activeAccountIdByEmail, hashPassword, seedMember } from '../modules/identity/index.js';
 import type { RequestStatus, Workflow } from '../modules/procedures/index.js';
@@ -25,6 +25,7 @@ import { nextNumber } from '../platform/db/counters.js';
 import { withTenant } from '../platform/db/tenant.js';
 import { type Commune, findServiceBySlug } from '../platform/tenancy/communes.js';
 import type { TestApp } from './app.js';
+import { registerDemoKeyAccount } from './sign-in.js';
 
 const DAY = 86_400_000;
 
@@ -59,13 +60,16 @@ async function member(
   commune: Commune,
   role: Role,
   prefix: string,
-  options: PersonOptions & { services?: readonly string[]; mfaGraceOver?: boolean },
+  options: PersonOptions & { services?: readonly string[]; mfaGraceOver?: boolean; withoutFactor?: boolean },
 ): Promise<Person> {
   const n = next();
   const email = options.email ?? `${prefix}-${n}@${commune.slug}.test`;
   const givenName = options.givenName ?? (role === 'citizen' ? 'Usager' : 'Agent');
   const familyName = options.familyName ?? `Numéro ${n}`;
   const hash = await passwordHash();
+  // Administrators need a second factor before any back-office page (decision 0029): theirs holds
+  // the demo key, and `signIn` passes it.
+  const demoKey = role === 'admin' && !options.withoutFactor;
   const id = await withTenant(t.runtime.database, commune.id, async (tx) => {
     const serviceIds: string[] = [];
     for (const slug of options.services ?? []) {
@@ -81,9 +85,11 @@ async function member(
       serviceIds,
       passwordHash: hash,
       mfaRequiredFrom: options.mfaGraceOver ? new Date(Date.now() - DAY) : null,
+      ...(demoKey ? { totp: { secret: demoTotpSecret(), appSecret: t.runtime.config.secret! } } : {}),
     });
     return (await activeAccountIdByEmail(tx, email))!;
   });
+  if (demoKey) registerDemoKeyAccount(email);
   return { id, email, givenName, familyName, name: `${givenName} ${familyName}` };
 }
 
@@ -98,6 +104,8 @@ export interface StaffOptions extends PersonOptions {
   services?: readonly string[];
   /** Second factor mandatory from the first sign-in (the grace period is already over). */
   mfaGraceOver?: boolean;
+  /** An administrator without the demo-key factor the factory gives them otherwise. */
+  withoutFactor?: boolean;
 }
 
 /**

@@ -5,8 +5,59 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { DEMO_PASSWORD } from '../modules/demo/accounts.js';
+import { DEMO_PASSWORD, DEMO_PEOPLE, demoTotpSecret, usesDemoTotpKey } from '../modules/demo/accounts.js';
+import { currentStep, totpCodeAt } from '../modules/identity/index.js';
+import { withInstance } from '../platform/db/tenant.js';
+import { RUNTIMES } from './app.js';
 import { TestBrowser } from './browser.js';
+
+/**
+ * Accounts whose authenticator app holds the public demo key: the demo's administrators and
+ * operator, and the administrators and operators the factories make (decision 0029: they need a
+ * second factor before any back-office page). `signIn` passes their second factor by itself.
+ */
+const DEMO_KEY_ACCOUNTS = new Set<string>(
+  Object.values(DEMO_PEOPLE)
+    .flat()
+    .filter(usesDemoTotpKey)
+    .map((p) => p.email),
+);
+
+export function registerDemoKeyAccount(email: string): void {
+  DEMO_KEY_ACCOUNTS.add(email);
+}
+
+export function usesDemoKey(email: string): boolean {
+  return DEMO_KEY_ACCOUNTS.has(email);
+}
+
+/**
+ * A demo-key code the server will accept now: the current step, or the next one when the current
+ * was already used (the replay guard). When both were used — a third sign-in of the same account
+ * within 30 seconds — the guard is moved back one step, standing for the half-minute a person
+ * would wait for the next code (tests do not sleep).
+ */
+export async function demoKeyCode(app: FastifyInstance, email: string): Promise<string> {
+  const runtime = RUNTIMES.get(app);
+  if (!runtime) throw new Error('demoKeyCode: not an app made by createTestApp');
+  const now = currentStep();
+  const step = await withInstance(runtime.database, async (tx) => {
+    const { rows } = await tx.client.query<{ last: string | null }>(
+      `SELECT f.last_used_step::text AS last FROM totp_factor f JOIN account a ON a.id = f.account_id
+       WHERE lower(a.email) = lower($1)`,
+      [email],
+    );
+    const last = rows[0]?.last == null ? null : Number(rows[0].last);
+    if (last === null || last < now) return now;
+    if (last === now) return now + 1;
+    await tx.client.query(
+      'UPDATE totp_factor SET last_used_step = $2 WHERE account_id = (SELECT id FROM account WHERE lower(email) = lower($1))',
+      [email, now - 1],
+    );
+    return now;
+  });
+  return totpCodeAt(demoTotpSecret(), step);
+}
 
 let networks = 0;
 
@@ -29,7 +80,8 @@ export interface SignInOptions {
   browser?: TestBrowser;
   /**
    * The account has a second factor: expect the sign-in to lead to the second-factor page and
-   * pass it with this code (a function is called when the page is reached).
+   * pass it with this code (a function is called when the page is reached). Accounts with the
+   * demo key (administrators, operators) pass it with a demo-key code unless told otherwise.
    */
   passFactor?: { code: string | (() => string | Promise<string>) };
 }
@@ -52,11 +104,12 @@ export async function signIn(app: FastifyInstance, email: string, options: SignI
   const browser = options.browser ?? new TestBrowser(app, { remoteAddress: nextTestAddress() });
   const res = await postSignIn(browser, email, options);
   expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-  if (options.passFactor) {
+  const passFactor = options.passFactor ?? (usesDemoKey(email) ? { code: () => demoKeyCode(app, email) } : undefined);
+  if (passFactor) {
     const factorPage = `/c/${slug}/compte/double-authentification`;
     const location = String(res.headers.location);
     expect(location.startsWith(`${factorPage}?retour=`), `second-factor page for ${email}, not ${location}`).toBe(true);
-    const { code } = options.passFactor;
+    const { code } = passFactor;
     await browser.get(location);
     const passed = await browser.post(factorPage, { code: typeof code === 'string' ? code : await code() });
     expect(passed.statusCode, `second factor of ${email}`).toBe(303);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPETENCE_SLUGS } from '../../platform/classifier/competences.js';
+import { withTenant } from '../../platform/db/tenant.js';
 import { communeSender } from '../../platform/mail/sender.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
@@ -6,6 +8,7 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { type Person, requestIn, staffMember } from '../../test/factories.js';
 import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
+import { routeFreeText } from '../requests/routing.js';
 
 describe('the sender of a commune’s mails', () => {
   it.each([
@@ -66,7 +69,7 @@ describe.each(TEST_ENGINES)('commune settings on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '10000' } });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;
@@ -205,6 +208,51 @@ describe.each(TEST_ENGINES)('commune settings on %s', (engine) => {
     const restored = await b.post(`${settings}/services/${police!.id}/retablir`, {});
     expect(restored.statusCode).toBe(303);
     expect((await serviceRow('police-municipale'))?.retired_at).toBeNull();
+  });
+
+  it('offers a retired service nowhere as a destination: routing, transfer, démarche, counter', async () => {
+    const b = await signIn(t.app, admin.email);
+    await b.get(`${settings}/services/nouveau`);
+    expect(
+      (await b.post(`${settings}/services/nouveau`, { name: 'Fourrière', email: '', description: '' })).statusCode,
+    ).toBe(303);
+    const fourriere = (await serviceRow('fourriere'))!;
+    // Every competence sent to the new service: whatever the classifier predicts, routing picks it.
+    await t.testDb.asSuperuser(
+      `INSERT INTO competence_map (commune_id, competence, service_id) SELECT $1, c, $2 FROM unnest($3::text[]) c
+       ON CONFLICT (commune_id, competence) DO UPDATE SET service_id = EXCLUDED.service_id`,
+      [villebelle.id, fourriere.id, [...COMPETENCE_SLUGS]],
+    );
+    const text = 'Une voiture est garée sur le trottoir depuis trois semaines, stationnement gênant';
+    const routed = () =>
+      withTenant(t.runtime.database, villebelle.id, (tx) => routeFreeText(tx, villebelle.id, text, { threshold: 0 }));
+    const pending = await requestIn(t, villebelle, { service: 'urbanisme', subject: 'Clôture', status: 'en_cours' });
+    const pages = [
+      '/c/villebelle/admin/demarches/nouvelle',
+      '/c/villebelle/agent/demandes/nouvelle',
+      `/c/villebelle/agent/demandes/${pending.number}`,
+    ];
+    // Active: chosen by routing and offered on every page.
+    expect((await routed()).serviceId).toBe(fourriere.id);
+    for (const page of pages) expect((await b.get(page)).body, page).toContain(`value="${fourriere.id}"`);
+
+    await b.get(settings);
+    expect((await b.post(`${settings}/services/${fourriere.id}/retirer`, {})).statusCode).toBe(303);
+    expect((await routed()).serviceId).not.toBe(fourriere.id);
+    for (const page of pages) {
+      const res = await b.get(page);
+      expect(res.statusCode, page).toBe(200);
+      expect(res.body, page).not.toContain(`value="${fourriere.id}"`);
+    }
+    // Chosen anyway (a stale form): refused with a French message.
+    await b.get(`/c/villebelle/agent/demandes/${pending.number}`);
+    const transfer = await b.post(`/c/villebelle/agent/demandes/${pending.number}/reorienter`, {
+      service: fourriere.id,
+      motif: 'Essai',
+    });
+    expect(transfer.statusCode).toBe(422);
+    expect(transfer.body).toContain('Choisissez le service qui doit traiter la demande.');
+    await t.testDb.asSuperuser('DELETE FROM competence_map WHERE commune_id = $1', [villebelle.id]);
   });
 
   it('is for the commune’s administrators only; another commune’s services answer 404', async () => {

@@ -10,6 +10,36 @@ import { seedMember } from '../identity/index.js';
 
 export const DEMO_PASSWORD = 'Pivoine-Tracteur-Lagune-2026';
 
+/**
+ * The authenticator-app key (TOTP, base32) of the demo administrators and operator, printed with
+ * the accounts: public, like the password — acceptable on a demo instance only, whose data is
+ * fictional (decision 0029). Administrators and operators must have a second factor before any
+ * back-office page; with this key anyone can try the demo as they would.
+ */
+export const DEMO_TOTP_KEY = 'GUICHETDEMOADMINTOTPCLEPUBLIQUE2';
+
+/** The 20 bytes of the demo key. */
+export function demoTotpSecret(): Uint8Array {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const char of DEMO_TOTP_KEY) {
+    buffer = (buffer << 5) | alphabet.indexOf(char);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+    }
+  }
+  return Uint8Array.from(bytes);
+}
+
+/** Whether a demo person signs in with the demo key (administrators and the operator). */
+export function usesDemoTotpKey(person: DemoPerson): boolean {
+  return person.role === 'admin' || person.isOperator === true;
+}
+
 export interface DemoPerson {
   email: string;
   givenName: string;
@@ -81,7 +111,12 @@ export const DEMO_PEOPLE: Record<string, DemoPerson[]> = {
 };
 
 /** Creates (or reuses) each demo person's account and gives it its role in the commune. */
-export async function seedDemoAccounts(tx: Tx, communeSlug: string, passwordHash: string): Promise<void> {
+export async function seedDemoAccounts(
+  tx: Tx,
+  communeSlug: string,
+  passwordHash: string,
+  appSecret: string,
+): Promise<void> {
   const communeId = tx.communeId!;
   for (const person of DEMO_PEOPLE[communeSlug] ?? []) {
     const serviceIds: string[] = [];
@@ -98,6 +133,7 @@ export async function seedDemoAccounts(tx: Tx, communeSlug: string, passwordHash
       passwordHash,
       isOperator: person.isOperator ?? false,
       mfaRequiredFrom: person.mfaGraceOver ? new Date(Date.now() - 86_400_000) : null,
+      ...(usesDemoTotpKey(person) ? { totp: { secret: demoTotpSecret(), appSecret } } : {}),
     });
   }
 }

@@ -10,6 +10,7 @@ import { mailDirectory } from '../../platform/mail/transport.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { signIn } from '../../test/sign-in.js';
 import { DEMO_PASSWORD } from './accounts.js';
 import { listMailbox } from './mailbox.js';
 import { seedDemo } from './seed.js';
@@ -38,16 +39,14 @@ describe.each(TEST_ENGINES)('demo pages on a demo instance (%s)', (engine) => {
   let address = 1;
   const browser = () => new TestBrowser(t.app, { remoteAddress: `198.51.100.${address++}` });
 
-  async function signedIn(email: string, slug = 'villebelle'): Promise<TestBrowser> {
-    const b = browser();
-    const res = await b.submit(`/c/${slug}/connexion`, { email, password: DEMO_PASSWORD });
-    expect(res.statusCode, `sign-in of ${email}`).toBe(303);
-    return b;
+  /** Signs in (administrators and the operator pass the demo key's second factor, decision 0029). */
+  function signedIn(email: string, slug = 'villebelle'): Promise<TestBrowser> {
+    return signIn(t.app, email, { slug, browser: browser() });
   }
 
   beforeAll(async () => {
     t = await createTestApp(engine, { queueRole: 'worker', env: { GUICHET_DEMO: 'true' } });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());
@@ -111,7 +110,7 @@ describe.each(TEST_ENGINES)('no demo pages without GUICHET_DEMO (%s)', (engine) 
   beforeAll(async () => {
     // The demo data exists (as after an earlier demo start), but this start did not ask for the demo.
     t = await createTestApp(engine, { env: { GUICHET_DEMO: 'false' } });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());

@@ -215,7 +215,12 @@ export interface DemoResult {
 }
 
 /** Creates the demo communes that do not exist yet; each queues a welcome mail. */
-export async function seedDemo(database: Database, queue: JobQueue, publicUrl: string): Promise<DemoResult> {
+export async function seedDemo(
+  database: Database,
+  queue: JobQueue,
+  publicUrl: string,
+  appSecret: string,
+): Promise<DemoResult> {
   const result: DemoResult = { created: [], skipped: [] };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const input of DEMO_COMMUNES) {
@@ -225,7 +230,7 @@ export async function seedDemo(database: Database, queue: JobQueue, publicUrl: s
       continue;
     }
     await createCommune(database, input, { type: 'system', id: 'demo' }, async (tx, commune) => {
-      await seedDemoAccounts(tx, commune.slug, passwordHash);
+      await seedDemoAccounts(tx, commune.slug, passwordHash, appSecret);
       await installLibrary(tx, commune, DEMO_WORKFLOWS);
       // Routing needs no seed examples: the standard competence map trains the classifier and
       // each demo commune's services get their competences by default (requests/competence-map.ts).

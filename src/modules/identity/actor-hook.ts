@@ -37,6 +37,8 @@ export function registerActorHook(app: FastifyInstance, ctx: AppContext): void {
         serviceIds: new Set(memberships.flatMap((m) => m.serviceIds)),
         mfaVerified: live.session.mfaVerifiedAt !== null,
         mfaRequiredNow: hasFactor || (isStaffHere && graceOver),
+        // Administrators and operators: a second factor before any staff page, no grace period.
+        mfaSetupRequired: !hasFactor && (live.account.isOperator || roles.has('admin')),
         reauthenticatedAt: live.session.reauthenticatedAt,
       };
       return actor;

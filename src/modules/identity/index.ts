@@ -7,9 +7,11 @@ import type { Tx } from '../../platform/db/tenant.js';
 import { PASSWORD_POLICY_VERSION } from './password-policy.js';
 import { addMembership, findAccountByEmail, findAccountById, insertAccount, membershipsInCommune } from './repo.js';
 import { findApiTokenName, listStaffMembers } from './staff-repo.js';
+import { encryptTotpSecret } from './totp.js';
 
 export { hashPassword } from './passwords.js';
 export { inviteMember } from './staff.js';
+export { base32Secret, currentStep, totpCodeAt } from './totp.js';
 
 /** What another module may know of a person's account: their identity and contact. */
 export interface AccountContact {
@@ -50,6 +52,11 @@ export interface SeededMember {
   isOperator?: boolean;
   /** Second factor mandatory from this date (null: after the usual grace period). */
   mfaRequiredFrom?: Date | null;
+  /**
+   * An authenticator-app factor, already confirmed, with this secret (encrypted with the
+   * application secret) — for the demo's public key and tests, never for people (decision 0029).
+   */
+  totp?: { secret: Uint8Array; appSecret: string };
 }
 
 /**
@@ -74,6 +81,13 @@ export async function seedMember(tx: Tx, person: SeededMember): Promise<void> {
       mfaRequiredFrom: person.mfaRequiredFrom ?? null,
     }));
   await addMembership(tx, communeId, account.id, person.role, { serviceIds: person.serviceIds });
+  if (person.totp) {
+    await tx.client.query(
+      `INSERT INTO totp_factor (account_id, secret_encrypted, confirmed_at) VALUES ($1, $2, now())
+       ON CONFLICT (account_id) DO NOTHING`,
+      [account.id, encryptTotpSecret(person.totp.appSecret, account.id, person.totp.secret)],
+    );
+  }
 }
 
 /** The name an administrator gave an API token (to say which connector acted), or a generic one. */

@@ -103,7 +103,7 @@ export function registerMemberPages(app: FastifyInstance, ctx: AppContext): void
           <p class="govuk-body">
             Les agents, élus et administrateurs de {commune.name}. Chaque membre se connecte avec son propre compte ; la
             double authentification devient obligatoire {IDENTITY_SETTINGS.mfaGraceDays} jours après sa première
-            connexion.
+            connexion, et dès la première connexion pour les administrateurs.
           </p>
           <Button href={`${adminBase(request)}/membres/inviter`}>Inviter une personne</Button>
           <Table

@@ -184,6 +184,9 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
               Pour protéger les données des habitants, les agents, les élus et les administrateurs de {commune.name}{' '}
               doivent utiliser une double authentification : en plus du mot de passe, un code à usage unique affiché par
               une application de leur téléphone.
+              {actor.isOperator || actor.roles.has('admin')
+                ? ' Les administrateurs et les opérateurs doivent l’activer avant d’ouvrir toute page de gestion.'
+                : ''}
             </InsetText>
           ) : (
             <p class="govuk-body">
@@ -230,6 +233,15 @@ export function registerMfaPages(app: FastifyInstance, ctx: AppContext): void {
             />
             <Button>Activer la double authentification</Button>
           </form>
+          {actor.mfaRequiredNow ? null : (
+            <p class="govuk-body">
+              Vous préférez une clé d’accès (empreinte, code de l’appareil ou clé de sécurité) ?{' '}
+              <a class="govuk-link" href={`${base(request)}/compte/cles-d-acces`}>
+                Ajouter une clé d’accès
+              </a>
+              .
+            </p>
+          )}
           {required ? (
             <form method="post" action={`${base(request)}/deconnexion`}>
               <CsrfField token={reply.generateCsrf()} />

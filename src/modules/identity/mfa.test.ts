@@ -140,7 +140,7 @@ describe.each(TEST_ENGINES)('second factor (TOTP) on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine);
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
   });

@@ -222,7 +222,7 @@ describe.each(TEST_ENGINES)('federated sign-in on %s', (engine) => {
         GUICHET_PROCONNECT_CLIENT_SECRET: PC_SECRET,
       },
     });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
   });

@@ -12,7 +12,7 @@ describe.each(TEST_ENGINES)('removing the last second factor on %s', (engine) =>
 
   beforeAll(async () => {
     t = await createTestApp(engine);
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());

@@ -76,7 +76,7 @@ describe.each(TEST_ENGINES)('sessions and forms on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '10000' } });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
   });
@@ -205,7 +205,7 @@ describe.each(TEST_ENGINES)('CSRF cookie over https on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_PUBLIC_URL: 'https://guichet.exemple.fr' } });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());

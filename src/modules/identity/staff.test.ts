@@ -70,7 +70,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine);
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;

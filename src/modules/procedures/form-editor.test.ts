@@ -112,7 +112,7 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine);
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;
@@ -356,7 +356,13 @@ describe.each(TEST_ENGINES)('form editor on %s', (engine) => {
     );
     expect(audit.map((entry) => entry.data.version)).toEqual([2]);
 
-    // Published, a visitor fills it in: the flat page is skipped for a house.
+    // Published (once it has its presentation, which publication requires), a visitor fills it
+    // in: the flat page is skipped for a house.
+    await t.testDb.asSuperuser(
+      `UPDATE form_version SET definition = jsonb_set(definition, '{summary}', '"Pour louer un logement."')
+       WHERE procedure_id = (SELECT id FROM procedure WHERE commune_id = $1 AND slug = 'permis-de-louer')`,
+      [villebelle.id],
+    );
     await admin.get('/c/villebelle/admin/demarches/permis-de-louer');
     expect((await admin.post('/c/villebelle/admin/demarches/permis-de-louer/publier', {})).statusCode).toBe(303);
     const visitor = browser();

@@ -25,7 +25,7 @@ import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import type { Contributions } from '../../platform/module.js';
-import { type Commune, listServices, type Service } from '../../platform/tenancy/communes.js';
+import { type Commune, listActiveServices, listServices, type Service } from '../../platform/tenancy/communes.js';
 import { stringValue } from '../../platform/views/page-kit.js';
 import {
   allFields,
@@ -299,7 +299,7 @@ export async function loadProcedure(tx: Tx, communeId: string, slug: string): Pr
     procedure: found,
     definition: version.definition as FormDefinition,
     rules: rules.map((r) => ({ fieldId: r.fieldId, equals: r.equals, serviceId: r.serviceId })),
-    services: await listServices(tx, communeId),
+    services: await listActiveServices(tx, communeId),
   };
 }
 
@@ -363,7 +363,7 @@ export async function createFromModel(
   request: FastifyRequest,
 ): Promise<Procedure> {
   return withTenant(ctx.database, commune.id, async (tx) => {
-    const services = await listServices(tx, commune.id);
+    const services = await listActiveServices(tx, commune.id);
     const errors: Record<string, string> = {};
     const model = input.model === 'vierge' ? undefined : findLibraryForm(input.model);
     if (input.model !== 'vierge' && !model) errors.model = 'Choisissez un modèle ou une démarche vierge';
@@ -484,6 +484,12 @@ export async function setPublished(
   return withTenant(ctx.database, commune.id, async (tx) => {
     const loaded = await loadProcedure(tx, commune.id, slug);
     if (loaded.procedure.isPublished === published) return loaded.procedure;
+    if (published && !(loaded.definition as FormDefinition).summary?.trim()) {
+      throw new AppError('procedure.summary_missing', 'no summary to publish', 422, {
+        userMessage:
+          'La démarche ne peut pas être publiée sans sa présentation : rédigez d’abord, dans le formulaire, le texte qui explique à l’habitant à quoi elle sert.',
+      });
+    }
     const [updated] = await tx.db
       .update(procedure)
       .set({ isPublished: published })
@@ -555,7 +561,7 @@ export async function importProcedure(
   request: FastifyRequest,
 ): Promise<Procedure> {
   return withTenant(ctx.database, commune.id, async (tx) => {
-    const services = await listServices(tx, commune.id);
+    const services = await listActiveServices(tx, commune.id);
     const fail = (message: string): never => {
       throw invalid({ content: message });
     };

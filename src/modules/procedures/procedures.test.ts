@@ -120,7 +120,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine);
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;
@@ -237,6 +237,35 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
     expect(def.pages[0].fields).toHaveLength(1);
     expect(inputValue(edit.body, 'silenceDelay')).toBe('2');
     expect(checkedValue(edit.body, 'silenceUnit')).toBe('mois');
+  });
+
+  it('refuses to publish a démarche without its presentation (422, French), publishes it once written', async () => {
+    const admin = await signIn(t.app, 'admin@villebelle.example');
+    const accueil = await serviceId(villebelle, 'accueil');
+    await admin.get('/c/villebelle/admin/demarches/nouvelle');
+    const created = await admin.post(
+      '/c/villebelle/admin/demarches/nouvelle',
+      newProcedure(accueil, { model: 'vierge', title: 'Prêt de salle', slug: 'pret-de-salle' }),
+    );
+    expect(created.statusCode).toBe(303);
+    await t.testDb.asSuperuser(
+      `UPDATE form_version SET definition = definition - 'summary'
+       WHERE procedure_id = (SELECT id FROM procedure WHERE commune_id = $1 AND slug = 'pret-de-salle')`,
+      [villebelle.id],
+    );
+    await admin.get('/c/villebelle/admin/demarches/pret-de-salle');
+    const refused = await admin.post('/c/villebelle/admin/demarches/pret-de-salle/publier', {});
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('ne peut pas être publiée sans sa présentation');
+    expect((await procedureRow(villebelle, 'pret-de-salle'))!.is_published).toBe(false);
+    await t.testDb.asSuperuser(
+      `UPDATE form_version SET definition = jsonb_set(definition, '{summary}', '"Réserver la salle des fêtes."')
+       WHERE procedure_id = (SELECT id FROM procedure WHERE commune_id = $1 AND slug = 'pret-de-salle')`,
+      [villebelle.id],
+    );
+    await admin.get('/c/villebelle/admin/demarches/pret-de-salle');
+    expect((await admin.post('/c/villebelle/admin/demarches/pret-de-salle/publier', {})).statusCode).toBe(303);
+    expect((await procedureRow(villebelle, 'pret-de-salle'))!.is_published).toBe(true);
   });
 
   it('refuses an invalid definition with its French path, then saves a new version that earlier requests do not follow', async () => {

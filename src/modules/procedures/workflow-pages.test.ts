@@ -63,7 +63,7 @@ describe.each(TEST_ENGINES)('status workflow of a démarche on %s', (engine) => 
 
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '10000' } });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     agentUrbanisme = await staffMember(t, villebelle, { role: 'agent', services: ['urbanisme'] });

@@ -71,7 +71,7 @@ describe.each(TEST_ENGINES)('anonymous requests and the commune’s letterhead o
       env: { SMTP_URL: smtp.url, GUICHET_RATE_LIMIT_PER_MINUTE: '10000' },
       queueRole: 'worker',
     });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelleId = (await t.runtime.communes.bySlug('villebelle'))!.id;
   });

@@ -73,7 +73,7 @@ describe.each(TEST_ENGINES)('the spam ladder of anonymous forms, on %s', (engine
     t = await createTestApp(engine, {
       env: { GUICHET_RATE_LIMIT_PER_MINUTE: '10000', GUICHET_ANONYMOUS_COMMUNE_CHALLENGE_AFTER: '12' },
     });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
   });
   afterAll(() => t?.close());

@@ -45,7 +45,7 @@ describe.each(TEST_ENGINES)('API des demandes et webhooks (%s)', (engine) => {
       env: { GUICHET_WEBHOOKS_ALLOW_PRIVATE: 'true', GUICHET_RATE_LIMIT_PER_MINUTE: '10000' },
       queueRole: 'worker',
     });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;

@@ -211,7 +211,7 @@ describe.each(TEST_ENGINES)('routing by competences on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '10000' } });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;

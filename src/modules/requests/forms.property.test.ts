@@ -186,7 +186,7 @@ describe.each(TEST_ENGINES)('generated values in every citizen form, on %s', (en
         GUICHET_ANONYMOUS_COMMUNE_CHALLENGE_AFTER: '1000000',
       },
     });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
   });

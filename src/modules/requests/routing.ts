@@ -22,7 +22,7 @@ import {
 } from '../../platform/classifier/logistic.js';
 import { REROUTING_WEIGHT } from '../../platform/classifier/model.js';
 import type { Tx } from '../../platform/db/tenant.js';
-import { listServices, type Service } from '../../platform/tenancy/communes.js';
+import { listActiveServices, type Service } from '../../platform/tenancy/communes.js';
 import type { Procedure } from '../procedures/index.js';
 import { listRoutingRules } from '../procedures/index.js';
 import { type CompetenceRoute, competenceRoutes, triageService } from './competence-map.js';
@@ -138,7 +138,7 @@ export async function routeFreeText(
   text: string,
   options: { threshold?: number } = {},
 ): Promise<RoutingChoice> {
-  const services = await listServices(tx, communeId);
+  const services = await listActiveServices(tx, communeId);
   const triage = triageService(services);
   const routes = await competenceRoutes(tx, communeId, services);
   const prediction = predictLogistic(await communeModel(tx, communeId), text);

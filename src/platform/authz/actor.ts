@@ -15,6 +15,11 @@ export interface Actor {
   mfaVerified: boolean;
   /** The account must present a second factor and its grace period is over. */
   mfaRequiredNow: boolean;
+  /**
+   * An administrator of the request's commune or an OPSN operator without any second factor yet:
+   * no staff page until one is set up (no grace period for them, decision 0029).
+   */
+  mfaSetupRequired: boolean;
   /** When the person last re-entered a credential in this session (step-up). */
   reauthenticatedAt: Date | null;
 }

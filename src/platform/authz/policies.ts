@@ -24,11 +24,15 @@ function signedIn(actor: Actor | null): Refusal | null {
   return null;
 }
 
-/** Staff pages: a second factor is required once the grace period is over. */
+/**
+ * Staff pages: a second factor is required once the grace period is over — and at once, with no
+ * grace period, for administrators and operators, who are sent to set one up (decision 0029).
+ */
 function staffOnly(allowed: (actor: Actor) => boolean) {
   return (actor: Actor | null): Refusal | null => {
     if (!actor) return 'sign_in';
     if (!allowed(actor)) return 'not_found';
+    if (actor.mfaSetupRequired) return 'mfa_required';
     return signedIn(actor);
   };
 }

@@ -259,7 +259,7 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
     const config = request.routeOptions.config;
     const policy = POLICIES[config.policy ?? 'public'];
     const refusal = policy.check(request.actor, request);
-    if (refusal) return refuse(request, reply, refusal);
+    if (refusal) return refuse(request, reply, refusal, await instanceMfaBase(request, refusal));
     if (config.stepUp) {
       const returnTo = typeof config.stepUp === 'function' ? config.stepUp(request) : undefined;
       const redirect = requireRecentAuthentication(request, reply, returnTo ? { returnTo } : {});
@@ -276,6 +276,16 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
     if (!commune) throw new AppError('commune.not_found', `unknown commune ${match[1]}`, 404);
     request.commune = commune;
   });
+
+  /**
+   * Instance-level pages (the operator's) have no second-factor page of their own: the factor is
+   * the account's, so a commune's page serves (the first by name).
+   */
+  async function instanceMfaBase(request: FastifyRequest, refusal: Refusal): Promise<string> {
+    if (request.commune || refusal !== 'mfa_required') return '';
+    const first = (await communes.all()).sort((a, b) => a.name.localeCompare(b.name, 'fr'))[0];
+    return first ? `/c/${first.slug}` : '';
+  }
 
   for (const module of modules) await module.registerRoutes?.(app, ctx);
   return app;
@@ -297,9 +307,9 @@ function trustProxyOption(trust: TrustProxy): false | string[] | ((address: stri
 }
 
 /** Answers a refused request: sign-in or second-factor page for browsers, 401/404 otherwise. */
-function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Refusal) {
+function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Refusal, instanceBase = '') {
   if (refusal === 'not_found') throw new AppError('not_found', `policy refused ${request.url}`, 404);
-  const base = request.commune ? `/c/${request.commune.slug}` : '';
+  const base = request.commune ? `/c/${request.commune.slug}` : instanceBase;
   if (request.method === 'GET' && !wantsJson(request)) {
     const back = encodeURIComponent(request.url);
     const target = refusal === 'sign_in' ? `${base}/connexion` : `${base}/compte/double-authentification`;

@@ -35,6 +35,14 @@ export function listServices(tx: Tx, communeId: string): Promise<Service[]> {
     .orderBy(sql`${service.name} COLLATE "und-x-icu"`);
 }
 
+/**
+ * The services a person may choose as a destination (routing, transfer, a démarche's service, the
+ * counter): those not retired. A retired service keeps its requests and history (listServices).
+ */
+export async function listActiveServices(tx: Tx, communeId: string): Promise<Service[]> {
+  return (await listServices(tx, communeId)).filter((s) => s.retiredAt === null);
+}
+
 export async function findServiceBySlug(tx: Tx, communeId: string, slug: string): Promise<Service | undefined> {
   const rows = await tx.db
     .select()

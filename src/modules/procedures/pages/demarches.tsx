@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
-import { listServices, type Service } from '../../../platform/tenancy/communes.js';
+import { listActiveServices, type Service } from '../../../platform/tenancy/communes.js';
 import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
 import {
   Button,
@@ -266,7 +266,7 @@ function RulesEditor({
 
 export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): void {
   const services = (request: FastifyRequest) =>
-    withTenant(ctx.database, request.commune!.id, (tx) => listServices(tx, request.commune!.id));
+    withTenant(ctx.database, request.commune!.id, (tx) => listActiveServices(tx, request.commune!.id));
   const load = (request: FastifyRequest) =>
     withTenant(ctx.database, request.commune!.id, (tx) =>
       loadProcedure(tx, request.commune!.id, procedureParam(request)),

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
-import { listServices } from '../../../platform/tenancy/communes.js';
+import { listActiveServices } from '../../../platform/tenancy/communes.js';
 import {
   Button,
   ButtonGroup,
@@ -59,7 +59,7 @@ export function registerCounterPages(app: FastifyInstance, ctx: AppContext): voi
     const commune = request.commune!;
     const [procedures, services] = await withTenant(ctx.database, commune.id, async (tx) => [
       await listProcedures(tx, commune.id),
-      await listServices(tx, commune.id),
+      await listActiveServices(tx, commune.id),
     ]);
     const base = inboxBase(request);
     return sendBackofficePage(request, reply, {

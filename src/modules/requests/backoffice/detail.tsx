@@ -341,7 +341,7 @@ function Actions({
   const path = requestPath(request, detail.number);
   const csrf = reply.generateCsrf();
   const actorId = request.actor!.accountId;
-  const otherServices = data.services.filter((s) => s.id !== detail.serviceId);
+  const otherServices = data.services.filter((s) => s.id !== detail.serviceId && s.retiredAt === null);
   const actor = request.actor!;
   const closed = isClosed(detail.status);
   const mine = detail.assigneeId === actorId;

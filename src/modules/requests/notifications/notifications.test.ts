@@ -109,7 +109,7 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
       env: { SMTP_URL: smtp.url, GUICHET_SMS_PROVIDER: 'file', GUICHET_RATE_LIMIT_PER_MINUTE: '10000' },
       queueRole: 'worker',
     });
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     saintAubin = (await t.runtime.communes.bySlug('saint-aubin-les-pres'))!;
@@ -437,7 +437,7 @@ describe.each(TEST_ENGINES)('notifications page without an SMS provider on %s', 
 
   beforeAll(async () => {
     t = await createTestApp(engine);
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
   });
 

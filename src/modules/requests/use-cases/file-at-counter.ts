@@ -11,7 +11,7 @@ import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { isUuid } from '../../../platform/ids.js';
 import { mailAddressSchema } from '../../../platform/mail/address.js';
-import { listServices } from '../../../platform/tenancy/communes.js';
+import { listActiveServices } from '../../../platform/tenancy/communes.js';
 import { activeAccountIdByEmail } from '../../identity/index.js';
 import { findProcedureById } from '../../procedures/index.js';
 import { requestDeps } from '../deps.js';
@@ -60,7 +60,7 @@ export async function fileAtCounter(
     const serviceId = values.service ?? '';
     const procedure =
       procedureId && isUuid(procedureId) ? await findProcedureById(tx, commune.id, procedureId) : undefined;
-    const services = await listServices(tx, commune.id);
+    const services = await listActiveServices(tx, commune.id);
     const chosen = serviceId ? services.find((s) => s.id === serviceId) : undefined;
     if (procedureId && !procedure?.isPublished) fields.demarche = 'Choisissez une démarche de la liste.';
     if (!procedure) {

@@ -7,7 +7,7 @@ import { canSeeService } from '../../../platform/authz/actor.js';
 import type { AppContext } from '../../../platform/context.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import type { Service } from '../../../platform/tenancy/communes.js';
-import { listServices } from '../../../platform/tenancy/communes.js';
+import { listActiveServices } from '../../../platform/tenancy/communes.js';
 import { auditActorType, communeOf, type RequestActor } from '../deps.js';
 import { addRequestEvent } from '../history.js';
 import { canReroute } from '../policy.js';
@@ -102,7 +102,7 @@ export async function sendToService(
   return withTenant(ctx.database, commune.id, async (tx) => {
     const { row, serviceName } = await lockRequestForAgent(tx, caller, number);
     if (!canReroute(actor, row)) throw requestNotFound();
-    const services = await listServices(tx, commune.id);
+    const services = await listActiveServices(tx, commune.id);
     const target = services.find((s) => s.id === values.service);
     const fields: Record<string, string> = {};
     if (!target) fields.service = 'Choisissez le service qui doit traiter la demande.';

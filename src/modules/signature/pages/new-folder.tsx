@@ -14,7 +14,7 @@ import {
   uploadedFiles,
   validateUpload,
 } from '../../../platform/files/checks.js';
-import { listServices, type Service } from '../../../platform/tenancy/communes.js';
+import { listActiveServices, type Service } from '../../../platform/tenancy/communes.js';
 import {
   Button,
   CsrfField,
@@ -145,7 +145,7 @@ function page(
 
 export function registerNewFolderPages(app: FastifyInstance, ctx: AppContext): void {
   const services = (request: FastifyRequest) =>
-    withTenant(ctx.database, request.commune!.id, (tx) => listServices(tx, request.commune!.id));
+    withTenant(ctx.database, request.commune!.id, (tx) => listActiveServices(tx, request.commune!.id));
 
   app.get('/c/:slug/agent/parapheur/nouveau', { config: { policy: 'requestsInbox' } }, async (request, reply) =>
     page(request, reply, await services(request)),

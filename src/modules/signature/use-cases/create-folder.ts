@@ -13,7 +13,7 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { parseEuros } from '../../../platform/money.js';
 import { ConversionError, convertToPdf } from '../../../platform/pdf/index.js';
-import { listServices } from '../../../platform/tenancy/communes.js';
+import { listActiveServices } from '../../../platform/tenancy/communes.js';
 import {
   type CircuitTemplate,
   circuitStepsSchema,
@@ -165,7 +165,7 @@ export async function createFolder(
   }
   const { communeId } = caller;
   return withTenant(ctx.database, communeId, async (tx) => {
-    if (values.service && !(await listServices(tx, communeId)).some((s) => s.id === values.service)) {
+    if (values.service && !(await listActiveServices(tx, communeId)).some((s) => s.id === values.service)) {
       throw new AppError('input.invalid', 'unknown service', 422, {
         fields: { service: 'Choisissez un service de la liste.' },
       });
