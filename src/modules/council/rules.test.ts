@@ -5,7 +5,7 @@ import {
   convocationInTime,
   latestConvocationDate,
   legalSeats,
-  type Proxy,
+  type ProxyGrant,
   publicBallotRequired,
   quorum,
   secondConvocationAllowed,
@@ -125,7 +125,7 @@ describe('quorum per item (CGCT L2121-17)', () => {
 describe('proxies (CGCT L2121-20 al. 1)', () => {
   const seance = { id: 's1', date: '2026-03-28' };
   const present = ['a', 'b', 'c'];
-  const base: Proxy = { giverId: 'x', holderId: 'a', written: true, seanceId: 's1' };
+  const base: ProxyGrant = { giverId: 'x', holderId: 'a', written: true, seanceId: 's1' };
   it.each([
     [{}, [], null],
     [{ written: false }, [], 'not_written'],
@@ -146,7 +146,7 @@ describe('proxies (CGCT L2121-20 al. 1)', () => {
       [{ giverId: 'y', holderId: 'a', written: true, validFrom: '2026-01-01', validTo: '2026-03-28' }],
       'holder_already_holds',
     ],
-  ] as Array<[Partial<Proxy>, Proxy[], string | null]>)('%j with %j → %s', (change, accepted, refusal) => {
+  ] as Array<[Partial<ProxyGrant>, ProxyGrant[], string | null]>)('%j with %j → %s', (change, accepted, refusal) => {
     expect(checkProxy({ ...base, ...change }, { seance, present, accepted })).toBe(refusal);
   });
 });

@@ -97,7 +97,7 @@ export function quorum(input: QuorumInput): QuorumResult {
   return { reached: counted >= required, required, counted };
 }
 
-export interface Proxy {
+export interface ProxyGrant {
   giverId: string;
   holderId: string;
   /** Written proxy (L2121-20 al. 1): an oral one is refused. */
@@ -130,7 +130,7 @@ export const PROXY_REFUSALS: Record<ProxyRefusal, string> = {
 };
 
 /** Whether a proxy covers a séance (by id, or by its date within the duration). */
-export function proxyCovers(proxy: Proxy, seance: { id: string; date: string }): boolean {
+export function proxyCovers(proxy: ProxyGrant, seance: { id: string; date: string }): boolean {
   if (proxy.revoked) return false;
   if (proxy.seanceId) return proxy.seanceId === seance.id;
   if (proxy.validFrom && proxy.validTo) return proxy.validFrom <= seance.date && seance.date <= proxy.validTo;
@@ -142,8 +142,8 @@ export function proxyCovers(proxy: Proxy, seance: { id: string; date: string }):
  * scoped, the giver absent, the holder present, one proxy held per member at most.
  */
 export function checkProxy(
-  proxy: Proxy,
-  context: { seance: { id: string; date: string }; present: readonly string[]; accepted: readonly Proxy[] },
+  proxy: ProxyGrant,
+  context: { seance: { id: string; date: string }; present: readonly string[]; accepted: readonly ProxyGrant[] },
 ): ProxyRefusal | null {
   if (!proxy.written) return 'not_written';
   if (proxy.giverId === proxy.holderId) return 'self';
