@@ -8,5 +8,7 @@ declare module '../../platform/audit/journal.js' {
     'council.item_added': AuditData;
     /** Convocations sent for a séance: channel and count, with the sending instant. */
     'council.convocations_sent': AuditData;
+    /** The vote of an item: quorum, counts, result and the délibération's number. */
+    'council.vote_recorded': AuditData;
   }
 }

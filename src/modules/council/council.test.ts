@@ -9,6 +9,7 @@ import { type Person, secondCommune, staffMember } from '../../test/factories.js
 import { seedDemo } from '../demo/seed.js';
 import { addMember } from './use-cases/add-member.js';
 import { addAgendaItem, createSeance } from './use-cases/create-seance.js';
+import { recordVote } from './use-cases/record-vote.js';
 import { sendConvocations } from './use-cases/send-convocations.js';
 
 function actorOf(person: Person, role: Role): Actor {
@@ -194,6 +195,63 @@ describe.each(TEST_ENGINES)('council on %s', (engine) => {
         { firstSeanceId: first.id },
       ),
     ).resolves.toMatchObject({ firstSeanceId: first.id });
+  });
+
+  it('checks the quorum per item, computes the result and numbers adopted délibérations per year', async () => {
+    const db = t.runtime.database;
+    const seance = await createSeance(db, secretariat, {
+      date: '2027-09-20',
+      time: '18:00',
+      place: 'Mairie',
+      kind: 'ordinaire',
+    });
+    const budget = await addAgendaItem(db, secretariat, seance.id, { title: 'Décision modificative' });
+    const tie = await addAgendaItem(db, secretariat, seance.id, { title: 'Nom de la médiathèque' });
+    const beforeConvocation = await refusal(
+      recordVote(db, secretariat, budget.id, { pour: 1, contre: 0, abstentions: 0 }),
+    );
+    expect(beforeConvocation.status).toBe(422);
+    await sendConvocations(db, deps('2027-09-01T10:00:00Z'), secretariat, seance.id);
+    const { rows } = await t.testDb.asSuperuser<{ id: string; full_name: string }>(
+      'SELECT id, full_name FROM council_member WHERE commune_id = $1 ORDER BY full_name',
+      [villebelle.id],
+    );
+    const [claire, jean] = [
+      rows.find((r) => r.full_name === 'Claire Martin')!.id,
+      rows.find((r) => r.full_name === 'Jean Dupont')!.id,
+    ];
+    // 2 in office: 2 required; Jean intéressé leaves only Claire counted.
+    const noQuorum = await refusal(
+      recordVote(db, secretariat, budget.id, {
+        present: [claire, jean],
+        interested: [jean],
+        pour: 1,
+        contre: 0,
+        abstentions: 0,
+      }),
+    );
+    expect(noQuorum.fields?.present).toContain('1 élu présent pris en compte, 2 requis (article L2121-17 du CGCT)');
+    const negative = await refusal(
+      recordVote(db, secretariat, budget.id, { present: [claire, jean], pour: -1, contre: 0, abstentions: 0 }),
+    );
+    expect(negative.fields).toEqual({ pour: 'Le nombre de voix pour ne peut pas être négatif.' });
+    const now = new Date('2027-09-20T17:00:00Z');
+    await expect(
+      recordVote(db, secretariat, budget.id, { present: [claire, jean], pour: 1, contre: 0, abstentions: 1 }, now),
+    ).resolves.toEqual({ adopted: true, deliberationNumber: '2027-000001', quorumRequired: 2 });
+    const noPresident = await refusal(
+      recordVote(db, secretariat, tie.id, { present: [claire, jean], pour: 1, contre: 1, abstentions: 0 }, now),
+    );
+    expect(noPresident.fields?.presidentVote).toContain('voix est prépondérante');
+    await expect(
+      recordVote(
+        db,
+        secretariat,
+        tie.id,
+        { present: [claire, jean], pour: 1, contre: 1, abstentions: 0, presidentVote: 'pour' },
+        now,
+      ),
+    ).resolves.toEqual({ adopted: true, deliberationNumber: '2027-000002', quorumRequired: 2 });
   });
 
   it('hides a séance of another commune (404) and refuses non-secretariat callers (404)', async () => {
