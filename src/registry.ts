@@ -8,6 +8,7 @@ import { adminModule } from './modules/admin/module.js';
 import { appointmentsModule } from './modules/appointments/module.js';
 import { backofficeModule } from './modules/backoffice/module.js';
 import { communesModule } from './modules/communes/module.js';
+import { councilModule } from './modules/council/module.js';
 import { demoModule } from './modules/demo/module.js';
 import { familyModule } from './modules/family/module.js';
 import { healthModule } from './modules/health/module.js';
@@ -41,6 +42,7 @@ export const MODULES: readonly GuichetModule[] = [
   signatureModule,
   familyModule,
   appointmentsModule,
+  councilModule,
   webhooksModule,
   operatorModule,
   demoModule,

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkProxy,
+  convocationClearDays,
+  convocationInTime,
+  latestConvocationDate,
+  legalSeats,
+  type ProxyGrant,
+  publicBallotRequired,
+  quorum,
+  secondConvocationAllowed,
+  secretBallotRequired,
+  voteResult,
+} from './rules.js';
+
+describe('seats (CGCT L2121-2)', () => {
+  const table: Array<[number, number, number]> = [
+    [0, 99, 7],
+    [100, 499, 11],
+    [500, 1_499, 15],
+    [1_500, 2_499, 19],
+    [2_500, 3_499, 23],
+    [3_500, 4_999, 27],
+    [5_000, 9_999, 29],
+    [10_000, 19_999, 33],
+    [20_000, 29_999, 35],
+    [30_000, 39_999, 39],
+    [40_000, 49_999, 43],
+    [50_000, 59_999, 45],
+    [60_000, 79_999, 49],
+    [80_000, 99_999, 53],
+    [100_000, 149_999, 55],
+    [150_000, 199_999, 59],
+    [200_000, 249_999, 61],
+    [250_000, 299_999, 65],
+    [300_000, 2_000_000, 69],
+  ];
+  it.each(table)('from %i to %i inhabitants: %i members', (from, to, seats) => {
+    expect(legalSeats(from)).toBe(seats);
+    expect(legalSeats(to)).toBe(seats);
+    expect(legalSeats(Math.floor((from + to) / 2))).toBe(seats);
+  });
+  it.each([-1, 1.5, Number.NaN])('refuses population %s', (p) => {
+    expect(() => legalSeats(p)).toThrow();
+  });
+});
+
+describe('convocation delay (CGCT L2121-11, L2121-12)', () => {
+  it.each([
+    [3_499, 'ordinaire', 3],
+    [3_500, 'ordinaire', 5],
+    [0, 'ordinaire', 3],
+    [120_000, 'ordinaire', 5],
+    [3_499, 'urgence', 1],
+    [3_500, 'urgence', 1],
+  ] as const)('%i inhabitants, séance %s: %i clear days', (pop, type, n) => {
+    expect(convocationClearDays(pop, type)).toBe(n);
+  });
+  it.each([
+    // [séance, population, type, latest sending]
+    ['2026-03-28', 2_000, 'ordinaire', '2026-03-24'],
+    ['2026-08-10', 4_000, 'ordinaire', '2026-08-04'],
+    ['2026-03-10', 4_000, 'urgence', '2026-03-08'],
+    ['2027-01-02', 12_000, 'ordinaire', '2026-12-27'],
+    ['2026-03-31', 3_500, 'ordinaire', '2026-03-25'],
+  ] as const)('séance %s, %i inhabitants, %s: send by %s', (date, pop, type, latest) => {
+    expect(latestConvocationDate(date, pop, type)).toBe(latest);
+  });
+  it.each([
+    ['2026-03-24T22:59:59Z', '2026-03-28', 2_000, 'ordinaire', true],
+    ['2026-03-24T23:00:00Z', '2026-03-28', 2_000, 'ordinaire', false], // 25 March in Paris
+    ['2026-08-04T21:59:00Z', '2026-08-10', 4_000, 'ordinaire', true],
+    ['2026-08-05T08:00:00Z', '2026-08-10', 4_000, 'ordinaire', false],
+    ['2026-08-05T08:00:00Z', '2026-08-10', 3_499, 'ordinaire', true],
+    ['2026-03-09T08:00:00Z', '2026-03-10', 4_000, 'urgence', false],
+  ] as const)('sent %s for %s (%i inhabitants, %s): %s', (at, date, pop, type, ok) => {
+    expect(convocationInTime(new Date(at), date, pop, type)).toBe(ok);
+  });
+});
+
+describe('quorum per item (CGCT L2121-17)', () => {
+  const members = (n: number) => Array.from({ length: n }, (_, i) => `m${i + 1}`);
+  it.each([
+    // [in office, present, required, reached]
+    [15, 8, 8, true],
+    [15, 7, 8, false],
+    [14, 7, 8, false], // half is not enough
+    [14, 8, 8, true],
+    [10, 6, 6, true], // 10 in office after vacancies
+    [10, 5, 6, false],
+    [69, 35, 35, true],
+    [7, 4, 4, true],
+    [7, 3, 4, false],
+  ])('%i in office, %i present: %i required → %s', (office, present, required, reached) => {
+    expect(quorum({ membersInOffice: office, present: members(present) })).toEqual({
+      reached,
+      required,
+      counted: present,
+    });
+  });
+  it('an interested councillor is not counted for the item', () => {
+    const present = members(8);
+    expect(quorum({ membersInOffice: 15, present }).reached).toBe(true);
+    expect(quorum({ membersInOffice: 15, present, interested: ['m3'] })).toEqual({
+      reached: false,
+      required: 8,
+      counted: 7,
+    });
+    // an interested member absent changes nothing
+    expect(quorum({ membersInOffice: 15, present, interested: ['m12'] }).reached).toBe(true);
+  });
+  it('second convocation: no quorum needed', () => {
+    expect(quorum({ membersInOffice: 15, present: members(2), secondConvocation: true }).reached).toBe(true);
+  });
+  it.each([
+    ['2026-03-10', '2026-03-12', false],
+    ['2026-03-10', '2026-03-13', true],
+    ['2026-12-30', '2027-01-02', true],
+    ['2026-12-30', '2027-01-01', false],
+  ])('first séance %s, second %s: allowed %s', (first, second, ok) => {
+    expect(secondConvocationAllowed(first, second)).toBe(ok);
+  });
+});
+
+describe('proxies (CGCT L2121-20 al. 1)', () => {
+  const seance = { id: 's1', date: '2026-03-28' };
+  const present = ['a', 'b', 'c'];
+  const base: ProxyGrant = { giverId: 'x', holderId: 'a', written: true, seanceId: 's1' };
+  it.each([
+    [{}, [], null],
+    [{ written: false }, [], 'not_written'],
+    [{ holderId: 'x' }, [], 'self'],
+    [{ seanceId: undefined }, [], 'no_scope'],
+    [{ seanceId: undefined, validFrom: '2026-03-01', validTo: '2026-02-01' }, [], 'no_scope'],
+    [{ seanceId: undefined, validFrom: '2026-03-01', validTo: '2026-06-30' }, [], null],
+    [{ giverId: 'b' }, [], 'giver_present'],
+    [{ holderId: 'z' }, [], 'holder_absent'],
+    [{}, [{ giverId: 'y', holderId: 'a', written: true, seanceId: 's1' }], 'holder_already_holds'],
+    [{}, [{ giverId: 'x', holderId: 'b', written: true, seanceId: 's1' }], 'giver_already_gave'],
+    // a proxy for another séance, a revoked one, or one out of its duration does not count
+    [{}, [{ giverId: 'y', holderId: 'a', written: true, seanceId: 's2' }], null],
+    [{}, [{ giverId: 'y', holderId: 'a', written: true, seanceId: 's1', revoked: true }], null],
+    [{}, [{ giverId: 'y', holderId: 'a', written: true, validFrom: '2026-01-01', validTo: '2026-03-27' }], null],
+    [
+      {},
+      [{ giverId: 'y', holderId: 'a', written: true, validFrom: '2026-01-01', validTo: '2026-03-28' }],
+      'holder_already_holds',
+    ],
+  ] as Array<[Partial<ProxyGrant>, ProxyGrant[], string | null]>)('%j with %j → %s', (change, accepted, refusal) => {
+    expect(checkProxy({ ...base, ...change }, { seance, present, accepted })).toBe(refusal);
+  });
+});
+
+describe('votes (CGCT L2121-20 al. 2, L2121-21)', () => {
+  it.each([
+    // [pour, contre, abstentions, blancs, ballot, president, adopted, exprimés]
+    [4, 0, 6, 0, 'public', null, true, 4],
+    [5, 4, 0, 0, 'public', 'contre', true, 9],
+    [4, 5, 0, 0, 'public', 'pour', false, 9],
+    [5, 5, 0, 0, 'public', 'pour', true, 10],
+    [5, 5, 0, 0, 'public', 'contre', false, 10],
+    [5, 5, 0, 0, 'secret', 'pour', false, 10],
+    [5, 5, 3, 2, 'secret', null, false, 10],
+    [6, 5, 0, 4, 'secret', null, true, 11],
+    [0, 0, 15, 0, 'public', 'pour', false, 0],
+    [1, 0, 14, 0, 'public', null, true, 1],
+  ] as const)(
+    '%i pour, %i contre, %i abst., %i blancs, %s, président %s → %s',
+    (pour, contre, abstentions, blancs, ballot, pres, adopted, exprimes) => {
+      const r = voteResult({ pour, contre, abstentions, blancs }, ballot, pres);
+      expect(r.adopted).toBe(adopted);
+      expect(r.exprimes).toBe(exprimes);
+    },
+  );
+  it('the président decides a public tie only', () => {
+    expect(voteResult({ pour: 3, contre: 3 }, 'public', 'pour').presidentDecided).toBe(true);
+    expect(voteResult({ pour: 3, contre: 3 }, 'secret', 'pour').presidentDecided).toBe(false);
+  });
+  it('refuses a negative count', () => {
+    expect(() => voteResult({ pour: -1, contre: 0 }, 'public')).toThrow();
+  });
+  it.each([
+    [15, 5, false, false, true],
+    [15, 4, false, false, false],
+    [16, 5, false, false, false],
+    [16, 6, false, false, true],
+    [15, 0, true, false, true],
+    [15, 0, true, true, false],
+    [0, 0, false, false, false],
+  ])(
+    '%i present, %i ask, nomination %s, waiver %s → secret %s',
+    (present, requesters, nomination, unanimousWaiver, secret) => {
+      expect(secretBallotRequired({ present, requesters, nomination, unanimousWaiver })).toBe(secret);
+    },
+  );
+  it.each([
+    [16, 4, true],
+    [16, 3, false],
+    [15, 4, true],
+    [15, 3, false],
+  ])('%i present, %i ask → recorded public ballot %s', (present, requesters, due) => {
+    expect(publicBallotRequired({ present, requesters })).toBe(due);
+  });
+});

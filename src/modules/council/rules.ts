@@ -1,0 +1,212 @@
+/**
+ * Legal rules of the conseil municipal (Code général des collectivités territoriales), pure and
+ * without storage: seats, convocation delay, quorum per item, proxies, votes.
+ */
+
+import { parisDateOf } from '../../platform/time/calendar.js';
+import { clearDaysBetween, latestSendDate } from '../../platform/time/clear-days.js';
+
+/** CGCT L2121-2: lower bound of each population range and the number of council members. */
+const SEATS: ReadonlyArray<readonly [number, number]> = [
+  [300_000, 69],
+  [250_000, 65],
+  [200_000, 61],
+  [150_000, 59],
+  [100_000, 55],
+  [80_000, 53],
+  [60_000, 49],
+  [50_000, 45],
+  [40_000, 43],
+  [30_000, 39],
+  [20_000, 35],
+  [10_000, 33],
+  [5_000, 29],
+  [3_500, 27],
+  [2_500, 23],
+  [1_500, 19],
+  [500, 15],
+  [100, 11],
+  [0, 7],
+];
+
+/** Number of council members for a population municipale (CGCT L2121-2; Paris, Lyon, Marseille excepted). */
+export function legalSeats(population: number): number {
+  if (!Number.isInteger(population) || population < 0) throw new Error('Population invalide');
+  for (const [from, seats] of SEATS) if (population >= from) return seats;
+  return 7;
+}
+
+export type SeanceType = 'ordinaire' | 'urgence';
+
+/**
+ * Clear days required between sending the convocation and the séance: 3 under 3 500 inhabitants
+ * (CGCT L2121-11), 5 from 3 500 (CGCT L2121-12); in urgency, 1 clear day at least (both articles).
+ */
+export function convocationClearDays(population: number, type: SeanceType): number {
+  if (type === 'urgence') return 1;
+  return population >= 3_500 ? 5 : 3;
+}
+
+/** The latest Paris date to send the convocation for a séance on `seanceDate`. */
+export function latestConvocationDate(seanceDate: string, population: number, type: SeanceType): string {
+  return latestSendDate(seanceDate, convocationClearDays(population, type));
+}
+
+/** Whether a convocation sent at `sentAt` still meets the legal delay of the séance. */
+export function convocationInTime(sentAt: Date, seanceDate: string, population: number, type: SeanceType): boolean {
+  return clearDaysBetween(parisDateOf(sentAt), seanceDate) >= convocationClearDays(population, type);
+}
+
+/** Minimum interval between a séance without quorum and the second convocation (CGCT L2121-17 al. 2). */
+export const SECOND_CONVOCATION_MIN_DAYS = 3;
+
+/** Whether a second séance is at least 3 days after the first one that lacked quorum (L2121-17). */
+export function secondConvocationAllowed(firstSeanceDate: string, secondSeanceDate: string): boolean {
+  return clearDaysBetween(firstSeanceDate, secondSeanceDate) + 1 >= SECOND_CONVOCATION_MIN_DAYS;
+}
+
+export interface QuorumInput {
+  /** Members in office (membres en exercice), not the table value. */
+  membersInOffice: number;
+  /** Ids of members physically present at the opening of the item. */
+  present: readonly string[];
+  /** Ids of councillors intéressés on the item (L2131-11): excluded from the count for this item. */
+  interested?: readonly string[];
+  /** Second convocation after a séance without quorum: no quorum condition (L2121-17 al. 2). */
+  secondConvocation?: boolean;
+}
+
+export interface QuorumResult {
+  reached: boolean;
+  required: number;
+  counted: number;
+}
+
+/**
+ * Quorum of an item (CGCT L2121-17): more than half of the members in office physically present.
+ * Proxies do not count; interested councillors present are not counted for the item.
+ */
+export function quorum(input: QuorumInput): QuorumResult {
+  const interested = new Set(input.interested ?? []);
+  const present = new Set(input.present);
+  const counted = [...present].filter((id) => !interested.has(id)).length;
+  // The base stays the members in office (the text says « majorité de ses membres en exercice »):
+  // the cautious reading, under which an item is never deliberated on a doubtful quorum.
+  const required = Math.floor(input.membersInOffice / 2) + 1;
+  if (input.secondConvocation) return { reached: true, required: 0, counted };
+  return { reached: counted >= required, required, counted };
+}
+
+export interface ProxyGrant {
+  giverId: string;
+  holderId: string;
+  /** Written proxy (L2121-20 al. 1): an oral one is refused. */
+  written: boolean;
+  /** A given séance, or a limited duration (Paris dates, inclusive). */
+  seanceId?: string;
+  validFrom?: string;
+  validTo?: string;
+  revoked?: boolean;
+}
+
+export type ProxyRefusal =
+  | 'not_written'
+  | 'self'
+  | 'no_scope'
+  | 'giver_present'
+  | 'holder_absent'
+  | 'holder_already_holds'
+  | 'giver_already_gave';
+
+/** French messages of proxy refusals. */
+export const PROXY_REFUSALS: Record<ProxyRefusal, string> = {
+  not_written: 'Le pouvoir doit être écrit (article L2121-20 du CGCT).',
+  self: 'Un membre ne peut pas se donner pouvoir à lui-même.',
+  no_scope: 'Le pouvoir doit désigner une séance ou une durée limitée.',
+  giver_present: 'Le mandant est présent : son pouvoir ne peut pas être utilisé.',
+  holder_absent: 'Le mandataire doit être présent à la séance.',
+  holder_already_holds: 'Un membre ne peut être porteur que d’un seul pouvoir (article L2121-20 du CGCT).',
+  giver_already_gave: 'Ce membre a déjà donné pouvoir pour cette séance.',
+};
+
+/** Whether a proxy covers a séance (by id, or by its date within the duration). */
+export function proxyCovers(proxy: ProxyGrant, seance: { id: string; date: string }): boolean {
+  if (proxy.revoked) return false;
+  if (proxy.seanceId) return proxy.seanceId === seance.id;
+  if (proxy.validFrom && proxy.validTo) return proxy.validFrom <= seance.date && seance.date <= proxy.validTo;
+  return false;
+}
+
+/**
+ * Checks a new proxy for a séance against those already accepted (CGCT L2121-20 al. 1): written,
+ * scoped, the giver absent, the holder present, one proxy held per member at most.
+ */
+export function checkProxy(
+  proxy: ProxyGrant,
+  context: { seance: { id: string; date: string }; present: readonly string[]; accepted: readonly ProxyGrant[] },
+): ProxyRefusal | null {
+  if (!proxy.written) return 'not_written';
+  if (proxy.giverId === proxy.holderId) return 'self';
+  if (!proxy.seanceId && !(proxy.validFrom && proxy.validTo && proxy.validFrom <= proxy.validTo)) return 'no_scope';
+  if (context.present.includes(proxy.giverId)) return 'giver_present';
+  if (!context.present.includes(proxy.holderId)) return 'holder_absent';
+  const active = context.accepted.filter((p) => proxyCovers(p, context.seance));
+  if (active.some((p) => p.giverId === proxy.giverId)) return 'giver_already_gave';
+  if (active.some((p) => p.holderId === proxy.holderId)) return 'holder_already_holds';
+  return null;
+}
+
+export interface VoteCount {
+  pour: number;
+  contre: number;
+  /** Abstentions, blank and void ballots: not suffrages exprimés. */
+  abstentions?: number;
+  blancs?: number;
+}
+
+export type Ballot = 'public' | 'secret';
+
+export interface VoteResult {
+  adopted: boolean;
+  exprimes: number;
+  tie: boolean;
+  /** The président's voice decided a tie (public ballot only). */
+  presidentDecided: boolean;
+}
+
+/**
+ * Result of a vote (CGCT L2121-20 al. 2): majority of suffrages exprimés, abstentions and blank
+ * ballots not counted; on a tie the président's voice prevails, except in a secret ballot where a
+ * tie rejects. Nobody for nor against: not adopted.
+ */
+export function voteResult(count: VoteCount, ballot: Ballot, presidentVote?: 'pour' | 'contre' | null): VoteResult {
+  for (const n of [count.pour, count.contre, count.abstentions ?? 0, count.blancs ?? 0]) {
+    if (!Number.isInteger(n) || n < 0) throw new Error('Décompte invalide');
+  }
+  const exprimes = count.pour + count.contre;
+  const tie = count.pour === count.contre && exprimes > 0;
+  if (tie) {
+    const decided = ballot === 'public' && (presidentVote === 'pour' || presidentVote === 'contre');
+    return { adopted: decided && presidentVote === 'pour', exprimes, tie, presidentDecided: decided };
+  }
+  return { adopted: count.pour > count.contre, exprimes, tie: false, presidentDecided: false };
+}
+
+/**
+ * Whether the vote is secret (CGCT L2121-21): on the demand of a third of the members present, or
+ * for a nomination (unless the council unanimously decided otherwise).
+ */
+export function secretBallotRequired(input: {
+  present: number;
+  requesters: number;
+  nomination?: boolean;
+  unanimousWaiver?: boolean;
+}): boolean {
+  if (input.nomination && !input.unanimousWaiver) return true;
+  return input.present > 0 && input.requesters * 3 >= input.present;
+}
+
+/** Whether a recorded public ballot is due (CGCT L2121-21): on the demand of a quarter of the members present. */
+export function publicBallotRequired(input: { present: number; requesters: number }): boolean {
+  return input.present > 0 && input.requesters * 4 >= input.present;
+}

@@ -1,0 +1,128 @@
+/**
+ * Records the attendance of a séance and the vote of an item: the quorum is checked at the
+ * opening of the item (CGCT L2121-17), the result computed (L2121-20/21), and an adopted item
+ * takes the next délibération number of the commune and year.
+ */
+import { and, eq } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { recordAudit } from '../../../platform/audit/journal.js';
+import type { Database } from '../../../platform/db/client.js';
+import { nextNumber } from '../../../platform/db/counters.js';
+import { withTenant } from '../../../platform/db/tenant.js';
+import { notFound } from '../../../platform/errors.js';
+import { canManageCouncil } from '../policy.js';
+import { findSeance, listMembers } from '../repo.js';
+import { quorum, voteResult } from '../rules.js';
+import { councilItem } from '../schema.js';
+import { type CouncilCaller, parseOrRefuse, refuse } from './common.js';
+
+const count = (label: string) =>
+  z.coerce
+    .number({ message: `Saisissez le nombre de voix ${label}.` })
+    .int(`Le nombre de voix ${label} est un nombre entier.`)
+    .min(0, `Le nombre de voix ${label} ne peut pas être négatif.`);
+
+export const voteSchema = z.object({
+  present: z.array(z.uuid()),
+  interested: z.array(z.uuid()),
+  ballot: z.enum(['public', 'secret'], { message: 'Choisissez le mode de scrutin.' }),
+  pour: count('pour'),
+  contre: count('contre'),
+  abstentions: count('d’abstention'),
+  blancs: count('blanches'),
+  presidentVote: z.enum(['pour', 'contre', '']),
+});
+
+export interface VoteOutcome {
+  adopted: boolean;
+  deliberationNumber: string | null;
+  quorumRequired: number;
+}
+
+export async function recordVote(
+  database: Database,
+  caller: CouncilCaller,
+  itemId: string,
+  input: Partial<z.input<typeof voteSchema>>,
+  now = new Date(),
+): Promise<VoteOutcome> {
+  const actor = caller.actor;
+  if (!canManageCouncil(actor)) throw notFound('council.forbidden', 'not the secretariat');
+  const v = parseOrRefuse(
+    voteSchema,
+    { present: [], interested: [], ballot: 'public', blancs: 0, presidentVote: '', ...input },
+    'council.vote_invalid',
+  );
+  const communeId = caller.commune.id;
+  return withTenant(database, communeId, async (tx) => {
+    const [item] = await tx.db
+      .select()
+      .from(councilItem)
+      .where(and(eq(councilItem.communeId, communeId), eq(councilItem.id, itemId)));
+    if (!item) throw notFound('council.item_not_found');
+    const seance = await findSeance(tx, communeId, item.seanceId, true);
+    if (!seance) throw notFound('council.seance_not_found');
+    if (seance.status !== 'convoquee' && seance.status !== 'tenue')
+      throw refuse(
+        'council.not_convened',
+        'form',
+        'Cette séance n’a pas été convoquée : aucun vote ne peut y être enregistré.',
+      );
+    const members = new Set((await listMembers(tx, communeId)).map((m) => m.id));
+    if ([...v.present, ...v.interested].some((id) => !members.has(id)))
+      throw refuse('council.unknown_member', 'present', 'Choisissez les élus parmi les membres en exercice.');
+    const q = quorum({
+      membersInOffice: members.size,
+      present: v.present,
+      interested: v.interested,
+      secondConvocation: seance.firstSeanceId !== null,
+    });
+    if (!q.reached)
+      throw refuse(
+        'council.no_quorum',
+        'present',
+        `Le quorum n’est pas atteint pour ce point : ${q.counted} élu${q.counted > 1 ? 's' : ''} présent${q.counted > 1 ? 's' : ''} pris en compte, ${q.required} requis (article L2121-17 du CGCT). Le conseil devra être convoqué à nouveau, trois jours au moins plus tard.`,
+      );
+    const result = voteResult(v, v.ballot, v.presidentVote || null);
+    if (result.tie && v.ballot === 'public' && !result.presidentDecided)
+      throw refuse(
+        'council.tie_president',
+        'presidentVote',
+        'Partage des voix : indiquez le vote du président, dont la voix est prépondérante.',
+      );
+    const number = result.adopted ? await nextNumber(tx, 'deliberation', now) : null;
+    await tx.client.query(
+      `INSERT INTO council_vote (id, commune_id, item_id, present_count, quorum_required, interested_ids, ballot,
+         pour, contre, abstentions, blancs, president_vote, adopted, deliberation_number, recorded_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        uuidv7(),
+        communeId,
+        itemId,
+        q.counted,
+        q.required,
+        v.interested,
+        v.ballot,
+        v.pour,
+        v.contre,
+        v.abstentions,
+        v.blancs,
+        v.presidentVote || null,
+        result.adopted,
+        number,
+        actor.accountId,
+      ],
+    );
+    await recordAudit(tx, {
+      action: 'council.vote_recorded',
+      actorType: 'agent',
+      actorId: actor.accountId,
+      targetType: 'council_item',
+      targetId: itemId,
+      data: { adopted: result.adopted, number, pour: v.pour, contre: v.contre, ballot: v.ballot },
+      requestId: caller.httpRequestId ?? null,
+    });
+    return { adopted: result.adopted, deliberationNumber: number, quorumRequired: q.required };
+  });
+}
