@@ -23,6 +23,7 @@ function actorOf(person: Person, role: Role): Actor {
     serviceIds: new Set(),
     mfaVerified: true,
     mfaRequiredNow: false,
+    mfaSetupRequired: false,
     reauthenticatedAt: null,
   };
 }
@@ -45,7 +46,7 @@ describe.each(TEST_ENGINES)('council on %s', (engine) => {
 
   beforeAll(async () => {
     t = await createTestApp(engine);
-    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl);
+    await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
     villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
     other = await secondCommune(t);
