@@ -1,5 +1,5 @@
 /** Writes of démarches, their form versions and routing rules; every function takes the commune. */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
 import { type FormVersion, formVersion, type Procedure, procedure, routingRule } from './schema.js';
@@ -37,4 +37,17 @@ export async function countProceduresByService(tx: Tx, communeId: string): Promi
     .where(eq(procedure.communeId, communeId))
     .groupBy(procedure.serviceId);
   return new Map(rows.map((r) => [r.serviceId, Number(r.n)] as const));
+}
+
+/** Replaces a démarche's stored status workflow. */
+export async function setProcedureWorkflow(
+  tx: Tx,
+  communeId: string,
+  procedureId: string,
+  workflow: typeof procedure.$inferInsert.workflow,
+): Promise<void> {
+  await tx.db
+    .update(procedure)
+    .set({ workflow })
+    .where(and(eq(procedure.communeId, communeId), eq(procedure.id, procedureId)));
 }

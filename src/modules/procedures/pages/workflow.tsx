@@ -4,14 +4,9 @@
  * statuses and its steps inside "en cours" (../requests/workflow.ts). A step that requests are at
  * right now cannot be removed; closed requests keep their outcome whatever the démarche becomes.
  */
-import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { recordAudit } from '../../../platform/audit/journal.js';
-import type { Actor } from '../../../platform/authz/actor.js';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
-import { AppError } from '../../../platform/errors.js';
-import type { Commune } from '../../../platform/tenancy/communes.js';
 import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
 import {
   Button,
@@ -24,8 +19,8 @@ import {
 } from '../../../platform/views/components.js';
 import { type FormBody, handleForm } from '../../../platform/views/page-kit.js';
 import { loadProcedure } from '../manage.js';
-import { procedure as procedureTable } from '../schema.js';
 import { STATUS_LABELS } from '../statuses.js';
+import { saveWorkflow } from '../use-cases/save-workflow.js';
 import {
   MAX_STEPS,
   OUTCOME_STATUSES,
@@ -36,9 +31,7 @@ import {
   storedWorkflow,
   type Workflow,
   type WorkflowForm,
-  workflowFromForm,
   workflowToForm,
-  workflowToStored,
 } from '../workflow.js';
 
 const OUTCOME_HINTS: Record<(typeof OUTCOME_STATUSES)[number], string> = {
@@ -59,52 +52,6 @@ function formValues(body: FormBody): WorkflowForm {
     labels: Object.fromEntries(RENAMABLE_STATUSES.map((s) => [s, text(`libelle-${s}`)])),
     steps: text('etapes'),
   };
-}
-
-/** Saves a démarche's workflow; refuses to remove a step some requests are at. */
-async function saveWorkflow(
-  ctx: AppContext,
-  commune: Commune,
-  actor: Actor,
-  slug: string,
-  form: WorkflowForm,
-  request: FastifyRequest,
-): Promise<void> {
-  await withTenant(ctx.database, commune.id, async (tx) => {
-    const { procedure } = await loadProcedure(tx, commune.id, slug);
-    const before = storedWorkflow(procedure.workflow);
-    const after = workflowFromForm(form);
-    const inUse = await ctx.contributions.usage('procedure-step', tx, commune.id, procedure.id);
-    const kept = new Set(after.steps.map((s) => s.key));
-    const blocking = [...inUse].map(([step, n]) => ({ step, n })).find((row) => row.n > 0 && !kept.has(row.step));
-    if (blocking) {
-      const label = before.steps.find((s) => s.key === blocking.step)?.label ?? blocking.step;
-      const count = blocking.n === 1 ? '1 demande en cours est' : `${blocking.n} demandes en cours sont`;
-      throw new AppError('workflow.step_in_use', 'step in use', 422, {
-        fields: {
-          etapes: `${count} à l’étape « ${label} » : faites-les avancer avant de retirer ou de renommer cette étape.`,
-        },
-      });
-    }
-    await tx.db
-      .update(procedureTable)
-      .set({ workflow: workflowToStored(after) })
-      .where(and(eq(procedureTable.communeId, commune.id), eq(procedureTable.id, procedure.id)));
-    await recordAudit(tx, {
-      action: 'procedure.workflow_changed',
-      actorType: 'agent',
-      actorId: actor.accountId,
-      targetType: 'procedure',
-      targetId: procedure.id,
-      data: {
-        slug: procedure.slug,
-        statuses: after.statuses,
-        labels: after.labels,
-        steps: after.steps.map((s) => s.key),
-      },
-      requestId: request.id,
-    });
-  });
 }
 
 /** The path a request may follow, as the citizen reads it. */
@@ -235,7 +182,13 @@ export function registerWorkflowPages(app: FastifyInstance, ctx: AppContext): vo
     async (request, reply) => {
       const values = formValues((request.body ?? {}) as FormBody);
       const result = await handleForm(
-        () => saveWorkflow(ctx, request.commune!, request.actor!, procedureSlug(request), values, request),
+        () =>
+          saveWorkflow(
+            ctx,
+            { communeId: request.commune!.id, actor: request.actor!, requestId: request.id },
+            procedureSlug(request),
+            values,
+          ),
         (errors, status) => page(request, reply, { values, errors, status }),
       );
       if (!result.ok) return result.response;
