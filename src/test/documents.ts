@@ -1,5 +1,6 @@
 /** Documents built by hand for the upload checks (no binary fixtures): zip archives whose headers may lie, PDFs. */
 import { crc32, deflateRawSync } from 'node:zlib';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 
 export interface ZipEntrySpec {
   name: string;
@@ -75,4 +76,15 @@ export function pdfWithOpenActionJavaScript(): Buffer {
     ].join('\n'),
     'latin1',
   );
+}
+
+/** A one-page A4 document with one line of text, as an office would print it to PDF. */
+export async function onePagePdf(
+  text = 'Bon de commande n° 2026-042 — 1 250,00 €',
+  options: { objectStreams?: boolean } = {},
+): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([595, 842]);
+  page.drawText(text, { x: 50, y: 780, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
+  return Buffer.from(await doc.save({ useObjectStreams: options.objectStreams ?? true }));
 }

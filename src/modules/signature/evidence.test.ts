@@ -6,13 +6,13 @@
  * and batch signing.
  */
 import { createHash } from 'node:crypto';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiToken, newApiToken } from '../../platform/http/api-auth.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
+import { onePagePdf } from '../../test/documents.js';
 import { type Person, secondCommune, staffMember } from '../../test/factories.js';
 import { runQueuedJobs } from '../../test/jobs.js';
 import { MINIMAL_PDF } from '../../test/sample-files.js';
@@ -20,14 +20,6 @@ import { signIn } from '../../test/sign-in.js';
 import { tool, workdir } from '../../test/signature-tools.js';
 import { signatureModule } from './module.js';
 import { sendReminders } from './use-cases/send-reminders.js';
-
-/** A one-page document, as an office would print it to PDF. */
-async function onePagePdf(text: string): Promise<Buffer> {
-  const doc = await PDFDocument.create();
-  const page = doc.addPage([595, 842]);
-  page.drawText(text, { x: 50, y: 780, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
-  return Buffer.from(await doc.save());
-}
 
 describe.each(TEST_ENGINES)('parapheur evidence and connectors on %s', (engine) => {
   let t: TestApp;

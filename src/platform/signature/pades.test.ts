@@ -1,6 +1,7 @@
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, StandardFonts } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onePagePdf } from '../../test/documents.js';
 import { pdfsig, signaturesOf, tool, type Workdir, workdir } from '../../test/signature-tools.js';
 import { startTestTsa, type TestTsa } from '../../test/tsa.js';
 import {
@@ -12,18 +13,6 @@ import {
   type SignerCredentials,
   signPdf,
 } from './index.js';
-
-async function onePagePdf(opts: { objectStreams: boolean; text?: string }): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const page = doc.addPage([595, 842]);
-  page.drawText(opts.text ?? 'Bon de commande n° 2026-042 — 1 250,00 €', {
-    x: 50,
-    y: 780,
-    size: 14,
-    font: await doc.embedFont(StandardFonts.Helvetica),
-  });
-  return doc.save({ useObjectStreams: opts.objectStreams });
-}
 
 let ca: CertificateAuthority;
 let otherCa: CertificateAuthority;
@@ -84,7 +73,7 @@ async function opensslCmsVerify(signed: Buffer, cms: Buffer, caPem: string) {
 describe('signPdf PAdES B-B', () => {
   for (const objectStreams of [false, true]) {
     it(`signs a one-page PDF (${objectStreams ? 'cross-reference stream' : 'classic xref table'}): pdfsig valid and trusted, qpdf clean, openssl cms verifies`, async () => {
-      const { pdf, level } = await signPdf(await onePagePdf({ objectStreams }), {
+      const { pdf, level } = await signPdf(await onePagePdf(undefined, { objectStreams }), {
         signer: maire,
         reason: 'Bon pour accord',
         location: 'Saint-Élan',
@@ -114,7 +103,7 @@ describe('signPdf PAdES B-B', () => {
   }
 
   it('changing one byte of the signed range makes pdfsig and openssl reject the signature', async () => {
-    const { pdf } = await signPdf(await onePagePdf({ objectStreams: false, text: 'Montant : 1 250,00 €' }), {
+    const { pdf } = await signPdf(await onePagePdf('Montant : 1 250,00 €', { objectStreams: false }), {
       signer: maire,
       reason: 'Bon pour accord',
     });
@@ -133,7 +122,7 @@ describe('signPdf PAdES B-B', () => {
 
   for (const objectStreams of [false, true]) {
     it(`two signatures on one PDF both stay valid (${objectStreams ? 'xref stream' : 'xref table'})`, async () => {
-      const first = await signPdf(await onePagePdf({ objectStreams }), {
+      const first = await signPdf(await onePagePdf(undefined, { objectStreams }), {
         signer: dgs,
         reason: 'Visa',
         appearance: { page: 0, rect: [50, 60, 220, 40], lines: ['Visé par Paul Durand', 'DGS'] },
@@ -212,7 +201,7 @@ describe('signPdf PAdES B-B', () => {
     await expect(signPdf(new TextEncoder().encode('bonjour'), { signer: maire, reason: 'r' })).rejects.toMatchObject({
       frenchMessage: 'Ce fichier n’est pas un document PDF lisible.',
     });
-    const pdf = await onePagePdf({ objectStreams: false });
+    const pdf = await onePagePdf(undefined, { objectStreams: false });
     const err = await signPdf(pdf, { signer: maire, reason: 'r', appearance: { page: 3, lines: ['x'] } }).catch(
       (e) => e,
     );
@@ -227,7 +216,7 @@ describe('signPdf PAdES B-B', () => {
 describe('signPdf PAdES B-T and B-LT', () => {
   it('B-T: the signature-time-stamp token from the local TSA verifies with openssl ts -verify', async () => {
     const before = tsa.requests;
-    const { pdf, level } = await signPdf(await onePagePdf({ objectStreams: false }), {
+    const { pdf, level } = await signPdf(await onePagePdf(undefined, { objectStreams: false }), {
       signer: maire,
       reason: 'Signature',
       timestamp: { url: tsa.url },
@@ -279,7 +268,7 @@ describe('signPdf PAdES B-T and B-LT', () => {
   it('a TSA that is down: a French error, no signed PDF', async () => {
     tsa.fail(true);
     try {
-      const err = await signPdf(await onePagePdf({ objectStreams: false }), {
+      const err = await signPdf(await onePagePdf(undefined, { objectStreams: false }), {
         signer: maire,
         reason: 'Signature',
         timestamp: { url: tsa.url },
@@ -306,7 +295,7 @@ describe('signPdf PAdES B-T and B-LT', () => {
         crlNumber: 3,
       },
     );
-    const { pdf, level } = await signPdf(await onePagePdf({ objectStreams: true }), {
+    const { pdf, level } = await signPdf(await onePagePdf(undefined, { objectStreams: true }), {
       signer: maire,
       reason: 'Signature',
       timestamp: { url: tsa.url },
