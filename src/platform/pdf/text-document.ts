@@ -13,6 +13,8 @@ const REPLACEMENTS: Record<string, string> = {
   '\u2011': '-',
   '\u2212': '-',
   '\u2192': '->',
+  '\u2265': '>=',
+  '\u2264': '<=',
   '\u0153': 'oe',
   '\u0152': 'OE',
 };
@@ -39,6 +41,8 @@ export interface TextDocumentMeta {
   author: string;
   /** Creation and modification date (fixed for a deterministic file). */
   date: Date;
+  /** Size of body text in points (10 unless told). */
+  bodySize?: number;
 }
 
 /** Writes lines top to bottom; `finish()` returns the PDF. */
@@ -49,6 +53,7 @@ export class TextDocument {
     private readonly doc: PDFDocument,
     private readonly regular: PDFFont,
     private readonly bold: PDFFont,
+    private readonly bodySize: number,
   ) {
     this.newPage();
   }
@@ -66,6 +71,7 @@ export class TextDocument {
       doc,
       await doc.embedFont(StandardFonts.Helvetica),
       await doc.embedFont(StandardFonts.HelveticaBold),
+      meta.bodySize ?? 10,
     );
   }
 
@@ -104,7 +110,7 @@ export class TextDocument {
   }
 
   text(text: string, options: { size?: number; bold?: boolean; indent?: number; gap?: number } = {}): this {
-    const size = options.size ?? 10;
+    const size = options.size ?? this.bodySize;
     const font = options.bold ? this.bold : this.regular;
     const indent = options.indent ?? 0;
     const lineHeight = size * 1.35;
