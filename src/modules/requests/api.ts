@@ -7,7 +7,6 @@ import { notFound } from '../../platform/errors.js';
 import { type ApiScope, requireScope } from '../../platform/http/api-auth.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { listServices } from '../../platform/tenancy/communes.js';
-import { apiTokenName } from '../identity/index.js';
 import {
   DEFAULT_WORKFLOW,
   findFormVersion,
@@ -20,12 +19,11 @@ import {
   storedWorkflow,
   type Workflow,
 } from '../procedures/index.js';
-import { MAX_MESSAGE_LENGTH, requestDeps } from './deps.js';
+import { MAX_MESSAGE_LENGTH } from './deps.js';
 import { listRequestEvents } from './history.js';
-import { findRequestByNumber, listRequestsPage, tagEventWithConnector } from './repo.js';
+import { listRequestsPage } from './repo.js';
 import type { CitizenRequest, RequestEvent } from './schema.js';
-import { changeStatus } from './use-cases/change-status.js';
-import { sendMessageToCitizen } from './use-cases/send-message.js';
+import { connectorChangeStatus, connectorMessage, requestOr404 } from './use-cases/connector-actions.js';
 
 export const API_PAGE_SIZE = 50;
 
@@ -220,15 +218,8 @@ function messagesOf(events: RequestEvent[]) {
     }));
 }
 
-async function requestOr404(tx: Tx, communeId: string, number: string): Promise<CitizenRequest> {
-  const found = await findRequestByNumber(tx, communeId, number);
-  if (!found) throw notFound('request.not_found', `unknown request ${number}`);
-  return found;
-}
-
 export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const deps = requestDeps(ctx);
   const scoped = (request: FastifyRequest, scope: ApiScope) => requireScope(request, scope);
 
   app.get(
@@ -420,22 +411,10 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
       },
     },
     async (request, reply) => {
-      const principal = scoped(request, 'requests:write');
-      const { commune } = principal;
-      const event = await withTenant(ctx.database, commune.id, async (tx) => {
-        const found = await requestOr404(tx, commune.id, request.params.numero);
-        const sent = await sendMessageToCitizen(tx, deps, {
-          commune,
-          request: found,
-          actor: { type: 'api', accountId: null },
-          body: request.body.message,
-          awaitReply: request.body.attendreReponse ?? false,
-          httpRequestId: request.id,
-        });
-        // The author of the message is the connector (the token), kept with the event.
-        const connector = `connecteur ${await apiTokenName(tx, commune.id, principal.tokenId)}`;
-        await tagEventWithConnector(tx, commune.id, sent.id, { connector, apiTokenId: principal.tokenId });
-        return sent;
+      const event = await connectorMessage(ctx, scoped(request, 'requests:write'), request.params.numero, {
+        message: request.body.message,
+        awaitReply: request.body.attendreReponse ?? false,
+        httpRequestId: request.id,
       });
       reply.code(201);
       return messagesOf([event])[0]!;
@@ -470,20 +449,19 @@ export function registerRequestsApi(parent: FastifyInstance, ctx: AppContext): v
       },
     },
     async (request) => {
-      const { commune } = scoped(request, 'requests:write');
-      return withTenant(ctx.database, commune.id, async (tx) => {
-        const found = await requestOr404(tx, commune.id, request.params.numero);
-        const updated = await changeStatus(tx, deps, {
-          commune,
-          request: found,
+      const principal = scoped(request, 'requests:write');
+      return connectorChangeStatus(
+        ctx,
+        principal,
+        request.params.numero,
+        {
           status: request.body.statut,
           step: request.body.etape ?? null,
-          actor: { type: 'api', accountId: null },
           message: request.body.message ?? null,
           httpRequestId: request.id,
-        });
-        return detailOf(updated, await loadNames(tx, commune.id));
-      });
+        },
+        async (tx, updated) => detailOf(updated, await loadNames(tx, principal.commune.id)),
+      );
     },
   );
 }
