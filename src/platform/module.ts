@@ -142,6 +142,29 @@ export interface NavDefinition {
   signedOutOnly?: boolean;
 }
 
+/**
+ * Something the public can do online at the commune: a published démarche, booking an
+ * appointment for a motif, the tariff simulator, writing to the mairie. Listed on its service's
+ * public page, and offered to administrators as the home page's « tâches principales ».
+ */
+export interface PublicTask {
+  /** Stable key, `<kind>:<id>` (e.g. `demarche:signalement-voirie`), stored in the commune's choice. */
+  key: string;
+  /** Path under `/c/<slug>/`, without the leading slash. */
+  path: string;
+  /** French label as a verb phrase (« Signaler un problème sur la voie publique »). */
+  label: string;
+  /** One line under the label, or null. */
+  description: string | null;
+  /** The service that answers it; null: the whole mairie. */
+  serviceId: string | null;
+}
+
+export interface PublicTaskDefinition {
+  /** The tasks open to the public right now (published, active), inside a tenant transaction. */
+  list(tx: Tx, communeId: string): Promise<PublicTask[]>;
+}
+
 export interface GuichetModule {
   name: string;
   /** Registers HTTP routes (pages and API). */
@@ -166,6 +189,8 @@ export interface GuichetModule {
   nav?: readonly NavDefinition[];
   /** The mails the module sends (its `mail-templates.ts`); their names are unique across modules. */
   mailTemplates?: readonly MailTemplate[];
+  /** What the public can do online through the module (démarches, bookings…). */
+  publicTasks?: readonly PublicTaskDefinition[];
 }
 
 /** What the modules contributed, collected once by the composition root. */
@@ -177,6 +202,7 @@ export class Contributions {
   readonly personalData: readonly PersonalDataDefinition[];
   readonly portalWidgets: readonly PortalWidgetDefinition[];
   readonly nav: readonly NavDefinition[];
+  readonly publicTaskSources: readonly PublicTaskDefinition[];
   /** Every mail template, by the name stored with queued mails. */
   readonly mailTemplates: ReadonlyMap<string, MailTemplate>;
 
@@ -188,6 +214,7 @@ export class Contributions {
     }
     this.mailTemplates = templates;
     this.nav = [...modules.flatMap((m) => m.nav ?? [])].sort((a, b) => a.order - b.order);
+    this.publicTaskSources = modules.flatMap((m) => m.publicTasks ?? []);
     this.portalWidgets = [...modules.flatMap((m) => m.portalWidgets ?? [])].sort((a, b) => a.order - b.order);
     const widgetKeys = new Set<string>();
     for (const w of this.portalWidgets) {
@@ -218,6 +245,13 @@ export class Contributions {
       for (const [key, n] of await usage.count(tx, communeId, within)) total.set(key, (total.get(key) ?? 0) + n);
     }
     return total;
+  }
+
+  /** Every task open to the public in the commune, in module order (inside the caller's tenant transaction). */
+  async publicTasks(tx: Tx, communeId: string): Promise<PublicTask[]> {
+    const out: PublicTask[] = [];
+    for (const source of this.publicTaskSources) out.push(...(await source.list(tx, communeId)));
+    return out;
   }
 
   /** Every published figure of one commune, by key (inside the caller's tenant transaction). */

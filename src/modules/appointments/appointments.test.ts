@@ -291,6 +291,16 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     expect(shownText(noon.body)).toContain('Ce créneau n’est pas proposé');
   });
 
+  it('offers the motif on its service’s public page and among the home page’s candidate tasks', async () => {
+    const etatCivil = await t.app.inject({ method: 'GET', url: `/c/${town.slug}/services/etat-civil` });
+    expect(etatCivil.body).toContain(`href="/c/${town.slug}/rendez-vous/${motifId}"`);
+    expect(shownText(etatCivil.body)).toContain('Prendre rendez-vous : Passeport ou carte d’identité');
+    const technique = await t.app.inject({ method: 'GET', url: `/c/${town.slug}/services/technique` });
+    expect(technique.body).not.toContain(`/rendez-vous/${motifId}`);
+    const browser = await signIn(t.app, admin.email, { slug: town.slug });
+    expect((await browser.get(`/c/${town.slug}/admin/commune`)).body).toContain(`value="rendez-vous:${motifId}"`);
+  });
+
   it('answers 404 to another commune and to unknown links', async () => {
     const { res } = await visitorBooks('isolation@courriel.example');
     const manage = String(res.headers.location).split('?')[0]!;

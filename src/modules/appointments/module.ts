@@ -17,9 +17,9 @@ import { registerAgentPages } from './pages/agent.js';
 import { registerBookingPages } from './pages/booking.js';
 import { registerManagePages } from './pages/manage.js';
 import { registerOwnPages } from './pages/mine.js';
-import { canWorkAgenda } from './policy.js';
+import { canBook, canWorkAgenda } from './policy.js';
 import { myAppointments } from './queries.js';
-import { bookingFigures, bookingsBetween, bookingsOfAccount, eraseAccountBookings, listAgendas } from './repo.js';
+import { bookingFigures, bookingsBetween, bookingsOfAccount, eraseAccountBookings, listAgendas, listMotifs } from './repo.js';
 import { STATUS_LABELS, whenText } from './texts.js';
 import { expireOffer, OFFER_EXPIRY_JOB, offerFreedSeat } from './use-cases/waitlist.js';
 
@@ -91,6 +91,24 @@ export const appointmentsModule: GuichetModule = {
       description:
         'Créer les agendas des guichets, leurs horaires et fermetures, et les types de rendez-vous proposés.',
       order: 45,
+    },
+  ],
+  publicTasks: [
+    {
+      // Motifs anyone may book (a visitor, or a citizen once signed in) at a desk that is open.
+      async list(tx, communeId) {
+        const [motifs, agendas] = await Promise.all([listMotifs(tx, communeId), listAgendas(tx, communeId)]);
+        const served = new Set(agendas.filter((a) => a.active).map((a) => a.serviceId));
+        return motifs
+          .filter((m) => m.active && served.has(m.serviceId) && canBook(m.bookableBy, 'citizen'))
+          .map((m) => ({
+            key: `rendez-vous:${m.id}`,
+            path: `rendez-vous/${m.id}`,
+            label: `Prendre rendez-vous : ${m.name}`,
+            description: null,
+            serviceId: m.serviceId,
+          }));
+      },
     },
   ],
   agentTiles: [

@@ -9,6 +9,8 @@ declare module '../../platform/audit/journal.js' {
     'commune.created': AuditData;
     /** Settings page: the names of the fields changed (their values are public, on the site). */
     'commune.settings_changed': AuditData;
+    /** The keys of the home page's top tasks, in order. */
+    'commune.top_tasks_changed': AuditData;
     'service.created': AuditData;
     'service.updated': AuditData;
     'service.retired': AuditData;

@@ -8,12 +8,43 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { notFound } from '../../platform/errors.js';
+import type { PublicTask } from '../../platform/module.js';
 import { findServiceBySlug, listServices } from '../../platform/tenancy/communes.js';
 import { Button } from '../../platform/views/components.js';
 import { renderRequestPage } from '../../platform/views/page.js';
 import { communeTheme } from '../../platform/views/theme.js';
 import { LEGAL_PAGES } from './legal.js';
 import { renderCommuneLogo } from './logo.js';
+import { chosenTasks } from './use-cases/set-top-tasks.js';
+
+/** Links to public tasks; `prominent`: the home page's top tasks, larger. */
+function TaskList({
+  communeSlug,
+  tasks,
+  prominent,
+}: {
+  communeSlug: string;
+  tasks: PublicTask[];
+  prominent?: boolean;
+}) {
+  return (
+    <ul class={`govuk-list guichet-task-list${prominent ? ' guichet-task-list--prominent' : ''}`}>
+      {tasks.map((t) => (
+        <li key={t.key} class="guichet-task-list__item">
+          <a
+            class={`govuk-link govuk-link--no-visited-state${prominent ? ' govuk-!-font-size-24 govuk-!-font-weight-bold' : ''}`}
+            href={`/c/${communeSlug}/${t.path}`}
+          >
+            {t.label}
+          </a>
+          {t.description ? (
+            <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">{t.description}</p>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 const slugParam = z.object({ slug: z.string().max(63) }).strict();
 const html = 'text/html; charset=utf-8';
@@ -63,9 +94,11 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
     { schema: { hide: true, params: slugParam }, config: { policy: 'public' } },
     async (request, reply) => {
       const commune = request.commune!;
-      const services = (await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id))).filter(
-        (s) => !s.retiredAt,
+      const [allServices, open] = await withTenant(ctx.database, commune.id, (tx) =>
+        Promise.all([listServices(tx, commune.id), ctx.contributions.publicTasks(tx, commune.id)]),
       );
+      const services = allServices.filter((s) => !s.retiredAt);
+      const top = chosenTasks(commune, open);
       return reply.type(html).send(
         renderRequestPage(request, {
           title: 'Accueil',
@@ -75,6 +108,14 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
               <p class="govuk-body-l">
                 Vos services municipaux en ligne, 24 heures sur 24, depuis votre téléphone ou votre ordinateur.
               </p>
+              {top.length > 0 ? (
+                <section aria-labelledby="titre-taches" class="govuk-!-margin-bottom-8">
+                  <h2 class="govuk-heading-l" id="titre-taches">
+                    Que souhaitez-vous faire ?
+                  </h2>
+                  <TaskList communeSlug={commune.slug} tasks={top} prominent />
+                </section>
+              ) : null}
               <section class="guichet-portal-widget" aria-labelledby="titre-demarches">
                 <h2 class="govuk-heading-m" id="titre-demarches">
                   Démarches en ligne
@@ -172,6 +213,9 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
         findServiceBySlug(tx, commune.id, request.params.service),
       );
       if (!service) throw notFound('service.not_found', `no service ${request.params.service} in ${commune.slug}`);
+      const tasks = (
+        await withTenant(ctx.database, commune.id, (tx) => ctx.contributions.publicTasks(tx, commune.id))
+      ).filter((t) => t.serviceId === service.id);
       return reply.type(html).send(
         renderRequestPage(request, {
           title: service.name,
@@ -182,6 +226,22 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
               </a>
               <h1 class="govuk-heading-xl">{service.name}</h1>
               <p class="govuk-body-l">{service.description}</p>
+              <section aria-labelledby="titre-en-ligne">
+                <h2 class="govuk-heading-m" id="titre-en-ligne">
+                  En ligne
+                </h2>
+                {tasks.length > 0 ? (
+                  <TaskList communeSlug={commune.slug} tasks={tasks} />
+                ) : (
+                  <p class="govuk-body">
+                    Ce service n’a pas encore de démarche en ligne.{' '}
+                    <a class="govuk-link" href={`/c/${commune.slug}/contacter-la-mairie`}>
+                      Écrivez à la mairie
+                    </a>{' '}
+                    : votre message lui sera transmis.
+                  </p>
+                )}
+              </section>
               {service.email ? (
                 <p class="govuk-body">
                   Courriel :{' '}

@@ -17,6 +17,7 @@ export type CommuneChanges = Partial<
     | 'legalDirector'
     | 'legalHost'
     | 'mailFromAddress'
+    | 'topTasks'
   >
 >;
 

@@ -40,6 +40,8 @@ export const newCommuneSchema = z
     email: mailAddressSchema().nullable().default(null),
     openingHours: z.string().max(300).nullable().default(null),
     simpleMode: z.boolean().default(false),
+    /** The home page's top tasks (PublicTask keys), in order; chosen later in the settings. */
+    topTasks: z.array(z.string().max(200)).max(6).default([]),
     services: z
       .array(
         z.object({

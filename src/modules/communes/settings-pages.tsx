@@ -19,6 +19,7 @@ import {
   CsrfField,
   type FieldErrors,
   Input,
+  Select,
   Table,
   Tag,
   Textarea,
@@ -31,6 +32,7 @@ import {
   type ServiceInput,
   updateService,
 } from './use-cases/manage-services.js';
+import { setTopTasks, TOP_TASK_SLOTS, type TopTasksInput } from './use-cases/set-top-tasks.js';
 import { type CommuneSettingsInput, updateCommuneSettings } from './use-cases/update-commune-settings.js';
 
 const SETTINGS_FIELDS = [
@@ -83,18 +85,37 @@ export function registerCommuneSettingsPages(parent: FastifyInstance, ctx: AppCo
   async function settingsPage(
     request: FastifyRequest,
     reply: FastifyReply,
-    form: { values?: CommuneSettingsInput; errors?: FieldErrors; status?: number; saved?: string } = {},
+    form: {
+      values?: CommuneSettingsInput;
+      topValues?: TopTasksInput;
+      errors?: FieldErrors;
+      status?: number;
+      saved?: string;
+    } = {},
   ) {
     const commune = request.commune!;
-    const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+    const [services, tasks] = await withTenant(ctx.database, commune.id, (tx) =>
+      Promise.all([listServices(tx, commune.id), ctx.contributions.publicTasks(tx, commune.id)]),
+    );
     const values = form.values ?? settingsValues(commune);
+    const topValues =
+      form.topValues ??
+      (Object.fromEntries(TOP_TASK_SLOTS.map((k, i) => [k, commune.topTasks[i] ?? ''])) as TopTasksInput);
+    const serviceNames = new Map(services.map((s) => [s.id, s.name]));
+    const taskOptions = [
+      { value: '', label: 'Aucune' },
+      ...tasks.map((t) => ({
+        value: t.key,
+        label: t.serviceId ? `${t.label} (${serviceNames.get(t.serviceId) ?? 'service'})` : t.label,
+      })),
+    ];
     const errors = form.errors ?? {};
     const platformAddress = senderAddress(ctx.config.mailFrom);
     return sendAdminPage(request, reply, {
       ...(form.status ? { status: form.status } : {}),
       title: 'Paramètres de la commune',
       errors,
-      fieldOrder: [...SETTINGS_FIELDS, ...services.map((s) => `service-${s.id}`)],
+      fieldOrder: [...SETTINGS_FIELDS, ...TOP_TASK_SLOTS, ...services.map((s) => `service-${s.id}`)],
       ...(form.saved ? { notice: { kind: 'success' as const, title: form.saved } } : {}),
       children: (
         <>
@@ -197,6 +218,31 @@ export function registerCommuneSettingsPages(parent: FastifyInstance, ctx: AppCo
               spellcheck={false}
             />
             <Button>Enregistrer les paramètres</Button>
+          </form>
+
+          <h2 class="govuk-heading-l" id="accueil">
+            Page d’accueil
+          </h2>
+          <form method="post" action={`${base(request)}/accueil`} novalidate>
+            <CsrfField token={reply.generateCsrf()} />
+            <fieldset class="govuk-fieldset">
+              <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">Tâches principales</legend>
+              <p class="govuk-body">
+                Ce que les habitants viennent faire le plus souvent, affiché en premier sur la page d’accueil, dans cet
+                ordre. Une démarche dépubliée ou un motif de rendez-vous fermé disparaît de l’accueil de lui-même.
+              </p>
+              {TOP_TASK_SLOTS.map((name, i) => (
+                <Select
+                  key={name}
+                  name={name}
+                  label={`Tâche ${i + 1}`}
+                  options={taskOptions}
+                  value={topValues[name]}
+                  error={errors[name]}
+                />
+              ))}
+            </fieldset>
+            <Button>Enregistrer la page d’accueil</Button>
           </form>
 
           <h2 class="govuk-heading-l" id="services">
@@ -325,6 +371,7 @@ export function registerCommuneSettingsPages(parent: FastifyInstance, ctx: AppCo
       return settingsPage(request, reply, {
         ...(saved === 'parametres' ? { saved: 'Les paramètres de la commune sont enregistrés.' } : {}),
         ...(saved === 'service' ? { saved: 'Le service est enregistré.' } : {}),
+        ...(saved === 'accueil' ? { saved: 'Les tâches principales de la page d’accueil sont enregistrées.' } : {}),
         ...(saved === 'retire' ? { saved: 'Le service est retiré.' } : {}),
         ...(saved === 'retabli' ? { saved: 'Le service est rétabli.' } : {}),
       });
@@ -343,6 +390,22 @@ export function registerCommuneSettingsPages(parent: FastifyInstance, ctx: AppCo
       if (!result.ok) return result.response;
       await ctx.communes.reload();
       return reply.redirect(`${base(request)}?enregistre=parametres`, 303);
+    },
+  );
+
+  app.post(
+    '/c/:slug/admin/commune/accueil',
+    { schema: { hide: true }, config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as FormBody;
+      const topValues = Object.fromEntries(TOP_TASK_SLOTS.map((k) => [k, formString(body, k)])) as TopTasksInput;
+      const result = await handleForm(
+        () => setTopTasks(ctx, request.commune!, topValues, actorOf(request)),
+        (errors, status) => settingsPage(request, reply, { topValues, errors, status }),
+      );
+      if (!result.ok) return result.response;
+      await ctx.communes.reload();
+      return reply.redirect(`${base(request)}?enregistre=accueil#accueil`, 303);
     },
   );
 

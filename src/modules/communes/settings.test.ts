@@ -4,6 +4,7 @@ import { withTenant } from '../../platform/db/tenant.js';
 import { communeSender } from '../../platform/mail/sender.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { shownText } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { type Person, requestIn, staffMember } from '../../test/factories.js';
 import { signIn } from '../../test/sign-in.js';
@@ -253,6 +254,88 @@ describe.each(TEST_ENGINES)('commune settings on %s', (engine) => {
     expect(transfer.statusCode).toBe(422);
     expect(transfer.body).toContain('Choisissez le service qui doit traiter la demande.');
     await t.testDb.asSuperuser('DELETE FROM competence_map WHERE commune_id = $1', [villebelle.id]);
+  });
+
+  /** The hrefs of the home page's top tasks, in order. */
+  async function topTaskLinks(slug = 'villebelle'): Promise<string[]> {
+    const home = await t.app.inject({ method: 'GET', url: `/c/${slug}/` });
+    expect(home.statusCode).toBe(200);
+    const section = /<section aria-labelledby="titre-taches"[\s\S]*?<\/section>/.exec(home.body)?.[0] ?? '';
+    return [...section.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+  }
+
+  it('puts the administrator’s top tasks first on the home page, in order, and skips one no longer open', async () => {
+    // The demo's choice: « Signaler un problème » first.
+    expect(await topTaskLinks()).toEqual([
+      '/c/villebelle/demarches/signalement-voirie',
+      '/c/villebelle/demarches/acte-etat-civil',
+      '/c/villebelle/demarches/reservation-salle',
+      '/c/villebelle/contacter-la-mairie',
+    ]);
+    const b = await signIn(t.app, admin.email);
+    const page = await b.get(settings);
+    expect(page.body).toContain('Tâches principales');
+    expect(page.body).toContain('value="demarche:inscription-liste-electorale"');
+    const saved = await b.post(`${settings}/accueil`, {
+      tache1: 'contact',
+      tache2: 'demarche:inscription-liste-electorale',
+      tache3: '',
+      tache4: 'demarche:signalement-voirie',
+    });
+    expect(saved.statusCode).toBe(303);
+    expect(shownText((await b.get(String(saved.headers.location))).body)).toContain(
+      'Les tâches principales de la page d’accueil sont enregistrées.',
+    );
+    expect(await topTaskLinks()).toEqual([
+      '/c/villebelle/contacter-la-mairie',
+      '/c/villebelle/demarches/inscription-liste-electorale',
+      '/c/villebelle/demarches/signalement-voirie',
+    ]);
+
+    // An unpublished démarche leaves the home page by itself, and comes back with its publication.
+    await t.testDb.asSuperuser(
+      "UPDATE procedure SET is_published = false WHERE commune_id = $1 AND slug = 'inscription-liste-electorale'",
+      [villebelle.id],
+    );
+    expect(await topTaskLinks()).toEqual([
+      '/c/villebelle/contacter-la-mairie',
+      '/c/villebelle/demarches/signalement-voirie',
+    ]);
+    await t.testDb.asSuperuser(
+      "UPDATE procedure SET is_published = true WHERE commune_id = $1 AND slug = 'inscription-liste-electorale'",
+      [villebelle.id],
+    );
+    // Saint-Aubin keeps its own choice.
+    expect((await topTaskLinks('saint-aubin-les-pres'))[0]).toBe(
+      '/c/saint-aubin-les-pres/demarches/signalement-voirie',
+    );
+  });
+
+  it.each([
+    ['a task that is not offered', { tache1: 'demarche:inconnue' }, 'La tâche 1 n’est plus proposée au public'],
+    ['the same task twice', { tache1: 'contact', tache2: 'contact' }, 'La tâche 2 est déjà choisie plus haut'],
+    ['a value no list holds', { tache3: 'x'.repeat(300) }, 'Choisissez une tâche de la liste'],
+  ])('refuses %s with a French message, keeping the earlier choice', async (_case, values, message) => {
+    const before = await topTaskLinks();
+    const b = await signIn(t.app, admin.email);
+    await b.get(settings);
+    const empty: Record<string, string> = { tache1: '', tache2: '', tache3: '', tache4: '' };
+    const refused = await b.post(`${settings}/accueil`, { ...empty, ...values });
+    expect(refused.statusCode).toBe(422);
+    expect(shownText(refused.body)).toContain(message);
+    expect(await topTaskLinks()).toEqual(before);
+  });
+
+  it('lists each service’s démarches on its page, and says so when it has none', async () => {
+    const technique = await t.app.inject({ method: 'GET', url: '/c/villebelle/services/services-techniques' });
+    expect(technique.statusCode).toBe(200);
+    expect(technique.body).toContain('href="/c/villebelle/demarches/signalement-voirie"');
+    expect(technique.body).not.toContain('href="/c/villebelle/demarches/acte-etat-civil"');
+    const etatCivil = await t.app.inject({ method: 'GET', url: '/c/villebelle/services/etat-civil' });
+    expect(etatCivil.body).toContain('href="/c/villebelle/demarches/acte-etat-civil"');
+    const finances = await t.app.inject({ method: 'GET', url: '/c/villebelle/services/finances' });
+    expect(shownText(finances.body)).toContain('Ce service n’a pas encore de démarche en ligne.');
+    expect(finances.body).toContain('href="/c/villebelle/contacter-la-mairie"');
   });
 
   it('is for the commune’s administrators only; another commune’s services answer 404', async () => {

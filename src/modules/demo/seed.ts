@@ -143,6 +143,8 @@ export const DEMO_COMMUNES: NewCommune[] = [
     phone: '01 00 00 00 00',
     email: 'accueil@villebelle.example',
     openingHours: 'du lundi au vendredi de 8 h 30 à 17 h 30, le samedi de 9 h à 12 h',
+    // What people come for most; « Signaler un problème » first (issue 19, item 7).
+    topTasks: ['demarche:signalement-voirie', 'demarche:acte-etat-civil', 'demarche:reservation-salle', 'contact'],
     services: [
       {
         slug: 'accueil',
@@ -192,6 +194,7 @@ export const DEMO_COMMUNES: NewCommune[] = [
     email: 'mairie@saint-aubin-les-pres.example',
     openingHours: 'le mardi et le jeudi de 14 h à 18 h, le samedi de 9 h à 12 h',
     simpleMode: true,
+    topTasks: ['demarche:signalement-voirie', 'demarche:acte-etat-civil', 'contact'],
     services: [
       {
         slug: 'secretariat',

@@ -16,6 +16,7 @@ import { registerDemarcheSteps } from './pages/demarche-steps.js';
 import { registerMyRequestsPages } from './pages/my-requests.js';
 import { registerProcessLinkPages } from './pages/process-link.js';
 import { requestsPortalWidgets } from './portal-widgets.js';
+import { requestsPublicTasks } from './public-tasks.js';
 import {
   countOpenRequestsByService,
   countOpenRequestsByStep,
@@ -55,4 +56,5 @@ export const requestsModule: GuichetModule = {
     { subject: 'service-open-requests', count: (tx, communeId) => countOpenRequestsByService(tx, communeId) },
   ],
   portalWidgets: requestsPortalWidgets,
+  publicTasks: requestsPublicTasks,
 };

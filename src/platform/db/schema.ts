@@ -20,6 +20,8 @@ export const commune = pgTable('commune', {
   legalHost: text('legal_host'),
   /** The address the commune's mails come from; null = the platform's sender address. */
   mailFromAddress: text('mail_from_address'),
+  /** Keys of the public tasks shown first on the home page, in order (PublicTask.key). */
+  topTasks: text('top_tasks').array().notNull().default([]),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -14,10 +14,9 @@ import { Button, CsrfField, Input, InsetText, WarningText } from '../../../platf
 import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, sendPage } from '../../../platform/views/page-kit.js';
 import { acceptedFormatsText, RichText } from '../../forms/index.js';
-import type { Procedure } from '../../procedures/index.js';
-import { findFormVersion, listProcedures } from '../../procedures/index.js';
 import { foldForSearch, matchesCatalogue } from '../catalogue-search.js';
 import { loadFlow, loadProcedure } from '../demarche-flow.js';
+import { catalogueEntries } from '../public-tasks.js';
 import { findDraft } from '../repo.js';
 import { redoRequest, restartDraft } from '../use-cases/restart-draft.js';
 import { draftOwner, flowBase, procedureParams, refuseAudience, slugParams } from './demarche-kit.js';
@@ -35,17 +34,7 @@ export function registerCataloguePages(parent: FastifyInstance, ctx: AppContext)
     async (request, reply) => {
       const commune = request.commune!;
       const q = (request.query.q ?? '').trim();
-      const entries = await withTenant(ctx.database, commune.id, async (tx) => {
-        const procedures = await listProcedures(tx, commune.id);
-        // One query at a time: a transaction's client runs queries in sequence.
-        const out: Array<{ procedure: Procedure; summary: string }> = [];
-        for (const p of procedures) {
-          const row = await findFormVersion(tx, commune.id, p.id, p.currentVersion);
-          const summary = (row?.definition as { summary?: unknown } | undefined)?.summary;
-          out.push({ procedure: p, summary: typeof summary === 'string' ? summary : '' });
-        }
-        return out;
-      });
+      const entries = await withTenant(ctx.database, commune.id, (tx) => catalogueEntries(tx, commune.id));
       // Everyday words count too (« lampadaire » finds the street report): catalogue-search.ts.
       const found = entries.filter(({ procedure: p, summary }) =>
         matchesCatalogue(q, `${p.title} ${p.category} ${summary}`),
