@@ -228,7 +228,7 @@ export function registerCommunePages(parent: FastifyInstance, ctx: AppContext): 
               <p class="govuk-body-l">{service.description}</p>
               <section aria-labelledby="titre-en-ligne">
                 <h2 class="govuk-heading-m" id="titre-en-ligne">
-                  En ligne
+                  Démarches en ligne
                 </h2>
                 {tasks.length > 0 ? (
                   <TaskList communeSlug={commune.slug} tasks={tasks} />
