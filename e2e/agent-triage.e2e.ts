@@ -22,6 +22,7 @@ import {
   newContext,
   screenshot,
   signInWithPassword,
+  squash,
   url,
 } from './support.js';
 
@@ -53,10 +54,6 @@ let photoPath: string;
 let reportNumber = '';
 /** Number of the second report (left open: Camille answers it). */
 let openNumber = '';
-
-function squash(text: string | null): string {
-  return (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
-}
 
 async function clickAndWait(page: Page, role: 'button' | 'link', name: string, target: (u: URL) => boolean) {
   await Promise.all([page.waitForURL(target), page.getByRole(role, { name, exact: true }).click()]);

@@ -11,6 +11,7 @@ import {
   newContext,
   serverPort,
   signInAsDemoStaff,
+  squash,
   url,
   WELCOME_SUBJECT_SAINT_AUBIN,
   WELCOME_SUBJECT_VILLEBELLE,
@@ -94,7 +95,7 @@ describe('boîte aux lettres de démonstration, connecté comme opérateur', () 
     expect(summary.De).toContain('ne-pas-repondre@guichet.localhost');
 
     const body = page.locator('.guichet-mail-body');
-    const text = (await body.textContent()) ?? '';
+    const text = squash(await body.textContent());
     expect(text).toContain('Bonjour,');
     expect(text).toContain('Le guichet numérique de Villebelle est prêt.');
     expect(text).toContain(`Ouvrir le guichet de la commune : ${url('/c/villebelle/')}`);

@@ -32,6 +32,7 @@ import {
   newContext,
   screenshot,
   signInWithPassword,
+  squash,
   url,
   type ViewportName,
 } from './support.js';
@@ -82,10 +83,6 @@ async function signedIn(email: string, viewport: ViewportName): Promise<Session>
   const watch = await monitor(page);
   await signInWithPassword(page, { email, password: DEMO_PASSWORD });
   return { context, page, watch, viewport };
-}
-
-function squash(text: string | null): string {
-  return (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 }
 
 async function expectClean({ page, watch, viewport }: Session, what: string): Promise<void> {

@@ -31,6 +31,7 @@ import {
   newContext,
   openStaffPage,
   signInWithPassword,
+  squash,
   url,
   type ViewportName,
 } from './support.js';
@@ -99,11 +100,6 @@ async function signedIn(email: string, viewport: ViewportName, { withScripts = t
   // Issue 19: staff land on their workspace (the inbox), a citizen on their own space.
   expect(landing, `connexion de ${email}`).toBe(email === CITIZEN ? `${BASE}/mon-espace` : `${BASE}/agent/demandes`);
   return { context, page, watch, viewport };
-}
-
-/** Text with its white space (non-breaking spaces included) collapsed. */
-function squash(text: string | null): string {
-  return (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 }
 
 /**

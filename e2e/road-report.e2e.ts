@@ -18,6 +18,7 @@ import {
   newContext,
   screenshot,
   solveSpamChallengeIfAsked,
+  squash,
   url,
 } from './support.js';
 
@@ -39,10 +40,6 @@ function demoAddress(label: string): { lat: number; lon: number; postcode: strin
     if (text === label) return { lat: Number(cell('lat')), lon: Number(cell('lon')), postcode: cell('code_postal') };
   }
   throw new Error(`adresse de démonstration introuvable : ${label}`);
-}
-
-function squash(text: string | null): string {
-  return (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 }
 
 let browser: Browser;

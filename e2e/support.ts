@@ -652,3 +652,8 @@ export async function solveSpamChallengeIfAsked(page: Page): Promise<boolean> {
     .toContain('Vérification faite');
   return true;
 }
+
+/** Text as a person reads it: every run of spaces (no-break ones of French typography included) as one space. */
+export function squash(text: string | null): string {
+  return (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+}

@@ -111,7 +111,7 @@ describe.each(TEST_ENGINES)('family portal tariffs on %s', (engine) => {
     const gap = await b.post(form, grid({ brackets: '0 à 700 : 1,20\n702 et plus : 2,40' }));
     expect(gap.statusCode).toBe(422);
     expect(shownText(gap.body)).toContain('Ligne 2 : il manque les QF de 701 à 701');
-    expect(gap.body).toContain('702 et plus : 2,40');
+    expect(shownText(gap.body)).toContain('702 et plus : 2,40');
 
     expect((await b.post(form, grid())).statusCode).toBe(303);
     // A new version from 1 September 2027 closes the first one the day before.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
+import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { runQueuedJobs } from '../../test/jobs.js';
 import { postSignIn, signIn } from '../../test/sign-in.js';
@@ -62,7 +62,7 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
 
     const early = await postSignIn(b, 'aline.dubois@example.org', { password: STRONG });
     expect(early.statusCode).toBe(422);
-    expect(early.body).toContain(
+    expect(shownText(early.body)).toContain(
       'Adresse pas encore confirmée : un nouveau lien de confirmation vient de vous être envoyé.',
     );
 
@@ -207,7 +207,7 @@ describe.each(TEST_ENGINES)('identity on %s', (engine) => {
     expect(statuses.slice(9).every((s) => s === 429)).toBe(true);
     const locked = await postSignIn(browser(), 'dgs@villebelle.example');
     expect(locked.statusCode).toBe(429);
-    expect(locked.body).toContain('Trop de tentatives : réessayez après le');
+    expect(shownText(locked.body)).toContain('Trop de tentatives : réessayez après le');
     const journal = await withTenant(
       t.runtime.database,
       villebelle.id,

@@ -23,7 +23,7 @@ function text(html: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
-    .replace(/\u00a0/g, ' ');
+    .replace(/[\u00a0\u202f]/g, ' ');
 }
 
 function textareaValue(html: string, name: string): string {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_UP_PATH } from '../../platform/authz/step-up.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
+import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
@@ -390,7 +390,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
       rule_0_service: urbanisme,
     });
     expect(wrong.statusCode).toBe(422);
-    expect(text(wrong.body)).toContain('Règle 1 : la valeur doit être l’un des choix');
+    expect(shownText(wrong.body)).toContain('Règle 1 : la valeur doit être l’un des choix');
     await admin.get('/c/villebelle/admin/demarches/acte-etat-civil');
     const ok = await admin.post('/c/villebelle/admin/demarches/acte-etat-civil', {
       ...form,
@@ -461,7 +461,7 @@ describe.each(TEST_ENGINES)('démarches editor on %s', (engine) => {
       content: exported.body,
     });
     expect(clash.statusCode).toBe(422);
-    expect(text(clash.body)).toContain('La commune a déjà une démarche à l’adresse « occupation-domaine-public »');
+    expect(shownText(clash.body)).toContain('La commune a déjà une démarche à l’adresse « occupation-domaine-public »');
     const wrongFormat = await other.post('/c/saint-aubin-les-pres/admin/demarches/importer', {
       serviceId: secretariat,
       content: JSON.stringify({ ...doc, format: 'autre' }),

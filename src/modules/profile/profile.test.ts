@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { shownText } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { addSecondCitizen, formOutcome as outcome } from '../../test/fixtures.js';
 import { signIn } from '../../test/sign-in.js';
@@ -262,7 +263,7 @@ describe.each(TEST_ENGINES)('profile pages on %s', (engine) => {
     expect((await other.get('/c/villebelle/compte/profil/foyer/pas-un-identifiant')).statusCode).toBe(404);
 
     const confirm = await b.get(`/c/villebelle/compte/profil/foyer/${memberId}/retirer`);
-    expect(confirm.body).toContain('Retirer Léa Martin-Roy de mon foyer ?');
+    expect(shownText(confirm.body)).toContain('Retirer Léa Martin-Roy de mon foyer ?');
     const removed = await b.post(`/c/villebelle/compte/profil/foyer/${memberId}/retirer`, {});
     expect(removed.headers.location).toBe('/c/villebelle/compte/profil?enregistre=retire');
     expect((await b.get('/c/villebelle/compte/profil')).body).toContain('Vous n’avez déclaré personne.');

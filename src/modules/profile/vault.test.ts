@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { addCalendarDays, addCalendarMonths } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { shownText } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import {
   addSecondCitizen,
@@ -148,7 +149,7 @@ describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
       [{ name: 'fichier', filename: 'facture.pdf', type: 'application/pdf', content: ZIP }],
     );
     expect(archive.statusCode).toBe(422);
-    expect(archive.body).toContain('est une archive ou un programme : ce type de fichier est refusé');
+    expect(shownText(archive.body)).toContain('est une archive ou un programme : ce type de fichier est refusé');
 
     const undated = await b.postMultipart(
       '/c/villebelle/compte/justificatifs/ajouter',
@@ -207,7 +208,7 @@ describe.each(TEST_ENGINES)('document vault pages on %s', (engine) => {
     expect((await other.get('/c/villebelle/compte/justificatifs/pas-un-id/telecharger')).statusCode).toBe(404);
 
     const confirm = await b.get(`/c/villebelle/compte/justificatifs/${id}/supprimer`);
-    expect(confirm.body).toContain('Supprimer ce document ?');
+    expect(shownText(confirm.body)).toContain('Supprimer ce document ?');
     const deleted = await b.post(`/c/villebelle/compte/justificatifs/${id}/supprimer`, {});
     expect(deleted.headers.location).toBe('/c/villebelle/compte/justificatifs?enregistre=supprime');
     expect((await b.get('/c/villebelle/compte/justificatifs')).body).toContain('Vous n’avez encore aucun document.');

@@ -16,7 +16,7 @@ import { sanitizeFileName } from '../../platform/files/checks.js';
 import { type Commune, listServices } from '../../platform/tenancy/communes.js';
 import { addCalendarMonths, dueDate, parisDateOf, silenceDate } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { TestBrowser } from '../../test/browser.js';
+import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { odtZipBomb, pdfWithOpenActionJavaScript } from '../../test/documents.js';
 import { addSecondCitizen } from '../../test/fixtures.js';
@@ -405,7 +405,7 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     const failed = await b.post(`${base}/envoyer`, {});
     expect(failed.statusCode).toBe(422);
     expect(failed.body).toContain('Votre demande est incomplète');
-    expect(failed.body).toContain('Complétez « Le problème présente-t-il un danger immédiat');
+    expect(shownText(failed.body)).toContain('Complétez « Le problème présente-t-il un danger immédiat');
     // A new session (the tab was closed) resumes at the saved page with the answers.
     const again = await signIn(t.app, 'camille.martin@courriel.example');
     const resume = await again.get(`${base}/commencer`);
@@ -448,12 +448,12 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     expect(bomb.length).toBeLessThan(10_000);
     const odt = await upload({ filename: 'plan.odt', type: 'application/vnd.oasis.opendocument.text', content: bomb });
     expect(odt.statusCode).toBe(422);
-    expect(odt.body).toContain(
+    expect(shownText(odt.body)).toContain(
       'Le fichier « plan.odt » est refusé : il se décompresse en un volume anormalement grand',
     );
     const pdf = await upload({ filename: 'plan.pdf', type: 'application/pdf', content: pdfWithOpenActionJavaScript() });
     expect(pdf.statusCode).toBe(422);
-    expect(pdf.body).toContain('Le fichier « plan.pdf » est refusé : il contient du code JavaScript');
+    expect(shownText(pdf.body)).toContain('Le fichier « plan.pdf » est refusé : il contient du code JavaScript');
     expect(await query(villebelle, `SELECT 1 FROM stored_file WHERE name IN ('plan.odt', 'plan.pdf')`)).toHaveLength(0);
   });
 
@@ -474,13 +474,15 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     };
     const exe = await upload({ filename: 'photo.jpg', type: 'image/jpeg', content: EXE });
     expect(exe.statusCode).toBe(422);
-    expect(exe.body).toContain('est une archive ou un programme : ce type de fichier est refusé');
+    expect(shownText(exe.body)).toContain('est une archive ou un programme : ce type de fichier est refusé');
     const zip = await upload({ filename: 'photos.jpeg', type: 'image/jpeg', content: ZIP });
     expect(zip.statusCode).toBe(422);
     expect(zip.body).toContain('est une archive ou un programme');
     const wrongType = await upload({ filename: 'plan.pdf', type: 'application/pdf', content: PDF });
     expect(wrongType.statusCode).toBe(422);
-    expect(wrongType.body).toContain('n’est pas au bon format : joignez un fichier au format JPEG, PNG, WebP ou HEIC');
+    expect(shownText(wrongType.body)).toContain(
+      'n’est pas au bon format : joignez un fichier au format JPEG, PNG, WebP ou HEIC',
+    );
     const big = Buffer.concat([tinyJpeg(), Buffer.alloc(10 * 1024 * 1024)]);
     const tooBig = await upload({ filename: 'enorme.jpg', type: 'image/jpeg', content: big });
     expect(tooBig.statusCode).toBe(413);

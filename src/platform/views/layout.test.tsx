@@ -15,6 +15,7 @@ import {
   titleWithErrors,
 } from './components.js';
 import { type CommuneBranding, type PageOptions, renderPage } from './layout.js';
+import { frenchSpacing } from './typography.js';
 
 // scripts/ is plain JavaScript without type declarations: import it by URL.
 const brandGuardUrl = new URL('../../../scripts/brand-guard.mjs', import.meta.url).href;
@@ -143,7 +144,8 @@ describe('renderPage', () => {
     const html = page();
     expect(html).toContain('<nav class="govuk-breadcrumbs" aria-label="Fil d’Ariane">');
     for (const link of footerLinks) {
-      expect(html).toContain(`<a class="govuk-footer__link" href="${link.href}">${link.label}</a>`);
+      // The label in French typography (« Accessibilité : … » with a no-break space).
+      expect(html).toContain(`<a class="govuk-footer__link" href="${link.href}">${frenchSpacing(link.label)}</a>`);
     }
     expect(html).toContain('Service proposé par Mairie de Bourg-Jaune avec Guichet, logiciel libre');
     expect(html).not.toMatch(/crown|licence-logo|open-government-licence|©/i);

@@ -7,6 +7,7 @@
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
 import { Breadcrumbs, NotificationBanner } from './components.js';
+import { frenchTypography } from './typography.js';
 
 /** What the layout needs to know about a commune to brand its pages. */
 export interface CommuneBranding {
@@ -232,7 +233,7 @@ function Page(options: PageOptions) {
   );
 }
 
-/** Renders a full HTML page (`<!doctype html>` included) with the Guichet layout. */
+/** Renders a full HTML page (`<!doctype html>` included) with the Guichet layout, in French typography. */
 export function renderPage(options: PageOptions): string {
-  return `<!doctype html>${render(<Page {...options} />)}`;
+  return `<!doctype html>${frenchTypography(render(<Page {...options} />))}`;
 }

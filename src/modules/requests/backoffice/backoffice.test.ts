@@ -5,7 +5,7 @@ import { STEP_UP_PATH } from '../../../platform/authz/step-up.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import type { Commune } from '../../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../../test/app.js';
-import { TestBrowser } from '../../../test/browser.js';
+import { shownText, TestBrowser } from '../../../test/browser.js';
 import { TEST_ENGINES } from '../../../test/databases.js';
 import { type Person, requestIn, staffMember } from '../../../test/factories.js';
 import { signIn } from '../../../test/sign-in.js';
@@ -275,13 +275,13 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
     await agent.get(detail(r.number));
     const wrong = await agent.post(`${detail(r.number)}/statut`, { statut: 'acceptee' });
     expect(wrong.statusCode).toBe(422);
-    expect(wrong.body).toContain('Une demande « Refusée » ne peut pas passer à « Acceptée ».');
+    expect(shownText(wrong.body)).toContain('Une demande « Refusée » ne peut pas passer à « Acceptée ».');
     await agent.post(`${detail(r.number)}/statut`, { statut: 'en_cours' });
     const reopened = await requestRow(villebelle, r.number);
     expect(reopened.status).toBe('en_cours');
     expect(reopened.closed_at).toBeNull();
     const history = await agent.get(detail(r.number));
-    expect(history.body).toContain('Statut : Refusée → En cours');
+    expect(shownText(history.body)).toContain('Statut : Refusée → En cours');
   });
 
   it('keeps internal notes among agents: never on the citizen’s page nor in the citizen’s history', async () => {
@@ -448,7 +448,7 @@ describe.each(TEST_ENGINES)('back-office of requests on %s', (engine) => {
     const mayor = await as('maire@villebelle.example');
     const history = await mayor.get(detail(r.number));
     expect(history.body).toContain('Transmise du service Urbanisme au service Services techniques');
-    expect(history.body).toContain('Voirie : relève des services techniques.');
+    expect(shownText(history.body)).toContain('Voirie : relève des services techniques.');
     expect(history.body).toContain('Choisi par un agent');
   });
 

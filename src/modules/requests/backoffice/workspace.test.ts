@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../../platform/db/tenant.js';
 import type { Commune } from '../../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../../test/app.js';
-import { TestBrowser } from '../../../test/browser.js';
+import { shownText, TestBrowser } from '../../../test/browser.js';
 import { TEST_ENGINES } from '../../../test/databases.js';
 import {
   citizen,
@@ -199,7 +199,7 @@ describe.each(TEST_ENGINES)('workspace and own space on %s', (engine) => {
     const path = `${base()}/agent/demandes/${late.number}`;
     const before = await agent.get(path);
     expect(before.body).toContain('Prendre en charge');
-    expect(before.body).toContain('Elle passera « En cours » et l’usager en sera prévenu.');
+    expect(shownText(before.body)).toContain('Elle passera « En cours » et l’usager en sera prévenu.');
     const taken = await agent.post(`${path}/prendre`, {});
     expect(taken.statusCode).toBe(303);
     expect(taken.headers.location).toBe(`${path}?fait=prise`);
@@ -213,7 +213,7 @@ describe.each(TEST_ENGINES)('workspace and own space on %s', (engine) => {
     );
     expect(events.map((e) => e.kind)).toEqual(['submitted', 'assigned', 'status']);
     const after = await agent.get(`${path}?fait=prise`);
-    expect(after.body).toContain('Vous avez pris en charge la demande : elle vous est attribuée.');
+    expect(shownText(after.body)).toContain('Vous avez pris en charge la demande : elle vous est attribuée.');
     expect(after.body).not.toContain('>Prendre en charge<');
 
     const again = await agent.post(`${path}/prendre`, {});
@@ -227,7 +227,9 @@ describe.each(TEST_ENGINES)('workspace and own space on %s', (engine) => {
     const colleague = await staffMember(t, commune, { role: 'agent', services: ['voirie'] });
     const takeOver = await signIn(t.app, colleague.email, { slug: commune.slug });
     const page = await takeOver.get(path);
-    expect(page.body).toContain(`Elle est attribuée à ${voirieAgent.name} : elle vous sera attribuée à sa place.`);
+    expect(shownText(page.body)).toContain(
+      `Elle est attribuée à ${voirieAgent.name} : elle vous sera attribuée à sa place.`,
+    );
     expect((await takeOver.post(`${path}/prendre`, {})).statusCode).toBe(303);
     const { rows: now } = await t.testDb.asSuperuser<{ status: string; assignee_id: string }>(
       'SELECT status, assignee_id FROM citizen_request WHERE id = $1',
@@ -243,7 +245,7 @@ describe.each(TEST_ENGINES)('workspace and own space on %s', (engine) => {
     expect((await agent.get(path)).body).toContain('Cette demande est clôturée.');
     const refused = await agent.post(`${path}/prendre`, {});
     expect(refused.statusCode).toBe(422);
-    expect(refused.body).toContain('Cette demande est clôturée : il n’y a plus rien à prendre en charge.');
+    expect(shownText(refused.body)).toContain('Cette demande est clôturée : il n’y a plus rien à prendre en charge.');
   });
 
   it('the photo is a thumbnail served inline and safely; a PDF, another service or commune get 404', async () => {

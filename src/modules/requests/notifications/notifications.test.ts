@@ -14,6 +14,7 @@ import { NO_SMS_PROVIDER } from '../../../platform/sms/provider.js';
 import type { Commune } from '../../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../../test/app.js';
 import type { TestBrowser } from '../../../test/browser.js';
+import { shownText } from '../../../test/browser.js';
 import { TEST_ENGINES } from '../../../test/databases.js';
 import { type Person, requestIn, staffMember } from '../../../test/factories.js';
 import { signIn } from '../../../test/sign-in.js';
@@ -132,20 +133,20 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
       'Statut « Classée »',
       'Nouveau message de la mairie',
     ]) {
-      expect(list.body).toContain(label);
+      expect(shownText(list.body)).toContain(label);
     }
     expect(list.body.match(/Par défaut/g)).toHaveLength(8);
-    expect(list.body).toContain('Fournisseur de SMS du guichet : fichiers de démonstration.');
+    expect(shownText(list.body)).toContain('Fournisseur de SMS du guichet : fichiers de démonstration.');
     expect(list.body).toContain('name="smsStatut"');
 
     const edit = await admin.get('/c/villebelle/admin/notifications/statut-acceptee');
     expect(edit.statusCode).toBe(200);
-    expect(edit.body).toContain('<h1 class="govuk-heading-xl">Statut « Acceptée »</h1>');
+    expect(edit.body).toContain('<h1 class="govuk-heading-xl">Statut «\u00a0Acceptée\u00a0»</h1>');
     expect(edit.body).toContain('value="Votre demande n° {{numero}} : {{statut}} – {{commune}}"');
     for (const placeholder of ['numero', 'demarche', 'statut', 'commune', 'nom', 'date_depot', 'date_limite', 'lien']) {
       expect(edit.body).toContain(`<code>{{${placeholder}}}</code>`);
     }
-    expect(edit.body).toContain('Votre demande n° 2026-000042 : acceptée – Villebelle');
+    expect(shownText(edit.body)).toContain('Votre demande n° 2026-000042 : acceptée – Villebelle');
     expect(edit.body).toContain('Texte par défaut de Guichet');
     expect(edit.body).not.toContain('Rétablir le texte par défaut');
     expect((await admin.get('/c/villebelle/admin/notifications/inconnue')).statusCode).toBe(404);
@@ -348,7 +349,7 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
       action: 'previsualiser',
     });
     expect(preview.statusCode).toBe(200);
-    expect(preview.body).toContain('« « », « » » ne font pas partie de l’alphabet des SMS');
+    expect(shownText(preview.body)).toContain('« « », « » » ne font pas partie de l’alphabet des SMS');
     const saved = await admin.post(smsPage, {
       texte: 'Mairie de {{commune}} : demande {{numero}} {{statut}}.',
       action: 'enregistrer',
@@ -382,7 +383,9 @@ describe.each(TEST_ENGINES)('notifications editable per commune on %s', (engine)
 
     const demo = await (await as(ADMIN)).get('/_demo/sms');
     expect(demo.statusCode).toBe(200);
-    expect(demo.body).toContain(`Mairie de Villebelle : demande ${mobile.request.number} intervention réalisée.`);
+    expect(shownText(demo.body)).toContain(
+      `Mairie de Villebelle : demande ${mobile.request.number} intervention réalisée.`,
+    );
 
     // Switched off again: nothing more.
     await admin.get('/c/villebelle/admin/notifications');
