@@ -1,0 +1,2 @@
+/** Front door of continuity: the `guichet` commands (backup, verify, restore, drill). */
+export { backupCommand, drillCommand, restoreCommand, verifyCommand } from './cli.js';
