@@ -71,7 +71,8 @@ Importe les adresses d’une commune depuis le fichier « adresses » de la Base
 remplacent les adresses actuelles de la commune ; si le fichier est refusé, rien n’est changé.
 Elles servent à la saisie des adresses des signalements (suggestions, « Utiliser ma position ») :
 aucune requête ne sort de Guichet. Code de sortie 1 si le fichier est refusé.`,
-  backup: `Usage : guichet backup
+  backup: `Usage : guichet backup                       (mode embarqué)
+       guichet backup --type full|diff|incr   (mode serveur, pgBackRest)
        guichet backup verify <archive> --identity <clé privée>
 
 « guichet backup » écrit dans GUICHET_BACKUP_DIR (défaut <dossier de données>/sauvegardes) une
@@ -81,6 +82,10 @@ tête du journal d’audit de chaque commune), chaque partie chiffrée avec age 
 publiques de GUICHET_BACKUP_RECIPIENTS : le serveur ne peut pas relire ses sauvegardes. Une
 sauvegarde interrompue ne laisse aucun fichier sous un nom de sauvegarde complète.
 En mode embarqué, arrêtez « guichet serve » avant (la sauvegarde planifiée tourne dans serve).
+
+En mode serveur, « guichet backup --type full|diff|incr » écrit la configuration de pgBackRest
+(dépôt GUICHET_PGBACKREST_REPO_PATH chiffré en aes-256-cbc, rétention) et lance la sauvegarde ;
+les WAL sont archivés en continu par l’archive_command de PostgreSQL, affichée à la fin.
 
 « guichet backup verify » déchiffre chaque partie avec la clé privée (fichier créé par
 age-keygen) et vérifie chaque empreinte ; sans base de données. Code de sortie 1 si une
@@ -130,6 +135,7 @@ export async function runCli(argv: string[]): Promise<number> {
         demo: { type: 'boolean' },
         identity: { type: 'string' },
         archive: { type: 'string' },
+        type: { type: 'string' },
       },
     });
   } catch (error) {
@@ -191,7 +197,9 @@ export async function runCli(argv: string[]): Promise<number> {
           printError(HELP.backup!);
           return 2;
         }
-        return await withDatabase(config, (database) => backupCommand({ database, config }, print, printError));
+        return await withDatabase(config, (database) =>
+          backupCommand({ database, config }, args.values.type as string | undefined, print, printError),
+        );
       }
       case 'restore':
         if (!args.positionals[0] || !args.values.identity || args.positionals.length > 1) {

@@ -112,6 +112,16 @@ const HINTS: Record<string, string> = {
     'le dossier de la copie hors ligne (support amovible, montage en écriture unique), par exemple /media/sauvegarde-hors-ligne',
   GUICHET_BACKUP_RETENTION:
     'trois nombres quotidiennes,hebdomadaires,mensuelles de sauvegardes gardées, par exemple GUICHET_BACKUP_RETENTION=7,4,12',
+  GUICHET_PGBACKREST_REPO_PATH:
+    'le dossier du dépôt pgBackRest, par exemple GUICHET_PGBACKREST_REPO_PATH=/var/lib/pgbackrest (voir docs/operations/restore.md)',
+  GUICHET_PGBACKREST_CIPHER_PASS:
+    'la phrase de passe du chiffrement du dépôt (aes-256-cbc), au moins 20 caractères, par exemple générée par `openssl rand -base64 48` ; conservez-la hors du serveur',
+  GUICHET_PGBACKREST_PG_PATH: 'le dossier de données du cluster PostgreSQL, par exemple /var/lib/postgresql/15/main',
+  GUICHET_PGBACKREST_PG_PORT: 'le port du cluster PostgreSQL, par exemple 5432',
+  GUICHET_PGBACKREST_STANZA: 'le nom de la stanza pgBackRest (lettres, chiffres, _ et -), par exemple guichet',
+  GUICHET_PGBACKREST_RETENTION: 'deux nombres complètes,différentielles de sauvegardes gardées, par exemple 2,6',
+  GUICHET_PGBACKREST_COMMAND:
+    'la commande qui lance pgBackRest sous l’utilisateur du cluster, par exemple « sudo -u postgres pgbackrest » (défaut : pgbackrest)',
   GUICHET_BLOB_STORE:
     'postgres (fichiers dans la base de données, par défaut), fs (un dossier, voir GUICHET_BLOB_DIR) ou s3 (stockage objet compatible S3, voir docs/operations/files.md)',
   GUICHET_BLOB_DIR:
@@ -217,6 +227,27 @@ const envSchema = z.object({
       return { daily, weekly, monthly };
     })
     .default({ daily: 7, weekly: 4, monthly: 12 }),
+  GUICHET_PGBACKREST_REPO_PATH: z.string().min(1).optional(),
+  GUICHET_PGBACKREST_CIPHER_PASS: z
+    .string()
+    .min(20, 'au moins 20 caractères')
+    .regex(/^[^\r\n]+$/, 'sur une ligne')
+    .optional(),
+  GUICHET_PGBACKREST_PG_PATH: z.string().min(1).optional(),
+  GUICHET_PGBACKREST_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+  GUICHET_PGBACKREST_STANZA: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('guichet'),
+  GUICHET_PGBACKREST_RETENTION: z
+    .string()
+    .regex(/^\d{1,3},\d{1,3}$/, 'deux nombres séparés par une virgule')
+    .transform((v) => {
+      const [full, diff] = v.split(',').map(Number) as [number, number];
+      return { full, diff };
+    })
+    .default({ full: 2, diff: 6 }),
+  GUICHET_PGBACKREST_COMMAND: z.string().min(1).default('pgbackrest'),
   GUICHET_BLOB_STORE: z.enum(['postgres', 'fs', 's3']).default('postgres'),
   GUICHET_BLOB_DIR: z.string().min(1).optional(),
   GUICHET_S3_ENDPOINT: localOrHttpsUrl.optional(),
@@ -337,6 +368,21 @@ export interface ContinuityConfig {
   offlineCopyDir: string | undefined;
   /** Archives kept: the newest of each of the last `daily` days, `weekly` weeks, `monthly` months. */
   retention: { daily: number; weekly: number; monthly: number };
+  /** Server shape: pgBackRest (set when its repository, passphrase and data directory are). */
+  pgbackrest: PgBackRestConfig | undefined;
+}
+
+export interface PgBackRestConfig {
+  stanza: string;
+  repoPath: string;
+  cipherPass: string;
+  pgPath: string;
+  pgPort: number;
+  retention: { full: number; diff: number };
+  /** The command running pgBackRest, split on spaces (e.g. sudo -u postgres pgbackrest). */
+  command: string[];
+  /** Where Guichet writes pgbackrest.conf (0600) and pgBackRest's log, lock and spool directories. */
+  workDir: string;
 }
 
 /** An S3-compatible bucket for the files. */
@@ -450,7 +496,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       identityFile: e.GUICHET_BACKUP_IDENTITY ? path.resolve(e.GUICHET_BACKUP_IDENTITY) : undefined,
       offlineCopyDir: e.GUICHET_OFFLINE_COPY_DIR ? path.resolve(e.GUICHET_OFFLINE_COPY_DIR) : undefined,
       retention: e.GUICHET_BACKUP_RETENTION,
+      pgbackrest: pgbackrestConfigOf(e),
     },
+  };
+}
+
+const PGBACKREST_REQUIRED = [
+  'GUICHET_PGBACKREST_REPO_PATH',
+  'GUICHET_PGBACKREST_CIPHER_PASS',
+  'GUICHET_PGBACKREST_PG_PATH',
+] as const;
+
+/** pgBackRest: all of its three required settings, or none. */
+function pgbackrestConfigOf(e: z.infer<typeof envSchema>): PgBackRestConfig | undefined {
+  const given = PGBACKREST_REQUIRED.filter((k) => e[k] !== undefined);
+  if (given.length === 0) return undefined;
+  const missing = PGBACKREST_REQUIRED.filter((k) => e[k] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((k) => `${k} : obligatoire quand ${given[0]} est défini. Attendu : ${HINTS[k]}.`),
+    );
+  }
+  return {
+    stanza: e.GUICHET_PGBACKREST_STANZA,
+    repoPath: path.resolve(e.GUICHET_PGBACKREST_REPO_PATH!),
+    cipherPass: e.GUICHET_PGBACKREST_CIPHER_PASS!,
+    pgPath: path.resolve(e.GUICHET_PGBACKREST_PG_PATH!),
+    pgPort: e.GUICHET_PGBACKREST_PG_PORT,
+    retention: e.GUICHET_PGBACKREST_RETENTION,
+    command: e.GUICHET_PGBACKREST_COMMAND.split(/\s+/).filter(Boolean),
+    workDir: path.resolve(path.join(e.GUICHET_DATA_DIR, 'pgbackrest')),
   };
 }
 

@@ -9,6 +9,7 @@ import type { ContinuityDeps } from './use-cases/common.js';
 import { restoreBackup } from './use-cases/restore-backup.js';
 import { runDrill } from './use-cases/run-drill.js';
 import { describeManifest, takeBackup } from './use-cases/take-backup.js';
+import { serverArchiveCommand, takeServerBackup } from './use-cases/take-server-backup.js';
 import { verifyBackup } from './use-cases/verify-backup.js';
 
 type Print = (line: string) => void;
@@ -29,8 +30,29 @@ async function reported(printError: Print, work: () => Promise<number>): Promise
   }
 }
 
-export function backupCommand(deps: ContinuityDeps, print: Print, printError: Print): Promise<number> {
+export function backupCommand(
+  deps: ContinuityDeps,
+  type: string | undefined,
+  print: Print,
+  printError: Print,
+): Promise<number> {
   return reported(printError, async () => {
+    if (deps.database.engine === 'postgres') {
+      if (type !== 'full' && type !== 'diff' && type !== 'incr') {
+        printError('En mode serveur, précisez le type de sauvegarde pgBackRest : --type full, diff ou incr.');
+        return 2;
+      }
+      const outcome = await takeServerBackup(deps, type);
+      print(`Sauvegarde pgBackRest terminée : ${outcome.detail}`);
+      print(`  archive_command de postgresql.conf : ${serverArchiveCommand(deps)}`);
+      return 0;
+    }
+    if (type !== undefined) {
+      printError(
+        '--type ne s’applique qu’au mode serveur (pgBackRest) : en mode embarqué, chaque sauvegarde est complète.',
+      );
+      return 2;
+    }
     const outcome = await takeBackup(deps);
     print(`Sauvegarde écrite : ${outcome.file}`);
     print(`  ${outcome.detail}`);
