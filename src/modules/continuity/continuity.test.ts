@@ -25,8 +25,10 @@ import { testConfig } from '../../test/app.js';
 import { insertTestCommune } from '../../test/communes.js';
 import { createTestDatabase, TEST_APP_ROLE, TEST_ENGINES, type TestDatabase } from '../../test/databases.js';
 import { insertRun, latestRun, recentRuns } from './repo.js';
+import { copyToOffline, offlineCopyStatus } from './use-cases/offline-copy.js';
 import { restoreBackup } from './use-cases/restore-backup.js';
 import { runDrill } from './use-cases/run-drill.js';
+import { scheduledBackup } from './use-cases/scheduled-backup.js';
 import { takeBackup } from './use-cases/take-backup.js';
 import { verifyBackup } from './use-cases/verify-backup.js';
 
@@ -210,6 +212,50 @@ describe('embedded backups (PGlite)', () => {
     );
     const failed = await withInstance(database, (tx) => recentRuns(tx, 1));
     expect(failed[0]).toMatchObject({ kind: 'exercice', outcome: 'echoue' });
+  });
+
+  it('the nightly job backs up, prunes by retention, copies offline without ever rewriting, and drills', async () => {
+    // The journal was truncated by the previous test: a fresh database for this one.
+    const nightly = testConfig({
+      GUICHET_BACKUP_RECIPIENTS: key.recipient,
+      GUICHET_OFFLINE_COPY_DIR: tempDir('guichet-hors-ligne-'),
+      GUICHET_BACKUP_IDENTITY: key.identity,
+      GUICHET_BACKUP_RETENTION: '1,0,0',
+    });
+    const db = await openDatabase(nightly);
+    try {
+      await seedCommune(db, 'villebelle', 1);
+      // An archive of an earlier day, which the retention (1 day) removes once a newer one exists.
+      fs.mkdirSync(nightly.continuity.backupDir, { recursive: true });
+      const old = path.join(nightly.continuity.backupDir, 'guichet-sauvegarde-20260101T023000Z.tar');
+      fs.copyFileSync(archive, old);
+      const offline = nightly.continuity.offlineCopyDir!;
+      fs.copyFileSync(archive, path.join(offline, 'guichet-sauvegarde-20260101T023000Z.tar'));
+
+      const outcome = await scheduledBackup({ database: db, config: nightly });
+      expect(outcome.removed).toEqual(['guichet-sauvegarde-20260101T023000Z.tar']);
+      expect(outcome.steps.map((s) => s.split(' ')[0])).toEqual(['sauvegarde', 'copie', 'exercice']);
+      const kept = await listArchives(nightly.continuity.backupDir);
+      expect(kept).toHaveLength(1);
+      // The offline copy keeps everything, the old archive included, and holds the new one intact.
+      const copies = await listArchives(offline);
+      expect(copies.map((c) => c.name)).toEqual(['guichet-sauvegarde-20260101T023000Z.tar', kept[0]!.name]);
+      expect(fs.readFileSync(copies[1]!.file).equals(fs.readFileSync(kept[0]!.file))).toBe(true);
+      expect((await offlineCopyStatus(offline)).newest).toEqual(kept[0]!.at);
+      // Copying the same archive again is refused: the offline copy is never rewritten.
+      await expect(copyToOffline({ database: db, config: nightly }, kept[0]!.file)).rejects.toThrow(
+        /existe déjà : la copie hors ligne n’est jamais réécrite/,
+      );
+      const runs = await withInstance(db, (tx) => recentRuns(tx, 10));
+      expect(runs.map((r) => `${r.kind}:${r.outcome}`)).toEqual([
+        'copie_hors_ligne:echoue',
+        'exercice:reussi',
+        'copie_hors_ligne:reussi',
+        'sauvegarde:reussi',
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('refuses to write a backup without a public key (never in clear)', async () => {
