@@ -42,7 +42,7 @@ afterAll(() => {
 });
 
 describe('guichet CLI', () => {
-  it.each(['serve', 'worker', 'migrate', 'demo', 'audit', 'backup', 'restore', 'drill'])(
+  it.each(['serve', 'worker', 'migrate', 'demo', 'audit', 'backup', 'restore', 'drill', 'export'])(
     'documents %s with --help',
     (command) => {
       const { code, stdout } = guichet([command, '--help']);

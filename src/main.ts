@@ -6,7 +6,14 @@
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { addressesImportCommand } from './modules/addresses/index.js';
-import { backupCommand, drillCommand, restoreCommand, verifyCommand } from './modules/continuity/index.js';
+import {
+  backupCommand,
+  drillCommand,
+  exportCommand,
+  offlineCopyCommand,
+  restoreCommand,
+  verifyCommand,
+} from './modules/continuity/index.js';
 import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_TOTP_KEY, usesDemoTotpKey } from './modules/demo/accounts.js';
 import { isEmptyInstance, seedDemo } from './modules/demo/seed.js';
 import { verifyAllCommunes } from './platform/audit/verify-all.js';
@@ -27,6 +34,7 @@ Commandes :
   adresses importer  importe les adresses d’une commune (fichier CSV de la Base Adresse Nationale)
   backup         écrit une sauvegarde chiffrée (age) ; « backup verify » la vérifie
   restore        restaure une sauvegarde dans un dossier de données vide
+  export         exporte les données d’une commune (CSV, JSON, fichiers) : réversibilité
   drill          exercice de restauration : restaure la dernière sauvegarde à part, la compare
                  au manifeste, vérifie le journal d’audit et mesure la durée
 
@@ -74,6 +82,7 @@ aucune requête ne sort de Guichet. Code de sortie 1 si le fichier est refusé.`
   backup: `Usage : guichet backup                       (mode embarqué)
        guichet backup --type full|diff|incr   (mode serveur, pgBackRest)
        guichet backup verify <archive> --identity <clé privée>
+       guichet backup offline                 (copie hors ligne de la dernière sauvegarde)
 
 « guichet backup » écrit dans GUICHET_BACKUP_DIR (défaut <dossier de données>/sauvegardes) une
 archive guichet-sauvegarde-<date>.tar : l’instantané de la base embarquée, les fichiers
@@ -89,13 +98,22 @@ les WAL sont archivés en continu par l’archive_command de PostgreSQL, affich�
 
 « guichet backup verify » déchiffre chaque partie avec la clé privée (fichier créé par
 age-keygen) et vérifie chaque empreinte ; sans base de données. Code de sortie 1 si une
-partie est altérée ou si la clé ne convient pas (la partie est nommée).`,
+partie est altérée ou si la clé ne convient pas (la partie est nommée).
+
+« guichet backup offline » copie la dernière sauvegarde dans GUICHET_OFFLINE_COPY_DIR (support
+amovible, montage en écriture unique) ; Guichet n’y supprime ni n’y réécrit jamais rien.`,
   restore: `Usage : guichet restore <archive> --identity <clé privée>
 
 Restaure une sauvegarde dans le dossier de données GUICHET_DATA_DIR, qui doit être vide (la
 restauration ne remplace jamais des données). Le contenu est comparé au manifeste, puis les
 migrations de cette version de Guichet sont appliquées et le journal d’audit vérifié.
 Pas à pas, et restauration à la main avec tar et age : docs/operations/restore.md.`,
+  export: `Usage : guichet export --commune <identifiant> [--dir <dossier neuf>]
+
+Écrit tout ce que possède une commune dans des formats ouverts : chaque table en CSV et en JSON,
+ses fichiers, et un README.md des formats et des relations, pour qu’elle puisse quitter son OPSN
+avec ses données. L’export ne contient rien d’une autre commune. Dossier par défaut :
+<dossier de données>/exports/<identifiant>-<date>.`,
   drill: `Usage : guichet drill [--identity <clé privée>] [--archive <fichier>]
 
 Exercice de restauration : restaure la dernière sauvegarde de GUICHET_BACKUP_DIR dans une base
@@ -136,6 +154,7 @@ export async function runCli(argv: string[]): Promise<number> {
         identity: { type: 'string' },
         archive: { type: 'string' },
         type: { type: 'string' },
+        dir: { type: 'string' },
       },
     });
   } catch (error) {
@@ -193,6 +212,9 @@ export async function runCli(argv: string[]): Promise<number> {
           }
           return await verifyCommand(args.positionals[1], args.values.identity as string, print, printError);
         }
+        if (args.positionals[0] === 'offline' && args.positionals.length === 1) {
+          return await withDatabase(config, (database) => offlineCopyCommand({ database, config }, print, printError));
+        }
         if (args.positionals.length > 0) {
           printError(HELP.backup!);
           return 2;
@@ -207,6 +229,20 @@ export async function runCli(argv: string[]): Promise<number> {
           return 2;
         }
         return await restoreCommand(config, args.positionals[0], args.values.identity as string, print, printError);
+      case 'export':
+        if (!args.values.commune || args.positionals.length > 0) {
+          printError(HELP.export!);
+          return 2;
+        }
+        return await withDatabase(config, (database) =>
+          exportCommand(
+            { database, config },
+            args.values.commune as string,
+            args.values.dir as string | undefined,
+            print,
+            printError,
+          ),
+        );
       case 'drill':
         if (args.positionals.length > 0) {
           printError(HELP.drill!);

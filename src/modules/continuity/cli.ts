@@ -6,6 +6,8 @@
 import type { Config } from '../../config/config.js';
 import { BackupError } from '../../platform/db/backup/age.js';
 import type { ContinuityDeps } from './use-cases/common.js';
+import { exportCommuneData } from './use-cases/export-commune.js';
+import { copyToOffline } from './use-cases/offline-copy.js';
 import { restoreBackup } from './use-cases/restore-backup.js';
 import { runDrill } from './use-cases/run-drill.js';
 import { describeManifest, takeBackup } from './use-cases/take-backup.js';
@@ -98,6 +100,29 @@ export function drillCommand(
     print(`Exercice de restauration réussi : ${outcome.archive}`);
     print(`  ${outcome.detail}`);
     print(`  durée de restauration mesurée (RTO) : ${seconds(outcome.durationMs)}`);
+    return 0;
+  });
+}
+
+export function offlineCopyCommand(deps: ContinuityDeps, print: Print, printError: Print): Promise<number> {
+  return reported(printError, async () => {
+    const outcome = await copyToOffline(deps);
+    print(`Copie hors ligne écrite : ${outcome.file}`);
+    return 0;
+  });
+}
+
+export function exportCommand(
+  deps: ContinuityDeps,
+  slug: string,
+  dir: string | undefined,
+  print: Print,
+  printError: Print,
+): Promise<number> {
+  return reported(printError, async () => {
+    const outcome = await exportCommuneData(deps, slug, dir);
+    print(`Export écrit : ${outcome.dir}`);
+    print(`  ${outcome.detail} ; formats décrits dans README.md`);
     return 0;
   });
 }

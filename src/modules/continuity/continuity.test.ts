@@ -25,6 +25,7 @@ import { testConfig } from '../../test/app.js';
 import { insertTestCommune } from '../../test/communes.js';
 import { createTestDatabase, TEST_APP_ROLE, TEST_ENGINES, type TestDatabase } from '../../test/databases.js';
 import { insertRun, latestRun, recentRuns } from './repo.js';
+import { exportCommuneData } from './use-cases/export-commune.js';
 import { copyToOffline, offlineCopyStatus } from './use-cases/offline-copy.js';
 import { restoreBackup } from './use-cases/restore-backup.js';
 import { runDrill } from './use-cases/run-drill.js';
@@ -339,5 +340,45 @@ describe.each(TEST_ENGINES)('inventory and record on %s', (engine) => {
     expect(lastGood).toMatchObject({ archive: 'a.tar', durationMs: 120_000 });
     const last = await withInstance(t.database, (tx) => latestRun(tx, 'exercice'));
     expect(last).toMatchObject({ outcome: 'echoue', detail: 'clé' });
+  });
+});
+
+describe.each(TEST_ENGINES)('per-commune export on %s', (engine) => {
+  it('writes CSV, JSON, files and a README holding one commune and nothing of another', async () => {
+    const t = await createTestDatabase(engine);
+    try {
+      const villebelle = await seedCommune(t.database, 'villebelle', 2);
+      const other = await seedCommune(t.database, 'saint-aubin-confidentiel', 3);
+      for (const [commune, text] of [
+        [villebelle, 'délibération, « budget » 2026'],
+        [other, 'pièce secrète de saint-aubin'],
+      ] as const) {
+        await withTenant(t.database, commune.id, (tx) => tx.blobs.put({ communeId: commune.id }, Buffer.from(text)));
+      }
+      const config = testConfig();
+      const dir = path.join(tempDir(), 'export');
+      const outcome = await exportCommuneData({ database: t.database, config }, 'villebelle', dir);
+      expect(outcome.outcome.tables).toMatchObject({ commune: 1, service: 1, audit_entry: 2 });
+      expect(outcome.outcome.files).toBe(1);
+
+      const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+      const everything = Buffer.concat(files.map((f) => fs.readFileSync(path.join(f.parentPath, f.name))));
+      expect(everything.includes(Buffer.from(villebelle.id))).toBe(true);
+      for (const foreign of [other.id, 'saint-aubin-confidentiel', 'pièce secrète']) {
+        expect(everything.includes(Buffer.from(foreign)), foreign).toBe(false);
+      }
+      const services = fs.readFileSync(path.join(dir, 'tables', 'service.csv'), 'utf8').split('\r\n');
+      expect(services[0]).toBe('id,commune_id,slug,name,description,email,created_at,retired_at');
+      expect(services[1]).toContain(',accueil,Accueil,');
+      const journal = JSON.parse(fs.readFileSync(path.join(dir, 'tables', 'audit_entry.json'), 'utf8'));
+      expect(journal.map((e: { seq: number }) => e.seq)).toEqual([1, 2]);
+      const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      expect(readme).toContain('# Export des données de villebelle (villebelle)');
+      expect(readme).toMatch(/### service \(1 ligne\)[\s\S]*relation vers `commune`/);
+      const file = fs.readdirSync(path.join(dir, 'fichiers'));
+      expect(fs.readFileSync(path.join(dir, 'fichiers', file[0]!), 'utf8')).toBe('délibération, « budget » 2026');
+    } finally {
+      await t.drop();
+    }
   });
 });
