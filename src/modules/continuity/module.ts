@@ -6,12 +6,14 @@
  */
 import { z } from 'zod';
 import type { GuichetModule } from '../../platform/module.js';
+import { CONTINUITY_FIGURES } from './figures.js';
 import { scheduledBackup } from './use-cases/scheduled-backup.js';
 
 export const SCHEDULED_BACKUP_JOB = 'continuity.scheduled_backup';
 
 export const continuityModule: GuichetModule = {
   name: 'continuity',
+  figures: CONTINUITY_FIGURES,
   jobs: (ctx) => [
     {
       name: SCHEDULED_BACKUP_JOB,
