@@ -166,6 +166,39 @@ describe('embedded backups (PGlite)', () => {
     );
   });
 
+  it('restores by hand with tar, sha256sum and age only, as docs/operations/restore.md says', async () => {
+    const work = tempDir('guichet-a-la-main-');
+    const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: work, encoding: 'utf8' });
+    sh('tar', ['-xf', archive]);
+    expect(sh('sha256sum', ['-c', 'SHA256SUMS'])).toMatch(
+      /manifest\.json\.age: OK\nbase-pglite\.tar\.gz\.age: OK\nfichiers\.tar\.age: OK/,
+    );
+    for (const part of ['manifest.json', 'base-pglite.tar.gz', 'fichiers.tar']) {
+      sh('age', ['-d', '-i', key.identity, '-o', part, `${part}.age`]);
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(work, 'manifest.json'), 'utf8')) as {
+      tables: Record<string, unknown>;
+      parts: Array<{ name: string; sha256: string }>;
+    };
+    for (const part of manifest.parts) expect(sh('sha256sum', [part.name]).split(' ')[0]).toBe(part.sha256);
+    const dataDir = path.join(work, 'donnees');
+    fs.mkdirSync(path.join(dataDir, 'pglite'), { recursive: true });
+    sh('tar', ['-xzf', 'base-pglite.tar.gz', '-C', path.join(dataDir, 'pglite')]);
+    fs.mkdirSync(path.join(dataDir, 'fichiers'));
+    sh('tar', ['-xf', 'fichiers.tar', '-C', path.join(dataDir, 'fichiers')]);
+
+    const restored = await openPglite(path.join(dataDir, 'pglite'), TEST_APP_ROLE);
+    try {
+      expect((await inventoryOf(restored)).tables).toEqual(manifest.tables);
+    } finally {
+      await restored.close();
+    }
+    const blobs = await fsBlobBackend(path.join(dataDir, 'fichiers'));
+    expect((await blobs.get(null as never, { communeId: villebelleId }, fileAddress)).toString()).toBe(
+      'arrêté municipal n° 12',
+    );
+  });
+
   it('refuses to restore into a target that already holds a database', async () => {
     const target = testConfig({ GUICHET_BLOB_STORE: 'fs' });
     fs.mkdirSync(embeddedDatabaseDir(target), { recursive: true });
