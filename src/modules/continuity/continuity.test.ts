@@ -89,7 +89,7 @@ function tamper(archive: string, part: string, updateSums: boolean): string {
   return out;
 }
 
-describe('embedded backups (PGlite)', () => {
+describe('embedded backups (PGlite)', { timeout: 180_000 }, () => {
   const key = ageKey();
   const otherKey = ageKey();
   let config: Config;
