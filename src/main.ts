@@ -1,14 +1,23 @@
 /**
- * The `guichet` command: serve | worker | migrate | demo | audit verify. Each has --help.
+ * The `guichet` command: serve | worker | migrate | demo | audit verify | adresses importer |
+ * backup [verify] | restore | drill. Each has --help.
  * Exit codes: 0 success, 1 failure (e.g. a broken audit chain), 2 bad usage or configuration.
  */
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { addressesImportCommand } from './modules/addresses/index.js';
+import {
+  backupCommand,
+  drillCommand,
+  exportCommand,
+  offlineCopyCommand,
+  restoreCommand,
+  verifyCommand,
+} from './modules/continuity/index.js';
 import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_TOTP_KEY, usesDemoTotpKey } from './modules/demo/accounts.js';
 import { isEmptyInstance, seedDemo } from './modules/demo/seed.js';
 import { verifyAllCommunes } from './platform/audit/verify-all.js';
-import { openPostgres } from './platform/db/client.js';
+import { type Database, openPostgres } from './platform/db/client.js';
 import { migrate } from './platform/db/migrate.js';
 import { buildApp } from './platform/http/app.js';
 import { MODULES } from './registry.js';
@@ -23,6 +32,11 @@ Commandes :
   demo           crée les communes de démonstration (Villebelle, Saint-Aubin-les-Prés)
   audit verify   vérifie l’intégrité du journal d’audit chaîné de chaque commune
   adresses importer  importe les adresses d’une commune (fichier CSV de la Base Adresse Nationale)
+  backup         écrit une sauvegarde chiffrée (age) ; « backup verify » la vérifie
+  restore        restaure une sauvegarde dans un dossier de données vide
+  export         exporte les données d’une commune (CSV, JSON, fichiers) : réversibilité
+  drill          exercice de restauration : restaure la dernière sauvegarde à part, la compare
+                 au manifeste, vérifie le journal d’audit et mesure la durée
 
 « guichet <commande> --help » détaille une commande. La configuration se fait par variables
 d’environnement (voir .env.example).`;
@@ -65,6 +79,48 @@ Importe les adresses d’une commune depuis le fichier « adresses » de la Base
 remplacent les adresses actuelles de la commune ; si le fichier est refusé, rien n’est changé.
 Elles servent à la saisie des adresses des signalements (suggestions, « Utiliser ma position ») :
 aucune requête ne sort de Guichet. Code de sortie 1 si le fichier est refusé.`,
+  backup: `Usage : guichet backup                       (mode embarqué)
+       guichet backup --type full|diff|incr   (mode serveur, pgBackRest)
+       guichet backup verify <archive> --identity <clé privée>
+       guichet backup offline                 (copie hors ligne de la dernière sauvegarde)
+
+« guichet backup » écrit dans GUICHET_BACKUP_DIR (défaut <dossier de données>/sauvegardes) une
+archive guichet-sauvegarde-<date>.tar : l’instantané de la base embarquée, les fichiers
+(GUICHET_BLOB_STORE=fs) et un manifeste (versions, lignes et empreinte SHA-256 de chaque table,
+tête du journal d’audit de chaque commune), chaque partie chiffrée avec age pour les clés
+publiques de GUICHET_BACKUP_RECIPIENTS : le serveur ne peut pas relire ses sauvegardes. Une
+sauvegarde interrompue ne laisse aucun fichier sous un nom de sauvegarde complète.
+En mode embarqué, arrêtez « guichet serve » avant (la sauvegarde planifiée tourne dans serve).
+
+En mode serveur, « guichet backup --type full|diff|incr » écrit la configuration de pgBackRest
+(dépôt GUICHET_PGBACKREST_REPO_PATH chiffré en aes-256-cbc, rétention) et lance la sauvegarde ;
+les WAL sont archivés en continu par l’archive_command de PostgreSQL, affichée à la fin.
+
+« guichet backup verify » déchiffre chaque partie avec la clé privée (fichier créé par
+age-keygen) et vérifie chaque empreinte ; sans base de données. Code de sortie 1 si une
+partie est altérée ou si la clé ne convient pas (la partie est nommée).
+
+« guichet backup offline » copie la dernière sauvegarde dans GUICHET_OFFLINE_COPY_DIR (support
+amovible, montage en écriture unique) ; Guichet n’y supprime ni n’y réécrit jamais rien.`,
+  restore: `Usage : guichet restore <archive> --identity <clé privée>
+
+Restaure une sauvegarde dans le dossier de données GUICHET_DATA_DIR, qui doit être vide (la
+restauration ne remplace jamais des données). Le contenu est comparé au manifeste, puis les
+migrations de cette version de Guichet sont appliquées et le journal d’audit vérifié.
+Pas à pas, et restauration à la main avec tar et age : docs/operations/restore.md.`,
+  export: `Usage : guichet export --commune <identifiant> [--dir <dossier neuf>]
+
+Écrit tout ce que possède une commune dans des formats ouverts : chaque table en CSV et en JSON,
+ses fichiers, et un README.md des formats et des relations, pour qu’elle puisse quitter son OPSN
+avec ses données. L’export ne contient rien d’une autre commune. Dossier par défaut :
+<dossier de données>/exports/<identifiant>-<date>.`,
+  drill: `Usage : guichet drill [--identity <clé privée>] [--archive <fichier>]
+
+Exercice de restauration : restaure la dernière sauvegarde de GUICHET_BACKUP_DIR dans une base
+temporaire en mémoire, compare le nombre de lignes et l’empreinte de chaque table au manifeste,
+vérifie la chaîne du journal d’audit de chaque commune et sa tête ancrée dans le manifeste,
+vérifie que le journal en service contient encore ces têtes, mesure la durée (RTO) et
+l’enregistre. Clé privée : --identity, ou GUICHET_BACKUP_IDENTITY.`,
 };
 
 function print(line = ''): void {
@@ -91,7 +147,15 @@ export async function runCli(argv: string[]): Promise<number> {
     args = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, commune: { type: 'string' }, demo: { type: 'boolean' } },
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        commune: { type: 'string' },
+        demo: { type: 'boolean' },
+        identity: { type: 'string' },
+        archive: { type: 'string' },
+        type: { type: 'string' },
+        dir: { type: 'string' },
+      },
     });
   } catch (error) {
     printError(`${(error as Error).message}\n\n${HELP[command]}`);
@@ -140,6 +204,61 @@ export async function runCli(argv: string[]): Promise<number> {
         return await withRuntime(config, 'producer', (runtime) =>
           addressesImportCommand(runtime, args.values.commune as string, args.positionals[1]!, print, printError),
         );
+      case 'backup': {
+        if (args.positionals[0] === 'verify') {
+          if (!args.positionals[1] || !args.values.identity) {
+            printError(HELP.backup!);
+            return 2;
+          }
+          return await verifyCommand(args.positionals[1], args.values.identity as string, print, printError);
+        }
+        if (args.positionals[0] === 'offline' && args.positionals.length === 1) {
+          return await withDatabase(config, (database) => offlineCopyCommand({ database, config }, print, printError));
+        }
+        if (args.positionals.length > 0) {
+          printError(HELP.backup!);
+          return 2;
+        }
+        return await withDatabase(config, (database) =>
+          backupCommand({ database, config }, args.values.type as string | undefined, print, printError),
+        );
+      }
+      case 'restore':
+        if (!args.positionals[0] || !args.values.identity || args.positionals.length > 1) {
+          printError(HELP.restore!);
+          return 2;
+        }
+        return await restoreCommand(config, args.positionals[0], args.values.identity as string, print, printError);
+      case 'export':
+        if (!args.values.commune || args.positionals.length > 0) {
+          printError(HELP.export!);
+          return 2;
+        }
+        return await withDatabase(config, (database) =>
+          exportCommand(
+            { database, config },
+            args.values.commune as string,
+            args.values.dir as string | undefined,
+            print,
+            printError,
+          ),
+        );
+      case 'drill':
+        if (args.positionals.length > 0) {
+          printError(HELP.drill!);
+          return 2;
+        }
+        return await withDatabase(config, (database) =>
+          drillCommand(
+            { database, config },
+            {
+              identityFile: args.values.identity as string | undefined,
+              file: args.values.archive as string | undefined,
+            },
+            print,
+            printError,
+          ),
+        );
     }
   } catch (error) {
     if (error instanceof ConfigError || error instanceof PendingMigrationsError) {
@@ -150,6 +269,15 @@ export async function runCli(argv: string[]): Promise<number> {
     return 1;
   }
   return 2;
+}
+
+async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config);
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
 }
 
 async function withRuntime<T>(config: Config, role: 'producer' | 'worker', work: (runtime: Runtime) => Promise<T>) {

@@ -8,6 +8,7 @@ import { adminModule } from './modules/admin/module.js';
 import { appointmentsModule } from './modules/appointments/module.js';
 import { backofficeModule } from './modules/backoffice/module.js';
 import { communesModule } from './modules/communes/module.js';
+import { continuityModule } from './modules/continuity/module.js';
 import { councilModule } from './modules/council/module.js';
 import { demoModule } from './modules/demo/module.js';
 import { familyModule } from './modules/family/module.js';
@@ -45,5 +46,6 @@ export const MODULES: readonly GuichetModule[] = [
   councilModule,
   webhooksModule,
   operatorModule,
+  continuityModule,
   demoModule,
 ];

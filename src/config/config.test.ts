@@ -128,3 +128,59 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).databaseMode).toBe('embedded');
   });
 });
+
+describe('continuity settings', () => {
+  const key = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+
+  it('defaults: backups under the data dir, no key, retention 7 days, 4 weeks, 12 months', () => {
+    const { continuity } = loadConfig({ GUICHET_DATA_DIR: '/srv/guichet' });
+    expect(continuity).toMatchObject({
+      backupDir: '/srv/guichet/sauvegardes',
+      recipients: [],
+      offlineCopyDir: undefined,
+      retention: { daily: 7, weekly: 4, monthly: 12 },
+      pgbackrest: undefined,
+    });
+  });
+
+  it('reads several age public keys and a pgBackRest repository', () => {
+    const { continuity } = loadConfig({
+      GUICHET_BACKUP_RECIPIENTS: `${key}, ${key}`,
+      GUICHET_BACKUP_RETENTION: '14,8,24',
+      GUICHET_PGBACKREST_REPO_PATH: '/var/lib/pgbackrest',
+      GUICHET_PGBACKREST_CIPHER_PASS: 'x'.repeat(24),
+      GUICHET_PGBACKREST_PG_PATH: '/var/lib/postgresql/15/main',
+      GUICHET_PGBACKREST_COMMAND: 'sudo -u postgres pgbackrest',
+    });
+    expect(continuity.recipients).toEqual([key, key]);
+    expect(continuity.retention).toEqual({ daily: 14, weekly: 8, monthly: 24 });
+    expect(continuity.pgbackrest).toMatchObject({
+      stanza: 'guichet',
+      pgPort: 5432,
+      command: ['sudo', '-u', 'postgres', 'pgbackrest'],
+    });
+  });
+
+  it.each([
+    [{ GUICHET_BACKUP_RECIPIENTS: 'ssh-ed25519 AAAA' }, 'GUICHET_BACKUP_RECIPIENTS', 'age-keygen -y'],
+    [{ GUICHET_BACKUP_RETENTION: '7,4' }, 'GUICHET_BACKUP_RETENTION', 'quotidiennes,hebdomadaires,mensuelles'],
+    [
+      { GUICHET_PGBACKREST_REPO_PATH: '/r' },
+      'GUICHET_PGBACKREST_CIPHER_PASS',
+      'obligatoire quand GUICHET_PGBACKREST_REPO_PATH',
+    ],
+    [{ GUICHET_PGBACKREST_CIPHER_PASS: 'courte' }, 'GUICHET_PGBACKREST_CIPHER_PASS', 'au moins 20 caractères'],
+  ])('refuses %o naming %s', (env, variable, hint) => {
+    const error = (() => {
+      try {
+        loadConfig(env as Record<string, string>);
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain(variable);
+    expect(error.message).toContain(hint);
+  });
+});

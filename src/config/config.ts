@@ -102,6 +102,26 @@ const HINTS: Record<string, string> = {
   GUICHET_SMS_OVH_SERVICE_NAME: 'le nom du compte SMS OVHcloud, par exemple sms-ab12345-1',
   GUICHET_SMS_OVH_SENDER:
     'l’expéditeur déclaré et validé dans l’espace client OVHcloud (3 à 11 lettres ou chiffres, par exemple MAIRIE), ou vide pour un numéro court',
+  GUICHET_BACKUP_DIR:
+    'le dossier des sauvegardes, par exemple GUICHET_BACKUP_DIR=/var/backups/guichet (défaut : <dossier de données>/sauvegardes)',
+  GUICHET_BACKUP_RECIPIENTS:
+    'une ou plusieurs clés publiques age (age1…) séparées par des virgules, données par `age-keygen -y cle.txt` (voir docs/operations/restore.md)',
+  GUICHET_BACKUP_IDENTITY:
+    'le chemin d’un fichier de clé privée age (créé par `age-keygen -o cle.txt`), pour les exercices de restauration planifiés',
+  GUICHET_OFFLINE_COPY_DIR:
+    'le dossier de la copie hors ligne (support amovible, montage en écriture unique), par exemple /media/sauvegarde-hors-ligne',
+  GUICHET_BACKUP_RETENTION:
+    'trois nombres quotidiennes,hebdomadaires,mensuelles de sauvegardes gardées, par exemple GUICHET_BACKUP_RETENTION=7,4,12',
+  GUICHET_PGBACKREST_REPO_PATH:
+    'le dossier du dépôt pgBackRest, par exemple GUICHET_PGBACKREST_REPO_PATH=/var/lib/pgbackrest (voir docs/operations/restore.md)',
+  GUICHET_PGBACKREST_CIPHER_PASS:
+    'la phrase de passe du chiffrement du dépôt (aes-256-cbc), au moins 20 caractères, par exemple générée par `openssl rand -base64 48` ; conservez-la hors du serveur',
+  GUICHET_PGBACKREST_PG_PATH: 'le dossier de données du cluster PostgreSQL, par exemple /var/lib/postgresql/15/main',
+  GUICHET_PGBACKREST_PG_PORT: 'le port du cluster PostgreSQL, par exemple 5432',
+  GUICHET_PGBACKREST_STANZA: 'le nom de la stanza pgBackRest (lettres, chiffres, _ et -), par exemple guichet',
+  GUICHET_PGBACKREST_RETENTION: 'deux nombres complètes,différentielles de sauvegardes gardées, par exemple 2,6',
+  GUICHET_PGBACKREST_COMMAND:
+    'la commande qui lance pgBackRest sous l’utilisateur du cluster, par exemple « sudo -u postgres pgbackrest » (défaut : pgbackrest)',
   GUICHET_BLOB_STORE:
     'postgres (fichiers dans la base de données, par défaut), fs (un dossier, voir GUICHET_BLOB_DIR) ou s3 (stockage objet compatible S3, voir docs/operations/files.md)',
   GUICHET_BLOB_DIR:
@@ -182,6 +202,52 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9 ._-]{1,20}$/, 'lettres, chiffres, espaces, points, tirets')
     .optional(),
+  GUICHET_BACKUP_DIR: z.string().min(1).optional(),
+  GUICHET_BACKUP_RECIPIENTS: z
+    .string()
+    .transform((v, ctx) => {
+      const keys = v
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
+      if (keys.length === 0 || keys.some((k) => !/^age1[02-9ac-hj-np-z]{58}$/.test(k))) {
+        ctx.addIssue({ code: 'custom', message: 'clés publiques age1… séparées par des virgules' });
+        return z.NEVER;
+      }
+      return keys;
+    })
+    .optional(),
+  GUICHET_BACKUP_IDENTITY: z.string().min(1).optional(),
+  GUICHET_OFFLINE_COPY_DIR: z.string().min(1).optional(),
+  GUICHET_BACKUP_RETENTION: z
+    .string()
+    .regex(/^\d{1,3},\d{1,3},\d{1,3}$/, 'trois nombres séparés par des virgules')
+    .transform((v) => {
+      const [daily, weekly, monthly] = v.split(',').map(Number) as [number, number, number];
+      return { daily, weekly, monthly };
+    })
+    .default({ daily: 7, weekly: 4, monthly: 12 }),
+  GUICHET_PGBACKREST_REPO_PATH: z.string().min(1).optional(),
+  GUICHET_PGBACKREST_CIPHER_PASS: z
+    .string()
+    .min(20, 'au moins 20 caractères')
+    .regex(/^[^\r\n]+$/, 'sur une ligne')
+    .optional(),
+  GUICHET_PGBACKREST_PG_PATH: z.string().min(1).optional(),
+  GUICHET_PGBACKREST_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+  GUICHET_PGBACKREST_STANZA: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('guichet'),
+  GUICHET_PGBACKREST_RETENTION: z
+    .string()
+    .regex(/^\d{1,3},\d{1,3}$/, 'deux nombres séparés par une virgule')
+    .transform((v) => {
+      const [full, diff] = v.split(',').map(Number) as [number, number];
+      return { full, diff };
+    })
+    .default({ full: 2, diff: 6 }),
+  GUICHET_PGBACKREST_COMMAND: z.string().min(1).default('pgbackrest'),
   GUICHET_BLOB_STORE: z.enum(['postgres', 'fs', 's3']).default('postgres'),
   GUICHET_BLOB_DIR: z.string().min(1).optional(),
   GUICHET_S3_ENDPOINT: localOrHttpsUrl.optional(),
@@ -287,6 +353,36 @@ export interface Config {
   sms: SmsConfig;
   /** Where the bytes of files go: the database (default), a directory or S3 (docs/operations/files.md). */
   blobs: BlobConfig;
+  /** Backups, drills and the offline copy (docs/operations/restore.md, decision 0031). */
+  continuity: ContinuityConfig;
+}
+
+export interface ContinuityConfig {
+  /** Where `guichet backup` writes its archives. */
+  backupDir: string;
+  /** The age public keys every archive is encrypted to (the server cannot read its backups). */
+  recipients: string[];
+  /** A private key file for scheduled drills (optional: a drill can be given --identity). */
+  identityFile: string | undefined;
+  /** The offline copy's directory: written to, never deleted from nor rewritten. */
+  offlineCopyDir: string | undefined;
+  /** Archives kept: the newest of each of the last `daily` days, `weekly` weeks, `monthly` months. */
+  retention: { daily: number; weekly: number; monthly: number };
+  /** Server shape: pgBackRest (set when its repository, passphrase and data directory are). */
+  pgbackrest: PgBackRestConfig | undefined;
+}
+
+export interface PgBackRestConfig {
+  stanza: string;
+  repoPath: string;
+  cipherPass: string;
+  pgPath: string;
+  pgPort: number;
+  retention: { full: number; diff: number };
+  /** The command running pgBackRest, split on spaces (e.g. sudo -u postgres pgbackrest). */
+  command: string[];
+  /** Where Guichet writes pgbackrest.conf (0600) and pgBackRest's log, lock and spool directories. */
+  workDir: string;
 }
 
 /** An S3-compatible bucket for the files. */
@@ -394,6 +490,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhooksAllowPrivate: e.GUICHET_WEBHOOKS_ALLOW_PRIVATE,
     sms: smsConfig(e),
     blobs: blobConfig(e),
+    continuity: {
+      backupDir: path.resolve(e.GUICHET_BACKUP_DIR ?? path.join(e.GUICHET_DATA_DIR, 'sauvegardes')),
+      recipients: e.GUICHET_BACKUP_RECIPIENTS ?? [],
+      identityFile: e.GUICHET_BACKUP_IDENTITY ? path.resolve(e.GUICHET_BACKUP_IDENTITY) : undefined,
+      offlineCopyDir: e.GUICHET_OFFLINE_COPY_DIR ? path.resolve(e.GUICHET_OFFLINE_COPY_DIR) : undefined,
+      retention: e.GUICHET_BACKUP_RETENTION,
+      pgbackrest: pgbackrestConfigOf(e),
+    },
+  };
+}
+
+const PGBACKREST_REQUIRED = [
+  'GUICHET_PGBACKREST_REPO_PATH',
+  'GUICHET_PGBACKREST_CIPHER_PASS',
+  'GUICHET_PGBACKREST_PG_PATH',
+] as const;
+
+/** pgBackRest: all of its three required settings, or none. */
+function pgbackrestConfigOf(e: z.infer<typeof envSchema>): PgBackRestConfig | undefined {
+  const given = PGBACKREST_REQUIRED.filter((k) => e[k] !== undefined);
+  if (given.length === 0) return undefined;
+  const missing = PGBACKREST_REQUIRED.filter((k) => e[k] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((k) => `${k} : obligatoire quand ${given[0]} est défini. Attendu : ${HINTS[k]}.`),
+    );
+  }
+  return {
+    stanza: e.GUICHET_PGBACKREST_STANZA,
+    repoPath: path.resolve(e.GUICHET_PGBACKREST_REPO_PATH!),
+    cipherPass: e.GUICHET_PGBACKREST_CIPHER_PASS!,
+    pgPath: path.resolve(e.GUICHET_PGBACKREST_PG_PATH!),
+    pgPort: e.GUICHET_PGBACKREST_PG_PORT,
+    retention: e.GUICHET_PGBACKREST_RETENTION,
+    command: e.GUICHET_PGBACKREST_COMMAND.split(/\s+/).filter(Boolean),
+    workDir: path.resolve(path.join(e.GUICHET_DATA_DIR, 'pgbackrest')),
   };
 }
 

@@ -22,9 +22,16 @@ export interface FigureDefinition {
   key: string;
   /** French label, for a table column. */
   label: string;
-  unit: 'count';
+  /** What the number counts; `hours` and `seconds` are durations (Infinity: never happened). */
+  unit: 'count' | 'hours' | 'seconds';
   /** Computed inside a tenant transaction of the commune (RLS applies). */
   compute(tx: Tx, communeId: string): Promise<number>;
+  /** Also shown on the commune's cyber-hygiene panel (e.g. the age of the last backup). */
+  panel?: 'cyber';
+  /** Past this value, panels show the figure as a warning (e.g. a backup older than 26 hours). */
+  warnAbove?: number;
+  /** The value in French (default: the number), e.g. « jamais » or « il y a 3 h ». */
+  format?(value: number): string;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface TestDatabase {
   appUrl?: string;
   /** URL of the owner role (PostgreSQL only). */
   ownerUrl?: string;
+  /** URL of the superuser on the test database (PostgreSQL only), for multi-statement inspection. */
+  superuserUrl?: string;
   drop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function createTestDatabase(engine: Engine, migrationsDir?: string)
     database,
     appUrl,
     ownerUrl,
+    superuserUrl: superUrl.toString(),
     asSuperuser: (text, values) => superPool.query(text, values),
     async drop() {
       await database.close();

@@ -1,7 +1,9 @@
 /**
  * The administration home and the cyber-hygiene panel of the commune's leadership: second
  * factors and passkeys among staff, inactive accounts, passwords chosen under an older policy,
- * recent lockouts. Figures computed by SQL in the commune's tenant transaction.
+ * recent lockouts. Figures computed by SQL in the commune's tenant transaction; the figures other
+ * modules contribute with `panel: 'cyber'` (continuity: backups, drills, offline copy) follow,
+ * flagged « En retard » past their threshold.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
@@ -19,7 +21,12 @@ function share(part: number, whole: number): string {
 export function registerCyberPages(app: FastifyInstance, ctx: AppContext): void {
   app.get('/c/:slug/admin/cyber', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
     const commune = request.commune!;
-    const f = await withTenant(ctx.database, commune.id, (tx) => cyberFigures(tx, commune.id));
+    const contributed = ctx.contributions.figures.filter((figure) => figure.panel === 'cyber');
+    const { f, values } = await withTenant(ctx.database, commune.id, async (tx) => {
+      const values = new Map<string, number>();
+      for (const figure of contributed) values.set(figure.key, await figure.compute(tx, commune.id));
+      return { f: await cyberFigures(tx, commune.id), values };
+    });
     const count = (n: number) => formatNumber(n);
     return sendAdminPage(request, reply, {
       title: 'Cyber-hygiène',
@@ -46,7 +53,21 @@ export function registerCyberPages(app: FastifyInstance, ctx: AppContext): void 
                 key: 'Blocages de comptes (30 derniers jours)',
                 value: `${count(f.lockouts30Days)} (${count(f.lockedAccounts30Days)} compte${f.lockedAccounts30Days > 1 ? 's' : ''})`,
               },
-              { key: 'Dernière sauvegarde vérifiée', value: 'pas encore disponible (module continuité)' },
+              ...contributed.map((figure) => {
+                const value = values.get(figure.key) ?? Number.NaN;
+                const text = figure.format ? figure.format(value) : count(value);
+                const late = figure.warnAbove !== undefined && !(value <= figure.warnAbove);
+                return {
+                  key: figure.label,
+                  value: late ? (
+                    <>
+                      <Tag colour="red">En retard</Tag> {text}
+                    </>
+                  ) : (
+                    text
+                  ),
+                };
+              }),
             ]}
           />
           <h2 class="govuk-heading-m">Sans double authentification</h2>

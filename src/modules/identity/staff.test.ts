@@ -422,7 +422,7 @@ describe.each(TEST_ENGINES)('commune administration on %s', (engine) => {
     expect(text).toMatch(/Comptes inactifs depuis 90 jours 1 /);
     expect(text).toMatch(/Mots de passe choisis sous une ancienne politique 1 /);
     expect(text).toMatch(/Blocages de comptes \(30 derniers jours\) 1 \(1 compte\)/);
-    expect(text).toContain('Dernière sauvegarde vérifiée pas encore disponible (module continuité)');
+    expect(text).toContain('Dernière sauvegarde En retard jamais'); // contributed by continuity
     expect(text).toContain('agent.urbanisme@villebelle.example');
     expect((await (await signIn(t.app, 'admin@villebelle.example')).get('/c/villebelle/admin/cyber')).statusCode).toBe(
       200,

@@ -86,7 +86,7 @@ export const operatorModule: GuichetModule = {
           </a>,
           commune.population ? formatNumber(commune.population) : '—',
           commune.simpleMode ? 'simple' : 'complet',
-          ...figures.map((f) => formatNumber(values.get(f.key) ?? 0)),
+          ...figures.map((f) => (f.format ?? formatNumber)(values.get(f.key) ?? 0)),
         ]);
       }
       const created = (request.query as Body).creee;

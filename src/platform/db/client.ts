@@ -45,11 +45,21 @@ function patchPgliteParse(): void {
   };
 }
 
-/** Opens PGlite at `dataDir` (or in memory when undefined) behind a one-connection pg pool. */
-export async function openPglite(dataDir: string | undefined, appRole: string): Promise<Database> {
+/**
+ * Opens PGlite at `dataDir` (or in memory when undefined) behind a one-connection pg pool.
+ * `loadDataDir`: a snapshot (PGlite's dumpDataDir tar) to start from, for an empty `dataDir`.
+ */
+export async function openPglite(
+  dataDir: string | undefined,
+  appRole: string,
+  options: { loadDataDir?: Blob } = {},
+): Promise<Database> {
   patchPgliteParse();
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, idleTimeoutMillis: 0 } as pg.PoolConfig);
   return {
     engine: 'pglite',
