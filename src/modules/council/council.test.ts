@@ -49,7 +49,8 @@ describe.each(TEST_ENGINES)('council on %s', (engine) => {
     t = await createTestApp(engine);
     await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
-    villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
+    // A commune of its own: the demo seeds Villebelle with a council already.
+    villebelle = await secondCommune(t, { name: 'Valbourg' });
     other = await secondCommune(t);
     await t.testDb.asSuperuser('UPDATE commune SET population = 2000 WHERE id = $1', [villebelle.id]);
     const agent = await staffMember(t, villebelle, { role: 'agent' });
@@ -131,7 +132,7 @@ describe.each(TEST_ENGINES)('council on %s', (engine) => {
     expect(mails).toEqual([
       {
         to_address: 'claire.martin@example.org',
-        subject: 'Convocation au conseil municipal du 28 mars 2027 – Villebelle',
+        subject: 'Convocation au conseil municipal du 28 mars 2027 – Valbourg',
       },
     ]);
     const again = await refusal(sendConvocations(db, deps('2027-03-24T20:00:00Z'), secretariat, seance.id));

@@ -46,7 +46,11 @@ export async function insertSeance(tx: Tx, values: Omit<typeof councilSeance.$in
   return row!;
 }
 
+/** Ids come from URLs: anything but a uuid is no record (404), not a database error. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function findSeance(tx: Tx, communeId: string, id: string, lock = false): Promise<SeanceRow | undefined> {
+  if (!UUID.test(id)) return undefined;
   const query = tx.db
     .select()
     .from(councilSeance)
@@ -131,6 +135,7 @@ export async function findMemberByAccount(
 }
 
 export async function findItem(tx: Tx, communeId: string, id: string): Promise<ItemRow | undefined> {
+  if (!UUID.test(id)) return undefined;
   const [row] = await tx.db
     .select()
     .from(councilItem)
@@ -187,6 +192,7 @@ export function listLiveProxies(tx: Tx, communeId: string): Promise<ProxyRow[]> 
 }
 
 export async function findProxy(tx: Tx, communeId: string, id: string): Promise<ProxyRow | undefined> {
+  if (!UUID.test(id)) return undefined;
   const [row] = await tx.db
     .select()
     .from(councilProxy)

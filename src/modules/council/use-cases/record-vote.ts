@@ -3,7 +3,6 @@
  * opening of the item (CGCT L2121-17), the result computed (L2121-20/21), and an adopted item
  * takes the next délibération number of the commune and year.
  */
-import { and, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { recordAudit } from '../../../platform/audit/journal.js';
@@ -12,9 +11,8 @@ import { nextNumber } from '../../../platform/db/counters.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { notFound } from '../../../platform/errors.js';
 import { canManageCouncil } from '../policy.js';
-import { findSeance, listMembers, listVotes } from '../repo.js';
+import { findItem, findSeance, listMembers, listVotes } from '../repo.js';
 import { quorum, usableProxies, voteResult } from '../rules.js';
-import { councilItem } from '../schema.js';
 import { loadSeanceState, presentFor } from './attendance.js';
 import { type CouncilCaller, parseOrRefuse, refuse } from './common.js';
 
@@ -58,10 +56,7 @@ export async function recordVote(
   );
   const communeId = caller.commune.id;
   return withTenant(database, communeId, async (tx) => {
-    const [item] = await tx.db
-      .select()
-      .from(councilItem)
-      .where(and(eq(councilItem.communeId, communeId), eq(councilItem.id, itemId)));
+    const item = await findItem(tx, communeId, itemId);
     if (!item) throw notFound('council.item_not_found');
     const seance = await findSeance(tx, communeId, item.seanceId, true);
     if (!seance) throw notFound('council.seance_not_found');
