@@ -19,7 +19,14 @@ import { registerManagePages } from './pages/manage.js';
 import { registerOwnPages } from './pages/mine.js';
 import { canBook, canWorkAgenda } from './policy.js';
 import { myAppointments } from './queries.js';
-import { bookingFigures, bookingsBetween, bookingsOfAccount, eraseAccountBookings, listAgendas, listMotifs } from './repo.js';
+import {
+  bookingFigures,
+  bookingsBetween,
+  bookingsOfAccount,
+  eraseAccountBookings,
+  listAgendas,
+  listMotifs,
+} from './repo.js';
 import { STATUS_LABELS, whenText } from './texts.js';
 import { expireOffer, OFFER_EXPIRY_JOB, offerFreedSeat } from './use-cases/waitlist.js';
 
