@@ -311,6 +311,9 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/agent/conseil/seances/:seance/pouvoirs/:proxy/retirer': {
     path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/pouvoirs/${COUNCIL_ID}/retirer`,
   },
+  '/c/:slug/agent/conseil/seances/:seance/points/:item/deliberation.pdf': {
+    path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/deliberation.pdf`,
+  },
   '/c/:slug/agent/conseil/seances/:seance/points/:item/vote': {
     path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/vote`,
   },
@@ -412,6 +415,7 @@ const HANDLER_404: Record<string, string> = {
       'POST /mouvements',
       'POST /pouvoirs/:proxy/retirer',
       'POST /points/:item/vote',
+      'GET /points/:item/deliberation.pdf',
     ].map((entry) => {
       const [method, suffix] = entry.split(' ');
       return [`${method} /c/:slug/agent/conseil/seances/:seance${suffix}`, 'council.seance_not_found'];

@@ -53,6 +53,25 @@ describe.each(TEST_ENGINES)('council pages on %s', (engine) => {
     const late = await agent.post(`${seance}/convoquer`, {});
     expect(late.statusCode).toBe(422);
     expect(shownText(late.body)).toMatch(/la convocation devait partir au plus tard le \d{1,2} \S+ \d{4}/);
+    // The demo séance (convened): roll call of everyone, a vote, the numbered délibération as PDF.
+    const demo = /href="(\/c\/villebelle\/agent\/conseil\/seances\/[0-9a-f-]{36})"/.exec(list.body)?.[1];
+    const screen = await agent.get(`${demo}/en-seance`);
+    expect(screen.statusCode).toBe(200);
+    const ids = [...screen.body.matchAll(/name="present" type="checkbox" value="([0-9a-f-]{36})"/g)].map((x) => x[1]!);
+    expect(ids).toHaveLength(9);
+    expect((await agent.post(`${demo}/appel`, { present: ids })).statusCode).toBe(303);
+    const item = /action="[^"]+\/points\/([0-9a-f-]{36})\/vote"/.exec((await agent.get(`${demo}/en-seance`)).body)?.[1];
+    const wrong = await agent.post(`${demo}/points/${item}/vote`, { ballot: 'public', pour: '8', contre: '0' });
+    expect(wrong.statusCode).toBe(422);
+    expect(shownText(wrong.body)).toContain('Le décompte (8 voix) ne correspond pas aux votants : 9');
+    const voted = await agent.post(`${demo}/points/${item}/vote`, { ballot: 'public', pour: '8', contre: '1' });
+    expect(voted.statusCode).toBe(303);
+    const after = shownText((await agent.get(`${demo}/en-seance`)).body);
+    expect(after).toMatch(/Adopté Délibération n° \d{4}-\d{6}/);
+    const pdf = await agent.get(`${demo}/points/${item}/deliberation.pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     // Another commune does not see the séance.
     const foreign = await agent.get(seance.replace('/c/villebelle/', '/c/saint-aubin-les-pres/'));
     expect(foreign.statusCode).toBe(404);

@@ -21,6 +21,7 @@ import {
   WarningText,
 } from '../../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
+import { renderDeliberationPdf } from '../deliberation-pdf.js';
 import { type SeancePage, seancePage } from '../queries.js';
 import { quorum, usableProxies } from '../rules.js';
 import type { ItemRow, VoteRow } from '../schema.js';
@@ -50,13 +51,18 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n > 1 ? 's' : ''}`;
 }
 
-function VoteResult({ vote }: { vote: VoteRow }) {
+function VoteResult({ vote, pdf }: { vote: VoteRow; pdf: string }) {
   return (
     <div class="govuk-!-margin-bottom-4">
       <p class="govuk-body">
         {vote.adopted ? <Tag colour="green">Adopté</Tag> : <Tag colour="red">Rejeté</Tag>}{' '}
         {vote.deliberationNumber ? <strong>Délibération n° {vote.deliberationNumber}</strong> : null}
       </p>
+      {vote.deliberationNumber ? (
+        <p class="govuk-body">
+          <TextLink href={pdf}>Télécharger la délibération n° {vote.deliberationNumber} (PDF)</TextLink>
+        </p>
+      ) : null}
       <p class="govuk-body">
         Scrutin {vote.ballot === 'secret' ? 'secret' : 'public'} : {plural(vote.pour, 'voix')} pour,{' '}
         {plural(vote.contre, 'voix')} contre, {plural(vote.abstentions, 'abstention')}
@@ -115,7 +121,7 @@ function ItemBlock({
         </p>
       ) : null}
       {vote ? (
-        <VoteResult vote={vote} />
+        <VoteResult vote={vote} pdf={`${base}/points/${item.id}/deliberation.pdf`} />
       ) : page.opening ? (
         <>
           {errors.form || errors.present ? <WarningText>{errors.form ?? errors.present}</WarningText> : null}
@@ -304,6 +310,28 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
 export function registerSessionPages(app: FastifyInstance, ctx: AppContext): void {
   const seanceId = (request: FastifyRequest) => (request.params as { seance: string }).seance;
   app.get('/c/:slug/agent/conseil/seances/:seance/en-seance', POLICY, (request, reply) => render(ctx, request, reply));
+
+  app.get('/c/:slug/agent/conseil/seances/:seance/points/:item/deliberation.pdf', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const item = page.items.find((i) => i.id === (request.params as { item: string }).item);
+    const vote = item ? page.votes.get(item.id) : undefined;
+    if (!item || !vote?.deliberationNumber) throw notFound('council.deliberation_not_found');
+    const present = presentFor(page, item);
+    const pdf = await renderDeliberationPdf({
+      communeName: request.commune!.name,
+      seance: page.seance,
+      item,
+      vote,
+      members: page.members,
+      present,
+      proxies: usableProxies(page.proxies, present, vote.interestedIds),
+    });
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `inline; filename="deliberation-${vote.deliberationNumber}.pdf"`)
+      .send(pdf);
+  });
 
   app.post('/c/:slug/agent/conseil/seances/:seance/appel', POLICY, async (request, reply) => {
     await load(ctx, request);
