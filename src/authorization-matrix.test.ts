@@ -118,6 +118,9 @@ interface Sample {
   path: (c: SampleContext) => string;
 }
 
+/** An id no council record has (séance, item, proxy). */
+const COUNCIL_ID = '01a22309-0000-7000-8000-0000000000c0';
+
 /** An id no appointment record has (motif, booking, agenda, item). */
 const APPOINTMENT_ID = '01a22309-0000-7000-8000-0000000000ab';
 
@@ -298,6 +301,31 @@ const SAMPLES: Record<string, Sample> = {
     path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,
   },
   // Appointments: a motif, booking, agenda and link of nobody (see HANDLER_404 and OWNER_SCOPED).
+  // Council: a séance, item and proxy of nobody (see HANDLER_404).
+  ...Object.fromEntries(
+    ['', '/en-seance', '/points', '/convoquer', '/pouvoirs', '/reponses', '/appel', '/mouvements'].map((suffix) => [
+      `/c/:slug/agent/conseil/seances/:seance${suffix}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}${suffix}` },
+    ]),
+  ),
+  '/c/:slug/agent/conseil/seances/:seance/pouvoirs/:proxy/retirer': {
+    path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/pouvoirs/${COUNCIL_ID}/retirer`,
+  },
+  '/c/:slug/agent/conseil/seances/:seance/points/:item/deliberation.pdf': {
+    path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/deliberation.pdf`,
+  },
+  '/c/:slug/agent/conseil/seances/:seance/points/:item/vote': {
+    path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/vote`,
+  },
+  '/c/:slug/conseil/seances/:seance/reponse': {
+    path: (c) => `/c/${c.commune}/conseil/seances/${COUNCIL_ID}/reponse`,
+  },
+  '/c/:slug/conseil/seances/:seance/pouvoir': {
+    path: (c) => `/c/${c.commune}/conseil/seances/${COUNCIL_ID}/pouvoir`,
+  },
+  '/c/:slug/conseil/pouvoirs/:proxy/retirer': {
+    path: (c) => `/c/${c.commune}/conseil/pouvoirs/${COUNCIL_ID}/retirer`,
+  },
   '/c/:slug/rendez-vous/:motif': { path: (c) => `/c/${c.commune}/rendez-vous/${APPOINTMENT_ID}` },
   '/c/:slug/rendez-vous/:motif/reserver': { path: (c) => `/c/${c.commune}/rendez-vous/${APPOINTMENT_ID}/reserver` },
   ...Object.fromEntries(
@@ -374,6 +402,26 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/famille/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
   'POST /c/:slug/admin/famille/activites/:activity/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
   'GET /api/v1/parapheur/crl/:file': 'signature.crl_not_found',
+  // Council: unknown séance or proxy.
+  ...Object.fromEntries(
+    [
+      'GET ',
+      'GET /en-seance',
+      'POST /points',
+      'POST /convoquer',
+      'POST /pouvoirs',
+      'POST /reponses',
+      'POST /appel',
+      'POST /mouvements',
+      'POST /pouvoirs/:proxy/retirer',
+      'POST /points/:item/vote',
+      'GET /points/:item/deliberation.pdf',
+    ].map((entry) => {
+      const [method, suffix] = entry.split(' ');
+      return [`${method} /c/:slug/agent/conseil/seances/:seance${suffix}`, 'council.seance_not_found'];
+    }),
+  ),
+  'POST /c/:slug/conseil/pouvoirs/:proxy/retirer': 'council.proxy_not_found',
   // Appointments: unknown motif, booking, link or agenda.
   'GET /c/:slug/rendez-vous/:motif': 'appointments.motif_not_found',
   'GET /c/:slug/rendez-vous/:motif/reserver': 'appointments.motif_not_found',

@@ -10,5 +10,15 @@ declare module '../../platform/audit/journal.js' {
     'council.convocations_sent': AuditData;
     /** The vote of an item: quorum, counts, result and the délibération's number. */
     'council.vote_recorded': AuditData;
+    /** An élu's reply to a convocation (présent, absent), by the élu or the secretariat. */
+    'council.reply_recorded': AuditData;
+    'council.proxy_given': AuditData;
+    'council.proxy_revoked': AuditData;
+    /** The roll call at the opening: the members present. */
+    'council.roll_call': AuditData;
+    /** An arrival or a departure during the séance, from an item on. */
+    'council.movement_recorded': AuditData;
+    /** A délibération put online on the commune's public page. */
+    'council.deliberation_published': AuditData;
   }
 }

@@ -8,6 +8,7 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { type Person, secondCommune, staffMember } from '../../test/factories.js';
 import { seedDemo } from '../demo/seed.js';
 import { addMember } from './use-cases/add-member.js';
+import { giveProxy, recordMovement, recordRollCall, replyToConvocation, revokeProxy } from './use-cases/attendance.js';
 import { addAgendaItem, createSeance } from './use-cases/create-seance.js';
 import { recordVote } from './use-cases/record-vote.js';
 import { sendConvocations } from './use-cases/send-convocations.js';
@@ -48,7 +49,8 @@ describe.each(TEST_ENGINES)('council on %s', (engine) => {
     t = await createTestApp(engine);
     await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
     await t.runtime.communes.reload();
-    villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
+    // A commune of its own: the demo seeds Villebelle with a council already.
+    villebelle = await secondCommune(t, { name: 'Valbourg' });
     other = await secondCommune(t);
     await t.testDb.asSuperuser('UPDATE commune SET population = 2000 WHERE id = $1', [villebelle.id]);
     const agent = await staffMember(t, villebelle, { role: 'agent' });
@@ -130,7 +132,7 @@ describe.each(TEST_ENGINES)('council on %s', (engine) => {
     expect(mails).toEqual([
       {
         to_address: 'claire.martin@example.org',
-        subject: 'Convocation au conseil municipal du 28 mars 2027 – Villebelle',
+        subject: 'Convocation au conseil municipal du 28 mars 2027 – Valbourg',
       },
     ]);
     const again = await refusal(sendConvocations(db, deps('2027-03-24T20:00:00Z'), secretariat, seance.id));
@@ -253,6 +255,115 @@ describe.each(TEST_ENGINES)('council on %s', (engine) => {
         now,
       ),
     ).resolves.toEqual({ adopted: true, deliberationNumber: '2027-000002', quorumRequired: 2 });
+  });
+
+  it('takes replies and proxies (L2121-20), the roll call, a departure that loses the quorum of an item, and counts proxies', async () => {
+    const db = t.runtime.database;
+    const commune = { commune: villebelle };
+    // A council of four for this test (the earlier tests left two members).
+    const anne = await addMember(db, secretariat, {
+      fullName: 'Anne Roux',
+      role: 'adjoint',
+      channel: 'postal',
+      postalAddress: '1 place',
+    });
+    const bruno = await addMember(db, secretariat, {
+      fullName: 'Bruno Petit',
+      role: 'conseiller',
+      channel: 'postal',
+      postalAddress: '2 place',
+    });
+    const { rows } = await t.testDb.asSuperuser<{ id: string; full_name: string }>(
+      'SELECT id, full_name FROM council_member WHERE commune_id = $1',
+      [villebelle.id],
+    );
+    const id = (name: string) => rows.find((r) => r.full_name === name)!.id;
+    const [claire, jean] = [id('Claire Martin'), id('Jean Dupont')];
+    const seances = [];
+    for (const date of ['2027-10-04', '2027-10-11', '2027-10-18', '2027-10-25', '2027-11-02']) {
+      const s = await createSeance(db, secretariat, { date, time: '18:00', place: 'Mairie', kind: 'ordinaire' });
+      seances.push(s);
+    }
+    const [first] = seances;
+    const vote1 = await addAgendaItem(db, secretariat, first!.id, { title: 'Point 1' });
+    const vote2 = await addAgendaItem(db, secretariat, first!.id, { title: 'Point 2' });
+    await sendConvocations(db, deps('2027-09-20T10:00:00Z'), secretariat, first!.id);
+
+    // The secretariat records Jean's paper proxy to Anne for four séances: refused without illness.
+    const four = await refusal(
+      giveProxy(db, secretariat, first!.id, { memberId: jean, holderId: anne.id, seanceCount: '4' }),
+    );
+    expect(four.fields?.seanceCount).toBe(
+      'Un même pouvoir ne peut valoir pour plus de trois séances consécutives, sauf maladie dûment constatée (article L2121-20 du CGCT).',
+    );
+    const proxy = await giveProxy(db, secretariat, first!.id, { memberId: jean, holderId: anne.id, seanceCount: '3' });
+    // Anne holds one proxy already on the three séances: Bruno cannot give her a second one.
+    const second = await refusal(giveProxy(db, secretariat, seances[2]!.id, { memberId: bruno.id, holderId: anne.id }));
+    expect(second.fields?.holderId).toBe(
+      'Un membre ne peut être porteur que d’un seul pouvoir (article L2121-20 du CGCT).',
+    );
+    // … but on the fourth séance, out of Jean's proxy, she can.
+    const later = await giveProxy(db, secretariat, seances[3]!.id, { memberId: bruno.id, holderId: anne.id });
+    await revokeProxy(db, secretariat, later.id);
+    // A holder who announced absence is refused.
+    await replyToConvocation(db, secretariat, first!.id, { memberId: bruno.id, answer: 'absent' });
+    const toAbsent = await refusal(giveProxy(db, secretariat, first!.id, { memberId: claire, holderId: bruno.id }));
+    expect(toAbsent.fields?.holderId).toBe('Le mandataire doit être présent à la séance.');
+    // Jean gave a proxy: his reply says so and cannot be changed without revoking.
+    const blocked = await refusal(
+      replyToConvocation(db, secretariat, first!.id, { memberId: jean, answer: 'present' }),
+    );
+    expect(blocked.fields?.answer).toContain('retirez-le');
+    const { rows: replies } = await t.testDb.asSuperuser<{ seance_id: string; answer: string }>(
+      'SELECT seance_id, answer FROM council_reply WHERE member_id = $1 ORDER BY seance_id',
+      [jean],
+    );
+    expect(replies.map((r) => r.answer)).toEqual(['pouvoir', 'pouvoir', 'pouvoir']);
+    // An élu without a member record may not reply (404).
+    const stranger = await staffMember(t, villebelle, { role: 'councillor' });
+    const asStranger = { ...commune, actor: actorOf(stranger, 'councillor') };
+    expect((await refusal(replyToConvocation(db, asStranger, first!.id, { answer: 'present' }))).status).toBe(404);
+
+    // Roll call: Claire, Anne and Bruno present (3 of 4: quorum 3); Jean represented by Anne.
+    const noCall = await refusal(recordVote(db, secretariat, vote1.id, { pour: 4, contre: 0, abstentions: 0 }));
+    expect(noCall.fields?.form).toContain('appel des présents');
+    await recordRollCall(db, secretariat, first!.id, { present: [claire, anne.id, bruno.id] });
+    // Voters: three present and Jean's proxy. A count that does not add up is refused.
+    const mismatch = await refusal(recordVote(db, secretariat, vote1.id, { pour: 3, contre: 0, abstentions: 0 }));
+    expect(mismatch.fields?.pour).toBe(
+      'Le décompte (3 voix) ne correspond pas aux votants : 4 (élus présents non intéressés et pouvoirs).',
+    );
+    await expect(
+      recordVote(db, secretariat, vote1.id, { pour: 3, contre: 0, abstentions: 0, notVoting: 1 }),
+    ).resolves.toMatchObject({ adopted: true });
+    const twice = await refusal(recordVote(db, secretariat, vote1.id, { pour: 4, contre: 0, abstentions: 0 }));
+    expect(twice.fields?.form).toBe('Le vote de ce point est déjà enregistré.');
+    // Bruno leaves before item 2: two present, quorum lost on that item.
+    const notHere = await refusal(
+      recordMovement(db, secretariat, first!.id, { memberId: jean, itemId: vote2.id, kind: 'depart' }),
+    );
+    expect(notHere.fields?.memberId).toContain('n’est pas présent');
+    await recordMovement(db, secretariat, first!.id, { memberId: bruno.id, itemId: vote2.id, kind: 'depart' });
+    const lost = await refusal(recordVote(db, secretariat, vote2.id, { pour: 3, contre: 0, abstentions: 0 }));
+    expect(lost.fields?.present).toContain('2 élus présents pris en compte, 3 requis');
+    // Secret ballot: no casting vote.
+    await recordMovement(db, secretariat, first!.id, { memberId: bruno.id, itemId: vote2.id, kind: 'arrivee' });
+    const secret = await refusal(
+      recordVote(db, secretariat, vote2.id, {
+        ballot: 'secret',
+        pour: 2,
+        contre: 2,
+        abstentions: 0,
+        presidentVote: 'pour',
+      }),
+    );
+    expect(secret.fields?.presidentVote).toContain('pas prépondérante');
+    await expect(
+      recordVote(db, secretariat, vote2.id, { ballot: 'secret', pour: 2, contre: 2, abstentions: 0 }),
+    ).resolves.toMatchObject({ adopted: false, deliberationNumber: null });
+    // Jean revokes nothing himself (he has no account); the secretariat revokes on paper.
+    await revokeProxy(db, secretariat, proxy.id);
+    expect((await refusal(revokeProxy(db, secretariat, proxy.id))).status).toBe(404);
   });
 
   it('hides a séance of another commune (404) and refuses non-secretariat callers (404)', async () => {

@@ -1,13 +1,26 @@
 /**
  * The conseil municipal (issue 15): the legal rules (seats, convocation delay in jours francs,
  * quorum per item, proxies, votes) as pure functions, members in office, séances with their
- * agenda and the convocations sent with their proof (migration 0025).
+ * agenda and the convocations sent with their proof (migration 0025); attendance, proxies and
+ * the pages of the secretariat, the session and the élus (migration 0027).
  */
 import type { GuichetModule } from '../../platform/module.js';
 import './audit.js';
 import { COUNCIL_MAILS } from './mail-templates.js';
+import { registerEluPages } from './pages/elu.js';
+import { registerSecretariatPages } from './pages/secretariat.js';
+import { registerSessionPages } from './pages/session.js';
 
 export const councilModule: GuichetModule = {
   name: 'council',
   mailTemplates: Object.values(COUNCIL_MAILS),
+  registerRoutes(app, ctx) {
+    registerSecretariatPages(app, ctx);
+    registerSessionPages(app, ctx);
+    registerEluPages(app, ctx);
+  },
+  agentTiles: [
+    { path: 'agent/conseil', label: 'Conseil municipal', order: 40 },
+    { path: 'conseil', label: 'Mes séances du conseil', order: 41 },
+  ],
 };

@@ -1,16 +1,25 @@
 /** The council's queries (tenant transactions only: RLS applies on top of the filters). */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
 import {
   type ConvocationRow,
+  councilAttendance,
   councilConvocation,
   councilItem,
   councilMember,
+  councilMovement,
+  councilProxy,
+  councilReply,
   councilSeance,
+  councilVote,
   type ItemRow,
   type MemberRow,
+  type MovementRow,
+  type ProxyRow,
+  type ReplyRow,
   type SeanceRow,
+  type VoteRow,
 } from './schema.js';
 
 export function listMembers(tx: Tx, communeId: string): Promise<MemberRow[]> {
@@ -37,7 +46,11 @@ export async function insertSeance(tx: Tx, values: Omit<typeof councilSeance.$in
   return row!;
 }
 
+/** Ids come from URLs: anything but a uuid is no record (404), not a database error. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function findSeance(tx: Tx, communeId: string, id: string, lock = false): Promise<SeanceRow | undefined> {
+  if (!UUID.test(id)) return undefined;
   const query = tx.db
     .select()
     .from(councilSeance)
@@ -101,4 +114,142 @@ export async function communePopulation(tx: Tx, communeId: string): Promise<numb
     [communeId],
   );
   return rows[0]?.population ?? null;
+}
+
+export async function findMemberByAccount(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+): Promise<MemberRow | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(councilMember)
+    .where(
+      and(
+        eq(councilMember.communeId, communeId),
+        eq(councilMember.accountId, accountId),
+        eq(councilMember.inOffice, true),
+      ),
+    );
+  return row;
+}
+
+export async function findItem(tx: Tx, communeId: string, id: string): Promise<ItemRow | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const [row] = await tx.db
+    .select()
+    .from(councilItem)
+    .where(and(eq(councilItem.communeId, communeId), eq(councilItem.id, id)));
+  return row;
+}
+
+export function listReplies(tx: Tx, communeId: string, seanceId: string): Promise<ReplyRow[]> {
+  return tx.db
+    .select()
+    .from(councilReply)
+    .where(and(eq(councilReply.communeId, communeId), eq(councilReply.seanceId, seanceId)));
+}
+
+export async function upsertReply(
+  tx: Tx,
+  values: {
+    communeId: string;
+    seanceId: string;
+    memberId: string;
+    answer: ReplyRow['answer'];
+    recordedBy: string | null;
+  },
+  now: Date,
+): Promise<void> {
+  await tx.db
+    .insert(councilReply)
+    .values({ ...values, repliedAt: now })
+    .onConflictDoUpdate({
+      target: [councilReply.communeId, councilReply.seanceId, councilReply.memberId],
+      set: { answer: values.answer, repliedAt: now, recordedBy: values.recordedBy },
+    });
+}
+
+export async function deleteReplies(tx: Tx, communeId: string, seanceIds: string[], memberId: string): Promise<void> {
+  if (seanceIds.length === 0) return;
+  await tx.db
+    .delete(councilReply)
+    .where(
+      and(
+        eq(councilReply.communeId, communeId),
+        inArray(councilReply.seanceId, seanceIds),
+        eq(councilReply.memberId, memberId),
+      ),
+    );
+}
+
+/** Live (not revoked) proxies of the commune: few rows, filtered by coverage in the use cases. */
+export function listLiveProxies(tx: Tx, communeId: string): Promise<ProxyRow[]> {
+  return tx.db
+    .select()
+    .from(councilProxy)
+    .where(and(eq(councilProxy.communeId, communeId), isNull(councilProxy.revokedAt)));
+}
+
+export async function findProxy(tx: Tx, communeId: string, id: string): Promise<ProxyRow | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const [row] = await tx.db
+    .select()
+    .from(councilProxy)
+    .where(and(eq(councilProxy.communeId, communeId), eq(councilProxy.id, id)));
+  return row;
+}
+
+export async function insertProxy(tx: Tx, values: Omit<typeof councilProxy.$inferInsert, 'id'>): Promise<ProxyRow> {
+  const [row] = await tx.db
+    .insert(councilProxy)
+    .values({ id: uuidv7(), ...values })
+    .returning();
+  return row!;
+}
+
+export async function revokeProxyRow(tx: Tx, communeId: string, id: string, now: Date): Promise<void> {
+  await tx.db
+    .update(councilProxy)
+    .set({ revokedAt: now })
+    .where(and(eq(councilProxy.communeId, communeId), eq(councilProxy.id, id)));
+}
+
+export function listAttendance(tx: Tx, communeId: string, seanceId: string) {
+  return tx.db
+    .select()
+    .from(councilAttendance)
+    .where(and(eq(councilAttendance.communeId, communeId), eq(councilAttendance.seanceId, seanceId)));
+}
+
+export async function replaceAttendance(
+  tx: Tx,
+  communeId: string,
+  seanceId: string,
+  rows: Array<{ memberId: string; present: boolean }>,
+): Promise<void> {
+  await tx.db
+    .delete(councilAttendance)
+    .where(and(eq(councilAttendance.communeId, communeId), eq(councilAttendance.seanceId, seanceId)));
+  if (rows.length) await tx.db.insert(councilAttendance).values(rows.map((r) => ({ communeId, seanceId, ...r })));
+}
+
+export function listMovements(tx: Tx, communeId: string, seanceId: string): Promise<MovementRow[]> {
+  return tx.db
+    .select()
+    .from(councilMovement)
+    .where(and(eq(councilMovement.communeId, communeId), eq(councilMovement.seanceId, seanceId)))
+    .orderBy(asc(councilMovement.recordedAt), asc(councilMovement.id));
+}
+
+export async function insertMovement(tx: Tx, values: Omit<typeof councilMovement.$inferInsert, 'id'>): Promise<void> {
+  await tx.db.insert(councilMovement).values({ id: uuidv7(), ...values });
+}
+
+export function listVotes(tx: Tx, communeId: string, itemIds: string[]): Promise<VoteRow[]> {
+  if (itemIds.length === 0) return Promise.resolve([]);
+  return tx.db
+    .select()
+    .from(councilVote)
+    .where(and(eq(councilVote.communeId, communeId), inArray(councilVote.itemId, itemIds)));
 }

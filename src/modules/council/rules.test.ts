@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkProxy,
+  checkProxySpan,
   convocationClearDays,
   convocationInTime,
+  coveredSeances,
   latestConvocationDate,
   legalSeats,
+  type Movement,
   type ProxyGrant,
+  presentAtItem,
   publicBallotRequired,
   quorum,
   secondConvocationAllowed,
   secretBallotRequired,
+  usableProxies,
   voteResult,
 } from './rules.js';
 
@@ -148,6 +153,79 @@ describe('proxies (CGCT L2121-20 al. 1)', () => {
     ],
   ] as Array<[Partial<ProxyGrant>, ProxyGrant[], string | null]>)('%j with %j → %s', (change, accepted, refusal) => {
     expect(checkProxy({ ...base, ...change }, { seance, present, accepted })).toBe(refusal);
+  });
+});
+
+describe('proxy span: three consecutive séances at most (CGCT L2121-20 al. 1)', () => {
+  it.each([
+    [1, false, null],
+    [3, false, null],
+    [4, false, 'too_many_seances'],
+    [4, true, null],
+    [12, true, null],
+    [0, false, 'no_scope'],
+    [1.5, true, 'no_scope'],
+  ] as const)('%i séance(s), illness certified %s → %s', (count, illness, refusal) => {
+    expect(checkProxySpan(count, illness)).toBe(refusal);
+  });
+});
+
+describe('séances covered by a proxy (CGCT L2121-20 al. 1)', () => {
+  const seances = ['s1', 's2', 's3', 's4', 's5'];
+  it.each([
+    ['s1', 1, ['s1']],
+    ['s2', 3, ['s2', 's3', 's4']],
+    ['s4', 3, ['s4', 's5']], // the last séances planned so far
+    ['s9', 2, []],
+  ] as const)('from %s for %i → %j', (first, count, covered) => {
+    expect(coveredSeances(first, count, seances)).toEqual(covered);
+  });
+});
+
+describe('presence per item: arrivals and departures (CGCT L2121-17 checked per item)', () => {
+  const moves: Movement[] = [
+    { memberId: 'd', kind: 'arrivee', position: 2 },
+    { memberId: 'a', kind: 'depart', position: 3 },
+    { memberId: 'a', kind: 'arrivee', position: 5 },
+  ];
+  it.each([
+    [1, ['a', 'b', 'c']],
+    [2, ['a', 'b', 'c', 'd']],
+    [3, ['b', 'c', 'd']],
+    [4, ['b', 'c', 'd']],
+    [5, ['a', 'b', 'c', 'd']],
+  ])('item %i: %j present', (position, expected) => {
+    expect(presentAtItem(['a', 'b', 'c'], moves, position).sort()).toEqual(expected);
+  });
+  it('a departure at the item opened by an arrival leaves the member absent (last event wins)', () => {
+    expect(
+      presentAtItem(
+        [],
+        [
+          { memberId: 'x', kind: 'arrivee', position: 2 },
+          { memberId: 'x', kind: 'depart', position: 2 },
+        ],
+        2,
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('proxies that vote on an item (CGCT L2121-20, L2131-11)', () => {
+  const proxies = [
+    { giverId: 'x', holderId: 'a' },
+    { giverId: 'y', holderId: 'b' },
+    { giverId: 'z', holderId: 'c' },
+  ];
+  it.each([
+    // [present, interested, givers whose proxy votes]
+    [['a', 'b', 'c'], [], ['x', 'y', 'z']],
+    [['a', 'b'], [], ['x', 'y']], // c has left: z's proxy is not used
+    [['a', 'b', 'c', 'z'], [], ['x', 'y']], // z came after all: votes in person
+    [['a', 'b', 'c'], ['b'], ['x', 'z']], // the holder intéressé does not carry the proxy
+    [['a', 'b', 'c'], ['x'], ['y', 'z']], // nor is the giver's voice carried when the giver is intéressé
+  ] as Array<[string[], string[], string[]]>)('present %j, interested %j → %j', (present, interested, givers) => {
+    expect(usableProxies(proxies, present, interested).map((p) => p.giverId)).toEqual(givers);
   });
 });
 

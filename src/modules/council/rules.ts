@@ -116,7 +116,8 @@ export type ProxyRefusal =
   | 'giver_present'
   | 'holder_absent'
   | 'holder_already_holds'
-  | 'giver_already_gave';
+  | 'giver_already_gave'
+  | 'too_many_seances';
 
 /** French messages of proxy refusals. */
 export const PROXY_REFUSALS: Record<ProxyRefusal, string> = {
@@ -127,7 +128,67 @@ export const PROXY_REFUSALS: Record<ProxyRefusal, string> = {
   holder_absent: 'Le mandataire doit être présent à la séance.',
   holder_already_holds: 'Un membre ne peut être porteur que d’un seul pouvoir (article L2121-20 du CGCT).',
   giver_already_gave: 'Ce membre a déjà donné pouvoir pour cette séance.',
+  too_many_seances:
+    'Un même pouvoir ne peut valoir pour plus de trois séances consécutives, sauf maladie dûment constatée (article L2121-20 du CGCT).',
 };
+
+/** CGCT L2121-20 al. 1: a proxy is valid for three consecutive séances at most, unless illness is certified. */
+export const PROXY_MAX_CONSECUTIVE_SEANCES = 3;
+
+/** Whether a proxy meant for `seanceCount` consecutive séances may be accepted (L2121-20 al. 1). */
+export function checkProxySpan(seanceCount: number, illnessCertified: boolean): ProxyRefusal | null {
+  if (!Number.isInteger(seanceCount) || seanceCount < 1) return 'no_scope';
+  if (seanceCount > PROXY_MAX_CONSECUTIVE_SEANCES && !illnessCertified) return 'too_many_seances';
+  return null;
+}
+
+/**
+ * The séances a proxy covers: `count` consecutive séances from the first one, in the order of the
+ * commune's séances (cancelled ones left out by the caller).
+ */
+export function coveredSeances(firstId: string, count: number, orderedIds: readonly string[]): string[] {
+  const start = orderedIds.indexOf(firstId);
+  return start < 0 ? [] : orderedIds.slice(start, start + count);
+}
+
+/** An arrival or a departure during a séance, taking effect from the item at `position` on. */
+export interface Movement {
+  memberId: string;
+  kind: 'arrivee' | 'depart';
+  position: number;
+}
+
+/**
+ * Who is physically present when the item at `position` is opened (CGCT L2121-17 is checked per
+ * item): those present at the opening of the séance, then each arrival or departure recorded
+ * before that item, in order (a departure at item 3 means absent from item 3 on).
+ */
+export function presentAtItem(opening: readonly string[], movements: readonly Movement[], position: number): string[] {
+  const present = new Set(opening);
+  const ordered = movements.map((m, i) => ({ m, i })).sort((a, b) => a.m.position - b.m.position || a.i - b.i);
+  for (const { m } of ordered) {
+    if (m.position > position) break;
+    if (m.kind === 'arrivee') present.add(m.memberId);
+    else present.delete(m.memberId);
+  }
+  return [...present];
+}
+
+/**
+ * The proxies that vote on an item (CGCT L2121-20): the holder is present, the giver is not, and
+ * neither is intéressé on the item (L2131-11). Proxies never count for the quorum.
+ */
+export function usableProxies<P extends { giverId: string; holderId: string }>(
+  proxies: readonly P[],
+  present: readonly string[],
+  interested: readonly string[] = [],
+): P[] {
+  const here = new Set(present);
+  const out = new Set(interested);
+  return proxies.filter(
+    (p) => here.has(p.holderId) && !here.has(p.giverId) && !out.has(p.giverId) && !out.has(p.holderId),
+  );
+}
 
 /** Whether a proxy covers a séance (by id, or by its date within the duration). */
 export function proxyCovers(proxy: ProxyGrant, seance: { id: string; date: string }): boolean {

@@ -49,6 +49,7 @@ export const councilItem = pgTable('council_item', {
   summary: text('summary'),
   documentIds: uuid('document_ids').array().notNull().default([]),
   nomination: boolean('nomination').notNull().default(false),
+  closedSession: boolean('closed_session').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -62,7 +63,74 @@ export const councilConvocation = pgTable('council_convocation', {
   recordedBy: uuid('recorded_by'),
 });
 
+export const councilAttendance = pgTable('council_attendance', {
+  communeId: uuid('commune_id').notNull(),
+  seanceId: uuid('seance_id').notNull(),
+  memberId: uuid('member_id').notNull(),
+  present: boolean('present').notNull(),
+});
+
+export type ReplyAnswer = 'present' | 'absent' | 'pouvoir';
+export const councilReply = pgTable('council_reply', {
+  communeId: uuid('commune_id').notNull(),
+  seanceId: uuid('seance_id').notNull(),
+  memberId: uuid('member_id').notNull(),
+  answer: text('answer').$type<ReplyAnswer>().notNull(),
+  repliedAt: timestamp('replied_at', { withTimezone: true }).notNull().defaultNow(),
+  recordedBy: uuid('recorded_by'),
+});
+
+export const councilMovement = pgTable('council_movement', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  seanceId: uuid('seance_id').notNull(),
+  memberId: uuid('member_id').notNull(),
+  itemId: uuid('item_id').notNull(),
+  kind: text('kind').$type<'arrivee' | 'depart'>().notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  recordedBy: uuid('recorded_by'),
+});
+
+export const councilProxy = pgTable('council_proxy', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  seanceId: uuid('seance_id').notNull(),
+  giverId: uuid('giver_id').notNull(),
+  holderId: uuid('holder_id').notNull(),
+  documentId: uuid('document_id'),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  seanceCount: integer('seance_count').notNull().default(1),
+  illnessCertified: boolean('illness_certified').notNull().default(false),
+  recordedBy: uuid('recorded_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const councilVote = pgTable('council_vote', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  itemId: uuid('item_id').notNull(),
+  presentCount: integer('present_count').notNull(),
+  quorumRequired: integer('quorum_required').notNull(),
+  interestedIds: uuid('interested_ids').array().notNull().default([]),
+  ballot: text('ballot').$type<'public' | 'secret'>().notNull(),
+  pour: integer('pour').notNull(),
+  contre: integer('contre').notNull(),
+  abstentions: integer('abstentions').notNull(),
+  blancs: integer('blancs').notNull().default(0),
+  notVoting: integer('not_voting').notNull().default(0),
+  presidentVote: text('president_vote').$type<'pour' | 'contre'>(),
+  adopted: boolean('adopted').notNull(),
+  deliberationNumber: text('deliberation_number'),
+  recordedBy: uuid('recorded_by'),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  publishedAt: timestamp('published_at', { withTimezone: true }),
+});
+
 export type MemberRow = typeof councilMember.$inferSelect;
 export type SeanceRow = typeof councilSeance.$inferSelect;
 export type ItemRow = typeof councilItem.$inferSelect;
 export type ConvocationRow = typeof councilConvocation.$inferSelect;
+export type ProxyRow = typeof councilProxy.$inferSelect;
+export type MovementRow = typeof councilMovement.$inferSelect;
+export type ReplyRow = typeof councilReply.$inferSelect;
+export type VoteRow = typeof councilVote.$inferSelect;

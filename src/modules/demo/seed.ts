@@ -6,14 +6,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../../platform/db/client.js';
-import { withInstance } from '../../platform/db/tenant.js';
+import { type Tx, withInstance } from '../../platform/db/tenant.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/communes.js';
+import { addCalendarDays, parisDateOf } from '../../platform/time/calendar.js';
 import { importAddresses } from '../addresses/index.js';
 import { createCommune, type NewCommune } from '../communes/index.js';
+import { seedCouncil } from '../council/index.js';
 import { type SeedActivity, seedFamilyTariffs } from '../family/index.js';
-import { hashPassword } from '../identity/index.js';
+import { activeAccountIdByEmail, hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
 import { type SeededFunctionHolder, seedFunctionHolders } from '../signature/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
@@ -212,6 +214,67 @@ export const DEMO_COMMUNES: NewCommune[] = [
   },
 ];
 
+/**
+ * Villebelle's council: the maire and the demo élu sign in to their space; a séance ten days
+ * ahead, convened today, with its agenda (so the secretariat's and the élus' pages show a séance).
+ */
+async function seedVillebelleCouncil(tx: Tx, communeId: string) {
+  const now = new Date();
+  const people: Array<[string, 'maire' | 'adjoint' | 'conseiller_delegue' | 'conseiller', string, string | null]> = [
+    ['Sophie Moreau', 'maire', 'Villebelle ensemble', 'maire@villebelle.example'],
+    ['Paul Girard', 'conseiller', 'Villebelle ensemble', 'elu@villebelle.example'],
+    ['Nadia Benali', 'adjoint', 'Villebelle ensemble', null],
+    ['Thomas Lefèvre', 'adjoint', 'Villebelle ensemble', null],
+    ['Élise Marchand', 'conseiller_delegue', 'Villebelle ensemble', null],
+    ['Karim Haddad', 'conseiller', 'Villebelle ensemble', null],
+    ['Lucie Perrot', 'conseiller', 'Agir pour Villebelle', null],
+    ['Jacques Bernier', 'conseiller', 'Agir pour Villebelle', null],
+    ['Camille Roussel', 'conseiller', 'Agir pour Villebelle', null],
+  ];
+  const members = [];
+  for (const [fullName, role, politicalGroup, account] of people) {
+    const slug = fullName
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z]+/g, '.');
+    members.push({
+      fullName,
+      role,
+      politicalGroup,
+      email: account ?? `${slug}@elus.villebelle.example`,
+      accountId: account ? await activeAccountIdByEmail(tx, account) : null,
+    });
+  }
+  await seedCouncil(tx, communeId, members, [
+    {
+      date: addCalendarDays(parisDateOf(now), 10),
+      time: '18:30',
+      place: 'Salle du conseil, mairie de Villebelle',
+      convenedAt: now,
+      items: [
+        {
+          title: 'Approbation du procès-verbal de la séance précédente',
+          rapporteur: 0,
+        },
+        {
+          title: 'Budget supplémentaire 2026 : décision modificative n° 2',
+          rapporteur: 3,
+          summary:
+            'La décision modificative ajuste les crédits de la section d’investissement : +48 000 € pour la réfection de la toiture de l’école Jules-Ferry, financés par une subvention départementale et un prélèvement sur les dépenses imprévues.',
+        },
+        {
+          title: 'Tarifs de la restauration scolaire au 1er janvier 2027',
+          rapporteur: 2,
+          summary:
+            'Il est proposé de maintenir la grille au quotient familial et de relever de 2 % les tarifs des deux dernières tranches.',
+        },
+        { title: 'Acquisition amiable de la parcelle AB 112', rapporteur: 4, closedSession: true },
+      ],
+    },
+  ]);
+}
+
 export interface DemoResult {
   created: string[];
   skipped: string[];
@@ -239,6 +302,7 @@ export async function seedDemo(
       // each demo commune's services get their competences by default (requests/competence-map.ts).
       await seedFunctionHolders(tx, DEMO_FUNCTIONS[commune.slug] ?? []);
       await seedFamilyTariffs(tx, commune.id, DEMO_TARIFFS[commune.slug] ?? []);
+      if (commune.slug === 'villebelle') await seedVillebelleCouncil(tx, commune.id);
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
         template: DEMO_MAILS.demoWelcome,

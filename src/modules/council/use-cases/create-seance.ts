@@ -5,7 +5,7 @@ import type { Database } from '../../../platform/db/client.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { notFound } from '../../../platform/errors.js';
 import { canManageCouncil } from '../policy.js';
-import { findSeance, insertItem, insertSeance, listItems } from '../repo.js';
+import { findSeance, insertItem, insertSeance, listItems, listMembers } from '../repo.js';
 import { secondConvocationAllowed } from '../rules.js';
 import type { ItemRow, SeanceRow } from '../schema.js';
 import { type CouncilCaller, parseOrRefuse, refuse } from './common.js';
@@ -87,6 +87,7 @@ export const itemSchema = z.object({
     .transform((v) => v.trim())
     .pipe(z.string().max(20_000, 'La note de synthèse ne doit pas dépasser 20 000 caractères.')),
   rapporteurId: z.union([z.literal(''), z.uuid({ message: 'Choisissez le rapporteur dans la liste.' })]),
+  closedSession: z.enum(['', 'oui']),
 });
 
 /** Adds an item to the agenda of a séance still in preparation (after convocation, the agenda is closed). */
@@ -94,11 +95,15 @@ export async function addAgendaItem(
   database: Database,
   caller: CouncilCaller,
   seanceId: string,
-  input: Partial<Record<'title' | 'summary' | 'rapporteurId', string>>,
+  input: Partial<Record<'title' | 'summary' | 'rapporteurId' | 'closedSession', string>>,
 ): Promise<ItemRow> {
   const actor = caller.actor;
   if (!canManageCouncil(actor)) throw notFound('council.forbidden', 'not the secretariat');
-  const v = parseOrRefuse(itemSchema, { title: '', summary: '', rapporteurId: '', ...input }, 'council.item_invalid');
+  const v = parseOrRefuse(
+    itemSchema,
+    { title: '', summary: '', rapporteurId: '', closedSession: '', ...input },
+    'council.item_invalid',
+  );
   const communeId = caller.commune.id;
   return withTenant(database, communeId, async (tx) => {
     const seance = await findSeance(tx, communeId, seanceId, true);
@@ -109,6 +114,8 @@ export async function addAgendaItem(
         'title',
         'Les convocations sont parties : l’ordre du jour ne peut plus recevoir de point (un point hors ordre du jour ne peut pas faire l’objet d’une délibération).',
       );
+    if (v.rapporteurId && !(await listMembers(tx, communeId)).some((m) => m.id === v.rapporteurId))
+      throw refuse('council.unknown_member', 'rapporteurId', 'Choisissez le rapporteur parmi les membres en exercice.');
     const position = (await listItems(tx, communeId, seanceId)).length + 1;
     const item = await insertItem(tx, {
       communeId,
@@ -117,6 +124,7 @@ export async function addAgendaItem(
       title: v.title,
       summary: v.summary || null,
       rapporteurId: v.rapporteurId || null,
+      closedSession: v.closedSession === 'oui',
     });
     await recordAudit(tx, {
       action: 'council.item_added',

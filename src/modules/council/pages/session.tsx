@@ -1,0 +1,388 @@
+/**
+ * The secretary's screen in session (/c/<slug>/agent/conseil/seances/<id>/en-seance): the roll
+ * call, arrivals and departures per item, the quorum found at each item's opening (CGCT
+ * L2121-17, proxies not counted), the vote of each item — pour, contre, abstention, ne prend pas
+ * part; public or secret; the président's casting vote on a public tie — and its result. Plain
+ * forms and a refresh link: it works without JavaScript.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.js';
+import { notFound } from '../../../platform/errors.js';
+import {
+  Button,
+  Checkboxes,
+  CsrfField,
+  type FieldErrors,
+  Input,
+  Radios,
+  Select,
+  Tag,
+  TextLink,
+  WarningText,
+} from '../../../platform/views/components.js';
+import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
+import { renderDeliberationPdf } from '../deliberation-pdf.js';
+import { type SeancePage, seancePage } from '../queries.js';
+import { quorum, usableProxies } from '../rules.js';
+import type { ItemRow, VoteRow } from '../schema.js';
+import { presentFor, recordMovement, recordRollCall } from '../use-cases/attendance.js';
+import { recordVote } from '../use-cases/record-vote.js';
+import { caller, councilBreadcrumbs, formList, seancePath, seanceTitle } from './ui.js';
+
+const POLICY = { config: { policy: 'requestsInbox' as const } };
+
+interface FormState {
+  /** Which form the errors belong to: 'appel', or an item id. */
+  target?: string;
+  values?: FormBody;
+  errors?: FieldErrors;
+  status?: number;
+}
+
+async function load(ctx: AppContext, request: FastifyRequest): Promise<SeancePage> {
+  const id = (request.params as { seance: string }).seance;
+  const page = /^[0-9a-f-]{36}$/i.test(id) ? await seancePage(ctx, request.commune!.id, id) : null;
+  if (!page || page.seance.status === 'preparation' || page.seance.status === 'annulee')
+    throw notFound('council.seance_not_found');
+  return page;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n > 1 ? 's' : ''}`;
+}
+
+function VoteResult({ vote, pdf }: { vote: VoteRow; pdf: string }) {
+  return (
+    <div class="govuk-!-margin-bottom-4">
+      <p class="govuk-body">
+        {vote.adopted ? <Tag colour="green">Adopté</Tag> : <Tag colour="red">Rejeté</Tag>}{' '}
+        {vote.deliberationNumber ? <strong>Délibération n° {vote.deliberationNumber}</strong> : null}
+      </p>
+      {vote.deliberationNumber ? (
+        <p class="govuk-body">
+          <TextLink href={pdf}>Télécharger la délibération n° {vote.deliberationNumber} (PDF)</TextLink>
+        </p>
+      ) : null}
+      <p class="govuk-body">
+        Scrutin {vote.ballot === 'secret' ? 'secret' : 'public'} : {plural(vote.pour, 'voix')} pour,{' '}
+        {plural(vote.contre, 'voix')} contre, {plural(vote.abstentions, 'abstention')}
+        {vote.blancs
+          ? `, ${plural(vote.blancs, 'bulletin')} blanc${vote.blancs > 1 ? 's' : ''} ou nul${vote.blancs > 1 ? 's' : ''}`
+          : ''}
+        {vote.notVoting ? `, ${vote.notVoting} ne prenant pas part au vote` : ''}.
+        {vote.presidentVote ? ' Partage des voix : la voix du président a été prépondérante.' : ''}
+      </p>
+    </div>
+  );
+}
+
+function ItemBlock({
+  page,
+  item,
+  csrf,
+  base,
+  form,
+}: {
+  page: SeancePage;
+  item: ItemRow;
+  csrf: string;
+  base: string;
+  form: FormState;
+}) {
+  const mine = form.target === item.id;
+  const errors = mine ? (form.errors ?? {}) : {};
+  const v = (key: string) => (mine ? formString(form.values ?? {}, key) : '');
+  const present = page.opening ? presentFor(page, item) : [];
+  const vote = page.votes.get(item.id);
+  const q = quorum({
+    membersInOffice: page.members.length,
+    present,
+    secondConvocation: page.seance.firstSeanceId !== null,
+  });
+  const proxies = usableProxies(page.proxies, present);
+  const idp = `p${item.position}`;
+  return (
+    <section class="govuk-!-margin-bottom-8" aria-labelledby={`${idp}-title`}>
+      <h2 class="govuk-heading-l" id={`${idp}-title`}>
+        Point {item.position} : {item.title}
+      </h2>
+      {page.opening ? (
+        <p class="govuk-body">
+          {plural(present.length, 'élu')} présent{present.length > 1 ? 's' : ''} à l’ouverture du point,{' '}
+          {plural(proxies.length, 'pouvoir')} ; quorum{' '}
+          {page.seance.firstSeanceId ? (
+            <Tag colour="green">Non requis (seconde convocation)</Tag>
+          ) : q.reached ? (
+            <Tag colour="green">Atteint</Tag>
+          ) : (
+            <Tag colour="red">Non atteint</Tag>
+          )}{' '}
+          ({q.required} requis sur {page.members.length} en exercice).
+        </p>
+      ) : null}
+      {vote ? (
+        <VoteResult vote={vote} pdf={`${base}/points/${item.id}/deliberation.pdf`} />
+      ) : page.opening ? (
+        <>
+          {errors.form || errors.present ? <WarningText>{errors.form ?? errors.present}</WarningText> : null}
+          <form method="post" action={`${base}/points/${item.id}/vote`} novalidate>
+            <CsrfField token={csrf} />
+            <Radios
+              name="ballot"
+              id={`${idp}-ballot`}
+              legend="Scrutin"
+              legendSize="s"
+              inline
+              value={v('ballot') || 'public'}
+              error={errors.ballot}
+              items={[
+                { value: 'public', label: 'Public' },
+                { value: 'secret', label: 'Secret' },
+              ]}
+            />
+            <div class="guichet-vote-counts">
+              <Input
+                name="pour"
+                id={`${idp}-pour`}
+                label="Pour"
+                inputmode="numeric"
+                width={3}
+                value={v('pour')}
+                error={errors.pour}
+              />
+              <Input
+                name="contre"
+                id={`${idp}-contre`}
+                label="Contre"
+                inputmode="numeric"
+                width={3}
+                value={v('contre')}
+                error={errors.contre}
+              />
+              <Input
+                name="abstentions"
+                id={`${idp}-abstentions`}
+                label="Abstentions"
+                inputmode="numeric"
+                width={3}
+                value={v('abstentions')}
+                error={errors.abstentions}
+              />
+              <Input
+                name="notVoting"
+                id={`${idp}-notVoting`}
+                label="Ne prennent pas part au vote"
+                inputmode="numeric"
+                width={3}
+                value={v('notVoting')}
+                error={errors.notVoting}
+              />
+              <Input
+                name="blancs"
+                id={`${idp}-blancs`}
+                label="Bulletins blancs ou nuls (scrutin secret)"
+                inputmode="numeric"
+                width={3}
+                value={v('blancs')}
+                error={errors.blancs}
+              />
+            </div>
+            <Checkboxes
+              name="interested"
+              id={`${idp}-interested`}
+              legend="Conseillers intéressés (ne votent pas, ne comptent pas pour le quorum)"
+              legendSize="s"
+              small
+              values={mine ? formList(form.values ?? {}, 'interested') : []}
+              items={page.members
+                .filter((m) => present.includes(m.id))
+                .map((m) => ({ value: m.id, label: m.fullName }))}
+            />
+            <Radios
+              name="presidentVote"
+              id={`${idp}-presidentVote`}
+              legend="En cas de partage des voix (scrutin public), vote du président"
+              legendSize="s"
+              inline
+              value={v('presidentVote')}
+              error={errors.presidentVote}
+              items={[
+                { value: 'pour', label: 'Pour' },
+                { value: 'contre', label: 'Contre' },
+                { value: '', label: 'Sans objet' },
+              ]}
+            />
+            <Button>Enregistrer le vote du point {item.position}</Button>
+          </form>
+          <form method="post" action={`${base}/mouvements`} novalidate>
+            <CsrfField token={csrf} />
+            <input type="hidden" name="itemId" value={item.id} />
+            <h3 class="govuk-heading-s">Arrivée ou départ avant ce point</h3>
+            <Select
+              name="memberId"
+              id={`${idp}-member`}
+              label="Élu"
+              value={v('memberId')}
+              error={errors.memberId}
+              options={[
+                { value: '', label: 'Choisir un élu' },
+                ...page.members.map((m) => ({
+                  value: m.id,
+                  label: `${m.fullName}${present.includes(m.id) ? ' (présent)' : ''}`,
+                })),
+              ]}
+            />
+            <Radios
+              name="kind"
+              id={`${idp}-kind`}
+              legend="Mouvement"
+              legendSize="s"
+              inline
+              value={v('kind')}
+              error={errors.kind}
+              items={[
+                { value: 'arrivee', label: 'Arrivée' },
+                { value: 'depart', label: 'Départ' },
+              ]}
+            />
+            <Button variant="secondary">Noter le mouvement</Button>
+          </form>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, form: FormState = {}) {
+  const page = await load(ctx, request);
+  const base = seancePath(request, page.seance.id);
+  const here = `${base}/en-seance`;
+  const csrf = reply.generateCsrf();
+  const errors = form.errors ?? {};
+  const answered = new Set(page.replies.filter((r) => r.answer === 'present').map((r) => r.memberId));
+  const rollValues = form.target === 'appel' ? formList(form.values ?? {}, 'present') : (page.opening ?? [...answered]);
+  return sendPage(request, reply, {
+    title: `En séance – ${seanceTitle(page.seance)}`,
+    breadcrumbs: councilBreadcrumbs(request, [{ href: base, label: seanceTitle(page.seance) }]),
+    errors,
+    ...(form.status ? { status: form.status } : {}),
+    wide: true,
+    children: (
+      <>
+        <span class="govuk-caption-l">{seanceTitle(page.seance)}</span>
+        <h1 class="govuk-heading-xl">En séance</h1>
+        <p class="govuk-body">
+          <TextLink href={here}>Actualiser l’écran</TextLink>
+        </p>
+        <h2 class="govuk-heading-l">Appel à l’ouverture</h2>
+        <form method="post" action={`${base}/appel`} novalidate>
+          <CsrfField token={csrf} />
+          <Checkboxes
+            name="present"
+            legend="Élus physiquement présents"
+            legendSize="s"
+            hint={page.opening ? undefined : 'Cochés d’avance : les élus qui ont répondu présent.'}
+            small
+            values={rollValues}
+            error={form.target === 'appel' ? errors.present : undefined}
+            items={page.members.map((m) => {
+              const proxy = page.proxies.find((p) => p.giverId === m.id);
+              const holder = proxy ? page.members.find((x) => x.id === proxy.holderId) : undefined;
+              return {
+                value: m.id,
+                label: m.fullName,
+                ...(holder ? { hint: `Pouvoir à ${holder.fullName}` } : {}),
+              };
+            })}
+          />
+          <Button variant={page.opening ? 'secondary' : undefined}>
+            {page.opening ? 'Corriger l’appel' : 'Enregistrer l’appel'}
+          </Button>
+        </form>
+        {page.items.map((item) => (
+          <ItemBlock key={item.id} page={page} item={item} csrf={csrf} base={base} form={form} />
+        ))}
+      </>
+    ),
+  });
+}
+
+export function registerSessionPages(app: FastifyInstance, ctx: AppContext): void {
+  const seanceId = (request: FastifyRequest) => (request.params as { seance: string }).seance;
+  app.get('/c/:slug/agent/conseil/seances/:seance/en-seance', POLICY, (request, reply) => render(ctx, request, reply));
+
+  app.get('/c/:slug/agent/conseil/seances/:seance/points/:item/deliberation.pdf', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const item = page.items.find((i) => i.id === (request.params as { item: string }).item);
+    const vote = item ? page.votes.get(item.id) : undefined;
+    if (!item || !vote?.deliberationNumber) throw notFound('council.deliberation_not_found');
+    const present = presentFor(page, item);
+    const pdf = await renderDeliberationPdf({
+      communeName: request.commune!.name,
+      seance: page.seance,
+      item,
+      vote,
+      members: page.members,
+      present,
+      proxies: usableProxies(page.proxies, present, vote.interestedIds),
+    });
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `inline; filename="deliberation-${vote.deliberationNumber}.pdf"`)
+      .send(pdf);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/appel', POLICY, async (request, reply) => {
+    await load(ctx, request);
+    const body = (request.body ?? {}) as FormBody;
+    const result = await handleForm(
+      () => recordRollCall(ctx.database, caller(request), seanceId(request), { present: formList(body, 'present') }),
+      (errors, status) => render(ctx, request, reply, { target: 'appel', values: body, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance`, 303);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/mouvements', POLICY, async (request, reply) => {
+    await load(ctx, request);
+    const body = (request.body ?? {}) as FormBody;
+    const itemId = formString(body, 'itemId');
+    const result = await handleForm(
+      () =>
+        recordMovement(ctx.database, caller(request), seanceId(request), {
+          itemId,
+          memberId: formString(body, 'memberId'),
+          kind: formString(body, 'kind'),
+        }),
+      (errors, status) => render(ctx, request, reply, { target: itemId, values: body, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance`, 303);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/vote', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const itemId = (request.params as { item: string }).item;
+    const item = page.items.find((i) => i.id === itemId);
+    if (!item) throw notFound('council.item_not_found');
+    const body = (request.body ?? {}) as FormBody;
+    const n = (key: string) => formString(body, key).trim() || (key === 'pour' || key === 'contre' ? '' : '0');
+    const result = await handleForm(
+      () =>
+        recordVote(ctx.database, caller(request), itemId, {
+          interested: formList(body, 'interested'),
+          ballot: (formString(body, 'ballot') || 'public') as 'public',
+          pour: n('pour') as unknown as number,
+          contre: n('contre') as unknown as number,
+          abstentions: n('abstentions') as unknown as number,
+          blancs: n('blancs') as unknown as number,
+          notVoting: n('notVoting') as unknown as number,
+          presidentVote: formString(body, 'presidentVote') as 'pour',
+        }),
+      (errors, status) => render(ctx, request, reply, { target: itemId, values: body, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
+  });
+}

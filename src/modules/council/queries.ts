@@ -1,0 +1,107 @@
+/** Read models of the council's pages (tenant transactions; RLS applies on top of the filters). */
+import type { AppContext } from '../../platform/context.js';
+import { withTenant } from '../../platform/db/tenant.js';
+import { parisDateOf } from '../../platform/time/calendar.js';
+import {
+  communePopulation,
+  findMemberByAccount,
+  listConvocations,
+  listItems,
+  listMembers,
+  listSeances,
+  listVotes,
+} from './repo.js';
+import { latestConvocationDate } from './rules.js';
+import type { ConvocationRow, ItemRow, MemberRow, ProxyRow, ReplyRow, SeanceRow, VoteRow } from './schema.js';
+import { loadSeanceState, type SeanceState } from './use-cases/attendance.js';
+
+/** When the population is unknown, the longer delay applies (as in sendConvocations). */
+const UNKNOWN_POPULATION = 3_500;
+
+export interface SeanceSummary {
+  seance: SeanceRow;
+  items: number;
+}
+
+export async function seanceList(ctx: AppContext, communeId: string): Promise<SeanceSummary[]> {
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const seances = await listSeances(tx, communeId);
+    const out: SeanceSummary[] = [];
+    for (const seance of seances) out.push({ seance, items: (await listItems(tx, communeId, seance.id)).length });
+    return out.reverse();
+  });
+}
+
+export function memberList(ctx: AppContext, communeId: string): Promise<MemberRow[]> {
+  return withTenant(ctx.database, communeId, (tx) => listMembers(tx, communeId));
+}
+
+export interface SeancePage extends SeanceState {
+  population: number | null;
+  latestSend: string;
+  convocations: ConvocationRow[];
+  votes: Map<string, VoteRow>;
+}
+
+export async function seancePage(ctx: AppContext, communeId: string, seanceId: string): Promise<SeancePage | null> {
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const state = await loadSeanceState(tx, communeId, seanceId);
+    if (!state) return null;
+    const population = await communePopulation(tx, communeId);
+    const votes = await listVotes(
+      tx,
+      communeId,
+      state.items.map((i) => i.id),
+    );
+    return {
+      ...state,
+      population,
+      latestSend: latestConvocationDate(state.seance.seanceDate, population ?? UNKNOWN_POPULATION, state.seance.kind),
+      convocations: await listConvocations(tx, communeId, seanceId),
+      votes: new Map(votes.map((v) => [v.itemId, v])),
+    };
+  });
+}
+
+export interface EluSeance {
+  seance: SeanceRow;
+  items: ItemRow[];
+  reply: ReplyRow | undefined;
+  /** The proxy the élu gave for this séance, if any, and the one they hold. */
+  given: ProxyRow | undefined;
+  held: ProxyRow | undefined;
+}
+
+export interface EluPage {
+  member: MemberRow | undefined;
+  colleagues: MemberRow[];
+  upcoming: EluSeance[];
+}
+
+/** The élu's space: the séances convened from today on, with their agenda and the élu's answer. */
+export async function eluPage(
+  ctx: AppContext,
+  communeId: string,
+  accountId: string,
+  now = new Date(),
+): Promise<EluPage> {
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const member = await findMemberByAccount(tx, communeId, accountId);
+    const members = await listMembers(tx, communeId);
+    if (!member) return { member, colleagues: [], upcoming: [] };
+    const today = parisDateOf(now);
+    const seances = (await listSeances(tx, communeId)).filter((s) => s.status === 'convoquee' && s.seanceDate >= today);
+    const upcoming: EluSeance[] = [];
+    for (const seance of seances) {
+      const state = await loadSeanceState(tx, communeId, seance.id);
+      upcoming.push({
+        seance,
+        items: state?.items ?? [],
+        reply: state?.replies.find((r) => r.memberId === member.id),
+        given: state?.proxies.find((p) => p.giverId === member.id),
+        held: state?.proxies.find((p) => p.holderId === member.id),
+      });
+    }
+    return { member, colleagues: members.filter((m) => m.id !== member.id), upcoming };
+  });
+}
