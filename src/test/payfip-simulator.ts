@@ -77,7 +77,8 @@ const read = (req: http.IncomingMessage) =>
     req.on('end', () => resolve(data));
   });
 
-const escapeHtml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
 export async function startPayfipSimulator(port = 0): Promise<PayfipSimulator> {
   const operations = new Map<string, SimulatedOperation>();
@@ -185,7 +186,8 @@ export async function startPayfipSimulator(port = 0): Promise<PayfipSimulator> {
         const form = new URLSearchParams(await read(req));
         const op = operations.get(form.get('idop') ?? '');
         const choice = form.get('choix') ?? '';
-        if (!op || op.resultrans || !['P', 'V', 'R', 'A'].includes(choice)) return html('<h1>Opération refusée</h1>', 400);
+        if (!op || op.resultrans || !['P', 'V', 'R', 'A'].includes(choice))
+          return html('<h1>Opération refusée</h1>', 400);
         settle(op.idOp, choice);
         await notify(op.idOp).catch(() => 0);
         res.writeHead(303, { location: op.fields.urlredirect! }).end();

@@ -306,12 +306,7 @@ export function childBookingsBetween(
 }
 
 /** Books a day (a row booked), or cancels it (the row goes, unless an agent already pointed it). */
-export async function setBooked(
-  tx: Tx,
-  enrolment: EnrolmentRow,
-  day: string,
-  booked: boolean,
-): Promise<void> {
+export async function setBooked(tx: Tx, enrolment: EnrolmentRow, day: string, booked: boolean): Promise<void> {
   const key = and(
     eq(familyBooking.communeId, enrolment.communeId),
     eq(familyBooking.activityId, enrolment.activityId),
@@ -428,7 +423,9 @@ export async function updateDaySettings(
   tx: Tx,
   communeId: string,
   id: string,
-  values: Partial<Pick<ActivityRow, 'weekdays' | 'cutoffDays' | 'cutoffHour' | 'billUnjustifiedAbsence' | 'unbookedSurchargePercent'>>,
+  values: Partial<
+    Pick<ActivityRow, 'weekdays' | 'cutoffDays' | 'cutoffHour' | 'billUnjustifiedAbsence' | 'unbookedSurchargePercent'>
+  >,
 ): Promise<void> {
   await tx.db
     .update(familyActivity)
@@ -461,7 +458,14 @@ export async function householdQfOn(
 
 export async function insertHouseholdQf(
   tx: Tx,
-  row: { communeId: string; accountId: string; qf: number | null; resident: boolean; source: string; validFrom: string },
+  row: {
+    communeId: string;
+    accountId: string;
+    qf: number | null;
+    resident: boolean;
+    source: string;
+    validFrom: string;
+  },
 ): Promise<void> {
   await tx.db.insert(familyHouseholdQf).values({ id: uuidv7(), ...row });
 }
@@ -498,7 +502,13 @@ export async function insertInvoice(
     .returning();
   if (lines.length > 0) {
     await tx.db.insert(familyInvoiceLine).values(
-      lines.map((l, position) => ({ id: uuidv7(), communeId: row.communeId, invoiceId: invoice!.id, position, ...l })),
+      lines.map((l, position) => ({
+        id: uuidv7(),
+        communeId: row.communeId,
+        invoiceId: invoice!.id,
+        position,
+        ...l,
+      })),
     );
   }
   return invoice!;
@@ -521,7 +531,12 @@ export function listInvoices(tx: Tx, communeId: string): Promise<InvoiceRow[]> {
     .limit(500);
 }
 
-export async function findInvoice(tx: Tx, communeId: string, id: string, lock = false): Promise<InvoiceRow | undefined> {
+export async function findInvoice(
+  tx: Tx,
+  communeId: string,
+  id: string,
+  lock = false,
+): Promise<InvoiceRow | undefined> {
   const query = tx.db
     .select()
     .from(familyInvoice)
@@ -553,10 +568,7 @@ export async function paymentSettings(
   tx: Tx,
   communeId: string,
 ): Promise<{ payfipNumcli: string | null; payfipSaisie: 'T' | 'X' | 'W' }> {
-  const [row] = await tx.db
-    .select()
-    .from(familyPaymentSettings)
-    .where(eq(familyPaymentSettings.communeId, communeId));
+  const [row] = await tx.db.select().from(familyPaymentSettings).where(eq(familyPaymentSettings.communeId, communeId));
   return { payfipNumcli: row?.payfipNumcli ?? null, payfipSaisie: row?.payfipSaisie ?? 'T' };
 }
 
@@ -591,7 +603,9 @@ export async function findPaymentByOperation(
   const query = tx.db
     .select()
     .from(familyPayment)
-    .where(and(eq(familyPayment.communeId, communeId), eq(familyPayment.provider, 'payfip'), eq(familyPayment.idOp, idOp)));
+    .where(
+      and(eq(familyPayment.communeId, communeId), eq(familyPayment.provider, 'payfip'), eq(familyPayment.idOp, idOp)),
+    );
   const [row] = lock ? await query.for('update') : await query;
   return row;
 }

@@ -14,7 +14,7 @@
  * refused; fault P5 means « still in progress ». `montant` is in cents, 1 € minimum (M3). The
  * parameters are checked here before any call. Saisie: T test, X activation, W production.
  */
-import { PaymentError, type PaymentDetail, type PaymentOrder, type PaymentProvider } from './provider.js';
+import { type PaymentDetail, PaymentError, type PaymentOrder, type PaymentProvider } from './provider.js';
 
 export const PAYFIP_NAMESPACE =
   'http://securite.service.tpa.cp.finances.gouv.fr/services/mas_securite/contrat_paiement_securise/PaiementSecuriseService';
@@ -36,7 +36,10 @@ export interface PayfipOptions {
 }
 
 function escapeXml(value: string): string {
-  return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+  return value.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+  );
 }
 
 function unescapeXml(value: string): string {
@@ -78,13 +81,20 @@ export function payfipOrderProblem(order: PaymentOrder): PaymentError | null {
   if (!/^\d{4}$/.test(String(order.year))) return bad('E1', 'L’exercice doit être une année sur 4 chiffres.');
   if (order.email.length < 6 || order.email.length > 80 || !EMAIL.test(order.email))
     return bad('A2', 'L’adresse électronique du payeur est invalide.');
-  if (order.label.length === 0 || order.label.length >= 100) return bad('O1', 'L’objet doit faire moins de 100 caractères.');
+  if (order.label.length === 0 || order.label.length >= 100)
+    return bad('O1', 'L’objet doit faire moins de 100 caractères.');
   if (order.notificationUrl.length >= 250) return bad('N1', 'L’adresse de notification est trop longue.');
   if (order.returnUrl.length >= 250) return bad('D1', 'L’adresse de retour est trop longue.');
   return null;
 }
 
-const OUTCOMES: Record<string, PaymentDetail['outcome']> = { P: 'paid', V: 'paid', A: 'abandoned', R: 'refused', Z: 'refused' };
+const OUTCOMES: Record<string, PaymentDetail['outcome']> = {
+  P: 'paid',
+  V: 'paid',
+  A: 'abandoned',
+  R: 'refused',
+  Z: 'refused',
+};
 
 export function createPayfipProvider(options: PayfipOptions): PaymentProvider {
   if (!/^\d{6}$/.test(options.numcli)) throw new PaymentError('T1', 'Le numéro client PayFiP compte 6 chiffres.');
@@ -149,7 +159,8 @@ export function createPayfipProvider(options: PayfipOptions): PaymentProvider {
         }
         throw error;
       }
-      if (xmlField(xml, 'numcli') !== options.numcli) throw new PaymentError('T2', 'Opération d’un autre client PayFiP.');
+      if (xmlField(xml, 'numcli') !== options.numcli)
+        throw new PaymentError('T2', 'Opération d’un autre client PayFiP.');
       const resultrans = xmlField(xml, 'resultrans');
       const montant = xmlField(xml, 'montant') ?? '';
       const dattrans = xmlField(xml, 'dattrans');

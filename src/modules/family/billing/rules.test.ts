@@ -59,7 +59,15 @@ describe('an invoice, worked examples', () => {
       d('2026-12-11', true, 'absent_non_justifie'),
     ];
     const lines = monthLines(
-      { childName: 'Léa', activityName: 'Cantine', unit: 'repas', tariff: canteen, billing: strict, childRank: 1, days },
+      {
+        childName: 'Léa',
+        activityName: 'Cantine',
+        unit: 'repas',
+        tariff: canteen,
+        billing: strict,
+        childRank: 1,
+        days,
+      },
       { qf: 1047, resident: true },
     );
     expect(lines.map((l) => [l.label, l.quantity, l.unitCents, l.amountCents])).toEqual([

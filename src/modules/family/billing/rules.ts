@@ -76,7 +76,11 @@ function plural(n: number, [one, many]: [string, string]): string {
 
 /** The lines of one child's month in one activity (none when nothing is billed). */
 export function monthLines(month: ChildActivityMonth, household: Household): InvoiceLine[] {
-  const price: Price = priceFor(month.tariff, { qf: household.qf, resident: household.resident, childRank: month.childRank });
+  const price: Price = priceFor(month.tariff, {
+    qf: household.qf,
+    resident: household.resident,
+    childRank: month.childRank,
+  });
   const counts = { booked: 0, unjustified_absence: 0, unbooked_presence: 0 };
   for (const record of month.days) {
     const charge = dayCharge(record, month.billing);

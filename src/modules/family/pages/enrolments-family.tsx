@@ -97,12 +97,25 @@ export function registerFamilyEnrolmentPages(parent: FastifyInstance, ctx: AppCo
                 </span>,
                 activityName,
                 <StatusTag key="s" enrolment={enrolment} rank={rank} />,
-                actionButton(
-                  enrolment,
-                  'annuler',
-                  enrolment.status === 'en_attente' ? 'Quitter la liste' : 'Annuler',
-                  'secondary',
-                ),
+                <div key="a">
+                  {enrolment.status === 'inscrit' ? (
+                    <p class="govuk-body">
+                      <a class="govuk-link" href={`${base(request)}/reservations/${enrolment.id}`}>
+                        Réserver des jours
+                        <span class="govuk-visually-hidden">
+                          {' '}
+                          : {enrolment.childName}, {activityName}
+                        </span>
+                      </a>
+                    </p>
+                  ) : null}
+                  {actionButton(
+                    enrolment,
+                    'annuler',
+                    enrolment.status === 'en_attente' ? 'Quitter la liste' : 'Annuler',
+                    'secondary',
+                  )}
+                </div>,
               ])}
             />
           )}
@@ -149,6 +162,10 @@ export function registerFamilyEnrolmentPages(parent: FastifyInstance, ctx: AppCo
             </form>
           )}
           <p class="govuk-body">
+            <a class="govuk-link" href={`${base(request)}/factures`}>
+              Mes factures
+            </a>
+            {' · '}
             <a class="govuk-link" href={`${base(request)}/tarifs`}>
               Simuler vos tarifs
             </a>

@@ -23,9 +23,9 @@ import {
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
 import { formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
+import { canBook } from '../policy.js';
 import { childBookingsBetween, closedDaysBetween, findActivity, findEnrolment } from '../repo.js';
 import { closedReason, cutoffOf, isChangeable, isoWeekday, monthDays, shiftMonth } from '../reservations/days.js';
-import { canBook } from '../policy.js';
 import {
   BOOKING_ENROLMENT_NOT_FOUND,
   bookRecurring,
@@ -189,7 +189,9 @@ export function registerReservationPages(parent: FastifyInstance, ctx: AppContex
           <p class="govuk-body">
             Réservez ou annulez au plus tard {activity.cutoffDays} jour{activity.cutoffDays > 1 ? 's' : ''} ouvré
             {activity.cutoffDays > 1 ? 's' : ''} avant, à {activity.cutoffHour} h (heure de Paris).
-            {next ? ` Prochain jour modifiable : ${dayLabel(next)}, jusqu’au ${formatDateTime(cutoffOf(next, rules))}.` : ''}
+            {next
+              ? ` Prochain jour modifiable : ${dayLabel(next)}, jusqu’au ${formatDateTime(cutoffOf(next, rules))}.`
+              : ''}
           </p>
           <nav class="guichet-calendar__nav" aria-label="Changer de mois">
             <a class="govuk-link" href={`${base}?mois=${shiftMonth(month, -1)}`}>
@@ -306,7 +308,8 @@ export function registerReservationPages(parent: FastifyInstance, ctx: AppContex
     '/c/:slug/famille/reservations/:enrolment',
     { schema: { hide: true, params }, config: { policy: 'signedIn' } },
     (request, reply) => {
-      const count = (key: string) => Number(/^\d{1,3}$/.test(formString(request.query, key)) ? formString(request.query, key) : NaN);
+      const count = (key: string) =>
+        Number(/^\d{1,3}$/.test(formString(request.query, key)) ? formString(request.query, key) : NaN);
       const booked = count('reserves');
       const cancelled = count('annules');
       const notice = Number.isNaN(booked) || Number.isNaN(cancelled) ? undefined : done({ booked, cancelled });
@@ -349,7 +352,8 @@ export function registerReservationPages(parent: FastifyInstance, ctx: AppContex
         action: formString(body, 'action'),
       };
       const recurring: Record<string, string | string[]> = { jours: input.jours, action: input.action };
-      for (const k of ['du-day', 'du-month', 'du-year', 'au-day', 'au-month', 'au-year']) recurring[k] = formString(body, k);
+      for (const k of ['du-day', 'du-month', 'du-year', 'au-day', 'au-month', 'au-year'])
+        recurring[k] = formString(body, k);
       const result = await handleForm(
         async () => {
           const missing: Record<string, string> = {};

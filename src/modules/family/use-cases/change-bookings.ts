@@ -10,8 +10,8 @@ import type { Database } from '../../../platform/db/client.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError, notFound } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
-import { formatDate } from '../../../platform/views/format.js';
 import { fieldErrorsOf } from '../../../platform/validation.js';
+import { formatDate } from '../../../platform/views/format.js';
 import { canBook } from '../policy.js';
 import { childBookingsBetween, closedDaysBetween, findActivity, findEnrolment, setBooked } from '../repo.js';
 import { type DayRules, isChangeable, recurringDays } from '../reservations/days.js';
@@ -97,7 +97,9 @@ export async function saveMonthBookings(
 ): Promise<{ booked: number; cancelled: number }> {
   const parsed = calendarSchema.safeParse(input);
   if (!parsed.success) {
-    throw new AppError('family.bookings_invalid', 'invalid calendar', 422, { fields: { jours: 'Formulaire invalide.' } });
+    throw new AppError('family.bookings_invalid', 'invalid calendar', 422, {
+      fields: { jours: 'Formulaire invalide.' },
+    });
   }
   const { month, shown, booked } = parsed.data;
   return withTenant(database, caller.commune.id, async (tx) => {
@@ -109,9 +111,9 @@ export async function saveMonthBookings(
     const late = days.filter((d) => !isChangeable(d, now, rules, closed));
     // A day shown as changeable may have passed its cut-off while the page was open.
     const existing = new Map(
-      (await childBookingsBetween(tx, caller.commune.id, activity.id, enrolment.childId, `${month}-01`, `${month}-31`)).map(
-        (b) => [b.day, b.booked],
-      ),
+      (
+        await childBookingsBetween(tx, caller.commune.id, activity.id, enrolment.childId, `${month}-01`, `${month}-31`)
+      ).map((b) => [b.day, b.booked]),
     );
     const lateChanges = late.filter((d) => (existing.get(d) ?? false) !== wanted.has(d));
     if (lateChanges.length > 0) {
@@ -167,7 +169,8 @@ export async function bookRecurring(
     if (days.length === 0) {
       throw new AppError('family.recurring_empty', 'no day', 422, {
         fields: {
-          jours: 'Aucun jour de cette période ne peut être modifié : l’activité n’a pas lieu ces jours-là, ou la date limite est passée.',
+          jours:
+            'Aucun jour de cette période ne peut être modifié : l’activité n’a pas lieu ces jours-là, ou la date limite est passée.',
         },
       });
     }

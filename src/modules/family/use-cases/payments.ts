@@ -18,8 +18,8 @@ import type { Database } from '../../../platform/db/client.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError, notFound } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
-import { PaymentError, type PaymentProvider } from '../../../platform/payments/provider.js';
 import { createPayfipProvider, type PayfipSaisie } from '../../../platform/payments/payfip.js';
+import { PaymentError, type PaymentProvider } from '../../../platform/payments/provider.js';
 import type { Commune } from '../../../platform/tenancy/communes.js';
 import { accountContact } from '../../identity/index.js';
 import { canManageBilling, canPayInvoice } from '../policy.js';
@@ -159,7 +159,11 @@ export async function confirmPayment(
   return withTenant(database, communeId, async (tx) => {
     const payment = (await findPaymentByOperation(tx, communeId, idOp, true)) as PaymentRow;
     if (payment.status !== 'en_cours') return 'already_settled'; // a concurrent notification won
-    const settled = { resultrans: detail.resultCode, numauto: detail.authorisation, transactionAt: detail.transactionAt };
+    const settled = {
+      resultrans: detail.resultCode,
+      numauto: detail.authorisation,
+      transactionAt: detail.transactionAt,
+    };
     const journal = (action: 'family.invoice_paid' | 'family.payment_anomaly' | 'family.payment_ended', data: object) =>
       recordAudit(tx, {
         action,

@@ -12,8 +12,8 @@ import { z } from 'zod';
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Database } from '../../../platform/db/client.js';
 import { withTenant } from '../../../platform/db/tenant.js';
-import { parisDateOf } from '../../../platform/time/calendar.js';
 import { AppError, notFound } from '../../../platform/errors.js';
+import { parisDateOf } from '../../../platform/time/calendar.js';
 import { accountContact } from '../../identity/index.js';
 import { type ChildActivityMonth, invoiceOf } from '../billing/rules.js';
 import { canManageBilling } from '../policy.js';
@@ -50,7 +50,9 @@ export async function runMonthlyBilling(
   if (!canManageBilling(actor)) throw notFound('family.forbidden', 'not an administrator');
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    throw new AppError('family.billing_invalid', 'invalid month', 422, { fields: { mois: 'Choisissez un mois (AAAA-MM).' } });
+    throw new AppError('family.billing_invalid', 'invalid month', 422, {
+      fields: { mois: 'Choisissez un mois (AAAA-MM).' },
+    });
   }
   const month = parsed.data.mois;
   if (month >= parisDateOf(now).slice(0, 7)) {
