@@ -41,6 +41,11 @@ export interface PayfipSimulator {
   notify(idOp: string): Promise<number>;
   /** Makes the simulator report another amount than ordered (to test mismatches). */
   reportAmount(idOp: string, montant: string): void;
+  /**
+   * How notifications reach Guichet (by default an HTTP POST to urlnotif; tests that run the app
+   * with `inject` deliver it there).
+   */
+  deliverWith(deliver: (url: string, body: string) => Promise<number>): void;
   /** Makes the operation look `minutes` older. */
   age(idOp: string, minutes: number): void;
   close(): Promise<void>;
@@ -94,16 +99,20 @@ export async function startPayfipSimulator(port = 0): Promise<PayfipSimulator> {
     op.heurtrans = `${pad(now.getHours())}${pad(now.getMinutes())}`;
   }
 
-  async function notify(idOp: string): Promise<number> {
-    const op = operations.get(idOp);
-    if (!op) throw new Error(`unknown idOp ${idOp}`);
-    const response = await fetch(op.fields.urlnotif!, {
+  let deliver = async (url: string, body: string): Promise<number> => {
+    const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ idop: idOp }).toString(),
+      body,
     });
     await response.text();
     return response.status;
+  };
+
+  async function notify(idOp: string): Promise<number> {
+    const op = operations.get(idOp);
+    if (!op) throw new Error(`unknown idOp ${idOp}`);
+    return deliver(op.fields.urlnotif!, new URLSearchParams({ idop: idOp }).toString());
   }
 
   const server = http.createServer(async (req, res) => {
@@ -208,6 +217,9 @@ export async function startPayfipSimulator(port = 0): Promise<PayfipSimulator> {
     operations,
     settle,
     notify,
+    deliverWith(fn) {
+      deliver = fn;
+    },
     reportAmount(idOp, montant) {
       operations.get(idOp)!.reportedMontant = montant;
     },

@@ -6,15 +6,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../../platform/db/client.js';
-import { withInstance } from '../../platform/db/tenant.js';
+import { type Tx, withInstance } from '../../platform/db/tenant.js';
 import type { JobQueue } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
 import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/communes.js';
+import { parisDateOf } from '../../platform/time/calendar.js';
 import { importAddresses } from '../addresses/index.js';
 import { createCommune, type NewCommune } from '../communes/index.js';
-import { type SeedActivity, seedFamilyTariffs } from '../family/index.js';
-import { hashPassword } from '../identity/index.js';
+import { type SeedActivity, seedFamilyDays, seedFamilyTariffs } from '../family/index.js';
+import { activeAccountIdByEmail, hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
+import { seedHouseholdChild } from '../profile/index.js';
 import { type SeededFunctionHolder, seedFunctionHolders } from '../signature/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
 import { DEMO_MAILS } from './mail-templates.js';
@@ -36,6 +38,27 @@ const DEMO_WORKFLOWS: Record<string, Workflow> = {
     steps: [{ key: 'intervention-programmee', label: 'Intervention programmée' }],
   },
 };
+
+/**
+ * Villebelle's demo family: Camille Martin's daughter Léa eats at the school canteen; last month
+ * is booked, pointed and invoiced, the coming Mondays and Thursdays are booked.
+ */
+async function seedDemoFamily(tx: Tx, communeId: string): Promise<void> {
+  const accountId = await activeAccountIdByEmail(tx, 'camille.martin@courriel.example');
+  if (!accountId) return;
+  const child = await seedHouseholdChild(tx, accountId, {
+    givenName: 'Léa',
+    familyName: 'Martin',
+    birthDate: '2018-03-14',
+  });
+  await seedFamilyDays(tx, communeId, {
+    accountId,
+    child: { id: child.id, name: 'Léa Martin', birthDate: child.birthDate },
+    activitySlug: 'restauration-scolaire',
+    qf: 1047,
+    today: parisDateOf(new Date()),
+  });
+}
 
 /** The demo communes' family-portal activities and grids (fictional délibérations). */
 const DEMO_TARIFFS: Record<string, SeedActivity[]> = {
@@ -236,6 +259,7 @@ export async function seedDemo(
       // each demo commune's services get their competences by default (requests/competence-map.ts).
       await seedFunctionHolders(tx, DEMO_FUNCTIONS[commune.slug] ?? []);
       await seedFamilyTariffs(tx, commune.id, DEMO_TARIFFS[commune.slug] ?? []);
+      if (commune.slug === 'villebelle') await seedDemoFamily(tx, commune.id);
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
         template: DEMO_MAILS.demoWelcome,

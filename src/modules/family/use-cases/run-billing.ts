@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Database } from '../../../platform/db/client.js';
-import { withTenant } from '../../../platform/db/tenant.js';
+import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError, notFound } from '../../../platform/errors.js';
 import { parisDateOf } from '../../../platform/time/calendar.js';
 import { accountContact } from '../../identity/index.js';
@@ -61,75 +61,8 @@ export async function runMonthlyBilling(
     });
   }
   const communeId = caller.commune.id;
-  const days = monthDays(month);
-  const first = days[0]!;
   return withTenant(database, communeId, async (tx) => {
-    const [activities, grids, bookings, done] = await Promise.all([
-      listActivities(tx, communeId),
-      gridsInForce(tx, communeId, first),
-      bookingsBetween(tx, communeId, first, days.at(-1)!),
-      invoicedAccounts(tx, communeId, month),
-    ]);
-    const result: BillingRunResult = { issued: 0, alreadyBilled: 0, nothingToBill: 0, totalCents: 0, withoutGrid: [] };
-    const byAccount = new Map<string, typeof bookings>();
-    for (const b of bookings) byAccount.set(b.accountId, [...(byAccount.get(b.accountId) ?? []), b]);
-    for (const [accountId, rows] of byAccount) {
-      if (done.has(accountId)) {
-        result.alreadyBilled += 1;
-        continue;
-      }
-      const months: ChildActivityMonth[] = [];
-      for (const activity of activities) {
-        const ofActivity = rows.filter((r) => r.activityId === activity.id);
-        if (ofActivity.length === 0) continue;
-        const grid = grids.find((g) => g.activityId === activity.id);
-        if (!grid) {
-          if (!result.withoutGrid.includes(activity.name)) result.withoutGrid.push(activity.name);
-          continue;
-        }
-        // Rank of each child in the activity: the eldest first (sibling reduction from the second).
-        const children = [...new Map(ofActivity.map((r) => [r.childId, r])).values()].sort(
-          (a, b) => a.childBirthDate.localeCompare(b.childBirthDate) || a.childId.localeCompare(b.childId),
-        );
-        children.forEach((child, i) => {
-          months.push({
-            childName: child.childName,
-            activityName: activity.name,
-            unit: activity.unit,
-            tariff: grid.rules,
-            billing: {
-              billUnjustifiedAbsence: activity.billUnjustifiedAbsence,
-              unbookedSurchargePercent: activity.unbookedSurchargePercent,
-            },
-            childRank: i + 1,
-            days: ofActivity
-              .filter((r) => r.childId === child.childId)
-              .map((r) => ({ day: r.day, booked: r.booked, attendance: r.attendance })),
-          });
-        });
-      }
-      const household = (await householdQfOn(tx, communeId, accountId, first)) ?? { qf: null, resident: true };
-      const { lines, totalCents } = invoiceOf(months, household);
-      if (lines.length === 0) {
-        result.nothingToBill += 1;
-        continue;
-      }
-      const payer = await accountContact(tx, accountId);
-      await insertInvoice(
-        tx,
-        {
-          communeId,
-          number: await nextInvoiceNumber(tx, communeId, Number(month.slice(0, 4))),
-          month,
-          accountId,
-          payerName: payer ? `${payer.givenName} ${payer.familyName}` : 'Responsable légal',
-          totalCents,
-        },
-        lines,
-      );
-      result.issued += 1;
-      result.totalCents += totalCents;
-    }
+    const result = await billMonth(tx, communeId, month);
     await recordAudit(tx, {
       action: 'family.billing_run',
       actorType: 'agent',
@@ -141,4 +74,80 @@ export async function runMonthlyBilling(
     });
     return result;
   });
+}
+
+/**
+ * Bills a month in the caller's transaction (the run's core, shared with the demo): skips the
+ * guardians already invoiced for it.
+ */
+export async function billMonth(tx: Tx, communeId: string, month: string): Promise<BillingRunResult> {
+  const days = monthDays(month);
+  const first = days[0]!;
+  const [activities, grids, bookings, done] = await Promise.all([
+    listActivities(tx, communeId),
+    gridsInForce(tx, communeId, first),
+    bookingsBetween(tx, communeId, first, days.at(-1)!),
+    invoicedAccounts(tx, communeId, month),
+  ]);
+  const result: BillingRunResult = { issued: 0, alreadyBilled: 0, nothingToBill: 0, totalCents: 0, withoutGrid: [] };
+  const byAccount = new Map<string, typeof bookings>();
+  for (const b of bookings) byAccount.set(b.accountId, [...(byAccount.get(b.accountId) ?? []), b]);
+  for (const [accountId, rows] of byAccount) {
+    if (done.has(accountId)) {
+      result.alreadyBilled += 1;
+      continue;
+    }
+    const months: ChildActivityMonth[] = [];
+    for (const activity of activities) {
+      const ofActivity = rows.filter((r) => r.activityId === activity.id);
+      if (ofActivity.length === 0) continue;
+      const grid = grids.find((g) => g.activityId === activity.id);
+      if (!grid) {
+        if (!result.withoutGrid.includes(activity.name)) result.withoutGrid.push(activity.name);
+        continue;
+      }
+      // Rank of each child in the activity: the eldest first (sibling reduction from the second).
+      const children = [...new Map(ofActivity.map((r) => [r.childId, r])).values()].sort(
+        (a, b) => a.childBirthDate.localeCompare(b.childBirthDate) || a.childId.localeCompare(b.childId),
+      );
+      children.forEach((child, i) => {
+        months.push({
+          childName: child.childName,
+          activityName: activity.name,
+          unit: activity.unit,
+          tariff: grid.rules,
+          billing: {
+            billUnjustifiedAbsence: activity.billUnjustifiedAbsence,
+            unbookedSurchargePercent: activity.unbookedSurchargePercent,
+          },
+          childRank: i + 1,
+          days: ofActivity
+            .filter((r) => r.childId === child.childId)
+            .map((r) => ({ day: r.day, booked: r.booked, attendance: r.attendance })),
+        });
+      });
+    }
+    const household = (await householdQfOn(tx, communeId, accountId, first)) ?? { qf: null, resident: true };
+    const { lines, totalCents } = invoiceOf(months, household);
+    if (lines.length === 0) {
+      result.nothingToBill += 1;
+      continue;
+    }
+    const payer = await accountContact(tx, accountId);
+    await insertInvoice(
+      tx,
+      {
+        communeId,
+        number: await nextInvoiceNumber(tx, communeId, Number(month.slice(0, 4))),
+        month,
+        accountId,
+        payerName: payer ? `${payer.givenName} ${payer.familyName}` : 'Responsable légal',
+        totalCents,
+      },
+      lines,
+    );
+    result.issued += 1;
+    result.totalCents += totalCents;
+  }
+  return result;
 }
