@@ -362,7 +362,9 @@ describe.each(TEST_ENGINES)('family days, invoices and PayFiP on %s', (engine) =
     ]);
     expect(journal).toHaveLength(1);
     // Paid: no « Payer » button any more, and no second payment.
-    expect(shownText((await camille.get(`/c/villebelle/famille/factures/${invoice.id}`)).body)).not.toContain('Payer 27,20');
+    expect(shownText((await camille.get(`/c/villebelle/famille/factures/${invoice.id}`)).body)).not.toContain(
+      'Payer 27,20',
+    );
     await camille.get('/c/villebelle/famille');
     expect((await camille.post(`/c/villebelle/famille/factures/${invoice.id}/payer`, {})).statusCode).toBe(409);
   });
