@@ -94,7 +94,13 @@ export function registerAttendancePages(app: FastifyInstance, ctx: AppContext): 
               <h2 class="govuk-heading-m">
                 {data.activity.name}, {formatDate(day)}
               </h2>
-              {data.closed ? <p class="govuk-inset-text">Pas d’accueil ce jour : {data.closed}.</p> : null}
+              {data.closed ? (
+                <p class="govuk-inset-text">
+                  {data.closed.startsWith('Pas d’accueil')
+                    ? `${data.closed}.`
+                    : `Pas d’accueil ce jour : ${data.closed}.`}
+                </p>
+              ) : null}
               <p class="govuk-body">
                 {booked} enfant{booked > 1 ? 's' : ''} réservé{booked > 1 ? 's' : ''} sur {data.children.length} inscrit
                 {data.children.length > 1 ? 's' : ''}. Un enfant présent sans réservation est facturé avec la majoration

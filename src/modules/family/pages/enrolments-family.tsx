@@ -97,28 +97,31 @@ export function registerFamilyEnrolmentPages(parent: FastifyInstance, ctx: AppCo
                 </span>,
                 activityName,
                 <StatusTag key="s" enrolment={enrolment} rank={rank} />,
-                <div key="a">
-                  {enrolment.status === 'inscrit' ? (
-                    <p class="govuk-body">
-                      <a class="govuk-link" href={`${base(request)}/reservations/${enrolment.id}`}>
-                        Réserver des jours
-                        <span class="govuk-visually-hidden">
-                          {' '}
-                          : {enrolment.childName}, {activityName}
-                        </span>
-                      </a>
-                    </p>
-                  ) : null}
-                  {actionButton(
-                    enrolment,
-                    'annuler',
-                    enrolment.status === 'en_attente' ? 'Quitter la liste' : 'Annuler',
-                    'secondary',
-                  )}
-                </div>,
+                actionButton(
+                  enrolment,
+                  'annuler',
+                  enrolment.status === 'en_attente' ? 'Quitter la liste' : 'Annuler',
+                  'secondary',
+                ),
               ])}
             />
           )}
+          {live.some((e) => e.enrolment.status === 'inscrit') ? (
+            <>
+              <h2 class="govuk-heading-l">Réservations</h2>
+              <ul class="govuk-list">
+                {live
+                  .filter((e) => e.enrolment.status === 'inscrit')
+                  .map(({ enrolment, activityName }) => (
+                    <li key={enrolment.id}>
+                      <a class="govuk-link" href={`${base(request)}/reservations/${enrolment.id}`}>
+                        Réserver des jours : {enrolment.childName}, {activityName}
+                      </a>
+                    </li>
+                  ))}
+              </ul>
+            </>
+          ) : null}
           <h2 class="govuk-heading-l">Inscrire un enfant</h2>
           {children.length === 0 ? (
             <p class="govuk-body">
