@@ -299,7 +299,7 @@ const SAMPLES: Record<string, Sample> = {
   ),
   // PayFiP's notification: public, it only makes Guichet ask PayFiP about an operation it knows.
   '/api/paiements/payfip/:slug/notification': {
-    path: (c) => `/api/paiements/payfip/${c.commune}/notification`,
+    path: () => '/api/paiements/payfip/villebelle/notification',
   },
   '/c/:slug/agent/parapheur/:folder/documents/:document': {
     path: (c) =>

@@ -88,7 +88,9 @@ export function registerInvoicePages(parent: FastifyInstance, ctx: AppContext): 
                 l.childName,
                 <span key="l">
                   {l.activityName} : {l.label}
-                  <span class="govuk-hint govuk-!-margin-bottom-0 govuk-!-font-size-16">{l.explanation}</span>
+                  <span class="govuk-hint govuk-!-display-block govuk-!-margin-bottom-0 govuk-!-font-size-16">
+                    {l.explanation}
+                  </span>
                 </span>,
                 formatEuros(l.unitCents),
                 formatEuros(l.amountCents),
