@@ -395,6 +395,15 @@ export const PAGES: PageSpec[] = [
     staff: true,
   },
   {
+    // Signed in (the demo operator, who has no invoice): the family's invoice list, empty.
+    name: 'mes factures (portail famille)',
+    path: '/c/villebelle/famille/factures',
+    status: 200,
+    title: 'Mes factures – Villebelle',
+    h1: 'Mes factures',
+    staff: true,
+  },
+  {
     name: 'tâches en échec',
     path: '/_demo/taches',
     status: 200,

@@ -282,6 +282,28 @@ const SAMPLES: Record<string, Sample> = {
       },
     ]),
   ),
+  // Family days and invoices: an enrolment and an invoice of nobody (see OWNER_SCOPED and HANDLER_404).
+  ...Object.fromEntries(
+    ['', '/periode'].map((suffix) => [
+      `/c/:slug/famille/reservations/:enrolment${suffix}`,
+      {
+        path: (c: SampleContext) =>
+          `/c/${c.commune}/famille/reservations/01a22309-0000-7000-8000-0000000000f1${suffix}`,
+      },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['', '/pdf', '/payer', '/retour'].map((suffix) => [
+      `/c/:slug/famille/factures/:invoice${suffix}`,
+      {
+        path: (c: SampleContext) => `/c/${c.commune}/famille/factures/01a22309-0000-7000-8000-0000000000f2${suffix}`,
+      },
+    ]),
+  ),
+  // PayFiP's notification: public, it only makes Guichet ask PayFiP about an operation it knows.
+  '/api/paiements/payfip/:slug/notification': {
+    path: () => '/api/paiements/payfip/villebelle/notification',
+  },
   '/c/:slug/agent/parapheur/:folder/documents/:document': {
     path: (c) =>
       `/c/${c.commune}/agent/parapheur/01a22309-0000-7000-8000-0000000000cc/documents/01a22309-0000-7000-8000-0000000000dd`,
@@ -401,6 +423,9 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/famille/inscriptions/:enrolment/confirmer': 'family.enrolment_not_found',
   'POST /c/:slug/famille/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
   'POST /c/:slug/admin/famille/activites/:activity/inscriptions/:enrolment/annuler': 'family.enrolment_not_found',
+  'POST /c/:slug/famille/reservations/:enrolment': 'family.enrolment_not_found',
+  'POST /c/:slug/famille/reservations/:enrolment/periode': 'family.enrolment_not_found',
+  'POST /c/:slug/famille/factures/:invoice/payer': 'family.invoice_not_found',
   'GET /api/v1/parapheur/crl/:file': 'signature.crl_not_found',
   // Council: unknown séance or proxy.
   ...Object.fromEntries(
@@ -470,6 +495,11 @@ const OWNER_SCOPED = new Set([
   '/c/:slug/agent/parapheur/:folder/fiche-de-preuve.pdf',
   // A citizen's own appointment.
   '/c/:slug/mes-rendez-vous/:booking',
+  // A family's own bookings calendar and invoices.
+  '/c/:slug/famille/reservations/:enrolment',
+  '/c/:slug/famille/factures/:invoice',
+  '/c/:slug/famille/factures/:invoice/pdf',
+  '/c/:slug/famille/factures/:invoice/retour',
 ]);
 
 /** Sensitive routes: personal-data exports, staff and roles, credentials, API tokens, publication. */

@@ -93,6 +93,10 @@ const HINTS: Record<string, string> = {
     'true pour autoriser l’envoi des webhooks vers des adresses privées ou locales (127.0.0.1, 10.x, 192.168.x…), à réserver aux essais ; sinon false',
   GUICHET_SMS_PROVIDER:
     'none (aucun SMS, par défaut), file (SMS écrits dans le dossier de données, pour la démonstration) ou ovh (API SMS d’OVHcloud, voir docs/operations/sms.md)',
+  GUICHET_PAYFIP_ENDPOINT:
+    'l’adresse du service PayFiP (SOAP), par défaut https://www.tipi.budget.gouv.fr/tpa/services/securite (http:// n’est accepté que pour 127.0.0.1 ou localhost, par exemple le simulateur local)',
+  GUICHET_PAYFIP_PAYMENT_URL:
+    'la page de paiement PayFiP, par défaut https://www.payfip.gouv.fr/tpa/paiementws.web (http:// n’est accepté que pour 127.0.0.1 ou localhost)',
   GUICHET_SMS_OVH_ENDPOINT:
     'l’adresse de l’API OVHcloud, par défaut https://eu.api.ovh.com/1.0 (http:// n’est accepté que pour 127.0.0.1 ou localhost)',
   GUICHET_SMS_OVH_APPLICATION_KEY:
@@ -191,6 +195,8 @@ const envSchema = z.object({
   GUICHET_WEBHOOKS_ALLOW_PRIVATE: booleanFromEnv.default(false),
   GUICHET_SMS_PROVIDER: z.enum(['none', 'file', 'ovh']).default('none'),
   GUICHET_SMS_OVH_ENDPOINT: localOrHttpsUrl.optional(),
+  GUICHET_PAYFIP_ENDPOINT: localOrHttpsUrl.optional(),
+  GUICHET_PAYFIP_PAYMENT_URL: localOrHttpsUrl.optional(),
   GUICHET_SMS_OVH_APPLICATION_KEY: visibleToken.optional(),
   GUICHET_SMS_OVH_APPLICATION_SECRET: visibleToken.optional(),
   GUICHET_SMS_OVH_CONSUMER_KEY: visibleToken.optional(),
@@ -351,6 +357,11 @@ export interface Config {
   webhooksAllowPrivate: boolean;
   /** SMS to citizens: none (default, nothing leaves), file (demo) or the OVHcloud SMS API. */
   sms: SmsConfig;
+  /**
+   * PayFiP's addresses (decision 0033). Nothing is sent until a commune's administrator sets its
+   * PayFiP client number; the GUICHET_PAYFIP_* variables point to the local simulator in tests.
+   */
+  payfip: { endpoint: string; paymentUrl: string };
   /** Where the bytes of files go: the database (default), a directory or S3 (docs/operations/files.md). */
   blobs: BlobConfig;
   /** Backups, drills and the offline copy (docs/operations/restore.md, decision 0031). */
@@ -489,6 +500,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     proConnect,
     webhooksAllowPrivate: e.GUICHET_WEBHOOKS_ALLOW_PRIVATE,
     sms: smsConfig(e),
+    payfip: {
+      endpoint: e.GUICHET_PAYFIP_ENDPOINT ?? 'https://www.tipi.budget.gouv.fr/tpa/services/securite',
+      paymentUrl: e.GUICHET_PAYFIP_PAYMENT_URL ?? 'https://www.payfip.gouv.fr/tpa/paiementws.web',
+    },
     blobs: blobConfig(e),
     continuity: {
       backupDir: path.resolve(e.GUICHET_BACKUP_DIR ?? path.join(e.GUICHET_DATA_DIR, 'sauvegardes')),

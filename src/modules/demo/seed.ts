@@ -14,9 +14,10 @@ import { addCalendarDays, parisDateOf } from '../../platform/time/calendar.js';
 import { importAddresses } from '../addresses/index.js';
 import { createCommune, type NewCommune } from '../communes/index.js';
 import { seedCouncil } from '../council/index.js';
-import { type SeedActivity, seedFamilyTariffs } from '../family/index.js';
+import { type SeedActivity, seedFamilyDays, seedFamilyTariffs } from '../family/index.js';
 import { activeAccountIdByEmail, hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
+import { seedHouseholdChild } from '../profile/index.js';
 import { type SeededFunctionHolder, seedFunctionHolders } from '../signature/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
 import { DEMO_MAILS } from './mail-templates.js';
@@ -38,6 +39,27 @@ const DEMO_WORKFLOWS: Record<string, Workflow> = {
     steps: [{ key: 'intervention-programmee', label: 'Intervention programmée' }],
   },
 };
+
+/**
+ * Villebelle's demo family: Camille Martin's daughter Léa eats at the school canteen; last month
+ * is booked, pointed and invoiced, the coming Mondays and Thursdays are booked.
+ */
+async function seedDemoFamily(tx: Tx, communeId: string): Promise<void> {
+  const accountId = await activeAccountIdByEmail(tx, 'camille.martin@courriel.example');
+  if (!accountId) return;
+  const child = await seedHouseholdChild(tx, accountId, {
+    givenName: 'Léa',
+    familyName: 'Martin',
+    birthDate: '2018-03-14',
+  });
+  await seedFamilyDays(tx, communeId, {
+    accountId,
+    child: { id: child.id, name: 'Léa Martin', birthDate: child.birthDate },
+    activitySlug: 'restauration-scolaire',
+    qf: 1047,
+    today: parisDateOf(new Date()),
+  });
+}
 
 /** The demo communes' family-portal activities and grids (fictional délibérations). */
 const DEMO_TARIFFS: Record<string, SeedActivity[]> = {
@@ -302,7 +324,10 @@ export async function seedDemo(
       // each demo commune's services get their competences by default (requests/competence-map.ts).
       await seedFunctionHolders(tx, DEMO_FUNCTIONS[commune.slug] ?? []);
       await seedFamilyTariffs(tx, commune.id, DEMO_TARIFFS[commune.slug] ?? []);
-      if (commune.slug === 'villebelle') await seedVillebelleCouncil(tx, commune.id);
+      if (commune.slug === 'villebelle') {
+        await seedVillebelleCouncil(tx, commune.id);
+        await seedDemoFamily(tx, commune.id);
+      }
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,
         template: DEMO_MAILS.demoWelcome,

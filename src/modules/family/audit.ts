@@ -19,5 +19,18 @@ declare module '../../platform/audit/journal.js' {
     'family.place_offered': AuditData;
     'family.place_accepted': AuditData;
     'family.offer_expired': AuditData;
+    /** Days booked and cancelled by a family, for a child and an activity. */
+    'family.bookings_changed': AuditData;
+    /** An agent's pointing of an activity's day (present, absent justified or not). */
+    'family.attendance_recorded': AuditData;
+    /** A monthly billing run: invoices issued, households skipped as already billed. */
+    'family.billing_run': AuditData;
+    'family.payment_settings_changed': AuditData;
+    'family.payment_started': AuditData;
+    /** PayFiP confirmed a payment: the invoice is paid. */
+    'family.invoice_paid': AuditData;
+    /** PayFiP's answer does not match the order (amount, reference): not paid, to check. */
+    'family.payment_anomaly': AuditData;
+    'family.payment_ended': AuditData;
   }
 }

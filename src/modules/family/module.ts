@@ -2,16 +2,25 @@
  * The family portal (issue « Portail famille »), first part: activities and their tariff grids
  * in dated versions, the quotient familial and pricing as pure functions, the public tariff
  * simulator and the administrators' tariff pages (migration 0022); enrolments with a waiting list
- * that promotes families by itself (migration 0023).
+ * that promotes families by itself (migration 0023); reservations with a cut-off rule, the
+ * agents' pointing, monthly invoices and online payment through PayFiP (migration 0026,
+ * decision 0033).
  */
 import { z } from 'zod';
 import type { GuichetModule } from '../../platform/module.js';
+import { parisDateOf } from '../../platform/time/calendar.js';
+import { formatNumber } from '../../platform/views/format.js';
 import { FAMILY_MAILS } from './mail-templates.js';
+import { registerAttendancePages } from './pages/attendance.js';
+import { registerAdminBillingPages } from './pages/billing-admin.js';
 import { registerAdminEnrolmentPages } from './pages/enrolments-admin.js';
 import { registerFamilyEnrolmentPages } from './pages/enrolments-family.js';
+import { registerInvoicePages } from './pages/invoices.js';
+import { registerReservationPages } from './pages/reservations.js';
 import { registerAdminTariffPages } from './pages/tariffs-admin.js';
 import { registerPublicTariffPages } from './pages/tariffs-public.js';
 import { familyPortalWidgets } from './portal-widgets.js';
+import { bookedChildrenOn } from './queries.js';
 import { expireOffers } from './use-cases/expire-offers.js';
 
 /** The waiting list's clock: offers past their deadline go to the next family. */
@@ -24,6 +33,10 @@ export const familyModule: GuichetModule = {
     registerAdminTariffPages(app, ctx);
     registerFamilyEnrolmentPages(app, ctx);
     registerAdminEnrolmentPages(app, ctx);
+    registerReservationPages(app, ctx);
+    registerAttendancePages(app, ctx);
+    registerInvoicePages(app, ctx);
+    registerAdminBillingPages(app, ctx);
   },
   jobs: (ctx) => [
     {
@@ -39,7 +52,33 @@ export const familyModule: GuichetModule = {
   mailTemplates: Object.values(FAMILY_MAILS),
   portalWidgets: familyPortalWidgets,
   nav: [{ path: 'famille/tarifs', label: 'Tarifs famille', order: 35 }],
+  agentTiles: [
+    {
+      path: 'agent/famille/pointage',
+      label: 'Pointage famille',
+      order: 30,
+      async status(tx, communeId) {
+        const day = parisDateOf(new Date());
+        const booked = await bookedChildrenOn(tx, communeId, day);
+        if (booked === null) return null;
+        return {
+          text:
+            booked === 0
+              ? 'aucun enfant réservé aujourd’hui'
+              : `${formatNumber(booked)} réservation${booked > 1 ? 's' : ''} aujourd’hui`,
+          waiting: false,
+        };
+      },
+    },
+  ],
   adminLinks: [
+    {
+      path: 'famille/facturation',
+      label: 'Facturation famille',
+      title: 'Portail famille : facturation et paiement en ligne',
+      order: 56,
+      description: 'Facturer un mois (une facture par foyer), suivre les factures, ouvrir le paiement par PayFiP.',
+    },
     {
       path: 'famille',
       label: 'Tarifs famille',

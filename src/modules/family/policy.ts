@@ -3,7 +3,7 @@
  * open to everyone. Activities and their grids are the commune administrators' (a grid is adopted
  * by délibération; the administrator records it).
  */
-import { type Actor, hasRole } from '../../platform/authz/actor.js';
+import { type Actor, hasRole, isStaff } from '../../platform/authz/actor.js';
 
 export function canManageTariffs(actor: Actor | null): boolean {
   return !!actor && hasRole(actor, 'admin');
@@ -22,4 +22,29 @@ export function canCancelEnrolment(actor: Actor | null, enrolment: { accountId: 
 /** Only the guardian confirms a place offered to their child. */
 export function canAcceptPlace(actor: Actor | null, enrolment: { accountId: string }): boolean {
   return !!actor && actor.accountId === enrolment.accountId;
+}
+
+/** Only the guardian who enrolled the child books or cancels its days. */
+export function canBook(actor: Actor | null, enrolment: { accountId: string }): actor is Actor {
+  return !!actor && actor.accountId === enrolment.accountId;
+}
+
+/** The commune's staff point attendance (the enfance service's agents, on a tablet). */
+export function canPoint(actor: Actor | null): actor is Actor {
+  return isStaff(actor);
+}
+
+/** Billing runs and the PayFiP contract are the commune administrators'. */
+export function canManageBilling(actor: Actor | null): actor is Actor {
+  return !!actor && hasRole(actor, 'admin');
+}
+
+/** An invoice is read by its payer and by the commune's administrators. */
+export function canSeeInvoice(actor: Actor | null, invoice: { accountId: string }): actor is Actor {
+  return !!actor && (actor.accountId === invoice.accountId || hasRole(actor, 'admin'));
+}
+
+/** Only the payer pays online. */
+export function canPayInvoice(actor: Actor | null, invoice: { accountId: string }): actor is Actor {
+  return !!actor && actor.accountId === invoice.accountId;
 }

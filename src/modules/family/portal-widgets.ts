@@ -4,9 +4,11 @@
  * activities.
  */
 import type { PortalWidgetDefinition } from '../../platform/module.js';
+import { formatEuros } from '../../platform/money.js';
 import { formatDateTime } from '../../platform/views/format.js';
+import { billedMonth } from './billing/invoice-pdf.js';
 import { familySpace } from './queries.js';
-import { listActivities } from './repo.js';
+import { listActivities, listInvoicesOfAccount } from './repo.js';
 
 const LABELS = { inscrit: 'Inscrit', en_attente: 'Liste d’attente', place_proposee: 'Place proposée' } as const;
 
@@ -43,6 +45,27 @@ export const familyPortalWidgets: readonly PortalWidgetDefinition[] = [
           { href: base, label: 'Mon espace famille' },
           { href: `${base}/tarifs`, label: 'Simuler vos tarifs' },
         ],
+      };
+    },
+  },
+  {
+    key: 'family.factures',
+    title: 'Mes factures',
+    order: 26,
+    async load(tx, { communeId, communeSlug, accountId }) {
+      const invoices = await listInvoicesOfAccount(tx, communeId, accountId);
+      if (invoices.length === 0) return null;
+      const base = `/c/${communeSlug}/famille/factures`;
+      const due = invoices.filter((i) => i.status === 'a_payer');
+      return {
+        items: due.map((i) => ({
+          href: `${base}/${i.id}`,
+          label: `Facture ${i.number} : ${billedMonth(i.month)}`,
+          meta: formatEuros(i.totalCents),
+          status: { text: 'À payer', colour: 'yellow' as const },
+        })),
+        empty: 'Toutes vos factures sont payées.',
+        links: [{ href: base, label: 'Mes factures' }],
       };
     },
   },

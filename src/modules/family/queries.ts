@@ -3,7 +3,14 @@
  * and the price of each for a simulation (the same pricing functions as billing).
  */
 import type { Tx } from '../../platform/db/tenant.js';
-import { gridsInForce, listActivities, listEnrolmentsOfAccount, listEnrolmentsOfActivity, listGrids } from './repo.js';
+import {
+  bookingsOfDay,
+  gridsInForce,
+  listActivities,
+  listEnrolmentsOfAccount,
+  listEnrolmentsOfActivity,
+  listGrids,
+} from './repo.js';
 import type { ActivityRow, EnrolmentRow, TariffGridRow } from './schema.js';
 import { type Price, priceFor } from './tariffs/pricing.js';
 import type { Simulation } from './tariffs/simulation.js';
@@ -100,4 +107,13 @@ export async function activityEnrolments(tx: Tx, communeId: string, activityId: 
   const enrolments = await listEnrolmentsOfActivity(tx, communeId, activityId);
   const ranks = waitingRanks(enrolments);
   return enrolments.map((enrolment) => ({ enrolment, activityName: '', rank: ranks.get(enrolment.id) ?? null }));
+}
+
+/** Children booked on a day across the commune's activities (null when it has no activity). */
+export async function bookedChildrenOn(tx: Tx, communeId: string, day: string): Promise<number | null> {
+  const activities = await listActivities(tx, communeId);
+  if (activities.length === 0) return null;
+  let n = 0;
+  for (const a of activities) n += (await bookingsOfDay(tx, communeId, a.id, day)).filter((b) => b.booked).length;
+  return n;
 }

@@ -4,11 +4,26 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
 import {
   type ActivityRow,
+  type AttendanceValue,
+  type BookingRow,
+  type ClosedDayRow,
   type EnrolmentRow,
   type EnrolmentStatus,
   familyActivity,
+  familyBooking,
+  familyClosedDay,
   familyEnrolment,
+  familyHouseholdQf,
+  familyInvoice,
+  familyInvoiceLine,
+  familyInvoiceSequence,
+  familyPayment,
+  familyPaymentSettings,
   familyTariffGrid,
+  type InvoiceLineRow,
+  type InvoiceRow,
+  type PaymentRow,
+  type PaymentStatus,
   type TariffGridRow,
 } from './schema.js';
 import type { TariffRules } from './tariffs/pricing.js';
@@ -235,4 +250,382 @@ export function expiredOffers(tx: Tx, communeId: string, now: Date): Promise<Enr
       ),
     )
     .orderBy(asc(familyEnrolment.offeredUntil));
+}
+
+// — Days and bookings (migration 0026) —
+
+export function closedDaysBetween(
+  tx: Tx,
+  communeId: string,
+  activityId: string,
+  from: string,
+  to: string,
+): Promise<ClosedDayRow[]> {
+  return tx.db
+    .select()
+    .from(familyClosedDay)
+    .where(
+      and(
+        eq(familyClosedDay.communeId, communeId),
+        or(isNull(familyClosedDay.activityId), eq(familyClosedDay.activityId, activityId)),
+        gte(familyClosedDay.day, from),
+        lte(familyClosedDay.day, to),
+      ),
+    )
+    .orderBy(asc(familyClosedDay.day));
+}
+
+export async function insertClosedDay(
+  tx: Tx,
+  row: { communeId: string; activityId: string | null; day: string; label: string },
+): Promise<void> {
+  await tx.db.insert(familyClosedDay).values({ id: uuidv7(), ...row });
+}
+
+export function childBookingsBetween(
+  tx: Tx,
+  communeId: string,
+  activityId: string,
+  childId: string,
+  from: string,
+  to: string,
+): Promise<BookingRow[]> {
+  return tx.db
+    .select()
+    .from(familyBooking)
+    .where(
+      and(
+        eq(familyBooking.communeId, communeId),
+        eq(familyBooking.activityId, activityId),
+        eq(familyBooking.childId, childId),
+        gte(familyBooking.day, from),
+        lte(familyBooking.day, to),
+      ),
+    )
+    .orderBy(asc(familyBooking.day));
+}
+
+/** Books a day (a row booked), or cancels it (the row goes, unless an agent already pointed it). */
+export async function setBooked(tx: Tx, enrolment: EnrolmentRow, day: string, booked: boolean): Promise<void> {
+  const key = and(
+    eq(familyBooking.communeId, enrolment.communeId),
+    eq(familyBooking.activityId, enrolment.activityId),
+    eq(familyBooking.childId, enrolment.childId),
+    eq(familyBooking.day, day),
+  );
+  if (!booked) {
+    await tx.db.delete(familyBooking).where(and(key, isNull(familyBooking.attendance)));
+    await tx.db.update(familyBooking).set({ booked: false, updatedAt: new Date() }).where(key);
+    return;
+  }
+  await tx.db
+    .insert(familyBooking)
+    .values({
+      id: uuidv7(),
+      communeId: enrolment.communeId,
+      activityId: enrolment.activityId,
+      enrolmentId: enrolment.id,
+      accountId: enrolment.accountId,
+      childId: enrolment.childId,
+      day,
+      booked: true,
+    })
+    .onConflictDoUpdate({
+      target: [familyBooking.communeId, familyBooking.activityId, familyBooking.childId, familyBooking.day],
+      set: { booked: true, updatedAt: new Date() },
+    });
+}
+
+export function bookingsOfDay(tx: Tx, communeId: string, activityId: string, day: string): Promise<BookingRow[]> {
+  return tx.db
+    .select()
+    .from(familyBooking)
+    .where(
+      and(eq(familyBooking.communeId, communeId), eq(familyBooking.activityId, activityId), eq(familyBooking.day, day)),
+    );
+}
+
+/** Points a child on a day; a child pointed without a booking gets a row not booked. */
+export async function setAttendance(
+  tx: Tx,
+  enrolment: EnrolmentRow,
+  day: string,
+  attendance: AttendanceValue | null,
+  checkedBy: string,
+): Promise<void> {
+  const key = and(
+    eq(familyBooking.communeId, enrolment.communeId),
+    eq(familyBooking.activityId, enrolment.activityId),
+    eq(familyBooking.childId, enrolment.childId),
+    eq(familyBooking.day, day),
+  );
+  const now = new Date();
+  if (attendance === null) {
+    await tx.db.delete(familyBooking).where(and(key, eq(familyBooking.booked, false)));
+    await tx.db.update(familyBooking).set({ attendance: null, checkedBy, checkedAt: now, updatedAt: now }).where(key);
+    return;
+  }
+  await tx.db
+    .insert(familyBooking)
+    .values({
+      id: uuidv7(),
+      communeId: enrolment.communeId,
+      activityId: enrolment.activityId,
+      enrolmentId: enrolment.id,
+      accountId: enrolment.accountId,
+      childId: enrolment.childId,
+      day,
+      booked: false,
+      attendance,
+      checkedBy,
+      checkedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [familyBooking.communeId, familyBooking.activityId, familyBooking.childId, familyBooking.day],
+      set: { attendance, checkedBy, checkedAt: now, updatedAt: now },
+    });
+}
+
+export interface BookingWithChild extends BookingRow {
+  childName: string;
+  childBirthDate: string;
+}
+
+/** Every booking or pointed day of the commune in a period, with the child (billing). */
+export function bookingsBetween(tx: Tx, communeId: string, from: string, to: string): Promise<BookingWithChild[]> {
+  return tx.db
+    .select({
+      id: familyBooking.id,
+      communeId: familyBooking.communeId,
+      activityId: familyBooking.activityId,
+      enrolmentId: familyBooking.enrolmentId,
+      accountId: familyBooking.accountId,
+      childId: familyBooking.childId,
+      day: familyBooking.day,
+      booked: familyBooking.booked,
+      attendance: familyBooking.attendance,
+      checkedBy: familyBooking.checkedBy,
+      checkedAt: familyBooking.checkedAt,
+      updatedAt: familyBooking.updatedAt,
+      childName: familyEnrolment.childName,
+      childBirthDate: familyEnrolment.childBirthDate,
+    })
+    .from(familyBooking)
+    .innerJoin(
+      familyEnrolment,
+      and(eq(familyEnrolment.communeId, familyBooking.communeId), eq(familyEnrolment.id, familyBooking.enrolmentId)),
+    )
+    .where(and(eq(familyBooking.communeId, communeId), gte(familyBooking.day, from), lte(familyBooking.day, to)))
+    .orderBy(asc(familyBooking.accountId), asc(familyBooking.day));
+}
+
+export async function updateDaySettings(
+  tx: Tx,
+  communeId: string,
+  id: string,
+  values: Partial<
+    Pick<ActivityRow, 'weekdays' | 'cutoffDays' | 'cutoffHour' | 'billUnjustifiedAbsence' | 'unbookedSurchargePercent'>
+  >,
+): Promise<void> {
+  await tx.db
+    .update(familyActivity)
+    .set(values)
+    .where(and(eq(familyActivity.communeId, communeId), eq(familyActivity.id, id)));
+}
+
+// — Household QF, invoices —
+
+export async function householdQfOn(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+  date: string,
+): Promise<{ qf: number | null; resident: boolean; source: string } | undefined> {
+  const [row] = await tx.db
+    .select({ qf: familyHouseholdQf.qf, resident: familyHouseholdQf.resident, source: familyHouseholdQf.source })
+    .from(familyHouseholdQf)
+    .where(
+      and(
+        eq(familyHouseholdQf.communeId, communeId),
+        eq(familyHouseholdQf.accountId, accountId),
+        lte(familyHouseholdQf.validFrom, date),
+      ),
+    )
+    .orderBy(desc(familyHouseholdQf.validFrom), desc(familyHouseholdQf.createdAt))
+    .limit(1);
+  return row;
+}
+
+export async function insertHouseholdQf(
+  tx: Tx,
+  row: {
+    communeId: string;
+    accountId: string;
+    qf: number | null;
+    resident: boolean;
+    source: string;
+    validFrom: string;
+  },
+): Promise<void> {
+  await tx.db.insert(familyHouseholdQf).values({ id: uuidv7(), ...row });
+}
+
+/** The next invoice number of the commune for the year (the sequence row is locked by the update). */
+export async function nextInvoiceNumber(tx: Tx, communeId: string, year: number): Promise<string> {
+  const [row] = await tx.db
+    .insert(familyInvoiceSequence)
+    .values({ communeId, year, lastNumber: 1 })
+    .onConflictDoUpdate({
+      target: [familyInvoiceSequence.communeId, familyInvoiceSequence.year],
+      set: { lastNumber: sql`${familyInvoiceSequence.lastNumber} + 1` },
+    })
+    .returning({ n: familyInvoiceSequence.lastNumber });
+  return `${year}-${String(row!.n).padStart(6, '0')}`;
+}
+
+export async function invoicedAccounts(tx: Tx, communeId: string, month: string): Promise<Set<string>> {
+  const rows = await tx.db
+    .select({ accountId: familyInvoice.accountId })
+    .from(familyInvoice)
+    .where(and(eq(familyInvoice.communeId, communeId), eq(familyInvoice.month, month)));
+  return new Set(rows.map((r) => r.accountId));
+}
+
+export async function insertInvoice(
+  tx: Tx,
+  row: Pick<InvoiceRow, 'communeId' | 'number' | 'month' | 'accountId' | 'payerName' | 'totalCents'>,
+  lines: ReadonlyArray<Omit<InvoiceLineRow, 'id' | 'communeId' | 'invoiceId' | 'position'>>,
+): Promise<InvoiceRow> {
+  const [invoice] = await tx.db
+    .insert(familyInvoice)
+    .values({ id: uuidv7(), status: 'a_payer', ...row })
+    .returning();
+  if (lines.length > 0) {
+    await tx.db.insert(familyInvoiceLine).values(
+      lines.map((l, position) => ({
+        id: uuidv7(),
+        communeId: row.communeId,
+        invoiceId: invoice!.id,
+        position,
+        ...l,
+      })),
+    );
+  }
+  return invoice!;
+}
+
+export function listInvoicesOfAccount(tx: Tx, communeId: string, accountId: string): Promise<InvoiceRow[]> {
+  return tx.db
+    .select()
+    .from(familyInvoice)
+    .where(and(eq(familyInvoice.communeId, communeId), eq(familyInvoice.accountId, accountId)))
+    .orderBy(desc(familyInvoice.month), desc(familyInvoice.number));
+}
+
+export function listInvoices(tx: Tx, communeId: string): Promise<InvoiceRow[]> {
+  return tx.db
+    .select()
+    .from(familyInvoice)
+    .where(eq(familyInvoice.communeId, communeId))
+    .orderBy(desc(familyInvoice.month), asc(familyInvoice.number))
+    .limit(500);
+}
+
+export async function findInvoice(
+  tx: Tx,
+  communeId: string,
+  id: string,
+  lock = false,
+): Promise<InvoiceRow | undefined> {
+  const query = tx.db
+    .select()
+    .from(familyInvoice)
+    .where(and(eq(familyInvoice.communeId, communeId), eq(familyInvoice.id, id)));
+  const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+export function invoiceLines(tx: Tx, communeId: string, invoiceId: string): Promise<InvoiceLineRow[]> {
+  return tx.db
+    .select()
+    .from(familyInvoiceLine)
+    .where(and(eq(familyInvoiceLine.communeId, communeId), eq(familyInvoiceLine.invoiceId, invoiceId)))
+    .orderBy(asc(familyInvoiceLine.position));
+}
+
+export async function markInvoicePaid(tx: Tx, communeId: string, id: string, at: Date): Promise<boolean> {
+  const rows = await tx.db
+    .update(familyInvoice)
+    .set({ status: 'payee', paidAt: at })
+    .where(and(eq(familyInvoice.communeId, communeId), eq(familyInvoice.id, id), eq(familyInvoice.status, 'a_payer')))
+    .returning({ id: familyInvoice.id });
+  return rows.length === 1;
+}
+
+// — Payments —
+
+export async function paymentSettings(
+  tx: Tx,
+  communeId: string,
+): Promise<{ payfipNumcli: string | null; payfipSaisie: 'T' | 'X' | 'W' }> {
+  const [row] = await tx.db.select().from(familyPaymentSettings).where(eq(familyPaymentSettings.communeId, communeId));
+  return { payfipNumcli: row?.payfipNumcli ?? null, payfipSaisie: row?.payfipSaisie ?? 'T' };
+}
+
+export async function savePaymentSettings(
+  tx: Tx,
+  communeId: string,
+  values: { payfipNumcli: string | null; payfipSaisie: 'T' | 'X' | 'W' },
+): Promise<void> {
+  await tx.db
+    .insert(familyPaymentSettings)
+    .values({ communeId, ...values })
+    .onConflictDoUpdate({ target: familyPaymentSettings.communeId, set: { ...values, updatedAt: new Date() } });
+}
+
+export async function insertPayment(
+  tx: Tx,
+  row: Pick<PaymentRow, 'communeId' | 'invoiceId' | 'idOp' | 'refdet' | 'amountCents'>,
+): Promise<PaymentRow> {
+  const [inserted] = await tx.db
+    .insert(familyPayment)
+    .values({ id: uuidv7(), provider: 'payfip', status: 'en_cours', ...row })
+    .returning();
+  return inserted!;
+}
+
+export async function findPaymentByOperation(
+  tx: Tx,
+  communeId: string,
+  idOp: string,
+  lock = false,
+): Promise<PaymentRow | undefined> {
+  const query = tx.db
+    .select()
+    .from(familyPayment)
+    .where(
+      and(eq(familyPayment.communeId, communeId), eq(familyPayment.provider, 'payfip'), eq(familyPayment.idOp, idOp)),
+    );
+  const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+export function paymentsOfInvoice(tx: Tx, communeId: string, invoiceId: string): Promise<PaymentRow[]> {
+  return tx.db
+    .select()
+    .from(familyPayment)
+    .where(and(eq(familyPayment.communeId, communeId), eq(familyPayment.invoiceId, invoiceId)))
+    .orderBy(desc(familyPayment.createdAt));
+}
+
+export async function settlePayment(
+  tx: Tx,
+  communeId: string,
+  id: string,
+  values: { status: PaymentStatus; resultrans: string | null; numauto: string | null; transactionAt: string | null },
+): Promise<void> {
+  await tx.db
+    .update(familyPayment)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(familyPayment.communeId, communeId), eq(familyPayment.id, id)));
 }

@@ -1,4 +1,4 @@
-/** Drizzle definitions of the family portal's tables (migrations/0022_family_tariffs.sql is the source of truth). */
+/** Drizzle definitions of the family portal's tables (migrations 0022, 0023 and 0026 are the source of truth). */
 import { boolean, date, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { TariffRules } from './tariffs/pricing.js';
 
@@ -12,6 +12,11 @@ export const familyActivity = pgTable('family_activity', {
   openForEnrolment: boolean('open_for_enrolment').notNull().default(false),
   capacity: integer('capacity'),
   offerDays: integer('offer_days').notNull().default(3),
+  weekdays: integer('weekdays').array().notNull().default([1, 2, 4, 5]),
+  cutoffDays: integer('cutoff_days').notNull().default(2),
+  cutoffHour: integer('cutoff_hour').notNull().default(10),
+  billUnjustifiedAbsence: boolean('bill_unjustified_absence').notNull().default(true),
+  unbookedSurchargePercent: integer('unbooked_surcharge_percent').notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -47,3 +52,106 @@ export const familyEnrolment = pgTable('family_enrolment', {
 export type EnrolmentRow = typeof familyEnrolment.$inferSelect;
 export type ActivityRow = typeof familyActivity.$inferSelect;
 export type TariffGridRow = typeof familyTariffGrid.$inferSelect;
+
+// — Days, attendance, invoices and payments (migration 0026) —
+
+export const familyClosedDay = pgTable('family_closed_day', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  activityId: uuid('activity_id'),
+  day: date('day', { mode: 'string' }).notNull(),
+  label: text('label').notNull(),
+});
+
+export const ATTENDANCES = ['present', 'absent_justifie', 'absent_non_justifie'] as const;
+export type AttendanceValue = (typeof ATTENDANCES)[number];
+
+export const familyBooking = pgTable('family_booking', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  activityId: uuid('activity_id').notNull(),
+  enrolmentId: uuid('enrolment_id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  childId: uuid('child_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  booked: boolean('booked').notNull(),
+  attendance: text('attendance').$type<AttendanceValue>(),
+  checkedBy: uuid('checked_by'),
+  checkedAt: timestamp('checked_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const familyHouseholdQf = pgTable('family_household_qf', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  qf: integer('qf'),
+  resident: boolean('resident').notNull().default(true),
+  source: text('source').notNull(),
+  validFrom: date('valid_from', { mode: 'string' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const familyInvoiceSequence = pgTable('family_invoice_sequence', {
+  communeId: uuid('commune_id').notNull(),
+  year: integer('year').notNull(),
+  lastNumber: integer('last_number').notNull(),
+});
+
+export const familyInvoice = pgTable('family_invoice', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  number: text('number').notNull(),
+  month: text('month').notNull(),
+  accountId: uuid('account_id').notNull(),
+  payerName: text('payer_name').notNull(),
+  totalCents: integer('total_cents').notNull(),
+  status: text('status').$type<'a_payer' | 'payee'>().notNull(),
+  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+  paidAt: timestamp('paid_at', { withTimezone: true }),
+});
+
+export const familyInvoiceLine = pgTable('family_invoice_line', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  invoiceId: uuid('invoice_id').notNull(),
+  position: integer('position').notNull(),
+  childName: text('child_name').notNull(),
+  activityName: text('activity_name').notNull(),
+  label: text('label').notNull(),
+  quantity: integer('quantity').notNull(),
+  unitCents: integer('unit_cents').notNull(),
+  amountCents: integer('amount_cents').notNull(),
+  explanation: text('explanation').notNull(),
+});
+
+export const familyPaymentSettings = pgTable('family_payment_settings', {
+  communeId: uuid('commune_id').primaryKey(),
+  payfipNumcli: text('payfip_numcli'),
+  payfipSaisie: text('payfip_saisie').$type<'T' | 'X' | 'W'>().notNull().default('T'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type PaymentStatus = 'en_cours' | 'payee' | 'refusee' | 'abandonnee' | 'anomalie';
+
+export const familyPayment = pgTable('family_payment', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  invoiceId: uuid('invoice_id').notNull(),
+  provider: text('provider').$type<'payfip'>().notNull(),
+  idOp: text('id_op').notNull(),
+  refdet: text('refdet').notNull(),
+  amountCents: integer('amount_cents').notNull(),
+  status: text('status').$type<PaymentStatus>().notNull(),
+  resultrans: text('resultrans'),
+  numauto: text('numauto'),
+  transactionAt: text('transaction_at'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type ClosedDayRow = typeof familyClosedDay.$inferSelect;
+export type BookingRow = typeof familyBooking.$inferSelect;
+export type InvoiceRow = typeof familyInvoice.$inferSelect;
+export type InvoiceLineRow = typeof familyInvoiceLine.$inferSelect;
+export type PaymentRow = typeof familyPayment.$inferSelect;

@@ -3,7 +3,7 @@
  * citizen's profile, and the vault's documents offered on file questions.
  */
 import type { Tx } from '../../platform/db/tenant.js';
-import { listHouseholdMembers } from './repo.js';
+import { insertHouseholdMember, listHouseholdMembers } from './repo.js';
 
 export { profilePrefill } from './profile.js';
 export {
@@ -31,4 +31,14 @@ export async function householdChildren(tx: Tx, accountId: string): Promise<Hous
   return members
     .filter((m) => m.relation === 'enfant')
     .map((m) => ({ id: m.id, givenName: m.givenName, familyName: m.familyName, birthDate: m.birthDate }));
+}
+
+/** Adds a child to a citizen's household, as the citizen would in their profile (the demo's families). */
+export async function seedHouseholdChild(
+  tx: Tx,
+  accountId: string,
+  child: { givenName: string; familyName: string; birthDate: string },
+): Promise<HouseholdChild> {
+  const member = await insertHouseholdMember(tx, accountId, { ...child, relation: 'enfant' });
+  return { id: member.id, givenName: member.givenName, familyName: member.familyName, birthDate: member.birthDate };
 }

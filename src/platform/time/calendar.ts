@@ -61,6 +61,18 @@ export function parisEndOfDay(date: string): Date {
   return new Date(naive - offset * 60_000);
 }
 
+/**
+ * The instant of a Paris wall-clock time on a Paris calendar date (10:00 on 2026-03-30 is 08:00
+ * UTC, in summer time). A time skipped by the spring change (02:30) gives the instant one hour
+ * later on the new clock.
+ */
+export function parisTime(date: string, hour: number, minute = 0): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const naive = Date.UTC(y, m - 1, d, hour, minute);
+  const first = naive - parisOffsetMinutes(new Date(naive)) * 60_000;
+  return new Date(naive - parisOffsetMinutes(new Date(first)) * 60_000);
+}
+
 /** Processing deadline: the end of the Paris day `days` calendar days after submission. */
 export function dueDate(submittedAt: Date, days: number): Date {
   return parisEndOfDay(addCalendarDays(parisDateOf(submittedAt), days));

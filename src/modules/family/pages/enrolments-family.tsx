@@ -106,6 +106,22 @@ export function registerFamilyEnrolmentPages(parent: FastifyInstance, ctx: AppCo
               ])}
             />
           )}
+          {live.some((e) => e.enrolment.status === 'inscrit') ? (
+            <>
+              <h2 class="govuk-heading-l">Réservations</h2>
+              <ul class="govuk-list">
+                {live
+                  .filter((e) => e.enrolment.status === 'inscrit')
+                  .map(({ enrolment, activityName }) => (
+                    <li key={enrolment.id}>
+                      <a class="govuk-link" href={`${base(request)}/reservations/${enrolment.id}`}>
+                        Réserver des jours : {enrolment.childName}, {activityName}
+                      </a>
+                    </li>
+                  ))}
+              </ul>
+            </>
+          ) : null}
           <h2 class="govuk-heading-l">Inscrire un enfant</h2>
           {children.length === 0 ? (
             <p class="govuk-body">
@@ -149,6 +165,10 @@ export function registerFamilyEnrolmentPages(parent: FastifyInstance, ctx: AppCo
             </form>
           )}
           <p class="govuk-body">
+            <a class="govuk-link" href={`${base(request)}/factures`}>
+              Mes factures
+            </a>
+            {' · '}
             <a class="govuk-link" href={`${base(request)}/tarifs`}>
               Simuler vos tarifs
             </a>

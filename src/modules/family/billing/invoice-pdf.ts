@@ -1,0 +1,62 @@
+/** The invoice as PDF (`platform/pdf` TextDocument): the commune, the payer, the lines and the total. */
+import { formatEuros } from '../../../platform/money.js';
+import { TextDocument } from '../../../platform/pdf/index.js';
+import { formatDate } from '../../../platform/views/format.js';
+import type { InvoiceLineRow, InvoiceRow } from '../schema.js';
+
+const MONTHS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
+
+export function billedMonth(month: string): string {
+  return `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+}
+
+export async function invoicePdf(
+  communeName: string,
+  invoice: InvoiceRow,
+  lines: readonly InvoiceLineRow[],
+): Promise<Buffer> {
+  const w = await TextDocument.create({
+    title: `Facture ${invoice.number}`,
+    author: communeName,
+    date: invoice.issuedAt,
+  });
+  w.text(communeName, { size: 16, bold: true })
+    .text(`Facture n° ${invoice.number}`, { size: 14, bold: true, gap: 6 })
+    .text(`Prestations du portail famille, ${billedMonth(invoice.month)}`)
+    .text(`Émise le ${formatDate(invoice.issuedAt)}`)
+    .text(`Payeur : ${invoice.payerName}`, { gap: 8 })
+    .rule();
+  let child = '';
+  for (const l of lines) {
+    if (l.childName !== child) {
+      child = l.childName;
+      w.text(child, { bold: true, gap: 6 });
+    }
+    w.text(`${l.activityName} : ${l.label} × ${formatEuros(l.unitCents)} = ${formatEuros(l.amountCents)}`, {
+      indent: 12,
+    });
+    w.text(l.explanation, { indent: 24, size: 8 });
+  }
+  w.rule()
+    .text(`Total : ${formatEuros(invoice.totalCents)}`, { size: 13, bold: true, gap: 6 })
+    .text(
+      invoice.status === 'payee' && invoice.paidAt
+        ? `Payée le ${formatDate(invoice.paidAt)}.`
+        : 'À payer en ligne (PayFiP, carte ou prélèvement unique) depuis votre espace famille, ou auprès de la régie.',
+      { gap: 6 },
+    );
+  return w.finish();
+}

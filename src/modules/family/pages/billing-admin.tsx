@@ -1,0 +1,186 @@
+/**
+ * Billing for the commune's administrators (`/c/<slug>/admin/famille/facturation`): run a month
+ * (one invoice per paying guardian, idempotent: a second run bills nobody twice), the invoices
+ * issued and their state, and the commune's PayFiP contract (client number and mode) — online
+ * payment stays closed, and nothing is sent to PayFiP, while the number is empty.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.js';
+import { withTenant } from '../../../platform/db/tenant.js';
+import { formatEuros } from '../../../platform/money.js';
+import { parisDateOf } from '../../../platform/time/calendar.js';
+import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
+import {
+  BackLink,
+  Button,
+  CsrfField,
+  type FieldErrors,
+  Input,
+  Radios,
+  Select,
+  Table,
+} from '../../../platform/views/components.js';
+import { formString, handleForm } from '../../../platform/views/page-kit.js';
+import { billedMonth } from '../billing/invoice-pdf.js';
+import { listInvoices, paymentSettings } from '../repo.js';
+import { shiftMonth } from '../reservations/days.js';
+import type { FamilyCaller } from '../use-cases/common.js';
+import { configurePayfip } from '../use-cases/payments.js';
+import { type BillingRunResult, runMonthlyBilling } from '../use-cases/run-billing.js';
+import { InvoiceStatus } from './invoices.js';
+
+export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext): void {
+  const caller = (request: FastifyRequest): FamilyCaller => ({
+    commune: request.commune!,
+    actor: request.actor,
+    httpRequestId: request.id,
+  });
+  const path = (request: FastifyRequest) => `${adminBase(request)}/famille/facturation`;
+
+  async function page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: {
+      errors?: FieldErrors;
+      run?: BillingRunResult & { month: string };
+      payfip?: { numcli: string; saisie: string };
+      notice?: string;
+    } = {},
+  ) {
+    const commune = request.commune!;
+    const { invoices, settings } = await withTenant(ctx.database, commune.id, async (tx) => ({
+      invoices: await listInvoices(tx, commune.id),
+      settings: await paymentSettings(tx, commune.id),
+    }));
+    const errors = form.errors ?? {};
+    const csrf = reply.generateCsrf();
+    const current = parisDateOf(new Date()).slice(0, 7);
+    const months = Array.from({ length: 12 }, (_, i) => shiftMonth(current, -(i + 1)));
+    const payfip = form.payfip ?? { numcli: settings.payfipNumcli ?? '', saisie: settings.payfipSaisie };
+    const run = form.run;
+    return sendAdminPage(request, reply, {
+      title: 'Facturation du portail famille',
+      errors,
+      fieldOrder: ['mois', 'numcli', 'saisie'],
+      wide: true,
+      ...(form.notice ? { notice: { kind: 'success' as const, title: form.notice } } : {}),
+      children: (
+        <>
+          <BackLink href={`${adminBase(request)}/famille`}>Activités et tarifs</BackLink>
+          <h1 class="govuk-heading-xl">Facturation</h1>
+          {run ? (
+            <div class="govuk-panel govuk-panel--confirmation govuk-!-text-align-left">
+              <h2 class="govuk-panel__title govuk-!-font-size-27">Facturation de {billedMonth(run.month)}</h2>
+              <div class="govuk-panel__body govuk-!-font-size-19">
+                {run.issued} facture{run.issued > 1 ? 's' : ''} émise{run.issued > 1 ? 's' : ''} pour{' '}
+                {formatEuros(run.totalCents)} ; {run.alreadyBilled} foyer{run.alreadyBilled > 1 ? 's' : ''} déjà facturé
+                {run.alreadyBilled > 1 ? 's' : ''} ce mois-là ; {run.nothingToBill} sans rien à facturer.
+                {run.withoutGrid.length > 0
+                  ? ` Sans grille en vigueur (non facturé) : ${run.withoutGrid.join(', ')}.`
+                  : ''}
+              </div>
+            </div>
+          ) : null}
+          <h2 class="govuk-heading-l">Facturer un mois</h2>
+          <form method="post" action={path(request)} novalidate>
+            <CsrfField token={csrf} />
+            <Select
+              name="mois"
+              label="Mois terminé à facturer"
+              hint="Une facture par responsable qui paie, à partir des jours réservés et pointés, au QF du foyer. Relancer un mois ne facture personne deux fois."
+              options={months.map((m) => ({ value: m, label: billedMonth(m) }))}
+              {...(errors.mois ? { error: errors.mois } : {})}
+            />
+            <Button>Lancer la facturation</Button>
+          </form>
+          <h2 class="govuk-heading-l">Factures émises</h2>
+          {invoices.length === 0 ? (
+            <p class="govuk-body">Aucune facture pour l’instant.</p>
+          ) : (
+            <Table
+              caption="Factures (les 500 dernières)"
+              captionSize="s"
+              columns={[
+                { label: 'Numéro' },
+                { label: 'Mois' },
+                { label: 'Payeur' },
+                { label: 'Montant', numeric: true },
+                { label: 'État' },
+              ]}
+              rows={invoices.map((i) => [
+                i.number,
+                billedMonth(i.month),
+                i.payerName,
+                formatEuros(i.totalCents),
+                <InvoiceStatus invoice={i} key="s" />,
+              ])}
+            />
+          )}
+          <h2 class="govuk-heading-l">Paiement en ligne (PayFiP)</h2>
+          <p class="govuk-body">
+            PayFiP est le service de paiement en ligne de la DGFiP (carte bancaire, prélèvement unique). Saisissez le
+            numéro client donné par la DGFiP après l’adhésion de la commune ; tant qu’il est vide, le paiement en ligne
+            reste fermé et rien n’est envoyé à PayFiP.
+          </p>
+          <form method="post" action={`${path(request)}/payfip`} novalidate>
+            <CsrfField token={csrf} />
+            <Input
+              name="numcli"
+              label="Numéro client PayFiP"
+              hint="6 chiffres"
+              width={10}
+              inputmode="numeric"
+              value={payfip.numcli}
+              {...(errors.numcli ? { error: errors.numcli } : {})}
+            />
+            <Radios
+              name="saisie"
+              legend="Mode"
+              legendSize="s"
+              items={[
+                { value: 'T', label: 'Test (aucun paiement réel)' },
+                { value: 'X', label: 'Activation' },
+                { value: 'W', label: 'Production' },
+              ]}
+              value={payfip.saisie}
+              {...(errors.saisie ? { error: errors.saisie } : {})}
+            />
+            <Button variant="secondary">Enregistrer</Button>
+          </form>
+        </>
+      ),
+    });
+  }
+
+  app.get('/c/:slug/admin/famille/facturation', { config: { policy: 'communeAdmin' } }, (request, reply) =>
+    page(
+      request,
+      reply,
+      formString(request.query, 'fait') === 'payfip' ? { notice: 'Paiement en ligne enregistré' } : {},
+    ),
+  );
+
+  app.post('/c/:slug/admin/famille/facturation', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
+    const mois = formString(request.body, 'mois');
+    const result = await handleForm(
+      () => runMonthlyBilling(ctx.database, caller(request), { mois }),
+      (errors) => page(request, reply, { errors }),
+    );
+    if (!result.ok) return result.response;
+    return page(request, reply, { run: { ...result.value, month: mois } });
+  });
+
+  app.post(
+    '/c/:slug/admin/famille/facturation/payfip',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const values = { numcli: formString(request.body, 'numcli'), saisie: formString(request.body, 'saisie') };
+      const result = await handleForm(
+        () => configurePayfip(ctx.database, caller(request), values),
+        (errors) => page(request, reply, { errors, payfip: values }),
+      );
+      if (!result.ok) return result.response;
+      return reply.redirect(`${path(request)}?fait=payfip`, 303);
+    },
+  );
+}
