@@ -145,7 +145,7 @@ describe('focus visible', () => {
     {
       name: 'lien du contenu « État civil »',
       path: '/c/villebelle/',
-      locate: (p: Page) => p.getByRole('main').getByRole('link', { name: 'État civil' }),
+      locate: (p: Page) => p.getByRole('main').getByRole('link', { name: 'État civil', exact: true }),
     },
     {
       name: 'lien du pied de page « Mentions légales »',

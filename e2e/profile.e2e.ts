@@ -126,7 +126,7 @@ describe('profil et justificatifs, sans nos scripts', () => {
 
     await page.goto(url(`${BASE}/demarches/inscription-liste-electorale/justificatifs`), { waitUntil: 'load' });
     const offer = page.getByLabel(
-      /^Utiliser « carte-identite\.pdf » de mes justificatifs \(valable jusqu’au 1er janvier/,
+      /^Utiliser «\s*carte-identite\.pdf\s*» de mes justificatifs \(valable jusqu’au 1er janvier/,
     );
     expect(await offer.count()).toBe(1);
     expect(await axeViolations(page), 'axe, pièce proposée dans la démarche').toEqual([]);
