@@ -156,7 +156,7 @@ async function waitForMails(context: BrowserContext, to: string, subjects: strin
             const cells = tr.querySelectorAll('td');
             return {
               to: (cells[1]?.textContent ?? '').trim(),
-              subject: (cells[2]?.textContent ?? '').trim(),
+              subject: (cells[2]?.textContent ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim(),
               href: cells[2]?.querySelector('a')?.getAttribute('href') ?? '',
             };
           }),
