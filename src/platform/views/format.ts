@@ -25,6 +25,27 @@ function toValidDate(date: Date | string | number): Date {
   return value;
 }
 
+/** French month names, January first. */
+export const MONTH_NAMES = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+] as const;
+
+/** "novembre 2026" for a calendar month written `YYYY-MM`. */
+export function formatMonth(month: string): string {
+  return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+}
+
 /** "28 novembre 2026" ("1er" for the first day of the month, as written in French). */
 export function formatDate(date: Date | string | number): string {
   const parts = dateFormat.formatToParts(toValidDate(date));

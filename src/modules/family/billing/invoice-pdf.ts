@@ -1,27 +1,10 @@
 /** The invoice as PDF (`platform/pdf` TextDocument): the commune, the payer, the lines and the total. */
 import { formatEuros } from '../../../platform/money.js';
 import { TextDocument } from '../../../platform/pdf/index.js';
-import { formatDate } from '../../../platform/views/format.js';
+import { formatDate, formatMonth } from '../../../platform/views/format.js';
 import type { InvoiceLineRow, InvoiceRow } from '../schema.js';
 
-const MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
-
-export function billedMonth(month: string): string {
-  return `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
-}
+export const billedMonth = formatMonth;
 
 export async function invoicePdf(
   communeName: string,

@@ -21,7 +21,7 @@ import {
   type FieldErrors,
   Radios,
 } from '../../../platform/views/components.js';
-import { formatDateTime } from '../../../platform/views/format.js';
+import { formatDateTime, formatMonth, MONTH_NAMES } from '../../../platform/views/format.js';
 import { formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { canBook } from '../policy.js';
 import { childBookingsBetween, closedDaysBetween, findActivity, findEnrolment } from '../repo.js';
@@ -39,27 +39,10 @@ const params = z.object({ slug: z.string().max(63), enrolment: z.string().max(10
 
 const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 const SHORT = ['Lun', 'Mar', 'Mer', 'Jeu', 'Ven', 'Sam', 'Dim'];
-const MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
-
-export function monthLabel(month: string): string {
-  return `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
-}
+export const monthLabel = formatMonth;
 
 function dayLabel(day: string): string {
-  return `${WEEKDAYS[isoWeekday(day) - 1]} ${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]}`;
+  return `${WEEKDAYS[isoWeekday(day) - 1]} ${Number(day.slice(8, 10))} ${MONTH_NAMES[Number(day.slice(5, 7)) - 1]}`;
 }
 
 /** Every value of a repeated form field. */
