@@ -19,6 +19,7 @@ import {
   pgbackrestConfig,
   restoreToTime,
   stanzaCreate,
+  waitForPromotion,
   writePgbackrestConfig,
 } from './pgbackrest.js';
 
@@ -148,8 +149,28 @@ describe.skipIf(!available)('pgBackRest on a throwaway cluster', () => {
 
     pgCtl('stop');
     await restoreToTime(runner, before);
-    pgCtl('start');
+    pgCtl('start'); // returns once read-only connections are accepted, WAL replay still running
+    await waitForPromotion(async () => {
+      const [row] = await query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r');
+      return row!.r;
+    });
+    const [{ recovering }] = (await query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering')) as [
+      { recovering: boolean },
+    ];
+    expect(recovering).toBe(false);
     const [{ n }] = (await query<{ n: string }>('SELECT count(*) AS n FROM arrete')) as [{ n: string }];
     expect(Number(n)).toBe(300);
   }, 120_000);
+});
+
+describe('waiting for the end of a point-in-time recovery', () => {
+  it('returns once the server has left recovery, and refuses in French when it never does', async () => {
+    const answers = [true, true, false];
+    let asked = 0;
+    await waitForPromotion(async () => answers[asked++]!, { intervalMs: 1 });
+    expect(asked).toBe(3);
+    await expect(waitForPromotion(async () => true, { timeoutMs: 20, intervalMs: 5 })).rejects.toThrow(
+      /rejoue encore les journaux/,
+    );
+  });
 });

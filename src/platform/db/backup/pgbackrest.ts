@@ -172,3 +172,25 @@ export const restoreToTime = (r: PgBackRestRunner, target: Date | string) =>
     `--target=${typeof target === 'string' ? target : target.toISOString().replace('T', ' ').replace('Z', '+00')}`,
     '--target-action=promote',
   ]);
+
+/**
+ * After a point-in-time restore, PostgreSQL accepts read-only connections as soon as the backup is
+ * consistent, while it is still replaying WAL towards the target: a `pg_ctl start -w`, or a
+ * service manager, returns too early, and what is read then is the backup, not the target. Polls
+ * `pg_is_in_recovery()` (through the caller's `isInRecovery`) until recovery has ended and the
+ * server was promoted; refuses, in French, after `timeoutMs`.
+ */
+export async function waitForPromotion(
+  isInRecovery: () => Promise<boolean>,
+  { timeoutMs = 120_000, intervalMs = 200 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (await isInRecovery()) {
+    if (Date.now() > deadline) {
+      throw new BackupError(
+        `PostgreSQL rejoue encore les journaux après ${Math.round(timeoutMs / 1000)} s : la restauration n’est pas terminée (voir le journal du serveur).`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
