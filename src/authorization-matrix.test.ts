@@ -357,6 +357,18 @@ const SAMPLES: Record<string, Sample> = {
     ]),
   ),
   '/c/:slug/rendez-vous/offre/:token': { path: (c) => `/c/${c.commune}/rendez-vous/offre/${'a'.repeat(43)}` },
+  ...Object.fromEntries(
+    ['', '/etat', '/quitter'].map((suffix) => [
+      `/c/:slug/accueil/ticket/:token${suffix}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/accueil/ticket/${'a'.repeat(43)}${suffix}` },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['servi', 'absent'].map((outcome) => [
+      `/c/:slug/agent/file-d-attente/:ticket/${outcome}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/agent/file-d-attente/${APPOINTMENT_ID}/${outcome}` },
+    ]),
+  ),
   '/c/:slug/mes-rendez-vous/:booking': { path: (c) => `/c/${c.commune}/mes-rendez-vous/${APPOINTMENT_ID}` },
   '/c/:slug/mes-rendez-vous/:booking/annuler': {
     path: (c) => `/c/${c.commune}/mes-rendez-vous/${APPOINTMENT_ID}/annuler`,
@@ -475,6 +487,12 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/admin/rendez-vous/agendas/:agenda/ouvrir': 'appointments.agenda_not_found',
   'POST /c/:slug/admin/rendez-vous/agendas/:agenda/horaires/:item/retirer': 'appointments.agenda_not_found',
   'POST /c/:slug/admin/rendez-vous/agendas/:agenda/fermetures/:item/retirer': 'appointments.agenda_not_found',
+  // The walk-in queue: an unknown ticket's secret, or a ticket of no motif of the agent's services.
+  'GET /c/:slug/accueil/ticket/:token': 'appointments.ticket_not_found',
+  'GET /c/:slug/accueil/ticket/:token/etat': 'appointments.ticket_not_found',
+  'POST /c/:slug/accueil/ticket/:token/quitter': 'appointments.ticket_not_found',
+  'POST /c/:slug/agent/file-d-attente/:ticket/servi': 'appointments.ticket_not_found',
+  'POST /c/:slug/agent/file-d-attente/:ticket/absent': 'appointments.ticket_not_found',
 };
 
 /**

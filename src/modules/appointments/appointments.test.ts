@@ -29,6 +29,7 @@ const TABLES = [
   'appointment_closure',
   'appointment_motif',
   'appointment_opening',
+  'appointment_ticket',
   'appointment_waitlist',
 ];
 

@@ -18,5 +18,10 @@ declare module '../../platform/audit/journal.js' {
     'appointments.waitlist_joined': AuditData;
     'appointments.waitlist_offered': AuditData;
     'appointments.waitlist_accepted': AuditData;
+    'appointments.ticket_taken': AuditData;
+    'appointments.ticket_left': AuditData;
+    'appointments.ticket_called': AuditData;
+    'appointments.ticket_served': AuditData;
+    'appointments.ticket_no_show': AuditData;
   }
 }

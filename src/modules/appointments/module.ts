@@ -17,7 +17,8 @@ import { registerAgentPages } from './pages/agent.js';
 import { registerBookingPages } from './pages/booking.js';
 import { registerManagePages } from './pages/manage.js';
 import { registerOwnPages } from './pages/mine.js';
-import { canBook, canWorkAgenda } from './policy.js';
+import { registerWalkInPages } from './pages/walk-in.js';
+import { canBook, canCallTickets, canWorkAgenda } from './policy.js';
 import { myAppointments } from './queries.js';
 import {
   bookingFigures,
@@ -29,6 +30,7 @@ import {
 } from './repo.js';
 import { STATUS_LABELS, whenText } from './texts.js';
 import { expireOffer, OFFER_EXPIRY_JOB, offerFreedSeat } from './use-cases/waitlist.js';
+import { ticketFigures, walkInMotifs } from './walk-in/repo.js';
 
 const payloadSchema = z.object({
   bookingId: z.string(),
@@ -46,6 +48,7 @@ export const appointmentsModule: GuichetModule = {
     registerOwnPages(app, ctx);
     registerAgentPages(app, ctx);
     registerAdminPages(app, ctx);
+    registerWalkInPages(app, ctx);
   },
   jobs: (ctx) => [
     reminderJob(ctx),
@@ -140,6 +143,24 @@ export const appointmentsModule: GuichetModule = {
           : { text: `${formatNumber(count)} rendez-vous attendu${count > 1 ? 's' : ''} aujourd’hui`, waiting: true };
       },
     },
+    {
+      path: 'agent/file-d-attente',
+      label: 'File d’attente',
+      order: 16,
+      async status(tx, communeId, actor) {
+        const motifs = (await walkInMotifs(tx, communeId)).filter((m) => canCallTickets(actor, m));
+        if (motifs.length === 0) return null;
+        const { waiting } = await ticketFigures(
+          tx,
+          communeId,
+          parisDateOf(new Date()),
+          motifs.map((m) => m.id),
+        );
+        return waiting === 0
+          ? { text: 'personne n’attend à l’accueil', waiting: false }
+          : { text: `${formatNumber(waiting)} personne${waiting > 1 ? 's' : ''} en attente`, waiting: true };
+      },
+    },
   ],
   portalWidgets: [
     {
@@ -185,6 +206,18 @@ export const appointmentsModule: GuichetModule = {
       label: 'Délai moyen de rendez-vous (heures)',
       unit: 'count',
       compute: async (tx, communeId) => (await bookingFigures(tx, communeId)).lead_hours ?? 0,
+    },
+    {
+      key: 'appointments.walk_in_tickets',
+      label: 'Tickets de la file d’attente (aujourd’hui)',
+      unit: 'count',
+      compute: async (tx, communeId) => (await ticketFigures(tx, communeId, parisDateOf(new Date()))).taken,
+    },
+    {
+      key: 'appointments.walk_in_wait_minutes',
+      label: 'Attente moyenne à l’accueil aujourd’hui (minutes)',
+      unit: 'count',
+      compute: async (tx, communeId) => (await ticketFigures(tx, communeId, parisDateOf(new Date()))).averageWait,
     },
   ],
 };

@@ -32,3 +32,8 @@ export function publicMode(actor: Actor | null): BookingMode {
 export function isAgentOf(actor: Actor | null): boolean {
   return isStaff(actor);
 }
+
+/** An agent calls, serves and closes the tickets of the walk-in motifs of their services (the leadership all). */
+export function canCallTickets(actor: Actor | null, motif: { serviceId: string }): boolean {
+  return canSeeService(actor, motif.serviceId);
+}

@@ -53,6 +53,8 @@ export const motif = pgTable('appointment_motif', {
   documents: text('documents').notNull(),
   reminderHours: integer('reminder_hours').array().notNull(),
   antsRequired: boolean('ants_required').notNull().default(false),
+  /** Offered as a ticket in the walk-in queue at the accueil (kiosk, phone). */
+  walkIn: boolean('walk_in').notNull().default(false),
   active: boolean('active').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
@@ -99,9 +101,30 @@ export const waitlist = pgTable('appointment_waitlist', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
+export type TicketStatus = 'attente' | 'appele' | 'servi' | 'absent' | 'annule';
+export type TicketChannel = 'borne' | 'telephone' | 'agent';
+
+/** A ticket of the day's walk-in queue (migrations/0031_appointments_walk_in.sql). */
+export const ticket = pgTable('appointment_ticket', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  motifId: uuid('motif_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  number: integer('number').notNull(),
+  status: text('status').$type<TicketStatus>().notNull(),
+  channel: text('channel').$type<TicketChannel>().notNull(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  calledAt: ts('called_at'),
+  calledBy: uuid('called_by'),
+  desk: text('desk'),
+  finishedAt: ts('finished_at'),
+});
+
 export type Agenda = typeof agenda.$inferSelect;
 export type OpeningRow = typeof opening.$inferSelect;
 export type ClosureRow = typeof closure.$inferSelect;
 export type Motif = typeof motif.$inferSelect;
 export type Booking = typeof booking.$inferSelect;
 export type WaitlistEntry = typeof waitlist.$inferSelect;
+export type Ticket = typeof ticket.$inferSelect;

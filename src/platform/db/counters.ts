@@ -7,17 +7,22 @@
 import { parisYearOf } from '../time/calendar.js';
 import type { Tx } from './tenant.js';
 
-/** Takes the next number of `kind` for the transaction's commune: `YYYY-NNNNNN`. */
-export async function nextNumber(tx: Tx, kind: string, now = new Date()): Promise<string> {
-  if (!tx.communeId) throw new Error('nextNumber needs a tenant transaction');
-  const year = parisYearOf(now);
+/** Takes the next value (1, 2, …) of `kind` in the Paris year of `now`, for the transaction's commune. */
+export async function nextValue(tx: Tx, kind: string, now = new Date()): Promise<number> {
+  if (!tx.communeId) throw new Error('nextValue needs a tenant transaction');
   const { rows } = await tx.client.query<{ value: number }>(
     `INSERT INTO commune_counter (commune_id, kind, year, value) VALUES ($1, $2, $3, 1)
      ON CONFLICT (commune_id, kind, year) DO UPDATE SET value = commune_counter.value + 1
      RETURNING value`,
-    [tx.communeId, kind, year],
+    [tx.communeId, kind, parisYearOf(now)],
   );
-  return `${year}-${String(rows[0]!.value).padStart(6, '0')}`;
+  return Number(rows[0]!.value);
+}
+
+/** Takes the next number of `kind` for the transaction's commune: `YYYY-NNNNNN`. */
+export async function nextNumber(tx: Tx, kind: string, now = new Date()): Promise<string> {
+  const value = await nextValue(tx, kind, now);
+  return `${parisYearOf(now)}-${String(value).padStart(6, '0')}`;
 }
 
 /** True for a string shaped like a number of `nextNumber` (for route parameters). */

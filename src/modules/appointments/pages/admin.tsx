@@ -262,6 +262,17 @@ function render(request: FastifyRequest, reply: FastifyReply, data: Settings, st
               { value: 'oui', label: 'Oui' },
             ]}
           />
+          <Radios
+            name="ticket"
+            legend="Proposé en ticket à l’accueil (file d’attente sans rendez-vous)"
+            small
+            inline
+            value={fieldValue('motif', 'ticket', 'non')}
+            items={[
+              { value: 'non', label: 'Non' },
+              { value: 'oui', label: 'Oui' },
+            ]}
+          />
           <Textarea
             name="documents"
             label="Documents à apporter (un par ligne)"

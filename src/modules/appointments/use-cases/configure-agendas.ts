@@ -234,6 +234,7 @@ export const motifSchema = z.object({
   delai_max: integer('Le délai maximum doit être un nombre de jours entre 1 et 366.', 1, 366),
   qui: z.enum(['public', 'signed_in', 'agents'], { error: 'Indiquez qui peut prendre ce rendez-vous.' }),
   ants: z.enum(['oui', 'non']).optional(),
+  ticket: z.enum(['oui', 'non']).optional(),
   documents: optionalText(4000, 'La liste des documents ne doit pas dépasser 4 000 caractères.'),
   rappels: z
     .string()
@@ -275,6 +276,7 @@ export async function createMotif(ctx: AppContext, caller: Caller, input: unknow
       documents: v.documents,
       reminderHours: v.rappels,
       antsRequired: v.ants === 'oui',
+      walkIn: v.ticket === 'oui',
     });
     await auditAppointments(
       tx,
