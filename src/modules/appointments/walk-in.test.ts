@@ -137,7 +137,10 @@ describe.each(TEST_ENGINES)('the walk-in queue on %s', (engine) => {
     expect(shownText(firstPage.body)).toContain('C’est à vous');
     expect(shownText(firstPage.body)).toContain('Présentez-vous au Guichet 2.');
     const state = await first.browser.get(`${ticketPath(first.res)}/etat`);
-    expect(JSON.parse(state.body)).toEqual({ statut: 'appele', texte: 'C’est à vous : présentez-vous au Guichet 2.' });
+    expect(JSON.parse(state.body)).toEqual({
+      statut: 'appele',
+      texte: 'C’est à vous\u00a0: présentez-vous au Guichet 2.',
+    });
 
     const { rows } = await t.testDb.asSuperuser<{ id: string }>(
       'SELECT id FROM appointment_ticket WHERE commune_id = $1 AND number = $2 AND day = (now() AT TIME ZONE $3)::date',

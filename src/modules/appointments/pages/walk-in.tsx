@@ -23,6 +23,7 @@ import {
 } from '../../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { QrCodeSvg } from '../../../platform/views/qr-code.js';
+import { frenchSpacing } from '../../../platform/views/typography.js';
 import type { Ticket } from '../schema.js';
 import { timeText } from '../texts.js';
 import type { Caller } from '../use-cases/common.js';
@@ -216,14 +217,16 @@ export function registerWalkInPages(app: FastifyInstance, ctx: AppContext): void
     const view = await ticketPage(ctx, communeId, await ticketByToken(ctx, communeId, token));
     const t = view.ticket;
     reply.header('cache-control', 'no-store');
+    // Spaced as the server's pages are (no-break spaces before « : »), since the script shows it in one.
     return {
       statut: t.status,
-      texte:
+      texte: frenchSpacing(
         t.status === 'appele'
           ? `C’est à vous : présentez-vous au ${t.desk}.`
           : t.status === 'attente'
             ? waitText(view.estimate)
             : `${STATUS_TEXT[t.status]}.`,
+      ),
     };
   });
 
@@ -343,21 +346,25 @@ export function registerWalkInPages(app: FastifyInstance, ctx: AppContext): void
                 />
                 <Button>Appeler la personne suivante</Button>
               </form>
-              <Table
-                caption={`Prochaines personnes (${q.next.length})`}
-                columns={[{ label: 'Heure' }, { label: 'Qui' }, { label: 'Motif' }]}
-                rows={q.next.map((x) =>
-                  x.kind === 'ticket'
-                    ? [timeText(x.at), `Ticket ${x.item.number}`, q.motifName.get(x.item.motifId) ?? '']
-                    : [
-                        timeText(x.at),
-                        <span key="r">
-                          <Tag>Rendez-vous</Tag> {x.item.booking.name}
-                        </span>,
-                        x.item.motifName,
-                      ],
-                )}
-              />
+              {q.next.length === 0 ? (
+                <p class="govuk-body">Personne n’attend pour vos motifs, et aucun rendez-vous n’est dû.</p>
+              ) : (
+                <Table
+                  caption={`Prochaines personnes (${q.next.length})`}
+                  columns={[{ label: 'Heure' }, { label: 'Qui' }, { label: 'Motif' }]}
+                  rows={q.next.map((x) =>
+                    x.kind === 'ticket'
+                      ? [timeText(x.at), `Ticket ${x.item.number}`, q.motifName.get(x.item.motifId) ?? '']
+                      : [
+                          timeText(x.at),
+                          <span key="r">
+                            <Tag>Rendez-vous</Tag> {x.item.booking.name}
+                          </span>,
+                          x.item.motifName,
+                        ],
+                  )}
+                />
+              )}
               <Table
                 caption="Aujourd’hui"
                 columns={[
