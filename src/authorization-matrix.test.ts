@@ -357,6 +357,7 @@ const SAMPLES: Record<string, Sample> = {
     ]),
   ),
   '/c/:slug/rendez-vous/offre/:token': { path: (c) => `/c/${c.commune}/rendez-vous/offre/${'a'.repeat(43)}` },
+  '/c/:slug/rendez-vous/ants/:booking': { path: (c) => `/c/${c.commune}/rendez-vous/ants/${APPOINTMENT_ID}` },
   ...Object.fromEntries(
     ['', '/etat', '/quitter'].map((suffix) => [
       `/c/:slug/accueil/ticket/:token${suffix}`,
@@ -487,6 +488,8 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/admin/rendez-vous/agendas/:agenda/ouvrir': 'appointments.agenda_not_found',
   'POST /c/:slug/admin/rendez-vous/agendas/:agenda/horaires/:item/retirer': 'appointments.agenda_not_found',
   'POST /c/:slug/admin/rendez-vous/agendas/:agenda/fermetures/:item/retirer': 'appointments.agenda_not_found',
+  'GET /c/:slug/rendez-vous/ants/:booking': 'appointments.booking_not_found',
+  'POST /c/:slug/rendez-vous/ants/:booking': 'appointments.booking_not_found',
   // The walk-in queue: an unknown ticket's secret, or a ticket of no motif of the agent's services.
   'GET /c/:slug/accueil/ticket/:token': 'appointments.ticket_not_found',
   'GET /c/:slug/accueil/ticket/:token/etat': 'appointments.ticket_not_found',

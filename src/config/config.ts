@@ -97,6 +97,9 @@ const HINTS: Record<string, string> = {
     'l’adresse du service PayFiP (SOAP), par défaut https://www.tipi.budget.gouv.fr/tpa/services/securite (http:// n’est accepté que pour 127.0.0.1 ou localhost, par exemple le simulateur local)',
   GUICHET_PAYFIP_PAYMENT_URL:
     'la page de paiement PayFiP, par défaut https://www.payfip.gouv.fr/tpa/paiementws.web (http:// n’est accepté que pour 127.0.0.1 ou localhost)',
+  GUICHET_ANTS_COORDINATION_URL:
+    'l’adresse de l’API de coordination des rendez-vous de l’ANTS (dédoublonnage), par exemple https://api-coordination.rendezvouspasseport.ants.gouv.fr (http:// n’est accepté que pour 127.0.0.1 ou localhost, par exemple le simulateur local)',
+  GUICHET_ANTS_TOKEN: 'le jeton x-rdv-opt-auth-token donné par l’ANTS à l’éditeur, sans espace',
   GUICHET_SMS_OVH_ENDPOINT:
     'l’adresse de l’API OVHcloud, par défaut https://eu.api.ovh.com/1.0 (http:// n’est accepté que pour 127.0.0.1 ou localhost)',
   GUICHET_SMS_OVH_APPLICATION_KEY:
@@ -197,6 +200,8 @@ const envSchema = z.object({
   GUICHET_SMS_OVH_ENDPOINT: localOrHttpsUrl.optional(),
   GUICHET_PAYFIP_ENDPOINT: localOrHttpsUrl.optional(),
   GUICHET_PAYFIP_PAYMENT_URL: localOrHttpsUrl.optional(),
+  GUICHET_ANTS_COORDINATION_URL: localOrHttpsUrl.optional(),
+  GUICHET_ANTS_TOKEN: visibleToken.optional(),
   GUICHET_SMS_OVH_APPLICATION_KEY: visibleToken.optional(),
   GUICHET_SMS_OVH_APPLICATION_SECRET: visibleToken.optional(),
   GUICHET_SMS_OVH_CONSUMER_KEY: visibleToken.optional(),
@@ -362,6 +367,11 @@ export interface Config {
    * PayFiP client number; the GUICHET_PAYFIP_* variables point to the local simulator in tests.
    */
   payfip: { endpoint: string; paymentUrl: string };
+  /**
+   * The ANTS coordination API (anti-duplicate checks of passport and identity-card appointments,
+   * domain rules §9): absent unless both variables are set — then nothing is sent to the ANTS.
+   */
+  ants: { url: string; token: string } | undefined;
   /** Where the bytes of files go: the database (default), a directory or S3 (docs/operations/files.md). */
   blobs: BlobConfig;
   /** Backups, drills and the offline copy (docs/operations/restore.md, decision 0031). */
@@ -504,6 +514,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       endpoint: e.GUICHET_PAYFIP_ENDPOINT ?? 'https://www.tipi.budget.gouv.fr/tpa/services/securite',
       paymentUrl: e.GUICHET_PAYFIP_PAYMENT_URL ?? 'https://www.payfip.gouv.fr/tpa/paiementws.web',
     },
+    ants: antsConfig(e),
     blobs: blobConfig(e),
     continuity: {
       backupDir: path.resolve(e.GUICHET_BACKUP_DIR ?? path.join(e.GUICHET_DATA_DIR, 'sauvegardes')),
@@ -584,6 +595,20 @@ function blobConfig(e: z.infer<typeof envSchema>): BlobConfig {
       pathStyle: e.GUICHET_S3_PATH_STYLE ?? true,
     },
   };
+}
+
+/** The ANTS coordination API: both its address and its token, or neither. */
+function antsConfig(e: z.infer<typeof envSchema>): Config['ants'] {
+  const url = e.GUICHET_ANTS_COORDINATION_URL;
+  const token = e.GUICHET_ANTS_TOKEN;
+  if (!url && !token) return undefined;
+  if (!url || !token) {
+    const missing = url ? 'GUICHET_ANTS_TOKEN' : 'GUICHET_ANTS_COORDINATION_URL';
+    throw new ConfigError([
+      `${missing} : obligatoire avec ${url ? 'GUICHET_ANTS_COORDINATION_URL' : 'GUICHET_ANTS_TOKEN'}. Attendu : ${HINTS[missing]}.`,
+    ]);
+  }
+  return { url: url.replace(/\/+$/, ''), token };
 }
 
 const OVH_REQUIRED = [

@@ -18,6 +18,7 @@ declare module '../../platform/audit/journal.js' {
     'appointments.waitlist_joined': AuditData;
     'appointments.waitlist_offered': AuditData;
     'appointments.waitlist_accepted': AuditData;
+    'appointments.link_resent': AuditData;
     'appointments.ticket_taken': AuditData;
     'appointments.ticket_left': AuditData;
     'appointments.ticket_called': AuditData;

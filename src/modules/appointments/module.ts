@@ -10,6 +10,7 @@ import { subscribe } from '../../platform/events/index.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { addCalendarDays, parisDateOf, parisInstant } from '../../platform/time/calendar.js';
 import { formatNumber } from '../../platform/views/format.js';
+import { antsSyncJob } from './ants-sync.js';
 import { APPOINTMENT_MAILS } from './mail-templates.js';
 import { reminderJob } from './notify.js';
 import { registerAdminPages } from './pages/admin.js';
@@ -52,6 +53,7 @@ export const appointmentsModule: GuichetModule = {
   },
   jobs: (ctx) => [
     reminderJob(ctx),
+    antsSyncJob(ctx),
     {
       name: OFFER_EXPIRY_JOB,
       schema: z.object({ communeId: z.uuid(), waitlistId: z.uuid(), payload: payloadSchema }),

@@ -235,6 +235,14 @@ export async function setBookingStatus(
     .where(and(eq(booking.communeId, communeId), eq(booking.id, id)));
 }
 
+/** A new secret for the booking's link (the old link stops working). */
+export async function setBookingTokenHash(tx: Tx, communeId: string, id: string, tokenHash: string): Promise<void> {
+  await tx.db
+    .update(booking)
+    .set({ tokenHash })
+    .where(and(eq(booking.communeId, communeId), eq(booking.id, id)));
+}
+
 export async function moveBookingRow(
   tx: Tx,
   communeId: string,

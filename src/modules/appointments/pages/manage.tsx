@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
+import { isUuid } from '../../../platform/ids.js';
 import { parisDateOf } from '../../../platform/time/calendar.js';
 import {
   Button,
@@ -17,11 +18,18 @@ import {
 } from '../../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { motifSlots } from '../queries.js';
-import { findAgenda, findMotif, waitlistOfBooking } from '../repo.js';
+import { findAgenda, findBooking, findMotif, waitlistOfBooking } from '../repo.js';
 import type { Booking } from '../schema.js';
 import { whenText } from '../texts.js';
 import type { Caller } from '../use-cases/common.js';
-import { bookingByToken, cancelByToken, joinWaitlistByToken, moveByToken } from '../use-cases/manage-booking.js';
+import { BOOKING_NOT_FOUND } from '../use-cases/common.js';
+import {
+  bookingByToken,
+  cancelByToken,
+  joinWaitlistByToken,
+  moveByToken,
+  resendManageLink,
+} from '../use-cases/manage-booking.js';
 import { acceptOffer, offerByToken } from '../use-cases/waitlist.js';
 import { BookingStatus, dateParam, MotifFacts, placeLine, publicBase, SlotList } from './ui.js';
 
@@ -48,6 +56,72 @@ async function loadView(ctx: AppContext, communeId: string, booking: Booking) {
 }
 
 export function registerManagePages(app: FastifyInstance, ctx: AppContext): void {
+  // The booking's address given to the ANTS (shown on its site and to other editors): no secret in
+  // it, no name on it — the person gets a fresh link to change or cancel, by mail.
+  async function antsPage(request: FastifyRequest, reply: FastifyReply, errors: FieldErrors = {}, status?: number) {
+    const { booking: bookingId } = request.params as { booking: string };
+    const communeId = request.commune!.id;
+    const booking = isUuid(bookingId)
+      ? await withTenant(ctx.database, communeId, (tx) => findBooking(tx, communeId, bookingId))
+      : undefined;
+    if (!booking) throw BOOKING_NOT_FOUND();
+    const { motif, agenda } = await loadView(ctx, communeId, booking);
+    const sent = formString(request.query, 'fait') === 'envoye';
+    const changeable = booking.status === 'confirme' && booking.startsAt.getTime() > Date.now();
+    return sendPage(request, reply, {
+      ...(status ? { status } : {}),
+      title: 'Modifier ou annuler un rendez-vous',
+      errors,
+      ...(sent
+        ? {
+            notice: {
+              kind: 'success' as const,
+              title: 'Un courriel vient d’être envoyé',
+              text: 'Il contient un nouveau lien pour déplacer ou annuler le rendez-vous ; l’ancien lien ne fonctionne plus.',
+            },
+          }
+        : {}),
+      children: (
+        <>
+          <h1 class="govuk-heading-xl">Modifier ou annuler un rendez-vous</h1>
+          <SummaryList
+            rows={[
+              { key: 'Rendez-vous', value: motif.name },
+              { key: 'Date', value: whenText(booking.startsAt) },
+              { key: 'Lieu', value: placeLine(agenda, motif) },
+              { key: 'État', value: <BookingStatus status={booking.status} /> },
+            ]}
+          />
+          {changeable ? (
+            <form method="post" action={`${publicBase(request)}/ants/${booking.id}`} novalidate>
+              <CsrfField token={reply.generateCsrf()} />
+              <p class="govuk-body">
+                Pour le déplacer ou l’annuler, recevez un lien à l’adresse électronique donnée lors de la réservation.
+              </p>
+              <Button>Recevoir le lien par courriel</Button>
+            </form>
+          ) : (
+            <p class="govuk-body">Ce rendez-vous ne peut plus être modifié.</p>
+          )}
+        </>
+      ),
+    });
+  }
+
+  app.get('/c/:slug/rendez-vous/ants/:booking', { config: { policy: 'public' } }, (request, reply) =>
+    antsPage(request, reply),
+  );
+
+  app.post('/c/:slug/rendez-vous/ants/:booking', { config: { policy: 'public' } }, async (request, reply) => {
+    const { booking } = request.params as { booking: string };
+    const result = await handleForm(
+      () => resendManageLink(ctx, caller(request), booking),
+      (errors, status) => antsPage(request, reply, errors, status),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${publicBase(request)}/ants/${booking}?fait=envoye`, 303);
+  });
+
   async function managePage(request: FastifyRequest, reply: FastifyReply, errors: FieldErrors = {}, status?: number) {
     const { token } = request.params as { token: string };
     const communeId = request.commune!.id;

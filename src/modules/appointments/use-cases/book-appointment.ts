@@ -14,6 +14,7 @@ import { isMailAddress } from '../../../platform/mail/address.js';
 import { addCalendarDays, parisDateOf, parisInstant } from '../../../platform/time/calendar.js';
 import { hashToken, newToken } from '../../../platform/tokens.js';
 import { normaliseAntsNumber } from '../ants.js';
+import { checkAntsApplication, queueAntsSync } from '../ants-sync.js';
 import { queueBookingMail, scheduleReminders } from '../notify.js';
 import { type BookingMode, canBook, canWorkAgenda } from '../policy.js';
 import { agendaCalendar, findAgenda, findBooking, findMotif, insertBooking, lockAgenda, takenSeats } from '../repo.js';
@@ -140,6 +141,9 @@ export async function bookAppointment(
   const startsAt = new Date(v.debut);
   const { communeId } = caller;
   const token = newToken();
+  // The ANTS is asked before the transaction (no agenda lock held during a network call).
+  const antsCandidate = v.ants.trim() ? normaliseAntsNumber(v.ants) : null;
+  if (antsCandidate) await checkAntsApplication(ctx, antsCandidate);
   try {
     const booking = await withTenant(ctx.database, communeId, async (tx) => {
       const motif = await findMotif(tx, communeId, v.motif);
@@ -194,6 +198,7 @@ export async function bookAppointment(
       await emitAppointmentEvent(ctx, tx, 'appointment.booked', payloadOf(booking));
       await queueBookingMail(ctx, tx, 'confirmation', booking, token);
       await scheduleReminders(ctx, tx, booking, motif, now);
+      await queueAntsSync(ctx, tx, 'declare', booking, agenda);
       return booking;
     });
     return { booking, token };

@@ -8,7 +8,8 @@ import type { AppContext } from '../../../platform/context.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
-import { hashToken } from '../../../platform/tokens.js';
+import { hashToken, newToken } from '../../../platform/tokens.js';
+import { queueAntsSync } from '../ants-sync.js';
 import { queueBookingMail, scheduleReminders } from '../notify.js';
 import { canWorkAgenda } from '../policy.js';
 import {
@@ -21,6 +22,7 @@ import {
   lockBooking,
   moveBookingRow,
   setBookingStatus,
+  setBookingTokenHash,
 } from '../repo.js';
 import type { Booking } from '../schema.js';
 import { freeSlotAt } from './book-appointment.js';
@@ -86,6 +88,8 @@ async function cancelLocked(ctx: AppContext, tx: Tx, caller: Caller, b: Booking,
   await emitAppointmentEvent(ctx, tx, 'appointment.cancelled', payloadOf(b));
   await emitAppointmentEvent(ctx, tx, 'appointment.freed', payloadOf(b));
   await queueBookingMail(ctx, tx, 'cancelled', b, null);
+  const agenda = await findAgenda(tx, caller.communeId, b.agendaId);
+  if (agenda) await queueAntsSync(ctx, tx, 'remove', b, agenda);
 }
 
 export async function cancelByToken(ctx: AppContext, caller: Caller, token: string, now = new Date()): Promise<void> {
@@ -150,6 +154,10 @@ export async function moveBooking(
   );
   await emitAppointmentEvent(ctx, tx, 'appointment.freed', payloadOf(b));
   await scheduleReminders(ctx, tx, moved, motif, now);
+  // The appointment's date is part of the ANTS's key: the old one is deleted, the new one declared.
+  const before = await findAgenda(tx, communeId, b.agendaId);
+  if (before) await queueAntsSync(ctx, tx, 'remove', b, before);
+  await queueAntsSync(ctx, tx, 'declare', moved, agenda);
   return moved;
 }
 
@@ -234,5 +242,28 @@ export async function cancelOwnBooking(ctx: AppContext, caller: Caller, bookingI
     const b = (await findBooking(tx, caller.communeId, found.id))!;
     assertChangeable(b, now);
     await cancelLocked(ctx, tx, caller, b, 'link', now);
+  });
+}
+
+/**
+ * The booking's page given to the ANTS (no secret in its address): the person asks for a fresh
+ * link to change or cancel, sent to the address given at booking. The old link stops working.
+ */
+export async function resendManageLink(ctx: AppContext, caller: Caller, bookingId: string, now = new Date()) {
+  await withTenant(ctx.database, caller.communeId, async (tx) => {
+    const found = isUuid(bookingId) ? await findBooking(tx, caller.communeId, bookingId) : undefined;
+    if (!found) throw BOOKING_NOT_FOUND();
+    await lockBooking(tx, caller.communeId, found.id);
+    const b = (await findBooking(tx, caller.communeId, found.id))!;
+    assertChangeable(b, now);
+    if (!b.email) {
+      throw notChangeable(
+        'Aucune adresse électronique n’a été donnée pour ce rendez-vous : appelez la mairie pour le modifier ou l’annuler.',
+      );
+    }
+    const token = newToken();
+    await setBookingTokenHash(tx, caller.communeId, b.id, hashToken(token));
+    await queueBookingMail(ctx, tx, 'confirmation', b, token);
+    await auditAppointments(tx, caller, 'appointments.link_resent', { type: 'appointment_booking', id: b.id });
   });
 }
