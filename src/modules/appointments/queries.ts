@@ -96,13 +96,21 @@ export async function motifSlots(
   const all = [...byKey.values()].sort(
     (a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.place.localeCompare(b.place),
   );
+  // Each slot's Paris date, computed once (a date format per slot and per day was the search's cost).
+  const byDate = new Map<string, DaySlots['slots']>();
+  for (const slot of all) {
+    const date = parisDateOf(slot.startsAt);
+    const list = byDate.get(date);
+    if (list) list.push(slot);
+    else byDate.set(date, [slot]);
+  }
   const days: DaySlots[] = [];
   for (let date = options.from; date <= to; date = addCalendarDays(date, 1)) {
     const reasons = agendas.map((a) => closedBecause(calendars.get(a.id)!, date));
     days.push({
       date,
       closed: reasons.length && reasons.every((r) => r) ? reasons[0]! : null,
-      slots: all.filter((s) => parisDateOf(s.startsAt) === date),
+      slots: byDate.get(date) ?? [],
     });
   }
   return { agendas, days };

@@ -96,6 +96,13 @@ export function searchSlots(search: SlotSearch): Slot[] {
   const earliest = now.getTime() + motif.minDelayHours * 60 * MINUTE;
   const step = motif.durationMinutes + motif.bufferMinutes;
   const taken = [...search.taken].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  // The longest a booking keeps a desk busy: bookings starting earlier than a slot by more than
+  // that cannot overlap it, so the scan of `taken` starts at `lo` (slots come in time order).
+  const longest = taken.reduce(
+    (max, t) => Math.max(max, t.endsAt.getTime() + t.bufferMinutes * MINUTE - t.startsAt.getTime()),
+    0,
+  );
+  let lo = 0;
   const slots: Slot[] = [];
   const seen = new Set<number>();
   // Paris dates compare as strings (YYYY-MM-DD).
@@ -114,7 +121,9 @@ export function searchSlots(search: SlotSearch): Slot[] {
         const busyUntil = endMs + motif.bufferMinutes * MINUTE;
         const seats = new Set<number>();
         let blocked = false;
-        for (const t of taken) {
+        while (lo < taken.length && taken[lo]!.startsAt.getTime() + longest <= startMs) lo++;
+        for (let i = lo; i < taken.length; i++) {
+          const t = taken[i]!;
           const tStart = t.startsAt.getTime();
           if (tStart >= busyUntil) break;
           const tBusyUntil = t.endsAt.getTime() + t.bufferMinutes * MINUTE;

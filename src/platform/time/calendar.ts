@@ -25,7 +25,9 @@ const offsetParts = new Intl.DateTimeFormat('en-US', {
 
 /** The Paris calendar date (YYYY-MM-DD) of an instant. */
 export function parisDateOf(instant: Date): string {
-  return dateParts.format(instant);
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) return dateParts.format(instant); // throws RangeError, as before
+  return new Date(ms + parisOffsetMinutes(instant) * 60_000).toISOString().slice(0, 10);
 }
 
 /** The Paris calendar year of an instant. */
@@ -39,8 +41,27 @@ export function addCalendarDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-/** Minutes Paris is ahead of UTC at an instant (60 in winter, 120 in summer). */
+const HOUR = 3_600_000;
+const offsetByHour = new Map<number, number>();
+
+/**
+ * Minutes Paris is ahead of UTC at an instant (60 in winter, 120 in summer), from the time-zone
+ * database (Intl), once per UTC hour: Paris changes its clocks on the hour in UTC (01:00), so
+ * the offset is constant within one. A slot search over months asks it tens of thousands of
+ * times; the cache makes it a map lookup.
+ */
 function parisOffsetMinutes(instant: Date): number {
+  const hour = Math.floor(instant.getTime() / HOUR);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    offset = intlOffsetMinutes(new Date(hour * HOUR));
+    if (offsetByHour.size > 100_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
+function intlOffsetMinutes(instant: Date): number {
   const parts = Object.fromEntries(offsetParts.formatToParts(instant).map((p) => [p.type, p.value]));
   const asUtc = Date.UTC(
     Number(parts.year),
@@ -110,11 +131,9 @@ const wallParts = new Intl.DateTimeFormat('en-CA', {
 
 /** The Paris wall clock of an instant: its date and its minute of the day (0–1439). */
 export function parisWallClock(instant: Date): { date: string; minute: number } {
-  const parts = Object.fromEntries(wallParts.formatToParts(instant).map((p) => [p.type, p.value]));
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    minute: Number(parts.hour) * 60 + Number(parts.minute),
-  };
+  if (Number.isNaN(instant.getTime())) wallParts.format(instant); // throws RangeError, as before
+  const wall = new Date(instant.getTime() + parisOffsetMinutes(instant) * 60_000);
+  return { date: wall.toISOString().slice(0, 10), minute: wall.getUTCHours() * 60 + wall.getUTCMinutes() };
 }
 
 /**
