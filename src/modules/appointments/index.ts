@@ -4,5 +4,6 @@
  * learn of bookings and cancellations from the events `appointment.*` (events.ts).
  */
 export type { AppointmentPayload } from './events.js';
+export { type SeedAgenda, type SeedMotif, seedAppointments } from './seed.js';
 export { type BookingResult, bookAppointment } from './use-cases/book-appointment.js';
 export type { Caller as AppointmentCaller } from './use-cases/common.js';

@@ -18,7 +18,7 @@ import {
   takenSeats,
 } from './repo.js';
 import type { Agenda, Motif } from './schema.js';
-import { closedBecause, searchSlots } from './slots.js';
+import { closedBecause, opensOn, searchSlots } from './slots.js';
 import { MOTIF_NOT_FOUND } from './use-cases/common.js';
 
 export interface CatalogueEntry {
@@ -36,9 +36,17 @@ export async function catalogue(ctx: AppContext, communeId: string, mode: Bookin
     ]);
     const names = new Map(services.map((s) => [s.id, s.name]));
     const served = new Set(agendas.filter((a) => a.active).map((a) => a.serviceId));
-    return motifs
-      .filter((m) => m.active && served.has(m.serviceId) && canBook(m.bookableBy, mode))
-      .map((motif) => ({ motif, serviceName: names.get(motif.serviceId) ?? '' }));
+    return (
+      motifs
+        // A visitor also sees what needs an account, so as to know it exists and sign in for it.
+        .filter(
+          (m) =>
+            m.active &&
+            served.has(m.serviceId) &&
+            (canBook(m.bookableBy, mode) || (mode === 'visitor' && m.bookableBy === 'signed_in')),
+        )
+        .map((motif) => ({ motif, serviceName: names.get(motif.serviceId) ?? '' }))
+    );
   });
 }
 
@@ -107,10 +115,13 @@ export async function motifSlots(
   const days: DaySlots[] = [];
   for (let date = options.from; date <= to; date = addCalendarDays(date, 1)) {
     const reasons = agendas.map((a) => closedBecause(calendars.get(a.id)!, date));
+    // A weekday on which no desk ever opens (Sunday, most often) is left out rather than shown empty.
+    const slots = byDate.get(date);
+    if (!slots && agendas.every((a) => !opensOn(calendars.get(a.id)!, date))) continue;
     days.push({
       date,
       closed: reasons.length && reasons.every((r) => r) ? reasons[0]! : null,
-      slots: byDate.get(date) ?? [],
+      slots: slots ?? [],
     });
   }
   return { agendas, days };

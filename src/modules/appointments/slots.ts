@@ -79,6 +79,11 @@ export function closedBecause(calendar: AgendaCalendar, date: string): string | 
   return null;
 }
 
+/** Whether the agenda has opening hours on that date's weekday (holidays and closures aside). */
+export function opensOn(calendar: AgendaCalendar, date: string): boolean {
+  return openingsOf(calendar, date).length > 0;
+}
+
 function openingsOf(calendar: AgendaCalendar, date: string): Opening[] {
   const weekday = isoWeekday(date);
   return calendar.openings

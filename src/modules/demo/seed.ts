@@ -12,6 +12,7 @@ import { queueMail } from '../../platform/mail/outbox.js';
 import { countCommunes, findCommuneBySlug } from '../../platform/tenancy/communes.js';
 import { addCalendarDays, parisDateOf } from '../../platform/time/calendar.js';
 import { importAddresses } from '../addresses/index.js';
+import { seedAppointments } from '../appointments/index.js';
 import { createCommune, type NewCommune } from '../communes/index.js';
 import { seedCouncil } from '../council/index.js';
 import { type SeedActivity, seedFamilyDays, seedFamilyTariffs } from '../family/index.js';
@@ -297,6 +298,101 @@ async function seedVillebelleCouncil(tx: Tx, communeId: string) {
   ]);
 }
 
+const WEEKDAYS_8_30 = [1, 2, 3, 4, 5].flatMap((weekday) => [
+  { weekday, start: '8:30', end: '12:00' },
+  { weekday, start: '13:30', end: '17:30' },
+]);
+
+/**
+ * Villebelle's accueil: two état-civil desks (identity cards and passports by appointment, checked
+ * with ANTS when it is configured; other état-civil matters as a ticket at the accueil) and the
+ * urbanisme office's advice slots, so the booking pages, the agent's day and the walk-in queue
+ * show a real commune's week from the first start.
+ */
+async function seedVillebelleAppointments(tx: Tx, communeId: string) {
+  const place = 'Mairie de Villebelle';
+  const address = '1 place de la Mairie, 44150 Villebelle';
+  await seedAppointments(
+    tx,
+    communeId,
+    [
+      {
+        serviceSlug: 'etat-civil',
+        place,
+        desk: 'Guichet 1',
+        address,
+        openings: [...WEEKDAYS_8_30, { weekday: 6, start: '9:00', end: '12:00' }],
+      },
+      { serviceSlug: 'etat-civil', place, desk: 'Guichet 2', address, openings: WEEKDAYS_8_30 },
+      {
+        serviceSlug: 'urbanisme',
+        place,
+        desk: 'Bureau de l’urbanisme',
+        address,
+        openings: [
+          { weekday: 2, start: '14:00', end: '17:00' },
+          { weekday: 4, start: '9:00', end: '12:00' },
+        ],
+      },
+    ],
+    [
+      {
+        serviceSlug: 'etat-civil',
+        name: 'Carte d’identité ou passeport',
+        kind: 'guichet',
+        durationMinutes: 20,
+        minDelayHours: 2,
+        maxDelayDays: 90,
+        bookableBy: 'public',
+        antsRequired: true,
+        documents:
+          'Le numéro de pré-demande ANTS (faite sur ants.gouv.fr)\nUne photo d’identité de moins de six mois\nUn justificatif de domicile de moins d’un an\nL’ancien titre, s’il y en a un\nUn timbre fiscal pour un passeport (en ligne sur timbres.impots.gouv.fr)',
+      },
+      {
+        serviceSlug: 'etat-civil',
+        name: 'Remise d’une carte d’identité ou d’un passeport',
+        kind: 'guichet',
+        durationMinutes: 10,
+        minDelayHours: 2,
+        maxDelayDays: 60,
+        bookableBy: 'public',
+        documents: 'Le récépissé de la demande\nL’ancien titre, s’il y en a un',
+      },
+      {
+        serviceSlug: 'etat-civil',
+        name: 'Démarche d’état civil à l’accueil',
+        kind: 'guichet',
+        durationMinutes: 15,
+        minDelayHours: 2,
+        maxDelayDays: 30,
+        bookableBy: 'public',
+        walkIn: true,
+        documents: 'Une pièce d’identité\nLe livret de famille, s’il s’agit d’un acte de la famille',
+      },
+      {
+        serviceSlug: 'urbanisme',
+        name: 'Conseil avant un permis de construire',
+        kind: 'guichet',
+        durationMinutes: 30,
+        bufferMinutes: 10,
+        minDelayHours: 48,
+        maxDelayDays: 60,
+        bookableBy: 'signed_in',
+        documents: 'Le plan de situation et les croquis du projet\nLa référence cadastrale de la parcelle',
+      },
+      {
+        serviceSlug: 'urbanisme',
+        name: 'Échange téléphonique avec l’urbanisme',
+        kind: 'telephone',
+        durationMinutes: 15,
+        minDelayHours: 24,
+        maxDelayDays: 30,
+        bookableBy: 'public',
+      },
+    ],
+  );
+}
+
 export interface DemoResult {
   created: string[];
   skipped: string[];
@@ -327,6 +423,7 @@ export async function seedDemo(
       if (commune.slug === 'villebelle') {
         await seedVillebelleCouncil(tx, commune.id);
         await seedDemoFamily(tx, commune.id);
+        await seedVillebelleAppointments(tx, commune.id);
       }
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,

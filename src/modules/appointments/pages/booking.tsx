@@ -32,7 +32,8 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
   const ladder = spamLadder(ctx);
 
   app.get('/c/:slug/rendez-vous', { config: { policy: 'public' } }, async (request, reply) => {
-    const entries = await catalogue(ctx, request.commune!.id, publicMode(request.actor ?? null));
+    const mode = publicMode(request.actor ?? null);
+    const entries = await catalogue(ctx, request.commune!.id, mode);
     const base = publicBase(request);
     return sendPage(request, reply, {
       title: 'Prendre rendez-vous',
@@ -51,7 +52,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
                   <br />
                   <span class="govuk-hint">
                     {serviceName} – {KIND_LABELS[motif.kind]}, {motif.durationMinutes} minutes
-                    {motif.bookableBy === 'signed_in' ? ' – après connexion' : ''}
+                    {motif.bookableBy === 'signed_in' && mode === 'visitor' ? ' – après connexion' : ''}
                   </span>
                 </li>
               ))}
