@@ -86,7 +86,7 @@ describe('guichet CLI', () => {
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain('ALTÉRÉ  villebelle : premier maillon rompu à l’entrée n° 1 (hash_mismatch)');
     expect(broken.stdout).toMatch(/OK +saint-aubin-les-pres/);
-  });
+  }, 240_000);
 
   it('backs up, verifies, and a backup killed with SIGKILL leaves the earlier one intact and nothing complete-looking', async () => {
     const dataDir = tempDataDir();

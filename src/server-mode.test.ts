@@ -79,7 +79,7 @@ describe.skipIf(!baseUrl)('server mode on PostgreSQL', () => {
     expect(migrated.stdout).toContain('Migrations appliquées : 0001');
     expect(migrated.code).toBe(0);
     expect(guichet(['migrate']).stdout).toContain('Aucune migration en attente.');
-  });
+  }, 240_000);
 
   it('refuses to run as a superuser login, which would bypass Row-Level Security', () => {
     const r = guichet(['worker'], { DATABASE_URL: urlFor(new URL(baseUrl!).username || 'postgres', name) });

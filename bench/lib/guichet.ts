@@ -43,6 +43,9 @@ export interface GuichetServer {
   baseUrl: string;
   /** Time from spawn to the first 200 on /readyz. */
   startupMs: number;
+  /** Whether the process has exited, and its last lines of output. */
+  hasExited(): boolean;
+  output(): string;
   stop(): Promise<ChildExit>;
 }
 
@@ -57,7 +60,13 @@ export async function startGuichet(name: string, env: NodeJS.ProcessEnv): Promis
   });
   try {
     const startupMs = await waitUntilReady(`${baseUrl}/readyz`, child);
-    return { baseUrl, startupMs, stop: () => child.stop() };
+    return {
+      baseUrl,
+      startupMs,
+      hasExited: () => child.hasExited(),
+      output: () => child.output(),
+      stop: () => child.stop(),
+    };
   } catch (error) {
     await child.stop();
     throw error;

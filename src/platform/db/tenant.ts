@@ -11,6 +11,7 @@ import { type BlobStore, bindBlobStore, postgresBlobBackend } from '../files/blo
 import { isUuid } from '../ids.js';
 import type { Database } from './client.js';
 import { schema } from './schema.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 export type Db = NodePgDatabase<typeof schema>;
 
@@ -52,6 +53,18 @@ export function withInstance<T>(database: Database, work: (tx: Tx) => Promise<T>
 
 async function runTransaction<T>(database: Database, communeId: string | null, work: (tx: Tx) => Promise<T>) {
   const client = await database.pool.connect();
+  // A connection lost mid-transaction (the primary killed, a failover) reaches a checked-out
+  // client as an 'error' event as well as a failed query: without a listener node-postgres would
+  // throw it and stop the process. The client is then destroyed rather than returned to the pool.
+  let lost: Error | undefined;
+  const onLost = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onLost);
+  const release = (error?: unknown) => {
+    client.off('error', onLost);
+    client.release(lost ?? (isDatabaseUnavailable(error) ? (error as Error) : undefined));
+  };
   const tasks: Array<() => Promise<void> | void> = [];
   let result: T;
   try {
@@ -67,10 +80,10 @@ async function runTransaction<T>(database: Database, communeId: string | null, w
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    client.release();
+    release(error);
     throw error;
   }
-  client.release();
+  release();
   for (const task of tasks) await task();
   return result;
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError } from '../errors.js';
 
 /** Maps Fastify's own error codes to stable application codes and French messages. */
@@ -59,6 +60,14 @@ export function toAppError(error: unknown): AppError {
         'Le texte envoyé contient un caractère invisible non autorisé (caractère nul) : retirez-le et réessayez.',
     });
   }
+  // The primary lost or restarting (a failover takes seconds): say so, and to try again shortly.
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('service.unavailable', (error as Error).message, 503, {
+      userMessage:
+        'Le service est momentanément indisponible. Réessayez dans une minute : ce que vous venez d’envoyer n’a pas été enregistré.',
+      cause: error,
+    });
+  }
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError(`http.${status}`, fastifyError.message ?? String(status), status);
@@ -81,9 +90,12 @@ export function sendError(
   error: AppError,
   renderPage: ErrorPageRenderer,
 ) {
-  if (error.status >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, 'erreur interne');
+  if (error.status === 503)
+    request.log.warn({ err: error.cause ?? error, code: error.code }, 'base de données injoignable');
+  else if (error.status >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, 'erreur interne');
   else request.log.info({ code: error.code, status: error.status, detail: error.message }, 'requête refusée');
   if (error.status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+  if (error.status === 503) reply.header('retry-after', '30');
   reply.status(error.status);
   if (wantsJson(request)) {
     return reply.type('application/json; charset=utf-8').send({

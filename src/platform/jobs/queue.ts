@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Database } from '../db/client.js';
 import type { Tx } from '../db/tenant.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 
 export interface JobContext {
   database: Database;
@@ -114,7 +115,11 @@ export class JobQueue {
       this.database.engine === 'pglite' || !this.serverUrl
         ? new PgBoss({ ...common, db: asBossDb(this.database.pool) })
         : new PgBoss({ ...common, connectionString: this.serverUrl, max: isWorker ? 4 : 2 });
-    boss.on('error', (error) => this.logger.error({ err: error }, 'file de tâches : erreur'));
+    boss.on('error', (error) => {
+      // A failover or a restart of PostgreSQL: pg-boss reconnects by itself.
+      if (isDatabaseUnavailable(error)) this.logger.warn({ err: error }, 'file de tâches : base injoignable');
+      else this.logger.error({ err: error }, 'file de tâches : erreur');
+    });
     await boss.start();
     this.#boss = boss;
     for (const def of this.#definitions.values()) {
