@@ -406,11 +406,22 @@ const SAMPLES: Record<string, Sample> = {
   ),
   // Courrier: a mail no commune has (the handler answers 404, see HANDLER_404; forms answer 422 first).
   ...Object.fromEntries(
-    ['', '/documents/:document', '/attribuer', '/reorienter', '/proposition'].map((suffix) => [
+    [
+      '',
+      '/documents/:document',
+      '/attribuer',
+      '/reorienter',
+      '/proposition',
+      '/reponse',
+      '/reponses/:reply/parapheur',
+      '/reponses/:reply/envoyer',
+      '/reponses/:reply/lettre.pdf',
+      '/reponses/:reply/preuves/:proof',
+    ].map((suffix) => [
       `/c/:slug/agent/courrier/:mail${suffix}`,
       {
         path: (c: SampleContext) =>
-          `/c/${c.commune}/agent/courrier/${COURRIER_ID}${suffix.replace(':document', COURRIER_ID)}`,
+          `/c/${c.commune}/agent/courrier/${COURRIER_ID}${suffix.replace(/:(document|reply|proof)/g, COURRIER_ID)}`,
       },
     ]),
   ),
@@ -510,8 +521,23 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/agent/file-d-attente/:ticket/servi': 'appointments.ticket_not_found',
   'POST /c/:slug/agent/file-d-attente/:ticket/absent': 'appointments.ticket_not_found',
   // The courrier: an unknown mail (or one the person may not see: a confidential mail not named to them).
-  'GET /c/:slug/agent/courrier/:mail': 'courrier.mail_not_found',
-  'GET /c/:slug/agent/courrier/:mail/documents/:document': 'courrier.mail_not_found',
+  ...Object.fromEntries(
+    [
+      'GET ',
+      'GET /documents/:document',
+      'POST /attribuer',
+      'POST /reorienter',
+      'POST /proposition',
+      'GET /reponse',
+      'POST /reponses/:reply/parapheur',
+      'POST /reponses/:reply/envoyer',
+      'GET /reponses/:reply/lettre.pdf',
+      'GET /reponses/:reply/preuves/:proof',
+    ].map((entry) => {
+      const [method, suffix] = entry.split(' ');
+      return [`${method} /c/:slug/agent/courrier/:mail${suffix}`, 'courrier.mail_not_found'];
+    }),
+  ),
 };
 
 /**

@@ -6,6 +6,8 @@
  * parapheur and the outgoing register, electronic registered letters through a qualified
  * provider. Contributes the agent tile (the agent's navigation) and figures for pilotage.
  */
+
+import { subscribe } from '../../platform/events/index.js';
 import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
@@ -15,6 +17,8 @@ import { registerMailPages } from './pages/mail.js';
 import { registerRegisterPages } from './pages/register.js';
 import { viewerOf } from './policy.js';
 import { courrierFigures, listRegister } from './repo.js';
+import { lreFollowJob } from './use-cases/follow-lre.js';
+import { onCircuitClosed } from './use-cases/replies.js';
 import './audit.js';
 
 export const courrierModule: GuichetModule = {
@@ -27,7 +31,11 @@ export const courrierModule: GuichetModule = {
       registerRegisterPages(scope, ctx);
     });
   },
-  jobs: (ctx) => [ocrJob(ctx)],
+  jobs: (ctx) => [ocrJob(ctx), lreFollowJob(ctx)],
+  subscribers: (ctx) => [
+    subscribe('signature.circuit.completed', 'courrier.reply-signed', (event) => onCircuitClosed(ctx, event)),
+    subscribe('signature.circuit.refused', 'courrier.reply-refused', (event) => onCircuitClosed(ctx, event)),
+  ],
   agentTiles: [
     {
       path: 'agent/courrier',

@@ -5,6 +5,7 @@ import { isUuid } from '../../platform/ids.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { listStaffContacts, type StaffContact } from '../identity/index.js';
+import { lreProviderOf } from './lre/configured.js';
 import { canProcessMail, viewerOf } from './policy.js';
 import {
   findContact,
@@ -13,7 +14,9 @@ import {
   listLreProofs,
   listLreSends,
   listOutgoingOfMail,
+  listOutgoingRegister,
   listRegister,
+  type OutgoingRow,
   type RegisterFilters,
   type RegisterRow,
 } from './repo.js';
@@ -39,6 +42,12 @@ export async function registerPage(
   }));
 }
 
+export function outgoingRegister(ctx: AppContext, caller: Caller): Promise<OutgoingRow[]> {
+  return withTenant(ctx.database, caller.communeId, (tx) =>
+    listOutgoingRegister(tx, caller.communeId, viewerOf(caller.actor)),
+  );
+}
+
 export interface MailPage {
   mail: Mail;
   contact: Contact;
@@ -50,6 +59,8 @@ export interface MailPage {
   canProcess: boolean;
   replies: Array<Outgoing & { sends: Array<LreSend & { proofs: LreProof[] }> }>;
   today: string;
+  /** An electronic registered letter provider is configured. */
+  lreAvailable: boolean;
 }
 
 export function staffName(staff: readonly StaffContact[], accountId: string | null): string | null {
@@ -94,6 +105,7 @@ export async function mailPage(ctx: AppContext, caller: Caller, mailId: string):
           .map((s) => ({ ...s, proofs: proofs.filter((p) => p.sendId === s.id) })),
       })),
       today: parisDateOf(new Date()),
+      lreAvailable: lreProviderOf(ctx) !== null,
     };
   });
 }
@@ -114,6 +126,35 @@ export async function mailDocument(
       name: doc.name,
       mimeType: doc.mimeType,
       content: await tx.blobs.get({ communeId: caller.communeId }, doc.sha256),
+    };
+  });
+}
+
+/** A proof of an electronic registered letter of a reply of a mail the caller may see (404 otherwise). */
+export async function lreProofFile(
+  ctx: AppContext,
+  caller: Caller,
+  mailId: string,
+  replyId: string,
+  proofId: string,
+): Promise<{ name: string; mimeType: string; content: Buffer }> {
+  if (!isUuid(mailId) || !isUuid(replyId) || !isUuid(proofId)) throw MAIL_NOT_FOUND();
+  return withTenant(ctx.database, caller.communeId, async (tx) => {
+    const { mail } = await visibleMail(tx, caller, mailId);
+    const reply = (await listOutgoingOfMail(tx, caller.communeId, mail.id)).find((r) => r.id === replyId);
+    const sends = reply ? await listLreSends(tx, caller.communeId, [reply.id]) : [];
+    const proof = (
+      await listLreProofs(
+        tx,
+        caller.communeId,
+        sends.map((s) => s.id),
+      )
+    ).find((p) => p.id === proofId);
+    if (!proof) throw MAIL_NOT_FOUND();
+    return {
+      name: proof.name,
+      mimeType: 'application/pdf',
+      content: await tx.blobs.get({ communeId: caller.communeId }, proof.sha256),
     };
   });
 }

@@ -303,20 +303,41 @@ export async function updateOutgoing(tx: Tx, communeId: string, id: string, patc
     .where(and(eq(outgoing.communeId, communeId), eq(outgoing.id, id)));
 }
 
+export interface OutgoingRow {
+  id: string;
+  chrono: string;
+  mail_id: string | null;
+  mail_chrono: string | null;
+  subject: string;
+  status: string;
+  channel: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+  contact_name: string;
+}
+
+/** The outgoing register: the letters answering mails the viewer may see (same rule as the incoming register). */
 export async function listOutgoingRegister(
   tx: Tx,
   communeId: string,
+  viewer: Viewer,
   limit = 200,
-): Promise<Array<Outgoing & { contactName: string; mailConfidential: boolean | null }>> {
-  const rows = await tx.db
-    .select({ o: outgoing, contactName: contact.name, mailConfidential: mail.confidential })
-    .from(outgoing)
-    .innerJoin(contact, and(eq(contact.communeId, outgoing.communeId), eq(contact.id, outgoing.contactId)))
-    .leftJoin(mail, and(eq(mail.communeId, outgoing.communeId), eq(mail.id, outgoing.mailId)))
-    .where(eq(outgoing.communeId, communeId))
-    .orderBy(desc(outgoing.createdAt))
-    .limit(limit);
-  return rows.map((r) => ({ ...r.o, contactName: r.contactName, mailConfidential: r.mailConfidential }));
+): Promise<OutgoingRow[]> {
+  const { rows } = await tx.client.query<OutgoingRow>(
+    `SELECT o.id, o.chrono, o.mail_id, m.chrono AS mail_chrono, o.subject, o.status, o.channel, o.created_at, o.sent_at,
+            c.name AS contact_name
+       FROM courrier_outgoing o
+       JOIN courrier_contact c ON c.commune_id = o.commune_id AND c.id = o.contact_id
+       JOIN courrier_mail m ON m.commune_id = o.commune_id AND m.id = o.mail_id
+      WHERE o.commune_id = $1
+        AND (m.registered_by = $2 OR m.assigned_to = $2 OR o.created_by = $2
+             OR EXISTS (SELECT 1 FROM courrier_mail_person p WHERE p.mail_id = m.id AND p.commune_id = m.commune_id AND p.account_id = $2)
+             OR (NOT m.confidential AND ($4 OR m.service_id = ANY($3::uuid[]))))
+      ORDER BY o.created_at DESC, o.id DESC
+      LIMIT $5`,
+    [communeId, viewer.accountId, [...viewer.serviceIds], viewer.allServices, limit],
+  );
+  return rows;
 }
 
 export async function insertLreSend(tx: Tx, values: Omit<typeof lreSend.$inferInsert, 'id'>): Promise<LreSend> {

@@ -35,8 +35,8 @@ import { formatDate } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { listStaffContacts, type StaffContact } from '../../identity/index.js';
 import { MAIL_TYPE_RULES, MAIL_TYPES } from '../deadlines.js';
-import { registerPage } from '../queries.js';
-import { CATEGORY_LABELS } from '../texts.js';
+import { outgoingRegister, registerPage } from '../queries.js';
+import { CATEGORY_LABELS, CHANNEL_LABELS, OUTGOING_LABELS } from '../texts.js';
 import { MAX_SCANS, registerMail, type Scan } from '../use-cases/register-mail.js';
 import { callerOf, courrierBase, courrierBreadcrumbs, dayFromParts, mailPath, POLICY, StatusTag } from './ui.js';
 
@@ -329,6 +329,54 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
                   status={r.status as 'a_traiter'}
                   late={r.status !== 'clos' && r.due_on !== null && r.due_on < data.today}
                 />,
+              ])}
+            />
+          )}
+        </>
+      ),
+    });
+  });
+
+  app.get('/c/:slug/agent/courrier/depart', POLICY, async (request, reply) => {
+    const rows = await outgoingRegister(ctx, callerOf(request));
+    return sendPage(request, reply, {
+      title: 'Courrier départ',
+      wide: true,
+      workspace: true,
+      breadcrumbs: courrierBreadcrumbs(request),
+      children: (
+        <>
+          <h1 class="govuk-heading-xl">Courrier départ</h1>
+          <p class="govuk-body">Les réponses aux courriers que vous voyez, numérotées au registre du départ.</p>
+          {rows.length === 0 ? (
+            <p class="govuk-body">Aucune réponse enregistrée.</p>
+          ) : (
+            <Table
+              caption={`${rows.length} réponse${rows.length > 1 ? 's' : ''}`}
+              firstCellIsHeader
+              columns={[
+                { label: 'Numéro' },
+                { label: 'Destinataire' },
+                { label: 'Objet' },
+                { label: 'En réponse à' },
+                { label: 'État' },
+                { label: 'Partie' },
+              ]}
+              rows={rows.map((r) => [
+                r.chrono,
+                r.contact_name,
+                r.subject,
+                r.mail_id ? (
+                  <a class="govuk-link" href={mailPath(request, r.mail_id)}>
+                    {r.mail_chrono}
+                  </a>
+                ) : (
+                  '—'
+                ),
+                OUTGOING_LABELS[r.status as keyof typeof OUTGOING_LABELS] ?? r.status,
+                r.sent_at
+                  ? `${formatDate(r.sent_at)}${r.channel ? `, ${CHANNEL_LABELS[r.channel as keyof typeof CHANNEL_LABELS].toLowerCase()}` : ''}`
+                  : '—',
               ])}
             />
           )}
