@@ -2,7 +2,7 @@
  * The courrier's queries; every function takes the commune (RLS applies too). Private to the
  * module: other modules use index.ts.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
 import { emailKey, nameKey, postalKey, sameContact } from './contacts.js';
