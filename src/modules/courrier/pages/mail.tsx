@@ -123,7 +123,10 @@ function ProposalSection({
           </p>
         )}
       </InsetText>
-      {!mail.proposalDecision && data.canProcess && (
+      {!mail.proposalDecision && mail.proposedServiceId === mail.serviceId && (
+        <p class="govuk-body">C’est déjà le service en charge de ce courrier.</p>
+      )}
+      {!mail.proposalDecision && mail.proposedServiceId !== mail.serviceId && data.canProcess && (
         <form method="post" action={`${mailPath(request, mail.id)}/proposition`} novalidate>
           <CsrfField token={csrf} />
           <Radios
