@@ -35,7 +35,12 @@ function run(program: string, args: string[]): Promise<string> {
       program,
       args,
       // One thread: the worker shares the machine with the web process (as fast here, measured).
-      { timeout: PAGE_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, OMP_THREAD_LIMIT: '1' } },
+      {
+        timeout: PAGE_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+      },
       (error, stdout, stderr) => {
         if (error) {
           if ((error as NodeJS.ErrnoException).code === 'ENOENT') reject(new OcrUnavailableError(program));
