@@ -296,6 +296,22 @@ describe.each(TEST_ENGINES)('courrier on %s', (engine) => {
       expect(post.statusCode, who).toBe(404);
     }
     expect((await (await as('instructeur')).get(`${base}?statut=tous`)).body).toContain('Signalement confidentiel');
+    // Its reply, in the outgoing register, is hidden the same way.
+    const instructeur = await as('instructeur');
+    const draft = await instructeur.get(`${url}/reponse?modele=accuse_reception`);
+    expect(draft.statusCode).toBe(200);
+    const saved = await instructeur.post(`${url}/reponse`, {
+      modele: 'accuse_reception',
+      objet: 'Réponse au signalement confidentiel',
+      corps: 'Nous avons bien reçu votre signalement.',
+    });
+    expect(saved.statusCode).toBe(303);
+    expect((await instructeur.get(`${base}/depart`)).body).toContain('Réponse au signalement confidentiel');
+    for (const who of ['collegue', 'maire'] as const) {
+      expect((await (await as(who)).get(`${base}/depart`)).body, who).not.toContain(
+        'Réponse au signalement confidentiel',
+      );
+    }
   });
 
   it('answers 404 to another commune’s agent, for the mail, its scans and its forms', async () => {
