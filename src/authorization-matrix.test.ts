@@ -124,6 +124,9 @@ const COUNCIL_ID = '01a22309-0000-7000-8000-0000000000c0';
 /** An id no appointment record has (motif, booking, agenda, item). */
 const APPOINTMENT_ID = '01a22309-0000-7000-8000-0000000000ab';
 
+/** An id no courrier record has (incoming mail, scan). */
+const COURRIER_ID = '01a22309-0000-7000-8000-0000000000c1';
+
 /** Sample values of routes with path parameters (besides the commune's `:slug`). */
 const SAMPLES: Record<string, Sample> = {
   '/_demo/courriels/:file': { path: () => '/_demo/courriels/matrice-demo.eml' },
@@ -401,6 +404,27 @@ const SAMPLES: Record<string, Sample> = {
       },
     ]),
   ),
+  // Courrier: a mail no commune has (the handler answers 404, see HANDLER_404; forms answer 422 first).
+  ...Object.fromEntries(
+    [
+      '',
+      '/documents/:document',
+      '/attribuer',
+      '/reorienter',
+      '/proposition',
+      '/reponse',
+      '/reponses/:reply/parapheur',
+      '/reponses/:reply/envoyer',
+      '/reponses/:reply/lettre.pdf',
+      '/reponses/:reply/preuves/:proof',
+    ].map((suffix) => [
+      `/c/:slug/agent/courrier/:mail${suffix}`,
+      {
+        path: (c: SampleContext) =>
+          `/c/${c.commune}/agent/courrier/${COURRIER_ID}${suffix.replace(/:(document|reply|proof)/g, COURRIER_ID)}`,
+      },
+    ]),
+  ),
 };
 
 /**
@@ -496,6 +520,24 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/accueil/ticket/:token/quitter': 'appointments.ticket_not_found',
   'POST /c/:slug/agent/file-d-attente/:ticket/servi': 'appointments.ticket_not_found',
   'POST /c/:slug/agent/file-d-attente/:ticket/absent': 'appointments.ticket_not_found',
+  // The courrier: an unknown mail (or one the person may not see: a confidential mail not named to them).
+  ...Object.fromEntries(
+    [
+      'GET ',
+      'GET /documents/:document',
+      'POST /attribuer',
+      'POST /reorienter',
+      'POST /proposition',
+      'GET /reponse',
+      'POST /reponses/:reply/parapheur',
+      'POST /reponses/:reply/envoyer',
+      'GET /reponses/:reply/lettre.pdf',
+      'GET /reponses/:reply/preuves/:proof',
+    ].map((entry) => {
+      const [method, suffix] = entry.split(' ');
+      return [`${method} /c/:slug/agent/courrier/:mail${suffix}`, 'courrier.mail_not_found'];
+    }),
+  ),
 };
 
 /**

@@ -10,6 +10,7 @@ import { backofficeModule } from './modules/backoffice/module.js';
 import { communesModule } from './modules/communes/module.js';
 import { continuityModule } from './modules/continuity/module.js';
 import { councilModule } from './modules/council/module.js';
+import { courrierModule } from './modules/courrier/module.js';
 import { demoModule } from './modules/demo/module.js';
 import { familyModule } from './modules/family/module.js';
 import { healthModule } from './modules/health/module.js';
@@ -44,6 +45,7 @@ export const MODULES: readonly GuichetModule[] = [
   familyModule,
   appointmentsModule,
   councilModule,
+  courrierModule,
   webhooksModule,
   operatorModule,
   continuityModule,

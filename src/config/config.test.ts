@@ -95,6 +95,17 @@ describe('loadConfig', () => {
     });
   });
 
+  it('sends no electronic registered letter by default; the provider needs its address and its key', () => {
+    expect(loadConfig({}).lre).toBeUndefined();
+    expect(
+      loadConfig({ GUICHET_LRE_API_URL: 'https://lre.exemple.fr/', GUICHET_LRE_API_TOKEN: 'cle-secrete' }).lre,
+    ).toEqual({ url: 'https://lre.exemple.fr', token: 'cle-secrete' });
+    expect(() => loadConfig({ GUICHET_LRE_API_URL: 'https://lre.exemple.fr' })).toThrow(/GUICHET_LRE_API_TOKEN/);
+    expect(() => loadConfig({ GUICHET_LRE_API_URL: 'http://lre.exemple.fr', GUICHET_LRE_API_TOKEN: 'k' })).toThrow(
+      ConfigError,
+    );
+  });
+
   it('keeps files in the database by default, and reads the directory or the S3 bucket when asked', () => {
     expect(loadConfig({}).blobs).toEqual({ store: 'postgres' });
     expect(loadConfig({ GUICHET_DATA_DIR: '/srv/guichet', GUICHET_BLOB_STORE: 'fs' }).blobs).toEqual({

@@ -100,6 +100,9 @@ const HINTS: Record<string, string> = {
   GUICHET_ANTS_COORDINATION_URL:
     'l’adresse de l’API de coordination des rendez-vous de l’ANTS (dédoublonnage), par exemple https://api-coordination.rendezvouspasseport.ants.gouv.fr (http:// n’est accepté que pour 127.0.0.1 ou localhost, par exemple le simulateur local)',
   GUICHET_ANTS_TOKEN: 'le jeton x-rdv-opt-auth-token donné par l’ANTS à l’éditeur, sans espace',
+  GUICHET_LRE_API_URL:
+    'l’adresse de l’API du prestataire qualifié de lettre recommandée électronique (docs/operations/lre.md), en https:// (http:// n’est accepté que pour 127.0.0.1 ou localhost, par exemple le simulateur local)',
+  GUICHET_LRE_API_TOKEN: 'la clé d’API donnée par le prestataire de lettre recommandée électronique, sans espace',
   GUICHET_SMS_OVH_ENDPOINT:
     'l’adresse de l’API OVHcloud, par défaut https://eu.api.ovh.com/1.0 (http:// n’est accepté que pour 127.0.0.1 ou localhost)',
   GUICHET_SMS_OVH_APPLICATION_KEY:
@@ -202,6 +205,8 @@ const envSchema = z.object({
   GUICHET_PAYFIP_PAYMENT_URL: localOrHttpsUrl.optional(),
   GUICHET_ANTS_COORDINATION_URL: localOrHttpsUrl.optional(),
   GUICHET_ANTS_TOKEN: visibleToken.optional(),
+  GUICHET_LRE_API_URL: localOrHttpsUrl.optional(),
+  GUICHET_LRE_API_TOKEN: visibleToken.optional(),
   GUICHET_SMS_OVH_APPLICATION_KEY: visibleToken.optional(),
   GUICHET_SMS_OVH_APPLICATION_SECRET: visibleToken.optional(),
   GUICHET_SMS_OVH_CONSUMER_KEY: visibleToken.optional(),
@@ -372,6 +377,11 @@ export interface Config {
    * domain rules §9): absent unless both variables are set — then nothing is sent to the ANTS.
    */
   ants: { url: string; token: string } | undefined;
+  /**
+   * The qualified provider of electronic registered letters (courrier, decision 0040): absent
+   * unless both variables are set — then no registered letter leaves Guichet.
+   */
+  lre: { url: string; token: string } | undefined;
   /** Where the bytes of files go: the database (default), a directory or S3 (docs/operations/files.md). */
   blobs: BlobConfig;
   /** Backups, drills and the offline copy (docs/operations/restore.md, decision 0031). */
@@ -515,6 +525,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       paymentUrl: e.GUICHET_PAYFIP_PAYMENT_URL ?? 'https://www.payfip.gouv.fr/tpa/paiementws.web',
     },
     ants: antsConfig(e),
+    lre: lreConfig(e),
     blobs: blobConfig(e),
     continuity: {
       backupDir: path.resolve(e.GUICHET_BACKUP_DIR ?? path.join(e.GUICHET_DATA_DIR, 'sauvegardes')),
@@ -606,6 +617,20 @@ function antsConfig(e: z.infer<typeof envSchema>): Config['ants'] {
     const missing = url ? 'GUICHET_ANTS_TOKEN' : 'GUICHET_ANTS_COORDINATION_URL';
     throw new ConfigError([
       `${missing} : obligatoire avec ${url ? 'GUICHET_ANTS_COORDINATION_URL' : 'GUICHET_ANTS_TOKEN'}. Attendu : ${HINTS[missing]}.`,
+    ]);
+  }
+  return { url: url.replace(/\/+$/, ''), token };
+}
+
+/** The electronic registered letter provider: both its address and its key, or neither. */
+function lreConfig(e: z.infer<typeof envSchema>): Config['lre'] {
+  const url = e.GUICHET_LRE_API_URL;
+  const token = e.GUICHET_LRE_API_TOKEN;
+  if (!url && !token) return undefined;
+  if (!url || !token) {
+    const missing = url ? 'GUICHET_LRE_API_TOKEN' : 'GUICHET_LRE_API_URL';
+    throw new ConfigError([
+      `${missing} : obligatoire avec ${url ? 'GUICHET_LRE_API_URL' : 'GUICHET_LRE_API_TOKEN'}. Attendu : ${HINTS[missing]}.`,
     ]);
   }
   return { url: url.replace(/\/+$/, ''), token };

@@ -3,6 +3,7 @@
  */
 import type { Tx } from '../../platform/db/tenant.js';
 import { insertRoutingExamples } from './repo.js';
+import { routeFreeText } from './routing.js';
 
 /** Adds labelled examples (text → service slug) to the commune's routing classifier. */
 export function addRoutingExamples(
@@ -17,3 +18,29 @@ export function addRoutingExamples(
   );
 }
 export { readSavableRequestFile } from './vault-reuse.js';
+
+/**
+ * The service the commune's competence map proposes for a free text (the routing of « Contacter
+ * la mairie »: the competence classifier, then the commune's map): with its confidence, the words
+ * that explain it, and whether it is sure enough to route without triage. Used by the courrier.
+ */
+export async function proposeService(
+  tx: Tx,
+  communeId: string,
+  text: string,
+): Promise<{
+  serviceId: string;
+  confidence: number | null;
+  explanation: string[];
+  competences: string[];
+  automatic: boolean;
+}> {
+  const choice = await routeFreeText(tx, communeId, text);
+  return {
+    serviceId: choice.serviceId,
+    confidence: choice.confidence,
+    explanation: choice.explanation ?? [],
+    competences: choice.competences ?? [],
+    automatic: choice.routedBy === 'classifier',
+  };
+}

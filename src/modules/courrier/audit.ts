@@ -1,0 +1,20 @@
+/**
+ * The actions the courrier writes to the commune's journal (see `AuditActions` in the platform's
+ * journal): an undeclared action is a type error.
+ */
+import type { AuditData } from '../../platform/audit/journal.js';
+
+declare module '../../platform/audit/journal.js' {
+  interface AuditActions {
+    'courrier.mail_registered': AuditData;
+    'courrier.mail_assigned': AuditData;
+    'courrier.mail_redirected': AuditData;
+    'courrier.mail_read': AuditData;
+    'courrier.proposal_decided': AuditData;
+    'courrier.reply_drafted': AuditData;
+    'courrier.reply_sent_to_parapheur': AuditData;
+    'courrier.reply_signed': AuditData;
+    'courrier.reply_sent': AuditData;
+    'courrier.mail_closed': AuditData;
+  }
+}

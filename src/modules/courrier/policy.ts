@@ -1,0 +1,53 @@
+/**
+ * Who may do what with the courrier, deny by default; pages use the same predicates to show links
+ * and buttons. Agents register incoming mail (the accueil does it for everyone). A mail is seen
+ * by its registrar, its assignee and the people named on it (in copy, or readers); a mail that is
+ * not confidential also by the agents of the service in charge and the leadership (maire, DGS,
+ * administrators). A confidential mail by the named people only: anyone else gets 404, as if it
+ * did not exist. Processing (assigning, redirecting, replying) is for those who see the mail and
+ * belong to the service in charge, the assignee, or the leadership.
+ */
+import { type Actor, CROSS_SERVICE_ROLES, hasRole } from '../../platform/authz/actor.js';
+import type { PersonRole } from './schema.js';
+
+export interface MailAccess {
+  registeredBy: string;
+  assignedTo: string | null;
+  confidential: boolean;
+  serviceId: string;
+  people: ReadonlyArray<{ accountId: string; role: PersonRole }>;
+}
+
+function seesAllServices(actor: Actor): boolean {
+  return [...actor.roles].some((r) => CROSS_SERVICE_ROLES.has(r));
+}
+
+/** Registers incoming mail: agents, the maire, the DGS and administrators. */
+export function canRegister(actor: Actor | null): boolean {
+  return hasRole(actor, 'agent', 'mayor', 'dgs', 'admin');
+}
+
+export function isNamed(actor: Actor, mail: MailAccess): boolean {
+  return (
+    mail.registeredBy === actor.accountId ||
+    mail.assignedTo === actor.accountId ||
+    mail.people.some((p) => p.accountId === actor.accountId)
+  );
+}
+
+export function canSeeMail(actor: Actor | null, mail: MailAccess): boolean {
+  if (!actor || !canRegister(actor)) return false;
+  if (isNamed(actor, mail)) return true;
+  if (mail.confidential) return false;
+  return seesAllServices(actor) || actor.serviceIds.has(mail.serviceId);
+}
+
+export function canProcessMail(actor: Actor | null, mail: MailAccess): boolean {
+  if (!actor || !canSeeMail(actor, mail)) return false;
+  return mail.assignedTo === actor.accountId || seesAllServices(actor) || actor.serviceIds.has(mail.serviceId);
+}
+
+/** What the register lists for a person (the same rule, in SQL: repo.listRegister). */
+export function viewerOf(actor: Actor): { accountId: string; serviceIds: string[]; allServices: boolean } {
+  return { accountId: actor.accountId, serviceIds: [...actor.serviceIds], allServices: seesAllServices(actor) };
+}

@@ -1,0 +1,137 @@
+/** Drizzle definitions of the courrier's tables (migrations/0032_courrier.sql is the source of truth). */
+import { boolean, date, integer, jsonb, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { MailType, Priority } from './deadlines.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+export const contact = pgTable('courrier_contact', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  kind: text('kind').$type<'personne' | 'organisation'>().notNull(),
+  name: text('name').notNull(),
+  nameKey: text('name_key').notNull(),
+  email: text('email'),
+  postalAddress: text('postal_address'),
+  postalKey: text('postal_key'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+export type Contact = typeof contact.$inferSelect;
+
+export type MailCategory = 'courrier' | 'recommande' | 'courriel' | 'depot';
+export type MailStatus = 'a_traiter' | 'en_cours' | 'clos';
+export type OcrStatus = 'aucun' | 'en_attente' | 'en_cours' | 'termine' | 'echec' | 'indisponible';
+
+export const mail = pgTable('courrier_mail', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  chrono: text('chrono').notNull(),
+  arrivedOn: date('arrived_on', { mode: 'string' }).notNull(),
+  registeredAt: ts('registered_at').notNull().defaultNow(),
+  registeredBy: uuid('registered_by').notNull(),
+  contactId: uuid('contact_id').notNull(),
+  subject: text('subject').notNull(),
+  mailType: text('mail_type').$type<MailType>().notNull(),
+  category: text('category').$type<MailCategory>().notNull(),
+  priority: text('priority').$type<Priority>().notNull(),
+  confidential: boolean('confidential').notNull(),
+  serviceId: uuid('service_id').notNull(),
+  assignedTo: uuid('assigned_to'),
+  status: text('status').$type<MailStatus>().notNull(),
+  dueOn: date('due_on', { mode: 'string' }),
+  closedAt: ts('closed_at'),
+  ocrStatus: text('ocr_status').$type<OcrStatus>().notNull(),
+  ocrPagesDone: integer('ocr_pages_done').notNull(),
+  ocrPagesTotal: integer('ocr_pages_total').notNull(),
+  ocrText: text('ocr_text'),
+  ocrMessage: text('ocr_message'),
+  proposedServiceId: uuid('proposed_service_id'),
+  proposalConfidence: real('proposal_confidence'),
+  proposalExplanation: jsonb('proposal_explanation').$type<string[]>(),
+  proposalDecision: text('proposal_decision').$type<'acceptee' | 'autre'>(),
+});
+export type Mail = typeof mail.$inferSelect;
+
+export const document = pgTable('courrier_document', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  mailId: uuid('mail_id').notNull(),
+  name: text('name').notNull(),
+  mimeType: text('mime_type').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  sha256: text('sha256').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+export type MailDocument = typeof document.$inferSelect;
+
+export type PersonRole = 'copie' | 'lecteur';
+
+export const mailPerson = pgTable('courrier_mail_person', {
+  communeId: uuid('commune_id').notNull(),
+  mailId: uuid('mail_id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  role: text('role').$type<PersonRole>().notNull(),
+});
+
+export const history = pgTable('courrier_history', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  mailId: uuid('mail_id').notNull(),
+  at: ts('at').notNull().defaultNow(),
+  actorId: uuid('actor_id'),
+  kind: text('kind').notNull(),
+  text: text('text').notNull(),
+});
+export type HistoryEntry = typeof history.$inferSelect;
+
+export type OutgoingStatus = 'brouillon' | 'au_parapheur' | 'signe' | 'refuse' | 'envoye';
+export type OutgoingChannel = 'lre' | 'courriel' | 'papier';
+
+export const outgoing = pgTable('courrier_outgoing', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  chrono: text('chrono').notNull(),
+  mailId: uuid('mail_id'),
+  contactId: uuid('contact_id').notNull(),
+  subject: text('subject').notNull(),
+  template: text('template').notNull(),
+  body: text('body').notNull(),
+  createdBy: uuid('created_by').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  status: text('status').$type<OutgoingStatus>().notNull(),
+  folderId: uuid('folder_id'),
+  folderNumber: text('folder_number'),
+  signedSha256: text('signed_sha256'),
+  channel: text('channel').$type<OutgoingChannel>(),
+  sentAt: ts('sent_at'),
+});
+export type Outgoing = typeof outgoing.$inferSelect;
+
+export type LreStatus = 'depose' | 'notifie' | 'accepte' | 'refuse' | 'non_reclame';
+
+export const lreSend = pgTable('courrier_lre_send', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  outgoingId: uuid('outgoing_id').notNull(),
+  provider: text('provider').notNull(),
+  externalId: text('external_id').notNull(),
+  recipientEmail: text('recipient_email').notNull(),
+  consentRef: text('consent_ref'),
+  status: text('status').$type<LreStatus>().notNull(),
+  costCents: integer('cost_cents').notNull(),
+  depositedAt: ts('deposited_at').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+export type LreSend = typeof lreSend.$inferSelect;
+
+export type LreProofKind = 'depot' | 'reception' | 'refus' | 'non_reclame';
+
+export const lreProof = pgTable('courrier_lre_proof', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  sendId: uuid('send_id').notNull(),
+  kind: text('kind').$type<LreProofKind>().notNull(),
+  name: text('name').notNull(),
+  sha256: text('sha256').notNull(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+});
+export type LreProof = typeof lreProof.$inferSelect;

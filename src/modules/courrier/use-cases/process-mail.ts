@@ -1,0 +1,95 @@
+/**
+ * Processing a mail: assigning it to an agent of the service in charge (or taking it oneself),
+ * redirecting it to another service with a reason. Each change is a line of the mail's history
+ * and an entry of the journal, in the same transaction.
+ */
+import { z } from 'zod';
+import type { AppContext } from '../../../platform/context.js';
+import { withTenant } from '../../../platform/db/tenant.js';
+import { listActiveServices } from '../../../platform/tenancy/communes.js';
+import { listStaffContacts } from '../../identity/index.js';
+import { addHistory, updateMail } from '../repo.js';
+import { auditCourrier, type Caller, fieldError, parseInput, processableMail } from './common.js';
+
+const assignSchema = z.object({
+  agent: z
+    .string({ error: 'Choisissez l’agent à qui confier le courrier.' })
+    .min(1, 'Choisissez l’agent à qui confier le courrier.'),
+});
+
+export async function assignMail(ctx: AppContext, caller: Caller, mailId: string, input: unknown): Promise<void> {
+  const values = parseInput(assignSchema, input, 'courrier.invalid');
+  await withTenant(ctx.database, caller.communeId, async (tx) => {
+    const { mail } = await processableMail(tx, caller, mailId);
+    if (mail.status === 'clos') throw fieldError('agent', 'Ce courrier est clos.', 409);
+    const staff = await listStaffContacts(tx, caller.communeId);
+    const agent = staff.find((s) => s.accountId === values.agent);
+    const inService =
+      agent?.serviceIds.includes(mail.serviceId) || agent?.roles.some((r) => ['mayor', 'dgs', 'admin'].includes(r));
+    if (!agent || !inService) {
+      throw fieldError('agent', 'Choisissez un agent du service en charge de ce courrier.');
+    }
+    await updateMail(tx, caller.communeId, mail.id, { assignedTo: agent.accountId, status: 'en_cours' });
+    const name = `${agent.givenName} ${agent.familyName}`;
+    await addHistory(tx, caller.communeId, mail.id, {
+      actorId: caller.actor.accountId,
+      kind: 'attribution',
+      text:
+        agent.accountId === caller.actor.accountId
+          ? `${name} prend le courrier en charge.`
+          : `Courrier confié à ${name}.`,
+    });
+    await auditCourrier(
+      tx,
+      caller,
+      'courrier.mail_assigned',
+      { type: 'courrier_mail', id: mail.id },
+      { agent: agent.accountId },
+    );
+  });
+}
+
+const redirectSchema = z.object({
+  service: z
+    .string({ error: 'Choisissez le service qui doit traiter ce courrier.' })
+    .min(1, 'Choisissez le service qui doit traiter ce courrier.'),
+  motif: z
+    .string({ error: 'Expliquez pourquoi le courrier change de service.' })
+    .transform((v) => v.replace(/\s+/g, ' ').trim())
+    .pipe(
+      z
+        .string()
+        .min(3, 'Expliquez pourquoi le courrier change de service.')
+        .max(500, 'Le motif doit faire au plus 500 caractères.'),
+    ),
+});
+
+export async function redirectMail(ctx: AppContext, caller: Caller, mailId: string, input: unknown): Promise<void> {
+  const values = parseInput(redirectSchema, input, 'courrier.invalid');
+  await withTenant(ctx.database, caller.communeId, async (tx) => {
+    const { mail } = await processableMail(tx, caller, mailId);
+    if (mail.status === 'clos') throw fieldError('service', 'Ce courrier est clos.', 409);
+    const services = await listActiveServices(tx, caller.communeId);
+    const target = services.find((s) => s.id === values.service);
+    if (!target) throw fieldError('service', 'Choisissez le service parmi ceux de la commune.');
+    if (target.id === mail.serviceId) throw fieldError('service', 'Le courrier est déjà confié à ce service.');
+    const from = services.find((s) => s.id === mail.serviceId)?.name ?? 'précédent';
+    await updateMail(tx, caller.communeId, mail.id, { serviceId: target.id, assignedTo: null, status: 'a_traiter' });
+    await addHistory(tx, caller.communeId, mail.id, {
+      actorId: caller.actor.accountId,
+      kind: 'reorientation',
+      text: `Réorienté du service ${from} vers le service ${target.name} : « ${values.motif} ».`,
+    });
+    await auditCourrier(
+      tx,
+      caller,
+      'courrier.mail_redirected',
+      { type: 'courrier_mail', id: mail.id },
+      {
+        from: mail.serviceId,
+        to: target.id,
+        reason: values.motif,
+      },
+    );
+  });
+}
