@@ -100,6 +100,8 @@ const HINTS: Record<string, string> = {
   GUICHET_ANTS_COORDINATION_URL:
     'l’adresse de l’API de coordination des rendez-vous de l’ANTS (dédoublonnage), par exemple https://api-coordination.rendezvouspasseport.ants.gouv.fr (http:// n’est accepté que pour 127.0.0.1 ou localhost, par exemple le simulateur local)',
   GUICHET_ANTS_TOKEN: 'le jeton x-rdv-opt-auth-token donné par l’ANTS à l’éditeur, sans espace',
+  GUICHET_METRICS_TOKEN:
+    'un jeton d’au moins 32 caractères visibles, sans espace, que Prometheus envoie en « Authorization: Bearer », par exemple généré par `openssl rand -hex 32`',
   GUICHET_LRE_API_URL:
     'l’adresse de l’API du prestataire qualifié de lettre recommandée électronique (docs/operations/lre.md), en https:// (http:// n’est accepté que pour 127.0.0.1 ou localhost, par exemple le simulateur local)',
   GUICHET_LRE_API_TOKEN: 'la clé d’API donnée par le prestataire de lettre recommandée électronique, sans espace',
@@ -205,6 +207,7 @@ const envSchema = z.object({
   GUICHET_PAYFIP_PAYMENT_URL: localOrHttpsUrl.optional(),
   GUICHET_ANTS_COORDINATION_URL: localOrHttpsUrl.optional(),
   GUICHET_ANTS_TOKEN: visibleToken.optional(),
+  GUICHET_METRICS_TOKEN: visibleToken.min(32, 'au moins 32 caractères').optional(),
   GUICHET_LRE_API_URL: localOrHttpsUrl.optional(),
   GUICHET_LRE_API_TOKEN: visibleToken.optional(),
   GUICHET_SMS_OVH_APPLICATION_KEY: visibleToken.optional(),
@@ -378,6 +381,11 @@ export interface Config {
    */
   ants: { url: string; token: string } | undefined;
   /**
+   * The bearer token of `GET /metrics` (Prometheus format, docs/operations/metrics.md): without
+   * it, there is no /metrics at all.
+   */
+  metricsToken: string | undefined;
+  /**
    * The qualified provider of electronic registered letters (courrier, decision 0040): absent
    * unless both variables are set — then no registered letter leaves Guichet.
    */
@@ -525,6 +533,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       paymentUrl: e.GUICHET_PAYFIP_PAYMENT_URL ?? 'https://www.payfip.gouv.fr/tpa/paiementws.web',
     },
     ants: antsConfig(e),
+    metricsToken: e.GUICHET_METRICS_TOKEN,
     lre: lreConfig(e),
     blobs: blobConfig(e),
     continuity: {

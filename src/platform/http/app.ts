@@ -30,6 +30,7 @@ import { compressionOptions } from './compression.js';
 import { registerErrorHandling, sendError, toAppError, wantsJson } from './error-handler.js';
 import { renderErrorPage } from './error-page.js';
 import { loggerOptions } from './logger.js';
+import { registerMetrics } from './metrics.js';
 import { openApiOptions } from './openapi.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
 
@@ -69,7 +70,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 /** An absolute-form request target: scheme://authority, then the path and query. */
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)([^#]*)/i;
 /** Paths that are never rewritten to a commune nor rate-limited. */
-const INFRASTRUCTURE_PATH = /^\/(static|theme|healthz|readyz)(\/|$|\.|\?)/;
+const INFRASTRUCTURE_PATH = /^\/(static|theme|healthz|readyz|metrics)(\/|$|\.|\?)/;
 
 /** The application with the given modules (the composition root's list, `src/registry.ts`). */
 export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[]): Promise<FastifyInstance> {
@@ -126,6 +127,7 @@ export async function buildApp(ctx: AppContext, modules: readonly GuichetModule[
   });
   registerBodyParsers(app);
   registerErrorHandling(app, renderErrorPage);
+  registerMetrics(app, ctx);
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
