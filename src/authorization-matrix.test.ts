@@ -336,9 +336,12 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/agent/conseil/seances/:seance/points/:item/deliberation.pdf': {
     path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/deliberation.pdf`,
   },
-  '/c/:slug/agent/conseil/seances/:seance/points/:item/vote': {
-    path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/vote`,
-  },
+  ...Object.fromEntries(
+    ['/vote', '/parapheur'].map((suffix) => [
+      `/c/:slug/agent/conseil/seances/:seance/points/:item${suffix}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}${suffix}` },
+    ]),
+  ),
   '/c/:slug/conseil/seances/:seance/reponse': {
     path: (c) => `/c/${c.commune}/conseil/seances/${COUNCIL_ID}/reponse`,
   },
@@ -453,6 +456,7 @@ const HANDLER_404: Record<string, string> = {
       'POST /mouvements',
       'POST /pouvoirs/:proxy/retirer',
       'POST /points/:item/vote',
+      'POST /points/:item/parapheur',
       'GET /points/:item/deliberation.pdf',
     ].map((entry) => {
       const [method, suffix] = entry.split(' ');

@@ -1,7 +1,9 @@
 /** Read models of the council's pages (tenant transactions; RLS applies on top of the filters). */
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
+import { currentDeliberationPdf, findDeliberation } from './deliberation-file.js';
 import {
   communePopulation,
   findMemberByAccount,
@@ -103,5 +105,19 @@ export async function eluPage(
       });
     }
     return { member, colleagues: members.filter((m) => m.id !== member.id), upcoming };
+  });
+}
+
+/** The délibération of an item of the séance as the secretariat downloads it (signed once signed). */
+export async function deliberationPdf(
+  ctx: AppContext,
+  commune: Commune,
+  seanceId: string,
+  itemId: string,
+): Promise<{ number: string; content: Buffer } | null> {
+  return withTenant(ctx.database, commune.id, async (tx) => {
+    const d = await findDeliberation(tx, commune.id, itemId);
+    if (!d || d.seance.id !== seanceId) return null;
+    return { number: d.vote.deliberationNumber!, content: await currentDeliberationPdf(tx, commune.id, commune.name, d) };
   });
 }
