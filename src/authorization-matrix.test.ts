@@ -325,7 +325,17 @@ const SAMPLES: Record<string, Sample> = {
   // Appointments: a motif, booking, agenda and link of nobody (see HANDLER_404 and OWNER_SCOPED).
   // Council: a séance, item and proxy of nobody (see HANDLER_404).
   ...Object.fromEntries(
-    ['', '/en-seance', '/points', '/convoquer', '/pouvoirs', '/reponses', '/appel', '/mouvements'].map((suffix) => [
+    [
+      '',
+      '/en-seance',
+      '/points',
+      '/convoquer',
+      '/pouvoirs',
+      '/reponses',
+      '/appel',
+      '/mouvements',
+      '/proces-verbal',
+    ].map((suffix) => [
       `/c/:slug/agent/conseil/seances/:seance${suffix}`,
       { path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}${suffix}` },
     ]),
@@ -337,9 +347,11 @@ const SAMPLES: Record<string, Sample> = {
     path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/deliberation.pdf`,
   },
   ...Object.fromEntries(
-    ['/vote', '/parapheur'].map((suffix) => [
+    ['/vote', '/parapheur', '/publier'].map((suffix) => [
       `/c/:slug/agent/conseil/seances/:seance/points/:item${suffix}`,
-      { path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}${suffix}` },
+      {
+        path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}${suffix}`,
+      },
     ]),
   ),
   '/c/:slug/conseil/seances/:seance/reponse': {
@@ -350,6 +362,11 @@ const SAMPLES: Record<string, Sample> = {
   },
   '/c/:slug/conseil/pouvoirs/:proxy/retirer': {
     path: (c) => `/c/${c.commune}/conseil/pouvoirs/${COUNCIL_ID}/retirer`,
+  },
+  // Council's public acts: a délibération number and a séance that nothing published (see HANDLER_404).
+  '/c/:slug/deliberations/:numero': { path: (c) => `/c/${c.commune}/deliberations/1999-000001` },
+  '/c/:slug/deliberations/proces-verbaux/:seance': {
+    path: (c) => `/c/${c.commune}/deliberations/proces-verbaux/${COUNCIL_ID}`,
   },
   '/c/:slug/rendez-vous/:motif': { path: (c) => `/c/${c.commune}/rendez-vous/${APPOINTMENT_ID}` },
   '/c/:slug/rendez-vous/:motif/reserver': { path: (c) => `/c/${c.commune}/rendez-vous/${APPOINTMENT_ID}/reserver` },
@@ -457,6 +474,8 @@ const HANDLER_404: Record<string, string> = {
       'POST /pouvoirs/:proxy/retirer',
       'POST /points/:item/vote',
       'POST /points/:item/parapheur',
+      'POST /points/:item/publier',
+      'POST /proces-verbal',
       'GET /points/:item/deliberation.pdf',
     ].map((entry) => {
       const [method, suffix] = entry.split(' ');
@@ -464,6 +483,8 @@ const HANDLER_404: Record<string, string> = {
     }),
   ),
   'POST /c/:slug/conseil/pouvoirs/:proxy/retirer': 'council.proxy_not_found',
+  'GET /c/:slug/deliberations/:numero': 'council.deliberation_not_found',
+  'GET /c/:slug/deliberations/proces-verbaux/:seance': 'council.minutes_not_found',
   // Appointments: unknown motif, booking, link or agenda.
   'GET /c/:slug/rendez-vous/:motif': 'appointments.motif_not_found',
   'GET /c/:slug/rendez-vous/:motif/reserver': 'appointments.motif_not_found',

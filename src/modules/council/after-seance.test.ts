@@ -5,9 +5,10 @@
  * file; postal convocations printed and recorded as « envoi postal ». Another commune gets 404,
  * bad input a French 422.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
-import { shownText, type TestBrowser } from '../../test/browser.js';
+import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { runQueuedJobs } from '../../test/jobs.js';
 import { signIn } from '../../test/sign-in.js';
@@ -56,7 +57,10 @@ describe.each(TEST_ENGINES)('council after the séance on %s', (engine) => {
     expect(again.statusCode).toBe(422);
     expect(shownText(again.body)).toContain('Cette délibération est déjà dans le parapheur');
     // Not from another commune, and not for an item without délibération.
-    const foreign = await agent.post(`${seance.replace('/villebelle/', '/saint-aubin-les-pres/')}/points/${item}/parapheur`, {});
+    const foreign = await agent.post(
+      `${seance.replace('/villebelle/', '/saint-aubin-les-pres/')}/points/${item}/parapheur`,
+      {},
+    );
     expect(foreign.statusCode).toBe(404);
     await agent.get(`${seance}/en-seance`);
     expect((await agent.post(`${seance}/points/${items[2]}/parapheur`, {})).statusCode).toBe(404);
@@ -78,5 +82,91 @@ describe.each(TEST_ENGINES)('council after the séance on %s', (engine) => {
     expect(pdf.rawPayload.toString('latin1')).toContain('/ByteRange');
     const unsigned = await agent.get(`${seance}/points/${items[1]}/deliberation.pdf`);
     expect(unsigned.rawPayload.toString('latin1')).not.toContain('/ByteRange');
+  });
+
+  it('publishes délibérations and the procès-verbal on the public page, searchable by year and keyword, with their PDF', async () => {
+    const anonymous = new TestBrowser(t.app);
+    const before = shownText((await anonymous.get('/c/villebelle/deliberations')).body);
+    expect(before).toContain('Aucune délibération publiée.');
+    // The unsigned « Budget supplémentaire » (its generated PDF) and the signed first item.
+    await agent.get(`${seance}/en-seance`);
+    expect((await agent.post(`${seance}/points/${items[1]}/publier`, {})).statusCode).toBe(303);
+    await agent.get(`${seance}/en-seance`);
+    expect((await agent.post(`${seance}/points/${items[0]}/publier`, {})).statusCode).toBe(303);
+    const twice = await agent.post(`${seance}/points/${items[0]}/publier`, {});
+    expect(twice.statusCode).toBe(422);
+    expect(shownText(twice.body)).toContain('Cette délibération est déjà publiée.');
+    const screen = shownText((await agent.get(`${seance}/en-seance`)).body);
+    expect(screen).toMatch(/Publiée Mise en ligne le .+ : exécutoire depuis cette date\./);
+
+    // A délibération waiting for the maire's signature is not published.
+    const vote3 = await agent.post(`${seance}/points/${items[2]}/vote`, { ballot: 'public', pour: '9', contre: '0' });
+    expect(vote3.statusCode).toBe(303);
+    await agent.get(`${seance}/en-seance`);
+    expect((await agent.post(`${seance}/points/${items[2]}/parapheur`, {})).statusCode).toBe(303);
+    await agent.get(`${seance}/en-seance`);
+    const waiting = await agent.post(`${seance}/points/${items[2]}/publier`, {});
+    expect(waiting.statusCode).toBe(422);
+    expect(shownText(waiting.body)).toMatch(
+      /attend la signature du maire dans le parapheur \(dossier n° \S+\) : publiez-la une fois signée/,
+    );
+
+    // No procès-verbal before every item is voted.
+    await agent.get(`${seance}/en-seance`);
+    const early = await agent.post(`${seance}/proces-verbal`, {});
+    expect(early.statusCode).toBe(422);
+    expect(shownText(early.body)).toContain('le vote de chaque point enregistré');
+    await agent.get(`${seance}/en-seance`);
+    expect(
+      (await agent.post(`${seance}/points/${items[3]}/vote`, { ballot: 'secret', pour: '5', contre: '4' })).statusCode,
+    ).toBe(303);
+    await agent.get(`${seance}/en-seance`);
+    expect((await agent.post(`${seance}/proces-verbal`, {})).statusCode).toBe(303);
+
+    const page = await anonymous.get('/c/villebelle/deliberations');
+    expect(page.statusCode).toBe(200);
+    const text = shownText(page.body);
+    expect(text).toContain('Budget supplémentaire 2026 : décision modificative n° 2');
+    expect(text).toContain('Approbation du procès-verbal de la séance précédente');
+    expect(text).not.toContain('Tarifs de la restauration scolaire');
+    expect(text).toMatch(/Procès-verbal de la séance du .+ \(PDF\) mis en ligne le/);
+    expect(text).toContain('exécutoire à partir de sa date de mise en ligne');
+    const links = [...page.body.matchAll(/href="(\/c\/villebelle\/deliberations\/[^"]+)"/g)].map((m) => m[1]!);
+    const numbered = links.filter((l) => /\/\d{4}-\d+$/.test(l));
+    expect(numbered).toHaveLength(2);
+    for (const link of [...numbered, ...links.filter((l) => l.includes('/proces-verbaux/'))]) {
+      const pdf = await anonymous.get(link);
+      expect(pdf.statusCode, link).toBe(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      if (numbered.includes(link)) expect(text).toContain(createHash('sha256').update(pdf.rawPayload).digest('hex'));
+    }
+    // The signed one is published signed.
+    const signedNumber = /la délibération n° (\S+) signée/.exec(
+      shownText((await agent.get(`${seance}/en-seance`)).body),
+    )?.[1];
+    const signed = await anonymous.get(`/c/villebelle/deliberations/${signedNumber}`);
+    expect(signed.rawPayload.toString('latin1')).toContain('/ByteRange');
+
+    // Search: by year of the séance, by keyword (LIKE characters taken literally), bad input in French.
+    const year = /Séance du \d{1,2} \S+ (\d{4})/.exec(shownText((await agent.get(`${seance}/en-seance`)).body))![1]!;
+    const byYear = shownText((await anonymous.get(`/c/villebelle/deliberations?annee=${year}`)).body);
+    expect(byYear).toContain('2 délibérations publiées');
+    const otherYear = shownText((await anonymous.get('/c/villebelle/deliberations?annee=1999')).body);
+    expect(otherYear).toContain('Aucune délibération publiée ne correspond à cette recherche.');
+    const byWord = shownText((await anonymous.get('/c/villebelle/deliberations?q=BUDGET')).body);
+    expect(byWord).toContain('1 délibération publiée');
+    expect(byWord).toContain('Budget supplémentaire');
+    const percent = shownText((await anonymous.get('/c/villebelle/deliberations?q=%25')).body);
+    expect(percent).toContain('Aucune délibération publiée ne correspond à cette recherche.');
+    const bad = await anonymous.get('/c/villebelle/deliberations?annee=deux-mille');
+    expect(bad.statusCode).toBe(422);
+    expect(shownText(bad.body)).toContain('Choisissez une année sur quatre chiffres, par exemple 2026.');
+
+    // Another commune: nothing of Villebelle, 404 on its PDFs.
+    const foreign = shownText((await anonymous.get('/c/saint-aubin-les-pres/deliberations')).body);
+    expect(foreign).toContain('Aucune délibération publiée.');
+    expect((await anonymous.get(numbered[0]!.replace('/villebelle/', '/saint-aubin-les-pres/'))).statusCode).toBe(404);
+    expect((await anonymous.get('/c/villebelle/deliberations/inconnue')).statusCode).toBe(404);
+    expect((await anonymous.get(`/c/villebelle/deliberations/proces-verbaux/${items[0]}`)).statusCode).toBe(404);
   });
 });

@@ -9,6 +9,7 @@ import type { GuichetModule } from '../../platform/module.js';
 import './audit.js';
 import { COUNCIL_MAILS } from './mail-templates.js';
 import { registerEluPages } from './pages/elu.js';
+import { registerPublicPages } from './pages/public.js';
 import { registerSecretariatPages } from './pages/secretariat.js';
 import { registerSessionPages } from './pages/session.js';
 import { deliberationRefused, deliberationSigned } from './use-cases/sign-deliberation.js';
@@ -20,11 +21,13 @@ export const councilModule: GuichetModule = {
     registerSecretariatPages(app, ctx);
     registerSessionPages(app, ctx);
     registerEluPages(app, ctx);
+    registerPublicPages(app, ctx);
   },
   subscribers: (ctx) => [
     subscribe('signature.circuit.completed', 'council.deliberation-signed', (event) => deliberationSigned(ctx, event)),
     subscribe('signature.circuit.refused', 'council.deliberation-refused', (event) => deliberationRefused(ctx, event)),
   ],
+  nav: [{ path: 'deliberations', label: 'Délibérations', order: 37 }],
   agentTiles: [
     { path: 'agent/conseil', label: 'Conseil municipal', order: 40 },
     { path: 'conseil', label: 'Mes séances du conseil', order: 41 },

@@ -118,6 +118,9 @@ export async function deliberationPdf(
   return withTenant(ctx.database, commune.id, async (tx) => {
     const d = await findDeliberation(tx, commune.id, itemId);
     if (!d || d.seance.id !== seanceId) return null;
-    return { number: d.vote.deliberationNumber!, content: await currentDeliberationPdf(tx, commune.id, commune.name, d) };
+    return {
+      number: d.vote.deliberationNumber!,
+      content: await currentDeliberationPdf(tx, commune.id, commune.name, d),
+    };
   });
 }

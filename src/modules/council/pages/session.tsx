@@ -26,6 +26,7 @@ import { deliberationPdf, type SeancePage, seancePage } from '../queries.js';
 import { quorum, usableProxies } from '../rules.js';
 import type { ItemRow, VoteRow } from '../schema.js';
 import { presentFor, recordMovement, recordRollCall } from '../use-cases/attendance.js';
+import { publishDeliberation, publishMinutes } from '../use-cases/publish.js';
 import { recordVote } from '../use-cases/record-vote.js';
 import { sendDeliberationForSignature } from '../use-cases/sign-deliberation.js';
 import { caller, councilBreadcrumbs, formList, seancePath, seanceTitle } from './ui.js';
@@ -354,6 +355,27 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
         {page.items.map((item) => (
           <ItemBlock key={item.id} page={page} item={item} csrf={csrf} base={base} form={form} />
         ))}
+        <h2 class="govuk-heading-l" id="proces-verbal">
+          Procès-verbal
+        </h2>
+        {page.seance.pvPublishedAt ? (
+          <p class="govuk-body">
+            <Tag colour="green">Publié</Tag> Mis en ligne le {formatDateTime(page.seance.pvPublishedAt)} sur la{' '}
+            <TextLink href={`/c/${request.commune!.slug}/deliberations`}>page des actes publiés</TextLink>.
+          </p>
+        ) : (
+          <>
+            {form.target === 'pv' && errors.form ? <WarningText>{errors.form}</WarningText> : null}
+            <p class="govuk-body">
+              Le procès-verbal est arrêté au commencement de la séance suivante, signé par le président et le
+              secrétaire, puis publié dans la semaine (article L2121-15 du CGCT).
+            </p>
+            <form method="post" action={`${base}/proces-verbal`} novalidate>
+              <CsrfField token={csrf} />
+              <Button variant="secondary">Publier le procès-verbal</Button>
+            </form>
+          </>
+        )}
       </>
     ),
   });
@@ -386,6 +408,29 @@ export function registerSessionPages(app: FastifyInstance, ctx: AppContext): voi
     );
     if (!result.ok) return result.response;
     return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/publier', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const itemId = (request.params as { item: string }).item;
+    const item = page.items.find((i) => i.id === itemId);
+    if (!item) throw notFound('council.item_not_found');
+    const result = await handleForm(
+      () => publishDeliberation(ctx.database, caller(request), itemId),
+      (errors, status) => render(ctx, request, reply, { target: itemId, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/proces-verbal', POLICY, async (request, reply) => {
+    await load(ctx, request);
+    const result = await handleForm(
+      () => publishMinutes(ctx.database, caller(request), seanceId(request)),
+      (errors, status) => render(ctx, request, reply, { target: 'pv', errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#proces-verbal`, 303);
   });
 
   app.post('/c/:slug/agent/conseil/seances/:seance/appel', POLICY, async (request, reply) => {
