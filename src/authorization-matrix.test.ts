@@ -485,6 +485,8 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/conseil/pouvoirs/:proxy/retirer': 'council.proxy_not_found',
   'GET /c/:slug/deliberations/:numero': 'council.deliberation_not_found',
   'GET /c/:slug/deliberations/proces-verbaux/:seance': 'council.minutes_not_found',
+  // No SIRET in the demo: no open-data file yet.
+  'GET /c/:slug/deliberations/donnees-ouvertes.csv': 'council.open_data_unavailable',
   // Appointments: unknown motif, booking, link or agenda.
   'GET /c/:slug/rendez-vous/:motif': 'appointments.motif_not_found',
   'GET /c/:slug/rendez-vous/:motif/reserver': 'appointments.motif_not_found',

@@ -13,6 +13,7 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { runQueuedJobs } from '../../test/jobs.js';
 import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
+import { SCDL_COLUMNS, type ScdlRow, scdlProblems } from './scdl.js';
 
 describe.each(TEST_ENGINES)('council after the séance on %s', (engine) => {
   let t: TestApp;
@@ -90,9 +91,12 @@ describe.each(TEST_ENGINES)('council after the séance on %s', (engine) => {
     expect(before).toContain('Aucune délibération publiée.');
     // The unsigned « Budget supplémentaire » (its generated PDF) and the signed first item.
     await agent.get(`${seance}/en-seance`);
-    expect((await agent.post(`${seance}/points/${items[1]}/publier`, {})).statusCode).toBe(303);
+    const noMatiere = await agent.post(`${seance}/points/${items[1]}/publier`, { matiere: '7.11' });
+    expect(noMatiere.statusCode).toBe(422);
+    expect(shownText(noMatiere.body)).toContain('Choisissez la matière de la délibération dans la nomenclature ACTES.');
+    expect((await agent.post(`${seance}/points/${items[1]}/publier`, { matiere: '7.1' })).statusCode).toBe(303);
     await agent.get(`${seance}/en-seance`);
-    expect((await agent.post(`${seance}/points/${items[0]}/publier`, {})).statusCode).toBe(303);
+    expect((await agent.post(`${seance}/points/${items[0]}/publier`, { matiere: '5.2' })).statusCode).toBe(303);
     const twice = await agent.post(`${seance}/points/${items[0]}/publier`, {});
     expect(twice.statusCode).toBe(422);
     expect(shownText(twice.body)).toContain('Cette délibération est déjà publiée.');
@@ -168,5 +172,54 @@ describe.each(TEST_ENGINES)('council after the séance on %s', (engine) => {
     expect((await anonymous.get(numbered[0]!.replace('/villebelle/', '/saint-aubin-les-pres/'))).statusCode).toBe(404);
     expect((await anonymous.get('/c/villebelle/deliberations/inconnue')).statusCode).toBe(404);
     expect((await anonymous.get(`/c/villebelle/deliberations/proces-verbaux/${items[0]}`)).statusCode).toBe(404);
+  });
+
+  it('exports the published délibérations as the SCDL CSV at a public URL once the SIRET is given', async () => {
+    const anonymous = new TestBrowser(t.app);
+    const url = '/c/villebelle/deliberations/donnees-ouvertes.csv';
+    expect((await anonymous.get(url)).statusCode).toBe(404);
+    expect(shownText((await anonymous.get('/c/villebelle/deliberations')).body)).not.toContain('Données ouvertes');
+    const settings = await agent.get('/c/villebelle/agent/conseil/donnees-ouvertes');
+    expect(shownText(settings.body)).toContain(
+      'Le fichier sera publié dès que le SIRET de la commune sera enregistré.',
+    );
+    const bad = await agent.post('/c/villebelle/agent/conseil/donnees-ouvertes', { siret: '218 601 946 00014' });
+    expect(bad.statusCode).toBe(422);
+    expect(shownText(bad.body)).toContain('Ce numéro n’est pas un SIRET');
+    const short = await agent.post('/c/villebelle/agent/conseil/donnees-ouvertes', { siret: '1234' });
+    expect(shownText(short.body)).toContain('Le SIRET compte 14 chiffres');
+    const saved = await agent.post('/c/villebelle/agent/conseil/donnees-ouvertes', { siret: '219 999 999 00010' });
+    expect(saved.statusCode).toBe(303);
+    expect(shownText((await agent.get(String(saved.headers.location))).body)).toContain('2 délibérations.');
+
+    const csv = await anonymous.get(url);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const lines = csv.rawPayload.toString('utf8').split('\r\n');
+    expect(lines[0]).toBe(SCDL_COLUMNS.join(','));
+    expect(lines).toHaveLength(4);
+    const rows = lines.slice(1, 3).map((line) => line.split(','));
+    expect(rows.map((r) => [r[0], r[1], r[4], r[5], r[11], r[13], r[14], r[15]])).toEqual([
+      [
+        'Commune de Villebelle',
+        '21999999900010',
+        '5.2',
+        'institutions et vie politique/fonctionnement des assemblées',
+        '9',
+        '7',
+        '2',
+        '0',
+      ],
+      ['Commune de Villebelle', '21999999900010', '7.1', 'finances locales/décisions budgétaires', '9', '7', '2', '0'],
+    ]);
+    for (const r of rows) {
+      const row = Object.fromEntries(SCDL_COLUMNS.map((c, i) => [c, r[i] ?? ''])) as ScdlRow;
+      expect(scdlProblems(row)).toEqual([]);
+      expect(row.DELIB_URL).toBe(`${t.config.publicUrl.replace(/\/$/, '')}/c/villebelle/deliberations/${row.DELIB_ID}`);
+      expect(row.DELIB_DATE).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    expect(shownText((await anonymous.get('/c/villebelle/deliberations')).body)).toContain('Données ouvertes');
+    // Another commune has its own file: none until its SIRET is given.
+    expect((await anonymous.get('/c/saint-aubin-les-pres/deliberations/donnees-ouvertes.csv')).statusCode).toBe(404);
   });
 });

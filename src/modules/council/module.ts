@@ -9,6 +9,7 @@ import type { GuichetModule } from '../../platform/module.js';
 import './audit.js';
 import { COUNCIL_MAILS } from './mail-templates.js';
 import { registerEluPages } from './pages/elu.js';
+import { registerOpenDataPages } from './pages/open-data.js';
 import { registerPublicPages } from './pages/public.js';
 import { registerSecretariatPages } from './pages/secretariat.js';
 import { registerSessionPages } from './pages/session.js';
@@ -22,6 +23,7 @@ export const councilModule: GuichetModule = {
     registerSessionPages(app, ctx);
     registerEluPages(app, ctx);
     registerPublicPages(app, ctx);
+    registerOpenDataPages(app, ctx);
   },
   subscribers: (ctx) => [
     subscribe('signature.circuit.completed', 'council.deliberation-signed', (event) => deliberationSigned(ctx, event)),

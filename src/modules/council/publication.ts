@@ -5,6 +5,9 @@
  */
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
+import { findSetting } from './repo.js';
+import { type ScdlRow, scdlRow } from './scdl.js';
 
 export interface PublishedDeliberation {
   itemId: string;
@@ -187,4 +190,32 @@ export async function publishedPdf(
     const sha = rows[0]?.sha;
     return sha ? tx.blobs.get({ communeId }, sha) : null;
   });
+}
+
+/** The commune's SIRET for the open-data file (null until the secretariat enters it). */
+export async function councilSiret(ctx: AppContext, communeId: string): Promise<string | null> {
+  return withTenant(ctx.database, communeId, async (tx) => (await findSetting(tx, communeId))?.siret ?? null);
+}
+
+/** The SCDL rows of the published délibérations (oldest first), or null while the SIRET is unknown. */
+export async function openDataRows(ctx: AppContext, commune: Commune, publicUrl: string): Promise<ScdlRow[] | null> {
+  const siret = await councilSiret(ctx, commune.id);
+  if (!siret) return null;
+  const acts = await publishedDeliberations(ctx, commune.id);
+  return acts.reverse().map((a) =>
+    scdlRow({
+      communeName: `Commune de ${commune.name}`,
+      siret,
+      number: a.number,
+      adoptedOn: a.seanceDate,
+      matiereCode: a.matiereCode ?? '',
+      title: a.title,
+      membersInOffice: a.membersInOffice,
+      voters: a.voters,
+      pour: a.pour,
+      contre: a.contre,
+      abstentions: a.abstentions,
+      url: `${publicUrl.replace(/\/$/, '')}/c/${commune.slug}/deliberations/${a.number}`,
+    }),
+  );
 }

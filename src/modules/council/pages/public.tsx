@@ -19,7 +19,13 @@ import {
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
 import { formString, sendPage } from '../../../platform/views/page-kit.js';
-import { publicationYears, publishedDeliberations, publishedMinutes, publishedPdf } from '../publication.js';
+import {
+  councilSiret,
+  publicationYears,
+  publishedDeliberations,
+  publishedMinutes,
+  publishedPdf,
+} from '../publication.js';
 import { day } from './ui.js';
 
 const PUBLIC = { config: { policy: 'public' as const } };
@@ -47,10 +53,11 @@ export function registerPublicPages(app: FastifyInstance, ctx: AppContext): void
     const search = readSearch(request.query);
     const failed = Object.keys(search.errors).length > 0;
     const filter = failed ? {} : { year: search.year, keyword: search.keyword };
-    const [acts, minutes, years] = await Promise.all([
+    const [acts, minutes, years, siret] = await Promise.all([
       failed ? [] : publishedDeliberations(ctx, commune.id, filter),
       failed || search.keyword ? [] : publishedMinutes(ctx, commune.id, filter),
       publicationYears(ctx, commune.id),
+      councilSiret(ctx, commune.id),
     ]);
     const asked = search.year !== null || search.keyword !== null;
     return sendPage(request, reply, {
@@ -145,12 +152,16 @@ export function registerPublicPages(app: FastifyInstance, ctx: AppContext): void
               )}
             </>
           )}
-          <h2 class="govuk-heading-m">Données ouvertes</h2>
-          <p class="govuk-body">
-            <TextLink href={`${base}/donnees-ouvertes.csv`}>
-              Télécharger les délibérations publiées au format SCDL « Délibérations » (CSV)
-            </TextLink>
-          </p>
+          {siret ? (
+            <>
+              <h2 class="govuk-heading-m">Données ouvertes</h2>
+              <p class="govuk-body">
+                <TextLink href={`${base}/donnees-ouvertes.csv`}>
+                  Télécharger les délibérations publiées au format SCDL « Délibérations » (CSV)
+                </TextLink>
+              </p>
+            </>
+          ) : null}
         </>
       ),
     });

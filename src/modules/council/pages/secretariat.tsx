@@ -28,6 +28,7 @@ import {
 import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { memberList, type SeancePage, seanceList, seancePage } from '../queries.js';
+import { matiereOptions } from '../scdl.js';
 import { MEMBER_ROLE_LABELS, MEMBER_ROLES, type MemberRow } from '../schema.js';
 import { addMember } from '../use-cases/add-member.js';
 import { giveProxy, replyToConvocation, revokeProxy } from '../use-cases/attendance.js';
@@ -69,6 +70,10 @@ async function renderList(ctx: AppContext, request: FastifyRequest, reply: Fasti
             Préparer une séance
           </a>
           <TextLink href={`${base}/membres`}>Membres du conseil</TextLink>
+          {' · '}
+          <TextLink href={`${base}/donnees-ouvertes`}>Données ouvertes</TextLink>
+          {' · '}
+          <TextLink href={`/c/${request.commune!.slug}/deliberations`}>Actes publiés</TextLink>
         </p>
         {seances.length ? (
           <Table
@@ -340,6 +345,14 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
                 error={errors.rapporteurId}
                 options={memberOptions}
               />
+              <Select
+                name="matiereCode"
+                label="Matière (nomenclature ACTES)"
+                hint="Pour le contrôle de légalité et les données ouvertes ; elle peut être choisie à la publication."
+                value={v('matiereCode')}
+                error={errors.matiereCode}
+                options={[{ value: '', label: 'Choisir plus tard' }, ...matiereOptions()]}
+              />
               <Textarea
                 name="summary"
                 label="Note explicative de synthèse"
@@ -535,6 +548,7 @@ export function registerSecretariatPages(app: FastifyInstance, ctx: AppContext):
       summary: formString(body, 'summary'),
       rapporteurId: formString(body, 'rapporteurId'),
       closedSession: formString(body, 'closedSession'),
+      matiereCode: formString(body, 'matiereCode'),
     }),
   );
   seanceForm('/convoquer', 'convoquee', (request) =>

@@ -24,6 +24,7 @@ import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { deliberationPdf, type SeancePage, seancePage } from '../queries.js';
 import { quorum, usableProxies } from '../rules.js';
+import { matiereOptions } from '../scdl.js';
 import type { ItemRow, VoteRow } from '../schema.js';
 import { presentFor, recordMovement, recordRollCall } from '../use-cases/attendance.js';
 import { publishDeliberation, publishMinutes } from '../use-cases/publish.js';
@@ -53,7 +54,19 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n > 1 ? 's' : ''}`;
 }
 
-function VoteResult({ vote, base, item, csrf }: { vote: VoteRow; base: string; item: ItemRow; csrf: string }) {
+function VoteResult({
+  vote,
+  base,
+  item,
+  csrf,
+  matiere,
+}: {
+  vote: VoteRow;
+  base: string;
+  item: ItemRow;
+  csrf: string;
+  matiere?: { value: string; error?: string } | undefined;
+}) {
   const pdf = `${base}/points/${item.id}/deliberation.pdf`;
   return (
     <div class="govuk-!-margin-bottom-4">
@@ -78,13 +91,25 @@ function VoteResult({ vote, base, item, csrf }: { vote: VoteRow; base: string; i
         {vote.notVoting ? `, ${vote.notVoting} ne prenant pas part au vote` : ''}.
         {vote.presidentVote ? ' Partage des voix : la voix du président a été prépondérante.' : ''}
       </p>
-      {vote.deliberationNumber ? <AfterVote vote={vote} base={base} item={item} csrf={csrf} /> : null}
+      {vote.deliberationNumber ? <AfterVote vote={vote} base={base} item={item} csrf={csrf} matiere={matiere} /> : null}
     </div>
   );
 }
 
 /** The délibération after the vote: the maire's signature in the parapheur, then its publication. */
-function AfterVote({ vote, base, item, csrf }: { vote: VoteRow; base: string; item: ItemRow; csrf: string }) {
+function AfterVote({
+  vote,
+  base,
+  item,
+  csrf,
+  matiere,
+}: {
+  vote: VoteRow;
+  base: string;
+  item: ItemRow;
+  csrf: string;
+  matiere?: { value: string; error?: string } | undefined;
+}) {
   const signature = vote.signedAt ? (
     <p class="govuk-body">
       <Tag colour="green">Signée</Tag> Signée par le maire dans le parapheur le {formatDateTime(vote.signedAt)}
@@ -119,6 +144,16 @@ function AfterVote({ vote, base, item, csrf }: { vote: VoteRow; base: string; it
       ) : (
         <form method="post" action={`${base}/points/${item.id}/publier`} novalidate>
           <CsrfField token={csrf} />
+          {item.matiereCode ? null : (
+            <Select
+              name="matiere"
+              id={`p${item.position}-matiere`}
+              label="Matière (nomenclature ACTES)"
+              value={matiere?.value ?? ''}
+              error={matiere?.error}
+              options={[{ value: '', label: 'Choisir la matière' }, ...matiereOptions()]}
+            />
+          )}
           <Button variant="secondary">Publier la délibération n° {vote.deliberationNumber}</Button>
         </form>
       )}
@@ -173,7 +208,13 @@ function ItemBlock({
       {vote ? (
         <>
           {mine && errors.form ? <WarningText>{errors.form}</WarningText> : null}
-          <VoteResult vote={vote} base={base} item={item} csrf={csrf} />
+          <VoteResult
+            vote={vote}
+            base={base}
+            item={item}
+            csrf={csrf}
+            matiere={mine ? { value: v('matiere'), ...(errors.matiere ? { error: errors.matiere } : {}) } : undefined}
+          />
         </>
       ) : page.opening ? (
         <>
@@ -313,11 +354,20 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   const csrf = reply.generateCsrf();
   const errors = form.errors ?? {};
   const answered = new Set(page.replies.filter((r) => r.answer === 'present').map((r) => r.memberId));
+  const targetItem = page.items.find((i) => i.id === form.target);
+  const targets = targetItem
+    ? Object.fromEntries(
+        Object.keys(errors)
+          .filter((k) => k !== 'form')
+          .map((k) => [k, `p${targetItem.position}-${k}`]),
+      )
+    : undefined;
   const rollValues = form.target === 'appel' ? formList(form.values ?? {}, 'present') : (page.opening ?? [...answered]);
   return sendPage(request, reply, {
     title: `En séance – ${seanceTitle(page.seance)}`,
     breadcrumbs: councilBreadcrumbs(request, [{ href: base, label: seanceTitle(page.seance) }]),
     errors,
+    ...(targets ? { targets } : {}),
     ...(form.status ? { status: form.status } : {}),
     wide: true,
     children: (
@@ -415,9 +465,10 @@ export function registerSessionPages(app: FastifyInstance, ctx: AppContext): voi
     const itemId = (request.params as { item: string }).item;
     const item = page.items.find((i) => i.id === itemId);
     if (!item) throw notFound('council.item_not_found');
+    const body = (request.body ?? {}) as FormBody;
     const result = await handleForm(
-      () => publishDeliberation(ctx.database, caller(request), itemId),
-      (errors, status) => render(ctx, request, reply, { target: itemId, errors, status }),
+      () => publishDeliberation(ctx.database, caller(request), itemId, { matiere: formString(body, 'matiere') }),
+      (errors, status) => render(ctx, request, reply, { target: itemId, values: body, errors, status }),
     );
     if (!result.ok) return result.response;
     return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);

@@ -13,7 +13,8 @@ import { notFound } from '../../../platform/errors.js';
 import { currentDeliberationPdf, findDeliberation } from '../deliberation-file.js';
 import { renderMinutesPdf } from '../minutes-pdf.js';
 import { canManageCouncil } from '../policy.js';
-import { findSeance, listVotes } from '../repo.js';
+import { findSeance, listVotes, setItemMatiere } from '../repo.js';
+import { matiereName } from '../scdl.js';
 import { councilSeance, councilVote } from '../schema.js';
 import { loadSeanceState } from './attendance.js';
 import { type CouncilCaller, refuse } from './common.js';
@@ -22,6 +23,7 @@ export async function publishDeliberation(
   database: Database,
   caller: CouncilCaller,
   itemId: string,
+  input: { matiere?: string } = {},
   now = new Date(),
 ): Promise<{ number: string; sha256: string }> {
   const actor = caller.actor;
@@ -37,6 +39,17 @@ export async function publishDeliberation(
         'form',
         `Cette délibération attend la signature du maire dans le parapheur (dossier n° ${d.vote.signatureFolderNumber}) : publiez-la une fois signée.`,
       );
+    // The open-data file needs the ACTES matière of every published délibération.
+    if (!d.item.matiereCode) {
+      const code = (input.matiere ?? '').trim();
+      if (!matiereName(code))
+        throw refuse(
+          'council.matiere_missing',
+          'matiere',
+          'Choisissez la matière de la délibération dans la nomenclature ACTES.',
+        );
+      await setItemMatiere(tx, communeId, itemId, code);
+    }
     const pdf = await currentDeliberationPdf(tx, communeId, caller.commune.name, d);
     const sha256 = await tx.blobs.put({ communeId }, pdf);
     await tx.db
