@@ -360,6 +360,9 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/conseil/seances/:seance/pouvoir': {
     path: (c) => `/c/${c.commune}/conseil/seances/${COUNCIL_ID}/pouvoir`,
   },
+  '/c/:slug/conseil/seances/:seance/seance.ics': {
+    path: (c) => `/c/${c.commune}/conseil/seances/${COUNCIL_ID}/seance.ics`,
+  },
   '/c/:slug/conseil/pouvoirs/:proxy/retirer': {
     path: (c) => `/c/${c.commune}/conseil/pouvoirs/${COUNCIL_ID}/retirer`,
   },
@@ -483,6 +486,7 @@ const HANDLER_404: Record<string, string> = {
     }),
   ),
   'POST /c/:slug/conseil/pouvoirs/:proxy/retirer': 'council.proxy_not_found',
+  'GET /c/:slug/conseil/seances/:seance/seance.ics': 'council.seance_not_found',
   'GET /c/:slug/deliberations/:numero': 'council.deliberation_not_found',
   'GET /c/:slug/deliberations/proces-verbaux/:seance': 'council.minutes_not_found',
   // No SIRET in the demo: no open-data file yet.

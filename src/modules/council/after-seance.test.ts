@@ -6,6 +6,7 @@
  * bad input a French 422.
  */
 import { createHash } from 'node:crypto';
+import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { shownText, TestBrowser } from '../../test/browser.js';
@@ -221,5 +222,64 @@ describe.each(TEST_ENGINES)('council after the séance on %s', (engine) => {
     expect(shownText((await anonymous.get('/c/villebelle/deliberations')).body)).toContain('Données ouvertes');
     // Another commune has its own file: none until its SIRET is given.
     expect((await anonymous.get('/c/saint-aubin-les-pres/deliberations/donnees-ouvertes.csv')).statusCode).toBe(404);
+  });
+
+  it('gives élus the séance as a calendar file, from their space and attached to the convocation', async () => {
+    const elu = await signIn(t.app, 'elu@villebelle.example');
+    const space = await elu.get('/c/villebelle/conseil');
+    const link = /href="(\/c\/villebelle\/conseil\/seances\/[0-9a-f-]{36}\/seance\.ics)"/.exec(space.body)?.[1];
+    expect(link).toBeDefined();
+    const file = await elu.get(link!);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    const event = new ICAL.Event(new ICAL.Component(ICAL.parse(file.body)).getFirstSubcomponent('vevent')!);
+    const seanceId = /seances\/([0-9a-f-]{36})\//.exec(link!)![1]!;
+    expect(event.uid).toBe(`conseil-${seanceId}@${new URL(t.config.publicUrl).hostname}`);
+    expect(event.summary).toBe('Conseil municipal – Villebelle');
+    expect(event.location).toBe('Salle du conseil, mairie de Villebelle');
+    expect(event.description).toContain('2. Budget supplémentaire 2026 : décision modificative n° 2');
+    // 18:30 in Paris, whatever the season: the UTC instant is 16:30 in summer, 17:30 in winter.
+    const start = event.startDate.toJSDate();
+    const paris = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+    expect(paris.format(start)).toBe('18:30');
+    expect(event.endDate.toJSDate().getTime() - start.getTime()).toBe(3 * 3600_000);
+    expect(file.body).toMatch(/\r\nEND:VCALENDAR\r\n$/);
+    // Not for another commune, an unknown séance or a séance still in preparation.
+    expect((await elu.get(link!.replace('/villebelle/', '/saint-aubin-les-pres/'))).statusCode).toBe(404);
+    expect(
+      (await elu.get('/c/villebelle/conseil/seances/01a22309-0000-7000-8000-0000000000c0/seance.ics')).statusCode,
+    ).toBe(404);
+
+    // A séance convened now: every electronic convocation carries the calendar file.
+    const day = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    const [y, m, d] = day.split('-');
+    await agent.get('/c/villebelle/agent/conseil/seances/nouvelle');
+    const created = await agent.post('/c/villebelle/agent/conseil/seances/nouvelle', {
+      'date-day': d!,
+      'date-month': m!,
+      'date-year': y!,
+      time: '20:00',
+      place: 'Salle des fêtes (calendrier)',
+      kind: 'ordinaire',
+    });
+    const next = String(created.headers.location);
+    await agent.get(next);
+    expect(
+      (await agent.post(`${next}/points`, { title: 'Jumelage avec Bad Villebelle', matiereCode: '9.1' })).statusCode,
+    ).toBe(303);
+    expect(
+      (await elu.get(`${next.replace('/agent/conseil/', '/conseil/')}/seance.ics`)).statusCode,
+      'no calendar file before the convocation',
+    ).toBe(404);
+    await agent.get(next);
+    expect((await agent.post(`${next}/convoquer`, {})).statusCode).toBe(303);
+    const { rows } = await t.testDb.asSuperuser<{
+      attachments: Array<{ name: string; mimeType: string; sha256: string }>;
+    }>(`SELECT attachments FROM mail_outbox WHERE template = 'councilConvocation' AND text_body LIKE $1`, [
+      '%Salle des fêtes (calendrier)%',
+    ]);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows)
+      expect(row.attachments).toEqual([expect.objectContaining({ name: 'seance.ics', mimeType: 'text/calendar' })]);
   });
 });
