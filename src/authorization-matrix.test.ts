@@ -479,6 +479,8 @@ const HANDLER_404: Record<string, string> = {
       'POST /points/:item/parapheur',
       'POST /points/:item/publier',
       'POST /proces-verbal',
+      'POST /envoi-postal',
+      'GET /convocations-postales.pdf',
       'GET /points/:item/deliberation.pdf',
     ].map((entry) => {
       const [method, suffix] = entry.split(' ');

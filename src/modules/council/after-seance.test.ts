@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { shownText, TestBrowser } from '../../test/browser.js';
@@ -281,5 +282,97 @@ describe.each(TEST_ENGINES)('council after the séance on %s', (engine) => {
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows)
       expect(row.attachments).toEqual([expect.objectContaining({ name: 'seance.ics', mimeType: 'text/calendar' })]);
+  });
+
+  it('prints the postal convocations and records them as « envoi postal », on the posting day, within the legal delay', async () => {
+    await agent.get('/c/villebelle/agent/conseil/membres');
+    const added = await agent.post('/c/villebelle/agent/conseil/membres', {
+      fullName: 'Odette Postale',
+      role: 'conseiller',
+      channel: 'postal',
+      postalAddress: '12 chemin des Vignes\n99999 Villebelle',
+    });
+    expect(added.statusCode).toBe(303);
+    async function convene(place: string): Promise<string> {
+      const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      const [y, m, d] = day.split('-');
+      await agent.get('/c/villebelle/agent/conseil/seances/nouvelle');
+      const created = await agent.post('/c/villebelle/agent/conseil/seances/nouvelle', {
+        'date-day': d!,
+        'date-month': m!,
+        'date-year': y!,
+        time: '19:00',
+        place,
+        kind: 'ordinaire',
+      });
+      const path = String(created.headers.location);
+      await agent.get(path);
+      expect((await agent.post(`${path}/points`, { title: 'Rapport annuel du délégataire' })).statusCode).toBe(303);
+      await agent.get(path);
+      expect((await agent.post(`${path}/convoquer`, {})).statusCode).toBe(303);
+      return path;
+    }
+    const path = await convene('Salle du conseil (courrier)');
+    const page = shownText((await agent.get(path)).body);
+    expect(page).toContain('Convocations postales');
+    expect(page).toMatch(/Odette Postale 12 chemin des Vignes\s+99999 Villebelle À envoyer/);
+    const letters = await agent.get(`${path}/convocations-postales.pdf`);
+    expect(letters.statusCode).toBe(200);
+    expect(letters.headers['content-type']).toBe('application/pdf');
+    const doc = await PDFDocument.load(letters.rawPayload);
+    expect(doc.getPageCount()).toBe(1);
+    expect(doc.getTitle()).toMatch(/^Convocations postales – séance du /);
+
+    const today = new Date().toLocaleDateString('fr-CA', { timeZone: 'Europe/Paris' });
+    const fields = (iso: string) => {
+      const [y, m, d] = iso.split('-');
+      return { 'date-day': d!, 'date-month': m!, 'date-year': y!, posting: '1' };
+    };
+    await agent.get(path);
+    const future = await agent.post(
+      `${path}/envoi-postal`,
+      fields(new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)),
+    );
+    expect(future.statusCode).toBe(422);
+    expect(shownText(future.body)).toContain('La date de dépôt ne peut pas être dans le futur.');
+    const unreal = await agent.post(`${path}/envoi-postal`, fields('2026-02-31'));
+    expect(unreal.statusCode).toBe(422);
+    expect(shownText(unreal.body)).toContain('Saisissez une date de dépôt réelle');
+    const recorded = await agent.post(`${path}/envoi-postal`, fields(today));
+    expect(recorded.statusCode).toBe(303);
+    const after = shownText((await agent.get(String(recorded.headers.location))).body);
+    expect(after).toContain('L’envoi postal est enregistré');
+    expect(after).toMatch(/Odette Postale 12 chemin des Vignes\s+99999 Villebelle Envoi postal le /);
+    const id = /seances\/([0-9a-f-]{36})/.exec(path)![1]!;
+    const { rows } = await t.testDb.asSuperuser<{ channel: string; letter_sha256: string; recorded_by: string | null }>(
+      `SELECT c.channel, c.letter_sha256, c.recorded_by FROM council_convocation c
+         JOIN council_member m ON m.id = c.member_id WHERE c.seance_id = $1 AND m.full_name = 'Odette Postale'`,
+      [id],
+    );
+    expect(rows).toEqual([
+      { channel: 'postal', letter_sha256: expect.stringMatching(/^[0-9a-f]{64}$/), recorded_by: expect.any(String) },
+    ]);
+    const again = await agent.post(`${path}/envoi-postal`, fields(today));
+    expect(again.statusCode).toBe(422);
+    expect(shownText(again.body)).toContain('Aucune convocation postale n’est à envoyer pour cette séance.');
+    expect((await agent.get(`${path}/convocations-postales.pdf`)).statusCode).toBe(404);
+
+    // Posting too late is refused with the latest valid date; another commune gets 404.
+    const late = await convene('Salle du conseil (courrier en retard)');
+    const lateId = /seances\/([0-9a-f-]{36})/.exec(late)![1]!;
+    const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('fr-CA', { timeZone: 'Europe/Paris' });
+    await t.testDb.asSuperuser('UPDATE council_seance SET seance_date = $2 WHERE id = $1', [lateId, tomorrow]);
+    await agent.get(late);
+    const refused = await agent.post(`${late}/envoi-postal`, fields(today));
+    expect(refused.statusCode).toBe(422);
+    expect(shownText(refused.body)).toMatch(
+      /les convocations devaient partir au plus tard le \d{1,2} \S+ \d{4} \(\d jours francs, article L2121-1[12] du CGCT\)/,
+    );
+    await agent.get(late);
+    const foreign = await agent.post(
+      `${late.replace('/villebelle/', '/saint-aubin-les-pres/')}/envoi-postal`,
+      fields(today),
+    );
+    expect(foreign.statusCode).toBe(404);
   });
 });

@@ -2,7 +2,7 @@
  * Sends the convocations of a séance (CGCT L2121-10 to L2121-12): refused once the legal delay in
  * jours francs can no longer be met; each member in office gets a timestamped proof, and the
  * electronic ones a mail through the platform outbox. Postal members are recorded with the
- * postmark date by the secretariat (recordPostalConvocation, to come).
+ * posting date by the secretariat (postal-convocations.ts).
  */
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Database } from '../../../platform/db/client.js';
