@@ -49,7 +49,7 @@ export async function postalLetters(
   const communeId = caller.commune.id;
   return withTenant(database, communeId, async (tx) => {
     const seance = await findSeance(tx, communeId, seanceId);
-    if (!seance || seance.status !== 'convoquee') return null;
+    if (seance?.status !== 'convoquee') return null;
     const members = await postalToSend(tx, communeId, seanceId);
     if (members.length === 0) return null;
     return renderConvocationLetters({
