@@ -130,8 +130,8 @@ describe('conseil municipal', () => {
     const count = await boxes.count();
     for (let i = 0; i < count; i++) await boxes.nth(i).check();
     await submit(page, 'Enregistrer l’appel');
-    await page.getByLabel('Pour', { exact: true }).fill(String(count));
-    await page.getByLabel('Contre', { exact: true }).fill('0');
+    await page.getByRole('textbox', { name: 'Pour', exact: true }).fill(String(count));
+    await page.getByRole('textbox', { name: 'Contre', exact: true }).fill('0');
     await submit(page, 'Enregistrer le vote du point 1');
     const screen = squash(await page.locator('main').textContent());
     const number = /Adopté Délibération n° (\d{4}-\d+)/.exec(screen)?.[1];

@@ -102,7 +102,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
                       {item.title}
                       {item.summary ? (
                         <Details summary="Note explicative de synthèse">
-                          <p class="govuk-body" style="white-space: pre-line">
+                          <p class="govuk-body guichet-pre-line">
                             {item.summary}
                           </p>
                         </Details>
