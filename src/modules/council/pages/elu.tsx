@@ -102,9 +102,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
                       {item.title}
                       {item.summary ? (
                         <Details summary="Note explicative de synthèse">
-                          <p class="govuk-body guichet-pre-line">
-                            {item.summary}
-                          </p>
+                          <p class="govuk-body guichet-pre-line">{item.summary}</p>
                         </Details>
                       ) : null}
                     </li>

@@ -14,7 +14,7 @@ import {
   Input,
   InsetText,
   Select,
-  Table,
+  SummaryList,
   TextLink,
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
@@ -108,26 +108,41 @@ export function registerPublicPages(app: FastifyInstance, ctx: AppContext): void
           ) : null}
           <h2 class="govuk-heading-l">Délibérations</h2>
           {acts.length ? (
-            <Table
-              caption={`${acts.length} délibération${acts.length > 1 ? 's' : ''} publiée${acts.length > 1 ? 's' : ''}`}
-              captionSize="s"
-              columns={[{ label: 'Numéro' }, { label: 'Objet' }, { label: 'Séance' }, { label: 'Mise en ligne' }]}
-              rows={acts.map((a) => [
-                a.number,
-                <>
-                  <a key="l" class="govuk-link" href={`${base}/${a.number}`}>
-                    {a.title}
-                    <span class="govuk-visually-hidden"> (PDF)</span>
-                  </a>
-                  <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0 guichet-break">
-                    {a.pour} pour, {a.contre} contre, {a.abstentions} abstention{a.abstentions > 1 ? 's' : ''}
-                    {a.signed ? ' · signée électroniquement' : ''} · SHA-256 : <code>{a.sha256}</code>
-                  </p>
-                </>,
-                day(a.seanceDate),
-                formatDateTime(a.publishedAt),
-              ])}
-            />
+            <>
+              <p class="govuk-body govuk-!-font-weight-bold">
+                {acts.length} délibération{acts.length > 1 ? 's' : ''} publiée{acts.length > 1 ? 's' : ''}
+              </p>
+              <ul class="govuk-list">
+                {acts.map((a) => (
+                  <li key={a.itemId} class="govuk-!-margin-bottom-6">
+                    <h3 class="govuk-heading-s govuk-!-margin-bottom-2">
+                      <a class="govuk-link" href={`${base}/${a.number}`}>
+                        Délibération n° {a.number} : {a.title}
+                        <span class="govuk-visually-hidden"> (PDF)</span>
+                      </a>
+                    </h3>
+                    <SummaryList
+                      rows={[
+                        { key: 'Séance', value: day(a.seanceDate) },
+                        { key: 'Mise en ligne', value: formatDateTime(a.publishedAt) },
+                        {
+                          key: 'Vote',
+                          value: `${a.pour} pour, ${a.contre} contre, ${a.abstentions} abstention${a.abstentions > 1 ? 's' : ''}${a.signed ? ' · signée électroniquement' : ''}`,
+                        },
+                        {
+                          key: 'Empreinte SHA-256',
+                          value: (
+                            <code class="guichet-break" key="h">
+                              {a.sha256}
+                            </code>
+                          ),
+                        },
+                      ]}
+                    />
+                  </li>
+                ))}
+              </ul>
+            </>
           ) : (
             <InsetText>
               {asked ? 'Aucune délibération publiée ne correspond à cette recherche.' : 'Aucune délibération publiée.'}

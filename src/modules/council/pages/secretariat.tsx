@@ -327,9 +327,7 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
                 <span class="govuk-body-s">Rapporteur : {nameOf(members, item.rapporteurId)}</span>
                 {item.summary ? (
                   <Details summary="Note explicative de synthèse">
-                    <p class="govuk-body guichet-pre-line">
-                      {item.summary}
-                    </p>
+                    <p class="govuk-body guichet-pre-line">{item.summary}</p>
                   </Details>
                 ) : null}
               </li>
