@@ -335,6 +335,8 @@ const SAMPLES: Record<string, Sample> = {
       '/appel',
       '/mouvements',
       '/proces-verbal',
+      '/envoi-postal',
+      '/convocations-postales.pdf',
     ].map((suffix) => [
       `/c/:slug/agent/conseil/seances/:seance${suffix}`,
       { path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}${suffix}` },
