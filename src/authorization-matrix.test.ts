@@ -328,7 +328,19 @@ const SAMPLES: Record<string, Sample> = {
   // Appointments: a motif, booking, agenda and link of nobody (see HANDLER_404 and OWNER_SCOPED).
   // Council: a séance, item and proxy of nobody (see HANDLER_404).
   ...Object.fromEntries(
-    ['', '/en-seance', '/points', '/convoquer', '/pouvoirs', '/reponses', '/appel', '/mouvements'].map((suffix) => [
+    [
+      '',
+      '/en-seance',
+      '/points',
+      '/convoquer',
+      '/pouvoirs',
+      '/reponses',
+      '/appel',
+      '/mouvements',
+      '/proces-verbal',
+      '/envoi-postal',
+      '/convocations-postales.pdf',
+    ].map((suffix) => [
       `/c/:slug/agent/conseil/seances/:seance${suffix}`,
       { path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}${suffix}` },
     ]),
@@ -339,17 +351,30 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/agent/conseil/seances/:seance/points/:item/deliberation.pdf': {
     path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/deliberation.pdf`,
   },
-  '/c/:slug/agent/conseil/seances/:seance/points/:item/vote': {
-    path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/vote`,
-  },
+  ...Object.fromEntries(
+    ['/vote', '/parapheur', '/publier'].map((suffix) => [
+      `/c/:slug/agent/conseil/seances/:seance/points/:item${suffix}`,
+      {
+        path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}${suffix}`,
+      },
+    ]),
+  ),
   '/c/:slug/conseil/seances/:seance/reponse': {
     path: (c) => `/c/${c.commune}/conseil/seances/${COUNCIL_ID}/reponse`,
   },
   '/c/:slug/conseil/seances/:seance/pouvoir': {
     path: (c) => `/c/${c.commune}/conseil/seances/${COUNCIL_ID}/pouvoir`,
   },
+  '/c/:slug/conseil/seances/:seance/seance.ics': {
+    path: (c) => `/c/${c.commune}/conseil/seances/${COUNCIL_ID}/seance.ics`,
+  },
   '/c/:slug/conseil/pouvoirs/:proxy/retirer': {
     path: (c) => `/c/${c.commune}/conseil/pouvoirs/${COUNCIL_ID}/retirer`,
+  },
+  // Council's public acts: a délibération number and a séance that nothing published (see HANDLER_404).
+  '/c/:slug/deliberations/:numero': { path: (c) => `/c/${c.commune}/deliberations/1999-000001` },
+  '/c/:slug/deliberations/proces-verbaux/:seance': {
+    path: (c) => `/c/${c.commune}/deliberations/proces-verbaux/${COUNCIL_ID}`,
   },
   '/c/:slug/rendez-vous/:motif': { path: (c) => `/c/${c.commune}/rendez-vous/${APPOINTMENT_ID}` },
   '/c/:slug/rendez-vous/:motif/reserver': { path: (c) => `/c/${c.commune}/rendez-vous/${APPOINTMENT_ID}/reserver` },
@@ -477,6 +502,11 @@ const HANDLER_404: Record<string, string> = {
       'POST /mouvements',
       'POST /pouvoirs/:proxy/retirer',
       'POST /points/:item/vote',
+      'POST /points/:item/parapheur',
+      'POST /points/:item/publier',
+      'POST /proces-verbal',
+      'POST /envoi-postal',
+      'GET /convocations-postales.pdf',
       'GET /points/:item/deliberation.pdf',
     ].map((entry) => {
       const [method, suffix] = entry.split(' ');
@@ -484,6 +514,11 @@ const HANDLER_404: Record<string, string> = {
     }),
   ),
   'POST /c/:slug/conseil/pouvoirs/:proxy/retirer': 'council.proxy_not_found',
+  'GET /c/:slug/conseil/seances/:seance/seance.ics': 'council.seance_not_found',
+  'GET /c/:slug/deliberations/:numero': 'council.deliberation_not_found',
+  'GET /c/:slug/deliberations/proces-verbaux/:seance': 'council.minutes_not_found',
+  // No SIRET in the demo: no open-data file yet.
+  'GET /c/:slug/deliberations/donnees-ouvertes.csv': 'council.open_data_unavailable',
   // Appointments: unknown motif, booking, link or agenda.
   'GET /c/:slug/rendez-vous/:motif': 'appointments.motif_not_found',
   'GET /c/:slug/rendez-vous/:motif/reserver': 'appointments.motif_not_found',

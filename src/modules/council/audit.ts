@@ -18,7 +18,18 @@ declare module '../../platform/audit/journal.js' {
     'council.roll_call': AuditData;
     /** An arrival or a departure during the séance, from an item on. */
     'council.movement_recorded': AuditData;
-    /** A délibération put online on the commune's public page. */
+    /** A délibération put online on the commune's public page (date and SHA-256 of the PDF). */
     'council.deliberation_published': AuditData;
+    /** A délibération sent to the parapheur for the maire's signature (the folder's number). */
+    'council.deliberation_sent_for_signature': AuditData;
+    /** The parapheur sent the délibération back signed (SHA-256 of the signed PDF). */
+    'council.deliberation_signed': AuditData;
+    'council.deliberation_signature_refused': AuditData;
+    /** The procès-verbal of a séance put online (date and SHA-256 of the PDF). */
+    'council.pv_published': AuditData;
+    /** Postal convocations recorded with their posting date (« envoi postal »). */
+    'council.postal_convocations_recorded': AuditData;
+    /** The council's settings (the commune's SIRET for the open-data export). */
+    'council.settings_changed': AuditData;
   }
 }

@@ -27,6 +27,7 @@ export const COUNCIL_MAILS = {
           : []),
         'Ordre du jour :',
         ...v.agenda.map((title, i) => `${i + 1}. ${title}`),
+        'Le fichier joint (seance.ics) ajoute la séance à votre agenda.',
       ],
       link: { href: v.link, label: 'Consulter l’ordre du jour et les documents' },
     }),

@@ -4,12 +4,16 @@
  * agenda and the convocations sent with their proof (migration 0025); attendance, proxies and
  * the pages of the secretariat, the session and the élus (migration 0027).
  */
+import { subscribe } from '../../platform/events/index.js';
 import type { GuichetModule } from '../../platform/module.js';
 import './audit.js';
 import { COUNCIL_MAILS } from './mail-templates.js';
 import { registerEluPages } from './pages/elu.js';
+import { registerOpenDataPages } from './pages/open-data.js';
+import { registerPublicPages } from './pages/public.js';
 import { registerSecretariatPages } from './pages/secretariat.js';
 import { registerSessionPages } from './pages/session.js';
+import { deliberationRefused, deliberationSigned } from './use-cases/sign-deliberation.js';
 
 export const councilModule: GuichetModule = {
   name: 'council',
@@ -18,7 +22,14 @@ export const councilModule: GuichetModule = {
     registerSecretariatPages(app, ctx);
     registerSessionPages(app, ctx);
     registerEluPages(app, ctx);
+    registerPublicPages(app, ctx);
+    registerOpenDataPages(app, ctx);
   },
+  subscribers: (ctx) => [
+    subscribe('signature.circuit.completed', 'council.deliberation-signed', (event) => deliberationSigned(ctx, event)),
+    subscribe('signature.circuit.refused', 'council.deliberation-refused', (event) => deliberationRefused(ctx, event)),
+  ],
+  nav: [{ path: 'deliberations', label: 'Délibérations', order: 37 }],
   agentTiles: [
     { path: 'agent/conseil', label: 'Conseil municipal', order: 40 },
     { path: 'conseil', label: 'Mes séances du conseil', order: 41 },

@@ -1,10 +1,15 @@
 /** Read models of the council's pages (tenant transactions; RLS applies on top of the filters). */
+import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
+import type { Commune } from '../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
+import { currentDeliberationPdf, findDeliberation } from './deliberation-file.js';
+import { canReadCouncil } from './policy.js';
 import {
   communePopulation,
   findMemberByAccount,
+  findSeance,
   listConvocations,
   listItems,
   listMembers,
@@ -103,5 +108,37 @@ export async function eluPage(
       });
     }
     return { member, colleagues: members.filter((m) => m.id !== member.id), upcoming };
+  });
+}
+
+/** The délibération of an item of the séance as the secretariat downloads it (signed once signed). */
+export async function deliberationPdf(
+  ctx: AppContext,
+  commune: Commune,
+  seanceId: string,
+  itemId: string,
+): Promise<{ number: string; content: Buffer } | null> {
+  return withTenant(ctx.database, commune.id, async (tx) => {
+    const d = await findDeliberation(tx, commune.id, itemId);
+    if (!d || d.seance.id !== seanceId) return null;
+    return {
+      number: d.vote.deliberationNumber!,
+      content: await currentDeliberationPdf(tx, commune.id, commune.name, d),
+    };
+  });
+}
+
+/** A convened séance and its agenda, for its calendar file (élus and the secretariat only). */
+export async function seanceCalendar(
+  ctx: AppContext,
+  communeId: string,
+  seanceId: string,
+  actor: Actor | null,
+): Promise<{ seance: SeanceRow; items: ItemRow[] } | null> {
+  if (!canReadCouncil(actor)) return null;
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const seance = await findSeance(tx, communeId, seanceId);
+    if (!seance || seance.status === 'preparation') return null;
+    return { seance, items: await listItems(tx, communeId, seanceId) };
   });
 }

@@ -12,6 +12,7 @@ import {
   councilProxy,
   councilReply,
   councilSeance,
+  councilSetting,
   councilVote,
   type ItemRow,
   type MemberRow,
@@ -252,4 +253,23 @@ export function listVotes(tx: Tx, communeId: string, itemIds: string[]): Promise
     .select()
     .from(councilVote)
     .where(and(eq(councilVote.communeId, communeId), inArray(councilVote.itemId, itemIds)));
+}
+
+export async function findSetting(tx: Tx, communeId: string) {
+  const [row] = await tx.db.select().from(councilSetting).where(eq(councilSetting.communeId, communeId));
+  return row;
+}
+
+export async function saveSiret(tx: Tx, communeId: string, siret: string | null, by: string | null): Promise<void> {
+  await tx.db
+    .insert(councilSetting)
+    .values({ communeId, siret, updatedBy: by })
+    .onConflictDoUpdate({ target: councilSetting.communeId, set: { siret, updatedBy: by, updatedAt: new Date() } });
+}
+
+export async function setItemMatiere(tx: Tx, communeId: string, itemId: string, code: string): Promise<void> {
+  await tx.db
+    .update(councilItem)
+    .set({ matiereCode: code })
+    .where(and(eq(councilItem.communeId, communeId), eq(councilItem.id, itemId)));
 }

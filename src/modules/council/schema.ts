@@ -36,6 +36,9 @@ export const councilSeance = pgTable('council_seance', {
   kind: text('kind').$type<'ordinaire' | 'urgence'>().notNull(),
   status: text('status').$type<SeanceStatus>().notNull(),
   firstSeanceId: uuid('first_seance_id'),
+  pvPublishedAt: timestamp('pv_published_at', { withTimezone: true }),
+  pvSha256: text('pv_sha256'),
+  pvPublishedBy: uuid('pv_published_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -49,6 +52,8 @@ export const councilItem = pgTable('council_item', {
   summary: text('summary'),
   documentIds: uuid('document_ids').array().notNull().default([]),
   nomination: boolean('nomination').notNull().default(false),
+  /** ACTES matière (level 2, e.g. « 7.1 »), for the SCDL export. */
+  matiereCode: text('matiere_code'),
   closedSession: boolean('closed_session').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -61,6 +66,8 @@ export const councilConvocation = pgTable('council_convocation', {
   channel: text('channel').$type<Channel>().notNull(),
   sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
   recordedBy: uuid('recorded_by'),
+  /** Postal convocations: the SHA-256 of the letter batch printed (blob of the commune). */
+  letterSha256: text('letter_sha256'),
 });
 
 export const councilAttendance = pgTable('council_attendance', {
@@ -124,6 +131,21 @@ export const councilVote = pgTable('council_vote', {
   recordedBy: uuid('recorded_by'),
   recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   publishedAt: timestamp('published_at', { withTimezone: true }),
+  publishedSha256: text('published_sha256'),
+  publishedBy: uuid('published_by'),
+  signatureFolderId: uuid('signature_folder_id'),
+  signatureFolderNumber: text('signature_folder_number'),
+  sentForSignatureAt: timestamp('sent_for_signature_at', { withTimezone: true }),
+  signedAt: timestamp('signed_at', { withTimezone: true }),
+  signedSha256: text('signed_sha256'),
+  signatureRefusal: text('signature_refusal'),
+});
+
+export const councilSetting = pgTable('council_setting', {
+  communeId: uuid('commune_id').primaryKey(),
+  siret: text('siret'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid('updated_by'),
 });
 
 export type MemberRow = typeof councilMember.$inferSelect;

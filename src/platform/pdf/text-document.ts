@@ -123,6 +123,12 @@ export class TextDocument {
     return this;
   }
 
+  /** Starts a new page (one letter per page in a batch). */
+  pageBreak(): this {
+    this.newPage();
+    return this;
+  }
+
   rule(): this {
     this.ensure(14);
     this.y -= 6;

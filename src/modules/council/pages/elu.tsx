@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
+import { notFound } from '../../../platform/errors.js';
 import {
   Button,
   CsrfField,
@@ -14,9 +15,11 @@ import {
   Select,
   SummaryList,
   Tag,
+  TextLink,
 } from '../../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
-import { eluPage } from '../queries.js';
+import { eluPage, seanceCalendar } from '../queries.js';
+import { seanceIcs } from '../seance-ics.js';
 import { giveProxy, replyToConvocation, revokeProxy } from '../use-cases/attendance.js';
 import { caller, seanceTitle } from './ui.js';
 
@@ -86,6 +89,12 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
                     ...(held ? [{ key: 'Pouvoir reçu', value: `Vous votez pour ${name(held.giverId)}.` }] : []),
                   ]}
                 />
+                <p class="govuk-body">
+                  <TextLink href={`${path}/seance.ics`}>
+                    Ajouter la séance à mon agenda<span class="govuk-visually-hidden"> : {seanceTitle(seance)}</span>{' '}
+                    (fichier .ics)
+                  </TextLink>
+                </p>
                 <h3 class="govuk-heading-m">Ordre du jour</h3>
                 <ol class="govuk-list govuk-list--number">
                   {items.map((item) => (
@@ -93,9 +102,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
                       {item.title}
                       {item.summary ? (
                         <Details summary="Note explicative de synthèse">
-                          <p class="govuk-body" style="white-space: pre-line">
-                            {item.summary}
-                          </p>
+                          <p class="govuk-body guichet-pre-line">{item.summary}</p>
                         </Details>
                       ) : null}
                     </li>
@@ -155,6 +162,24 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
 export function registerEluPages(app: FastifyInstance, ctx: AppContext): void {
   const base = (request: FastifyRequest) => `/c/${request.commune!.slug}/conseil`;
   app.get('/c/:slug/conseil', POLICY, (request, reply) => render(ctx, request, reply));
+
+  app.get('/c/:slug/conseil/seances/:seance/seance.ics', POLICY, async (request, reply) => {
+    const { seance } = request.params as { seance: string };
+    const commune = request.commune!;
+    const found = await seanceCalendar(ctx, commune.id, seance, request.actor);
+    if (!found) throw notFound('council.seance_not_found');
+    return reply
+      .type('text/calendar; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="seance.ics"')
+      .send(
+        seanceIcs({
+          ...found,
+          communeName: commune.name,
+          publicUrl: ctx.config.publicUrl,
+          communeSlug: commune.slug,
+        }),
+      );
+  });
 
   app.post('/c/:slug/conseil/seances/:seance/reponse', POLICY, async (request, reply) => {
     const { seance } = request.params as { seance: string };

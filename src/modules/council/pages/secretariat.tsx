@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
 import { notFound } from '../../../platform/errors.js';
+import { parisDateOf } from '../../../platform/time/calendar.js';
 import {
   Button,
   Checkboxes,
@@ -28,11 +29,13 @@ import {
 import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { memberList, type SeancePage, seanceList, seancePage } from '../queries.js';
+import { matiereOptions } from '../scdl.js';
 import { MEMBER_ROLE_LABELS, MEMBER_ROLES, type MemberRow } from '../schema.js';
 import { addMember } from '../use-cases/add-member.js';
 import { giveProxy, replyToConvocation, revokeProxy } from '../use-cases/attendance.js';
 import { refuse } from '../use-cases/common.js';
 import { addAgendaItem, createSeance } from '../use-cases/create-seance.js';
+import { postalLetters, recordPostalConvocations } from '../use-cases/postal-convocations.js';
 import { sendConvocations } from '../use-cases/send-convocations.js';
 import {
   caller,
@@ -69,6 +72,10 @@ async function renderList(ctx: AppContext, request: FastifyRequest, reply: Fasti
             Préparer une séance
           </a>
           <TextLink href={`${base}/membres`}>Membres du conseil</TextLink>
+          {' · '}
+          <TextLink href={`${base}/donnees-ouvertes`}>Données ouvertes</TextLink>
+          {' · '}
+          <TextLink href={`/c/${request.commune!.slug}/deliberations`}>Actes publiés</TextLink>
         </p>
         {seances.length ? (
           <Table
@@ -251,6 +258,7 @@ const NOTICES: Record<string, string> = {
   convoquee: 'Les convocations sont envoyées ; la preuve de chaque envoi est conservée.',
   pouvoir: 'Le pouvoir est enregistré.',
   retire: 'Le pouvoir est retiré.',
+  postal: 'L’envoi postal est enregistré : la preuve de chaque courrier est conservée.',
   reponse: 'La réponse est enregistrée.',
 };
 
@@ -267,12 +275,15 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
     { value: '', label: 'Choisir un élu' },
     ...members.map((m) => ({ value: m.id, label: m.fullName })),
   ];
-  const sent = page.convocations[0]?.sentAt;
+  const electronicProofs = page.convocations.filter((c) => c.channel === 'electronique');
+  const sent = electronicProofs[0]?.sentAt;
+  const postal = members.filter((m) => m.channel === 'postal');
   return sendPage(request, reply, {
     title: seanceTitle(seance),
     breadcrumbs: councilBreadcrumbs(request),
     errors,
-    fieldOrder: ['form', 'title', 'rapporteurId', 'summary', 'memberId', 'holderId', 'seanceCount', 'answer'],
+    fieldOrder: ['form', 'title', 'rapporteurId', 'summary', 'memberId', 'holderId', 'seanceCount', 'answer', 'date'],
+    targets: { date: 'date-day' },
     wide: true,
     ...(form.status ? { status: form.status } : {}),
     ...(notice ? { notice: { kind: 'success' as const, title: notice } } : {}),
@@ -287,7 +298,7 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
             {
               key: 'Convocation',
               value: sent
-                ? `Envoyée le ${formatDateTime(sent)} (${page.convocations.length} envoi${page.convocations.length > 1 ? 's' : ''} électronique${page.convocations.length > 1 ? 's' : ''} prouvé${page.convocations.length > 1 ? 's' : ''})`
+                ? `Envoyée le ${formatDateTime(sent)} (${electronicProofs.length} envoi${electronicProofs.length > 1 ? 's' : ''} électronique${electronicProofs.length > 1 ? 's' : ''} prouvé${electronicProofs.length > 1 ? 's' : ''})`
                 : `À envoyer au plus tard le ${day(page.latestSend)}`,
             },
           ]}
@@ -316,9 +327,7 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
                 <span class="govuk-body-s">Rapporteur : {nameOf(members, item.rapporteurId)}</span>
                 {item.summary ? (
                   <Details summary="Note explicative de synthèse">
-                    <p class="govuk-body" style="white-space: pre-line">
-                      {item.summary}
-                    </p>
+                    <p class="govuk-body guichet-pre-line">{item.summary}</p>
                   </Details>
                 ) : null}
               </li>
@@ -339,6 +348,14 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
                 value={v('rapporteurId')}
                 error={errors.rapporteurId}
                 options={memberOptions}
+              />
+              <Select
+                name="matiereCode"
+                label="Matière (nomenclature ACTES)"
+                hint="Pour le contrôle de légalité et les données ouvertes ; elle peut être choisie à la publication."
+                value={v('matiereCode')}
+                error={errors.matiereCode}
+                options={[{ value: '', label: 'Choisir plus tard' }, ...matiereOptions()]}
               />
               <Textarea
                 name="summary"
@@ -371,6 +388,49 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
               <CsrfField token={csrf} />
               <Button>Envoyer les convocations</Button>
             </form>
+          </>
+        ) : null}
+
+        {seance.status === 'convoquee' && postal.length ? (
+          <>
+            <h2 class="govuk-heading-l" id="envoi-postal">
+              Convocations postales
+            </h2>
+            <Table
+              caption="Élus convoqués par courrier"
+              captionSize="s"
+              columns={[{ label: 'Élu' }, { label: 'Adresse' }, { label: 'Preuve' }]}
+              rows={postal.map((m) => {
+                const proof = page.convocations.find((c) => c.memberId === m.id);
+                return [
+                  m.fullName,
+                  m.postalAddress ?? '—',
+                  proof ? `Envoi postal le ${day(parisDateOf(proof.sentAt))}` : <Tag colour="orange">À envoyer</Tag>,
+                ];
+              })}
+            />
+            {postal.some((m) => !page.convocations.some((c) => c.memberId === m.id)) ? (
+              <>
+                <p class="govuk-body">
+                  <TextLink href={`${base}/convocations-postales.pdf`}>
+                    Imprimer les lettres de convocation (PDF, une page par élu)
+                  </TextLink>
+                </p>
+                {errors.form && v('posting') ? <WarningText>{errors.form}</WarningText> : null}
+                <form method="post" action={`${base}/envoi-postal`} novalidate>
+                  <CsrfField token={csrf} />
+                  <input type="hidden" name="posting" value="1" />
+                  <DateInput
+                    name="date"
+                    legend="Date de dépôt à La Poste"
+                    hint={`Au plus tard le ${day(page.latestSend)} pour respecter le délai légal. Par exemple 24 3 2027.`}
+                    value={{ day: v('date-day'), month: v('date-month'), year: v('date-year') }}
+                    {...(errors.date ? { error: errors.date } : {})}
+                  />
+                  <Button variant="secondary">Enregistrer l’envoi postal</Button>
+                </form>
+              </>
+            ) : null}
           </>
         ) : null}
 
@@ -535,8 +595,21 @@ export function registerSecretariatPages(app: FastifyInstance, ctx: AppContext):
       summary: formString(body, 'summary'),
       rapporteurId: formString(body, 'rapporteurId'),
       closedSession: formString(body, 'closedSession'),
+      matiereCode: formString(body, 'matiereCode'),
     }),
   );
+  seanceForm('/envoi-postal', 'postal', (request, body) =>
+    recordPostalConvocations(ctx.database, caller(request), seanceId(request), { date: dateOf(body, 'date') }),
+  );
+  app.get('/c/:slug/agent/conseil/seances/:seance/convocations-postales.pdf', POLICY, async (request, reply) => {
+    const pdf = await postalLetters(ctx.database, caller(request), seanceId(request), parisDateOf(new Date()));
+    if (!pdf) throw notFound('council.seance_not_found');
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', 'inline; filename="convocations-postales.pdf"')
+      .send(pdf);
+  });
   seanceForm('/convoquer', 'convoquee', (request) =>
     sendConvocations(ctx.database, deps(), caller(request), seanceId(request)),
   );

@@ -20,13 +20,16 @@ import {
   TextLink,
   WarningText,
 } from '../../../platform/views/components.js';
+import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
-import { renderDeliberationPdf } from '../deliberation-pdf.js';
-import { type SeancePage, seancePage } from '../queries.js';
+import { deliberationPdf, type SeancePage, seancePage } from '../queries.js';
 import { quorum, usableProxies } from '../rules.js';
+import { matiereOptions } from '../scdl.js';
 import type { ItemRow, VoteRow } from '../schema.js';
 import { presentFor, recordMovement, recordRollCall } from '../use-cases/attendance.js';
+import { publishDeliberation, publishMinutes } from '../use-cases/publish.js';
 import { recordVote } from '../use-cases/record-vote.js';
+import { sendDeliberationForSignature } from '../use-cases/sign-deliberation.js';
 import { caller, councilBreadcrumbs, formList, seancePath, seanceTitle } from './ui.js';
 
 const POLICY = { config: { policy: 'requestsInbox' as const } };
@@ -51,7 +54,20 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n > 1 ? 's' : ''}`;
 }
 
-function VoteResult({ vote, pdf }: { vote: VoteRow; pdf: string }) {
+function VoteResult({
+  vote,
+  base,
+  item,
+  csrf,
+  matiere,
+}: {
+  vote: VoteRow;
+  base: string;
+  item: ItemRow;
+  csrf: string;
+  matiere?: { value: string; error?: string } | undefined;
+}) {
+  const pdf = `${base}/points/${item.id}/deliberation.pdf`;
   return (
     <div class="govuk-!-margin-bottom-4">
       <p class="govuk-body">
@@ -60,7 +76,10 @@ function VoteResult({ vote, pdf }: { vote: VoteRow; pdf: string }) {
       </p>
       {vote.deliberationNumber ? (
         <p class="govuk-body">
-          <TextLink href={pdf}>Télécharger la délibération n° {vote.deliberationNumber} (PDF)</TextLink>
+          <TextLink href={pdf}>
+            Télécharger la délibération n° {vote.deliberationNumber}
+            {vote.signedAt ? ' signée' : ''} (PDF)
+          </TextLink>
         </p>
       ) : null}
       <p class="govuk-body">
@@ -72,7 +91,73 @@ function VoteResult({ vote, pdf }: { vote: VoteRow; pdf: string }) {
         {vote.notVoting ? `, ${vote.notVoting} ne prenant pas part au vote` : ''}.
         {vote.presidentVote ? ' Partage des voix : la voix du président a été prépondérante.' : ''}
       </p>
+      {vote.deliberationNumber ? <AfterVote vote={vote} base={base} item={item} csrf={csrf} matiere={matiere} /> : null}
     </div>
+  );
+}
+
+/** The délibération after the vote: the maire's signature in the parapheur, then its publication. */
+function AfterVote({
+  vote,
+  base,
+  item,
+  csrf,
+  matiere,
+}: {
+  vote: VoteRow;
+  base: string;
+  item: ItemRow;
+  csrf: string;
+  matiere?: { value: string; error?: string } | undefined;
+}) {
+  const signature = vote.signedAt ? (
+    <p class="govuk-body">
+      <Tag colour="green">Signée</Tag> Signée par le maire dans le parapheur le {formatDateTime(vote.signedAt)}
+      {vote.signatureFolderNumber ? ` (dossier n° ${vote.signatureFolderNumber})` : ''}.
+    </p>
+  ) : vote.signatureFolderId ? (
+    <p class="govuk-body">
+      <Tag colour="yellow">Au parapheur</Tag> En attente de la signature du maire (dossier n°{' '}
+      {vote.signatureFolderNumber}, envoyé le {formatDateTime(vote.sentForSignatureAt!)}).
+    </p>
+  ) : (
+    <>
+      {vote.signatureRefusal ? (
+        <WarningText>
+          Le parapheur a refusé la délibération (dossier n° {vote.signatureFolderNumber}) : {vote.signatureRefusal}
+        </WarningText>
+      ) : null}
+      <form method="post" action={`${base}/points/${item.id}/parapheur`} novalidate>
+        <CsrfField token={csrf} />
+        <Button variant="secondary">Envoyer la délibération n° {vote.deliberationNumber} au parapheur</Button>
+      </form>
+    </>
+  );
+  return (
+    <>
+      {signature}
+      {vote.publishedAt ? (
+        <p class="govuk-body">
+          <Tag colour="green">Publiée</Tag> Mise en ligne le {formatDateTime(vote.publishedAt)} : exécutoire depuis
+          cette date.
+        </p>
+      ) : (
+        <form method="post" action={`${base}/points/${item.id}/publier`} novalidate>
+          <CsrfField token={csrf} />
+          {item.matiereCode ? null : (
+            <Select
+              name="matiere"
+              id={`p${item.position}-matiere`}
+              label="Matière (nomenclature ACTES)"
+              value={matiere?.value ?? ''}
+              error={matiere?.error}
+              options={[{ value: '', label: 'Choisir la matière' }, ...matiereOptions()]}
+            />
+          )}
+          <Button variant="secondary">Publier la délibération n° {vote.deliberationNumber}</Button>
+        </form>
+      )}
+    </>
   );
 }
 
@@ -121,7 +206,16 @@ function ItemBlock({
         </p>
       ) : null}
       {vote ? (
-        <VoteResult vote={vote} pdf={`${base}/points/${item.id}/deliberation.pdf`} />
+        <>
+          {mine && errors.form ? <WarningText>{errors.form}</WarningText> : null}
+          <VoteResult
+            vote={vote}
+            base={base}
+            item={item}
+            csrf={csrf}
+            matiere={mine ? { value: v('matiere'), ...(errors.matiere ? { error: errors.matiere } : {}) } : undefined}
+          />
+        </>
       ) : page.opening ? (
         <>
           {errors.form || errors.present ? <WarningText>{errors.form ?? errors.present}</WarningText> : null}
@@ -260,11 +354,20 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   const csrf = reply.generateCsrf();
   const errors = form.errors ?? {};
   const answered = new Set(page.replies.filter((r) => r.answer === 'present').map((r) => r.memberId));
+  const targetItem = page.items.find((i) => i.id === form.target);
+  const targets = targetItem
+    ? Object.fromEntries(
+        Object.keys(errors)
+          .filter((k) => k !== 'form')
+          .map((k) => [k, `p${targetItem.position}-${k}`]),
+      )
+    : undefined;
   const rollValues = form.target === 'appel' ? formList(form.values ?? {}, 'present') : (page.opening ?? [...answered]);
   return sendPage(request, reply, {
     title: `En séance – ${seanceTitle(page.seance)}`,
     breadcrumbs: councilBreadcrumbs(request, [{ href: base, label: seanceTitle(page.seance) }]),
     errors,
+    ...(targets ? { targets } : {}),
     ...(form.status ? { status: form.status } : {}),
     wide: true,
     children: (
@@ -302,6 +405,27 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
         {page.items.map((item) => (
           <ItemBlock key={item.id} page={page} item={item} csrf={csrf} base={base} form={form} />
         ))}
+        <h2 class="govuk-heading-l" id="proces-verbal">
+          Procès-verbal
+        </h2>
+        {page.seance.pvPublishedAt ? (
+          <p class="govuk-body">
+            <Tag colour="green">Publié</Tag> Mis en ligne le {formatDateTime(page.seance.pvPublishedAt)} sur la{' '}
+            <TextLink href={`/c/${request.commune!.slug}/deliberations`}>page des actes publiés</TextLink>.
+          </p>
+        ) : (
+          <>
+            {form.target === 'pv' && errors.form ? <WarningText>{errors.form}</WarningText> : null}
+            <p class="govuk-body">
+              Le procès-verbal est arrêté au commencement de la séance suivante, signé par le président et le
+              secrétaire, puis publié dans la semaine (article L2121-15 du CGCT).
+            </p>
+            <form method="post" action={`${base}/proces-verbal`} novalidate>
+              <CsrfField token={csrf} />
+              <Button variant="secondary">Publier le procès-verbal</Button>
+            </form>
+          </>
+        )}
       </>
     ),
   });
@@ -313,24 +437,51 @@ export function registerSessionPages(app: FastifyInstance, ctx: AppContext): voi
 
   app.get('/c/:slug/agent/conseil/seances/:seance/points/:item/deliberation.pdf', POLICY, async (request, reply) => {
     const page = await load(ctx, request);
-    const item = page.items.find((i) => i.id === (request.params as { item: string }).item);
-    const vote = item ? page.votes.get(item.id) : undefined;
-    if (!item || !vote?.deliberationNumber) throw notFound('council.deliberation_not_found');
-    const present = presentFor(page, item);
-    const pdf = await renderDeliberationPdf({
-      communeName: request.commune!.name,
-      seance: page.seance,
-      item,
-      vote,
-      members: page.members,
-      present,
-      proxies: usableProxies(page.proxies, present, vote.interestedIds),
-    });
+    const itemId = (request.params as { item: string }).item;
+    const pdf = await deliberationPdf(ctx, request.commune!, page.seance.id, itemId);
+    if (!pdf) throw notFound('council.deliberation_not_found');
     return reply
       .type('application/pdf')
       .header('cache-control', 'no-store')
-      .header('content-disposition', `inline; filename="deliberation-${vote.deliberationNumber}.pdf"`)
-      .send(pdf);
+      .header('content-disposition', `inline; filename="deliberation-${pdf.number}.pdf"`)
+      .send(pdf.content);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/parapheur', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const itemId = (request.params as { item: string }).item;
+    const item = page.items.find((i) => i.id === itemId);
+    if (!item) throw notFound('council.item_not_found');
+    const result = await handleForm(
+      () => sendDeliberationForSignature(ctx, caller(request), itemId),
+      (errors, status) => render(ctx, request, reply, { target: itemId, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/publier', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const itemId = (request.params as { item: string }).item;
+    const item = page.items.find((i) => i.id === itemId);
+    if (!item) throw notFound('council.item_not_found');
+    const body = (request.body ?? {}) as FormBody;
+    const result = await handleForm(
+      () => publishDeliberation(ctx.database, caller(request), itemId, { matiere: formString(body, 'matiere') }),
+      (errors, status) => render(ctx, request, reply, { target: itemId, values: body, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/proces-verbal', POLICY, async (request, reply) => {
+    await load(ctx, request);
+    const result = await handleForm(
+      () => publishMinutes(ctx.database, caller(request), seanceId(request)),
+      (errors, status) => render(ctx, request, reply, { target: 'pv', errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#proces-verbal`, 303);
   });
 
   app.post('/c/:slug/agent/conseil/seances/:seance/appel', POLICY, async (request, reply) => {

@@ -7,6 +7,7 @@ import { notFound } from '../../../platform/errors.js';
 import { canManageCouncil } from '../policy.js';
 import { findSeance, insertItem, insertSeance, listItems, listMembers } from '../repo.js';
 import { secondConvocationAllowed } from '../rules.js';
+import { matiereName } from '../scdl.js';
 import type { ItemRow, SeanceRow } from '../schema.js';
 import { type CouncilCaller, parseOrRefuse, refuse } from './common.js';
 
@@ -88,6 +89,9 @@ export const itemSchema = z.object({
     .pipe(z.string().max(20_000, 'La note de synthèse ne doit pas dépasser 20 000 caractères.')),
   rapporteurId: z.union([z.literal(''), z.uuid({ message: 'Choisissez le rapporteur dans la liste.' })]),
   closedSession: z.enum(['', 'oui']),
+  matiereCode: z.string().refine((v) => v === '' || matiereName(v) !== undefined, {
+    message: 'Choisissez la matière dans la nomenclature ACTES.',
+  }),
 });
 
 /** Adds an item to the agenda of a séance still in preparation (after convocation, the agenda is closed). */
@@ -95,13 +99,13 @@ export async function addAgendaItem(
   database: Database,
   caller: CouncilCaller,
   seanceId: string,
-  input: Partial<Record<'title' | 'summary' | 'rapporteurId' | 'closedSession', string>>,
+  input: Partial<Record<'title' | 'summary' | 'rapporteurId' | 'closedSession' | 'matiereCode', string>>,
 ): Promise<ItemRow> {
   const actor = caller.actor;
   if (!canManageCouncil(actor)) throw notFound('council.forbidden', 'not the secretariat');
   const v = parseOrRefuse(
     itemSchema,
-    { title: '', summary: '', rapporteurId: '', closedSession: '', ...input },
+    { title: '', summary: '', rapporteurId: '', closedSession: '', matiereCode: '', ...input },
     'council.item_invalid',
   );
   const communeId = caller.commune.id;
@@ -125,6 +129,7 @@ export async function addAgendaItem(
       summary: v.summary || null,
       rapporteurId: v.rapporteurId || null,
       closedSession: v.closedSession === 'oui',
+      matiereCode: v.matiereCode || null,
     });
     await recordAudit(tx, {
       action: 'council.item_added',

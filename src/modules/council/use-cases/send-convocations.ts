@@ -2,7 +2,7 @@
  * Sends the convocations of a séance (CGCT L2121-10 to L2121-12): refused once the legal delay in
  * jours francs can no longer be met; each member in office gets a timestamped proof, and the
  * electronic ones a mail through the platform outbox. Postal members are recorded with the
- * postmark date by the secretariat (recordPostalConvocation, to come).
+ * posting date by the secretariat (postal-convocations.ts).
  */
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { Database } from '../../../platform/db/client.js';
@@ -14,6 +14,7 @@ import { COUNCIL_MAILS } from '../mail-templates.js';
 import { canManageCouncil } from '../policy.js';
 import { communePopulation, findSeance, insertConvocation, listItems, listMembers, setSeanceStatus } from '../repo.js';
 import { convocationClearDays, convocationInTime, latestConvocationDate } from '../rules.js';
+import { seanceIcs } from '../seance-ics.js';
 import { type CouncilCaller, type CouncilDeps, refuse } from './common.js';
 
 /** When the population is unknown, the longer delay (5 clear days) applies: the cautious reading. */
@@ -48,6 +49,15 @@ export async function sendConvocations(
       );
     }
     const members = await listMembers(tx, communeId);
+    // The séance's calendar file, attached to every electronic convocation.
+    const ics = seanceIcs({
+      seance,
+      items,
+      communeName: caller.commune.name,
+      publicUrl: deps.publicUrl,
+      communeSlug: caller.commune.slug,
+    });
+    const icsSha = await tx.blobs.put({ communeId }, Buffer.from(ics, 'utf8'));
     let electronic = 0;
     let postal = 0;
     for (const member of members) {
@@ -73,6 +83,7 @@ export async function sendConvocations(
             urgency: seance.kind === 'urgence',
             link: `${deps.publicUrl}/c/${caller.commune.slug}/conseil`,
           },
+          attachments: [{ sha256: icsSha, name: 'seance.ics', mimeType: 'text/calendar' }],
         });
         electronic += 1;
       } else postal += 1;
