@@ -300,6 +300,19 @@ const SAMPLES: Record<string, Sample> = {
       },
     ]),
   ),
+  '/c/:slug/famille/factures/:invoice/avoirs/:note/pdf': {
+    path: (c) =>
+      `/c/${c.commune}/famille/factures/01a22309-0000-7000-8000-0000000000f2/avoirs/01a22309-0000-7000-8000-0000000000f3/pdf`,
+  },
+  ...Object.fromEntries(
+    ['', '/avoir'].map((suffix) => [
+      `/c/:slug/admin/famille/factures/:invoice${suffix}`,
+      {
+        path: (c: SampleContext) =>
+          `/c/${c.commune}/admin/famille/factures/01a22309-0000-7000-8000-0000000000f2${suffix}`,
+      },
+    ]),
+  ),
   // PayFiP's notification: public, it only makes Guichet ask PayFiP about an operation it knows.
   '/api/paiements/payfip/:slug/notification': {
     path: () => '/api/paiements/payfip/villebelle/notification',
@@ -439,6 +452,10 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/famille/reservations/:enrolment': 'family.enrolment_not_found',
   'POST /c/:slug/famille/reservations/:enrolment/periode': 'family.enrolment_not_found',
   'POST /c/:slug/famille/factures/:invoice/payer': 'family.invoice_not_found',
+  // A month with no rôle emitted (the sample sends none), an invoice of nobody.
+  'GET /c/:slug/admin/famille/facturation/role': 'family.role_not_found',
+  'GET /c/:slug/admin/famille/factures/:invoice': 'family.invoice_not_found',
+  'POST /c/:slug/admin/famille/factures/:invoice/avoir': 'family.invoice_not_found',
   'GET /api/v1/parapheur/crl/:file': 'signature.crl_not_found',
   // Council: unknown séance or proxy.
   ...Object.fromEntries(
@@ -521,6 +538,7 @@ const OWNER_SCOPED = new Set([
   '/c/:slug/famille/factures/:invoice',
   '/c/:slug/famille/factures/:invoice/pdf',
   '/c/:slug/famille/factures/:invoice/retour',
+  '/c/:slug/famille/factures/:invoice/avoirs/:note/pdf',
 ]);
 
 /** Sensitive routes: personal-data exports, staff and roles, credentials, API tokens, publication. */

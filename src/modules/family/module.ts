@@ -15,6 +15,7 @@ import { registerAttendancePages } from './pages/attendance.js';
 import { registerAdminBillingPages } from './pages/billing-admin.js';
 import { registerAdminEnrolmentPages } from './pages/enrolments-admin.js';
 import { registerFamilyEnrolmentPages } from './pages/enrolments-family.js';
+import { registerAdminInvoicePages } from './pages/invoice-admin.js';
 import { registerInvoicePages } from './pages/invoices.js';
 import { registerReservationPages } from './pages/reservations.js';
 import { registerAdminTariffPages } from './pages/tariffs-admin.js';
@@ -37,6 +38,7 @@ export const familyModule: GuichetModule = {
     registerAttendancePages(app, ctx);
     registerInvoicePages(app, ctx);
     registerAdminBillingPages(app, ctx);
+    registerAdminInvoicePages(app, ctx);
   },
   jobs: (ctx) => [
     {

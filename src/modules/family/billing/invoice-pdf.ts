@@ -2,7 +2,7 @@
 import { formatEuros } from '../../../platform/money.js';
 import { TextDocument } from '../../../platform/pdf/index.js';
 import { formatDate, formatMonth } from '../../../platform/views/format.js';
-import type { InvoiceLineRow, InvoiceRow } from '../schema.js';
+import type { CreditNoteRow, InvoiceLineRow, InvoiceRow } from '../schema.js';
 
 export const billedMonth = formatMonth;
 
@@ -39,6 +39,37 @@ export async function invoicePdf(
       invoice.status === 'payee' && invoice.paidAt
         ? `Payée le ${formatDate(invoice.paidAt)}.`
         : 'À payer en ligne (PayFiP, carte ou prélèvement unique) depuis votre espace famille, ou auprès de la régie.',
+      { gap: 6 },
+    );
+  return w.finish();
+}
+
+/** A credit note as PDF: its number, the invoice it reduces, what it cancels and why. */
+export async function creditNotePdf(
+  communeName: string,
+  invoice: InvoiceRow,
+  note: CreditNoteRow,
+  line: InvoiceLineRow | undefined,
+): Promise<Buffer> {
+  const w = await TextDocument.create({ title: `Avoir ${note.number}`, author: communeName, date: note.createdAt });
+  w.text(communeName, { size: 16, bold: true })
+    .text(`Avoir n° ${note.number}`, { size: 14, bold: true, gap: 6 })
+    .text(`Sur la facture n° ${invoice.number} (${billedMonth(invoice.month)})`)
+    .text(`Émis le ${formatDate(note.createdAt)}`)
+    .text(`Au nom de : ${invoice.payerName}`, { gap: 8 })
+    .rule()
+    .text(
+      line
+        ? `Annulation de la ligne : ${line.childName}, ${line.activityName} : ${line.label}`
+        : 'Annulation du reste de la facture',
+      { gap: 6 },
+    )
+    .text(`Motif : ${note.reason}`)
+    .rule()
+    .text(`Montant de l’avoir : − ${formatEuros(note.amountCents)}`, { size: 13, bold: true, gap: 6 })
+    .text(
+      `Reste à payer sur la facture : ${formatEuros(Math.max(0, invoice.totalCents - invoice.creditedCents))}` +
+        (invoice.status === 'annulee' ? ' (facture annulée).' : '.'),
       { gap: 6 },
     );
   return w.finish();
