@@ -456,6 +456,7 @@ const HANDLER_404: Record<string, string> = {
   'GET /c/:slug/admin/famille/facturation/role': 'family.role_not_found',
   'GET /c/:slug/admin/famille/factures/:invoice': 'family.invoice_not_found',
   'POST /c/:slug/admin/famille/factures/:invoice/avoir': 'family.invoice_not_found',
+  'POST /c/:slug/admin/famille/relances/lettre': 'family.invoice_not_found',
   'GET /api/v1/parapheur/crl/:file': 'signature.crl_not_found',
   // Council: unknown séance or proxy.
   ...Object.fromEntries(

@@ -318,4 +318,55 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
       expect((await other.get(`/c/villebelle/admin/famille/factures/${paid.id}`)).statusCode).toBe(404);
     });
   });
+
+  describe('dunning', () => {
+    it('lists the households past due and prints a letter per household, written once a day in the history', async () => {
+      const late = await citizen(t, villebelle, { givenName: 'Léon', familyName: 'Retard' });
+      const old = await invoiceOf(late, '2019-06', [1500]);
+      const older = await invoiceOf(late, '2019-07', [800, 200]);
+      const fresh = await invoiceOf(late, '2019-08', [999]);
+      await sql("UPDATE family_invoice SET issued_at = now() - interval '45 days' WHERE id = $1", [old.id]);
+      await sql("UPDATE family_invoice SET issued_at = now() - interval '60 days' WHERE id = $1", [older.id]);
+      await sql("UPDATE family_invoice SET issued_at = now() - interval '2 days' WHERE id = $1", [fresh.id]);
+      await adminBrowser.get(billing);
+      const list = shownText((await adminBrowser.get('/c/villebelle/admin/famille/relances')).body);
+      expect(list).toContain('Léon Retard');
+      expect(list).toMatch(/Léon Retard 2019-\d{6} ?, 2019-\d{6} .* 25,00 € aucune/);
+      expect(list).not.toContain(fresh.number);
+
+      const letter = () => adminBrowser.post('/c/villebelle/admin/famille/relances/lettre', { compte: late.id });
+      const res = await letter();
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(String(res.headers['content-disposition'])).toContain('relance-leon-retard.pdf');
+      expect((await letter()).statusCode).toBe(200);
+      const events = await sql<{ invoice_id: string }>(
+        "SELECT invoice_id FROM family_invoice_event WHERE kind = 'relance' AND invoice_id = ANY($1::uuid[])",
+        [[old.id, older.id, fresh.id]],
+      );
+      expect(events.map((e) => e.invoice_id).sort()).toEqual([old.id, older.id].sort());
+      const lateBrowser = await signIn(t.app, late.email);
+      const history = shownText((await lateBrowser.get(`/c/villebelle/famille/factures/${old.id}`)).body);
+      expect(history).toContain('Lettre de relance : 25,00');
+      expect(shownText((await adminBrowser.get('/c/villebelle/admin/famille/relances')).body)).not.toContain(
+        '25,00 € aucune',
+      );
+
+      // A household with nothing past due, a malformed one, another commune: 404.
+      await adminBrowser.get('/c/villebelle/admin/famille/relances');
+      const nobody = await adminBrowser.post('/c/villebelle/admin/famille/relances/lettre', { compte: randomUUID() });
+      expect(nobody.statusCode).toBe(404);
+      await adminBrowser.get('/c/villebelle/admin/famille/relances');
+      expect((await adminBrowser.post('/c/villebelle/admin/famille/relances/lettre', { compte: 'x' })).statusCode).toBe(
+        404,
+      );
+      const other = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example');
+      await other.get('/c/saint-aubin-les-pres/admin/famille/facturation');
+      const theirs = await other.post('/c/saint-aubin-les-pres/admin/famille/relances/lettre', { compte: late.id });
+      expect(theirs.statusCode).toBe(404);
+      expect(shownText((await other.get('/c/saint-aubin-les-pres/admin/famille/relances')).body)).not.toContain(
+        'Léon Retard',
+      );
+    });
+  });
 });

@@ -13,6 +13,7 @@ import { formatNumber } from '../../platform/views/format.js';
 import { FAMILY_MAILS } from './mail-templates.js';
 import { registerAttendancePages } from './pages/attendance.js';
 import { registerAdminBillingPages } from './pages/billing-admin.js';
+import { registerAdminDunningPages } from './pages/dunning-admin.js';
 import { registerAdminEnrolmentPages } from './pages/enrolments-admin.js';
 import { registerFamilyEnrolmentPages } from './pages/enrolments-family.js';
 import { registerAdminInvoicePages } from './pages/invoice-admin.js';
@@ -39,6 +40,7 @@ export const familyModule: GuichetModule = {
     registerInvoicePages(app, ctx);
     registerAdminBillingPages(app, ctx);
     registerAdminInvoicePages(app, ctx);
+    registerAdminDunningPages(app, ctx);
   },
   jobs: (ctx) => [
     {

@@ -791,3 +791,36 @@ export function invoiceEvents(tx: Tx, communeId: string, invoiceId: string): Pro
     .where(and(eq(familyInvoiceEvent.communeId, communeId), eq(familyInvoiceEvent.invoiceId, invoiceId)))
     .orderBy(asc(familyInvoiceEvent.createdAt), asc(familyInvoiceEvent.id));
 }
+
+/** Invoices still the régie's to collect (to pay, not in a rôle): the dunning list's candidates. */
+export function unpaidInvoices(tx: Tx, communeId: string): Promise<InvoiceRow[]> {
+  return tx.db
+    .select()
+    .from(familyInvoice)
+    .where(
+      and(eq(familyInvoice.communeId, communeId), eq(familyInvoice.status, 'a_payer'), isNull(familyInvoice.roleId)),
+    )
+    .orderBy(asc(familyInvoice.number))
+    .limit(10_000);
+}
+
+/** The last dunning letter of each of these invoices. */
+export async function lastReminders(
+  tx: Tx,
+  communeId: string,
+  invoiceIds: readonly string[],
+): Promise<Map<string, Date>> {
+  if (invoiceIds.length === 0) return new Map();
+  const rows = await tx.db
+    .select({ invoiceId: familyInvoiceEvent.invoiceId, at: sql<Date>`max(${familyInvoiceEvent.createdAt})` })
+    .from(familyInvoiceEvent)
+    .where(
+      and(
+        eq(familyInvoiceEvent.communeId, communeId),
+        eq(familyInvoiceEvent.kind, 'relance'),
+        inArray(familyInvoiceEvent.invoiceId, [...invoiceIds]),
+      ),
+    )
+    .groupBy(familyInvoiceEvent.invoiceId);
+  return new Map(rows.map((r) => [r.invoiceId, new Date(r.at)]));
+}

@@ -109,6 +109,11 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
             <Button>Lancer la facturation</Button>
           </form>
           <h2 class="govuk-heading-l">Factures émises</h2>
+          <p class="govuk-body">
+            <a class="govuk-link" href={`${adminBase(request)}/famille/relances`}>
+              Factures en retard de paiement et lettres de relance
+            </a>
+          </p>
           {invoices.length === 0 ? (
             <p class="govuk-body">Aucune facture pour l’instant.</p>
           ) : (
