@@ -265,6 +265,15 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/admin/famille/activites/:activity/grille': {
     path: (c) => `/c/${c.commune}/admin/famille/activites/${c.ids[`activity:${c.commune}`]}/grille`,
   },
+  ...Object.fromEntries(
+    ['', '/fermeture'].map((suffix) => [
+      `/c/:slug/admin/famille/activites/:activity/jours${suffix}`,
+      {
+        path: (c: SampleContext) =>
+          `/c/${c.commune}/admin/famille/activites/${c.ids[`activity:${c.commune}`]}/jours${suffix}`,
+      },
+    ]),
+  ),
   '/c/:slug/admin/famille/activites/:activity/inscriptions': {
     path: (c) => `/c/${c.commune}/admin/famille/activites/${c.ids[`activity:${c.commune}`]}/inscriptions`,
   },

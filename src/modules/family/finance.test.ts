@@ -369,4 +369,87 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
       );
     });
   });
+
+  describe('activity days', () => {
+    it('lets the administrator set the weekdays, cut-off and billing of absences, in French on bad input', async () => {
+      const [canteen] = await sql<{ id: string }>(
+        "SELECT id FROM family_activity WHERE commune_id = $1 AND slug = 'restauration-scolaire'",
+        [villebelle.id],
+      );
+      const days = `/c/villebelle/admin/famille/activites/${canteen!.id}/jours`;
+      expect((await adminBrowser.get(days)).statusCode).toBe(200);
+      const bad = await adminBrowser.post(days, { delai: '40', heure: '25', absence: 'oui', majoration: 'x' });
+      expect(bad.statusCode).toBe(422);
+      const text = shownText(bad.body);
+      for (const message of [
+        'Cochez au moins un jour',
+        'de 0 à 30',
+        'une heure de 0 à 23',
+        'un pourcentage de 0 à 200',
+      ]) {
+        expect(text).toContain(message);
+      }
+      await adminBrowser.get(days);
+      const ok = await adminBrowser.post(days, {
+        jours: ['1', '2', '3', '4', '5'],
+        delai: '3',
+        heure: '9',
+        absence: 'non',
+        majoration: '20',
+      });
+      expect(ok.statusCode).toBe(303);
+      const [row] = await sql(
+        'SELECT weekdays, cutoff_days, cutoff_hour, bill_unjustified_absence, unbooked_surcharge_percent FROM family_activity WHERE id = $1',
+        [canteen!.id],
+      );
+      expect(row).toEqual({
+        weekdays: [1, 2, 3, 4, 5],
+        cutoff_days: 3,
+        cutoff_hour: 9,
+        bill_unjustified_absence: false,
+        unbooked_surcharge_percent: 20,
+      });
+
+      // Closures: a period for all activities, added once even when sent twice.
+      const closure = {
+        'du-day': '6',
+        'du-month': '4',
+        'du-year': '2099',
+        'au-day': '8',
+        'au-month': '4',
+        'au-year': '2099',
+        libelle: 'Vacances de printemps & pont',
+        portee: 'toutes',
+      };
+      await adminBrowser.get(days);
+      const reversed = await adminBrowser.post(`${days}/fermeture`, { ...closure, 'au-day': '1' });
+      expect(reversed.statusCode).toBe(422);
+      expect(shownText(reversed.body)).toContain('La date de fin est le jour du début ou après');
+      await adminBrowser.get(days);
+      const bogus = await adminBrowser.post(`${days}/fermeture`, { ...closure, 'du-day': '31', 'du-month': '2' });
+      expect(shownText(bogus.body)).toContain('Saisissez une date de début valide');
+      for (let i = 0; i < 2; i++) {
+        await adminBrowser.get(days);
+        expect((await adminBrowser.post(`${days}/fermeture`, closure)).statusCode).toBe(303);
+      }
+      const closed = await sql<{ day: string; activity_id: string | null }>(
+        "SELECT to_char(day, 'YYYY-MM-DD') AS day, activity_id FROM family_closed_day WHERE commune_id = $1 AND day >= '2099-01-01' ORDER BY day",
+        [villebelle.id],
+      );
+      expect(closed).toEqual([
+        { day: '2099-04-06', activity_id: null },
+        { day: '2099-04-07', activity_id: null },
+        { day: '2099-04-08', activity_id: null },
+      ]);
+      expect(shownText((await adminBrowser.get(days)).body)).toContain('Vacances de printemps & pont');
+
+      // Another commune's administrator, a citizen: 404.
+      const other = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example');
+      expect((await other.get(`/c/saint-aubin-les-pres/admin/famille/activites/${canteen!.id}/jours`)).statusCode).toBe(
+        404,
+      );
+      const camille = await signIn(t.app, 'camille.martin@courriel.example');
+      expect((await camille.get(days)).statusCode).toBe(404);
+    });
+  });
 });

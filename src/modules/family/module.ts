@@ -13,6 +13,7 @@ import { formatNumber } from '../../platform/views/format.js';
 import { FAMILY_MAILS } from './mail-templates.js';
 import { registerAttendancePages } from './pages/attendance.js';
 import { registerAdminBillingPages } from './pages/billing-admin.js';
+import { registerAdminDaysPages } from './pages/days-admin.js';
 import { registerAdminDunningPages } from './pages/dunning-admin.js';
 import { registerAdminEnrolmentPages } from './pages/enrolments-admin.js';
 import { registerFamilyEnrolmentPages } from './pages/enrolments-family.js';
@@ -41,6 +42,7 @@ export const familyModule: GuichetModule = {
     registerAdminBillingPages(app, ctx);
     registerAdminInvoicePages(app, ctx);
     registerAdminDunningPages(app, ctx);
+    registerAdminDaysPages(app, ctx);
   },
   jobs: (ctx) => [
     {
