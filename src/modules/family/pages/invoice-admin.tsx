@@ -92,8 +92,12 @@ export function registerAdminInvoicePages(parent: FastifyInstance, ctx: AppConte
                 cancelled.get(l.id) ?? '',
               ]),
               [<strong key="t">Total</strong>, '', <strong key="v">{formatEuros(invoice.totalCents)}</strong>, ''],
-              ['Avoirs', '', `− ${formatEuros(invoice.creditedCents)}`, ''],
-              [<strong key="r">Reste à payer</strong>, '', <strong key="b">{formatEuros(balance)}</strong>, ''],
+              ...(invoice.creditedCents > 0
+                ? [
+                    ['Avoirs', '', `− ${formatEuros(invoice.creditedCents)}`, ''],
+                    [<strong key="r">Reste à payer</strong>, '', <strong key="b">{formatEuros(balance)}</strong>, ''],
+                  ]
+                : []),
             ]}
           />
           <InvoiceHistory events={events} creditNotes={creditNotes} href={(c) => noteHref(c.id)} />
