@@ -268,6 +268,15 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/admin/famille/activites/:activity/grille': {
     path: (c) => `/c/${c.commune}/admin/famille/activites/${c.ids[`activity:${c.commune}`]}/grille`,
   },
+  ...Object.fromEntries(
+    ['', '/fermeture'].map((suffix) => [
+      `/c/:slug/admin/famille/activites/:activity/jours${suffix}`,
+      {
+        path: (c: SampleContext) =>
+          `/c/${c.commune}/admin/famille/activites/${c.ids[`activity:${c.commune}`]}/jours${suffix}`,
+      },
+    ]),
+  ),
   '/c/:slug/admin/famille/activites/:activity/inscriptions': {
     path: (c) => `/c/${c.commune}/admin/famille/activites/${c.ids[`activity:${c.commune}`]}/inscriptions`,
   },
@@ -300,6 +309,19 @@ const SAMPLES: Record<string, Sample> = {
       `/c/:slug/famille/factures/:invoice${suffix}`,
       {
         path: (c: SampleContext) => `/c/${c.commune}/famille/factures/01a22309-0000-7000-8000-0000000000f2${suffix}`,
+      },
+    ]),
+  ),
+  '/c/:slug/famille/factures/:invoice/avoirs/:note/pdf': {
+    path: (c) =>
+      `/c/${c.commune}/famille/factures/01a22309-0000-7000-8000-0000000000f2/avoirs/01a22309-0000-7000-8000-0000000000f3/pdf`,
+  },
+  ...Object.fromEntries(
+    ['', '/avoir'].map((suffix) => [
+      `/c/:slug/admin/famille/factures/:invoice${suffix}`,
+      {
+        path: (c: SampleContext) =>
+          `/c/${c.commune}/admin/famille/factures/01a22309-0000-7000-8000-0000000000f2${suffix}`,
       },
     ]),
   ),
@@ -488,6 +510,11 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/famille/reservations/:enrolment': 'family.enrolment_not_found',
   'POST /c/:slug/famille/reservations/:enrolment/periode': 'family.enrolment_not_found',
   'POST /c/:slug/famille/factures/:invoice/payer': 'family.invoice_not_found',
+  // A month with no rôle emitted (the sample sends none), an invoice of nobody.
+  'GET /c/:slug/admin/famille/facturation/role': 'family.role_not_found',
+  'GET /c/:slug/admin/famille/factures/:invoice': 'family.invoice_not_found',
+  'POST /c/:slug/admin/famille/factures/:invoice/avoir': 'family.invoice_not_found',
+  'POST /c/:slug/admin/famille/relances/lettre': 'family.invoice_not_found',
   'GET /api/v1/parapheur/crl/:file': 'signature.crl_not_found',
   // Council: unknown séance or proxy.
   ...Object.fromEntries(
@@ -598,6 +625,7 @@ const OWNER_SCOPED = new Set([
   '/c/:slug/famille/factures/:invoice',
   '/c/:slug/famille/factures/:invoice/pdf',
   '/c/:slug/famille/factures/:invoice/retour',
+  '/c/:slug/famille/factures/:invoice/avoirs/:note/pdf',
 ]);
 
 /** Sensitive routes: personal-data exports, staff and roles, credentials, API tokens, publication. */

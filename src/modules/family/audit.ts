@@ -32,5 +32,13 @@ declare module '../../platform/audit/journal.js' {
     /** PayFiP's answer does not match the order (amount, reference): not paid, to check. */
     'family.payment_anomaly': AuditData;
     'family.payment_ended': AuditData;
+    /** The commune's Hélios identifiers (accounting post, SIRET, codes, revenue account). */
+    'family.helios_settings_changed': AuditData;
+    /** A month's rôle emitted as a PES V2 ORMC bordereau: its number, pieces and total. */
+    'family.role_emitted': AuditData;
+    /** A credit note on an invoice (a line or the rest of it), with its reason. */
+    'family.credit_note_issued': AuditData;
+    /** Dunning letters for the households with invoices past due. */
+    'family.dunning_letters': AuditData;
   }
 }

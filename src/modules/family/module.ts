@@ -13,8 +13,11 @@ import { formatNumber } from '../../platform/views/format.js';
 import { FAMILY_MAILS } from './mail-templates.js';
 import { registerAttendancePages } from './pages/attendance.js';
 import { registerAdminBillingPages } from './pages/billing-admin.js';
+import { registerAdminDaysPages } from './pages/days-admin.js';
+import { registerAdminDunningPages } from './pages/dunning-admin.js';
 import { registerAdminEnrolmentPages } from './pages/enrolments-admin.js';
 import { registerFamilyEnrolmentPages } from './pages/enrolments-family.js';
+import { registerAdminInvoicePages } from './pages/invoice-admin.js';
 import { registerInvoicePages } from './pages/invoices.js';
 import { registerReservationPages } from './pages/reservations.js';
 import { registerAdminTariffPages } from './pages/tariffs-admin.js';
@@ -37,6 +40,9 @@ export const familyModule: GuichetModule = {
     registerAttendancePages(app, ctx);
     registerInvoicePages(app, ctx);
     registerAdminBillingPages(app, ctx);
+    registerAdminInvoicePages(app, ctx);
+    registerAdminDunningPages(app, ctx);
+    registerAdminDaysPages(app, ctx);
   },
   jobs: (ctx) => [
     {

@@ -61,7 +61,7 @@ export const familyPortalWidgets: readonly PortalWidgetDefinition[] = [
         items: due.map((i) => ({
           href: `${base}/${i.id}`,
           label: `Facture ${i.number} : ${billedMonth(i.month)}`,
-          meta: formatEuros(i.totalCents),
+          meta: formatEuros(i.totalCents - i.creditedCents),
           status: { text: 'À payer', colour: 'yellow' as const },
         })),
         empty: 'Toutes vos factures sont payées.',

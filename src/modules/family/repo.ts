@@ -7,23 +7,32 @@ import {
   type AttendanceValue,
   type BookingRow,
   type ClosedDayRow,
+  type CreditNoteRow,
   type EnrolmentRow,
   type EnrolmentStatus,
   familyActivity,
   familyBooking,
   familyClosedDay,
+  familyCreditNote,
   familyEnrolment,
+  familyHeliosSettings,
   familyHouseholdQf,
   familyInvoice,
+  familyInvoiceEvent,
   familyInvoiceLine,
   familyInvoiceSequence,
   familyPayment,
   familyPaymentSettings,
+  familyRole,
   familyTariffGrid,
+  type HeliosSettingsRow,
+  type InvoiceEventKind,
+  type InvoiceEventRow,
   type InvoiceLineRow,
   type InvoiceRow,
   type PaymentRow,
   type PaymentStatus,
+  type RoleRow,
   type TariffGridRow,
 } from './schema.js';
 import type { TariffRules } from './tariffs/pricing.js';
@@ -628,4 +637,190 @@ export async function settlePayment(
     .update(familyPayment)
     .set({ ...values, updatedAt: new Date() })
     .where(and(eq(familyPayment.communeId, communeId), eq(familyPayment.id, id)));
+}
+
+// — Hélios, rôles, credit notes and the invoice history (migration 0034) —
+
+export async function heliosSettings(tx: Tx, communeId: string, lock = false): Promise<HeliosSettingsRow | undefined> {
+  const query = tx.db.select().from(familyHeliosSettings).where(eq(familyHeliosSettings.communeId, communeId));
+  const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+export async function saveHeliosSettings(tx: Tx, values: Omit<HeliosSettingsRow, 'updatedAt'>): Promise<void> {
+  await tx.db
+    .insert(familyHeliosSettings)
+    .values(values)
+    .onConflictDoUpdate({ target: familyHeliosSettings.communeId, set: { ...values, updatedAt: new Date() } });
+}
+
+export async function findRole(tx: Tx, communeId: string, month: string): Promise<RoleRow | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(familyRole)
+    .where(and(eq(familyRole.communeId, communeId), eq(familyRole.month, month)));
+  return row;
+}
+
+export function listRoles(tx: Tx, communeId: string): Promise<Omit<RoleRow, 'xml'>[]> {
+  return tx.db
+    .select({
+      id: familyRole.id,
+      communeId: familyRole.communeId,
+      month: familyRole.month,
+      exer: familyRole.exer,
+      idBord: familyRole.idBord,
+      pieceCount: familyRole.pieceCount,
+      totalCents: familyRole.totalCents,
+      createdBy: familyRole.createdBy,
+      createdAt: familyRole.createdAt,
+    })
+    .from(familyRole)
+    .where(eq(familyRole.communeId, communeId))
+    .orderBy(desc(familyRole.month))
+    .limit(60);
+}
+
+/** The month's invoices still to pay and not yet in a rôle, by number. */
+export function invoicesForRole(tx: Tx, communeId: string, month: string): Promise<InvoiceRow[]> {
+  return tx.db
+    .select()
+    .from(familyInvoice)
+    .where(
+      and(
+        eq(familyInvoice.communeId, communeId),
+        eq(familyInvoice.month, month),
+        eq(familyInvoice.status, 'a_payer'),
+        isNull(familyInvoice.roleId),
+      ),
+    )
+    .orderBy(asc(familyInvoice.number));
+}
+
+export async function insertRole(tx: Tx, row: Omit<RoleRow, 'id' | 'createdAt'>): Promise<RoleRow> {
+  const [inserted] = await tx.db
+    .insert(familyRole)
+    .values({ id: uuidv7(), ...row })
+    .returning();
+  return inserted!;
+}
+
+export async function putInRole(tx: Tx, communeId: string, invoiceIds: readonly string[], roleId: string) {
+  if (invoiceIds.length === 0) return;
+  await tx.db
+    .update(familyInvoice)
+    .set({ roleId })
+    .where(and(eq(familyInvoice.communeId, communeId), inArray(familyInvoice.id, [...invoiceIds])));
+}
+
+/** Lines of these invoices, by invoice and position. */
+export function linesOfInvoices(tx: Tx, communeId: string, invoiceIds: readonly string[]): Promise<InvoiceLineRow[]> {
+  if (invoiceIds.length === 0) return Promise.resolve([]);
+  return tx.db
+    .select()
+    .from(familyInvoiceLine)
+    .where(and(eq(familyInvoiceLine.communeId, communeId), inArray(familyInvoiceLine.invoiceId, [...invoiceIds])))
+    .orderBy(asc(familyInvoiceLine.invoiceId), asc(familyInvoiceLine.position));
+}
+
+export function creditNotesOf(tx: Tx, communeId: string, invoiceIds: readonly string[]): Promise<CreditNoteRow[]> {
+  if (invoiceIds.length === 0) return Promise.resolve([]);
+  return tx.db
+    .select()
+    .from(familyCreditNote)
+    .where(and(eq(familyCreditNote.communeId, communeId), inArray(familyCreditNote.invoiceId, [...invoiceIds])))
+    .orderBy(asc(familyCreditNote.createdAt), asc(familyCreditNote.number));
+}
+
+export async function findCreditNote(
+  tx: Tx,
+  communeId: string,
+  invoiceId: string,
+  id: string,
+): Promise<CreditNoteRow | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(familyCreditNote)
+    .where(
+      and(
+        eq(familyCreditNote.communeId, communeId),
+        eq(familyCreditNote.invoiceId, invoiceId),
+        eq(familyCreditNote.id, id),
+      ),
+    );
+  return row;
+}
+
+/** Records a credit note and takes it off the invoice: fully credited, the invoice is « annulée ». */
+export async function insertCreditNote(
+  tx: Tx,
+  row: Pick<CreditNoteRow, 'communeId' | 'number' | 'invoiceId' | 'lineId' | 'amountCents' | 'reason' | 'createdBy'>,
+): Promise<CreditNoteRow> {
+  const [inserted] = await tx.db
+    .insert(familyCreditNote)
+    .values({ id: uuidv7(), ...row })
+    .returning();
+  await tx.db
+    .update(familyInvoice)
+    .set({
+      creditedCents: sql`${familyInvoice.creditedCents} + ${row.amountCents}`,
+      status: sql`CASE WHEN ${familyInvoice.creditedCents} + ${row.amountCents} = ${familyInvoice.totalCents} THEN 'annulee' ELSE ${familyInvoice.status} END`,
+    })
+    .where(and(eq(familyInvoice.communeId, row.communeId), eq(familyInvoice.id, row.invoiceId)));
+  return inserted!;
+}
+
+export async function insertInvoiceEvents(
+  tx: Tx,
+  rows: ReadonlyArray<{
+    communeId: string;
+    invoiceId: string;
+    kind: InvoiceEventKind;
+    detail: string;
+    createdBy: string | null;
+  }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.db.insert(familyInvoiceEvent).values(rows.map((r) => ({ id: uuidv7(), ...r })));
+}
+
+export function invoiceEvents(tx: Tx, communeId: string, invoiceId: string): Promise<InvoiceEventRow[]> {
+  return tx.db
+    .select()
+    .from(familyInvoiceEvent)
+    .where(and(eq(familyInvoiceEvent.communeId, communeId), eq(familyInvoiceEvent.invoiceId, invoiceId)))
+    .orderBy(asc(familyInvoiceEvent.createdAt), asc(familyInvoiceEvent.id));
+}
+
+/** Invoices still the régie's to collect (to pay, not in a rôle): the dunning list's candidates. */
+export function unpaidInvoices(tx: Tx, communeId: string): Promise<InvoiceRow[]> {
+  return tx.db
+    .select()
+    .from(familyInvoice)
+    .where(
+      and(eq(familyInvoice.communeId, communeId), eq(familyInvoice.status, 'a_payer'), isNull(familyInvoice.roleId)),
+    )
+    .orderBy(asc(familyInvoice.number))
+    .limit(10_000);
+}
+
+/** The last dunning letter of each of these invoices. */
+export async function lastReminders(
+  tx: Tx,
+  communeId: string,
+  invoiceIds: readonly string[],
+): Promise<Map<string, Date>> {
+  if (invoiceIds.length === 0) return new Map();
+  const rows = await tx.db
+    .select({ invoiceId: familyInvoiceEvent.invoiceId, at: sql<Date>`max(${familyInvoiceEvent.createdAt})` })
+    .from(familyInvoiceEvent)
+    .where(
+      and(
+        eq(familyInvoiceEvent.communeId, communeId),
+        eq(familyInvoiceEvent.kind, 'relance'),
+        inArray(familyInvoiceEvent.invoiceId, [...invoiceIds]),
+      ),
+    )
+    .groupBy(familyInvoiceEvent.invoiceId);
+  return new Map(rows.map((r) => [r.invoiceId, new Date(r.at)]));
 }

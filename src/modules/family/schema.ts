@@ -1,4 +1,4 @@
-/** Drizzle definitions of the family portal's tables (migrations 0022, 0023 and 0026 are the source of truth). */
+/** Drizzle definitions of the family portal's tables (migrations 0022, 0023, 0026 and 0034 are the source of truth). */
 import { boolean, date, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { TariffRules } from './tariffs/pricing.js';
 
@@ -106,10 +106,15 @@ export const familyInvoice = pgTable('family_invoice', {
   accountId: uuid('account_id').notNull(),
   payerName: text('payer_name').notNull(),
   totalCents: integer('total_cents').notNull(),
-  status: text('status').$type<'a_payer' | 'payee'>().notNull(),
+  status: text('status').$type<InvoiceStatusValue>().notNull(),
   issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
   paidAt: timestamp('paid_at', { withTimezone: true }),
+  roleId: uuid('role_id'),
+  creditedCents: integer('credited_cents').notNull().default(0),
 });
+
+/** a_payer → payee (PayFiP or the régie) | annulee (fully credited). */
+export type InvoiceStatusValue = 'a_payer' | 'payee' | 'annulee';
 
 export const familyInvoiceLine = pgTable('family_invoice_line', {
   id: uuid('id').primaryKey(),
@@ -155,3 +160,58 @@ export type BookingRow = typeof familyBooking.$inferSelect;
 export type InvoiceRow = typeof familyInvoice.$inferSelect;
 export type InvoiceLineRow = typeof familyInvoiceLine.$inferSelect;
 export type PaymentRow = typeof familyPayment.$inferSelect;
+
+// — Hélios, rôles, credit notes, invoice history (migration 0034) —
+
+export const familyHeliosSettings = pgTable('family_helios_settings', {
+  communeId: uuid('commune_id').primaryKey(),
+  idPost: text('id_post').notNull(),
+  libellePoste: text('libelle_poste').notNull(),
+  siret: text('siret').notNull(),
+  codCol: text('cod_col').notNull(),
+  codBud: text('cod_bud').notNull(),
+  nature: text('nature').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const familyRole = pgTable('family_role', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  month: text('month').notNull(),
+  exer: integer('exer').notNull(),
+  idBord: integer('id_bord').notNull(),
+  pieceCount: integer('piece_count').notNull(),
+  totalCents: integer('total_cents').notNull(),
+  xml: text('xml').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const familyCreditNote = pgTable('family_credit_note', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  number: text('number').notNull(),
+  invoiceId: uuid('invoice_id').notNull(),
+  lineId: uuid('line_id'),
+  amountCents: integer('amount_cents').notNull(),
+  reason: text('reason').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type InvoiceEventKind = 'avoir' | 'role' | 'relance';
+
+export const familyInvoiceEvent = pgTable('family_invoice_event', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  invoiceId: uuid('invoice_id').notNull(),
+  kind: text('kind').$type<InvoiceEventKind>().notNull(),
+  detail: text('detail').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type HeliosSettingsRow = typeof familyHeliosSettings.$inferSelect;
+export type RoleRow = typeof familyRole.$inferSelect;
+export type CreditNoteRow = typeof familyCreditNote.$inferSelect;
+export type InvoiceEventRow = typeof familyInvoiceEvent.$inferSelect;

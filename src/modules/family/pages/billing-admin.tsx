@@ -1,8 +1,10 @@
 /**
  * Billing for the commune's administrators (`/c/<slug>/admin/famille/facturation`): run a month
  * (one invoice per paying guardian, idempotent: a second run bills nobody twice), the invoices
- * issued and their state, and the commune's PayFiP contract (client number and mode) — online
- * payment stays closed, and nothing is sent to PayFiP, while the number is empty.
+ * issued and their state, the commune's PayFiP contract (client number and mode) — online
+ * payment stays closed, and nothing is sent to PayFiP, while the number is empty — and, for the
+ * comptable public, a billed month's rôle as a PES V2 ORMC file (`…/role`, emitted once and
+ * downloaded again as sent) with the commune's Hélios identifiers (`…/helios`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
@@ -22,9 +24,10 @@ import {
 } from '../../../platform/views/components.js';
 import { formString, handleForm } from '../../../platform/views/page-kit.js';
 import { billedMonth } from '../billing/invoice-pdf.js';
-import { listInvoices, paymentSettings } from '../repo.js';
+import { heliosSettings, listInvoices, listRoles, paymentSettings } from '../repo.js';
 import { shiftMonth } from '../reservations/days.js';
 import type { FamilyCaller } from '../use-cases/common.js';
+import { configureHelios, emitRole, emittedRole, type HeliosInput, roleFileName } from '../use-cases/emit-role.js';
 import { configurePayfip } from '../use-cases/payments.js';
 import { type BillingRunResult, runMonthlyBilling } from '../use-cases/run-billing.js';
 import { InvoiceStatus } from './invoices.js';
@@ -44,14 +47,26 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
       errors?: FieldErrors;
       run?: BillingRunResult & { month: string };
       payfip?: { numcli: string; saisie: string };
+      helios?: HeliosInput;
       notice?: string;
     } = {},
   ) {
     const commune = request.commune!;
-    const { invoices, settings } = await withTenant(ctx.database, commune.id, async (tx) => ({
+    const { invoices, settings, roles, helios } = await withTenant(ctx.database, commune.id, async (tx) => ({
       invoices: await listInvoices(tx, commune.id),
       settings: await paymentSettings(tx, commune.id),
+      roles: await listRoles(tx, commune.id),
+      helios: await heliosSettings(tx, commune.id),
     }));
+    const heliosValues: HeliosInput = form.helios ?? {
+      idPost: helios?.idPost ?? '',
+      libellePoste: helios?.libellePoste ?? '',
+      siret: helios?.siret ?? '',
+      codCol: helios?.codCol ?? '',
+      codBud: helios?.codBud ?? '',
+      nature: helios?.nature ?? '',
+    };
+    const billedMonths = [...new Set(invoices.map((i) => i.month))].slice(0, 24);
     const errors = form.errors ?? {};
     const csrf = reply.generateCsrf();
     const current = parisDateOf(new Date()).slice(0, 7);
@@ -61,7 +76,7 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
     return sendAdminPage(request, reply, {
       title: 'Facturation du portail famille',
       errors,
-      fieldOrder: ['mois', 'numcli', 'saisie'],
+      fieldOrder: ['mois', 'role', 'numcli', 'saisie', 'idPost', 'libellePoste', 'siret', 'codCol', 'codBud', 'nature'],
       wide: true,
       ...(form.notice ? { notice: { kind: 'success' as const, title: form.notice } } : {}),
       children: (
@@ -94,6 +109,11 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
             <Button>Lancer la facturation</Button>
           </form>
           <h2 class="govuk-heading-l">Factures émises</h2>
+          <p class="govuk-body">
+            <a class="govuk-link" href={`${adminBase(request)}/famille/relances`}>
+              Factures en retard de paiement et lettres de relance
+            </a>
+          </p>
           {invoices.length === 0 ? (
             <p class="govuk-body">Aucune facture pour l’instant.</p>
           ) : (
@@ -108,7 +128,9 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
                 { label: 'État' },
               ]}
               rows={invoices.map((i) => [
-                i.number,
+                <a class="govuk-link" href={`${adminBase(request)}/famille/factures/${i.id}`} key="n">
+                  {i.number}
+                </a>,
                 billedMonth(i.month),
                 i.payerName,
                 formatEuros(i.totalCents),
@@ -116,6 +138,50 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
               ])}
             />
           )}
+          <h2 class="govuk-heading-l">Rôle pour le comptable public (PES V2)</h2>
+          <p class="govuk-body">
+            Le rôle d’un mois est un bordereau ORMC (ordre de recette multi-créanciers) : une pièce par facture encore à
+            payer, avec le responsable qui paie comme débiteur. Émis une fois, il garde son numéro ; le télécharger de
+            nouveau donne le même fichier. Ses factures sortent du paiement en ligne par la régie : les familles paient
+            le Trésor public avec l’avis des sommes à payer.
+          </p>
+          {billedMonths.length === 0 ? (
+            <p class="govuk-body">Aucun mois facturé pour l’instant.</p>
+          ) : (
+            <form method="post" action={`${path(request)}/role`} novalidate>
+              <CsrfField token={csrf} />
+              <Select
+                name="mois"
+                id="role"
+                label="Mois facturé"
+                options={billedMonths.map((m) => ({ value: m, label: billedMonth(m) }))}
+                {...(errors.role ? { error: errors.role } : {})}
+              />
+              <Button variant="secondary">Émettre et télécharger le rôle (XML)</Button>
+            </form>
+          )}
+          {roles.length > 0 ? (
+            <Table
+              caption="Rôles émis"
+              captionSize="s"
+              columns={[
+                { label: 'Rôle' },
+                { label: 'Mois' },
+                { label: 'Pièces', numeric: true },
+                { label: 'Montant', numeric: true },
+                { label: 'Fichier' },
+              ]}
+              rows={roles.map((r) => [
+                `n° ${r.idBord} de ${r.exer}`,
+                billedMonth(r.month),
+                String(r.pieceCount),
+                formatEuros(r.totalCents),
+                <a class="govuk-link" href={`${path(request)}/role?mois=${r.month}`} key="f">
+                  {roleFileName(commune.slug, r.exer, r.idBord)}
+                </a>,
+              ])}
+            />
+          ) : null}
           <h2 class="govuk-heading-l">Paiement en ligne (PayFiP)</h2>
           <p class="govuk-body">
             PayFiP est le service de paiement en ligne de la DGFiP (carte bancaire, prélèvement unique). Saisissez le
@@ -147,6 +213,64 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
             />
             <Button variant="secondary">Enregistrer</Button>
           </form>
+          <h2 class="govuk-heading-l">Identifiants Hélios</h2>
+          <p class="govuk-body">
+            Ce que le fichier PES V2 dit de la commune au comptable public : ils figurent sur la convention d’adhésion à
+            Hélios.
+          </p>
+          <form method="post" action={`${path(request)}/helios`} novalidate>
+            <CsrfField token={csrf} />
+            <Input
+              name="idPost"
+              label="Code du poste comptable (IdPost)"
+              hint="6 ou 7 chiffres"
+              width={10}
+              inputmode="numeric"
+              value={heliosValues.idPost}
+              {...(errors.idPost ? { error: errors.idPost } : {})}
+            />
+            <Input
+              name="libellePoste"
+              label="Nom du poste comptable"
+              value={heliosValues.libellePoste}
+              {...(errors.libellePoste ? { error: errors.libellePoste } : {})}
+            />
+            <Input
+              name="siret"
+              label="SIRET du budget (IdColl)"
+              hint="14 chiffres"
+              width={20}
+              inputmode="numeric"
+              value={heliosValues.siret}
+              {...(errors.siret ? { error: errors.siret } : {})}
+            />
+            <Input
+              name="codCol"
+              label="Code collectivité (CodCol)"
+              hint="3 caractères"
+              width={4}
+              value={heliosValues.codCol}
+              {...(errors.codCol ? { error: errors.codCol } : {})}
+            />
+            <Input
+              name="codBud"
+              label="Code budget (CodBud)"
+              hint="2 caractères, 00 pour le budget principal"
+              width={3}
+              value={heliosValues.codBud}
+              {...(errors.codBud ? { error: errors.codBud } : {})}
+            />
+            <Input
+              name="nature"
+              label="Compte de recette (Nature)"
+              hint="Par exemple 7067, redevances des services périscolaires"
+              width={10}
+              inputmode="numeric"
+              value={heliosValues.nature}
+              {...(errors.nature ? { error: errors.nature } : {})}
+            />
+            <Button variant="secondary">Enregistrer les identifiants Hélios</Button>
+          </form>
         </>
       ),
     });
@@ -156,8 +280,62 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
     page(
       request,
       reply,
-      formString(request.query, 'fait') === 'payfip' ? { notice: 'Paiement en ligne enregistré' } : {},
+      formString(request.query, 'fait') === 'payfip'
+        ? { notice: 'Paiement en ligne enregistré' }
+        : formString(request.query, 'fait') === 'helios'
+          ? { notice: 'Identifiants Hélios enregistrés' }
+          : {},
     ),
+  );
+
+  const sendRole = (reply: FastifyReply, slug: string, role: { exer: number; idBord: number; xml: string }) =>
+    reply
+      .header('content-type', 'application/xml; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${roleFileName(slug, role.exer, role.idBord)}"`)
+      .header('cache-control', 'no-store')
+      .send(role.xml);
+
+  app.post(
+    '/c/:slug/admin/famille/facturation/role',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const mois = formString(request.body, 'mois');
+      const result = await handleForm(
+        () => emitRole(ctx.database, caller(request), { mois }),
+        (errors) => page(request, reply, { errors: errors.mois ? { role: errors.mois } : errors }),
+      );
+      if (!result.ok) return result.response;
+      return sendRole(reply, request.commune!.slug, result.value.role);
+    },
+  );
+
+  app.get('/c/:slug/admin/famille/facturation/role', { config: { policy: 'communeAdmin' } }, async (request, reply) =>
+    sendRole(
+      reply,
+      request.commune!.slug,
+      await emittedRole(ctx.database, caller(request), formString(request.query, 'mois')),
+    ),
+  );
+
+  app.post(
+    '/c/:slug/admin/famille/facturation/helios',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const values: HeliosInput = {
+        idPost: formString(request.body, 'idPost'),
+        libellePoste: formString(request.body, 'libellePoste'),
+        siret: formString(request.body, 'siret'),
+        codCol: formString(request.body, 'codCol'),
+        codBud: formString(request.body, 'codBud'),
+        nature: formString(request.body, 'nature'),
+      };
+      const result = await handleForm(
+        () => configureHelios(ctx.database, caller(request), values),
+        (errors) => page(request, reply, { errors, helios: values }),
+      );
+      if (!result.ok) return result.response;
+      return reply.redirect(`${path(request)}?fait=helios`, 303);
+    },
   );
 
   app.post('/c/:slug/admin/famille/facturation', { config: { policy: 'communeAdmin' } }, async (request, reply) => {

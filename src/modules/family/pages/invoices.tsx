@@ -16,17 +16,75 @@ import { formatEuros } from '../../../platform/money.js';
 import { BackLink, Button, CsrfField, Table, Tag } from '../../../platform/views/components.js';
 import { formatDate } from '../../../platform/views/format.js';
 import { formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
-import { billedMonth, invoicePdf } from '../billing/invoice-pdf.js';
+import { billedMonth, creditNotePdf, invoicePdf } from '../billing/invoice-pdf.js';
 import { canSeeInvoice } from '../policy.js';
-import { findInvoice, invoiceLines, listInvoicesOfAccount, paymentSettings, paymentsOfInvoice } from '../repo.js';
-import type { InvoiceRow } from '../schema.js';
-import { confirmPayment, INVOICE_NOT_FOUND, startPayment } from '../use-cases/payments.js';
+import {
+  creditNotesOf,
+  findInvoice,
+  invoiceEvents,
+  invoiceLines,
+  listInvoicesOfAccount,
+  paymentSettings,
+  paymentsOfInvoice,
+} from '../repo.js';
+import type { CreditNoteRow, InvoiceEventRow, InvoiceRow } from '../schema.js';
+import { confirmPayment, INVOICE_NOT_FOUND, invoiceBalance, startPayment } from '../use-cases/payments.js';
 
 const slugParams = z.object({ slug: z.string().max(63) }).strict();
 const invoiceParams = z.object({ slug: z.string().max(63), invoice: z.string().max(100) }).strict();
+const noteParams = z
+  .object({ slug: z.string().max(63), invoice: z.string().max(100), note: z.string().max(100) })
+  .strict();
 
 export function InvoiceStatus({ invoice }: { invoice: InvoiceRow }) {
-  return invoice.status === 'payee' ? <Tag colour="green">Payée</Tag> : <Tag colour="yellow">À payer</Tag>;
+  if (invoice.status === 'payee') return <Tag colour="green">Payée</Tag>;
+  if (invoice.status === 'annulee') return <Tag colour="grey">Annulée par avoir</Tag>;
+  if (invoice.roleId) return <Tag colour="teal">Transmise au Trésor public</Tag>;
+  return <Tag colour="yellow">À payer</Tag>;
+}
+
+/** What happened to the invoice after its issue, and its credit notes with their PDF. */
+export function InvoiceHistory({
+  events,
+  creditNotes,
+  href,
+}: {
+  events: readonly InvoiceEventRow[];
+  creditNotes: readonly CreditNoteRow[];
+  /** Link to a credit note's PDF. */
+  href: (note: CreditNoteRow) => string;
+}) {
+  return (
+    <>
+      {creditNotes.length > 0 ? (
+        <Table
+          caption="Avoirs"
+          captionSize="s"
+          columns={[{ label: 'Avoir' }, { label: 'Date' }, { label: 'Motif' }, { label: 'Montant', numeric: true }]}
+          rows={creditNotes.map((c) => [
+            <a class="govuk-link" href={href(c)} key="n">
+              Avoir n° {c.number} (PDF)
+            </a>,
+            formatDate(c.createdAt),
+            c.reason,
+            `− ${formatEuros(c.amountCents)}`,
+          ])}
+        />
+      ) : null}
+      {events.length > 0 ? (
+        <>
+          <h2 class="govuk-heading-m">Historique</h2>
+          <ul class="govuk-list govuk-list--bullet">
+            {events.map((e) => (
+              <li key={e.id}>
+                {formatDate(e.createdAt)} : {e.detail}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </>
+  );
 }
 
 export function registerInvoicePages(parent: FastifyInstance, ctx: AppContext): void {
@@ -45,6 +103,8 @@ export function registerInvoicePages(parent: FastifyInstance, ctx: AppContext): 
         lines: await invoiceLines(tx, commune.id, invoice.id),
         payments: await paymentsOfInvoice(tx, commune.id, invoice.id),
         online: (await paymentSettings(tx, commune.id)).payfipNumcli !== null,
+        creditNotes: await creditNotesOf(tx, commune.id, [invoice.id]),
+        events: await invoiceEvents(tx, commune.id, invoice.id),
       };
     });
   }
@@ -56,7 +116,8 @@ export function registerInvoicePages(parent: FastifyInstance, ctx: AppContext): 
     notice?: { kind: 'success' | 'info'; title: string },
     errors?: Record<string, string>,
   ) {
-    const { invoice, lines, payments, online } = await load(request, id);
+    const { invoice, lines, payments, online, creditNotes, events } = await load(request, id);
+    const balance = invoiceBalance(invoice);
     const csrf = reply.generateCsrf();
     const mine = invoice.accountId === request.actor!.accountId;
     return sendPage(request, reply, {
@@ -96,14 +157,25 @@ export function registerInvoicePages(parent: FastifyInstance, ctx: AppContext): 
                 formatEuros(l.amountCents),
               ]),
               [<strong key="t">Total</strong>, '', '', <strong key="v">{formatEuros(invoice.totalCents)}</strong>],
+              ...(invoice.creditedCents > 0
+                ? [
+                    ['Avoirs', '', '', `− ${formatEuros(invoice.creditedCents)}`],
+                    [<strong key="r">Reste à payer</strong>, '', '', <strong key="b">{formatEuros(balance)}</strong>],
+                  ]
+                : []),
             ]}
+          />
+          <InvoiceHistory
+            events={events}
+            creditNotes={creditNotes}
+            href={(c) => `${base(request)}/${invoice.id}/avoirs/${c.id}/pdf`}
           />
           <p class="govuk-body">
             <a class="govuk-link" href={`${base(request)}/${invoice.id}/pdf`} download>
               Télécharger la facture (PDF)
             </a>
           </p>
-          {invoice.status === 'a_payer' && mine ? (
+          {invoice.status === 'a_payer' && invoice.roleId === null && mine ? (
             online ? (
               <form method="post" action={`${base(request)}/${invoice.id}/payer`} novalidate>
                 <CsrfField token={csrf} />
@@ -111,7 +183,7 @@ export function registerInvoicePages(parent: FastifyInstance, ctx: AppContext): 
                   Vous serez dirigé vers PayFiP, le service de paiement de la DGFiP (carte bancaire ou prélèvement
                   unique).
                 </p>
-                <Button>Payer {formatEuros(invoice.totalCents)} en ligne</Button>
+                <Button>Payer {formatEuros(balance)} en ligne</Button>
               </form>
             ) : (
               <p class="govuk-inset-text">
@@ -150,7 +222,7 @@ export function registerInvoicePages(parent: FastifyInstance, ctx: AppContext): 
       const invoices = await withTenant(ctx.database, commune.id, (tx) =>
         listInvoicesOfAccount(tx, commune.id, request.actor!.accountId),
       );
-      const due = invoices.filter((i) => i.status === 'a_payer').reduce((s, i) => s + i.totalCents, 0);
+      const due = invoices.reduce((s, i) => s + invoiceBalance(i), 0);
       return sendPage(request, reply, {
         title: 'Mes factures',
         children: (
@@ -204,6 +276,27 @@ export function registerInvoicePages(parent: FastifyInstance, ctx: AppContext): 
         .type('application/pdf')
         .header('cache-control', 'no-store')
         .header('content-disposition', `attachment; filename="facture-${invoice.number}.pdf"`)
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    '/c/:slug/famille/factures/:invoice/avoirs/:note/pdf',
+    { schema: { hide: true, params: noteParams }, config: { policy: 'signedIn' } },
+    async (request, reply) => {
+      const { invoice, lines, creditNotes } = await load(request, request.params.invoice);
+      const note = creditNotes.find((c) => c.id === request.params.note);
+      if (!note) throw INVOICE_NOT_FOUND();
+      const pdf = await creditNotePdf(
+        request.commune!.name,
+        invoice,
+        note,
+        lines.find((l) => l.id === note.lineId),
+      );
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="avoir-${note.number}.pdf"`)
         .send(pdf);
     },
   );

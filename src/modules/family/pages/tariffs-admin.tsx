@@ -146,6 +146,11 @@ export function registerAdminTariffPages(parent: FastifyInstance, ctx: AppContex
                   </a>
                 </li>
                 <li>
+                  <a class="govuk-link" href={`${base(request)}/activites/${activity.id}/jours`}>
+                    Jours d’ouverture et fermetures<span class="govuk-visually-hidden"> : {activity.name}</span>
+                  </a>
+                </li>
+                <li>
                   <a class="govuk-link" href={`${base(request)}/activites/${activity.id}/inscriptions`}>
                     Inscriptions{activity.openForEnrolment ? ' (ouvertes)' : ' (fermées)'}
                     <span class="govuk-visually-hidden"> : {activity.name}</span>

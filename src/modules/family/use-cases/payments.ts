@@ -32,7 +32,7 @@ import {
   savePaymentSettings,
   settlePayment,
 } from '../repo.js';
-import type { PaymentRow } from '../schema.js';
+import type { InvoiceRow, PaymentRow } from '../schema.js';
 import type { FamilyCaller } from './common.js';
 
 export interface PaymentDeps {
@@ -58,6 +58,29 @@ export async function onlinePaymentOpen(database: Database, communeId: string): 
   return withTenant(database, communeId, async (tx) => (await paymentSettings(tx, communeId)).payfipNumcli !== null);
 }
 
+/** What is left to pay on an invoice: its total less its credit notes. */
+export function invoiceBalance(invoice: Pick<InvoiceRow, 'totalCents' | 'creditedCents' | 'status'>): number {
+  return invoice.status === 'a_payer' ? invoice.totalCents - invoice.creditedCents : 0;
+}
+
+/** Paid, fully credited, or handed to the comptable public in a rôle: not payable online. */
+export function refuseUnpayable(invoice: Pick<InvoiceRow, 'status' | 'roleId'>): void {
+  if (invoice.status === 'payee') {
+    throw new AppError('family.invoice_paid', 'already paid', 409, { userMessage: 'Cette facture est déjà payée.' });
+  }
+  if (invoice.status === 'annulee') {
+    throw new AppError('family.invoice_cancelled', 'fully credited', 409, {
+      userMessage: 'Cette facture est annulée par un avoir : il ne reste rien à payer.',
+    });
+  }
+  if (invoice.roleId !== null) {
+    throw new AppError('family.invoice_in_role', 'in a rôle', 409, {
+      userMessage:
+        'Cette facture a été transmise au Trésor public : payez-la avec l’avis des sommes à payer que vous recevrez.',
+    });
+  }
+}
+
 export async function startPayment(
   database: Database,
   deps: PaymentDeps,
@@ -75,9 +98,7 @@ export async function startPayment(
       email: (await accountContact(tx, invoice.accountId))?.email ?? '',
     };
   });
-  if (invoice.status === 'payee') {
-    throw new AppError('family.invoice_paid', 'already paid', 409, { userMessage: 'Cette facture est déjà payée.' });
-  }
+  refuseUnpayable(invoice);
   const provider = providerFor(deps, settings);
   if (!provider) {
     throw new AppError('family.payment_closed', 'no PayFiP contract', 409, {
@@ -90,7 +111,7 @@ export async function startPayment(
     started = await provider.start({
       reference: invoice.number,
       year: Number(invoice.month.slice(0, 4)),
-      amountCents: invoice.totalCents,
+      amountCents: invoiceBalance(invoice),
       label: `Facture ${invoice.number} ${caller.commune.name}`.slice(0, 99),
       email,
       notificationUrl: `${deps.publicUrl}/api/paiements/payfip/${caller.commune.slug}/notification`,
@@ -113,7 +134,7 @@ export async function startPayment(
       invoiceId: invoice.id,
       idOp: started.operationId,
       refdet: invoice.number,
-      amountCents: invoice.totalCents,
+      amountCents: invoiceBalance(invoice),
     });
     await recordAudit(tx, {
       action: 'family.payment_started',
@@ -185,7 +206,7 @@ export async function confirmPayment(
     }
     if (detail.outcome === 'paid') {
       const invoice = await findInvoice(tx, communeId, payment.invoiceId, true);
-      if (!invoice || invoice.status === 'payee' || invoice.totalCents !== detail.amountCents) {
+      if (invoice?.status !== 'a_payer' || invoiceBalance(invoice) !== detail.amountCents) {
         // Paid twice (two operations for one invoice): recorded for the régie to refund.
         await settlePayment(tx, communeId, payment.id, { status: 'anomalie', ...settled });
         await journal('family.payment_anomaly', { reason: 'facture déjà payée ou montant changé' });
