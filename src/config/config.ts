@@ -100,6 +100,8 @@ const HINTS: Record<string, string> = {
   GUICHET_ANTS_COORDINATION_URL:
     'l’adresse de l’API de coordination des rendez-vous de l’ANTS (dédoublonnage), par exemple https://api-coordination.rendezvouspasseport.ants.gouv.fr (http:// n’est accepté que pour 127.0.0.1 ou localhost, par exemple le simulateur local)',
   GUICHET_ANTS_TOKEN: 'le jeton x-rdv-opt-auth-token donné par l’ANTS à l’éditeur, sans espace',
+  GUICHET_ANTS_HUB_TOKEN:
+    'le jeton X-HUB-RDV-AUTH-TOKEN que l’ANTS envoie à Guichet (au moins 20 caractères visibles, sans espace)',
   GUICHET_METRICS_TOKEN:
     'un jeton d’au moins 32 caractères visibles, sans espace, que Prometheus envoie en « Authorization: Bearer », par exemple généré par `openssl rand -hex 32`',
   GUICHET_LRE_API_URL:
@@ -208,6 +210,7 @@ const envSchema = z.object({
   GUICHET_ANTS_COORDINATION_URL: localOrHttpsUrl.optional(),
   GUICHET_ANTS_TOKEN: visibleToken.optional(),
   GUICHET_METRICS_TOKEN: visibleToken.min(32, 'au moins 32 caractères').optional(),
+  GUICHET_ANTS_HUB_TOKEN: visibleToken.min(20, 'au moins 20 caractères').optional(),
   GUICHET_LRE_API_URL: localOrHttpsUrl.optional(),
   GUICHET_LRE_API_TOKEN: visibleToken.optional(),
   GUICHET_SMS_OVH_APPLICATION_KEY: visibleToken.optional(),
@@ -386,6 +389,11 @@ export interface Config {
    */
   metricsToken: string | undefined;
   /**
+   * The token the ANTS sends (X-HUB-RDV-AUTH-TOKEN) when its national search calls Guichet's
+   * three endpoints (/api/ants/…, docs/operations/ants.md): without it they do not exist.
+   */
+  antsHubToken: string | undefined;
+  /**
    * The qualified provider of electronic registered letters (courrier, decision 0040): absent
    * unless both variables are set — then no registered letter leaves Guichet.
    */
@@ -534,6 +542,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     ants: antsConfig(e),
     metricsToken: e.GUICHET_METRICS_TOKEN,
+    antsHubToken: e.GUICHET_ANTS_HUB_TOKEN,
     lre: lreConfig(e),
     blobs: blobConfig(e),
     continuity: {

@@ -17,6 +17,7 @@ import { TEST_ENGINES } from '../../test/databases.js';
 import { secondCommune, staffMember } from '../../test/factories.js';
 import { runQueuedJobs } from '../../test/jobs.js';
 import { nextTestAddress, signIn } from '../../test/sign-in.js';
+import { meetingPointId } from './ants.js';
 import { ANTS_SYNC_JOB } from './ants-sync.js';
 import { bookAppointment } from './use-cases/book-appointment.js';
 import { cancelByToken, moveByToken } from './use-cases/manage-booking.js';
@@ -151,7 +152,8 @@ describe.each(TEST_ENGINES)('ANTS coordination on %s', (engine) => {
     const [declared] = ants.appointmentsOf('VALIDE0001');
     expect(declared).toMatchObject({
       meeting_point: 'Val-de-Rance – Mairie',
-      meeting_point_id: agendaId,
+      // The place's id, the one the national search lists (ants-hub.ts).
+      meeting_point_id: meetingPointId(town.id, 'Mairie'),
       appointment_date: antsDate(booking.startsAt),
       management_url: `${t.runtime.config.publicUrl}/c/${town.slug}/rendez-vous/ants/${booking.id}`,
     });

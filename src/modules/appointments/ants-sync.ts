@@ -20,6 +20,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import type { JobDefinition } from '../../platform/jobs/queue.js';
 import { parisInstant } from '../../platform/time/calendar.js';
+import { meetingPointId } from './ants.js';
 import { communeRef } from './notify.js';
 import type { Agenda, Booking } from './schema.js';
 import { whenText } from './texts.js';
@@ -104,7 +105,7 @@ export async function queueAntsSync(
     action,
     applicationId: b.antsNumber,
     meetingPoint: `${c.name} – ${agenda.place}`,
-    meetingPointId: agenda.id,
+    meetingPointId: meetingPointId(b.communeId, agenda.place),
     startsAt: b.startsAt.toISOString(),
     ...(action === 'declare' ? { managementUrl: antsManagementUrl(ctx, c.slug, b.id) } : {}),
   });

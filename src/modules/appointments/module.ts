@@ -15,6 +15,7 @@ import { APPOINTMENT_MAILS } from './mail-templates.js';
 import { reminderJob } from './notify.js';
 import { registerAdminPages } from './pages/admin.js';
 import { registerAgentPages } from './pages/agent.js';
+import { registerAntsHub } from './pages/ants-hub.js';
 import { registerBookingPages } from './pages/booking.js';
 import { registerManagePages } from './pages/manage.js';
 import { registerOwnPages } from './pages/mine.js';
@@ -50,6 +51,7 @@ export const appointmentsModule: GuichetModule = {
     registerAgentPages(app, ctx);
     registerAdminPages(app, ctx);
     registerWalkInPages(app, ctx);
+    registerAntsHub(app, ctx);
   },
   jobs: (ctx) => [
     reminderJob(ctx),

@@ -284,6 +284,25 @@ export function accountBookings(tx: Tx, communeId: string, accountId: string, fr
     .orderBy(asc(booking.startsAt));
 }
 
+/** Confirmed bookings from an instant made with one of these ANTS pre-application numbers (the ANTS hub's search). */
+export async function bookingsByAntsNumbers(tx: Tx, communeId: string, antsNumbers: readonly string[], from: Date) {
+  if (antsNumbers.length === 0) return [];
+  const rows = await tx.db
+    .select({ id: booking.id, antsNumber: booking.antsNumber, startsAt: booking.startsAt, place: agenda.place })
+    .from(booking)
+    .innerJoin(agenda, and(eq(agenda.communeId, booking.communeId), eq(agenda.id, booking.agendaId)))
+    .where(
+      and(
+        eq(booking.communeId, communeId),
+        inArray(booking.antsNumber, [...antsNumbers]),
+        eq(booking.status, 'confirme'),
+        gte(booking.startsAt, from),
+      ),
+    )
+    .orderBy(asc(booking.startsAt));
+  return rows.map((r) => ({ ...r, antsNumber: r.antsNumber! }));
+}
+
 /** Figures: bookings by status, and the mean lead time (hours from booking to appointment). */
 export async function bookingFigures(tx: Tx, communeId: string) {
   const { rows } = await tx.client.query<{

@@ -1,5 +1,5 @@
 /** Drizzle definitions of the appointments' tables (migrations/0019_appointments.sql is the source of truth). */
-import { boolean, date, integer, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, integer, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -11,6 +11,9 @@ export const agenda = pgTable('appointment_agenda', {
   desk: text('desk').notNull(),
   address: text('address').notNull(),
   alsaceMoselle: boolean('alsace_moselle').notNull(),
+  /** Where the place is, for the ANTS national search (both or neither). */
+  latitude: doublePrecision('latitude'),
+  longitude: doublePrecision('longitude'),
   active: boolean('active').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });

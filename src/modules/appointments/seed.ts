@@ -21,6 +21,8 @@ export interface SeedAgenda {
   place: string;
   desk: string;
   address: string;
+  /** For the ANTS national search (both or neither). */
+  coordinates?: { latitude: number; longitude: number };
   openings: readonly SeedOpening[];
 }
 
@@ -65,6 +67,8 @@ export async function seedAppointments(
       desk: a.desk,
       address: a.address,
       alsaceMoselle: false,
+      latitude: a.coordinates?.latitude ?? null,
+      longitude: a.coordinates?.longitude ?? null,
     });
     for (const o of a.openings) {
       await insertOpening(tx, {

@@ -312,6 +312,8 @@ const WEEKDAYS_8_30 = [1, 2, 3, 4, 5].flatMap((weekday) => [
 async function seedVillebelleAppointments(tx: Tx, communeId: string) {
   const place = 'Mairie de Villebelle';
   const address = '1 place de la Mairie, 44150 Villebelle';
+  // Where the (fictional) town hall stands, for the ANTS national search.
+  const coordinates = { latitude: 47.3656, longitude: -1.1772 };
   await seedAppointments(
     tx,
     communeId,
@@ -321,9 +323,10 @@ async function seedVillebelleAppointments(tx: Tx, communeId: string) {
         place,
         desk: 'Guichet 1',
         address,
+        coordinates,
         openings: [...WEEKDAYS_8_30, { weekday: 6, start: '9:00', end: '12:00' }],
       },
-      { serviceSlug: 'etat-civil', place, desk: 'Guichet 2', address, openings: WEEKDAYS_8_30 },
+      { serviceSlug: 'etat-civil', place, desk: 'Guichet 2', address, coordinates, openings: WEEKDAYS_8_30 },
       {
         serviceSlug: 'urbanisme',
         place,

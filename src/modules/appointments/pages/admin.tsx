@@ -125,6 +125,26 @@ function render(request: FastifyRequest, reply: FastifyReply, data: Settings, st
             value={fieldValue('agenda', 'adresse')}
             error={ae.adresse}
           />
+          <Input
+            name="latitude"
+            label="Latitude (facultatif)"
+            hint="Pour la recherche nationale de l’ANTS (cartes d’identité et passeports), par exemple 47,3656."
+            inputmode="decimal"
+            autocomplete="off"
+            width={10}
+            value={fieldValue('agenda', 'latitude')}
+            error={ae.latitude}
+          />
+          <Input
+            name="longitude"
+            label="Longitude (facultatif)"
+            hint="Par exemple -1,1772 (négative à l’ouest de Greenwich)."
+            inputmode="decimal"
+            autocomplete="off"
+            width={10}
+            value={fieldValue('agenda', 'longitude')}
+            error={ae.longitude}
+          />
           <Radios
             name="alsace"
             legend="Jours fériés d’Alsace-Moselle (Vendredi saint, 26 décembre)"

@@ -63,6 +63,22 @@ const integer = (message: string, min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min, message).max(max, message));
 
+/** A decimal degree in French or English notation (« 47,3656 » or « 47.3656 »), within ±limit. */
+const coordinate = (limit: number, message: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null)
+    .pipe(
+      z
+        .string()
+        .regex(/^-?\d{1,3}([.,]\d{1,8})?$/, message)
+        .transform((v) => Number(v.replace(',', '.')))
+        .pipe(z.number().min(-limit, message).max(limit, message))
+        .nullable(),
+    );
+
 export const agendaSchema = z.object({
   service: serviceField,
   lieu: text('Indiquez le lieu.', 120, 'Le lieu ne doit pas dépasser 120 caractères.'),
@@ -73,6 +89,8 @@ export const agendaSchema = z.object({
   ),
   adresse: optionalText(200, 'L’adresse ne doit pas dépasser 200 caractères.'),
   alsace: z.enum(['oui', 'non']).optional(),
+  latitude: coordinate(90, 'La latitude est un nombre de degrés entre -90 et 90, par exemple 47,3656.'),
+  longitude: coordinate(180, 'La longitude est un nombre de degrés entre -180 et 180, par exemple -1,1772.'),
 });
 
 export async function createAgenda(ctx: AppContext, caller: Caller, input: unknown): Promise<string> {
@@ -86,6 +104,12 @@ export async function createAgenda(ctx: AppContext, caller: Caller, input: unkno
       [communeId, v.lieu, v.guichet],
     );
     if (rows.length) throw fieldError('guichet', 'Ce guichet existe déjà à ce lieu : choisissez un autre nom.');
+    if ((v.latitude === null) !== (v.longitude === null)) {
+      throw fieldError(
+        v.latitude === null ? 'latitude' : 'longitude',
+        'Indiquez la latitude et la longitude, ou aucune des deux.',
+      );
+    }
     const id = await insertAgenda(tx, {
       communeId,
       serviceId: v.service,
@@ -93,6 +117,8 @@ export async function createAgenda(ctx: AppContext, caller: Caller, input: unkno
       desk: v.guichet,
       address: v.adresse,
       alsaceMoselle: v.alsace === 'oui',
+      latitude: v.latitude,
+      longitude: v.longitude,
     });
     await auditAppointments(
       tx,
