@@ -53,6 +53,7 @@ describe.each(TEST_ENGINES)('HTTP layer on %s', (engine) => {
       '/c/villebelle/services (page courante)',
       '/c/villebelle/contact',
       '/c/villebelle/famille/tarifs',
+      '/c/villebelle/deliberations',
       '/c/villebelle/connexion',
     ]);
     const person = await citizen(t, villebelle);
@@ -62,6 +63,7 @@ describe.each(TEST_ENGINES)('HTTP layer on %s', (engine) => {
       '/c/villebelle/services',
       '/c/villebelle/contact',
       '/c/villebelle/famille/tarifs',
+      '/c/villebelle/deliberations',
       '/c/villebelle/mon-espace',
       '/c/villebelle/demandes',
       '/c/villebelle/compte',
@@ -73,6 +75,7 @@ describe.each(TEST_ENGINES)('HTTP layer on %s', (engine) => {
       '/c/villebelle/services',
       '/c/villebelle/contact (page courante)',
       '/c/villebelle/famille/tarifs',
+      '/c/villebelle/deliberations',
       '/c/villebelle/agent',
       '/c/villebelle/mon-espace',
       '/c/villebelle/demandes',
