@@ -6,20 +6,14 @@
  * `Authorization: Bearer`; without the token the route does not exist (404), and a wrong token
  * is a 404 too (docs/operations/metrics.md).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../context.js';
 import { withTenant } from '../db/tenant.js';
 import { AppError } from '../errors.js';
+import { sameSecret } from '../tokens.js';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-function sameToken(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 /** Registers the metrics hook and route when a token is configured; returns the registry. */
 export function registerMetrics(app: FastifyInstance, ctx: AppContext): Registry | undefined {
@@ -86,7 +80,7 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext): Registry
   app.get('/metrics', { schema: { hide: true }, config: { policy: 'infrastructure' } }, async (request, reply) => {
     const header = request.headers.authorization ?? '';
     const given = /^Bearer (\S+)$/.exec(header)?.[1];
-    if (!given || !sameToken(given, token)) throw new AppError('not_found', 'metrics: missing or wrong token', 404);
+    if (!given || !sameSecret(given, token)) throw new AppError('not_found', 'metrics: missing or wrong token', 404);
     reply.header('cache-control', 'no-store');
     return reply.type(registry.contentType).send(await registry.metrics());
   });

@@ -4,11 +4,11 @@
  * token in X-HUB-RDV-AUTH-TOKEN (401 otherwise, as the hub expects). JSON in and out; query
  * parameters are checked and a bad one is a 422 with a message, never a 500.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
+import { sameSecret } from '../../../platform/tokens.js';
 import { ANTS_NUMBER } from '../ants.js';
 import {
   availableTimeSlots,
@@ -49,10 +49,6 @@ const searchQuery = z.object({
   ),
 });
 
-function sameToken(given: string, expected: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
-}
-
 function parseQuery<T extends z.ZodType>(schema: T, request: FastifyRequest): z.infer<T> {
   const parsed = schema.safeParse(request.query);
   if (parsed.success) return parsed.data;
@@ -71,7 +67,7 @@ export function registerAntsHub(app: FastifyInstance, ctx: AppContext): void {
     ...ROUTE,
     onRequest: async (request: FastifyRequest) => {
       const given = request.headers['x-hub-rdv-auth-token'];
-      if (typeof given !== 'string' || !sameToken(given, token)) {
+      if (typeof given !== 'string' || !sameSecret(given, token)) {
         throw new AppError('ants.unauthorized', 'X-HUB-RDV-AUTH-TOKEN header invalid', 401, {
           userMessage: 'X-HUB-RDV-AUTH-TOKEN header invalid',
         });
