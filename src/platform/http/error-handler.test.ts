@@ -40,4 +40,22 @@ describe('error handler', () => {
       fields: { slug: 'Identifiant invalide.' },
     });
   });
+
+  it('answers a lost database (a failover) with a French 503 and Retry-After, never a 500 or its details', async () => {
+    const lost = Object.assign(new Error('terminating connection due to unexpected postmaster exit at 10.0.0.7'), {
+      code: '57P01',
+    });
+    // drizzle wraps the driver's error in its own, the cause kept.
+    const app = appWith(() => {
+      throw new Error('Failed query: insert into citizen_request …', { cause: lost });
+    });
+    const page = await app.inject({ url: '/boom' });
+    expect(page.statusCode).toBe(503);
+    expect(page.headers['retry-after']).toBe('30');
+    expect(page.body).toContain('Le service est momentanément indisponible. Réessayez dans une minute.');
+    expect(page.body).not.toContain('10.0.0.7');
+    const api = await app.inject({ url: '/api/boom' });
+    expect(api.statusCode).toBe(503);
+    expect(api.json().error.code).toBe('service.unavailable');
+  });
 });

@@ -64,7 +64,7 @@ export function toAppError(error: unknown): AppError {
   if (isDatabaseUnavailable(error)) {
     return new AppError('service.unavailable', (error as Error).message, 503, {
       userMessage:
-        'Le service est momentanément indisponible. Réessayez dans une minute : ce que vous venez d’envoyer n’a pas été enregistré.',
+        'Le service est momentanément indisponible. Réessayez dans une minute. Si vous envoyiez un formulaire, il n’a pas été enregistré : renvoyez-le.',
       cause: error,
     });
   }
