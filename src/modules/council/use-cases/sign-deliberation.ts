@@ -8,7 +8,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { AppContext } from '../../../platform/context.js';
-import { withTenant } from '../../../platform/db/tenant.js';
+import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { notFound } from '../../../platform/errors.js';
 import type { DomainEvent } from '../../../platform/events/index.js';
 import { signedDocument, startCircuit } from '../../signature/index.js';
@@ -92,17 +92,10 @@ export async function deliberationSigned(
   const signed = await signedDocument(ctx, communeId, event.data.folderId);
   await withTenant(ctx.database, communeId, async (tx) => {
     const sha256 = await tx.blobs.put({ communeId }, signed);
-    const updated = await tx.db
-      .update(councilVote)
-      .set({ signedAt: new Date(event.occurredAt), signedSha256: sha256 })
-      .where(
-        and(
-          eq(councilVote.communeId, communeId),
-          eq(councilVote.signatureFolderId, event.data.folderId),
-          isNull(councilVote.signedAt),
-        ),
-      )
-      .returning({ itemId: councilVote.itemId, number: councilVote.deliberationNumber });
+    const updated = await settleAwaitingSignature(tx, communeId, event.data.folderId, {
+      signedAt: new Date(event.occurredAt),
+      signedSha256: sha256,
+    });
     if (!updated[0]) return;
     await recordAudit(tx, {
       action: 'council.deliberation_signed',
@@ -124,17 +117,10 @@ export async function deliberationRefused(
   if (!ours(event)) return;
   const { communeId } = event;
   await withTenant(ctx.database, communeId, async (tx) => {
-    const updated = await tx.db
-      .update(councilVote)
-      .set({ signatureFolderId: null, signatureRefusal: event.data.reason.slice(0, 2000) })
-      .where(
-        and(
-          eq(councilVote.communeId, communeId),
-          eq(councilVote.signatureFolderId, event.data.folderId),
-          isNull(councilVote.signedAt),
-        ),
-      )
-      .returning({ itemId: councilVote.itemId, number: councilVote.deliberationNumber });
+    const updated = await settleAwaitingSignature(tx, communeId, event.data.folderId, {
+      signatureFolderId: null,
+      signatureRefusal: event.data.reason.slice(0, 2000),
+    });
     if (!updated[0]) return;
     await recordAudit(tx, {
       action: 'council.deliberation_signature_refused',
@@ -146,4 +132,24 @@ export async function deliberationRefused(
       requestId: null,
     });
   });
+}
+
+/** Updates the délibération still waiting for this parapheur folder (none once settled: replays change nothing). */
+function settleAwaitingSignature(
+  tx: Tx,
+  communeId: string,
+  folderId: string,
+  values: Partial<typeof councilVote.$inferInsert>,
+) {
+  return tx.db
+    .update(councilVote)
+    .set(values)
+    .where(
+      and(
+        eq(councilVote.communeId, communeId),
+        eq(councilVote.signatureFolderId, folderId),
+        isNull(councilVote.signedAt),
+      ),
+    )
+    .returning({ itemId: councilVote.itemId, number: councilVote.deliberationNumber });
 }

@@ -368,41 +368,18 @@ export function registerMailPages(app: FastifyInstance, ctx: AppContext): void {
     return sendFile(reply, await mailDocument(ctx, callerOf(request), mail, document));
   });
 
-  app.post('/c/:slug/agent/courrier/:mail/attribuer', POLICY, async (request, reply) => {
-    const { mail } = request.params as { mail: string };
-    return postMailForm(
-      ctx,
-      request,
-      reply,
-      'attribuer',
-      () => assignMail(ctx, callerOf(request), mail, request.body),
-      'attribue',
-    );
-  });
-
-  app.post('/c/:slug/agent/courrier/:mail/reorienter', POLICY, async (request, reply) => {
-    const { mail } = request.params as { mail: string };
-    return postMailForm(
-      ctx,
-      request,
-      reply,
-      'reorienter',
-      () => redirectMail(ctx, callerOf(request), mail, request.body),
-      'reoriente',
-    );
-  });
-
-  app.post('/c/:slug/agent/courrier/:mail/proposition', POLICY, async (request, reply) => {
-    const { mail } = request.params as { mail: string };
-    return postMailForm(
-      ctx,
-      request,
-      reply,
-      'proposition',
-      () => decideProposal(ctx, callerOf(request), mail, request.body),
-      'proposition',
-    );
-  });
+  // The mail page's three forms: the path, the use case, and the confirmation shown after it.
+  const forms = [
+    ['attribuer', assignMail, 'attribue'],
+    ['reorienter', redirectMail, 'reoriente'],
+    ['proposition', decideProposal, 'proposition'],
+  ] as const;
+  for (const [path, run, done] of forms) {
+    app.post(`/c/:slug/agent/courrier/:mail/${path}`, POLICY, async (request, reply) => {
+      const { mail } = request.params as { mail: string };
+      return postMailForm(ctx, request, reply, path, () => run(ctx, callerOf(request), mail, request.body), done);
+    });
+  }
 
   registerReplyRoutes(app, ctx);
 }
