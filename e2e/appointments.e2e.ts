@@ -5,12 +5,9 @@
  * mail's link; booked again, the état-civil agent checks the person in. axe finds nothing on each
  * page; no sideways scrolling on the phone.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import ICAL from 'ical.js';
-import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO_PASSWORD } from '../src/modules/demo/accounts.js';
 import {
   axeViolations,
@@ -20,6 +17,7 @@ import {
   signInWithPassword,
   solveSpamChallengeIfAsked,
   url,
+  waitForMail,
 } from './support.js';
 
 const BASE = '/c/villebelle';
@@ -34,27 +32,6 @@ afterAll(() => browser?.close());
 
 async function clean(page: Page, what: string) {
   expect(await axeViolations(page), `axe : ${what}`).toEqual([]);
-}
-
-/** The mails the server wrote for `to`, parsed (the demo's .eml files). */
-async function mailsTo(to: string) {
-  const dir = path.join(inject('dataDir'), 'mail');
-  const out = [];
-  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.eml'))) {
-    const mail = await simpleParser(await readFile(path.join(dir, file)));
-    const address = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
-    if (address === to) out.push(mail);
-  }
-  return out;
-}
-
-async function waitForMail(to: string, subject: string) {
-  for (let i = 0; i < 100; i++) {
-    const found = (await mailsTo(to)).find((m) => m.subject?.startsWith(subject));
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`no mail « ${subject} » to ${to}`);
 }
 
 test('a visitor books on a phone, gets the ICS, cancels by the link; the agent checks in', async () => {

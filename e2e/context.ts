@@ -13,6 +13,8 @@ declare module 'vitest' {
     dataDir: string;
     /** The local stand-ins for FranceConnect and ProConnect, and their control endpoint. */
     identityProviders: E2eIdentityProviders;
+    /** Control endpoint of the local ANTS simulator (see global-setup.ts). */
+    antsControl: string;
   }
 }
 

@@ -7,6 +7,11 @@
  * FranceConnect and ProConnect on 127.0.0.1; the server is configured with both. They live in
  * this process while the tests run in a worker: a small control endpoint (also on 127.0.0.1)
  * lets a test say who signs in at a provider next (`actAtProvider` in support.ts).
+ *
+ * A local simulator of the ANTS coordination API (src/test/ants-simulator.ts) answers the
+ * server's checks of passport pre-application numbers; its own control endpoint lets a test
+ * create a pre-application and read what the server declared there (`antsApplication` in
+ * support.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +22,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { listMailbox } from '../src/modules/demo/mailbox.js';
+import type { AntsStatus } from '../src/platform/ants/coordination.js';
+import { type AntsSimulator, startAntsSimulator } from '../src/test/ants-simulator.js';
 import { startTestIdp, type TestIdp, type TestIdpUser } from '../src/test/oidc-provider.js';
 import { E2E_PROVIDERS, type E2eProvider } from './context.js';
 
@@ -111,36 +118,34 @@ async function startProviders(publicUrl: string): Promise<Record<E2eProvider, Te
   return started as Record<E2eProvider, TestIdp>;
 }
 
-/**
- * `POST /<provider>/suivant` with a JSON body — a TestIdpUser, or the string "refuse" — sets who
- * the provider signs in at its next interaction (or that the person cancels there).
- */
-async function startProviderControl(
-  providers: Record<E2eProvider, TestIdp>,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const provider = /^\/(franceconnect|proconnect)\/suivant$/.exec(req.url ?? '')?.[1] as E2eProvider | undefined;
-    if (req.method !== 'POST' || !provider) {
-      res.writeHead(404).end();
-      return;
-    }
+/** The whole body of a small control request, as text. */
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
       body += chunk;
     });
-    req.on('end', () => {
-      try {
-        const next = JSON.parse(body) as TestIdpUser | 'refuse';
-        if (next !== 'refuse' && (typeof next !== 'object' || next === null || typeof next.sub !== 'string')) {
-          throw new Error('attendu : "refuse" ou un objet { sub, claims, amr?, acr? }');
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+/** A control server on 127.0.0.1 answering with `handle` (404 when it returns false). */
+async function startControl(
+  handle: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => boolean,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    readBody(req).then(
+      (body) => {
+        try {
+          if (!handle(req, res, body)) res.writeHead(404).end();
+        } catch (error) {
+          res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(String(error));
         }
-        providers[provider].actAs(next);
-        res.writeHead(204).end();
-      } catch (error) {
-        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(String(error));
-      }
-    });
+      },
+      () => res.writeHead(400).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -150,6 +155,47 @@ async function startProviderControl(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * `POST /<provider>/suivant` with a JSON body — a TestIdpUser, or the string "refuse" — sets who
+ * the provider signs in at its next interaction (or that the person cancels there).
+ */
+function startProviderControl(providers: Record<E2eProvider, TestIdp>) {
+  return startControl((req, res, body) => {
+    const provider = /^\/(franceconnect|proconnect)\/suivant$/.exec(req.url ?? '')?.[1] as E2eProvider | undefined;
+    if (req.method !== 'POST' || !provider) return false;
+    const next = JSON.parse(body) as TestIdpUser | 'refuse';
+    if (next !== 'refuse' && (typeof next !== 'object' || next === null || typeof next.sub !== 'string')) {
+      throw new Error('attendu : "refuse" ou un objet { sub, claims, amr?, acr? }');
+    }
+    providers[provider].actAs(next);
+    res.writeHead(204).end();
+    return true;
+  });
+}
+
+const ANTS_STATUSES: readonly AntsStatus[] = ['validated', 'declared', 'expired', 'consumed', 'unknown'];
+
+/**
+ * `PUT /dossiers/<numéro>` with a JSON status ("validated"…) creates or sets a pre-application at
+ * the ANTS simulator; `GET /dossiers/<numéro>` answers the appointments declared for it.
+ */
+function startAntsControl(ants: AntsSimulator) {
+  return startControl((req, res, body) => {
+    const id = /^\/dossiers\/([A-Z0-9]{10})$/.exec(req.url ?? '')?.[1];
+    if (!id) return false;
+    if (req.method === 'PUT') {
+      const status = JSON.parse(body) as AntsStatus;
+      if (!ANTS_STATUSES.includes(status)) throw new Error(`attendu : un de ${ANTS_STATUSES.join(', ')}`);
+      ants.seed(id, status);
+      res.writeHead(204).end();
+      return true;
+    }
+    if (req.method !== 'GET') return false;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ants.appointmentsOf(id)));
+    return true;
+  });
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -173,8 +219,10 @@ export default async function setup(project: TestProject) {
   // browser back there.
   const providers = await startProviders(`http://localhost:${port}`);
   const control = await startProviderControl(providers);
+  const ants = await startAntsSimulator();
+  const antsControl = await startAntsControl(ants);
   const closeProviders = async () => {
-    await control.close();
+    await Promise.all([control.close(), antsControl.close(), ants.close()]);
     await Promise.all(Object.values(providers).map((idp) => idp.close()));
   };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'guichet-e2e-'));
@@ -195,6 +243,8 @@ export default async function setup(project: TestProject) {
     // SMS written to the data directory and shown at /_demo/sms: the SMS part of the
     // notifications page is on, and nothing leaves the machine.
     GUICHET_SMS_PROVIDER: 'file',
+    // Passport numbers are checked and appointments declared at the local ANTS simulator.
+    ...ants.env,
   };
   // Embedded mode, demo on (--demo), file mail transport, default public URL: whatever the shell says.
   for (const key of [
@@ -241,6 +291,7 @@ export default async function setup(project: TestProject) {
     proconnect: providers.proconnect.issuer,
     control: control.url,
   });
+  project.provide('antsControl', antsControl.url);
 
   return async () => {
     await stop(child);

@@ -2,9 +2,10 @@
  * Shared helpers of the e2e tests: the system Chromium, the two viewports, the list of pages,
  * axe (WCAG 2.1 A/AA), and a monitor of requests, console messages and CSP violations.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import {
   type Browser,
   type BrowserContext,
@@ -16,6 +17,8 @@ import {
 import { expect, inject } from 'vitest';
 import { DEMO_PASSWORD, DEMO_PEOPLE, demoTotpSecret, usesDemoTotpKey } from '../src/modules/demo/accounts.js';
 import { currentStep, totpCodeAt } from '../src/modules/identity/index.js';
+import type { AntsStatus } from '../src/platform/ants/coordination.js';
+import type { SimulatedAntsAppointment } from '../src/test/ants-simulator.js';
 import type { TestIdpUser } from '../src/test/oidc-provider.js';
 import { baseUrl, type E2eProvider, identityProviders, url } from './context.js';
 
@@ -185,6 +188,51 @@ export async function openStaffPage(browser: Browser): Promise<Page> {
   const page = await context.newPage();
   page.once('close', () => void context.close());
   return page;
+}
+
+// ---------------------------------------------------------------------------
+// The mails the server wrote (the demo's file transport: .eml files in the data directory)
+
+/** The mails written for `to`, parsed. */
+export async function mailsTo(to: string): Promise<ParsedMail[]> {
+  const dir = path.join(inject('dataDir'), 'mail');
+  const out: ParsedMail[] = [];
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.eml'))) {
+    const mail = await simpleParser(await readFile(path.join(dir, file)));
+    const address = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
+    if (address === to) out.push(mail);
+  }
+  return out;
+}
+
+/** Waits (up to 20 s) for a mail to `to` whose subject starts with `subject`, not among `seen`. */
+export async function waitForMail(to: string, subject: string, seen: readonly ParsedMail[] = []): Promise<ParsedMail> {
+  const known = new Set(seen.map((m) => m.messageId));
+  for (let i = 0; i < 100; i++) {
+    const found = (await mailsTo(to)).find((m) => m.subject?.startsWith(subject) && !known.has(m.messageId));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no mail « ${subject} » to ${to}`);
+}
+
+// ---------------------------------------------------------------------------
+// The local ANTS coordination simulator (see global-setup.ts)
+
+/** Creates (or sets) a passport pre-application at the simulated ANTS. */
+export async function seedAntsApplication(id: string, status: AntsStatus): Promise<void> {
+  const response = await fetch(`${inject('antsControl')}/dossiers/${id}`, {
+    method: 'PUT',
+    body: JSON.stringify(status),
+  });
+  if (response.status !== 204) throw new Error(`ANTS simulée : ${response.status} ${await response.text()}`);
+}
+
+/** The appointments the server declared at the simulated ANTS for a pre-application. */
+export async function antsAppointmentsOf(id: string): Promise<SimulatedAntsAppointment[]> {
+  const response = await fetch(`${inject('antsControl')}/dossiers/${id}`);
+  if (!response.ok) throw new Error(`ANTS simulée : ${response.status}`);
+  return (await response.json()) as SimulatedAntsAppointment[];
 }
 
 // ---------------------------------------------------------------------------

@@ -437,7 +437,7 @@ const SAMPLES: Record<string, Sample> = {
     ]),
   ),
   ...Object.fromEntries(
-    ['', '/horaires', '/fermetures', '/fermer', '/ouvrir'].map((suffix) => [
+    ['', '/horaires', '/fermetures', '/lieu', '/fermer', '/ouvrir'].map((suffix) => [
       `/c/:slug/admin/rendez-vous/agendas/:agenda${suffix}`,
       { path: (c: SampleContext) => `/c/${c.commune}/admin/rendez-vous/agendas/${APPOINTMENT_ID}${suffix}` },
     ]),
@@ -554,6 +554,7 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/rendez-vous/gerer/:token/deplacer': 'appointments.booking_not_found',
   'POST /c/:slug/admin/rendez-vous/agendas/:agenda/horaires': 'appointments.agenda_not_found',
   'POST /c/:slug/admin/rendez-vous/agendas/:agenda/fermetures': 'appointments.agenda_not_found',
+  'POST /c/:slug/admin/rendez-vous/agendas/:agenda/lieu': 'appointments.agenda_not_found',
   'GET /c/:slug/rendez-vous/gerer/:token': 'appointments.booking_not_found',
   'GET /c/:slug/rendez-vous/gerer/:token/deplacer': 'appointments.booking_not_found',
   'POST /c/:slug/rendez-vous/gerer/:token/annuler': 'appointments.booking_not_found',

@@ -103,6 +103,10 @@ export async function startAntsSimulator(): Promise<AntsSimulator> {
     set down(value: boolean) {
       state.down = value;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

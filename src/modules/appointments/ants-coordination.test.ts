@@ -241,4 +241,88 @@ describe.each(TEST_ENGINES)('ANTS coordination on %s', (engine) => {
       (await browser.get(`/c/${town.slug}/rendez-vous/ants/${'0'.repeat(8)}-0000-7000-8000-000000000000`)).statusCode,
     ).toBe(404);
   });
+
+  // Last: it renames the place the other cases book at.
+  it('lets the administrator change a desk’s place and position; its passport appointments follow at the ANTS', async () => {
+    ants.seed('RENOMME001', 'validated');
+    const { booking } = await book('RENOMME001', 9);
+    await runQueuedJobs(t, ANTS_SYNC_JOB);
+    const admin = await signIn(t.app, (await staffMember(t, town, { role: 'admin' })).email, { slug: town.slug });
+    const page = `/c/${town.slug}/admin/rendez-vous/agendas/${agendaId}`;
+    const form = await admin.get(page);
+    expect(form.body).toContain('value="1 place de la Mairie"');
+
+    // Half a position, or a latitude off the globe: refused on the field, the typing kept, nothing changed.
+    for (const [fields, field, message] of [
+      [
+        { latitude: '47,3656', longitude: '' },
+        'longitude',
+        'Indiquez la latitude et la longitude, ou aucune des deux.',
+      ],
+      [{ latitude: '147,5', longitude: '-1,17' }, 'latitude', 'La latitude est un nombre de degrés entre -90 et 90'],
+    ] as const) {
+      const refused = await admin.post(`${page}/lieu`, { lieu: 'Mairie annexe', guichet: 'Guichet 1', ...fields });
+      expect(refused.statusCode, field).toBe(422);
+      expect(shownText(refused.body)).toContain(message);
+      expect(refused.body).toContain('value="Mairie annexe"');
+      await admin.get(page);
+    }
+    const placeNow = async () =>
+      (await t.testDb.asSuperuser<{ place: string }>('SELECT place FROM appointment_agenda WHERE id = $1', [agendaId]))
+        .rows[0]!.place;
+    expect(await placeNow()).toBe('Mairie');
+
+    const saved = await admin.post(`${page}/lieu`, {
+      lieu: 'Mairie annexe',
+      guichet: 'Guichet 1',
+      adresse: '2 rue des Écoles',
+      latitude: '47,3656',
+      longitude: '-1,1772',
+      alsace: 'non',
+    });
+    expect(saved.statusCode).toBe(303);
+    const after = await admin.get(String(saved.headers.location));
+    expect(shownText(after.body)).toContain('Le lieu et le guichet sont enregistrés.');
+    expect(after.body).toContain('value="47,3656"');
+    expect(after.body).toContain('value="-1,1772"');
+
+    // The ANTS now holds the desk's appointments at the new place, under its new id, and only there:
+    // this one and those the other cases left booked (one withdrawal and one declaration each).
+    const { rows: kept } = await t.testDb.asSuperuser<{ ants_number: string }>(
+      "SELECT ants_number FROM appointment_booking WHERE agenda_id = $1 AND status = 'confirme' AND ants_number IS NOT NULL",
+      [agendaId],
+    );
+    expect(kept.map((r) => r.ants_number)).toEqual(expect.arrayContaining(['RENOMME001', 'DEPLACE001']));
+    expect(await runQueuedJobs(t, ANTS_SYNC_JOB)).toBe(2 * kept.length);
+    for (const { ants_number } of kept) {
+      expect(ants.appointmentsOf(ants_number).map((a) => a.meeting_point)).toEqual(['Val-de-Rance – Mairie annexe']);
+    }
+    expect(ants.appointmentsOf('RENOMME001')).toEqual([
+      expect.objectContaining({
+        meeting_point: 'Val-de-Rance – Mairie annexe',
+        meeting_point_id: meetingPointId(town.id, 'Mairie annexe'),
+        appointment_date: antsDate(booking.startsAt),
+      }),
+    ]);
+    const journal = await t.testDb.asSuperuser<{ data: { previousPlace: string; antsRedeclared: number } }>(
+      "SELECT data FROM audit_entry WHERE commune_id = $1 AND action = 'appointments.agenda_changed' ORDER BY seq DESC LIMIT 1",
+      [town.id],
+    );
+    expect(journal.rows[0]!.data).toMatchObject({ previousPlace: 'Mairie', antsRedeclared: kept.length });
+
+    // Another commune's administrator: 404, nothing changed.
+    const elsewhere = await secondCommune(t, {
+      slug: 'autre-rive',
+      name: 'Autre-Rive',
+      services: [{ slug: 'etat-civil', name: 'État civil' }],
+    });
+    const otherAdmin = await signIn(t.app, (await staffMember(t, elsewhere, { role: 'admin' })).email, {
+      slug: elsewhere.slug,
+    });
+    const foreign = `/c/${elsewhere.slug}/admin/rendez-vous/agendas/${agendaId}`;
+    expect((await otherAdmin.get(foreign)).statusCode).toBe(404);
+    await otherAdmin.get(`/c/${elsewhere.slug}/admin/rendez-vous`);
+    expect((await otherAdmin.post(`${foreign}/lieu`, { lieu: 'Ailleurs', guichet: 'Guichet 1' })).statusCode).toBe(404);
+    expect(await placeNow()).toBe('Mairie annexe');
+  });
 });

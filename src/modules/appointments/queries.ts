@@ -4,18 +4,18 @@ import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { isUuid } from '../../platform/ids.js';
 import { listServices } from '../../platform/tenancy/communes.js';
-import { addCalendarDays, parisDateOf, parisInstant } from '../../platform/time/calendar.js';
+import { addCalendarDays, parisInstant } from '../../platform/time/calendar.js';
 import { type BookingMode, canBook, canWorkAgenda } from './policy.js';
 import {
   accountBookings,
-  agendaCalendar,
+  agendaCalendars,
   bookingsBetween,
   findMotif,
   listAgendas,
   listClosures,
   listMotifs,
   listOpenings,
-  takenSeats,
+  takenSeatsOf,
 } from './repo.js';
 import type { Agenda, Motif } from './schema.js';
 import { closedBecause, opensOn, searchSlots } from './slots.js';
@@ -81,33 +81,45 @@ export async function motifSlots(
     minDelayHours: options.byAgent ? 0 : motif.minDelayHours,
     maxDelayDays: motif.maxDelayDays,
   };
-  const byKey = new Map<string, DaySlots['slots'][number]>();
-  const calendars = new Map<string, Awaited<ReturnType<typeof agendaCalendar>>>();
+  // One slot per place and time: places by name, then times by epoch milliseconds.
+  const byPlace = new Map<string, Map<number, { date: string; slot: DaySlots['slots'][number] }>>();
+  // Every desk's calendar and bookings in three queries, whatever the number of desks.
+  const calendars = await agendaCalendars(tx, communeId, agendas);
+  const takenByAgenda = await takenSeatsOf(
+    tx,
+    communeId,
+    agendas.map((a) => a.id),
+    fromInstant,
+    toInstant,
+  );
   for (const agenda of agendas) {
-    const calendar = await agendaCalendar(tx, communeId, agenda);
-    calendars.set(agenda.id, calendar);
-    const taken = await takenSeats(tx, communeId, agenda.id, fromInstant, toInstant);
+    const calendar = calendars.get(agenda.id)!;
+    const taken = takenByAgenda.get(agenda.id)!;
+    const byTime = byPlace.get(agenda.place) ?? new Map();
+    byPlace.set(agenda.place, byTime);
     for (const slot of searchSlots({ calendar, motif: rules, taken, now: options.now, from: options.from, to })) {
-      const key = `${agenda.place}|${slot.startsAt.getTime()}`;
-      const known = byKey.get(key);
-      if (!known || known.remaining < slot.remaining) {
-        byKey.set(key, {
-          startsAt: slot.startsAt,
-          endsAt: slot.endsAt,
-          agendaId: agenda.id,
-          place: agenda.place,
-          remaining: slot.remaining,
+      const key = slot.startsAt.getTime();
+      const known = byTime.get(key);
+      if (!known || known.slot.remaining < slot.remaining) {
+        byTime.set(key, {
+          date: slot.date,
+          slot: {
+            startsAt: slot.startsAt,
+            endsAt: slot.endsAt,
+            agendaId: agenda.id,
+            place: agenda.place,
+            remaining: slot.remaining,
+          },
         });
       }
     }
   }
-  const all = [...byKey.values()].sort(
-    (a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.place.localeCompare(b.place),
-  );
-  // Each slot's Paris date, computed once (a date format per slot and per day was the search's cost).
+  const all = [...byPlace.values()]
+    .flatMap((byTime) => [...byTime.values()])
+    .sort((a, b) => a.slot.startsAt.getTime() - b.slot.startsAt.getTime() || a.slot.place.localeCompare(b.slot.place));
+  // Grouped by the Paris date the search already knows for each slot.
   const byDate = new Map<string, DaySlots['slots']>();
-  for (const slot of all) {
-    const date = parisDateOf(slot.startsAt);
+  for (const { date, slot } of all) {
     const list = byDate.get(date);
     if (list) list.push(slot);
     else byDate.set(date, [slot]);

@@ -51,6 +51,8 @@ export interface TakenSeat {
 }
 
 export interface Slot {
+  /** The Paris date it starts on. */
+  date: string;
   startsAt: Date;
   endsAt: Date;
   /** Seats still free (≥ 1). */
@@ -117,14 +119,24 @@ export function searchSlots(search: SlotSearch): Slot[] {
     if (closedBecause(calendar, date)) continue;
     for (const opening of openingsOf(calendar, date)) {
       const closesAt = parisInstant(date, opening.endMinute) ?? parisInstant(addCalendarDays(date, 1), 0);
+      const opensAt = parisInstant(date, opening.startMinute);
+      // On all but the two days the clocks change, an opening's times are plain arithmetic from its
+      // start; on those, each time is asked of the time-zone rules.
+      const steady =
+        opensAt &&
+        closesAt &&
+        closesAt.getTime() - opensAt.getTime() === (opening.endMinute - opening.startMinute) * MINUTE;
       for (let minute = opening.startMinute; minute + motif.durationMinutes <= opening.endMinute; minute += step) {
-        const start = parisInstant(date, minute);
+        const start = steady
+          ? new Date(opensAt.getTime() + (minute - opening.startMinute) * MINUTE)
+          : parisInstant(date, minute);
         if (!start || !closesAt) continue; // a time the clocks skip
         const startMs = start.getTime();
         const endMs = startMs + motif.durationMinutes * MINUTE;
         if (endMs > closesAt.getTime() || startMs < earliest || seen.has(startMs)) continue;
         const busyUntil = endMs + motif.bufferMinutes * MINUTE;
-        const seats = new Set<number>();
+        // Seats of this motif already taken at this very time (most slots have none: no allocation).
+        let seats: Set<number> | undefined;
         let blocked = false;
         while (lo < taken.length && taken[lo]!.startsAt.getTime() + longest <= startMs) lo++;
         for (let i = lo; i < taken.length; i++) {
@@ -133,17 +145,21 @@ export function searchSlots(search: SlotSearch): Slot[] {
           if (tStart >= busyUntil) break;
           const tBusyUntil = t.endsAt.getTime() + t.bufferMinutes * MINUTE;
           if (tBusyUntil <= startMs) continue;
-          if (t.motifId === motif.id && tStart === startMs) seats.add(t.seat);
-          else blocked = true;
+          if (t.motifId === motif.id && tStart === startMs) {
+            seats ??= new Set();
+            seats.add(t.seat);
+          } else blocked = true;
         }
-        if (blocked || seats.size >= motif.capacity) continue;
+        const takenHere = seats?.size ?? 0;
+        if (blocked || takenHere >= motif.capacity) continue;
         let freeSeat = 1;
-        while (seats.has(freeSeat)) freeSeat++;
+        while (seats?.has(freeSeat)) freeSeat++;
         seen.add(startMs);
         slots.push({
+          date,
           startsAt: start,
           endsAt: new Date(endMs),
-          remaining: motif.capacity - seats.size,
+          remaining: motif.capacity - takenHere,
           freeSeat,
         });
       }

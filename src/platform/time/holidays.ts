@@ -54,7 +54,20 @@ export function publicHolidays(year: number, options: { alsaceMoselle?: boolean 
   return list.sort((x, y) => x.date.localeCompare(y.date));
 }
 
+/** The holidays of a year by date, computed once per year and variant (a slot search asks per day and desk). */
+const holidaysByYear = new Map<string, ReadonlyMap<string, Readonly<PublicHoliday>>>();
+
 /** The holiday of a date, or undefined. */
-export function publicHolidayOn(date: string, options: { alsaceMoselle?: boolean } = {}): PublicHoliday | undefined {
-  return publicHolidays(Number(date.slice(0, 4)), options).find((h) => h.date === date);
+export function publicHolidayOn(
+  date: string,
+  options: { alsaceMoselle?: boolean } = {},
+): Readonly<PublicHoliday> | undefined {
+  const key = `${date.slice(0, 4)}|${options.alsaceMoselle === true}`;
+  let year = holidaysByYear.get(key);
+  if (!year) {
+    year = new Map(publicHolidays(Number(date.slice(0, 4)), options).map((h) => [h.date, Object.freeze(h)]));
+    if (holidaysByYear.size > 1_000) holidaysByYear.clear();
+    holidaysByYear.set(key, year);
+  }
+  return year.get(date);
 }

@@ -29,6 +29,7 @@ import {
   createAgenda,
   createMotif,
   removeAgendaItem,
+  updateAgenda,
 } from '../use-cases/configure-agendas.js';
 
 type Settings = Awaited<ReturnType<typeof settingsPage>>;
@@ -40,7 +41,11 @@ const NOTICES: Record<string, string> = {
   fermeture: 'La fermeture est enregistrée.',
   retire: 'C’est retiré.',
   etat: 'C’est enregistré.',
+  lieu: 'Le lieu et le guichet sont enregistrés.',
 };
+
+/** A stored degree as an administrator types it (« 47,3656 »). */
+const degrees = (value: number | null) => (value === null ? '' : String(value).replace('.', ','));
 
 function caller(request: FastifyRequest): Caller {
   return { communeId: request.commune!.id, actor: request.actor!, requestId: request.id };
@@ -52,6 +57,66 @@ interface FormState {
   values: FormBody;
   errors: FieldErrors;
   status: number;
+}
+
+/** A desk's place, name, address, holidays and position: the same fields to create and to change it. */
+function PlaceFields({ value, errors }: { value: (key: string, fallback?: string) => string; errors: FieldErrors }) {
+  return (
+    <>
+      <Input
+        name="lieu"
+        label="Lieu"
+        hint="Par exemple : Mairie, Mairie annexe du Bourg."
+        value={value('lieu')}
+        error={errors.lieu}
+      />
+      <Input
+        name="guichet"
+        label="Guichet"
+        hint="Par exemple : Guichet 1, Bureau des passeports."
+        value={value('guichet')}
+        error={errors.guichet}
+      />
+      <Input
+        name="adresse"
+        label="Adresse (facultatif)"
+        autocomplete="off"
+        value={value('adresse')}
+        error={errors.adresse}
+      />
+      <Input
+        name="latitude"
+        label="Latitude (facultatif)"
+        hint="Pour la recherche nationale de l’ANTS (cartes d’identité et passeports), par exemple 47,3656."
+        inputmode="decimal"
+        autocomplete="off"
+        width={10}
+        value={value('latitude')}
+        error={errors.latitude}
+      />
+      <Input
+        name="longitude"
+        label="Longitude (facultatif)"
+        hint="Par exemple -1,1772 (négative à l’ouest de Greenwich)."
+        inputmode="decimal"
+        autocomplete="off"
+        width={10}
+        value={value('longitude')}
+        error={errors.longitude}
+      />
+      <Radios
+        name="alsace"
+        legend="Jours fériés d’Alsace-Moselle (Vendredi saint, 26 décembre)"
+        small
+        inline
+        value={value('alsace', 'non')}
+        items={[
+          { value: 'non', label: 'Non' },
+          { value: 'oui', label: 'Oui' },
+        ]}
+      />
+    </>
+  );
 }
 
 function render(request: FastifyRequest, reply: FastifyReply, data: Settings, state?: FormState) {
@@ -104,58 +169,7 @@ function render(request: FastifyRequest, reply: FastifyReply, data: Settings, st
             value={fieldValue('agenda', 'service')}
             error={ae.service}
           />
-          <Input
-            name="lieu"
-            label="Lieu"
-            hint="Par exemple : Mairie, Mairie annexe du Bourg."
-            value={fieldValue('agenda', 'lieu')}
-            error={ae.lieu}
-          />
-          <Input
-            name="guichet"
-            label="Guichet"
-            hint="Par exemple : Guichet 1, Bureau des passeports."
-            value={fieldValue('agenda', 'guichet')}
-            error={ae.guichet}
-          />
-          <Input
-            name="adresse"
-            label="Adresse (facultatif)"
-            autocomplete="off"
-            value={fieldValue('agenda', 'adresse')}
-            error={ae.adresse}
-          />
-          <Input
-            name="latitude"
-            label="Latitude (facultatif)"
-            hint="Pour la recherche nationale de l’ANTS (cartes d’identité et passeports), par exemple 47,3656."
-            inputmode="decimal"
-            autocomplete="off"
-            width={10}
-            value={fieldValue('agenda', 'latitude')}
-            error={ae.latitude}
-          />
-          <Input
-            name="longitude"
-            label="Longitude (facultatif)"
-            hint="Par exemple -1,1772 (négative à l’ouest de Greenwich)."
-            inputmode="decimal"
-            autocomplete="off"
-            width={10}
-            value={fieldValue('agenda', 'longitude')}
-            error={ae.longitude}
-          />
-          <Radios
-            name="alsace"
-            legend="Jours fériés d’Alsace-Moselle (Vendredi saint, 26 décembre)"
-            small
-            inline
-            value={fieldValue('agenda', 'alsace', 'non')}
-            items={[
-              { value: 'non', label: 'Non' },
-              { value: 'oui', label: 'Oui' },
-            ]}
-          />
+          <PlaceFields value={(key, fallback) => fieldValue('agenda', key, fallback)} errors={ae} />
           <Button>Créer l’agenda</Button>
         </form>
 
@@ -331,6 +345,14 @@ function renderAgenda(
   const errorsOf = (form: string) => (state?.form === form ? state.errors : {});
   const fieldValue = (form: string, key: string, fallback = '') =>
     state?.form === form && key in state.values ? formString(state.values, key) : fallback;
+  const current: Record<string, string> = {
+    lieu: agenda.place,
+    guichet: agenda.desk,
+    adresse: agenda.address,
+    latitude: degrees(agenda.latitude),
+    longitude: degrees(agenda.longitude),
+    alsace: agenda.alsaceMoselle ? 'oui' : 'non',
+  };
   const oe = errorsOf('horaire');
   const ce = errorsOf('fermeture');
   const done = formString(request.query, 'fait');
@@ -456,6 +478,19 @@ function renderAgenda(
           <Input name="motif" label="Motif (facultatif)" value={fieldValue('fermeture', 'motif')} error={ce.motif} />
           <Button>Ajouter la fermeture</Button>
         </form>
+        <form method="post" action={`${url}/lieu`} novalidate>
+          <CsrfField token={csrf} />
+          <h2 class="govuk-heading-m">Lieu, guichet et position</h2>
+          <p class="govuk-body">
+            Le service ne change pas. Si le lieu change, les rendez-vous de passeport et de carte d’identité déjà pris à
+            ce guichet sont déclarés à l’ANTS sous le nouveau lieu.
+          </p>
+          <PlaceFields
+            value={(key, fallback) => fieldValue('lieu', key, current[key] ?? fallback ?? '')}
+            errors={errorsOf('lieu')}
+          />
+          <Button>Enregistrer le lieu</Button>
+        </form>
         <form method="post" action={`${url}/${agenda.active ? 'fermer' : 'ouvrir'}`} novalidate>
           <CsrfField token={csrf} />
           <h2 class="govuk-heading-m">{agenda.active ? 'Fermer cet agenda' : 'Rouvrir cet agenda'}</h2>
@@ -532,6 +567,18 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
       return reply.redirect(`${base(request)}/agendas/${agenda}?fait=retire`, 303);
     });
   }
+
+  app.post('/c/:slug/admin/rendez-vous/agendas/:agenda/lieu', policy, async (request, reply) => {
+    const { agenda } = request.params as { agenda: string };
+    const body = (request.body ?? {}) as FormBody;
+    const result = await handleForm(
+      () => updateAgenda(ctx, caller(request), agenda, body),
+      async (errors, status) =>
+        renderAgenda(request, reply, await load(request), agenda, { form: 'lieu', values: body, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${base(request)}/agendas/${agenda}?fait=lieu`, 303);
+  });
 
   for (const action of ['fermer', 'ouvrir'] as const) {
     app.post(`/c/:slug/admin/rendez-vous/agendas/:agenda/${action}`, policy, async (request, reply) => {

@@ -5,12 +5,14 @@
  */
 import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.js';
-import { withTenant } from '../../../platform/db/tenant.js';
+import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
 import { findServiceById } from '../../../platform/tenancy/communes.js';
+import { queueAntsSync } from '../ants-sync.js';
 import { canConfigure } from '../policy.js';
 import {
+  bookingsBetween,
   deleteClosure,
   deleteOpening,
   findAgenda,
@@ -21,6 +23,7 @@ import {
   insertOpening,
   setAgendaActive,
   setMotifActive,
+  updateAgendaPlace,
 } from '../repo.js';
 import { parseTimeOfDay } from '../texts.js';
 import { AGENDA_NOT_FOUND, auditAppointments, type Caller, fieldError, MOTIF_NOT_FOUND, parseInput } from './common.js';
@@ -93,23 +96,33 @@ export const agendaSchema = z.object({
   longitude: coordinate(180, 'La longitude est un nombre de degrés entre -180 et 180, par exemple -1,1772.'),
 });
 
+/** The same place and desk twice in a commune, or half a position: refused, named on its field. */
+async function checkPlace(
+  tx: Tx,
+  communeId: string,
+  v: { lieu: string; guichet: string; latitude: number | null; longitude: number | null },
+  exceptAgendaId?: string,
+): Promise<void> {
+  const { rows } = await tx.client.query(
+    'SELECT 1 FROM appointment_agenda WHERE commune_id = $1 AND place = $2 AND desk = $3 AND id IS DISTINCT FROM $4',
+    [communeId, v.lieu, v.guichet, exceptAgendaId ?? null],
+  );
+  if (rows.length) throw fieldError('guichet', 'Ce guichet existe déjà à ce lieu : choisissez un autre nom.');
+  if ((v.latitude === null) !== (v.longitude === null)) {
+    throw fieldError(
+      v.latitude === null ? 'latitude' : 'longitude',
+      'Indiquez la latitude et la longitude, ou aucune des deux.',
+    );
+  }
+}
+
 export async function createAgenda(ctx: AppContext, caller: Caller, input: unknown): Promise<string> {
   assertAdmin(caller);
   const v = parseInput(agendaSchema, input);
   const { communeId } = caller;
   return withTenant(ctx.database, communeId, async (tx) => {
     if (!(await findServiceById(tx, communeId, v.service))) throw fieldError('service', 'Choisissez le service.');
-    const { rows } = await tx.client.query(
-      'SELECT 1 FROM appointment_agenda WHERE commune_id = $1 AND place = $2 AND desk = $3',
-      [communeId, v.lieu, v.guichet],
-    );
-    if (rows.length) throw fieldError('guichet', 'Ce guichet existe déjà à ce lieu : choisissez un autre nom.');
-    if ((v.latitude === null) !== (v.longitude === null)) {
-      throw fieldError(
-        v.latitude === null ? 'latitude' : 'longitude',
-        'Indiquez la latitude et la longitude, ou aucune des deux.',
-      );
-    }
+    await checkPlace(tx, communeId, v);
     const id = await insertAgenda(tx, {
       communeId,
       serviceId: v.service,
@@ -131,6 +144,58 @@ export async function createAgenda(ctx: AppContext, caller: Caller, input: unkno
       },
     );
     return id;
+  });
+}
+
+/** Beyond any booking (motifs open at most 366 days ahead). */
+const FAR_AHEAD_MS = 10 * 366 * 86_400_000;
+
+export const agendaPlaceSchema = agendaSchema.omit({ service: true });
+
+/**
+ * Changes a desk's place, name, address, holidays or coordinates (its service stays: its bookings
+ * belong to it). The ANTS knows a place by its name: when it changes, the desk's future passport
+ * and identity-card appointments are withdrawn from the old place and declared at the new one.
+ */
+export async function updateAgenda(ctx: AppContext, caller: Caller, agendaId: string, input: unknown): Promise<void> {
+  assertAdmin(caller);
+  const { communeId } = caller;
+  await withTenant(ctx.database, communeId, async (tx) => {
+    const before = isUuid(agendaId) ? await findAgenda(tx, communeId, agendaId) : undefined;
+    if (!before) throw AGENDA_NOT_FOUND();
+    const v = parseInput(agendaPlaceSchema, input);
+    await checkPlace(tx, communeId, v, agendaId);
+    const values = {
+      place: v.lieu,
+      desk: v.guichet,
+      address: v.adresse,
+      alsaceMoselle: v.alsace === 'oui',
+      latitude: v.latitude,
+      longitude: v.longitude,
+    };
+    await updateAgendaPlace(tx, communeId, agendaId, values);
+    const after = { ...before, ...values };
+    let redeclared = 0;
+    if (before.place !== after.place) {
+      const now = Date.now();
+      const future = await bookingsBetween(tx, communeId, [agendaId], new Date(now), new Date(now + FAR_AHEAD_MS));
+      for (const { booking: b } of future.filter((f) => f.booking.status === 'confirme' && f.booking.antsNumber)) {
+        await queueAntsSync(ctx, tx, 'remove', b, before);
+        await queueAntsSync(ctx, tx, 'declare', b, after);
+        redeclared++;
+      }
+    }
+    await auditAppointments(
+      tx,
+      caller,
+      'appointments.agenda_changed',
+      { type: 'appointment_agenda', id: agendaId },
+      {
+        place: after.place,
+        desk: after.desk,
+        ...(before.place !== after.place ? { previousPlace: before.place, antsRedeclared: redeclared } : {}),
+      },
+    );
   });
 }
 
