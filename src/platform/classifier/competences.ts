@@ -130,7 +130,7 @@ export function competenceExamples(): readonly TrainingExample[] {
  * Temperature of the competence model's softmax, fitted on held-out data (a calibration split of
  * the training part, bench/classifier.bench.ts prints the value it refits on every run).
  */
-export const COMPETENCE_TEMPERATURE = 0.65;
+export const COMPETENCE_TEMPERATURE = 0.55;
 
 /** Routed without a human when the chosen service's probability reaches this (bench: the threshold sweep). */
 export const COMPETENCE_THRESHOLD = 0.8;
