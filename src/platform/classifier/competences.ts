@@ -133,7 +133,7 @@ export function competenceExamples(): readonly TrainingExample[] {
 export const COMPETENCE_TEMPERATURE = 0.55;
 
 /** Routed without a human when the chosen service's probability reaches this (bench: the threshold sweep). */
-export const COMPETENCE_THRESHOLD = 0.8;
+export const COMPETENCE_THRESHOLD = 0.85;
 
 /**
  * Two competences are "close" when the second has at least this share of the first's
