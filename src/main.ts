@@ -16,6 +16,7 @@ import {
 } from './modules/continuity/index.js';
 import { DEMO_PASSWORD, DEMO_PEOPLE, DEMO_TOTP_KEY, usesDemoTotpKey } from './modules/demo/accounts.js';
 import { isEmptyInstance, seedDemo } from './modules/demo/seed.js';
+import { warmUpRouting } from './modules/requests/index.js';
 import { verifyAllCommunes } from './platform/audit/verify-all.js';
 import { type Database, openPostgres } from './platform/db/client.js';
 import { migrate } from './platform/db/migrate.js';
@@ -355,6 +356,8 @@ async function serve(config: Config): Promise<number> {
     created = (await seedDemo(database, runtime.queue, config.publicUrl, runtime.config.secret!)).created;
   }
   const app = await buildApp(runtime, MODULES);
+  // The routing model takes about a second to train: before listening, not on a citizen's message.
+  warmUpRouting();
   await app.listen({ port: config.port, host: config.host });
   if (config.demo) {
     printDemoBanner();

@@ -5,6 +5,8 @@ import type { Tx } from '../../platform/db/tenant.js';
 import { insertRoutingExamples } from './repo.js';
 import { routeFreeText } from './routing.js';
 
+export { routingModelsSettled, warmUpRouting } from './routing.js';
+
 /** Adds labelled examples (text → service slug) to the commune's routing classifier. */
 export function addRoutingExamples(
   tx: Tx,

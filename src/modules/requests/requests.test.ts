@@ -547,9 +547,8 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     await anonymous.get('/c/villebelle/contacter-la-mairie');
     const unsure = await anonymous.post('/c/villebelle/contacter-la-mairie', {
       subject: 'Question',
-      // Two close competences of two services (action sociale → accueil, factures → finances).
-      message:
-        'Je n’arrive plus à payer mes factures, la cantine et le loyer. Le CCAS peut-il m’aider ou faut-il un échéancier ?',
+      // Two close competences of two services (action sociale → accueil, a bill to correct → finances).
+      message: 'Je conteste la facture de cantine et je demande aussi une aide du CCAS pour le loyer.',
       name: 'Jeanne Roux',
       email: 'jeanne.roux@courriel.example',
     });
@@ -604,7 +603,7 @@ describe.each(TEST_ENGINES)('citizen démarches and requests on %s', (engine) =>
     expect(routed.byDefault.routedBy).toBe('procedure');
     expect(routed.examples).toEqual([
       {
-        text: 'Question\nJe n’arrive plus à payer mes factures, la cantine et le loyer. Le CCAS peut-il m’aider ou faut-il un échéancier ?',
+        text: 'Question\nJe conteste la facture de cantine et je demande aussi une aide du CCAS pour le loyer.',
         service_slug: 'finances',
       },
     ]);

@@ -60,14 +60,29 @@ export async function routeByRules(
   return { serviceId: proc.serviceId, routedBy: 'procedure', confidence: null, explanation: null };
 }
 
-// The standard model is trained once per process (about a second); a commune with re-routings
-// gets its own, rebuilt when its examples change. Cache only: every process may hold its own copy.
+// Training takes about a second of CPU (bench/classifier.bench.ts). The standard model is trained
+// once per process, at start-up (`warmUpRouting`, called by `guichet serve` before it listens) or
+// else on first use. A commune with re-routings gets its own model, retrained when its examples
+// change — off the request path: the request that notices the change is routed with the model the
+// commune had (or the standard one) and the new model is trained right after, then swapped in.
+// Cache only: every process may hold its own copy.
 let standard: LogisticModel | null = null;
 const models = new Map<string, { stamp: string; model: LogisticModel }>();
+const training = new Map<string, Promise<void>>();
 
 export function standardModel(): LogisticModel {
   standard ??= trainLogistic(competenceExamples(), { temperature: COMPETENCE_TEMPERATURE });
   return standard;
+}
+
+/** Trains the standard model now, so that no citizen's message waits for it. */
+export function warmUpRouting(): void {
+  standardModel();
+}
+
+/** Resolves when every commune model being retrained is in place (tests, shutdown). */
+export async function routingModelsSettled(): Promise<void> {
+  while (training.size > 0) await Promise.all([...training.values()]);
 }
 
 async function communeModel(tx: Tx, communeId: string): Promise<LogisticModel> {
@@ -80,16 +95,27 @@ async function communeModel(tx: Tx, communeId: string): Promise<LogisticModel> {
   const stamp = `${n}:${rows[0]?.last?.toISOString() ?? ''}`;
   const cached = models.get(communeId);
   if (cached?.stamp === stamp) return cached.model;
-  const own = (await listRoutingExamples(tx, communeId)).filter((e) => e.competence !== null);
-  const model = trainLogistic(
-    [
+  if (!training.has(communeId)) {
+    const own = (await listRoutingExamples(tx, communeId)).filter((e) => e.competence !== null);
+    const examples = [
       ...competenceExamples(),
       ...own.map((e) => ({ text: e.text, serviceSlug: e.competence!, weight: REROUTING_WEIGHT })),
-    ],
-    { temperature: COMPETENCE_TEMPERATURE },
-  );
-  models.set(communeId, { stamp, model });
-  return model;
+    ];
+    const job = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        try {
+          models.set(communeId, { stamp, model: trainLogistic(examples, { temperature: COMPETENCE_TEMPERATURE }) });
+        } catch {
+          // Keep the previous model; the next message retries.
+        } finally {
+          training.delete(communeId);
+          resolve();
+        }
+      });
+    });
+    training.set(communeId, job);
+  }
+  return cached?.model ?? standardModel();
 }
 
 export interface ServiceDecision {

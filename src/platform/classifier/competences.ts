@@ -130,10 +130,10 @@ export function competenceExamples(): readonly TrainingExample[] {
  * Temperature of the competence model's softmax, fitted on held-out data (a calibration split of
  * the training part, bench/classifier.bench.ts prints the value it refits on every run).
  */
-export const COMPETENCE_TEMPERATURE = 0.65;
+export const COMPETENCE_TEMPERATURE = 0.55;
 
 /** Routed without a human when the chosen service's probability reaches this (bench: the threshold sweep). */
-export const COMPETENCE_THRESHOLD = 0.8;
+export const COMPETENCE_THRESHOLD = 0.85;
 
 /**
  * Two competences are "close" when the second has at least this share of the first's

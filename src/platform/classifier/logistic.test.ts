@@ -77,12 +77,12 @@ describe('explanations', () => {
 });
 
 describe('the standard competence map', () => {
-  it('has every competence of issue 9 with at least 80 distinct messages each', () => {
+  it('has every competence of issue 9 with at least 200 distinct messages each', () => {
     expect(COMPETENCE_SLUGS).toHaveLength(18);
     const examples = competenceExamples();
     for (const { slug } of COMPETENCES) {
       const texts = examples.filter((e) => e.serviceSlug === slug).map((e) => e.text.toLocaleLowerCase('fr'));
-      expect(texts.length, slug).toBeGreaterThanOrEqual(80);
+      expect(texts.length, slug).toBeGreaterThanOrEqual(200);
       expect(new Set(texts).size, `${slug}: duplicates`).toBe(texts.length);
     }
     const all = examples.map((e) => e.text.toLocaleLowerCase('fr'));

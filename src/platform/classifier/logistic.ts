@@ -10,10 +10,12 @@
  * Explanations: the words whose weights push most towards the chosen competence compared with
  * the runner-up, without filler (street words, greetings, time words — `isFiller`).
  */
-import { extractFeatures, type Feature, normalizeWord, stem } from './tokenize.js';
+import { extractFeatures, type Feature, type FeatureOptions, normalizeWord, stem } from './tokenize.js';
 
 export interface LogisticOptions {
   epochs: number;
+  /** Which features of a message the model weighs (tokenize.ts extractFeatures). */
+  features: FeatureOptions;
   learningRate: number;
   l2: number;
   seed: number;
@@ -21,8 +23,9 @@ export interface LogisticOptions {
 
 export const DEFAULT_LOGISTIC_OPTIONS: Readonly<LogisticOptions> = Object.freeze({
   epochs: 16,
-  learningRate: 0.5,
-  l2: 1e-4,
+  features: Object.freeze({ bigrams: true, charGrams: 4 }),
+  learningRate: 2,
+  l2: 3e-3,
   seed: 1,
 });
 
@@ -34,6 +37,8 @@ export interface LogisticModel {
   bias: Float64Array;
   /** Divides the scores before the softmax; fitted on held-out data. */
   temperature: number;
+  /** The features it was trained on (prediction extracts the same). */
+  features: FeatureOptions;
 }
 
 export interface LabelledText {
@@ -50,10 +55,8 @@ export interface CompetencePrediction {
   ranking: Array<{ serviceSlug: string; confidence: number }>;
 }
 
-const featureOptions = { bigrams: true, charGrams: 4 } as const;
-
-function keysOf(text: string): string[] {
-  return [...new Set(extractFeatures(text, featureOptions).map((f) => f.key))];
+function keysOf(text: string, features: FeatureOptions): string[] {
+  return [...new Set(extractFeatures(text, features).map((f) => f.key))];
 }
 
 /** Trains on labelled texts; deterministic for the same examples, order and options. */
@@ -71,7 +74,7 @@ export function trainLogistic(
       labels.push(e.serviceSlug);
       y = labels.length - 1;
     }
-    const x = keysOf(e.text).map((k) => {
+    const x = keysOf(e.text, o.features).map((k) => {
       let i = vocabulary.get(k);
       if (i === undefined) {
         i = vocabulary.size;
@@ -121,7 +124,7 @@ export function trainLogistic(
       }
     }
   }
-  return { labels, vocabulary, weights, bias, temperature: options.temperature ?? 1 };
+  return { labels, vocabulary, weights, bias, temperature: options.temperature ?? 1, features: o.features };
 }
 
 /** Raw scores (before temperature and softmax) and the known features of a text. */
@@ -132,7 +135,7 @@ function scoresOf(
   const k = model.labels.length;
   const seen = new Set<string>();
   const known: Array<{ feature: Feature; row: number }> = [];
-  for (const feature of extractFeatures(text, featureOptions)) {
+  for (const feature of extractFeatures(text, model.features)) {
     if (seen.has(feature.key)) continue;
     seen.add(feature.key);
     const row = model.vocabulary.get(feature.key);
@@ -210,7 +213,8 @@ function explainWords(
   if (k < 2) return [];
   const terms = new Map<number, string>();
   for (const { feature } of known) {
-    if (feature.tokens.length === 1 && !feature.key.startsWith('#')) terms.set(feature.tokens[0]!, feature.key);
+    if (feature.tokens.length === 1 && !feature.key.startsWith('#') && !feature.key.startsWith('~'))
+      terms.set(feature.tokens[0]!, feature.key);
   }
   const groups = new Map<string, { surface: string; tokens: number[]; weight: number }>();
   for (const { feature, row } of known) {

@@ -113,4 +113,12 @@ describe('extractFeatures', () => {
     expect(features.map((f) => f.key)).toEqual(['naiss', '#<nai', '#nais', '#aiss', '#iss>']);
     expect(new Set(features.map((f) => f.surface))).toEqual(new Set(['naissance']));
   });
+
+  it('adds n-grams of the written word, accents folded and unstemmed, when asked', () => {
+    const keys = extractFeatures('Écoles', { bigrams: false, wordGrams: [4, 5] }).map((f) => f.key);
+    expect(keys).toEqual(['ecol', '~<eco', '~ecol', '~cole', '~oles', '~les>', '~<ecol', '~ecole', '~coles', '~oles>']);
+    // A typo shares most of them.
+    const typo = new Set(extractFeatures('ecolles', { bigrams: false, wordGrams: [4, 5] }).map((f) => f.key));
+    expect(keys.filter((k) => typo.has(k)).length).toBeGreaterThanOrEqual(4);
+  });
 });

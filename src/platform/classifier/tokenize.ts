@@ -34,8 +34,14 @@ export interface Feature {
 export interface FeatureOptions {
   /** Add bigrams of consecutive kept words in the same sentence (default true). */
   bigrams?: boolean;
-  /** Add character n-grams of this length inside each kept word (0 = none, the default): robust to typos. */
+  /** Add character n-grams of this length inside each kept word's stem (0 = none, the default): robust to typos. */
   charGrams?: number;
+  /**
+   * Add character n-grams of every length in [min, max] of each kept word as written, accent-
+   * and case-folded, not stemmed, between word-boundary marks ("<lampa", "adair", "aire>"):
+   * robust to typos, missing accents and SMS spellings that stemming does not fold.
+   */
+  wordGrams?: readonly [number, number];
 }
 
 /** Longer texts are cut: classification time stays bounded whatever a form receives. */
@@ -247,6 +253,20 @@ export function extractFeatures(text: string, options: FeatureOptions = {}): Fea
       if (padded.length <= n) return;
       for (let j = 0; j + n <= padded.length; j++)
         features.push({ key: `#${padded.slice(j, j + n)}`, surface: t.surface, tokens: [i] });
+    });
+  }
+  if (options.wordGrams) {
+    const [min, max] = options.wordGrams;
+    let previousStart = -1;
+    tokens.forEach((t, i) => {
+      if (t.start === previousStart) return; // an SMS form expanded into several terms: one written word
+      previousStart = t.start;
+      const padded = `<${normalizeWord(t.surface)}>`;
+      for (let n = min; n <= max; n++) {
+        if (padded.length <= n) break;
+        for (let j = 0; j + n <= padded.length; j++)
+          features.push({ key: `~${padded.slice(j, j + n)}`, surface: t.surface, tokens: [i] });
+      }
     });
   }
   return features;

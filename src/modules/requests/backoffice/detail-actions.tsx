@@ -41,7 +41,14 @@ export function Section({ title, id, children }: { title: string; id: string; ch
   );
 }
 
-export function Routing({ detail }: { detail: RequestDetail }) {
+export function Routing({
+  detail,
+  competenceServices,
+}: {
+  detail: RequestDetail;
+  /** Competence → the service that handles it in the commune's map (shown next to each suggestion). */
+  competenceServices?: ReadonlyMap<string, string>;
+}) {
   const rows = [{ key: 'Mode d’orientation', value: ROUTED_BY_LABELS[detail.routedBy] ?? detail.routedBy }];
   if (detail.routingConfidence !== null) {
     rows.push({
@@ -53,7 +60,12 @@ export function Routing({ detail }: { detail: RequestDetail }) {
   if (competences.length > 0) {
     rows.push({
       key: competences.length > 1 ? 'Compétences proches (à départager)' : 'Compétence estimée',
-      value: competences.map(competenceLabel).join(' ou '),
+      value: competences
+        .map((c) => {
+          const service = competenceServices?.get(c);
+          return service ? `${competenceLabel(c)} (service « ${service} »)` : competenceLabel(c);
+        })
+        .join(' ou '),
     });
   }
   return (

@@ -5,6 +5,7 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { listServices, type Service } from '../../../platform/tenancy/communes.js';
 import type { FormDefinition } from '../../forms/index.js';
 import { findFormVersion } from '../../procedures/index.js';
+import { competenceRoutes } from '../competence-map.js';
 import { listRequestFiles, type StoredFileInfo } from '../repo.js';
 import { requestNotFound } from '../use-cases/common.js';
 import {
@@ -29,6 +30,8 @@ export interface DetailData {
   definition: FormDefinition | null;
   /** The images the citizen answered (photos of a report), shown as thumbnails. */
   photos: StoredFileInfo[];
+  /** Competence slug → name of the service that handles it in the commune's map today. */
+  competenceServices: Map<string, string>;
 }
 
 export async function loadDetail(ctx: AppContext, request: FastifyRequest, number: string): Promise<DetailData> {
@@ -41,12 +44,15 @@ export async function loadDetail(ctx: AppContext, request: FastifyRequest, numbe
     const mentioned = history.flatMap((e) =>
       e.kind === 'assigned' ? [e.data.from, e.data.to].filter((v): v is string => typeof v === 'string') : [],
     );
+    const services = await listServices(tx, commune.id);
+    const routes = await competenceRoutes(tx, commune.id, services);
     return {
       detail,
       history,
+      competenceServices: new Map(routes.map((r) => [r.competence.slug, r.service.name])),
       files: await listRequestFiles(tx, commune.id, detail.id, { includeInternal: true }),
       agents: await listServiceAgents(tx, commune.id, [detail.serviceId]),
-      services: await listServices(tx, commune.id),
+      services,
       names: await accountNames(tx, [...new Set(mentioned)]),
       definition:
         detail.procedureId && detail.formVersion

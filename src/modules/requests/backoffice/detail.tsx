@@ -169,7 +169,7 @@ async function detailPage(
           </Section>
 
           <Section title="Orientation" id="orientation">
-            <Routing detail={detail} />
+            <Routing detail={detail} competenceServices={data.competenceServices} />
           </Section>
 
           <Section title="Pièces jointes" id="fichiers">
