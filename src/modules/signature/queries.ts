@@ -5,9 +5,11 @@
 import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
+import type { PesSummary } from '../../platform/signature/index.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { listStaffContacts, type StaffContact } from '../identity/index.js';
+import { isPes, pesSummaryOf } from './bordereaux.js';
 import {
   type CircuitTemplate,
   circuitStepsSchema,
@@ -90,6 +92,8 @@ export async function queuePage(
 export interface FolderPage {
   view: FolderView;
   documents: FolderDocument[];
+  /** The bordereaux of a PES V2 main document, as it is now (null for a PDF). */
+  bordereaux: PesSummary | null;
   names: Map<string, string>;
   staff: StaffContact[];
   services: Service[];
@@ -107,9 +111,11 @@ export async function folderPage(
     if (!view || !canSeeFolder(actor, view)) throw FOLDER_NOT_FOUND();
     view.actions = view.actions.filter((a) => a.kind !== 'annotation' || canReadAnnotation(actor, a));
     const staff = await listStaffContacts(tx, communeId);
+    const documents = await listDocuments(tx, communeId, folderId);
     return {
       view,
-      documents: await listDocuments(tx, communeId, folderId),
+      documents,
+      bordereaux: await bordereauxOf(tx, communeId, documents),
       names: namesOf(staff),
       staff,
       services: await listServices(tx, communeId),
@@ -132,7 +138,7 @@ export async function folderDocument(
     if (!doc) throw FOLDER_NOT_FOUND();
     const signed = doc.currentSha256 !== doc.originalSha256;
     return {
-      name: signed ? doc.name.replace(/\.pdf$/i, '-signe.pdf') : doc.name,
+      name: signed ? doc.name.replace(/(\.[a-z]+)?$/i, (ext) => `-signe${ext}`) : doc.name,
       mimeType: doc.mimeType,
       content: await tx.blobs.get({ communeId }, doc.currentSha256),
     };
@@ -170,6 +176,13 @@ export async function settingsPage(ctx: AppContext, communeId: string): Promise<
   });
 }
 
+/** The summary of the main document's bordereaux when it is a PES V2 file (its latest version). */
+async function bordereauxOf(tx: Tx, communeId: string, documents: FolderDocument[]): Promise<PesSummary | null> {
+  const principal = documents.find((d) => d.role === 'principal');
+  if (!principal || !isPes(principal)) return null;
+  return pesSummaryOf(await tx.blobs.get({ communeId }, principal.currentSha256));
+}
+
 /** The agent tile's line: how many folders wait for the person. */
 export async function countWaiting(tx: Tx, communeId: string, actor: Actor): Promise<number> {
   return (await waitingFor(tx, communeId, actor)).length;
@@ -186,7 +199,12 @@ export async function folderProofSheet(
     const view = await loadFolderView(tx, commune.id, folderId, actor);
     if (!view || !canSeeFolder(actor, view)) throw FOLDER_NOT_FOUND();
     const principal = (await listDocuments(tx, commune.id, folderId)).find((d) => d.role === 'principal')!;
-    return { view, principal, names: namesOf(await listStaffContacts(tx, commune.id)) };
+    return {
+      view,
+      principal,
+      names: namesOf(await listStaffContacts(tx, commune.id)),
+      bordereaux: await bordereauxOf(tx, commune.id, [principal]),
+    };
   });
   const content = await renderProofSheet({
     communeName: commune.name,
@@ -194,6 +212,7 @@ export async function folderProofSheet(
     principal: data.principal,
     actions: data.view.actions,
     names: data.names,
+    bordereaux: data.bordereaux,
     verifyUrl: `${ctx.config.publicUrl}/c/${commune.slug}/verifier-signature`,
     now: new Date(),
   });

@@ -74,7 +74,7 @@ export async function listCircuitTemplates(tx: Tx, communeId: string) {
 export async function saveCircuitTemplate(
   tx: Tx,
   communeId: string,
-  values: { documentType: DocumentType; name: string; steps: StepTemplate[]; accountId: string },
+  values: { documentType: DocumentType; name: string; steps: StepTemplate[]; accountId: string | null },
 ): Promise<void> {
   await tx.db
     .insert(circuit)

@@ -35,6 +35,7 @@ const TYPE_LABELS: Record<string, string> = {
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word (DOCX)',
   'application/vnd.oasis.opendocument.spreadsheet': 'ODS',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel (XLSX)',
+  'application/xml': 'XML',
 };
 
 /** Archives and programs: refused whatever their name and whatever a field accepts. */

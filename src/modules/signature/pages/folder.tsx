@@ -12,6 +12,7 @@ import type { AppContext } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatBytes, sendFile } from '../../../platform/files/checks.js';
 import { formatEuros } from '../../../platform/money.js';
+import type { PesSummary } from '../../../platform/signature/index.js';
 import {
   Button,
   CsrfField,
@@ -21,10 +22,12 @@ import {
   Radios,
   Select,
   SummaryList,
+  Table,
   Textarea,
 } from '../../../platform/views/components.js';
 import type { FormBody } from '../../../platform/views/page-kit.js';
 import { sendPage } from '../../../platform/views/page-kit.js';
+import { bordereauRows, isPes } from '../bordereaux.js';
 import { DOCUMENT_TYPE_LABELS } from '../circuits.js';
 import {
   actingFor,
@@ -70,6 +73,32 @@ interface Form {
   errors?: FieldErrors;
   status?: number;
   values?: Record<string, string>;
+}
+
+/** What the signer signs in a PES V2 file: one row per bordereau, never the XML. */
+function Bordereaux({ summary }: { summary: PesSummary }) {
+  const rows = bordereauRows(summary);
+  return (
+    <>
+      <Table
+        caption={`Bordereaux du flux PES (${rows.length})`}
+        columns={[
+          { label: 'Bordereau' },
+          { label: 'Nature' },
+          { label: 'Pièces', numeric: true },
+          { label: 'Montant HT', numeric: true },
+          { label: 'Signature' },
+        ]}
+        firstCellIsHeader
+        rows={rows.map((b) => [b.label, b.type, b.pieces, b.amount, b.signed ? 'Signé' : 'À signer'])}
+      />
+      <p class="govuk-body">
+        Total des bordereaux : <strong>{formatEuros(summary.totalCents)} HT</strong>
+        {summary.collectivity ? ` — ${summary.collectivity}` : ''}
+        {summary.fileName ? ` — fichier ${summary.fileName}` : ''}
+      </p>
+    </>
+  );
 }
 
 /** A secondary action folded under its summary, shown unfolded when it has an error to fix. */
@@ -132,10 +161,19 @@ function FolderActions({
         <form method="post" action={`${url}/signer`} novalidate>
           <CsrfField token={csrf} />
           {hidden}
-          <p class="govuk-body">
-            Signature électronique avancée (AdES) avec votre certificat délivré par l’autorité de certification de la
-            commune. Ce n’est pas une signature qualifiée au sens du règlement eIDAS.
-          </p>
+          {page.bordereaux ? (
+            <p class="govuk-body">
+              Vous signez chacun des {page.bordereaux.bordereaux.length} bordereaux du flux PES ci-dessus, pour un total
+              de {formatEuros(page.bordereaux.totalCents)} HT : une signature électronique avancée XAdES par bordereau,
+              avec votre certificat délivré par l’autorité de certification de la commune. Ce n’est pas une signature
+              qualifiée au sens du règlement eIDAS.
+            </p>
+          ) : (
+            <p class="govuk-body">
+              Signature électronique avancée (AdES) avec votre certificat délivré par l’autorité de certification de la
+              commune. Ce n’est pas une signature qualifiée au sens du règlement eIDAS.
+            </p>
+          )}
           {isRecentlyAuthenticated(actor) ? null : (
             <p class="govuk-body">Avant de signer, vous confirmerez votre identité.</p>
           )}
@@ -274,7 +312,7 @@ export function registerFolderPages(app: FastifyInstance, ctx: AppContext): void
                   {d.role === 'principal' ? 'Document à signer' : 'Annexe'} : {d.name}
                   {d.currentSha256 !== d.originalSha256 ? ' (version signée)' : ''}
                 </a>{' '}
-                (PDF, {formatBytes(d.sizeBytes)})
+                ({isPes(d) ? 'flux PES V2 au format XML' : 'PDF'}, {formatBytes(d.sizeBytes)})
               </li>
             ))}
             <li>
@@ -284,6 +322,7 @@ export function registerFolderPages(app: FastifyInstance, ctx: AppContext): void
               (PDF : chaque action, son auteur, sa date et l’empreinte du document)
             </li>
           </ul>
+          {page.bordereaux ? <Bordereaux summary={page.bordereaux} /> : null}
           <SummaryList
             rows={[
               { key: 'Type', value: DOCUMENT_TYPE_LABELS[folder.documentType] },
