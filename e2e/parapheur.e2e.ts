@@ -363,7 +363,9 @@ describe('parapheur', () => {
     await openFromQueue(adjoint, BORDEREAU_TITLE);
     const seen = squash(await adjoint.page.locator('main').textContent());
     expect(seen).toContain('Bordereaux du flux PES (2)');
-    expect(seen).toMatch(/n° 0000118 \(exercice 2026\)\s*Mandats, type 01\s*2\s*1\s250,00\s€/);
+    expect(seen).toMatch(
+      /Bordereau n° 0000118 \(exercice 2026\)\s*Nature\s*Mandats, type 01\s*Pièces\s*2\s*Montant HT\s*1\s250,00\s€/,
+    );
     await expectClean(adjoint, 'bordereau à viser');
     await submit(adjoint.page, 'Viser le dossier');
     await adjoint.context.close();

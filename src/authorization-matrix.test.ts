@@ -660,6 +660,8 @@ const STEP_UP_ROUTES = [
   'POST /c/:slug/admin/demarches/:procedure/depublier',
   'POST /c/:slug/agent/parapheur/:folder/signer',
   'POST /c/:slug/agent/parapheur/lot',
+  'POST /c/:slug/agent/parapheur/certificat',
+  'POST /c/:slug/agent/parapheur/certificat/retirer',
 ];
 
 /** A cookie-keeping client (one per persona, reused for every case). */

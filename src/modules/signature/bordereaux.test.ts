@@ -213,8 +213,12 @@ describe.each(TEST_ENGINES)('PES V2 bordereaux in the parapheur on %s', (engine)
     // The adjoint reads what he visas: the bordereaux, their pieces and totals, not the XML.
     const page = shownText((await (await as('adjoint')).get(`${base}/${folder.id}`)).body);
     expect(page).toContain('Bordereaux du flux PES (2)');
-    expect(page).toMatch(/n° 0000042 \(exercice 2026\) Mandats, type 01 2 1\s250,00\s€ À signer/);
-    expect(page).toMatch(/n° 0000043 \(exercice 2026\) Mandats, type 01 1 480,00\s€ À signer/);
+    expect(page).toMatch(
+      /Bordereau n° 0000042 \(exercice 2026\) Nature Mandats, type 01 Pièces 2 Montant HT 1\s250,00\s€ Signature À signer/,
+    );
+    expect(page).toMatch(
+      /Bordereau n° 0000043 \(exercice 2026\) Nature Mandats, type 01 Pièces 1 Montant HT 480,00\s€ Signature À signer/,
+    );
     expect(page).toMatch(/Total des bordereaux : 1\s730,00\s€ HT/);
     expect(page).toContain('flux PES V2 au format XML');
     expect(page).not.toContain('<Bordereau');
@@ -264,7 +268,9 @@ describe.each(TEST_ENGINES)('PES V2 bordereaux in the parapheur on %s', (engine)
 
     // The folder page and the proof sheet show the signed version.
     const after = await (await as('maire')).get(`${base}/${folder.id}`);
-    expect(shownText(after.body)).toMatch(/n° 0000043 \(exercice 2026\) Mandats, type 01 1 480,00\s€ Signé/);
+    expect(shownText(after.body)).toMatch(
+      /Bordereau n° 0000043 \(exercice 2026\) Nature Mandats, type 01 Pièces 1 Montant HT 480,00\s€ Signature Signé \(XAdES\)/,
+    );
     const href = /href="([^"]+\/documents\/[^"]+)"/.exec(after.body)![1]!;
     const fromPage = await (await as('maire')).get(href);
     expect(fromPage.headers['content-disposition']).toContain('PESALR2-signe.xml');
@@ -354,7 +360,9 @@ describe.each(TEST_ENGINES)('PES V2 bordereaux in the parapheur on %s', (engine)
     expect(titres.amountCents).toBe(4_250);
     const maire = await as('maire');
     const text = shownText((await maire.get(`${base}/${titres.id}`)).body);
-    expect(text).toMatch(/n° 0000007 \(exercice 2026\) Titres, type 01 2 42,50\s€ À signer/);
+    expect(text).toMatch(
+      /Bordereau n° 0000007 \(exercice 2026\) Nature Titres, type 01 Pièces 2 Montant HT 42,50\s€ Signature À signer/,
+    );
     const dgs = await as('dgs');
     await dgs.get(`${base}/nouveau`);
     const res = await dgs.postMultipart(`${base}/nouveau`, { titre: 'Mandats saisis', type: 'bordereau_mandats' }, [

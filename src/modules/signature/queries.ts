@@ -2,6 +2,7 @@
  * Read models of the parapheur for its pages and its front door: a person's queue, one folder
  * as they may see it (names resolved, private notes of others left out), the admin's settings.
  */
+import { X509Certificate } from 'node:crypto';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
@@ -20,6 +21,7 @@ import { FOLDER_NOT_FOUND, loadFolderView } from './folder-flow.js';
 import { canReadAnnotation, canSeeFolder, type FolderView } from './policy.js';
 import { renderProofSheet } from './proof-sheet.js';
 import {
+  findLiveCertificate,
   findReminderDays,
   findThreshold,
   listCircuitTemplates,
@@ -31,6 +33,7 @@ import {
   type QueueRow,
 } from './repo.js';
 import type { Delegation, Folder, FolderDocument, FunctionHolder } from './schema.js';
+import { commonName } from './signing.js';
 
 /** « Prénom Nom » of each staff member of the commune. */
 export function namesOf(staff: readonly StaffContact[]): Map<string, string> {
@@ -89,8 +92,54 @@ export async function queuePage(
   }));
 }
 
+/** A certificate as pages name it. */
+export interface CertificateInfo {
+  kind: 'imported' | 'signer';
+  subject: string;
+  issuer: string;
+  notAfter: Date;
+}
+
+function certificateInfo(row: { kind: string; certificatePem: string; notAfter: Date }): CertificateInfo {
+  const cert = new X509Certificate(row.certificatePem);
+  return {
+    kind: row.kind === 'imported' ? 'imported' : 'signer',
+    subject: commonName(cert.subject),
+    issuer: commonName(cert.issuer),
+    notAfter: row.notAfter,
+  };
+}
+
+/** The certificate the person signs with now: imported, else the commune's (null before the first signature). */
+export async function signingCertificateOf(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+): Promise<CertificateInfo | null> {
+  const own =
+    (await findLiveCertificate(tx, communeId, 'imported', accountId)) ??
+    (await findLiveCertificate(tx, communeId, 'signer', accountId));
+  return own ? certificateInfo(own) : null;
+}
+
+export interface CertificatePage {
+  imported: CertificateInfo | null;
+  /** The certificate the commune's authority issued to the person (null before the first signature). */
+  commune: CertificateInfo | null;
+}
+
+export async function certificatePage(ctx: AppContext, communeId: string, actor: Actor): Promise<CertificatePage> {
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const imported = await findLiveCertificate(tx, communeId, 'imported', actor.accountId);
+    const issued = await findLiveCertificate(tx, communeId, 'signer', actor.accountId);
+    return { imported: imported ? certificateInfo(imported) : null, commune: issued ? certificateInfo(issued) : null };
+  });
+}
+
 export interface FolderPage {
   view: FolderView;
+  /** The certificate the person would sign with (null: one of the commune will be issued). */
+  certificate: CertificateInfo | null;
   documents: FolderDocument[];
   /** The bordereaux of a PES V2 main document, as it is now (null for a PDF). */
   bordereaux: PesSummary | null;
@@ -114,6 +163,7 @@ export async function folderPage(
     const documents = await listDocuments(tx, communeId, folderId);
     return {
       view,
+      certificate: await signingCertificateOf(tx, communeId, actor.accountId),
       documents,
       bordereaux: await bordereauxOf(tx, communeId, documents),
       names: namesOf(staff),

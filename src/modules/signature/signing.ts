@@ -111,6 +111,11 @@ async function credentialsOf(
   return { certificatePem: issued.certificatePem, chainPem: issued.chainPem, privateKeyPem: issued.privateKeyPem };
 }
 
+/** Common name of an X.509 name as node prints it (« C=FR\nO=…\nCN=Jeanne Martin »). */
+export function commonName(name: string): string {
+  return /(?:^|\n)CN=([^\n]+)/.exec(name)?.[1] ?? name.replace(/\n/g, ', ');
+}
+
 function splitPems(pems: string): string[] {
   return pems.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }

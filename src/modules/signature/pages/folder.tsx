@@ -22,7 +22,6 @@ import {
   Radios,
   Select,
   SummaryList,
-  Table,
   Textarea,
 } from '../../../platform/views/components.js';
 import type { FormBody } from '../../../platform/views/page-kit.js';
@@ -47,7 +46,16 @@ import { recallDecision } from '../use-cases/recall-decision.js';
 import { refuseFolder } from '../use-cases/refuse-folder.js';
 import { sendBackStep } from '../use-cases/send-back-step.js';
 import { transferStep } from '../use-cases/transfer-step.js';
-import { CircuitList, dueText, FolderStatus, folderPath, History, parapheurBreadcrumbs } from './ui.js';
+import {
+  CircuitList,
+  certificatePath,
+  certificateSentence,
+  dueText,
+  FolderStatus,
+  folderPath,
+  History,
+  parapheurBreadcrumbs,
+} from './ui.js';
 
 const DONE: Record<string, string> = {
   visa: 'Votre visa est enregistré.',
@@ -75,23 +83,25 @@ interface Form {
   values?: Record<string, string>;
 }
 
-/** What the signer signs in a PES V2 file: one row per bordereau, never the XML. */
+/** What the signer signs in a PES V2 file: each bordereau summed up, never the XML (readable on a phone). */
 function Bordereaux({ summary }: { summary: PesSummary }) {
   const rows = bordereauRows(summary);
   return (
     <>
-      <Table
-        caption={`Bordereaux du flux PES (${rows.length})`}
-        columns={[
-          { label: 'Bordereau' },
-          { label: 'Nature' },
-          { label: 'Pièces', numeric: true },
-          { label: 'Montant HT', numeric: true },
-          { label: 'Signature' },
-        ]}
-        firstCellIsHeader
-        rows={rows.map((b) => [b.label, b.type, b.pieces, b.amount, b.signed ? 'Signé' : 'À signer'])}
-      />
+      <h2 class="govuk-heading-m">Bordereaux du flux PES ({rows.length})</h2>
+      {rows.map((b) => (
+        <div key={b.id}>
+          <h3 class="govuk-heading-s">Bordereau {b.label}</h3>
+          <SummaryList
+            rows={[
+              { key: 'Nature', value: b.type },
+              { key: 'Pièces', value: b.pieces },
+              { key: 'Montant HT', value: b.amount },
+              { key: 'Signature', value: b.signed ? 'Signé (XAdES)' : 'À signer' },
+            ]}
+          />
+        </div>
+      ))}
       <p class="govuk-body">
         Total des bordereaux : <strong>{formatEuros(summary.totalCents)} HT</strong>
         {summary.collectivity ? ` — ${summary.collectivity}` : ''}
@@ -164,16 +174,20 @@ function FolderActions({
           {page.bordereaux ? (
             <p class="govuk-body">
               Vous signez chacun des {page.bordereaux.bordereaux.length} bordereaux du flux PES ci-dessus, pour un total
-              de {formatEuros(page.bordereaux.totalCents)} HT : une signature électronique avancée XAdES par bordereau,
-              avec votre certificat délivré par l’autorité de certification de la commune. Ce n’est pas une signature
-              qualifiée au sens du règlement eIDAS.
+              de {formatEuros(page.bordereaux.totalCents)} HT : une signature électronique avancée XAdES par bordereau,{' '}
+              {certificateSentence(page.certificate)}.
             </p>
           ) : (
-            <p class="govuk-body">
-              Signature électronique avancée (AdES) avec votre certificat délivré par l’autorité de certification de la
-              commune. Ce n’est pas une signature qualifiée au sens du règlement eIDAS.
-            </p>
+            <p class="govuk-body">Signature électronique avancée (PAdES) {certificateSentence(page.certificate)}.</p>
           )}
+          <p class="govuk-body">
+            {page.certificate?.kind === 'imported'
+              ? null
+              : 'Ce n’est pas une signature qualifiée au sens du règlement eIDAS. '}
+            <a class="govuk-link" href={certificatePath(request)}>
+              Mon certificat de signature
+            </a>
+          </p>
           {isRecentlyAuthenticated(actor) ? null : (
             <p class="govuk-body">Avant de signer, vous confirmerez votre identité.</p>
           )}
