@@ -378,6 +378,17 @@ describe('parapheur', () => {
     );
     await screenshot(mayor.page, 'parapheur-bordereau-telephone');
     await expectClean(mayor, 'bordereau à signer, téléphone');
+    // « Mon certificat de signature », linked from the signing form: which certificate she uses.
+    await Promise.all([
+      mayor.page.waitForNavigation(),
+      mayor.page.getByRole('link', { name: 'Mon certificat de signature' }).click(),
+    ]);
+    expect(squash(await mayor.page.locator('main').textContent())).toContain(
+      'Vous signez avec un certificat délivré par l’autorité de certification de la commune',
+    );
+    await screenshot(mayor.page, 'parapheur-certificat-telephone');
+    await expectClean(mayor, 'mon certificat de signature, téléphone');
+    await mayor.page.goBack({ waitUntil: 'load' });
     await submit(mayor.page, 'Signer le document');
     const text = squash(await mayor.page.locator('main').textContent());
     expect(text).toContain('Le document est signé.');
@@ -390,6 +401,11 @@ describe('parapheur', () => {
     const fromPage = path.join(dir, 'bordereau-signe.xml');
     await download.saveAs(fromPage);
     await mayor.context.close();
+    const desk = await signedIn(MAYOR, 'bureau');
+    await desk.page.goto(url(`${QUEUE}/certificat`), { waitUntil: 'load' });
+    await screenshot(desk.page, 'parapheur-certificat-bureau');
+    await expectClean(desk, 'mon certificat de signature, bureau');
+    await desk.context.close();
 
     // The software downloads it; xmlsec1 verifies each bordereau with the commune's authority.
     const signed = await fetch(url(`/api/v1/parapheur/dossiers/${folder.id}/document`), { headers: auth });

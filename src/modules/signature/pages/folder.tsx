@@ -102,7 +102,7 @@ function Bordereaux({ summary }: { summary: PesSummary }) {
           />
         </div>
       ))}
-      <p class="govuk-body">
+      <p class="govuk-body govuk-!-text-break-word">
         Total des bordereaux : <strong>{formatEuros(summary.totalCents)} HT</strong>
         {summary.collectivity ? ` — ${summary.collectivity}` : ''}
         {summary.fileName ? ` — fichier ${summary.fileName}` : ''}
@@ -178,7 +178,7 @@ function FolderActions({
               {certificateSentence(page.certificate)}.
             </p>
           ) : (
-            <p class="govuk-body">Signature électronique avancée (PAdES) {certificateSentence(page.certificate)}.</p>
+            <p class="govuk-body">Signature électronique avancée (AdES) {certificateSentence(page.certificate)}.</p>
           )}
           <p class="govuk-body">
             {page.certificate?.kind === 'imported'
@@ -319,7 +319,7 @@ export function registerFolderPages(app: FastifyInstance, ctx: AppContext): void
             <FolderStatus folder={folder} />
           </p>
           <h2 class="govuk-heading-m">Documents</h2>
-          <ul class="govuk-list">
+          <ul class="govuk-list govuk-!-text-break-word">
             {page.documents.map((d) => (
               <li key={d.id}>
                 <a class="govuk-link" href={`${folderPath(request, folder.id)}/documents/${d.id}`}>
