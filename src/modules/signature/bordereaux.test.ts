@@ -351,6 +351,13 @@ describe.each(TEST_ENGINES)('PES V2 bordereaux in the parapheur on %s', (engine)
     expect(rows[0]!.n).toBe(0);
   });
 
+  it('takes a PES file without its XML declaration, with a byte-order mark', async () => {
+    const bare = `\uFEFF${TWO_BORDEREAUX.replace(/^<\?xml[^>]*>\n/, '')}`;
+    const res = await push(writer, { titre: 'Flux sans déclaration', type: 'bordereau_mandats' }, bare);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().bordereaux).toHaveLength(2);
+  });
+
   it('takes titres too, and a bordereau deposited on the page by an agent', async () => {
     const titres = await pushed(
       'Titres de cantine',

@@ -242,7 +242,14 @@ export async function validateUpload(part: UploadedPart, rule: UploadRule = {}):
     );
   }
   if (part.content.length === 0) throw fail('upload.empty', 422, `Le fichier « ${shownName} » est vide.`);
-  const detected = await fileTypeFromBuffer(part.content);
+  // XML without its `<?xml` declaration has no magic bytes: a field that accepts XML takes text
+  // starting with an element (a byte-order mark and blank lines allowed); its parser checks the rest.
+  const detected =
+    (await fileTypeFromBuffer(part.content)) ??
+    (accept.includes('application/xml') &&
+    /^(\uFEFF)?\s*<[A-Za-z_]/.test(part.content.subarray(0, 256).toString('utf8'))
+      ? { mime: 'application/xml' as const, ext: 'xml' as const }
+      : undefined);
   if (detected && DANGEROUS_TYPES.has(detected.mime)) {
     throw fail(
       'upload.dangerous_type',
