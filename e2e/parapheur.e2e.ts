@@ -12,6 +12,11 @@
  * page (anonymous, on a phone and a desktop) given the signed PDF and a file that is not a PDF,
  * and batch signing of two folders from the maire's queue (selection, confirmation, results).
  *
+ * Last, a finance software pushes a PES V2 file of two bordereaux de mandats through the API (with
+ * a token the administrator created on her page); the adjoint visas it reading the bordereaux'
+ * summary, the maire signs it on a phone, and the file downloaded through the API verifies with
+ * xmlsec1 and the commune's authority certificate (published on the verification page).
+ *
  * Not shown here: the step-up page before signing (a session that has just signed in is recent
  * enough; src/modules/signature/parapheur.test.ts ages a session and checks the redirect).
  */
@@ -22,6 +27,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_PASSWORD } from '../src/modules/demo/accounts.js';
+import { pesAllerXml, xmlsecVerify } from '../src/test/pes.js';
 import { pdfsig, workdir } from '../src/test/signature-tools.js';
 import {
   axeViolations,
@@ -43,6 +49,8 @@ const FINANCES = 'agent.finances@villebelle.example';
 const DGS = 'dgs@villebelle.example';
 const ADJOINT = 'elu@villebelle.example';
 const MAYOR = 'maire@villebelle.example';
+const ADMIN = 'admin@villebelle.example';
+const BORDEREAU_TITLE = 'Bordereaux de mandats n° 118 et 119';
 const TITLE = 'Ordinateurs pour l’école Jules-Ferry';
 
 let browser: Browser;
@@ -316,6 +324,106 @@ describe('parapheur', () => {
       for (const title of titles) expect(text).toContain(title);
       await expectClean(mayor, `résultat de la signature par lot (${viewport})`);
       await mayor.context.close();
+    }
+  }, 180_000);
+
+  test('a PES bordereau pushed through the API is signed by the maire on a phone and verifies with xmlsec1', async () => {
+    // The administrator gives the finance software a token (shown once).
+    const admin = await signedIn(ADMIN, 'bureau');
+    await admin.page.goto(url(`${BASE}/admin/api`), { waitUntil: 'load' });
+    await admin.page.getByLabel('Nom du jeton').fill('Logiciel financier');
+    await admin.page.getByRole('checkbox', { name: /^parapheur:read/ }).check();
+    await admin.page.getByRole('checkbox', { name: /^parapheur:write/ }).check();
+    await admin.page.getByRole('radio', { name: '30 jours' }).check();
+    await submit(admin.page, 'Créer le jeton');
+    const token = squash(await admin.page.locator('main code', { hasText: /^gch_/ }).first().textContent());
+    expect(token).toMatch(/^gch_/);
+    await admin.context.close();
+
+    // The finance software pushes its PES V2 file of two bordereaux de mandats.
+    const xml = pesAllerXml({
+      bordereaux: [
+        { number: '0000118', pieces: ['1000.00', '250.00'] },
+        { number: '0000119', pieces: ['480.00'] },
+      ],
+    });
+    const form = new FormData();
+    form.set('titre', BORDEREAU_TITLE);
+    form.set('type', 'bordereau_mandats');
+    form.set('reference', 'FIN-2026-118');
+    form.set('document', new Blob([xml], { type: 'application/xml' }), 'PESALR2_118.xml');
+    const auth = { authorization: `Bearer ${token}` };
+    const created = await fetch(url('/api/v1/parapheur/dossiers'), { method: 'POST', body: form, headers: auth });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const folder = (await created.json()) as { id: string; amountCents: number };
+    expect(folder.amountCents).toBe(173_000);
+
+    // The adjoint aux finances visas it, reading the bordereaux rather than XML.
+    const adjoint = await signedIn(ADJOINT, 'bureau');
+    await openFromQueue(adjoint, BORDEREAU_TITLE);
+    const seen = squash(await adjoint.page.locator('main').textContent());
+    expect(seen).toContain('Bordereaux du flux PES (2)');
+    expect(seen).toMatch(
+      /Bordereau n° 0000118 \(exercice 2026\)\s*Nature\s*Mandats, type 01\s*Pièces\s*2\s*Montant HT\s*1\s250,00\s€/,
+    );
+    await expectClean(adjoint, 'bordereau à viser');
+    await submit(adjoint.page, 'Viser le dossier');
+    await adjoint.context.close();
+
+    // The maire signs on her phone.
+    const mayor = await signedIn(MAYOR, 'téléphone');
+    await openFromQueue(mayor, BORDEREAU_TITLE);
+    expect(squash(await mayor.page.locator('main').textContent())).toMatch(
+      /Vous signez chacun des 2 bordereaux du flux PES ci-dessus, pour un total de 1\s730,00\s€ HT/,
+    );
+    await screenshot(mayor.page, 'parapheur-bordereau-telephone');
+    await expectClean(mayor, 'bordereau à signer, téléphone');
+    // « Mon certificat de signature », linked from the signing form: which certificate she uses.
+    await Promise.all([
+      mayor.page.waitForNavigation(),
+      mayor.page.getByRole('link', { name: 'Mon certificat de signature' }).click(),
+    ]);
+    expect(squash(await mayor.page.locator('main').textContent())).toContain(
+      'Vous signez avec un certificat délivré par l’autorité de certification de la commune',
+    );
+    await screenshot(mayor.page, 'parapheur-certificat-telephone');
+    await expectClean(mayor, 'mon certificat de signature, téléphone');
+    await mayor.page.goBack({ waitUntil: 'load' });
+    await submit(mayor.page, 'Signer le document');
+    const text = squash(await mayor.page.locator('main').textContent());
+    expect(text).toContain('Le document est signé.');
+    expect(text).toContain('Terminé');
+    await expectClean(mayor, 'bordereau signé, téléphone');
+    const [download] = await Promise.all([
+      mayor.page.waitForEvent('download'),
+      mayor.page.getByRole('link', { name: /Document à signer : .*\(version signée\)/ }).click(),
+    ]);
+    const fromPage = path.join(dir, 'bordereau-signe.xml');
+    await download.saveAs(fromPage);
+    await mayor.context.close();
+    const desk = await signedIn(MAYOR, 'bureau');
+    await desk.page.goto(url(`${QUEUE}/certificat`), { waitUntil: 'load' });
+    await screenshot(desk.page, 'parapheur-certificat-bureau');
+    await expectClean(desk, 'mon certificat de signature, bureau');
+    await desk.context.close();
+
+    // The software downloads it; xmlsec1 verifies each bordereau with the commune's authority.
+    const signed = await fetch(url(`/api/v1/parapheur/dossiers/${folder.id}/document`), { headers: auth });
+    expect(signed.status).toBe(200);
+    expect(signed.headers.get('content-type')).toMatch(/^application\/xml/);
+    const bytes = Buffer.from(await signed.arrayBuffer());
+    expect(bytes.equals(await readFile(fromPage))).toBe(true);
+    const ca = await (await fetch(url(`${BASE}/verifier-signature/autorite.pem`))).text();
+    const wd = await workdir();
+    try {
+      for (const id of ['BORD_2026_0000118', 'BORD_2026_0000119']) {
+        const verdict = await xmlsecVerify(wd, bytes, id, ca);
+        expect(verdict.code, verdict.out).toBe(0);
+      }
+      const tampered = bytes.toString('utf8').replace('<MtBordHt V="480.00"/>', '<MtBordHt V="4800.00"/>');
+      expect((await xmlsecVerify(wd, tampered, 'BORD_2026_0000119', ca)).code).not.toBe(0);
+    } finally {
+      await wd.close();
     }
   }, 180_000);
 });

@@ -516,6 +516,8 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/admin/famille/factures/:invoice/avoir': 'family.invoice_not_found',
   'POST /c/:slug/admin/famille/relances/lettre': 'family.invoice_not_found',
   'GET /api/v1/parapheur/crl/:file': 'signature.crl_not_found',
+  // The sample communes never signed: no authority yet, no certificate to publish.
+  'GET /c/:slug/verifier-signature/autorite.pem': 'signature.authority_not_found',
   // Council: unknown séance or proxy.
   ...Object.fromEntries(
     [
@@ -659,6 +661,8 @@ const STEP_UP_ROUTES = [
   'POST /c/:slug/admin/demarches/:procedure/depublier',
   'POST /c/:slug/agent/parapheur/:folder/signer',
   'POST /c/:slug/agent/parapheur/lot',
+  'POST /c/:slug/agent/parapheur/certificat',
+  'POST /c/:slug/agent/parapheur/certificat/retirer',
 ];
 
 /** A cookie-keeping client (one per persona, reused for every case). */

@@ -19,7 +19,7 @@ import { type SeedActivity, seedFamilyDays, seedFamilyTariffs } from '../family/
 import { activeAccountIdByEmail, hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
 import { seedHouseholdChild } from '../profile/index.js';
-import { type SeededFunctionHolder, seedFunctionHolders } from '../signature/index.js';
+import { type SeededFunctionHolder, seedCircuits, seedFunctionHolders } from '../signature/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
 import { DEMO_MAILS } from './mail-templates.js';
 
@@ -427,6 +427,19 @@ export async function seedDemo(
         await seedVillebelleCouncil(tx, commune.id);
         await seedDemoFamily(tx, commune.id);
         await seedVillebelleAppointments(tx, commune.id);
+        // The finance software's PES bordereaux: visa of the adjoint aux finances, then the maire
+        // (the ordonnateur) signs.
+        await seedCircuits(
+          tx,
+          (['bordereau_mandats', 'bordereau_titres'] as const).map((documentType) => ({
+            documentType,
+            name: documentType === 'bordereau_mandats' ? 'Bordereau de mandats' : 'Bordereau de titres',
+            steps: [
+              { kind: 'visa', mode: 'all', actors: [{ function: 'adjoint_finances' }] },
+              { kind: 'signature', mode: 'all', actors: [{ function: 'maire' }] },
+            ],
+          })),
+        );
       }
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,

@@ -1,8 +1,10 @@
 /**
  * The parapheur's REST API (/api/v1/parapheur), for the commune's software — a finance package
  * pushes a bordereau or a purchase order and gets it back signed: create a folder from an
- * uploaded PDF with its type and metadata (multipart), read where it is (status, steps), and
- * download the main document (signed once the circuit is terminé). The end of a circuit reaches
+ * uploaded PDF — or, for a bordereau de mandats / de titres, its PES V2 Aller XML, each
+ * bordereau then signed in XAdES — with its type and metadata (multipart), read where it is
+ * (status, steps, the bordereaux), and download the main document (signed once the circuit is
+ * terminé). The end of a circuit reaches
  * the software as a signed webhook (`signature.circuit.completed` / `signature.circuit.refused`,
  * webhooks module). A token sees only the folders pushed through the API, never those the agents
  * created on the pages. Scopes: parapheur:read, parapheur:write.
@@ -17,6 +19,7 @@ import { uploadedFiles, validateUpload } from '../../platform/files/checks.js';
 import { requireScope } from '../../platform/http/api-auth.js';
 import { isUuid } from '../../platform/ids.js';
 import { listServices } from '../../platform/tenancy/communes.js';
+import { isPes, PES_MIME_TYPE, pesSummaryOf } from './bordereaux.js';
 import { DOCUMENT_TYPES, FUNCTION_TITLES } from './circuits.js';
 import { findFolder, listDocuments, listSteps } from './repo.js';
 import type { Folder, FolderDocument, Step } from './schema.js';
@@ -45,6 +48,17 @@ const stepSchema = z.object({
   completedAt: z.string().nullable(),
 });
 
+const bordereauSchema = z.object({
+  id: z.string().describe('Attribut Id du bordereau, que sa signature référence'),
+  domain: z.enum(['depense', 'recette', 'autre']),
+  number: z.string().nullable().describe('IdBord'),
+  year: z.string().nullable().describe('Exer'),
+  type: z.string().nullable().describe('TypBord'),
+  pieces: z.number().int().describe('Nombre d’éléments Piece'),
+  amountCents: z.number().int().nullable().describe('MtBordHt en centimes'),
+  signed: z.boolean(),
+});
+
 const FOLDER_EXAMPLE = {
   id: '01954f7a-7c1e-7b3a-9d2e-5f6a7b8c9d0e',
   number: '2026-000042',
@@ -56,7 +70,24 @@ const FOLDER_EXAMPLE = {
   amountCents: 1_250_000,
   createdAt: '2026-03-02T08:15:00.000Z',
   closedAt: null,
-  document: { name: 'bordereau-118.pdf', sha256: 'e3b0c442…', signed: false },
+  document: {
+    name: 'PESALR2_21640001400011_261201_0118.xml',
+    mimeType: 'application/xml',
+    sha256: 'e3b0c442…',
+    signed: false,
+  },
+  bordereaux: [
+    {
+      id: 'BORD_2026_0000118',
+      domain: 'depense',
+      number: '0000118',
+      year: '2026',
+      type: '01',
+      pieces: 14,
+      amountCents: 1_250_000,
+      signed: false,
+    },
+  ],
   steps: [
     {
       position: 0,
@@ -84,9 +115,14 @@ const folderSchema = z
     closedAt: z.string().nullable(),
     document: z.object({
       name: z.string(),
+      mimeType: z.enum(['application/pdf', 'application/xml']).describe('PDF, ou flux PES V2 (XML) pour un bordereau'),
       sha256: z.string().describe('Empreinte SHA-256 de la version actuelle (signée une fois le circuit terminé)'),
       signed: z.boolean(),
     }),
+    bordereaux: z
+      .array(bordereauSchema)
+      .nullable()
+      .describe('Les bordereaux du flux PES V2 déposé (null pour un PDF) ; « signed » : signature XAdES présente'),
     steps: z.array(stepSchema),
   })
   .meta({ example: FOLDER_EXAMPLE });
@@ -97,7 +133,7 @@ const folderParams = z.object({
 
 const REFERENCE_PREFIX = 'api:';
 
-function folderOut(folder: Folder, principal: FolderDocument, steps: Step[]) {
+function folderOut(folder: Folder, principal: FolderDocument, steps: Step[], content: Buffer) {
   return {
     id: folder.id,
     number: folder.number,
@@ -113,9 +149,22 @@ function folderOut(folder: Folder, principal: FolderDocument, steps: Step[]) {
     closedAt: folder.closedAt?.toISOString() ?? null,
     document: {
       name: principal.name,
+      mimeType: isPes(principal) ? ('application/xml' as const) : ('application/pdf' as const),
       sha256: principal.currentSha256,
       signed: principal.currentSha256 !== principal.originalSha256,
     },
+    bordereaux: isPes(principal)
+      ? pesSummaryOf(content).bordereaux.map((b) => ({
+          id: b.id,
+          domain: b.domain,
+          number: b.number,
+          year: b.year,
+          type: b.type,
+          pieces: b.pieces,
+          amountCents: b.amountCents,
+          signed: b.signed,
+        }))
+      : null,
     steps: steps.map((s) => ({
       position: s.position,
       kind: s.kind,
@@ -154,8 +203,8 @@ export function registerParapheurApi(parent: FastifyInstance, ctx: AppContext): 
     {
       config: { policy: 'apiToken' },
       schema: {
-        summary: 'Déposer un dossier dans le parapheur (document PDF, type et métadonnées)',
-        description: `${AUTH} Portée : parapheur:write. Corps multipart/form-data : « document » (le PDF à signer, ou ODT/DOCX converti en PDF), « annexes » (facultatif, jusqu’à 4 fichiers), « titre », « type » (${DOCUMENT_TYPES.join(', ')}), et facultatifs « montant » (euros, par exemple 12500,00 ; obligatoire pour un bon de commande), « service » (identifiant court du service), « ligne » (ligne budgétaire), « tiers », « echeance » (AAAA-MM-JJ), « reference » (votre référence, rendue dans le webhook). Le circuit est choisi par la commune selon le type et le montant.`,
+        summary: 'Déposer un dossier dans le parapheur (document PDF ou flux PES V2, type et métadonnées)',
+        description: `${AUTH} Portée : parapheur:write. Corps multipart/form-data : « document » (le PDF à signer, ou ODT/DOCX converti en PDF ; pour les types bordereau_mandats et bordereau_titres, le flux PES V2 Aller au format XML — XML bien formé, racine PES_Aller, au moins un Bordereau avec un attribut Id, aucun déjà signé — dont chaque bordereau recevra une signature XAdES enveloppée ; le montant est alors par défaut le total des MtBordHt), « annexes » (facultatif, jusqu’à 4 fichiers), « titre », « type » (${DOCUMENT_TYPES.join(', ')}), et facultatifs « montant » (euros, par exemple 12500,00 ; obligatoire pour un bon de commande), « service » (identifiant court du service), « ligne » (ligne budgétaire), « tiers », « echeance » (AAAA-MM-JJ), « reference » (votre référence, rendue dans le webhook). Le circuit est choisi par la commune selon le type et le montant.`,
         tags: ['parapheur'],
         querystring: z.object({}).strict(),
         response: { 201: folderSchema, ...errors },
@@ -174,8 +223,12 @@ export function registerParapheurApi(parent: FastifyInstance, ctx: AppContext): 
         });
       }
       const documents: IncomingDocument[] = [];
-      for (const part of [...main, ...uploadedFiles(request, 'annexes')]) {
-        const file = await validateUpload(part, { accept: ['application/pdf', ...OFFICE_TYPES] });
+      for (const [i, part] of [...main, ...uploadedFiles(request, 'annexes')].entries()) {
+        const accept = ['application/pdf', ...OFFICE_TYPES, ...(i === 0 ? [PES_MIME_TYPE] : [])];
+        const file = await validateUpload(part, {
+          accept,
+          ...(i === 0 ? { formatsText: 'PDF, ODT, DOCX, ou XML PES V2 pour un bordereau' } : {}),
+        });
         documents.push({ name: file.name, mimeType: file.mimeType, content: file.content });
       }
       const reference = text(body, 'reference').trim();
@@ -225,7 +278,7 @@ export function registerParapheurApi(parent: FastifyInstance, ctx: AppContext): 
       });
       const read = await apiFolder(ctx, commune.id, folder.id);
       reply.code(201);
-      return folderOut(read.folder, read.principal, read.steps);
+      return folderOut(read.folder, read.principal, read.steps, read.content);
     },
   );
 
@@ -245,7 +298,7 @@ export function registerParapheurApi(parent: FastifyInstance, ctx: AppContext): 
     async (request) => {
       const { commune } = requireScope(request, 'parapheur:read');
       const read = await apiFolder(ctx, commune.id, request.params.dossier);
-      return folderOut(read.folder, read.principal, read.steps);
+      return folderOut(read.folder, read.principal, read.steps, read.content);
     },
   );
 
@@ -255,15 +308,17 @@ export function registerParapheurApi(parent: FastifyInstance, ctx: AppContext): 
       config: { policy: 'apiToken' },
       schema: {
         summary: 'Télécharger le document principal (signé une fois le circuit terminé)',
-        description: `${AUTH} Portée : parapheur:read. Réponse application/pdf ; l’en-tête « Digest-SHA256 » donne son empreinte.`,
+        description: `${AUTH} Portée : parapheur:read. Réponse application/pdf (PAdES), ou application/xml pour un flux PES V2 (une signature XAdES enveloppée dans chaque bordereau, vérifiable avec xmlsec1 et le certificat de l’autorité de la commune) ; l’en-tête « Digest-SHA256 » donne son empreinte.`,
         tags: ['parapheur'],
         params: folderParams,
         querystring: z.object({}).strict(),
         response: {
           200: z
             .custom<Buffer>()
-            .describe('Le document principal au format PDF (application/pdf), signé une fois le circuit terminé.')
-            .meta({ example: '(fichier PDF)' }),
+            .describe(
+              'Le document principal, PDF (application/pdf) ou flux PES V2 (application/xml), signé une fois le circuit terminé.',
+            )
+            .meta({ example: '(fichier PDF ou XML)' }),
           ...errors,
         },
       },
@@ -271,9 +326,10 @@ export function registerParapheurApi(parent: FastifyInstance, ctx: AppContext): 
     async (request, reply) => {
       const { commune } = requireScope(request, 'parapheur:read');
       const read = await apiFolder(ctx, commune.id, request.params.dossier);
+      const pes = isPes(read.principal);
       return reply
-        .type('application/pdf')
-        .header('content-disposition', `attachment; filename="dossier-${read.folder.number}.pdf"`)
+        .type(pes ? 'application/xml' : 'application/pdf')
+        .header('content-disposition', `attachment; filename="dossier-${read.folder.number}.${pes ? 'xml' : 'pdf'}"`)
         .header('digest-sha256', read.principal.currentSha256)
         .header('cache-control', 'private, no-store')
         .send(read.content);

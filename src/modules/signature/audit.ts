@@ -21,5 +21,7 @@ declare module '../../platform/audit/journal.js' {
     'signature.functions_assigned': AuditData;
     'signature.threshold_changed': AuditData;
     'signature.reminders_changed': AuditData;
+    'signature.certificate_imported': AuditData;
+    'signature.certificate_removed': AuditData;
   }
 }

@@ -10,12 +10,12 @@ import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { isUuid } from '../../platform/ids.js';
 import { listServices } from '../../platform/tenancy/communes.js';
 import { activeAccountIdByEmail } from '../identity/index.js';
-import type { DocumentType, FunctionKey } from './circuits.js';
+import { circuitStepsSchema, type DocumentType, type FunctionKey, type StepTemplate } from './circuits.js';
 import { FOLDER_NOT_FOUND } from './folder-flow.js';
-import { findFolder, listDocuments, replaceFunctionHolder } from './repo.js';
+import { findFolder, listDocuments, replaceFunctionHolder, saveCircuitTemplate } from './repo.js';
 import { createFolder } from './use-cases/create-folder.js';
 
-export type { DocumentType, FunctionKey } from './circuits.js';
+export type { DocumentType, FunctionKey, StepTemplate } from './circuits.js';
 export { DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES } from './circuits.js';
 export type { CircuitClosedPayload } from './events.js';
 
@@ -80,6 +80,18 @@ export async function seedFunctionHolders(tx: Tx, holders: readonly SeededFuncti
     const serviceId = h.serviceSlug ? services.find((s) => s.slug === h.serviceSlug)?.id : null;
     if (!accountId || serviceId === undefined) throw new Error(`cannot seed ${h.function} for ${h.email}`);
     await replaceFunctionHolder(tx, communeId, h.function, serviceId, accountId);
+  }
+}
+
+/** Sets the commune's circuit of some document types (provisioning by script: the demo). */
+export async function seedCircuits(
+  tx: Tx,
+  circuits: ReadonlyArray<{ documentType: DocumentType; name: string; steps: StepTemplate[] }>,
+): Promise<void> {
+  const communeId = tx.communeId;
+  if (!communeId) throw new Error('seedCircuits needs a tenant transaction');
+  for (const c of circuits) {
+    await saveCircuitTemplate(tx, communeId, { ...c, steps: circuitStepsSchema.parse(c.steps), accountId: null });
   }
 }
 

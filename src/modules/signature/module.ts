@@ -12,6 +12,7 @@ import { registerParapheurApi } from './api.js';
 import { SIGNATURE_MAILS } from './mail-templates.js';
 import { registerAdminPages } from './pages/admin.js';
 import { registerBatchPages } from './pages/batch.js';
+import { registerCertificatePages } from './pages/certificate.js';
 import { registerDelegationPages } from './pages/delegations.js';
 import { registerFolderPages } from './pages/folder.js';
 import { registerNewFolderPages } from './pages/new-folder.js';
@@ -34,6 +35,7 @@ export const signatureModule: GuichetModule = {
     await app.register(async (scope) => {
       await registerMultipart(scope);
       registerNewFolderPages(scope, ctx);
+      registerCertificatePages(scope, ctx);
       registerVerifyPages(scope, ctx);
       registerParapheurApi(scope, ctx);
     });

@@ -7,7 +7,9 @@
 
 import { formatEuros } from '../../platform/money.js';
 import { TextDocument } from '../../platform/pdf/index.js';
+import type { PesSummary } from '../../platform/signature/index.js';
 import { formatDateTime } from '../../platform/views/format.js';
+import { bordereauRows } from './bordereaux.js';
 import { DOCUMENT_TYPE_LABELS } from './circuits.js';
 import { ACTION_LABELS } from './pages/ui.js';
 import type { Action, Folder, FolderDocument } from './schema.js';
@@ -18,6 +20,8 @@ export interface ProofSheetInput {
   principal: FolderDocument;
   actions: Action[];
   names: Map<string, string>;
+  /** The bordereaux of a PES V2 main document (null for a PDF). */
+  bordereaux?: PesSummary | null;
   /** The public page where anyone checks the signatures. */
   verifyUrl: string;
   now: Date;
@@ -47,7 +51,21 @@ export async function renderProofSheet(input: ProofSheetInput): Promise<Buffer> 
   if (folder.thirdParty) w.text(`Tiers : ${folder.thirdParty}`);
   w.text(`Circuit : ${folder.circuitName}`);
   w.text(`État : ${STATUS[folder.status]}${folder.closedAt ? `, le ${formatDateTime(folder.closedAt)}` : ''}`);
-  w.text(`Document principal : ${principal.name}`, { gap: 2 });
+  w.text(
+    `Document principal : ${principal.name}${input.bordereaux ? ' (flux PES V2, signature XAdES de chaque bordereau)' : ''}`,
+    {
+      gap: 2,
+    },
+  );
+  if (input.bordereaux) {
+    for (const b of bordereauRows(input.bordereaux)) {
+      w.text(
+        `Bordereau ${b.label} — ${b.type} — ${b.pieces} pièce(s) — ${b.amount} HT — ${b.signed ? 'signé' : 'non signé'}`,
+        { indent: 12, gap: 1 },
+      );
+    }
+    w.text(`Total des bordereaux : ${formatEuros(input.bordereaux.totalCents)} HT`, { indent: 12, gap: 2 });
+  }
   w.text(`Empreinte SHA-256 du document déposé : ${principal.originalSha256}`, { indent: 12, gap: 2 });
   w.text(`Empreinte SHA-256 du document actuel : ${principal.currentSha256}`, { indent: 12, gap: 8 });
   w.rule();

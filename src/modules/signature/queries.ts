@@ -2,12 +2,15 @@
  * Read models of the parapheur for its pages and its front door: a person's queue, one folder
  * as they may see it (names resolved, private notes of others left out), the admin's settings.
  */
+import { X509Certificate } from 'node:crypto';
 import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
+import type { PesSummary } from '../../platform/signature/index.js';
 import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { listStaffContacts, type StaffContact } from '../identity/index.js';
+import { isPes, pesSummaryOf } from './bordereaux.js';
 import {
   type CircuitTemplate,
   circuitStepsSchema,
@@ -18,6 +21,7 @@ import { FOLDER_NOT_FOUND, loadFolderView } from './folder-flow.js';
 import { canReadAnnotation, canSeeFolder, type FolderView } from './policy.js';
 import { renderProofSheet } from './proof-sheet.js';
 import {
+  findLiveCertificate,
   findReminderDays,
   findThreshold,
   listCircuitTemplates,
@@ -29,6 +33,7 @@ import {
   type QueueRow,
 } from './repo.js';
 import type { Delegation, Folder, FolderDocument, FunctionHolder } from './schema.js';
+import { commonName } from './signing.js';
 
 /** « Prénom Nom » of each staff member of the commune. */
 export function namesOf(staff: readonly StaffContact[]): Map<string, string> {
@@ -87,9 +92,57 @@ export async function queuePage(
   }));
 }
 
+/** A certificate as pages name it. */
+export interface CertificateInfo {
+  kind: 'imported' | 'signer';
+  subject: string;
+  issuer: string;
+  notAfter: Date;
+}
+
+function certificateInfo(row: { kind: string; certificatePem: string; notAfter: Date }): CertificateInfo {
+  const cert = new X509Certificate(row.certificatePem);
+  return {
+    kind: row.kind === 'imported' ? 'imported' : 'signer',
+    subject: commonName(cert.subject),
+    issuer: commonName(cert.issuer),
+    notAfter: row.notAfter,
+  };
+}
+
+/** The certificate the person signs with now: imported, else the commune's (null before the first signature). */
+export async function signingCertificateOf(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+): Promise<CertificateInfo | null> {
+  const own =
+    (await findLiveCertificate(tx, communeId, 'imported', accountId)) ??
+    (await findLiveCertificate(tx, communeId, 'signer', accountId));
+  return own ? certificateInfo(own) : null;
+}
+
+export interface CertificatePage {
+  imported: CertificateInfo | null;
+  /** The certificate the commune's authority issued to the person (null before the first signature). */
+  commune: CertificateInfo | null;
+}
+
+export async function certificatePage(ctx: AppContext, communeId: string, actor: Actor): Promise<CertificatePage> {
+  return withTenant(ctx.database, communeId, async (tx) => {
+    const imported = await findLiveCertificate(tx, communeId, 'imported', actor.accountId);
+    const issued = await findLiveCertificate(tx, communeId, 'signer', actor.accountId);
+    return { imported: imported ? certificateInfo(imported) : null, commune: issued ? certificateInfo(issued) : null };
+  });
+}
+
 export interface FolderPage {
   view: FolderView;
+  /** The certificate the person would sign with (null: one of the commune will be issued). */
+  certificate: CertificateInfo | null;
   documents: FolderDocument[];
+  /** The bordereaux of a PES V2 main document, as it is now (null for a PDF). */
+  bordereaux: PesSummary | null;
   names: Map<string, string>;
   staff: StaffContact[];
   services: Service[];
@@ -107,9 +160,12 @@ export async function folderPage(
     if (!view || !canSeeFolder(actor, view)) throw FOLDER_NOT_FOUND();
     view.actions = view.actions.filter((a) => a.kind !== 'annotation' || canReadAnnotation(actor, a));
     const staff = await listStaffContacts(tx, communeId);
+    const documents = await listDocuments(tx, communeId, folderId);
     return {
       view,
-      documents: await listDocuments(tx, communeId, folderId),
+      certificate: await signingCertificateOf(tx, communeId, actor.accountId),
+      documents,
+      bordereaux: await bordereauxOf(tx, communeId, documents),
       names: namesOf(staff),
       staff,
       services: await listServices(tx, communeId),
@@ -132,7 +188,7 @@ export async function folderDocument(
     if (!doc) throw FOLDER_NOT_FOUND();
     const signed = doc.currentSha256 !== doc.originalSha256;
     return {
-      name: signed ? doc.name.replace(/\.pdf$/i, '-signe.pdf') : doc.name,
+      name: signed ? doc.name.replace(/(\.[a-z]+)?$/i, (ext) => `-signe${ext}`) : doc.name,
       mimeType: doc.mimeType,
       content: await tx.blobs.get({ communeId }, doc.currentSha256),
     };
@@ -170,6 +226,13 @@ export async function settingsPage(ctx: AppContext, communeId: string): Promise<
   });
 }
 
+/** The summary of the main document's bordereaux when it is a PES V2 file (its latest version). */
+async function bordereauxOf(tx: Tx, communeId: string, documents: FolderDocument[]): Promise<PesSummary | null> {
+  const principal = documents.find((d) => d.role === 'principal');
+  if (!principal || !isPes(principal)) return null;
+  return pesSummaryOf(await tx.blobs.get({ communeId }, principal.currentSha256));
+}
+
 /** The agent tile's line: how many folders wait for the person. */
 export async function countWaiting(tx: Tx, communeId: string, actor: Actor): Promise<number> {
   return (await waitingFor(tx, communeId, actor)).length;
@@ -186,7 +249,12 @@ export async function folderProofSheet(
     const view = await loadFolderView(tx, commune.id, folderId, actor);
     if (!view || !canSeeFolder(actor, view)) throw FOLDER_NOT_FOUND();
     const principal = (await listDocuments(tx, commune.id, folderId)).find((d) => d.role === 'principal')!;
-    return { view, principal, names: namesOf(await listStaffContacts(tx, commune.id)) };
+    return {
+      view,
+      principal,
+      names: namesOf(await listStaffContacts(tx, commune.id)),
+      bordereaux: await bordereauxOf(tx, commune.id, [principal]),
+    };
   });
   const content = await renderProofSheet({
     communeName: commune.name,
@@ -194,6 +262,7 @@ export async function folderProofSheet(
     principal: data.principal,
     actions: data.view.actions,
     names: data.names,
+    bordereaux: data.bordereaux,
     verifyUrl: `${ctx.config.publicUrl}/c/${commune.slug}/verifier-signature`,
     now: new Date(),
   });

@@ -74,7 +74,7 @@ export async function listCircuitTemplates(tx: Tx, communeId: string) {
 export async function saveCircuitTemplate(
   tx: Tx,
   communeId: string,
-  values: { documentType: DocumentType; name: string; steps: StepTemplate[]; accountId: string },
+  values: { documentType: DocumentType; name: string; steps: StepTemplate[]; accountId: string | null },
 ): Promise<void> {
   await tx.db
     .insert(circuit)
@@ -396,4 +396,21 @@ export function listCertificates(tx: Tx, communeId: string) {
     .from(certificate)
     .where(eq(certificate.communeId, communeId))
     .orderBy(asc(certificate.createdAt));
+}
+
+/** Ends the person's imported certificates (their signatures go back to the commune's authority). */
+export async function revokeImportedCertificates(tx: Tx, communeId: string, accountId: string): Promise<number> {
+  const rows = await tx.db
+    .update(certificate)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(certificate.communeId, communeId),
+        eq(certificate.kind, 'imported'),
+        eq(certificate.accountId, accountId),
+        isNull(certificate.revokedAt),
+      ),
+    )
+    .returning({ id: certificate.id });
+  return rows.length;
 }

@@ -3,7 +3,8 @@
  * else a certificate of the commune's internal certification authority, issued on first need —
  * the authority itself is created on the commune's first signature), unseals the key with the
  * instance's master key, and signs the main PDF (PAdES, platform/signature) with a visible block
- * that names the signer's capacity, or the delegation they sign under. Private to the module.
+ * that names the signer's capacity, or the delegation they sign under — or, for a PES V2 file,
+ * every bordereau in XAdES with the same certificate. Private to the module.
  */
 import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
@@ -17,8 +18,10 @@ import {
   SignatureInputError,
   type SignerCredentials,
   signPdf,
+  signPesAller,
 } from '../../platform/signature/index.js';
 import { formatDateTime } from '../../platform/views/format.js';
+import { isPes, pesText } from './bordereaux.js';
 import { capacityLine, DOCUMENT_TYPE_LABELS, FUNCTION_TITLES, type FunctionKey } from './circuits.js';
 import type { FolderView } from './policy.js';
 import { findLiveCertificate, insertCertificate, listFunctionHolders } from './repo.js';
@@ -108,16 +111,32 @@ async function credentialsOf(
   return { certificatePem: issued.certificatePem, chainPem: issued.chainPem, privateKeyPem: issued.privateKeyPem };
 }
 
+/** Common name of an X.509 name as node prints it (« C=FR\nO=…\nCN=Jeanne Martin »). */
+export function commonName(name: string): string {
+  return /(?:^|\n)CN=([^\n]+)/.exec(name)?.[1] ?? name.replace(/\n/g, ', ');
+}
+
 function splitPems(pems: string): string[] {
   return pems.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
 
-/** Signs the folder's main document for `signer` (acting for `onBehalfOf` under a delegation). */
+function asInputError(error: unknown): never {
+  if (error instanceof SignatureInputError) {
+    throw new AppError(`signature.${error.code}`, error.message, 422, { userMessage: error.frenchMessage });
+  }
+  throw error;
+}
+
+/**
+ * Signs the folder's main document for `signer` (acting for `onBehalfOf` under a delegation): a
+ * PDF in PAdES, a PES V2 Aller file with one enveloped XAdES signature in each bordereau (same
+ * certificate).
+ */
 export async function signMainDocument(
   ctx: AppContext,
   tx: Tx,
   input: { view: FolderView; principal: FolderDocument; signer: Actor; onBehalfOf: string | null },
-): Promise<{ pdf: Buffer; level: string }> {
+): Promise<{ content: Buffer; level: string }> {
   const { view, principal, signer, onBehalfOf } = input;
   const communeId = view.folder.communeId;
   const holders = await listFunctionHolders(tx, communeId);
@@ -132,6 +151,13 @@ export async function signMainDocument(
     onBehalfOf ? { functionKey: functionOf(onBehalfOf) } : null,
   );
   const pdf = await tx.blobs.get({ communeId }, principal.currentSha256);
+  if (isPes(principal)) {
+    const xml = await signPesAller(pesText(pdf), credentials, {
+      signingTime: now,
+      ...(capacity ? { claimedRole: capacity } : {}),
+    }).catch(asInputError);
+    return { content: Buffer.from(xml, 'utf8'), level: 'XAdES-B-B' };
+  }
   const tsaUrl = ctx.config.signature.tsaUrl;
   const signed = await signPdf(pdf, {
     signer: credentials,
@@ -142,11 +168,6 @@ export async function signMainDocument(
       lines: [`Signé par ${signer.displayName}`, capacity, `le ${formatDateTime(now)}`].filter((l) => l !== ''),
     },
     ...(tsaUrl ? { timestamp: { url: tsaUrl } } : {}),
-  }).catch((error: unknown) => {
-    if (error instanceof SignatureInputError) {
-      throw new AppError(`signature.${error.code}`, error.message, 422, { userMessage: error.frenchMessage });
-    }
-    throw error;
-  });
-  return { pdf: Buffer.from(signed.pdf), level: signed.level };
+  }).catch(asInputError);
+  return { content: Buffer.from(signed.pdf), level: signed.level };
 }

@@ -35,6 +35,7 @@ const TYPE_LABELS: Record<string, string> = {
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word (DOCX)',
   'application/vnd.oasis.opendocument.spreadsheet': 'ODS',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel (XLSX)',
+  'application/xml': 'XML',
 };
 
 /** Archives and programs: refused whatever their name and whatever a field accepts. */
@@ -241,7 +242,14 @@ export async function validateUpload(part: UploadedPart, rule: UploadRule = {}):
     );
   }
   if (part.content.length === 0) throw fail('upload.empty', 422, `Le fichier « ${shownName} » est vide.`);
-  const detected = await fileTypeFromBuffer(part.content);
+  // XML without its `<?xml` declaration has no magic bytes: a field that accepts XML takes text
+  // starting with an element (a byte-order mark and blank lines allowed); its parser checks the rest.
+  const detected =
+    (await fileTypeFromBuffer(part.content)) ??
+    (accept.includes('application/xml') &&
+    /^(\uFEFF)?\s*<[A-Za-z_]/.test(part.content.subarray(0, 256).toString('utf8'))
+      ? { mime: 'application/xml' as const, ext: 'xml' as const }
+      : undefined);
   if (detected && DANGEROUS_TYPES.has(detected.mime)) {
     throw fail(
       'upload.dangerous_type',

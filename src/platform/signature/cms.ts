@@ -91,6 +91,37 @@ function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
 
 const der = (schema: { toBER(sizeOnly?: boolean): ArrayBuffer }) => new Uint8Array(schema.toBER(false));
 
+/** DER that is the same in every signature, encoded once (asn1js is slow per object). */
+const FIXED = {
+  contentTypeAttr: derOf(
+    new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
+  ),
+  messageDigestOid: der(new asn1js.ObjectIdentifier({ value: OID.messageDigest })),
+  signatureTimeStampOid: der(new asn1js.ObjectIdentifier({ value: OID.signatureTimeStamp })),
+  sha256Algorithm: der(new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }).toSchema()),
+  sha256WithRsaAlgorithm: der(
+    new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsa, algorithmParams: new asn1js.Null() }).toSchema(),
+  ),
+  dataOid: der(new asn1js.ObjectIdentifier({ value: OID.data })),
+  signedDataOid: der(new asn1js.ObjectIdentifier({ value: OID.signedData })),
+};
+
+/** The message-digest attribute: SEQUENCE { OID, SET { OCTET STRING digest } }. */
+function messageDigestAttr(digest: Uint8Array): Uint8Array {
+  return tlv(0x30, FIXED.messageDigestOid, tlv(0x31, tlv(0x04, digest)));
+}
+
+/**
+ * RSA PKCS#1 v1.5 over SHA-256 in libuv's thread pool (the callback form of crypto.sign): the
+ * event loop is not blocked for the millisecond an RSA-2048 signature takes, and signatures of a
+ * batch run on several cores when several are in flight.
+ */
+function rsaSign(data: Uint8Array, key: KeyObject): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    nodeSign('sha256', data, key, (error, signature) => (error ? reject(error) : resolve(new Uint8Array(signature))));
+  });
+}
+
 const preparedCache = new Map<string, PreparedSigner>();
 
 export function prepareSigner(privateKeyPem: string, certificatePem: string, chainPem: string[]): PreparedSigner {
@@ -127,40 +158,29 @@ export async function buildCadesDetached(
   contentDigest: Uint8Array,
   timestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array>,
 ): Promise<Uint8Array> {
-  // Signed attributes, DER, sorted as a SET OF requires; only the message digest changes.
-  const attrs = [
-    derOf(new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] })),
-    derOf(
-      new pkijs.Attribute({
-        type: OID.messageDigest,
-        values: [new asn1js.OctetString({ valueHex: toArrayBuffer(contentDigest) })],
-      }),
-    ),
-    signer.signingCertificateAttrDer,
-  ].sort(compareBytes);
+  // Signed attributes, DER, sorted as a SET OF requires; only the message digest changes (the
+  // other two and every algorithm identifier are encoded once, at module load: see FIXED).
+  const attrs = [FIXED.contentTypeAttr, messageDigestAttr(contentDigest), signer.signingCertificateAttrDer].sort(
+    compareBytes,
+  );
   // The signature covers the DER of the attributes as an explicit SET OF (RFC 5652 §5.4).
-  const signatureValue = new Uint8Array(nodeSign('sha256', tlv(0x31, ...attrs), signer.key));
+  const signatureValue = await rsaSign(tlv(0x31, ...attrs), signer.key);
   let unsigned: Uint8Array = new Uint8Array();
   if (timestamp) {
     const token = await timestamp(signatureValue);
     const tokenAsn1 = asn1js.fromBER(toArrayBuffer(token));
     if (tokenAsn1.offset === -1) throw new Error('timestamp token is not DER');
     // [1] IMPLICIT SET OF Attribute: the signature-time-stamp with the token as it came.
-    unsigned = tlv(
-      0xa1,
-      tlv(0x30, der(new asn1js.ObjectIdentifier({ value: OID.signatureTimeStamp })), tlv(0x31, token)),
-    );
+    unsigned = tlv(0xa1, tlv(0x30, FIXED.signatureTimeStampOid, tlv(0x31, token)));
   }
-  const sha256Algorithm = der(new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }).toSchema());
+  const sha256Algorithm = FIXED.sha256Algorithm;
   const signerInfo = tlv(
     0x30,
     Uint8Array.of(0x02, 0x01, 0x01), // version 1
     signer.sidDer,
     sha256Algorithm,
     tlv(0xa0, ...attrs), // [0] IMPLICIT signed attributes
-    der(
-      new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRsa, algorithmParams: new asn1js.Null() }).toSchema(),
-    ),
+    FIXED.sha256WithRsaAlgorithm,
     tlv(0x04, signatureValue),
     unsigned,
   );
@@ -168,9 +188,9 @@ export async function buildCadesDetached(
     0x30,
     Uint8Array.of(0x02, 0x01, 0x01), // version 1
     tlv(0x31, sha256Algorithm),
-    tlv(0x30, der(new asn1js.ObjectIdentifier({ value: OID.data }))), // encapContentInfo, detached
+    tlv(0x30, FIXED.dataOid), // encapContentInfo, detached
     signer.certificatesField,
     tlv(0x31, signerInfo),
   );
-  return tlv(0x30, der(new asn1js.ObjectIdentifier({ value: OID.signedData })), tlv(0xa0, signedData));
+  return tlv(0x30, FIXED.signedDataOid, tlv(0xa0, signedData));
 }

@@ -10,7 +10,7 @@
  * - `encryptPrivateKey`, `decryptPrivateKey` — key-seal.ts
  * - `signPdf` — pades.ts (+ tsa.ts for B-T)
  * - `inspectPdfSignatures` — inspect.ts
- * - `signPesAller`, `verifyPesAller` — xades.ts
+ * - `signPesAller`, `verifyPesAller` — xades.ts; `readPesAller` (checks and summary of a PES file) — pes-summary.ts
  * - `RemoteSignatureProvider` — providers.ts (eIDAS QES providers; none configured by default)
  */
 export { buildCrl, createCommuneCa, issueSigningCertificate } from './ca.js';
@@ -18,6 +18,7 @@ export { SignatureInputError } from './errors.js';
 export { inspectPdfSignatures } from './inspect.js';
 export { decryptPrivateKey, encryptPrivateKey } from './key-seal.js';
 export { type SignPdfInput, signPdf } from './pades.js';
+export { type PesBordereauSummary, type PesSummary, readPesAller } from './pes-summary.js';
 export { readPkcs12 } from './pkcs12.js';
 export { type RemoteSignatureProvider, remoteSignatureProviders } from './providers.js';
 export type {

@@ -60,15 +60,23 @@ function pdfDate(d: Date): string {
 
 const helvetica = StandardFontEmbedder.for(StandardFonts.Helvetica as never);
 
+/** Whether Helvetica (WinAnsi) has each character, asked once per character (a throw is slow). */
+const winAnsi = new Map<string, boolean>();
+
 function encodable(s: string): string {
   let out = '';
   for (const ch of s.replace(/[\u202f\u2009]/g, ' ')) {
-    try {
-      helvetica.encodeText(ch);
-      out += ch;
-    } catch {
-      out += '?';
+    let ok = winAnsi.get(ch);
+    if (ok === undefined) {
+      try {
+        helvetica.encodeText(ch);
+        ok = true;
+      } catch {
+        ok = false;
+      }
+      winAnsi.set(ch, ok);
     }
+    out += ok ? ch : '?';
   }
   return out;
 }
@@ -96,7 +104,8 @@ function appearanceStream(doc: PDFDocument, width: number, height: number, lines
     BaseFont: 'Helvetica',
     Encoding: 'WinAnsiEncoding',
   });
-  return doc.context.flateStream(ops, {
+  // A few hundred bytes: stored as is, deflating them would cost more than it saves.
+  return doc.context.stream(ops, {
     Type: 'XObject',
     Subtype: 'Form',
     BBox: [0, 0, width, height],
@@ -104,9 +113,8 @@ function appearanceStream(doc: PDFDocument, width: number, height: number, lines
   });
 }
 
-function estimateContentsSize(signer: SignerCredentials, timestamped: boolean): number {
-  const certs = [signer.certificatePem, ...signer.chainPem].reduce((n, p) => n + fromPem(p).length, 0);
-  return certs + 2048 + (timestamped ? 12_288 : 0);
+function estimateContentsSize(certificatesFieldLength: number, timestamped: boolean): number {
+  return certificatesFieldLength + 2048 + (timestamped ? 12_288 : 0);
 }
 
 /** Count of existing signature fields, for a unique field name. */
@@ -171,7 +179,7 @@ export async function signPdf(
   // Signature dictionary, written by hand so the placeholders are at known places.
   const signingTime = input.signingTime ?? new Date();
   const timestamped = !!input.timestamp;
-  const contentsSize = estimateContentsSize(input.signer, timestamped);
+  const contentsSize = estimateContentsSize(signer.certificatesField.length, timestamped);
   const sigRef = ctx.nextRef();
   const cn = signer.cert.subject.typesAndValues.find((t) => t.type === '2.5.4.3')?.value.valueBlock.value ?? '';
   const sigHead = [

@@ -3,7 +3,8 @@
  * ds:Signature per Bordereau, placed as its last child, whose Reference points at the
  * bordereau's Id attribute (transforms: enveloped-signature then inclusive C14N), RSA-SHA256,
  * with an X509Data and XAdES SignedProperties carrying the signing time and the signing
- * certificate's SHA-256 digest and issuer/serial. Built with xadesjs (over xmldsigjs) on
+ * certificate's SHA-256 digest and issuer/serial (and, when given, the signer's capacity as a
+ * ClaimedRole: « Maire », « Pour le maire, absent, par délégation, … »). Built with xadesjs (over xmldsigjs) on
  * @xmldom/xmldom; checked in tests with xmlsec1.
  */
 import { webcrypto } from 'node:crypto';
@@ -25,7 +26,8 @@ xadesjs.setNodeDependencies({
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
 
-function parsePes(xml: string): Document {
+/** Parses a PES Aller file (well-formed XML, root PES_Aller); SignatureInputError otherwise. */
+export function parsePes(xml: string): Document {
   const errors: string[] = [];
   let doc: Document | undefined;
   try {
@@ -61,15 +63,15 @@ class InContextSignedXml extends xadesjs.SignedXml {
 }
 
 /** The Bordereau elements of the dépense, recette (and other) blocks, in document order. */
-function bordereaux(doc: Document): Element[] {
+export function bordereaux(doc: Document): Element[] {
   return Array.from(doc.getElementsByTagNameNS('*', 'Bordereau')) as Element[];
 }
 
-function idOf(b: Element): string | null {
+export function idOf(b: Element): string | null {
   return b.getAttribute('Id') || b.getAttribute('ID') || b.getAttribute('id') || null;
 }
 
-function ownSignature(b: Element): Element | null {
+export function ownSignature(b: Element): Element | null {
   for (let n = b.firstChild; n; n = n.nextSibling) {
     if (n.nodeType === 1 && (n as Element).localName === 'Signature' && (n as Element).namespaceURI === DSIG) {
       return n as Element;
@@ -89,7 +91,7 @@ function certB64(pem: string): string {
 export async function signPesAller(
   xml: string,
   signer: SignerCredentials,
-  opts?: { signingTime?: Date },
+  opts?: { signingTime?: Date; claimedRole?: string },
 ): Promise<string> {
   const doc = parsePes(xml);
   const list = bordereaux(doc);
@@ -119,6 +121,7 @@ export async function signPesAller(
       references: [{ uri: `#${id}`, hash: 'SHA-256', transforms: ['enveloped', 'c14n'] }],
       signingCertificate: cert,
       signingTime: { value: opts?.signingTime ?? new Date() },
+      ...(opts?.claimedRole ? { signerRole: { claimed: [opts.claimedRole] } } : {}),
     } as xadesjs.OptionsXAdES);
     b.appendChild(sig.GetXml() as Node);
   }

@@ -12,6 +12,7 @@ import type { AppContext } from '../../../platform/context.js';
 import { AppError } from '../../../platform/errors.js';
 import { formatBytes, sendFile } from '../../../platform/files/checks.js';
 import { formatEuros } from '../../../platform/money.js';
+import type { PesSummary } from '../../../platform/signature/index.js';
 import {
   Button,
   CsrfField,
@@ -25,6 +26,7 @@ import {
 } from '../../../platform/views/components.js';
 import type { FormBody } from '../../../platform/views/page-kit.js';
 import { sendPage } from '../../../platform/views/page-kit.js';
+import { bordereauRows, isPes } from '../bordereaux.js';
 import { DOCUMENT_TYPE_LABELS } from '../circuits.js';
 import {
   actingFor,
@@ -44,7 +46,16 @@ import { recallDecision } from '../use-cases/recall-decision.js';
 import { refuseFolder } from '../use-cases/refuse-folder.js';
 import { sendBackStep } from '../use-cases/send-back-step.js';
 import { transferStep } from '../use-cases/transfer-step.js';
-import { CircuitList, dueText, FolderStatus, folderPath, History, parapheurBreadcrumbs } from './ui.js';
+import {
+  CircuitList,
+  certificatePath,
+  certificateSentence,
+  dueText,
+  FolderStatus,
+  folderPath,
+  History,
+  parapheurBreadcrumbs,
+} from './ui.js';
 
 const DONE: Record<string, string> = {
   visa: 'Votre visa est enregistré.',
@@ -70,6 +81,34 @@ interface Form {
   errors?: FieldErrors;
   status?: number;
   values?: Record<string, string>;
+}
+
+/** What the signer signs in a PES V2 file: each bordereau summed up, never the XML (readable on a phone). */
+function Bordereaux({ summary }: { summary: PesSummary }) {
+  const rows = bordereauRows(summary);
+  return (
+    <>
+      <h2 class="govuk-heading-m">Bordereaux du flux PES ({rows.length})</h2>
+      {rows.map((b) => (
+        <div key={b.id}>
+          <h3 class="govuk-heading-s">Bordereau {b.label}</h3>
+          <SummaryList
+            rows={[
+              { key: 'Nature', value: b.type },
+              { key: 'Pièces', value: b.pieces },
+              { key: 'Montant HT', value: b.amount },
+              { key: 'Signature', value: b.signed ? 'Signé (XAdES)' : 'À signer' },
+            ]}
+          />
+        </div>
+      ))}
+      <p class="govuk-body govuk-!-text-break-word">
+        Total des bordereaux : <strong>{formatEuros(summary.totalCents)} HT</strong>
+        {summary.collectivity ? ` — ${summary.collectivity}` : ''}
+        {summary.fileName ? ` — fichier ${summary.fileName}` : ''}
+      </p>
+    </>
+  );
 }
 
 /** A secondary action folded under its summary, shown unfolded when it has an error to fix. */
@@ -132,9 +171,22 @@ function FolderActions({
         <form method="post" action={`${url}/signer`} novalidate>
           <CsrfField token={csrf} />
           {hidden}
+          {page.bordereaux ? (
+            <p class="govuk-body">
+              Vous signez chacun des {page.bordereaux.bordereaux.length} bordereaux du flux PES ci-dessus, pour un total
+              de {formatEuros(page.bordereaux.totalCents)} HT : une signature électronique avancée XAdES par bordereau,{' '}
+              {certificateSentence(page.certificate)}.
+            </p>
+          ) : (
+            <p class="govuk-body">Signature électronique avancée (AdES) {certificateSentence(page.certificate)}.</p>
+          )}
           <p class="govuk-body">
-            Signature électronique avancée (AdES) avec votre certificat délivré par l’autorité de certification de la
-            commune. Ce n’est pas une signature qualifiée au sens du règlement eIDAS.
+            {page.certificate?.kind === 'imported'
+              ? null
+              : 'Ce n’est pas une signature qualifiée au sens du règlement eIDAS. '}
+            <a class="govuk-link" href={certificatePath(request)}>
+              Mon certificat de signature
+            </a>
           </p>
           {isRecentlyAuthenticated(actor) ? null : (
             <p class="govuk-body">Avant de signer, vous confirmerez votre identité.</p>
@@ -267,14 +319,14 @@ export function registerFolderPages(app: FastifyInstance, ctx: AppContext): void
             <FolderStatus folder={folder} />
           </p>
           <h2 class="govuk-heading-m">Documents</h2>
-          <ul class="govuk-list">
+          <ul class="govuk-list govuk-!-text-break-word">
             {page.documents.map((d) => (
               <li key={d.id}>
                 <a class="govuk-link" href={`${folderPath(request, folder.id)}/documents/${d.id}`}>
                   {d.role === 'principal' ? 'Document à signer' : 'Annexe'} : {d.name}
                   {d.currentSha256 !== d.originalSha256 ? ' (version signée)' : ''}
                 </a>{' '}
-                (PDF, {formatBytes(d.sizeBytes)})
+                ({isPes(d) ? 'flux PES V2 au format XML' : 'PDF'}, {formatBytes(d.sizeBytes)})
               </li>
             ))}
             <li>
@@ -284,6 +336,7 @@ export function registerFolderPages(app: FastifyInstance, ctx: AppContext): void
               (PDF : chaque action, son auteur, sa date et l’empreinte du document)
             </li>
           </ul>
+          {page.bordereaux ? <Bordereaux summary={page.bordereaux} /> : null}
           <SummaryList
             rows={[
               { key: 'Type', value: DOCUMENT_TYPE_LABELS[folder.documentType] },

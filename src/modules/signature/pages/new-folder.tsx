@@ -26,11 +26,15 @@ import {
 } from '../../../platform/views/components.js';
 import { parseDay } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
+import { PES_MIME_TYPE } from '../bordereaux.js';
 import { DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES } from '../circuits.js';
 import { createFolder, type IncomingDocument, OFFICE_TYPES } from '../use-cases/create-folder.js';
 import { folderPath, parapheurBase, parapheurBreadcrumbs } from './ui.js';
 
 const ACCEPTED = ['application/pdf', ...OFFICE_TYPES];
+/** The document to sign may also be a PES V2 Aller file (bordereaux de mandats or de titres). */
+const MAIN_ACCEPTED = [...ACCEPTED, PES_MIME_TYPE];
+const MAIN_FORMATS = 'PDF, ODT ou Word (DOCX), ou XML PES V2 pour un bordereau';
 const FIELD_ORDER = ['document', 'annexes', 'titre', 'type', 'montant', 'service', 'ligne', 'tiers', 'echeance'];
 
 type Values = Record<string, string>;
@@ -71,8 +75,8 @@ function page(
             name="document"
             label="Document à signer"
             labelSize="m"
-            hint={`Au format ${describeTypes(ACCEPTED)} (converti en PDF), ${formatBytes(MAX_UPLOAD_BYTES)} au plus.`}
-            accept=".pdf,.odt,.docx"
+            hint={`Au format ${describeTypes(ACCEPTED)} (converti en PDF), ${formatBytes(MAX_UPLOAD_BYTES)} au plus. Pour un bordereau de mandats ou de titres : le flux PES V2 (XML) de votre logiciel financier, chaque bordereau sera signé.`}
+            accept=".pdf,.odt,.docx,.xml"
             error={errors.document}
           />
           <FileUpload
@@ -166,8 +170,10 @@ export function registerNewFolderPages(app: FastifyInstance, ctx: AppContext): v
           const message = 'Joignez le document à faire signer.';
           throw new AppError('input.invalid', 'no document', 422, { fields: { document: message } });
         }
-        for (const part of [...main, ...uploadedFiles(request, 'annexes')]) {
-          const file = await validateUpload(part, { accept: ACCEPTED });
+        const annexes = uploadedFiles(request, 'annexes');
+        for (const [i, part] of [...main, ...annexes].entries()) {
+          const rule = i === 0 ? { accept: MAIN_ACCEPTED, formatsText: MAIN_FORMATS } : { accept: ACCEPTED };
+          const file = await validateUpload(part, rule);
           documents.push({ name: file.name, mimeType: file.mimeType, content: file.content });
         }
         return createFolder(

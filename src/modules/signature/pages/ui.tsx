@@ -5,7 +5,7 @@ import { formatDate, formatDateTime } from '../../../platform/views/format.js';
 import type { NavItem } from '../../../platform/views/layout.js';
 import { FUNCTION_TITLES, type StepActor } from '../circuits.js';
 import type { FolderView } from '../policy.js';
-import { isLate } from '../queries.js';
+import { type CertificateInfo, isLate } from '../queries.js';
 import type { Action, Folder, Step } from '../schema.js';
 
 export function parapheurBase(request: FastifyRequest): string {
@@ -109,4 +109,16 @@ export function History({ actions, names }: { actions: Action[]; names: Map<stri
 
 export function dueText(folder: Folder): string {
   return folder.dueOn ? formatDate(`${folder.dueOn}T12:00:00Z`) : 'sans échéance';
+}
+
+export function certificatePath(request: FastifyRequest): string {
+  return `${parapheurBase(request)}/certificat`;
+}
+
+/** Which certificate a signature uses, in a sentence (folder page, batch confirmation). */
+export function certificateSentence(certificate: CertificateInfo | null): string {
+  if (certificate?.kind === 'imported') {
+    return `avec votre certificat importé au nom de ${certificate.subject}, délivré par ${certificate.issuer} et valable jusqu’au ${formatDate(certificate.notAfter)} ; sa chaîne de confiance est celle de cet émetteur, pas celle de l’autorité de certification de la commune`;
+  }
+  return 'avec votre certificat délivré par l’autorité de certification de la commune';
 }

@@ -23,7 +23,7 @@ import {
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
 import { handleForm, sendPage } from '../../../platform/views/page-kit.js';
-import { publishCrl } from '../use-cases/publish-crl.js';
+import { authorityCertificate, publishCrl } from '../use-cases/publish-crl.js';
 import { type VerifiedSignature, verifyDocument } from '../use-cases/verify-document.js';
 
 const LEVELS: Record<VerifiedSignature['level'], string> = {
@@ -154,6 +154,13 @@ function page(
           avec des certificats délivrés par l’autorité de certification interne de la commune ; ce ne sont pas des
           signatures qualifiées.
         </InsetText>
+        <p class="govuk-body">
+          Pour vérifier vous-même une signature (PDF ou flux PES V2 signé en XAdES), avec votre logiciel :{' '}
+          <a class="govuk-link" href={`${verifyPath(request)}/autorite.pem`}>
+            certificat de l’autorité de certification de {request.commune!.name}
+          </a>{' '}
+          (format PEM).
+        </p>
       </>
     ),
   });
@@ -181,8 +188,17 @@ export function registerVerifyPages(app: FastifyInstance, ctx: AppContext): void
   });
 }
 
-/** The CRL of the commune's authority, where its certificates say it is. */
+/** The CRL of the commune's authority, where its certificates say it is; and its certificate. */
 export function registerCrlRoute(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/c/:slug/verifier-signature/autorite.pem', { config: { policy: 'public' } }, async (request, reply) => {
+    const pem = await authorityCertificate(ctx, request.commune!.id);
+    return reply
+      .type('application/x-pem-file')
+      .header('cache-control', 'public, max-age=3600')
+      .header('content-disposition', `attachment; filename="autorite-${request.commune!.slug}.pem"`)
+      .send(pem);
+  });
+
   app.get(
     '/api/v1/parapheur/crl/:file',
     {

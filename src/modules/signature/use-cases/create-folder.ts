@@ -1,5 +1,6 @@
 /**
- * Creates a folder: its metadata, its main document and annexes (bytes in the blob store), the
+ * Creates a folder: its metadata, its main document (a PDF, or for a bordereau the PES V2 Aller
+ * XML, checked by bordereaux.ts) and annexes (bytes in the blob store), the
  * circuit chosen from its type and amount (with the commune's threshold), and starts the first
  * step. Called by the parapheur's pages (an agent), by other modules through `startCircuit`, and
  * by connectors through the API.
@@ -14,6 +15,7 @@ import { AppError } from '../../../platform/errors.js';
 import { parseEuros } from '../../../platform/money.js';
 import { ConversionError, convertToPdf } from '../../../platform/pdf/index.js';
 import { listActiveServices } from '../../../platform/tenancy/communes.js';
+import { checkPesDeposit, isPes } from '../bordereaux.js';
 import {
   type CircuitTemplate,
   circuitStepsSchema,
@@ -156,7 +158,7 @@ export async function createFolder(
   }
   const documents = await Promise.all(incoming.map((d, i) => asPdf(d, i === 0 ? 'document' : 'annexes')));
   const principal = documents[0];
-  if (principal?.mimeType !== 'application/pdf') {
+  if (principal?.mimeType !== 'application/pdf' && !(principal && isPes(principal))) {
     const message = 'Joignez le document à faire signer, au format PDF.';
     throw new AppError('signature.document_missing', 'no main PDF', 422, {
       userMessage: message,
@@ -179,13 +181,16 @@ export async function createFolder(
       threshold,
     );
     assertResolvable(chosen.steps, await listFunctionHolders(tx, communeId), values.service);
+    // A PES V2 file is checked before anything is kept; its total is the folder's amount.
+    const pes = isPes(principal) ? checkPesDeposit(values.type, principal.content, chosen) : null;
+    const amountCents = values.montant ?? pes?.totalCents ?? null;
 
     const folder = await insertFolder(tx, {
       communeId,
       number: await nextNumber(tx, 'parapheur'),
       title: values.titre,
       documentType: values.type,
-      amountCents: values.montant,
+      amountCents,
       serviceId: values.service,
       budgetLine: values.ligne,
       thirdParty: values.tiers,

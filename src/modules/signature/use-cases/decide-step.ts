@@ -1,5 +1,6 @@
 /**
- * Viser or signer the current step of a folder. A signature signs the main PDF with the signer's
+ * Viser or signer the current step of a folder. A signature signs the main PDF (or each bordereau
+ * of a PES V2 file) with the signer's
  * certificate (signing.ts) and keeps the new version; the step closes when its rule (ET / OU) is
  * met, the next one starts, and after the last one the folder is terminé and
  * `signature.circuit.completed` is emitted.
@@ -25,7 +26,7 @@ export const decisionSchema = z.object({
 
 export interface DecisionResult {
   outcome: 'waiting' | 'next' | 'completed';
-  /** PAdES level of the signature (signatures only). */
+  /** PAdES level of the signature, or XAdES-B-B for a PES file (signatures only). */
   level?: string;
 }
 
@@ -59,8 +60,8 @@ export async function decideStep(
     if (kind === 'signature') {
       const signed = await signMainDocument(ctx, tx, { view, principal, signer: caller.actor, onBehalfOf });
       previousSha256 = principal.currentSha256;
-      documentSha256 = await tx.blobs.put({ communeId }, signed.pdf);
-      await setDocumentVersion(tx, communeId, principal.id, documentSha256, signed.pdf.length);
+      documentSha256 = await tx.blobs.put({ communeId }, signed.content);
+      await setDocumentVersion(tx, communeId, principal.id, documentSha256, signed.content.length);
       level = signed.level;
     }
     const decision = await insertAction(tx, {

@@ -13,6 +13,16 @@ import { findLiveCertificate, listCertificates } from '../repo.js';
 
 export const CRL_VALIDITY_MS = 86_400_000;
 
+/**
+ * The certificate of the commune's authority (PEM), published so that anyone verifying a
+ * signature (pdfsig, xmlsec1, a comptable's software) can trust it; 404 before the first signature.
+ */
+export async function authorityCertificate(ctx: AppContext, communeId: string): Promise<string> {
+  const authority = await withTenant(ctx.database, communeId, (tx) => findLiveCertificate(tx, communeId, 'ca'));
+  if (!authority) throw notFound('signature.authority_not_found', `no authority yet for ${communeId}`);
+  return authority.certificatePem;
+}
+
 /** The CRL of the commune's authority, DER. */
 export async function publishCrl(ctx: AppContext, communeId: string, now = new Date()): Promise<Uint8Array> {
   const masterKey = ctx.config.signature.masterKey;
