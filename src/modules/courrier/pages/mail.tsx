@@ -31,6 +31,10 @@ import { callerOf, courrierBreadcrumbs, mailPath, POLICY, StatusTag } from './ui
 
 const NOTICES: Record<string, string> = {
   enregistre: 'Le courrier est enregistré.',
+  courriel: 'Le courriel est enregistré au courrier arrivé.',
+  deja: 'Ce courriel était déjà enregistré : voici le courrier.',
+  avis_demande: 'La demande d’avis est envoyée.',
+  avis_donne: 'Votre avis est enregistré.',
   attribue: 'Le courrier est confié.',
   reoriente: 'Le courrier est réorienté.',
   proposition: 'Le service du courrier est choisi.',
@@ -293,13 +297,15 @@ export function showMailPage(
               { key: 'En copie', value: named('copie') },
               {
                 key: 'Enregistré',
-                value: `le ${formatDateTime(mail.registeredAt)} par ${staffName(data.staff, mail.registeredBy)}`,
+                value: mail.registeredBy
+                  ? `le ${formatDateTime(mail.registeredAt)} par ${staffName(data.staff, mail.registeredBy)}`
+                  : `le ${formatDateTime(mail.registeredAt)}, automatiquement (courriel reçu)`,
               },
             ]}
           />
           {data.documents.length > 0 && (
             <>
-              <h2 class="govuk-heading-m">Scans</h2>
+              <h2 class="govuk-heading-m">{mail.category === 'courriel' ? 'Documents' : 'Scans'}</h2>
               <ul class="govuk-list">
                 {data.documents.map((d) => (
                   <li>
@@ -310,6 +316,16 @@ export function showMailPage(
                   </li>
                 ))}
               </ul>
+            </>
+          )}
+          {mail.bodyText && (
+            <>
+              <h2 class="govuk-heading-m" id="courriel">
+                Texte du courriel
+              </h2>
+              <div class="govuk-inset-text" style="white-space: pre-wrap; overflow-wrap: anywhere">
+                {mail.bodyText}
+              </div>
             </>
           )}
           <OcrSection request={request} data={data} />

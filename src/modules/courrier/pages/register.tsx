@@ -37,6 +37,7 @@ import { listStaffContacts, type StaffContact } from '../../identity/index.js';
 import { MAIL_TYPE_RULES, MAIL_TYPES } from '../deadlines.js';
 import { outgoingRegister, registerPage } from '../queries.js';
 import { CATEGORY_LABELS, CHANNEL_LABELS, OUTGOING_LABELS } from '../texts.js';
+import { importEmail } from '../use-cases/intake-email.js';
 import { MAX_SCANS, registerMail, type Scan } from '../use-cases/register-mail.js';
 import { callerOf, courrierBase, courrierBreadcrumbs, dayFromParts, mailPath, POLICY, StatusTag } from './ui.js';
 
@@ -238,7 +239,61 @@ function newMailForm(
   });
 }
 
+function emailForm(request: FastifyRequest, reply: FastifyReply, form: { errors?: FieldErrors; status?: number } = {}) {
+  const errors = form.errors ?? {};
+  return sendPage(request, reply, {
+    title: 'Importer un courriel',
+    workspace: true,
+    breadcrumbs: courrierBreadcrumbs(request),
+    errors,
+    fieldOrder: ['courriel'],
+    ...(form.status ? { status: form.status } : {}),
+    children: (
+      <>
+        <h1 class="govuk-heading-xl">Importer un courriel</h1>
+        <p class="govuk-body">
+          Enregistrez au courrier arrivé un courriel reçu dans une messagerie : enregistrez-le au format .eml (dans
+          Thunderbird : « Enregistrer sous », dans Outlook : glisser le message dans un dossier), puis choisissez le
+          fichier. L’expéditeur, l’objet, la date, le texte et les pièces jointes sont repris ; un courriel déjà
+          enregistré ne l’est pas deux fois.
+        </p>
+        <form method="post" action={`${courrierBase(request)}/courriel`} enctype="multipart/form-data" novalidate>
+          <CsrfField token={reply.generateCsrf()} />
+          <FileUpload
+            name="courriel"
+            label="Fichier du courriel"
+            labelSize="m"
+            hint={`Un fichier .eml de ${formatBytes(MAX_UPLOAD_BYTES)} au plus.`}
+            accept=".eml,message/rfc822"
+            error={errors.courriel}
+          />
+          <Button>Enregistrer le courriel</Button>
+        </form>
+      </>
+    ),
+  });
+}
+
 export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/c/:slug/agent/courrier/courriel', POLICY, async (request, reply) => emailForm(request, reply));
+
+  app.post('/c/:slug/agent/courrier/courriel', POLICY, async (request, reply) => {
+    const result = await handleForm(
+      async () => {
+        const part = uploadedFiles(request, 'courriel').find((p) => p.filename || p.content.length > 0);
+        if (part?.isTruncated) {
+          const message = `Le fichier dépasse la taille maximale de ${formatBytes(MAX_UPLOAD_BYTES)}.`;
+          throw new AppError('upload.too_large', 'eml too large', 413, { fields: { courriel: message } });
+        }
+        return importEmail(ctx, callerOf(request), part ? { name: part.filename, content: part.content } : null);
+      },
+      async (errors, status) => emailForm(request, reply, { errors, status }),
+    );
+    if (!result.ok) return result.response;
+    const done = result.value.outcome === 'registered' ? 'courriel' : 'deja';
+    return reply.redirect(`${mailPath(request, result.value.mail.id)}?fait=${done}`, 303);
+  });
+
   app.get('/c/:slug/agent/courrier', POLICY, async (request, reply) => {
     const q = request.query;
     const serviceParam = formString(q, 'service');
@@ -265,6 +320,14 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
           <p class="govuk-body">
             <a class="govuk-link" href={`${base}/nouveau`}>
               Enregistrer un courrier
+            </a>
+            {' · '}
+            <a class="govuk-link" href={`${base}/courriel`}>
+              Importer un courriel (.eml)
+            </a>
+            {' · '}
+            <a class="govuk-link" href={`${base}/avis`}>
+              Avis demandés
             </a>
             {' · '}
             <a class="govuk-link" href={`${base}/depart`}>
