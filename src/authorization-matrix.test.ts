@@ -464,11 +464,13 @@ const SAMPLES: Record<string, Sample> = {
       '/reponses/:reply/envoyer',
       '/reponses/:reply/lettre.pdf',
       '/reponses/:reply/preuves/:proof',
+      '/avis',
+      '/avis/:avis/reponse',
     ].map((suffix) => [
       `/c/:slug/agent/courrier/:mail${suffix}`,
       {
         path: (c: SampleContext) =>
-          `/c/${c.commune}/agent/courrier/${COURRIER_ID}${suffix.replace(/:(document|reply|proof)/g, COURRIER_ID)}`,
+          `/c/${c.commune}/agent/courrier/${COURRIER_ID}${suffix.replace(/:(document|reply|proof|avis)/g, COURRIER_ID)}`,
       },
     ]),
   ),
@@ -595,6 +597,8 @@ const HANDLER_404: Record<string, string> = {
       'POST /reponses/:reply/envoyer',
       'GET /reponses/:reply/lettre.pdf',
       'GET /reponses/:reply/preuves/:proof',
+      'POST /avis',
+      'POST /avis/:avis/reponse',
     ].map((entry) => {
       const [method, suffix] = entry.split(' ');
       return [`${method} /c/:slug/agent/courrier/:mail${suffix}`, 'courrier.mail_not_found'];

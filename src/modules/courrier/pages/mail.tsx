@@ -26,6 +26,7 @@ import { type MailPage, mailDocument, mailPage, staffName } from '../queries.js'
 import { CATEGORY_LABELS, OCR_LABELS, PRIORITY_LABELS } from '../texts.js';
 import { assignMail, redirectMail } from '../use-cases/process-mail.js';
 import { decideProposal } from '../use-cases/propose-service.js';
+import { AvisSection, registerAvisRoutes } from './avis.js';
 import { RepliesSection, registerReplyRoutes } from './replies.js';
 import { callerOf, courrierBreadcrumbs, mailPath, POLICY, StatusTag } from './ui.js';
 
@@ -331,6 +332,7 @@ export function showMailPage(
           <OcrSection request={request} data={data} />
           <ProposalSection request={request} data={data} csrf={csrf} state={state} />
           <ProcessingSection request={request} data={data} csrf={csrf} state={state} />
+          <AvisSection request={request} data={data} csrf={csrf} state={state} />
           <RepliesSection request={request} data={data} csrf={csrf} state={state} />
           <h2 class="govuk-heading-m">Historique</h2>
           <ol class="govuk-list govuk-list--spaced">
@@ -398,4 +400,7 @@ export function registerMailPages(app: FastifyInstance, ctx: AppContext): void {
   }
 
   registerReplyRoutes(app, ctx);
+  registerAvisRoutes(app, ctx, (request, reply, form, work, done) =>
+    postMailForm(ctx, request, reply, form, work, done),
+  );
 }
