@@ -14,8 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import pg from 'pg';
-import { registerEmail } from '../src/modules/courrier/use-cases/intake-email.js';
 import { listRegister } from '../src/modules/courrier/repo.js';
+import { registerEmail } from '../src/modules/courrier/use-cases/intake-email.js';
 import type { AppContext } from '../src/platform/context.js';
 import { openPostgres } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';

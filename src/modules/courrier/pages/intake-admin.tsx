@@ -26,6 +26,8 @@ import { configureMailbox, ERRORS_FOLDER, type MailboxView, mailboxView, removeM
 import { callerOf } from './ui.js';
 
 const POLICY = { config: { policy: 'communeAdmin' } } as const;
+/** Setting a mailbox's password is setting a credential: a recent authentication is asked for. */
+const STEP_UP = { config: { policy: 'communeAdmin', stepUp: true } } as const;
 const SOURCE_LABELS = { depot: 'Dossier de dépôt', imap: 'Boîte aux lettres', televersement: 'Import' } as const;
 const NOTICES: Record<string, string> = {
   boite: 'La boîte aux lettres est enregistrée.',
@@ -195,7 +197,7 @@ export function registerIntakeAdminPages(app: FastifyInstance, ctx: AppContext):
     render(request, reply, ctx, await load(request)),
   );
 
-  app.post('/c/:slug/admin/courrier/boite', POLICY, async (request, reply) => {
+  app.post('/c/:slug/admin/courrier/boite', STEP_UP, async (request, reply) => {
     const body = (request.body ?? {}) as FormBody;
     const values = Object.fromEntries(
       Object.entries(body)
@@ -210,7 +212,7 @@ export function registerIntakeAdminPages(app: FastifyInstance, ctx: AppContext):
     return reply.redirect(`${base(request)}?fait=boite`, 303);
   });
 
-  app.post('/c/:slug/admin/courrier/boite/supprimer', POLICY, async (request, reply) => {
+  app.post('/c/:slug/admin/courrier/boite/supprimer', STEP_UP, async (request, reply) => {
     await removeMailbox(ctx, callerOf(request));
     return reply.redirect(`${base(request)}?fait=supprimee`, 303);
   });
