@@ -39,6 +39,52 @@ async function textPdf(lines: string[]): Promise<Buffer> {
   return doc.finish();
 }
 
+/** A scanner's PDF: one page holding a JPEG, no text layer (written by hand, offsets exact). */
+function imageOnlyPdf(jpeg: Buffer): Buffer {
+  const sof = jpeg.findIndex((b, i) => b === 0xff && (jpeg[i + 1] === 0xc0 || jpeg[i + 1] === 0xc2));
+  const height = jpeg.readUInt16BE(sof + 5);
+  const width = jpeg.readUInt16BE(sof + 7);
+  const colours = jpeg[sof + 9] === 1 ? '/DeviceGray' : '/DeviceRGB';
+  const content = `q ${width * 0.48} 0 0 ${height * 0.48} 0 0 cm /Im0 Do Q`;
+  const objects: Buffer[] = [
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
+    Buffer.from(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${width * 0.48} ${height * 0.48}] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>`,
+    ),
+    Buffer.concat([
+      Buffer.from(
+        `<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace ${colours} /BitsPerComponent 8 /Filter /DCTDecode /Length ${jpeg.length} >>\nstream\n`,
+      ),
+      jpeg,
+      Buffer.from('\nendstream'),
+    ]),
+    Buffer.from(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`),
+  ];
+  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n')];
+  const offsets: number[] = [];
+  let size = chunks[0]!.length;
+  objects.forEach((body, i) => {
+    offsets.push(size);
+    const chunk = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), body, Buffer.from('\nendobj\n')]);
+    chunks.push(chunk);
+    size += chunk.length;
+  });
+  const xref = [
+    'xref',
+    `0 ${objects.length + 1}`,
+    '0000000000 65535 f ',
+    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `),
+    'trailer',
+    `<< /Size ${objects.length + 1} /Root 1 0 R >>`,
+    'startxref',
+    String(size),
+    '%%EOF',
+    '',
+  ].join('\n');
+  return Buffer.concat([...chunks, Buffer.from(xref)]);
+}
+
 function eml(options: {
   from?: string;
   subject?: string;
@@ -260,7 +306,7 @@ describe.each(TEST_ENGINES)('mail arriving as e-mail on %s', (engine) => {
     expect(foreign.statusCode).toBe(404);
   });
 
-  it('reads a scanned attachment with tesseract, as a scan', async () => {
+  it('reads a scanned image or a PDF without text layer with tesseract, as a scan', async () => {
     const folder = path.join(dropDir, town.slug);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'courrier-scan-'));
     fs.writeFileSync(path.join(dir, 'lettre.pdf'), await textPdf(['Demande de raccordement au réseau assainissement']));
@@ -283,9 +329,21 @@ describe.each(TEST_ENGINES)('mail arriving as e-mail on %s', (engine) => {
         attachments: [{ name: 'scan.jpg', type: 'image/jpeg', content: jpeg }],
       }),
     );
-    expect((await processDropFolder(t.runtime, town, dropDir)).registered).toBe(1);
-    expect(await runQueuedJobs(t, OCR_JOB)).toBeGreaterThanOrEqual(1);
-    expect(await search('raccordement')).toContain('Courrier scanné');
+    fs.writeFileSync(
+      path.join(folder, 'scan-pdf.eml'),
+      eml({
+        subject: 'Lettre scannée en PDF',
+        messageId: 'scan-pdf@exemple.fr',
+        attachments: [{ name: 'lettre-scannee.pdf', type: 'application/pdf', content: imageOnlyPdf(jpeg) }],
+      }),
+    );
+    expect((await processDropFolder(t.runtime, town, dropDir)).registered).toBe(2);
+    // Neither has a text layer: both wait for the OCR job, then are found by a word of the letter.
+    expect(await search('raccordement')).not.toContain('Courrier scanné');
+    expect(await runQueuedJobs(t, OCR_JOB)).toBeGreaterThanOrEqual(2);
+    const found = await search('raccordement');
+    expect(found).toContain('Courrier scanné');
+    expect(found).toContain('Lettre scannée en PDF');
   });
 
   it('registers an .eml uploaded by an agent, and refuses a bad file in French', async () => {
