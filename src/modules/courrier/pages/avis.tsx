@@ -83,11 +83,11 @@ export function AvisSection({
                 Demandé le {formatDateTime(a.requestedAt)} par {staffName(data.staff, a.requestedBy)}, attendu le{' '}
                 {formatDate(a.dueOn)}.
               </p>
-              <p class="govuk-body" style="white-space: pre-wrap; overflow-wrap: anywhere">
+              <p class="govuk-body guichet-pre-line guichet-break">
                 {a.question}
               </p>
               {a.answer && (
-                <p class="govuk-body" style="white-space: pre-wrap; overflow-wrap: anywhere">
+                <p class="govuk-body guichet-pre-line guichet-break">
                   <strong>
                     Avis {AVIS_LABELS[a.answer].toLowerCase()} de {staffName(data.staff, a.answeredBy)}, le{' '}
                     {formatDateTime(a.answeredAt!)}

@@ -87,7 +87,7 @@ function OcrSection({ request, data }: { request: FastifyRequest; data: MailPage
           <summary class="govuk-details__summary">
             <span class="govuk-details__summary-text">Texte lu automatiquement (à vérifier sur le scan)</span>
           </summary>
-          <div class="govuk-details__text" style="white-space: pre-wrap; overflow-wrap: anywhere">
+          <div class="govuk-details__text guichet-pre-line guichet-break">
             {mail.ocrText || 'Aucun texte trouvé sur les scans.'}
           </div>
         </details>
@@ -253,7 +253,7 @@ export function showMailPage(
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <span class="govuk-caption-l">Courrier arrivé {mail.chrono}</span>
-          <h1 class="govuk-heading-l" style="overflow-wrap: anywhere">
+          <h1 class="govuk-heading-l guichet-break">
             {mail.subject}
           </h1>
           <p class="govuk-body">
@@ -276,7 +276,7 @@ export function showMailPage(
                     {contact.name}
                     {contact.email && <span class="govuk-!-display-block">{contact.email}</span>}
                     {contact.postalAddress && (
-                      <span class="govuk-!-display-block" style="white-space: pre-line">
+                      <span class="govuk-!-display-block guichet-pre-line">
                         {contact.postalAddress}
                       </span>
                     )}
@@ -324,7 +324,7 @@ export function showMailPage(
               <h2 class="govuk-heading-m" id="courriel">
                 Texte du courriel
               </h2>
-              <div class="govuk-inset-text" style="white-space: pre-wrap; overflow-wrap: anywhere">
+              <div class="govuk-inset-text guichet-pre-line guichet-break">
                 {mail.bodyText}
               </div>
             </>
