@@ -83,9 +83,7 @@ export function AvisSection({
                 Demandé le {formatDateTime(a.requestedAt)} par {staffName(data.staff, a.requestedBy)}, attendu le{' '}
                 {formatDate(a.dueOn)}.
               </p>
-              <p class="govuk-body guichet-pre-line guichet-break">
-                {a.question}
-              </p>
+              <p class="govuk-body guichet-pre-line guichet-break">{a.question}</p>
               {a.answer && (
                 <p class="govuk-body guichet-pre-line guichet-break">
                   <strong>

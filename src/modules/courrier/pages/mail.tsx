@@ -253,9 +253,7 @@ export function showMailPage(
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <span class="govuk-caption-l">Courrier arrivé {mail.chrono}</span>
-          <h1 class="govuk-heading-l guichet-break">
-            {mail.subject}
-          </h1>
+          <h1 class="govuk-heading-l guichet-break">{mail.subject}</h1>
           <p class="govuk-body">
             <StatusTag status={mail.status} late={late} />
             {mail.confidential && (
@@ -276,9 +274,7 @@ export function showMailPage(
                     {contact.name}
                     {contact.email && <span class="govuk-!-display-block">{contact.email}</span>}
                     {contact.postalAddress && (
-                      <span class="govuk-!-display-block guichet-pre-line">
-                        {contact.postalAddress}
-                      </span>
+                      <span class="govuk-!-display-block guichet-pre-line">{contact.postalAddress}</span>
                     )}
                   </>
                 ),
@@ -324,9 +320,7 @@ export function showMailPage(
               <h2 class="govuk-heading-m" id="courriel">
                 Texte du courriel
               </h2>
-              <div class="govuk-inset-text guichet-pre-line guichet-break">
-                {mail.bodyText}
-              </div>
+              <div class="govuk-inset-text guichet-pre-line guichet-break">{mail.bodyText}</div>
             </>
           )}
           <OcrSection request={request} data={data} />
