@@ -143,3 +143,85 @@ test('a scanned letter registered on a phone is read, routed to urbanisme, found
   await clean(desk, 'page du courrier avec sa réponse');
   await deskContext.close();
 }, 180_000);
+
+test('an e-mail imported as .eml on a phone is registered, an avis asked of urbanisme is answered on a desktop', async () => {
+  const eml = path.join(dir, 'courriel.eml');
+  await writeFile(
+    eml,
+    [
+      'From: Lucie Bernard <lucie.bernard@courriel.example>',
+      'To: mairie@villebelle.example',
+      'Subject: Haie mitoyenne trop haute (essai e2e)',
+      'Date: Tue, 1 Dec 2026 09:30:00 +0100',
+      `Message-ID: <e2e-${Date.now()}@courriel.example>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      'Bonjour,',
+      'la haie de mon voisin dépasse deux mètres en limite de propriété. Que puis-je faire ?',
+      'Lucie Bernard',
+      '',
+    ].join('\r\n'),
+  );
+  const phoneContext = await newContext(browser, 'téléphone');
+  const phone = await phoneContext.newPage();
+  await signInWithPassword(phone, { email: 'agent.etat-civil@villebelle.example', password: DEMO_PASSWORD });
+  await phone.goto(url(`${BASE}/courriel`), { waitUntil: 'load' });
+  await clean(phone, 'importer un courriel', true);
+  await screenshot(phone, 'courrier-courriel-390');
+  await phone.getByLabel('Fichier du courriel').setInputFiles(eml);
+  await Promise.all([
+    phone.waitForURL(/fait=courriel/),
+    phone.getByRole('button', { name: 'Enregistrer le courriel' }).click(),
+  ]);
+  const mailUrl = phone.url().replace(/\?.*$/, '');
+  const text = squash(await phone.locator('main').textContent());
+  expect(text).toContain('Haie mitoyenne trop haute (essai e2e)');
+  expect(text).toContain('lucie.bernard@courriel.example');
+  expect(text).toContain('la haie de mon voisin dépasse deux mètres');
+  await clean(phone, 'courriel enregistré', true);
+  await screenshot(phone, 'courrier-courriel-page-390');
+  await phone.getByLabel('À qui').selectOption({ label: 'Service Urbanisme' });
+  await phone
+    .getByLabel('Question posée')
+    .fill('Une haie de plus de deux mètres en limite est-elle permise par le PLU ?');
+  await phone.getByLabel('Jour').last().fill('15');
+  await phone.getByLabel('Mois').last().fill('1');
+  await phone.getByLabel('Année').last().fill('2027');
+  await Promise.all([
+    phone.waitForURL(/fait=avis_demande/),
+    phone.getByRole('button', { name: 'Demander l’avis' }).click(),
+  ]);
+  expect(squash(await phone.locator('main').textContent())).toContain('Avis demandé au service Urbanisme');
+  await clean(phone, 'avis demandé', true);
+  await phoneContext.close();
+
+  const deskContext = await newContext(browser, 'bureau');
+  const desk = await deskContext.newPage();
+  await signInWithPassword(desk, { email: 'agent.urbanisme@villebelle.example', password: DEMO_PASSWORD });
+  await desk.goto(url(`${BASE}/avis`), { waitUntil: 'load' });
+  expect(squash(await desk.locator('main').textContent())).toContain('Haie mitoyenne trop haute (essai e2e)');
+  await clean(desk, 'avis demandés');
+  await screenshot(desk, 'courrier-avis-1280');
+  await desk.goto(mailUrl, { waitUntil: 'load' });
+  await desk.getByRole('radio', { name: 'Réservé' }).check();
+  await desk.getByLabel('Explication').fill('Au-delà de deux mètres, la haie doit être à deux mètres de la limite.');
+  await Promise.all([
+    desk.waitForURL(/fait=avis_donne/),
+    desk.getByRole('button', { name: 'Donner mon avis' }).click(),
+  ]);
+  expect(squash(await desk.locator('main').textContent())).toContain('Avis réservé du service Urbanisme');
+  await clean(desk, 'avis donné');
+  await screenshot(desk, 'courrier-avis-page-1280');
+  await deskContext.close();
+
+  const adminContext = await newContext(browser, 'bureau');
+  const admin = await adminContext.newPage();
+  await signInWithPassword(admin, { email: 'admin@villebelle.example', password: DEMO_PASSWORD });
+  await admin.goto(url('/c/villebelle/admin/courrier'), { waitUntil: 'load' });
+  expect(squash(await admin.locator('main').textContent())).toContain('Aucune boîte aux lettres n’est relevée');
+  await clean(admin, 'courriels reçus (administration)');
+  await screenshot(admin, 'courrier-admin-1280');
+  await adminContext.close();
+}, 180_000);

@@ -464,11 +464,13 @@ const SAMPLES: Record<string, Sample> = {
       '/reponses/:reply/envoyer',
       '/reponses/:reply/lettre.pdf',
       '/reponses/:reply/preuves/:proof',
+      '/avis',
+      '/avis/:avis/reponse',
     ].map((suffix) => [
       `/c/:slug/agent/courrier/:mail${suffix}`,
       {
         path: (c: SampleContext) =>
-          `/c/${c.commune}/agent/courrier/${COURRIER_ID}${suffix.replace(/:(document|reply|proof)/g, COURRIER_ID)}`,
+          `/c/${c.commune}/agent/courrier/${COURRIER_ID}${suffix.replace(/:(document|reply|proof|avis)/g, COURRIER_ID)}`,
       },
     ]),
   ),
@@ -598,6 +600,8 @@ const HANDLER_404: Record<string, string> = {
       'POST /reponses/:reply/envoyer',
       'GET /reponses/:reply/lettre.pdf',
       'GET /reponses/:reply/preuves/:proof',
+      'POST /avis',
+      'POST /avis/:avis/reponse',
     ].map((entry) => {
       const [method, suffix] = entry.split(' ');
       return [`${method} /c/:slug/agent/courrier/:mail${suffix}`, 'courrier.mail_not_found'];
@@ -651,6 +655,16 @@ const STEP_UP_ROUTES = [
   'HEAD /c/:slug/agent/demandes/export.csv',
   'GET /c/:slug/agent/demandes/export.xlsx',
   'HEAD /c/:slug/agent/demandes/export.xlsx',
+  'GET /c/:slug/agent/courrier/export.csv',
+  'HEAD /c/:slug/agent/courrier/export.csv',
+  'GET /c/:slug/agent/courrier/export.xlsx',
+  'HEAD /c/:slug/agent/courrier/export.xlsx',
+  'GET /c/:slug/agent/courrier/depart/export.csv',
+  'HEAD /c/:slug/agent/courrier/depart/export.csv',
+  'GET /c/:slug/agent/courrier/depart/export.xlsx',
+  'HEAD /c/:slug/agent/courrier/depart/export.xlsx',
+  'POST /c/:slug/admin/courrier/boite',
+  'POST /c/:slug/admin/courrier/boite/supprimer',
   'POST /c/:slug/admin/webhooks',
   'GET /c/:slug/compte/securite/codes-de-secours',
   'HEAD /c/:slug/compte/securite/codes-de-secours',

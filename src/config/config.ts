@@ -89,6 +89,8 @@ const HINTS: Record<string, string> = {
     'l’adresse de l’émetteur ProConnect donnée lors de l’inscription de votre service, en https, se terminant par /api/v2',
   GUICHET_PROCONNECT_CLIENT_ID: 'l’identifiant client (client_id) donné par ProConnect',
   GUICHET_PROCONNECT_CLIENT_SECRET: 'le secret client (client_secret) donné par ProConnect, sans espace',
+  GUICHET_COURRIER_DROP_DIR:
+    'un dossier dont chaque sous-dossier porte l’identifiant d’une commune (par exemple GUICHET_COURRIER_DROP_DIR=/srv/guichet/courriels, puis /srv/guichet/courriels/ma-commune/) : les fichiers .eml qui y sont déposés sont enregistrés au courrier arrivé',
   GUICHET_WEBHOOKS_ALLOW_PRIVATE:
     'true pour autoriser l’envoi des webhooks vers des adresses privées ou locales (127.0.0.1, 10.x, 192.168.x…), à réserver aux essais ; sinon false',
   GUICHET_SMS_PROVIDER:
@@ -213,6 +215,7 @@ const envSchema = z.object({
   GUICHET_ANTS_HUB_TOKEN: visibleToken.min(20, 'au moins 20 caractères').optional(),
   GUICHET_LRE_API_URL: localOrHttpsUrl.optional(),
   GUICHET_LRE_API_TOKEN: visibleToken.optional(),
+  GUICHET_COURRIER_DROP_DIR: z.string().min(1).optional(),
   GUICHET_SMS_OVH_APPLICATION_KEY: visibleToken.optional(),
   GUICHET_SMS_OVH_APPLICATION_SECRET: visibleToken.optional(),
   GUICHET_SMS_OVH_CONSUMER_KEY: visibleToken.optional(),
@@ -398,6 +401,11 @@ export interface Config {
    * unless both variables are set — then no registered letter leaves Guichet.
    */
   lre: { url: string; token: string } | undefined;
+  /**
+   * The courrier's drop folder (decision 0045): `<dir>/<commune slug>/*.eml` are registered as
+   * incoming mail by the intake job; absent by default (nothing is read).
+   */
+  courrierDropDir: string | undefined;
   /** Where the bytes of files go: the database (default), a directory or S3 (docs/operations/files.md). */
   blobs: BlobConfig;
   /** Backups, drills and the offline copy (docs/operations/restore.md, decision 0031). */
@@ -544,6 +552,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.GUICHET_METRICS_TOKEN,
     antsHubToken: e.GUICHET_ANTS_HUB_TOKEN,
     lre: lreConfig(e),
+    courrierDropDir: e.GUICHET_COURRIER_DROP_DIR ? path.resolve(e.GUICHET_COURRIER_DROP_DIR) : undefined,
     blobs: blobConfig(e),
     continuity: {
       backupDir: path.resolve(e.GUICHET_BACKUP_DIR ?? path.join(e.GUICHET_DATA_DIR, 'sauvegardes')),

@@ -16,5 +16,10 @@ declare module '../../platform/audit/journal.js' {
     'courrier.reply_signed': AuditData;
     'courrier.reply_sent': AuditData;
     'courrier.mail_closed': AuditData;
+    'courrier.email_rejected': AuditData;
+    'courrier.mailbox_configured': AuditData;
+    'courrier.avis_requested': AuditData;
+    'courrier.avis_answered': AuditData;
+    'courrier.register_exported': AuditData;
   }
 }

@@ -26,13 +26,16 @@ import { DEFAULT_OCR_COMMANDS } from './ocr.js';
 import { OCR_JOB, runOcr } from './ocr-job.js';
 
 const COURRIER_TABLES = [
+  'courrier_avis',
   'courrier_contact',
   'courrier_document',
   'courrier_history',
+  'courrier_intake_error',
   'courrier_lre_proof',
   'courrier_lre_send',
   'courrier_mail',
   'courrier_mail_person',
+  'courrier_mailbox',
   'courrier_outgoing',
 ];
 
@@ -179,6 +182,7 @@ describe.each(TEST_ENGINES)('courrier on %s', (engine) => {
               (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
          FROM pg_class c WHERE c.relname LIKE 'courrier\\_%' AND c.relkind = 'r' ORDER BY c.relname`,
     );
+    rows.sort((a, b) => (a.relname < b.relname ? -1 : 1));
     expect(rows).toEqual(COURRIER_TABLES.map((relname) => ({ relname, forced: true, policies: 1 })));
     await register({ objet: 'Courrier invisible sans commune' });
     const visible = await t.runtime.database.pool.query('SELECT count(*)::int AS n FROM courrier_mail');

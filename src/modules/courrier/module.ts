@@ -13,11 +13,13 @@ import type { GuichetModule } from '../../platform/module.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { ocrJob } from './ocr-job.js';
+import { registerIntakeAdminPages } from './pages/intake-admin.js';
 import { registerMailPages } from './pages/mail.js';
 import { registerRegisterPages } from './pages/register.js';
 import { viewerOf } from './policy.js';
 import { courrierFigures, listRegister } from './repo.js';
 import { lreFollowJob } from './use-cases/follow-lre.js';
+import { intakeJob } from './use-cases/mailbox.js';
 import { onCircuitClosed } from './use-cases/replies.js';
 import './audit.js';
 
@@ -25,16 +27,26 @@ export const courrierModule: GuichetModule = {
   name: 'courrier',
   async registerRoutes(app, ctx) {
     registerMailPages(app, ctx);
+    registerIntakeAdminPages(app, ctx);
     // The registration form takes the scans: multipart is parsed in this scope only.
     await app.register(async (scope) => {
       await registerMultipart(scope);
       registerRegisterPages(scope, ctx);
     });
   },
-  jobs: (ctx) => [ocrJob(ctx), lreFollowJob(ctx)],
+  jobs: (ctx) => [ocrJob(ctx), lreFollowJob(ctx), intakeJob(ctx)],
   subscribers: (ctx) => [
     subscribe('signature.circuit.completed', 'courrier.reply-signed', (event) => onCircuitClosed(ctx, event)),
     subscribe('signature.circuit.refused', 'courrier.reply-refused', (event) => onCircuitClosed(ctx, event)),
+  ],
+  adminLinks: [
+    {
+      path: 'courrier',
+      label: 'Courriels reçus',
+      title: 'Courriels reçus au courrier',
+      description: 'Relever une boîte aux lettres de la mairie, le dossier de dépôt des .eml et les fichiers refusés.',
+      order: 55,
+    },
   ],
   agentTiles: [
     {

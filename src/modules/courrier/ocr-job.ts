@@ -41,7 +41,7 @@ export async function runOcr(
     const documents = await listDocuments(tx, communeId, mailId);
     const files = [];
     for (const d of documents) {
-      const readable = d.mimeType === 'application/pdf' || d.mimeType.startsWith('image/');
+      const readable = d.needsOcr && (d.mimeType === 'application/pdf' || d.mimeType.startsWith('image/'));
       if (readable) files.push({ ...d, content: await tx.blobs.get({ communeId }, d.sha256) });
     }
     return { mail, files };

@@ -108,3 +108,19 @@ export async function withWorkdir<T>(work: (dir: string) => Promise<T>): Promise
 
 export const OCR_UNAVAILABLE_MESSAGE =
   'La lecture automatique n’est pas installée sur ce serveur (paquets Debian tesseract-ocr et tesseract-ocr-fra, poppler-utils). Le courrier reste consultable, mais son texte n’est pas lu ni recherché.';
+
+/**
+ * The text layer of a PDF (poppler's `pdftotext`, first pages), '' when it has none — a scan
+ * saved as PDF — or when the program is missing: then the OCR job reads it like a scan.
+ */
+export async function pdfTextLayer(content: Buffer, commands: { pdftotext: string } = { pdftotext: 'pdftotext' }) {
+  return withWorkdir(async (dir) => {
+    const file = path.join(dir, 'piece.pdf');
+    await fs.writeFile(file, content);
+    try {
+      return (await run(commands.pdftotext, ['-l', String(MAX_OCR_PAGES), '-enc', 'UTF-8', file, '-'])).trim();
+    } catch {
+      return '';
+    }
+  });
+}

@@ -5,17 +5,22 @@
  * not confidential also by the agents of the service in charge and the leadership (maire, DGS,
  * administrators). A confidential mail by the named people only: anyone else gets 404, as if it
  * did not exist. Processing (assigning, redirecting, replying) is for those who see the mail and
- * belong to the service in charge, the assignee, or the leadership.
+ * belong to the service in charge, the assignee, or the leadership. A service asked for an avis on a
+ * mail sees it (it must, to answer); on a confidential mail an avis is asked of a named person, who
+ * is then named on the mail.
  */
 import { type Actor, CROSS_SERVICE_ROLES, hasRole } from '../../platform/authz/actor.js';
 import type { PersonRole } from './schema.js';
 
 export interface MailAccess {
-  registeredBy: string;
+  /** Null: registered by the e-mail intake. */
+  registeredBy: string | null;
   assignedTo: string | null;
   confidential: boolean;
   serviceId: string;
   people: ReadonlyArray<{ accountId: string; role: PersonRole }>;
+  /** Services asked for an avis on the mail (never on a confidential one: a person is named there). */
+  avisServiceIds?: readonly string[];
 }
 
 function seesAllServices(actor: Actor): boolean {
@@ -39,12 +44,31 @@ export function canSeeMail(actor: Actor | null, mail: MailAccess): boolean {
   if (!actor || !canRegister(actor)) return false;
   if (isNamed(actor, mail)) return true;
   if (mail.confidential) return false;
-  return seesAllServices(actor) || actor.serviceIds.has(mail.serviceId);
+  return (
+    seesAllServices(actor) ||
+    actor.serviceIds.has(mail.serviceId) ||
+    (mail.avisServiceIds ?? []).some((id) => actor.serviceIds.has(id))
+  );
 }
 
 export function canProcessMail(actor: Actor | null, mail: MailAccess): boolean {
   if (!actor || !canSeeMail(actor, mail)) return false;
   return mail.assignedTo === actor.accountId || seesAllServices(actor) || actor.serviceIds.has(mail.serviceId);
+}
+
+/** Who an avis is asked of: the named agent, or the agents of the service asked. */
+export function isAskedForAvis(
+  actor: Actor | null,
+  avis: { accountId: string | null; serviceId: string | null },
+): boolean {
+  if (!actor || !canRegister(actor)) return false;
+  if (avis.accountId) return avis.accountId === actor.accountId;
+  return avis.serviceId !== null && actor.serviceIds.has(avis.serviceId);
+}
+
+/** Administers the commune's e-mail intake (the mailbox, the refused files): its administrators. */
+export function canAdministerIntake(actor: Actor | null): boolean {
+  return hasRole(actor, 'admin');
 }
 
 /** What the register lists for a person (the same rule, in SQL: repo.listRegister). */

@@ -6,9 +6,12 @@ import { listServices, type Service } from '../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { listStaffContacts, type StaffContact } from '../identity/index.js';
 import { lreProviderOf } from './lre/configured.js';
-import { canProcessMail, viewerOf } from './policy.js';
+import { canProcessMail, isAskedForAvis, viewerOf } from './policy.js';
 import {
+  type AvisRow,
   findContact,
+  listAvisAskedOf,
+  listAvisOfMail,
   listDocuments,
   listHistory,
   listLreProofs,
@@ -20,7 +23,17 @@ import {
   type RegisterFilters,
   type RegisterRow,
 } from './repo.js';
-import type { Contact, HistoryEntry, LreProof, LreSend, Mail, MailDocument, Outgoing, PersonRole } from './schema.js';
+import type {
+  Avis,
+  Contact,
+  HistoryEntry,
+  LreProof,
+  LreSend,
+  Mail,
+  MailDocument,
+  Outgoing,
+  PersonRole,
+} from './schema.js';
 import { type Caller, MAIL_NOT_FOUND, visibleMail } from './use-cases/common.js';
 
 export interface RegisterPage {
@@ -61,6 +74,16 @@ export interface MailPage {
   today: string;
   /** An electronic registered letter provider is configured. */
   lreAvailable: boolean;
+  avis: Avis[];
+  /** The avis of this mail asked of the caller (by name or through a service). */
+  askedAvisIds: string[];
+}
+
+/** The avis asked of the caller (by name, or of their services on mail that is not confidential). */
+export function avisAskedOf(ctx: AppContext, caller: Caller): Promise<AvisRow[]> {
+  return withTenant(ctx.database, caller.communeId, (tx) =>
+    listAvisAskedOf(tx, caller.communeId, viewerOf(caller.actor)),
+  );
 }
 
 export function staffName(staff: readonly StaffContact[], accountId: string | null): string | null {
@@ -76,6 +99,7 @@ export async function mailPage(ctx: AppContext, caller: Caller, mailId: string):
     const communeId = caller.communeId;
     const staff = await listStaffContacts(tx, communeId);
     const replies = await listOutgoingOfMail(tx, communeId, mail.id);
+    const avis = await listAvisOfMail(tx, communeId, mail.id);
     const sends = await listLreSends(
       tx,
       communeId,
@@ -106,6 +130,8 @@ export async function mailPage(ctx: AppContext, caller: Caller, mailId: string):
       })),
       today: parisDateOf(new Date()),
       lreAvailable: lreProviderOf(ctx) !== null,
+      avis,
+      askedAvisIds: avis.filter((a) => isAskedForAvis(caller.actor, a)).map((a) => a.id),
     };
   });
 }

@@ -2,23 +2,30 @@
  * The courrier's queries; every function takes the commune (RLS applies too). Private to the
  * module: other modules use index.ts.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
 import { emailKey, nameKey, postalKey, sameContact } from './contacts.js';
 import {
+  type Avis,
+  avis,
   type Contact,
   contact,
   document,
   type HistoryEntry,
   history,
+  type IntakeError,
+  type IntakeSource,
+  intakeError,
   type LreProof,
   type LreSend,
   lreProof,
   lreSend,
   type Mail,
+  type Mailbox,
   type MailDocument,
   mail,
+  mailbox,
   mailPerson,
   type Outgoing,
   outgoing,
@@ -75,6 +82,47 @@ export async function findOrCreateContact(
     })
     .returning();
   return { contact: created!, created: true };
+}
+
+/**
+ * The sender of an e-mail: the directory's entry with this address whatever the name it was typed
+ * with (an address is one person or organisation), else a new entry named from the message.
+ */
+export async function findOrCreateContactByEmail(
+  tx: Tx,
+  communeId: string,
+  typed: { name: string; email: string },
+): Promise<{ contact: Contact; created: boolean }> {
+  const email = emailKey(typed.email);
+  const [found] = await tx.db
+    .select()
+    .from(contact)
+    .where(and(eq(contact.communeId, communeId), eq(contact.email, email)))
+    .orderBy(asc(contact.createdAt))
+    .limit(1);
+  if (found) return { contact: found, created: false };
+  const [created] = await tx.db
+    .insert(contact)
+    .values({
+      id: uuidv7(),
+      communeId,
+      kind: 'personne',
+      name: typed.name,
+      nameKey: nameKey(typed.name) || email,
+      email,
+      postalAddress: null,
+      postalKey: null,
+    })
+    .returning();
+  return { contact: created!, created: true };
+}
+
+export async function findMailByMessageId(tx: Tx, communeId: string, messageId: string): Promise<Mail | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(mail)
+    .where(and(eq(mail.communeId, communeId), eq(mail.messageId, messageId)));
+  return row;
 }
 
 export async function findContact(tx: Tx, communeId: string, id: string): Promise<Contact | undefined> {
@@ -211,6 +259,10 @@ export interface RegisterRow {
   due_on: string | null;
   contact_name: string;
   assigned_to: string | null;
+  category: string;
+  registered_at: Date;
+  closed_at: Date | null;
+  contact_email: string | null;
 }
 
 /**
@@ -229,7 +281,8 @@ export async function listRegister(
     'm.commune_id = $1',
     `(m.registered_by = $2 OR m.assigned_to = $2
       OR EXISTS (SELECT 1 FROM courrier_mail_person p WHERE p.mail_id = m.id AND p.commune_id = m.commune_id AND p.account_id = $2)
-      OR (NOT m.confidential AND ($4 OR m.service_id = ANY($3::uuid[]))))`,
+      OR (NOT m.confidential AND ($4 OR m.service_id = ANY($3::uuid[])
+          OR EXISTS (SELECT 1 FROM courrier_avis a WHERE a.mail_id = m.id AND a.commune_id = m.commune_id AND a.service_id = ANY($3::uuid[])))))`,
   ];
   if (filters.serviceId) {
     params.push(filters.serviceId);
@@ -249,14 +302,15 @@ export async function listRegister(
     params.push(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     const p = `$${params.length}`;
     where.push(
-      `(m.chrono ILIKE ${p} OR m.subject ILIKE ${p} OR c.name ILIKE ${p} OR coalesce(m.ocr_text, '') ILIKE ${p})`,
+      `(m.chrono ILIKE ${p} OR m.subject ILIKE ${p} OR c.name ILIKE ${p} OR coalesce(m.ocr_text, '') ILIKE ${p}
+        OR coalesce(m.body_text, '') ILIKE ${p})`,
     );
   }
   params.push(filters.limit ?? 200);
   const { rows } = await tx.client.query<RegisterRow>(
     `SELECT m.id, m.chrono, to_char(m.arrived_on, 'YYYY-MM-DD') AS arrived_on, m.subject, m.mail_type, m.priority,
             m.confidential, m.service_id, m.status, to_char(m.due_on, 'YYYY-MM-DD') AS due_on, c.name AS contact_name,
-            m.assigned_to
+            m.assigned_to, m.category, m.registered_at, m.closed_at, c.email AS contact_email
        FROM courrier_mail m JOIN courrier_contact c ON c.commune_id = m.commune_id AND c.id = m.contact_id
       WHERE ${where.join(' AND ')}
       ORDER BY m.registered_at DESC, m.id DESC
@@ -332,7 +386,8 @@ export async function listOutgoingRegister(
       WHERE o.commune_id = $1
         AND (m.registered_by = $2 OR m.assigned_to = $2 OR o.created_by = $2
              OR EXISTS (SELECT 1 FROM courrier_mail_person p WHERE p.mail_id = m.id AND p.commune_id = m.commune_id AND p.account_id = $2)
-             OR (NOT m.confidential AND ($4 OR m.service_id = ANY($3::uuid[]))))
+             OR (NOT m.confidential AND ($4 OR m.service_id = ANY($3::uuid[])
+                 OR EXISTS (SELECT 1 FROM courrier_avis a WHERE a.mail_id = m.id AND a.commune_id = m.commune_id AND a.service_id = ANY($3::uuid[])))))
       ORDER BY o.created_at DESC, o.id DESC
       LIMIT $5`,
     [communeId, viewer.accountId, [...viewer.serviceIds], viewer.allServices, limit],
@@ -402,4 +457,113 @@ export async function courrierFigures(
     lre: lre.rows[0]?.n ?? 0,
     lreCostCents: lre.rows[0]?.cost ?? 0,
   };
+}
+
+export async function insertAvis(tx: Tx, values: Omit<typeof avis.$inferInsert, 'id'>): Promise<Avis> {
+  const [row] = await tx.db
+    .insert(avis)
+    .values({ id: uuidv7(), ...values })
+    .returning();
+  return row!;
+}
+
+export function listAvisOfMail(tx: Tx, communeId: string, mailId: string): Promise<Avis[]> {
+  return tx.db
+    .select()
+    .from(avis)
+    .where(and(eq(avis.communeId, communeId), eq(avis.mailId, mailId)))
+    .orderBy(asc(avis.requestedAt), asc(avis.id));
+}
+
+export async function lockAvis(tx: Tx, communeId: string, id: string): Promise<Avis | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(avis)
+    .where(and(eq(avis.communeId, communeId), eq(avis.id, id)))
+    .for('update');
+  return row;
+}
+
+export async function updateAvis(tx: Tx, communeId: string, id: string, patch: Partial<Avis>): Promise<void> {
+  await tx.db
+    .update(avis)
+    .set(patch)
+    .where(and(eq(avis.communeId, communeId), eq(avis.id, id)));
+}
+
+export interface AvisRow {
+  id: string;
+  mail_id: string;
+  chrono: string;
+  subject: string;
+  question: string;
+  due_on: string;
+  service_id: string | null;
+  account_id: string | null;
+  answer: string | null;
+  answered_at: Date | null;
+  requested_by: string;
+}
+
+/**
+ * The avis asked of the viewer: by name, or of one of their services on a mail that is not
+ * confidential (on a confidential mail an avis names a person: only they see it).
+ */
+export async function listAvisAskedOf(tx: Tx, communeId: string, viewer: Viewer, limit = 200): Promise<AvisRow[]> {
+  const { rows } = await tx.client.query<AvisRow>(
+    `SELECT a.id, a.mail_id, m.chrono, m.subject, a.question, to_char(a.due_on, 'YYYY-MM-DD') AS due_on,
+            a.service_id, a.account_id, a.answer, a.answered_at, a.requested_by
+       FROM courrier_avis a JOIN courrier_mail m ON m.commune_id = a.commune_id AND m.id = a.mail_id
+      WHERE a.commune_id = $1
+        AND (a.account_id = $2 OR (NOT m.confidential AND a.service_id = ANY($3::uuid[])))
+      ORDER BY (a.answered_at IS NULL) DESC, a.due_on, a.requested_at
+      LIMIT $4`,
+    [communeId, viewer.accountId, [...viewer.serviceIds], limit],
+  );
+  return rows;
+}
+
+export async function avisServiceIdsOf(tx: Tx, communeId: string, mailId: string): Promise<string[]> {
+  const rows = await tx.db
+    .select({ serviceId: avis.serviceId })
+    .from(avis)
+    .where(and(eq(avis.communeId, communeId), eq(avis.mailId, mailId), isNotNull(avis.serviceId)));
+  return rows.map((r) => r.serviceId!);
+}
+
+export async function findMailbox(tx: Tx, communeId: string): Promise<Mailbox | undefined> {
+  const [row] = await tx.db.select().from(mailbox).where(eq(mailbox.communeId, communeId));
+  return row;
+}
+
+export async function saveMailbox(tx: Tx, values: typeof mailbox.$inferInsert): Promise<void> {
+  const { communeId: _, ...patch } = values;
+  await tx.db
+    .insert(mailbox)
+    .values(values)
+    .onConflictDoUpdate({ target: mailbox.communeId, set: { ...patch, updatedAt: new Date() } });
+}
+
+export async function updateMailbox(tx: Tx, communeId: string, patch: Partial<Mailbox>): Promise<void> {
+  await tx.db.update(mailbox).set(patch).where(eq(mailbox.communeId, communeId));
+}
+
+export async function deleteMailbox(tx: Tx, communeId: string): Promise<void> {
+  await tx.db.delete(mailbox).where(eq(mailbox.communeId, communeId));
+}
+
+export async function insertIntakeError(
+  tx: Tx,
+  values: { communeId: string; source: IntakeSource; fileName: string; reason: string; at?: Date },
+): Promise<void> {
+  await tx.db.insert(intakeError).values({ id: uuidv7(), ...values, fileName: values.fileName.slice(0, 300) });
+}
+
+export function listIntakeErrors(tx: Tx, communeId: string, limit = 50): Promise<IntakeError[]> {
+  return tx.db
+    .select()
+    .from(intakeError)
+    .where(eq(intakeError.communeId, communeId))
+    .orderBy(desc(intakeError.at))
+    .limit(limit);
 }

@@ -27,7 +27,8 @@ export const mail = pgTable('courrier_mail', {
   chrono: text('chrono').notNull(),
   arrivedOn: date('arrived_on', { mode: 'string' }).notNull(),
   registeredAt: ts('registered_at').notNull().defaultNow(),
-  registeredBy: uuid('registered_by').notNull(),
+  /** Null: registered by the e-mail intake (drop folder or mailbox), not by a person. */
+  registeredBy: uuid('registered_by'),
   contactId: uuid('contact_id').notNull(),
   subject: text('subject').notNull(),
   mailType: text('mail_type').$type<MailType>().notNull(),
@@ -48,6 +49,10 @@ export const mail = pgTable('courrier_mail', {
   proposalConfidence: real('proposal_confidence'),
   proposalExplanation: jsonb('proposal_explanation').$type<string[]>(),
   proposalDecision: text('proposal_decision').$type<'acceptee' | 'autre'>(),
+  /** The e-mail's Message-ID (or `sha256:<hex>` of a message without one): never registered twice. */
+  messageId: text('message_id'),
+  /** The e-mail's text (and the text layer of its PDF attachments), searched in the register. */
+  bodyText: text('body_text'),
 });
 export type Mail = typeof mail.$inferSelect;
 
@@ -60,10 +65,12 @@ export const document = pgTable('courrier_document', {
   sizeBytes: integer('size_bytes').notNull(),
   sha256: text('sha256').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** A scan or image, or a PDF without a text layer: read by the OCR job. */
+  needsOcr: boolean('needs_ocr').notNull().default(true),
 });
 export type MailDocument = typeof document.$inferSelect;
 
-export type PersonRole = 'copie' | 'lecteur';
+export type PersonRole = 'copie' | 'lecteur' | 'avis';
 
 export const mailPerson = pgTable('courrier_mail_person', {
   communeId: uuid('commune_id').notNull(),
@@ -135,3 +142,50 @@ export const lreProof = pgTable('courrier_lre_proof', {
   receivedAt: ts('received_at').notNull().defaultNow(),
 });
 export type LreProof = typeof lreProof.$inferSelect;
+
+export const mailbox = pgTable('courrier_mailbox', {
+  communeId: uuid('commune_id').primaryKey(),
+  host: text('host').notNull(),
+  port: integer('port').notNull(),
+  tls: boolean('tls').notNull(),
+  username: text('username').notNull(),
+  sealedPassword: text('sealed_password').notNull(),
+  folder: text('folder').notNull(),
+  doneFolder: text('done_folder').notNull(),
+  enabled: boolean('enabled').notNull(),
+  lastPolledAt: ts('last_polled_at'),
+  lastError: text('last_error'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+export type Mailbox = typeof mailbox.$inferSelect;
+
+export type IntakeSource = 'depot' | 'imap' | 'televersement';
+
+export const intakeError = pgTable('courrier_intake_error', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  source: text('source').$type<IntakeSource>().notNull(),
+  fileName: text('file_name').notNull(),
+  reason: text('reason').notNull(),
+  at: ts('at').notNull().defaultNow(),
+});
+export type IntakeError = typeof intakeError.$inferSelect;
+
+export type AvisAnswer = 'favorable' | 'defavorable' | 'reserve';
+
+export const avis = pgTable('courrier_avis', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  mailId: uuid('mail_id').notNull(),
+  requestedBy: uuid('requested_by').notNull(),
+  requestedAt: ts('requested_at').notNull().defaultNow(),
+  serviceId: uuid('service_id'),
+  accountId: uuid('account_id'),
+  question: text('question').notNull(),
+  dueOn: date('due_on', { mode: 'string' }).notNull(),
+  answer: text('answer').$type<AvisAnswer>(),
+  answerText: text('answer_text'),
+  answeredBy: uuid('answered_by'),
+  answeredAt: ts('answered_at'),
+});
+export type Avis = typeof avis.$inferSelect;

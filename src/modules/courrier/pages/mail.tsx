@@ -26,11 +26,16 @@ import { type MailPage, mailDocument, mailPage, staffName } from '../queries.js'
 import { CATEGORY_LABELS, OCR_LABELS, PRIORITY_LABELS } from '../texts.js';
 import { assignMail, redirectMail } from '../use-cases/process-mail.js';
 import { decideProposal } from '../use-cases/propose-service.js';
+import { AvisSection, registerAvisRoutes } from './avis.js';
 import { RepliesSection, registerReplyRoutes } from './replies.js';
 import { callerOf, courrierBreadcrumbs, mailPath, POLICY, StatusTag } from './ui.js';
 
 const NOTICES: Record<string, string> = {
   enregistre: 'Le courrier est enregistré.',
+  courriel: 'Le courriel est enregistré au courrier arrivé.',
+  deja: 'Ce courriel était déjà enregistré : voici le courrier.',
+  avis_demande: 'La demande d’avis est envoyée.',
+  avis_donne: 'Votre avis est enregistré.',
   attribue: 'Le courrier est confié.',
   reoriente: 'Le courrier est réorienté.',
   proposition: 'Le service du courrier est choisi.',
@@ -82,7 +87,7 @@ function OcrSection({ request, data }: { request: FastifyRequest; data: MailPage
           <summary class="govuk-details__summary">
             <span class="govuk-details__summary-text">Texte lu automatiquement (à vérifier sur le scan)</span>
           </summary>
-          <div class="govuk-details__text" style="white-space: pre-wrap; overflow-wrap: anywhere">
+          <div class="govuk-details__text guichet-pre-line guichet-break">
             {mail.ocrText || 'Aucun texte trouvé sur les scans.'}
           </div>
         </details>
@@ -248,9 +253,7 @@ export function showMailPage(
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
           <span class="govuk-caption-l">Courrier arrivé {mail.chrono}</span>
-          <h1 class="govuk-heading-l" style="overflow-wrap: anywhere">
-            {mail.subject}
-          </h1>
+          <h1 class="govuk-heading-l guichet-break">{mail.subject}</h1>
           <p class="govuk-body">
             <StatusTag status={mail.status} late={late} />
             {mail.confidential && (
@@ -271,9 +274,7 @@ export function showMailPage(
                     {contact.name}
                     {contact.email && <span class="govuk-!-display-block">{contact.email}</span>}
                     {contact.postalAddress && (
-                      <span class="govuk-!-display-block" style="white-space: pre-line">
-                        {contact.postalAddress}
-                      </span>
+                      <span class="govuk-!-display-block guichet-pre-line">{contact.postalAddress}</span>
                     )}
                   </>
                 ),
@@ -293,13 +294,15 @@ export function showMailPage(
               { key: 'En copie', value: named('copie') },
               {
                 key: 'Enregistré',
-                value: `le ${formatDateTime(mail.registeredAt)} par ${staffName(data.staff, mail.registeredBy)}`,
+                value: mail.registeredBy
+                  ? `le ${formatDateTime(mail.registeredAt)} par ${staffName(data.staff, mail.registeredBy)}`
+                  : `le ${formatDateTime(mail.registeredAt)}, automatiquement (courriel reçu)`,
               },
             ]}
           />
           {data.documents.length > 0 && (
             <>
-              <h2 class="govuk-heading-m">Scans</h2>
+              <h2 class="govuk-heading-m">{mail.category === 'courriel' ? 'Documents' : 'Scans'}</h2>
               <ul class="govuk-list">
                 {data.documents.map((d) => (
                   <li>
@@ -312,9 +315,18 @@ export function showMailPage(
               </ul>
             </>
           )}
+          {mail.bodyText && (
+            <>
+              <h2 class="govuk-heading-m" id="courriel">
+                Texte du courriel
+              </h2>
+              <div class="govuk-inset-text guichet-pre-line guichet-break">{mail.bodyText}</div>
+            </>
+          )}
           <OcrSection request={request} data={data} />
           <ProposalSection request={request} data={data} csrf={csrf} state={state} />
           <ProcessingSection request={request} data={data} csrf={csrf} state={state} />
+          <AvisSection request={request} data={data} csrf={csrf} state={state} />
           <RepliesSection request={request} data={data} csrf={csrf} state={state} />
           <h2 class="govuk-heading-m">Historique</h2>
           <ol class="govuk-list govuk-list--spaced">
@@ -382,4 +394,7 @@ export function registerMailPages(app: FastifyInstance, ctx: AppContext): void {
   }
 
   registerReplyRoutes(app, ctx);
+  registerAvisRoutes(app, ctx, (request, reply, form, work, done) =>
+    postMailForm(ctx, request, reply, form, work, done),
+  );
 }

@@ -37,6 +37,8 @@ import { listStaffContacts, type StaffContact } from '../../identity/index.js';
 import { MAIL_TYPE_RULES, MAIL_TYPES } from '../deadlines.js';
 import { outgoingRegister, registerPage } from '../queries.js';
 import { CATEGORY_LABELS, CHANNEL_LABELS, OUTGOING_LABELS } from '../texts.js';
+import { type ExportFormat, exportIncoming, exportOutgoing } from '../use-cases/export-register.js';
+import { importEmail } from '../use-cases/intake-email.js';
 import { MAX_SCANS, registerMail, type Scan } from '../use-cases/register-mail.js';
 import { callerOf, courrierBase, courrierBreadcrumbs, dayFromParts, mailPath, POLICY, StatusTag } from './ui.js';
 
@@ -238,20 +240,130 @@ function newMailForm(
   });
 }
 
-export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/c/:slug/agent/courrier', POLICY, async (request, reply) => {
-    const q = request.query;
-    const serviceParam = formString(q, 'service');
-    const statusParam = formString(q, 'statut') || 'ouverts';
-    const late = formString(q, 'retard') === '1';
-    const query = formString(q, 'q').slice(0, 200);
-    const status = STATUS_FILTERS.some((s) => s.value === statusParam) ? statusParam : 'ouverts';
-    const data = await registerPage(ctx, callerOf(request), {
+function emailForm(request: FastifyRequest, reply: FastifyReply, form: { errors?: FieldErrors; status?: number } = {}) {
+  const errors = form.errors ?? {};
+  return sendPage(request, reply, {
+    title: 'Importer un courriel',
+    workspace: true,
+    breadcrumbs: courrierBreadcrumbs(request),
+    errors,
+    fieldOrder: ['courriel'],
+    ...(form.status ? { status: form.status } : {}),
+    children: (
+      <>
+        <h1 class="govuk-heading-xl">Importer un courriel</h1>
+        <p class="govuk-body">
+          Enregistrez au courrier arrivé un courriel reçu dans une messagerie : enregistrez-le au format .eml (dans
+          Thunderbird : « Enregistrer sous », dans Outlook : glisser le message dans un dossier), puis choisissez le
+          fichier. L’expéditeur, l’objet, la date, le texte et les pièces jointes sont repris ; un courriel déjà
+          enregistré ne l’est pas deux fois.
+        </p>
+        <form method="post" action={`${courrierBase(request)}/courriel`} enctype="multipart/form-data" novalidate>
+          <CsrfField token={reply.generateCsrf()} />
+          <FileUpload
+            name="courriel"
+            label="Fichier du courriel"
+            labelSize="m"
+            hint={`Un fichier .eml de ${formatBytes(MAX_UPLOAD_BYTES)} au plus.`}
+            accept=".eml,message/rfc822"
+            error={errors.courriel}
+          />
+          <Button>Enregistrer le courriel</Button>
+        </form>
+      </>
+    ),
+  });
+}
+
+/** The register's filters from the query string (the page and its exports read the same). */
+function registerFilters(request: FastifyRequest) {
+  const q = request.query;
+  const serviceParam = formString(q, 'service');
+  const statusParam = formString(q, 'statut') || 'ouverts';
+  const late = formString(q, 'retard') === '1';
+  const query = formString(q, 'q').slice(0, 200);
+  const status = STATUS_FILTERS.some((s) => s.value === statusParam) ? statusParam : 'ouverts';
+  return {
+    serviceParam,
+    status,
+    late,
+    query,
+    filters: {
       serviceId: isUuid(serviceParam) ? serviceParam : null,
       status: status === 'tous' ? null : (status as 'ouverts'),
       late,
       query,
-    });
+    },
+  };
+}
+
+function sendExport(reply: FastifyReply, name: string, format: ExportFormat, body: string | Buffer) {
+  return reply
+    .type(
+      format === 'csv'
+        ? 'text/csv; charset=utf-8'
+        : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    )
+    .header('cache-control', 'no-store')
+    .header('content-disposition', `attachment; filename="${name}-${parisDateOf(new Date())}.${format}"`)
+    .send(body);
+}
+
+export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): void {
+  // Exports hold personal data: a recent authentication is asked for (as for the requests' inbox).
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(
+      `/c/:slug/agent/courrier/export.${format}`,
+      { config: { ...POLICY.config, stepUp: true } },
+      async (request, reply) => {
+        const { body } = await exportIncoming(
+          ctx,
+          callerOf(request),
+          request.commune!.name,
+          registerFilters(request).filters,
+          format,
+        );
+        return sendExport(reply, `courrier-arrive-${request.commune!.slug}`, format, body);
+      },
+    );
+    app.get(
+      `/c/:slug/agent/courrier/depart/export.${format}`,
+      { config: { ...POLICY.config, stepUp: true } },
+      async (request, reply) => {
+        const { body } = await exportOutgoing(ctx, callerOf(request), request.commune!.name, format);
+        return sendExport(reply, `courrier-depart-${request.commune!.slug}`, format, body);
+      },
+    );
+  }
+
+  app.get('/c/:slug/agent/courrier/courriel', POLICY, async (request, reply) => emailForm(request, reply));
+
+  app.post('/c/:slug/agent/courrier/courriel', POLICY, async (request, reply) => {
+    const result = await handleForm(
+      async () => {
+        const part = uploadedFiles(request, 'courriel').find((p) => p.filename || p.content.length > 0);
+        if (part?.isTruncated) {
+          const message = `Le fichier dépasse la taille maximale de ${formatBytes(MAX_UPLOAD_BYTES)}.`;
+          throw new AppError('upload.too_large', 'eml too large', 413, { fields: { courriel: message } });
+        }
+        return importEmail(ctx, callerOf(request), part ? { name: part.filename, content: part.content } : null);
+      },
+      async (errors, status) => emailForm(request, reply, { errors, status }),
+    );
+    if (!result.ok) return result.response;
+    const done = result.value.outcome === 'registered' ? 'courriel' : 'deja';
+    return reply.redirect(`${mailPath(request, result.value.mail.id)}?fait=${done}`, 303);
+  });
+
+  app.get('/c/:slug/agent/courrier', POLICY, async (request, reply) => {
+    const { serviceParam, status, late, query, filters } = registerFilters(request);
+    const data = await registerPage(ctx, callerOf(request), filters);
+    const exportQuery = new URLSearchParams({
+      ...(query ? { q: query } : {}),
+      ...(isUuid(serviceParam) ? { service: serviceParam } : {}),
+      statut: status,
+      ...(late ? { retard: '1' } : {}),
+    }).toString();
     const serviceName = new Map(data.services.map((s) => [s.id, s.name]));
     const base = courrierBase(request);
     return sendPage(request, reply, {
@@ -265,6 +377,14 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
           <p class="govuk-body">
             <a class="govuk-link" href={`${base}/nouveau`}>
               Enregistrer un courrier
+            </a>
+            {' · '}
+            <a class="govuk-link" href={`${base}/courriel`}>
+              Importer un courriel (.eml)
+            </a>
+            {' · '}
+            <a class="govuk-link" href={`${base}/avis`}>
+              Avis demandés
             </a>
             {' · '}
             <a class="govuk-link" href={`${base}/depart`}>
@@ -297,6 +417,16 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
             />
             <Button variant="secondary">Afficher</Button>
           </form>
+          <p class="govuk-body">
+            Exporter ces courriers :{' '}
+            <a class="govuk-link" href={`${base}/export.csv?${exportQuery}`}>
+              CSV (Excel)
+            </a>
+            {' · '}
+            <a class="govuk-link" href={`${base}/export.xlsx?${exportQuery}`}>
+              XLSX
+            </a>
+          </p>
           {data.rows.length === 0 ? (
             <p class="govuk-body">Aucun courrier ne correspond.</p>
           ) : (
@@ -348,6 +478,16 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
         <>
           <h1 class="govuk-heading-xl">Courrier départ</h1>
           <p class="govuk-body">Les réponses aux courriers que vous voyez, numérotées au registre du départ.</p>
+          <p class="govuk-body">
+            Exporter le registre :{' '}
+            <a class="govuk-link" href={`${courrierBase(request)}/depart/export.csv`}>
+              CSV (Excel)
+            </a>
+            {' · '}
+            <a class="govuk-link" href={`${courrierBase(request)}/depart/export.xlsx`}>
+              XLSX
+            </a>
+          </p>
           {rows.length === 0 ? (
             <p class="govuk-body">Aucune réponse enregistrée.</p>
           ) : (

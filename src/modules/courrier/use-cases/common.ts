@@ -6,7 +6,7 @@ import type { Tx } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
 import { canProcessMail, canSeeMail, type MailAccess } from '../policy.js';
-import { findMail, listPersons, lockMail } from '../repo.js';
+import { avisServiceIdsOf, findMail, listPersons, lockMail } from '../repo.js';
 import type { Mail } from '../schema.js';
 import '../audit.js';
 
@@ -53,7 +53,11 @@ export async function visibleMail(
 ): Promise<LoadedMail> {
   const mail = isUuid(id) ? await (options.lock ? lockMail : findMail)(tx, caller.communeId, id) : undefined;
   if (!mail) throw MAIL_NOT_FOUND();
-  const access: MailAccess = { ...mail, people: await listPersons(tx, caller.communeId, mail.id) };
+  const access: MailAccess = {
+    ...mail,
+    people: await listPersons(tx, caller.communeId, mail.id),
+    avisServiceIds: mail.confidential ? [] : await avisServiceIdsOf(tx, caller.communeId, mail.id),
+  };
   if (!canSeeMail(caller.actor, access)) throw MAIL_NOT_FOUND();
   return { mail, access };
 }
