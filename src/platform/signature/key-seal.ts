@@ -3,7 +3,7 @@
  * `gk1.<iv b64url>.<tag b64url>.<ciphertext b64url>` so the format can change later without
  * ambiguity. The master key lives outside the database (configuration), never in it.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { openWith, SealedSecretError, sealWith } from '../secrets/seal.js';
 import { SignatureInputError } from './errors.js';
 
 const VERSION = 'gk1';
@@ -16,31 +16,23 @@ function checkMasterKey(masterKey: Uint8Array): void {
 /** Seals a PEM private key; each call uses a fresh random 96-bit IV. */
 export function encryptPrivateKey(pem: string, masterKey: Uint8Array): string {
   checkMasterKey(masterKey);
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
-  cipher.setAAD(AAD);
-  const ct = Buffer.concat([cipher.update(pem, 'utf8'), cipher.final()]);
-  const tag = cipher.getAuthTag();
-  return [VERSION, iv.toString('base64url'), tag.toString('base64url'), ct.toString('base64url')].join('.');
+  return sealWith(VERSION, masterKey, AAD, pem);
 }
 
 /** Opens a sealed key; a wrong master key or an altered text throws SignatureInputError. */
 export function decryptPrivateKey(sealed: string, masterKey: Uint8Array): string {
   checkMasterKey(masterKey);
-  const parts = sealed.split('.');
-  if (parts.length !== 4 || parts[0] !== VERSION) {
-    throw new SignatureInputError('La clé privée enregistrée est dans un format inconnu.', 'key_seal.format');
-  }
   try {
-    const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(parts[1]!, 'base64url'));
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(Buffer.from(parts[2]!, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(parts[3]!, 'base64url')), decipher.final()]).toString('utf8');
-  } catch (cause) {
+    return openWith(VERSION, masterKey, AAD, sealed);
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    if (error.unknownFormat) {
+      throw new SignatureInputError('La clé privée enregistrée est dans un format inconnu.', 'key_seal.format');
+    }
     throw new SignatureInputError(
       'La clé privée enregistrée ne peut pas être ouverte : la clé maîtresse ne correspond pas ou la donnée a été altérée.',
       'key_seal.open',
-      { cause },
+      { cause: error.cause },
     );
   }
 }
