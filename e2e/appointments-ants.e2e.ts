@@ -23,6 +23,7 @@ import {
   horizontalOverflow,
   launchBrowser,
   newContext,
+  openAllDayDesk,
   seedAntsApplication,
   signInWithPassword,
   solveSpamChallengeIfAsked,
@@ -93,21 +94,7 @@ test('a passport booked with its ANTS number, moved by the link; the freed slot 
   const adminContext = await newContext(browser, 'bureau');
   const admin = await adminContext.newPage();
   await signInWithPassword(admin, { email: 'admin@villebelle.example', password: DEMO_PASSWORD });
-  await admin.goto(url(`${BASE}/admin/rendez-vous`), { waitUntil: 'load' });
-  await admin.getByLabel('Service').first().selectOption({ label: 'État civil' });
-  await admin.getByLabel('Lieu', { exact: true }).fill(PLACE);
-  await admin.getByLabel('Guichet', { exact: true }).fill('Guichet passeports');
-  await Promise.all([admin.waitForURL(/agendas\//), admin.getByRole('button', { name: 'Créer l’agenda' }).click()]);
-  const agendaId = /agendas\/([0-9a-f-]{36})/.exec(admin.url())![1]!;
-  for (let day = 1; day <= 7; day++) {
-    await admin.getByLabel('Jour', { exact: true }).selectOption(String(day));
-    await admin.getByLabel('Ouverture', { exact: true }).fill('0:00');
-    await admin.getByLabel('Fermeture', { exact: true }).fill('24:00');
-    await Promise.all([
-      admin.waitForURL(/fait=horaire/),
-      admin.getByRole('button', { name: 'Ajouter ces horaires' }).click(),
-    ]);
-  }
+  const agendaId = await openAllDayDesk(admin, BASE, PLACE, 'Guichet passeports');
   await admin.goto(url(`${BASE}/admin/rendez-vous`), { waitUntil: 'load' });
   await admin.locator('#motif-service').selectOption({ label: 'État civil' });
   await admin.getByLabel('Nom', { exact: true }).fill(MOTIF);

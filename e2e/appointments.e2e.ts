@@ -14,6 +14,7 @@ import {
   horizontalOverflow,
   launchBrowser,
   newContext,
+  openAllDayDesk,
   signInWithPassword,
   solveSpamChallengeIfAsked,
   url,
@@ -41,20 +42,8 @@ test('a visitor books on a phone, gets the ICS, cancels by the link; the agent c
   await signInWithPassword(admin, { email: 'admin@villebelle.example', password: DEMO_PASSWORD });
   await admin.goto(url(`${BASE}/admin/rendez-vous`), { waitUntil: 'load' });
   await clean(admin, 'administration des rendez-vous');
-  await admin.getByLabel('Service').first().selectOption({ label: 'État civil' });
-  await admin.getByLabel('Lieu', { exact: true }).fill('Mairie');
-  await admin.getByLabel('Guichet', { exact: true }).fill('Guichet e2e');
-  await Promise.all([admin.waitForURL(/agendas\//), admin.getByRole('button', { name: 'Créer l’agenda' }).click()]);
+  await openAllDayDesk(admin, BASE, 'Mairie', 'Guichet e2e');
   await clean(admin, 'page d’un agenda');
-  for (let day = 1; day <= 7; day++) {
-    await admin.getByLabel('Jour', { exact: true }).selectOption(String(day));
-    await admin.getByLabel('Ouverture', { exact: true }).fill('0:00');
-    await admin.getByLabel('Fermeture', { exact: true }).fill('24:00');
-    await Promise.all([
-      admin.waitForURL(/fait=horaire/),
-      admin.getByRole('button', { name: 'Ajouter ces horaires' }).click(),
-    ]);
-  }
   await admin.goto(url(`${BASE}/admin/rendez-vous`), { waitUntil: 'load' });
   await admin.locator('#motif-service').selectOption({ label: 'État civil' });
   await admin.getByLabel('Nom', { exact: true }).fill(MOTIF);

@@ -217,6 +217,32 @@ export async function waitForMail(to: string, subject: string, seen: readonly Pa
 }
 
 // ---------------------------------------------------------------------------
+// Appointments
+
+/**
+ * On the admin's appointments page, opens a desk of the état civil at `place`, every day, all day
+ * (so that slots exist whatever the hour of the run); returns its agenda id.
+ */
+export async function openAllDayDesk(admin: Page, base: string, place: string, desk: string): Promise<string> {
+  await admin.goto(url(`${base}/admin/rendez-vous`), { waitUntil: 'load' });
+  await admin.getByLabel('Service').first().selectOption({ label: 'État civil' });
+  await admin.getByLabel('Lieu', { exact: true }).fill(place);
+  await admin.getByLabel('Guichet', { exact: true }).fill(desk);
+  await Promise.all([admin.waitForURL(/agendas\//), admin.getByRole('button', { name: 'Créer l’agenda' }).click()]);
+  const agendaId = /agendas\/([0-9a-f-]{36})/.exec(admin.url())![1]!;
+  for (let day = 1; day <= 7; day++) {
+    await admin.getByLabel('Jour', { exact: true }).selectOption(String(day));
+    await admin.getByLabel('Ouverture', { exact: true }).fill('0:00');
+    await admin.getByLabel('Fermeture', { exact: true }).fill('24:00');
+    await Promise.all([
+      admin.waitForURL(/fait=horaire/),
+      admin.getByRole('button', { name: 'Ajouter ces horaires' }).click(),
+    ]);
+  }
+  return agendaId;
+}
+
+// ---------------------------------------------------------------------------
 // The local ANTS coordination simulator (see global-setup.ts)
 
 /** Creates (or sets) a passport pre-application at the simulated ANTS. */
