@@ -86,6 +86,8 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
         GUICHET_ANONYMOUS_CHALLENGE_AFTER: '1000',
         GUICHET_ANONYMOUS_BLOCK_AFTER: '1000',
         GUICHET_ANONYMOUS_COMMUNE_CHALLENGE_AFTER: '1000',
+        // SMS written to the data directory: the commune can send reminders by SMS.
+        GUICHET_SMS_PROVIDER: 'file',
       },
     });
     town = await secondCommune(t, {
@@ -191,6 +193,63 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     });
     expect(closure.statusCode).toBe(422);
     expect(shownText(closure.body)).toContain('Indiquez le premier jour de fermeture');
+  });
+
+  it('sends the reminders by SMS too when the person asks for them with a mobile number, and only then', async () => {
+    const browser = visitor();
+    const page = await browser.get(`/c/${town.slug}/rendez-vous/${motifId}`);
+    const link = slotLinks(page.body).at(-1)!;
+    const form = await browser.get(link);
+    expect(shownText(form.body)).toContain('Recevoir aussi les rappels par SMS à ce numéro de portable');
+    const params = new URL(link, 'http://x').searchParams;
+    const fields = {
+      agenda: params.get('agenda')!,
+      debut: params.get('debut')!,
+      nom: 'Dominique Texto',
+      courriel: 'dominique.sms@courriel.example',
+      rappel_sms: 'oui',
+    };
+    // Asked for, without a number or with a landline: refused on the phone field, the typing kept.
+    for (const [telephone, message] of [
+      ['', 'Indiquez le numéro de portable auquel envoyer les rappels par SMS.'],
+      ['02 40 12 34 56', 'Ce numéro ne peut pas recevoir de SMS'],
+    ] as const) {
+      const refused = await browser.post(link.split('?')[0]!, { ...fields, telephone });
+      expect(refused.statusCode, telephone).toBe(422);
+      expect(shownText(refused.body)).toContain(message);
+      expect(refused.body).toContain('value="Dominique Texto"');
+      await browser.get(link);
+    }
+    const booked = await browser.post(link.split('?')[0]!, { ...fields, telephone: '06 98 76 54 32' });
+    expect(booked.statusCode, shownText(booked.body).slice(0, 300)).toBe(303);
+
+    // Another person gives a mobile number without asking for SMS reminders.
+    const other = slotLinks((await browser.get(`/c/${town.slug}/rendez-vous/${motifId}`)).body).at(-2)!;
+    await browser.get(other);
+    const otherParams = new URL(other, 'http://x').searchParams;
+    const quiet = await browser.post(other.split('?')[0]!, {
+      agenda: otherParams.get('agenda')!,
+      debut: otherParams.get('debut')!,
+      nom: 'Sans Texto',
+      courriel: 'sans.sms@courriel.example',
+      telephone: '06 11 22 33 44',
+    });
+    expect(quiet.statusCode).toBe(303);
+
+    await runQueuedJobs(t, 'appointments.reminder');
+    const { rows: sms } = await t.testDb.asSuperuser<{ to_number: string; body: string }>(
+      'SELECT to_number, body FROM sms_outbox WHERE commune_id = $1 ORDER BY created_at',
+      [town.id],
+    );
+    const startsAt = new Date(fields.debut);
+    const due = [48, 3].filter((h) => startsAt.getTime() - h * 3600_000 > Date.now()).length;
+    expect(due).toBeGreaterThan(0);
+    expect(sms.map((r) => r.to_number)).toEqual(Array(due).fill('+33698765432'));
+    expect(sms[0]!.body).toContain('Val-de-Rance : rappel de votre rendez-vous « Passeport ou carte d’identité »');
+    expect(sms[0]!.body.length).toBeLessThanOrEqual(320);
+    // The mail reminders go out as before, to both.
+    expect((await mails('dominique.sms@courriel.example')).some((m) => m.subject.startsWith('Rappel'))).toBe(true);
+    expect((await mails('sans.sms@courriel.example')).some((m) => m.subject.startsWith('Rappel'))).toBe(true);
   });
 
   it('lets a visitor book with an e-mail address, mails the confirmation with its calendar file, and cancels by the link', async () => {

@@ -11,6 +11,8 @@ import { commune } from '../../platform/db/schema.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import type { JobDefinition } from '../../platform/jobs/queue.js';
 import { queueMail } from '../../platform/mail/outbox.js';
+import { queueSms } from '../../platform/sms/outbox.js';
+import { mobileE164 } from '../../platform/sms/phone.js';
 import { appointmentIcs } from './ics.js';
 import { APPOINTMENT_MAILS } from './mail-templates.js';
 import { findAgenda, findBooking, findMotif } from './repo.js';
@@ -136,7 +138,7 @@ export async function scheduleReminders(
   motif: Motif,
   now = new Date(),
 ): Promise<void> {
-  if (!b.email) return;
+  if (!b.email && !b.smsReminders) return;
   for (const hours of motif.reminderHours) {
     const at = new Date(b.startsAt.getTime() - hours * 3600_000);
     if (at.getTime() <= now.getTime()) continue;
@@ -165,7 +167,7 @@ export function reminderJob(ctx: AppContext): JobDefinition<typeof reminderSchem
     async run(data) {
       await withTenant(ctx.database, data.communeId, async (tx) => {
         const b = await findBooking(tx, data.communeId, data.bookingId);
-        if (b?.status !== 'confirme' || b.startsAt.toISOString() !== data.startsAt || !b.email) return;
+        if (b?.status !== 'confirme' || b.startsAt.toISOString() !== data.startsAt) return;
         const [motif, agenda] = await Promise.all([
           findMotif(tx, b.communeId, b.motifId),
           findAgenda(tx, b.communeId, b.agendaId),
@@ -173,6 +175,15 @@ export function reminderJob(ctx: AppContext): JobDefinition<typeof reminderSchem
         if (!motif || !agenda) return;
         const c = await communeRef(tx, b.communeId);
         const documents = documentLines(motif.documents);
+        const sms = b.smsReminders && b.phone && ctx.smsProvider.canSend ? mobileE164(b.phone) : null;
+        if (sms) {
+          await queueSms(tx, ctx.queue, {
+            to: sms,
+            template: 'appointments.reminder',
+            body: `${c.name} : rappel de votre rendez-vous « ${motif.name} » le ${whenText(b.startsAt)}, ${agenda.place}. Empêchement ? Annulez-le pour libérer le créneau.`,
+          });
+        }
+        if (!b.email) return;
         await queueMail(tx, ctx.queue, {
           to: b.email,
           template: APPOINTMENT_MAILS.reminder,

@@ -80,6 +80,8 @@ export const booking = pgTable('appointment_booking', {
   name: text('name').notNull(),
   email: text('email'),
   phone: text('phone'),
+  /** The person asked for the reminders by SMS too, at the mobile number `phone`. */
+  smsReminders: boolean('sms_reminders').notNull().default(false),
   antsNumber: text('ants_number'),
   tokenHash: text('token_hash').notNull(),
   sequence: smallint('sequence').notNull().default(0),

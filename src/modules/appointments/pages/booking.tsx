@@ -10,7 +10,14 @@ import { type ChallengeView, QUESTION_ANSWER_FIELD, spamLadder } from '../../../
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { parisDateOf } from '../../../platform/time/calendar.js';
-import { Button, CsrfField, type FieldErrors, Input, InsetText } from '../../../platform/views/components.js';
+import {
+  Button,
+  Checkboxes,
+  CsrfField,
+  type FieldErrors,
+  Input,
+  InsetText,
+} from '../../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { publicMode } from '../policy.js';
 import { catalogue, motifSlots, publicMotif } from '../queries.js';
@@ -212,6 +219,16 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
               value={value('telephone')}
               error={errors.telephone}
             />
+            {ctx.smsProvider.canSend && motif.reminderHours.length > 0 && (
+              <Checkboxes
+                name="rappel_sms"
+                legend="Rappels par SMS"
+                legendSize="s"
+                small
+                values={value('rappel_sms') ? [value('rappel_sms')] : []}
+                items={[{ value: 'oui', label: 'Recevoir aussi les rappels par SMS à ce numéro de portable' }]}
+              />
+            )}
             {actor ? null : <AntiSpamFields challenge={challenge} errors={errors} />}
             <Button>Confirmer le rendez-vous</Button>
           </form>
@@ -239,6 +256,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
           courriel: formString(body, 'courriel'),
           telephone: formString(body, 'telephone'),
           ants: formString(body, 'ants'),
+          rappel_sms: formString(body, 'rappel_sms') || undefined,
         });
       },
       (errors, status) => bookingForm(request, reply, body, errors, status),

@@ -11,6 +11,7 @@ import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
 import { isMailAddress } from '../../../platform/mail/address.js';
+import { mobileE164 } from '../../../platform/sms/phone.js';
 import { addCalendarDays, parisDateOf, parisInstant } from '../../../platform/time/calendar.js';
 import { hashToken, newToken } from '../../../platform/tokens.js';
 import { normaliseAntsNumber } from '../ants.js';
@@ -62,6 +63,7 @@ const bookingSchema = z.object({
       (v) => v === null || /^\+?[0-9 .-]{6,30}$/.test(v),
       'Le numéro de téléphone doit contenir des chiffres, par exemple 06 12 34 56 78.',
     ),
+  rappel_sms: z.enum(['oui']).optional(),
 });
 
 export interface BookingResult {
@@ -138,6 +140,16 @@ export async function bookAppointment(
       'Indiquez un numéro de téléphone ou une adresse électronique pour joindre la personne.',
     );
   }
+  // Reminders by SMS only on request, to a number an SMS can reach, when the commune can send one.
+  const smsReminders = v.rappel_sms === 'oui' && ctx.smsProvider.canSend;
+  if (smsReminders && !(v.telephone && mobileE164(v.telephone))) {
+    throw fieldError(
+      'telephone',
+      v.telephone
+        ? 'Ce numéro ne peut pas recevoir de SMS : indiquez un numéro de portable, par exemple 06 12 34 56 78.'
+        : 'Indiquez le numéro de portable auquel envoyer les rappels par SMS.',
+    );
+  }
   const startsAt = new Date(v.debut);
   const { communeId } = caller;
   const token = newToken();
@@ -180,6 +192,7 @@ export async function bookAppointment(
         name: v.nom,
         email,
         phone: v.telephone,
+        smsReminders,
         antsNumber: motif.antsRequired ? antsNumber : null,
         tokenHash: hashToken(token),
       });
