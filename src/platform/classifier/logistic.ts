@@ -22,7 +22,7 @@ export interface LogisticOptions {
 }
 
 export const DEFAULT_LOGISTIC_OPTIONS: Readonly<LogisticOptions> = Object.freeze({
-  epochs: 24,
+  epochs: 16,
   features: Object.freeze({ bigrams: true, charGrams: 4 }),
   learningRate: 2,
   l2: 3e-3,
