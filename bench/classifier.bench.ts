@@ -374,13 +374,13 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   // --- Confusion pairs (cross-validation) -----------------------------------------------------------
   const pairs = confusionPairs(pooled);
   ctx.print();
-  ctx.print(`The ${Math.min(10, pairs.length)} most confused competence pairs over the ${FOLDS} folds (either direction; automatic = confidence ≥ ${COMPETENCE_THRESHOLD})`);
+  ctx.print(
+    `The ${Math.min(10, pairs.length)} most confused competence pairs over the ${FOLDS} folds (either direction; automatic = confidence ≥ ${COMPETENCE_THRESHOLD})`,
+  );
   ctx.print(
     renderTable(
       ['competence A', 'competence B', 'errors', 'A → B', 'B → A', 'automatic'],
-      pairs
-        .slice(0, 10)
-        .map((p) => [p.a, p.b, String(p.ab + p.ba), String(p.ab), String(p.ba), String(p.automatic)]),
+      pairs.slice(0, 10).map((p) => [p.a, p.b, String(p.ab + p.ba), String(p.ab), String(p.ba), String(p.automatic)]),
       ['left', 'left', 'right', 'right', 'right', 'right'],
     ),
   );
@@ -391,7 +391,9 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       .map((r, i) => ({ ...r, text: pooledTexts[i] ?? '' }))
       .filter((r) => r.predicted !== r.actual)
       .sort((x, y) => `${x.actual}${x.predicted}`.localeCompare(`${y.actual}${y.predicted}`))
-      .forEach((r) => ctx.print(`  ${r.actual} → ${r.predicted} (${r.confidence.toFixed(2)}): ${r.text}`));
+      .forEach((r) => {
+        ctx.print(`  ${r.actual} → ${r.predicted} (${r.confidence.toFixed(2)}): ${r.text}`);
+      });
   }
 
   // --- Per competence (held-out) --------------------------------------------------------------------
@@ -503,6 +505,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       fittedTemperatures: fittedTs,
       sweep: sweep.rows,
       crossValidationSweep: cvSweep.rows,
+      crossValidationConfusedPairs: pairs.slice(0, 10),
       crossValidationEce: ece(pooled),
       ece: Object.fromEntries(methods.map((m) => [m, ece(held.out[m])])),
     },
