@@ -236,6 +236,23 @@ function reliability(results: readonly Scored[]): string[][] {
 }
 
 /** Expected calibration error: the mean gap between confidence and accuracy, weighted by bin size. */
+/** Unordered competence pairs by number of cross-validation errors between them, most first. */
+function confusionPairs(
+  results: readonly Scored[],
+): Array<{ a: string; b: string; ab: number; ba: number; automatic: number }> {
+  const byPair = new Map<string, { a: string; b: string; ab: number; ba: number; automatic: number }>();
+  for (const r of results) {
+    if (r.predicted === null || r.predicted === r.actual) continue;
+    const [a, b] = [r.actual, r.predicted].sort() as [string, string];
+    const entry = byPair.get(`${a}|${b}`) ?? { a, b, ab: 0, ba: 0, automatic: 0 };
+    if (r.actual === a) entry.ab++;
+    else entry.ba++;
+    if (r.confidence >= COMPETENCE_THRESHOLD) entry.automatic++;
+    byPair.set(`${a}|${b}`, entry);
+  }
+  return [...byPair.values()].sort((x, y) => y.ab + y.ba - (x.ab + x.ba) || x.a.localeCompare(y.a));
+}
+
 function ece(results: readonly Scored[]): number {
   const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
   for (const r of results) {
@@ -301,6 +318,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const folds: Array<Record<Method, Figures>> = [];
   const fittedTs: number[] = [];
   const pooled: Scored[] = [];
+  const pooledTexts: string[] = [];
   {
     // Stratified folds: each competence's messages shuffled once, dealt round-robin.
     const byLabel = new Map<string, TrainingExample[]>();
@@ -316,6 +334,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       const r = evaluateAll(tr, te, DEFAULT_SEED + k);
       fittedTs.push(r.fitted);
       pooled.push(...r.out.logistic);
+      pooledTexts.push(...te.map((e) => e.text));
       folds.push(
         Object.fromEntries(methods.map((m) => [m, figures(r.out[m], thresholdOf(m))])) as Record<Method, Figures>,
       );
@@ -351,6 +370,31 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   ctx.print(`Threshold sweep over the ${FOLDS} folds' held-out predictions: the automatic / wrong-automatic trade-off`);
   const cvSweep = sweepTable(pooled);
   ctx.print(cvSweep.table);
+
+  // --- Confusion pairs (cross-validation) -----------------------------------------------------------
+  const pairs = confusionPairs(pooled);
+  ctx.print();
+  ctx.print(
+    `The ${Math.min(10, pairs.length)} most confused competence pairs over the ${FOLDS} folds (either direction; automatic = confidence ≥ ${COMPETENCE_THRESHOLD})`,
+  );
+  ctx.print(
+    renderTable(
+      ['competence A', 'competence B', 'errors', 'A → B', 'B → A', 'automatic'],
+      pairs.slice(0, 10).map((p) => [p.a, p.b, String(p.ab + p.ba), String(p.ab), String(p.ba), String(p.automatic)]),
+      ['left', 'left', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  if (process.env.BENCH_SHOW_ERRORS === '1') {
+    ctx.print();
+    ctx.print('Misrouted messages over the folds (actual → predicted, confidence):');
+    pooled
+      .map((r, i) => ({ ...r, text: pooledTexts[i] ?? '' }))
+      .filter((r) => r.predicted !== r.actual)
+      .sort((x, y) => `${x.actual}${x.predicted}`.localeCompare(`${y.actual}${y.predicted}`))
+      .forEach((r) => {
+        ctx.print(`  ${r.actual} → ${r.predicted} (${r.confidence.toFixed(2)}): ${r.text}`);
+      });
+  }
 
   // --- Per competence (held-out) --------------------------------------------------------------------
   const perClass = scorePredictions(
@@ -461,6 +505,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       fittedTemperatures: fittedTs,
       sweep: sweep.rows,
       crossValidationSweep: cvSweep.rows,
+      crossValidationConfusedPairs: pairs.slice(0, 10),
       crossValidationEce: ece(pooled),
       ece: Object.fromEntries(methods.map((m) => [m, ece(held.out[m])])),
     },
