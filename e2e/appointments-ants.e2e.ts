@@ -6,7 +6,8 @@
  * gets the confirmation whose calendar file ical.js parses back; Dominique books later and asks
  * to be told of an earlier slot; Camille moves hers through the mail's link (no account), which
  * frees her slot: Dominique is offered it by mail, takes it, and the ANTS now holds her new time;
- * the état-civil agent checks her in. axe finds nothing on each page.
+ * the état-civil agent checks her in, then subscribes a calendar to the desk (its secret address
+ * read back with ical.js). axe finds nothing on each page.
  *
  * Slots are taken a few hours ahead (never within the walk-in queue's 15-minute horizon, whose
  * own e2e calls the next person of the état civil) and within the day (arrival is noted on the
@@ -206,5 +207,21 @@ test('a passport booked with its ANTS number, moved by the link; the freed slot 
     1,
   );
   await clean(agent, 'journée du guichet après l’arrivée');
+
+  // Their calendar application can show the desks' appointments: a secret address, shown once.
+  await Promise.all([
+    agent.waitForURL(/agenda-en-ligne/),
+    agent.getByRole('link', { name: 'Dans mon agenda' }).click(),
+  ]);
+  await clean(agent, 'mes rendez-vous dans mon agenda');
+  await agent.getByLabel('Guichets').selectOption({ label: `${PLACE}, Guichet passeports` });
+  await Promise.all([agent.waitForLoadState('load'), agent.getByRole('button', { name: 'Créer l’adresse' }).click()]);
+  const address = (await agent.locator('code').textContent()) ?? '';
+  await clean(agent, 'adresse créée');
+  const feed = await (await fetch(address)).text();
+  const summaries = new ICAL.Component(ICAL.parse(feed))
+    .getAllSubcomponents('vevent')
+    .map((v) => new ICAL.Event(v).summary);
+  expect(summaries).toEqual(expect.arrayContaining([`${MOTIF} – ${DOMINIQUE.name}`, `${MOTIF} – ${CAMILLE.name}`]));
   await agentContext.close();
 });

@@ -408,6 +408,10 @@ const SAMPLES: Record<string, Sample> = {
   ),
   '/c/:slug/rendez-vous/offre/:token': { path: (c) => `/c/${c.commune}/rendez-vous/offre/${'a'.repeat(43)}` },
   '/c/:slug/rendez-vous/ants/:booking': { path: (c) => `/c/${c.commune}/rendez-vous/ants/${APPOINTMENT_ID}` },
+  '/c/:slug/rendez-vous/agenda/:file': { path: (c) => `/c/${c.commune}/rendez-vous/agenda/${'a'.repeat(43)}.ics` },
+  '/c/:slug/agent/rendez-vous/agenda-en-ligne/:feed/revoquer': {
+    path: (c) => `/c/${c.commune}/agent/rendez-vous/agenda-en-ligne/${APPOINTMENT_ID}/revoquer`,
+  },
   ...Object.fromEntries(
     ['', '/etat', '/quitter'].map((suffix) => [
       `/c/:slug/accueil/ticket/:token${suffix}`,
@@ -581,6 +585,8 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/admin/rendez-vous/agendas/:agenda/fermetures/:item/retirer': 'appointments.agenda_not_found',
   'GET /c/:slug/rendez-vous/ants/:booking': 'appointments.booking_not_found',
   'POST /c/:slug/rendez-vous/ants/:booking': 'appointments.booking_not_found',
+  'GET /c/:slug/rendez-vous/agenda/:file': 'appointments.feed_not_found',
+  'POST /c/:slug/agent/rendez-vous/agenda-en-ligne/:feed/revoquer': 'appointments.feed_not_found',
   // The walk-in queue: an unknown ticket's secret, or a ticket of no motif of the agent's services.
   'GET /c/:slug/accueil/ticket/:token': 'appointments.ticket_not_found',
   'GET /c/:slug/accueil/ticket/:token/etat': 'appointments.ticket_not_found',

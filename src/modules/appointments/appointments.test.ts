@@ -27,6 +27,7 @@ const TABLES = [
   'appointment_agenda',
   'appointment_booking',
   'appointment_closure',
+  'appointment_feed',
   'appointment_motif',
   'appointment_opening',
   'appointment_ticket',

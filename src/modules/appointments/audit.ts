@@ -24,5 +24,7 @@ declare module '../../platform/audit/journal.js' {
     'appointments.ticket_called': AuditData;
     'appointments.ticket_served': AuditData;
     'appointments.ticket_no_show': AuditData;
+    'appointments.feed_created': AuditData;
+    'appointments.feed_revoked': AuditData;
   }
 }

@@ -17,6 +17,7 @@ import { registerAdminPages } from './pages/admin.js';
 import { registerAgentPages } from './pages/agent.js';
 import { registerAntsHub } from './pages/ants-hub.js';
 import { registerBookingPages } from './pages/booking.js';
+import { registerFeedPages } from './pages/feeds.js';
 import { registerManagePages } from './pages/manage.js';
 import { registerOwnPages } from './pages/mine.js';
 import { registerWalkInPages } from './pages/walk-in.js';
@@ -49,6 +50,7 @@ export const appointmentsModule: GuichetModule = {
     registerManagePages(app, ctx);
     registerOwnPages(app, ctx);
     registerAgentPages(app, ctx);
+    registerFeedPages(app, ctx);
     registerAdminPages(app, ctx);
     registerWalkInPages(app, ctx);
     registerAntsHub(app, ctx);

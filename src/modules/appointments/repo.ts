@@ -12,6 +12,8 @@ import {
   type BookingStatus,
   booking,
   closure,
+  type Feed,
+  feed,
   type Motif,
   motif,
   opening,
@@ -469,4 +471,49 @@ export async function eraseAccountBookings(tx: Tx, accountId: string): Promise<v
       WHERE account_id = $1`,
     [accountId],
   );
+}
+
+// — Calendar feeds —
+
+export async function insertFeed(
+  tx: Tx,
+  values: { communeId: string; accountId: string; agendaId: string | null; tokenHash: string },
+): Promise<string> {
+  const id = uuidv7();
+  await tx.db.insert(feed).values({ ...values, id });
+  return id;
+}
+
+/** An account's feeds that still answer, newest first. */
+export function listFeeds(tx: Tx, communeId: string, accountId: string): Promise<Feed[]> {
+  return tx.db
+    .select()
+    .from(feed)
+    .where(and(eq(feed.communeId, communeId), eq(feed.accountId, accountId), sql`${feed.revokedAt} IS NULL`))
+    .orderBy(sql`${feed.createdAt} DESC`);
+}
+
+export async function findFeedByTokenHash(tx: Tx, communeId: string, tokenHash: string): Promise<Feed | undefined> {
+  const rows = await tx.db
+    .select()
+    .from(feed)
+    .where(and(eq(feed.communeId, communeId), eq(feed.tokenHash, tokenHash), sql`${feed.revokedAt} IS NULL`));
+  return rows[0];
+}
+
+/** Revokes one of the account's feeds; false when it is not theirs or already revoked. */
+export async function revokeFeedRow(tx: Tx, communeId: string, accountId: string, id: string): Promise<boolean> {
+  const rows = await tx.db
+    .update(feed)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(feed.communeId, communeId),
+        eq(feed.accountId, accountId),
+        eq(feed.id, id),
+        sql`${feed.revokedAt} IS NULL`,
+      ),
+    )
+    .returning({ id: feed.id });
+  return rows.length > 0;
 }

@@ -133,3 +133,16 @@ export type Motif = typeof motif.$inferSelect;
 export type Booking = typeof booking.$inferSelect;
 export type WaitlistEntry = typeof waitlist.$inferSelect;
 export type Ticket = typeof ticket.$inferSelect;
+
+/** A private calendar feed of an agent: one desk, or every desk they work (agendaId null). */
+export const feed = pgTable('appointment_feed', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  agendaId: uuid('agenda_id'),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  revokedAt: ts('revoked_at'),
+});
+
+export type Feed = typeof feed.$inferSelect;

@@ -38,7 +38,14 @@ export function hasRole(actor: Actor | null, ...roles: Role[]): boolean {
 
 /** An agent sees a service's data if attached to it; the mayor, DGS and admin see all. */
 export function canSeeService(actor: Actor | null, serviceId: string): boolean {
-  if (!actor) return false;
-  if ([...actor.roles].some((r) => CROSS_SERVICE_ROLES.has(r))) return true;
-  return actor.roles.has('agent') && actor.serviceIds.has(serviceId);
+  return !!actor && accessSeesService(actor, serviceId);
+}
+
+/** The same rule for roles and services read without a session (a calendar feed's owner). */
+export function accessSeesService(
+  access: { roles: ReadonlySet<Role>; serviceIds: ReadonlySet<string> },
+  serviceId: string,
+): boolean {
+  if ([...access.roles].some((r) => CROSS_SERVICE_ROLES.has(r))) return true;
+  return access.roles.has('agent') && access.serviceIds.has(serviceId);
 }

@@ -27,24 +27,38 @@ function utc(date: Date): ICAL.Time {
   return ICAL.Time.fromJSDate(date, true);
 }
 
-/** A VCALENDAR with one event; `product` names the writer in PRODID (`-//Guichet//<product>//FR`). */
-export function calendarFile(product: string, event: CalendarEvent): string {
+function vevent(event: CalendarEvent): ICAL.Component {
+  const component = new ICAL.Component('vevent');
+  component.addPropertyWithValue('uid', event.uid);
+  component.addPropertyWithValue('dtstamp', utc(event.stamp ?? new Date()));
+  component.addPropertyWithValue('dtstart', utc(event.startsAt));
+  component.addPropertyWithValue('dtend', utc(event.endsAt));
+  component.addPropertyWithValue('sequence', event.sequence);
+  component.addPropertyWithValue('summary', event.summary);
+  component.addPropertyWithValue('location', event.location);
+  component.addPropertyWithValue('description', event.description);
+  if (event.url) component.addPropertyWithValue('url', event.url);
+  component.addPropertyWithValue('status', event.cancelled ? 'CANCELLED' : 'CONFIRMED');
+  return component;
+}
+
+function vcalendar(product: string, method: string, events: readonly CalendarEvent[], name?: string): string {
   const calendar = new ICAL.Component(['vcalendar', [], []]);
   calendar.addPropertyWithValue('prodid', `-//Guichet//${product}//FR`);
   calendar.addPropertyWithValue('version', '2.0');
   calendar.addPropertyWithValue('calscale', 'GREGORIAN');
-  calendar.addPropertyWithValue('method', event.cancelled ? 'CANCEL' : 'PUBLISH');
-  const vevent = new ICAL.Component('vevent');
-  vevent.addPropertyWithValue('uid', event.uid);
-  vevent.addPropertyWithValue('dtstamp', utc(event.stamp ?? new Date()));
-  vevent.addPropertyWithValue('dtstart', utc(event.startsAt));
-  vevent.addPropertyWithValue('dtend', utc(event.endsAt));
-  vevent.addPropertyWithValue('sequence', event.sequence);
-  vevent.addPropertyWithValue('summary', event.summary);
-  vevent.addPropertyWithValue('location', event.location);
-  vevent.addPropertyWithValue('description', event.description);
-  if (event.url) vevent.addPropertyWithValue('url', event.url);
-  vevent.addPropertyWithValue('status', event.cancelled ? 'CANCELLED' : 'CONFIRMED');
-  calendar.addSubcomponent(vevent);
+  calendar.addPropertyWithValue('method', method);
+  if (name) calendar.addPropertyWithValue('x-wr-calname', name);
+  for (const event of events) calendar.addSubcomponent(vevent(event));
   return `${calendar.toString().replace(/\r?\n/g, '\r\n')}\r\n`;
+}
+
+/** A VCALENDAR with one event; `product` names the writer in PRODID (`-//Guichet//<product>//FR`). */
+export function calendarFile(product: string, event: CalendarEvent): string {
+  return vcalendar(product, event.cancelled ? 'CANCEL' : 'PUBLISH', [event]);
+}
+
+/** A calendar feed a calendar application subscribes to: every event, under a name it shows. */
+export function calendarFeed(product: string, name: string, events: readonly CalendarEvent[]): string {
+  return vcalendar(product, 'PUBLISH', events, name);
 }

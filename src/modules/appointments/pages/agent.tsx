@@ -119,6 +119,10 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
                   Semaine
                 </a>
                 {' · '}
+                <a class="govuk-link" href={`${base}/agenda-en-ligne`}>
+                  Dans mon agenda
+                </a>
+                {' · '}
                 <a class="govuk-link" href={`${query(day)}&impression=1`}>
                   Version à imprimer
                 </a>
