@@ -38,9 +38,14 @@ function masterKeyOf(ctx: AppContext): Buffer {
   return key;
 }
 
-async function communeName(ctx: AppContext, communeId: string): Promise<string> {
-  const commune = (await ctx.communes.all()).find((c) => c.id === communeId);
-  return commune?.name ?? 'Commune';
+/**
+ * The commune's name, read in the caller's transaction: never through `ctx.communes`, whose
+ * refresh (every 30 s) opens another transaction — on the embedded PGlite, with its one
+ * connection held by this transaction, that waited forever (the parapheur hung mid-batch).
+ */
+async function communeName(tx: Tx, communeId: string): Promise<string> {
+  const { rows } = await tx.client.query<{ name: string }>('SELECT name FROM commune WHERE id = $1', [communeId]);
+  return rows[0]?.name ?? 'Commune';
 }
 
 /** The commune's certification authority (created, with its key sealed, on first need). */
@@ -53,7 +58,7 @@ export async function communeAuthority(ctx: AppContext, tx: Tx, communeId: strin
       privateKeyPem: decryptPrivateKey(existing.sealedPrivateKey, masterKey),
     };
   }
-  const ca = await createCommuneCa({ communeName: await communeName(ctx, communeId) });
+  const ca = await createCommuneCa({ communeName: await communeName(tx, communeId) });
   await tx.client.query("SELECT pg_advisory_xact_lock(hashtext('signature-ca:' || $1))", [communeId]);
   const created = await findLiveCertificate(tx, communeId, 'ca');
   if (created) return communeAuthority(ctx, tx, communeId);
@@ -95,7 +100,7 @@ async function credentialsOf(
     fullName: signer.displayName,
     email: signer.email,
     ...(title ? { title } : {}),
-    communeName: await communeName(ctx, communeId),
+    communeName: await communeName(tx, communeId),
     crlUrl: `${ctx.config.publicUrl}/api/v1/parapheur/crl/${communeId}.crl`,
   });
   await insertCertificate(tx, {
@@ -162,7 +167,7 @@ export async function signMainDocument(
   const signed = await signPdf(pdf, {
     signer: credentials,
     reason: `${DOCUMENT_TYPE_LABELS[view.folder.documentType]} n° ${view.folder.number}${capacity ? ` — ${capacity}` : ''}`,
-    location: await communeName(ctx, communeId),
+    location: await communeName(tx, communeId),
     signingTime: now,
     appearance: {
       lines: [`Signé par ${signer.displayName}`, capacity, `le ${formatDateTime(now)}`].filter((l) => l !== ''),
