@@ -18,6 +18,7 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { withTenant } from '../src/platform/db/tenant.js';
 import { APP_ROLE, createBenchDatabase, DEFAULT_ADMIN_URL, PostgresUnavailableError } from './lib/postgres.js';
 import { formatNumber, formatRatio, renderTable } from './lib/table.js';
+import { percentile, timed } from './lib/timing.js';
 import type { BenchContext, Benchmark, BenchOutcome } from './lib/types.js';
 
 const DESKS = 10;
@@ -49,17 +50,6 @@ const BASELINE_SQL = `
    WHERE NOT EXISTS (
      SELECT 1 FROM appointment_booking b
       WHERE b.commune_id = $1 AND b.agenda_id = c.agenda_id AND b.starts_at = c.starts_at AND b.status <> 'annule')`;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t0 = performance.now();
-  const value = await work();
-  return { ms: performance.now() - t0, value };
-}
 
 async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? DEFAULT_ADMIN_URL;

@@ -22,6 +22,7 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { withTenant } from '../src/platform/db/tenant.js';
 import { APP_ROLE, createBenchDatabase, DEFAULT_ADMIN_URL, PostgresUnavailableError } from './lib/postgres.js';
 import { formatNumber, formatRatio, renderTable } from './lib/table.js';
+import { percentile, timed } from './lib/timing.js';
 import type { BenchContext, Benchmark, BenchOutcome } from './lib/types.js';
 
 const MAILS = 50_000;
@@ -38,17 +39,6 @@ const BASELINE_SQL = (words: number) => `
           OR coalesce(m.ocr_text, '') ILIKE $${i + 3} OR coalesce(m.body_text, '') ILIKE $${i + 3})`,
      ).join('\n')}
    ORDER BY m.registered_at DESC, m.id DESC LIMIT ${LIMIT}`;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t0 = performance.now();
-  const value = await work();
-  return { ms: performance.now() - t0, value };
-}
 
 function email(i: number): Buffer {
   return Buffer.from(
