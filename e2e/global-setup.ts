@@ -233,6 +233,15 @@ export default async function setup(project: TestProject) {
     GUICHET_LOG_LEVEL: 'warn',
     // The whole suite comes from one IP in a minute or two; the default (600/min) is for people.
     GUICHET_RATE_LIMIT_PER_MINUTE: '100000',
+    // Each test file is its own client: its browser contexts send an X-Forwarded-For address of
+    // their own (newContext in support.ts), as phones in the street have addresses of their own,
+    // so the spam ladder's per-address counters of one file never reach into the next. Trusted from
+    // loopback only, as behind the install guide's reverse proxy.
+    GUICHET_TRUSTED_PROXIES: 'loopback',
+    // The suite sends a few hundred anonymous forms to Villebelle in minutes; the commune-wide
+    // threshold (30 in 10 minutes) would make every later file pay the proof of work. The
+    // per-address ladder stays at its defaults, and src/platform/antispam tests the commune one.
+    GUICHET_ANONYMOUS_COMMUNE_CHALLENGE_AFTER: '100000',
     // http is accepted for 127.0.0.1 only.
     GUICHET_FRANCECONNECT_ISSUER: providers.franceconnect.issuer,
     GUICHET_FRANCECONNECT_CLIENT_ID: CLIENTS.franceconnect.clientId,

@@ -2,6 +2,7 @@
  * Shared helpers of the e2e tests: the system Chromium, the two viewports, the list of pages,
  * axe (WCAG 2.1 A/AA), and a monitor of requests, console messages and CSP violations.
  */
+import { randomInt } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -61,12 +62,24 @@ export const VIEWPORTS: Record<ViewportName, BrowserContextOptions> = {
 };
 
 /** A fresh context (own cookies) in French, at a viewport, optionally without JavaScript. */
+/**
+ * This test file's client address, sent through the server's trusted loopback proxy
+ * (GUICHET_TRUSTED_PROXIES in global-setup.ts): each file is loaded afresh, so each has its own
+ * spam-ladder counters, whatever ran before it.
+ */
+const CLIENT_ADDRESS = `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+
 export async function newContext(
   browser: Browser,
   viewport: ViewportName,
   options: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ locale: 'fr-FR', ...VIEWPORTS[viewport], ...options });
+  const context = await browser.newContext({
+    locale: 'fr-FR',
+    ...VIEWPORTS[viewport],
+    ...options,
+    extraHTTPHeaders: { 'X-Forwarded-For': CLIENT_ADDRESS, ...options.extraHTTPHeaders },
+  });
   // Fail an action with its own message well before the test's timeout.
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
