@@ -190,7 +190,7 @@ const SAMPLES: Record<string, Sample> = {
   ),
   // Démarches editor (admin): a démarche of the library, installed in both demo communes.
   ...Object.fromEntries(
-    ['', '/apercu', '/export.json', '/publier', '/depublier', '/statuts'].map((suffix) => [
+    ['', '/apercu', '/export.json', '/publier', '/depublier', '/statuts', '/apres-envoi'].map((suffix) => [
       `/c/:slug/admin/demarches/:procedure${suffix}`,
       { path: (c: SampleContext) => `/c/${c.commune}/admin/demarches/acte-etat-civil${suffix}` },
     ]),

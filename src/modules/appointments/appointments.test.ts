@@ -14,7 +14,7 @@ import { addCalendarDays, parisDateOf, parisInstant } from '../../platform/time/
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
-import { citizen, type Person, secondCommune, staffMember } from '../../test/factories.js';
+import { citizen, type Person, procedureWithForm, secondCommune, staffMember } from '../../test/factories.js';
 import { runQueuedJobs } from '../../test/jobs.js';
 import { nextTestAddress, signIn } from '../../test/sign-in.js';
 import { bookAppointment } from './use-cases/book-appointment.js';
@@ -604,5 +604,79 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
       [agendaId, startsAt],
     );
     expect(rows[0]!.n).toBe(1);
+  });
+
+  it('ends a démarche by booking its appointment: offered once the request is sent, attached to it, in its history', async () => {
+    const procedure = await procedureWithForm(t, town, { service: 'etat-civil', title: 'Consultation du cadastre' });
+    const settings = `/c/${town.slug}/admin/demarches/${procedure.slug}`;
+    const administrator = await signIn(t.app, admin.email, { slug: town.slug });
+    await administrator.get(settings);
+    const unknown = await administrator.post(`${settings}/apres-envoi`, {
+      followUpTask: 'rendez-vous:00000000-0000-4000-8000-000000000000',
+    });
+    expect(unknown.statusCode).toBe(422);
+    expect(shownText(unknown.body)).toContain('Ce rendez-vous n’est pas proposé au public');
+    const saved = await administrator.post(`${settings}/apres-envoi`, { followUpTask: `rendez-vous:${motifId}` });
+    expect(saved.statusCode).toBe(303);
+
+    // A resident files the démarche; the confirmation page offers the appointment at once.
+    const browser = await signIn(t.app, resident.email, { slug: town.slug });
+    const flow = `/c/${town.slug}/demarches/${procedure.slug}`;
+    await browser.get(`${flow}/demande`);
+    await browser.post(`${flow}/demande`, { objet: 'Consulter le plan cadastral de ma parcelle', action: 'continuer' });
+    await browser.get(`${flow}/verifier`);
+    expect((await browser.post(`${flow}/envoyer`, {})).statusCode).toBe(303);
+    const confirmation = await browser.get(`/c/${town.slug}/demande-envoyee`);
+    const number = /<strong>(\d{4}-\d{6})<\/strong>/.exec(confirmation.body)![1]!;
+    expect(shownText(confirmation.body)).toContain('Dernière étape : prenez rendez-vous');
+    const offer = /href="([^"]*\/rendez-vous\/[^"]*\?demande=[^"]+)"/
+      .exec(confirmation.body)![1]!
+      .replace(/&amp;/g, '&');
+
+    // The motif's page and the booking form say which request it is for; the slots carry it.
+    const motifPage = await browser.get(offer);
+    expect(shownText(motifPage.body)).toContain(`Ce rendez-vous sera rattaché à votre demande n° ${number}`);
+    const link = slotLinks(motifPage.body)[0]!;
+    const params = new URL(link, 'http://x').searchParams;
+    expect(params.get('demande')).toBe(number);
+    const form = await browser.get(link);
+    expect(shownText(form.body)).toContain(`votre demande n° ${number}`);
+    const fields = { agenda: params.get('agenda')!, debut: params.get('debut')!, nom: 'Camille Martin' };
+
+    // Another request's number under this link's signature is refused, and nothing is booked.
+    const forged = await browser.post(link.split('?')[0]!, {
+      ...fields,
+      demande: '2026-999999',
+      jeton: params.get('jeton')!,
+    });
+    expect(forged.statusCode).toBe(400);
+    expect(shownText(forged.body)).toContain('Le lien qui rattache ce rendez-vous à votre demande n’est pas valide');
+    await browser.get(link);
+    const booked = await browser.post(link.split('?')[0]!, { ...fields, demande: number, jeton: params.get('jeton')! });
+    expect(booked.statusCode, shownText(booked.body).slice(0, 300)).toBe(303);
+    const manage = String(booked.headers.location).split('?')[0]!;
+    expect(shownText((await browser.get(manage)).body)).toContain(`Pour la demande n° ${number}`);
+
+    // The request's history says so, to the resident; the agent's day links the booking to the request.
+    const subscriber = (event: string) => `event.requests.appointment-${event}`;
+    expect(await runQueuedJobs(t, subscriber('booked'))).toBeGreaterThanOrEqual(1);
+    const mine = shownText((await browser.get(`/c/${town.slug}/demandes/${number}`)).body);
+    expect(mine).toMatch(/Rendez-vous pris le \d{1,2} \S+ \d{4} à \d{1,2} h \d{2} \(Passeport ou carte d’identité\)/);
+    const desk = await signIn(t.app, agent.email, { slug: town.slug });
+    const day = await desk.get(`/c/${town.slug}/agent/rendez-vous?jour=${parisDateOf(new Date(params.get('debut')!))}`);
+    expect(day.body).toContain(`href="/c/${town.slug}/agent/demandes/${number}"`);
+
+    // Cancelled by its link: the history says that too (once, even if the event comes twice).
+    await browser.get(manage);
+    expect((await browser.post(`${manage}/annuler`, {})).statusCode).toBe(303);
+    await runQueuedJobs(t, subscriber('cancelled'));
+    const after = shownText((await browser.get(`/c/${town.slug}/demandes/${number}`)).body);
+    expect(after).toContain('annulé');
+    const { rows } = await t.testDb.asSuperuser<{ n: number }>(
+      `SELECT count(*)::int AS n FROM request_event e JOIN citizen_request r ON r.id = e.request_id
+        WHERE r.number = $1 AND e.kind = 'appointment'`,
+      [number],
+    );
+    expect(rows[0]!.n).toBe(2);
   });
 });

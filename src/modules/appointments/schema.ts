@@ -83,6 +83,8 @@ export const booking = pgTable('appointment_booking', {
   /** The person asked for the reminders by SMS too, at the mobile number `phone`. */
   smsReminders: boolean('sms_reminders').notNull().default(false),
   antsNumber: text('ants_number'),
+  /** The request a démarche's confirmation offered this appointment for (migrations/0043). */
+  requestNumber: text('request_number'),
   tokenHash: text('token_hash').notNull(),
   sequence: smallint('sequence').notNull().default(0),
   createdAt: ts('created_at').notNull().defaultNow(),

@@ -7,6 +7,7 @@ import type { AuditData } from '../../platform/audit/journal.js';
 declare module '../../platform/audit/journal.js' {
   interface AuditActions {
     'procedure.created': AuditData;
+    'procedure.follow_up_changed': AuditData;
     'procedure.form_version_saved': AuditData;
     'procedure.imported': AuditData;
     'procedure.published': AuditData;

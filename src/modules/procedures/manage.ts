@@ -24,7 +24,7 @@ import type { Actor } from '../../platform/authz/actor.js';
 import type { AppContext } from '../../platform/context.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
-import type { Contributions } from '../../platform/module.js';
+import type { Contributions, PublicTask } from '../../platform/module.js';
 import { type Commune, listActiveServices, listServices, type Service } from '../../platform/tenancy/communes.js';
 import { stringValue } from '../../platform/views/page-kit.js';
 import {
@@ -498,6 +498,49 @@ export async function setPublished(
     await auditProcedure(tx, actor, request, published ? 'procedure.published' : 'procedure.unpublished', updated!, {
       version: updated!.currentVersion,
     });
+    return updated!;
+  });
+}
+
+// — What the person is offered once the request is sent —
+
+/**
+ * The public tasks a démarche may offer once its request is sent: booking an appointment for one
+ * of the commune's motifs open to the public (an urbanisme consultation after a permit request,
+ * a visit after a room booking…). Contributed by the modules (`publicTasks`), listed in the
+ * caller's tenant transaction.
+ */
+export async function followUpChoices(ctx: AppContext, tx: Tx, communeId: string): Promise<PublicTask[]> {
+  return (await ctx.contributions.publicTasks(tx, communeId)).filter((t) => t.key.startsWith('rendez-vous:'));
+}
+
+/** Sets (or clears, with '') the task offered once a démarche's request is sent. */
+export async function setFollowUpTask(
+  ctx: AppContext,
+  commune: Commune,
+  actor: Actor,
+  slug: string,
+  key: string,
+  request: FastifyRequest,
+): Promise<Procedure> {
+  return withTenant(ctx.database, commune.id, async (tx) => {
+    const loaded = await loadProcedure(tx, commune.id, slug);
+    const chosen = key === '' ? null : key;
+    if (chosen !== null && !(await followUpChoices(ctx, tx, commune.id)).some((t) => t.key === chosen)) {
+      throw new AppError('procedure.follow_up_unknown', `no public task ${chosen}`, 422, {
+        fields: {
+          followUpTask:
+            'Ce rendez-vous n’est pas proposé au public : choisissez un type de rendez-vous de la liste, ou « Rien ».',
+        },
+      });
+    }
+    if (loaded.procedure.followUpTask === chosen) return loaded.procedure;
+    const [updated] = await tx.db
+      .update(procedure)
+      .set({ followUpTask: chosen })
+      .where(and(eq(procedure.communeId, commune.id), eq(procedure.id, loaded.procedure.id)))
+      .returning();
+    await auditProcedure(tx, actor, request, 'procedure.follow_up_changed', updated!, { task: chosen });
     return updated!;
   });
 }

@@ -24,6 +24,9 @@ export const procedure = pgTable('procedure', {
   currentVersion: integer('current_version').notNull(),
   // migrations/0012_procedure_workflow.sql (see workflow.ts; null = the default workflow)
   workflow: jsonb('workflow'),
+  // migrations/0043_demarche_appointment.sql: the public task offered once a request is sent
+  // (a key of the modules' public tasks, e.g. `rendez-vous:<motif id>`), or null.
+  followUpTask: text('follow_up_task'),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 

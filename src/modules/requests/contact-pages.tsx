@@ -12,11 +12,13 @@ import { type ChallengeView, QUESTION_ANSWER_FIELD, spamLadder } from '../../pla
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db/tenant.js';
 import { sendFile } from '../../platform/files/checks.js';
+import type { PublicTask } from '../../platform/module.js';
 import { type Commune, listServices } from '../../platform/tenancy/communes.js';
+import { signRequestNumber } from '../../platform/tokens.js';
 import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import { DOCUMENT_KIND_RULES } from '../forms/index.js';
-import { findProcedureBySlug, type Procedure } from '../procedures/index.js';
+import { findProcedureById, findProcedureBySlug, type Procedure } from '../procedures/index.js';
 import { COMPETENCE_DEMARCHES } from './competence-map.js';
 import { MAX_MESSAGE_LENGTH } from './deps.js';
 import { findRequestByNumber } from './repo.js';
@@ -190,8 +192,19 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
             if (found?.isPublished) suggested.push(found);
           }
         }
-        return { serviceName: service?.name ?? null, triaged: r.routedBy === 'triage', suggested };
+        // The appointment the démarche ends with, when its motif is still open to the public.
+        let followUp: PublicTask | undefined;
+        const procedure = r.procedureId ? await findProcedureById(tx, commune.id, r.procedureId) : undefined;
+        if (procedure?.followUpTask) {
+          followUp = (await ctx.contributions.publicTasks(tx, commune.id)).find(
+            (t) => t.key === procedure.followUpTask,
+          );
+        }
+        return { serviceName: service?.name ?? null, triaged: r.routedBy === 'triage', suggested, followUp };
       });
+      const followUpHref = routed?.followUp
+        ? `${base}/${routed.followUp.path}?demande=${encodeURIComponent(sent.number)}&jeton=${signRequestNumber(ctx.config, sent.number)}`
+        : null;
       return sendPage(request, reply, {
         title: 'Demande envoyée',
         children: (
@@ -239,6 +252,17 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
                     </li>
                   ))}
                 </ul>
+              </div>
+            ) : null}
+            {routed?.followUp && followUpHref ? (
+              <div class="govuk-inset-text">
+                <h2 class="govuk-heading-m">Dernière étape : prenez rendez-vous</h2>
+                <p class="govuk-body">
+                  Pour cette démarche, le service vous reçoit sur rendez-vous (<strong>{routed.followUp.label}</strong>
+                  ). Choisissez votre créneau maintenant : le rendez-vous sera rattaché à votre demande n°{'\u00a0'}
+                  {sent.number} et figurera dans son suivi.
+                </p>
+                <Button href={followUpHref}>Choisir mon créneau</Button>
               </div>
             ) : null}
             <h2 class="govuk-heading-m">Et ensuite ?</h2>

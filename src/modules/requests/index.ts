@@ -21,6 +21,11 @@ export function addRoutingExamples(
 }
 export { readSavableRequestFile } from './vault-reuse.js';
 
+/** The agents' page of a request (for a link from another module's screen). */
+export function agentRequestPath(communeSlug: string, number: string): string {
+  return `/c/${communeSlug}/agent/demandes/${encodeURIComponent(number)}`;
+}
+
 /**
  * The service the commune's competence map proposes for a free text (the routing of « Contacter
  * la mairie »: the competence classifier, then the commune's map): with its confidence, the words

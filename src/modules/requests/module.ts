@@ -5,6 +5,7 @@
  * accepted (with limits); elsewhere in the application multipart bodies stay refused.
  */
 
+import { subscribe } from '../../platform/events/index.js';
 import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { COMPETENCE_ADMIN_PATH, registerCompetencePages } from './competence-pages.js';
@@ -23,11 +24,18 @@ import {
   countRequests,
   countRequestsByProcedure,
 } from './repo.js';
+import { recordAppointment } from './use-cases/record-appointment.js';
 
 export const requestsModule: GuichetModule = {
   name: 'requests',
   nav: [{ path: 'demandes', label: 'Mes demandes', order: 60 }],
   mailTemplates: Object.values(REQUEST_MAILS),
+  // A démarche that ends by booking an appointment: the booking's changes go into the request's history.
+  subscribers: (ctx) => [
+    subscribe('appointment.booked', 'requests.appointment-booked', (e) => recordAppointment(ctx, e, 'booked')),
+    subscribe('appointment.moved', 'requests.appointment-moved', (e) => recordAppointment(ctx, e, 'moved')),
+    subscribe('appointment.cancelled', 'requests.appointment-cancelled', (e) => recordAppointment(ctx, e, 'cancelled')),
+  ],
   async registerRoutes(app, ctx) {
     await app.register(async (scope) => {
       await registerMultipart(scope);

@@ -61,6 +61,8 @@ export const REQUEST_EVENT_KINDS = [
   'message_from_citizen',
   'internal_note',
   'attachment',
+  // migrations/0043: an appointment booked, moved or cancelled for the request (data.change).
+  'appointment',
 ] as const;
 
 export const requestEvent = pgTable('request_event', {

@@ -19,6 +19,7 @@ import {
   Table,
 } from '../../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
+import { agentRequestPath } from '../../requests/index.js';
 import { deskPage, motifSlots } from '../queries.js';
 import { dayText, timeText, whenText } from '../texts.js';
 import { bookAppointment } from '../use-cases/book-appointment.js';
@@ -154,6 +155,19 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
                     <>
                       <br />
                       {b.phone}
+                    </>
+                  ) : null}
+                  {b.requestNumber ? (
+                    <>
+                      <br />
+                      {printable ? (
+                        `Demande n° ${b.requestNumber}`
+                      ) : (
+                        <a class="govuk-link" href={agentRequestPath(request.commune!.slug, b.requestNumber)}>
+                          Demande n°{'\u00a0'}
+                          {b.requestNumber}
+                        </a>
+                      )}
                     </>
                   ) : null}
                 </span>,

@@ -23,12 +23,31 @@ import { publicMode } from '../policy.js';
 import { catalogue, motifSlots, publicMotif } from '../queries.js';
 import { findAgenda } from '../repo.js';
 import { KIND_LABELS, whenText } from '../texts.js';
-import { bookAppointment } from '../use-cases/book-appointment.js';
+import { bookAppointment, vouchedRequestNumber } from '../use-cases/book-appointment.js';
 import { type Caller, MOTIF_NOT_FOUND } from '../use-cases/common.js';
 import { dateParam, MotifFacts, placeLine, publicBase, SlotList } from './ui.js';
 
 function caller(request: FastifyRequest): Caller {
   return { communeId: request.commune!.id, actor: request.actor ?? null, requestId: request.id };
+}
+
+/**
+ * The request a démarche's confirmation page offered the appointment for (`demande` and its
+ * signature `jeton`, carried from page to page), when the signature holds.
+ */
+function requestLink(ctx: AppContext, values: FormBody): { number: string; query: string } | null {
+  const jeton = formString(values, 'jeton');
+  const number = vouchedRequestNumber(ctx, formString(values, 'demande'), jeton);
+  return number ? { number, query: `demande=${encodeURIComponent(number)}&jeton=${encodeURIComponent(jeton)}` } : null;
+}
+
+function ForRequest({ number }: { number: string }) {
+  return (
+    <InsetText>
+      Ce rendez-vous sera rattaché à votre demande n°{'\u00a0'}
+      <strong>{number}</strong>.
+    </InsetText>
+  );
 }
 
 function signInRedirect(request: FastifyRequest, reply: FastifyReply) {
@@ -82,6 +101,8 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
       motifSlots(tx, request.commune!.id, motif, { from, days: 7, now, byAgent: false }),
     );
     const base = `${publicBase(request)}/${motif.id}`;
+    const link = requestLink(ctx, request.query as FormBody);
+    const carried = link ? `&${link.query}` : '';
     return sendPage(request, reply, {
       title: motif.name,
       breadcrumbs: [{ href: publicBase(request), label: 'Prendre rendez-vous' }],
@@ -89,14 +110,17 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
         <>
           <span class="govuk-caption-l">{serviceName}</span>
           <h1 class="govuk-heading-xl">{motif.name}</h1>
+          {link ? <ForRequest number={link.number} /> : null}
           <MotifFacts motif={motif} />
           <h2 class="govuk-heading-m">Choisissez un créneau</h2>
           <SlotList
             days={days}
             from={from}
             today={parisDateOf(now)}
-            href={(s) => `${base}/reserver?agenda=${s.agendaId}&debut=${encodeURIComponent(s.startsAt.toISOString())}`}
-            weekHref={(d) => `${base}?du=${d}`}
+            href={(s) =>
+              `${base}/reserver?agenda=${s.agendaId}&debut=${encodeURIComponent(s.startsAt.toISOString())}${carried}`
+            }
+            weekHref={(d) => `${base}?du=${d}${carried}`}
           />
         </>
       ),
@@ -141,6 +165,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
     }
     const challenge: ChallengeView = actor ? null : await ladder.challengeFor(communeId, request.ip);
     const value = (key: string, fallback = '') => (key in values ? formString(values, key) : fallback);
+    const link = requestLink(ctx, values);
     return sendPage(request, reply, {
       ...(status ? { status } : {}),
       title: `Réserver : ${motif.name}`,
@@ -162,6 +187,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
             <br />
             {placeLine(agenda, motif)}
           </InsetText>
+          {link ? <ForRequest number={link.number} /> : null}
           {errors.creneau && (
             <p class="govuk-body">
               <a class="govuk-link" href={back}>
@@ -173,6 +199,12 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
             <CsrfField token={reply.generateCsrf()} />
             <input type="hidden" name="agenda" value={agenda.id} />
             <input type="hidden" name="debut" value={debut} />
+            {link ? (
+              <>
+                <input type="hidden" name="demande" value={link.number} />
+                <input type="hidden" name="jeton" value={formString(values, 'jeton')} />
+              </>
+            ) : null}
             <Input
               name="nom"
               label="Nom et prénom de la personne qui vient"
@@ -257,6 +289,8 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
           telephone: formString(body, 'telephone'),
           ants: formString(body, 'ants'),
           rappel_sms: formString(body, 'rappel_sms') || undefined,
+          demande: formString(body, 'demande'),
+          jeton: formString(body, 'jeton'),
         });
       },
       (errors, status) => bookingForm(request, reply, body, errors, status),

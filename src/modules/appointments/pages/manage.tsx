@@ -160,6 +160,7 @@ export function registerManagePages(app: FastifyInstance, ctx: AppContext): void
                 value: `${placeLine(agenda, motif)}${motif.kind === 'guichet' ? ` (${agenda.desk})` : ''}`,
               },
               { key: 'Au nom de', value: booking.name },
+              ...(booking.requestNumber ? [{ key: 'Pour la demande', value: `n° ${booking.requestNumber}` }] : []),
               { key: 'État', value: <BookingStatus status={booking.status} /> },
             ]}
           />

@@ -13,7 +13,7 @@ import { isUuid } from '../../../platform/ids.js';
 import { isMailAddress } from '../../../platform/mail/address.js';
 import { mobileE164 } from '../../../platform/sms/phone.js';
 import { addCalendarDays, parisDateOf, parisInstant } from '../../../platform/time/calendar.js';
-import { hashToken, newToken } from '../../../platform/tokens.js';
+import { hashToken, newToken, verifyRequestNumber } from '../../../platform/tokens.js';
 import { normaliseAntsNumber } from '../ants.js';
 import { checkAntsApplication, queueAntsSync } from '../ants-sync.js';
 import { queueBookingMail, scheduleReminders } from '../notify.js';
@@ -64,7 +64,25 @@ const bookingSchema = z.object({
       'Le numéro de téléphone doit contenir des chiffres, par exemple 06 12 34 56 78.',
     ),
   rappel_sms: z.enum(['oui']).optional(),
+  // The request a démarche's confirmation page offered this appointment for, with its signature.
+  demande: z
+    .string()
+    .optional()
+    .transform((v) => v || null),
+  jeton: z
+    .string()
+    .max(64)
+    .optional()
+    .transform((v) => v ?? ''),
 });
+
+/** The request number of a signed link from a démarche's confirmation page, or null. */
+export function vouchedRequestNumber(ctx: AppContext, number: string | null | undefined, jeton: string): string | null {
+  if (!number || !REQUEST_NUMBER.test(number)) return null;
+  return verifyRequestNumber(ctx.config, number, jeton) ? number : null;
+}
+
+const REQUEST_NUMBER = /^[0-9]{4}-[0-9]{6}$/;
 
 export interface BookingResult {
   booking: Booking;
@@ -150,6 +168,13 @@ export async function bookAppointment(
         : 'Indiquez le numéro de portable auquel envoyer les rappels par SMS.',
     );
   }
+  const requestNumber = vouchedRequestNumber(ctx, v.demande, v.jeton);
+  if (v.demande && !requestNumber) {
+    throw new AppError('appointments.request_link_invalid', 'request link signature mismatch', 400, {
+      userMessage:
+        'Le lien qui rattache ce rendez-vous à votre demande n’est pas valide : reprenez-le depuis la page de confirmation de la demande, ou prenez rendez-vous depuis la page « Prendre rendez-vous ».',
+    });
+  }
   const startsAt = new Date(v.debut);
   const { communeId } = caller;
   const token = newToken();
@@ -194,6 +219,7 @@ export async function bookAppointment(
         phone: v.telephone,
         smsReminders,
         antsNumber: motif.antsRequired ? antsNumber : null,
+        requestNumber,
         tokenHash: hashToken(token),
       });
       const booking = (await findBooking(tx, communeId, id))!;
@@ -206,9 +232,10 @@ export async function bookAppointment(
           motif: motif.name,
           startsAt: slot.startsAt.toISOString(),
           by: mode,
+          ...(requestNumber ? { request: requestNumber } : {}),
         },
       );
-      await emitAppointmentEvent(ctx, tx, 'appointment.booked', payloadOf(booking));
+      await emitAppointmentEvent(ctx, tx, 'appointment.booked', payloadOf(booking, motif));
       await queueBookingMail(ctx, tx, 'confirmation', booking, token);
       await scheduleReminders(ctx, tx, booking, motif, now);
       await queueAntsSync(ctx, tx, 'declare', booking, agenda);

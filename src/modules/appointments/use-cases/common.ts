@@ -6,7 +6,7 @@ import type { AppContext } from '../../../platform/context.js';
 import type { Tx } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import type { AppointmentPayload } from '../events.js';
-import type { Booking } from '../schema.js';
+import type { Booking, Motif } from '../schema.js';
 
 /** Who calls a use case: a person of the commune (or nobody: a visitor), and the request (for the journal). */
 export interface Caller {
@@ -64,15 +64,25 @@ export function auditAppointments(
   });
 }
 
-export function payloadOf(b: Pick<Booking, 'id' | 'motifId' | 'agendaId' | 'startsAt'>): AppointmentPayload {
-  return { bookingId: b.id, motifId: b.motifId, agendaId: b.agendaId, startsAt: b.startsAt.toISOString() };
+export function payloadOf(
+  b: Pick<Booking, 'id' | 'motifId' | 'agendaId' | 'startsAt' | 'requestNumber'>,
+  motif: Pick<Motif, 'name'>,
+): AppointmentPayload {
+  return {
+    bookingId: b.id,
+    motifId: b.motifId,
+    agendaId: b.agendaId,
+    startsAt: b.startsAt.toISOString(),
+    motifName: motif.name,
+    requestNumber: b.requestNumber,
+  };
 }
 
 /** The one place the module emits its domain events, inside the business transaction. */
 export async function emitAppointmentEvent(
   ctx: AppContext,
   tx: Tx,
-  name: 'appointment.booked' | 'appointment.cancelled' | 'appointment.freed',
+  name: 'appointment.booked' | 'appointment.cancelled' | 'appointment.freed' | 'appointment.moved',
   data: AppointmentPayload,
 ): Promise<void> {
   await ctx.events.emit(tx, ctx.queue, name, data);

@@ -85,8 +85,10 @@ async function cancelLocked(ctx: AppContext, tx: Tx, caller: Caller, b: Booking,
       startsAt: b.startsAt.toISOString(),
     },
   );
-  await emitAppointmentEvent(ctx, tx, 'appointment.cancelled', payloadOf(b));
-  await emitAppointmentEvent(ctx, tx, 'appointment.freed', payloadOf(b));
+  const motif = await findMotif(tx, caller.communeId, b.motifId);
+  const payload = payloadOf(b, motif ?? { name: '' });
+  await emitAppointmentEvent(ctx, tx, 'appointment.cancelled', payload);
+  await emitAppointmentEvent(ctx, tx, 'appointment.freed', payload);
   await queueBookingMail(ctx, tx, 'cancelled', b, null);
   const agenda = await findAgenda(tx, caller.communeId, b.agendaId);
   if (agenda) await queueAntsSync(ctx, tx, 'remove', b, agenda);
@@ -152,7 +154,8 @@ export async function moveBooking(
       to: moved.startsAt.toISOString(),
     },
   );
-  await emitAppointmentEvent(ctx, tx, 'appointment.freed', payloadOf(b));
+  await emitAppointmentEvent(ctx, tx, 'appointment.freed', payloadOf(b, motif));
+  await emitAppointmentEvent(ctx, tx, 'appointment.moved', payloadOf(moved, motif));
   await scheduleReminders(ctx, tx, moved, motif, now);
   // The appointment's date is part of the ANTS's key: the old one is deleted, the new one declared.
   const before = await findAgenda(tx, communeId, b.agendaId);

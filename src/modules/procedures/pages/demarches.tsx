@@ -25,7 +25,7 @@ import {
   Textarea,
 } from '../../../platform/views/components.js';
 import { formatNumber } from '../../../platform/views/format.js';
-import { type FormBody, handleForm } from '../../../platform/views/page-kit.js';
+import { type FormBody, formString, handleForm } from '../../../platform/views/page-kit.js';
 import type { FormDefinition } from '../../forms/index.js';
 import { FORM_CATEGORIES, FORM_LIBRARY } from '../../forms/index.js';
 import { hasWorkingCopy } from '../form-editor.js';
@@ -35,6 +35,7 @@ import {
   EMPTY_RULE_ROWS,
   editProcedure,
   exportDocument,
+  followUpChoices,
   IMPORT_MAX_BYTES,
   importProcedure,
   type LoadedProcedure,
@@ -45,6 +46,7 @@ import {
   type RuleValues,
   routableFields,
   ruleValues,
+  setFollowUpTask,
   setPublished,
   valuesOfProcedure,
 } from '../manage.js';
@@ -466,16 +468,18 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
     request: FastifyRequest,
     reply: FastifyReply,
     loaded: LoadedProcedure,
-    input?: { meta: MetaValues; rules: RuleValues[] },
+    input?: { meta?: MetaValues; rules?: RuleValues[]; followUpTask?: string },
     errors: FieldErrors = {},
     status?: number,
   ) {
     const p = loaded.procedure;
     const values = input?.meta ?? valuesOfProcedure(p);
     const rules = input?.rules ?? loaded.rules;
-    const unsaved = await withTenant(ctx.database, request.commune!.id, (tx) =>
-      hasWorkingCopy(tx, request.commune!.id, p.id),
-    );
+    const { unsaved, followUps } = await withTenant(ctx.database, request.commune!.id, async (tx) => ({
+      unsaved: await hasWorkingCopy(tx, request.commune!.id, p.id),
+      followUps: await followUpChoices(ctx, tx, request.commune!.id),
+    }));
+    const followUpValue = input?.followUpTask ?? p.followUpTask ?? '';
     const url = `${base(request)}/${p.slug}`;
     const query = request.query as FormBody;
     const notice =
@@ -497,7 +501,7 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
       wide: true,
       ...(status ? { status } : {}),
       ...(notice ? { notice } : {}),
-      fieldOrder: [...META_ORDER, ...ruleKeys(rules.length + EMPTY_RULE_ROWS)],
+      fieldOrder: [...META_ORDER, ...ruleKeys(rules.length + EMPTY_RULE_ROWS), 'followUpTask'],
       children: (
         <>
           <a class="govuk-back-link" href={base(request)}>
@@ -562,6 +566,29 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
             </div>
             <Button>Enregistrer la démarche</Button>
           </form>
+          <form method="post" action={`${url}/apres-envoi`} novalidate>
+            <CsrfField token={reply.generateCsrf()} />
+            <div class="govuk-grid-row">
+              <div class="govuk-grid-column-two-thirds">
+                <h2 class="govuk-heading-l">Après l’envoi de la demande</h2>
+                <Select
+                  name="followUpTask"
+                  label="Proposer à l’habitant de prendre rendez-vous"
+                  hint="Sur la page de confirmation, l’habitant choisit aussitôt son créneau ; le rendez-vous est rattaché à sa demande et figure dans son suivi, par exemple une consultation avec l’urbanisme après un dépôt de dossier."
+                  value={followUpValue}
+                  error={errors.followUpTask}
+                  options={[
+                    { value: '', label: 'Rien' },
+                    ...followUps.map((t) => ({ value: t.key, label: t.label })),
+                    ...(followUpValue && !followUps.some((t) => t.key === followUpValue)
+                      ? [{ value: followUpValue, label: 'Un rendez-vous qui n’est plus proposé au public' }]
+                      : []),
+                  ]}
+                />
+              </div>
+            </div>
+            <Button variant="secondary">Enregistrer le rendez-vous proposé</Button>
+          </form>
         </>
       ),
     });
@@ -581,6 +608,21 @@ export function registerProcedurePages(app: FastifyInstance, ctx: AppContext): v
       const result = await handleForm(
         () => editProcedure(ctx, request.commune!, request.actor!, slug, input, request),
         async (errors, status) => editForm(request, reply, await load(request), input, errors, status),
+      );
+      if (!result.ok) return result.response;
+      return reply.redirect(`${base(request)}/${result.value.slug}?enregistre=1`, 303);
+    },
+  );
+
+  app.post(
+    '/c/:slug/admin/demarches/:procedure/apres-envoi',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as FormBody;
+      const key = formString(body, 'followUpTask');
+      const result = await handleForm(
+        () => setFollowUpTask(ctx, request.commune!, request.actor!, procedureParam(request), key, request),
+        async (errors, status) => editForm(request, reply, await load(request), { followUpTask: key }, errors, status),
       );
       if (!result.ok) return result.response;
       return reply.redirect(`${base(request)}/${result.value.slug}?enregistre=1`, 303);

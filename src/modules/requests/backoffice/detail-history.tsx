@@ -4,6 +4,7 @@ import type { Service } from '../../../platform/tenancy/communes.js';
 import { InsetText, Tag } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
 import { AGENT_STATUS_LABELS, type RequestStatus } from '../../procedures/index.js';
+import { appointmentEventTitle } from '../history.js';
 import type { StoredFileInfo } from '../repo.js';
 import { Lines } from './answers.js';
 import type { DetailData } from './detail-data.js';
@@ -54,6 +55,8 @@ function eventTitle(entry: HistoryEntry, names: Map<string, string>, services: S
       return 'Note interne — visible des agents seulement';
     case 'attachment':
       return 'Pièce jointe ajoutée';
+    case 'appointment':
+      return appointmentEventTitle(entry.data);
     default:
       return entry.kind;
   }

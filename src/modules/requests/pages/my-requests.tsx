@@ -36,7 +36,7 @@ import { type FormBody, formString, handleForm, sendPage } from '../../../platfo
 import type { RequestStatus } from '../../procedures/index.js';
 import { findProcedureById, STATUS_LABELS } from '../../procedures/index.js';
 import { MAX_MESSAGE_LENGTH, type SummaryRow } from '../deps.js';
-import { listRequestEvents } from '../history.js';
+import { appointmentEventTitle, listRequestEvents } from '../history.js';
 import { silenceMention } from '../receipt-pdf.js';
 import { listDraftsOfAccount, listRequestFiles, listRequestsOfAccount, type StoredFileInfo } from '../repo.js';
 import { readFile } from '../request-files.js';
@@ -56,6 +56,7 @@ const CITIZEN_EVENT_KINDS = new Set<RequestEvent['kind']>([
   'message_to_citizen',
   'message_from_citizen',
   'attachment',
+  'appointment',
 ]);
 
 function eventTitle(event: RequestEvent): string {
@@ -74,6 +75,8 @@ function eventTitle(event: RequestEvent): string {
       return 'Votre message';
     case 'attachment':
       return 'Document ajouté';
+    case 'appointment':
+      return appointmentEventTitle(event.data as Record<string, unknown>);
     default:
       return 'Événement';
   }
