@@ -10,14 +10,26 @@ import {
   communePopulation,
   findMemberByAccount,
   findSeance,
+  listCandidates,
   listConvocations,
   listItems,
   listMembers,
+  listRounds,
   listSeances,
   listVotes,
 } from './repo.js';
 import { latestConvocationDate } from './rules.js';
-import type { ConvocationRow, ItemRow, MemberRow, ProxyRow, ReplyRow, SeanceRow, VoteRow } from './schema.js';
+import type {
+  CandidateRow,
+  ConvocationRow,
+  ItemRow,
+  MemberRow,
+  NominationRoundRow,
+  ProxyRow,
+  ReplyRow,
+  SeanceRow,
+  VoteRow,
+} from './schema.js';
 import { loadSeanceState, type SeanceState } from './use-cases/attendance.js';
 
 /** When the population is unknown, the longer delay applies (as in sendConvocations). */
@@ -46,6 +58,15 @@ export interface SeancePage extends SeanceState {
   latestSend: string;
   convocations: ConvocationRow[];
   votes: Map<string, VoteRow>;
+  /** Nomination items: their candidates and rounds, by item id. */
+  candidates: Map<string, CandidateRow[]>;
+  rounds: Map<string, NominationRoundRow[]>;
+}
+
+function byItem<T extends { itemId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) out.set(row.itemId, [...(out.get(row.itemId) ?? []), row]);
+  return out;
 }
 
 export async function seancePage(ctx: AppContext, communeId: string, seanceId: string): Promise<SeancePage | null> {
@@ -53,17 +74,16 @@ export async function seancePage(ctx: AppContext, communeId: string, seanceId: s
     const state = await loadSeanceState(tx, communeId, seanceId);
     if (!state) return null;
     const population = await communePopulation(tx, communeId);
-    const votes = await listVotes(
-      tx,
-      communeId,
-      state.items.map((i) => i.id),
-    );
+    const itemIds = state.items.map((i) => i.id);
+    const votes = await listVotes(tx, communeId, itemIds);
     return {
       ...state,
       population,
       latestSend: latestConvocationDate(state.seance.seanceDate, population ?? UNKNOWN_POPULATION, state.seance.kind),
       convocations: await listConvocations(tx, communeId, seanceId),
       votes: new Map(votes.map((v) => [v.itemId, v])),
+      candidates: byItem(await listCandidates(tx, communeId, itemIds)),
+      rounds: byItem(await listRounds(tx, communeId, itemIds)),
     };
   });
 }

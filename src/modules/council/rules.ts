@@ -291,7 +291,13 @@ export interface NominationRoundInput {
 
 export type NominationOutcome =
   /** Elected: at the absolute majority (rounds 1 and 2), the relative one (round 3), or the eldest on a round-3 tie. */
-  | { kind: 'elected'; candidateId: string; by: 'absolute' | 'relative' | 'age'; exprimes: number; absoluteMajority: number }
+  | {
+      kind: 'elected';
+      candidateId: string;
+      by: 'absolute' | 'relative' | 'age';
+      exprimes: number;
+      absoluteMajority: number;
+    }
   /** Nobody reached the absolute majority at round 1 or 2: another round follows. */
   | { kind: 'next_round'; exprimes: number; absoluteMajority: number }
   /** Round 3 without a voice cast for anyone, or tied candidates born the same day: the law is silent. */

@@ -323,6 +323,12 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
                     <Tag colour="purple">Huis clos demandé</Tag>
                   </>
                 ) : null}
+                {item.nomination ? (
+                  <>
+                    {' '}
+                    <Tag colour="teal">Nomination – scrutin secret</Tag>
+                  </>
+                ) : null}
                 <br />
                 <span class="govuk-body-s">Rapporteur : {nameOf(members, item.rapporteurId)}</span>
                 {item.summary ? (
@@ -372,6 +378,19 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
                 values={v('closedSession') ? ['oui'] : []}
                 items={[
                   { value: 'oui', label: 'Proposer au conseil d’examiner ce point à huis clos (article L2121-18).' },
+                ]}
+              />
+              <Checkboxes
+                name="nomination"
+                legend="Nomination ou élection"
+                small
+                values={v('nomination') ? ['oui'] : []}
+                items={[
+                  {
+                    value: 'oui',
+                    label:
+                      'Élection du maire, d’un adjoint ou nomination : scrutin secret, jusqu’à trois tours (articles L2122-7 et L2121-21).',
+                  },
                 ]}
               />
               <Button variant="secondary">Ajouter le point</Button>
@@ -595,6 +614,7 @@ export function registerSecretariatPages(app: FastifyInstance, ctx: AppContext):
       summary: formString(body, 'summary'),
       rapporteurId: formString(body, 'rapporteurId'),
       closedSession: formString(body, 'closedSession'),
+      nomination: formString(body, 'nomination'),
       matiereCode: formString(body, 'matiereCode'),
     }),
   );
