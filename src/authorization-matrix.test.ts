@@ -353,6 +353,7 @@ const SAMPLES: Record<string, Sample> = {
     [
       '',
       '/en-seance',
+      '/projection',
       '/points',
       '/convoquer',
       '/pouvoirs',
@@ -374,7 +375,7 @@ const SAMPLES: Record<string, Sample> = {
     path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/deliberation.pdf`,
   },
   ...Object.fromEntries(
-    ['/vote', '/parapheur', '/publier'].map((suffix) => [
+    ['/vote', '/parapheur', '/publier', '/candidats', '/tours'].map((suffix) => [
       `/c/:slug/agent/conseil/seances/:seance/points/:item${suffix}`,
       {
         path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}${suffix}`,
@@ -529,6 +530,7 @@ const HANDLER_404: Record<string, string> = {
     [
       'GET ',
       'GET /en-seance',
+      'GET /projection',
       'POST /points',
       'POST /convoquer',
       'POST /pouvoirs',
@@ -539,6 +541,8 @@ const HANDLER_404: Record<string, string> = {
       'POST /points/:item/vote',
       'POST /points/:item/parapheur',
       'POST /points/:item/publier',
+      'POST /points/:item/candidats',
+      'POST /points/:item/tours',
       'POST /proces-verbal',
       'POST /envoi-postal',
       'GET /convocations-postales.pdf',

@@ -414,7 +414,8 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
         <span class="govuk-caption-l">{seanceTitle(page.seance)}</span>
         <h1 class="govuk-heading-xl">En séance</h1>
         <p class="govuk-body">
-          <TextLink href={here}>Actualiser l’écran</TextLink>
+          <TextLink href={here}>Actualiser l’écran</TextLink> ·{' '}
+          <TextLink href={`${base}/projection`}>Vue à projeter dans la salle</TextLink>
         </p>
         <h2 class="govuk-heading-l">Appel à l’ouverture</h2>
         <form method="post" action={`${base}/appel`} novalidate>
