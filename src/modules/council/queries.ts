@@ -10,6 +10,7 @@ import {
   communePopulation,
   findMemberByAccount,
   findSeance,
+  listAnnotations,
   listCandidates,
   listConvocations,
   listItems,
@@ -20,6 +21,7 @@ import {
 } from './repo.js';
 import { latestConvocationDate } from './rules.js';
 import type {
+  AnnotationRow,
   CandidateRow,
   ConvocationRow,
   ItemRow,
@@ -31,6 +33,7 @@ import type {
   VoteRow,
 } from './schema.js';
 import { loadSeanceState, type SeanceState } from './use-cases/attendance.js';
+import { openedInSpace } from './use-cases/convocation-opening.js';
 
 /** When the population is unknown, the longer delay applies (as in sendConvocations). */
 const UNKNOWN_POPULATION = 3_500;
@@ -95,6 +98,8 @@ export interface EluSeance {
   /** The proxy the élu gave for this séance, if any, and the one they hold. */
   given: ProxyRow | undefined;
   held: ProxyRow | undefined;
+  /** The élu's own private notes, by item id (nobody else's). */
+  notes: Map<string, AnnotationRow[]>;
 }
 
 export interface EluPage {
@@ -118,6 +123,8 @@ export async function eluPage(
     const seances = (await listSeances(tx, communeId)).filter((s) => s.status === 'convoquee' && s.seanceDate >= today);
     const upcoming: EluSeance[] = [];
     for (const seance of seances) {
+      // Shown in the élu's space: the convocation is opened (once; later views change nothing).
+      await openedInSpace(tx, communeId, seance.id, member.id, accountId, now);
       const state = await loadSeanceState(tx, communeId, seance.id);
       upcoming.push({
         seance,
@@ -125,6 +132,14 @@ export async function eluPage(
         reply: state?.replies.find((r) => r.memberId === member.id),
         given: state?.proxies.find((p) => p.giverId === member.id),
         held: state?.proxies.find((p) => p.holderId === member.id),
+        notes: byItem(
+          await listAnnotations(
+            tx,
+            communeId,
+            accountId,
+            (state?.items ?? []).map((i) => i.id),
+          ),
+        ),
       });
     }
     return { member, colleagues: members.filter((m) => m.id !== member.id), upcoming };

@@ -303,6 +303,22 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
             },
           ]}
         />
+        {electronicProofs.length ? (
+          <Table
+            caption="Convocations électroniques : preuves d’envoi et de première ouverture"
+            captionSize="s"
+            columns={[{ label: 'Élu' }, { label: 'Envoyée le' }, { label: 'Première ouverture' }]}
+            rows={electronicProofs.map((c) => [
+              members.find((m) => m.id === c.memberId)?.fullName ?? 'Ancien membre',
+              formatDateTime(c.sentAt),
+              c.firstOpenedAt ? (
+                `${formatDateTime(c.firstOpenedAt)} (${c.firstOpenedVia === 'lien' ? 'lien du courriel' : 'espace de l’élu'})`
+              ) : (
+                <Tag colour="grey">Pas encore ouverte</Tag>
+              ),
+            ])}
+          />
+        ) : null}
         {seance.status !== 'preparation' && seance.status !== 'annulee' ? (
           <p class="govuk-body">
             <a class="govuk-button" href={`${base}/en-seance`}>
