@@ -394,6 +394,13 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/conseil/pouvoirs/:proxy/retirer': {
     path: (c) => `/c/${c.commune}/conseil/pouvoirs/${COUNCIL_ID}/retirer`,
   },
+  // Council: a convocation link, an item and a private note of nobody (see HANDLER_404).
+  '/c/:slug/conseil/convocations/:token': {
+    path: (c) => `/c/${c.commune}/conseil/convocations/aucun-jeton-de-convocation-connu-0000000000`,
+  },
+  '/c/:slug/conseil/points/:item/notes': { path: (c) => `/c/${c.commune}/conseil/points/${COUNCIL_ID}/notes` },
+  '/c/:slug/conseil/notes/:note': { path: (c) => `/c/${c.commune}/conseil/notes/${COUNCIL_ID}` },
+  '/c/:slug/conseil/notes/:note/supprimer': { path: (c) => `/c/${c.commune}/conseil/notes/${COUNCIL_ID}/supprimer` },
   // Council's public acts: a délibération number and a séance that nothing published (see HANDLER_404).
   '/c/:slug/deliberations/:numero': { path: (c) => `/c/${c.commune}/deliberations/1999-000001` },
   '/c/:slug/deliberations/proces-verbaux/:seance': {
@@ -553,6 +560,10 @@ const HANDLER_404: Record<string, string> = {
     }),
   ),
   'POST /c/:slug/conseil/pouvoirs/:proxy/retirer': 'council.proxy_not_found',
+  'GET /c/:slug/conseil/convocations/:token': 'council.convocation_not_found',
+  'POST /c/:slug/conseil/points/:item/notes': 'council.item_not_found',
+  'POST /c/:slug/conseil/notes/:note': 'council.note_not_found',
+  'POST /c/:slug/conseil/notes/:note/supprimer': 'council.note_not_found',
   'GET /c/:slug/conseil/seances/:seance/seance.ics': 'council.seance_not_found',
   'GET /c/:slug/deliberations/:numero': 'council.deliberation_not_found',
   'GET /c/:slug/deliberations/proces-verbaux/:seance': 'council.minutes_not_found',

@@ -37,10 +37,10 @@ const noteSchema = z.object({
 const NOTE_NOT_FOUND = () => notFound('council.note_not_found');
 
 /** The caller's account, when it is a member of the council (élus only have notes). */
-async function author(tx: Tx, caller: CouncilCaller): Promise<string> {
+async function author(tx: Tx, caller: CouncilCaller, code = 'council.note_not_found'): Promise<string> {
   const actor = caller.actor;
-  if (!canReadCouncil(actor)) throw NOTE_NOT_FOUND();
-  if (!(await findMemberByAccount(tx, caller.commune.id, actor.accountId))) throw NOTE_NOT_FOUND();
+  if (!canReadCouncil(actor)) throw notFound(code);
+  if (!(await findMemberByAccount(tx, caller.commune.id, actor.accountId))) throw notFound(code);
   return actor.accountId;
 }
 
@@ -50,15 +50,15 @@ export async function addAnnotation(
   itemId: string,
   input: { body?: string },
 ): Promise<AnnotationRow> {
-  const v = parseOrRefuse(noteSchema, { body: '', ...input }, 'council.note_invalid');
   if (!isUuid(itemId)) throw notFound('council.item_not_found');
   const communeId = caller.commune.id;
   return withTenant(database, communeId, async (tx) => {
-    const accountId = await author(tx, caller);
+    const accountId = await author(tx, caller, 'council.item_not_found');
     const item = await findItem(tx, communeId, itemId);
     const seance = item ? await findSeance(tx, communeId, item.seanceId) : undefined;
     // Élus see convened séances only.
     if (!item || !seance || seance.status === 'preparation') throw notFound('council.item_not_found');
+    const v = parseOrRefuse(noteSchema, { body: '', ...input }, 'council.note_invalid');
     return insertAnnotation(tx, { communeId, accountId, itemId, body: v.body });
   });
 }
