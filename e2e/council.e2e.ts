@@ -28,6 +28,7 @@ const AGENT = 'agent.etat-civil@villebelle.example';
 const ELU = 'elu@villebelle.example';
 const PLACE = 'Salle Jean-Moulin (essai e2e du conseil)';
 const ITEM = 'Création d’un jardin partagé rue des Tilleuls (e2e)';
+const ELECTION = 'Élection d’un adjoint au maire (e2e)';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -168,5 +169,71 @@ describe('conseil municipal', () => {
     await expectClean(axeSession, 'actes publiés');
     await screenshot(axePage, 'conseil-actes-1280');
     for (const c of [context, tabletContext, visitorContext, axeContext]) await c.close();
+  });
+
+  test('an election in three rounds, the eldest elected on a tie, on the projector view', async () => {
+    const context = await newContext(browser, 'bureau');
+    const page = await context.newPage();
+    const secretariat: Session = { context, page, watch: await monitor(page), narrow: false };
+    await signInWithPassword(page, { email: AGENT, password: DEMO_PASSWORD });
+    await page.goto(url(`${BASE}/agent/conseil/seances/nouvelle`), { waitUntil: 'load' });
+    const when = dayFields(21);
+    await page.getByLabel('Jour').fill(when.day);
+    await page.getByLabel('Mois').fill(when.month);
+    await page.getByLabel('Année').fill(when.year);
+    await page.getByLabel('Heure').fill('20:00');
+    await page.getByLabel('Lieu').fill(`${PLACE} – élection`);
+    await submit(page, 'Créer la séance');
+    const seancePath = new URL(page.url()).pathname;
+    await page.getByLabel('Objet').fill(ELECTION);
+    await page.getByLabel(/Élection du maire, d’un adjoint ou nomination/).check();
+    await submit(page, 'Ajouter le point');
+    expect(squash(await page.locator('main').textContent())).toContain('Nomination – scrutin secret');
+    await submit(page, 'Envoyer les convocations');
+
+    // Before the roll call the projector waits; it reloads itself (HTTP Refresh, no script).
+    const projection = await page.goto(url(`${seancePath}/projection`), { waitUntil: 'load' });
+    expect(projection?.headers().refresh).toBe('10');
+    expect(squash(await page.locator('main').textContent())).toContain('La séance va commencer');
+    await expectClean(secretariat, 'projection avant l’appel');
+
+    await page.goto(url(`${seancePath}/en-seance`), { waitUntil: 'load' });
+    const boxes = page.locator('input[name="present"]');
+    const count = await boxes.count();
+    for (let i = 0; i < count; i++) await boxes.nth(i).check();
+    await submit(page, 'Enregistrer l’appel');
+    for (const [name, born] of [
+      ['Nadia Benali', ['14', '7', '1965']],
+      ['Thomas Lefèvre', ['3', '2', '1971']],
+    ] as const) {
+      await page.getByLabel('Candidat', { exact: true }).selectOption({ label: name });
+      const group = page.getByRole('group', { name: 'Date de naissance' });
+      await group.getByLabel('Jour').fill(born[0]);
+      await group.getByLabel('Mois').fill(born[1]);
+      await group.getByLabel('Année').fill(born[2]);
+      await submit(page, 'Déclarer le candidat');
+    }
+    await expectClean(secretariat, 'élection : candidats déclarés');
+    // Nine voters, 4 – 4 and a blank ballot at each round: no absolute majority (5 of 8), then a tie.
+    for (const round of ['premier', 'deuxième', 'troisième']) {
+      await page.getByLabel('Voix de Nadia Benali').fill('4');
+      await page.getByLabel('Voix de Thomas Lefèvre').fill('4');
+      await page.getByLabel('Bulletins blancs').fill('1');
+      await submit(page, `Enregistrer le ${round} tour`);
+    }
+    const screen = squash(await page.locator('main').textContent());
+    expect(screen).toContain('aucun candidat n’a la majorité absolue (5 voix sur 8 suffrages exprimés)');
+    expect(screen).toContain('Nadia Benali, candidat le plus âgé, est élu(e) (article L2122-7 du CGCT)');
+    await expectClean(secretariat, 'élection : résultat');
+
+    await page.goto(url(`${seancePath}/projection`), { waitUntil: 'load' });
+    const shown = squash(await page.locator('main').textContent());
+    expect(shown).toContain(`Point 1 : ${ELECTION}`);
+    expect(shown).toContain(`${count} présents`);
+    expect(shown).toContain('Quorum : Atteint');
+    expect(shown).toContain('Nadia Benali, candidat le plus âgé, est élu(e)');
+    await expectClean(secretariat, 'projection du résultat');
+    await screenshot(page, 'conseil-projection-1280');
+    await context.close();
   });
 });

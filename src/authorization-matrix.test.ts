@@ -353,6 +353,7 @@ const SAMPLES: Record<string, Sample> = {
     [
       '',
       '/en-seance',
+      '/projection',
       '/points',
       '/convoquer',
       '/pouvoirs',
@@ -374,7 +375,7 @@ const SAMPLES: Record<string, Sample> = {
     path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/deliberation.pdf`,
   },
   ...Object.fromEntries(
-    ['/vote', '/parapheur', '/publier'].map((suffix) => [
+    ['/vote', '/parapheur', '/publier', '/candidats', '/tours'].map((suffix) => [
       `/c/:slug/agent/conseil/seances/:seance/points/:item${suffix}`,
       {
         path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}${suffix}`,
@@ -393,6 +394,13 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/conseil/pouvoirs/:proxy/retirer': {
     path: (c) => `/c/${c.commune}/conseil/pouvoirs/${COUNCIL_ID}/retirer`,
   },
+  // Council: a convocation link, an item and a private note of nobody (see HANDLER_404).
+  '/c/:slug/conseil/convocations/:token': {
+    path: (c) => `/c/${c.commune}/conseil/convocations/aucun-jeton-de-convocation-connu-0000000000`,
+  },
+  '/c/:slug/conseil/points/:item/notes': { path: (c) => `/c/${c.commune}/conseil/points/${COUNCIL_ID}/notes` },
+  '/c/:slug/conseil/notes/:note': { path: (c) => `/c/${c.commune}/conseil/notes/${COUNCIL_ID}` },
+  '/c/:slug/conseil/notes/:note/supprimer': { path: (c) => `/c/${c.commune}/conseil/notes/${COUNCIL_ID}/supprimer` },
   // Council's public acts: a délibération number and a séance that nothing published (see HANDLER_404).
   '/c/:slug/deliberations/:numero': { path: (c) => `/c/${c.commune}/deliberations/1999-000001` },
   '/c/:slug/deliberations/proces-verbaux/:seance': {
@@ -529,6 +537,7 @@ const HANDLER_404: Record<string, string> = {
     [
       'GET ',
       'GET /en-seance',
+      'GET /projection',
       'POST /points',
       'POST /convoquer',
       'POST /pouvoirs',
@@ -539,6 +548,8 @@ const HANDLER_404: Record<string, string> = {
       'POST /points/:item/vote',
       'POST /points/:item/parapheur',
       'POST /points/:item/publier',
+      'POST /points/:item/candidats',
+      'POST /points/:item/tours',
       'POST /proces-verbal',
       'POST /envoi-postal',
       'GET /convocations-postales.pdf',
@@ -549,6 +560,10 @@ const HANDLER_404: Record<string, string> = {
     }),
   ),
   'POST /c/:slug/conseil/pouvoirs/:proxy/retirer': 'council.proxy_not_found',
+  'GET /c/:slug/conseil/convocations/:token': 'council.convocation_not_found',
+  'POST /c/:slug/conseil/points/:item/notes': 'council.item_not_found',
+  'POST /c/:slug/conseil/notes/:note': 'council.note_not_found',
+  'POST /c/:slug/conseil/notes/:note/supprimer': 'council.note_not_found',
   'GET /c/:slug/conseil/seances/:seance/seance.ics': 'council.seance_not_found',
   'GET /c/:slug/deliberations/:numero': 'council.deliberation_not_found',
   'GET /c/:slug/deliberations/proces-verbaux/:seance': 'council.minutes_not_found',

@@ -29,6 +29,12 @@ declare module '../../platform/audit/journal.js' {
     'council.pv_published': AuditData;
     /** Postal convocations recorded with their posting date (« envoi postal »). */
     'council.postal_convocations_recorded': AuditData;
+    /** A candidate declared for a nomination or an election (L2122-7, L2121-21). */
+    'council.candidate_added': AuditData;
+    /** One round of a nomination: counts, majority required, outcome and the member elected. */
+    'council.nomination_round_recorded': AuditData;
+    /** The first opening of a convocation by its recipient (link or élu space). */
+    'council.convocation_opened': AuditData;
     /** The council's settings (the commune's SIRET for the open-data export). */
     'council.settings_changed': AuditData;
   }

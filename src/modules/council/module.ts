@@ -10,6 +10,7 @@ import './audit.js';
 import { COUNCIL_MAILS } from './mail-templates.js';
 import { registerEluPages } from './pages/elu.js';
 import { registerOpenDataPages } from './pages/open-data.js';
+import { registerProjectionPage } from './pages/projection.js';
 import { registerPublicPages } from './pages/public.js';
 import { registerSecretariatPages } from './pages/secretariat.js';
 import { registerSessionPages } from './pages/session.js';
@@ -21,6 +22,7 @@ export const councilModule: GuichetModule = {
   registerRoutes(app, ctx) {
     registerSecretariatPages(app, ctx);
     registerSessionPages(app, ctx);
+    registerProjectionPage(app, ctx);
     registerEluPages(app, ctx);
     registerPublicPages(app, ctx);
     registerOpenDataPages(app, ctx);

@@ -10,15 +10,30 @@ import {
   communePopulation,
   findMemberByAccount,
   findSeance,
+  listAnnotations,
+  listCandidates,
   listConvocations,
   listItems,
   listMembers,
+  listRounds,
   listSeances,
   listVotes,
 } from './repo.js';
 import { latestConvocationDate } from './rules.js';
-import type { ConvocationRow, ItemRow, MemberRow, ProxyRow, ReplyRow, SeanceRow, VoteRow } from './schema.js';
+import type {
+  AnnotationRow,
+  CandidateRow,
+  ConvocationRow,
+  ItemRow,
+  MemberRow,
+  NominationRoundRow,
+  ProxyRow,
+  ReplyRow,
+  SeanceRow,
+  VoteRow,
+} from './schema.js';
 import { loadSeanceState, type SeanceState } from './use-cases/attendance.js';
+import { openedInSpace } from './use-cases/convocation-opening.js';
 
 /** When the population is unknown, the longer delay applies (as in sendConvocations). */
 const UNKNOWN_POPULATION = 3_500;
@@ -46,6 +61,15 @@ export interface SeancePage extends SeanceState {
   latestSend: string;
   convocations: ConvocationRow[];
   votes: Map<string, VoteRow>;
+  /** Nomination items: their candidates and rounds, by item id. */
+  candidates: Map<string, CandidateRow[]>;
+  rounds: Map<string, NominationRoundRow[]>;
+}
+
+function byItem<T extends { itemId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) out.set(row.itemId, [...(out.get(row.itemId) ?? []), row]);
+  return out;
 }
 
 export async function seancePage(ctx: AppContext, communeId: string, seanceId: string): Promise<SeancePage | null> {
@@ -53,17 +77,16 @@ export async function seancePage(ctx: AppContext, communeId: string, seanceId: s
     const state = await loadSeanceState(tx, communeId, seanceId);
     if (!state) return null;
     const population = await communePopulation(tx, communeId);
-    const votes = await listVotes(
-      tx,
-      communeId,
-      state.items.map((i) => i.id),
-    );
+    const itemIds = state.items.map((i) => i.id);
+    const votes = await listVotes(tx, communeId, itemIds);
     return {
       ...state,
       population,
       latestSend: latestConvocationDate(state.seance.seanceDate, population ?? UNKNOWN_POPULATION, state.seance.kind),
       convocations: await listConvocations(tx, communeId, seanceId),
       votes: new Map(votes.map((v) => [v.itemId, v])),
+      candidates: byItem(await listCandidates(tx, communeId, itemIds)),
+      rounds: byItem(await listRounds(tx, communeId, itemIds)),
     };
   });
 }
@@ -75,6 +98,8 @@ export interface EluSeance {
   /** The proxy the élu gave for this séance, if any, and the one they hold. */
   given: ProxyRow | undefined;
   held: ProxyRow | undefined;
+  /** The élu's own private notes, by item id (nobody else's). */
+  notes: Map<string, AnnotationRow[]>;
 }
 
 export interface EluPage {
@@ -98,6 +123,8 @@ export async function eluPage(
     const seances = (await listSeances(tx, communeId)).filter((s) => s.status === 'convoquee' && s.seanceDate >= today);
     const upcoming: EluSeance[] = [];
     for (const seance of seances) {
+      // Shown in the élu's space: the convocation is opened (once; later views change nothing).
+      await openedInSpace(tx, communeId, seance.id, member.id, accountId, now);
       const state = await loadSeanceState(tx, communeId, seance.id);
       upcoming.push({
         seance,
@@ -105,6 +132,14 @@ export async function eluPage(
         reply: state?.replies.find((r) => r.memberId === member.id),
         given: state?.proxies.find((p) => p.giverId === member.id),
         held: state?.proxies.find((p) => p.holderId === member.id),
+        notes: byItem(
+          await listAnnotations(
+            tx,
+            communeId,
+            accountId,
+            (state?.items ?? []).map((i) => i.id),
+          ),
+        ),
       });
     }
     return { member, colleagues: members.filter((m) => m.id !== member.id), upcoming };

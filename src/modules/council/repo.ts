@@ -1,14 +1,19 @@
 /** The council's queries (tenant transactions only: RLS applies on top of the filters). */
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
 import {
+  type AnnotationRow,
+  type CandidateRow,
   type ConvocationRow,
+  councilAnnotation,
   councilAttendance,
+  councilCandidate,
   councilConvocation,
   councilItem,
   councilMember,
   councilMovement,
+  councilNominationRound,
   councilProxy,
   councilReply,
   councilSeance,
@@ -17,6 +22,7 @@ import {
   type ItemRow,
   type MemberRow,
   type MovementRow,
+  type NominationRoundRow,
   type ProxyRow,
   type ReplyRow,
   type SeanceRow,
@@ -272,4 +278,172 @@ export async function setItemMatiere(tx: Tx, communeId: string, itemId: string, 
     .update(councilItem)
     .set({ matiereCode: code })
     .where(and(eq(councilItem.communeId, communeId), eq(councilItem.id, itemId)));
+}
+
+export function listCandidates(tx: Tx, communeId: string, itemIds: string[]): Promise<CandidateRow[]> {
+  if (itemIds.length === 0) return Promise.resolve([]);
+  return tx.db
+    .select()
+    .from(councilCandidate)
+    .where(and(eq(councilCandidate.communeId, communeId), inArray(councilCandidate.itemId, itemIds)))
+    .orderBy(asc(councilCandidate.createdAt), asc(councilCandidate.id));
+}
+
+export async function insertCandidate(
+  tx: Tx,
+  values: Omit<typeof councilCandidate.$inferInsert, 'id'>,
+): Promise<CandidateRow | undefined> {
+  const [row] = await tx.db
+    .insert(councilCandidate)
+    .values({ id: uuidv7(), ...values })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+export function listRounds(tx: Tx, communeId: string, itemIds: string[]): Promise<NominationRoundRow[]> {
+  if (itemIds.length === 0) return Promise.resolve([]);
+  return tx.db
+    .select()
+    .from(councilNominationRound)
+    .where(and(eq(councilNominationRound.communeId, communeId), inArray(councilNominationRound.itemId, itemIds)))
+    .orderBy(asc(councilNominationRound.round));
+}
+
+export async function insertRound(tx: Tx, values: Omit<typeof councilNominationRound.$inferInsert, 'id'>) {
+  await tx.db.insert(councilNominationRound).values({ id: uuidv7(), ...values });
+}
+
+/** Sets the token of a convocation's link (its SHA-256 only). */
+export async function setConvocationToken(
+  tx: Tx,
+  communeId: string,
+  seanceId: string,
+  memberId: string,
+  tokenHash: string,
+): Promise<void> {
+  await tx.db
+    .update(councilConvocation)
+    .set({ openTokenHash: tokenHash })
+    .where(
+      and(
+        eq(councilConvocation.communeId, communeId),
+        eq(councilConvocation.seanceId, seanceId),
+        eq(councilConvocation.memberId, memberId),
+      ),
+    );
+}
+
+export async function findConvocationByToken(
+  tx: Tx,
+  communeId: string,
+  tokenHash: string,
+): Promise<ConvocationRow | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(councilConvocation)
+    .where(and(eq(councilConvocation.communeId, communeId), eq(councilConvocation.openTokenHash, tokenHash)));
+  return row;
+}
+
+/** Records the first opening of a convocation; a later one changes nothing (returns false). */
+export async function markConvocationOpened(
+  tx: Tx,
+  communeId: string,
+  where: { id: string } | { seanceId: string; memberId: string },
+  at: Date,
+  via: 'lien' | 'espace',
+): Promise<boolean> {
+  const target =
+    'id' in where
+      ? eq(councilConvocation.id, where.id)
+      : and(eq(councilConvocation.seanceId, where.seanceId), eq(councilConvocation.memberId, where.memberId));
+  const rows = await tx.db
+    .update(councilConvocation)
+    .set({ firstOpenedAt: at, firstOpenedVia: via })
+    .where(and(eq(councilConvocation.communeId, communeId), target, isNull(councilConvocation.firstOpenedAt)))
+    .returning({ id: councilConvocation.id });
+  return rows.length > 0;
+}
+
+/** The annotations of one account on the given items: nobody else's, ever. */
+export function listAnnotations(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+  itemIds: string[],
+): Promise<AnnotationRow[]> {
+  if (itemIds.length === 0) return Promise.resolve([]);
+  return tx.db
+    .select()
+    .from(councilAnnotation)
+    .where(
+      and(
+        eq(councilAnnotation.communeId, communeId),
+        eq(councilAnnotation.accountId, accountId),
+        inArray(councilAnnotation.itemId, itemIds),
+      ),
+    )
+    .orderBy(asc(councilAnnotation.createdAt), asc(councilAnnotation.id));
+}
+
+export async function findAnnotation(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+  id: string,
+): Promise<AnnotationRow | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(councilAnnotation)
+    .where(
+      and(
+        eq(councilAnnotation.communeId, communeId),
+        eq(councilAnnotation.accountId, accountId),
+        eq(councilAnnotation.id, id),
+      ),
+    );
+  return row;
+}
+
+export async function insertAnnotation(
+  tx: Tx,
+  values: { communeId: string; accountId: string; itemId: string; body: string },
+): Promise<AnnotationRow> {
+  const [row] = await tx.db
+    .insert(councilAnnotation)
+    .values({ id: uuidv7(), ...values })
+    .returning();
+  return row!;
+}
+
+export async function updateAnnotation(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+  id: string,
+  body: string,
+): Promise<void> {
+  await tx.db
+    .update(councilAnnotation)
+    .set({ body, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(councilAnnotation.communeId, communeId),
+        eq(councilAnnotation.accountId, accountId),
+        eq(councilAnnotation.id, id),
+      ),
+    );
+}
+
+export async function deleteAnnotation(tx: Tx, communeId: string, accountId: string, id: string): Promise<void> {
+  await tx.db
+    .delete(councilAnnotation)
+    .where(
+      and(
+        eq(councilAnnotation.communeId, communeId),
+        eq(councilAnnotation.accountId, accountId),
+        eq(councilAnnotation.id, id),
+      ),
+    );
 }

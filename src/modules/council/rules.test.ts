@@ -8,6 +8,7 @@ import {
   latestConvocationDate,
   legalSeats,
   type Movement,
+  nominationRound,
   type ProxyGrant,
   presentAtItem,
   publicBallotRequired,
@@ -278,5 +279,61 @@ describe('votes (CGCT L2121-20 al. 2, L2121-21)', () => {
     [15, 3, false],
   ])('%i present, %i ask → recorded public ballot %s', (present, requesters, due) => {
     expect(publicBallotRequired({ present, requesters })).toBe(due);
+  });
+});
+
+describe('nominations in three rounds (CGCT L2122-7, L2121-21)', () => {
+  const A = { id: 'a', birthDate: '1960-05-01' };
+  const B = { id: 'b', birthDate: '1975-11-30' };
+  const C = { id: 'c', birthDate: '1960-05-02' };
+  const T = { id: 't', birthDate: '1960-05-01' }; // A's twin in age
+  type Row = [string, number, Record<string, number>, number, string];
+  // [case, round, votes, blank+void, expected: « a:absolute », « next », « undecided:no_votes »…]
+  const table: Row[] = [
+    ['L2122-7: absolute majority at round 1', 1, { a: 8, b: 7 }, 0, 'a:absolute'],
+    ['L2122-7: exactly half at round 1 is not the absolute majority', 1, { a: 7, b: 5, c: 2 }, 0, 'next'],
+    ['L2122-7: exactly half at round 2 is not enough either', 2, { a: 6, b: 6 }, 0, 'next'],
+    ['L2122-7: tie at round 1 → round 2', 1, { a: 5, b: 5, c: 1 }, 0, 'next'],
+    ['L2122-7: tie at round 2 → round 3', 2, { a: 7, b: 7 }, 1, 'next'],
+    ['L2122-7: absolute majority at round 2', 2, { a: 8, b: 6 }, 0, 'a:absolute'],
+    // 15 voters, 3 blank: 12 exprimés, 7 needed; with blanks counted 7 would not be more than 7.5.
+    ['Blank ballots are not suffrages exprimés: 7 of 12 exprimés wins', 1, { a: 7, b: 5 }, 3, 'a:absolute'],
+    ['Blank ballots: 6 of 12 exprimés is only half', 1, { a: 6, b: 6 }, 3, 'next'],
+    ['Only blank ballots at round 1 → round 2', 1, {}, 15, 'next'],
+    ['L2122-7: relative majority at round 3', 3, { a: 5, b: 4, c: 3 }, 2, 'a:relative'],
+    ['Round 3 with an absolute majority anyway', 3, { b: 9, a: 3 }, 0, 'b:absolute'],
+    ['L2122-7: tie at round 3 → the eldest (A born in 1960, B in 1975)', 3, { a: 6, b: 6 }, 0, 'a:age'],
+    ['L2122-7: tie at round 3 → the eldest by one day (A before C)', 3, { c: 4, a: 4, b: 3 }, 0, 'a:age'],
+    ['Tie at round 3 between the two leaders only (C not tied)', 3, { b: 5, c: 5, a: 2 }, 0, 'c:age'],
+    ['Round 3 only blank ballots: nobody to elect', 3, {}, 12, 'undecided:no_votes'],
+    ['Round 3 tie between candidates born the same day', 3, { a: 4, t: 4 }, 0, 'undecided:same_age'],
+  ];
+  it.each(table)('%s', (_, round, votes, blancs, expected) => {
+    const outcome = nominationRound([A, B, C, T], { round, votes, blancs, nuls: 0 });
+    const got =
+      outcome.kind === 'elected'
+        ? `${outcome.candidateId}:${outcome.by}`
+        : outcome.kind === 'next_round'
+          ? 'next'
+          : `undecided:${outcome.reason}`;
+    expect(got).toBe(expected);
+  });
+  it('counts void ballots apart like blank ones and reports the majority required', () => {
+    expect(nominationRound([A, B], { round: 1, votes: { a: 7, b: 5 }, blancs: 1, nuls: 2 })).toEqual({
+      kind: 'elected',
+      candidateId: 'a',
+      by: 'absolute',
+      exprimes: 12,
+      absoluteMajority: 7,
+    });
+  });
+  it.each([
+    ['round 0', { round: 0, votes: {}, blancs: 0, nuls: 0 }],
+    ['round 4', { round: 4, votes: {}, blancs: 0, nuls: 0 }],
+    ['unknown candidate', { round: 1, votes: { z: 1 }, blancs: 0, nuls: 0 }],
+    ['negative count', { round: 1, votes: { a: -1 }, blancs: 0, nuls: 0 }],
+    ['fractional blank', { round: 1, votes: { a: 1 }, blancs: 0.5, nuls: 0 }],
+  ])('refuses %s', (_, input) => {
+    expect(() => nominationRound([A, B], input)).toThrow();
   });
 });

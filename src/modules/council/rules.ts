@@ -271,3 +271,77 @@ export function secretBallotRequired(input: {
 export function publicBallotRequired(input: { present: number; requesters: number }): boolean {
   return input.present > 0 && input.requesters * 4 >= input.present;
 }
+
+/** A candidate to a nomination or an election (maire, adjoint, a seat in a commission or a body). */
+export interface NominationCandidate {
+  id: string;
+  /** Paris date of birth (ISO): on a tie at the third round the eldest is elected (L2122-7). */
+  birthDate: string;
+}
+
+export interface NominationRoundInput {
+  /** 1, 2 or 3. */
+  round: number;
+  /** Voices per candidate id. */
+  votes: Readonly<Record<string, number>>;
+  /** Blank ballots and void ballots: counted apart, never suffrages exprimés (Code électoral L65-L66). */
+  blancs: number;
+  nuls: number;
+}
+
+export type NominationOutcome =
+  /** Elected: at the absolute majority (rounds 1 and 2), the relative one (round 3), or the eldest on a round-3 tie. */
+  | {
+      kind: 'elected';
+      candidateId: string;
+      by: 'absolute' | 'relative' | 'age';
+      exprimes: number;
+      absoluteMajority: number;
+    }
+  /** Nobody reached the absolute majority at round 1 or 2: another round follows. */
+  | { kind: 'next_round'; exprimes: number; absoluteMajority: number }
+  /** Round 3 without a voice cast for anyone, or tied candidates born the same day: the law is silent. */
+  | { kind: 'undecided'; reason: 'no_votes' | 'same_age'; exprimes: number; absoluteMajority: number };
+
+/** Highest number of rounds of a nomination (CGCT L2122-7, L2121-21). */
+export const NOMINATION_ROUNDS = 3;
+
+/**
+ * One round of a nomination or election by secret ballot (CGCT L2122-7 for the maire and the
+ * adjoints, L2121-21 al. 4 for the council's nominations): elected at rounds 1 and 2 on the
+ * absolute majority of suffrages exprimés (more than half: exactly half is not enough), at round
+ * 3 on the relative majority; a tie at round 3 elects the eldest candidate. Blank and void
+ * ballots are not suffrages exprimés.
+ */
+export function nominationRound(
+  candidates: readonly NominationCandidate[],
+  input: NominationRoundInput,
+): NominationOutcome {
+  if (!Number.isInteger(input.round) || input.round < 1 || input.round > NOMINATION_ROUNDS)
+    throw new Error('Tour de scrutin invalide');
+  const known = new Set(candidates.map((c) => c.id));
+  for (const id of Object.keys(input.votes)) if (!known.has(id)) throw new Error('Candidat inconnu');
+  const counts = candidates.map((c) => ({ c, n: input.votes[c.id] ?? 0 }));
+  for (const n of [...counts.map((x) => x.n), input.blancs, input.nuls]) {
+    if (!Number.isInteger(n) || n < 0) throw new Error('Décompte invalide');
+  }
+  const exprimes = counts.reduce((sum, x) => sum + x.n, 0);
+  const absoluteMajority = Math.floor(exprimes / 2) + 1;
+  const best = Math.max(0, ...counts.map((x) => x.n));
+  const leaders = counts.filter((x) => x.n === best && best > 0).map((x) => x.c);
+  if (input.round < NOMINATION_ROUNDS) {
+    const winner = leaders.length === 1 && best >= absoluteMajority ? leaders[0] : undefined;
+    return winner
+      ? { kind: 'elected', candidateId: winner.id, by: 'absolute', exprimes, absoluteMajority }
+      : { kind: 'next_round', exprimes, absoluteMajority };
+  }
+  if (leaders.length === 0) return { kind: 'undecided', reason: 'no_votes', exprimes, absoluteMajority };
+  if (leaders.length === 1) {
+    const by = best >= absoluteMajority ? 'absolute' : 'relative';
+    return { kind: 'elected', candidateId: leaders[0]!.id, by, exprimes, absoluteMajority };
+  }
+  const eldest = [...leaders].sort((a, b) => a.birthDate.localeCompare(b.birthDate));
+  if (eldest[0]!.birthDate === eldest[1]!.birthDate)
+    return { kind: 'undecided', reason: 'same_age', exprimes, absoluteMajority };
+  return { kind: 'elected', candidateId: eldest[0]!.id, by: 'age', exprimes, absoluteMajority };
+}

@@ -1,5 +1,5 @@
 /** Drizzle definitions of the council's tables (migrations/0025_council.sql is the source of truth). */
-import { boolean, date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const MEMBER_ROLES = ['maire', 'adjoint', 'conseiller_delegue', 'conseiller'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
@@ -68,6 +68,10 @@ export const councilConvocation = pgTable('council_convocation', {
   recordedBy: uuid('recorded_by'),
   /** Postal convocations: the SHA-256 of the letter batch printed (blob of the commune). */
   letterSha256: text('letter_sha256'),
+  /** Proof of first opening (migration 0040): the SHA-256 of the recipient's link, the first instant. */
+  openTokenHash: text('open_token_hash'),
+  firstOpenedAt: timestamp('first_opened_at', { withTimezone: true }),
+  firstOpenedVia: text('first_opened_via').$type<'lien' | 'espace'>(),
 });
 
 export const councilAttendance = pgTable('council_attendance', {
@@ -148,6 +152,46 @@ export const councilSetting = pgTable('council_setting', {
   updatedBy: uuid('updated_by'),
 });
 
+/** A candidate of a nomination item (migration 0040). */
+export const councilCandidate = pgTable('council_candidate', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  itemId: uuid('item_id').notNull(),
+  memberId: uuid('member_id').notNull(),
+  birthDate: date('birth_date', { mode: 'string' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdBy: uuid('created_by'),
+});
+
+export type RoundOutcome = 'absolute' | 'relative' | 'age' | 'next_round' | 'no_votes' | 'same_age';
+export const councilNominationRound = pgTable('council_nomination_round', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  itemId: uuid('item_id').notNull(),
+  round: integer('round').notNull(),
+  votes: jsonb('votes').$type<Record<string, number>>().notNull(),
+  blancs: integer('blancs').notNull(),
+  nuls: integer('nuls').notNull(),
+  voters: integer('voters').notNull(),
+  exprimes: integer('exprimes').notNull(),
+  absoluteMajority: integer('absolute_majority').notNull(),
+  outcome: text('outcome').$type<RoundOutcome>().notNull(),
+  electedCandidateId: uuid('elected_candidate_id'),
+  recordedBy: uuid('recorded_by'),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** An élu's private annotation on an item (migration 0040): read by its author's account only. */
+export const councilAnnotation = pgTable('council_annotation', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  itemId: uuid('item_id').notNull(),
+  body: text('body').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type MemberRow = typeof councilMember.$inferSelect;
 export type SeanceRow = typeof councilSeance.$inferSelect;
 export type ItemRow = typeof councilItem.$inferSelect;
@@ -156,3 +200,6 @@ export type ProxyRow = typeof councilProxy.$inferSelect;
 export type MovementRow = typeof councilMovement.$inferSelect;
 export type ReplyRow = typeof councilReply.$inferSelect;
 export type VoteRow = typeof councilVote.$inferSelect;
+export type CandidateRow = typeof councilCandidate.$inferSelect;
+export type NominationRoundRow = typeof councilNominationRound.$inferSelect;
+export type AnnotationRow = typeof councilAnnotation.$inferSelect;

@@ -15,18 +15,25 @@ import {
   Select,
   SummaryList,
   Tag,
+  Textarea,
   TextLink,
 } from '../../../platform/views/components.js';
+import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { eluPage, seanceCalendar } from '../queries.js';
+import type { AnnotationRow, ItemRow } from '../schema.js';
 import { seanceIcs } from '../seance-ics.js';
+import { addAnnotation, editAnnotation, removeAnnotation } from '../use-cases/annotations.js';
 import { giveProxy, replyToConvocation, revokeProxy } from '../use-cases/attendance.js';
+import { openConvocationLink } from '../use-cases/convocation-opening.js';
 import { caller, seanceTitle } from './ui.js';
 
 const POLICY = { config: { policy: 'staff' as const } };
 
 interface FormState {
   seanceId?: string;
+  /** A note form: the item (new note) or the note (edit) the errors belong to. */
+  noteTarget?: string;
   values?: FormBody;
   errors?: FieldErrors;
   status?: number;
@@ -37,7 +44,77 @@ const NOTICES: Record<string, string> = {
   absent: 'Votre absence est notée.',
   pouvoir: 'Votre pouvoir est enregistré : votre collègue votera en votre nom.',
   retire: 'Votre pouvoir est retiré.',
+  note: 'Votre note est enregistrée. Vous seul pouvez la lire.',
+  'note-modifiee': 'Votre note est modifiée.',
+  'note-supprimee': 'Votre note est supprimée.',
 };
+
+/** An item's private notes: each one editable and deletable, and a new one (plain forms). */
+function ItemNotes({
+  base,
+  item,
+  notes,
+  csrf,
+  form,
+}: {
+  base: string;
+  item: ItemRow;
+  notes: readonly AnnotationRow[];
+  csrf: string;
+  form: FormState;
+}) {
+  const error = (target: string) => (form.noteTarget === target ? form.errors?.body : undefined);
+  const value = (target: string, fallback: string) =>
+    form.noteTarget === target ? formString(form.values ?? {}, 'body') : fallback;
+  const open = notes.length > 0 || notes.some((n) => n.id === form.noteTarget) || form.noteTarget === item.id;
+  return (
+    <details class="govuk-details" open={open}>
+      <summary class="govuk-details__summary">
+        <span class="govuk-details__summary-text">
+          Mes notes privées ({notes.length})<span class="govuk-visually-hidden"> sur le point : {item.title}</span>
+        </span>
+      </summary>
+      <div class="govuk-details__text">
+        <p class="govuk-body-s">Elles restent sur votre compte : ni vos collègues ni le secrétariat ne les lisent.</p>
+        {notes.map((note, i) => (
+          <div key={note.id} class="govuk-!-margin-bottom-4">
+            <form method="post" action={`${base}/notes/${note.id}`} novalidate>
+              <CsrfField token={csrf} />
+              <Textarea
+                name="body"
+                id={`note-${note.id}`}
+                label={`Note ${i + 1}`}
+                labelSize="s"
+                hint={`Modifiée le ${formatDateTime(note.updatedAt)}`}
+                rows={3}
+                value={value(note.id, note.body)}
+                error={error(note.id)}
+              />
+              <Button variant="secondary">Modifier la note {i + 1}</Button>
+            </form>
+            <form method="post" action={`${base}/notes/${note.id}/supprimer`} novalidate>
+              <CsrfField token={csrf} />
+              <Button variant="warning">Supprimer la note {i + 1}</Button>
+            </form>
+          </div>
+        ))}
+        <form method="post" action={`${base}/points/${item.id}/notes`} novalidate>
+          <CsrfField token={csrf} />
+          <Textarea
+            name="body"
+            id={`note-${item.id}`}
+            label="Nouvelle note"
+            labelSize="s"
+            rows={3}
+            value={value(item.id, '')}
+            error={error(item.id)}
+          />
+          <Button variant="secondary">Ajouter la note</Button>
+        </form>
+      </div>
+    </details>
+  );
+}
 
 async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, form: FormState = {}) {
   const data = await eluPage(ctx, request.commune!.id, request.actor!.accountId);
@@ -49,6 +126,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   return sendPage(request, reply, {
     title: 'Mes séances du conseil',
     errors: form.errors ?? {},
+    ...(form.noteTarget && form.errors?.body ? { targets: { body: `note-${form.noteTarget}` } } : {}),
     ...(form.status ? { status: form.status } : {}),
     ...(notice ? { notice: { kind: 'success' as const, title: notice } } : {}),
     children: (
@@ -61,7 +139,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
         ) : data.upcoming.length === 0 ? (
           <p class="govuk-body">Aucune séance convoquée à venir.</p>
         ) : (
-          data.upcoming.map(({ seance, items, reply: answer, given, held }) => {
+          data.upcoming.map(({ seance, items, reply: answer, given, held, notes }) => {
             const mine = form.seanceId === seance.id;
             const errors = mine ? (form.errors ?? {}) : {};
             const v = (key: string) => (mine ? formString(form.values ?? {}, key) : '');
@@ -105,6 +183,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
                           <p class="govuk-body guichet-pre-line">{item.summary}</p>
                         </Details>
                       ) : null}
+                      <ItemNotes base={base} item={item} notes={notes.get(item.id) ?? []} csrf={csrf} form={form} />
                     </li>
                   ))}
                 </ol>
@@ -163,6 +242,15 @@ export function registerEluPages(app: FastifyInstance, ctx: AppContext): void {
   const base = (request: FastifyRequest) => `/c/${request.commune!.slug}/conseil`;
   app.get('/c/:slug/conseil', POLICY, (request, reply) => render(ctx, request, reply));
 
+  // The convocation mail's link (no session needed): the first use is the proof of opening,
+  // then the élu goes on to their space (signing in if needed).
+  app.get('/c/:slug/conseil/convocations/:token', { config: { policy: 'public' as const } }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    if (!(await openConvocationLink(ctx.database, request.commune!.id, token)))
+      throw notFound('council.convocation_not_found');
+    return reply.header('cache-control', 'no-store').redirect(base(request), 303);
+  });
+
   app.get('/c/:slug/conseil/seances/:seance/seance.ics', POLICY, async (request, reply) => {
     const { seance } = request.params as { seance: string };
     const commune = request.commune!;
@@ -201,6 +289,34 @@ export function registerEluPages(app: FastifyInstance, ctx: AppContext): void {
     );
     if (!result.ok) return result.response;
     return reply.redirect(`${base(request)}?fait=pouvoir`, 303);
+  });
+
+  app.post('/c/:slug/conseil/points/:item/notes', POLICY, async (request, reply) => {
+    const { item } = request.params as { item: string };
+    const body = (request.body ?? {}) as FormBody;
+    const result = await handleForm(
+      () => addAnnotation(ctx.database, caller(request), item, { body: formString(body, 'body') }),
+      (errors, status) => render(ctx, request, reply, { noteTarget: item, values: body, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${base(request)}?fait=note#note-${item}`, 303);
+  });
+
+  app.post('/c/:slug/conseil/notes/:note', POLICY, async (request, reply) => {
+    const { note } = request.params as { note: string };
+    const body = (request.body ?? {}) as FormBody;
+    const result = await handleForm(
+      () => editAnnotation(ctx.database, caller(request), note, { body: formString(body, 'body') }),
+      (errors, status) => render(ctx, request, reply, { noteTarget: note, values: body, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${base(request)}?fait=note-modifiee#note-${note}`, 303);
+  });
+
+  app.post('/c/:slug/conseil/notes/:note/supprimer', POLICY, async (request, reply) => {
+    const { note } = request.params as { note: string };
+    await removeAnnotation(ctx.database, caller(request), note);
+    return reply.redirect(`${base(request)}?fait=note-supprimee`, 303);
   });
 
   app.post('/c/:slug/conseil/pouvoirs/:proxy/retirer', POLICY, async (request, reply) => {

@@ -303,6 +303,22 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
             },
           ]}
         />
+        {electronicProofs.length ? (
+          <Table
+            caption="Convocations électroniques : preuves d’envoi et de première ouverture"
+            captionSize="s"
+            columns={[{ label: 'Élu' }, { label: 'Envoyée le' }, { label: 'Première ouverture' }]}
+            rows={electronicProofs.map((c) => [
+              members.find((m) => m.id === c.memberId)?.fullName ?? 'Ancien membre',
+              formatDateTime(c.sentAt),
+              c.firstOpenedAt ? (
+                `${formatDateTime(c.firstOpenedAt)} (${c.firstOpenedVia === 'lien' ? 'lien du courriel' : 'espace de l’élu'})`
+              ) : (
+                <Tag colour="grey">Pas encore ouverte</Tag>
+              ),
+            ])}
+          />
+        ) : null}
         {seance.status !== 'preparation' && seance.status !== 'annulee' ? (
           <p class="govuk-body">
             <a class="govuk-button" href={`${base}/en-seance`}>
@@ -321,6 +337,12 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
                   <>
                     {' '}
                     <Tag colour="purple">Huis clos demandé</Tag>
+                  </>
+                ) : null}
+                {item.nomination ? (
+                  <>
+                    {' '}
+                    <Tag colour="teal">Nomination – scrutin secret</Tag>
                   </>
                 ) : null}
                 <br />
@@ -372,6 +394,19 @@ async function renderSeance(ctx: AppContext, request: FastifyRequest, reply: Fas
                 values={v('closedSession') ? ['oui'] : []}
                 items={[
                   { value: 'oui', label: 'Proposer au conseil d’examiner ce point à huis clos (article L2121-18).' },
+                ]}
+              />
+              <Checkboxes
+                name="nomination"
+                legend="Nomination ou élection"
+                small
+                values={v('nomination') ? ['oui'] : []}
+                items={[
+                  {
+                    value: 'oui',
+                    label:
+                      'Élection du maire, d’un adjoint ou nomination : scrutin secret, jusqu’à trois tours (articles L2122-7 et L2121-21).',
+                  },
                 ]}
               />
               <Button variant="secondary">Ajouter le point</Button>
@@ -595,6 +630,7 @@ export function registerSecretariatPages(app: FastifyInstance, ctx: AppContext):
       summary: formString(body, 'summary'),
       rapporteurId: formString(body, 'rapporteurId'),
       closedSession: formString(body, 'closedSession'),
+      nomination: formString(body, 'nomination'),
       matiereCode: formString(body, 'matiereCode'),
     }),
   );

@@ -27,10 +27,12 @@ import { quorum, usableProxies } from '../rules.js';
 import { matiereOptions } from '../scdl.js';
 import type { ItemRow, VoteRow } from '../schema.js';
 import { presentFor, recordMovement, recordRollCall } from '../use-cases/attendance.js';
+import { addCandidate, nominationClosed, recordNominationRound } from '../use-cases/nominations.js';
 import { publishDeliberation, publishMinutes } from '../use-cases/publish.js';
 import { recordVote } from '../use-cases/record-vote.js';
 import { sendDeliberationForSignature } from '../use-cases/sign-deliberation.js';
-import { caller, councilBreadcrumbs, formList, seancePath, seanceTitle } from './ui.js';
+import { NominationBlock } from './nomination.js';
+import { caller, councilBreadcrumbs, dateOf, formList, seancePath, seanceTitle } from './ui.js';
 
 const POLICY = { config: { policy: 'requestsInbox' as const } };
 
@@ -161,6 +163,62 @@ function AfterVote({
   );
 }
 
+/** An arrival or a departure before an item. */
+function MovementForm({
+  page,
+  item,
+  csrf,
+  base,
+  present,
+  errors,
+  v,
+}: {
+  page: SeancePage;
+  item: ItemRow;
+  csrf: string;
+  base: string;
+  present: readonly string[];
+  errors: FieldErrors;
+  v: (key: string) => string;
+}) {
+  const idp = `p${item.position}`;
+  return (
+    <form method="post" action={`${base}/mouvements`} novalidate>
+      <CsrfField token={csrf} />
+      <input type="hidden" name="itemId" value={item.id} />
+      <h3 class="govuk-heading-s">Arrivée ou départ avant ce point</h3>
+      <Select
+        name="memberId"
+        id={`${idp}-member`}
+        label="Élu"
+        value={v('memberId')}
+        error={errors.memberId}
+        options={[
+          { value: '', label: 'Choisir un élu' },
+          ...page.members.map((m) => ({
+            value: m.id,
+            label: `${m.fullName}${present.includes(m.id) ? ' (présent)' : ''}`,
+          })),
+        ]}
+      />
+      <Radios
+        name="kind"
+        id={`${idp}-kind`}
+        legend="Mouvement"
+        legendSize="s"
+        inline
+        value={v('kind')}
+        error={errors.kind}
+        items={[
+          { value: 'arrivee', label: 'Arrivée' },
+          { value: 'depart', label: 'Départ' },
+        ]}
+      />
+      <Button variant="secondary">Noter le mouvement</Button>
+    </form>
+  );
+}
+
 function ItemBlock({
   page,
   item,
@@ -205,7 +263,17 @@ function ItemBlock({
           ({q.required} requis sur {page.members.length} en exercice).
         </p>
       ) : null}
-      {vote ? (
+      {item.nomination ? (
+        <NominationBlock
+          page={page}
+          item={item}
+          csrf={csrf}
+          base={base}
+          errors={errors}
+          values={mine ? (form.values ?? {}) : {}}
+        />
+      ) : null}
+      {item.nomination ? null : vote ? (
         <>
           {mine && errors.form ? <WarningText>{errors.form}</WarningText> : null}
           <VoteResult
@@ -308,40 +376,11 @@ function ItemBlock({
             />
             <Button>Enregistrer le vote du point {item.position}</Button>
           </form>
-          <form method="post" action={`${base}/mouvements`} novalidate>
-            <CsrfField token={csrf} />
-            <input type="hidden" name="itemId" value={item.id} />
-            <h3 class="govuk-heading-s">Arrivée ou départ avant ce point</h3>
-            <Select
-              name="memberId"
-              id={`${idp}-member`}
-              label="Élu"
-              value={v('memberId')}
-              error={errors.memberId}
-              options={[
-                { value: '', label: 'Choisir un élu' },
-                ...page.members.map((m) => ({
-                  value: m.id,
-                  label: `${m.fullName}${present.includes(m.id) ? ' (présent)' : ''}`,
-                })),
-              ]}
-            />
-            <Radios
-              name="kind"
-              id={`${idp}-kind`}
-              legend="Mouvement"
-              legendSize="s"
-              inline
-              value={v('kind')}
-              error={errors.kind}
-              items={[
-                { value: 'arrivee', label: 'Arrivée' },
-                { value: 'depart', label: 'Départ' },
-              ]}
-            />
-            <Button variant="secondary">Noter le mouvement</Button>
-          </form>
+          <MovementForm page={page} item={item} csrf={csrf} base={base} present={present} errors={errors} v={v} />
         </>
+      ) : null}
+      {item.nomination && page.opening && !nominationClosed(page.rounds.get(item.id) ?? []) ? (
+        <MovementForm page={page} item={item} csrf={csrf} base={base} present={present} errors={errors} v={v} />
       ) : null}
     </section>
   );
@@ -359,7 +398,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
     ? Object.fromEntries(
         Object.keys(errors)
           .filter((k) => k !== 'form')
-          .map((k) => [k, `p${targetItem.position}-${k}`]),
+          .map((k) => [k, `p${targetItem.position}-${k}${k === 'birthDate' ? '-day' : ''}`]),
       )
     : undefined;
   const rollValues = form.target === 'appel' ? formList(form.values ?? {}, 'present') : (page.opening ?? [...answered]);
@@ -375,7 +414,8 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
         <span class="govuk-caption-l">{seanceTitle(page.seance)}</span>
         <h1 class="govuk-heading-xl">En séance</h1>
         <p class="govuk-body">
-          <TextLink href={here}>Actualiser l’écran</TextLink>
+          <TextLink href={here}>Actualiser l’écran</TextLink> ·{' '}
+          <TextLink href={`${base}/projection`}>Vue à projeter dans la salle</TextLink>
         </p>
         <h2 class="govuk-heading-l">Appel à l’ouverture</h2>
         <form method="post" action={`${base}/appel`} novalidate>
@@ -510,6 +550,50 @@ export function registerSessionPages(app: FastifyInstance, ctx: AppContext): voi
     );
     if (!result.ok) return result.response;
     return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance`, 303);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/candidats', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const itemId = (request.params as { item: string }).item;
+    const item = page.items.find((i) => i.id === itemId);
+    if (!item) throw notFound('council.item_not_found');
+    const body = (request.body ?? {}) as FormBody;
+    const result = await handleForm(
+      () =>
+        addCandidate(ctx.database, caller(request), itemId, {
+          memberId: formString(body, 'memberId'),
+          birthDate: dateOf(body, 'birthDate'),
+        }),
+      (errors, status) => {
+        // The candidate's select is not the movement form's « memberId ».
+        const { memberId, ...rest } = errors;
+        const renamed = memberId ? { ...rest, candidate: memberId } : rest;
+        return render(ctx, request, reply, { target: itemId, values: body, errors: renamed, status });
+      },
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/tours', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const itemId = (request.params as { item: string }).item;
+    const item = page.items.find((i) => i.id === itemId);
+    if (!item) throw notFound('council.item_not_found');
+    const body = (request.body ?? {}) as FormBody;
+    const votes: Record<string, string> = {};
+    for (const c of page.candidates.get(itemId) ?? []) votes[c.id] = formString(body, `voix-${c.id}`);
+    const result = await handleForm(
+      () =>
+        recordNominationRound(ctx.database, caller(request), itemId, {
+          votes,
+          blancs: formString(body, 'blancs'),
+          nuls: formString(body, 'nuls'),
+        }),
+      (errors, status) => render(ctx, request, reply, { target: itemId, values: body, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
   });
 
   app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/vote', POLICY, async (request, reply) => {

@@ -89,6 +89,7 @@ export const itemSchema = z.object({
     .pipe(z.string().max(20_000, 'La note de synthèse ne doit pas dépasser 20 000 caractères.')),
   rapporteurId: z.union([z.literal(''), z.uuid({ message: 'Choisissez le rapporteur dans la liste.' })]),
   closedSession: z.enum(['', 'oui']),
+  nomination: z.enum(['', 'oui']),
   matiereCode: z.string().refine((v) => v === '' || matiereName(v) !== undefined, {
     message: 'Choisissez la matière dans la nomenclature ACTES.',
   }),
@@ -99,13 +100,13 @@ export async function addAgendaItem(
   database: Database,
   caller: CouncilCaller,
   seanceId: string,
-  input: Partial<Record<'title' | 'summary' | 'rapporteurId' | 'closedSession' | 'matiereCode', string>>,
+  input: Partial<Record<'title' | 'summary' | 'rapporteurId' | 'closedSession' | 'nomination' | 'matiereCode', string>>,
 ): Promise<ItemRow> {
   const actor = caller.actor;
   if (!canManageCouncil(actor)) throw notFound('council.forbidden', 'not the secretariat');
   const v = parseOrRefuse(
     itemSchema,
-    { title: '', summary: '', rapporteurId: '', closedSession: '', matiereCode: '', ...input },
+    { title: '', summary: '', rapporteurId: '', closedSession: '', nomination: '', matiereCode: '', ...input },
     'council.item_invalid',
   );
   const communeId = caller.commune.id;
@@ -129,6 +130,7 @@ export async function addAgendaItem(
       summary: v.summary || null,
       rapporteurId: v.rapporteurId || null,
       closedSession: v.closedSession === 'oui',
+      nomination: v.nomination === 'oui',
       matiereCode: v.matiereCode || null,
     });
     await recordAudit(tx, {
@@ -137,7 +139,7 @@ export async function addAgendaItem(
       actorId: actor.accountId,
       targetType: 'council_item',
       targetId: item.id,
-      data: { seanceId, position, title: v.title },
+      data: { seanceId, position, title: v.title, nomination: v.nomination === 'oui' },
       requestId: caller.httpRequestId ?? null,
     });
     return item;

@@ -58,6 +58,12 @@ export async function recordVote(
   return withTenant(database, communeId, async (tx) => {
     const item = await findItem(tx, communeId, itemId);
     if (!item) throw notFound('council.item_not_found');
+    if (item.nomination)
+      throw refuse(
+        'council.nomination_item',
+        'form',
+        'Ce point est une nomination : enregistrez chaque tour de scrutin secret (article L2121-21 du CGCT).',
+      );
     const seance = await findSeance(tx, communeId, item.seanceId, true);
     if (!seance) throw notFound('council.seance_not_found');
     if (seance.status !== 'convoquee' && seance.status !== 'tenue')

@@ -9,6 +9,7 @@ import type { Database } from '../../../platform/db/client.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { notFound } from '../../../platform/errors.js';
 import { queueMail } from '../../../platform/mail/outbox.js';
+import { hashToken, newToken } from '../../../platform/tokens.js';
 import { formatDate } from '../../../platform/views/format.js';
 import { COUNCIL_MAILS } from '../mail-templates.js';
 import { canManageCouncil } from '../policy.js';
@@ -62,6 +63,8 @@ export async function sendConvocations(
     let postal = 0;
     for (const member of members) {
       if (member.channel === 'electronique' && member.email) {
+        // Each recipient's link carries a token of its own: its first use proves the opening.
+        const token = newToken();
         await insertConvocation(tx, {
           communeId,
           seanceId,
@@ -69,6 +72,7 @@ export async function sendConvocations(
           channel: 'electronique',
           sentAt: now,
           recordedBy: actor.accountId,
+          openTokenHash: hashToken(token),
         });
         await queueMail(tx, deps.queue, {
           to: member.email,
@@ -81,7 +85,7 @@ export async function sendConvocations(
             place: seance.place,
             agenda: items.map((i) => i.title),
             urgency: seance.kind === 'urgence',
-            link: `${deps.publicUrl}/c/${caller.commune.slug}/conseil`,
+            link: `${deps.publicUrl}/c/${caller.commune.slug}/conseil/convocations/${token}`,
           },
           attachments: [{ sha256: icsSha, name: 'seance.ics', mimeType: 'text/calendar' }],
         });
