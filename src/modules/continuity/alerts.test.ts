@@ -2,8 +2,13 @@
  * The operators' mail when a tier is late (issue 13 item 6, decision 0049): a tier past its
  * threshold (backup 26 h, drill and offline copy 8 days) queues one French mail to each operator
  * saying which tier, since when and the command to run; a tier on time queues none; a second run
- * the same Paris day queues nothing more, the next day queues again.
+ * the same Paris day queues nothing more, the next day queues again; an instance without backups
+ * configured (no key, no pgBackRest: a developer's, the demo) is not mailed.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withInstance } from '../../platform/db/tenant.js';
@@ -24,7 +29,13 @@ describe.each(TEST_ENGINES)('late-tier mail to the operators on %s', { timeout: 
   let communeId: string;
 
   beforeAll(async () => {
-    t = await createTestApp(engine, { env: { GUICHET_OFFLINE_COPY_DIR: '/tmp/guichet-hors-ligne-alertes' } });
+    const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-cle-'));
+    execFileSync('age-keygen', ['-o', path.join(keyDir, 'cle.txt')], { stdio: 'ignore' });
+    const recipient = execFileSync('age-keygen', ['-y', path.join(keyDir, 'cle.txt')], { encoding: 'utf8' }).trim();
+    fs.rmSync(keyDir, { recursive: true, force: true });
+    t = await createTestApp(engine, {
+      env: { GUICHET_OFFLINE_COPY_DIR: '/tmp/guichet-hors-ligne-alertes', GUICHET_BACKUP_RECIPIENTS: recipient },
+    });
     // The oldest commune carries the instance's mails; a younger one receives none.
     communeId = (await insertTestCommune(t.runtime.database, { slug: 'villebelle', name: 'Villebelle' })).id;
     await insertTestCommune(t.runtime.database, { slug: 'saint-aubin', name: 'Saint-Aubin' });
@@ -107,6 +118,15 @@ describe.each(TEST_ENGINES)('late-tier mail to the operators on %s', { timeout: 
     expect(parisDay(nextDay)).toBe('2026-12-08');
     expect((await alertLateTiers(t.runtime, nextDay)).mails).toBe(2);
     expect(await mails()).toHaveLength(4);
+  });
+
+  it('mails nothing on an instance where continuity is not set up (no key, no pgBackRest)', async () => {
+    const bare = {
+      ...t.runtime.config,
+      continuity: { ...t.runtime.config.continuity, recipients: [], pgbackrest: undefined },
+    };
+    expect(await alertLateTiers({ ...t.runtime, config: bare }, NOW)).toEqual({ late: [], mailed: [], mails: 0 });
+    expect(await mails()).toEqual([]);
   });
 
   it('runs every hour as a job of the continuity module', () => {

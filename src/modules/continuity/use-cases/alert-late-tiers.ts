@@ -6,7 +6,7 @@
  * The day's row in `continuity_alert` and the mails commit together: a retried or concurrent run
  * sends nothing twice.
  *
- * The outbox belongs to a commune (RLS, sender): an instance's mail is queued in its oldest
+ * Only once continuity is configured (continuityConfigured). The outbox belongs to a commune (RLS, sender): an instance's mail is queued in its oldest
  * commune, with the platform's footer instead of the commune's.
  */
 import { z } from 'zod';
@@ -77,7 +77,17 @@ export interface AlertOutcome {
   mails: number;
 }
 
+/**
+ * Continuity is set up when backups can be written: public keys (embedded archives, sealed exports)
+ * or pgBackRest. An instance without either (a developer's, the demo) is not mailed about it every
+ * day; its cyber-hygiene panel still shows « jamais ».
+ */
+export function continuityConfigured(config: Pick<Config, 'continuity'>): boolean {
+  return config.continuity.recipients.length > 0 || config.continuity.pgbackrest !== undefined;
+}
+
 export async function alertLateTiers(deps: AlertDeps, now: Date = new Date()): Promise<AlertOutcome> {
+  if (!continuityConfigured(deps.config)) return { late: [], mailed: [], mails: 0 };
   const tiers = (Object.keys(TIERS) as AlertTier[]).filter(
     (t) => t !== 'copie_hors_ligne' || deps.config.continuity.offlineCopyDir !== undefined,
   );
