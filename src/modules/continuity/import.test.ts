@@ -115,6 +115,36 @@ function tamper(archive: string, part: string): string {
   return out;
 }
 
+/**
+ * A forger who has only the public key (it is public) rewrites a table inside the export and
+ * re-encrypts it, with a manifest whose part hash matches: the file's own SHA-256 in the manifest
+ * still refuses it.
+ */
+function forge(archive: string, identity: string, recipient: string): string {
+  const work = tempDir('guichet-forge-');
+  const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: work, encoding: 'utf8' });
+  sh('tar', ['-xf', archive]);
+  sh('age', ['-d', '-i', identity, '-o', 'manifest.json', 'manifest.json.age']);
+  sh('age', ['-d', '-i', identity, '-o', 'export.tar', 'export.tar.age']);
+  fs.mkdirSync(path.join(work, 'x'));
+  sh('tar', ['-xf', 'export.tar', '-C', 'x']);
+  const services = path.join(work, 'x', 'tables', 'service.json');
+  fs.writeFileSync(services, fs.readFileSync(services, 'utf8').replace('État civil', 'État civil (falsifié)'));
+  sh('tar', ['-cf', 'export.tar', '-C', 'x', '.']);
+  const manifest = JSON.parse(fs.readFileSync(path.join(work, 'manifest.json'), 'utf8'));
+  manifest.parts[0].sha256 = sh('sha256sum', ['export.tar']).split(' ')[0];
+  manifest.parts[0].bytes = fs.statSync(path.join(work, 'export.tar')).size;
+  fs.writeFileSync(path.join(work, 'manifest.json'), JSON.stringify(manifest));
+  for (const part of ['manifest.json', 'export.tar']) {
+    fs.rmSync(path.join(work, `${part}.age`));
+    sh('age', ['-r', recipient, '-o', `${part}.age`, part]);
+  }
+  fs.writeFileSync(path.join(work, 'SHA256SUMS'), sh('sha256sum', ['manifest.json.age', 'export.tar.age']));
+  const out = path.join(tempDir(), path.basename(archive));
+  execFileSync('tar', ['-cf', out, '-C', work, 'LISEZMOI.txt', 'SHA256SUMS', 'manifest.json.age', 'export.tar.age']);
+  return out;
+}
+
 describe.each(TEST_ENGINES)('guichet import on %s', { timeout: 180_000 }, (engine) => {
   const key = ageKey();
   const otherKey = ageKey();
@@ -177,6 +207,15 @@ describe.each(TEST_ENGINES)('guichet import on %s', { timeout: 180_000 }, (engin
     }
     await expect(importCommuneData({ database: target.database, config }, untouchedSums, key.identity)).rejects.toThrow(
       /La partie « manifest\.json\.age » est altérée : son empreinte SHA-256/,
+    );
+    await expect(
+      importCommuneData(
+        { database: target.database, config },
+        forge(archive, key.identity, key.recipient),
+        key.identity,
+      ),
+    ).rejects.toThrow(
+      /Le fichier « tables\/service\.json » est altéré : son empreinte SHA-256 .* ne correspond pas au manifeste/,
     );
     await expect(importCommuneData({ database: target.database, config }, archive, otherKey.identity)).rejects.toThrow(
       /La clé fournie ne déchiffre pas la partie « manifest\.json\.age »/,
