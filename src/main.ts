@@ -1,6 +1,6 @@
 /**
  * The `guichet` command: serve | worker | migrate | demo | audit verify | adresses importer |
- * backup [verify] | restore | drill. Each has --help.
+ * backup [verify] | restore | export | import | drill. Each has --help.
  * Exit codes: 0 success, 1 failure (e.g. a broken audit chain), 2 bad usage or configuration.
  */
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import {
   backupCommand,
   drillCommand,
   exportCommand,
+  importCommand,
   offlineCopyCommand,
   restoreCommand,
   verifyCommand,
@@ -36,6 +37,7 @@ Commandes :
   backup         écrit une sauvegarde chiffrée (age) ; « backup verify » la vérifie
   restore        restaure une sauvegarde dans un dossier de données vide
   export         exporte les données d’une commune (CSV, JSON, fichiers) : réversibilité
+  import         importe dans cette instance l’export chiffré d’une commune
   drill          exercice de restauration : restaure la dernière sauvegarde à part, la compare
                  au manifeste, vérifie le journal d’audit et mesure la durée
 
@@ -114,7 +116,16 @@ Pas à pas, et restauration à la main avec tar et age : docs/operations/restore
 Écrit tout ce que possède une commune dans des formats ouverts : chaque table en CSV et en JSON,
 ses fichiers, et un README.md des formats et des relations, pour qu’elle puisse quitter son OPSN
 avec ses données. L’export ne contient rien d’une autre commune. Dossier par défaut :
-<dossier de données>/exports/<identifiant>-<date>.`,
+<dossier de données>/exports/<identifiant>-<date>.
+Avec GUICHET_BACKUP_RECIPIENTS, le dossier est aussi scellé dans <dossier>.tar : archive chiffrée
+avec age, manifeste de l’empreinte SHA-256 de chaque fichier, que « guichet import » relit.`,
+  import: `Usage : guichet import <archive d’export> --identity <clé privée>
+
+Importe dans cette instance une commune exportée d’une autre (« guichet export » avec
+GUICHET_BACKUP_RECIPIENTS). Tout est vérifié avant d’écrire quoi que ce soit : empreintes,
+déchiffrement, manifeste, migrations. Refusé (code de sortie 1, rien d’écrit) si la commune, son
+identifiant court, son code INSEE ou son nom d’hôte existe déjà ici. Les comptes des personnes ne
+sont pas dans un export : chaque compte désigné devient un compte désactivé à rattacher.`,
   drill: `Usage : guichet drill [--identity <clé privée>] [--archive <fichier>]
 
 Exercice de restauration : restaure la dernière sauvegarde de GUICHET_BACKUP_DIR dans une base
@@ -243,6 +254,14 @@ export async function runCli(argv: string[]): Promise<number> {
             print,
             printError,
           ),
+        );
+      case 'import':
+        if (args.positionals.length !== 1 || !args.values.identity) {
+          printError(HELP.import!);
+          return 2;
+        }
+        return await withDatabase(config, (database) =>
+          importCommand({ database, config }, args.positionals[0]!, args.values.identity as string, print, printError),
         );
       case 'drill':
         if (args.positionals.length > 0) {

@@ -7,6 +7,7 @@ import type { Config } from '../../config/config.js';
 import { BackupError } from '../../platform/db/backup/age.js';
 import type { ContinuityDeps } from './use-cases/common.js';
 import { exportCommuneData } from './use-cases/export-commune.js';
+import { importCommuneData } from './use-cases/import-commune.js';
 import { copyToOffline } from './use-cases/offline-copy.js';
 import { restoreBackup } from './use-cases/restore-backup.js';
 import { runDrill } from './use-cases/run-drill.js';
@@ -123,6 +124,28 @@ export function exportCommand(
     const outcome = await exportCommuneData(deps, slug, dir);
     print(`Export écrit : ${outcome.dir}`);
     print(`  ${outcome.detail} ; formats décrits dans README.md`);
+    if (outcome.archiveFile) print(`  archive chiffrée pour « guichet import » : ${outcome.archiveFile}`);
+    return 0;
+  });
+}
+
+export function importCommand(
+  deps: ContinuityDeps,
+  file: string,
+  identityFile: string,
+  print: Print,
+  printError: Print,
+): Promise<number> {
+  return reported(printError, async () => {
+    const outcome = await importCommuneData(deps, file, identityFile);
+    const { commune } = outcome.outcome.manifest;
+    print(`Commune importée : ${commune.name} (${commune.slug})`);
+    print(`  ${outcome.detail}, en ${seconds(outcome.durationMs)}`);
+    if (outcome.outcome.placeholderAccounts > 0) {
+      print(
+        `  ${outcome.outcome.placeholderAccounts} compte(s) de personnes désigné(s) par ces données ont été créés désactivés : les comptes ne sont pas dans un export.`,
+      );
+    }
     return 0;
   });
 }

@@ -1,8 +1,9 @@
-/** Front door of continuity: the `guichet` commands (backup, verify, offline copy, restore, drill, export). */
+/** Front door of continuity: the `guichet` commands (backup, verify, offline copy, restore, drill, export, import). */
 export {
   backupCommand,
   drillCommand,
   exportCommand,
+  importCommand,
   offlineCopyCommand,
   restoreCommand,
   verifyCommand,

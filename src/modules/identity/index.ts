@@ -35,6 +35,15 @@ export async function accountContact(tx: Tx, accountId: string): Promise<Account
   };
 }
 
+/** The instance's operators (OPSN) who can be mailed: confirmed, active accounts flagged operator. */
+export async function listOperatorContacts(tx: Tx): Promise<Array<{ email: string; givenName: string }>> {
+  const { rows } = await tx.client.query<{ email: string; given_name: string }>(
+    `SELECT email, given_name FROM account
+      WHERE is_operator AND disabled_at IS NULL AND email_verified_at IS NOT NULL ORDER BY email`,
+  );
+  return rows.map((r) => ({ email: r.email, givenName: r.given_name }));
+}
+
 /** The account that owns this address, if it is confirmed and active (to attach a request to it). */
 export async function activeAccountIdByEmail(tx: Tx, email: string): Promise<string | null> {
   const account = await findAccountByEmail(tx, email);

@@ -9,13 +9,35 @@
  * every other commune's rows (two barriers), so the export cannot hold another commune's data.
  */
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '../client.js';
 import { withTenant } from '../tenant.js';
+import { encryptFile } from './age.js';
+import { runTool, sha256File, writeArchive } from './archive.js';
+import type { BackupPart } from './embedded.js';
 
 export interface CommuneExportOutcome {
   tables: Record<string, number>;
   files: number;
+  /** The migrations applied to the exporting database (an import needs them all). */
+  migrations: string[];
+}
+
+/** The format of an export archive's manifest (`guichet import` reads it). */
+export const EXPORT_FORMAT = 'guichet-export/1';
+export const EXPORT_PART = 'export.tar';
+
+export interface ExportManifest {
+  format: typeof EXPORT_FORMAT;
+  createdAt: string;
+  guichetVersion: string;
+  commune: { id: string; slug: string; name: string };
+  migrations: string[];
+  tables: Record<string, number>;
+  /** SHA-256 of every file of the export directory, by relative path (SHA256SUMS excepted). */
+  files: Record<string, string>;
+  parts: BackupPart[];
 }
 
 interface Column {
@@ -43,10 +65,14 @@ export async function exportCommune(
 ): Promise<CommuneExportOutcome> {
   await fs.mkdir(path.join(targetDir, 'tables'), { recursive: true, mode: 0o750 });
   await fs.mkdir(path.join(targetDir, 'fichiers'), { recursive: true, mode: 0o750 });
-  const outcome: CommuneExportOutcome = { tables: {}, files: 0 };
+  const outcome: CommuneExportOutcome = { tables: {}, files: 0, migrations: [] };
   const readme: string[] = [];
   await withTenant(database, commune.id, async (tx) => {
     await tx.client.query("SET LOCAL TimeZone = 'UTC'");
+    const { rows: applied } = await tx.client.query<{ version: string }>(
+      'SELECT version FROM schema_migration ORDER BY version',
+    );
+    outcome.migrations = applied.map((m) => m.version);
     const { rows: columns } = await tx.client.query<Column>(
       `SELECT c.table_name AS table, c.column_name AS column, c.data_type AS type, c.is_nullable = 'YES' AS nullable
          FROM information_schema.columns c JOIN information_schema.tables t
@@ -136,4 +162,96 @@ export async function exportCommune(
   ];
   await fs.writeFile(path.join(targetDir, 'README.md'), [...header, ...readme].join('\n'));
   return outcome;
+}
+
+/** SHA-256 of every file under `dir`, by relative path (sorted), SHA256SUMS left out. */
+export async function hashTree(dir: string): Promise<Record<string, string>> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  const files: Record<string, string> = {};
+  const names = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .filter((rel) => rel !== 'SHA256SUMS')
+    .sort();
+  for (const rel of names) files[rel] = await sha256File(path.join(dir, rel));
+  return files;
+}
+
+const EXPORT_README = `Export Guichet d’une commune (format ${EXPORT_FORMAT})
+
+Chaque partie est chiffrée avec age (https://age-encryption.org, paquet Debian « age ») pour les
+clés publiques configurées (GUICHET_BACKUP_RECIPIENTS).
+
+  SHA256SUMS         empreintes des parties chiffrées : sha256sum -c SHA256SUMS
+  manifest.json.age  le manifeste : commune, migrations, lignes par table, empreinte SHA-256 de
+                     chaque fichier de l’export et de chaque partie déchiffrée
+  export.tar.age     le dossier de l’export (tables en CSV et JSON, fichiers, README.md)
+
+Lecture sans Guichet : age -d -i cle.txt -o export.tar export.tar.age && tar -xf export.tar
+Import dans une autre instance Guichet : guichet import <cette archive> --identity cle.txt
+`;
+
+/**
+ * Seals an export directory into one archive that can leave the machine: the directory tarred and
+ * encrypted with age, a manifest (the commune, the migrations, the SHA-256 of every file) encrypted
+ * too, a plain SHA256SUMS of the encrypted parts. Written atomically (archive.ts) as `file`; also
+ * leaves a SHA256SUMS of every file in the directory, for `sha256sum -c` without any key.
+ */
+export async function sealCommuneExport(
+  dir: string,
+  file: string,
+  info: Omit<ExportManifest, 'format' | 'files' | 'parts'>,
+  recipients: readonly string[],
+): Promise<ExportManifest> {
+  const files = await hashTree(dir);
+  await fs.writeFile(
+    path.join(dir, 'SHA256SUMS'),
+    `${Object.entries(files)
+      .map(([rel, sha]) => `${sha}  ${rel}`)
+      .join('\n')}\n`,
+  );
+  const staging = await fs.mkdtemp(path.join(os.tmpdir(), 'guichet-export-'));
+  try {
+    const plain = path.join(staging, EXPORT_PART);
+    await runTool(
+      'tar',
+      ['--create', '--format=posix', '--file', plain, '--directory', dir, '.'],
+      'Écriture de l’export',
+    );
+    const encrypted = `${EXPORT_PART}.age`;
+    const part: BackupPart = {
+      name: EXPORT_PART,
+      encrypted,
+      bytes: (await fs.stat(plain)).size,
+      sha256: await sha256File(plain),
+      encryptedSha256: '',
+    };
+    await encryptFile(plain, path.join(staging, encrypted), recipients, encrypted);
+    await fs.rm(plain);
+    part.encryptedSha256 = await sha256File(path.join(staging, encrypted));
+    const manifest: ExportManifest = { format: EXPORT_FORMAT, ...info, files, parts: [part] };
+    await fs.writeFile(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+    await encryptFile(
+      path.join(staging, 'manifest.json'),
+      path.join(staging, 'manifest.json.age'),
+      recipients,
+      'manifest.json.age',
+    );
+    await fs.rm(path.join(staging, 'manifest.json'));
+    const sums: string[] = [];
+    for (const name of ['manifest.json.age', encrypted]) {
+      sums.push(`${await sha256File(path.join(staging, name))}  ${name}`);
+    }
+    await fs.writeFile(path.join(staging, 'SHA256SUMS'), `${sums.join('\n')}\n`);
+    await fs.writeFile(path.join(staging, 'LISEZMOI.txt'), EXPORT_README);
+    await writeArchive(
+      staging,
+      ['LISEZMOI.txt', 'SHA256SUMS', 'manifest.json.age', encrypted],
+      path.dirname(file),
+      path.basename(file),
+    );
+    return manifest;
+  } finally {
+    await fs.rm(staging, { recursive: true, force: true });
+  }
 }

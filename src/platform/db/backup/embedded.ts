@@ -205,7 +205,11 @@ export interface OpenedBackup {
  * Unpacks an archive into a private temporary directory, checks SHA256SUMS, decrypts the manifest
  * and every part with the identity file, and checks each decrypted part against the manifest.
  */
-export async function openBackup(file: string, identityFile: string): Promise<OpenedBackup> {
+export async function openBackup(
+  file: string,
+  identityFile: string,
+  format: string = MANIFEST_FORMAT,
+): Promise<OpenedBackup> {
   await fs.access(identityFile).catch(() => {
     throw new BackupError(`Fichier de clé privée introuvable : ${identityFile}`);
   });
@@ -243,8 +247,8 @@ export async function openBackup(file: string, identityFile: string): Promise<Op
     } catch {
       throw new BackupError(`La partie « ${MANIFEST}.age » ne contient pas un manifeste lisible.`, `${MANIFEST}.age`);
     }
-    if (manifest.format !== MANIFEST_FORMAT) {
-      throw new BackupError(`Format de sauvegarde inconnu : ${String(manifest.format)} (attendu ${MANIFEST_FORMAT}).`);
+    if (manifest.format !== format) {
+      throw new BackupError(`Format d’archive inconnu : ${String(manifest.format)} (attendu ${format}).`);
     }
     const parts = new Map<string, string>();
     for (const part of manifest.parts) {
