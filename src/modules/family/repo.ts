@@ -616,32 +616,52 @@ export type NewInvoice = Pick<
   lines: ReadonlyArray<Omit<InvoiceLineRow, 'id' | 'communeId' | 'invoiceId' | 'position'>>;
 };
 
-/** Rows per multi-row INSERT (PostgreSQL takes at most 65 535 parameters a statement). */
-const INSERT_CHUNK = 1000;
-
-/** Inserts invoices and their lines in a few multi-row statements. */
+/**
+ * Inserts invoices and their lines in two statements, whatever their number: each column goes as
+ * one array parameter, `unnest` turns them back into rows (no statement grows with the rows, no
+ * 65 535-parameter limit, nothing built row by row in JavaScript).
+ */
 export async function insertInvoices(tx: Tx, invoices: readonly NewInvoice[]): Promise<void> {
-  const rows = invoices.map(({ lines, ...invoice }) => ({
-    id: uuidv7(),
-    status: 'a_payer' as const,
-    ...invoice,
-    lines,
-  }));
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await tx.db.insert(familyInvoice).values(rows.slice(i, i + INSERT_CHUNK).map(({ lines: _, ...r }) => r));
-  }
-  const lines = rows.flatMap((invoice) =>
-    invoice.lines.map((l, position) => ({
-      id: uuidv7(),
-      communeId: invoice.communeId,
-      invoiceId: invoice.id,
-      position,
-      ...l,
-    })),
+  if (invoices.length === 0) return;
+  const ids = invoices.map(() => uuidv7());
+  await tx.client.query(
+    `INSERT INTO family_invoice (id, commune_id, number, month, account_id, payer_name, total_cents, status)
+     SELECT id, commune_id, number, month, account_id, payer_name, total_cents, 'a_payer'
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::int[])
+         AS t(id, commune_id, number, month, account_id, payer_name, total_cents)`,
+    [
+      ids,
+      invoices.map((i) => i.communeId),
+      invoices.map((i) => i.number),
+      invoices.map((i) => i.month),
+      invoices.map((i) => i.accountId),
+      invoices.map((i) => i.payerName),
+      invoices.map((i) => i.totalCents),
+    ],
   );
-  for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
-    await tx.db.insert(familyInvoiceLine).values(lines.slice(i, i + INSERT_CHUNK));
-  }
+  const lines = invoices.flatMap((invoice, n) =>
+    invoice.lines.map((l, position) => ({ ...l, invoiceId: ids[n]!, communeId: invoice.communeId, position })),
+  );
+  if (lines.length === 0) return;
+  await tx.client.query(
+    `INSERT INTO family_invoice_line
+       (id, commune_id, invoice_id, position, child_name, activity_name, label, quantity, unit_cents, amount_cents, explanation)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[],
+                          $8::int[], $9::int[], $10::int[], $11::text[])`,
+    [
+      lines.map(() => uuidv7()),
+      lines.map((l) => l.communeId),
+      lines.map((l) => l.invoiceId),
+      lines.map((l) => l.position),
+      lines.map((l) => l.childName),
+      lines.map((l) => l.activityName),
+      lines.map((l) => l.label),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unitCents),
+      lines.map((l) => l.amountCents),
+      lines.map((l) => l.explanation),
+    ],
+  );
 }
 
 export function listInvoicesOfAccount(tx: Tx, communeId: string, accountId: string): Promise<InvoiceRow[]> {

@@ -184,13 +184,12 @@ async function billPage(
   const accountIds = await accountsToBill(tx, communeId, month, period, after, limit);
   const result = emptyResult();
   if (accountIds.length === 0) return { result, last: null };
-  const [activities, grids, tallies, qfs, names] = await Promise.all([
-    listActivities(tx, communeId),
-    gridsInForce(tx, communeId, period.from),
-    dayTallies(tx, communeId, accountIds, period),
-    householdQfsOn(tx, communeId, accountIds, period.from),
-    accountNames(tx, accountIds),
-  ]);
+  // One after the other: a transaction is one connection (pg warns of overlapping queries).
+  const activities = await listActivities(tx, communeId);
+  const grids = await gridsInForce(tx, communeId, period.from);
+  const tallies = await dayTallies(tx, communeId, accountIds, period);
+  const qfs = await householdQfsOn(tx, communeId, accountIds, period.from);
+  const names = await accountNames(tx, accountIds);
   const byAccount = new Map<string, DayTallyRow[]>();
   for (const t of tallies) {
     const list = byAccount.get(t.accountId);
