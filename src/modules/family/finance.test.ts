@@ -49,6 +49,16 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
     return { id, number };
   }
 
+  /** The postal address a citizen gives in « Mon profil ». */
+  async function withAddress(person: Person, line1 = '12 rue des Écoles'): Promise<Person> {
+    await sql(
+      `INSERT INTO citizen_profile (account_id, address_line1, address_postcode, address_city) VALUES ($1, $2, '44150', 'Villebelle')
+       ON CONFLICT (account_id) DO UPDATE SET address_line1 = EXCLUDED.address_line1`,
+      [person.id, line1],
+    );
+    return person;
+  }
+
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '10000' } });
     await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
@@ -81,8 +91,11 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
     });
 
     it('emits the month once as an ORMC bordereau: one piece per invoice owed, the payer as debtor, escaped', async () => {
-      const zoe = await citizen(t, villebelle, { givenName: 'Zoé', familyName: 'Dupont & Fils' });
-      const leo = await citizen(t, villebelle, { givenName: 'Léo', familyName: 'Garçon' });
+      const zoe = await withAddress(await citizen(t, villebelle, { givenName: 'Zoé', familyName: 'Dupont & Fils' }));
+      const leo = await withAddress(
+        await citizen(t, villebelle, { givenName: 'Léo', familyName: 'Garçon' }),
+        '3 allée du Parc',
+      );
       const month = '2019-02';
       await invoiceOf(zoe, month, [4080, 255]);
       const second = await invoiceOf(leo, month, [300]);
@@ -111,6 +124,9 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
       expect(v('Nom')).toEqual(['Dupont & Fils', 'Dupont & Fils', 'Garçon']);
       expect(v('Prenom')).toEqual(['Zoé', 'Zoé', 'Léo']);
       expect(res.body).toContain('V="Dupont &amp; Fils"');
+      // Each debtor's address from their profile: where the avis des sommes à payer goes.
+      expect(v('Adr1')).toEqual(['12 rue des Écoles', '12 rue des Écoles', '3 allée du Parc']);
+      expect(v('CP')).toEqual(['44150', '44150', '44150']);
       const idBord = v('IdBord')[0];
 
       // Asked again (a double click, a second administrator): the same file, the same number.
@@ -150,6 +166,35 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
       expect(bad.statusCode).toBe(422);
       expect(shownText(bad.body)).toContain('Choisissez un mois facturé');
       expect((await adminBrowser.get(`${billing}/role?mois=2018-07`)).statusCode).toBe(404);
+    });
+
+    it('refuses a rôle whose payers have no postal address, naming the households, and emits it once they give one', async () => {
+      const month = '2018-09';
+      const ines = await citizen(t, villebelle, { givenName: 'Inès', familyName: 'Sansadresse' });
+      const hugo = await citizen(t, villebelle, { givenName: 'Hugo', familyName: 'Sansadresse' });
+      const lucie = await withAddress(await citizen(t, villebelle, { givenName: 'Lucie', familyName: 'Adressée' }));
+      const first = await invoiceOf(ines, month, [1200]);
+      const second = await invoiceOf(hugo, month, [800]);
+      await invoiceOf(lucie, month, [500]);
+      await adminBrowser.get(billing);
+      const refused = await adminBrowser.post(`${billing}/role`, { mois: month });
+      expect(refused.statusCode).toBe(422);
+      const text = shownText(refused.body);
+      expect(text).toContain('Le rôle n’est pas émis : l’adresse postale du payeur manque pour 2 foyers');
+      expect(text).toContain(`Inès Sansadresse (facture ${first.number})`);
+      expect(text).toContain(`Hugo Sansadresse (facture ${second.number})`);
+      expect(text).not.toContain('Lucie Adressée (facture');
+      // Nothing was emitted nor numbered: the invoices are still the régie's.
+      expect(
+        await sql('SELECT 1 FROM family_role WHERE commune_id = $1 AND month = $2', [villebelle.id, month]),
+      ).toEqual([]);
+      await withAddress(ines, '5 impasse des Lilas');
+      await withAddress(hugo, '7 impasse des Lilas');
+      await adminBrowser.get(billing);
+      const emitted = await adminBrowser.post(`${billing}/role`, { mois: month });
+      expect(emitted.statusCode).toBe(200);
+      expect(emitted.body).toContain('<Adr1 V="5 impasse des Lilas"/>');
+      expect(emitted.body).toContain('<Adr1 V="7 impasse des Lilas"/>');
     });
 
     it('is 404 for another commune’s administrator and for a citizen', async () => {

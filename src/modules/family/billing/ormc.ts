@@ -13,7 +13,10 @@
  *   (IdPce, TypPce 01, NatPce 01, ObjPce with the invoice number), then one `LigneDePiece` per
  *   invoice line still owed (the sub-articles: the product), each with its `InfoLignePiece`
  *   (IdLigne, ObjLignePce, Nature = the revenue account, Majo 0, MtHT) and the debtor's `Tiers`
- *   (RefTiers, CatTiers 01 personne physique, NatJur 01 particulier, TypTiers 01, Nom, Prenom).
+ *   (RefTiers, CatTiers 01 personne physique, NatJur 01 particulier, TypTiers 01, Nom, Prenom)
+ *   followed by its `Adresse` (decision 0048: TypAdr 1 the main address, Adr1 the number and
+ *   street, Adr2 the complement when there is one, CP, Ville, CodRes 0 resident in France,
+ *   CodPays FR) — the comptable sends the avis des sommes à payer there.
  *
  * Amounts are integer cents rendered as PES decimals (« 1234.05 »). Every value sits in an
  * attribute `V`, escaped (& < > " '), accents kept (UTF-8). Length limits are cut, never refused.
@@ -37,9 +40,17 @@ export interface HeliosIdentity {
   nature: string;
 }
 
+/** The debtor's postal address (from the citizen's profile): where the avis des sommes à payer goes. */
+export interface DebtorAddress {
+  line1: string;
+  line2?: string;
+  postcode: string;
+  city: string;
+}
+
 export interface OrmcPiece {
   invoiceNumber: string;
-  debtor: { reference: string; givenName: string; familyName: string };
+  debtor: { reference: string; givenName: string; familyName: string; address: DebtorAddress };
   lines: ReadonlyArray<{ label: string; amountCents: number }>;
 }
 
@@ -77,6 +88,21 @@ export function pesText(value: string, max: number): string {
 /** Sum of what the pieces' lines ask, in cents (MtBordHt). */
 export function roleTotal(pieces: readonly OrmcPiece[]): number {
   return pieces.reduce((sum, p) => sum + p.lines.reduce((s, l) => s + l.amountCents, 0), 0);
+}
+
+function addressBlock(address: DebtorAddress, v: (name: string, value: string, indent: string) => string): string[] {
+  const indent = '              ';
+  return [
+    '            <Adresse>',
+    v('TypAdr', '1', indent),
+    v('Adr1', pesText(address.line1, 38), indent),
+    ...(address.line2 ? [v('Adr2', pesText(address.line2, 38), indent)] : []),
+    v('CP', pesText(address.postcode, 5), indent),
+    v('Ville', pesText(address.city, 38), indent),
+    v('CodRes', '0', indent),
+    v('CodPays', 'FR', indent),
+    '            </Adresse>',
+  ];
 }
 
 export function ormcXml(header: HeliosIdentity, role: OrmcRole): string {
@@ -157,6 +183,7 @@ export function ormcXml(header: HeliosIdentity, role: OrmcRole): string {
         v('Nom', pesText(piece.debtor.familyName, 38), '              '),
         v('Prenom', pesText(piece.debtor.givenName, 38), '              '),
         '            </InfoTiers>',
+        ...addressBlock(piece.debtor.address, v),
         '          </Tiers>',
         '        </LigneDePiece>',
       );

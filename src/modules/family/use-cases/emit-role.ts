@@ -17,7 +17,8 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError, notFound } from '../../../platform/errors.js';
 import { parisDateOf, parisYearOf } from '../../../platform/time/calendar.js';
 import { formatMonth } from '../../../platform/views/format.js';
-import { accountContact } from '../../identity/index.js';
+import { accountNames } from '../../identity/index.js';
+import { postalAddresses } from '../../profile/index.js';
 import { type OrmcPiece, ormcXml, roleTotal } from '../billing/ormc.js';
 import { canManageBilling } from '../policy.js';
 import {
@@ -139,25 +140,36 @@ export async function emitRole(
       creditNotesOf(tx, communeId, ids),
     ]);
     const creditedLines = new Set(credits.map((c) => c.lineId).filter((id): id is string => id !== null));
-    const pieces: Array<OrmcPiece & { invoiceId: string }> = [];
-    for (const invoice of invoices) {
-      const owed = lines.filter((l) => l.invoiceId === invoice.id && !creditedLines.has(l.id) && l.amountCents > 0);
-      if (owed.length === 0) continue;
-      const payer = await accountContact(tx, invoice.accountId);
-      pieces.push({
+    const owedOf = new Map(
+      invoices.map((invoice) => [
+        invoice.id,
+        lines.filter((l) => l.invoiceId === invoice.id && !creditedLines.has(l.id) && l.amountCents > 0),
+      ]),
+    );
+    const inRole = invoices.filter((invoice) => (owedOf.get(invoice.id) ?? []).length > 0);
+    const payers = [...new Set(inRole.map((i) => i.accountId))];
+    const names = await accountNames(tx, payers);
+    const addresses = await postalAddresses(tx, payers);
+    // The comptable sends each debtor an avis des sommes à payer: no rôle with a payer he cannot reach.
+    const unreachable = inRole.filter((i) => !addresses.has(i.accountId));
+    if (unreachable.length > 0) throw addressesMissing(unreachable);
+    const pieces: Array<OrmcPiece & { invoiceId: string }> = inRole.map((invoice) => {
+      const payer = names.get(invoice.accountId);
+      return {
         invoiceId: invoice.id,
         invoiceNumber: invoice.number,
         debtor: {
           reference: debtorReference(invoice.accountId),
           givenName: payer?.givenName ?? '',
-          familyName: payer?.familyName ?? invoice.payerName,
+          familyName: payer?.familyName || invoice.payerName,
+          address: addresses.get(invoice.accountId)!,
         },
-        lines: owed.map((l) => ({
+        lines: (owedOf.get(invoice.id) ?? []).map((l) => ({
           label: `${l.childName}, ${l.activityName} : ${l.label}`,
           amountCents: l.amountCents,
         })),
-      });
-    }
+      };
+    });
     if (pieces.length === 0) {
       const message = `Aucune facture de ${formatMonth(month)} n’est à payer : il n’y a pas de rôle à émettre.`;
       throw new AppError('family.role_empty', 'nothing to recover', 422, {
@@ -215,6 +227,24 @@ export async function emitRole(
       requestId: caller.httpRequestId ?? null,
     });
     return { role, created: true };
+  });
+}
+
+/** How many households a refusal names before « et N autres ». */
+const LISTED = 10;
+
+/** The refusal of a rôle whose payers have no postal address, naming the households (French). */
+export function addressesMissing(invoices: ReadonlyArray<{ payerName: string; number: string }>): AppError {
+  const named = invoices.slice(0, LISTED).map((i) => `${i.payerName} (facture ${i.number})`);
+  const rest = invoices.length - named.length;
+  const list = named.join(', ') + (rest > 0 ? ` et ${rest} autre${rest > 1 ? 's' : ''}` : '');
+  const count = invoices.length === 1 ? 'un foyer' : `${invoices.length} foyers`;
+  const message =
+    `Le rôle n’est pas émis : l’adresse postale du payeur manque pour ${count} — ${list}. ` +
+    'Le comptable public envoie l’avis des sommes à payer à cette adresse : demandez au payeur de la renseigner dans « Mon profil », ou annulez la facture par un avoir.';
+  return new AppError('family.role_addresses_missing', 'payers without a postal address', 422, {
+    userMessage: message,
+    fields: { mois: message },
   });
 }
 
