@@ -6,12 +6,14 @@ import {
   type ActivityRow,
   type AttendanceValue,
   type BookingRow,
+  type CancellationRow,
   type ClosedDayRow,
   type CreditNoteRow,
   type EnrolmentRow,
   type EnrolmentStatus,
   familyActivity,
   familyBooking,
+  familyCancellation,
   familyClosedDay,
   familyCreditNote,
   familyEnrolment,
@@ -964,4 +966,61 @@ export async function lastReminders(
     )
     .groupBy(familyInvoiceEvent.invoiceId);
   return new Map(rows.map((r) => [r.invoiceId, new Date(r.at)]));
+}
+
+// — Annulation-réduction bordereaux (migration 0041) —
+
+/** Credit notes on invoices of this rôle not yet sent to the comptable, oldest first. */
+export function pendingRoleCredits(tx: Tx, communeId: string, roleId: string): Promise<CreditNoteRow[]> {
+  return tx.db
+    .select({
+      id: familyCreditNote.id,
+      communeId: familyCreditNote.communeId,
+      number: familyCreditNote.number,
+      invoiceId: familyCreditNote.invoiceId,
+      lineId: familyCreditNote.lineId,
+      amountCents: familyCreditNote.amountCents,
+      reason: familyCreditNote.reason,
+      createdBy: familyCreditNote.createdBy,
+      createdAt: familyCreditNote.createdAt,
+      cancellationId: familyCreditNote.cancellationId,
+    })
+    .from(familyCreditNote)
+    .innerJoin(
+      familyInvoice,
+      and(eq(familyInvoice.communeId, familyCreditNote.communeId), eq(familyInvoice.id, familyCreditNote.invoiceId)),
+    )
+    .where(
+      and(
+        eq(familyCreditNote.communeId, communeId),
+        eq(familyInvoice.roleId, roleId),
+        isNull(familyCreditNote.cancellationId),
+      ),
+    )
+    .orderBy(asc(familyCreditNote.createdAt), asc(familyCreditNote.number))
+    .for('update', { of: familyCreditNote });
+}
+
+export async function insertCancellation(
+  tx: Tx,
+  row: Omit<CancellationRow, 'id' | 'createdAt'>,
+  creditNoteIds: readonly string[],
+): Promise<CancellationRow> {
+  const [inserted] = await tx.db
+    .insert(familyCancellation)
+    .values({ id: uuidv7(), ...row })
+    .returning();
+  await tx.db
+    .update(familyCreditNote)
+    .set({ cancellationId: inserted!.id })
+    .where(and(eq(familyCreditNote.communeId, row.communeId), inArray(familyCreditNote.id, [...creditNoteIds])));
+  return inserted!;
+}
+
+export function cancellationsOfRole(tx: Tx, communeId: string, roleId: string): Promise<CancellationRow[]> {
+  return tx.db
+    .select()
+    .from(familyCancellation)
+    .where(and(eq(familyCancellation.communeId, communeId), eq(familyCancellation.roleId, roleId)))
+    .orderBy(asc(familyCancellation.createdAt));
 }
