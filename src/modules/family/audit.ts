@@ -36,6 +36,8 @@ declare module '../../platform/audit/journal.js' {
     'family.helios_settings_changed': AuditData;
     /** A month's rôle emitted as a PES V2 ORMC bordereau: its number, pieces and total. */
     'family.role_emitted': AuditData;
+    /** Credit notes on a rôle's invoices sent to the comptable as an annulation-réduction bordereau. */
+    'family.cancellation_emitted': AuditData;
     /** A credit note on an invoice (a line or the rest of it), with its reason. */
     'family.credit_note_issued': AuditData;
     /** Dunning letters for the households with invoices past due. */

@@ -10,6 +10,7 @@ import { type PayfipSimulator, startPayfipSimulator } from '../../test/payfip-si
 import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 import { isChangeable } from './reservations/days.js';
+import { billMonthInBatches } from './use-cases/run-billing.js';
 
 const CAMILLE = 'camille.martin@courriel.example';
 
@@ -297,6 +298,64 @@ describe.each(TEST_ENGINES)('family days, invoices and PayFiP on %s', (engine) =
       'Enfant 2 Durand: 1 jour réservé à 90',
       'Enfant 2 Durand: 1 présence sans réservation à 135',
     ]);
+  });
+
+  it('bills page after page: a run killed after its first page keeps it, and the rerun bills the rest once, numbered without a gap', async () => {
+    const month = '2026-09';
+    const families: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const family = await citizen(t, villebelle, { givenName: `Parent ${i}`, familyName: 'Lot' });
+      families.push(family.id);
+      const e = randomUUID();
+      const kid = randomUUID();
+      await sql(
+        `INSERT INTO family_enrolment (id, commune_id, activity_id, account_id, child_id, child_name, child_birth_date, status)
+         VALUES ($1, $2, $3, $4, $5, $6, '2018-05-01', 'inscrit')`,
+        [e, villebelle.id, canteen, family.id, kid, `Enfant ${i} Lot`],
+      );
+      // Three days booked, one of them absent with a justification (not billed): 2 days each.
+      for (const [day, attendance] of [
+        ['2026-09-14', 'present'],
+        ['2026-09-15', null],
+        ['2026-09-17', 'absent_justifie'],
+      ] as const) {
+        await sql(
+          `INSERT INTO family_booking (id, commune_id, activity_id, enrolment_id, account_id, child_id, day, booked, attendance)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8)`,
+          [randomUUID(), villebelle.id, canteen, e, family.id, kid, day, attendance],
+        );
+      }
+      await sql(
+        `INSERT INTO family_household_qf (id, commune_id, account_id, qf, resident, source, valid_from)
+         VALUES ($1, $2, $3, 525, true, 'Attestation CAF', '2026-08-01')`,
+        [randomUUID(), villebelle.id, family.id],
+      );
+    }
+    const invoicesOfMonth = () =>
+      sql<{ account_id: string; number: string; total_cents: number }>(
+        'SELECT account_id, number, total_cents FROM family_invoice WHERE commune_id = $1 AND month = $2 ORDER BY number',
+        [villebelle.id, month],
+      );
+    // Killed after its first page of two guardians: those two invoices stay.
+    await expect(
+      billMonthInBatches(t.runtime.database, villebelle.id, month, {
+        batchSize: 2,
+        afterBatch: () => {
+          throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    expect(await invoicesOfMonth()).toHaveLength(2);
+    const rerun = await billMonthInBatches(t.runtime.database, villebelle.id, month, { batchSize: 2 });
+    expect(rerun).toMatchObject({ issued: 3, alreadyBilled: 2, nothingToBill: 0, totalCents: 3 * 200 });
+    const again = await billMonthInBatches(t.runtime.database, villebelle.id, month, { batchSize: 2 });
+    expect(again).toMatchObject({ issued: 0, alreadyBilled: 5 });
+    const invoices = await invoicesOfMonth();
+    // One invoice per guardian, 2 days × 1,00 € (QF 525), numbers consecutive in the year's sequence.
+    expect(invoices.map((i) => i.account_id).sort()).toEqual([...families].sort());
+    expect(invoices.map((i) => i.total_cents)).toEqual([200, 200, 200, 200, 200]);
+    const seq = invoices.map((i) => Number(i.number.slice(5)));
+    expect(seq).toEqual(seq.map((_, i) => seq[0]! + i));
   });
 
   it('keeps online payment closed, with no call to PayFiP, until the administrator sets the client number', async () => {

@@ -49,6 +49,16 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
     return { id, number };
   }
 
+  /** The postal address a citizen gives in « Mon profil ». */
+  async function withAddress(person: Person, line1 = '12 rue des Écoles'): Promise<Person> {
+    await sql(
+      `INSERT INTO citizen_profile (account_id, address_line1, address_postcode, address_city) VALUES ($1, $2, '44150', 'Villebelle')
+       ON CONFLICT (account_id) DO UPDATE SET address_line1 = EXCLUDED.address_line1`,
+      [person.id, line1],
+    );
+    return person;
+  }
+
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { GUICHET_RATE_LIMIT_PER_MINUTE: '10000' } });
     await seedDemo(t.runtime.database, t.runtime.queue, t.config.publicUrl, t.config.secret!);
@@ -81,8 +91,11 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
     });
 
     it('emits the month once as an ORMC bordereau: one piece per invoice owed, the payer as debtor, escaped', async () => {
-      const zoe = await citizen(t, villebelle, { givenName: 'Zoé', familyName: 'Dupont & Fils' });
-      const leo = await citizen(t, villebelle, { givenName: 'Léo', familyName: 'Garçon' });
+      const zoe = await withAddress(await citizen(t, villebelle, { givenName: 'Zoé', familyName: 'Dupont & Fils' }));
+      const leo = await withAddress(
+        await citizen(t, villebelle, { givenName: 'Léo', familyName: 'Garçon' }),
+        '3 allée du Parc',
+      );
       const month = '2019-02';
       await invoiceOf(zoe, month, [4080, 255]);
       const second = await invoiceOf(leo, month, [300]);
@@ -111,6 +124,9 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
       expect(v('Nom')).toEqual(['Dupont & Fils', 'Dupont & Fils', 'Garçon']);
       expect(v('Prenom')).toEqual(['Zoé', 'Zoé', 'Léo']);
       expect(res.body).toContain('V="Dupont &amp; Fils"');
+      // Each debtor's address from their profile: where the avis des sommes à payer goes.
+      expect(v('Adr1')).toEqual(['12 rue des Écoles', '12 rue des Écoles', '3 allée du Parc']);
+      expect(v('CP')).toEqual(['44150', '44150', '44150']);
       const idBord = v('IdBord')[0];
 
       // Asked again (a double click, a second administrator): the same file, the same number.
@@ -152,6 +168,106 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
       expect((await adminBrowser.get(`${billing}/role?mois=2018-07`)).statusCode).toBe(404);
     });
 
+    it('refuses a rôle whose payers have no postal address, naming the households, and emits it once they give one', async () => {
+      const month = '2018-09';
+      const ines = await citizen(t, villebelle, { givenName: 'Inès', familyName: 'Sansadresse' });
+      const hugo = await citizen(t, villebelle, { givenName: 'Hugo', familyName: 'Sansadresse' });
+      const lucie = await withAddress(await citizen(t, villebelle, { givenName: 'Lucie', familyName: 'Adressée' }));
+      const first = await invoiceOf(ines, month, [1200]);
+      const second = await invoiceOf(hugo, month, [800]);
+      await invoiceOf(lucie, month, [500]);
+      await adminBrowser.get(billing);
+      const refused = await adminBrowser.post(`${billing}/role`, { mois: month });
+      expect(refused.statusCode).toBe(422);
+      const text = shownText(refused.body);
+      expect(text).toContain('Le rôle n’est pas émis : l’adresse postale du payeur manque pour 2 foyers');
+      expect(text).toContain(`Inès Sansadresse (facture ${first.number})`);
+      expect(text).toContain(`Hugo Sansadresse (facture ${second.number})`);
+      expect(text).not.toContain('Lucie Adressée (facture');
+      // Nothing was emitted nor numbered: the invoices are still the régie's.
+      expect(
+        await sql('SELECT 1 FROM family_role WHERE commune_id = $1 AND month = $2', [villebelle.id, month]),
+      ).toEqual([]);
+      await withAddress(ines, '5 impasse des Lilas');
+      await withAddress(hugo, '7 impasse des Lilas');
+      await adminBrowser.get(billing);
+      const emitted = await adminBrowser.post(`${billing}/role`, { mois: month });
+      expect(emitted.statusCode).toBe(200);
+      expect(emitted.body).toContain('<Adr1 V="5 impasse des Lilas"/>');
+      expect(emitted.body).toContain('<Adr1 V="7 impasse des Lilas"/>');
+    });
+
+    it('sends credit notes on a rôle’s invoices to the comptable once, as a numbered annulation bordereau', async () => {
+      const month = '2018-09'; // the rôle emitted by the test above
+      const invoices = await sql<{ id: string; number: string; payer_name: string }>(
+        'SELECT id, number, payer_name FROM family_invoice WHERE commune_id = $1 AND month = $2 ORDER BY number',
+        [villebelle.id, month],
+      );
+      const [ines, , lucie] = invoices;
+      const [line] = await sql<{ id: string }>('SELECT id FROM family_invoice_line WHERE invoice_id = $1', [ines!.id]);
+      await adminBrowser.get(billing);
+      expect(
+        (
+          await adminBrowser.post(`/c/villebelle/admin/famille/factures/${ines!.id}/avoir`, {
+            ligne: line!.id,
+            motif: 'Cantine fermée (grève)',
+          })
+        ).statusCode,
+      ).toBe(303);
+      await adminBrowser.get(billing);
+      expect(
+        (
+          await adminBrowser.post(`/c/villebelle/admin/famille/factures/${lucie!.id}/avoir`, {
+            ligne: 'tout',
+            motif: 'Déménagement',
+          })
+        ).statusCode,
+      ).toBe(303);
+
+      await adminBrowser.get(billing);
+      const res = await adminBrowser.post(`${billing}/role/annulation`, { mois: month });
+      expect(res.statusCode).toBe(200);
+      expect(String(res.headers['content-disposition'])).toMatch(
+        /filename="PES_ANNULATION_villebelle_\d{4}_0000001\.xml"/,
+      );
+      const errors: string[] = [];
+      const doc = new DOMParser({ onError: (_l, m) => errors.push(m) }).parseFromString(res.body, 'text/xml');
+      expect(errors).toEqual([]);
+      const v = (name: string) => Array.from(doc.getElementsByTagName(name)).map((e) => e.getAttribute('V'));
+      const [role] = await sql<{ id_bord: number; exer: number }>(
+        'SELECT id_bord, exer FROM family_role WHERE commune_id = $1 AND month = $2',
+        [villebelle.id, month],
+      );
+      expect(v('TypBord')).toEqual(['02']);
+      expect(v('DteAsp')).toEqual([]);
+      // 12,00 € (Inès’s line) + 5,00 € (the rest of Lucie’s invoice) = 17,00 €, in two pieces.
+      expect(v('NbrPce')).toEqual(['2']);
+      expect(v('MtBordHt')).toEqual(['17.00']);
+      expect(v('MtHT').reduce((sum, a) => sum + Math.round(Number(a) * 100), 0)).toBe(1700);
+      // Each piece names the rôle's bordereau and the piece it reduces (Inès 1st, Lucie 3rd in the rôle).
+      const orig = Array.from(doc.getElementsByTagName('PceOrig')).map((p) =>
+        ['Exer', 'IdBord', 'IdPce'].map((n) => p.getElementsByTagName(n)[0]!.getAttribute('V')),
+      );
+      expect(orig).toEqual([
+        [String(role!.exer), String(role!.id_bord), '1'],
+        [String(role!.exer), String(role!.id_bord), '3'],
+      ]);
+      expect(v('ObjPce')[0]).toMatch(
+        new RegExp(`^Réduction de la facture ${ines!.number} \\(avoir AV-\\d{4}-\\d{6}\\)$`),
+      );
+      expect(v('Adr1')).toEqual(['5 impasse des Lilas', '12 rue des Écoles']);
+      // Once per credit note: asked again, nothing is left to send.
+      await adminBrowser.get(billing);
+      const again = await adminBrowser.post(`${billing}/role/annulation`, { mois: month });
+      expect(again.statusCode).toBe(422);
+      expect(shownText(again.body)).toContain('n’est à transmettre au comptable');
+      const none = await adminBrowser.post(`${billing}/role/annulation`, { mois: '2017-01' });
+      expect(none.statusCode).toBe(422);
+      expect(shownText(none.body)).toContain('n’a pas été émis');
+      const history = shownText((await adminBrowser.get(`/c/villebelle/admin/famille/factures/${ines!.id}`)).body);
+      expect(history).toContain('Réduction transmise au comptable public dans le bordereau d’annulation n° 1');
+    });
+
     it('is 404 for another commune’s administrator and for a citizen', async () => {
       const other = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example');
       expect((await other.get(`${billing}/role?mois=2019-02`)).statusCode).toBe(404);
@@ -164,10 +280,10 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
     it('keeps the new tables under forced row-level security', async () => {
       const rows = await sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
         `SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
-         WHERE relname IN ('family_helios_settings', 'family_role', 'family_credit_note', 'family_invoice_event')
+         WHERE relname IN ('family_cancellation', 'family_helios_settings', 'family_role', 'family_credit_note', 'family_invoice_event')
          ORDER BY relname`,
       );
-      expect(rows).toHaveLength(4);
+      expect(rows).toHaveLength(5);
       for (const r of rows)
         expect([r.relname, r.relrowsecurity, r.relforcerowsecurity]).toEqual([r.relname, true, true]);
     });

@@ -6,12 +6,14 @@ import {
   type ActivityRow,
   type AttendanceValue,
   type BookingRow,
+  type CancellationRow,
   type ClosedDayRow,
   type CreditNoteRow,
   type EnrolmentRow,
   type EnrolmentStatus,
   familyActivity,
   familyBooking,
+  familyCancellation,
   familyClosedDay,
   familyCreditNote,
   familyEnrolment,
@@ -395,37 +397,111 @@ export async function setAttendance(
     });
 }
 
-export interface BookingWithChild extends BookingRow {
-  childName: string;
-  childBirthDate: string;
+/**
+ * The billing run's next page of paying guardians (decision 0048): accounts with a booked or
+ * pointed day in the period and no invoice for the month yet, after `after` in account-id order,
+ * at most `limit`. Read after the sequence row is locked, so a concurrent run's committed
+ * invoices are seen and skipped.
+ */
+export async function accountsToBill(
+  tx: Tx,
+  communeId: string,
+  month: string,
+  period: { from: string; to: string },
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
+  const rows = await tx.db
+    .selectDistinct({ accountId: familyBooking.accountId })
+    .from(familyBooking)
+    .where(
+      and(
+        eq(familyBooking.communeId, communeId),
+        gte(familyBooking.day, period.from),
+        lte(familyBooking.day, period.to),
+        after === null ? undefined : sql`${familyBooking.accountId} > ${after}`,
+        sql`NOT EXISTS (SELECT 1 FROM family_invoice i WHERE i.commune_id = ${communeId} AND i.month = ${month} AND i.account_id = ${familyBooking.accountId})`,
+      ),
+    )
+    .orderBy(asc(familyBooking.accountId))
+    .limit(limit);
+  return rows.map((r) => r.accountId);
 }
 
-/** Every booking or pointed day of the commune in a period, with the child (billing). */
-export function bookingsBetween(tx: Tx, communeId: string, from: string, to: string): Promise<BookingWithChild[]> {
+/** Paying guardians with days in the period who already have the month's invoice. */
+export async function countBilledAccounts(
+  tx: Tx,
+  communeId: string,
+  month: string,
+  period: { from: string; to: string },
+): Promise<number> {
+  const [row] = await tx.db
+    .select({ n: sql<number>`count(DISTINCT ${familyBooking.accountId})::int` })
+    .from(familyBooking)
+    .where(
+      and(
+        eq(familyBooking.communeId, communeId),
+        gte(familyBooking.day, period.from),
+        lte(familyBooking.day, period.to),
+        sql`EXISTS (SELECT 1 FROM family_invoice i WHERE i.commune_id = ${communeId} AND i.month = ${month} AND i.account_id = ${familyBooking.accountId})`,
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+export interface DayTallyRow {
+  accountId: string;
+  activityId: string;
+  childId: string;
+  childName: string;
+  childBirthDate: string;
+  booked: boolean;
+  attendance: AttendanceValue | null;
+  days: number;
+}
+
+/**
+ * The days of these guardians' children in the period, grouped in SQL by child, activity and
+ * state (booked or not, how pointed): a handful of rows per child instead of one per day.
+ */
+export function dayTallies(
+  tx: Tx,
+  communeId: string,
+  accountIds: readonly string[],
+  period: { from: string; to: string },
+): Promise<DayTallyRow[]> {
+  if (accountIds.length === 0) return Promise.resolve([]);
   return tx.db
     .select({
-      id: familyBooking.id,
-      communeId: familyBooking.communeId,
-      activityId: familyBooking.activityId,
-      enrolmentId: familyBooking.enrolmentId,
       accountId: familyBooking.accountId,
+      activityId: familyBooking.activityId,
       childId: familyBooking.childId,
-      day: familyBooking.day,
+      childName: sql<string>`min(${familyEnrolment.childName})`,
+      childBirthDate: sql<string>`min(${familyEnrolment.childBirthDate})::text`,
       booked: familyBooking.booked,
       attendance: familyBooking.attendance,
-      checkedBy: familyBooking.checkedBy,
-      checkedAt: familyBooking.checkedAt,
-      updatedAt: familyBooking.updatedAt,
-      childName: familyEnrolment.childName,
-      childBirthDate: familyEnrolment.childBirthDate,
+      days: sql<number>`count(*)::int`,
     })
     .from(familyBooking)
     .innerJoin(
       familyEnrolment,
       and(eq(familyEnrolment.communeId, familyBooking.communeId), eq(familyEnrolment.id, familyBooking.enrolmentId)),
     )
-    .where(and(eq(familyBooking.communeId, communeId), gte(familyBooking.day, from), lte(familyBooking.day, to)))
-    .orderBy(asc(familyBooking.accountId), asc(familyBooking.day));
+    .where(
+      and(
+        eq(familyBooking.communeId, communeId),
+        inArray(familyBooking.accountId, [...accountIds]),
+        gte(familyBooking.day, period.from),
+        lte(familyBooking.day, period.to),
+      ),
+    )
+    .groupBy(
+      familyBooking.accountId,
+      familyBooking.activityId,
+      familyBooking.childId,
+      familyBooking.booked,
+      familyBooking.attendance,
+    );
 }
 
 export async function updateDaySettings(
@@ -465,6 +541,32 @@ export async function householdQfOn(
   return row;
 }
 
+/** The QF retained on `date` for each of these guardians (the latest started that day). */
+export async function householdQfsOn(
+  tx: Tx,
+  communeId: string,
+  accountIds: readonly string[],
+  date: string,
+): Promise<Map<string, { qf: number | null; resident: boolean }>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await tx.db
+    .selectDistinctOn([familyHouseholdQf.accountId], {
+      accountId: familyHouseholdQf.accountId,
+      qf: familyHouseholdQf.qf,
+      resident: familyHouseholdQf.resident,
+    })
+    .from(familyHouseholdQf)
+    .where(
+      and(
+        eq(familyHouseholdQf.communeId, communeId),
+        inArray(familyHouseholdQf.accountId, [...accountIds]),
+        lte(familyHouseholdQf.validFrom, date),
+      ),
+    )
+    .orderBy(asc(familyHouseholdQf.accountId), desc(familyHouseholdQf.validFrom), desc(familyHouseholdQf.createdAt));
+  return new Map(rows.map((r) => [r.accountId, { qf: r.qf, resident: r.resident }]));
+}
+
 export async function insertHouseholdQf(
   tx: Tx,
   row: {
@@ -479,48 +581,89 @@ export async function insertHouseholdQf(
   await tx.db.insert(familyHouseholdQf).values({ id: uuidv7(), ...row });
 }
 
-/** The next invoice number of the commune for the year (the sequence row is locked by the update). */
-export async function nextInvoiceNumber(tx: Tx, communeId: string, year: number): Promise<string> {
+/**
+ * Locks the commune's invoice sequence row for the year (created at 0 if new): billing batches,
+ * whatever run they belong to, number invoices one after the other, without gaps.
+ */
+export async function lockInvoiceSequence(tx: Tx, communeId: string, year: number): Promise<number> {
+  await tx.db.insert(familyInvoiceSequence).values({ communeId, year, lastNumber: 0 }).onConflictDoNothing();
   const [row] = await tx.db
-    .insert(familyInvoiceSequence)
-    .values({ communeId, year, lastNumber: 1 })
-    .onConflictDoUpdate({
-      target: [familyInvoiceSequence.communeId, familyInvoiceSequence.year],
-      set: { lastNumber: sql`${familyInvoiceSequence.lastNumber} + 1` },
-    })
-    .returning({ n: familyInvoiceSequence.lastNumber });
-  return `${year}-${String(row!.n).padStart(6, '0')}`;
+    .select({ n: familyInvoiceSequence.lastNumber })
+    .from(familyInvoiceSequence)
+    .where(and(eq(familyInvoiceSequence.communeId, communeId), eq(familyInvoiceSequence.year, year)))
+    .for('update');
+  return row!.n;
 }
 
-export async function invoicedAccounts(tx: Tx, communeId: string, month: string): Promise<Set<string>> {
-  const rows = await tx.db
-    .select({ accountId: familyInvoice.accountId })
-    .from(familyInvoice)
-    .where(and(eq(familyInvoice.communeId, communeId), eq(familyInvoice.month, month)));
-  return new Set(rows.map((r) => r.accountId));
-}
-
-export async function insertInvoice(
+/** Takes `count` numbers after `last` (the value `lockInvoiceSequence` returned): « AAAA-NNNNNN ». */
+export async function takeInvoiceNumbers(
   tx: Tx,
-  row: Pick<InvoiceRow, 'communeId' | 'number' | 'month' | 'accountId' | 'payerName' | 'totalCents'>,
-  lines: ReadonlyArray<Omit<InvoiceLineRow, 'id' | 'communeId' | 'invoiceId' | 'position'>>,
-): Promise<InvoiceRow> {
-  const [invoice] = await tx.db
-    .insert(familyInvoice)
-    .values({ id: uuidv7(), status: 'a_payer', ...row })
-    .returning();
-  if (lines.length > 0) {
-    await tx.db.insert(familyInvoiceLine).values(
-      lines.map((l, position) => ({
-        id: uuidv7(),
-        communeId: row.communeId,
-        invoiceId: invoice!.id,
-        position,
-        ...l,
-      })),
-    );
-  }
-  return invoice!;
+  communeId: string,
+  year: number,
+  last: number,
+  count: number,
+): Promise<string[]> {
+  if (count === 0) return [];
+  await tx.db
+    .update(familyInvoiceSequence)
+    .set({ lastNumber: last + count })
+    .where(and(eq(familyInvoiceSequence.communeId, communeId), eq(familyInvoiceSequence.year, year)));
+  return Array.from({ length: count }, (_, i) => `${year}-${String(last + i + 1).padStart(6, '0')}`);
+}
+
+export type NewInvoice = Pick<
+  InvoiceRow,
+  'communeId' | 'number' | 'month' | 'accountId' | 'payerName' | 'totalCents'
+> & {
+  lines: ReadonlyArray<Omit<InvoiceLineRow, 'id' | 'communeId' | 'invoiceId' | 'position'>>;
+};
+
+/**
+ * Inserts invoices and their lines in two statements, whatever their number: each column goes as
+ * one array parameter, `unnest` turns them back into rows (no statement grows with the rows, no
+ * 65 535-parameter limit, nothing built row by row in JavaScript).
+ */
+export async function insertInvoices(tx: Tx, invoices: readonly NewInvoice[]): Promise<void> {
+  if (invoices.length === 0) return;
+  const ids = invoices.map(() => uuidv7());
+  await tx.client.query(
+    `INSERT INTO family_invoice (id, commune_id, number, month, account_id, payer_name, total_cents, status)
+     SELECT id, commune_id, number, month, account_id, payer_name, total_cents, 'a_payer'
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::int[])
+         AS t(id, commune_id, number, month, account_id, payer_name, total_cents)`,
+    [
+      ids,
+      invoices.map((i) => i.communeId),
+      invoices.map((i) => i.number),
+      invoices.map((i) => i.month),
+      invoices.map((i) => i.accountId),
+      invoices.map((i) => i.payerName),
+      invoices.map((i) => i.totalCents),
+    ],
+  );
+  const lines = invoices.flatMap((invoice, n) =>
+    invoice.lines.map((l, position) => ({ ...l, invoiceId: ids[n]!, communeId: invoice.communeId, position })),
+  );
+  if (lines.length === 0) return;
+  await tx.client.query(
+    `INSERT INTO family_invoice_line
+       (id, commune_id, invoice_id, position, child_name, activity_name, label, quantity, unit_cents, amount_cents, explanation)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[],
+                          $8::int[], $9::int[], $10::int[], $11::text[])`,
+    [
+      lines.map(() => uuidv7()),
+      lines.map((l) => l.communeId),
+      lines.map((l) => l.invoiceId),
+      lines.map((l) => l.position),
+      lines.map((l) => l.childName),
+      lines.map((l) => l.activityName),
+      lines.map((l) => l.label),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unitCents),
+      lines.map((l) => l.amountCents),
+      lines.map((l) => l.explanation),
+    ],
+  );
 }
 
 export function listInvoicesOfAccount(tx: Tx, communeId: string, accountId: string): Promise<InvoiceRow[]> {
@@ -823,4 +966,61 @@ export async function lastReminders(
     )
     .groupBy(familyInvoiceEvent.invoiceId);
   return new Map(rows.map((r) => [r.invoiceId, new Date(r.at)]));
+}
+
+// — Annulation-réduction bordereaux (migration 0041) —
+
+/** Credit notes on invoices of this rôle not yet sent to the comptable, oldest first. */
+export function pendingRoleCredits(tx: Tx, communeId: string, roleId: string): Promise<CreditNoteRow[]> {
+  return tx.db
+    .select({
+      id: familyCreditNote.id,
+      communeId: familyCreditNote.communeId,
+      number: familyCreditNote.number,
+      invoiceId: familyCreditNote.invoiceId,
+      lineId: familyCreditNote.lineId,
+      amountCents: familyCreditNote.amountCents,
+      reason: familyCreditNote.reason,
+      createdBy: familyCreditNote.createdBy,
+      createdAt: familyCreditNote.createdAt,
+      cancellationId: familyCreditNote.cancellationId,
+    })
+    .from(familyCreditNote)
+    .innerJoin(
+      familyInvoice,
+      and(eq(familyInvoice.communeId, familyCreditNote.communeId), eq(familyInvoice.id, familyCreditNote.invoiceId)),
+    )
+    .where(
+      and(
+        eq(familyCreditNote.communeId, communeId),
+        eq(familyInvoice.roleId, roleId),
+        isNull(familyCreditNote.cancellationId),
+      ),
+    )
+    .orderBy(asc(familyCreditNote.createdAt), asc(familyCreditNote.number))
+    .for('update', { of: familyCreditNote });
+}
+
+export async function insertCancellation(
+  tx: Tx,
+  row: Omit<CancellationRow, 'id' | 'createdAt'>,
+  creditNoteIds: readonly string[],
+): Promise<CancellationRow> {
+  const [inserted] = await tx.db
+    .insert(familyCancellation)
+    .values({ id: uuidv7(), ...row })
+    .returning();
+  await tx.db
+    .update(familyCreditNote)
+    .set({ cancellationId: inserted!.id })
+    .where(and(eq(familyCreditNote.communeId, row.communeId), inArray(familyCreditNote.id, [...creditNoteIds])));
+  return inserted!;
+}
+
+export function cancellationsOfRole(tx: Tx, communeId: string, roleId: string): Promise<CancellationRow[]> {
+  return tx.db
+    .select()
+    .from(familyCancellation)
+    .where(and(eq(familyCancellation.communeId, communeId), eq(familyCancellation.roleId, roleId)))
+    .orderBy(asc(familyCancellation.createdAt));
 }

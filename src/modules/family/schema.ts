@@ -1,4 +1,4 @@
-/** Drizzle definitions of the family portal's tables (migrations 0022, 0023, 0026 and 0034 are the source of truth). */
+/** Drizzle definitions of the family portal's tables (migrations 0022, 0023, 0026, 0034 and 0041 are the source of truth). */
 import { boolean, date, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { TariffRules } from './tariffs/pricing.js';
 
@@ -197,7 +197,24 @@ export const familyCreditNote = pgTable('family_credit_note', {
   reason: text('reason').notNull(),
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The annulation-réduction bordereau it went to the comptable in (migration 0041). */
+  cancellationId: uuid('cancellation_id'),
 });
+
+/** An annulation-réduction bordereau (migration 0041). */
+export const familyCancellation = pgTable('family_cancellation', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  roleId: uuid('role_id').notNull(),
+  exer: integer('exer').notNull(),
+  idBord: integer('id_bord').notNull(),
+  pieceCount: integer('piece_count').notNull(),
+  totalCents: integer('total_cents').notNull(),
+  xml: text('xml').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type CancellationRow = typeof familyCancellation.$inferSelect;
 
 export type InvoiceEventKind = 'avoir' | 'role' | 'relance';
 

@@ -5,7 +5,14 @@
 import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
 import { PASSWORD_POLICY_VERSION } from './password-policy.js';
-import { addMembership, findAccountByEmail, findAccountById, insertAccount, membershipsInCommune } from './repo.js';
+import {
+  addMembership,
+  findAccountByEmail,
+  findAccountById,
+  findAccountNames,
+  insertAccount,
+  membershipsInCommune,
+} from './repo.js';
 import { findApiTokenName, listStaffMembers } from './staff-repo.js';
 import { encryptTotpSecret } from './totp.js';
 
@@ -42,6 +49,18 @@ export async function listOperatorContacts(tx: Tx): Promise<Array<{ email: strin
       WHERE is_operator AND disabled_at IS NULL AND email_verified_at IS NOT NULL ORDER BY email`,
   );
   return rows.map((r) => ({ email: r.email, givenName: r.given_name }));
+}
+
+/**
+ * The names of several accounts at once (a billing run names thousands of payers): one query,
+ * accounts that do not exist are left out of the map.
+ */
+export async function accountNames(
+  tx: Tx,
+  accountIds: readonly string[],
+): Promise<Map<string, { givenName: string; familyName: string }>> {
+  const rows = await findAccountNames(tx, accountIds);
+  return new Map(rows.map((r) => [r.id, { givenName: r.givenName, familyName: r.familyName }]));
 }
 
 /** The account that owns this address, if it is confirmed and active (to attach a request to it). */

@@ -1,5 +1,5 @@
 /** Queries on accounts, memberships, second factors and e-mail tokens. */
-import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '../../platform/authz/roles.js';
 import type { Tx } from '../../platform/db/tenant.js';
@@ -22,6 +22,18 @@ export async function findAccountByEmail(tx: Tx, email: string): Promise<Account
 export async function findAccountById(tx: Tx, id: string): Promise<Account | undefined> {
   const rows = await tx.db.select().from(account).where(eq(account.id, id)).limit(1);
   return rows[0];
+}
+
+/** Ids and names of these accounts (those that exist). */
+export async function findAccountNames(
+  tx: Tx,
+  ids: readonly string[],
+): Promise<Array<{ id: string; givenName: string; familyName: string }>> {
+  if (ids.length === 0) return [];
+  return tx.db
+    .select({ id: account.id, givenName: account.givenName, familyName: account.familyName })
+    .from(account)
+    .where(inArray(account.id, [...ids]));
 }
 
 export async function insertAccount(tx: Tx, values: Omit<typeof account.$inferInsert, 'id'>): Promise<Account> {

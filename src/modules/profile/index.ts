@@ -3,6 +3,8 @@
  * citizen's profile, and the vault's documents offered on file questions.
  */
 import type { Tx } from '../../platform/db/tenant.js';
+import type { AddressAnswer } from '../forms/index.js';
+import { getContactDetails } from './profile.js';
 import { insertHouseholdMember, listHouseholdMembers } from './repo.js';
 
 export { profilePrefill } from './profile.js';
@@ -41,4 +43,18 @@ export async function seedHouseholdChild(
 ): Promise<HouseholdChild> {
   const member = await insertHouseholdMember(tx, accountId, { ...child, relation: 'enfant' });
   return { id: member.id, givenName: member.givenName, familyName: member.familyName, birthDate: member.birthDate };
+}
+
+/**
+ * The postal addresses citizens gave in their profile, for these accounts (a rôle names every
+ * paying guardian with their address): accounts without a complete address are left out. Each
+ * profile row is read under its own account's scope (RLS), in the caller's transaction.
+ */
+export async function postalAddresses(tx: Tx, accountIds: readonly string[]): Promise<Map<string, AddressAnswer>> {
+  const found = new Map<string, AddressAnswer>();
+  for (const id of new Set(accountIds)) {
+    const { address } = await getContactDetails(tx, id);
+    if (address) found.set(id, address);
+  }
+  return found;
 }

@@ -15,7 +15,12 @@ const HELIOS: HeliosIdentity = {
 const PIECES: OrmcPiece[] = [
   {
     invoiceNumber: '2026-000001',
-    debtor: { reference: 'F0193A1B2C3', givenName: 'Hélène', familyName: 'Dupont & Fils' },
+    debtor: {
+      reference: 'F0193A1B2C3',
+      givenName: 'Hélène',
+      familyName: 'Dupont & Fils',
+      address: { line1: '12 rue des Écoles', line2: 'Bâtiment B & C', postcode: '44150', city: 'Villebelle' },
+    },
     lines: [
       { label: 'Restauration scolaire : 12 jours réservés', amountCents: 4080 },
       { label: 'Accueil du soir : 1 présence sans réservation', amountCents: 255 },
@@ -23,7 +28,12 @@ const PIECES: OrmcPiece[] = [
   },
   {
     invoiceNumber: '2026-000002',
-    debtor: { reference: 'F0193A1B2C4', givenName: 'Zoé', familyName: 'L’Hôte <"Ñ">' },
+    debtor: {
+      reference: 'F0193A1B2C4',
+      givenName: 'Zoé',
+      familyName: 'L’Hôte <"Ñ">',
+      address: { line1: '3 allée du Parc', postcode: '44200', city: 'Saint-Aubin-les-Prés' },
+    },
     lines: [
       { label: 'Restauration scolaire : 3 jours réservés', amountCents: 300 },
       // A line entirely credited is not in the rôle.
@@ -31,7 +41,16 @@ const PIECES: OrmcPiece[] = [
     ],
   },
   // An invoice with nothing left to pay is not a piece.
-  { invoiceNumber: '2026-000003', debtor: { reference: 'X', givenName: 'A', familyName: 'B' }, lines: [] },
+  {
+    invoiceNumber: '2026-000003',
+    debtor: {
+      reference: 'X',
+      givenName: 'A',
+      familyName: 'B',
+      address: { line1: '1 rue', postcode: '44000', city: 'Nantes' },
+    },
+    lines: [],
+  },
 ];
 
 function parse(xml: string) {
@@ -113,6 +132,21 @@ describe('PES V2 ORMC bordereau of a rôle', () => {
     expect(value(pieces[1]!, 'Nom')).toBe('L’Hôte <"Ñ">');
     expect(xml).toContain('Dupont &amp; Fils');
     expect(xml).toContain('L’Hôte &lt;&quot;Ñ&quot;&gt;');
+  });
+
+  it('gives each debtor the postal address the avis des sommes à payer goes to, after InfoTiers', () => {
+    const tiers = all(doc, 'Tiers');
+    expect(tiers).toHaveLength(3);
+    const address = (t: XmlElement) =>
+      ['TypAdr', 'Adr1', 'Adr2', 'CP', 'Ville', 'CodRes', 'CodPays'].map((n) => value(all(t, 'Adresse')[0]!, n));
+    expect(address(tiers[0]!)).toEqual(['1', '12 rue des Écoles', 'Bâtiment B & C', '44150', 'Villebelle', '0', 'FR']);
+    // No complement: no Adr2.
+    expect(address(tiers[2]!)).toEqual(['1', '3 allée du Parc', null, '44200', 'Saint-Aubin-les-Prés', '0', 'FR']);
+    // InfoTiers first, then Adresse (the order of the Tiers block).
+    const children = Array.from(tiers[0]!.childNodes)
+      .filter((n) => n.nodeType === 1)
+      .map((n) => (n as XmlElement).tagName);
+    expect(children).toEqual(['InfoTiers', 'Adresse']);
   });
 
   it('refuses a rôle with nothing to recover', () => {

@@ -13,7 +13,10 @@
  *   (IdPce, TypPce 01, NatPce 01, ObjPce with the invoice number), then one `LigneDePiece` per
  *   invoice line still owed (the sub-articles: the product), each with its `InfoLignePiece`
  *   (IdLigne, ObjLignePce, Nature = the revenue account, Majo 0, MtHT) and the debtor's `Tiers`
- *   (RefTiers, CatTiers 01 personne physique, NatJur 01 particulier, TypTiers 01, Nom, Prenom).
+ *   (RefTiers, CatTiers 01 personne physique, NatJur 01 particulier, TypTiers 01, Nom, Prenom)
+ *   followed by its `Adresse` (decision 0048: TypAdr 1 the main address, Adr1 the number and
+ *   street, Adr2 the complement when there is one, CP, Ville, CodRes 0 resident in France,
+ *   CodPays FR) — the comptable sends the avis des sommes à payer there.
  *
  * Amounts are integer cents rendered as PES decimals (« 1234.05 »). Every value sits in an
  * attribute `V`, escaped (& < > " '), accents kept (UTF-8). Length limits are cut, never refused.
@@ -23,6 +26,8 @@ export const PES_NAMESPACE = 'http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/al
 export const PES_COMMON_NAMESPACE = 'http://www.minefi.gouv.fr/cp/helios/pes_v2/commun';
 /** TypBord of an ORMC bordereau (a rôle). */
 export const ORMC_TYPBORD = '06';
+/** TypBord of an annulation-réduction bordereau (domain rules §4.3: 02, to confirm). */
+export const CANCELLATION_TYPBORD = '02';
 
 export interface HeliosIdentity {
   idPost: string;
@@ -37,9 +42,17 @@ export interface HeliosIdentity {
   nature: string;
 }
 
+/** The debtor's postal address (from the citizen's profile): where the avis des sommes à payer goes. */
+export interface DebtorAddress {
+  line1: string;
+  line2?: string;
+  postcode: string;
+  city: string;
+}
+
 export interface OrmcPiece {
   invoiceNumber: string;
-  debtor: { reference: string; givenName: string; familyName: string };
+  debtor: { reference: string; givenName: string; familyName: string; address: DebtorAddress };
   lines: ReadonlyArray<{ label: string; amountCents: number }>;
 }
 
@@ -77,6 +90,21 @@ export function pesText(value: string, max: number): string {
 /** Sum of what the pieces' lines ask, in cents (MtBordHt). */
 export function roleTotal(pieces: readonly OrmcPiece[]): number {
   return pieces.reduce((sum, p) => sum + p.lines.reduce((s, l) => s + l.amountCents, 0), 0);
+}
+
+function addressBlock(address: DebtorAddress, v: (name: string, value: string, indent: string) => string): string[] {
+  const indent = '              ';
+  return [
+    '            <Adresse>',
+    v('TypAdr', '1', indent),
+    v('Adr1', pesText(address.line1, 38), indent),
+    ...(address.line2 ? [v('Adr2', pesText(address.line2, 38), indent)] : []),
+    v('CP', pesText(address.postcode, 5), indent),
+    v('Ville', pesText(address.city, 38), indent),
+    v('CodRes', '0', indent),
+    v('CodPays', 'FR', indent),
+    '            </Adresse>',
+  ];
 }
 
 export function ormcXml(header: HeliosIdentity, role: OrmcRole): string {
@@ -157,6 +185,7 @@ export function ormcXml(header: HeliosIdentity, role: OrmcRole): string {
         v('Nom', pesText(piece.debtor.familyName, 38), '              '),
         v('Prenom', pesText(piece.debtor.givenName, 38), '              '),
         '            </InfoTiers>',
+        ...addressBlock(piece.debtor.address, v),
         '          </Tiers>',
         '        </LigneDePiece>',
       );
@@ -165,4 +194,72 @@ export function ormcXml(header: HeliosIdentity, role: OrmcRole): string {
   });
   out.push('    </Bordereau>', '  </PES_RecetteAller>', '</n:PES_Aller>', '');
   return out.join('\n');
+}
+
+/** One invoice of a rôle reduced by credit notes: the piece of the rôle it reduces, and by what. */
+export interface CancellationPiece {
+  invoiceNumber: string;
+  /** IdPce of the invoice in the rôle. */
+  rolePiece: number;
+  creditNoteNumbers: readonly string[];
+  debtor: OrmcPiece['debtor'];
+  lines: ReadonlyArray<{ label: string; amountCents: number }>;
+}
+
+export interface CancellationBordereau {
+  exer: number;
+  idBord: number;
+  emittedOn: string;
+  objet: string;
+  fileName: string;
+  /** The rôle reduced: its year and number. */
+  role: { exer: number; idBord: number };
+  pieces: readonly CancellationPiece[];
+}
+
+/**
+ * An annulation-réduction bordereau (decision 0048): the same envelope and header as the rôle,
+ * TypBord 02, MtBordHt the sum of the reductions, and per reduced invoice a piece that names the
+ * rôle's bordereau and piece it reduces (`PceOrig`: Exer, IdBord, IdPce), the credit notes in
+ * ObjPce, one line per amount taken off, and the debtor as in the rôle.
+ */
+export function cancellationXml(header: HeliosIdentity, bordereau: CancellationBordereau): string {
+  const pieces = bordereau.pieces.filter((p) => p.lines.some((l) => l.amountCents > 0));
+  if (pieces.length === 0) throw new RangeError('an annulation bordereau needs at least one reduction');
+  const rendered = ormcXml(header, {
+    exer: bordereau.exer,
+    idBord: bordereau.idBord,
+    emittedOn: bordereau.emittedOn,
+    objet: bordereau.objet,
+    fileName: bordereau.fileName,
+    pieces,
+  });
+  // The rôle's layout with the type of the bordereau and, in each piece, what it reduces.
+  let index = 0;
+  return rendered
+    .replace(`<TypBord V="${ORMC_TYPBORD}"/>`, `<TypBord V="${CANCELLATION_TYPBORD}"/>`)
+    .replace(/<DteAsp V="[^"]*"\/>\n/, '')
+    .replace(/( *)<ObjPce V="[^"]*"\/>/g, (_match, indent: string) => {
+      const piece = pieces[index++]!;
+      const what = `Réduction de la facture ${piece.invoiceNumber} (avoir ${piece.creditNoteNumbers.join(', ')})`;
+      return [
+        `${indent}<ObjPce V="${pesText(what, 160)}"/>`,
+        `${indent}<PceOrig>`,
+        `${indent}  <Exer V="${bordereau.role.exer}"/>`,
+        `${indent}  <IdBord V="${bordereau.role.idBord}"/>`,
+        `${indent}  <IdPce V="${piece.rolePiece}"/>`,
+        `${indent}</PceOrig>`,
+      ].join('\n');
+    });
+}
+
+/** The IdPce of each invoice in an emitted rôle's XML (« Facture N » in ObjPce), by invoice number. */
+export function rolePieces(xml: string): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const m of xml.matchAll(
+    /<IdPce V="(\d+)"\/>\s*<TypPce V="01"\/>\s*<NatPce V="01"\/>\s*<ObjPce V="Facture ([^"]+)"\/>/g,
+  )) {
+    found.set(m[2]!, Number(m[1]));
+  }
+  return found;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TariffRules } from '../tariffs/pricing.js';
-import { type DayRecord, dayCharge, invoiceOf, monthLines } from './rules.js';
+import { type ChildActivityMonth, type DayRecord, dayCharge, invoiceOf, monthLines } from './rules.js';
 
 // Champcevinel brackets (domain rules §3.3) with a 10 % sibling reduction.
 const canteen: TariffRules = {
@@ -158,5 +158,47 @@ describe('an invoice, worked examples', () => {
     };
     expect(monthLines(month, { qf: null, resident: true })[0]!.unitCents).toBe(350);
     expect(monthLines(month, { qf: 525, resident: false })[0]!.unitCents).toBe(520);
+  });
+});
+
+describe('days counted in tallies (the billing run groups them in SQL)', () => {
+  const rules = { billUnjustifiedAbsence: true, unbookedSurchargePercent: 50 };
+  const tariff: TariffRules = {
+    model: { kind: 'brackets', brackets: [{ fromQf: 0, toQf: null, priceCents: 300 }] },
+    nonResidentPriceCents: null,
+    missingQf: 'highest',
+    siblingReductionPercent: 0,
+    costPerUserCents: null,
+    oneEuroCanteen: false,
+  };
+  const month = (days: ChildActivityMonth['days']): ChildActivityMonth => ({
+    childName: 'Léa',
+    activityName: 'Restauration scolaire',
+    unit: 'repas',
+    tariff,
+    billing: rules,
+    childRank: 1,
+    days,
+  });
+  it('bills a tally of n days as n single days (same lines, same total)', () => {
+    const single = [
+      ...Array.from({ length: 12 }, () => ({ booked: true, attendance: 'present' as const })),
+      ...Array.from({ length: 3 }, () => ({ booked: true, attendance: 'absent_justifie' as const })),
+      ...Array.from({ length: 2 }, () => ({ booked: false, attendance: 'present' as const })),
+    ];
+    const tallied = [
+      { booked: true, attendance: 'present' as const, count: 12 },
+      { booked: true, attendance: 'absent_justifie' as const, count: 3 },
+      { booked: false, attendance: 'present' as const, count: 2 },
+    ];
+    const household = { qf: 800, resident: true };
+    expect(monthLines(month(tallied), household)).toEqual(monthLines(month(single), household));
+    // 12 × 3,00 € + 2 × 4,50 € (50 % more without booking) = 45,00 €; the justified absences not billed.
+    expect(monthLines(month(tallied), household).map((l) => l.amountCents)).toEqual([3600, 900]);
+  });
+  it('refuses a tally that is not a whole number of days', () => {
+    expect(() =>
+      monthLines(month([{ booked: true, attendance: null, count: 1.5 }]), { qf: 1, resident: true }),
+    ).toThrow(RangeError);
   });
 });

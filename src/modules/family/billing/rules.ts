@@ -23,6 +23,18 @@ export interface DayRecord {
   attendance: Attendance | null;
 }
 
+/**
+ * Days of a child's month that share one state (booked or not, pointed or not), counted: what the
+ * billing run reads from the database, grouped in SQL, instead of one row per day. A `DayRecord`
+ * is a tally of one.
+ */
+export interface DayTally {
+  booked: boolean;
+  attendance: Attendance | null;
+  /** How many days are in this state (1 when absent). */
+  count?: number;
+}
+
 export interface BillingRules {
   billUnjustifiedAbsence: boolean;
   unbookedSurchargePercent: number;
@@ -31,7 +43,7 @@ export interface BillingRules {
 export type DayCharge = 'booked' | 'unjustified_absence' | 'unbooked_presence' | null;
 
 /** How a day is billed, or null when it is not. */
-export function dayCharge(record: DayRecord, rules: BillingRules): DayCharge {
+export function dayCharge(record: DayTally, rules: BillingRules): DayCharge {
   if (!record.booked) return record.attendance === 'present' ? 'unbooked_presence' : null;
   if (record.attendance === 'absent_justifie') return null;
   if (record.attendance === 'absent_non_justifie') return rules.billUnjustifiedAbsence ? 'unjustified_absence' : null;
@@ -46,7 +58,7 @@ export interface ChildActivityMonth {
   billing: BillingRules;
   /** 1 for the household's eldest child in the activity this month, 2 for the next… */
   childRank: number;
-  days: readonly DayRecord[];
+  days: readonly DayTally[];
 }
 
 export interface Household {
@@ -84,7 +96,9 @@ export function monthLines(month: ChildActivityMonth, household: Household): Inv
   const counts = { booked: 0, unjustified_absence: 0, unbooked_presence: 0 };
   for (const record of month.days) {
     const charge = dayCharge(record, month.billing);
-    if (charge) counts[charge] += 1;
+    const count = record.count ?? 1;
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError('a tally counts whole days');
+    if (charge) counts[charge] += count;
   }
   const lines: InvoiceLine[] = [];
   for (const kind of ['booked', 'unjustified_absence', 'unbooked_presence'] as const) {

@@ -27,7 +27,15 @@ import { billedMonth } from '../billing/invoice-pdf.js';
 import { heliosSettings, listInvoices, listRoles, paymentSettings } from '../repo.js';
 import { shiftMonth } from '../reservations/days.js';
 import type { FamilyCaller } from '../use-cases/common.js';
-import { configureHelios, emitRole, emittedRole, type HeliosInput, roleFileName } from '../use-cases/emit-role.js';
+import {
+  cancellationFileName,
+  configureHelios,
+  emitCancellation,
+  emitRole,
+  emittedRole,
+  type HeliosInput,
+  roleFileName,
+} from '../use-cases/emit-role.js';
 import { configurePayfip } from '../use-cases/payments.js';
 import { type BillingRunResult, runMonthlyBilling } from '../use-cases/run-billing.js';
 import { InvoiceStatus } from './invoices.js';
@@ -76,7 +84,19 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
     return sendAdminPage(request, reply, {
       title: 'Facturation du portail famille',
       errors,
-      fieldOrder: ['mois', 'role', 'numcli', 'saisie', 'idPost', 'libellePoste', 'siret', 'codCol', 'codBud', 'nature'],
+      fieldOrder: [
+        'mois',
+        'role',
+        'annulation',
+        'numcli',
+        'saisie',
+        'idPost',
+        'libellePoste',
+        'siret',
+        'codCol',
+        'codBud',
+        'nature',
+      ],
       wide: true,
       ...(form.notice ? { notice: { kind: 'success' as const, title: form.notice } } : {}),
       children: (
@@ -181,6 +201,23 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
                 </a>,
               ])}
             />
+          ) : null}
+          {roles.length > 0 ? (
+            <form method="post" action={`${path(request)}/role/annulation`} novalidate>
+              <CsrfField token={csrf} />
+              <p class="govuk-body">
+                Un avoir sur une facture déjà dans un rôle réduit une dette que le comptable détient : transmettez-lui
+                les avoirs du rôle par un bordereau d’annulation-réduction (PES V2), numéroté, une seule fois par avoir.
+              </p>
+              <Select
+                name="mois"
+                id="annulation"
+                label="Rôle à réduire"
+                options={roles.map((r) => ({ value: r.month, label: `${billedMonth(r.month)} (n° ${r.idBord})` }))}
+                {...(errors.annulation ? { error: errors.annulation } : {})}
+              />
+              <Button variant="secondary">Émettre et télécharger le bordereau d’annulation (XML)</Button>
+            </form>
           ) : null}
           <h2 class="govuk-heading-l">Paiement en ligne (PayFiP)</h2>
           <p class="govuk-body">
@@ -306,6 +343,28 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
       );
       if (!result.ok) return result.response;
       return sendRole(reply, request.commune!.slug, result.value.role);
+    },
+  );
+
+  app.post(
+    '/c/:slug/admin/famille/facturation/role/annulation',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const mois = formString(request.body, 'mois');
+      const result = await handleForm(
+        () => emitCancellation(ctx.database, caller(request), { mois }),
+        (errors) => page(request, reply, { errors: errors.mois ? { annulation: errors.mois } : errors }),
+      );
+      if (!result.ok) return result.response;
+      const c = result.value;
+      return reply
+        .header('content-type', 'application/xml; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${cancellationFileName(request.commune!.slug, c.exer, c.idBord)}"`,
+        )
+        .header('cache-control', 'no-store')
+        .send(c.xml);
     },
   );
 

@@ -17,21 +17,33 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError, notFound } from '../../../platform/errors.js';
 import { parisDateOf, parisYearOf } from '../../../platform/time/calendar.js';
 import { formatMonth } from '../../../platform/views/format.js';
-import { accountContact } from '../../identity/index.js';
-import { type OrmcPiece, ormcXml, roleTotal } from '../billing/ormc.js';
+import { accountNames } from '../../identity/index.js';
+import { postalAddresses } from '../../profile/index.js';
+import {
+  type CancellationPiece,
+  cancellationXml,
+  type OrmcPiece,
+  ormcXml,
+  rolePieces,
+  roleTotal,
+} from '../billing/ormc.js';
 import { canManageBilling } from '../policy.js';
 import {
   creditNotesOf,
+  findInvoice,
   findRole,
   heliosSettings,
+  insertCancellation,
   insertInvoiceEvents,
   insertRole,
+  invoiceLines,
   invoicesForRole,
   linesOfInvoices,
+  pendingRoleCredits,
   putInRole,
   saveHeliosSettings,
 } from '../repo.js';
-import type { RoleRow } from '../schema.js';
+import type { CancellationRow, RoleRow } from '../schema.js';
 import type { FamilyCaller } from './common.js';
 
 function invalid(code: string, fields: Record<string, string>): AppError {
@@ -139,25 +151,36 @@ export async function emitRole(
       creditNotesOf(tx, communeId, ids),
     ]);
     const creditedLines = new Set(credits.map((c) => c.lineId).filter((id): id is string => id !== null));
-    const pieces: Array<OrmcPiece & { invoiceId: string }> = [];
-    for (const invoice of invoices) {
-      const owed = lines.filter((l) => l.invoiceId === invoice.id && !creditedLines.has(l.id) && l.amountCents > 0);
-      if (owed.length === 0) continue;
-      const payer = await accountContact(tx, invoice.accountId);
-      pieces.push({
+    const owedOf = new Map(
+      invoices.map((invoice) => [
+        invoice.id,
+        lines.filter((l) => l.invoiceId === invoice.id && !creditedLines.has(l.id) && l.amountCents > 0),
+      ]),
+    );
+    const inRole = invoices.filter((invoice) => (owedOf.get(invoice.id) ?? []).length > 0);
+    const payers = [...new Set(inRole.map((i) => i.accountId))];
+    const names = await accountNames(tx, payers);
+    const addresses = await postalAddresses(tx, payers);
+    // The comptable sends each debtor an avis des sommes à payer: no rôle with a payer he cannot reach.
+    const unreachable = inRole.filter((i) => !addresses.has(i.accountId));
+    if (unreachable.length > 0) throw addressesMissing(unreachable);
+    const pieces: Array<OrmcPiece & { invoiceId: string }> = inRole.map((invoice) => {
+      const payer = names.get(invoice.accountId);
+      return {
         invoiceId: invoice.id,
         invoiceNumber: invoice.number,
         debtor: {
           reference: debtorReference(invoice.accountId),
           givenName: payer?.givenName ?? '',
-          familyName: payer?.familyName ?? invoice.payerName,
+          familyName: payer?.familyName || invoice.payerName,
+          address: addresses.get(invoice.accountId)!,
         },
-        lines: owed.map((l) => ({
+        lines: (owedOf.get(invoice.id) ?? []).map((l) => ({
           label: `${l.childName}, ${l.activityName} : ${l.label}`,
           amountCents: l.amountCents,
         })),
-      });
-    }
+      };
+    });
     if (pieces.length === 0) {
       const message = `Aucune facture de ${formatMonth(month)} n’est à payer : il n’y a pas de rôle à émettre.`;
       throw new AppError('family.role_empty', 'nothing to recover', 422, {
@@ -218,6 +241,24 @@ export async function emitRole(
   });
 }
 
+/** How many households a refusal names before « et N autres ». */
+const LISTED = 10;
+
+/** The refusal of a rôle whose payers have no postal address, naming the households (French). */
+export function addressesMissing(invoices: ReadonlyArray<{ payerName: string; number: string }>): AppError {
+  const named = invoices.slice(0, LISTED).map((i) => `${i.payerName} (facture ${i.number})`);
+  const rest = invoices.length - named.length;
+  const list = named.join(', ') + (rest > 0 ? ` et ${rest} autre${rest > 1 ? 's' : ''}` : '');
+  const count = invoices.length === 1 ? 'un foyer' : `${invoices.length} foyers`;
+  const message =
+    `Le rôle n’est pas émis : l’adresse postale du payeur manque pour ${count} — ${list}. ` +
+    'Le comptable public envoie l’avis des sommes à payer à cette adresse : demandez au payeur de la renseigner dans « Mon profil », ou annulez la facture par un avoir.';
+  return new AppError('family.role_addresses_missing', 'payers without a postal address', 422, {
+    userMessage: message,
+    fields: { mois: message },
+  });
+}
+
 export function roleFileName(slug: string, exer: number, idBord: number): string {
   return `PES_ORMC_${slug}_${exer}_${String(idBord).padStart(7, '0')}.xml`;
 }
@@ -231,4 +272,135 @@ export async function emittedRole(database: Database, caller: FamilyCaller, mont
   const role = await withTenant(database, communeId, (tx) => findRole(tx, communeId, month));
   if (!role) throw notFound('family.role_not_found', 'no such rôle');
   return role;
+}
+
+export function cancellationFileName(slug: string, exer: number, idBord: number): string {
+  return `PES_ANNULATION_${slug}_${exer}_${String(idBord).padStart(7, '0')}.xml`;
+}
+
+/**
+ * The annulation-réduction bordereau of a month's rôle (decision 0048): every credit note issued
+ * on an invoice of the rôle since it was emitted (or since the last such bordereau) goes to the
+ * comptable once, grouped by invoice, each piece naming the rôle's piece it reduces. Numbered
+ * IdBord in the commune's yearly sequence of annulations (its own type: numbers are unique per
+ * year and type). Nothing pending → refused in French.
+ */
+export async function emitCancellation(
+  database: Database,
+  caller: FamilyCaller,
+  input: { mois: string },
+  now: Date = new Date(),
+): Promise<CancellationRow> {
+  const actor = caller.actor;
+  if (!canManageBilling(actor)) throw notFound('family.forbidden', 'not an administrator');
+  const parsed = monthSchema.safeParse(input);
+  if (!parsed.success) throw invalid('family.cancellation_invalid', { mois: 'Choisissez un mois facturé (AAAA-MM).' });
+  const month = parsed.data.mois;
+  const communeId = caller.commune.id;
+  return withTenant(database, communeId, async (tx) => {
+    const helios = await heliosSettings(tx, communeId, true);
+    const role = await findRole(tx, communeId, month);
+    if (!helios || !role) {
+      const message = `Le rôle de ${formatMonth(month)} n’a pas été émis : il n’y a rien à réduire.`;
+      throw new AppError('family.cancellation_no_role', 'no rôle', 422, {
+        userMessage: message,
+        fields: { mois: message },
+      });
+    }
+    const credits = await pendingRoleCredits(tx, communeId, role.id);
+    if (credits.length === 0) {
+      const message = `Aucun avoir sur les factures du rôle de ${formatMonth(month)} n’est à transmettre au comptable.`;
+      throw new AppError('family.cancellation_empty', 'nothing to cancel', 422, {
+        userMessage: message,
+        fields: { mois: message },
+      });
+    }
+    const pieceOf = rolePieces(role.xml);
+    const invoiceIds = [...new Set(credits.map((c) => c.invoiceId))];
+    const pieces: CancellationPiece[] = [];
+    for (const invoiceId of invoiceIds) {
+      const invoice = (await findInvoice(tx, communeId, invoiceId))!;
+      const lines = await invoiceLines(tx, communeId, invoiceId);
+      const own = credits.filter((c) => c.invoiceId === invoiceId);
+      const names = await accountNames(tx, [invoice.accountId]);
+      const address = (await postalAddresses(tx, [invoice.accountId])).get(invoice.accountId);
+      if (!address) throw addressesMissing([invoice]);
+      pieces.push({
+        invoiceNumber: invoice.number,
+        rolePiece: pieceOf.get(invoice.number) ?? 0,
+        creditNoteNumbers: own.map((c) => c.number),
+        debtor: {
+          reference: debtorReference(invoice.accountId),
+          givenName: names.get(invoice.accountId)?.givenName ?? '',
+          familyName: names.get(invoice.accountId)?.familyName || invoice.payerName,
+          address,
+        },
+        lines: own.map((c) => {
+          const line = lines.find((l) => l.id === c.lineId);
+          return {
+            label: line
+              ? `Avoir ${c.number} : ${line.childName}, ${line.activityName} : ${line.label}`
+              : `Avoir ${c.number} : reste de la facture`,
+            amountCents: c.amountCents,
+          };
+        }),
+      });
+    }
+    const idBord = await nextValue(tx, 'family.ormc.annulation', now);
+    const exer = parisYearOf(now);
+    const xml = cancellationXml(
+      { ...helios, libelleColBud: caller.commune.name },
+      {
+        exer,
+        idBord,
+        emittedOn: parisDateOf(now),
+        objet: `Portail famille, réduction du rôle n° ${role.idBord} de ${role.exer} (${formatMonth(month)})`,
+        fileName: cancellationFileName(caller.commune.slug, exer, idBord),
+        role: { exer: role.exer, idBord: role.idBord },
+        pieces,
+      },
+    );
+    const totalCents = credits.reduce((sum, c) => sum + c.amountCents, 0);
+    const cancellation = await insertCancellation(
+      tx,
+      {
+        communeId,
+        roleId: role.id,
+        exer,
+        idBord,
+        pieceCount: pieces.length,
+        totalCents,
+        xml,
+        createdBy: actor.accountId,
+      },
+      credits.map((c) => c.id),
+    );
+    await insertInvoiceEvents(
+      tx,
+      invoiceIds.map((invoiceId) => ({
+        communeId,
+        invoiceId,
+        kind: 'role' as const,
+        detail: `Réduction transmise au comptable public dans le bordereau d’annulation n° ${idBord} de ${exer}.`,
+        createdBy: actor.accountId,
+      })),
+    );
+    await recordAudit(tx, {
+      action: 'family.cancellation_emitted',
+      actorType: 'agent',
+      actorId: actor.accountId,
+      targetType: 'family_role',
+      targetId: role.id,
+      data: {
+        month,
+        exer,
+        idBord,
+        pieces: pieces.length,
+        totalCents,
+        creditNotes: credits.map((c) => c.number).join(', '),
+      },
+      requestId: caller.httpRequestId ?? null,
+    });
+    return cancellation;
+  });
 }

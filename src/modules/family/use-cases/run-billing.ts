@@ -4,9 +4,16 @@
  * grid in force on the month's first day at the household's QF on that day (a QF change applies
  * from the next month, without retroactivity), numbered in the commune's yearly sequence.
  *
- * Idempotent: a guardian already invoiced for the month is skipped (and the table's unique key
- * on commune, month and account refuses a second invoice), so a run interrupted halfway and run
- * again bills nobody twice. A month with nothing to bill issues no invoice.
+ * At scale (decision 0048): the guardians are taken in pages of `BILLING_BATCH` by account id,
+ * each page in its own transaction — the sequence row locked first, then the page's guardians
+ * not yet invoiced, their days grouped in SQL, their QF and names in one query each, their
+ * invoices and lines inserted in multi-row statements. Memory holds one page, whatever the
+ * commune's size.
+ *
+ * Idempotent: a guardian already invoiced for the month is never in a page (and the table's
+ * unique key on commune, month and account refuses a second invoice), so a run interrupted
+ * halfway — its committed pages kept — and run again bills the others and nobody twice, and the
+ * numbers follow on without a gap. A month with nothing to bill issues no invoice.
  */
 import { z } from 'zod';
 import { recordAudit } from '../../../platform/audit/journal.js';
@@ -14,17 +21,21 @@ import type { Database } from '../../../platform/db/client.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError, notFound } from '../../../platform/errors.js';
 import { parisDateOf } from '../../../platform/time/calendar.js';
-import { accountContact } from '../../identity/index.js';
+import { accountNames } from '../../identity/index.js';
 import { type ChildActivityMonth, invoiceOf } from '../billing/rules.js';
 import { canManageBilling } from '../policy.js';
 import {
-  bookingsBetween,
+  accountsToBill,
+  countBilledAccounts,
+  type DayTallyRow,
+  dayTallies,
   gridsInForce,
-  householdQfOn,
-  insertInvoice,
-  invoicedAccounts,
+  householdQfsOn,
+  insertInvoices,
   listActivities,
-  nextInvoiceNumber,
+  lockInvoiceSequence,
+  type NewInvoice,
+  takeInvoiceNumbers,
 } from '../repo.js';
 import { monthDays } from '../reservations/days.js';
 import type { FamilyCaller } from './common.js';
@@ -61,9 +72,9 @@ export async function runMonthlyBilling(
     });
   }
   const communeId = caller.commune.id;
-  return withTenant(database, communeId, async (tx) => {
-    const result = await billMonth(tx, communeId, month);
-    await recordAudit(tx, {
+  const result = await billMonthInBatches(database, communeId, month);
+  await withTenant(database, communeId, (tx) =>
+    recordAudit(tx, {
       action: 'family.billing_run',
       actorType: 'agent',
       actorId: actor.accountId,
@@ -71,32 +82,123 @@ export async function runMonthlyBilling(
       targetId: communeId,
       data: { month, ...result, withoutGrid: result.withoutGrid.join(', ') },
       requestId: caller.httpRequestId ?? null,
-    });
-    return result;
-  });
+    }),
+  );
+  return result;
+}
+
+/** Guardians billed per page (and per transaction in `billMonthInBatches`). */
+export const BILLING_BATCH = 500;
+
+export interface BatchOptions {
+  batchSize?: number;
+  /** Called after each committed page (the benchmark samples memory; a test interrupts the run). */
+  afterBatch?: (page: number, result: BillingRunResult) => void | Promise<void>;
+}
+
+const emptyResult = (): BillingRunResult => ({
+  issued: 0,
+  alreadyBilled: 0,
+  nothingToBill: 0,
+  totalCents: 0,
+  withoutGrid: [],
+});
+
+function addInto(total: BillingRunResult, page: BillingRunResult): void {
+  total.issued += page.issued;
+  total.nothingToBill += page.nothingToBill;
+  total.totalCents += page.totalCents;
+  for (const name of page.withoutGrid) if (!total.withoutGrid.includes(name)) total.withoutGrid.push(name);
+}
+
+/** Bills a month page after page, one transaction per page (the administrators' run). */
+export async function billMonthInBatches(
+  database: Database,
+  communeId: string,
+  month: string,
+  options: BatchOptions = {},
+): Promise<BillingRunResult> {
+  const period = periodOf(month);
+  const result = emptyResult();
+  result.alreadyBilled = await withTenant(database, communeId, (tx) =>
+    countBilledAccounts(tx, communeId, month, period),
+  );
+  let after: string | null = null;
+  for (let page = 1; ; page++) {
+    const cursor: string | null = after;
+    const outcome: PageOutcome = await withTenant(database, communeId, (tx) =>
+      billPage(tx, communeId, month, cursor, options.batchSize ?? BILLING_BATCH),
+    );
+    if (outcome.last === null) break;
+    addInto(result, outcome.result);
+    after = outcome.last;
+    await options.afterBatch?.(page, result);
+  }
+  return result;
 }
 
 /**
- * Bills a month in the caller's transaction (the run's core, shared with the demo): skips the
- * guardians already invoiced for it.
+ * Bills a month in the caller's transaction (the demo's seed, tests), page after page: skips
+ * the guardians already invoiced for it.
  */
-export async function billMonth(tx: Tx, communeId: string, month: string): Promise<BillingRunResult> {
+export async function billMonth(
+  tx: Tx,
+  communeId: string,
+  month: string,
+  options: Pick<BatchOptions, 'batchSize'> = {},
+): Promise<BillingRunResult> {
+  const result = emptyResult();
+  result.alreadyBilled = await countBilledAccounts(tx, communeId, month, periodOf(month));
+  let after: string | null = null;
+  for (;;) {
+    const outcome: PageOutcome = await billPage(tx, communeId, month, after, options.batchSize ?? BILLING_BATCH);
+    if (outcome.last === null) break;
+    addInto(result, outcome.result);
+    after = outcome.last;
+  }
+  return result;
+}
+
+function periodOf(month: string): { from: string; to: string } {
   const days = monthDays(month);
-  const first = days[0]!;
-  const [activities, grids, bookings, done] = await Promise.all([
-    listActivities(tx, communeId),
-    gridsInForce(tx, communeId, first),
-    bookingsBetween(tx, communeId, first, days.at(-1)!),
-    invoicedAccounts(tx, communeId, month),
-  ]);
-  const result: BillingRunResult = { issued: 0, alreadyBilled: 0, nothingToBill: 0, totalCents: 0, withoutGrid: [] };
-  const byAccount = new Map<string, typeof bookings>();
-  for (const b of bookings) byAccount.set(b.accountId, [...(byAccount.get(b.accountId) ?? []), b]);
-  for (const [accountId, rows] of byAccount) {
-    if (done.has(accountId)) {
-      result.alreadyBilled += 1;
-      continue;
-    }
+  return { from: days[0]!, to: days.at(-1)! };
+}
+
+interface PageOutcome {
+  result: BillingRunResult;
+  last: string | null;
+}
+
+/** One page: the next `limit` guardians after `after` not yet invoiced; `last` null when none is left. */
+async function billPage(
+  tx: Tx,
+  communeId: string,
+  month: string,
+  after: string | null,
+  limit: number,
+): Promise<PageOutcome> {
+  const period = periodOf(month);
+  const year = Number(month.slice(0, 4));
+  // The sequence row first: a concurrent run waits here, then sees this page's invoices.
+  const lastNumber = await lockInvoiceSequence(tx, communeId, year);
+  const accountIds = await accountsToBill(tx, communeId, month, period, after, limit);
+  const result = emptyResult();
+  if (accountIds.length === 0) return { result, last: null };
+  // One after the other: a transaction is one connection (pg warns of overlapping queries).
+  const activities = await listActivities(tx, communeId);
+  const grids = await gridsInForce(tx, communeId, period.from);
+  const tallies = await dayTallies(tx, communeId, accountIds, period);
+  const qfs = await householdQfsOn(tx, communeId, accountIds, period.from);
+  const names = await accountNames(tx, accountIds);
+  const byAccount = new Map<string, DayTallyRow[]>();
+  for (const t of tallies) {
+    const list = byAccount.get(t.accountId);
+    if (list) list.push(t);
+    else byAccount.set(t.accountId, [t]);
+  }
+  const drafts: Array<Omit<NewInvoice, 'number'>> = [];
+  for (const accountId of accountIds) {
+    const rows = byAccount.get(accountId) ?? [];
     const months: ChildActivityMonth[] = [];
     for (const activity of activities) {
       const ofActivity = rows.filter((r) => r.activityId === activity.id);
@@ -123,31 +225,32 @@ export async function billMonth(tx: Tx, communeId: string, month: string): Promi
           childRank: i + 1,
           days: ofActivity
             .filter((r) => r.childId === child.childId)
-            .map((r) => ({ day: r.day, booked: r.booked, attendance: r.attendance })),
+            .map((r) => ({ booked: r.booked, attendance: r.attendance, count: r.days })),
         });
       });
     }
-    const household = (await householdQfOn(tx, communeId, accountId, first)) ?? { qf: null, resident: true };
-    const { lines, totalCents } = invoiceOf(months, household);
+    const { lines, totalCents } = invoiceOf(months, qfs.get(accountId) ?? { qf: null, resident: true });
     if (lines.length === 0) {
       result.nothingToBill += 1;
       continue;
     }
-    const payer = await accountContact(tx, accountId);
-    await insertInvoice(
-      tx,
-      {
-        communeId,
-        number: await nextInvoiceNumber(tx, communeId, Number(month.slice(0, 4))),
-        month,
-        accountId,
-        payerName: payer ? `${payer.givenName} ${payer.familyName}` : 'Responsable légal',
-        totalCents,
-      },
+    const payer = names.get(accountId);
+    const payerName = payer ? `${payer.givenName} ${payer.familyName}`.trim() : '';
+    drafts.push({
+      communeId,
+      month,
+      accountId,
+      payerName: payerName === '' ? 'Responsable légal' : payerName.slice(0, 401),
+      totalCents,
       lines,
-    );
+    });
     result.issued += 1;
     result.totalCents += totalCents;
   }
-  return result;
+  const numbers = await takeInvoiceNumbers(tx, communeId, year, lastNumber, drafts.length);
+  await insertInvoices(
+    tx,
+    drafts.map((d, i) => ({ ...d, number: numbers[i]! })),
+  );
+  return { result, last: accountIds.at(-1)! };
 }
