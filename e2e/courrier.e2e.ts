@@ -184,7 +184,10 @@ async function openFolder(page: Page, email: string, phone: boolean): Promise<vo
   await clean(page, `file du parapheur (${email})`, phone);
   await Promise.all([
     page.waitForURL(/\/agent\/parapheur\/[0-9a-f-]{36}$/),
-    page.getByRole('link', { name: new RegExp(`^Réponse ${replyChrono} : `) }).click(),
+    page
+      .getByRole('link', { name: new RegExp(`^Réponse ${replyChrono} : `) })
+      .first()
+      .click(),
   ]);
   await page.waitForLoadState('load');
 }
