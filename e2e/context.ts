@@ -15,6 +15,8 @@ declare module 'vitest' {
     identityProviders: E2eIdentityProviders;
     /** Control endpoint of the local ANTS simulator (see global-setup.ts). */
     antsControl: string;
+    /** Control endpoint of the local LRE provider simulator (see global-setup.ts). */
+    lreControl: string;
   }
 }
 

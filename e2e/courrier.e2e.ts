@@ -3,11 +3,13 @@
  * registers a scanned French letter on a 390 px phone (file upload, no script needed); the
  * worker reads it with tesseract and the mail's page shows the text and proposes the urbanisme
  * service, which the agent accepts; the urbanisme agent, on a desktop, finds it in the register
- * by a word of the scan and drafts a reply from a template. axe finds nothing on each page; no
- * sideways scrolling on the phone; screenshots of each page at both sizes in test-results/.
- *
- * Not shown here: the parapheur and the electronic registered letter
- * (src/modules/courrier/replies.test.ts runs them through the pages and the LRE simulator).
+ * by a word of the scan and drafts a reply from a template. Then the same reply goes to the
+ * parapheur: the DGS visas it on a desktop, the maire signs it on a 390 px phone; the urbanisme
+ * agent sends it by electronic registered letter through the local simulator of the provider's
+ * API (started by global-setup.ts), the recipient accepts it there, the agent asks for the
+ * follow-up and the worker files the proof of receipt with the mail; the mail is closed and its
+ * history shows each step. axe finds nothing on each page; no sideways scrolling on the phone;
+ * screenshots of each page at both sizes in test-results/.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,8 +21,10 @@ import { DEMO_PASSWORD } from '../src/modules/demo/accounts.js';
 import { TextDocument } from '../src/platform/pdf/index.js';
 import {
   axeViolations,
+  deliverLre,
   horizontalOverflow,
   launchBrowser,
+  lreLetters,
   newContext,
   screenshot,
   signInWithPassword,
@@ -33,6 +37,9 @@ const SUBJECT = 'Extension de maison rue des Lilas (essai e2e)';
 let browser: Browser;
 let dir: string;
 let scan: string;
+/** The mail registered by the first test, and its reply's outgoing number (the second test goes on with them). */
+let mailUrl = '';
+let replyChrono = '';
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -89,6 +96,7 @@ test('a scanned letter registered on a phone is read, routed to urbanisme, found
   );
   await clean(phone, 'erreurs du formulaire', true);
   await phone.getByLabel('Nom', { exact: true }).fill('M. Jean DUPONT');
+  await phone.getByLabel('Adresse électronique (facultatif)').fill('jean.dupont@courriel.example');
   await phone.getByLabel('Adresse postale').fill('12 rue des Lilas\n44000 Nantes');
   await phone.getByLabel('Objet', { exact: true }).fill(SUBJECT);
   await phone.getByLabel('Type de courrier').selectOption('demande');
@@ -98,7 +106,7 @@ test('a scanned letter registered on a phone is read, routed to urbanisme, found
     phone.waitForURL(/fait=enregistre/),
     phone.getByRole('button', { name: 'Enregistrer le courrier' }).click(),
   ]);
-  const mailUrl = phone.url().replace(/\?.*$/, '');
+  mailUrl = phone.url().replace(/\?.*$/, '');
   // The worker reads the scan: the page says so once done (« Actualiser la page » meanwhile).
   let text = '';
   for (let i = 0; i < 60; i++) {
@@ -139,10 +147,161 @@ test('a scanned letter registered on a phone is read, routed to urbanisme, found
     desk.waitForURL(/fait=brouillon/),
     desk.getByRole('button', { name: 'Enregistrer le projet de réponse' }).click(),
   ]);
-  expect(squash(await desk.locator('main').textContent())).toMatch(/Réponse \d{4}-D\d{6} — Brouillon/);
+  const drafted = /Réponse (\d{4}-D\d{6}) — Brouillon/.exec(squash(await desk.locator('main').textContent()));
+  expect(drafted).not.toBeNull();
+  replyChrono = drafted![1]!;
   await clean(desk, 'page du courrier avec sa réponse');
   await deskContext.close();
 }, 180_000);
+
+/** Opens `path` again every second until `text` shows in the page's main (the worker's work), at most a minute. */
+async function waitForText(page: Page, path: string, text: string): Promise<string> {
+  let seen = '';
+  for (let i = 0; i < 60; i++) {
+    await page.goto(url(path), { waitUntil: 'load' });
+    seen = squash(await page.locator('main').textContent());
+    if (seen.includes(text)) break;
+    await page.waitForTimeout(1000);
+  }
+  expect(seen).toContain(text);
+  return seen;
+}
+
+/** Clicks a form's button and waits for the page it leads to (at `done` when given); returns its main text. */
+async function submit(page: Page, button: string, done?: RegExp): Promise<string> {
+  await Promise.all([
+    done ? page.waitForURL(done) : page.waitForNavigation(),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  await page.waitForLoadState('load');
+  return squash(await page.locator('main').textContent());
+}
+
+/** Signs in, opens the reply's folder from the parapheur's queue. */
+async function openFolder(page: Page, email: string, phone: boolean): Promise<void> {
+  await signInWithPassword(page, { email, password: DEMO_PASSWORD });
+  await page.goto(url('/c/villebelle/agent/parapheur'), { waitUntil: 'load' });
+  await clean(page, `file du parapheur (${email})`, phone);
+  await Promise.all([
+    page.waitForURL(/\/agent\/parapheur\/[0-9a-f-]{36}$/),
+    page
+      .getByRole('link', { name: new RegExp(`^Réponse ${replyChrono} : `) })
+      .first()
+      .click(),
+  ]);
+  await page.waitForLoadState('load');
+}
+
+test('the reply is visaed by the DGS, signed by the maire on a phone, sent by electronic registered letter, its proof of receipt filed and the mail closed', async () => {
+  expect(replyChrono, 'the first test drafted a reply').not.toBe('');
+  const mailPath = new URL(mailUrl).pathname;
+  // The urbanisme agent sends the draft to the parapheur.
+  const deskContext = await newContext(browser, 'bureau', { acceptDownloads: true });
+  const desk = await deskContext.newPage();
+  await signInWithPassword(desk, { email: 'agent.urbanisme@villebelle.example', password: DEMO_PASSWORD });
+  await desk.goto(mailUrl, { waitUntil: 'load' });
+  let text = await submit(desk, 'Envoyer au parapheur', /fait=parapheur/);
+  expect(text).toContain('La réponse est envoyée au parapheur pour visa et signature.');
+  expect(text).toContain(`Réponse ${replyChrono} — Au parapheur`);
+  expect(text).toMatch(
+    new RegExp(`Réponse ${replyChrono} envoyée au parapheur pour visa et signature \\(dossier \\d{4}-\\d{6}\\)`),
+  );
+  await clean(desk, 'réponse au parapheur');
+
+  // The DGS visas it on a desktop.
+  const dgsContext = await newContext(browser, 'bureau');
+  const dgs = await dgsContext.newPage();
+  await openFolder(dgs, 'dgs@villebelle.example', false);
+  text = squash(await dgs.locator('main').textContent());
+  expect(text).toContain('Courrier sortant');
+  expect(text).toMatch(/Visa : Julien Faure — en cours.*Signature : Maire — à venir/);
+  await clean(dgs, 'dossier de la réponse, côté DGS');
+  text = await submit(dgs, 'Viser le dossier');
+  expect(text).toContain('Votre visa est enregistré.');
+  await clean(dgs, 'réponse visée');
+  await dgsContext.close();
+
+  // The maire signs it on her phone.
+  const mayorContext = await newContext(browser, 'téléphone');
+  const mayor = await mayorContext.newPage();
+  await openFolder(mayor, 'maire@villebelle.example', true);
+  await clean(mayor, 'page de signature de la réponse, téléphone', true);
+  await screenshot(mayor, 'courrier-signature-390');
+  text = await submit(mayor, 'Signer le document');
+  expect(text).toContain('Le document est signé.');
+  expect(text).toContain('Terminé');
+  await clean(mayor, 'réponse signée, téléphone', true);
+  await mayorContext.close();
+
+  // The worker brings the signed letter back to the mail; the agent sends it by registered letter.
+  text = await waitForText(desk, mailPath, `Réponse ${replyChrono} — Signée`);
+  expect(text).toContain('Télécharger la lettre signée');
+  await clean(desk, 'réponse signée, page du courrier');
+  expect(await desk.getByRole('radio', { name: 'En lettre recommandée électronique' }).isChecked()).toBe(true);
+  text = await submit(desk, 'Envoyer et clore le courrier', /fait=envoye/);
+  expect(text).toContain('La réponse est partie ; le courrier est clos.');
+  const deposit = /Lettre recommandée électronique déposée \(référence (LRE-\d{6}), coût (\d+,\d{2}) €\)/.exec(text);
+  expect(deposit, text).not.toBeNull();
+  const reference = deposit![1]!;
+  expect(text).toContain('Preuve de dépôt');
+  const letter = (await lreLetters()).find((l) => l.id === reference);
+  expect(letter?.reference).toBe(replyChrono);
+  expect(letter?.recipient.courriel).toBe('jean.dupont@courriel.example');
+  await clean(desk, 'réponse envoyée en lettre recommandée électronique');
+
+  // The recipient accepts it; the agent asks the provider, the worker files the proof of receipt.
+  await deliverLre(reference);
+  text = await submit(desk, 'Demander le suivi au prestataire', /fait=suivi/);
+  expect(text).toContain('Le suivi est demandé au prestataire');
+  await clean(desk, 'suivi demandé');
+  text = await waitForText(desk, mailPath, 'preuve de réception classée avec le courrier');
+  expect(text).toContain(`Lettre recommandée électronique ${reference} acceptée par le destinataire`);
+  expect(await desk.getByRole('button', { name: 'Demander le suivi au prestataire' }).count()).toBe(0);
+  const proof = await desk.request.get(
+    url((await desk.getByRole('link', { name: 'Preuve de réception' }).getAttribute('href'))!),
+  );
+  expect(proof.status()).toBe(200);
+  expect(proof.headers()['content-type']).toBe('application/pdf');
+  expect((await proof.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+  // The mail is closed, and its history tells each step, in order, with who did it.
+  expect(await desk.locator('main .govuk-tag', { hasText: /^\s*Clos\s*$/ }).count()).toBeGreaterThan(0);
+  const history = (await desk.locator('h2:text-is("Historique") + ol > li').allInnerTexts()).map(squash);
+  const steps: Array<[string, RegExp]> = [
+    ['enregistré', /Nadia Benali Courrier enregistré sous le numéro \d{4}-A\d{6}, confié au service Accueil/],
+    ['lu (OCR)', /automatique Texte lu automatiquement : 1 page, \d+ mots\./],
+    ['service accepté', /Nadia Benali Proposition acceptée : courrier confié au service Urbanisme\./],
+    ['réponse rédigée', new RegExp(`Hugo Lefèvre Projet de réponse rédigé .*sous le numéro ${replyChrono}\\.`)],
+    ['au parapheur', new RegExp(`Hugo Lefèvre Réponse ${replyChrono} envoyée au parapheur pour visa et signature`)],
+    ['visa', new RegExp(`Julien Faure Réponse ${replyChrono} visée au parapheur \\(dossier \\d{4}-\\d{6}\\)\\.`)],
+    [
+      'signature',
+      new RegExp(`Sophie Moreau Réponse ${replyChrono} signée au parapheur \\(dossier \\d{4}-\\d{6}\\)\\.`),
+    ],
+    [
+      'envoyée en LRE, courrier clos',
+      new RegExp(
+        `Hugo Lefèvre Réponse ${replyChrono} envoyée en lettre recommandée électronique \\(prestataire qualifié, référence ${reference}, ${deposit![2]} €\\) ; courrier clos\\.`,
+      ),
+    ],
+    [
+      'remise',
+      new RegExp(
+        `automatique Lettre recommandée électronique ${reference} acceptée par le destinataire ; preuve de réception classée avec le courrier\\.`,
+      ),
+    ],
+  ];
+  let at = -1;
+  for (const [step, pattern] of steps) {
+    const found = history.findIndex((line, i) => i > at && pattern.test(line));
+    expect(found, `historique : ${step} (après la ligne ${at}) dans\n${history.join('\n')}`).toBeGreaterThan(at);
+    at = found;
+  }
+  await clean(desk, 'courrier clos et son historique');
+  await desk.locator('h2:text-is("Historique")').scrollIntoViewIfNeeded();
+  await screenshot(desk, 'courrier-historique-1280');
+  await deskContext.close();
+}, 240_000);
 
 test('an e-mail imported as .eml on a phone is registered, an avis asked of urbanisme is answered on a desktop', async () => {
   const eml = path.join(dir, 'courriel.eml');

@@ -12,6 +12,11 @@
  * server's checks of passport pre-application numbers; its own control endpoint lets a test
  * create a pre-application and read what the server declared there (`antsApplication` in
  * support.ts).
+ *
+ * A local simulator of a qualified provider of electronic registered letters
+ * (src/test/lre-simulator.ts) takes the courrier's registered replies; its control endpoint lets
+ * a test deliver a letter as its recipient would, and read what the provider received
+ * (`deliverLre`, `lreLetters` in support.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,6 +29,7 @@ import type { TestProject } from 'vitest/node';
 import { listMailbox } from '../src/modules/demo/mailbox.js';
 import type { AntsStatus } from '../src/platform/ants/coordination.js';
 import { type AntsSimulator, startAntsSimulator } from '../src/test/ants-simulator.js';
+import { type LreSimulator, startLreSimulator } from '../src/test/lre-simulator.js';
 import { startTestIdp, type TestIdp, type TestIdpUser } from '../src/test/oidc-provider.js';
 import { E2E_PROVIDERS, type E2eProvider } from './context.js';
 
@@ -198,6 +204,25 @@ function startAntsControl(ants: AntsSimulator) {
   });
 }
 
+/**
+ * `GET /envois` answers the letters the simulated LRE provider received (without their PDF);
+ * `POST /envois/<id>/remise` has the recipient accept one (its proof of receipt is then issued).
+ */
+function startLreControl(lre: LreSimulator) {
+  return startControl((req, res) => {
+    if (req.method === 'GET' && req.url === '/envois') {
+      const letters = lre.letters.map(({ document: _document, ...letter }) => letter);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(letters));
+      return true;
+    }
+    const id = /^\/envois\/(LRE-\d{6})\/remise$/.exec(req.url ?? '')?.[1];
+    if (req.method !== 'POST' || !id) return false;
+    lre.deliver(id);
+    res.writeHead(204).end();
+    return true;
+  });
+}
+
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -221,8 +246,10 @@ export default async function setup(project: TestProject) {
   const control = await startProviderControl(providers);
   const ants = await startAntsSimulator();
   const antsControl = await startAntsControl(ants);
+  const lre = await startLreSimulator();
+  const lreControl = await startLreControl(lre);
   const closeProviders = async () => {
-    await Promise.all([control.close(), antsControl.close(), ants.close()]);
+    await Promise.all([control.close(), antsControl.close(), ants.close(), lreControl.close(), lre.close()]);
     await Promise.all(Object.values(providers).map((idp) => idp.close()));
   };
   const dataDir = await mkdtemp(path.join(tmpdir(), 'guichet-e2e-'));
@@ -254,6 +281,8 @@ export default async function setup(project: TestProject) {
     GUICHET_SMS_PROVIDER: 'file',
     // Passport numbers are checked and appointments declared at the local ANTS simulator.
     ...ants.env,
+    // The courrier's registered replies leave through the local LRE simulator.
+    ...lre.env,
   };
   // Embedded mode, demo on (--demo), file mail transport, default public URL: whatever the shell says.
   for (const key of [
@@ -301,6 +330,7 @@ export default async function setup(project: TestProject) {
     control: control.url,
   });
   project.provide('antsControl', antsControl.url);
+  project.provide('lreControl', lreControl.url);
 
   return async () => {
     await stop(child);

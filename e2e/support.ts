@@ -20,6 +20,7 @@ import { DEMO_PASSWORD, DEMO_PEOPLE, demoTotpSecret, usesDemoTotpKey } from '../
 import { currentStep, totpCodeAt } from '../src/modules/identity/index.js';
 import type { AntsStatus } from '../src/platform/ants/coordination.js';
 import type { SimulatedAntsAppointment } from '../src/test/ants-simulator.js';
+import type { SimulatedLetter } from '../src/test/lre-simulator.js';
 import type { TestIdpUser } from '../src/test/oidc-provider.js';
 import { baseUrl, type E2eProvider, identityProviders, url } from './context.js';
 
@@ -272,6 +273,22 @@ export async function antsAppointmentsOf(id: string): Promise<SimulatedAntsAppoi
   const response = await fetch(`${inject('antsControl')}/dossiers/${id}`);
   if (!response.ok) throw new Error(`ANTS simulée : ${response.status}`);
   return (await response.json()) as SimulatedAntsAppointment[];
+}
+
+// ---------------------------------------------------------------------------
+// The local simulator of an electronic registered letter provider (see global-setup.ts)
+
+/** The letters the simulated LRE provider received, oldest first (without their PDF). */
+export async function lreLetters(): Promise<Array<Omit<SimulatedLetter, 'document'>>> {
+  const response = await fetch(`${inject('lreControl')}/envois`);
+  if (!response.ok) throw new Error(`LRE simulée : ${response.status}`);
+  return (await response.json()) as Array<Omit<SimulatedLetter, 'document'>>;
+}
+
+/** The recipient accepts a registered letter at the simulated provider (its proof of receipt is issued). */
+export async function deliverLre(id: string): Promise<void> {
+  const response = await fetch(`${inject('lreControl')}/envois/${id}/remise`, { method: 'POST' });
+  if (response.status !== 204) throw new Error(`LRE simulée : ${response.status} ${await response.text()}`);
 }
 
 // ---------------------------------------------------------------------------

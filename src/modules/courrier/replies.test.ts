@@ -189,7 +189,14 @@ describe.each(TEST_ENGINES)('courrier replies on %s', (engine) => {
     expect(await runQueuedJobs(t, 'event.courrier.reply-signed')).toBe(1);
     page = shownText((await instructeur.get(mail)).body);
     expect(page).toContain(`Réponse ${outgoing} — Signée`);
-    expect(page).toContain(`Réponse ${outgoing} signée au parapheur`);
+    // The visa and the signature are in the mail's history, each under the name of who gave it.
+    expect(page).toMatch(
+      new RegExp(`Chloé Chef\\s*Réponse ${outgoing} visée au parapheur \\(dossier \\d{4}-\\d{6}\\)\\.`),
+    );
+    expect(page).toMatch(
+      new RegExp(`Marie Maire\\s*Réponse ${outgoing} signée au parapheur \\(dossier \\d{4}-\\d{6}\\)\\.`),
+    );
+    expect(page.indexOf(`Réponse ${outgoing} visée`)).toBeLessThan(page.indexOf(`Réponse ${outgoing} signée`));
     const letter = await instructeur.get(`${mail}/reponses/${replyId}/lettre.pdf`);
     expect(letter.statusCode).toBe(200);
     expect(letter.headers['content-type']).toBe('application/pdf');
@@ -208,12 +215,31 @@ describe.each(TEST_ENGINES)('courrier replies on %s', (engine) => {
     expect(page).toContain('Lettre recommandée électronique déposée (référence LRE-000001, coût 2,89 €)');
     expect(page).toContain('Preuve de dépôt');
     expect(page).toContain('courrier clos');
+    expect(page).toContain('Demander le suivi au prestataire');
 
-    // The recipient accepts it: the proof of delivery is filed with the mail.
+    // The recipient accepts it; the instructor asks the provider at once rather than at the next
+    // round: the follow job is queued for this commune and files the proof of delivery.
     lre.deliver('LRE-000001');
-    expect(await followLreSends(t.runtime, town.id, lreProviderOf(t.runtime)!)).toBe(1);
+    await instructeur.get(mail);
+    const asked = await instructeur.post(`${mail}/reponses/${replyId}/suivi`, {});
+    expect(asked.statusCode, shownText(asked.body).slice(0, 400)).toBe(303);
+    expect(asked.headers.location).toMatch(/\?fait=suivi$/);
+    const { rows: queued } = await t.testDb.asSuperuser<{ data: { communeId?: string } }>(
+      `SELECT data FROM pgboss.job WHERE name = 'courrier.lre-follow' AND state = 'created'`,
+    );
+    expect(queued.map((j) => j.data)).toEqual([{ communeId: town.id }]);
+    expect(await runQueuedJobs(t, 'courrier.lre-follow')).toBe(1);
     expect(await followLreSends(t.runtime, town.id, lreProviderOf(t.runtime)!)).toBe(0);
     const final = await instructeur.get(mail);
+    expect(final.body).not.toContain('Demander le suivi au prestataire');
+    // Nothing left awaiting an outcome: asking again is refused in French (the closed mail's page
+    // has no form left: the CSRF token is taken from the draft page).
+    await instructeur.get(`${mail}/reponse?modele=reponse`);
+    const settled = await instructeur.post(`${mail}/reponses/${replyId}/suivi`, {});
+    expect(settled.statusCode).toBe(409);
+    expect(shownText(settled.body)).toContain(
+      'Aucune lettre recommandée électronique de cette réponse n’attend de suite.',
+    );
     page = shownText(final.body);
     expect(page).toContain(
       'Lettre recommandée électronique LRE-000001 acceptée par le destinataire ; preuve de réception classée avec le courrier.',

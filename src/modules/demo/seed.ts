@@ -440,6 +440,17 @@ export async function seedDemo(
             ],
           })),
         );
+        // The courrier's replies: the DGS visas, the maire signs (issue 14's walk-through).
+        await seedCircuits(tx, [
+          {
+            documentType: 'courrier_sortant',
+            name: 'Courrier signé par le maire',
+            steps: [
+              { kind: 'visa', mode: 'all', actors: [{ function: 'dgs' }] },
+              { kind: 'signature', mode: 'all', actors: [{ function: 'maire' }] },
+            ],
+          },
+        ]);
       }
       await queueMail(tx, queue, {
         to: commune.email ?? `mairie@${commune.slug}.example`,

@@ -12,7 +12,7 @@ import { listServices } from '../../platform/tenancy/communes.js';
 import { activeAccountIdByEmail } from '../identity/index.js';
 import { circuitStepsSchema, type DocumentType, type FunctionKey, type StepTemplate } from './circuits.js';
 import { FOLDER_NOT_FOUND } from './folder-flow.js';
-import { findFolder, listDocuments, replaceFunctionHolder, saveCircuitTemplate } from './repo.js';
+import { findFolder, listActions, listDocuments, replaceFunctionHolder, saveCircuitTemplate } from './repo.js';
 import { createFolder } from './use-cases/create-folder.js';
 
 export type { DocumentType, FunctionKey, StepTemplate } from './circuits.js';
@@ -121,4 +121,29 @@ export async function signedDocument(ctx: AppContext, communeId: string, folderI
     const principal = (await listDocuments(tx, communeId, folderId)).find((d) => d.role === 'principal')!;
     return tx.blobs.get({ communeId }, principal.currentSha256);
   });
+}
+
+/** A visa or a signature given on a folder (taken back ones left out). */
+export interface CircuitAct {
+  kind: 'visa' | 'signature';
+  /** Who acted, and for whom when by delegation. */
+  accountId: string | null;
+  onBehalfOf: string | null;
+  at: Date;
+}
+
+/**
+ * The visas and signatures of a folder, in the order given, for the module that started it (the
+ * courrier writes them in its mail's history). Inside the caller's tenant transaction.
+ */
+export async function circuitActs(tx: Tx, communeId: string, folderId: string): Promise<CircuitAct[]> {
+  if (!isUuid(folderId)) return [];
+  return (await listActions(tx, communeId, folderId))
+    .filter((a) => (a.kind === 'visa' || a.kind === 'signature') && !a.withdrawnAt)
+    .map((a) => ({
+      kind: a.kind as CircuitAct['kind'],
+      accountId: a.accountId,
+      onBehalfOf: a.onBehalfOf,
+      at: a.occurredAt,
+    }));
 }

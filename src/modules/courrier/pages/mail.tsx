@@ -42,6 +42,7 @@ const NOTICES: Record<string, string> = {
   brouillon: 'Le projet de réponse est enregistré.',
   parapheur: 'La réponse est envoyée au parapheur pour visa et signature.',
   envoye: 'La réponse est partie ; le courrier est clos.',
+  suivi: 'Le suivi est demandé au prestataire : actualisez la page dans un instant pour voir sa réponse.',
 };
 
 export interface FormState {

@@ -2,7 +2,8 @@
  * The replies of a mail: the section of the mail's page (each reply with its outgoing number,
  * state, letter, parapheur folder and sending; a template to start a new one), the draft page
  * (/reponse?modele=…: the template merged, to complete), and the actions — to the parapheur, send
- * (post or electronic registered letter), download the letter or a proof.
+ * (post or electronic registered letter), ask the provider where a registered letter is, download
+ * the letter or a proof.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
@@ -14,6 +15,7 @@ import { lreProviderOf } from '../lre/configured.js';
 import { lreProofFile, type MailPage } from '../queries.js';
 import { REPLY_TEMPLATES, TEMPLATE_KEYS } from '../templates.js';
 import { CHANNEL_LABELS, OUTGOING_LABELS } from '../texts.js';
+import { requestLreFollow } from '../use-cases/follow-lre.js';
 import { draftReply, replyPdf, sendReply, submitReply, templateFor } from '../use-cases/replies.js';
 import type { FormState } from './mail.js';
 import { postMailForm } from './mail.js';
@@ -91,6 +93,13 @@ export function RepliesSection({
                       </li>
                     ))}
                   </ul>
+                  {data.canProcess && (s.status === 'depose' || s.status === 'notifie') && (
+                    <form method="post" action={`${base}/reponses/${r.id}/suivi`} novalidate>
+                      <CsrfField token={csrf} />
+                      {errors.reponse && <p class="govuk-error-message">{errors.reponse}</p>}
+                      <Button variant="secondary">Demander le suivi au prestataire</Button>
+                    </form>
+                  )}
                 </>
               ))}
               {data.canProcess && (r.status === 'brouillon' || r.status === 'refuse') && (
@@ -227,6 +236,18 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: AppContext): void
       `reponse-${replyId}`,
       () => sendReply(ctx, callerOf(request), mail, replyId, request.body, lreProviderOf(ctx)),
       'envoye',
+    );
+  });
+
+  app.post('/c/:slug/agent/courrier/:mail/reponses/:reply/suivi', POLICY, async (request, reply) => {
+    const { mail, reply: replyId } = request.params as { mail: string; reply: string };
+    return postMailForm(
+      ctx,
+      request,
+      reply,
+      `reponse-${replyId}`,
+      () => requestLreFollow(ctx, callerOf(request), mail, replyId),
+      'suivi',
     );
   });
 

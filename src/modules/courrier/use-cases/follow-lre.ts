@@ -1,18 +1,21 @@
 /**
  * Follows the electronic registered letters not yet settled: asks the provider for their status,
  * fetches every new proof (receipt, refusal, negligence) and files it with the mail (blob store),
- * with a line in the mail's history. Run by a scheduled job every 30 minutes, for every commune.
+ * with a line in the mail's history. Run by a scheduled job every 30 minutes, for every commune,
+ * and at once for one commune when an agent asks for it from the mail's page (a proof awaited).
  */
 import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.js';
 import { withInstance, withTenant } from '../../../platform/db/tenant.js';
+import { isUuid } from '../../../platform/ids.js';
 import type { JobDefinition } from '../../../platform/jobs/queue.js';
 import { listCommunes } from '../../../platform/tenancy/communes.js';
 import { lreProviderOf } from '../lre/configured.js';
 import type { LreProvider } from '../lre/provider.js';
 import { LreUnavailableError } from '../lre/provider.js';
-import { addHistory, findOutgoing, insertLreProof, listLreProofs, updateLreSend } from '../repo.js';
+import { addHistory, findOutgoing, insertLreProof, listLreProofs, listLreSends, updateLreSend } from '../repo.js';
 import type { LreProofKind, LreSend } from '../schema.js';
+import { type Caller, fieldError, OUTGOING_NOT_FOUND, processableMail } from './common.js';
 
 const PROOF_TEXT = {
   reception: 'preuve de réception',
@@ -93,18 +96,47 @@ export async function followLreSends(ctx: AppContext, communeId: string, provide
 
 export const LRE_FOLLOW_JOB = 'courrier.lre-follow';
 
-export function lreFollowJob(ctx: AppContext): JobDefinition {
+const followSchema = z.object({ communeId: z.string().uuid().optional() });
+
+export function lreFollowJob(ctx: AppContext): JobDefinition<typeof followSchema> {
   return {
     name: LRE_FOLLOW_JOB,
-    schema: z.object({}),
+    // Scheduled: every commune; asked from a mail's page: that commune only.
+    schema: followSchema,
     schedule: { cron: '*/30 * * * *', data: {} },
     retryLimit: 1,
-    async run() {
+    async run(data) {
       const provider = lreProviderOf(ctx);
       if (!provider) return;
-      for (const commune of await withInstance(ctx.database, (tx) => listCommunes(tx))) {
-        await followLreSends(ctx, commune.id, provider);
-      }
+      const communes = data.communeId
+        ? [data.communeId]
+        : (await withInstance(ctx.database, (tx) => listCommunes(tx))).map((c) => c.id);
+      for (const communeId of communes) await followLreSends(ctx, communeId, provider);
     },
   };
+}
+
+/**
+ * An agent asks for the status of a reply's registered letters now rather than at the next round
+ * (the proof of receipt awaited): the follow job is queued for the commune; the mail's page shows
+ * what it brings back. 409 when no sending of the reply is still awaiting its outcome.
+ */
+export async function requestLreFollow(
+  ctx: AppContext,
+  caller: Caller,
+  mailId: string,
+  replyId: string,
+): Promise<void> {
+  await withTenant(ctx.database, caller.communeId, async (tx) => {
+    const { mail } = await processableMail(tx, caller, mailId);
+    const reply = isUuid(replyId) ? await findOutgoing(tx, caller.communeId, replyId) : undefined;
+    if (!reply || reply.mailId !== mail.id) throw OUTGOING_NOT_FOUND();
+    const pending = (await listLreSends(tx, caller.communeId, [reply.id])).filter(
+      (s) => s.status === 'depose' || s.status === 'notifie',
+    );
+    if (pending.length === 0) {
+      throw fieldError('reponse', 'Aucune lettre recommandée électronique de cette réponse n’attend de suite.', 409);
+    }
+    await ctx.queue.enqueue(tx, LRE_FOLLOW_JOB, { communeId: caller.communeId });
+  });
 }

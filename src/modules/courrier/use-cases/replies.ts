@@ -14,7 +14,7 @@ import type { DomainEvent } from '../../../platform/events/index.js';
 import { isUuid } from '../../../platform/ids.js';
 import { listServices } from '../../../platform/tenancy/communes.js';
 import { parisDateOf, parisYearOf } from '../../../platform/time/calendar.js';
-import { signedDocument, startCircuit } from '../../signature/index.js';
+import { circuitActs, signedDocument, startCircuit } from '../../signature/index.js';
 import { letterPdf } from '../letter.js';
 import type { LreProvider } from '../lre/provider.js';
 import {
@@ -249,14 +249,26 @@ export async function onCircuitClosed(
       signed ? { status: 'signe', signedSha256: sha } : { status: 'refuse' },
     );
     if (reply.mailId) {
-      const reason = 'reason' in event.data ? ` : « ${(event.data as { reason: string }).reason} »` : '';
-      await addHistory(tx, communeId, reply.mailId, {
-        actorId: null,
-        kind: signed ? 'signature' : 'refus',
-        text: signed
-          ? `Réponse ${reply.chrono} signée au parapheur (dossier ${event.data.number}).`
-          : `Réponse ${reply.chrono} refusée au parapheur (dossier ${event.data.number})${reason}. Corrigez-la puis renvoyez-la.`,
-      });
+      // Each visa and signature in the mail's history, under the name of who gave it and when.
+      const acts = await circuitActs(tx, communeId, event.data.folderId);
+      for (const act of acts) {
+        await addHistory(tx, communeId, reply.mailId, {
+          actorId: act.accountId,
+          kind: act.kind,
+          at: act.at,
+          text: `Réponse ${reply.chrono} ${act.kind === 'visa' ? 'visée' : 'signée'} au parapheur (dossier ${event.data.number})${act.onBehalfOf ? ', par délégation' : ''}.`,
+        });
+      }
+      if (!signed || !acts.some((a) => a.kind === 'signature')) {
+        const reason = 'reason' in event.data ? ` : « ${(event.data as { reason: string }).reason} »` : '';
+        await addHistory(tx, communeId, reply.mailId, {
+          actorId: null,
+          kind: signed ? 'signature' : 'refus',
+          text: signed
+            ? `Réponse ${reply.chrono} signée au parapheur (dossier ${event.data.number}).`
+            : `Réponse ${reply.chrono} refusée au parapheur (dossier ${event.data.number})${reason}. Corrigez-la puis renvoyez-la.`,
+        });
+      }
     }
     await auditCourrier(
       tx,
