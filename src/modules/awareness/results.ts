@@ -37,7 +37,6 @@ export const AWARENESS_FIGURES: readonly FigureDefinition[] = [
     label: 'Clics sur les exercices d’hameçonnage (12 mois)',
     unit: 'percent',
     panel: 'cyber',
-    warnAbove: 20,
     format: formatRate,
     compute: async (tx, communeId) => (await yearRates(tx, communeId)).click,
   },
