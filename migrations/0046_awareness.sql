@@ -91,3 +91,24 @@ ALTER TABLE awareness_training_completion ENABLE ROW LEVEL SECURITY;
 ALTER TABLE awareness_training_completion FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON awareness_training_completion
   USING (commune_id = app_current_commune()) WITH CHECK (commune_id = app_current_commune());
+
+-- Security incidents declared by agents (what, when, which machine or account), the security
+-- officer's checklist (steps done), and for a personal-data breach the CNIL deadline, counted from
+-- the declaration (RGPD art. 33: 72 hours after becoming aware).
+CREATE TABLE awareness_incident (
+  id uuid PRIMARY KEY,
+  commune_id uuid NOT NULL REFERENCES commune (id),
+  declared_by uuid NOT NULL REFERENCES account (id),
+  declared_at timestamptz NOT NULL DEFAULT now(),
+  what text NOT NULL CHECK (length(what) BETWEEN 1 AND 5000),
+  occurred_at timestamptz,
+  asset text NOT NULL DEFAULT '' CHECK (length(asset) <= 300),
+  personal_data text NOT NULL CHECK (personal_data IN ('oui', 'non', 'inconnu')),
+  steps text[] NOT NULL DEFAULT '{}',
+  closed_at timestamptz
+);
+CREATE INDEX awareness_incident_queue ON awareness_incident (commune_id, declared_at DESC);
+ALTER TABLE awareness_incident ENABLE ROW LEVEL SECURITY;
+ALTER TABLE awareness_incident FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON awareness_incident
+  USING (commune_id = app_current_commune()) WITH CHECK (commune_id = app_current_commune());

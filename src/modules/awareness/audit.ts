@@ -10,5 +10,7 @@ declare module '../../platform/audit/journal.js' {
     'awareness.campaign_launched': { name: string; scenario: string; recipients: number; windowHours: number };
     'awareness.phishing_reported': { simulation: boolean };
     'awareness.training_completed': { training: string; score: number };
+    'awareness.incident_declared': { personalData: string };
+    'awareness.incident_step_done': { step: string };
   }
 }

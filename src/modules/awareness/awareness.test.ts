@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { hashToken } from '../../platform/tokens.js';
+import { formatDateTime } from '../../platform/views/format.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
@@ -19,6 +20,7 @@ import { findScenario, REFLEXES } from './scenarios.js';
 import { SEND_SIMULATION_JOB } from './use-cases/launch-campaign.js';
 
 const AWARENESS_TABLES = [
+  'awareness_incident',
   'awareness_notice',
   'awareness_campaign',
   'awareness_recipient',
@@ -317,6 +319,72 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     expect(await journal('awareness.training_completed')).toBe(1);
     expect(shownText((await clement.get(`/c/${town.slug}/agent/sensibilisation`)).body)).toContain('Suivie le');
     expect((await clement.get(`/c/${town.slug}/agent/sensibilisation/formations/inconnue`)).statusCode).toBe(404);
+  });
+
+  it('puts a declared incident in the security officer’s queue with the CNIL deadline, and journals each step', async () => {
+    const bruno = await signIn(t.app, bystander.email, { slug: town.slug });
+    const url = `/c/${town.slug}/agent/sensibilisation/incident`;
+    await bruno.get(url);
+    const form = {
+      what: 'J’ai ouvert une pièce jointe « facture.zip », des fichiers ont changé de nom.',
+      asset: 'PC-ACCUEIL-02',
+      personalData: 'oui',
+    };
+    const skipped = await bruno.post(url, { ...form, date: '29/03/2026', heure: '02:30' });
+    expect(skipped.statusCode).toBe(422);
+    expect(shownText(skipped.body)).toContain('Cette heure n’existe pas ce jour-là');
+    const future = await bruno.post(url, { ...form, date: '01/01/2999', heure: '10:00' });
+    expect(future.statusCode).toBe(422);
+    expect(shownText(future.body)).toContain('dans le futur');
+    const missing = await bruno.post(url, { what: '', date: '', heure: '' });
+    expect(missing.statusCode).toBe(422);
+    expect(shownText(missing.body)).toContain('Décrivez ce qui s’est passé');
+    const declared = await bruno.post(url, { ...form, date: '07/12/2026', heure: '' });
+    expect(declared.statusCode).toBe(200);
+    expect(shownText(declared.body)).toContain('Incident déclaré');
+    expect(await journal('awareness.incident_declared')).toBe(1);
+
+    const { rows } = await t.testDb.asSuperuser<{ id: string; declared_at: Date; occurred_at: Date }>(
+      'SELECT id, declared_at, occurred_at FROM awareness_incident WHERE commune_id = $1',
+      [town.id],
+    );
+    expect(rows).toHaveLength(1);
+    const incident = rows[0]!;
+    // Midnight in Paris (winter time) on 7 December 2026.
+    expect(incident.occurred_at.toISOString()).toBe('2026-12-06T23:00:00.000Z');
+    const deadline = shownText(formatDateTime(new Date(incident.declared_at.getTime() + 72 * 3_600_000))).trim();
+    const queue = shownText((await adminB.get(base())).body);
+    expect(queue).toContain(`avant le ${deadline}`);
+    const page = await adminB.get(`${base()}/incidents/${incident.id}`);
+    expect(page.statusCode).toBe(200);
+    const text = shownText(page.body);
+    expect(text).toContain(`À notifier au plus tard le ${deadline}`);
+    expect(text).toContain('PC-ACCUEIL-02');
+    expect(text).toContain('Notifier la CNIL');
+    expect(text).toContain('Le nom et les coordonnées du délégué à la protection des données');
+    const step = await adminB.post(`${base()}/incidents/${incident.id}/etapes`, { step: 'isoler' });
+    expect(step.statusCode).toBe(303);
+    await adminB.get(`${base()}/incidents/${incident.id}`);
+    await adminB.post(`${base()}/incidents/${incident.id}/etapes`, { step: 'isoler' });
+    expect(await journal('awareness.incident_step_done')).toBe(1);
+    const unknown = await adminB.post(`${base()}/incidents/${incident.id}/etapes`, { step: 'formater' });
+    expect(unknown.statusCode).toBe(422);
+
+    // Neither a manager nor another commune's administrator sees it.
+    const mayorB = await signIn(t.app, mayor.email, { slug: town.slug });
+    expect((await mayorB.get(`${base()}/incidents/${incident.id}`)).statusCode).toBe(404);
+    const b = await signIn(t.app, otherAdmin.email, { slug: other.slug });
+    expect((await b.get(`/c/${other.slug}/admin/sensibilisation/incidents/${incident.id}`)).statusCode).toBe(404);
+    await b.get(`/c/${other.slug}/admin/sensibilisation`);
+    expect(
+      (await b.post(`/c/${other.slug}/admin/sensibilisation/incidents/${incident.id}/etapes`, { step: 'cnil' }))
+        .statusCode,
+    ).toBe(404);
+    const after = await t.testDb.asSuperuser<{ steps: string[] }>(
+      'SELECT steps FROM awareness_incident WHERE id = $1',
+      [incident.id],
+    );
+    expect(after.rows[0]!.steps).toEqual(['isoler']);
   });
 
   it('answers 404 across communes for campaigns and links', async () => {

@@ -3,13 +3,15 @@
  * campaigns sent through the outbox over a time window, the teachable moment behind each link,
  * « Signaler un hameçonnage » and the security officer's queue, results per campaign and per
  * service (figures on the cyber panel), individual results for the person and the security
- * officer only, and a first short training with its quiz.
+ * officer only, a first short training with its quiz, and the declaration of security incidents
+ * with the security officer's checklist and the CNIL 72-hour deadline.
  */
 import type { GuichetModule } from '../../platform/module.js';
 import './audit.js';
 import { AWARENESS_MAILS } from './mail-templates.js';
 import { registerAdminPages } from './pages/admin.js';
 import { registerAgentPages } from './pages/agent.js';
+import { registerIncidentPages } from './pages/incidents.js';
 import { registerLinkPages } from './pages/link.js';
 import { completionsOf, eraseAccount, individualResults } from './repo.js';
 import { AWARENESS_FIGURES } from './results.js';
@@ -22,6 +24,7 @@ export const awarenessModule: GuichetModule = {
     registerAdminPages(app, ctx);
     registerAgentPages(app, ctx);
     registerLinkPages(app, ctx);
+    registerIncidentPages(app, ctx);
   },
   jobs: (ctx) => [sendSimulationJob(ctx)],
   figures: AWARENESS_FIGURES,

@@ -348,4 +348,89 @@ export async function eraseAccount(tx: Tx, accountId: string): Promise<void> {
   await tx.client.query('DELETE FROM awareness_recipient WHERE account_id = $1', [accountId]);
   await tx.client.query('DELETE FROM awareness_report WHERE account_id = $1', [accountId]);
   await tx.client.query('DELETE FROM awareness_training_completion WHERE account_id = $1', [accountId]);
+  // An incident is the commune's record: it stays (the account itself is anonymised, not deleted).
+}
+
+// — Security incidents —
+
+export type PersonalData = 'oui' | 'non' | 'inconnu';
+
+export interface IncidentRow {
+  id: string;
+  declaredBy: string;
+  declaredAt: Date;
+  what: string;
+  occurredAt: Date | null;
+  asset: string;
+  personalData: PersonalData;
+  steps: string[];
+}
+
+interface IncidentDbRow {
+  id: string;
+  declared_by: string;
+  declared_at: Date;
+  what: string;
+  occurred_at: Date | null;
+  asset: string;
+  personal_data: PersonalData;
+  steps: string[];
+}
+
+function incidentOf(r: IncidentDbRow): IncidentRow {
+  return {
+    id: r.id,
+    declaredBy: r.declared_by,
+    declaredAt: r.declared_at,
+    what: r.what,
+    occurredAt: r.occurred_at,
+    asset: r.asset,
+    personalData: r.personal_data,
+    steps: r.steps,
+  };
+}
+
+export async function insertIncident(
+  tx: Tx,
+  i: {
+    communeId: string;
+    declaredBy: string;
+    what: string;
+    occurredAt: Date | null;
+    asset: string;
+    personalData: PersonalData;
+  },
+): Promise<IncidentRow> {
+  const { rows } = await tx.client.query<IncidentDbRow>(
+    `INSERT INTO awareness_incident (id, commune_id, declared_by, what, occurred_at, asset, personal_data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+    [uuidv7(), i.communeId, i.declaredBy, i.what, i.occurredAt, i.asset, i.personalData],
+  );
+  return incidentOf(rows[0]!);
+}
+
+export async function findIncident(tx: Tx, communeId: string, id: string): Promise<IncidentRow | undefined> {
+  const { rows } = await tx.client.query<IncidentDbRow>(
+    'SELECT * FROM awareness_incident WHERE commune_id = $1 AND id = $2',
+    [communeId, id],
+  );
+  return rows[0] ? incidentOf(rows[0]) : undefined;
+}
+
+export async function listOpenIncidents(tx: Tx, communeId: string): Promise<IncidentRow[]> {
+  const { rows } = await tx.client.query<IncidentDbRow>(
+    'SELECT * FROM awareness_incident WHERE commune_id = $1 AND closed_at IS NULL ORDER BY declared_at DESC LIMIT 100',
+    [communeId],
+  );
+  return rows.map(incidentOf);
+}
+
+/** Marks a step done (once); false when it already was. */
+export async function addIncidentStep(tx: Tx, communeId: string, id: string, step: string): Promise<boolean> {
+  const { rowCount } = await tx.client.query(
+    `UPDATE awareness_incident SET steps = array_append(steps, $3)
+      WHERE commune_id = $1 AND id = $2 AND NOT ($3 = ANY (steps))`,
+    [communeId, id, step],
+  );
+  return (rowCount ?? 0) > 0;
 }

@@ -28,6 +28,7 @@ import {
 import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm } from '../../../platform/views/page-kit.js';
 import { accountNames } from '../../identity/index.js';
+import { cnilCountdown, formatCountdown } from '../cnil-deadline.js';
 import { staffNoticeText } from '../notice.js';
 import {
   campaignCounts,
@@ -35,6 +36,7 @@ import {
   findNotice,
   individualResults,
   listCampaigns,
+  listOpenIncidents,
   listOpenReports,
 } from '../repo.js';
 import { formatRate, ratesOf } from '../results.js';
@@ -58,18 +60,18 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
 
   app.get('/c/:slug/admin/sensibilisation', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
     const commune = request.commune!;
-    const { notice, campaigns, reports, names } = await withTenant(ctx.database, commune.id, async (tx) => {
+    const { notice, campaigns, reports, incidents, names } = await withTenant(ctx.database, commune.id, async (tx) => {
       const reports = await listOpenReports(tx, commune.id);
+      const incidents = await listOpenIncidents(tx, commune.id);
       return {
         notice: await findNotice(tx, commune.id),
         campaigns: await listCampaigns(tx, commune.id),
         reports,
-        names: await accountNames(
-          tx,
-          reports.map((r) => r.accountId),
-        ),
+        incidents,
+        names: await accountNames(tx, [...reports.map((r) => r.accountId), ...incidents.map((i) => i.declaredBy)]),
       };
     });
+    const now = new Date();
     const csrf = reply.generateCsrf();
     const query = request.query as FormBody;
     return sendAdminPage(request, reply, {
@@ -128,6 +130,37 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
                 findScenario(c.scenario)?.title ?? c.scenario,
                 formatDateTime(c.startsAt),
               ])}
+            />
+          )}
+
+          <h2 class="govuk-heading-l">Incidents de sécurité déclarés</h2>
+          {incidents.length === 0 ? (
+            <p class="govuk-body">Aucun incident en cours.</p>
+          ) : (
+            <Table
+              caption="Incidents en cours"
+              captionSize="s"
+              columns={[{ label: 'Déclaré le' }, { label: 'Par' }, { label: 'Notification à la CNIL' }]}
+              rows={incidents.map((i) => {
+                const who = names.get(i.declaredBy);
+                const countdown = i.personalData === 'non' ? null : cnilCountdown(i.declaredAt, now);
+                return [
+                  <a key={i.id} class="govuk-link" href={`${base(request)}/incidents/${i.id}`}>
+                    {formatDateTime(i.declaredAt)}
+                  </a>,
+                  who ? `${who.givenName} ${who.familyName}` : 'Personne supprimée',
+                  countdown === null ? (
+                    'Sans objet'
+                  ) : i.steps.includes('cnil') ? (
+                    <Tag colour="green">Notifiée</Tag>
+                  ) : (
+                    <>
+                      <Tag colour={countdown.overdue ? 'red' : 'yellow'}>{formatCountdown(countdown.minutesLeft)}</Tag>{' '}
+                      avant le {formatDateTime(countdown.deadline)}
+                    </>
+                  ),
+                ];
+              })}
             />
           )}
 

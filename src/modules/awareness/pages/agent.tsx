@@ -51,6 +51,14 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
           <h1 class="govuk-heading-xl">Sensibilisation à la cybersécurité</h1>
           <p class="govuk-body">Un message vous semble suspect ? Ne cliquez pas, signalez-le.</p>
           <Button href={`${base(request)}/signaler`}>Signaler un hameçonnage</Button>
+          <p class="govuk-body">
+            Une machine se comporte bizarrement, un mot de passe a été saisi sur une page douteuse, un fichier a disparu
+            ?{' '}
+            <a class="govuk-link" href={`${base(request)}/incident`}>
+              Déclarer un incident de sécurité
+            </a>
+            .
+          </p>
           <h2 class="govuk-heading-l">Formations</h2>
           <ul class="govuk-list">
             {TRAININGS.map((t) => {
