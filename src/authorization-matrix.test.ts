@@ -351,6 +351,12 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/admin/sensibilisation/campagnes/:campaign': {
     path: (c) => `/c/${c.commune}/admin/sensibilisation/campagnes/01a22309-0000-7000-8000-0000000000a5`,
   },
+  '/c/:slug/admin/sensibilisation/incidents/:incident': {
+    path: (c) => `/c/${c.commune}/admin/sensibilisation/incidents/01a22309-0000-7000-8000-0000000000a6`,
+  },
+  '/c/:slug/admin/sensibilisation/incidents/:incident/etapes': {
+    path: (c) => `/c/${c.commune}/admin/sensibilisation/incidents/01a22309-0000-7000-8000-0000000000a6/etapes`,
+  },
   '/c/:slug/agent/sensibilisation/formations/:training': {
     path: (c) => `/c/${c.commune}/agent/sensibilisation/formations/hameconnage`,
   },
@@ -586,6 +592,8 @@ const HANDLER_404: Record<string, string> = {
   // Awareness: an unknown campaign or link secret; no staff notice published in the demo.
   'GET /c/:slug/admin/sensibilisation/campagnes/:campaign': 'awareness.campaign_not_found',
   'GET /c/:slug/agent/sensibilisation/note': 'awareness.notice_not_found',
+  'GET /c/:slug/admin/sensibilisation/incidents/:incident': 'awareness.incident_not_found',
+  'POST /c/:slug/admin/sensibilisation/incidents/:incident/etapes': 'awareness.incident_not_found',
   'GET /c/:slug/lien/:token': 'awareness.link_not_found',
   'POST /c/:slug/lien/:token': 'awareness.link_not_found',
   'GET /c/:slug/lien/:token/image.gif': 'awareness.link_not_found',
