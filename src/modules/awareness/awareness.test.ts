@@ -198,6 +198,13 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     expect(pixel.statusCode).toBe(200);
     expect(pixel.headers['content-type']).toBe('image/gif');
 
+    // A link checker's HEAD is not a click.
+    await t.app.inject({ method: 'HEAD', url: link });
+    const none = await t.testDb.asSuperuser(
+      `SELECT 1 FROM awareness_event WHERE kind = 'clique' AND recipient_id = (SELECT id FROM awareness_recipient WHERE token_hash = $1)`,
+      [hashToken(token)],
+    );
+    expect(none.rows).toHaveLength(0);
     const page = await anonymous.get(link);
     expect(page.statusCode).toBe(200);
     expect(shownText(page.body)).toContain('Connexion avec FranceConnect');
@@ -298,6 +305,10 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     const own = shownText((await clement.get(`/c/${town.slug}/agent/sensibilisation`)).body);
     expect(own).toContain('lien cliqué, fausse page validée');
     expect(own).not.toContain('signalé');
+    const exported = await clement.get(`/c/${town.slug}/compte/donnees/export.json`);
+    expect(exported.statusCode).toBe(200);
+    expect(exported.body).toContain('"sensibilisation"');
+    expect(exported.body).toContain('"soumis"');
     const rose = await signIn(t.app, reporter.email, { slug: town.slug });
     const hers = shownText((await rose.get(`/c/${town.slug}/agent/sensibilisation`)).body);
     expect(hers).toContain('signalé');

@@ -21,7 +21,9 @@ export function registerLinkPages(app: FastifyInstance, ctx: AppContext): void {
   const linkBase = (request: FastifyRequest) => `/c/${request.commune!.slug}/lien/${token(request)}`;
 
   app.get('/c/:slug/lien/:token', { config: { policy: 'public' } }, async (request, reply) => {
-    const recipient = await trackLink(ctx.database, request.commune!.id, token(request), ['clique']);
+    // A HEAD (a link checker, a preview) is not a click.
+    const kinds = request.method === 'HEAD' ? [] : (['clique'] as const);
+    const recipient = await trackLink(ctx.database, request.commune!.id, token(request), kinds);
     const scenario = findScenario(recipient.scenario);
     if (!scenario) throw linkNotFound();
     if (!scenario.fakePage) return reply.redirect(`${linkBase(request)}/a-retenir`, 303);
@@ -61,7 +63,7 @@ export function registerLinkPages(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.get('/c/:slug/lien/:token/image.gif', { config: { policy: 'public' } }, async (request, reply) => {
-    await trackLink(ctx.database, request.commune!.id, token(request), ['ouvert']);
+    await trackLink(ctx.database, request.commune!.id, token(request), request.method === 'HEAD' ? [] : ['ouvert']);
     return reply.type('image/gif').header('cache-control', 'no-store').send(PIXEL);
   });
 
