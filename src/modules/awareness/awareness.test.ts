@@ -415,4 +415,27 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     );
     expect(rows[0]!.n).toBe(1);
   });
+
+  it('targets by role, and a scenario without a fake page lands straight on the teachable moment', async () => {
+    await adminB.get(`${base()}/campagnes/nouvelle`);
+    const launched = await adminB.post(`${base()}/campagnes`, {
+      name: 'Élus et direction',
+      scenario: 'message-dgs',
+      roles: ['mayor'],
+      windowHours: '1',
+    });
+    expect(launched.statusCode).toBe(303);
+    await runQueuedJobs(t, SEND_SIMULATION_JOB);
+    const mails = await t.testDb.asSuperuser<{ to_address: string; text_body: string }>(
+      `SELECT to_address, text_body FROM mail_outbox WHERE commune_id = $1 AND template = 'awarenessSimulation' AND subject = 'Demande confidentielle'`,
+      [town.id],
+    );
+    expect(mails.rows.map((m) => m.to_address)).toEqual([mayor.email]);
+    const link = `/c/${town.slug}/lien/${linkToken(mails.rows[0]!.text_body, town.slug)}`;
+    const click = await new TestBrowser(t.app).get(link);
+    expect(click.statusCode).toBe(303);
+    expect(click.headers.location).toBe(`${link}/a-retenir`);
+    const moment = shownText((await new TestBrowser(t.app).get(`${link}/a-retenir`)).body);
+    expect(moment).toContain('« fraude au président »');
+  });
 });
