@@ -347,6 +347,25 @@ const SAMPLES: Record<string, Sample> = {
   '/c/:slug/admin/webhooks/:id/supprimer': {
     path: (c) => `/c/${c.commune}/admin/webhooks/01a22309-0000-7000-8000-0000000000ff/supprimer`,
   },
+  // Awareness: a campaign of nobody, the training of the library, a link secret of nobody (see HANDLER_404).
+  '/c/:slug/admin/sensibilisation/campagnes/:campaign': {
+    path: (c) => `/c/${c.commune}/admin/sensibilisation/campagnes/01a22309-0000-7000-8000-0000000000a5`,
+  },
+  '/c/:slug/admin/sensibilisation/incidents/:incident': {
+    path: (c) => `/c/${c.commune}/admin/sensibilisation/incidents/01a22309-0000-7000-8000-0000000000a6`,
+  },
+  '/c/:slug/admin/sensibilisation/incidents/:incident/etapes': {
+    path: (c) => `/c/${c.commune}/admin/sensibilisation/incidents/01a22309-0000-7000-8000-0000000000a6/etapes`,
+  },
+  '/c/:slug/agent/sensibilisation/formations/:training': {
+    path: (c) => `/c/${c.commune}/agent/sensibilisation/formations/hameconnage`,
+  },
+  ...Object.fromEntries(
+    ['', '/image.gif', '/a-retenir'].map((suffix) => [
+      `/c/:slug/lien/:token${suffix}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/lien/${'a'.repeat(43)}${suffix}` },
+    ]),
+  ),
   // Appointments: a motif, booking, agenda and link of nobody (see HANDLER_404 and OWNER_SCOPED).
   // Council: a séance, item and proxy of nobody (see HANDLER_404).
   ...Object.fromEntries(
@@ -571,6 +590,15 @@ const HANDLER_404: Record<string, string> = {
   // No SIRET in the demo: no open-data file yet.
   'GET /c/:slug/deliberations/donnees-ouvertes.csv': 'council.open_data_unavailable',
   // Appointments: unknown motif, booking, link or agenda.
+  // Awareness: an unknown campaign or link secret; no staff notice published in the demo.
+  'GET /c/:slug/admin/sensibilisation/campagnes/:campaign': 'awareness.campaign_not_found',
+  'GET /c/:slug/agent/sensibilisation/note': 'awareness.notice_not_found',
+  'GET /c/:slug/admin/sensibilisation/incidents/:incident': 'awareness.incident_not_found',
+  'POST /c/:slug/admin/sensibilisation/incidents/:incident/etapes': 'awareness.incident_not_found',
+  'GET /c/:slug/lien/:token': 'awareness.link_not_found',
+  'POST /c/:slug/lien/:token': 'awareness.link_not_found',
+  'GET /c/:slug/lien/:token/image.gif': 'awareness.link_not_found',
+  'GET /c/:slug/lien/:token/a-retenir': 'awareness.link_not_found',
   'GET /c/:slug/rendez-vous/:motif': 'appointments.motif_not_found',
   'GET /c/:slug/rendez-vous/:motif/reserver': 'appointments.motif_not_found',
   // An empty form is shown again, on the page of the unknown motif, link or agenda: 404.

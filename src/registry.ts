@@ -6,6 +6,7 @@
 import { addressesModule } from './modules/addresses/module.js';
 import { adminModule } from './modules/admin/module.js';
 import { appointmentsModule } from './modules/appointments/module.js';
+import { awarenessModule } from './modules/awareness/module.js';
 import { backofficeModule } from './modules/backoffice/module.js';
 import { communesModule } from './modules/communes/module.js';
 import { continuityModule } from './modules/continuity/module.js';
@@ -47,6 +48,7 @@ export const MODULES: readonly GuichetModule[] = [
   councilModule,
   courrierModule,
   webhooksModule,
+  awarenessModule,
   operatorModule,
   continuityModule,
   demoModule,

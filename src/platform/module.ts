@@ -22,8 +22,8 @@ export interface FigureDefinition {
   key: string;
   /** French label, for a table column. */
   label: string;
-  /** What the number counts; `hours` and `seconds` are durations (Infinity: never happened). */
-  unit: 'count' | 'hours' | 'seconds';
+  /** What the number counts; `hours` and `seconds` are durations (Infinity: never happened); `percent` a share from 0 to 100 (NaN: nothing to count yet). */
+  unit: 'count' | 'hours' | 'seconds' | 'percent';
   /** Computed inside a tenant transaction of the commune (RLS applies). */
   compute(tx: Tx, communeId: string): Promise<number>;
   /** Also shown on the commune's cyber-hygiene panel (e.g. the age of the last backup). */

@@ -34,6 +34,11 @@ export interface MailTemplate<S extends z.ZodType = z.ZodType> {
     link?: { href: string; label: string };
     /** Replaces the default "do not reply" footer (mails whose replies reach a person). */
     footer?: string;
+    /**
+     * The address of a 1×1 image in the HTML part only (the awareness module's opening count,
+     * indicative: many mail clients block images, others fetch them all).
+     */
+    pixel?: string;
   };
 }
 
@@ -93,6 +98,7 @@ export function renderMail<S extends z.ZodType>(
         content.link ? h('p', null, h('a', { href: content.link.href }, content.link.label)) : null,
         h('hr', null),
         h('p', null, h('small', null, footer)),
+        content.pixel ? h('img', { src: content.pixel, alt: '', width: 1, height: 1 }) : null,
       ),
     ),
   )}`;

@@ -1,0 +1,414 @@
+/**
+ * The security officer's pages (`/c/:slug/admin/sensibilisation`, communeAdmin — the commune's
+ * administrators are its security officer, decision 0053): the staff notice and its publication,
+ * the campaigns (launch, results per service, individual results), the queue of real suspicious
+ * mails reported by agents.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ROLE_LABELS } from '../../../platform/authz/roles.js';
+import type { AppContext } from '../../../platform/context.js';
+import { withTenant } from '../../../platform/db/tenant.js';
+import { AppError } from '../../../platform/errors.js';
+import { isUuid } from '../../../platform/ids.js';
+import { listServices } from '../../../platform/tenancy/communes.js';
+import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
+import {
+  Button,
+  Checkboxes,
+  CsrfField,
+  type FieldErrors,
+  Input,
+  InsetText,
+  Radios,
+  SummaryList,
+  Table,
+  Tag,
+  WarningText,
+} from '../../../platform/views/components.js';
+import { formatDateTime } from '../../../platform/views/format.js';
+import { type FormBody, formString, handleForm } from '../../../platform/views/page-kit.js';
+import { accountNames } from '../../identity/index.js';
+import { cnilCountdown, formatCountdown } from '../cnil-deadline.js';
+import { staffNoticeText } from '../notice.js';
+import {
+  campaignCounts,
+  findCampaign,
+  findNotice,
+  individualResults,
+  listCampaigns,
+  listOpenIncidents,
+  listOpenReports,
+} from '../repo.js';
+import { formatRate, ratesOf } from '../results.js';
+import { DIFFICULTY_LABELS, findScenario, SCENARIOS } from '../scenarios.js';
+import { launchCampaign, TARGET_ROLES } from '../use-cases/launch-campaign.js';
+import { publishNotice } from '../use-cases/publish-notice.js';
+import { EVENT_LABELS, Paragraphs } from './ui.js';
+
+function campaignNotFound(): AppError {
+  return new AppError('awareness.campaign_not_found', 'unknown campaign', 404, {
+    userMessage: 'Cette campagne n’existe pas.',
+  });
+}
+
+function list(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+}
+
+export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void {
+  const base = (request: FastifyRequest) => `${adminBase(request)}/sensibilisation`;
+
+  app.get('/c/:slug/admin/sensibilisation', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
+    const commune = request.commune!;
+    const { notice, campaigns, reports, incidents, names } = await withTenant(ctx.database, commune.id, async (tx) => {
+      const reports = await listOpenReports(tx, commune.id);
+      const incidents = await listOpenIncidents(tx, commune.id);
+      return {
+        notice: await findNotice(tx, commune.id),
+        campaigns: await listCampaigns(tx, commune.id),
+        reports,
+        incidents,
+        names: await accountNames(tx, [...reports.map((r) => r.accountId), ...incidents.map((i) => i.declaredBy)]),
+      };
+    });
+    const now = new Date();
+    const csrf = reply.generateCsrf();
+    const query = request.query as FormBody;
+    return sendAdminPage(request, reply, {
+      title: 'Sensibilisation à la cybersécurité',
+      wide: true,
+      ...(query.note === 'publiee'
+        ? { notice: { kind: 'success' as const, title: 'La note d’information du personnel est publiée.' } }
+        : {}),
+      children: (
+        <>
+          <h1 class="govuk-heading-xl">Sensibilisation à la cybersécurité</h1>
+          <h2 class="govuk-heading-l">Note d’information du personnel</h2>
+          {notice ? (
+            <p class="govuk-body">
+              <Tag colour="green">Publiée</Tag> le {formatDateTime(notice.publishedAt)}. Les agents la lisent depuis
+              leur page « Sensibilisation ».
+            </p>
+          ) : (
+            <WarningText>
+              Aucune campagne ne peut commencer avant la publication de cette note : le personnel doit être informé que
+              des exercices d’hameçonnage peuvent avoir lieu, de ce qui est mesuré et de qui voit les résultats.
+            </WarningText>
+          )}
+          <details class="govuk-details">
+            <summary class="govuk-details__summary">
+              <span class="govuk-details__summary-text">Lire la note {notice ? 'publiée' : 'proposée'}</span>
+            </summary>
+            <div class="govuk-details__text">
+              <Paragraphs text={notice?.body ?? staffNoticeText(commune.name)} />
+            </div>
+          </details>
+          <form method="post" action={`${base(request)}/note`}>
+            <CsrfField token={csrf} />
+            <Button variant={notice ? 'secondary' : undefined}>
+              {notice ? 'Publier à nouveau la note' : 'Publier la note d’information'}
+            </Button>
+          </form>
+
+          <h2 class="govuk-heading-l">Campagnes</h2>
+          {notice ? (
+            <Button href={`${base(request)}/campagnes/nouvelle`}>Lancer une campagne</Button>
+          ) : (
+            <p class="govuk-body">Publiez la note pour pouvoir lancer une campagne.</p>
+          )}
+          {campaigns.length === 0 ? (
+            <p class="govuk-body">Aucune campagne pour l’instant.</p>
+          ) : (
+            <Table
+              caption="Campagnes de la commune"
+              captionSize="m"
+              columns={[{ label: 'Campagne' }, { label: 'Scénario' }, { label: 'Lancée le' }]}
+              rows={campaigns.map((c) => [
+                <a key={c.id} class="govuk-link" href={`${base(request)}/campagnes/${c.id}`}>
+                  {c.name}
+                </a>,
+                findScenario(c.scenario)?.title ?? c.scenario,
+                formatDateTime(c.startsAt),
+              ])}
+            />
+          )}
+
+          <h2 class="govuk-heading-l">Incidents de sécurité déclarés</h2>
+          {incidents.length === 0 ? (
+            <p class="govuk-body">Aucun incident en cours.</p>
+          ) : (
+            <Table
+              caption="Incidents en cours"
+              captionSize="s"
+              columns={[{ label: 'Déclaré le' }, { label: 'Par' }, { label: 'Notification à la CNIL' }]}
+              rows={incidents.map((i) => {
+                const who = names.get(i.declaredBy);
+                const countdown = i.personalData === 'non' ? null : cnilCountdown(i.declaredAt, now);
+                return [
+                  <a key={i.id} class="govuk-link" href={`${base(request)}/incidents/${i.id}`}>
+                    {formatDateTime(i.declaredAt)}
+                  </a>,
+                  who ? `${who.givenName} ${who.familyName}` : 'Personne supprimée',
+                  countdown === null ? (
+                    'Sans objet'
+                  ) : i.steps.includes('cnil') ? (
+                    <Tag colour="green">Notifiée</Tag>
+                  ) : (
+                    <>
+                      <Tag colour={countdown.overdue ? 'red' : 'yellow'}>{formatCountdown(countdown.minutesLeft)}</Tag>{' '}
+                      avant le {formatDateTime(countdown.deadline)}
+                    </>
+                  ),
+                ];
+              })}
+            />
+          )}
+
+          <h2 class="govuk-heading-l">Messages suspects signalés</h2>
+          {reports.length === 0 ? (
+            <p class="govuk-body">Aucun message suspect en attente.</p>
+          ) : (
+            reports.map((r) => {
+              const who = names.get(r.accountId);
+              return (
+                <div key={r.id} class="govuk-!-margin-bottom-6">
+                  <h3 class="govuk-heading-s">
+                    Signalé le {formatDateTime(r.createdAt)}
+                    {who ? ` par ${who.givenName} ${who.familyName}` : ''}
+                  </h3>
+                  <InsetText>
+                    <Paragraphs text={r.content} />
+                  </InsetText>
+                </div>
+              );
+            })
+          )}
+        </>
+      ),
+    });
+  });
+
+  app.post('/c/:slug/admin/sensibilisation/note', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
+    const commune = request.commune!;
+    await withTenant(ctx.database, commune.id, (tx) => publishNotice(tx, commune, request.actor!, request.id));
+    return reply.redirect(`${base(request)}?note=publiee`, 303);
+  });
+
+  async function newCampaignPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: { name?: string; scenario?: string; serviceIds?: string[]; roles?: string[]; windowHours?: string },
+    errors: FieldErrors = {},
+    status?: number,
+  ) {
+    const commune = request.commune!;
+    const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+    const csrf = reply.generateCsrf();
+    return sendAdminPage(request, reply, {
+      title: 'Lancer une campagne',
+      errors,
+      ...(status ? { status } : {}),
+      fieldOrder: ['name', 'scenario', 'serviceIds', 'roles', 'windowHours'],
+      children: (
+        <>
+          <h1 class="govuk-heading-xl">Lancer une campagne</h1>
+          <p class="govuk-body">
+            Chaque personne visée reçoit le message du scénario, avec un lien qui lui est propre. Les envois sont
+            répartis sur la durée choisie, dans un ordre tiré au hasard.
+          </p>
+          <form method="post" action={`${base(request)}/campagnes`} novalidate>
+            <CsrfField token={csrf} />
+            <Input
+              name="name"
+              label="Nom de la campagne"
+              hint="Pour vous seulement, par exemple « Décembre 2026 – services techniques »."
+              value={values.name ?? ''}
+              error={errors.name}
+            />
+            <Radios
+              name="scenario"
+              legend="Scénario"
+              legendSize="m"
+              value={values.scenario ?? ''}
+              error={errors.scenario}
+              items={SCENARIOS.map((s) => ({
+                value: s.key,
+                label: s.title,
+                hint: `${DIFFICULTY_LABELS[s.difficulty]}. Objet : « ${s.mail(commune.name).subject} »${s.fakePage ? ' ; le lien mène à une fausse page de connexion' : ''}.`,
+              }))}
+            />
+            <Checkboxes
+              name="serviceIds"
+              legend="Services visés"
+              legendSize="m"
+              hint="Les membres du personnel rattachés à l’un de ces services."
+              values={values.serviceIds ?? []}
+              error={errors.serviceIds}
+              items={services.map((s) => ({ value: s.id, label: s.name }))}
+            />
+            <Checkboxes
+              name="roles"
+              legend="Rôles visés"
+              legendSize="m"
+              hint="Et, quel que soit leur service, les personnes qui ont l’un de ces rôles."
+              values={values.roles ?? []}
+              error={errors.roles}
+              items={TARGET_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+            />
+            <Input
+              name="windowHours"
+              label="Durée de l’envoi, en heures"
+              hint="Entre 1 et 168 heures (une semaine)."
+              inputmode="numeric"
+              width={3}
+              value={values.windowHours ?? '8'}
+              error={errors.windowHours}
+            />
+            <Button>Lancer la campagne</Button>
+          </form>
+        </>
+      ),
+    });
+  }
+
+  app.get(
+    '/c/:slug/admin/sensibilisation/campagnes/nouvelle',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => newCampaignPage(request, reply, {}),
+  );
+
+  app.post(
+    '/c/:slug/admin/sensibilisation/campagnes',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const body = (request.body ?? {}) as FormBody;
+      const values = {
+        name: formString(body, 'name'),
+        scenario: formString(body, 'scenario'),
+        serviceIds: list(body.serviceIds),
+        roles: list(body.roles),
+        windowHours: formString(body, 'windowHours'),
+      };
+      const result = await handleForm(
+        () =>
+          withTenant(ctx.database, commune.id, (tx) =>
+            launchCampaign(tx, ctx.queue, commune.id, request.actor!, values, request.id),
+          ),
+        (errors, status) => newCampaignPage(request, reply, values, errors, status),
+      );
+      if (!result.ok) return result.response;
+      return reply.redirect(`${base(request)}/campagnes/${result.value.campaignId}?lancee=1`, 303);
+    },
+  );
+
+  app.get(
+    '/c/:slug/admin/sensibilisation/campagnes/:campaign',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const commune = request.commune!;
+      const id = (request.params as { campaign: string }).campaign;
+      if (!isUuid(id)) throw campaignNotFound();
+      const loaded = await withTenant(ctx.database, commune.id, async (tx) => {
+        const campaign = await findCampaign(tx, commune.id, id);
+        if (!campaign) return undefined;
+        const individual = await individualResults(tx, commune.id, { campaignId: id });
+        return {
+          campaign,
+          counts: await campaignCounts(tx, commune.id, id),
+          services: await listServices(tx, commune.id),
+          individual,
+          names: await accountNames(
+            tx,
+            individual.map((r) => r.accountId),
+          ),
+        };
+      });
+      if (!loaded) throw campaignNotFound();
+      const { campaign, counts, services, individual, names } = loaded;
+      const scenario = findScenario(campaign.scenario);
+      const serviceName = new Map(services.map((s) => [s.id, s.name]));
+      const rates = ratesOf(counts.total);
+      const launched = (request.query as FormBody).lancee === '1';
+      return sendAdminPage(request, reply, {
+        title: `Campagne ${campaign.name}`,
+        wide: true,
+        ...(launched
+          ? {
+              notice: {
+                kind: 'success' as const,
+                title: 'La campagne est lancée.',
+                text: `${counts.total.targeted} message${counts.total.targeted > 1 ? 's' : ''} ${counts.total.targeted > 1 ? 'partiront' : 'partira'} dans les ${campaign.windowHours} heure${campaign.windowHours > 1 ? 's' : ''}.`,
+              },
+            }
+          : {}),
+        children: (
+          <>
+            <span class="govuk-caption-l">Campagne de sensibilisation</span>
+            <h1 class="govuk-heading-xl">{campaign.name}</h1>
+            <SummaryList
+              rows={[
+                {
+                  key: 'Scénario',
+                  value: scenario ? `${scenario.title} (${DIFFICULTY_LABELS[scenario.difficulty]})` : '',
+                },
+                { key: 'Lancée le', value: formatDateTime(campaign.startsAt) },
+                { key: 'Personnes visées', value: String(counts.total.targeted) },
+                { key: 'Messages envoyés', value: String(counts.total.sent) },
+                { key: 'Taux de clic', value: formatRate(rates.click) },
+                { key: 'Taux de saisie sur la fausse page', value: formatRate(rates.submit) },
+                { key: 'Taux de signalement', value: formatRate(rates.report) },
+                { key: 'Taux d’ouverture (indicatif)', value: formatRate(rates.open) },
+              ]}
+            />
+            <p class="govuk-body">
+              L’ouverture n’est qu’indicative : beaucoup de messageries bloquent les images, d’autres les chargent
+              toutes.
+            </p>
+            <Table
+              caption="Résultats par service"
+              captionSize="m"
+              columns={[
+                { label: 'Service' },
+                { label: 'Envoyés', numeric: true },
+                { label: 'Taux de clic', numeric: true },
+                { label: 'Taux de signalement', numeric: true },
+              ]}
+              rows={counts.perService.map((s) => {
+                const r = ratesOf(s);
+                return [
+                  serviceName.get(s.serviceId) ?? 'Service retiré',
+                  String(s.sent),
+                  formatRate(r.click),
+                  formatRate(r.report),
+                ];
+              })}
+            />
+            <h2 class="govuk-heading-l">Résultats individuels</h2>
+            <InsetText>
+              Réservés à la personne chargée de la sécurité informatique : ils ne sont pas communiqués à la hiérarchie
+              et ne servent à aucune évaluation (note d’information du personnel).
+            </InsetText>
+            {individual.length === 0 ? (
+              <p class="govuk-body">Aucun message envoyé pour l’instant.</p>
+            ) : (
+              <Table
+                caption="Ce que chaque personne a fait"
+                captionSize="s"
+                columns={[{ label: 'Personne' }, { label: 'Envoyé le' }, { label: 'Actions' }]}
+                rows={individual.map((r) => {
+                  const who = names.get(r.accountId);
+                  return [
+                    who ? `${who.givenName} ${who.familyName}` : 'Personne supprimée',
+                    formatDateTime(r.sendAt),
+                    r.events.length === 0 ? 'Aucune' : r.events.map((e) => EVENT_LABELS[e]).join(', '),
+                  ];
+                })}
+              />
+            )}
+          </>
+        ),
+      });
+    },
+  );
+}
