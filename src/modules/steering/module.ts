@@ -1,11 +1,13 @@
 /**
  * Pilotage (issue 16, decision 0052): the leadership's KPIs per period and service, computed only
  * from the indicators modules publish (never their tables), the monthly chart and CSV export,
- * and the savings and return-on-investment model with the commune's assumptions.
+ * the savings and return-on-investment model with the commune's assumptions, and the OPSN
+ * operator's roll-up across communes.
  */
 import type { GuichetModule } from '../../platform/module.js';
 import './audit.js';
 import { registerDashboardPages } from './pages/dashboard.js';
+import { registerRollupPage } from './pages/rollup.js';
 import { registerSavingsPages } from './pages/savings.js';
 
 export const steeringModule: GuichetModule = {
@@ -13,6 +15,7 @@ export const steeringModule: GuichetModule = {
   registerRoutes(app, ctx) {
     registerDashboardPages(app, ctx);
     registerSavingsPages(app, ctx);
+    registerRollupPage(app, ctx);
   },
   adminLinks: [
     {

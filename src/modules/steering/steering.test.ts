@@ -151,6 +151,19 @@ describe.each(TEST_ENGINES)('pilotage (%s)', (engine) => {
     expect((await dgs.get('/c/saint-aubin-les-pres/admin/pilotage')).statusCode).toBe(404);
   });
 
+  it('the operator sees the roll-up across communes, counts summed, medians not', async () => {
+    const operator = await signIn(t.app, 'operateur@opsn.example');
+    expect(shownText((await operator.get('/operateur')).body)).toContain('Pilotage des communes');
+    const page = await operator.get('/operateur/pilotage?du=01%2F03%2F2024&au=31%2F03%2F2024');
+    expect(page.statusCode).toBe(200);
+    const text = shownText(page.body);
+    expect(text).toMatch(/Villebelle 3 66,7 % 2 4 j 5,6 j 1 0 0 — /);
+    expect(text).toMatch(/Saint-Aubin-les-Prés 0 — 0 — — 0 0 0 — /);
+    expect(text).toMatch(/Ensemble \(2 communes\) 3 — 2 — — 1 0 0 — /);
+    const dgs = await signIn(t.app, 'dgs@villebelle.example');
+    expect((await dgs.get('/operateur/pilotage')).statusCode).toBe(404);
+  });
+
   it('is not shown to agents or citizens', async () => {
     const agent = await signIn(t.app, 'agent.etat-civil@villebelle.example');
     expect((await agent.get('/c/villebelle/admin/pilotage')).statusCode).toBe(404);
