@@ -57,7 +57,7 @@ const BASELINE: Record<string, string> = {
   'appointments.median_wait_minutes': `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM called_at - created_at)::float8 / 60) AS v FROM appointment_ticket WHERE commune_id = $1 AND created_at >= $3::timestamptz AND created_at < $2::timestamptz AND called_at IS NOT NULL`,
 };
 
-async function seedCommune(database: ReturnType<typeof openPostgres>, communeId: string, n: number): Promise<void> {
+async function seedCommune(database: ReturnType<typeof openPostgres>, communeId: string): Promise<void> {
   await withTenant(database, communeId, async (tx) => {
     const services = Array.from({ length: 4 }, () => randomUUID());
     for (const [i, id] of services.entries()) {
@@ -109,7 +109,6 @@ async function seedCommune(database: ReturnType<typeof openPostgres>, communeId:
       [communeId, motif, TICKETS],
     );
   });
-  void n;
 }
 
 async function run(ctx: BenchContext): Promise<BenchOutcome> {
@@ -137,7 +136,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
           `commune-${c}`,
           `Commune ${c}`,
         ]);
-        await seedCommune(database, id, c);
+        await seedCommune(database, id);
         communes.push({ id, slug: `commune-${c}`, name: `Commune ${c}` } as Commune);
       }
     });
