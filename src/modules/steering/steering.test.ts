@@ -64,6 +64,11 @@ describe.each(TEST_ENGINES)('pilotage (%s)', (engine) => {
     expect(text).toMatch(/Part reçue en ligne 66,7 %/);
     expect(text).toMatch(/Délai de traitement médian 4 j/); // 2 and 6 days
     expect(text).toMatch(/Stock en fin de période 1 /);
+    // Where requests pile up: one line per service, each a link to the service's own figures.
+    expect(text).toMatch(
+      /Par service Service Demandes reçues .* État civil 2 2 4 j 5,6 j 0 0 0 .* Urbanisme 1 0 — — 1 0 0 /,
+    );
+    expect(page.body).toContain(`service=${urbanismeId}"`);
     expect(page.body).toContain('role="img"');
     expect(page.body).toContain('<title id="graphique-demandes-title">');
     expect(text).toContain('Données du graphique : demandes par mois Mois Reçues Clôturées mars 2024 3 2');

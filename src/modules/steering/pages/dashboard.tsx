@@ -31,6 +31,17 @@ const SHORT_MONTHS = [
 /** « mars 26 »: the axis labels of the chart (the data table spells the months out). */
 const shortMonth = (month: string) => `${SHORT_MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(2, 4)}`;
 
+/** The columns of the table by service. */
+const BY_SERVICE = [
+  'requests.received',
+  'requests.closed',
+  'requests.median_days',
+  'requests.p90_days',
+  'requests.backlog',
+  'requests.late',
+  'appointments.bookings',
+];
+
 const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 function queryString(values: { du: string; au: string; service: string }): string {
@@ -63,6 +74,9 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
     const scope = `du ${formatDate(query.from)} au ${formatDate(query.to)}, ${service ? `service ${service.name}` : 'tous les services'}`;
     const sources = visibleSources(request, query.serviceId);
     const monthLabels = d.months.map((m) => formatMonth(m.month));
+    const definitions = sources.flatMap((source) => source.indicators);
+    const labelOf = (key: string) => definitions.find((i) => i.key === key)?.label ?? key;
+    const unitOf = (key: string) => definitions.find((i) => i.key === key)?.unit ?? 'count';
     return sendAdminPage(request, reply, {
       title: 'Pilotage',
       wide: true,
@@ -139,6 +153,19 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
               ])}
             />
           ))}
+          {d.byService.length > 0 && (
+            <Table
+              caption="Par service"
+              firstCellIsHeader
+              columns={[{ label: 'Service' }, ...BY_SERVICE.map((key) => ({ label: labelOf(key), numeric: true }))]}
+              rows={d.byService.map((s) => [
+                <a key={s.id} class="govuk-link" href={`${base}${queryString({ ...typed, service: s.id })}`}>
+                  {s.name}
+                </a>,
+                ...BY_SERVICE.map((key) => formatIndicator(s.values.get(key), unitOf(key))),
+              ])}
+            />
+          )}
           <p class="govuk-body">
             <a class="govuk-link" href={`${base}/export.csv${queryString(typed)}`}>
               Télécharger ces indicateurs (CSV)

@@ -79,6 +79,8 @@ export interface Dashboard {
   services: Array<{ id: string; name: string }>;
   filters: DashboardFilters;
   values: Map<string, number | null>;
+  /** Without a service filter: the KPIs of each service (where requests pile up). */
+  byService: Array<{ id: string; name: string; values: Map<string, number | null> }>;
   /** Requests received and closed per month (the chart). */
   months: Array<{ month: string; received: number | null; closed: number | null }>;
 }
@@ -97,6 +99,15 @@ export async function readDashboard(ctx: AppContext, commune: Commune, raw: unkn
         closed: v.get('requests.closed') ?? null,
       });
     }
-    return { services, filters, values, months };
+    const byService = [];
+    if (!filters.query.serviceId) {
+      for (const s of services) {
+        byService.push({
+          ...s,
+          values: await ctx.contributions.indicatorsOf(tx, commune.id, { ...filters.query, serviceId: s.id }),
+        });
+      }
+    }
+    return { services, filters, values, byService, months };
   });
 }
