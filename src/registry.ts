@@ -25,6 +25,7 @@ import { requestsBackofficeModule } from './modules/requests/backoffice/module.j
 import { requestsModule } from './modules/requests/module.js';
 import { requestsNotificationsModule } from './modules/requests/notifications/module.js';
 import { signatureModule } from './modules/signature/module.js';
+import { steeringModule } from './modules/steering/module.js';
 import { webhooksModule } from './modules/webhooks/module.js';
 import type { GuichetModule } from './platform/module.js';
 
@@ -50,6 +51,7 @@ export const MODULES: readonly GuichetModule[] = [
   webhooksModule,
   awarenessModule,
   operatorModule,
+  steeringModule,
   continuityModule,
   demoModule,
 ];

@@ -35,6 +35,46 @@ export interface FigureDefinition {
 }
 
 /**
+ * A period of pilotage: Paris calendar dates, both included (`from` ≤ `to`), and optionally one
+ * service of the commune (null: the whole commune). A module turns it into instants with
+ * `parisDayRange` (platform/time/calendar.ts): [00:00 of `from`, 00:00 of the day after `to`).
+ */
+export interface IndicatorQuery {
+  from: string;
+  to: string;
+  serviceId: string | null;
+}
+
+/**
+ * A KPI a module publishes about one commune over a period (decision 0052): its key, French
+ * label and unit. The values come from its source's `compute`, which reads only the module's own
+ * tables. Null: no value (e.g. a median over no closed request), shown « — ».
+ */
+export interface IndicatorDefinition {
+  /** Stable key, `<module>.<name>` (e.g. `requests.closed`). */
+  key: string;
+  label: string;
+  /** `percent` is 0–100; `minutes`, `hours` and `days` are durations; `count` a number of things. */
+  unit: 'count' | 'percent' | 'minutes' | 'hours' | 'days';
+  /** One sentence on what is counted and how (shown under the table). */
+  definition: string;
+}
+
+/**
+ * The KPIs of one module over a period, computed together (one or two queries of its own), by
+ * service when the module's records belong to a service (`byService`).
+ */
+export interface IndicatorSource {
+  /** The module's name, for the section of the pilotage table (e.g. « Demandes »). */
+  title: string;
+  indicators: readonly IndicatorDefinition[];
+  /** Whether the query's `serviceId` filters the values (false: a service filter leaves them out). */
+  byService: boolean;
+  /** Inside a tenant transaction of the commune (RLS applies); a value per indicator key. */
+  compute(tx: Tx, communeId: string, query: IndicatorQuery): Promise<Map<string, number | null>>;
+}
+
+/**
  * A link a module adds to the commune's administration area. It is shown to a person when the
  * route it points to lets them in: the route's declared policy decides, nothing is re-stated.
  */
@@ -182,6 +222,8 @@ export interface GuichetModule {
   subscribers?(ctx: AppContext): EventSubscriber[];
   /** Figures the module publishes per commune. */
   figures?: readonly FigureDefinition[];
+  /** KPIs the module publishes per commune, period and service (pilotage). */
+  indicators?: readonly IndicatorSource[];
   /** Links the module adds to the commune's administration area. */
   adminLinks?: readonly AdminLinkDefinition[];
   /** What the module holds about a person's account, for their export and erasure. */
@@ -203,6 +245,7 @@ export interface GuichetModule {
 /** What the modules contributed, collected once by the composition root. */
 export class Contributions {
   readonly figures: readonly FigureDefinition[];
+  readonly indicatorSources: readonly IndicatorSource[];
   readonly adminLinks: readonly AdminLinkDefinition[];
   readonly usages: readonly UsageDefinition[];
   readonly agentTiles: readonly AgentTileDefinition[];
@@ -238,6 +281,25 @@ export class Contributions {
       if (keys.has(f.key)) throw new Error(`figure ${f.key} published twice`);
       keys.add(f.key);
     }
+    this.indicatorSources = modules.flatMap((m) => m.indicators ?? []);
+    const indicatorKeys = new Set<string>();
+    for (const i of this.indicatorSources.flatMap((s) => s.indicators)) {
+      if (indicatorKeys.has(i.key)) throw new Error(`indicator ${i.key} published twice`);
+      indicatorKeys.add(i.key);
+    }
+  }
+
+  /**
+   * Every KPI of one commune over a period, by key (inside the caller's tenant transaction). With
+   * a service, sources that do not know services are left out (their keys are absent).
+   */
+  async indicatorsOf(tx: Tx, communeId: string, query: IndicatorQuery): Promise<Map<string, number | null>> {
+    const out = new Map<string, number | null>();
+    for (const source of this.indicatorSources) {
+      if (query.serviceId && !source.byService) continue;
+      for (const [key, value] of await source.compute(tx, communeId, query)) out.set(key, value);
+    }
+    return out;
   }
 
   /** How many records of every module use each key of `subject` (summed over the modules). */

@@ -11,6 +11,7 @@ import type { GuichetModule } from '../../platform/module.js';
 import { addCalendarDays, parisDateOf, parisInstant } from '../../platform/time/calendar.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { antsSyncJob } from './ants-sync.js';
+import { appointmentsIndicators } from './indicators.js';
 import { APPOINTMENT_MAILS } from './mail-templates.js';
 import { reminderJob } from './notify.js';
 import { registerAdminPages } from './pages/admin.js';
@@ -188,6 +189,7 @@ export const appointmentsModule: GuichetModule = {
       },
     },
   ],
+  indicators: [appointmentsIndicators],
   figures: [
     {
       key: 'appointments.bookings',

@@ -122,6 +122,11 @@ export const operatorModule: GuichetModule = {
                   ]}
                   rows={rows}
                 />
+                <p class="govuk-body">
+                  <a class="govuk-link" href="/operateur/pilotage">
+                    Pilotage des communes : demandes, délais et rendez-vous par période
+                  </a>
+                </p>
                 <Button href="/operateur/communes/nouvelle">Ouvrir une nouvelle commune</Button>
               </>
             ),

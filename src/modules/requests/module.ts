@@ -10,6 +10,7 @@ import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { COMPETENCE_ADMIN_PATH, registerCompetencePages } from './competence-pages.js';
 import { registerContactPages } from './contact-pages.js';
+import { requestsIndicators } from './indicators.js';
 import { REQUEST_MAILS } from './mail-templates.js';
 import { registerCataloguePages } from './pages/catalogue.js';
 import { registerDemarcheReview } from './pages/demarche-review.js';
@@ -57,6 +58,7 @@ export const requestsModule: GuichetModule = {
       description: 'Quel service reçoit les messages de chaque compétence municipale (état civil, voirie, CCAS…).',
     },
   ],
+  indicators: [requestsIndicators],
   figures: [{ key: 'requests.received', label: 'Demandes', unit: 'count', compute: countRequests }],
   usages: [
     { subject: 'procedure', count: (tx, communeId) => countRequestsByProcedure(tx, communeId) },

@@ -155,3 +155,11 @@ export function isoWeekday(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1;
 }
+
+/**
+ * The instants of a period of Paris calendar dates, both included: from 00:00 (Paris) of `from`
+ * to 00:00 of the day after `to`, excluded — 23, 24 or 25 hours a day across clock changes.
+ */
+export function parisDayRange(from: string, to: string): { start: Date; end: Date } {
+  return { start: parisInstant(from, 0)!, end: parisInstant(addCalendarDays(to, 1), 0)! };
+}

@@ -1,0 +1,238 @@
+/**
+ * The pilotage dashboard (`/c/:slug/admin/pilotage`, communeLeadership): filters as a GET form
+ * (period, service) that works without JavaScript, the KPI table of every module that publishes
+ * indicators, the monthly chart of requests received and closed (server-side SVG, with its data
+ * table as the text alternative), and the CSV export of the same table.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.js';
+import type { IndicatorSource } from '../../../platform/module.js';
+import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
+import { Button, Input, Select, Table } from '../../../platform/views/components.js';
+import { formatDate, formatMonth, formatNumber } from '../../../platform/views/format.js';
+import { readDashboard } from '../use-cases/read-dashboard.js';
+import { BarChart } from './chart.js';
+import { csvNumber, formatIndicator, UNIT_WORDS } from './format.js';
+
+const SHORT_MONTHS = [
+  'janv.',
+  'févr.',
+  'mars',
+  'avr.',
+  'mai',
+  'juin',
+  'juil.',
+  'août',
+  'sept.',
+  'oct.',
+  'nov.',
+  'déc.',
+];
+/** « mars 26 »: the axis labels of the chart (the data table spells the months out). */
+const shortMonth = (month: string) => `${SHORT_MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(2, 4)}`;
+
+/** The columns of the table by service. */
+const BY_SERVICE = [
+  'requests.received',
+  'requests.closed',
+  'requests.median_days',
+  'requests.p90_days',
+  'requests.backlog',
+  'requests.late',
+  'appointments.bookings',
+];
+
+const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+
+function queryString(values: { du: string; au: string; service: string }): string {
+  const params = new URLSearchParams();
+  if (values.du) params.set('du', values.du);
+  if (values.au) params.set('au', values.au);
+  if (values.service) params.set('service', values.service);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** A CSV cell for French Excel: formulas neutralised, quoted when needed. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function visibleSources(request: FastifyRequest, serviceId: string | null): readonly IndicatorSource[] {
+  return request.server.contributions.indicatorSources.filter((s) => !serviceId || s.byService);
+}
+
+export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/c/:slug/admin/pilotage', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
+    const commune = request.commune!;
+    const base = `${adminBase(request)}/pilotage`;
+    const d = await readDashboard(ctx, commune, request.query);
+    const { query, values: typed, errors } = d.filters;
+    const hasErrors = Object.keys(errors).length > 0;
+    const service = d.services.find((s) => s.id === query.serviceId);
+    const scope = `du ${formatDate(query.from)} au ${formatDate(query.to)}, ${service ? `service ${service.name}` : 'tous les services'}`;
+    const sources = visibleSources(request, query.serviceId);
+    const monthLabels = d.months.map((m) => formatMonth(m.month));
+    const definitions = sources.flatMap((source) => source.indicators);
+    const labelOf = (key: string) => definitions.find((i) => i.key === key)?.label ?? key;
+    const unitOf = (key: string) => definitions.find((i) => i.key === key)?.unit ?? 'count';
+    return sendAdminPage(request, reply, {
+      title: 'Pilotage',
+      wide: true,
+      errors,
+      ...(hasErrors ? { status: 400 } : {}),
+      fieldOrder: ['du', 'au', 'service'],
+      children: (
+        <>
+          <h1 class="govuk-heading-xl">Pilotage</h1>
+          <p class="govuk-body">
+            Les indicateurs sont calculés à partir de ce que publient les modules (demandes, rendez-vous…) ; aucun
+            chiffre n’est saisi à la main.{' '}
+            <a class="govuk-link" href={`${base}/economies`}>
+              Voir les économies et le retour sur investissement
+            </a>
+            .
+          </p>
+          <form method="get" action={base} novalidate class="govuk-!-margin-bottom-6">
+            <div class="govuk-grid-row">
+              <div class="govuk-grid-column-one-quarter">
+                <Input
+                  name="du"
+                  label="Du"
+                  hint="JJ/MM/AAAA"
+                  width={10}
+                  inputmode="numeric"
+                  value={typed.du || frDate(query.from)}
+                  error={errors.du}
+                />
+              </div>
+              <div class="govuk-grid-column-one-quarter">
+                <Input
+                  name="au"
+                  label="Au"
+                  hint="JJ/MM/AAAA, inclus"
+                  width={10}
+                  inputmode="numeric"
+                  value={typed.au || frDate(query.to)}
+                  error={errors.au}
+                />
+              </div>
+              <div class="govuk-grid-column-one-half">
+                <Select
+                  name="service"
+                  label="Service"
+                  hint="Les indicateurs du service seul"
+                  value={typed.service}
+                  error={errors.service}
+                  options={[
+                    { value: '', label: 'Tous les services' },
+                    ...d.services.map((s) => ({ value: s.id, label: s.name })),
+                  ]}
+                />
+              </div>
+            </div>
+            <Button variant="secondary">Afficher</Button>
+          </form>
+          {hasErrors && (
+            <p class="govuk-body">
+              En attendant une période valable, les chiffres affichés sont ceux de l’année en cours.
+            </p>
+          )}
+          <h2 class="govuk-heading-l">Indicateurs {scope}</h2>
+          {sources.map((source, i) => (
+            <Table
+              key={source.title}
+              caption={source.title}
+              firstCellIsHeader
+              columns={[{ label: 'Indicateur' }, { label: 'Valeur', numeric: true }, { label: 'Ce qui est compté' }]}
+              rows={source.indicators.map((ind) => [
+                <span key={`${i}-${ind.key}`}>{ind.label}</span>,
+                formatIndicator(d.values.get(ind.key), ind.unit),
+                ind.definition,
+              ])}
+            />
+          ))}
+          {d.byService.length > 0 && (
+            <Table
+              caption="Par service"
+              firstCellIsHeader
+              columns={[{ label: 'Service' }, ...BY_SERVICE.map((key) => ({ label: labelOf(key), numeric: true }))]}
+              rows={d.byService.map((s) => [
+                <a key={s.id} class="govuk-link" href={`${base}${queryString({ ...typed, service: s.id })}`}>
+                  {s.name}
+                </a>,
+                ...BY_SERVICE.map((key) => formatIndicator(s.values.get(key), unitOf(key))),
+              ])}
+            />
+          )}
+          <p class="govuk-body">
+            <a class="govuk-link" href={`${base}/export.csv${queryString(typed)}`}>
+              Télécharger ces indicateurs (CSV)
+            </a>
+          </p>
+          <h2 class="govuk-heading-l">Demandes reçues et clôturées par mois</h2>
+          {d.months.length >= 24 && <p class="govuk-body">Le graphique montre les 24 derniers mois de la période.</p>}
+          <BarChart
+            id="graphique-demandes"
+            title="Demandes reçues et clôturées par mois"
+            description={`Diagramme en barres, ${scope}. Les mêmes chiffres sont dans le tableau qui suit.`}
+            categories={d.months.map((m) => shortMonth(m.month))}
+            series={[
+              { label: 'Reçues', colour: '#1d70b8', values: d.months.map((m) => m.received) },
+              { label: 'Clôturées', colour: '#0b0c0c', values: d.months.map((m) => m.closed) },
+            ]}
+          />
+          <Table
+            caption="Données du graphique : demandes par mois"
+            captionSize="s"
+            firstCellIsHeader
+            columns={[{ label: 'Mois' }, { label: 'Reçues', numeric: true }, { label: 'Clôturées', numeric: true }]}
+            rows={d.months.map((m, i) => [
+              monthLabels[i],
+              m.received === null ? '—' : formatNumber(m.received),
+              m.closed === null ? '—' : formatNumber(m.closed),
+            ])}
+          />
+        </>
+      ),
+    });
+  });
+
+  app.get('/c/:slug/admin/pilotage/export.csv', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
+    const commune = request.commune!;
+    const d = await readDashboard(ctx, commune, request.query);
+    if (Object.keys(d.filters.errors).length > 0) {
+      return reply
+        .status(400)
+        .type('text/plain; charset=utf-8')
+        .send(`Filtres invalides : ${Object.values(d.filters.errors).join(' ')}`);
+    }
+    const { query } = d.filters;
+    const service = d.services.find((s) => s.id === query.serviceId)?.name ?? 'Tous les services';
+    const lines = [['Domaine', 'Indicateur', 'Valeur', 'Unité', 'Du', 'Au', 'Service', 'Ce qui est compté'].join(';')];
+    for (const source of visibleSources(request, query.serviceId)) {
+      for (const ind of source.indicators) {
+        lines.push(
+          [
+            source.title,
+            ind.label,
+            csvNumber(d.values.get(ind.key)),
+            UNIT_WORDS[ind.unit],
+            query.from,
+            query.to,
+            service,
+            ind.definition,
+          ]
+            .map(csvCell)
+            .join(';'),
+        );
+      }
+    }
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="pilotage-${commune.slug}-${query.from}-${query.to}.csv"`)
+      .send(`\uFEFF${lines.join('\r\n')}\r\n`);
+  });
+}
