@@ -226,4 +226,28 @@ describe.each(TEST_ENGINES)('commune reply templates on %s', (engine) => {
     expect((await a.post(`${admin()}/${key}/retablir`, {})).statusCode).toBe(303);
     expect((await i.get(mail)).body).not.toContain('Invitation en mairie</option>');
   });
+
+  // The IMAP host check over HTTP (decision 0054): this instance does not allow private hosts.
+  it('refuses a mailbox on a private or local IMAP host, in French, the values kept', async () => {
+    const a = await as('admin');
+    for (const serveur of ['127.0.0.1', 'localhost', '[::1]', '169.254.169.254', '10.0.0.5']) {
+      await a.get(`/c/${town.slug}/admin/courrier`);
+      const refused = await a.post(`/c/${town.slug}/admin/courrier/boite`, {
+        serveur,
+        port: '993',
+        tls: 'oui',
+        identifiant: 'courrier@mairie.fr',
+        mot_de_passe: 'secret',
+      });
+      expect(refused.statusCode, serveur).toBe(422);
+      expect(shownText(refused.body)).toContain('Ce serveur est sur une adresse privée ou locale');
+      expect(refused.body).toContain(`value="${serveur}"`);
+      expect(refused.body).toContain('value="courrier@mairie.fr"');
+    }
+    const { rows } = await t.testDb.asSuperuser<{ n: number }>(
+      'SELECT count(*)::int AS n FROM courrier_mailbox WHERE commune_id = $1',
+      [town.id],
+    );
+    expect(rows[0]!.n).toBe(0);
+  });
 });
