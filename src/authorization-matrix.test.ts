@@ -482,6 +482,13 @@ const SAMPLES: Record<string, Sample> = {
       },
     ]),
   ),
+  // Courrier reply templates: a template no commune has (the handler answers 404, see HANDLER_404).
+  ...Object.fromEntries(
+    ['', '/retablir'].map((suffix) => [
+      `/c/:slug/admin/courrier/modeles/:modele${suffix}`,
+      { path: (c: SampleContext) => `/c/${c.commune}/admin/courrier/modeles/${COURRIER_ID}${suffix}` },
+    ]),
+  ),
   // Courrier: a mail no commune has (the handler answers 404, see HANDLER_404; forms answer 422 first).
   ...Object.fromEntries(
     [
@@ -637,6 +644,9 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/accueil/ticket/:token/quitter': 'appointments.ticket_not_found',
   'POST /c/:slug/agent/file-d-attente/:ticket/servi': 'appointments.ticket_not_found',
   'POST /c/:slug/agent/file-d-attente/:ticket/absent': 'appointments.ticket_not_found',
+  'GET /c/:slug/admin/courrier/modeles/:modele': 'courrier.template_not_found',
+  'POST /c/:slug/admin/courrier/modeles/:modele': 'courrier.template_not_found',
+  'POST /c/:slug/admin/courrier/modeles/:modele/retablir': 'courrier.template_not_found',
   // The courrier: an unknown mail (or one the person may not see: a confidential mail not named to them).
   ...Object.fromEntries(
     [

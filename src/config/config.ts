@@ -91,6 +91,8 @@ const HINTS: Record<string, string> = {
   GUICHET_PROCONNECT_CLIENT_SECRET: 'le secret client (client_secret) donné par ProConnect, sans espace',
   GUICHET_COURRIER_DROP_DIR:
     'un dossier dont chaque sous-dossier porte l’identifiant d’une commune (par exemple GUICHET_COURRIER_DROP_DIR=/srv/guichet/courriels, puis /srv/guichet/courriels/ma-commune/) : les fichiers .eml qui y sont déposés sont enregistrés au courrier arrivé',
+  GUICHET_COURRIER_IMAP_ALLOW_PRIVATE:
+    'true pour autoriser les boîtes aux lettres du courrier sur un serveur IMAP d’adresse privée ou locale (127.0.0.1, 10.x, 192.168.x, localhost…), par exemple un serveur de messagerie interne de l’hébergeur ; sinon false (par défaut : un administrateur de commune ne peut pas faire se connecter Guichet à votre réseau interne)',
   GUICHET_WEBHOOKS_ALLOW_PRIVATE:
     'true pour autoriser l’envoi des webhooks vers des adresses privées ou locales (127.0.0.1, 10.x, 192.168.x…), à réserver aux essais ; sinon false',
   GUICHET_SMS_PROVIDER:
@@ -216,6 +218,7 @@ const envSchema = z.object({
   GUICHET_LRE_API_URL: localOrHttpsUrl.optional(),
   GUICHET_LRE_API_TOKEN: visibleToken.optional(),
   GUICHET_COURRIER_DROP_DIR: z.string().min(1).optional(),
+  GUICHET_COURRIER_IMAP_ALLOW_PRIVATE: booleanFromEnv.default(false),
   GUICHET_SMS_OVH_APPLICATION_KEY: visibleToken.optional(),
   GUICHET_SMS_OVH_APPLICATION_SECRET: visibleToken.optional(),
   GUICHET_SMS_OVH_CONSUMER_KEY: visibleToken.optional(),
@@ -406,6 +409,11 @@ export interface Config {
    * incoming mail by the intake job; absent by default (nothing is read).
    */
   courrierDropDir: string | undefined;
+  /**
+   * The courrier's IMAP mailboxes may be on a private, loopback or link-local address
+   * (GUICHET_COURRIER_IMAP_ALLOW_PRIVATE, decision 0054); false by default.
+   */
+  courrierImapAllowPrivate: boolean;
   /** Where the bytes of files go: the database (default), a directory or S3 (docs/operations/files.md). */
   blobs: BlobConfig;
   /** Backups, drills and the offline copy (docs/operations/restore.md, decision 0031). */
@@ -553,6 +561,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     antsHubToken: e.GUICHET_ANTS_HUB_TOKEN,
     lre: lreConfig(e),
     courrierDropDir: e.GUICHET_COURRIER_DROP_DIR ? path.resolve(e.GUICHET_COURRIER_DROP_DIR) : undefined,
+    courrierImapAllowPrivate: e.GUICHET_COURRIER_IMAP_ALLOW_PRIVATE,
     blobs: blobConfig(e),
     continuity: {
       backupDir: path.resolve(e.GUICHET_BACKUP_DIR ?? path.join(e.GUICHET_DATA_DIR, 'sauvegardes')),

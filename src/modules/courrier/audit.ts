@@ -21,5 +21,9 @@ declare module '../../platform/audit/journal.js' {
     'courrier.avis_requested': AuditData;
     'courrier.avis_answered': AuditData;
     'courrier.register_exported': AuditData;
+    'courrier.template_saved': AuditData;
+    'courrier.template_added': AuditData;
+    'courrier.template_reverted': AuditData;
+    'courrier.template_removed': AuditData;
   }
 }

@@ -161,6 +161,8 @@ describe.each(TEST_ENGINES)('mail arriving as e-mail on %s', (engine) => {
         GUICHET_RATE_LIMIT_PER_MINUTE: '100000',
         GUICHET_COURRIER_DROP_DIR: dropDir,
         GUICHET_SIGNATURE_MASTER_KEY: MASTER_KEY,
+        // The test's dovecot listens on loopback: a private host, refused unless the instance allows it.
+        GUICHET_COURRIER_IMAP_ALLOW_PRIVATE: 'true',
       },
     });
     town = await secondCommune(t, {

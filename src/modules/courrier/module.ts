@@ -16,6 +16,7 @@ import { ocrJob } from './ocr-job.js';
 import { registerIntakeAdminPages } from './pages/intake-admin.js';
 import { registerMailPages } from './pages/mail.js';
 import { registerRegisterPages } from './pages/register.js';
+import { registerTemplatesAdminPages } from './pages/templates-admin.js';
 import { viewerOf } from './policy.js';
 import { courrierFigures, listRegister } from './repo.js';
 import { lreFollowJob } from './use-cases/follow-lre.js';
@@ -28,6 +29,7 @@ export const courrierModule: GuichetModule = {
   async registerRoutes(app, ctx) {
     registerMailPages(app, ctx);
     registerIntakeAdminPages(app, ctx);
+    registerTemplatesAdminPages(app, ctx);
     // The registration form takes the scans: multipart is parsed in this scope only.
     await app.register(async (scope) => {
       await registerMultipart(scope);
@@ -46,6 +48,13 @@ export const courrierModule: GuichetModule = {
       title: 'Courriels reçus au courrier',
       description: 'Relever une boîte aux lettres de la mairie, le dossier de dépôt des .eml et les fichiers refusés.',
       order: 55,
+    },
+    {
+      path: 'courrier/modeles',
+      label: 'Modèles de réponse',
+      title: 'Modèles de réponse du courrier',
+      description: 'Adapter les modèles de réponse fournis, en ajouter, avec leurs champs de fusion.',
+      order: 56,
     },
   ],
   agentTiles: [

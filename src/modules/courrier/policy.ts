@@ -71,6 +71,11 @@ export function canAdministerIntake(actor: Actor | null): boolean {
   return hasRole(actor, 'admin');
 }
 
+/** Edits the commune's reply templates: its administrators (as for the e-mail intake). */
+export function canAdministerTemplates(actor: Actor | null): boolean {
+  return hasRole(actor, 'admin');
+}
+
 /** What the register lists for a person (the same rule, in SQL: repo.listRegister). */
 export function viewerOf(actor: Actor): { accountId: string; serviceIds: string[]; allServices: boolean } {
   return { accountId: actor.accountId, serviceIds: [...actor.serviceIds], allServices: seesAllServices(actor) };

@@ -35,6 +35,7 @@ import type {
   PersonRole,
 } from './schema.js';
 import { type Caller, MAIL_NOT_FOUND, visibleMail } from './use-cases/common.js';
+import { templatesOf } from './use-cases/templates.js';
 
 export interface RegisterPage {
   rows: RegisterRow[];
@@ -77,6 +78,8 @@ export interface MailPage {
   avis: Avis[];
   /** The avis of this mail asked of the caller (by name or through a service). */
   askedAvisIds: string[];
+  /** The commune's reply templates (its edited versions in place of the built-in ones, then its own). */
+  templates: Array<{ key: string; label: string }>;
 }
 
 /** The avis asked of the caller (by name, or of their services on mail that is not confidential). */
@@ -132,6 +135,7 @@ export async function mailPage(ctx: AppContext, caller: Caller, mailId: string):
       lreAvailable: lreProviderOf(ctx) !== null,
       avis,
       askedAvisIds: avis.filter((a) => isAskedForAvis(caller.actor, a)).map((a) => a.id),
+      templates: (await templatesOf(tx, communeId)).map((t) => ({ key: t.key, label: t.label })),
     };
   });
 }

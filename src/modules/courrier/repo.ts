@@ -9,6 +9,7 @@ import { emailKey, nameKey, postalKey, sameContact } from './contacts.js';
 import {
   type Avis,
   avis,
+  type CommuneTemplate,
   type Contact,
   contact,
   document,
@@ -30,6 +31,7 @@ import {
   type Outgoing,
   outgoing,
   type PersonRole,
+  template,
 } from './schema.js';
 
 export interface TypedContact {
@@ -566,4 +568,25 @@ export function listIntakeErrors(tx: Tx, communeId: string, limit = 50): Promise
     .where(eq(intakeError.communeId, communeId))
     .orderBy(desc(intakeError.at))
     .limit(limit);
+}
+
+export function listCommuneTemplates(tx: Tx, communeId: string): Promise<CommuneTemplate[]> {
+  return tx.db
+    .select()
+    .from(template)
+    .where(eq(template.communeId, communeId))
+    .orderBy(asc(template.createdAt), asc(template.id));
+}
+
+/** Creates or replaces the commune's row (its version of a built-in template, or its own template). */
+export async function saveCommuneTemplate(tx: Tx, values: typeof template.$inferInsert): Promise<void> {
+  const { id: _, communeId: __, createdAt: ___, ...patch } = values;
+  await tx.db
+    .insert(template)
+    .values(values)
+    .onConflictDoUpdate({ target: template.id, set: { ...patch, updatedAt: new Date() } });
+}
+
+export async function deleteCommuneTemplate(tx: Tx, communeId: string, id: string): Promise<void> {
+  await tx.db.delete(template).where(and(eq(template.communeId, communeId), eq(template.id, id)));
 }

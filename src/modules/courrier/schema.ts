@@ -189,3 +189,17 @@ export const avis = pgTable('courrier_avis', {
   answeredAt: ts('answered_at'),
 });
 export type Avis = typeof avis.$inferSelect;
+
+/** A commune's reply template (migration 0047): its version of a built-in one (`builtinKey`), or its own. */
+export const template = pgTable('courrier_template', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  builtinKey: text('builtin_key'),
+  label: text('label').notNull(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  updatedBy: uuid('updated_by'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+export type CommuneTemplate = typeof template.$inferSelect;

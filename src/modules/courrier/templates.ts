@@ -2,7 +2,9 @@
  * Reply templates with merge fields (« {{expediteur.nom}} »): the acknowledgement of receipt and
  * the usual replies, filled from the incoming mail, its sender and the commune. A field the
  * template names but the mail does not have is left visible (« [champ inconnu : x] ») so that the
- * drafter sees it before sending, never silently dropped.
+ * drafter sees it before sending, never silently dropped. A commune may edit a built-in template
+ * (its version replaces the built-in one until reverted) and add its own (decision 0054): both may
+ * only name the fields of MERGE_FIELDS (`unknownFields` lists the others, refused when saving).
  */
 import { formatDate } from '../../platform/views/format.js';
 import { MAIL_TYPE_RULES } from './deadlines.js';
@@ -53,6 +55,64 @@ Nous vous prions d’agréer nos salutations distinguées.`,
 export type TemplateKey = keyof typeof REPLY_TEMPLATES;
 export const TEMPLATE_KEYS = Object.keys(REPLY_TEMPLATES) as TemplateKey[];
 
+/** The merge fields the system fills, with what each becomes (shown on the template edit page). */
+export const MERGE_FIELDS = {
+  'expediteur.nom': 'le nom de l’expéditeur (personne ou organisme)',
+  'expediteur.civilite':
+    'la formule d’appel : « Madame, Monsieur » pour un organisme, « À l’attention de … » pour une personne',
+  'courrier.numero': 'le numéro d’enregistrement du courrier arrivé',
+  'courrier.objet': 'l’objet du courrier arrivé',
+  'courrier.date_arrivee': 'la date d’arrivée du courrier',
+  'courrier.date_limite': 'la date limite de réponse (ou « dans les meilleurs délais » s’il n’y en a pas)',
+  'courrier.type': 'le type du courrier (demande, réclamation…)',
+  'service.nom': 'le nom du service en charge',
+  'commune.nom': 'le nom de la commune',
+  date: 'la date du jour',
+} as const;
+export type MergeField = keyof typeof MERGE_FIELDS;
+
+/** The `{{…}}` a text names that the system does not fill, each once, in order of appearance. */
+export function unknownFields(text: string): string[] {
+  const unknown = new Set<string>();
+  for (const [, name] of text.matchAll(/\{\{([^{}]*)\}\}/g)) {
+    const key = name!.trim();
+    if (!Object.hasOwn(MERGE_FIELDS, key)) unknown.add(key || '(vide)');
+  }
+  return [...unknown];
+}
+
+/** A template the commune can draft from: `key` is a built-in key or the id of the commune's own template. */
+export interface AvailableTemplate extends ReplyTemplate {
+  key: string;
+  builtin: TemplateKey | null;
+  /** A built-in template the commune has edited. */
+  edited: boolean;
+}
+
+/** The commune's templates: the built-in ones (its edited versions in their place), then its own. */
+export function communeTemplates(
+  rows: ReadonlyArray<{ id: string; builtinKey: string | null; label: string; subject: string; body: string }>,
+): AvailableTemplate[] {
+  const builtins = TEMPLATE_KEYS.map((key): AvailableTemplate => {
+    const row = rows.find((r) => r.builtinKey === key);
+    const { subject, body } = row ?? REPLY_TEMPLATES[key];
+    return { key, builtin: key, edited: Boolean(row), label: REPLY_TEMPLATES[key].label, subject, body };
+  });
+  const own = rows
+    .filter((r) => r.builtinKey === null)
+    .map(
+      (r): AvailableTemplate => ({
+        key: r.id,
+        builtin: null,
+        edited: false,
+        label: r.label,
+        subject: r.subject,
+        body: r.body,
+      }),
+    );
+  return [...builtins, ...own];
+}
+
 /** The values of the merge fields for one incoming mail. */
 export function mergeFields(input: {
   mail: Pick<Mail, 'chrono' | 'arrivedOn' | 'subject' | 'dueOn' | 'mailType'>;
@@ -60,7 +120,7 @@ export function mergeFields(input: {
   serviceName: string;
   communeName: string;
   today: string;
-}): Record<string, string> {
+}): Record<MergeField, string> {
   const { mail, contact } = input;
   return {
     'expediteur.nom': contact.name,

@@ -16,13 +16,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { Database } from '../../platform/db/client.js';
 import { type Tx, withTenant } from '../../platform/db/tenant.js';
 import { AppError } from '../../platform/errors.js';
 import type { DomainEvent, DomainEventName, DomainEvents } from '../../platform/events/index.js';
+import { isLocalName, isPrivateAddress } from '../../platform/http/private-address.js';
 import type { JobDefinition, JobQueue } from '../../platform/jobs/queue.js';
 import type { CommuneDirectory } from '../../platform/tenancy/directory.js';
 
@@ -118,41 +118,9 @@ export interface WebhookEndpoint {
   } | null;
 }
 
-// — Addresses —
+// — Addresses (the check is the platform’s: src/platform/http/private-address.ts) —
 
-const PRIVATE_RANGES = new net.BlockList();
-for (const [prefix, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const) {
-  PRIVATE_RANGES.addSubnet(prefix, bits, 'ipv4');
-}
-for (const [prefix, bits] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  PRIVATE_RANGES.addSubnet(prefix, bits, 'ipv6');
-}
-
-/** Private, loopback, link-local, carrier-grade NAT, multicast or unspecified address. */
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isPrivateAddress(mapped[1]!);
-  const family = net.isIP(address);
-  if (family === 4) return PRIVATE_RANGES.check(address, 'ipv4');
-  if (family === 6) return PRIVATE_RANGES.check(address, 'ipv6');
-  return false;
-}
+export { isPrivateAddress };
 
 function invalidUrl(message: string): AppError {
   return new AppError('webhook.invalid_url', `invalid webhook url: ${message}`, 422, { fields: { url: message } });
@@ -180,7 +148,7 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
   }
   if (!allowPrivate) {
     const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost') || isPrivateAddress(host)) {
+    if (isLocalName(host) || isPrivateAddress(host)) {
       throw invalidUrl('Les adresses privées ou locales ne sont pas acceptées : indiquez une adresse publique.');
     }
   }

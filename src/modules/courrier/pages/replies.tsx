@@ -7,16 +7,17 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
+import { withTenant } from '../../../platform/db/tenant.js';
 import { sendFile } from '../../../platform/files/checks.js';
 import { Button, CsrfField, Input, Radios, Select, Textarea } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { lreProviderOf } from '../lre/configured.js';
 import { lreProofFile, type MailPage } from '../queries.js';
-import { REPLY_TEMPLATES, TEMPLATE_KEYS } from '../templates.js';
 import { CHANNEL_LABELS, OUTGOING_LABELS } from '../texts.js';
 import { requestLreFollow } from '../use-cases/follow-lre.js';
 import { draftReply, replyPdf, sendReply, submitReply, templateFor } from '../use-cases/replies.js';
+import { templatesOf } from '../use-cases/templates.js';
 import type { FormState } from './mail.js';
 import { postMailForm } from './mail.js';
 import { callerOf, courrierBreadcrumbs, mailPath, POLICY } from './ui.js';
@@ -143,7 +144,7 @@ export function RepliesSection({
           <Select
             name="modele"
             label="Rédiger une réponse à partir du modèle"
-            options={TEMPLATE_KEYS.map((k) => ({ value: k, label: REPLY_TEMPLATES[k].label }))}
+            options={data.templates.map((t) => ({ value: t.key, label: t.label }))}
           />
           <Button variant="secondary">Rédiger</Button>
         </form>
@@ -157,6 +158,7 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: AppContext): void
     request: FastifyRequest,
     reply: Parameters<typeof sendPage>[1],
     values: { modele: string; objet: string; corps: string },
+    label: string,
     errors: Record<string, string> = {},
     status?: number,
   ) => {
@@ -172,8 +174,8 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: AppContext): void
         <>
           <h1 class="govuk-heading-xl">Rédiger une réponse</h1>
           <p class="govuk-body">
-            Modèle : {REPLY_TEMPLATES[values.modele as keyof typeof REPLY_TEMPLATES]?.label ?? values.modele}. Complétez
-            le texte ; il sera mis en page sur le papier de la commune, puis visé et signé au parapheur.
+            Modèle : {label}. Complétez le texte ; il sera mis en page sur le papier de la commune, puis visé et signé
+            au parapheur.
           </p>
           <form method="post" action={`${mailPath(request, mail)}/reponse`} novalidate>
             <CsrfField token={reply.generateCsrf()} />
@@ -196,7 +198,7 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: AppContext): void
       formString(request.query, 'modele'),
       request.commune!.name,
     );
-    return draftPage(request, reply, { modele: t.key, objet: t.subject, corps: t.body });
+    return draftPage(request, reply, { modele: t.key, objet: t.subject, corps: t.body }, t.label);
   });
 
   app.post('/c/:slug/agent/courrier/:mail/reponse', POLICY, async (request, reply) => {
@@ -209,7 +211,13 @@ export function registerReplyRoutes(app: FastifyInstance, ctx: AppContext): void
     };
     const result = await handleForm(
       () => draftReply(ctx, callerOf(request), mail, body),
-      (errors, status) => draftPage(request, reply, values, errors, status),
+      async (errors, status) => {
+        const templates = await withTenant(ctx.database, request.commune!.id, (tx) =>
+          templatesOf(tx, request.commune!.id),
+        );
+        const label = templates.find((t) => t.key === values.modele)?.label ?? 'inconnu';
+        return draftPage(request, reply, values, label, errors, status);
+      },
     );
     if (!result.ok) return result.response;
     return reply.redirect(`${mailPath(request, mail)}?fait=brouillon`, 303);

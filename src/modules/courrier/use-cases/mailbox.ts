@@ -5,12 +5,19 @@
  * The intake job (intakeJob) reads each enabled mailbox every five minutes: every message of the
  * folder is registered (or recognised by its Message-ID), then moved to « Traités » — a refused
  * one to « Erreurs » —, so that none is registered twice even if the move is retried.
+ * The server must be public (decision 0054): a host that is, or resolves to, a loopback, private
+ * or link-local address is refused when saved (422) and again at each reading (the connection
+ * goes to the address checked, against DNS rebinding), unless the instance allows it
+ * (GUICHET_COURRIER_IMAP_ALLOW_PRIVATE=true): an administrator of a commune must not be able to
+ * make Guichet connect inside the host's network.
  */
+import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.js';
 import { withInstance, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
+import { defaultLookup, resolvePublic } from '../../../platform/http/private-address.js';
 import type { JobDefinition } from '../../../platform/jobs/queue.js';
 import { openSecret, sealSecret } from '../../../platform/secrets/seal.js';
 import { listCommunes } from '../../../platform/tenancy/communes.js';
@@ -112,9 +119,31 @@ export function mailboxView(m: Mailbox | undefined): MailboxView | null {
   return view;
 }
 
+const PRIVATE_HOST = (address: string) =>
+  `Ce serveur est sur une adresse privée ou locale (${address}) : Guichet ne se connecte qu’à des serveurs publics. Indiquez le serveur IMAP de votre messagerie, par exemple imap.exemple.fr.`;
+const UNKNOWN_HOST = 'Ce nom de serveur est inconnu : vérifiez-le, par exemple imap.exemple.fr.';
+
+/**
+ * Where to connect for `host`: its checked public addresses, or the French reason it is refused.
+ * With `allowPrivate` (GUICHET_COURRIER_IMAP_ALLOW_PRIVATE), the host as typed, unchecked.
+ */
+export async function imapTarget(
+  host: string,
+  allowPrivate: boolean,
+  lookup: (name: string) => Promise<string[]> = defaultLookup,
+): Promise<{ ok: true; address: string } | { ok: false; message: string }> {
+  if (allowPrivate) return { ok: true, address: host };
+  const check = await resolvePublic(host, lookup);
+  if (check.ok) return { ok: true, address: check.addresses[0]! };
+  return { ok: false, message: check.reason === 'private' ? PRIVATE_HOST(check.address) : UNKNOWN_HOST };
+}
+
 export async function configureMailbox(ctx: AppContext, caller: Caller, input: unknown): Promise<void> {
   if (!canAdministerIntake(caller.actor)) throw NOT_ADMIN();
   const values = parseInput(mailboxSchema, input, 'courrier.invalid');
+  // Before the transaction: a DNS answer may take seconds.
+  const target = await imapTarget(values.serveur, ctx.config.courrierImapAllowPrivate);
+  if (!target.ok) throw fieldError('serveur', target.message);
   await withTenant(ctx.database, caller.communeId, async (tx) => {
     const existing = await findMailbox(tx, caller.communeId);
     if (!values.mot_de_passe && !existing) throw fieldError('mot_de_passe', 'Saisissez le mot de passe du compte.');
@@ -213,8 +242,19 @@ export async function pollMailbox(
     );
     return counts;
   }
+  const target = await imapTarget(settings.host, ctx.config.courrierImapAllowPrivate);
+  if (!target.ok) {
+    counts.error = target.message;
+    await withTenant(ctx.database, communeId, (tx) =>
+      updateMailbox(tx, communeId, { lastPolledAt: now, lastError: counts.error }),
+    );
+    return counts;
+  }
+  const bareHost = settings.host.replace(/^\[|\]$/g, '');
   const client = new ImapFlow({
-    host: settings.host,
+    // The address checked (not a second DNS answer); TLS still verifies the certificate for the name.
+    host: target.address,
+    ...(target.address !== settings.host && !isIP(bareHost) ? { servername: settings.host } : {}),
     port: settings.port,
     secure: settings.tls,
     auth: { user: settings.username, pass: password },

@@ -29,8 +29,9 @@ import {
   updateOutgoing,
 } from '../repo.js';
 import type { Outgoing } from '../schema.js';
-import { merge, mergeFields, REPLY_TEMPLATES, TEMPLATE_KEYS, type TemplateKey } from '../templates.js';
+import { merge, mergeFields } from '../templates.js';
 import { auditCourrier, type Caller, fieldError, OUTGOING_NOT_FOUND, parseInput, processableMail } from './common.js';
+import { templatesOf } from './templates.js';
 
 export const OUTGOING_COUNTER = 'courrier-depart';
 /** The parapheur's reference for a reply: `courrier:<outgoing id>`. */
@@ -40,17 +41,21 @@ function chrono(year: number, value: number): string {
   return `${year}-D${String(value).padStart(6, '0')}`;
 }
 
-/** The template merged for a mail (the draft form's starting text). */
+/**
+ * The commune's template merged for a mail (the draft form's starting text): its edited version of
+ * a built-in template, or one of its own; an unknown key (or another commune's) gives « Réponse ».
+ */
 export async function templateFor(
   ctx: AppContext,
   caller: Caller,
   mailId: string,
   key: string,
   communeName: string,
-): Promise<{ key: TemplateKey; subject: string; body: string }> {
-  const templateKey = (TEMPLATE_KEYS as string[]).includes(key) ? (key as TemplateKey) : 'reponse';
+): Promise<{ key: string; label: string; subject: string; body: string }> {
   return withTenant(ctx.database, caller.communeId, async (tx) => {
     const { mail } = await processableMail(tx, caller, mailId);
+    const templates = await templatesOf(tx, caller.communeId);
+    const template = templates.find((t) => t.key === key) ?? templates.find((t) => t.key === 'reponse')!;
     const contact = (await findContact(tx, caller.communeId, mail.contactId))!;
     const service = (await listServices(tx, caller.communeId)).find((s) => s.id === mail.serviceId);
     const fields = mergeFields({
@@ -60,13 +65,17 @@ export async function templateFor(
       communeName,
       today: parisDateOf(new Date()),
     });
-    const template = REPLY_TEMPLATES[templateKey];
-    return { key: templateKey, subject: merge(template.subject, fields), body: merge(template.body, fields) };
+    return {
+      key: template.key,
+      label: template.label,
+      subject: merge(template.subject, fields),
+      body: merge(template.body, fields),
+    };
   });
 }
 
 const draftSchema = z.object({
-  modele: z.enum(TEMPLATE_KEYS as [TemplateKey, ...TemplateKey[]], { error: 'Choisissez un modèle de réponse.' }),
+  modele: z.string({ error: 'Choisissez un modèle de réponse.' }).max(100, 'Choisissez un modèle de réponse.'),
   objet: z
     .string({ error: 'Saisissez l’objet de la réponse.' })
     .transform((v) => v.replace(/\s+/g, ' ').trim())
@@ -95,6 +104,8 @@ export async function draftReply(
   return withTenant(ctx.database, caller.communeId, async (tx) => {
     const { mail } = await processableMail(tx, caller, mailId);
     if (mail.status === 'clos') throw fieldError('corps', 'Ce courrier est clos : sa réponse est partie.', 409);
+    const template = (await templatesOf(tx, caller.communeId)).find((t) => t.key === values.modele);
+    if (!template) throw fieldError('modele', 'Choisissez un modèle de réponse.');
     const number = chrono(parisYearOf(now), await nextValue(tx, OUTGOING_COUNTER, now));
     const reply = await insertOutgoing(tx, {
       id: uuidv7(),
@@ -112,7 +123,7 @@ export async function draftReply(
     await addHistory(tx, caller.communeId, mail.id, {
       actorId: caller.actor.accountId,
       kind: 'reponse',
-      text: `Projet de réponse rédigé (${REPLY_TEMPLATES[values.modele].label.toLowerCase()}), enregistré au départ sous le numéro ${number}.`,
+      text: `Projet de réponse rédigé (${template.label.toLowerCase()}), enregistré au départ sous le numéro ${number}.`,
     });
     await auditCourrier(
       tx,
