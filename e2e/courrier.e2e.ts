@@ -384,3 +384,43 @@ test('an e-mail imported as .eml on a phone is registered, an avis asked of urba
   await screenshot(admin, 'courrier-admin-1280');
   await adminContext.close();
 }, 180_000);
+
+test('an administrator adapts the acknowledgement template on a phone: an unknown merge field is refused with the typed text kept, then saved and reverted', async () => {
+  const phoneContext = await newContext(browser, 'téléphone');
+  const phone = await phoneContext.newPage();
+  await signInWithPassword(phone, { email: 'admin@villebelle.example', password: DEMO_PASSWORD });
+  await phone.goto(url('/c/villebelle/admin/courrier/modeles'), { waitUntil: 'load' });
+  await clean(phone, 'modèles de réponse', true);
+  await screenshot(phone, 'courrier-modeles-390');
+  await Promise.all([
+    phone.waitForEvent('load'),
+    phone.locator('main a[href$="/modeles/accuse_reception"]').first().click(),
+  ]);
+  await clean(phone, 'modifier un modèle', true);
+  const body = phone.getByLabel('Texte de la lettre');
+  const original = await body.inputValue();
+  const typed = `${original}\n\nVotre dossier : {{dossier.etat}}`;
+  await body.fill(typed);
+  await Promise.all([
+    phone.waitForEvent('load'),
+    phone.getByRole('button', { name: 'Enregistrer le modèle', exact: true }).click(),
+  ]);
+  expect(squash(await phone.locator('.govuk-error-summary').textContent())).toContain('{{dossier.etat}}');
+  expect(await phone.getByLabel('Texte de la lettre').inputValue()).toBe(typed);
+  await clean(phone, 'modèle refusé', true);
+  await phone.getByLabel('Texte de la lettre').fill(`${original}\n\nLa mairie de {{commune.nom}}`);
+  await Promise.all([
+    phone.waitForEvent('load'),
+    phone.getByRole('button', { name: 'Enregistrer le modèle', exact: true }).click(),
+  ]);
+  expect(await phone.locator('.govuk-error-summary').count()).toBe(0);
+  await clean(phone, 'modèle enregistré', true);
+  await phone.goto(url('/c/villebelle/admin/courrier/modeles/accuse_reception'), { waitUntil: 'load' });
+  await Promise.all([
+    phone.waitForEvent('load'),
+    phone.getByRole('button', { name: 'Revenir au modèle d’origine', exact: true }).click(),
+  ]);
+  await phone.goto(url('/c/villebelle/admin/courrier/modeles/accuse_reception'), { waitUntil: 'load' });
+  expect(await phone.getByLabel('Texte de la lettre').inputValue()).toBe(original);
+  await phoneContext.close();
+}, 120_000);
