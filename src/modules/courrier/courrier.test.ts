@@ -37,6 +37,7 @@ const COURRIER_TABLES = [
   'courrier_mail_person',
   'courrier_mailbox',
   'courrier_outgoing',
+  'courrier_template',
 ];
 
 /** A French letter as a scanner gives it: a PDF written with the platform's helper, rendered to a PNG by pdftoppm. */
