@@ -46,16 +46,17 @@ function linkSecret(config: { secret?: string | undefined }): string {
 /**
  * The signature of a request number in a link that lets its holder act for that request in
  * another module (booking the appointment a démarche ends with): handed out on the request's
- * confirmation page only.
+ * confirmation page only. Numbers restart in every commune: the commune is part of what is signed.
  */
-export function signRequestNumber(config: { secret?: string | undefined }, number: string): string {
-  return signReference(linkSecret(config), REQUEST_NUMBER_PURPOSE, number);
+export function signRequestNumber(config: { secret?: string | undefined }, communeId: string, number: string): string {
+  return signReference(linkSecret(config), REQUEST_NUMBER_PURPOSE, `${communeId}:${number}`);
 }
 
 export function verifyRequestNumber(
   config: { secret?: string | undefined },
+  communeId: string,
   number: string,
   signature: string,
 ): boolean {
-  return verifyReference(linkSecret(config), REQUEST_NUMBER_PURPOSE, number, signature);
+  return verifyReference(linkSecret(config), REQUEST_NUMBER_PURPOSE, `${communeId}:${number}`, signature);
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
 import { type Commune, listServices } from '../../platform/tenancy/communes.js';
 import { addCalendarDays, parisDateOf, parisInstant } from '../../platform/time/calendar.js';
+import { verifyRequestNumber } from '../../platform/tokens.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { shownText, TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
@@ -639,6 +640,9 @@ describe.each(TEST_ENGINES)('appointments on %s', (engine) => {
     const link = slotLinks(motifPage.body)[0]!;
     const params = new URL(link, 'http://x').searchParams;
     expect(params.get('demande')).toBe(number);
+    // Numbers restart in every commune: the same number's link signs for this commune only.
+    expect(verifyRequestNumber(t.config, town.id, number, params.get('jeton')!)).toBe(true);
+    expect(verifyRequestNumber(t.config, other.id, number, params.get('jeton')!)).toBe(false);
     const form = await browser.get(link);
     expect(shownText(form.body)).toContain(`votre demande n° ${number}`);
     const fields = { agenda: params.get('agenda')!, debut: params.get('debut')!, nom: 'Camille Martin' };

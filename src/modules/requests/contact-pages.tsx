@@ -203,7 +203,7 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
         return { serviceName: service?.name ?? null, triaged: r.routedBy === 'triage', suggested, followUp };
       });
       const followUpHref = routed?.followUp
-        ? `${base}/${routed.followUp.path}?demande=${encodeURIComponent(sent.number)}&jeton=${signRequestNumber(ctx.config, sent.number)}`
+        ? `${base}/${routed.followUp.path}?demande=${encodeURIComponent(sent.number)}&jeton=${signRequestNumber(ctx.config, commune.id, sent.number)}`
         : null;
       return sendPage(request, reply, {
         title: 'Demande envoyée',

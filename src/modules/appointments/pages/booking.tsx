@@ -35,9 +35,13 @@ function caller(request: FastifyRequest): Caller {
  * The request a démarche's confirmation page offered the appointment for (`demande` and its
  * signature `jeton`, carried from page to page), when the signature holds.
  */
-function requestLink(ctx: AppContext, values: FormBody): { number: string; query: string } | null {
+function requestLink(
+  ctx: AppContext,
+  request: FastifyRequest,
+  values: FormBody,
+): { number: string; query: string } | null {
   const jeton = formString(values, 'jeton');
-  const number = vouchedRequestNumber(ctx, formString(values, 'demande'), jeton);
+  const number = vouchedRequestNumber(ctx, request.commune!.id, formString(values, 'demande'), jeton);
   return number ? { number, query: `demande=${encodeURIComponent(number)}&jeton=${encodeURIComponent(jeton)}` } : null;
 }
 
@@ -101,7 +105,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
       motifSlots(tx, request.commune!.id, motif, { from, days: 7, now, byAgent: false }),
     );
     const base = `${publicBase(request)}/${motif.id}`;
-    const link = requestLink(ctx, request.query as FormBody);
+    const link = requestLink(ctx, request, request.query as FormBody);
     const carried = link ? `&${link.query}` : '';
     return sendPage(request, reply, {
       title: motif.name,
@@ -165,7 +169,7 @@ export function registerBookingPages(app: FastifyInstance, ctx: AppContext): voi
     }
     const challenge: ChallengeView = actor ? null : await ladder.challengeFor(communeId, request.ip);
     const value = (key: string, fallback = '') => (key in values ? formString(values, key) : fallback);
-    const link = requestLink(ctx, values);
+    const link = requestLink(ctx, request, values);
     return sendPage(request, reply, {
       ...(status ? { status } : {}),
       title: `Réserver : ${motif.name}`,

@@ -77,9 +77,14 @@ const bookingSchema = z.object({
 });
 
 /** The request number of a signed link from a démarche's confirmation page, or null. */
-export function vouchedRequestNumber(ctx: AppContext, number: string | null | undefined, jeton: string): string | null {
+export function vouchedRequestNumber(
+  ctx: AppContext,
+  communeId: string,
+  number: string | null | undefined,
+  jeton: string,
+): string | null {
   if (!number || !REQUEST_NUMBER.test(number)) return null;
-  return verifyRequestNumber(ctx.config, number, jeton) ? number : null;
+  return verifyRequestNumber(ctx.config, communeId, number, jeton) ? number : null;
 }
 
 const REQUEST_NUMBER = /^[0-9]{4}-[0-9]{6}$/;
@@ -168,7 +173,7 @@ export async function bookAppointment(
         : 'Indiquez le numéro de portable auquel envoyer les rappels par SMS.',
     );
   }
-  const requestNumber = vouchedRequestNumber(ctx, v.demande, v.jeton);
+  const requestNumber = vouchedRequestNumber(ctx, caller.communeId, v.demande, v.jeton);
   if (v.demande && !requestNumber) {
     throw new AppError('appointments.request_link_invalid', 'request link signature mismatch', 400, {
       userMessage:
