@@ -8,11 +8,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
 import type { IndicatorSource } from '../../../platform/module.js';
 import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
-import { Button, Input, Select, Table } from '../../../platform/views/components.js';
+import { Button, Select, Table } from '../../../platform/views/components.js';
 import { formatDate, formatMonth, formatNumber } from '../../../platform/views/format.js';
 import { readDashboard } from '../use-cases/read-dashboard.js';
 import { BarChart } from './chart.js';
 import { csvNumber, formatIndicator, UNIT_WORDS } from './format.js';
+import { PeriodFields } from './period-fields.js';
 
 const SHORT_MONTHS = [
   'janv.',
@@ -41,8 +42,6 @@ const BY_SERVICE = [
   'requests.late',
   'appointments.bookings',
 ];
-
-const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 function queryString(values: { du: string; au: string; service: string }): string {
   const params = new URLSearchParams();
@@ -96,28 +95,7 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
           </p>
           <form method="get" action={base} novalidate class="govuk-!-margin-bottom-6">
             <div class="govuk-grid-row">
-              <div class="govuk-grid-column-one-quarter">
-                <Input
-                  name="du"
-                  label="Du"
-                  hint="JJ/MM/AAAA"
-                  width={10}
-                  inputmode="numeric"
-                  value={typed.du || frDate(query.from)}
-                  error={errors.du}
-                />
-              </div>
-              <div class="govuk-grid-column-one-quarter">
-                <Input
-                  name="au"
-                  label="Au"
-                  hint="JJ/MM/AAAA, inclus"
-                  width={10}
-                  inputmode="numeric"
-                  value={typed.au || frDate(query.to)}
-                  error={errors.au}
-                />
-              </div>
+              <PeriodFields typed={typed} query={query} errors={errors} />
               <div class="govuk-grid-column-one-half">
                 <Select
                   name="service"

@@ -7,11 +7,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
-import { Button, Input, Table } from '../../../platform/views/components.js';
+import { Button, Table } from '../../../platform/views/components.js';
 import { formatDate } from '../../../platform/views/format.js';
 import { sendPage } from '../../../platform/views/page-kit.js';
 import { parseFilters } from '../use-cases/read-dashboard.js';
 import { formatIndicator } from './format.js';
+import { PeriodFields } from './period-fields.js';
 
 const COLUMNS = [
   'requests.received',
@@ -24,8 +25,6 @@ const COLUMNS = [
   'appointments.bookings',
   'appointments.no_show_rate',
 ] as const;
-
-const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 export function registerRollupPage(app: FastifyInstance, ctx: AppContext): void {
   app.get('/operateur/pilotage', { config: { policy: 'operator' } }, async (request, reply) => {
@@ -65,28 +64,7 @@ export function registerRollupPage(app: FastifyInstance, ctx: AppContext): void 
           </p>
           <form method="get" action="/operateur/pilotage" novalidate class="govuk-!-margin-bottom-6">
             <div class="govuk-grid-row">
-              <div class="govuk-grid-column-one-quarter">
-                <Input
-                  name="du"
-                  label="Du"
-                  hint="JJ/MM/AAAA"
-                  width={10}
-                  inputmode="numeric"
-                  value={typed.du || frDate(query.from)}
-                  error={errors.du}
-                />
-              </div>
-              <div class="govuk-grid-column-one-quarter">
-                <Input
-                  name="au"
-                  label="Au"
-                  hint="JJ/MM/AAAA, inclus"
-                  width={10}
-                  inputmode="numeric"
-                  value={typed.au || frDate(query.to)}
-                  error={errors.au}
-                />
-              </div>
+              <PeriodFields typed={typed} query={query} errors={errors} />
             </div>
             <Button variant="secondary">Afficher</Button>
           </form>
