@@ -26,7 +26,7 @@ import { billMonthInBatches } from '../src/modules/family/use-cases/run-billing.
 import { openPostgres } from '../src/platform/db/client.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { withTenant } from '../src/platform/db/tenant.js';
-import { APP_ROLE, createBenchDatabase, DEFAULT_ADMIN_URL, PostgresUnavailableError } from './lib/postgres.js';
+import { APP_ROLE, benchDatabaseOrSkip } from './lib/postgres.js';
 import { formatNumber, formatRatio, renderTable } from './lib/table.js';
 import { timed } from './lib/timing.js';
 import type { BenchContext, Benchmark, BenchOutcome } from './lib/types.js';
@@ -157,17 +157,8 @@ function collector(): () => void {
 
 async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const gc = collector();
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? DEFAULT_ADMIN_URL;
-  let bench: Awaited<ReturnType<typeof createBenchDatabase>>;
-  try {
-    bench = await createBenchDatabase(adminUrl);
-  } catch (error) {
-    if (error instanceof PostgresUnavailableError) {
-      ctx.print(`skipped: ${error.message}`);
-      return { ok: true };
-    }
-    throw error;
-  }
+  const bench = await benchDatabaseOrSkip(ctx);
+  if (!bench) return { ok: true };
   const owner = new pg.Pool({ connectionString: bench.ownerUrl, max: 2 });
   const database = openPostgres(bench.appUrl, APP_ROLE, 10);
   const measures: Measure[] = [];

@@ -20,7 +20,7 @@ import { Contributions } from '../src/platform/module.js';
 import type { Commune } from '../src/platform/tenancy/communes.js';
 import { parisDayRange } from '../src/platform/time/calendar.js';
 import { MODULES } from '../src/registry.js';
-import { APP_ROLE, createBenchDatabase, DEFAULT_ADMIN_URL, PostgresUnavailableError } from './lib/postgres.js';
+import { APP_ROLE, benchDatabaseOrSkip } from './lib/postgres.js';
 import { formatNumber, formatRatio, renderTable } from './lib/table.js';
 import { percentile, timed } from './lib/timing.js';
 import type { BenchContext, Benchmark, BenchOutcome } from './lib/types.js';
@@ -112,17 +112,8 @@ async function seedCommune(database: ReturnType<typeof openPostgres>, communeId:
 }
 
 async function run(ctx: BenchContext): Promise<BenchOutcome> {
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? DEFAULT_ADMIN_URL;
-  let bench: Awaited<ReturnType<typeof createBenchDatabase>>;
-  try {
-    bench = await createBenchDatabase(adminUrl);
-  } catch (error) {
-    if (error instanceof PostgresUnavailableError) {
-      ctx.print(`skipped: ${error.message}`);
-      return { ok: true };
-    }
-    throw error;
-  }
+  const bench = await benchDatabaseOrSkip(ctx);
+  if (!bench) return { ok: true };
   const owner = new pg.Pool({ connectionString: bench.ownerUrl, max: 2 });
   const database = openPostgres(bench.appUrl, APP_ROLE, 4);
   try {

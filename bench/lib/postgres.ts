@@ -102,3 +102,19 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
     },
   };
 }
+
+/**
+ * A throw-away database on `BENCH_DATABASE_URL` (default: the local PostgreSQL), or null after
+ * printing why the benchmark is skipped when no PostgreSQL answers.
+ */
+export async function benchDatabaseOrSkip(ctx: { print(line: string): void }): Promise<BenchDatabase | null> {
+  try {
+    return await createBenchDatabase(process.env.BENCH_DATABASE_URL ?? DEFAULT_ADMIN_URL);
+  } catch (error) {
+    if (error instanceof PostgresUnavailableError) {
+      ctx.print(`skipped: ${error.message}`);
+      return null;
+    }
+    throw error;
+  }
+}
