@@ -1,6 +1,6 @@
 /**
  * Issue 17 in a real browser on the demo: the administrator publishes the staff notice and
- * launches a phishing simulation to the urbanisme service; its agent receives the mail, opens the
+ * launches a phishing simulation to the urbanisme agent, named; he receives the mail, opens the
  * link on a phone, types into the fake page and « submits » — the request carries nothing typed —,
  * lands on the teachable moment, follows the training and passes its quiz, then reports the
  * message; the campaign's results show the rates. axe finds nothing on any page.
@@ -56,7 +56,10 @@ test('a simulation launched after the staff notice: clicked, « submitted » wit
   await clean(desk, 'nouvelle campagne');
   await desk.getByLabel('Nom de la campagne').fill('Décembre 2026 – urbanisme');
   await desk.getByRole('radio', { name: 'Expiration du mot de passe de messagerie' }).check();
-  await desk.getByRole('group', { name: 'Services visés' }).getByRole('checkbox', { name: 'Urbanisme' }).check();
+  // One named person: other files add colleagues to the urbanisme service (an invited agent), and a
+  // service's sendings are spread over the window in a random order.
+  await desk.getByText('Viser aussi des personnes nommément').click();
+  await desk.getByRole('group', { name: 'Personnes visées' }).getByRole('checkbox', { name: 'Hugo Lefèvre' }).check();
   await desk.getByLabel('Durée de l’envoi, en heures').fill('1');
   await submit(desk, 'Lancer la campagne');
   expect(new URL(desk.url()).pathname).toMatch(/\/admin\/sensibilisation\/campagnes\/[0-9a-f-]{36}$/);

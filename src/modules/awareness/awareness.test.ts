@@ -119,10 +119,11 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
   it.each([
     [{ name: '', scenario: 'colis', windowHours: '4' }, 'Donnez un nom à la campagne.'],
     [{ name: 'X', scenario: 'inconnu', windowHours: '4' }, 'Choisissez un scénario de la liste.'],
-    [{ name: 'X', scenario: 'colis', windowHours: '4' }, 'Choisissez au moins un service ou un rôle'],
+    [{ name: 'X', scenario: 'colis', windowHours: '4' }, 'Choisissez au moins un service, un rôle ou une personne'],
     [{ name: 'X', scenario: 'colis', windowHours: '0', roles: ['agent'] }, 'au moins 1 heure'],
     [{ name: 'X', scenario: 'colis', windowHours: '200', roles: ['agent'] }, 'au plus 168 heures'],
     [{ name: 'X', scenario: 'colis', windowHours: '4', roles: ['citizen'] }, 'Choisissez des rôles de la liste.'],
+    [{ name: 'X', scenario: 'colis', windowHours: '4', accountIds: ['pas-un-id'] }, 'Choisissez des personnes de la liste.'],
   ])('refuses an invalid campaign %o with a French message and a 422', async (form, message) => {
     await adminB.get(`${base()}/campagnes/nouvelle`);
     const res = await adminB.post(`${base()}/campagnes`, form);
@@ -437,5 +438,48 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     expect(click.headers.location).toBe(`${link}/a-retenir`);
     const moment = shownText((await new TestBrowser(t.app).get(`${link}/a-retenir`)).body);
     expect(moment).toContain('« fraude au président »');
+  });
+
+  it('targets named people only, and refuses someone of another commune without saving anything', async () => {
+    await adminB.get(`${base()}/campagnes/nouvelle`);
+    const foreign = await adminB.post(`${base()}/campagnes`, {
+      name: 'Une personne ailleurs',
+      scenario: 'colis',
+      accountIds: [otherAdmin.id],
+      windowHours: '1',
+    });
+    expect(foreign.statusCode).toBe(422);
+    expect(shownText(foreign.body)).toContain('Choisissez des personnes de la liste.');
+    const before = await t.testDb.asSuperuser<{ n: number }>(
+      'SELECT count(*)::int AS n FROM awareness_campaign WHERE commune_id = $1',
+      [town.id],
+    );
+
+    await adminB.get(`${base()}/campagnes/nouvelle`);
+    const launched = await adminB.post(`${base()}/campagnes`, {
+      name: 'Rose seulement',
+      scenario: 'colis',
+      accountIds: [reporter.id],
+      windowHours: '6',
+    });
+    expect(launched.statusCode).toBe(303);
+    const campaign = /campagnes\/([0-9a-f-]{36})/.exec(String(launched.headers.location))![1]!;
+    const after = await t.testDb.asSuperuser<{ n: number }>(
+      'SELECT count(*)::int AS n FROM awareness_campaign WHERE commune_id = $1',
+      [town.id],
+    );
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n + 1);
+    const recipients = await t.testDb.asSuperuser<{ account_id: string }>(
+      'SELECT account_id FROM awareness_recipient WHERE campaign_id = $1',
+      [campaign],
+    );
+    expect(recipients.rows.map((r) => r.account_id)).toEqual([reporter.id]);
+    // Her colleague of the same service is not sent anything.
+    await runQueuedJobs(t, SEND_SIMULATION_JOB);
+    const mails = await t.testDb.asSuperuser<{ to_address: string }>(
+      `SELECT to_address FROM mail_outbox WHERE commune_id = $1 AND template = 'awarenessSimulation' AND subject = $2`,
+      [town.id, findScenario('colis')!.mail(town.name).subject],
+    );
+    expect(mails.rows.map((m) => m.to_address)).toEqual([reporter.email]);
   });
 });

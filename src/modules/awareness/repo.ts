@@ -39,6 +39,7 @@ export interface CampaignRow {
   scenario: string;
   targetServiceIds: string[];
   targetRoles: string[];
+  targetAccountIds: string[];
   windowHours: number;
   startsAt: Date;
   createdAt: Date;
@@ -50,6 +51,7 @@ interface CampaignDbRow {
   scenario: string;
   target_service_ids: string[];
   target_roles: string[];
+  target_account_ids: string[];
   window_hours: number;
   starts_at: Date;
   created_at: Date;
@@ -62,6 +64,7 @@ function campaignOf(r: CampaignDbRow): CampaignRow {
     scenario: r.scenario,
     targetServiceIds: r.target_service_ids,
     targetRoles: r.target_roles,
+    targetAccountIds: r.target_account_ids,
     windowHours: r.window_hours,
     startsAt: r.starts_at,
     createdAt: r.created_at,
@@ -74,9 +77,20 @@ export async function insertCampaign(
 ): Promise<string> {
   const id = uuidv7();
   await tx.client.query(
-    `INSERT INTO awareness_campaign (id, commune_id, name, scenario, target_service_ids, target_roles, window_hours, starts_at, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [id, c.communeId, c.name, c.scenario, c.targetServiceIds, c.targetRoles, c.windowHours, c.startsAt, c.createdBy],
+    `INSERT INTO awareness_campaign (id, commune_id, name, scenario, target_service_ids, target_roles, target_account_ids, window_hours, starts_at, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      id,
+      c.communeId,
+      c.name,
+      c.scenario,
+      c.targetServiceIds,
+      c.targetRoles,
+      c.targetAccountIds,
+      c.windowHours,
+      c.startsAt,
+      c.createdBy,
+    ],
   );
   return id;
 }

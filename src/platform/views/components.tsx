@@ -287,9 +287,18 @@ export function WarningText({ children }: { children: ComponentChildren }) {
 }
 
 /** Details / summary disclosure (works without JavaScript). */
-export function Details({ summary, children }: { summary: ComponentChildren; children: ComponentChildren }) {
+export function Details({
+  summary,
+  open,
+  children,
+}: {
+  summary: ComponentChildren;
+  /** Shown unfolded, e.g. when it holds a field in error or already chosen. */
+  open?: boolean;
+  children: ComponentChildren;
+}) {
   return (
-    <details class="govuk-details">
+    <details class="govuk-details" open={open ? true : undefined}>
       <summary class="govuk-details__summary">
         <span class="govuk-details__summary-text">{summary}</span>
       </summary>

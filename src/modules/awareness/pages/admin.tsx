@@ -16,6 +16,7 @@ import {
   Button,
   Checkboxes,
   CsrfField,
+  Details,
   type FieldErrors,
   Input,
   InsetText,
@@ -27,7 +28,7 @@ import {
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm } from '../../../platform/views/page-kit.js';
-import { accountNames } from '../../identity/index.js';
+import { accountNames, listStaffContacts } from '../../identity/index.js';
 import { cnilCountdown, formatCountdown } from '../cnil-deadline.js';
 import { staffNoticeText } from '../notice.js';
 import {
@@ -197,18 +198,28 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
   async function newCampaignPage(
     request: FastifyRequest,
     reply: FastifyReply,
-    values: { name?: string; scenario?: string; serviceIds?: string[]; roles?: string[]; windowHours?: string },
+    values: {
+      name?: string;
+      scenario?: string;
+      serviceIds?: string[];
+      roles?: string[];
+      accountIds?: string[];
+      windowHours?: string;
+    },
     errors: FieldErrors = {},
     status?: number,
   ) {
     const commune = request.commune!;
-    const services = await withTenant(ctx.database, commune.id, (tx) => listServices(tx, commune.id));
+    const [services, staff] = await withTenant(ctx.database, commune.id, async (tx) => [
+      await listServices(tx, commune.id),
+      await listStaffContacts(tx, commune.id),
+    ]);
     const csrf = reply.generateCsrf();
     return sendAdminPage(request, reply, {
       title: 'Lancer une campagne',
       errors,
       ...(status ? { status } : {}),
-      fieldOrder: ['name', 'scenario', 'serviceIds', 'roles', 'windowHours'],
+      fieldOrder: ['name', 'scenario', 'serviceIds', 'roles', 'accountIds', 'windowHours'],
       children: (
         <>
           <h1 class="govuk-heading-xl">Lancer une campagne</h1>
@@ -255,6 +266,24 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
               error={errors.roles}
               items={TARGET_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
             />
+            <Details
+              summary="Viser aussi des personnes nommément"
+              open={(values.accountIds ?? []).length > 0 || errors.accountIds !== undefined}
+            >
+              <Checkboxes
+                name="accountIds"
+                legend="Personnes visées"
+                legendSize="s"
+                hint="Par exemple pour refaire l’exercice avec une personne seulement, ou pour une petite commune."
+                values={values.accountIds ?? []}
+                error={errors.accountIds}
+                items={staff.map((m) => ({
+                  value: m.accountId,
+                  label: `${[m.givenName, m.familyName].filter(Boolean).join(' ') || m.email}`,
+                  hint: m.email,
+                }))}
+              />
+            </Details>
             <Input
               name="windowHours"
               label="Durée de l’envoi, en heures"
@@ -288,6 +317,7 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
         scenario: formString(body, 'scenario'),
         serviceIds: list(body.serviceIds),
         roles: list(body.roles),
+        accountIds: list(body.accountIds),
         windowHours: formString(body, 'windowHours'),
       };
       const result = await handleForm(

@@ -1,6 +1,7 @@
 /**
  * Launching a phishing-simulation campaign: refused (409) while the staff notice is not published;
- * the targets are the staff of the chosen services and/or roles; one recipient row each, whose
+ * the targets are the staff of the chosen services and/or roles and/or named people (a list);
+ * one recipient row each, whose
  * sending job starts at a moment spread evenly, in a shuffled order, over the time window (pg-boss
  * `startAfter`: nothing sleeps). The link secret is made by the sending job (send-simulation.ts).
  */
@@ -32,6 +33,7 @@ const schema = z.object({
   scenario: z.string().refine((s) => findScenario(s) !== undefined, 'Choisissez un scénario de la liste.'),
   serviceIds: z.array(z.string()).default([]),
   roles: z.array(z.string()).default([]),
+  accountIds: z.array(z.string()).default([]),
   windowHours: z.coerce
     .number({ error: 'Indiquez une durée d’envoi en heures.' })
     .int('Indiquez une durée d’envoi en heures entières.')
@@ -64,16 +66,31 @@ export async function launchCampaign(
     fields.serviceIds = 'Choisissez des services de la liste.';
   if (values.roles.some((r) => !(TARGET_ROLES as string[]).includes(r)))
     fields.roles = 'Choisissez des rôles de la liste.';
-  if (values.serviceIds.length === 0 && values.roles.length === 0 && !fields.serviceIds && !fields.roles) {
-    fields.serviceIds = 'Choisissez au moins un service ou un rôle à qui envoyer la campagne.';
+  const staff = await listStaffContacts(tx, communeId);
+  const knownPeople = new Set(staff.map((m) => m.accountId));
+  // Someone else's staff (another commune) is « not in the list », like an unknown id.
+  if (values.accountIds.some((id) => !knownPeople.has(id))) fields.accountIds = 'Choisissez des personnes de la liste.';
+  if (
+    values.serviceIds.length === 0 &&
+    values.roles.length === 0 &&
+    values.accountIds.length === 0 &&
+    !fields.serviceIds &&
+    !fields.roles &&
+    !fields.accountIds
+  ) {
+    fields.serviceIds = 'Choisissez au moins un service, un rôle ou une personne à qui envoyer la campagne.';
   }
   if (Object.keys(fields).length > 0)
     throw new AppError('awareness.campaign_invalid', 'invalid targets', 422, { fields });
 
   const wantedServices = new Set(values.serviceIds);
   const wantedRoles = new Set(values.roles);
-  const targets = (await listStaffContacts(tx, communeId)).filter(
-    (m) => m.serviceIds.some((s) => wantedServices.has(s)) || m.roles.some((r) => wantedRoles.has(r)),
+  const wantedPeople = new Set(values.accountIds);
+  const targets = staff.filter(
+    (m) =>
+      wantedPeople.has(m.accountId) ||
+      m.serviceIds.some((s) => wantedServices.has(s)) ||
+      m.roles.some((r) => wantedRoles.has(r)),
   );
   if (targets.length === 0) {
     throw new AppError('awareness.campaign_invalid', 'no recipient', 422, {
@@ -87,6 +104,7 @@ export async function launchCampaign(
     scenario: values.scenario,
     targetServiceIds: values.serviceIds,
     targetRoles: values.roles,
+    targetAccountIds: values.accountIds,
     windowHours: values.windowHours,
     startsAt: now,
   });
