@@ -18,7 +18,7 @@ import { seedCouncil } from '../council/index.js';
 import { type SeedActivity, seedFamilyDays, seedFamilyTariffs } from '../family/index.js';
 import { activeAccountIdByEmail, hashPassword } from '../identity/index.js';
 import { installLibrary, type Workflow } from '../procedures/index.js';
-import { seedHouseholdChild } from '../profile/index.js';
+import { seedHouseholdChild, seedPostalAddress } from '../profile/index.js';
 import { type SeededFunctionHolder, seedCircuits, seedFunctionHolders } from '../signature/index.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from './accounts.js';
 import { DEMO_MAILS } from './mail-templates.js';
@@ -43,11 +43,13 @@ const DEMO_WORKFLOWS: Record<string, Workflow> = {
 
 /**
  * Villebelle's demo family: Camille Martin's daughter Léa eats at the school canteen; last month
- * is booked, pointed and invoiced, the coming Mondays and Thursdays are booked.
+ * is booked, pointed and invoiced, the coming Mondays and Thursdays are booked. Camille gave her
+ * postal address in her profile, so the month's rôle for the Trésorerie names her with it.
  */
 async function seedDemoFamily(tx: Tx, communeId: string): Promise<void> {
   const accountId = await activeAccountIdByEmail(tx, 'camille.martin@courriel.example');
   if (!accountId) return;
+  await seedPostalAddress(tx, accountId, { line1: '12 rue des Lilas', postcode: '44150', city: 'Villebelle' });
   const child = await seedHouseholdChild(tx, accountId, {
     givenName: 'Léa',
     familyName: 'Martin',

@@ -90,6 +90,23 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
       expect(row!.siret).toBe('21760136800012');
     });
 
+    it('emits the demo’s own last month: Camille Martin is the debtor, at the address of her profile', async () => {
+      const [invoice] = await sql<{ month: string }>(
+        `SELECT i.month FROM family_invoice i JOIN account a ON a.id = i.account_id
+          WHERE i.commune_id = $1 AND a.email = 'camille.martin@courriel.example'`,
+        [villebelle.id],
+      );
+      expect(invoice).toBeDefined();
+      await adminBrowser.get(billing);
+      const res = await adminBrowser.post(`${billing}/role`, { mois: invoice!.month });
+      expect(res.statusCode, shownText(res.body)).toBe(200);
+      const doc = new DOMParser().parseFromString(res.body, 'text/xml');
+      const v = (name: string) => Array.from(doc.getElementsByTagName(name)).map((e) => e.getAttribute('V'));
+      expect(v('Nom')).toContain('Martin');
+      expect(v('Adr1')).toContain('12 rue des Lilas');
+      expect(v('Ville')).toContain('Villebelle');
+    });
+
     it('emits the month once as an ORMC bordereau: one piece per invoice owed, the payer as debtor, escaped', async () => {
       const zoe = await withAddress(await citizen(t, villebelle, { givenName: 'Zoé', familyName: 'Dupont & Fils' }));
       const leo = await withAddress(
@@ -136,11 +153,12 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
       const download = await adminBrowser.get(`${billing}/role?mois=${month}`);
       expect(download.statusCode).toBe(200);
       expect(download.body).toBe(res.body);
-      const roles = await sql<{ id_bord: number }>(
-        'SELECT id_bord FROM family_role WHERE commune_id = $1 AND month = $2',
+      const roles = await sql<{ id: string; id_bord: number }>(
+        'SELECT id, id_bord FROM family_role WHERE commune_id = $1 AND month = $2',
         [villebelle.id, month],
       );
       expect(roles.map((r) => String(r.id_bord))).toEqual([idBord]);
+      const roleId = roles[0]!.id;
       const page = shownText((await adminBrowser.get(billing)).body);
       expect(page).toContain(`n° ${idBord} de`);
 
@@ -151,9 +169,10 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
       expect(pay.statusCode).toBe(409);
       const history = shownText((await leoBrowser.get(`/c/villebelle/famille/factures/${second.id}`)).body);
       expect(history).toContain(`Transmise au comptable public dans le rôle n° ${idBord}`);
-      const journal = await sql("SELECT 1 FROM audit_entry WHERE action = 'family.role_emitted' AND commune_id = $1", [
-        villebelle.id,
-      ]);
+      const journal = await sql(
+        "SELECT 1 FROM audit_entry WHERE action = 'family.role_emitted' AND commune_id = $1 AND target_id = $2",
+        [villebelle.id, roleId],
+      );
       expect(journal).toHaveLength(1);
     });
 

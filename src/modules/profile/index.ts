@@ -5,7 +5,7 @@
 import type { Tx } from '../../platform/db/tenant.js';
 import type { AddressAnswer } from '../forms/index.js';
 import { getContactDetails } from './profile.js';
-import { insertHouseholdMember, listHouseholdMembers } from './repo.js';
+import { insertHouseholdMember, listHouseholdMembers, upsertProfileRow } from './repo.js';
 
 export { profilePrefill } from './profile.js';
 export {
@@ -43,6 +43,18 @@ export async function seedHouseholdChild(
 ): Promise<HouseholdChild> {
   const member = await insertHouseholdMember(tx, accountId, { ...child, relation: 'enfant' });
   return { id: member.id, givenName: member.givenName, familyName: member.familyName, birthDate: member.birthDate };
+}
+
+/** Records a citizen's postal address, as the citizen would in their profile (the demo's families). */
+export async function seedPostalAddress(tx: Tx, accountId: string, address: AddressAnswer): Promise<void> {
+  const { phone } = await getContactDetails(tx, accountId);
+  await upsertProfileRow(tx, accountId, {
+    phone,
+    addressLine1: address.line1,
+    addressLine2: address.line2 ?? null,
+    addressPostcode: address.postcode,
+    addressCity: address.city,
+  });
 }
 
 /**
