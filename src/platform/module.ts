@@ -70,6 +70,8 @@ export interface IndicatorSource {
   indicators: readonly IndicatorDefinition[];
   /** Whether the query's `serviceId` filters the values (false: a service filter leaves them out). */
   byService: boolean;
+  /** Shown in pilotage's cyber posture rather than with the activity KPIs (e.g. failed sign-ins). */
+  panel?: 'cyber';
   /** Inside a tenant transaction of the commune (RLS applies); a value per indicator key. */
   compute(tx: Tx, communeId: string, query: IndicatorQuery): Promise<Map<string, number | null>>;
 }

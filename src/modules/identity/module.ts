@@ -8,6 +8,7 @@ import type { GuichetModule } from '../../platform/module.js';
 import { registerActorHook } from './actor-hook.js';
 import { registerApiTokenPages } from './api-token-pages.js';
 import { registerCyberPages } from './cyber-pages.js';
+import { identityIndicators } from './indicators.js';
 import { registerJournalPages } from './journal-pages.js';
 import { IDENTITY_MAILS } from './mail-templates.js';
 import { registerMemberPages } from './members-pages.js';
@@ -61,6 +62,7 @@ export const identityModule: GuichetModule = {
     },
     { path: 'api', label: 'Jetons d’API', order: 50, description: 'Accès des logiciels de la commune à l’API.' },
   ],
+  indicators: [identityIndicators],
   figures: [
     {
       key: 'identity.staff',

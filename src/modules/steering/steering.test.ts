@@ -91,6 +91,44 @@ describe.each(TEST_ENGINES)('pilotage (%s)', (engine) => {
     expect(csv.body).toContain('Demandes;Part reçue en ligne;100;%;');
   });
 
+  it('shows the cyber posture: failed sign-ins of the period and by month, staff coverage, backups and drills', async () => {
+    const villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
+    // Two failed sign-ins in May 2024 and one that locked the account, one in June; one in 2023.
+    for (const [action, at] of [
+      ['auth.sign_in_failed', '2024-05-02T08:00:00Z'],
+      ['auth.passkey_sign_in_failed', '2024-05-20T08:00:00Z'],
+      ['auth.locked', '2024-05-31T21:59:00Z'],
+      ['auth.sign_in_failed', '2024-05-31T22:01:00Z'], // 1 June, 00:01 in Paris
+      ['auth.sign_in_failed', '2023-12-31T12:00:00Z'],
+    ]) {
+      // Journal entries of the past (the journal is append-only and dated now by its writer).
+      await t.testDb.asSuperuser(
+        `INSERT INTO audit_entry (id, commune_id, seq, occurred_at, actor_type, action, prev_hash, hash)
+         SELECT gen_random_uuid(), $1, coalesce(max(seq), 0) + 1, $2, 'citizen', $3,
+                md5(random()::text) || md5(random()::text), md5(random()::text) || md5(random()::text)
+           FROM audit_entry WHERE commune_id = $1`,
+        [villebelle.id, at, action],
+      );
+    }
+    const dgs = await signIn(t.app, 'dgs@villebelle.example');
+    const text = shownText((await dgs.get('/c/villebelle/admin/pilotage?du=01/05/2024&au=30/06/2024')).body);
+    expect(text).toMatch(/Posture cyber .*Sécurité des comptes .* Échecs de connexion 4 .* Blocages de comptes 1 /);
+    expect(text.indexOf('Sécurité des comptes')).toBeGreaterThan(text.indexOf('Demandes reçues et clôturées par mois'));
+    expect(text).toMatch(/Personnel avec double authentification \d+(,\d)? %/);
+    expect(text).toContain('Posture cyber');
+    expect(text).toContain('de 300 000 € à 1,5 million d’euros');
+    expect(text).toContain(
+      'Données du graphique : échecs de connexion par mois Mois Échecs de connexion mai 2024 3 juin 2024 1',
+    );
+    // The continuity figures of the cyber panel, with their warning when late (never backed up).
+    expect(text).toMatch(/Sauvegardes, exercices de restauration et sensibilisation, à ce jour .*En retard/);
+    // A service's figures leave out what has no service.
+    const service = shownText(
+      (await dgs.get(`/c/villebelle/admin/pilotage?du=01/05/2024&au=30/06/2024&service=${urbanismeId}`)).body,
+    );
+    expect(service).not.toContain('Sécurité des comptes');
+  });
+
   it('refuses a wrong period or service with a French message (4xx), keeping what was typed', async () => {
     const dgs = await signIn(t.app, 'dgs@villebelle.example');
     const page = await dgs.get('/c/villebelle/admin/pilotage?du=32%2F13%2F2024&au=01%2F01%2F2024&service=nimporte');

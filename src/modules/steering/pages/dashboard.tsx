@@ -2,15 +2,16 @@
  * The pilotage dashboard (`/c/:slug/admin/pilotage`, communeLeadership): filters as a GET form
  * (period, service) that works without JavaScript, the KPI table of every module that publishes
  * indicators, the monthly chart of requests received and closed (server-side SVG, with its data
- * table as the text alternative), and the CSV export of the same table.
+ * table as the text alternative), the cyber posture (the cyber panel's figures, failed sign-ins
+ * by month, an attack's cost for scale), and the CSV export of the KPI table.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
 import type { IndicatorSource } from '../../../platform/module.js';
 import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
-import { Button, Select, Table } from '../../../platform/views/components.js';
+import { Button, Select, Table, Tag } from '../../../platform/views/components.js';
 import { formatDate, formatMonth, formatNumber } from '../../../platform/views/format.js';
-import { readDashboard } from '../use-cases/read-dashboard.js';
+import { type Dashboard, readDashboard } from '../use-cases/read-dashboard.js';
 import { BarChart } from './chart.js';
 import { csvNumber, formatIndicator, UNIT_WORDS } from './format.js';
 import { PeriodFields } from './period-fields.js';
@@ -42,6 +43,94 @@ const BY_SERVICE = [
   'requests.late',
   'appointments.bookings',
 ];
+
+/** One module's KPIs: label, value in its unit, and what is counted. */
+function SourceTable({ source, values }: { source: IndicatorSource; values: Dashboard['values'] }) {
+  return (
+    <Table
+      caption={source.title}
+      firstCellIsHeader
+      columns={[{ label: 'Indicateur' }, { label: 'Valeur', numeric: true }, { label: 'Ce qui est compté' }]}
+      rows={source.indicators.map((ind) => [
+        <span key={ind.key}>{ind.label}</span>,
+        formatIndicator(values.get(ind.key), ind.unit),
+        ind.definition,
+      ])}
+    />
+  );
+}
+
+/**
+ * The cyber posture: the KPIs of modules' cyber sources over the period (accounts' security),
+ * the cyber panel's figures as of today (backups, drills, awareness), the trend of failed
+ * sign-ins by month, and what an attack costs, for scale.
+ */
+function CyberPosture(props: {
+  sources: readonly IndicatorSource[];
+  values: Dashboard['values'];
+  months: Dashboard['months'];
+  monthLabels: string[];
+  figures: Dashboard['cyber'];
+  panel: string;
+}) {
+  const failed = props.months.map((m) => m.failedSignIns);
+  return (
+    <>
+      <h2 class="govuk-heading-l">Posture cyber</h2>
+      <p class="govuk-body">
+        Pour mesurer l’enjeu : une cyberattaque coûte à une commune moyenne de 300 000 € à 1,5 million d’euros
+        (estimation de l’ANSSI), sans compter des mois de services arrêtés. Le détail des comptes à relancer est sur le{' '}
+        <a class="govuk-link" href={props.panel}>
+          tableau de cyber-hygiène
+        </a>
+        .
+      </p>
+      {props.sources.map((source) => (
+        <SourceTable key={source.title} source={source} values={props.values} />
+      ))}
+      {props.figures.length > 0 && (
+        <Table
+          caption="Sauvegardes, exercices de restauration et sensibilisation, à ce jour"
+          captionSize="m"
+          firstCellIsHeader
+          columns={[{ label: 'Indicateur' }, { label: 'Valeur', numeric: true }]}
+          rows={props.figures.map((f) => [
+            <span key={f.key}>{f.label}</span>,
+            f.late ? (
+              <>
+                <Tag colour="red">En retard</Tag> {f.text}
+              </>
+            ) : (
+              f.text
+            ),
+          ])}
+        />
+      )}
+      {failed.some((v) => v !== null) && (
+        <>
+          <h3 class="govuk-heading-m">Échecs de connexion par mois</h3>
+          <BarChart
+            id="graphique-echecs-connexion"
+            title="Échecs de connexion par mois"
+            description="Diagramme en barres de toute la commune. Les mêmes chiffres sont dans le tableau qui suit."
+            categories={props.months.map((m) => shortMonth(m.month))}
+            series={[{ label: 'Échecs de connexion', colour: '#d4351c', values: failed }]}
+          />
+          <Table
+            caption="Données du graphique : échecs de connexion par mois"
+            captionSize="s"
+            firstCellIsHeader
+            columns={[{ label: 'Mois' }, { label: 'Échecs de connexion', numeric: true }]}
+            rows={props.months.map((m, i) => [
+              props.monthLabels[i],
+              m.failedSignIns === null ? '—' : formatNumber(m.failedSignIns),
+            ])}
+          />
+        </>
+      )}
+    </>
+  );
+}
 
 function queryString(values: { du: string; au: string; service: string }): string {
   const params = new URLSearchParams();
@@ -118,19 +207,11 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
             </p>
           )}
           <h2 class="govuk-heading-l">Indicateurs {scope}</h2>
-          {sources.map((source, i) => (
-            <Table
-              key={source.title}
-              caption={source.title}
-              firstCellIsHeader
-              columns={[{ label: 'Indicateur' }, { label: 'Valeur', numeric: true }, { label: 'Ce qui est compté' }]}
-              rows={source.indicators.map((ind) => [
-                <span key={`${i}-${ind.key}`}>{ind.label}</span>,
-                formatIndicator(d.values.get(ind.key), ind.unit),
-                ind.definition,
-              ])}
-            />
-          ))}
+          {sources
+            .filter((source) => source.panel !== 'cyber')
+            .map((source) => (
+              <SourceTable key={source.title} source={source} values={d.values} />
+            ))}
           {d.byService.length > 0 && (
             <Table
               caption="Par service"
@@ -171,6 +252,14 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
               m.received === null ? '—' : formatNumber(m.received),
               m.closed === null ? '—' : formatNumber(m.closed),
             ])}
+          />
+          <CyberPosture
+            sources={sources.filter((source) => source.panel === 'cyber')}
+            values={d.values}
+            months={d.months}
+            monthLabels={monthLabels}
+            figures={d.cyber}
+            panel={`${adminBase(request)}/cyber`}
           />
         </>
       ),

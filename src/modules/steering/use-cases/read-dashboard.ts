@@ -1,15 +1,16 @@
 /**
  * The pilotage dashboard of a commune: the filters read from the query string (Paris dates and a
  * service of the commune, checked with French messages), the KPIs of every module that publishes
- * them (`ctx.contributions.indicatorsOf`: pilotage never reads a module's tables), and the monthly
- * series of the chart.
+ * them (`ctx.contributions.indicatorsOf`: pilotage never reads a module's tables), the monthly
+ * series of the charts, and the cyber posture: the figures modules publish for the cyber panel
+ * (backups, restore drills, offline copy, awareness campaigns), as of today.
  */
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import type { IndicatorQuery } from '../../../platform/module.js';
 import { type Commune, listServices } from '../../../platform/tenancy/communes.js';
 import { addCalendarDays, parisDateOf } from '../../../platform/time/calendar.js';
-import { parseDay } from '../../../platform/views/format.js';
+import { formatNumber, parseDay } from '../../../platform/views/format.js';
 import { formString } from '../../../platform/views/page-kit.js';
 
 export interface DashboardFilters {
@@ -81,8 +82,10 @@ export interface Dashboard {
   values: Map<string, number | null>;
   /** Without a service filter: the KPIs of each service (where requests pile up). */
   byService: Array<{ id: string; name: string; values: Map<string, number | null> }>;
-  /** Requests received and closed per month (the chart). */
-  months: Array<{ month: string; received: number | null; closed: number | null }>;
+  /** Requests received and closed, and failed sign-ins, per month (the charts). */
+  months: Array<{ month: string; received: number | null; closed: number | null; failedSignIns: number | null }>;
+  /** The cyber panel's figures, as of today (not of the period). */
+  cyber: Array<{ key: string; label: string; text: string; late: boolean }>;
 }
 
 export async function readDashboard(ctx: AppContext, commune: Commune, raw: unknown): Promise<Dashboard> {
@@ -97,6 +100,7 @@ export async function readDashboard(ctx: AppContext, commune: Commune, raw: unkn
         month: m.month,
         received: v.get('requests.received') ?? null,
         closed: v.get('requests.closed') ?? null,
+        failedSignIns: v.get('identity.failed_sign_ins') ?? null,
       });
     }
     const byService = [];
@@ -108,6 +112,16 @@ export async function readDashboard(ctx: AppContext, commune: Commune, raw: unkn
         });
       }
     }
-    return { services, filters, values, byService, months };
+    const cyber = [];
+    for (const figure of ctx.contributions.figures.filter((f) => f.panel === 'cyber')) {
+      const value = await figure.compute(tx, commune.id);
+      cyber.push({
+        key: figure.key,
+        label: figure.label,
+        text: figure.format ? figure.format(value) : formatNumber(value),
+        late: figure.warnAbove !== undefined && !(value <= figure.warnAbove),
+      });
+    }
+    return { services, filters, values, byService, months, cyber };
   });
 }
