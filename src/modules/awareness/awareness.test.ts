@@ -123,7 +123,10 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     [{ name: 'X', scenario: 'colis', windowHours: '0', roles: ['agent'] }, 'au moins 1 heure'],
     [{ name: 'X', scenario: 'colis', windowHours: '200', roles: ['agent'] }, 'au plus 168 heures'],
     [{ name: 'X', scenario: 'colis', windowHours: '4', roles: ['citizen'] }, 'Choisissez des rôles de la liste.'],
-    [{ name: 'X', scenario: 'colis', windowHours: '4', accountIds: ['pas-un-id'] }, 'Choisissez des personnes de la liste.'],
+    [
+      { name: 'X', scenario: 'colis', windowHours: '4', accountIds: ['pas-un-id'] },
+      'Choisissez des personnes de la liste.',
+    ],
   ])('refuses an invalid campaign %o with a French message and a 422', async (form, message) => {
     await adminB.get(`${base()}/campagnes/nouvelle`);
     const res = await adminB.post(`${base()}/campagnes`, form);
@@ -438,6 +441,11 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     expect(click.headers.location).toBe(`${link}/a-retenir`);
     const moment = shownText((await new TestBrowser(t.app).get(`${link}/a-retenir`)).body);
     expect(moment).toContain('« fraude au président »');
+    // No opening image loaded (blocked, as many mail readers do), yet the link was followed: opened.
+    const campaign = /campagnes\/([0-9a-f-]{36})/.exec(String(launched.headers.location))![1]!;
+    const results = shownText((await adminB.get(`${base()}/campagnes/${campaign}`)).body);
+    expect(results).toContain('Taux de clic 100 %');
+    expect(results).toContain('Taux d’ouverture (indicatif) 100 %');
   });
 
   it('targets named people only, and refuses someone of another commune without saving anything', async () => {

@@ -193,6 +193,7 @@ export interface Counts {
   /** Messages queued (their link secret made): the denominator of the rates. */
   sent: number;
   delivered: number;
+  /** The opening image loaded, or the link followed (whoever clicked opened the message, images blocked or not). */
   opened: number;
   clicked: number;
   submitted: number;
@@ -203,7 +204,7 @@ const COUNT_COLUMNS = `
   count(*)::int AS targeted,
   count(*) FILTER (WHERE r.token_hash IS NOT NULL)::int AS sent,
   count(*) FILTER (WHERE o.status = 'sent')::int AS delivered,
-  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM awareness_event e WHERE e.recipient_id = r.id AND e.kind = 'ouvert'))::int AS opened,
+  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM awareness_event e WHERE e.recipient_id = r.id AND e.kind IN ('ouvert', 'clique', 'soumis')))::int AS opened,
   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM awareness_event e WHERE e.recipient_id = r.id AND e.kind = 'clique'))::int AS clicked,
   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM awareness_event e WHERE e.recipient_id = r.id AND e.kind = 'soumis'))::int AS submitted,
   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM awareness_event e WHERE e.recipient_id = r.id AND e.kind = 'signale'))::int AS reported`;

@@ -393,7 +393,7 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
             />
             <p class="govuk-body">
               L’ouverture n’est qu’indicative : beaucoup de messageries bloquent les images, d’autres les chargent
-              toutes.
+              toutes. Une personne qui a cliqué compte comme ayant ouvert le message.
             </p>
             <Table
               caption="Résultats par service"
