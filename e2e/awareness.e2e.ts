@@ -1,9 +1,10 @@
 /**
  * Issue 17 in a real browser on the demo: the administrator publishes the staff notice and
- * launches a phishing simulation to the urbanisme agent, named; he receives the mail, opens the
- * link on a phone, types into the fake page and « submits » — the request carries nothing typed —,
- * lands on the teachable moment, follows the training and passes its quiz, then reports the
- * message; the campaign's results show the rates. axe finds nothing on any page.
+ * launches a phishing simulation to two named agents at once; the urbanisme agent opens the link
+ * on a phone, types into the fake page and « submits » — the request carries nothing typed —,
+ * lands on the teachable moment, follows the training and passes its quiz; his colleague of the
+ * technical services reports it from his phone; the campaign's results and the cyber
+ * panel show the rates. axe finds nothing on any page.
  */
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -22,6 +23,7 @@ import {
 
 const ADMIN = '/c/villebelle/admin/sensibilisation';
 const AGENT = 'agent.urbanisme@villebelle.example';
+const COLLEAGUE = 'agent.technique@villebelle.example';
 const SUBJECT = 'Votre mot de passe expire aujourd’hui';
 
 let browser: Browser;
@@ -56,18 +58,21 @@ test('a simulation launched after the staff notice: clicked, « submitted » wit
   await clean(desk, 'nouvelle campagne');
   await desk.getByLabel('Nom de la campagne').fill('Décembre 2026 – urbanisme');
   await desk.getByRole('radio', { name: 'Expiration du mot de passe de messagerie' }).check();
-  // One named person: other files add colleagues to the urbanisme service (an invited agent), and a
-  // service's sendings are spread over the window in a random order.
+  // Two named people, sent at once (a window of 0 hours): other files add colleagues to the
+  // services, and a window spreads the sendings in a random order.
   await desk.getByText('Viser aussi des personnes nommément').click();
-  await desk.getByRole('group', { name: 'Personnes visées' }).getByRole('checkbox', { name: 'Hugo Lefèvre' }).check();
-  await desk.getByLabel('Durée de l’envoi, en heures').fill('1');
+  const people = desk.getByRole('group', { name: 'Personnes visées' });
+  await people.getByRole('checkbox', { name: 'Hugo Lefèvre' }).check();
+  await people.getByRole('checkbox', { name: 'Karim Haddad' }).check();
+  await desk.getByLabel('Durée de l’envoi, en heures').fill('0');
   await submit(desk, 'Lancer la campagne');
   expect(new URL(desk.url()).pathname).toMatch(/\/admin\/sensibilisation\/campagnes\/[0-9a-f-]{36}$/);
   const campaignUrl = desk.url().replace(/\?.*$/, '');
   await clean(desk, 'campagne lancée');
 
-  // The only recipient's mail leaves at once (the first of the window).
+  // Both mails leave at once.
   const mail = await waitForMail(AGENT, SUBJECT);
+  const colleagueMail = await waitForMail(COLLEAGUE, SUBJECT);
   const link = /https?:\/\/[^\s"<>]+\/c\/villebelle\/lien\/[A-Za-z0-9_-]+/.exec(String(mail.text))?.[0];
   expect(link, String(mail.text)).toBeDefined();
 
@@ -113,20 +118,32 @@ test('a simulation launched after the staff notice: clicked, « submitted » wit
   await submit(phone, 'Valider mes réponses');
   await clean(phone, 'formation réussie', true);
 
-  // The agent reports the message: thanked at once, counted as the right reflex.
-  await phone.goto(url('/c/villebelle/agent/sensibilisation/signaler'), { waitUntil: 'load' });
-  await clean(phone, 'signaler un hameçonnage', true);
-  await phone.getByLabel('Le message suspect').fill(`${mail.subject}\n\n${mail.text}`);
-  await submit(phone, 'Signaler le message');
-  expect(squash(await phone.locator('main').textContent())).toContain('Bravo, c’était un exercice');
-  await clean(phone, 'signalement reçu', true);
   await phoneContext.close();
 
-  // The campaign's results: one recipient, who clicked, « submitted » and reported.
+  // His colleague, on his phone too, does not click: he reports the message, and is thanked at once.
+  const tabletContext = await newContext(browser, 'téléphone');
+  const tablet = await tabletContext.newPage();
+  await signInWithPassword(tablet, { email: COLLEAGUE, password: DEMO_PASSWORD });
+  await tablet.goto(url('/c/villebelle/agent/sensibilisation/signaler'), { waitUntil: 'load' });
+  await clean(tablet, 'signaler un hameçonnage', true);
+  await tablet.getByLabel('Le message suspect').fill(`${colleagueMail.subject}\n\n${colleagueMail.text}`);
+  await submit(tablet, 'Signaler le message');
+  expect(squash(await tablet.locator('main').textContent())).toContain('Bravo, c’était un exercice');
+  await clean(tablet, 'signalement reçu', true);
+  await tabletContext.close();
+
+  // The campaign's results: two recipients, one clicked and « submitted », the other reported.
   await desk.goto(campaignUrl, { waitUntil: 'load' });
   const results = squash(await desk.locator('main').textContent());
-  expect(results).toMatch(/100\s?%/);
+  expect(results).toMatch(/Personnes visées\s?2/);
+  expect(results).toMatch(/Taux de clic\s?50\s?%/);
+  expect(results).toMatch(/Taux de signalement\s?50\s?%/);
   await clean(desk, 'résultats de la campagne');
   await screenshot(desk, 'sensibilisation-resultats-1280');
+  // And the cyber panel shows the commune's rates.
+  await desk.goto(url('/c/villebelle/admin/cyber'), { waitUntil: 'load' });
+  const panel = squash(await desk.locator('main').textContent());
+  expect(panel).toMatch(/Clics sur les exercices d’hameçonnage \(12 mois\)\s?50\s?%/);
+  expect(panel).toMatch(/Signalements des exercices d’hameçonnage \(12 mois\)\s?50\s?%/);
   await deskContext.close();
 }, 180_000);

@@ -120,7 +120,8 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     [{ name: '', scenario: 'colis', windowHours: '4' }, 'Donnez un nom à la campagne.'],
     [{ name: 'X', scenario: 'inconnu', windowHours: '4' }, 'Choisissez un scénario de la liste.'],
     [{ name: 'X', scenario: 'colis', windowHours: '4' }, 'Choisissez au moins un service, un rôle ou une personne'],
-    [{ name: 'X', scenario: 'colis', windowHours: '0', roles: ['agent'] }, 'au moins 1 heure'],
+    [{ name: 'X', scenario: 'colis', windowHours: '-1', roles: ['agent'] }, 'ne peut pas être négative'],
+    [{ name: 'X', scenario: 'colis', windowHours: '1.5', roles: ['agent'] }, 'heures entières'],
     [{ name: 'X', scenario: 'colis', windowHours: '200', roles: ['agent'] }, 'au plus 168 heures'],
     [{ name: 'X', scenario: 'colis', windowHours: '4', roles: ['citizen'] }, 'Choisissez des rôles de la liste.'],
     [
@@ -448,7 +449,7 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     expect(results).toContain('Taux d’ouverture (indicatif) 100 %');
   });
 
-  it('targets named people only, and refuses someone of another commune without saving anything', async () => {
+  it('targets named people only, at once with a window of 0 hours, and refuses someone of another commune without saving anything', async () => {
     await adminB.get(`${base()}/campagnes/nouvelle`);
     const foreign = await adminB.post(`${base()}/campagnes`, {
       name: 'Une personne ailleurs',
@@ -465,10 +466,10 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
 
     await adminB.get(`${base()}/campagnes/nouvelle`);
     const launched = await adminB.post(`${base()}/campagnes`, {
-      name: 'Rose seulement',
+      name: 'Rose et le maire, tout de suite',
       scenario: 'colis',
-      accountIds: [reporter.id],
-      windowHours: '6',
+      accountIds: [reporter.id, mayor.id],
+      windowHours: '0',
     });
     expect(launched.statusCode).toBe(303);
     const campaign = /campagnes\/([0-9a-f-]{36})/.exec(String(launched.headers.location))![1]!;
@@ -481,13 +482,27 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
       'SELECT account_id FROM awareness_recipient WHERE campaign_id = $1',
       [campaign],
     );
-    expect(recipients.rows.map((r) => r.account_id)).toEqual([reporter.id]);
+    expect(recipients.rows.map((r) => r.account_id).sort()).toEqual([reporter.id, mayor.id].sort());
+    // A window of 0 hours: every sending job may start now.
+    const jobs = await t.testDb.asSuperuser<{ start_after: Date }>(
+      `SELECT start_after FROM pgboss.job WHERE name = $1 AND data->>'recipientId' = ANY($2::text[])`,
+      [
+        SEND_SIMULATION_JOB,
+        (
+          await t.testDb.asSuperuser<{ id: string }>('SELECT id FROM awareness_recipient WHERE campaign_id = $1', [
+            campaign,
+          ])
+        ).rows.map((r) => r.id),
+      ],
+    );
+    expect(jobs.rows).toHaveLength(2);
+    for (const job of jobs.rows) expect(job.start_after.getTime()).toBeLessThanOrEqual(Date.now());
     // Her colleague of the same service is not sent anything.
     await runQueuedJobs(t, SEND_SIMULATION_JOB);
     const mails = await t.testDb.asSuperuser<{ to_address: string }>(
       `SELECT to_address FROM mail_outbox WHERE commune_id = $1 AND template = 'awarenessSimulation' AND subject = $2`,
       [town.id, findScenario('colis')!.mail(town.name).subject],
     );
-    expect(mails.rows.map((m) => m.to_address)).toEqual([reporter.email]);
+    expect(mails.rows.map((m) => m.to_address).sort()).toEqual([reporter.email, mayor.email].sort());
   });
 });

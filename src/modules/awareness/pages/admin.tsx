@@ -287,7 +287,7 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
             <Input
               name="windowHours"
               label="Durée de l’envoi, en heures"
-              hint="Entre 1 et 168 heures (une semaine)."
+              hint="Entre 0 (tout envoyer tout de suite) et 168 heures (une semaine). Étaler l’envoi évite que les collègues se préviennent."
               inputmode="numeric"
               width={3}
               value={values.windowHours ?? '8'}

@@ -3,7 +3,7 @@
  * the targets are the staff of the chosen services and/or roles and/or named people (a list);
  * one recipient row each, whose
  * sending job starts at a moment spread evenly, in a shuffled order, over the time window (pg-boss
- * `startAfter`: nothing sleeps). The link secret is made by the sending job (send-simulation.ts).
+ * `startAfter`: nothing sleeps); a window of 0 hours sends every message at once. The link secret is made by the sending job (send-simulation.ts).
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
@@ -37,7 +37,7 @@ const schema = z.object({
   windowHours: z.coerce
     .number({ error: 'Indiquez une durée d’envoi en heures.' })
     .int('Indiquez une durée d’envoi en heures entières.')
-    .min(1, 'La durée d’envoi est d’au moins 1 heure.')
+    .min(0, 'La durée d’envoi ne peut pas être négative : 0 envoie tout de suite.')
     .max(168, 'La durée d’envoi est d’au plus 168 heures (une semaine).'),
 });
 
