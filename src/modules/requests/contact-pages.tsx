@@ -209,7 +209,13 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
           { requestId: r.id, procedureId: r.procedureId, serviceId: r.serviceId },
           'demarche',
         );
-        return { serviceName: service?.name ?? null, triaged: r.routedBy === 'triage', suggested, followUp, surveyPath };
+        return {
+          serviceName: service?.name ?? null,
+          triaged: r.routedBy === 'triage',
+          suggested,
+          followUp,
+          surveyPath,
+        };
       });
       const followUpHref = routed?.followUp
         ? `${base}/${routed.followUp.path}?demande=${encodeURIComponent(sent.number)}&jeton=${signRequestNumber(ctx.config, commune.id, sent.number)}`
@@ -323,8 +329,8 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
               <>
                 <h2 class="govuk-heading-m">Donnez votre avis</h2>
                 <p class="govuk-body">
-                  Comment s’est passée cette démarche ? Trois questions, moins d’une minute, sans compte : votre avis est
-                  anonyme et aide la mairie à améliorer ses démarches.
+                  Comment s’est passée cette démarche ? Trois questions, moins d’une minute, sans compte : votre avis
+                  est anonyme et aide la mairie à améliorer ses démarches.
                 </p>
                 <p class="govuk-body">
                   <a class="govuk-link" href={routed.surveyPath}>

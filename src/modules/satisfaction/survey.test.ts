@@ -72,7 +72,14 @@ describe('the survey link token', () => {
     const token = surveyToken(config, commune, link);
     const parts = token.split('.');
     const swapped = [parts[0], parts[1], parts[2], 'd', parts[4]].join('.');
-    for (const bad of ['', 'x', token.slice(0, -1), `${token}.x`, swapped, token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))]) {
+    for (const bad of [
+      '',
+      'x',
+      token.slice(0, -1),
+      `${token}.x`,
+      swapped,
+      token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+    ]) {
       expect(readSurveyToken(config, commune, bad), bad).toBeNull();
     }
   });

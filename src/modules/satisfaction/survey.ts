@@ -77,7 +77,10 @@ export function summarize(c: AnswerCounts): AnswerSummary {
   const n = total(c.satisfaction);
   return {
     answers: c.answers,
-    score: n === 0 ? null : (c.satisfaction[0] * POINTS[0] + c.satisfaction[1] * POINTS[1] + c.satisfaction[2] * POINTS[2]) / n,
+    score:
+      n === 0
+        ? null
+        : (c.satisfaction[0] * POINTS[0] + c.satisfaction[1] * POINTS[1] + c.satisfaction[2] * POINTS[2]) / n,
     satisfiedShare: bestShare(c.satisfaction),
     easyShare: bestShare(c.ease),
     clearShare: bestShare(c.clarity),

@@ -19,7 +19,13 @@ const score = (v: number | null) =>
   v === null ? '—' : `${formatNumber(v, { maximumFractionDigits: 1 })}${NNBSP}/${NNBSP}10`;
 
 function summaryCells(s: AnswerSummary) {
-  return [formatNumber(s.answers), score(s.score), percent(s.satisfiedShare), percent(s.easyShare), percent(s.clearShare)];
+  return [
+    formatNumber(s.answers),
+    score(s.score),
+    percent(s.satisfiedShare),
+    percent(s.easyShare),
+    percent(s.clearShare),
+  ];
 }
 
 export function registerResultsPages(app: FastifyInstance, ctx: AppContext): void {
@@ -41,8 +47,8 @@ export function registerResultsPages(app: FastifyInstance, ctx: AppContext): voi
         <>
           <h1 class="govuk-heading-xl">Avis des usagers</h1>
           <p class="govuk-body">
-            Après l’envoi d’une démarche et à la clôture d’une demande, l’usager peut répondre à trois questions, comme sur
-            « Je donne mon avis » de l’État. Les avis sont anonymes : ils ne sont rattachés à aucune demande et sont
+            Après l’envoi d’une démarche et à la clôture d’une demande, l’usager peut répondre à trois questions, comme
+            sur « Je donne mon avis » de l’État. Les avis sont anonymes : ils ne sont rattachés à aucune demande et sont
             datés de leur mois seulement.
           </p>
           <form method="get" action={`/c/${commune.slug}/agent/avis`} novalidate class="govuk-!-margin-bottom-6">
@@ -106,8 +112,8 @@ export function registerResultsPages(app: FastifyInstance, ctx: AppContext): voi
             />
           )}
           <p class="govuk-body-s">
-            Note sur 10 : Très bien 10, Moyen 5, Pas bien 0, en moyenne. « Facile » et « Clair » : part des « Très bien »
-            parmi ceux qui ont répondu à ces questions facultatives.
+            Note sur 10 : Très bien 10, Moyen 5, Pas bien 0, en moyenne. « Facile » et « Clair » : part des « Très bien
+            » parmi ceux qui ont répondu à ces questions facultatives.
           </p>
           <h2 class="govuk-heading-l">Commentaires</h2>
           {r.comments.length === 0 ? (
@@ -115,7 +121,6 @@ export function registerResultsPages(app: FastifyInstance, ctx: AppContext): voi
           ) : (
             <ul class="govuk-list">
               {r.comments.map((c, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: comments have no id shown (nothing identifies an answer)
                 <li key={i} class="govuk-!-margin-bottom-6">
                   <p class="govuk-body-s govuk-!-margin-bottom-1">
                     {formatMonth(c.month)} · {c.procedure}
@@ -123,7 +128,6 @@ export function registerResultsPages(app: FastifyInstance, ctx: AppContext): voi
                   </p>
                   <p class="govuk-body govuk-!-text-break-word">
                     {c.comment.split('\n').map((line, n) => (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one comment, in order
                       <span key={n}>
                         {n > 0 ? <br /> : null}
                         {line}

@@ -147,8 +147,8 @@ export function registerSurveyPages(app: FastifyInstance, ctx: AppContext): void
         <>
           <Panel title="Merci pour votre avis">Il a bien été enregistré.</Panel>
           <p class="govuk-body">
-            Il est lu par le service qui a traité votre demande et compte dans le suivi de la qualité des démarches de la
-            commune, sans votre nom ni le numéro de votre demande.
+            Il est lu par le service qui a traité votre demande et compte dans le suivi de la qualité des démarches de
+            la commune, sans votre nom ni le numéro de votre demande.
           </p>
           <p class="govuk-body">
             <a class="govuk-link" href={`/c/${request.commune!.slug}/`}>

@@ -50,16 +50,19 @@ export async function openSurvey(ctx: AppContext, commune: Commune, token: strin
   }));
 }
 
-const MARK_MESSAGE = 'Choisissez « Pas bien », « Moyen » ou « Très bien ».';
-const mark = (message: string) => z.enum(['1', '2', '3'], { error: message }).transform((v) => Number(v) as Mark);
-const optionalMark = z.union([z.literal('').transform(() => null), mark(`${MARK_MESSAGE} Vous pouvez aussi ne pas répondre.`)]);
+const MARKS_WORDS = '« Pas bien », « Moyen » ou « Très bien »';
+const optionalMark = z
+  .enum(['', '1', '2', '3'], { error: `Choisissez ${MARKS_WORDS}, ou ne répondez pas à cette question.` })
+  .transform((v) => (v === '' ? null : (Number(v) as Mark)));
 
 /** Control characters (except line breaks and tabs) are dropped: nothing the database would refuse. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 export const answerSchema = z.object({
-  satisfaction: mark(`Dites comment s’est passée cette démarche pour vous : ${MARK_MESSAGE.toLowerCase()}`),
+  satisfaction: z
+    .enum(['1', '2', '3'], { error: `Dites comment s’est passée cette démarche pour vous : ${MARKS_WORDS}.` })
+    .transform((v) => Number(v) as Mark),
   facilite: optionalMark,
   clarte: optionalMark,
   commentaire: z

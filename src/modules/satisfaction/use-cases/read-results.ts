@@ -43,7 +43,11 @@ export function parseResultsFilters(
   services: ReadonlyArray<{ id: string }>,
   today = parisDateOf(new Date()),
 ): ResultsFilters {
-  const values = { du: formString(raw, 'du').trim(), au: formString(raw, 'au').trim(), service: formString(raw, 'service') };
+  const values = {
+    du: formString(raw, 'du').trim(),
+    au: formString(raw, 'au').trim(),
+    service: formString(raw, 'service'),
+  };
   const errors: Record<string, string> = {};
   const defaultFrom = `${addCalendarMonths(`${today.slice(0, 7)}-01`, -11)}`;
   const from = values.du === '' ? defaultFrom : parseDay(values.du);
@@ -52,7 +56,8 @@ export function parseResultsFilters(
   if (!to) errors.au = 'Indiquez la date de fin sous la forme JJ/MM/AAAA, par exemple 31/12/2026.';
   const fromDate = typeof from === 'string' ? from : from ? iso(from) : defaultFrom;
   const toDate = typeof to === 'string' ? to : to ? iso(to) : today;
-  if (from && to && fromDate > toDate) errors.au = 'La date de fin doit être le même jour que la date de début ou après.';
+  if (from && to && fromDate > toDate)
+    errors.au = 'La date de fin doit être le même jour que la date de début ou après.';
   if (values.service !== '' && !services.some((s) => s.id === values.service)) {
     errors.service = 'Choisissez un service de la liste, ou « Tous mes services ».';
   }
