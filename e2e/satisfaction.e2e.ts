@@ -88,7 +88,11 @@ test('a visitor gives their opinion after writing to the mairie; the DGS sees it
   await dgs.goto(url(`${BASE}/admin/pilotage`), { waitUntil: 'load' });
   expect(Number(await indicator(dgs, 'Avis reçus'))).toBe(before + 1);
   expect(await indicator(dgs, 'Note de satisfaction')).toMatch(/\/ 10$/);
-  await dgs.goto(url(`${BASE}/agent/avis`), { waitUntil: 'load' });
+  await Promise.all([
+    dgs.waitForEvent('load'),
+    dgs.getByRole('link', { name: 'Les avis par démarche et les commentaires des usagers' }).click(),
+  ]);
+  expect(new URL(dgs.url()).pathname).toBe(`${BASE}/agent/avis`);
   const main = squash(await dgs.locator('main').textContent());
   expect(main).toContain(COMMENT);
   expect(main).toContain('Écrire à la mairie');

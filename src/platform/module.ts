@@ -75,6 +75,8 @@ export interface IndicatorSource {
   byService: boolean;
   /** Inside a tenant transaction of the commune (RLS applies); a value per indicator key. */
   compute(tx: Tx, communeId: string, query: IndicatorQuery): Promise<Map<string, number | null>>;
+  /** A page of the module with the details (path under `/c/<slug>/`), linked under the section. */
+  details?: { path: string; label: string };
 }
 
 /**

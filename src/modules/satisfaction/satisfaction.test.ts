@@ -155,7 +155,10 @@ describe.each(TEST_ENGINES)('satisfaction survey (%s)', (engine) => {
 
     // Pilotage: the DGS sees the answer in this year's figures.
     const dgs = await signIn(t.app, 'dgs@villebelle.example');
-    const pilotage = shownText((await dgs.get('/c/villebelle/admin/pilotage')).body);
+    const pilotagePage = await dgs.get('/c/villebelle/admin/pilotage');
+    // Per démarche, with the comments: the module's page, linked under its section.
+    expect(pilotagePage.body).toContain('href="/c/villebelle/agent/avis"');
+    const pilotage = shownText(pilotagePage.body);
     expect(pilotage).toMatch(/Avis des usagers Indicateur Valeur Ce qui est compté Avis reçus 1 /);
     expect(pilotage).toMatch(/Note de satisfaction 10 \/ 10 /);
     expect(pilotage).toMatch(/Langage jugé clair 0 % /);

@@ -5,6 +5,7 @@
  * table as the text alternative), and the CSV export of the same table.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Fragment } from 'preact';
 import type { AppContext } from '../../../platform/context.js';
 import type { IndicatorSource } from '../../../platform/module.js';
 import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
@@ -119,17 +120,25 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
           )}
           <h2 class="govuk-heading-l">Indicateurs {scope}</h2>
           {sources.map((source, i) => (
-            <Table
-              key={source.title}
-              caption={source.title}
-              firstCellIsHeader
-              columns={[{ label: 'Indicateur' }, { label: 'Valeur', numeric: true }, { label: 'Ce qui est compté' }]}
-              rows={source.indicators.map((ind) => [
-                <span key={`${i}-${ind.key}`}>{ind.label}</span>,
-                formatIndicator(d.values.get(ind.key), ind.unit),
-                ind.definition,
-              ])}
-            />
+            <Fragment key={source.title}>
+              <Table
+                caption={source.title}
+                firstCellIsHeader
+                columns={[{ label: 'Indicateur' }, { label: 'Valeur', numeric: true }, { label: 'Ce qui est compté' }]}
+                rows={source.indicators.map((ind) => [
+                  <span key={`${i}-${ind.key}`}>{ind.label}</span>,
+                  formatIndicator(d.values.get(ind.key), ind.unit),
+                  ind.definition,
+                ])}
+              />
+              {source.details && (
+                <p class="govuk-body">
+                  <a class="govuk-link" href={`/c/${commune.slug}/${source.details.path}`}>
+                    {source.details.label}
+                  </a>
+                </p>
+              )}
+            </Fragment>
           ))}
           {d.byService.length > 0 && (
             <Table
