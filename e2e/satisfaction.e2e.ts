@@ -1,5 +1,5 @@
 /**
- * Issue 16 §2 in a real browser on the demo: a visitor writes to the mairie on a phone, follows
+ * Issue 16 §2 in a real browser on the demo: a visitor sends the street report on a phone, follows
  * « Je donne mon avis » from the confirmation page, answers the three questions (radios in
  * fieldsets) with a comment, and is thanked; the DGS then sees the answer in pilotage and the
  * comment, with its démarche, on « Avis des usagers ». axe finds nothing; nothing overflows at 390 px.
@@ -13,12 +13,12 @@ import {
   launchBrowser,
   newContext,
   signInWithPassword,
-  solveSpamChallengeIfAsked,
   squash,
   url,
 } from './support.js';
 
 const BASE = '/c/villebelle';
+const FLOW = `${BASE}/demarches/signalement-voirie`;
 const COMMENT = `Très simple depuis mon téléphone (e2e ${Date.now()}).`;
 
 let browser: Browser;
@@ -46,7 +46,7 @@ async function indicator(page: Page, label: string): Promise<string> {
   return squash(await row.locator('td').first().textContent());
 }
 
-test('a visitor gives their opinion after writing to the mairie; the DGS sees it in pilotage and on « Avis des usagers »', async () => {
+test('a visitor gives their opinion after a démarche; the DGS sees it in pilotage and on « Avis des usagers »', async () => {
   const dgsContext = await newContext(browser, 'bureau');
   const dgs = await dgsContext.newPage();
   await signInWithPassword(dgs, { email: 'dgs@villebelle.example', password: DEMO_PASSWORD });
@@ -55,19 +55,30 @@ test('a visitor gives their opinion after writing to the mairie; the DGS sees it
 
   const context = await newContext(browser, 'téléphone');
   const page = await context.newPage();
-  await page.goto(url(`${BASE}/contacter-la-mairie`), { waitUntil: 'load' });
-  await page.getByLabel('Objet').fill('Horaires d’été');
-  await page
-    .getByRole('textbox', { name: 'Votre message' })
-    .fill('Bonjour, quels sont les horaires de la mairie en août ?');
-  await page.getByRole('textbox', { name: 'Votre nom' }).fill('Inès Carpentier');
-  await page.getByRole('textbox', { name: 'Votre adresse électronique' }).fill('ines.carpentier@courriel.example');
-  await solveSpamChallengeIfAsked(page);
+  // The street report, as a visitor sends it from the street (no account, no contact details).
+  await page.goto(url(FLOW), { waitUntil: 'load' });
+  await submit(page, 'Commencer');
+  await page.getByRole('radio', { name: 'Éclairage public en panne', exact: true }).check();
+  await submit(page, 'Continuer');
+  await page.getByRole('radio', { name: 'Non', exact: true }).check();
+  await submit(page, 'Continuer');
+  const line1 = page.getByRole('combobox', { name: 'Numéro et voie' });
+  await line1.fill('12 rue des Lilas');
+  await line1.press('Escape');
+  await submit(page, 'Continuer');
+  await page.getByRole('textbox', { name: 'Décrivez le problème' }).fill('Le lampadaire clignote depuis deux jours.');
+  await submit(page, 'Continuer');
+  await page.getByRole('radio', { name: 'Non', exact: true }).check();
+  await submit(page, 'Continuer');
+  expect(new URL(page.url()).pathname).toBe(`${FLOW}/verifier`);
   await submit(page, 'Envoyer ma demande');
   expect(new URL(page.url()).pathname).toBe(`${BASE}/demande-envoyee`);
 
   await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Je donne mon avis' }).click()]);
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Je donne mon avis');
+  expect(squash(await page.locator('.govuk-caption-l').textContent())).toBe(
+    'Signaler un problème sur la voie publique',
+  );
   await clean(page, 'questionnaire');
   const satisfaction = page.getByRole('group', { name: /De façon générale, comment s’est passée cette démarche/ });
   await satisfaction.getByRole('radio', { name: 'Très bien', exact: true }).check();
@@ -95,8 +106,7 @@ test('a visitor gives their opinion after writing to the mairie; the DGS sees it
   expect(new URL(dgs.url()).pathname).toBe(`${BASE}/agent/avis`);
   const main = squash(await dgs.locator('main').textContent());
   expect(main).toContain(COMMENT);
-  expect(main).toContain('Écrire à la mairie');
-  expect(main).not.toContain('Carpentier');
+  expect(main).toContain('Signaler un problème sur la voie publique');
   expect(await axeViolations(dgs), 'axe : avis des usagers').toEqual([]);
   await dgsContext.close();
 });
