@@ -522,6 +522,9 @@ const SAMPLES: Record<string, Sample> = {
  */
 const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/compte/sessions/fermer': 'session.not_found',
+  // The survey without its signed link (`jeton`): « ce lien n’est pas valable ».
+  'GET /c/:slug/avis': 'satisfaction.link_invalid',
+  'POST /c/:slug/avis': 'satisfaction.link_invalid',
   'POST /_demo/taches/relancer': 'job.not_found',
   'GET /c/:slug/connexion/franceconnect': 'oidc.not_configured',
   'GET /c/:slug/connexion/franceconnect/retour': 'oidc.not_configured',

@@ -24,6 +24,7 @@ import { requestsApiModule } from './modules/requests/api.js';
 import { requestsBackofficeModule } from './modules/requests/backoffice/module.js';
 import { requestsModule } from './modules/requests/module.js';
 import { requestsNotificationsModule } from './modules/requests/notifications/module.js';
+import { satisfactionModule } from './modules/satisfaction/module.js';
 import { signatureModule } from './modules/signature/module.js';
 import { steeringModule } from './modules/steering/module.js';
 import { webhooksModule } from './modules/webhooks/module.js';
@@ -50,6 +51,7 @@ export const MODULES: readonly GuichetModule[] = [
   courrierModule,
   webhooksModule,
   awarenessModule,
+  satisfactionModule,
   operatorModule,
   steeringModule,
   continuityModule,

@@ -54,8 +54,11 @@ export interface IndicatorDefinition {
   /** Stable key, `<module>.<name>` (e.g. `requests.closed`). */
   key: string;
   label: string;
-  /** `percent` is 0–100; `minutes`, `hours` and `days` are durations; `count` a number of things. */
-  unit: 'count' | 'percent' | 'minutes' | 'hours' | 'days';
+  /**
+   * `percent` is 0–100; `minutes`, `hours` and `days` are durations; `count` a number of things;
+   * `score` a mark out of 10 (the satisfaction note of « Je donne mon avis »).
+   */
+  unit: 'count' | 'percent' | 'minutes' | 'hours' | 'days' | 'score';
   /** One sentence on what is counted and how (shown under the table). */
   definition: string;
 }
@@ -74,6 +77,8 @@ export interface IndicatorSource {
   panel?: 'cyber';
   /** Inside a tenant transaction of the commune (RLS applies); a value per indicator key. */
   compute(tx: Tx, communeId: string, query: IndicatorQuery): Promise<Map<string, number | null>>;
+  /** A page of the module with the details (path under `/c/<slug>/`), linked under the section. */
+  details?: { path: string; label: string };
 }
 
 /**

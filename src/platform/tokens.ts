@@ -60,3 +60,20 @@ export function verifyRequestNumber(
 ): boolean {
   return verifyReference(linkSecret(config), REQUEST_NUMBER_PURPOSE, `${communeId}:${number}`, signature);
 }
+
+/**
+ * The same instance-vouched signature for any module's link value, under its own `purpose` (e.g. the
+ * request a satisfaction survey link is for): `signReference` under the instance's secret.
+ */
+export function signLinkValue(config: { secret?: string | undefined }, purpose: string, value: string): string {
+  return signReference(linkSecret(config), purpose, value);
+}
+
+export function verifyLinkValue(
+  config: { secret?: string | undefined },
+  purpose: string,
+  value: string,
+  signature: string,
+): boolean {
+  return verifyReference(linkSecret(config), purpose, value, signature);
+}

@@ -19,6 +19,7 @@ import { Button, CsrfField, type FieldErrors, Input, Panel, Textarea } from '../
 import { type FormBody, formString, handleForm, sendPage } from '../../platform/views/page-kit.js';
 import { DOCUMENT_KIND_RULES } from '../forms/index.js';
 import { findProcedureById, findProcedureBySlug, type Procedure } from '../procedures/index.js';
+import { surveyPathFor } from '../satisfaction/index.js';
 import { COMPETENCE_DEMARCHES } from './competence-map.js';
 import { MAX_MESSAGE_LENGTH } from './deps.js';
 import { findRequestByNumber } from './repo.js';
@@ -200,7 +201,21 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
             (t) => t.key === procedure.followUpTask,
           );
         }
-        return { serviceName: service?.name ?? null, triaged: r.routedBy === 'triage', suggested, followUp };
+        // The optional « Je donne mon avis » survey, until the request has its answer.
+        const surveyPath = await surveyPathFor(
+          tx,
+          ctx.config,
+          commune,
+          { requestId: r.id, procedureId: r.procedureId, serviceId: r.serviceId },
+          'demarche',
+        );
+        return {
+          serviceName: service?.name ?? null,
+          triaged: r.routedBy === 'triage',
+          suggested,
+          followUp,
+          surveyPath,
+        };
       });
       const followUpHref = routed?.followUp
         ? `${base}/${routed.followUp.path}?demande=${encodeURIComponent(sent.number)}&jeton=${signRequestNumber(ctx.config, commune.id, sent.number)}`
@@ -310,6 +325,20 @@ export function registerContactPages(parent: FastifyInstance, ctx: AppContext): 
                 .
               </p>
             )}
+            {routed?.surveyPath ? (
+              <>
+                <h2 class="govuk-heading-m">Donnez votre avis</h2>
+                <p class="govuk-body">
+                  Comment s’est passée cette démarche ? Trois questions, moins d’une minute, sans compte : votre avis
+                  est anonyme et aide la mairie à améliorer ses démarches.
+                </p>
+                <p class="govuk-body">
+                  <a class="govuk-link" href={routed.surveyPath}>
+                    Je donne mon avis
+                  </a>
+                </p>
+              </>
+            ) : null}
             <p class="govuk-body">
               <a class="govuk-link" href={`${base}/demarches`}>
                 Faire une autre démarche

@@ -21,11 +21,19 @@ export interface RequestDeps {
   publicUrl: string;
   /** The instance's SMS provider; absent or `none`: no SMS. */
   smsProvider?: SmsProvider;
+  /** The instance's secret, for links it signs (the satisfaction survey's); absent: a per-process one. */
+  secret?: string | undefined;
 }
 
 /** The dependencies of the use cases, from the application context. */
 export function requestDeps(ctx: Pick<AppContext, 'queue' | 'events' | 'config' | 'smsProvider'>): RequestDeps {
-  return { queue: ctx.queue, events: ctx.events, publicUrl: ctx.config.publicUrl, smsProvider: ctx.smsProvider };
+  return {
+    queue: ctx.queue,
+    events: ctx.events,
+    publicUrl: ctx.config.publicUrl,
+    smsProvider: ctx.smsProvider,
+    secret: ctx.config.secret,
+  };
 }
 
 /** Who acts, for history and audit. */

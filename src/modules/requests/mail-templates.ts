@@ -60,6 +60,8 @@ export const REQUEST_MAILS = {
       /** A refusal: the reason given is `message`; the voies et délais de recours follow it. */
       appeal: z.array(z.string().min(1)).optional(),
       trackingUrl: z.url().optional(),
+      /** A closed request: the link to the « Je donne mon avis » survey (satisfaction module). */
+      surveyUrl: z.url().optional(),
     }),
     render: (v) => ({
       subject: v.text.subject,
@@ -70,6 +72,11 @@ export const REQUEST_MAILS = {
         v.trackingUrl
           ? 'Retrouvez l’historique complet de votre demande dans votre espace « Mes demandes ».'
           : 'Pour toute question, contactez la mairie en rappelant le numéro de votre demande.',
+        ...(v.surveyUrl
+          ? [
+              `Comment s’est passée cette démarche ? Donnez votre avis en trois questions, sans compte et de façon anonyme : ${v.surveyUrl}`,
+            ]
+          : []),
       ],
       ...(v.trackingUrl ? { link: { href: v.trackingUrl, label: 'Voir ma demande' } } : {}),
     }),

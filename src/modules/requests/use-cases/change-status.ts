@@ -19,6 +19,7 @@ import {
   type RequestStatus,
   storedWorkflow,
 } from '../../procedures/index.js';
+import { surveyPathFor } from '../../satisfaction/index.js';
 import { appealParagraphs } from '../appeal.js';
 import {
   auditActorType,
@@ -118,6 +119,16 @@ export async function changeStatus(
     const values = await notificationValues(tx, deps, input.commune, updated, { procedure });
     if (isMailable(input.request.requesterEmail)) {
       const trackingUrl = trackingUrlFor(deps, input.commune, input.request);
+      // Closed: the « Je donne mon avis » survey, unless the request already has its answer.
+      const surveyPath = CLOSED_STATUSES.has(to)
+        ? await surveyPathFor(
+            tx,
+            deps,
+            input.commune,
+            { requestId: updated.id, procedureId: updated.procedureId, serviceId: updated.serviceId },
+            'cloture',
+          )
+        : null;
       await queueMail(tx, deps.queue, {
         to: input.request.requesterEmail,
         template: REQUEST_MAILS.requestStatusChanged,
@@ -127,6 +138,7 @@ export async function changeStatus(
           ...(message ? { message } : {}),
           ...(to === 'refusee' ? { appeal: appealParagraphs(procedure?.slug ?? null, input.commune.name) } : {}),
           ...(trackingUrl ? { trackingUrl } : {}),
+          ...(surveyPath ? { surveyUrl: `${deps.publicUrl}${surveyPath}` } : {}),
         },
         ...(await replyToFor(tx, input.commune, input.request.serviceId)),
       });

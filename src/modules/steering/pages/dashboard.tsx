@@ -44,19 +44,28 @@ const BY_SERVICE = [
   'appointments.bookings',
 ];
 
-/** One module's KPIs: label, value in its unit, and what is counted. */
-function SourceTable({ source, values }: { source: IndicatorSource; values: Dashboard['values'] }) {
+/** One module's KPIs: label, value in its unit, and what is counted; then the module's own page, if any. */
+function SourceTable({ source, values, slug }: { source: IndicatorSource; values: Dashboard['values']; slug: string }) {
   return (
-    <Table
-      caption={source.title}
-      firstCellIsHeader
-      columns={[{ label: 'Indicateur' }, { label: 'Valeur', numeric: true }, { label: 'Ce qui est compté' }]}
-      rows={source.indicators.map((ind) => [
-        <span key={ind.key}>{ind.label}</span>,
-        formatIndicator(values.get(ind.key), ind.unit),
-        ind.definition,
-      ])}
-    />
+    <>
+      <Table
+        caption={source.title}
+        firstCellIsHeader
+        columns={[{ label: 'Indicateur' }, { label: 'Valeur', numeric: true }, { label: 'Ce qui est compté' }]}
+        rows={source.indicators.map((ind) => [
+          <span key={ind.key}>{ind.label}</span>,
+          formatIndicator(values.get(ind.key), ind.unit),
+          ind.definition,
+        ])}
+      />
+      {source.details && (
+        <p class="govuk-body">
+          <a class="govuk-link" href={`/c/${slug}/${source.details.path}`}>
+            {source.details.label}
+          </a>
+        </p>
+      )}
+    </>
   );
 }
 
@@ -66,6 +75,7 @@ function SourceTable({ source, values }: { source: IndicatorSource; values: Dash
  * sign-ins by month, and what an attack costs, for scale.
  */
 function CyberPosture(props: {
+  slug: string;
   sources: readonly IndicatorSource[];
   values: Dashboard['values'];
   months: Dashboard['months'];
@@ -86,7 +96,7 @@ function CyberPosture(props: {
         .
       </p>
       {props.sources.map((source) => (
-        <SourceTable key={source.title} source={source} values={props.values} />
+        <SourceTable key={source.title} source={source} values={props.values} slug={props.slug} />
       ))}
       {props.figures.length > 0 && (
         <Table
@@ -210,7 +220,7 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
           {sources
             .filter((source) => source.panel !== 'cyber')
             .map((source) => (
-              <SourceTable key={source.title} source={source} values={d.values} />
+              <SourceTable key={source.title} source={source} values={d.values} slug={commune.slug} />
             ))}
           {d.byService.length > 0 && (
             <Table
@@ -254,6 +264,7 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
             ])}
           />
           <CyberPosture
+            slug={commune.slug}
             sources={sources.filter((source) => source.panel === 'cyber')}
             values={d.values}
             months={d.months}

@@ -13,6 +13,8 @@ export function formatIndicator(value: number | null | undefined, unit: Indicato
       return `${formatNumber(value, { maximumFractionDigits: 1 })}${NNBSP}j`;
     case 'hours':
       return `${formatNumber(value, { maximumFractionDigits: 1 })}${NNBSP}h`;
+    case 'score':
+      return `${formatNumber(value, { maximumFractionDigits: 1 })}${NNBSP}/${NNBSP}10`;
     case 'minutes':
       return `${formatNumber(value, { maximumFractionDigits: 0 })}${NNBSP}min`;
     default:
@@ -37,4 +39,5 @@ export const UNIT_WORDS: Record<IndicatorDefinition['unit'], string> = {
   minutes: 'minutes',
   hours: 'heures',
   days: 'jours',
+  score: 'note sur 10',
 };
