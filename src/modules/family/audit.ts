@@ -36,6 +36,10 @@ declare module '../../platform/audit/journal.js' {
     'family.helios_settings_changed': AuditData;
     /** A month's rôle emitted as a PES V2 ORMC bordereau: its number, pieces and total. */
     'family.role_emitted': AuditData;
+    /** A rôle sent to the parapheur for the ordonnateur's XAdES signature, then signed or refused there. */
+    'family.role_sent_for_signature': AuditData;
+    'family.role_signed': AuditData;
+    'family.role_signature_refused': AuditData;
     /** Credit notes on a rôle's invoices sent to the comptable as an annulation-réduction bordereau. */
     'family.cancellation_emitted': AuditData;
     /** A credit note on an invoice (a line or the rest of it), with its reason. */

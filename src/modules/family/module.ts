@@ -7,6 +7,7 @@
  * decision 0033).
  */
 import { z } from 'zod';
+import { subscribe } from '../../platform/events/index.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { formatNumber } from '../../platform/views/format.js';
@@ -25,6 +26,7 @@ import { registerPublicTariffPages } from './pages/tariffs-public.js';
 import { familyPortalWidgets } from './portal-widgets.js';
 import { bookedChildrenOn } from './queries.js';
 import { expireOffers } from './use-cases/expire-offers.js';
+import { roleRefused, roleSigned } from './use-cases/sign-role.js';
 
 /** The waiting list's clock: offers past their deadline go to the next family. */
 export const EXPIRE_OFFERS_JOB = 'family.expire_offers';
@@ -44,6 +46,10 @@ export const familyModule: GuichetModule = {
     registerAdminDunningPages(app, ctx);
     registerAdminDaysPages(app, ctx);
   },
+  subscribers: (ctx) => [
+    subscribe('signature.circuit.completed', 'family.role-signed', (event) => roleSigned(ctx, event)),
+    subscribe('signature.circuit.refused', 'family.role-refused', (event) => roleRefused(ctx, event)),
+  ],
   jobs: (ctx) => [
     {
       name: EXPIRE_OFFERS_JOB,

@@ -817,6 +817,10 @@ export function listRoles(tx: Tx, communeId: string): Promise<Omit<RoleRow, 'xml
       totalCents: familyRole.totalCents,
       createdBy: familyRole.createdBy,
       createdAt: familyRole.createdAt,
+      signatureFolderId: familyRole.signatureFolderId,
+      signatureStatus: familyRole.signatureStatus,
+      signatureReason: familyRole.signatureReason,
+      signatureChangedAt: familyRole.signatureChangedAt,
     })
     .from(familyRole)
     .where(eq(familyRole.communeId, communeId))
@@ -840,7 +844,13 @@ export function invoicesForRole(tx: Tx, communeId: string, month: string): Promi
     .orderBy(asc(familyInvoice.number));
 }
 
-export async function insertRole(tx: Tx, row: Omit<RoleRow, 'id' | 'createdAt'>): Promise<RoleRow> {
+export async function insertRole(
+  tx: Tx,
+  row: Omit<
+    RoleRow,
+    'id' | 'createdAt' | 'signatureFolderId' | 'signatureStatus' | 'signatureReason' | 'signatureChangedAt'
+  >,
+): Promise<RoleRow> {
   const [inserted] = await tx.db
     .insert(familyRole)
     .values({ id: uuidv7(), ...row })

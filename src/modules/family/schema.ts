@@ -185,6 +185,11 @@ export const familyRole = pgTable('family_role', {
   xml: text('xml').notNull(),
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The ordonnateur's signature in the parapheur (migration 0054): its folder, state and refusal. */
+  signatureFolderId: uuid('signature_folder_id'),
+  signatureStatus: text('signature_status').$type<'envoi' | 'en_signature' | 'signe' | 'refuse'>(),
+  signatureReason: text('signature_reason'),
+  signatureChangedAt: timestamp('signature_changed_at', { withTimezone: true }),
 });
 
 export const familyCreditNote = pgTable('family_credit_note', {

@@ -4,8 +4,9 @@
  *
  * - `Enveloppe` (Parametres Version, TypFic PESALR2, NomFic; Emetteur) and `EnTetePES` (DteStr,
  *   IdPost, LibellePoste, IdColl = SIRET, CodCol, CodBud, LibelleColBud);
- * - `PES_RecetteAller` / `EnTeteRecette` (IdVer 2, InfoDematerialisee 0: the bordereau is not
- *   signed here) / one `Bordereau`: `BlocBordereau` with Exer, IdBord (the rôle number, unique per
+ * - `PES_RecetteAller` / `EnTeteRecette` (IdVer 2, InfoDematerialisee 0: no pièce justificative
+ *   in the file) / one `Bordereau` with its `Id` (what the ordonnateur's XAdES signature, put on
+ *   in the parapheur, refers to): `BlocBordereau` with Exer, IdBord (the rôle number, unique per
  *   year), DteBordEm, TypBord 06 (ORMC), NbrPce, MtBordHt (the sum of the pieces), DteAsp (the
  *   day the « avis des sommes à payer » go out: the invoices are already in the families'
  *   accounts) and Objet (160 characters at most);
@@ -24,6 +25,14 @@
 
 export const PES_NAMESPACE = 'http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/aller';
 export const PES_COMMON_NAMESPACE = 'http://www.minefi.gouv.fr/cp/helios/pes_v2/commun';
+/**
+ * The bordereau's XML Id, which its XAdES signature refers to (signature module: one enveloped
+ * signature per Bordereau): an NCName, unique in the file, e.g. « ORMC-2026-0000012 ».
+ */
+export function bordereauId(kind: 'ORMC' | 'ANNUL', exer: number, idBord: number): string {
+  return `${kind}-${exer}-${String(idBord).padStart(7, '0')}`;
+}
+
 /** TypBord of an ORMC bordereau (a rôle). */
 export const ORMC_TYPBORD = '06';
 /** TypBord of an annulation-réduction bordereau (domain rules §4.3: 02, to confirm). */
@@ -139,7 +148,7 @@ export function ormcXml(header: HeliosIdentity, role: OrmcRole): string {
     v('IdVer', '2', '      '),
     v('InfoDematerialisee', '0', '      '),
     '    </EnTeteRecette>',
-    '    <Bordereau>',
+    `    <Bordereau Id="${bordereauId('ORMC', role.exer, role.idBord)}">`,
     '      <BlocBordereau>',
     v('Exer', String(role.exer), '        '),
     v('IdBord', String(role.idBord), '        '),
@@ -237,6 +246,10 @@ export function cancellationXml(header: HeliosIdentity, bordereau: CancellationB
   // The rôle's layout with the type of the bordereau and, in each piece, what it reduces.
   let index = 0;
   return rendered
+    .replace(
+      `<Bordereau Id="${bordereauId('ORMC', bordereau.exer, bordereau.idBord)}">`,
+      `<Bordereau Id="${bordereauId('ANNUL', bordereau.exer, bordereau.idBord)}">`,
+    )
     .replace(`<TypBord V="${ORMC_TYPBORD}"/>`, `<TypBord V="${CANCELLATION_TYPBORD}"/>`)
     .replace(/<DteAsp V="[^"]*"\/>\n/, '')
     .replace(/( *)<ObjPce V="[^"]*"\/>/g, (_match, indent: string) => {

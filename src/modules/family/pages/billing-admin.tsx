@@ -16,16 +16,19 @@ import {
   BackLink,
   Button,
   CsrfField,
+  ErrorMessage,
   type FieldErrors,
   Input,
   Radios,
   Select,
   Table,
+  Tag,
 } from '../../../platform/views/components.js';
 import { formString, handleForm } from '../../../platform/views/page-kit.js';
 import { billedMonth } from '../billing/invoice-pdf.js';
 import { heliosSettings, listInvoices, listRoles, paymentSettings } from '../repo.js';
 import { shiftMonth } from '../reservations/days.js';
+import type { RoleRow } from '../schema.js';
 import type { FamilyCaller } from '../use-cases/common.js';
 import {
   cancellationFileName,
@@ -38,7 +41,42 @@ import {
 } from '../use-cases/emit-role.js';
 import { configurePayfip } from '../use-cases/payments.js';
 import { type BillingRunResult, runMonthlyBilling } from '../use-cases/run-billing.js';
+import { sendRoleForSignature, signedRole } from '../use-cases/sign-role.js';
 import { InvoiceStatus } from './invoices.js';
+
+/** Where the ordonnateur's signature of a rôle stands, and what the administrator can do next. */
+function RoleSignature({ role, action, csrf }: { role: Omit<RoleRow, 'xml'>; action: string; csrf: string }) {
+  const send = (label: string) => (
+    <form method="post" action={action} novalidate>
+      <CsrfField token={csrf} />
+      <input type="hidden" name="mois" value={role.month} />
+      <Button variant="secondary">{label}</Button>
+    </form>
+  );
+  switch (role.signatureStatus) {
+    case 'signe':
+      return (
+        <>
+          <Tag colour="green">Signé</Tag>{' '}
+          <a class="govuk-link" href={`${action}?mois=${role.month}`}>
+            Télécharger le rôle signé<span class="govuk-visually-hidden"> de {billedMonth(role.month)}</span>
+          </a>
+        </>
+      );
+    case 'en_signature':
+    case 'envoi':
+      return <Tag>Au parapheur</Tag>;
+    case 'refuse':
+      return (
+        <>
+          <Tag colour="red">Refusé</Tag> {role.signatureReason}
+          {send('Renvoyer au parapheur')}
+        </>
+      );
+    default:
+      return send('Faire signer au parapheur');
+  }
+}
 
 export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext): void {
   const caller = (request: FastifyRequest): FamilyCaller => ({
@@ -57,6 +95,7 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
       payfip?: { numcli: string; saisie: string };
       helios?: HeliosInput;
       notice?: string;
+      status?: number;
     } = {},
   ) {
     const commune = request.commune!;
@@ -84,9 +123,11 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
     return sendAdminPage(request, reply, {
       title: 'Facturation du portail famille',
       errors,
+      ...(form.status ? { status: form.status } : {}),
       fieldOrder: [
         'mois',
         'role',
+        'signature',
         'annulation',
         'numcli',
         'saisie',
@@ -190,6 +231,7 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
                 { label: 'Pièces', numeric: true },
                 { label: 'Montant', numeric: true },
                 { label: 'Fichier' },
+                { label: 'Signature de l’ordonnateur' },
               ]}
               rows={roles.map((r) => [
                 `n° ${r.idBord} de ${r.exer}`,
@@ -199,9 +241,11 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
                 <a class="govuk-link" href={`${path(request)}/role?mois=${r.month}`} key="f">
                   {roleFileName(commune.slug, r.exer, r.idBord)}
                 </a>,
+                <RoleSignature key="s" role={r} action={`${path(request)}/role/signature`} csrf={csrf} />,
               ])}
             />
           ) : null}
+          {errors.signature ? <ErrorMessage id="signature">{errors.signature}</ErrorMessage> : null}
           {roles.length > 0 ? (
             <form method="post" action={`${path(request)}/role/annulation`} novalidate>
               <CsrfField token={csrf} />
@@ -321,7 +365,9 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
         ? { notice: 'Paiement en ligne enregistré' }
         : formString(request.query, 'fait') === 'helios'
           ? { notice: 'Identifiants Hélios enregistrés' }
-          : {},
+          : formString(request.query, 'fait') === 'signature'
+            ? { notice: 'Rôle envoyé au parapheur pour la signature de l’ordonnateur' }
+            : {},
     ),
   );
 
@@ -343,6 +389,40 @@ export function registerAdminBillingPages(app: FastifyInstance, ctx: AppContext)
       );
       if (!result.ok) return result.response;
       return sendRole(reply, request.commune!.slug, result.value.role);
+    },
+  );
+
+  app.post(
+    '/c/:slug/admin/famille/facturation/role/signature',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const mois = formString(request.body, 'mois');
+      const result = await handleForm(
+        () => sendRoleForSignature(ctx, caller(request), { mois }),
+        (errors, status) =>
+          page(request, reply, { errors: { signature: errors.signature ?? Object.values(errors)[0] ?? '' }, status }),
+      );
+      if (!result.ok) return result.response;
+      return reply.redirect(
+        `${path(request)}?fait=signature&dossier=${encodeURIComponent(result.value.folderNumber)}`,
+        303,
+      );
+    },
+  );
+
+  app.get(
+    '/c/:slug/admin/famille/facturation/role/signature',
+    { config: { policy: 'communeAdmin' } },
+    async (request, reply) => {
+      const { role, xml } = await signedRole(ctx, caller(request), formString(request.query, 'mois'));
+      return reply
+        .header('content-type', 'application/xml; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${roleFileName(request.commune!.slug, role.exer, role.idBord).replace(/\.xml$/, '_signe.xml')}"`,
+        )
+        .header('cache-control', 'no-store')
+        .send(xml);
     },
   );
 
