@@ -15,6 +15,8 @@ export function formatIndicator(value: number | null | undefined, unit: Indicato
       return `${formatNumber(value, { maximumFractionDigits: 1 })}${NNBSP}h`;
     case 'minutes':
       return `${formatNumber(value, { maximumFractionDigits: 0 })}${NNBSP}min`;
+    case 'euros':
+      return `${formatNumber(value, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${NNBSP}€`;
     default:
       return formatNumber(value, { maximumFractionDigits: 0 });
   }
@@ -37,4 +39,5 @@ export const UNIT_WORDS: Record<IndicatorDefinition['unit'], string> = {
   minutes: 'minutes',
   hours: 'heures',
   days: 'jours',
+  euros: 'euros',
 };
