@@ -7,12 +7,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
-import { withTenant } from '../../../platform/db/tenant.js';
 import type { IndicatorDefinition } from '../../../platform/module.js';
 import { Button, Table } from '../../../platform/views/components.js';
 import { formatDate } from '../../../platform/views/format.js';
 import { sendPage } from '../../../platform/views/page-kit.js';
 import { parseFilters } from '../use-cases/read-dashboard.js';
+import { readRollup } from '../use-cases/read-rollup.js';
 import { formatIndicator } from './format.js';
 import { PeriodFields } from './period-fields.js';
 
@@ -62,22 +62,17 @@ export function registerRollupPage(app: FastifyInstance, ctx: AppContext): void 
       caption: t.caption,
       columns: t.keys.flatMap((key) => definitions.filter((d) => d.key === key)),
     })).filter((t) => t.columns.length > 0);
-    const communes = (await ctx.communes.all()).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    const perCommune = await readRollup(ctx, query);
     const totals = new Map<string, number>();
-    const perCommune: Array<{ name: string; values: Map<string, number | null> }> = [];
-    for (const commune of communes) {
-      const values = await withTenant(ctx.database, commune.id, (tx) =>
-        ctx.contributions.indicatorsOf(tx, commune.id, { ...query, serviceId: null }),
-      );
+    for (const { values } of perCommune) {
       for (const c of tables.flatMap((t) => t.columns)) {
         if (summable(c.unit)) totals.set(c.key, (totals.get(c.key) ?? 0) + (values.get(c.key) ?? 0));
       }
-      perCommune.push({ name: commune.name, values });
     }
     const rowsOf = (columns: readonly IndicatorDefinition[]) => [
       ...perCommune.map((c) => [c.name, ...columns.map((d) => formatIndicator(c.values.get(d.key), d.unit))]),
       [
-        `Ensemble (${communes.length} communes)`,
+        `Ensemble (${perCommune.length} communes)`,
         ...columns.map((d) => (summable(d.unit) ? formatIndicator(totals.get(d.key) ?? 0, d.unit) : '—')),
       ],
     ];
