@@ -37,4 +37,21 @@ describe('Contributions', () => {
         ]),
     ).toThrow(/figure a\.n published twice/);
   });
+
+  it('orders the indicator sources by their order, those without one last in module order', () => {
+    const source = (title: string, order?: number) => ({
+      title,
+      ...(order === undefined ? {} : { order }),
+      byService: false,
+      indicators: [{ key: `${title}.n`, label: 'N', unit: 'count' as const, definition: 'N.' }],
+      compute: async () => new Map<string, number | null>(),
+    });
+    const contributions = new Contributions([
+      { name: 'a', indicators: [source('a')] },
+      { name: 'b', indicators: [source('b', 30)] },
+      { name: 'c', indicators: [source('c', 10)] },
+      { name: 'd', indicators: [source('d')] },
+    ]);
+    expect(contributions.indicatorSources.map((s) => s.title)).toEqual(['c', 'b', 'a', 'd']);
+  });
 });

@@ -56,9 +56,9 @@ export interface IndicatorDefinition {
   label: string;
   /**
    * `percent` is 0–100; `minutes`, `hours` and `days` are durations; `count` a number of things;
-   * `score` a mark out of 10 (the satisfaction note of « Je donne mon avis »).
+   * `euros` an amount; `score` a mark out of 10 (the satisfaction note of « Je donne mon avis »).
    */
-  unit: 'count' | 'percent' | 'minutes' | 'hours' | 'days' | 'score';
+  unit: 'count' | 'percent' | 'minutes' | 'hours' | 'days' | 'euros' | 'score';
   /** One sentence on what is counted and how (shown under the table). */
   definition: string;
 }
@@ -70,6 +70,8 @@ export interface IndicatorDefinition {
 export interface IndicatorSource {
   /** The module's name, for the section of the pilotage table (e.g. « Demandes »). */
   title: string;
+  /** Ordering of the sections in pilotage (smaller first; default last, in module order). */
+  order?: number;
   indicators: readonly IndicatorDefinition[];
   /** Whether the query's `serviceId` filters the values (false: a service filter leaves them out). */
   byService: boolean;
@@ -288,7 +290,9 @@ export class Contributions {
       if (keys.has(f.key)) throw new Error(`figure ${f.key} published twice`);
       keys.add(f.key);
     }
-    this.indicatorSources = modules.flatMap((m) => m.indicators ?? []);
+    this.indicatorSources = [...modules.flatMap((m) => m.indicators ?? [])].sort(
+      (a, b) => (a.order ?? Number.MAX_SAFE_INTEGER) - (b.order ?? Number.MAX_SAFE_INTEGER),
+    );
     const indicatorKeys = new Set<string>();
     for (const i of this.indicatorSources.flatMap((s) => s.indicators)) {
       if (indicatorKeys.has(i.key)) throw new Error(`indicator ${i.key} published twice`);

@@ -63,6 +63,7 @@ export async function appointmentIndicators(tx: Tx, communeId: string, query: In
 
 export const appointmentsIndicators: IndicatorSource = {
   title: 'Rendez-vous et accueil',
+  order: 20,
   byService: true,
   compute: (tx, communeId, query) => appointmentIndicators(tx, communeId, query),
   indicators: [

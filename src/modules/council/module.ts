@@ -7,6 +7,7 @@
 import { subscribe } from '../../platform/events/index.js';
 import type { GuichetModule } from '../../platform/module.js';
 import './audit.js';
+import { councilIndicatorSource } from './indicators.js';
 import { COUNCIL_MAILS } from './mail-templates.js';
 import { registerEluPages } from './pages/elu.js';
 import { registerOpenDataPages } from './pages/open-data.js';
@@ -31,6 +32,7 @@ export const councilModule: GuichetModule = {
     subscribe('signature.circuit.completed', 'council.deliberation-signed', (event) => deliberationSigned(ctx, event)),
     subscribe('signature.circuit.refused', 'council.deliberation-refused', (event) => deliberationRefused(ctx, event)),
   ],
+  indicators: [councilIndicatorSource],
   nav: [{ path: 'deliberations', label: 'Délibérations', order: 37 }],
   agentTiles: [
     { path: 'agent/conseil', label: 'Conseil municipal', order: 40 },

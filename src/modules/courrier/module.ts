@@ -12,6 +12,7 @@ import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { formatNumber } from '../../platform/views/format.js';
+import { courrierIndicatorSource } from './indicators.js';
 import { ocrJob } from './ocr-job.js';
 import { registerIntakeAdminPages } from './pages/intake-admin.js';
 import { registerMailPages } from './pages/mail.js';
@@ -74,6 +75,7 @@ export const courrierModule: GuichetModule = {
       },
     },
   ],
+  indicators: [courrierIndicatorSource],
   figures: [
     {
       key: 'courrier.received',

@@ -11,6 +11,7 @@ import { subscribe } from '../../platform/events/index.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { formatNumber } from '../../platform/views/format.js';
+import { familyIndicatorSource } from './indicators.js';
 import { FAMILY_MAILS } from './mail-templates.js';
 import { registerAttendancePages } from './pages/attendance.js';
 import { registerAdminBillingPages } from './pages/billing-admin.js';
@@ -63,6 +64,7 @@ export const familyModule: GuichetModule = {
   ],
   mailTemplates: Object.values(FAMILY_MAILS),
   portalWidgets: familyPortalWidgets,
+  indicators: [familyIndicatorSource],
   nav: [{ path: 'famille/tarifs', label: 'Tarifs famille', order: 35 }],
   agentTiles: [
     {

@@ -67,6 +67,7 @@ export const identityIndicators: IndicatorSource = {
   title: 'Sécurité des comptes',
   byService: false,
   panel: 'cyber',
+  order: 90,
   compute: (tx, communeId, query) => securityIndicators(tx, communeId, query),
   indicators: [
     {

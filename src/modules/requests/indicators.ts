@@ -68,6 +68,7 @@ export async function requestIndicators(tx: Tx, communeId: string, query: Indica
 
 export const requestsIndicators: IndicatorSource = {
   title: 'Demandes',
+  order: 10,
   byService: true,
   compute: (tx, communeId, query) => requestIndicators(tx, communeId, query),
   indicators: [

@@ -10,6 +10,7 @@ import { summarize } from './survey.js';
 export const satisfactionIndicators: IndicatorSource = {
   title: 'Avis des usagers',
   byService: true,
+  order: 70,
   details: { path: 'agent/avis', label: 'Les avis par démarche et les commentaires des usagers' },
   async compute(tx, communeId, query) {
     const s = summarize(

@@ -9,6 +9,7 @@ import { registerMultipart } from '../../platform/files/checks.js';
 import type { GuichetModule } from '../../platform/module.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { registerParapheurApi } from './api.js';
+import { signatureIndicatorSource } from './indicators.js';
 import { SIGNATURE_MAILS } from './mail-templates.js';
 import { registerAdminPages } from './pages/admin.js';
 import { registerBatchPages } from './pages/batch.js';
@@ -66,6 +67,7 @@ export const signatureModule: GuichetModule = {
       order: 40,
     },
   ],
+  indicators: [signatureIndicatorSource],
   figures: [
     {
       key: 'signature.folders',

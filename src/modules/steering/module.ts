@@ -24,7 +24,7 @@ export const steeringModule: GuichetModule = {
       title: 'Pilotage et économies',
       order: 5,
       description:
-        'Les indicateurs par période et par service (demandes, délais, rendez-vous), les économies et le retour sur investissement.',
+        'Les indicateurs par période et par service (demandes, rendez-vous, courrier, parapheur, famille, conseil), les économies et le retour sur investissement.',
     },
   ],
 };

@@ -18,44 +18,70 @@ describe('lever savings', () => {
     {
       name: 'defaults: 1 000 LRE × (4,50 − 2) €; 1 607 online requests × 12 min = 321,4 h = 0,2 FTE',
       change: {},
-      activity: { electronicLetters: 1000, onlineRequests: 1607 },
+      activity: { electronicLetters: 1000, onlineRequests: 1607, electronicConvocations: null },
       lre: 2500,
       requests: 321.4 * 30,
       hours: 321.4,
       fte: 0.2,
       council: 8 * 23 * 11.5,
+      estimated: true,
     },
     {
       name: 'a dearer paper letter (5 €) and a cheaper LRE (1 €): 4 € a letter',
       change: { 'lre.paper_cost': 5, 'lre.electronic_cost': 1 },
-      activity: { electronicLetters: 250, onlineRequests: 0 },
+      activity: { electronicLetters: 250, onlineRequests: 0, electronicConvocations: null },
       lre: 1000,
       requests: 0,
       hours: 0,
       fte: 0,
       council: 8 * 23 * 11.5,
+      estimated: true,
     },
     {
       name: 'an LRE dearer than paper: a negative saving, shown as such',
       change: { 'lre.paper_cost': 1, 'lre.electronic_cost': 3, 'council.sessions': 0 },
-      activity: { electronicLetters: 10, onlineRequests: 60 },
+      activity: { electronicLetters: 10, onlineRequests: 60, electronicConvocations: null },
       lre: -20,
       requests: 60 * 12 * 0.5,
       hours: 12,
       fte: 12 / 1607,
       council: 0,
+      estimated: true,
     },
     {
       name: 'no module publishes the activity: no saving (not zero)',
       change: {},
-      activity: { electronicLetters: null, onlineRequests: null },
+      activity: { electronicLetters: null, onlineRequests: null, electronicConvocations: null },
       lre: null,
       requests: null,
       hours: null,
       fte: null,
       council: 8 * 23 * 11.5,
+      estimated: true,
     },
-  ])('$name', ({ change, activity, lre, requests, hours, fte, council }) => {
+    {
+      name: 'the council sent 150 convocations by e-mail: those, not sessions × members',
+      change: { 'council.sessions': 12 },
+      activity: { electronicLetters: 0, onlineRequests: 0, electronicConvocations: 150 },
+      lre: 0,
+      requests: 0,
+      hours: 0,
+      fte: 0,
+      council: 150 * 11.5,
+      estimated: false,
+    },
+    {
+      name: 'every convocation went by post: no council saving',
+      change: {},
+      activity: { electronicLetters: 0, onlineRequests: 0, electronicConvocations: 0 },
+      lre: 0,
+      requests: 0,
+      hours: 0,
+      fte: 0,
+      council: 0,
+      estimated: false,
+    },
+  ])('$name', ({ change, activity, lre, requests, hours, fte, council, estimated }) => {
     const [l, r, c] = leverSavings({ ...defaultAssumptions(), ...change }, activity);
     const near = (value: number | null | undefined, expected: number | null) =>
       expected === null ? expect(value).toBeNull() : expect(value).toBeCloseTo(expected, 6);
@@ -64,6 +90,7 @@ describe('lever savings', () => {
     near(r!.hours, hours);
     near(r!.fte, fte);
     near(c!.euros, council);
+    expect(c!.estimated).toBe(estimated);
   });
 });
 

@@ -128,7 +128,8 @@ export const ASSUMPTIONS: readonly AssumptionDefinition[] = [
     min: 0,
     max: 100,
     integer: true,
-    source: 'CGCT, art. L2121-7 : au moins une séance par trimestre ; 8 est courant.',
+    source:
+      'CGCT, art. L2121-7 : au moins une séance par trimestre ; 8 est courant. Sert tant qu’aucune convocation n’est partie par Guichet sur douze mois.',
     group: 'conseil',
   },
   {
@@ -139,7 +140,8 @@ export const ASSUMPTIONS: readonly AssumptionDefinition[] = [
     min: 0,
     max: 200,
     integer: true,
-    source: 'CGCT, art. L2121-2 : 23 conseillers municipaux de 2 500 à 3 499 habitants.',
+    source:
+      'CGCT, art. L2121-2 : 23 conseillers municipaux de 2 500 à 3 499 habitants. Sert tant qu’aucune convocation n’est partie par Guichet sur douze mois.',
     group: 'conseil',
   },
   {
@@ -177,6 +179,11 @@ export interface Activity {
   onlineRequests: number | null;
   /** Electronic registered letters sent. */
   electronicLetters: number | null;
+  /**
+   * Council convocations sent electronically (null: the council publishes none, or sent no
+   * convocation at all over the year; the estimate sessions × members stands in).
+   */
+  electronicConvocations: number | null;
 }
 
 export interface LeverSaving {
@@ -189,13 +196,15 @@ export interface LeverSaving {
   /** Agent hours freed, and as full-time equivalents (requests only). */
   hours?: number | null;
   fte?: number | null;
+  /** The activity is an estimate from the assumptions, not what a module published (council). */
+  estimated?: boolean;
 }
 
 /** The yearly saving of each lever (negative when the unit costs make digital dearer). */
 export function leverSavings(a: Assumptions, activity: Activity): LeverSaving[] {
   const minutes = a['requests.counter_minutes'] - a['requests.online_minutes'];
   const hours = activity.onlineRequests === null ? null : (activity.onlineRequests * minutes) / 60;
-  const sessions = a['council.sessions'] * a['council.members'];
+  const convocations = activity.electronicConvocations ?? a['council.sessions'] * a['council.members'];
   return [
     {
       key: 'lre',
@@ -217,8 +226,9 @@ export function leverSavings(a: Assumptions, activity: Activity): LeverSaving[] 
     {
       key: 'council',
       label: 'Convocations électroniques du conseil au lieu des dossiers imprimés',
-      activity: sessions,
-      euros: sessions * (a['council.printed_cost'] - a['council.electronic_cost']),
+      activity: convocations,
+      euros: convocations * (a['council.printed_cost'] - a['council.electronic_cost']),
+      estimated: activity.electronicConvocations === null,
     },
   ];
 }

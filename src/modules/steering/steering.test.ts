@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
 import { findServiceBySlug } from '../../platform/tenancy/communes.js';
+import { addCalendarDays, parisDateOf } from '../../platform/time/calendar.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { shownText } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
@@ -17,6 +18,8 @@ import { ASSUMPTIONS } from './savings.js';
 import { fieldName } from './use-cases/savings-model.js';
 
 const DAY = 86_400_000;
+/** A Paris date as the filter's field takes it (JJ/MM/AAAA). */
+const typed = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 const defaults = () =>
   Object.fromEntries(ASSUMPTIONS.map((a) => [fieldName(a.key), String(a.defaultValue).replace('.', ',')]));
 
@@ -126,7 +129,61 @@ describe.each(TEST_ENGINES)('pilotage (%s)', (engine) => {
     const service = shownText(
       (await dgs.get(`/c/villebelle/admin/pilotage?du=01/05/2024&au=30/06/2024&service=${urbanismeId}`)).body,
     );
-    expect(service).not.toContain('Sécurité des comptes');
+    expect(service).not.toContain('Sécurité des comptes Indicateur');
+  });
+
+  it('the dashboard shows the courrier, parapheur, family portal and council sections, the service filter says which it leaves out', async () => {
+    const dgs = await signIn(t.app, 'dgs@villebelle.example');
+    // Around today: the demo council convened its nine élus by e-mail when it was seeded.
+    const today = parisDateOf(new Date());
+    const period = `du=${typed(addCalendarDays(today, -7))}&au=${typed(addCalendarDays(today, 7))}`;
+    const text = shownText((await dgs.get(`/c/villebelle/admin/pilotage?${period}`)).body);
+    const sections = [
+      'Demandes',
+      'Rendez-vous et accueil',
+      'Courrier',
+      'Parapheur',
+      'Portail famille',
+      'Conseil municipal',
+    ];
+    const at = sections.map((title) => text.indexOf(`${title} Indicateur Valeur Ce qui est compté`));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(text).toMatch(/Courriers arrivés \d+ /);
+    expect(text).toMatch(/Réponses envoyées en recommandé électronique \d+ /);
+    expect(text).toMatch(/Durée médiane d’un circuit (—|[\d,]+ j) /);
+    expect(text).toMatch(/En attente de signature aujourd’hui \d+ /);
+    expect(text).toMatch(/Montant facturé [\d\s\u202f]+,\d\d €/);
+    expect(text).toMatch(/Convocations envoyées 9 /);
+    expect(text).toMatch(/dont par voie électronique 9 /);
+    expect(text).toMatch(/Part envoyée par voie électronique 100 % /);
+    expect(text).toMatch(
+      /Par service Service .* Courriers arrivés Courriers en retard En attente de signature aujourd’hui /,
+    );
+    expect(text).not.toContain('ne sont rattachés à aucun service');
+
+    const filtered = shownText((await dgs.get(`/c/villebelle/admin/pilotage?${period}&service=${urbanismeId}`)).body);
+    expect(filtered).toContain(
+      'Les domaines « Portail famille », « Conseil municipal », « Sécurité des comptes » ne sont rattachés à aucun service : leurs indicateurs ne figurent que pour « Tous les services ».',
+    );
+    expect(filtered).toContain('Courrier Indicateur Valeur');
+    expect(filtered).toContain('Parapheur Indicateur Valeur');
+    expect(filtered).not.toContain('Convocations envoyées');
+
+    const csv = (await dgs.get(`/c/villebelle/admin/pilotage/export.csv?${period}`)).body;
+    expect(csv).toContain('Conseil municipal;Convocations envoyées;9;nombre;');
+    expect(csv).toContain('Portail famille;Montant facturé;');
+    expect(csv).toContain(';euros;');
+    expect(csv).toContain('Parapheur;Dossiers en circuit en fin de période;');
+    expect(csv).toContain('Courrier;Courriers arrivés;');
+
+    const operator = await signIn(t.app, 'operateur@opsn.example');
+    const rollup = shownText((await operator.get(`/operateur/pilotage?${period}`)).body);
+    expect(rollup).toContain('Courrier, parapheur, portail famille et conseil Commune Courriers arrivés');
+    // Amounts and convocations are summed on the last line; the paid rate and the electronic share are not.
+    expect(rollup).toMatch(
+      /Saint-Aubin-les-Prés .*? 0,00 € — 0 — Villebelle .*? ([\d\s\u202f]+,\d\d) € \S+( %)? 9 100 % Ensemble \(2 communes\) .*? \1 € — 9 — /,
+    );
   });
 
   it('refuses a wrong period or service with a French message (4xx), keeping what was typed', async () => {
@@ -146,9 +203,9 @@ describe.each(TEST_ENGINES)('pilotage (%s)', (engine) => {
   it('the DGS changes a unit cost and sees the saving move; a wrong value is refused with every value kept', async () => {
     const dgs = await signIn(t.app, 'dgs@villebelle.example');
     const before = shownText((await dgs.get('/c/villebelle/admin/pilotage/economies')).body);
-    // 8 sessions × 23 élus × (12 − 0,50) €.
+    // The demo council convened 9 élus by e-mail today: 9 × (12 − 0,50) € = 103,50 €.
     expect(before).toMatch(
-      /Convocations électroniques du conseil au lieu des dossiers imprimés 184 convocations \(séances × élus\) 2 116 €/,
+      /Convocations électroniques du conseil au lieu des dossiers imprimés 9 convocations électroniques envoyées 104 €/,
     );
     expect(before).toContain('Source : CGCT, art. L2121-7');
     expect(before).toContain('Section d’investissement : dépense');
@@ -173,8 +230,8 @@ describe.each(TEST_ENGINES)('pilotage (%s)', (engine) => {
     expect(saved.statusCode).toBe(303);
     const after = shownText((await dgs.get(String(saved.headers.location))).body);
     expect(after).toContain('Les hypothèses ont été enregistrées.');
-    // 184 × (20 − 0,50) €.
-    expect(after).toMatch(/184 convocations \(séances × élus\) 3 588 €/);
+    // 9 × (20 − 0,50) € = 175,50 €.
+    expect(after).toMatch(/9 convocations électroniques envoyées 176 €/);
     expect(after).toMatch(/Valeur de la commune depuis le .* ; par défaut 12 €/);
 
     const villebelle = (await t.runtime.communes.bySlug('villebelle'))!;
@@ -189,7 +246,10 @@ describe.each(TEST_ENGINES)('pilotage (%s)', (engine) => {
     // Another commune keeps the defaults, and villebelle's leadership gets 404 there.
     const other = await signIn(t.app, 'secretariat@saint-aubin-les-pres.example', { slug: 'saint-aubin-les-pres' });
     const theirs = shownText((await other.get('/c/saint-aubin-les-pres/admin/pilotage/economies')).body);
-    expect(theirs).toMatch(/184 convocations \(séances × élus\) 2 116 €/);
+    // No council convened through Guichet there: the estimate, 8 sessions × 23 élus × (12 − 0,50) €.
+    expect(theirs).toMatch(
+      /184 convocations \(séances × élus\), estimation : aucune convocation envoyée par Guichet 2 116 €/,
+    );
     expect((await dgs.get('/c/saint-aubin-les-pres/admin/pilotage/economies')).statusCode).toBe(404);
     expect((await dgs.get('/c/saint-aubin-les-pres/admin/pilotage')).statusCode).toBe(404);
   });

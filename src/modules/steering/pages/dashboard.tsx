@@ -11,7 +11,7 @@ import type { IndicatorSource } from '../../../platform/module.js';
 import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
 import { Button, Select, Table, Tag } from '../../../platform/views/components.js';
 import { formatDate, formatMonth, formatNumber } from '../../../platform/views/format.js';
-import { type Dashboard, readDashboard } from '../use-cases/read-dashboard.js';
+import { BY_SERVICE, type Dashboard, readDashboard } from '../use-cases/read-dashboard.js';
 import { BarChart } from './chart.js';
 import { csvNumber, formatIndicator, UNIT_WORDS } from './format.js';
 import { PeriodFields } from './period-fields.js';
@@ -33,16 +33,12 @@ const SHORT_MONTHS = [
 /** « mars 26 »: the axis labels of the chart (the data table spells the months out). */
 const shortMonth = (month: string) => `${SHORT_MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(2, 4)}`;
 
-/** The columns of the table by service. */
-const BY_SERVICE = [
-  'requests.received',
-  'requests.closed',
-  'requests.median_days',
-  'requests.p90_days',
-  'requests.backlog',
-  'requests.late',
-  'appointments.bookings',
-];
+/** Headers of the table by service where the KPI's own label needs its domain (« dont en retard »). */
+const BY_SERVICE_HEADERS: Record<string, string> = {
+  'requests.late': 'Demandes en retard',
+  'courrier.received': 'Courriers arrivés',
+  'courrier.late': 'Courriers en retard',
+};
 
 /** One module's KPIs: label, value in its unit, and what is counted; then the module's own page, if any. */
 function SourceTable({ source, values, slug }: { source: IndicatorSource; values: Dashboard['values']; slug: string }) {
@@ -171,6 +167,7 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
     const service = d.services.find((s) => s.id === query.serviceId);
     const scope = `du ${formatDate(query.from)} au ${formatDate(query.to)}, ${service ? `service ${service.name}` : 'tous les services'}`;
     const sources = visibleSources(request, query.serviceId);
+    const leftOut = request.server.contributions.indicatorSources.filter((s) => !sources.includes(s));
     const monthLabels = d.months.map((m) => formatMonth(m.month));
     const definitions = sources.flatMap((source) => source.indicators);
     const labelOf = (key: string) => definitions.find((i) => i.key === key)?.label ?? key;
@@ -185,8 +182,8 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
         <>
           <h1 class="govuk-heading-xl">Pilotage</h1>
           <p class="govuk-body">
-            Les indicateurs sont calculés à partir de ce que publient les modules (demandes, rendez-vous…) ; aucun
-            chiffre n’est saisi à la main.{' '}
+            Les indicateurs sont calculés à partir de ce que publient les modules (demandes, rendez-vous, courrier,
+            parapheur, portail famille, conseil) ; aucun chiffre n’est saisi à la main.{' '}
             <a class="govuk-link" href={`${base}/economies`}>
               Voir les économies et le retour sur investissement
             </a>
@@ -217,6 +214,13 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
             </p>
           )}
           <h2 class="govuk-heading-l">Indicateurs {scope}</h2>
+          {leftOut.length > 0 && (
+            <p class="govuk-body">
+              {leftOut.length > 1 ? 'Les domaines' : 'Le domaine'} {leftOut.map((s) => `« ${s.title} »`).join(', ')}{' '}
+              {leftOut.length > 1 ? 'ne sont rattachés' : 'n’est rattaché'} à aucun service :{' '}
+              {leftOut.length > 1 ? 'leurs' : 'ses'} indicateurs ne figurent que pour « Tous les services ».
+            </p>
+          )}
           {sources
             .filter((source) => source.panel !== 'cyber')
             .map((source) => (
@@ -226,7 +230,10 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
             <Table
               caption="Par service"
               firstCellIsHeader
-              columns={[{ label: 'Service' }, ...BY_SERVICE.map((key) => ({ label: labelOf(key), numeric: true }))]}
+              columns={[
+                { label: 'Service' },
+                ...BY_SERVICE.map((key) => ({ label: BY_SERVICE_HEADERS[key] ?? labelOf(key), numeric: true })),
+              ]}
               rows={d.byService.map((s) => [
                 <a key={s.id} class="govuk-link" href={`${base}${queryString({ ...typed, service: s.id })}`}>
                   {s.name}

@@ -17,6 +17,8 @@ export function formatIndicator(value: number | null | undefined, unit: Indicato
       return `${formatNumber(value, { maximumFractionDigits: 1 })}${NNBSP}/${NNBSP}10`;
     case 'minutes':
       return `${formatNumber(value, { maximumFractionDigits: 0 })}${NNBSP}min`;
+    case 'euros':
+      return `${formatNumber(value, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${NNBSP}€`;
     default:
       return formatNumber(value, { maximumFractionDigits: 0 });
   }
@@ -40,4 +42,5 @@ export const UNIT_WORDS: Record<IndicatorDefinition['unit'], string> = {
   hours: 'heures',
   days: 'jours',
   score: 'note sur 10',
+  euros: 'euros',
 };

@@ -43,11 +43,14 @@ export function registerSavingsPages(app: FastifyInstance, ctx: AppContext): voi
     const requests = levers.find((l) => l.key === 'requests')!;
     const saved = (request.query as FormBody).enregistre === '1';
     const base = `${adminBase(request)}/pilotage/economies`;
-    const activityText = (key: string, n: number | null) => {
+    const activityText = (l: (typeof levers)[number]) => {
+      const n = l.activity;
       if (n === null) return 'non publiée';
-      if (key === 'lre') return `${formatNumber(n)} lettres électroniques (depuis la mise en service)`;
-      if (key === 'requests') return `${formatNumber(n)} demandes en ligne`;
-      return `${formatNumber(n)} convocations (séances × élus)`;
+      if (l.key === 'lre') return `${formatNumber(n)} lettres recommandées électroniques envoyées`;
+      if (l.key === 'requests') return `${formatNumber(n)} demandes en ligne`;
+      return l.estimated
+        ? `${formatNumber(n)} convocations (séances × élus), estimation : aucune convocation envoyée par Guichet`
+        : `${formatNumber(n)} convocations électroniques envoyées`;
     };
     const payback =
       schedule.paybackYears === null
@@ -76,7 +79,7 @@ export function registerSavingsPages(app: FastifyInstance, ctx: AppContext): voi
             firstCellIsHeader
             columns={[{ label: 'Levier' }, { label: 'Activité' }, { label: 'Économie par an', numeric: true }]}
             rows={[
-              ...levers.map((l) => [l.label, activityText(l.key, l.activity), formatEuros(l.euros)]),
+              ...levers.map((l) => [l.label, activityText(l), formatEuros(l.euros)]),
               ['Total', '', formatEuros(yearly)],
             ]}
           />

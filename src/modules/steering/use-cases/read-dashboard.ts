@@ -6,7 +6,7 @@
  * (backups, restore drills, offline copy, awareness campaigns), as of today.
  */
 import type { AppContext } from '../../../platform/context.js';
-import { withTenant } from '../../../platform/db/tenant.js';
+import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import type { IndicatorQuery } from '../../../platform/module.js';
 import { type Commune, listServices } from '../../../platform/tenancy/communes.js';
 import { addCalendarDays, parisDateOf } from '../../../platform/time/calendar.js';
@@ -88,6 +88,41 @@ export interface Dashboard {
   cyber: Array<{ key: string; label: string; text: string; late: boolean }>;
 }
 
+/** The columns of the table by service (the sources that publish them are the only ones computed per service). */
+export const BY_SERVICE = [
+  'requests.received',
+  'requests.closed',
+  'requests.median_days',
+  'requests.p90_days',
+  'requests.backlog',
+  'requests.late',
+  'appointments.bookings',
+  'courrier.received',
+  'courrier.late',
+  'signature.pending_signatures',
+] as const;
+const CHART = ['requests.received', 'requests.closed', 'identity.failed_sign_ins'] as const;
+
+/**
+ * The values of the sources that publish one of `keys` (the others are not computed: a monthly
+ * chart of two KPIs need not run every module's queries 24 times).
+ */
+async function indicatorsFor(
+  ctx: AppContext,
+  tx: Tx,
+  communeId: string,
+  query: IndicatorQuery,
+  keys: readonly string[],
+): Promise<Map<string, number | null>> {
+  const out = new Map<string, number | null>();
+  for (const source of ctx.contributions.indicatorSources) {
+    if (query.serviceId && !source.byService) continue;
+    if (!source.indicators.some((i) => keys.includes(i.key))) continue;
+    for (const [key, value] of await source.compute(tx, communeId, query)) out.set(key, value);
+  }
+  return out;
+}
+
 export async function readDashboard(ctx: AppContext, commune: Commune, raw: unknown): Promise<Dashboard> {
   return withTenant(ctx.database, commune.id, async (tx) => {
     const services = (await listServices(tx, commune.id)).map((s) => ({ id: s.id, name: s.name }));
@@ -95,7 +130,7 @@ export async function readDashboard(ctx: AppContext, commune: Commune, raw: unkn
     const values = await ctx.contributions.indicatorsOf(tx, commune.id, filters.query);
     const months = [];
     for (const m of monthsOf(filters.query.from, filters.query.to)) {
-      const v = await ctx.contributions.indicatorsOf(tx, commune.id, { ...filters.query, from: m.from, to: m.to });
+      const v = await indicatorsFor(ctx, tx, commune.id, { ...filters.query, from: m.from, to: m.to }, CHART);
       months.push({
         month: m.month,
         received: v.get('requests.received') ?? null,
@@ -108,7 +143,7 @@ export async function readDashboard(ctx: AppContext, commune: Commune, raw: unkn
       for (const s of services) {
         byService.push({
           ...s,
-          values: await ctx.contributions.indicatorsOf(tx, commune.id, { ...filters.query, serviceId: s.id }),
+          values: await indicatorsFor(ctx, tx, commune.id, { ...filters.query, serviceId: s.id }, BY_SERVICE),
         });
       }
     }

@@ -1,7 +1,8 @@
 /**
  * The savings model of a commune: its assumptions (stored values over the defaults), the year's
- * activity from what modules publish (online requests over the last twelve months from the
- * requests' indicators; electronic registered letters from the courrier's figure), and the change
+ * activity from what modules publish over the last twelve months (online requests, electronic
+ * registered letters, electronic council convocations: the modules' indicators; the council's
+ * estimate from the assumptions while it has sent no convocation), and the change
  * of assumptions by the leadership (French messages, nothing saved when one value is wrong; each
  * change in the journal).
  */
@@ -46,10 +47,12 @@ export async function readSavingsModel(ctx: AppContext, commune: Commune, now = 
       }
     }
     const indicators = await ctx.contributions.indicatorsOf(tx, commune.id, { from, to, serviceId: null });
-    const lre = ctx.contributions.figures.find((f) => f.key === 'courrier.lre_sent');
+    const convocations = indicators.get('council.convocations') ?? null;
     const activity: Activity = {
       onlineRequests: indicators.get('requests.online') ?? null,
-      electronicLetters: lre ? await lre.compute(tx, commune.id) : null,
+      electronicLetters: indicators.get('courrier.lre_sent') ?? null,
+      // A council that sent nothing through Guichet this year: the estimate (sessions × members).
+      electronicConvocations: convocations ? (indicators.get('council.electronic') ?? null) : null,
     };
     return { assumptions, changed, activity, period: { from, to } };
   });
