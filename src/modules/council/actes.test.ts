@@ -1,6 +1,6 @@
-import { gunzipSync } from 'node:zlib';
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
+import { untarGz } from '../../test/archives.js';
 import { actesNumero, actesPackage, actesTransmission, tarGz } from './actes.js';
 
 const base = {
@@ -52,34 +52,6 @@ describe('@ctes package of a délibération (ACTES protocol, CGCT L2131-1)', () 
   });
 });
 
-/** Reads a ustar archive back (what `tar -xzf` would see): names, contents, modes. */
-export function untarGz(archive: Buffer): Array<{ name: string; content: Buffer; mtime: number }> {
-  const tar = gunzipSync(archive);
-  const out: Array<{ name: string; content: Buffer; mtime: number }> = [];
-  for (let at = 0; at + 512 <= tar.length; ) {
-    const header = tar.subarray(at, at + 512);
-    if (header.every((b) => b === 0)) break;
-    const field = (offset: number, width: number) =>
-      header
-        .subarray(offset, offset + width)
-        .toString('ascii')
-        .replace(/\0.*$/s, '')
-        .trim();
-    let sum = 0;
-    for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : header[i]!;
-    expect(Number.parseInt(field(148, 8), 8)).toBe(sum);
-    expect(field(257, 6)).toBe('ustar');
-    const size = Number.parseInt(field(124, 12), 8);
-    out.push({
-      name: field(0, 100),
-      content: tar.subarray(at + 512, at + 512 + size),
-      mtime: Number.parseInt(field(136, 12), 8),
-    });
-    at += 512 + Math.ceil(size / 512) * 512;
-  }
-  return out;
-}
-
 const ns = 'http://www.interieur.gouv.fr/ACTES#v1.1-20040216';
 const emitter = {
   departement: '034',
@@ -115,7 +87,9 @@ describe('@ctes transmission archive (ACTES: EnveloppeCLMISILL + message + act, 
   });
 
   it('the transport envelope names the emitter (IDCL) and the message; the message names the act', () => {
-    const [envelope, message] = untarGz(p.archive).slice(0, 2).map((e) => new DOMParser().parseFromString(e.content.toString('utf8'), 'text/xml'));
+    const [envelope, message] = untarGz(p.archive)
+      .slice(0, 2)
+      .map((e) => new DOMParser().parseFromString(e.content.toString('utf8'), 'text/xml'));
     const root = envelope!.documentElement!;
     expect(root.localName).toBe('EnveloppeCLMISILL');
     expect(root.namespaceURI).toBe(ns);

@@ -26,6 +26,7 @@ import { deliberationPdf, type SeancePage, seancePage } from '../queries.js';
 import { quorum, usableProxies } from '../rules.js';
 import { matiereOptions } from '../scdl.js';
 import type { ItemRow, VoteRow } from '../schema.js';
+import { prepareActesPackage } from '../use-cases/actes-package.js';
 import { presentFor, recordMovement, recordRollCall } from '../use-cases/attendance.js';
 import { addCandidate, nominationClosed, recordNominationRound } from '../use-cases/nominations.js';
 import { publishDeliberation, publishMinutes } from '../use-cases/publish.js';
@@ -138,6 +139,19 @@ function AfterVote({
   return (
     <>
       {signature}
+      {vote.signedAt ? (
+        <form method="post" action={`${base}/points/${item.id}/actes`} novalidate>
+          <CsrfField token={csrf} />
+          <p class="govuk-body">
+            {vote.actesPreparedAt
+              ? `Paquet @ctes préparé le ${formatDateTime(vote.actesPreparedAt)} (enveloppe n° ${vote.actesEnvelopeNumber}) : le télécharger à nouveau donne les mêmes fichiers.`
+              : 'Pour le contrôle de légalité : l’acte signé, son message ACTES et l’enveloppe, à déposer chez le tiers de télétransmission.'}
+          </p>
+          <Button variant="secondary">
+            Télécharger le paquet @ctes de la délibération n° {vote.deliberationNumber}
+          </Button>
+        </form>
+      ) : null}
       {vote.publishedAt ? (
         <p class="govuk-body">
           <Tag colour="green">Publiée</Tag> Mise en ligne le {formatDateTime(vote.publishedAt)} : exécutoire depuis
@@ -498,6 +512,22 @@ export function registerSessionPages(app: FastifyInstance, ctx: AppContext): voi
     );
     if (!result.ok) return result.response;
     return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
+  });
+
+  app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/actes', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const itemId = (request.params as { item: string }).item;
+    if (!page.items.some((i) => i.id === itemId)) throw notFound('council.item_not_found');
+    const result = await handleForm(
+      () => prepareActesPackage(ctx.database, caller(request), itemId),
+      (errors, status) => render(ctx, request, reply, { target: itemId, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply
+      .type('application/gzip')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${result.value.archiveName}"`)
+      .send(result.value.archive);
   });
 
   app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/publier', POLICY, async (request, reply) => {
