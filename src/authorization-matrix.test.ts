@@ -380,6 +380,9 @@ const SAMPLES: Record<string, Sample> = {
       '/appel',
       '/mouvements',
       '/proces-verbal',
+      '/proces-verbal/projet',
+      '/proces-verbal/arreter',
+      '/proces-verbal/projet.pdf',
       '/envoi-postal',
       '/convocations-postales.pdf',
     ].map((suffix) => [
@@ -394,7 +397,7 @@ const SAMPLES: Record<string, Sample> = {
     path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/deliberation.pdf`,
   },
   ...Object.fromEntries(
-    ['/vote', '/parapheur', '/publier', '/candidats', '/tours'].map((suffix) => [
+    ['/vote', '/parapheur', '/publier', '/actes', '/candidats', '/tours'].map((suffix) => [
       `/c/:slug/agent/conseil/seances/:seance/points/:item${suffix}`,
       {
         path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}${suffix}`,
