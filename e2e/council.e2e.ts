@@ -191,11 +191,19 @@ describe('conseil municipal', () => {
     expect(squash(await page.locator('main').textContent())).toContain('Nomination – scrutin secret');
     await submit(page, 'Envoyer les convocations');
 
-    // Before the roll call the projector waits; it reloads itself (HTTP Refresh, no script).
-    const projection = await page.goto(url(`${seancePath}/projection`), { waitUntil: 'load' });
-    expect(projection?.headers().refresh).toBe('10');
-    expect(squash(await page.locator('main').textContent())).toContain('La séance va commencer');
-    await expectClean(secretariat, 'projection avant l’appel');
+    // Before the roll call the projector (a second window) waits. Without script it would reload
+    // itself (a <noscript> refresh); with the project's own script it follows the séance live.
+    const screenPage = await context.newPage();
+    const projector: Session = { context, page: screenPage, watch: await monitor(screenPage), narrow: false };
+    const projection = await screenPage.goto(url(`${seancePath}/projection`), { waitUntil: 'load' });
+    expect(projection?.headers().refresh).toBeUndefined();
+    expect(await screenPage.locator('noscript').innerHTML()).toContain('http-equiv="refresh"');
+    expect(squash(await screenPage.locator('main').textContent())).toContain('La séance va commencer');
+    expect(squash(await screenPage.locator('main').textContent())).toContain('Écran actualisé en direct.');
+    await screenPage.evaluate(() => {
+      (window as unknown as { sameWindow: boolean }).sameWindow = true;
+    });
+    await expectClean(projector, 'projection avant l’appel');
 
     await page.goto(url(`${seancePath}/en-seance`), { waitUntil: 'load' });
     const boxes = page.locator('input[name="present"]');
@@ -226,14 +234,18 @@ describe('conseil municipal', () => {
     expect(screen).toContain('Nadia Benali, candidat le plus âgé, est élu(e) (article L2122-7 du CGCT)');
     await expectClean(secretariat, 'élection : résultat');
 
-    await page.goto(url(`${seancePath}/projection`), { waitUntil: 'load' });
-    const shown = squash(await page.locator('main').textContent());
+    // The projector followed without reloading: same window, the result in its region.
+    await screenPage.waitForFunction(() =>
+      document.querySelector('main')?.textContent?.includes('candidat le plus âgé, est élu(e)'),
+    );
+    expect(await screenPage.evaluate(() => (window as unknown as { sameWindow?: boolean }).sameWindow)).toBe(true);
+    const shown = squash(await screenPage.locator('main').textContent());
     expect(shown).toContain(`Point 1 : ${ELECTION}`);
     expect(shown).toContain(`${count} présents`);
     expect(shown).toContain('Quorum : Atteint');
     expect(shown).toContain('Nadia Benali, candidat le plus âgé, est élu(e)');
-    await expectClean(secretariat, 'projection du résultat');
-    await screenshot(page, 'conseil-projection-1280');
+    await expectClean(projector, 'projection du résultat');
+    await screenshot(screenPage, 'conseil-projection-1280');
     await context.close();
   });
 });

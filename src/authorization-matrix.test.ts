@@ -380,6 +380,9 @@ const SAMPLES: Record<string, Sample> = {
       '/appel',
       '/mouvements',
       '/proces-verbal',
+      '/proces-verbal/projet',
+      '/proces-verbal/arreter',
+      '/proces-verbal/projet.pdf',
       '/envoi-postal',
       '/convocations-postales.pdf',
     ].map((suffix) => [
@@ -394,7 +397,7 @@ const SAMPLES: Record<string, Sample> = {
     path: (c) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}/deliberation.pdf`,
   },
   ...Object.fromEntries(
-    ['/vote', '/parapheur', '/publier', '/candidats', '/tours'].map((suffix) => [
+    ['/vote', '/parapheur', '/publier', '/actes', '/candidats', '/tours'].map((suffix) => [
       `/c/:slug/agent/conseil/seances/:seance/points/:item${suffix}`,
       {
         path: (c: SampleContext) => `/c/${c.commune}/agent/conseil/seances/${COUNCIL_ID}/points/${COUNCIL_ID}${suffix}`,
@@ -578,9 +581,13 @@ const HANDLER_404: Record<string, string> = {
       'POST /points/:item/vote',
       'POST /points/:item/parapheur',
       'POST /points/:item/publier',
+      'POST /points/:item/actes',
       'POST /points/:item/candidats',
       'POST /points/:item/tours',
       'POST /proces-verbal',
+      'POST /proces-verbal/projet',
+      'POST /proces-verbal/arreter',
+      'GET /proces-verbal/projet.pdf',
       'POST /envoi-postal',
       'GET /convocations-postales.pdf',
       'GET /points/:item/deliberation.pdf',

@@ -87,6 +87,77 @@ describe.each(TEST_ENGINES)('council after the séance on %s', (engine) => {
     expect(unsigned.rawPayload.toString('latin1')).not.toContain('/ByteRange');
   });
 
+  /** The secretariat drafts the procès-verbal, arrêtes it at the next séance, then publishes it (L2121-15). */
+  async function minutesAdoptedAndPublished() {
+    await agent.get(`${seance}/en-seance`);
+    const unadopted = await agent.post(`${seance}/proces-verbal`, {});
+    expect(unadopted.statusCode).toBe(422);
+    expect(shownText(unadopted.body)).toContain(
+      'Le procès-verbal doit d’abord être arrêté au commencement d’une séance suivante (article L2121-15 du CGCT).',
+    );
+    await agent.get(`${seance}/en-seance`);
+    const undrafted = await agent.post(`${seance}/proces-verbal/arreter`, {});
+    expect(shownText(undrafted.body)).toContain(
+      'complétez le projet de procès-verbal : le secrétaire de séance et la teneur des débats',
+    );
+    let screen = await agent.get(`${seance}/en-seance`);
+    const secretary = /name="secretaryId"[^>]*>[\s\S]*?<option value="([0-9a-f-]{36})"/.exec(screen.body)![1]!;
+    const tooLong = await agent.post(`${seance}/proces-verbal/projet`, {
+      secretaryId: secretary,
+      debates: 'x'.repeat(20_001),
+    });
+    expect(tooLong.statusCode).toBe(422);
+    expect(shownText(tooLong.body)).toContain('La teneur des débats ne peut dépasser 20000 caractères.');
+    await agent.get(`${seance}/en-seance`);
+    const debates = 'Le maire présente le budget supplémentaire.\n\nM. Durand demande le détail des travaux.';
+    expect((await agent.post(`${seance}/proces-verbal/projet`, { secretaryId: secretary, debates })).statusCode).toBe(
+      303,
+    );
+    screen = await agent.get(`${seance}/en-seance`);
+    expect(screen.body).toContain('M. Durand demande le détail des travaux.');
+    expect(shownText(screen.body)).toContain('Il sera arrêté au commencement de la séance suivante : convoquez-la');
+    const draft = await agent.get(`${seance}/proces-verbal/projet.pdf`);
+    expect(draft.statusCode).toBe(200);
+    expect(draft.headers['content-type']).toBe('application/pdf');
+    expect((await PDFDocument.load(draft.rawPayload)).getTitle()).toMatch(/^Procès-verbal de la séance/);
+
+    // The next séance, convened: the procès-verbal is arrêté at its start.
+    const next = new Date(Date.now() + 40 * 86_400_000);
+    await agent.get('/c/villebelle/agent/conseil/seances/nouvelle');
+    const created = await agent.post('/c/villebelle/agent/conseil/seances/nouvelle', {
+      'date-day': String(next.getUTCDate()),
+      'date-month': String(next.getUTCMonth() + 1),
+      'date-year': String(next.getUTCFullYear()),
+      time: '18:30',
+      place: 'Salle du conseil',
+      kind: 'ordinaire',
+    });
+    expect(created.statusCode).toBe(303);
+    const later = String(created.headers.location);
+    await agent.get(later);
+    expect((await agent.post(`${later}/points`, { title: 'Approbation du procès-verbal' })).statusCode).toBe(303);
+    await agent.get(later);
+    expect((await agent.post(`${later}/convoquer`, {})).statusCode).toBe(303);
+    await agent.get(`${seance}/en-seance`);
+    const noSeance = await agent.post(`${seance}/proces-verbal/arreter`, { adoptedSeanceId: '' });
+    expect(shownText(noSeance.body)).toContain('Choisissez la séance suivante, convoquée ou tenue');
+    await agent.get(`${seance}/en-seance`);
+    const laterId = later.split('/').at(-1)!;
+    expect((await agent.post(`${seance}/proces-verbal/arreter`, { adoptedSeanceId: laterId })).statusCode).toBe(303);
+    screen = await agent.get(`${seance}/en-seance`);
+    expect(shownText(screen.body)).toMatch(
+      /Arrêté Arrêté au commencement de la séance du .+ : à mettre en ligne au plus tard le \d{1,2} \S+ \d{4}\./,
+    );
+    const frozen = await agent.post(`${seance}/proces-verbal/projet`, { secretaryId: secretary, debates: 'Autre' });
+    expect(frozen.statusCode).toBe(422);
+    expect(shownText(frozen.body)).toContain('Le procès-verbal est arrêté : il ne peut plus être modifié.');
+    // Another commune cannot arrêter nor read it.
+    const foreign = seance.replace('/villebelle/', '/saint-aubin-les-pres/');
+    expect((await agent.get(`${foreign}/proces-verbal/projet.pdf`)).statusCode).toBe(404);
+    await agent.get(`${seance}/en-seance`);
+    expect((await agent.post(`${seance}/proces-verbal`, {})).statusCode).toBe(303);
+  }
+
   it('publishes délibérations and the procès-verbal on the public page, searchable by year and keyword, with their PDF', async () => {
     const anonymous = new TestBrowser(t.app);
     const before = shownText((await anonymous.get('/c/villebelle/deliberations')).body);
@@ -117,25 +188,23 @@ describe.each(TEST_ENGINES)('council after the séance on %s', (engine) => {
       /attend la signature du maire dans le parapheur \(dossier n° \S+\) : publiez-la une fois signée/,
     );
 
-    // No procès-verbal before every item is voted.
+    // The procès-verbal (L2121-15): not arrêté before every item is voted.
     await agent.get(`${seance}/en-seance`);
-    const early = await agent.post(`${seance}/proces-verbal`, {});
+    const early = await agent.post(`${seance}/proces-verbal/arreter`, {});
     expect(early.statusCode).toBe(422);
     expect(shownText(early.body)).toContain('le vote de chaque point enregistré');
     await agent.get(`${seance}/en-seance`);
     expect(
       (await agent.post(`${seance}/points/${items[3]}/vote`, { ballot: 'secret', pour: '5', contre: '4' })).statusCode,
     ).toBe(303);
-    await agent.get(`${seance}/en-seance`);
-    expect((await agent.post(`${seance}/proces-verbal`, {})).statusCode).toBe(303);
-
+    await minutesAdoptedAndPublished();
     const page = await anonymous.get('/c/villebelle/deliberations');
     expect(page.statusCode).toBe(200);
     const text = shownText(page.body);
     expect(text).toContain('Budget supplémentaire 2026 : décision modificative n° 2');
     expect(text).toContain('Approbation du procès-verbal de la séance précédente');
     expect(text).not.toContain('Tarifs de la restauration scolaire');
-    expect(text).toMatch(/Procès-verbal de la séance du .+ \(PDF\) mis en ligne le/);
+    expect(text).toMatch(/Procès-verbal de la séance du .+ \(PDF\) arrêté lors de la séance du .+, mis en ligne le/);
     expect(text).toContain('exécutoire à partir de sa date de mise en ligne');
     const links = [...page.body.matchAll(/href="(\/c\/villebelle\/deliberations\/[^"]+)"/g)].map((m) => m[1]!);
     const numbered = links.filter((l) => /\/\d{4}-\d+$/.test(l));

@@ -37,5 +37,13 @@ declare module '../../platform/audit/journal.js' {
     'council.convocation_opened': AuditData;
     /** The council's settings (the commune's SIRET for the open-data export). */
     'council.settings_changed': AuditData;
+    /** The commune's @ctes settings (emitter of the ACTES envelopes, classification date). */
+    'council.actes_settings_changed': AuditData;
+    /** A délibération's @ctes package prepared (its envelope number and date, first time only). */
+    'council.actes_package_prepared': AuditData;
+    /** The procès-verbal's draft saved by the secretariat (secretary of séance, debates). */
+    'council.pv_draft_saved': AuditData;
+    /** The procès-verbal adopted (« arrêté ») at the start of a later séance. */
+    'council.pv_adopted': AuditData;
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The procès-verbal of a séance as a PDF (CGCT L2121-15): the date, place and members present,
  * represented and absent at the opening, then each item with its rapporteur, the vote and the
- * délibération's number. Deterministic for the same input (dated by the séance's last vote).
+ * délibération's number, the substance of the debates written by the secretary of séance (decision
+ * 0055), and whether it is a draft or was arrêté at a later séance. Deterministic for the same
+ * input (dated by the séance's last vote).
  */
 import { TextDocument } from '../../platform/pdf/index.js';
 import { formatDate } from '../../platform/views/format.js';
@@ -15,6 +17,8 @@ export interface MinutesInput {
   proxies: ProxyRow[];
   items: ItemRow[];
   votes: Map<string, VoteRow>;
+  /** The draft's state: the draft is marked as such; once arrêté, the séance that arrêta it. */
+  adoptedAt?: { seanceDate: string } | null;
 }
 
 export async function renderMinutesPdf(input: MinutesInput): Promise<Buffer> {
@@ -31,6 +35,7 @@ export async function renderMinutesPdf(input: MinutesInput): Promise<Buffer> {
   });
   w.text(`Commune de ${input.communeName}`, { size: 14, bold: true, gap: 2 });
   w.text('Procès-verbal de la séance du conseil municipal', { size: 16, bold: true, gap: 4 });
+  if (!input.adoptedAt) w.text('PROJET – non encore arrêté par le conseil', { bold: true, gap: 4 });
   w.text(`Séance du ${when}, ${seance.place}.`, { gap: 8 });
   const represented = input.proxies
     .filter((p) => !input.opening.includes(p.giverId))
@@ -41,7 +46,8 @@ export async function renderMinutesPdf(input: MinutesInput): Promise<Buffer> {
   w.text(`Membres en exercice : ${members.length}.`);
   w.text(`Présents à l’ouverture : ${input.opening.map(name).join(', ') || 'aucun'}.`);
   w.text(`Représentés : ${represented.join(', ') || 'aucun'}.`);
-  w.text(`Absents : ${absent.join(', ') || 'aucun'}.`, { gap: 8 });
+  w.text(`Absents : ${absent.join(', ') || 'aucun'}.`);
+  w.text(`Secrétaire de séance : ${seance.pvSecretaryId ? name(seance.pvSecretaryId) : 'non désigné'}.`, { gap: 8 });
   w.rule();
   for (const item of input.items) {
     w.text(`Point ${item.position} : ${item.title}`, { bold: true, gap: 2 });
@@ -62,6 +68,15 @@ export async function renderMinutesPdf(input: MinutesInput): Promise<Buffer> {
     );
   }
   w.rule();
-  w.text('Le président de séance                                        Le secrétaire de séance');
+  w.text('Teneur des débats', { bold: true, gap: 2 });
+  const debates = (seance.pvDebates ?? '').trim();
+  for (const paragraph of debates ? debates.split(/\n\s*\n/) : ['Non rédigée.']) w.text(paragraph.trim(), { gap: 6 });
+  w.rule();
+  if (input.adoptedAt)
+    w.text(
+      `Procès-verbal arrêté au commencement de la séance du ${formatDate(`${input.adoptedAt.seanceDate}T12:00:00Z`)}.`,
+      { gap: 8 },
+    );
+  w.text('Le maire                                                               Le secrétaire de séance');
   return w.finish();
 }

@@ -9,6 +9,7 @@ import type { GuichetModule } from '../../platform/module.js';
 import './audit.js';
 import { councilIndicatorSource } from './indicators.js';
 import { COUNCIL_MAILS } from './mail-templates.js';
+import { registerActesSettingsPages } from './pages/actes-settings.js';
 import { registerEluPages } from './pages/elu.js';
 import { registerOpenDataPages } from './pages/open-data.js';
 import { registerProjectionPage } from './pages/projection.js';
@@ -27,12 +28,23 @@ export const councilModule: GuichetModule = {
     registerEluPages(app, ctx);
     registerPublicPages(app, ctx);
     registerOpenDataPages(app, ctx);
+    registerActesSettingsPages(app, ctx);
   },
   subscribers: (ctx) => [
     subscribe('signature.circuit.completed', 'council.deliberation-signed', (event) => deliberationSigned(ctx, event)),
     subscribe('signature.circuit.refused', 'council.deliberation-refused', (event) => deliberationRefused(ctx, event)),
   ],
   indicators: [councilIndicatorSource],
+  adminLinks: [
+    {
+      path: 'teletransmission',
+      label: 'Télétransmission @ctes',
+      title: 'Télétransmission des actes (@ctes)',
+      description:
+        'Identifier la commune dans les paquets @ctes de ses délibérations : département, SIREN, classification.',
+      order: 58,
+    },
+  ],
   nav: [{ path: 'deliberations', label: 'Délibérations', order: 37 }],
   agentTiles: [
     { path: 'agent/conseil', label: 'Conseil municipal', order: 40 },

@@ -20,6 +20,22 @@ describe.each(TEST_ENGINES)('council pages on %s', (engine) => {
   });
   afterAll(() => t?.close());
 
+  it('serves the projector view refreshing itself without JavaScript and live with the project’s own script', async () => {
+    const agent = await signIn(t.app, 'agent.etat-civil@villebelle.example');
+    const list = await agent.get('/c/villebelle/agent/conseil');
+    const seance = /href="(\/c\/villebelle\/agent\/conseil\/seances\/[0-9a-f-]{36})"/.exec(list.body)![1]!;
+    const view = await agent.get(`${seance}/projection`);
+    expect(view.statusCode).toBe(200);
+    // No HTTP Refresh (a script could not stop it): the reload is in <noscript>, the script is served locally.
+    expect(view.headers.refresh).toBeUndefined();
+    expect(view.body).toMatch(/<noscript><meta http-equiv="refresh" content="10"\s*\/?><\/noscript>/);
+    expect(view.body).toContain('<script type="module" src="/static/js/projection.mjs">');
+    expect(view.body).toContain('<div data-projection>');
+    const script = await agent.get('/static/js/projection.mjs');
+    expect(script.statusCode).toBe(200);
+    expect(script.body).toContain("querySelector('[data-projection]')");
+  });
+
   it('lets the secretariat prepare a séance and refuses a late convocation with the latest date', async () => {
     const agent = await signIn(t.app, 'agent.etat-civil@villebelle.example');
     const list = await agent.get('/c/villebelle/agent/conseil');

@@ -35,6 +35,8 @@ export interface PublishedMinutes {
   place: string;
   publishedAt: Date;
   sha256: string;
+  /** The séance at whose start it was arrêté (L2121-15), when recorded. */
+  adoptedAtSeanceDate: string | null;
 }
 
 export interface PublicationFilter {
@@ -127,7 +129,7 @@ export async function publishedMinutes(
     let where = '';
     if (filter.year) {
       params.push(`${filter.year}-01-01`, `${filter.year + 1}-01-01`);
-      where += ` AND seance_date >= $2 AND seance_date < $3`;
+      where += ` AND s.seance_date >= $2 AND s.seance_date < $3`;
     }
     const { rows } = await tx.client.query<{
       id: string;
@@ -136,9 +138,12 @@ export async function publishedMinutes(
       place: string;
       pv_published_at: Date;
       pv_sha256: string;
+      adopted_date: string | Date | null;
     }>(
-      `SELECT id, seance_date, seance_time, place, pv_published_at, pv_sha256 FROM council_seance
-        WHERE commune_id = $1 AND pv_published_at IS NOT NULL${where} ORDER BY seance_date DESC`,
+      `SELECT s.id, s.seance_date, s.seance_time, s.place, s.pv_published_at, s.pv_sha256, a.seance_date AS adopted_date
+         FROM council_seance s
+         LEFT JOIN council_seance a ON a.commune_id = s.commune_id AND a.id = s.pv_adopted_seance_id
+        WHERE s.commune_id = $1 AND s.pv_published_at IS NOT NULL${where} ORDER BY s.seance_date DESC`,
       params,
     );
     return rows.map((r) => ({
@@ -148,6 +153,7 @@ export async function publishedMinutes(
       place: r.place,
       publishedAt: new Date(r.pv_published_at),
       sha256: r.pv_sha256,
+      adoptedAtSeanceDate: r.adopted_date ? isoDate(r.adopted_date) : null,
     }));
   });
 }

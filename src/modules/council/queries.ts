@@ -34,6 +34,7 @@ import type {
 } from './schema.js';
 import { loadSeanceState, type SeanceState } from './use-cases/attendance.js';
 import { openedInSpace } from './use-cases/convocation-opening.js';
+import { adoptionCandidates } from './use-cases/minutes.js';
 
 /** When the population is unknown, the longer delay applies (as in sendConvocations). */
 const UNKNOWN_POPULATION = 3_500;
@@ -64,6 +65,9 @@ export interface SeancePage extends SeanceState {
   /** Nomination items: their candidates and rounds, by item id. */
   candidates: Map<string, CandidateRow[]>;
   rounds: Map<string, NominationRoundRow[]>;
+  /** The procès-verbal: the later séances that may arrêter it, and the one that did. */
+  minutesAdoptionSeances: SeanceRow[];
+  minutesAdoptedAt: SeanceRow | undefined;
 }
 
 function byItem<T extends { itemId: string }>(rows: readonly T[]): Map<string, T[]> {
@@ -79,6 +83,7 @@ export async function seancePage(ctx: AppContext, communeId: string, seanceId: s
     const population = await communePopulation(tx, communeId);
     const itemIds = state.items.map((i) => i.id);
     const votes = await listVotes(tx, communeId, itemIds);
+    const seances = await listSeances(tx, communeId);
     return {
       ...state,
       population,
@@ -87,6 +92,8 @@ export async function seancePage(ctx: AppContext, communeId: string, seanceId: s
       votes: new Map(votes.map((v) => [v.itemId, v])),
       candidates: byItem(await listCandidates(tx, communeId, itemIds)),
       rounds: byItem(await listRounds(tx, communeId, itemIds)),
+      minutesAdoptionSeances: adoptionCandidates(state.seance, seances),
+      minutesAdoptedAt: seances.find((s) => s.id === state.seance.pvAdoptedSeanceId),
     };
   });
 }

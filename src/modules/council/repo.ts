@@ -273,6 +273,34 @@ export async function saveSiret(tx: Tx, communeId: string, siret: string | null,
     .onConflictDoUpdate({ target: councilSetting.communeId, set: { siret, updatedBy: by, updatedAt: new Date() } });
 }
 
+export async function saveActesSettings(
+  tx: Tx,
+  communeId: string,
+  v: {
+    departement: string;
+    arrondissement: string;
+    siren: string;
+    nature: string;
+    classificationDate: string;
+    returnEmail: string;
+  },
+  by: string | null,
+): Promise<void> {
+  const set = {
+    actesDepartement: v.departement,
+    actesArrondissement: v.arrondissement,
+    actesSiren: v.siren,
+    actesNature: v.nature,
+    actesClassificationDate: v.classificationDate,
+    actesReturnEmail: v.returnEmail,
+    updatedBy: by,
+  };
+  await tx.db
+    .insert(councilSetting)
+    .values({ communeId, ...set })
+    .onConflictDoUpdate({ target: councilSetting.communeId, set: { ...set, updatedAt: new Date() } });
+}
+
 export async function setItemMatiere(tx: Tx, communeId: string, itemId: string, code: string): Promise<void> {
   await tx.db
     .update(councilItem)

@@ -8,6 +8,8 @@ import {
   latestConvocationDate,
   legalSeats,
   type Movement,
+  minutesAdoptableAt,
+  minutesPublicationDeadline,
   nominationRound,
   type ProxyGrant,
   presentAtItem,
@@ -335,5 +337,26 @@ describe('nominations in three rounds (CGCT L2122-7, L2121-21)', () => {
     ['fractional blank', { round: 1, votes: { a: 1 }, blancs: 0.5, nuls: 0 }],
   ])('refuses %s', (_, input) => {
     expect(() => nominationRound([A, B], input)).toThrow();
+  });
+});
+
+describe('procès-verbal arrêté at the next séance, published within the week (CGCT L2121-15)', () => {
+  const seance = { seanceDate: '2027-03-28', seanceTime: '18:30' };
+  it.each([
+    ['a séance the next month', { seanceDate: '2027-04-25', seanceTime: '18:30' }, true],
+    ['the same day, later', { seanceDate: '2027-03-28', seanceTime: '20:00' }, true],
+    ['the same séance', { seanceDate: '2027-03-28', seanceTime: '18:30' }, false],
+    ['the same day, earlier', { seanceDate: '2027-03-28', seanceTime: '09:00' }, false],
+    ['a séance before it', { seanceDate: '2027-02-14', seanceTime: '18:30' }, false],
+  ])('L2121-15: arrêté at %s → %s', (_, later, expected) => {
+    expect(minutesAdoptableAt(seance, later)).toBe(expected);
+  });
+  it.each([
+    ['2027-04-25', '2027-05-02'],
+    ['2027-12-28', '2028-01-04'],
+    ['2028-02-25', '2028-03-03'],
+    ['2027-03-26', '2027-04-02'],
+  ])('L2121-15: arrêté on %s → online by %s (across month, year, leap day and DST)', (date, deadline) => {
+    expect(minutesPublicationDeadline(date)).toBe(deadline);
   });
 });

@@ -3,7 +3,7 @@
  * without storage: seats, convocation delay, quorum per item, proxies, votes.
  */
 
-import { parisDateOf } from '../../platform/time/calendar.js';
+import { addCalendarDays, parisDateOf } from '../../platform/time/calendar.js';
 import { clearDaysBetween, latestSendDate } from '../../platform/time/clear-days.js';
 
 /** CGCT L2121-2: lower bound of each population range and the number of council members. */
@@ -344,4 +344,21 @@ export function nominationRound(
   if (eldest[0]!.birthDate === eldest[1]!.birthDate)
     return { kind: 'undecided', reason: 'same_age', exprimes, absoluteMajority };
   return { kind: 'elected', candidateId: eldest[0]!.id, by: 'age', exprimes, absoluteMajority };
+}
+
+/**
+ * CGCT L2121-15 (since 1 July 2022): the procès-verbal is arrêté at the start of the **next**
+ * séance — one held after it (a later date, or the same day at a later hour) — and published
+ * electronically within the week that follows that séance.
+ */
+export function minutesAdoptableAt(
+  seance: { seanceDate: string; seanceTime: string },
+  later: { seanceDate: string; seanceTime: string },
+): boolean {
+  return `${later.seanceDate}T${later.seanceTime}` > `${seance.seanceDate}T${seance.seanceTime}`;
+}
+
+/** The last Paris day the procès-verbal may be put online: the week after the séance that arrêta it (L2121-15). */
+export function minutesPublicationDeadline(adoptedAtSeanceDate: string): string {
+  return addCalendarDays(adoptedAtSeanceDate, 7);
 }

@@ -39,6 +39,14 @@ export const councilSeance = pgTable('council_seance', {
   pvPublishedAt: timestamp('pv_published_at', { withTimezone: true }),
   pvSha256: text('pv_sha256'),
   pvPublishedBy: uuid('pv_published_by'),
+  /** The procès-verbal's draft (migration 0048): the secretary of séance, the substance of the debates. */
+  pvSecretaryId: uuid('pv_secretary_id'),
+  pvDebates: text('pv_debates'),
+  pvDraftUpdatedAt: timestamp('pv_draft_updated_at', { withTimezone: true }),
+  /** Its adoption (« arrêté ») at the start of a later séance (CGCT L2121-15). */
+  pvAdoptedAt: timestamp('pv_adopted_at', { withTimezone: true }),
+  pvAdoptedSeanceId: uuid('pv_adopted_seance_id'),
+  pvAdoptedBy: uuid('pv_adopted_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -143,11 +151,22 @@ export const councilVote = pgTable('council_vote', {
   signedAt: timestamp('signed_at', { withTimezone: true }),
   signedSha256: text('signed_sha256'),
   signatureRefusal: text('signature_refusal'),
+  /** The @ctes package (migration 0048): its envelope's number and date, kept from the first preparation. */
+  actesEnvelopeNumber: integer('actes_envelope_number'),
+  actesPreparedAt: timestamp('actes_prepared_at', { withTimezone: true }),
+  actesPreparedBy: uuid('actes_prepared_by'),
 });
 
 export const councilSetting = pgTable('council_setting', {
   communeId: uuid('commune_id').primaryKey(),
   siret: text('siret'),
+  /** The @ctes emitter (migration 0048). */
+  actesDepartement: text('actes_departement'),
+  actesArrondissement: text('actes_arrondissement'),
+  actesSiren: text('actes_siren'),
+  actesNature: text('actes_nature'),
+  actesClassificationDate: date('actes_classification_date', { mode: 'string' }),
+  actesReturnEmail: text('actes_return_email'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   updatedBy: uuid('updated_by'),
 });
@@ -200,6 +219,7 @@ export type ProxyRow = typeof councilProxy.$inferSelect;
 export type MovementRow = typeof councilMovement.$inferSelect;
 export type ReplyRow = typeof councilReply.$inferSelect;
 export type VoteRow = typeof councilVote.$inferSelect;
+export type SettingRow = typeof councilSetting.$inferSelect;
 export type CandidateRow = typeof councilCandidate.$inferSelect;
 export type NominationRoundRow = typeof councilNominationRound.$inferSelect;
 export type AnnotationRow = typeof councilAnnotation.$inferSelect;

@@ -1,9 +1,11 @@
 /**
  * The projector view of a séance (/c/<slug>/agent/conseil/seances/<id>/projection): read-only,
  * in large type, for the room's screen — the current item, who is present and represented, the
- * quorum of the item (CGCT L2121-17) and the last result (vote or nomination round). The browser
- * reloads it through the HTTP `Refresh` header: no script needed. Same policy as the secretary's
- * screen (decision 0047): it is opened from the secretary's session on the room's computer.
+ * quorum of the item (CGCT L2121-17) and the last result (vote or nomination round). Without
+ * JavaScript the browser reloads it every 10 seconds (a refresh inside <noscript>); with it,
+ * assets/js/projection.mjs replaces the projected region live (decision 0055). Same policy as the
+ * secretary's screen (decision 0047): it is opened from the secretary's session on the room's
+ * computer.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
@@ -18,8 +20,9 @@ import { nominationClosed } from '../use-cases/nominations.js';
 import { RoundsTable, roundSentence } from './nomination.js';
 import { seancePath, seanceTitle } from './ui.js';
 
-/** The room's screen reloads itself this often (HTTP `Refresh`). */
+/** Without JavaScript, the room's screen reloads itself this often (a <noscript> refresh). */
 export const PROJECTION_REFRESH_SECONDS = 10;
+export const PROJECTION_SCRIPT = '/static/js/projection.mjs';
 
 function done(page: SeancePage, item: ItemRow): boolean {
   return item.nomination ? nominationClosed(page.rounds.get(item.id) ?? []) : page.votes.has(item.id);
@@ -96,7 +99,6 @@ export function registerProjectionPage(app: FastifyInstance, ctx: AppContext): v
       const page = /^[0-9a-f-]{36}$/i.test(id) ? await seancePage(ctx, request.commune!.id, id) : null;
       if (!page || page.seance.status === 'preparation' || page.seance.status === 'annulee')
         throw notFound('council.seance_not_found');
-      reply.header('refresh', String(PROJECTION_REFRESH_SECONDS));
       const item = page.opening ? currentItem(page) : undefined;
       const present = item ? presentFor(page, item) : [];
       const represented = usableProxies(page.proxies, present).length;
@@ -109,57 +111,63 @@ export function registerProjectionPage(app: FastifyInstance, ctx: AppContext): v
       return sendPage(request, reply, {
         title: `Projection – ${seanceTitle(page.seance)}`,
         wide: true,
+        scripts: [PROJECTION_SCRIPT],
         children: (
           <div class="guichet-projection">
-            <span class="govuk-caption-xl">Conseil municipal – {seanceTitle(page.seance)}</span>
-            {!item ? (
-              <>
-                <h1 class="govuk-heading-xl">La séance va commencer</h1>
-                <p class="govuk-body-l">{n(page.items.length, 'point')} à l’ordre du jour.</p>
-              </>
-            ) : (
-              <>
-                <h1 class="govuk-heading-xl">
-                  Point {item.position} : {item.title}
-                </h1>
-                <ul class="govuk-list guichet-projection__figures">
-                  <li>
-                    <strong>{present.length}</strong> {present.length > 1 ? 'présents' : 'présent'}
-                  </li>
-                  <li>
-                    <strong>{represented}</strong> {represented > 1 ? 'représentés' : 'représenté'}
-                  </li>
-                  <li>
-                    <strong>{page.members.length}</strong> en exercice
-                  </li>
-                </ul>
-                <p class="govuk-body-l">
-                  Quorum :{' '}
-                  {page.seance.firstSeanceId ? (
-                    <Tag colour="green">Non requis (seconde convocation)</Tag>
-                  ) : q.reached ? (
-                    <Tag colour="green">Atteint</Tag>
-                  ) : (
-                    <Tag colour="red">Non atteint</Tag>
-                  )}{' '}
-                  {page.seance.firstSeanceId ? '' : `(${q.required} présents requis)`}
-                </p>
-                <div aria-live="polite">
-                  <h2 class="govuk-heading-l">{item.nomination ? 'Résultat du scrutin' : 'Résultat du vote'}</h2>
-                  <Result page={page} item={item} />
-                  {previous && !done(page, item) ? (
-                    <>
-                      <h2 class="govuk-heading-m">
-                        Point précédent ({previous.position}) : {previous.title}
-                      </h2>
-                      <Result page={page} item={previous} />
-                    </>
-                  ) : null}
-                </div>
-              </>
-            )}
+            <noscript>
+              <meta http-equiv="refresh" content={String(PROJECTION_REFRESH_SECONDS)} />
+            </noscript>
+            <div data-projection="">
+              <span class="govuk-caption-xl">Conseil municipal – {seanceTitle(page.seance)}</span>
+              {!item ? (
+                <>
+                  <h1 class="govuk-heading-xl">La séance va commencer</h1>
+                  <p class="govuk-body-l">{n(page.items.length, 'point')} à l’ordre du jour.</p>
+                </>
+              ) : (
+                <>
+                  <h1 class="govuk-heading-xl">
+                    Point {item.position} : {item.title}
+                  </h1>
+                  <ul class="govuk-list guichet-projection__figures">
+                    <li>
+                      <strong>{present.length}</strong> {present.length > 1 ? 'présents' : 'présent'}
+                    </li>
+                    <li>
+                      <strong>{represented}</strong> {represented > 1 ? 'représentés' : 'représenté'}
+                    </li>
+                    <li>
+                      <strong>{page.members.length}</strong> en exercice
+                    </li>
+                  </ul>
+                  <p class="govuk-body-l">
+                    Quorum :{' '}
+                    {page.seance.firstSeanceId ? (
+                      <Tag colour="green">Non requis (seconde convocation)</Tag>
+                    ) : q.reached ? (
+                      <Tag colour="green">Atteint</Tag>
+                    ) : (
+                      <Tag colour="red">Non atteint</Tag>
+                    )}{' '}
+                    {page.seance.firstSeanceId ? '' : `(${q.required} présents requis)`}
+                  </p>
+                  <div aria-live="polite">
+                    <h2 class="govuk-heading-l">{item.nomination ? 'Résultat du scrutin' : 'Résultat du vote'}</h2>
+                    <Result page={page} item={item} />
+                    {previous && !done(page, item) ? (
+                      <>
+                        <h2 class="govuk-heading-m">
+                          Point précédent ({previous.position}) : {previous.title}
+                        </h2>
+                        <Result page={page} item={previous} />
+                      </>
+                    ) : null}
+                  </div>
+                </>
+              )}
+            </div>
             <p class="govuk-body-s">
-              Écran actualisé toutes les {PROJECTION_REFRESH_SECONDS} secondes.{' '}
+              <span data-projection-note="">Écran actualisé toutes les {PROJECTION_REFRESH_SECONDS} secondes.</span>{' '}
               <TextLink href={`${seancePath(request, page.seance.id)}/en-seance`}>Retour à l’écran de séance</TextLink>
             </p>
           </div>

@@ -158,7 +158,10 @@ export function registerPublicPages(app: FastifyInstance, ctx: AppContext): void
                       <a class="govuk-link" href={`${base}/proces-verbaux/${m.seanceId}`}>
                         Procès-verbal de la séance du {day(m.seanceDate)} (PDF)
                       </a>{' '}
-                      <span class="govuk-body-s">mis en ligne le {formatDateTime(m.publishedAt)}</span>
+                      <span class="govuk-body-s">
+                        {m.adoptedAtSeanceDate ? `arrêté lors de la séance du ${day(m.adoptedAtSeanceDate)}, ` : ''}mis
+                        en ligne le {formatDateTime(m.publishedAt)}
+                      </span>
                     </li>
                   ))}
                 </ul>

@@ -14,25 +14,29 @@ import {
   CsrfField,
   type FieldErrors,
   Input,
+  InsetText,
   Radios,
   Select,
   Tag,
+  Textarea,
   TextLink,
   WarningText,
 } from '../../../platform/views/components.js';
 import { formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
 import { deliberationPdf, type SeancePage, seancePage } from '../queries.js';
-import { quorum, usableProxies } from '../rules.js';
+import { minutesPublicationDeadline, quorum, usableProxies } from '../rules.js';
 import { matiereOptions } from '../scdl.js';
 import type { ItemRow, VoteRow } from '../schema.js';
+import { prepareActesPackage } from '../use-cases/actes-package.js';
 import { presentFor, recordMovement, recordRollCall } from '../use-cases/attendance.js';
+import { adoptMinutes, minutesDraftPdf, saveMinutesDraft } from '../use-cases/minutes.js';
 import { addCandidate, nominationClosed, recordNominationRound } from '../use-cases/nominations.js';
 import { publishDeliberation, publishMinutes } from '../use-cases/publish.js';
 import { recordVote } from '../use-cases/record-vote.js';
 import { sendDeliberationForSignature } from '../use-cases/sign-deliberation.js';
 import { NominationBlock } from './nomination.js';
-import { caller, councilBreadcrumbs, dateOf, formList, seancePath, seanceTitle } from './ui.js';
+import { caller, councilBreadcrumbs, dateOf, day, formList, seancePath, seanceTitle } from './ui.js';
 
 const POLICY = { config: { policy: 'requestsInbox' as const } };
 
@@ -138,6 +142,19 @@ function AfterVote({
   return (
     <>
       {signature}
+      {vote.signedAt ? (
+        <form method="post" action={`${base}/points/${item.id}/actes`} novalidate>
+          <CsrfField token={csrf} />
+          <p class="govuk-body">
+            {vote.actesPreparedAt
+              ? `Paquet @ctes préparé le ${formatDateTime(vote.actesPreparedAt)} (enveloppe n° ${vote.actesEnvelopeNumber}) : le télécharger à nouveau donne les mêmes fichiers.`
+              : 'Pour le contrôle de légalité : l’acte signé, son message ACTES et l’enveloppe, à déposer chez le tiers de télétransmission.'}
+          </p>
+          <Button variant="secondary">
+            Télécharger le paquet @ctes de la délibération n° {vote.deliberationNumber}
+          </Button>
+        </form>
+      ) : null}
       {vote.publishedAt ? (
         <p class="govuk-body">
           <Tag colour="green">Publiée</Tag> Mise en ligne le {formatDateTime(vote.publishedAt)} : exécutoire depuis
@@ -386,6 +403,93 @@ function ItemBlock({
   );
 }
 
+/** The procès-verbal before its publication: the draft, its adoption at a later séance (L2121-15). */
+function MinutesBlock({ page, base, csrf, form }: { page: SeancePage; base: string; csrf: string; form: FormState }) {
+  const mine = form.target === 'pv';
+  const errors = mine ? (form.errors ?? {}) : {};
+  const v = (key: string, saved: string | null) => (mine && form.values ? formString(form.values, key) : (saved ?? ''));
+  const seance = page.seance;
+  const adopted = page.minutesAdoptedAt;
+  return (
+    <>
+      {errors.form ? <WarningText>{errors.form}</WarningText> : null}
+      <p class="govuk-body">
+        Le secrétaire de séance rédige le procès-verbal ; il est arrêté au commencement de la séance suivante, signé par
+        le maire et le secrétaire, puis publié sur la page des actes dans la semaine qui suit (article L2121-15 du
+        CGCT).
+      </p>
+      <p class="govuk-body">
+        <TextLink href={`${base}/proces-verbal/projet.pdf`}>
+          {adopted ? 'Télécharger le procès-verbal arrêté (PDF)' : 'Relire le projet de procès-verbal (PDF)'}
+        </TextLink>
+      </p>
+      {adopted ? (
+        <>
+          <p class="govuk-body">
+            <Tag colour="green">Arrêté</Tag> Arrêté au commencement de la {seanceTitle(adopted).toLowerCase()} : à
+            mettre en ligne au plus tard le {day(minutesPublicationDeadline(adopted.seanceDate))}.
+          </p>
+          <form method="post" action={`${base}/proces-verbal`} novalidate>
+            <CsrfField token={csrf} />
+            <Button variant="secondary">Publier le procès-verbal</Button>
+          </form>
+        </>
+      ) : (
+        <>
+          <h3 class="govuk-heading-m">Projet de procès-verbal</h3>
+          {seance.pvDraftUpdatedAt ? (
+            <p class="govuk-body-s">Projet enregistré le {formatDateTime(seance.pvDraftUpdatedAt)}.</p>
+          ) : null}
+          <form method="post" action={`${base}/proces-verbal/projet`} novalidate>
+            <CsrfField token={csrf} />
+            <Select
+              name="secretaryId"
+              label="Secrétaire de séance"
+              hint="L’élu désigné par le conseil au début de la séance."
+              value={v('secretaryId', seance.pvSecretaryId)}
+              error={errors.secretaryId}
+              options={[
+                { value: '', label: 'Choisir un élu' },
+                ...page.members.map((m) => ({ value: m.id, label: m.fullName })),
+              ]}
+            />
+            <Textarea
+              name="debates"
+              label="Teneur des débats"
+              hint="Le résumé des interventions sur chaque point ; les présents, les votes et les délibérations sont repris automatiquement."
+              rows={10}
+              value={v('debates', seance.pvDebates)}
+              error={errors.debates}
+            />
+            <Button variant="secondary">Enregistrer le projet</Button>
+          </form>
+          <h3 class="govuk-heading-m">Arrêter le procès-verbal</h3>
+          {page.minutesAdoptionSeances.length ? (
+            <form method="post" action={`${base}/proces-verbal/arreter`} novalidate>
+              <CsrfField token={csrf} />
+              <Select
+                name="adoptedSeanceId"
+                label="Séance au commencement de laquelle il a été arrêté"
+                value={v('adoptedSeanceId', null)}
+                error={errors.adoptedSeanceId}
+                options={[
+                  { value: '', label: 'Choisir la séance' },
+                  ...page.minutesAdoptionSeances.map((s) => ({ value: s.id, label: seanceTitle(s) })),
+                ]}
+              />
+              <Button variant="secondary">Arrêter le procès-verbal</Button>
+            </form>
+          ) : (
+            <InsetText>
+              Il sera arrêté au commencement de la séance suivante : convoquez-la pour pouvoir l’y rattacher.
+            </InsetText>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
 async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, form: FormState = {}) {
   const page = await load(ctx, request);
   const base = seancePath(request, page.seance.id);
@@ -454,17 +558,7 @@ async function render(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
             <TextLink href={`/c/${request.commune!.slug}/deliberations`}>page des actes publiés</TextLink>.
           </p>
         ) : (
-          <>
-            {form.target === 'pv' && errors.form ? <WarningText>{errors.form}</WarningText> : null}
-            <p class="govuk-body">
-              Le procès-verbal est arrêté au commencement de la séance suivante, signé par le président et le
-              secrétaire, puis publié dans la semaine (article L2121-15 du CGCT).
-            </p>
-            <form method="post" action={`${base}/proces-verbal`} novalidate>
-              <CsrfField token={csrf} />
-              <Button variant="secondary">Publier le procès-verbal</Button>
-            </form>
-          </>
+          <MinutesBlock page={page} base={base} csrf={csrf} form={form} />
         )}
       </>
     ),
@@ -500,6 +594,22 @@ export function registerSessionPages(app: FastifyInstance, ctx: AppContext): voi
     return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
   });
 
+  app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/actes', POLICY, async (request, reply) => {
+    const page = await load(ctx, request);
+    const itemId = (request.params as { item: string }).item;
+    if (!page.items.some((i) => i.id === itemId)) throw notFound('council.item_not_found');
+    const result = await handleForm(
+      () => prepareActesPackage(ctx.database, caller(request), itemId),
+      (errors, status) => render(ctx, request, reply, { target: itemId, errors, status }),
+    );
+    if (!result.ok) return result.response;
+    return reply
+      .type('application/gzip')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${result.value.archiveName}"`)
+      .send(result.value.archive);
+  });
+
   app.post('/c/:slug/agent/conseil/seances/:seance/points/:item/publier', POLICY, async (request, reply) => {
     const page = await load(ctx, request);
     const itemId = (request.params as { item: string }).item;
@@ -513,6 +623,40 @@ export function registerSessionPages(app: FastifyInstance, ctx: AppContext): voi
     if (!result.ok) return result.response;
     return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#p${item.position}-title`, 303);
   });
+
+  app.get('/c/:slug/agent/conseil/seances/:seance/proces-verbal/projet.pdf', POLICY, async (request, reply) => {
+    await load(ctx, request);
+    const pdf = await minutesDraftPdf(ctx.database, caller(request), seanceId(request));
+    if (!pdf) throw notFound('council.seance_not_found');
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', 'inline; filename="proces-verbal.pdf"')
+      .send(pdf);
+  });
+
+  const minutesForm = (path: string, work: (request: FastifyRequest, body: FormBody) => Promise<unknown>) =>
+    app.post(`/c/:slug/agent/conseil/seances/:seance/proces-verbal/${path}`, POLICY, async (request, reply) => {
+      await load(ctx, request);
+      const body = (request.body ?? {}) as FormBody;
+      const result = await handleForm(
+        () => work(request, body),
+        (errors, status) => render(ctx, request, reply, { target: 'pv', values: body, errors, status }),
+      );
+      if (!result.ok) return result.response;
+      return reply.redirect(`${seancePath(request, seanceId(request))}/en-seance#proces-verbal`, 303);
+    });
+  minutesForm('projet', (request, body) =>
+    saveMinutesDraft(ctx.database, caller(request), seanceId(request), {
+      secretaryId: formString(body, 'secretaryId'),
+      debates: formString(body, 'debates'),
+    }),
+  );
+  minutesForm('arreter', (request, body) =>
+    adoptMinutes(ctx.database, caller(request), seanceId(request), {
+      adoptedSeanceId: formString(body, 'adoptedSeanceId'),
+    }),
+  );
 
   app.post('/c/:slug/agent/conseil/seances/:seance/proces-verbal', POLICY, async (request, reply) => {
     await load(ctx, request);

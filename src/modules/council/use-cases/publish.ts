@@ -2,7 +2,7 @@
  * Puts acts online on the commune's public page (CGCT L2131-1 since 1 July 2022: publication in
  * electronic form makes the act enforceable from that date): a numbered délibération — its signed
  * PDF once the parapheur sent it back, else the generated one — and the procès-verbal of a séance
- * (L2121-15). The published PDF is kept as it was put online (its SHA-256 in the commune's blob
+ * (L2121-15) once arrêté at a later séance (minutes.ts). The published PDF is kept as it was put online (its SHA-256 in the commune's blob
  * store) with the date; it is never regenerated afterwards.
  */
 import { and, eq } from 'drizzle-orm';
@@ -11,13 +11,12 @@ import type { Database } from '../../../platform/db/client.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { notFound } from '../../../platform/errors.js';
 import { currentDeliberationPdf, findDeliberation } from '../deliberation-file.js';
-import { renderMinutesPdf } from '../minutes-pdf.js';
 import { canManageCouncil } from '../policy.js';
-import { findSeance, listVotes, setItemMatiere } from '../repo.js';
+import { findSeance, setItemMatiere } from '../repo.js';
 import { matiereName } from '../scdl.js';
 import { councilSeance, councilVote } from '../schema.js';
-import { loadSeanceState } from './attendance.js';
 import { type CouncilCaller, refuse } from './common.js';
+import { minutesPdf } from './minutes.js';
 
 export async function publishDeliberation(
   database: Database,
@@ -83,27 +82,13 @@ export async function publishMinutes(
     if (!seance) throw notFound('council.seance_not_found');
     if (seance.pvPublishedAt)
       throw refuse('council.pv_already_published', 'form', 'Le procès-verbal de cette séance est déjà publié.');
-    const state = (await loadSeanceState(tx, communeId, seanceId))!;
-    const votes = await listVotes(
-      tx,
-      communeId,
-      state.items.map((i) => i.id),
-    );
-    if (!state.opening || state.items.length === 0 || votes.length < state.items.length)
+    if (!seance.pvAdoptedAt)
       throw refuse(
-        'council.pv_incomplete',
+        'council.pv_not_adopted',
         'form',
-        'Le procès-verbal ne peut être publié qu’une fois l’appel fait et le vote de chaque point enregistré.',
+        'Le procès-verbal doit d’abord être arrêté au commencement d’une séance suivante (article L2121-15 du CGCT).',
       );
-    const pdf = await renderMinutesPdf({
-      communeName: caller.commune.name,
-      seance,
-      members: state.members,
-      opening: state.opening,
-      proxies: state.proxies,
-      items: state.items,
-      votes: new Map(votes.map((v) => [v.itemId, v])),
-    });
+    const { pdf } = await minutesPdf(tx, communeId, caller.commune.name, seance);
     const sha256 = await tx.blobs.put({ communeId }, pdf);
     await tx.db
       .update(councilSeance)
