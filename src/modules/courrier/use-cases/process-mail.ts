@@ -1,14 +1,17 @@
 /**
- * Processing a mail: assigning it to an agent of the service in charge (or taking it oneself),
- * redirecting it to another service with a reason. Each change is a line of the mail's history
- * and an entry of the journal, in the same transaction.
+ * Processing a mail: assigning it to an agent of the service in charge (or taking it oneself) —
+ * to the colleague receiving their mail while they are absent (absences.ts) —, redirecting it to
+ * another service with a reason. Each change is a line of the mail's history and an entry of the
+ * journal, in the same transaction.
  */
 import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { listActiveServices } from '../../../platform/tenancy/communes.js';
+import { parisDateOf } from '../../../platform/time/calendar.js';
 import { listStaffContacts } from '../../identity/index.js';
 import { addHistory, updateMail } from '../repo.js';
+import { periodText, recipientOn } from './absences.js';
 import { auditCourrier, type Caller, fieldError, parseInput, processableMail } from './common.js';
 
 const assignSchema = z.object({
@@ -17,7 +20,13 @@ const assignSchema = z.object({
     .min(1, 'Choisissez l’agent à qui confier le courrier.'),
 });
 
-export async function assignMail(ctx: AppContext, caller: Caller, mailId: string, input: unknown): Promise<void> {
+export async function assignMail(
+  ctx: AppContext,
+  caller: Caller,
+  mailId: string,
+  input: unknown,
+  now = new Date(),
+): Promise<void> {
   const values = parseInput(assignSchema, input, 'courrier.invalid');
   await withTenant(ctx.database, caller.communeId, async (tx) => {
     const { mail } = await processableMail(tx, caller, mailId);
@@ -29,14 +38,21 @@ export async function assignMail(ctx: AppContext, caller: Caller, mailId: string
     if (!agent || !inService) {
       throw fieldError('agent', 'Choisissez un agent du service en charge de ce courrier.');
     }
-    await updateMail(tx, caller.communeId, mail.id, { assignedTo: agent.accountId, status: 'en_cours' });
+    // Taking a mail oneself is never redirected: whoever does it is at work.
+    const taken = agent.accountId === caller.actor.accountId;
+    const { recipient, absences } = taken
+      ? { recipient: agent, absences: [] }
+      : await recipientOn(tx, caller.communeId, agent, parisDateOf(now), staff);
+    await updateMail(tx, caller.communeId, mail.id, { assignedTo: recipient.accountId, status: 'en_cours' });
     const name = `${agent.givenName} ${agent.familyName}`;
+    const because = absences.map((a) => `de ${a.absentName} (${periodText(a)})`).join(', puis ');
     await addHistory(tx, caller.communeId, mail.id, {
       actorId: caller.actor.accountId,
       kind: 'attribution',
-      text:
-        agent.accountId === caller.actor.accountId
-          ? `${name} prend le courrier en charge.`
+      text: taken
+        ? `${name} prend le courrier en charge.`
+        : absences.length > 0
+          ? `Courrier confié à ${name}, redirigé vers ${recipient.givenName} ${recipient.familyName} pendant l’absence ${because}.`
           : `Courrier confié à ${name}.`,
     });
     await auditCourrier(
@@ -44,7 +60,10 @@ export async function assignMail(ctx: AppContext, caller: Caller, mailId: string
       caller,
       'courrier.mail_assigned',
       { type: 'courrier_mail', id: mail.id },
-      { agent: agent.accountId },
+      {
+        agent: recipient.accountId,
+        ...(absences.length > 0 ? { requested: agent.accountId, absences: absences.map((a) => a.id) } : {}),
+      },
     );
   });
 }
