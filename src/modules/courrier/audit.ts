@@ -27,5 +27,6 @@ declare module '../../platform/audit/journal.js' {
     'courrier.template_removed': AuditData;
     'courrier.absence_declared': AuditData;
     'courrier.absence_withdrawn': AuditData;
+    'courrier.bundle_registered': AuditData;
   }
 }

@@ -15,6 +15,7 @@ import { formatNumber } from '../../platform/views/format.js';
 import { COURRIER_MAILS } from './mail-templates.js';
 import { ocrJob } from './ocr-job.js';
 import { registerAbsencePages } from './pages/absences.js';
+import { registerBundlePages } from './pages/bundle.js';
 import { registerIntakeAdminPages } from './pages/intake-admin.js';
 import { registerMailPages } from './pages/mail.js';
 import { registerRegisterPages } from './pages/register.js';
@@ -38,6 +39,7 @@ export const courrierModule: GuichetModule = {
     await app.register(async (scope) => {
       await registerMultipart(scope);
       registerRegisterPages(scope, ctx);
+      registerBundlePages(scope, ctx);
     });
   },
   jobs: (ctx) => [ocrJob(ctx), lreFollowJob(ctx), intakeJob(ctx), reminderJob(ctx)],

@@ -383,6 +383,10 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
               Enregistrer un courrier
             </a>
             {' · '}
+            <a class="govuk-link" href={`${base}/lot`}>
+              Enregistrer un lot de scans
+            </a>
+            {' · '}
             <a class="govuk-link" href={`${base}/courriel`}>
               Importer un courriel (.eml)
             </a>
