@@ -28,5 +28,6 @@ declare module '../../platform/audit/journal.js' {
     'courrier.absence_declared': AuditData;
     'courrier.absence_withdrawn': AuditData;
     'courrier.bundle_registered': AuditData;
+    'courrier.mail_completed': AuditData;
   }
 }

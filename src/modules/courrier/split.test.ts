@@ -208,6 +208,34 @@ describe.each(TEST_ENGINES)('bulk intake on %s', (engine) => {
     );
     expect(jobs.rows[0]!.n).toBe(3);
 
+    // The sender and the subject are completed on the mail's page.
+    const first = `${base}/${letters[0]!.id}`;
+    await browser.get(first);
+    const missing = await browser.post(`${first}/completer`, {
+      objet: 'Permis de construire, 12 rue des Lilas',
+      expediteur_type: 'personne',
+      expediteur_nom: 'Jean Dupont',
+      expediteur_courriel: '',
+      expediteur_adresse: '',
+    });
+    expect(missing.statusCode).toBe(422);
+    expect(shownText(missing.body)).toContain('Indiquez l’adresse postale ou l’adresse électronique de l’expéditeur');
+    expect(missing.body).toContain('value="Jean Dupont"');
+    const completed = await browser.post(`${first}/completer`, {
+      objet: 'Permis de construire, 12 rue des Lilas',
+      expediteur_type: 'personne',
+      expediteur_nom: 'Jean Dupont',
+      expediteur_courriel: '',
+      expediteur_adresse: '12 rue des Lilas\n44000 Nantes',
+    });
+    expect(completed.statusCode).toBe(303);
+    const after = shownText((await browser.get(first)).body);
+    expect(after).toContain('Expéditeur Jean Dupont 12 rue des Lilas');
+    expect(after).toContain(
+      'Enregistrement complété : expéditeur Jean Dupont (au lieu de Expéditeur à identifier), objet « Permis de construire, 12 rue des Lilas » (au lieu de « Courrier 1 sur 3 du lot du',
+    );
+    expect(after).toContain('Corriger l’expéditeur ou l’objet');
+
     // A common subject names each letter.
     const two = await scannedStack([
       { lines: ['Avis favorable au projet.'] },

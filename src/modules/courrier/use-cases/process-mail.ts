@@ -10,9 +10,10 @@ import { withTenant } from '../../../platform/db/tenant.js';
 import { listActiveServices } from '../../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../../platform/time/calendar.js';
 import { listStaffContacts } from '../../identity/index.js';
-import { addHistory, updateMail } from '../repo.js';
+import { addHistory, findContact, findOrCreateContact, updateMail } from '../repo.js';
 import { periodText, recipientOn } from './absences.js';
 import { auditCourrier, type Caller, fieldError, parseInput, processableMail } from './common.js';
+import { registerSchema } from './register-mail.js';
 
 const assignSchema = z.object({
   agent: z
@@ -109,6 +110,63 @@ export async function redirectMail(ctx: AppContext, caller: Caller, mailId: stri
         to: target.id,
         reason: values.motif,
       },
+    );
+  });
+}
+
+const shape = registerSchema.shape;
+const completeSchema = z
+  .object({
+    objet: shape.objet,
+    expediteur_type: shape.expediteur_type,
+    expediteur_nom: shape.expediteur_nom,
+    expediteur_courriel: shape.expediteur_courriel,
+    expediteur_adresse: shape.expediteur_adresse,
+  })
+  .superRefine((v, ctx) => {
+    if (!v.expediteur_courriel && !v.expediteur_adresse) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expediteur_adresse'],
+        message: 'Indiquez l’adresse postale ou l’adresse électronique de l’expéditeur (pour lui répondre).',
+      });
+    }
+  });
+
+/**
+ * Completes or corrects what was registered: the sender (found in the contacts directory or added
+ * to it, as at registration) and the subject — a letter of a bulk intake arrives « Expéditeur à
+ * identifier ». Replies already drafted keep their recipient.
+ */
+export async function completeMail(ctx: AppContext, caller: Caller, mailId: string, input: unknown): Promise<void> {
+  const values = parseInput(completeSchema, input, 'courrier.invalid');
+  await withTenant(ctx.database, caller.communeId, async (tx) => {
+    const { mail } = await processableMail(tx, caller, mailId);
+    if (mail.status === 'clos') throw fieldError('objet', 'Ce courrier est clos.', 409);
+    const before = await findContact(tx, caller.communeId, mail.contactId);
+    const { contact } = await findOrCreateContact(tx, caller.communeId, {
+      kind: values.expediteur_type,
+      name: values.expediteur_nom,
+      email: values.expediteur_courriel,
+      postalAddress: values.expediteur_adresse,
+    });
+    if (contact.id === mail.contactId && values.objet === mail.subject) return;
+    await updateMail(tx, caller.communeId, mail.id, { contactId: contact.id, subject: values.objet });
+    const changes = [
+      ...(contact.id !== mail.contactId ? [`expéditeur ${contact.name} (au lieu de ${before?.name ?? '?'})`] : []),
+      ...(values.objet !== mail.subject ? [`objet « ${values.objet} » (au lieu de « ${mail.subject} »)`] : []),
+    ];
+    await addHistory(tx, caller.communeId, mail.id, {
+      actorId: caller.actor.accountId,
+      kind: 'complete',
+      text: `Enregistrement complété : ${changes.join(', ')}.`,
+    });
+    await auditCourrier(
+      tx,
+      caller,
+      'courrier.mail_completed',
+      { type: 'courrier_mail', id: mail.id },
+      { contact: contact.id, previousContact: mail.contactId, subjectChanged: values.objet !== mail.subject },
     );
   });
 }
