@@ -151,6 +151,8 @@ describe.each(TEST_ENGINES)('courrier absences and reminders on %s', (engine) =>
         422,
       ],
       ['collegue', { 'debut-day': '31', 'debut-month': '2' }, 'Saisissez une date de début réelle', 422],
+      ['collegue', { 'debut-day': '', 'debut-month': '', 'debut-year': '' }, 'Saisissez une date de début réelle', 422],
+      ['collegue', { 'fin-day': 'x' }, 'Saisissez une date de fin réelle', 422],
       [
         'collegue',
         { ...parts('debut', addCalendarDays(today, -9)), ...parts('fin', addCalendarDays(today, -2)) },

@@ -25,7 +25,13 @@ const realDay = (message: string) =>
   z
     .string({ error: message })
     .regex(/^\d{4}-\d{2}-\d{2}$/, message)
-    .refine((d) => new Date(`${d}T12:00:00Z`).toISOString().startsWith(d), { message });
+    .refine(
+      (d) => {
+        const at = new Date(`${d}T12:00:00Z`);
+        return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(d);
+      },
+      { message },
+    );
 
 export const absenceSchema = z
   .object({
