@@ -209,7 +209,10 @@ describe.each(TEST_ENGINES)('courrier absences and reminders on %s', (engine) =>
 
     const url = await register({ objet: 'Certificat d’urbanisme du 4 rue du Port' });
     const dgs = await as('dgs');
-    await dgs.get(url);
+    // The processing form says so before anyone chooses.
+    expect(shownText((await dgs.get(url)).body)).toMatch(
+      /Absence de Colin Collègue jusqu’au \d+(er)? \S+ \d{4} inclus : le courrier qui lui est confié va à Ines Instructrice\./,
+    );
     expect((await dgs.post(`${url}/attribuer`, { agent: people.collegue.id })).statusCode).toBe(303);
     const page = shownText((await dgs.get(url)).body);
     expect(page).toContain('Agent attributaire Ines Instructrice');

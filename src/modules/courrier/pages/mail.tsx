@@ -253,6 +253,7 @@ function ProcessingSection({
   const agents = data.staff.filter(
     (s) => s.serviceIds.includes(mail.serviceId) || s.roles.some((r) => r === 'mayor' || r === 'dgs'),
   );
+  const absent = data.absentToday.filter((a) => agents.some((s) => s.accountId === a.accountId));
   const assignErrors = state?.form === 'attribuer' ? state.errors : {};
   const redirectErrors = state?.form === 'reorienter' ? state.errors : {};
   return (
@@ -261,6 +262,16 @@ function ProcessingSection({
       <CompleteForm request={request} data={data} csrf={csrf} state={state} />
       <form method="post" action={`${mailPath(request, mail.id)}/attribuer`} novalidate>
         <CsrfField token={csrf} />
+        {absent.length > 0 && (
+          <InsetText>
+            {absent.map((a) => (
+              <p class="govuk-body">
+                Absence de {staffName(data.staff, a.accountId)} jusqu’au {formatDate(a.endsOn)} inclus : le courrier qui
+                lui est confié va à {staffName(data.staff, a.delegateId)}.
+              </p>
+            ))}
+          </InsetText>
+        )}
         <Select
           name="agent"
           label="Confier à"
