@@ -492,6 +492,10 @@ const SAMPLES: Record<string, Sample> = {
       { path: (c: SampleContext) => `/c/${c.commune}/admin/courrier/modeles/${COURRIER_ID}${suffix}` },
     ]),
   ),
+  // Courrier absences: an absence no commune has (the handler answers 404, see HANDLER_404).
+  '/c/:slug/agent/courrier/absences/:absence/retirer': {
+    path: (c: SampleContext) => `/c/${c.commune}/agent/courrier/absences/${COURRIER_ID}/retirer`,
+  },
   // Courrier: a mail no commune has (the handler answers 404, see HANDLER_404; forms answer 422 first).
   ...Object.fromEntries(
     [
@@ -499,6 +503,7 @@ const SAMPLES: Record<string, Sample> = {
       '/documents/:document',
       '/attribuer',
       '/reorienter',
+      '/completer',
       '/proposition',
       '/reponse',
       '/reponses/:reply/parapheur',
@@ -657,6 +662,7 @@ const HANDLER_404: Record<string, string> = {
   'GET /c/:slug/admin/courrier/modeles/:modele': 'courrier.template_not_found',
   'POST /c/:slug/admin/courrier/modeles/:modele': 'courrier.template_not_found',
   'POST /c/:slug/admin/courrier/modeles/:modele/retablir': 'courrier.template_not_found',
+  'POST /c/:slug/agent/courrier/absences/:absence/retirer': 'courrier.absence_not_found',
   // The courrier: an unknown mail (or one the person may not see: a confidential mail not named to them).
   ...Object.fromEntries(
     [
@@ -664,6 +670,7 @@ const HANDLER_404: Record<string, string> = {
       'GET /documents/:document',
       'POST /attribuer',
       'POST /reorienter',
+      'POST /completer',
       'POST /proposition',
       'GET /reponse',
       'POST /reponses/:reply/parapheur',

@@ -25,5 +25,9 @@ declare module '../../platform/audit/journal.js' {
     'courrier.template_added': AuditData;
     'courrier.template_reverted': AuditData;
     'courrier.template_removed': AuditData;
+    'courrier.absence_declared': AuditData;
+    'courrier.absence_withdrawn': AuditData;
+    'courrier.bundle_registered': AuditData;
+    'courrier.mail_completed': AuditData;
   }
 }

@@ -26,6 +26,7 @@ import { DEFAULT_OCR_COMMANDS } from './ocr.js';
 import { OCR_JOB, runOcr } from './ocr-job.js';
 
 const COURRIER_TABLES = [
+  'courrier_absence',
   'courrier_avis',
   'courrier_contact',
   'courrier_document',
@@ -37,6 +38,7 @@ const COURRIER_TABLES = [
   'courrier_mail_person',
   'courrier_mailbox',
   'courrier_outgoing',
+  'courrier_reminder',
   'courrier_template',
 ];
 

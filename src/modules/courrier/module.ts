@@ -2,9 +2,9 @@
  * The courrier (GEC, issue 14): the incoming register (chrono per commune, sender from the
  * contacts directory, type and deadline, priority, confidentiality, service in charge, copies,
  * scans), reading the scans with tesseract in a worker job, the classifier's proposal of a
- * service, processing (assignment, redirection with a reason, history), replies signed in the
- * parapheur and the outgoing register, electronic registered letters through a qualified
- * provider. Contributes the agent tile (the agent's navigation) and figures for pilotage.
+ * service, processing (assignment, redirection with a reason, absences, daily late reminders,
+ * history), replies signed in the parapheur and the outgoing register, electronic registered
+ * letters through a qualified provider. Contributes the agent tile (the agent's navigation) and figures for pilotage.
  */
 
 import { subscribe } from '../../platform/events/index.js';
@@ -13,7 +13,10 @@ import type { GuichetModule } from '../../platform/module.js';
 import { parisDateOf } from '../../platform/time/calendar.js';
 import { formatNumber } from '../../platform/views/format.js';
 import { courrierIndicatorSource } from './indicators.js';
+import { COURRIER_MAILS } from './mail-templates.js';
 import { ocrJob } from './ocr-job.js';
+import { registerAbsencePages } from './pages/absences.js';
+import { registerBundlePages } from './pages/bundle.js';
 import { registerIntakeAdminPages } from './pages/intake-admin.js';
 import { registerMailPages } from './pages/mail.js';
 import { registerRegisterPages } from './pages/register.js';
@@ -22,6 +25,7 @@ import { viewerOf } from './policy.js';
 import { courrierFigures, listRegister } from './repo.js';
 import { lreFollowJob } from './use-cases/follow-lre.js';
 import { intakeJob } from './use-cases/mailbox.js';
+import { reminderJob } from './use-cases/reminders.js';
 import { onCircuitClosed } from './use-cases/replies.js';
 import './audit.js';
 
@@ -29,15 +33,18 @@ export const courrierModule: GuichetModule = {
   name: 'courrier',
   async registerRoutes(app, ctx) {
     registerMailPages(app, ctx);
+    registerAbsencePages(app, ctx);
     registerIntakeAdminPages(app, ctx);
     registerTemplatesAdminPages(app, ctx);
     // The registration form takes the scans: multipart is parsed in this scope only.
     await app.register(async (scope) => {
       await registerMultipart(scope);
       registerRegisterPages(scope, ctx);
+      registerBundlePages(scope, ctx);
     });
   },
-  jobs: (ctx) => [ocrJob(ctx), lreFollowJob(ctx), intakeJob(ctx)],
+  jobs: (ctx) => [ocrJob(ctx), lreFollowJob(ctx), intakeJob(ctx), reminderJob(ctx)],
+  mailTemplates: Object.values(COURRIER_MAILS),
   subscribers: (ctx) => [
     subscribe('signature.circuit.completed', 'courrier.reply-signed', (event) => onCircuitClosed(ctx, event)),
     subscribe('signature.circuit.refused', 'courrier.reply-refused', (event) => onCircuitClosed(ctx, event)),

@@ -76,6 +76,26 @@ export function canAdministerTemplates(actor: Actor | null): boolean {
   return hasRole(actor, 'admin');
 }
 
+/**
+ * Who declares an agent's absence (their new mail going to a colleague meanwhile): the agent
+ * themselves, the head of one of their services (the parapheur's « chef du service »), or the
+ * leadership (maire, DGS, administrators), who see every service.
+ */
+export function canDeclareAbsenceOf(
+  actor: Actor | null,
+  absent: { accountId: string; serviceIds: readonly string[] },
+  headedServiceIds: readonly string[],
+): boolean {
+  if (!actor || !canRegister(actor)) return false;
+  if (actor.accountId === absent.accountId || seesAllServices(actor)) return true;
+  return absent.serviceIds.some((id) => headedServiceIds.includes(id));
+}
+
+/** Who may receive mail in an absent agent's place: a person who may open the courrier. */
+export function mayReceiveMail(person: { roles: readonly string[] }): boolean {
+  return person.roles.some((r) => r === 'agent' || r === 'mayor' || r === 'dgs' || r === 'admin');
+}
+
 /** What the register lists for a person (the same rule, in SQL: repo.listRegister). */
 export function viewerOf(actor: Actor): { accountId: string; serviceIds: string[]; allServices: boolean } {
   return { accountId: actor.accountId, serviceIds: [...actor.serviceIds], allServices: seesAllServices(actor) };

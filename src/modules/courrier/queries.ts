@@ -10,6 +10,7 @@ import { canProcessMail, isAskedForAvis, viewerOf } from './policy.js';
 import {
   type AvisRow,
   findContact,
+  listAbsencesFrom,
   listAvisAskedOf,
   listAvisOfMail,
   listDocuments,
@@ -80,6 +81,8 @@ export interface MailPage {
   askedAvisIds: string[];
   /** The commune's reply templates (its edited versions in place of the built-in ones, then its own). */
   templates: Array<{ key: string; label: string }>;
+  /** The staff absent today, with who receives the mail confided to them (absences.ts). */
+  absentToday: Array<{ accountId: string; delegateId: string; endsOn: string }>;
 }
 
 /** The avis asked of the caller (by name, or of their services on mail that is not confidential). */
@@ -97,6 +100,7 @@ export function staffName(staff: readonly StaffContact[], accountId: string | nu
 
 export async function mailPage(ctx: AppContext, caller: Caller, mailId: string): Promise<MailPage> {
   if (!isUuid(mailId)) throw MAIL_NOT_FOUND();
+  const today = parisDateOf(new Date());
   return withTenant(ctx.database, caller.communeId, async (tx) => {
     const { mail, access } = await visibleMail(tx, caller, mailId);
     const communeId = caller.communeId;
@@ -131,11 +135,14 @@ export async function mailPage(ctx: AppContext, caller: Caller, mailId: string):
           .filter((s) => s.outgoingId === r.id)
           .map((s) => ({ ...s, proofs: proofs.filter((p) => p.sendId === s.id) })),
       })),
-      today: parisDateOf(new Date()),
+      today,
       lreAvailable: lreProviderOf(ctx) !== null,
       avis,
       askedAvisIds: avis.filter((a) => isAskedForAvis(caller.actor, a)).map((a) => a.id),
       templates: (await templatesOf(tx, communeId)).map((t) => ({ key: t.key, label: t.label })),
+      absentToday: (await listAbsencesFrom(tx, communeId, today))
+        .filter((a) => a.startsOn <= today)
+        .map((a) => ({ accountId: a.accountId, delegateId: a.delegateId, endsOn: a.endsOn })),
     };
   });
 }

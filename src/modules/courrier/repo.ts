@@ -2,12 +2,14 @@
  * The courrier's queries; every function takes the commune (RLS applies too). Private to the
  * module: other modules use index.ts.
  */
-import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../platform/db/tenant.js';
 import { emailKey, nameKey, postalKey, sameContact } from './contacts.js';
 import {
+  type Absence,
   type Avis,
+  absence,
   avis,
   type CommuneTemplate,
   type Contact,
@@ -241,6 +243,8 @@ export interface RegisterFilters {
   serviceId?: string | null;
   status?: 'a_traiter' | 'en_cours' | 'clos' | 'ouverts' | null;
   late?: boolean;
+  /** Only the mails confided to the viewer (their own basket). */
+  mine?: boolean;
   /** Words searched in the chrono, subject, sender and text read by OCR. */
   query?: string | null;
   /** Paris date of today, for the late flag. */
@@ -295,6 +299,7 @@ export async function listRegister(
     params.push(filters.status);
     where.push(`m.status = $${params.length}`);
   }
+  if (filters.mine) where.push('m.assigned_to = $2');
   if (filters.late) {
     params.push(filters.today);
     where.push(`m.status <> 'clos' AND m.due_on < $${params.length}::date`);
@@ -589,4 +594,97 @@ export async function saveCommuneTemplate(tx: Tx, values: typeof template.$infer
 
 export async function deleteCommuneTemplate(tx: Tx, communeId: string, id: string): Promise<void> {
   await tx.db.delete(template).where(and(eq(template.communeId, communeId), eq(template.id, id)));
+}
+
+// — Absences and reminders (migration 0050) —
+
+export async function insertAbsence(tx: Tx, values: Omit<typeof absence.$inferInsert, 'id'>): Promise<Absence> {
+  const [row] = await tx.db
+    .insert(absence)
+    .values({ id: uuidv7(), ...values })
+    .returning();
+  return row!;
+}
+
+export async function findAbsence(tx: Tx, communeId: string, id: string): Promise<Absence | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(absence)
+    .where(and(eq(absence.communeId, communeId), eq(absence.id, id)))
+    .for('update');
+  return row;
+}
+
+export async function withdrawAbsence(tx: Tx, communeId: string, id: string, at: Date): Promise<void> {
+  await tx.db
+    .update(absence)
+    .set({ withdrawnAt: at })
+    .where(and(eq(absence.communeId, communeId), eq(absence.id, id)));
+}
+
+/** The absences not withdrawn that end on `from` or later (current and upcoming), by start date. */
+export function listAbsencesFrom(tx: Tx, communeId: string, from: string): Promise<Absence[]> {
+  return tx.db
+    .select()
+    .from(absence)
+    .where(and(eq(absence.communeId, communeId), isNull(absence.withdrawnAt), gte(absence.endsOn, from)))
+    .orderBy(asc(absence.startsOn), asc(absence.createdAt));
+}
+
+/** The absence of the account covering the Paris date `day`, if any. */
+export async function absenceOn(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+  day: string,
+): Promise<Absence | undefined> {
+  const [row] = await tx.db
+    .select()
+    .from(absence)
+    .where(
+      and(
+        eq(absence.communeId, communeId),
+        eq(absence.accountId, accountId),
+        isNull(absence.withdrawnAt),
+        lte(absence.startsOn, day),
+        gte(absence.endsOn, day),
+      ),
+    )
+    .orderBy(desc(absence.createdAt))
+    .limit(1);
+  return row;
+}
+
+export interface DueMailRow {
+  id: string;
+  chrono: string;
+  subject: string;
+  confidential: boolean;
+  due_on: string;
+  assigned_to: string;
+}
+
+/**
+ * Claims, for the Paris day `day`, the open assigned mails due on `until` or before that were not
+ * yet reminded that day: the rows returned are this run's (a concurrent run gets none of them).
+ */
+export async function claimDueMails(tx: Tx, communeId: string, day: string, until: string): Promise<DueMailRow[]> {
+  const { rows } = await tx.client.query<DueMailRow>(
+    `WITH due AS (
+       SELECT m.id, m.assigned_to FROM courrier_mail m
+        WHERE m.commune_id = $1 AND m.status <> 'clos' AND m.assigned_to IS NOT NULL
+          AND m.due_on IS NOT NULL AND m.due_on <= $3::date
+     ), claimed AS (
+       INSERT INTO courrier_reminder (commune_id, mail_id, day, account_id)
+       SELECT $1, due.id, $2::date, due.assigned_to FROM due
+       ON CONFLICT DO NOTHING
+       RETURNING mail_id
+     )
+     SELECT m.id, m.chrono, m.subject, m.confidential, to_char(m.due_on, 'YYYY-MM-DD') AS due_on, m.assigned_to
+       FROM courrier_mail m JOIN claimed ON claimed.mail_id = m.id
+      WHERE m.commune_id = $1
+      ORDER BY m.due_on, m.chrono`,
+    [communeId, day, until],
+  );
+  return rows;
 }

@@ -203,3 +203,17 @@ export const template = pgTable('courrier_template', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 export type CommuneTemplate = typeof template.$inferSelect;
+
+/** An agent's absence (migration 0050): from–to Paris dates, both included; their new mail goes to `delegateId`. */
+export const absence = pgTable('courrier_absence', {
+  id: uuid('id').primaryKey(),
+  communeId: uuid('commune_id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  delegateId: uuid('delegate_id').notNull(),
+  startsOn: date('starts_on', { mode: 'string' }).notNull(),
+  endsOn: date('ends_on', { mode: 'string' }).notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  withdrawnAt: ts('withdrawn_at'),
+});
+export type Absence = typeof absence.$inferSelect;

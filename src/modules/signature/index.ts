@@ -12,7 +12,14 @@ import { listServices } from '../../platform/tenancy/communes.js';
 import { activeAccountIdByEmail } from '../identity/index.js';
 import { circuitStepsSchema, type DocumentType, type FunctionKey, type StepTemplate } from './circuits.js';
 import { FOLDER_NOT_FOUND } from './folder-flow.js';
-import { findFolder, listActions, listDocuments, replaceFunctionHolder, saveCircuitTemplate } from './repo.js';
+import {
+  findFolder,
+  listActions,
+  listDocuments,
+  listFunctionHolders,
+  replaceFunctionHolder,
+  saveCircuitTemplate,
+} from './repo.js';
 import { createFolder } from './use-cases/create-folder.js';
 
 export type { DocumentType, FunctionKey, StepTemplate } from './circuits.js';
@@ -146,4 +153,14 @@ export async function circuitActs(tx: Tx, communeId: string, folderId: string): 
       onBehalfOf: a.onBehalfOf,
       at: a.occurredAt,
     }));
+}
+
+/**
+ * The services whose head (function « chef du service ») the account is, inside the caller's
+ * tenant transaction: the courrier lets a head of service declare the absence of their agents.
+ */
+export async function servicesHeadedBy(tx: Tx, communeId: string, accountId: string): Promise<string[]> {
+  return (await listFunctionHolders(tx, communeId))
+    .filter((h) => h.functionKey === 'chef_service' && h.accountId === accountId && h.serviceId !== null)
+    .map((h) => h.serviceId!);
 }

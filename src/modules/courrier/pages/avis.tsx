@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
+import { parisDateOf } from '../../../platform/time/calendar.js';
 import {
   Button,
   CsrfField,
@@ -215,6 +216,7 @@ export function registerAvisRoutes(
   app.get('/c/:slug/agent/courrier/avis', POLICY, async (request, reply) => {
     const rows = await avisAskedOf(ctx, callerOf(request));
     const open = rows.filter((r) => !r.answer).length;
+    const today = parisDateOf(new Date());
     return sendPage(request, reply, {
       title: 'Avis demandés',
       wide: true,
@@ -248,7 +250,15 @@ export function registerAvisRoutes(
                 r.answer ? (
                   <Tag colour="grey">{`Donné : ${AVIS_LABELS[r.answer as 'favorable'].toLowerCase()}`}</Tag>
                 ) : (
-                  <Tag colour="yellow">À donner</Tag>
+                  <>
+                    <Tag colour="yellow">À donner</Tag>
+                    {r.due_on < today && (
+                      <>
+                        {' '}
+                        <Tag colour="red">En retard</Tag>
+                      </>
+                    )}
+                  </>
                 ),
               ])}
             />

@@ -12,6 +12,7 @@ import {
   Button,
   CsrfField,
   type FieldErrors,
+  Input,
   InsetText,
   Radios,
   Select,
@@ -24,8 +25,9 @@ import { type FormBody, formString, handleForm, sendPage } from '../../../platfo
 import { MAIL_TYPE_RULES } from '../deadlines.js';
 import { type MailPage, mailDocument, mailPage, staffName } from '../queries.js';
 import { CATEGORY_LABELS, OCR_LABELS, PRIORITY_LABELS } from '../texts.js';
-import { assignMail, redirectMail } from '../use-cases/process-mail.js';
+import { assignMail, completeMail, redirectMail } from '../use-cases/process-mail.js';
 import { decideProposal } from '../use-cases/propose-service.js';
+import { UNKNOWN_SENDER } from '../use-cases/register-bundle.js';
 import { AvisSection, registerAvisRoutes } from './avis.js';
 import { RepliesSection, registerReplyRoutes } from './replies.js';
 import { callerOf, courrierBreadcrumbs, mailPath, POLICY, StatusTag } from './ui.js';
@@ -38,6 +40,7 @@ const NOTICES: Record<string, string> = {
   avis_donne: 'Votre avis est enregistré.',
   attribue: 'Le courrier est confié.',
   reoriente: 'Le courrier est réorienté.',
+  complete: 'L’enregistrement est complété.',
   proposition: 'Le service du courrier est choisi.',
   brouillon: 'Le projet de réponse est enregistré.',
   parapheur: 'La réponse est envoyée au parapheur pour visa et signature.',
@@ -163,6 +166,76 @@ function ProposalSection({
   );
 }
 
+/** Corrects the sender and the subject (a letter of a bulk intake arrives « Expéditeur à identifier »). */
+function CompleteForm({
+  request,
+  data,
+  csrf,
+  state,
+}: {
+  request: FastifyRequest;
+  data: MailPage;
+  csrf: string;
+  state: FormState | null;
+}) {
+  const { mail, contact } = data;
+  const unknown = contact.name === UNKNOWN_SENDER;
+  const mine = state?.form === 'completer';
+  const errors = mine ? state.errors : {};
+  const v = (key: string, current: string) => (mine ? (state.values[key] ?? '') : current);
+  return (
+    <details class="govuk-details" {...(unknown || mine ? { open: true } : {})}>
+      <summary class="govuk-details__summary">
+        <span class="govuk-details__summary-text">
+          {unknown ? 'Compléter l’expéditeur et l’objet' : 'Corriger l’expéditeur ou l’objet'}
+        </span>
+      </summary>
+      <div class="govuk-details__text">
+        <form method="post" action={`${mailPath(request, mail.id)}/completer`} novalidate>
+          <CsrfField token={csrf} />
+          <Input name="objet" label="Objet" value={v('objet', mail.subject)} error={errors.objet} />
+          <Radios
+            name="expediteur_type"
+            legend="L’expéditeur est"
+            legendSize="s"
+            inline
+            value={v('expediteur_type', contact.kind)}
+            items={[
+              { value: 'personne', label: 'Une personne' },
+              { value: 'organisation', label: 'Un organisme' },
+            ]}
+            {...(errors.expediteur_type ? { error: errors.expediteur_type } : {})}
+          />
+          <Input
+            name="expediteur_nom"
+            label="Nom de l’expéditeur"
+            autocomplete="off"
+            value={v('expediteur_nom', unknown ? '' : contact.name)}
+            error={errors.expediteur_nom}
+          />
+          <Input
+            name="expediteur_courriel"
+            type="email"
+            label="Adresse électronique (facultatif)"
+            spellcheck={false}
+            value={v('expediteur_courriel', contact.email ?? '')}
+            error={errors.expediteur_courriel}
+          />
+          <Textarea
+            name="expediteur_adresse"
+            label="Adresse postale"
+            hint="Obligatoire sans adresse électronique. Un expéditeur déjà connu est retrouvé dans le carnet."
+            rows={3}
+            value={v('expediteur_adresse', contact.postalAddress ?? '')}
+            error={errors.expediteur_adresse}
+          />
+          <Button variant="secondary">Enregistrer l’expéditeur et l’objet</Button>
+        </form>
+      </div>
+    </details>
+  );
+}
+
 function ProcessingSection({
   request,
   data,
@@ -180,13 +253,25 @@ function ProcessingSection({
   const agents = data.staff.filter(
     (s) => s.serviceIds.includes(mail.serviceId) || s.roles.some((r) => r === 'mayor' || r === 'dgs'),
   );
+  const absent = data.absentToday.filter((a) => agents.some((s) => s.accountId === a.accountId));
   const assignErrors = state?.form === 'attribuer' ? state.errors : {};
   const redirectErrors = state?.form === 'reorienter' ? state.errors : {};
   return (
     <>
       <h2 class="govuk-heading-m">Traitement</h2>
+      <CompleteForm request={request} data={data} csrf={csrf} state={state} />
       <form method="post" action={`${mailPath(request, mail.id)}/attribuer`} novalidate>
         <CsrfField token={csrf} />
+        {absent.length > 0 && (
+          <InsetText>
+            {absent.map((a) => (
+              <p class="govuk-body">
+                Absence de {staffName(data.staff, a.accountId)} jusqu’au {formatDate(a.endsOn)} inclus : le courrier qui
+                lui est confié va à {staffName(data.staff, a.delegateId)}.
+              </p>
+            ))}
+          </InsetText>
+        )}
         <Select
           name="agent"
           label="Confier à"
@@ -381,10 +466,11 @@ export function registerMailPages(app: FastifyInstance, ctx: AppContext): void {
     return sendFile(reply, await mailDocument(ctx, callerOf(request), mail, document));
   });
 
-  // The mail page's three forms: the path, the use case, and the confirmation shown after it.
+  // The mail page's forms: the path, the use case, and the confirmation shown after it.
   const forms = [
     ['attribuer', assignMail, 'attribue'],
     ['reorienter', redirectMail, 'reoriente'],
+    ['completer', completeMail, 'complete'],
     ['proposition', decideProposal, 'proposition'],
   ] as const;
   for (const [path, run, done] of forms) {

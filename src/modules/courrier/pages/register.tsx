@@ -281,17 +281,20 @@ function registerFilters(request: FastifyRequest) {
   const serviceParam = formString(q, 'service');
   const statusParam = formString(q, 'statut') || 'ouverts';
   const late = formString(q, 'retard') === '1';
+  const mine = formString(q, 'moi') === '1';
   const query = formString(q, 'q').slice(0, 200);
   const status = STATUS_FILTERS.some((s) => s.value === statusParam) ? statusParam : 'ouverts';
   return {
     serviceParam,
     status,
     late,
+    mine,
     query,
     filters: {
       serviceId: isUuid(serviceParam) ? serviceParam : null,
       status: status === 'tous' ? null : (status as 'ouverts'),
       late,
+      mine,
       query,
     },
   };
@@ -356,13 +359,14 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
   });
 
   app.get('/c/:slug/agent/courrier', POLICY, async (request, reply) => {
-    const { serviceParam, status, late, query, filters } = registerFilters(request);
+    const { serviceParam, status, late, mine, query, filters } = registerFilters(request);
     const data = await registerPage(ctx, callerOf(request), filters);
     const exportQuery = new URLSearchParams({
       ...(query ? { q: query } : {}),
       ...(isUuid(serviceParam) ? { service: serviceParam } : {}),
       statut: status,
       ...(late ? { retard: '1' } : {}),
+      ...(mine ? { moi: '1' } : {}),
     }).toString();
     const serviceName = new Map(data.services.map((s) => [s.id, s.name]));
     const base = courrierBase(request);
@@ -379,6 +383,10 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
               Enregistrer un courrier
             </a>
             {' · '}
+            <a class="govuk-link" href={`${base}/lot`}>
+              Enregistrer un lot de scans
+            </a>
+            {' · '}
             <a class="govuk-link" href={`${base}/courriel`}>
               Importer un courriel (.eml)
             </a>
@@ -389,6 +397,10 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
             {' · '}
             <a class="govuk-link" href={`${base}/depart`}>
               Registre du courrier départ
+            </a>
+            {' · '}
+            <a class="govuk-link" href={`${base}/absences`}>
+              Absences
             </a>
           </p>
           <form method="get" action={base} class="govuk-!-margin-bottom-6">
@@ -414,6 +426,13 @@ export function registerRegisterPages(app: FastifyInstance, ctx: AppContext): vo
               small
               items={[{ value: '1', label: 'En retard seulement' }]}
               values={late ? ['1'] : []}
+            />
+            <Checkboxes
+              name="moi"
+              legend="Attribution"
+              small
+              items={[{ value: '1', label: 'Confiés à moi seulement' }]}
+              values={mine ? ['1'] : []}
             />
             <Button variant="secondary">Afficher</Button>
           </form>

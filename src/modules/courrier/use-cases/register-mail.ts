@@ -9,9 +9,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../../platform/context.js';
 import { nextValue } from '../../../platform/db/counters.js';
-import { withTenant } from '../../../platform/db/tenant.js';
+import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { mailAddressError } from '../../../platform/mail/address.js';
-import { listActiveServices } from '../../../platform/tenancy/communes.js';
+import { listActiveServices, type Service } from '../../../platform/tenancy/communes.js';
 import { parisDateOf, parisYearOf } from '../../../platform/time/calendar.js';
 import { listStaffContacts } from '../../identity/index.js';
 import { MAIL_TYPES, processingDeadline } from '../deadlines.js';
@@ -110,6 +110,7 @@ export const registerSchema = z
   });
 
 export type RegisterInput = z.input<typeof registerSchema>;
+export type RegisterValues = z.output<typeof registerSchema>;
 
 export interface Scan {
   name: string;
@@ -142,71 +143,89 @@ export async function registerMail(
         throw fieldError(field, 'Choisissez des personnes parmi les agents et élus de la commune.');
       }
     }
-    const { contact, created } = await findOrCreateContact(tx, communeId, {
-      kind: values.expediteur_type,
-      name: values.expediteur_nom,
-      email: values.expediteur_courriel,
-      postalAddress: values.expediteur_adresse,
-    });
-    const chrono = chronoOf('A', parisYearOf(now), await nextValue(tx, INCOMING_COUNTER, now));
-    const mail = await insertMail(tx, {
-      id: uuidv7(),
-      communeId,
-      chrono,
-      arrivedOn: values.arrivee,
-      registeredAt: now,
-      registeredBy: caller.actor.accountId,
-      contactId: contact.id,
-      subject: values.objet,
-      mailType: values.type,
-      category: values.categorie,
-      priority: values.priorite,
-      confidential: values.confidentiel,
-      serviceId: service.id,
-      status: 'a_traiter',
-      dueOn: processingDeadline(values.arrivee, values.type, values.priorite),
-      ocrStatus: scans.length > 0 ? 'en_attente' : 'aucun',
-      ocrPagesDone: 0,
-      ocrPagesTotal: 0,
-    });
-    for (const scan of scans) {
-      const sha256 = await tx.blobs.put({ communeId }, scan.content);
-      await insertDocument(tx, {
-        communeId,
-        mailId: mail.id,
-        name: scan.name,
-        mimeType: scan.mimeType,
-        sizeBytes: scan.sizeBytes,
-        sha256,
-      });
-    }
-    await addPersons(tx, communeId, mail.id, [
-      ...values.copies.map((accountId) => ({ accountId, role: 'copie' as const })),
-      ...(values.confidentiel ? values.lecteurs.map((accountId) => ({ accountId, role: 'lecteur' as const })) : []),
-    ]);
-    await addHistory(tx, communeId, mail.id, {
-      actorId: caller.actor.accountId,
-      kind: 'enregistre',
-      at: now,
-      text: `Courrier enregistré sous le numéro ${chrono}, confié au service ${service.name}${
-        created ? '' : ` (expéditeur déjà connu : ${contact.name})`
-      }.`,
-    });
-    await refreshProposal(tx, communeId, mail.id);
-    await auditCourrier(
-      tx,
-      caller,
-      'courrier.mail_registered',
-      { type: 'courrier_mail', id: mail.id },
-      {
-        chrono,
-        service: service.id,
-        confidential: values.confidentiel,
-        scans: scans.length,
-      },
-    );
-    if (scans.length > 0)
-      await ctx.queue.enqueue(tx, OCR_JOB, { communeId, mailId: mail.id }, { idempotencyKey: `ocr:${mail.id}` });
-    return mail;
+    return insertIncoming(ctx, tx, caller, values, service, scans, now);
   });
+}
+
+/**
+ * Registers one incoming mail in the caller's transaction (the form above; each letter of a
+ * bulk intake): contact, chrono, deadline, scans, people, history, journal, OCR job.
+ */
+export async function insertIncoming(
+  ctx: AppContext,
+  tx: Tx,
+  caller: Caller,
+  values: Omit<RegisterValues, 'service'>,
+  service: Service,
+  scans: readonly Scan[],
+  now: Date,
+  origin?: string,
+): Promise<Mail> {
+  const { communeId } = caller;
+  const { contact, created } = await findOrCreateContact(tx, communeId, {
+    kind: values.expediteur_type,
+    name: values.expediteur_nom,
+    email: values.expediteur_courriel,
+    postalAddress: values.expediteur_adresse,
+  });
+  const chrono = chronoOf('A', parisYearOf(now), await nextValue(tx, INCOMING_COUNTER, now));
+  const mail = await insertMail(tx, {
+    id: uuidv7(),
+    communeId,
+    chrono,
+    arrivedOn: values.arrivee,
+    registeredAt: now,
+    registeredBy: caller.actor.accountId,
+    contactId: contact.id,
+    subject: values.objet,
+    mailType: values.type,
+    category: values.categorie,
+    priority: values.priorite,
+    confidential: values.confidentiel,
+    serviceId: service.id,
+    status: 'a_traiter',
+    dueOn: processingDeadline(values.arrivee, values.type, values.priorite),
+    ocrStatus: scans.length > 0 ? 'en_attente' : 'aucun',
+    ocrPagesDone: 0,
+    ocrPagesTotal: 0,
+  });
+  for (const scan of scans) {
+    const sha256 = await tx.blobs.put({ communeId }, scan.content);
+    await insertDocument(tx, {
+      communeId,
+      mailId: mail.id,
+      name: scan.name,
+      mimeType: scan.mimeType,
+      sizeBytes: scan.sizeBytes,
+      sha256,
+    });
+  }
+  await addPersons(tx, communeId, mail.id, [
+    ...values.copies.map((accountId) => ({ accountId, role: 'copie' as const })),
+    ...(values.confidentiel ? values.lecteurs.map((accountId) => ({ accountId, role: 'lecteur' as const })) : []),
+  ]);
+  await addHistory(tx, communeId, mail.id, {
+    actorId: caller.actor.accountId,
+    kind: 'enregistre',
+    at: now,
+    text: `Courrier enregistré sous le numéro ${chrono}, confié au service ${service.name}${
+      created ? '' : ` (expéditeur déjà connu : ${contact.name})`
+    }.${origin ? ` ${origin}` : ''}`,
+  });
+  await refreshProposal(tx, communeId, mail.id);
+  await auditCourrier(
+    tx,
+    caller,
+    'courrier.mail_registered',
+    { type: 'courrier_mail', id: mail.id },
+    {
+      chrono,
+      service: service.id,
+      confidential: values.confidentiel,
+      scans: scans.length,
+    },
+  );
+  if (scans.length > 0)
+    await ctx.queue.enqueue(tx, OCR_JOB, { communeId, mailId: mail.id }, { idempotencyKey: `ocr:${mail.id}` });
+  return mail;
 }
