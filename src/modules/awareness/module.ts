@@ -18,6 +18,7 @@ import { registerLinkPages } from './pages/link.js';
 import { completionsOf, eraseAccount, individualResults } from './repo.js';
 import { AWARENESS_FIGURES } from './results.js';
 import { findScenario } from './scenarios.js';
+import { findTraining } from './trainings.js';
 import { sendSimulationJob } from './use-cases/send-simulation.js';
 import { trainingReminderJob } from './use-cases/send-training-reminders.js';
 
@@ -72,6 +73,14 @@ export const awarenessModule: GuichetModule = {
                   findScenario(r.scenario)?.title ?? r.scenario,
                   r.sendAt.toISOString(),
                   r.events.join(', ') || 'aucune',
+                ]),
+              },
+              {
+                caption: 'Formations réussies',
+                columns: ['Formation', 'Réussie le'],
+                rows: trainings.map((t) => [
+                  findTraining(t.training)?.title ?? t.training,
+                  t.completedAt.toISOString(),
                 ]),
               },
             ],
