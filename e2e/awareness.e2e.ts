@@ -100,7 +100,9 @@ test('a simulation launched after the staff notice: clicked, « submitted » wit
   expect(new URL(phone.url()).pathname).toMatch(/\/lien\/[A-Za-z0-9_-]+\/a-retenir$/);
   const moment = squash(await phone.locator('main').textContent());
   expect(moment).toContain('Aucun service informatique ne demande');
-  expect(moment).toContain('Pour aller plus loin : la formation « Des mots de passe solides, et un gestionnaire pour les garder »');
+  expect(moment).toContain(
+    'Pour aller plus loin : la formation « Des mots de passe solides, et un gestionnaire pour les garder »',
+  );
   await clean(phone, 'ce qu’il fallait voir', true);
   await screenshot(phone, 'sensibilisation-a-retenir-390');
   await Promise.all([
