@@ -2,7 +2,8 @@
  * Issue 17 in a real browser on the demo: the administrator publishes the staff notice and
  * launches a phishing simulation to two named agents at once; the urbanisme agent opens the link
  * on a phone, types into the fake page and « submits » — the request carries nothing typed —,
- * lands on the teachable moment, follows the training and passes its quiz; his colleague of the
+ * lands on the teachable moment, follows the training and passes its quiz (his trainings page then
+ * shows it passed, four left); his colleague of the
  * technical services reports it from his phone; the campaign's results and the cyber
  * panel show the rates. axe finds nothing on any page.
  */
@@ -99,6 +100,9 @@ test('a simulation launched after the staff notice: clicked, « submitted » wit
   expect(new URL(phone.url()).pathname).toMatch(/\/lien\/[A-Za-z0-9_-]+\/a-retenir$/);
   const moment = squash(await phone.locator('main').textContent());
   expect(moment).toContain('Aucun service informatique ne demande');
+  expect(moment).toContain(
+    'Pour aller plus loin : la formation « Des mots de passe solides, et un gestionnaire pour les garder »',
+  );
   await clean(phone, 'ce qu’il fallait voir', true);
   await screenshot(phone, 'sensibilisation-a-retenir-390');
   await Promise.all([
@@ -117,6 +121,13 @@ test('a simulation launched after the staff notice: clicked, « submitted » wit
     .check();
   await submit(phone, 'Valider mes réponses');
   await clean(phone, 'formation réussie', true);
+  // Their trainings, on the phone: the phishing one passed, four left, no certificate yet.
+  await phone.goto(url('/c/villebelle/agent/sensibilisation'), { waitUntil: 'load' });
+  const trainings = squash(await phone.locator('main').textContent());
+  expect(trainings).toMatch(/Reconnaître un hameçonnage par courriel ou par SMS\s?5 minutes\s?Réussie le/);
+  expect(trainings).toContain('1 sur 5 pour l’instant');
+  await clean(phone, 'mes formations', true);
+  await screenshot(phone, 'sensibilisation-formations-390');
 
   await phoneContext.close();
 

@@ -615,6 +615,8 @@ const HANDLER_404: Record<string, string> = {
   // Awareness: an unknown campaign or link secret; no staff notice published in the demo.
   'GET /c/:slug/admin/sensibilisation/campagnes/:campaign': 'awareness.campaign_not_found',
   'GET /c/:slug/agent/sensibilisation/note': 'awareness.notice_not_found',
+  // Nobody in the demo has passed the five trainings: no certificate yet.
+  'GET /c/:slug/agent/sensibilisation/attestation.pdf': 'awareness.certificate_not_found',
   'GET /c/:slug/admin/sensibilisation/incidents/:incident': 'awareness.incident_not_found',
   'POST /c/:slug/admin/sensibilisation/incidents/:incident/etapes': 'awareness.incident_not_found',
   'GET /c/:slug/lien/:token': 'awareness.link_not_found',

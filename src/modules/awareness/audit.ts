@@ -12,5 +12,6 @@ declare module '../../platform/audit/journal.js' {
     'awareness.training_completed': { training: string; score: number };
     'awareness.incident_declared': { personalData: string };
     'awareness.incident_step_done': { step: string };
+    'awareness.training_reminders_set': { on: boolean };
   }
 }

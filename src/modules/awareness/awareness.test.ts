@@ -331,9 +331,9 @@ describe.each(TEST_ENGINES)('cyber awareness on %s', (engine) => {
     expect(text).toContain('Choisissez une réponse.');
     const right = await clement.post(url, { rib: 'appeler', 'mot-de-passe': 'jamais', clic: 'prevenir' });
     expect(right.statusCode).toBe(200);
-    expect(shownText(right.body)).toContain('Formation suivie');
+    expect(shownText(right.body)).toContain('Formation réussie');
     expect(await journal('awareness.training_completed')).toBe(1);
-    expect(shownText((await clement.get(`/c/${town.slug}/agent/sensibilisation`)).body)).toContain('Suivie le');
+    expect(shownText((await clement.get(`/c/${town.slug}/agent/sensibilisation`)).body)).toContain('Réussie le');
     expect((await clement.get(`/c/${town.slug}/agent/sensibilisation/formations/inconnue`)).statusCode).toBe(404);
   });
 

@@ -24,4 +24,15 @@ export const AWARENESS_MAILS = {
       footer: 'Ce message et ses pièces jointes sont confidentiels.',
     }),
   }),
+  /** The monthly reminder of the trainings not passed yet (subject and list composed by the job). */
+  trainingReminder: defineMailTemplate({
+    name: 'awarenessTrainingReminder',
+    variables: z.object({
+      ...mailCommuneVariables,
+      subject: z.string().min(1).max(200),
+      paragraphs: z.array(z.string().min(1)).min(1),
+      link: z.object({ href: z.url(), label: z.string().min(1) }),
+    }),
+    render: (v) => ({ subject: v.subject, paragraphs: v.paragraphs, link: v.link }),
+  }),
 } as const;

@@ -3,8 +3,10 @@
  * campaigns sent through the outbox over a time window, the teachable moment behind each link,
  * « Signaler un hameçonnage » and the security officer's queue, results per campaign and per
  * service (figures on the cyber panel), individual results for the person and the security
- * officer only, a first short training with its quiz, and the declaration of security incidents
- * with the security officer's checklist and the CNIL 72-hour deadline.
+ * officer only, five short trainings with their quiz (completion per person, a monthly reminder
+ * job, a certificate PDF once all are passed, counts per training for the security officer), and
+ * the declaration of security incidents with the security officer's checklist and the CNIL
+ * 72-hour deadline.
  */
 import type { GuichetModule } from '../../platform/module.js';
 import './audit.js';
@@ -16,7 +18,9 @@ import { registerLinkPages } from './pages/link.js';
 import { completionsOf, eraseAccount, individualResults } from './repo.js';
 import { AWARENESS_FIGURES } from './results.js';
 import { findScenario } from './scenarios.js';
+import { findTraining } from './trainings.js';
 import { sendSimulationJob } from './use-cases/send-simulation.js';
+import { trainingReminderJob } from './use-cases/send-training-reminders.js';
 
 export const awarenessModule: GuichetModule = {
   name: 'awareness',
@@ -26,7 +30,7 @@ export const awarenessModule: GuichetModule = {
     registerLinkPages(app, ctx);
     registerIncidentPages(app, ctx);
   },
-  jobs: (ctx) => [sendSimulationJob(ctx)],
+  jobs: (ctx) => [sendSimulationJob(ctx), trainingReminderJob(ctx)],
   figures: AWARENESS_FIGURES,
   mailTemplates: Object.values(AWARENESS_MAILS),
   adminLinks: [
@@ -69,6 +73,14 @@ export const awarenessModule: GuichetModule = {
                   findScenario(r.scenario)?.title ?? r.scenario,
                   r.sendAt.toISOString(),
                   r.events.join(', ') || 'aucune',
+                ]),
+              },
+              {
+                caption: 'Formations réussies',
+                columns: ['Formation', 'Réussie le'],
+                rows: trainings.map((t) => [
+                  findTraining(t.training)?.title ?? t.training,
+                  t.completedAt.toISOString(),
                 ]),
               },
             ],

@@ -1,5 +1,5 @@
 /**
- * The awareness module's queries (migrations/0046 is the source of truth). Every function runs in
+ * The awareness module's queries (migrations/0046, 0052 and 0053 are the source of truth). Every function runs in
  * a tenant transaction of the commune and names the commune in its WHERE clause as well (RLS is
  * the second barrier).
  */
@@ -345,12 +345,67 @@ export async function completionsOf(
   return rows.map((r) => ({ training: r.training, score: r.score, completedAt: r.completed_at }));
 }
 
-export async function countCompletions(tx: Tx, communeId: string): Promise<number> {
-  const { rows } = await tx.client.query<{ n: number }>(
-    'SELECT count(DISTINCT account_id)::int AS n FROM awareness_training_completion WHERE commune_id = $1',
+/** The completions of every person of the commune (the reminder job and the counts of people who passed all). */
+export async function completionsByAccount(tx: Tx, communeId: string): Promise<Map<string, Set<string>>> {
+  const { rows } = await tx.client.query<{ account_id: string; training: string }>(
+    'SELECT account_id, training FROM awareness_training_completion WHERE commune_id = $1',
     [communeId],
   );
-  return rows[0]!.n;
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const set = out.get(r.account_id) ?? new Set<string>();
+    set.add(r.training);
+    out.set(r.account_id, set);
+  }
+  return out;
+}
+
+// — Settings and reminders —
+
+/** Whether the monthly training reminders are on (the default when nothing was set). */
+export async function trainingRemindersOn(tx: Tx, communeId: string): Promise<boolean> {
+  const { rows } = await tx.client.query<{ training_reminders: boolean }>(
+    'SELECT training_reminders FROM awareness_settings WHERE commune_id = $1',
+    [communeId],
+  );
+  return rows[0]?.training_reminders ?? true;
+}
+
+export async function setTrainingReminders(tx: Tx, communeId: string, on: boolean, accountId: string): Promise<void> {
+  await tx.client.query(
+    `INSERT INTO awareness_settings (commune_id, training_reminders, updated_by) VALUES ($1, $2, $3)
+     ON CONFLICT (commune_id) DO UPDATE SET training_reminders = EXCLUDED.training_reminders,
+       updated_by = EXCLUDED.updated_by, updated_at = now()`,
+    [communeId, on, accountId],
+  );
+}
+
+/** Takes the person's reminder of the month; false when it was already taken (nothing to send). */
+export async function claimMonthlyReminder(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+  month: string,
+): Promise<boolean> {
+  const { rowCount } = await tx.client.query(
+    `INSERT INTO awareness_training_reminder (commune_id, account_id, month) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING`,
+    [communeId, accountId, month],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function setReminderOutbox(
+  tx: Tx,
+  communeId: string,
+  accountId: string,
+  month: string,
+  outboxId: string | null,
+): Promise<void> {
+  await tx.client.query(
+    'UPDATE awareness_training_reminder SET outbox_id = $4 WHERE commune_id = $1 AND account_id = $2 AND month = $3',
+    [communeId, accountId, month, outboxId],
+  );
 }
 
 // — Personal data —
@@ -363,6 +418,8 @@ export async function eraseAccount(tx: Tx, accountId: string): Promise<void> {
   await tx.client.query('DELETE FROM awareness_recipient WHERE account_id = $1', [accountId]);
   await tx.client.query('DELETE FROM awareness_report WHERE account_id = $1', [accountId]);
   await tx.client.query('DELETE FROM awareness_training_completion WHERE account_id = $1', [accountId]);
+  await tx.client.query('DELETE FROM awareness_training_reminder WHERE account_id = $1', [accountId]);
+  await tx.client.query('UPDATE awareness_settings SET updated_by = NULL WHERE updated_by = $1', [accountId]);
   // An incident is the commune's record: it stays (the account itself is anonymised, not deleted).
 }
 

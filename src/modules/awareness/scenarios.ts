@@ -24,11 +24,13 @@ export interface Scenario {
   fakePage: { heading: string; intro: string; button: string } | null;
   /** What should have raised doubt, in the order of the message. */
   clues: string[];
-  /** The training that goes with it. */
+  /** The training that goes with it (phishing, for every scenario). */
   training: TrainingKey;
+  /** Another training the message's theme leads to (a password to « confirm » → passwords). */
+  furtherTraining?: TrainingKey;
 }
 
-export type TrainingKey = 'hameconnage';
+export type TrainingKey = 'mots-de-passe' | 'double-authentification' | 'hameconnage' | 'sauvegardes' | 'incident';
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -54,6 +56,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'L’adresse de l’expéditeur ne correspond à aucun fournisseur connu de la commune.',
     ],
     training: 'hameconnage',
+    furtherTraining: 'incident',
   },
   {
     key: 'colis',
@@ -103,6 +106,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'L’échéance le jour même, pour vous presser.',
     ],
     training: 'hameconnage',
+    furtherTraining: 'mots-de-passe',
   },
   {
     key: 'message-dgs',
@@ -151,6 +155,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'Pour « ouvrir le document », la page demande le mot de passe de votre messagerie : c’est lui qui est visé.',
     ],
     training: 'hameconnage',
+    furtherTraining: 'mots-de-passe',
   },
   {
     key: 'franceconnect',
@@ -178,6 +183,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'Un expéditeur vague (« l’équipe des services en ligne »).',
     ],
     training: 'hameconnage',
+    furtherTraining: 'double-authentification',
   },
 ];
 

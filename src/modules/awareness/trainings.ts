@@ -1,8 +1,14 @@
 /**
- * The short trainings (issue 17): five minutes of plain French and a few quiz questions; passed
- * when every answer is right. Plain data, no database.
+ * The short trainings (issue 17): five minutes of plain French and a few quiz questions each;
+ * passed when every answer is right. Plain data, no database: one file per training under
+ * trainings/, listed here in the order they are shown.
  */
 import type { TrainingKey } from './scenarios.js';
+import { DOUBLE_AUTHENTIFICATION } from './trainings/double-authentification.js';
+import { HAMECONNAGE } from './trainings/hameconnage.js';
+import { INCIDENT } from './trainings/incident.js';
+import { MOTS_DE_PASSE } from './trainings/mots-de-passe.js';
+import { SAUVEGARDES } from './trainings/sauvegardes.js';
 
 export interface QuizQuestion {
   key: string;
@@ -13,85 +19,39 @@ export interface QuizQuestion {
   explanation: string;
 }
 
+export interface TrainingSection {
+  heading: string;
+  paragraphs: readonly string[];
+  /**
+   * Links shown under the section: `path` is either inside the commune's Guichet
+   * (`compte/cles-d-acces` → `/c/<slug>/compte/cles-d-acces`) or an https address.
+   */
+  links?: ReadonlyArray<{ label: string; path: string }>;
+}
+
 export interface Training {
   key: TrainingKey;
   title: string;
   minutes: number;
-  sections: ReadonlyArray<{ heading: string; paragraphs: readonly string[] }>;
+  sections: readonly TrainingSection[];
   quiz: readonly QuizQuestion[];
 }
 
 export const TRAININGS: readonly Training[] = [
-  {
-    key: 'hameconnage',
-    title: 'Reconnaître un hameçonnage par courriel ou par SMS',
-    minutes: 5,
-    sections: [
-      {
-        heading: 'Ce que cherche l’escroc',
-        paragraphs: [
-          'L’hameçonnage (« phishing ») est un message qui se fait passer pour quelqu’un de confiance — un fournisseur, un transporteur, le service informatique, la DGS, un service public — pour obtenir un mot de passe, un paiement ou l’ouverture d’un fichier piégé.',
-          'Une mairie est une cible : elle paie des fournisseurs, détient des données personnelles et ses agents sont joignables par des adresses faciles à deviner.',
-        ],
-      },
-      {
-        heading: 'Les signes qui doivent alerter',
-        paragraphs: [
-          'L’urgence, la menace ou l’appât du gain ; une demande inhabituelle (changer un RIB, garder un secret, confirmer un mot de passe) ; un expéditeur dont l’adresse ne correspond pas au nom affiché ; un lien dont l’adresse réelle n’est pas celle du site attendu.',
-          'Sur un ordinateur, survolez le lien sans cliquer pour voir l’adresse réelle ; sur un téléphone, faites un appui long.',
-        ],
-      },
-      {
-        heading: 'Les trois réflexes',
-        paragraphs: [
-          'Je prends le temps. Je vérifie l’expéditeur et le lien. Je ne saisis jamais mon mot de passe depuis un lien reçu, et je signale le message avec « Signaler un hameçonnage » : un signalement protège toute la commune.',
-          'Si vous avez déjà cliqué ou saisi un mot de passe : ce n’est pas une faute, c’est une urgence. Changez le mot de passe depuis le site habituel et prévenez aussitôt l’administrateur de la commune.',
-        ],
-      },
-    ],
-    quiz: [
-      {
-        key: 'rib',
-        question: 'Un fournisseur vous écrit qu’il a changé de banque et joint son nouveau RIB. Que faites-vous ?',
-        choices: [
-          { value: 'payer', label: 'Je mets à jour le RIB pour ne pas retarder le paiement.' },
-          { value: 'appeler', label: 'J’appelle le fournisseur au numéro habituel, pas à celui du message.' },
-          { value: 'repondre', label: 'Je réponds au courriel pour demander confirmation.' },
-        ],
-        answer: 'appeler',
-        explanation:
-          'Répondre au courriel, c’est écrire à l’escroc : seul un appel au numéro habituel confirme un changement de coordonnées bancaires.',
-      },
-      {
-        key: 'mot-de-passe',
-        question: 'Le « service informatique » vous demande de confirmer votre mot de passe actuel par un lien.',
-        choices: [
-          { value: 'jamais', label: 'Aucun service informatique ne demande cela : je signale le message.' },
-          { value: 'confirmer', label: 'Je confirme, sinon je perds l’accès à ma messagerie.' },
-        ],
-        answer: 'jamais',
-        explanation: 'Personne n’a besoin de votre mot de passe : pas même le service informatique.',
-      },
-      {
-        key: 'clic',
-        question: 'Vous avez cliqué et saisi votre mot de passe sur une page douteuse. Que faites-vous ?',
-        choices: [
-          { value: 'rien', label: 'Rien : personne ne le saura.' },
-          {
-            value: 'prevenir',
-            label: 'Je change le mot de passe depuis le site habituel et je préviens l’administrateur.',
-          },
-        ],
-        answer: 'prevenir',
-        explanation:
-          'Chaque minute compte : un mot de passe volé est utilisé vite, et prévenir n’est jamais une faute.',
-      },
-    ],
-  },
+  MOTS_DE_PASSE,
+  DOUBLE_AUTHENTIFICATION,
+  HAMECONNAGE,
+  SAUVEGARDES,
+  INCIDENT,
 ];
 
 export function findTraining(key: string): Training | undefined {
   return TRAININGS.find((t) => t.key === key);
+}
+
+/** The address of a section's link for a commune. */
+export function trainingLinkHref(path: string, slug: string): string {
+  return path.startsWith('https://') ? path : `/c/${slug}/${path}`;
 }
 
 /** The number of right answers of a quiz, and whether every question was answered right. */
@@ -101,4 +61,17 @@ export function scoreQuiz(
 ): { score: number; passed: boolean; wrong: QuizQuestion[] } {
   const wrong = training.quiz.filter((q) => answers[q.key] !== q.answer);
   return { score: training.quiz.length - wrong.length, passed: wrong.length === 0, wrong };
+}
+
+/** Completions of a person (training key → date passed), and whether all trainings are passed. */
+export function trainingProgress(completions: ReadonlyArray<{ training: string; completedAt: Date }>): {
+  passed: Map<string, Date>;
+  complete: boolean;
+  remaining: Training[];
+} {
+  const passed = new Map(
+    completions.filter((c) => findTraining(c.training)).map((c) => [c.training, c.completedAt] as const),
+  );
+  const remaining = TRAININGS.filter((t) => !passed.has(t.key));
+  return { passed, complete: remaining.length === 0, remaining };
 }

@@ -2,12 +2,13 @@
  * The security officer's pages (`/c/:slug/admin/sensibilisation`, communeAdmin — the commune's
  * administrators are its security officer, decision 0053): the staff notice and its publication,
  * the campaigns (launch, results per service, individual results), the queue of real suspicious
- * mails reported by agents.
+ * mails reported by agents, the trainings (how many people passed each — counts, no names — and
+ * the monthly reminder setting).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ROLE_LABELS } from '../../../platform/authz/roles.js';
 import type { AppContext } from '../../../platform/context.js';
-import { withTenant } from '../../../platform/db/tenant.js';
+import { type Tx, withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/ids.js';
 import { listServices } from '../../../platform/tenancy/communes.js';
@@ -33,17 +34,21 @@ import { cnilCountdown, formatCountdown } from '../cnil-deadline.js';
 import { staffNoticeText } from '../notice.js';
 import {
   campaignCounts,
+  completionsByAccount,
   findCampaign,
   findNotice,
   individualResults,
   listCampaigns,
   listOpenIncidents,
   listOpenReports,
+  trainingRemindersOn,
 } from '../repo.js';
 import { formatRate, ratesOf } from '../results.js';
 import { DIFFICULTY_LABELS, findScenario, SCENARIOS } from '../scenarios.js';
+import { TRAININGS } from '../trainings.js';
 import { launchCampaign, TARGET_ROLES } from '../use-cases/launch-campaign.js';
 import { publishNotice } from '../use-cases/publish-notice.js';
+import { configureTrainingReminders } from '../use-cases/set-training-reminders.js';
 import { EVENT_LABELS, Paragraphs } from './ui.js';
 
 function campaignNotFound(): AppError {
@@ -56,22 +61,86 @@ function list(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
 }
 
+interface TrainingSummary {
+  staff: number;
+  perTraining: Array<{ title: string; passed: number }>;
+  allPassed: number;
+  reminders: boolean;
+}
+
+/** Counts only: how many of the commune's current staff passed each training, and all of them. */
+async function trainingSummary(tx: Tx, communeId: string): Promise<TrainingSummary> {
+  const staff = await listStaffContacts(tx, communeId);
+  const ids = new Set(staff.map((m) => m.accountId));
+  const byAccount = await completionsByAccount(tx, communeId);
+  const current = [...byAccount].filter(([id]) => ids.has(id)).map(([, set]) => set);
+  return {
+    staff: staff.length,
+    perTraining: TRAININGS.map((t) => ({ title: t.title, passed: current.filter((set) => set.has(t.key)).length })),
+    allPassed: current.filter((set) => TRAININGS.every((t) => set.has(t.key))).length,
+    reminders: await trainingRemindersOn(tx, communeId),
+  };
+}
+
+function TrainingSection({ training, csrf, action }: { training: TrainingSummary; csrf: string; action: string }) {
+  return (
+    <>
+      <h2 class="govuk-heading-l" id="formations">
+        Formations
+      </h2>
+      <p class="govuk-body">
+        Cinq formations de 5 minutes pour les agents et les élus. Ces chiffres ne nomment personne : chacun voit ses
+        propres formations et télécharge lui-même son attestation.
+      </p>
+      <Table
+        caption="Personnes ayant réussi chaque formation"
+        captionSize="s"
+        columns={[{ label: 'Formation' }, { label: 'Réussie par', numeric: true }]}
+        rows={[
+          ...training.perTraining.map((t) => [t.title, `${t.passed} sur ${training.staff}`]),
+          ['Les cinq formations', `${training.allPassed} sur ${training.staff}`],
+        ]}
+      />
+      <form method="post" action={action} novalidate>
+        <CsrfField token={csrf} />
+        <Radios
+          name="reminders"
+          legend="Rappel mensuel par courriel"
+          legendSize="m"
+          hint="Une fois par mois au plus, un courriel rappelle les formations qui restent à chaque membre du personnel qui ne les a pas toutes réussies."
+          value={training.reminders ? 'oui' : 'non'}
+          items={[
+            { value: 'oui', label: 'Envoyer le rappel mensuel' },
+            { value: 'non', label: 'Ne pas envoyer de rappel' },
+          ]}
+        />
+        <Button variant="secondary">Enregistrer le choix des rappels</Button>
+      </form>
+    </>
+  );
+}
+
 export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void {
   const base = (request: FastifyRequest) => `${adminBase(request)}/sensibilisation`;
 
   app.get('/c/:slug/admin/sensibilisation', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
     const commune = request.commune!;
-    const { notice, campaigns, reports, incidents, names } = await withTenant(ctx.database, commune.id, async (tx) => {
-      const reports = await listOpenReports(tx, commune.id);
-      const incidents = await listOpenIncidents(tx, commune.id);
-      return {
-        notice: await findNotice(tx, commune.id),
-        campaigns: await listCampaigns(tx, commune.id),
-        reports,
-        incidents,
-        names: await accountNames(tx, [...reports.map((r) => r.accountId), ...incidents.map((i) => i.declaredBy)]),
-      };
-    });
+    const { notice, campaigns, reports, incidents, names, training } = await withTenant(
+      ctx.database,
+      commune.id,
+      async (tx) => {
+        const reports = await listOpenReports(tx, commune.id);
+        const incidents = await listOpenIncidents(tx, commune.id);
+        return {
+          training: await trainingSummary(tx, commune.id),
+          notice: await findNotice(tx, commune.id),
+          campaigns: await listCampaigns(tx, commune.id),
+          reports,
+          incidents,
+          names: await accountNames(tx, [...reports.map((r) => r.accountId), ...incidents.map((i) => i.declaredBy)]),
+        };
+      },
+    );
     const now = new Date();
     const csrf = reply.generateCsrf();
     const query = request.query as FormBody;
@@ -80,7 +149,17 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
       wide: true,
       ...(query.note === 'publiee'
         ? { notice: { kind: 'success' as const, title: 'La note d’information du personnel est publiée.' } }
-        : {}),
+        : query.rappels === 'oui' || query.rappels === 'non'
+          ? {
+              notice: {
+                kind: 'success' as const,
+                title:
+                  query.rappels === 'oui'
+                    ? 'Les rappels mensuels des formations sont activés.'
+                    : 'Les rappels mensuels des formations sont arrêtés.',
+              },
+            }
+          : {}),
       children: (
         <>
           <h1 class="govuk-heading-xl">Sensibilisation à la cybersécurité</h1>
@@ -133,6 +212,8 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
               ])}
             />
           )}
+
+          <TrainingSection training={training} csrf={csrf} action={`${base(request)}/rappels`} />
 
           <h2 class="govuk-heading-l">Incidents de sécurité déclarés</h2>
           {incidents.length === 0 ? (
@@ -187,6 +268,15 @@ export function registerAdminPages(app: FastifyInstance, ctx: AppContext): void 
         </>
       ),
     });
+  });
+
+  app.post('/c/:slug/admin/sensibilisation/rappels', { config: { policy: 'communeAdmin' } }, async (request, reply) => {
+    const commune = request.commune!;
+    const reminders = formString(request.body, 'reminders');
+    const { on } = await withTenant(ctx.database, commune.id, (tx) =>
+      configureTrainingReminders(tx, commune.id, request.actor!, { reminders }, request.id),
+    );
+    return reply.redirect(`${base(request)}?rappels=${on ? 'oui' : 'non'}#formations`, 303);
   });
 
   app.post('/c/:slug/admin/sensibilisation/note', { config: { policy: 'communeAdmin' } }, async (request, reply) => {

@@ -1,11 +1,14 @@
 /**
- * The staff's pages (`/c/:slug/agent/sensibilisation`, staff): « Signaler un hameçonnage », the
- * staff notice, the person's own results (nobody else's), and the trainings with their quiz.
+ * The staff's pages (`/c/:slug/agent/sensibilisation`, staff: agents and élus): « Signaler un
+ * hameçonnage », the staff notice, the person's own results (nobody else's), the trainings with
+ * their quiz and status, and the person's own certificate once all are passed (no account in
+ * its address: nobody can ask for someone else's).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { AppError } from '../../../platform/errors.js';
+import { sendFile } from '../../../platform/files/checks.js';
 import {
   Button,
   CsrfField,
@@ -16,14 +19,22 @@ import {
   Tag,
   Textarea,
 } from '../../../platform/views/components.js';
-import { formatDateTime } from '../../../platform/views/format.js';
+import { formatDate, formatDateTime } from '../../../platform/views/format.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
+import { accountContact } from '../../identity/index.js';
+import { renderCertificatePdf } from '../certificate.js';
 import { completionsOf, findNotice, individualResults } from '../repo.js';
 import { findScenario } from '../scenarios.js';
-import { findTraining, scoreQuiz, TRAININGS } from '../trainings.js';
+import { findTraining, scoreQuiz, TRAININGS, trainingLinkHref, trainingProgress } from '../trainings.js';
 import { completeTraining } from '../use-cases/complete-training.js';
 import { reportPhishing } from '../use-cases/report-phishing.js';
 import { EVENT_LABELS, Paragraphs } from './ui.js';
+
+function certificateNotFound(): AppError {
+  return new AppError('awareness.certificate_not_found', 'certificate not available', 404, {
+    userMessage: 'Votre attestation sera disponible quand vous aurez réussi toutes les formations.',
+  });
+}
 
 function trainingNotFound(): AppError {
   return new AppError('awareness.training_not_found', 'unknown training', 404, {
@@ -42,7 +53,7 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
       results: await individualResults(tx, commune.id, { accountId }),
       completions: await completionsOf(tx, commune.id, accountId),
     }));
-    const done = new Map(completions.map((c) => [c.training, c]));
+    const progress = trainingProgress(completions);
     return sendPage(request, reply, {
       title: 'Sensibilisation à la cybersécurité',
       workspace: true,
@@ -59,25 +70,44 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
             </a>
             .
           </p>
-          <h2 class="govuk-heading-l">Formations</h2>
-          <ul class="govuk-list">
-            {TRAININGS.map((t) => {
-              const completion = done.get(t.key);
-              return (
-                <li key={t.key}>
-                  <a class="govuk-link" href={`${base(request)}/formations/${t.key}`}>
-                    {t.title}
-                  </a>{' '}
-                  ({t.minutes} minutes){' '}
-                  {completion ? (
-                    <Tag colour="green">Suivie le {formatDateTime(completion.completedAt)}</Tag>
-                  ) : (
-                    <Tag colour="grey">À suivre</Tag>
-                  )}
-                </li>
-              );
+          <h2 class="govuk-heading-l" id="formations">
+            Formations
+          </h2>
+          <p class="govuk-body">
+            Cinq formations de 5 minutes, pour les agents comme pour les élus, chacune avec quelques questions à la fin.
+            Vous pouvez les suivre sur un téléphone.
+          </p>
+          <Table
+            caption="Mes formations"
+            captionSize="s"
+            columns={[{ label: 'Formation' }, { label: 'Durée' }, { label: 'État' }]}
+            rows={TRAININGS.map((t) => {
+              const passedAt = progress.passed.get(t.key);
+              return [
+                <a key={t.key} class="govuk-link" href={`${base(request)}/formations/${t.key}`}>
+                  {t.title}
+                </a>,
+                `${t.minutes} minutes`,
+                passedAt ? (
+                  <Tag colour="green">Réussie le {formatDate(passedAt)}</Tag>
+                ) : (
+                  <Tag colour="grey">À faire</Tag>
+                ),
+              ];
             })}
-          </ul>
+          />
+          {progress.complete ? (
+            <p class="govuk-body">
+              <a class="govuk-link" href={`${base(request)}/attestation.pdf`} download>
+                Télécharger mon attestation de formation (PDF)
+              </a>
+            </p>
+          ) : (
+            <p class="govuk-body">
+              Votre attestation de formation sera proposée ici quand vous aurez réussi les {TRAININGS.length} formations
+              ({TRAININGS.length - progress.remaining.length} sur {TRAININGS.length} pour l’instant).
+            </p>
+          )}
           <h2 class="govuk-heading-l">Mes résultats aux exercices</h2>
           <p class="govuk-body">
             Vous seul et la personne chargée de la sécurité informatique de la commune voyez ces résultats.
@@ -231,6 +261,17 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
                   {p}
                 </p>
               ))}
+              {s.links ? (
+                <ul class="govuk-list">
+                  {s.links.map((l) => (
+                    <li key={l.path}>
+                      <a class="govuk-link" href={trainingLinkHref(l.path, request.commune!.slug)}>
+                        {l.label}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </section>
           ))}
           <h2 class="govuk-heading-l">Quiz</h2>
@@ -280,14 +321,33 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
         );
         return trainingPage(request, reply, key, answers, errors, 422);
       }
-      await withTenant(ctx.database, commune.id, (tx) =>
-        completeTraining(tx, commune.id, request.actor!, training, answers, request.id),
-      );
+      const completions = await withTenant(ctx.database, commune.id, async (tx) => {
+        await completeTraining(tx, commune.id, request.actor!, training, answers, request.id);
+        return completionsOf(tx, commune.id, request.actor!.accountId);
+      });
+      const progress = trainingProgress(completions);
+      const next = progress.remaining[0];
       return sendPage(request, reply, {
-        title: 'Formation suivie',
+        title: 'Formation réussie',
         children: (
           <>
-            <Panel title="Formation suivie">Toutes vos réponses sont justes.</Panel>
+            <Panel title="Formation réussie">Toutes vos réponses sont justes.</Panel>
+            {progress.complete ? (
+              <p class="govuk-body">
+                Vous avez réussi les {TRAININGS.length} formations.{' '}
+                <a class="govuk-link" href={`${base(request)}/attestation.pdf`} download>
+                  Télécharger mon attestation de formation (PDF)
+                </a>
+              </p>
+            ) : next ? (
+              <p class="govuk-body">
+                Il vous reste {progress.remaining.length} formation{progress.remaining.length > 1 ? 's' : ''}. Prochaine
+                :{' '}
+                <a class="govuk-link" href={`${base(request)}/formations/${next.key}`}>
+                  {next.title}
+                </a>
+              </p>
+            ) : null}
             <p class="govuk-body">
               <a class="govuk-link" href={base(request)}>
                 Retour à la sensibilisation
@@ -298,4 +358,25 @@ export function registerAgentPages(app: FastifyInstance, ctx: AppContext): void 
       });
     },
   );
+
+  app.get('/c/:slug/agent/sensibilisation/attestation.pdf', { config: { policy: 'staff' } }, async (request, reply) => {
+    const commune = request.commune!;
+    const accountId = request.actor!.accountId;
+    const loaded = await withTenant(ctx.database, commune.id, async (tx) => ({
+      completions: await completionsOf(tx, commune.id, accountId),
+      person: await accountContact(tx, accountId),
+    }));
+    const progress = trainingProgress(loaded.completions);
+    if (!progress.complete || !loaded.person) throw certificateNotFound();
+    const pdf = await renderCertificatePdf({
+      communeName: commune.name,
+      person: loaded.person,
+      trainings: TRAININGS.map((t) => ({ training: t, passedAt: progress.passed.get(t.key)! })),
+    });
+    return sendFile(reply, {
+      name: `attestation-cybersecurite-${commune.slug}.pdf`,
+      mimeType: 'application/pdf',
+      content: pdf,
+    });
+  });
 }

@@ -72,6 +72,7 @@ export function registerLinkPages(app: FastifyInstance, ctx: AppContext): void {
     const scenario = findScenario(recipient.scenario);
     if (!scenario) throw linkNotFound();
     const training = findTraining(scenario.training);
+    const further = scenario.furtherTraining ? findTraining(scenario.furtherTraining) : undefined;
     const slug = request.commune!.slug;
     return sendPage(request, reply, {
       title: 'C’était un exercice de la commune',
@@ -103,6 +104,14 @@ export function registerLinkPages(app: FastifyInstance, ctx: AppContext): void {
             <p class="govuk-body">
               <a class="govuk-link" href={`/c/${slug}/agent/sensibilisation/formations/${training.key}`}>
                 Suivre la formation « {training.title} » ({training.minutes} minutes)
+              </a>
+            </p>
+          ) : null}
+          {further ? (
+            <p class="govuk-body">
+              Pour aller plus loin :{' '}
+              <a class="govuk-link" href={`/c/${slug}/agent/sensibilisation/formations/${further.key}`}>
+                la formation « {further.title} » ({further.minutes} minutes)
               </a>
             </p>
           ) : null}
