@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPesAller } from '../../platform/signature/index.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { shownText, type TestBrowser } from '../../test/browser.js';
 import { TEST_ENGINES } from '../../test/databases.js';
 import { citizen, type Person, staffMember } from '../../test/factories.js';
+import { runQueuedJobs } from '../../test/jobs.js';
 import { signIn } from '../../test/sign-in.js';
 import { seedDemo } from '../demo/seed.js';
 
@@ -174,6 +176,84 @@ describe.each(TEST_ENGINES)('family finance: rôles (PES V2 ORMC), credit notes,
         [villebelle.id, roleId],
       );
       expect(journal).toHaveLength(1);
+    });
+
+    it('has the rôle signed by the ordonnateur in the parapheur (XAdES), refused with its reason, sent again', async () => {
+      const [demo] = await sql<{ month: string }>(
+        `SELECT r.month FROM family_role r JOIN family_invoice i ON i.role_id = r.id JOIN account a ON a.id = i.account_id
+          WHERE r.commune_id = $1 AND a.email = 'camille.martin@courriel.example'`,
+        [villebelle.id],
+      );
+      const month = demo!.month;
+      // Not emitted yet, or not a month: refused in French, nothing sent.
+      await adminBrowser.get(billing);
+      const early = await adminBrowser.post(`${billing}/role/signature`, { mois: '2017-01' });
+      expect(early.statusCode).toBe(422);
+      expect(shownText(early.body)).toContain('n’est pas encore émis');
+
+      await adminBrowser.get(billing);
+      const sent = await adminBrowser.post(`${billing}/role/signature`, { mois: month });
+      expect(sent.statusCode, shownText(sent.body).slice(0, 300)).toBe(303);
+      let page = shownText((await adminBrowser.get(String(sent.headers.location))).body);
+      expect(page).toContain('Rôle envoyé au parapheur pour la signature de l’ordonnateur');
+      expect(page).toContain('Au parapheur');
+      // A double click does not open a second folder.
+      const again = await adminBrowser.post(`${billing}/role/signature`, { mois: month });
+      expect(again.statusCode).toBe(409);
+      expect(shownText(again.body)).toContain('est déjà au parapheur');
+      const [role] = await sql<{ signature_folder_id: string }>(
+        'SELECT signature_folder_id FROM family_role WHERE commune_id = $1 AND month = $2',
+        [villebelle.id, month],
+      );
+      const folder = `/c/villebelle/agent/parapheur/${role!.signature_folder_id}`;
+      // Villebelle's circuit for bordereaux de titres: the adjoint aux finances' visa, the maire signs.
+      const act = async (email: string, action: string, form: Record<string, string> = {}) => {
+        const browser = await signIn(t.app, email);
+        const view = await browser.get(folder);
+        const step = /name="etape" value="([^"]+)"/.exec(view.body)?.[1] ?? '';
+        return browser.post(`${folder}/${action}`, { etape: step, ...form });
+      };
+      expect((await act('elu@villebelle.example', 'viser')).statusCode).toBe(303);
+      expect((await act('maire@villebelle.example', 'signer')).statusCode).toBe(303);
+      expect(await runQueuedJobs(t, 'event.family.role-signed')).toBe(1);
+      page = shownText((await adminBrowser.get(billing)).body);
+      expect(page).toContain('Signé');
+      const signed = await adminBrowser.get(`${billing}/role/signature?mois=${month}`);
+      expect(signed.statusCode).toBe(200);
+      expect(String(signed.headers['content-disposition'])).toMatch(/_signe\.xml"$/);
+      const summary = readPesAller(signed.body);
+      expect(summary.bordereaux.map((b) => [b.type, b.signed])).toEqual([['06', true]]);
+      expect(signed.body).toContain('<ds:Signature');
+      const signedAgain = await adminBrowser.post(`${billing}/role/signature`, { mois: month });
+      expect(signedAgain.statusCode).toBe(409);
+      expect(shownText(signedAgain.body)).toContain('est déjà signé');
+
+      // Another month's rôle refused at the visa: the reason is shown, and it may be sent again.
+      await adminBrowser.get(billing);
+      expect((await adminBrowser.post(`${billing}/role/signature`, { mois: '2019-02' })).statusCode).toBe(303);
+      const [other] = await sql<{ signature_folder_id: string }>(
+        "SELECT signature_folder_id FROM family_role WHERE commune_id = $1 AND month = '2019-02'",
+        [villebelle.id],
+      );
+      const otherFolder = `/c/villebelle/agent/parapheur/${other!.signature_folder_id}`;
+      const elu = await signIn(t.app, 'elu@villebelle.example');
+      const view = await elu.get(otherFolder);
+      const step = /name="etape" value="([^"]+)"/.exec(view.body)?.[1] ?? '';
+      expect(
+        (
+          await elu.post(`${otherFolder}/refuser`, {
+            etape: step,
+            motif: 'Le montant ne correspond pas au tableau de bord.',
+          })
+        ).statusCode,
+      ).toBe(303);
+      expect(await runQueuedJobs(t, 'event.family.role-refused')).toBe(1);
+      page = shownText((await adminBrowser.get(billing)).body);
+      expect(page).toContain('Refusé Le montant ne correspond pas au tableau de bord.');
+      expect(page).toContain('Renvoyer au parapheur');
+      expect((await adminBrowser.get(`${billing}/role/signature?mois=2019-02`)).statusCode).toBe(404);
+      await adminBrowser.get(billing);
+      expect((await adminBrowser.post(`${billing}/role/signature`, { mois: '2019-02' })).statusCode).toBe(303);
     });
 
     it('refuses a month with nothing owed and a malformed month, in French', async () => {

@@ -120,7 +120,7 @@ export async function signedRole(
   }
   const communeId = caller.commune.id;
   const role = await withTenant(ctx.database, communeId, (tx) => findRole(tx, communeId, month));
-  if (!role || role.signatureStatus !== 'signe' || !role.signatureFolderId) {
+  if (role?.signatureStatus !== 'signe' || !role.signatureFolderId) {
     throw notFound('family.role_not_found', 'no signed rôle');
   }
   return { role, xml: await signedDocument(ctx, communeId, role.signatureFolderId) };
