@@ -564,6 +564,7 @@ const HANDLER_404: Record<string, string> = {
   'POST /c/:slug/famille/factures/:invoice/payer': 'family.invoice_not_found',
   // A month with no rôle emitted (the sample sends none), an invoice of nobody.
   'GET /c/:slug/admin/famille/facturation/role': 'family.role_not_found',
+  'GET /c/:slug/admin/famille/facturation/role/signature': 'family.role_not_found',
   'GET /c/:slug/admin/famille/factures/:invoice': 'family.invoice_not_found',
   'POST /c/:slug/admin/famille/factures/:invoice/avoir': 'family.invoice_not_found',
   'POST /c/:slug/admin/famille/relances/lettre': 'family.invoice_not_found',
