@@ -163,6 +163,39 @@ describe.skipIf(!available)('pgBackRest on a throwaway cluster', () => {
   }, 120_000);
 });
 
+describe('the configuration file given to postgres', () => {
+  it('is rewritten in place, keeping the owner and mode the operator gave it, and left alone when unchanged', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guichet-pgbackrest-conf-'));
+    try {
+      const file = path.join(dir, 'pgbackrest.conf');
+      const settings = {
+        stanza: 'guichet',
+        repoPath: '/var/lib/pgbackrest',
+        cipherPass: 'une-phrase-de-passe-assez-longue',
+        pgPath: '/var/lib/postgresql/15/main',
+        pgPort: 5432,
+        retentionFull: 2,
+        retentionDiff: 6,
+        workDir: path.join(dir, 'travail'),
+      };
+      await writePgbackrestConfig(file, settings);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      // The operator's chmod (a chown to postgres cannot be shown without root: the inode stands for it).
+      fs.chmodSync(file, 0o640);
+      const before = fs.statSync(file);
+      await writePgbackrestConfig(file, settings);
+      expect(fs.statSync(file).mtimeMs).toBe(before.mtimeMs);
+      await writePgbackrestConfig(file, { ...settings, retentionFull: 3 });
+      const after = fs.statSync(file);
+      expect(after.ino).toBe(before.ino);
+      expect(after.mode & 0o777).toBe(0o640);
+      expect(fs.readFileSync(file, 'utf8')).toContain('repo1-retention-full=3');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('waiting for the end of a point-in-time recovery', () => {
   it('returns once the server has left recovery, and refuses in French when it never does', async () => {
     const answers = [true, true, false];

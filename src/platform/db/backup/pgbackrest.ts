@@ -66,12 +66,25 @@ export function pgbackrestConfig(s: PgBackRestSettings): string {
   return lines.join('\n');
 }
 
-/** Writes the configuration file (0600) and the work directories. */
+/**
+ * Writes the configuration file (0600) and the work directories. pgBackRest runs as the cluster's
+ * user (postgres), so the operator gives it the file once (`chown postgres`, docs/operations/
+ * restore.md): an existing file is left alone when unchanged and otherwise rewritten in place,
+ * keeping its owner and mode — a new file by rename would be the Guichet user's again, unreadable
+ * by postgres at the next backup.
+ */
 export async function writePgbackrestConfig(file: string, s: PgBackRestSettings): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   for (const d of ['log', 'lock', 'spool']) await fs.mkdir(path.join(s.workDir, d), { recursive: true, mode: 0o750 });
+  const text = pgbackrestConfig(s);
+  const current = await fs.readFile(file, 'utf8').catch(() => null);
+  if (current === text) return;
+  if (current !== null) {
+    await fs.writeFile(file, text);
+    return;
+  }
   const tmp = `${file}.tmp`;
-  await fs.writeFile(tmp, pgbackrestConfig(s), { mode: 0o600 });
+  await fs.writeFile(tmp, text, { mode: 0o600 });
   await fs.rename(tmp, file);
 }
 
