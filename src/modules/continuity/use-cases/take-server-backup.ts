@@ -1,7 +1,7 @@
 /**
  * `guichet backup --type full|diff|incr` in the server shape: Guichet writes pgbackrest.conf from
- * its configuration (repository encrypted with aes-256-cbc, retention), creates the stanza when
- * needed (pgBackRest makes this idempotent) and runs the backup; WAL is archived continuously by
+ * its configuration (repository encrypted with aes-256-cbc, retention) when it changed, runs the
+ * backup, and creates the stanza first only when pgBackRest says there is none; WAL is archived continuously by
  * PostgreSQL's archive_command (docs/operations/restore.md). The run is recorded.
  */
 import path from 'node:path';
@@ -16,6 +16,9 @@ import {
   writePgbackrestConfig,
 } from '../../../platform/db/backup/pgbackrest.js';
 import { type ContinuityDeps, recorded } from './common.js';
+
+/** pgBackRest's answer when the repository has no stanza yet (FileMissingError on backup.info). */
+const MISSING_STANZA = /\[055\]|stanza-create/;
 
 export function pgbackrestRunner(deps: ContinuityDeps): PgBackRestRunner {
   const p = deps.config.continuity.pgbackrest;
@@ -47,8 +50,14 @@ export async function takeServerBackup(deps: ContinuityDeps, type: PgBackRestBac
       retentionDiff: p.retention.diff,
       workDir: p.workDir,
     });
-    await stanzaCreate(runner);
-    await backup(runner, type);
+    // The stanza is created once: a backup into a repository without it fails with pgBackRest's
+    // [055] (« has a stanza-create been performed? »), then it is created and the backup run again
+    // — one pgBackRest run saved on every other night.
+    await backup(runner, type).catch(async (error: unknown) => {
+      if (!MISSING_STANZA.test(error instanceof Error ? error.message : '')) throw error;
+      await stanzaCreate(runner);
+      await backup(runner, type);
+    });
     const { backups, lastWal } = await info(runner);
     const last = backups.at(-1);
     return {
