@@ -84,7 +84,8 @@ function listPage(request: FastifyRequest, reply: FastifyReply, templates: Avail
             ) : (
               <Tag colour="green">Modèle de la commune</Tag>
             ),
-            t.subject,
+            // Merge fields are long unbroken words: they wrap rather than widen the page on a phone.
+            <span class="guichet-break">{t.subject}</span>,
           ])}
         />
         <Button href={`${base}/nouveau`} variant="secondary">
