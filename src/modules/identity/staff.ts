@@ -20,6 +20,7 @@ import { queueMail } from '../../platform/mail/outbox.js';
 import type { Commune } from '../../platform/tenancy/communes.js';
 import { parseDay } from '../../platform/views/format.js';
 import { stringValue } from '../../platform/views/page-kit.js';
+import { csvDocument } from '../../platform/views/spreadsheet.js';
 import { SECURITY_EVENT_LABELS } from './history.js';
 import { IDENTITY_MAILS } from './mail-templates.js';
 import { checkPassword, PASSWORD_POLICY_VERSION } from './password-policy.js';
@@ -510,12 +511,6 @@ export function entryNetwork(entry: JournalEntry): string {
 /** Most rows in one export; beyond, narrow the filters. */
 export const EXPORT_MAX_ROWS = 100_000;
 
-/** A cell of a CSV read by French Excel: quoted when needed, formulas neutralised. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 const csvDate = new Intl.DateTimeFormat('fr-FR', {
   timeZone: 'Europe/Paris',
   day: '2-digit',
@@ -553,7 +548,7 @@ export async function exportJournalCsv(
         entryNetwork(e),
         entryDetails(e),
       ]),
-    ].map((cells) => cells.map(csvCell).join(';'));
+    ];
     await recordAudit(tx, {
       action: 'audit.exported',
       actorType: 'agent',
@@ -568,7 +563,7 @@ export async function exportJournalCsv(
       },
       requestId: request.id,
     });
-    return { csv: `\uFEFF${lines.join('\r\n')}\r\n`, rows: entries.length };
+    return { csv: csvDocument(lines), rows: entries.length };
   });
 }
 

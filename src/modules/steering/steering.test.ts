@@ -4,6 +4,7 @@
  * assumption of the savings model and sees the saving move (an invalid value: 422, the French
  * message, every typed value kept); the assumptions stay the commune's (RLS, 404 elsewhere).
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../platform/db/tenant.js';
 import { findServiceBySlug } from '../../platform/tenancy/communes.js';
@@ -92,6 +93,32 @@ describe.each(TEST_ENGINES)('pilotage (%s)', (engine) => {
     expect(csv.headers['content-disposition']).toContain('pilotage-villebelle-2024-03-01-2024-03-31.csv');
     expect(csv.body).toContain('Demandes;Demandes reçues;1;nombre;2024-03-01;2024-03-31;Urbanisme;');
     expect(csv.body).toContain('Demandes;Part reçue en ligne;100;%;');
+
+    // The same rows for a spreadsheet, the values as numbers.
+    const xlsx = await dgs.get(
+      `/c/villebelle/admin/pilotage/export.xlsx?du=01/03/2024&au=31/03/2024&service=${urbanismeId}`,
+    );
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(xlsx.headers['content-disposition']).toContain('pilotage-villebelle-2024-03-01-2024-03-31.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Pilotage')!;
+    expect(sheet.getRow(1).values).toEqual([
+      undefined,
+      'Domaine',
+      'Indicateur',
+      'Valeur',
+      'Unité',
+      'Du',
+      'Au',
+      'Service',
+      'Ce qui est compté',
+    ]);
+    const received = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(2).value === 'Demandes reçues')!;
+    expect(received.getCell(3).value).toBe(1);
+    expect(received.getCell(7).value).toBe('Urbanisme');
+    expect(sheet.rowCount).toBe(csv.body.trimEnd().split('\r\n').length);
   });
 
   it('shows the cyber posture: failed sign-ins of the period and by month, staff coverage, backups and drills', async () => {

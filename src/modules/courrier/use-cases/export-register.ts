@@ -5,11 +5,11 @@
  * SQL rule as the register). An export holds personal data: the routes ask for a recent
  * authentication, and the export is journaled in the transaction of the read.
  */
-import ExcelJS from 'exceljs';
 import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { listServices } from '../../../platform/tenancy/communes.js';
 import { parisDateOf } from '../../../platform/time/calendar.js';
+import { csvDocument, type Sheet as SpreadsheetSheet, sheetXlsx } from '../../../platform/views/spreadsheet.js';
 import { listStaffContacts } from '../../identity/index.js';
 import { MAIL_TYPE_RULES, type MailType } from '../deadlines.js';
 import { viewerOf } from '../policy.js';
@@ -23,17 +23,10 @@ export type ExportFormat = 'csv' | 'xlsx';
 export const MAX_EXPORT_ROWS = 50_000;
 
 type Cell = string | Date | null;
-interface Sheet {
-  name: string;
+interface Sheet extends SpreadsheetSheet {
   header: string[];
   widths: number[];
   rows: Cell[][];
-}
-
-/** A CSV cell for French Excel: formulas neutralised (a leading apostrophe), quoted when needed. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 const frDate = (d: Date) =>
@@ -50,23 +43,7 @@ function isoDay(day: string): Date {
 
 function toCsv(sheet: Sheet): string {
   const text = (c: Cell) => (c === null ? '' : c instanceof Date ? frDate(c) : c);
-  const lines = [sheet.header, ...sheet.rows.map((r) => r.map(text))].map((cells) => cells.map(csvCell).join(';'));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
-}
-
-async function toXlsx(sheet: Sheet, communeName: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = `Guichet – ${communeName}`;
-  workbook.created = new Date();
-  const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = sheet.header.map((header, i) => ({ header, key: `c${i}`, width: sheet.widths[i] ?? 20 }));
-  ws.getRow(1).font = { bold: true };
-  for (const row of sheet.rows) ws.addRow(row);
-  sheet.header.forEach((_, i) => {
-    if (sheet.rows.some((r) => r[i] instanceof Date)) ws.getColumn(i + 1).numFmt = 'dd/mm/yyyy';
-  });
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.header.length } };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return csvDocument([sheet.header, ...sheet.rows.map((r) => r.map(text))]);
 }
 
 /** The calendar day of an instant in Paris, as a UTC midnight (Excel has no zones). */
@@ -137,7 +114,7 @@ export async function exportIncoming(
       ]),
     } satisfies Sheet;
   });
-  return { body: format === 'csv' ? toCsv(sheet) : await toXlsx(sheet, communeName), rows: sheet.rows.length };
+  return { body: format === 'csv' ? toCsv(sheet) : await sheetXlsx(sheet, communeName), rows: sheet.rows.length };
 }
 
 export async function exportOutgoing(
@@ -175,5 +152,5 @@ export async function exportOutgoing(
       ]),
     } satisfies Sheet;
   });
-  return { body: format === 'csv' ? toCsv(sheet) : await toXlsx(sheet, communeName), rows: sheet.rows.length };
+  return { body: format === 'csv' ? toCsv(sheet) : await sheetXlsx(sheet, communeName), rows: sheet.rows.length };
 }

@@ -12,6 +12,7 @@ import type { AppContext } from '../../../platform/context.js';
 import { withTenant } from '../../../platform/db/tenant.js';
 import { truncateAddress } from '../../../platform/http/logger.js';
 import type { Commune } from '../../../platform/tenancy/communes.js';
+import { csvDocument } from '../../../platform/views/spreadsheet.js';
 import { CHANNEL_LABELS, exportInbox, type InboxRow } from './queries.js';
 import type { InboxQuery } from './ui.js';
 
@@ -47,12 +48,6 @@ function frDateTime(date: Date | null): string {
   return date ? csvDateTime.format(date).replace(',', '') : '';
 }
 
-/** A CSV cell for French Excel: formulas neutralised (a leading apostrophe), quoted when needed. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 function textCells(row: InboxRow): string[] {
   return [
     row.number,
@@ -72,8 +67,7 @@ function textCells(row: InboxRow): string[] {
 }
 
 export function inboxCsv(rows: InboxRow[]): string {
-  const lines = [[...HEADER], ...rows.map(textCells)].map((cells) => cells.map(csvCell).join(';'));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvDocument([[...HEADER], ...rows.map(textCells)]);
 }
 
 /** The same instant as a "floating" date whose UTC fields are the Paris wall-clock time (Excel has no zones). */

@@ -11,6 +11,7 @@ import type { IndicatorSource } from '../../../platform/module.js';
 import { adminBase, sendAdminPage } from '../../../platform/views/admin-area.js';
 import { Button, Select, Table, Tag } from '../../../platform/views/components.js';
 import { formatDate, formatMonth, formatNumber } from '../../../platform/views/format.js';
+import { csvDocument, sheetXlsx } from '../../../platform/views/spreadsheet.js';
 import { BY_SERVICE, type Dashboard, readDashboard } from '../use-cases/read-dashboard.js';
 import { BarChart } from './chart.js';
 import { csvNumber, formatIndicator, UNIT_WORDS } from './format.js';
@@ -147,12 +148,6 @@ function queryString(values: { du: string; au: string; service: string }): strin
   return s ? `?${s}` : '';
 }
 
-/** A CSV cell for French Excel: formulas neutralised, quoted when needed. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[";\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 function visibleSources(request: FastifyRequest, serviceId: string | null): readonly IndicatorSource[] {
   return request.server.contributions.indicatorSources.filter((s) => !serviceId || s.byService);
 }
@@ -243,8 +238,13 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
             />
           )}
           <p class="govuk-body">
+            Télécharger ces indicateurs :{' '}
             <a class="govuk-link" href={`${base}/export.csv${queryString(typed)}`}>
-              Télécharger ces indicateurs (CSV)
+              CSV
+            </a>{' '}
+            ou{' '}
+            <a class="govuk-link" href={`${base}/export.xlsx${queryString(typed)}`}>
+              XLSX (tableur)
             </a>
           </p>
           <h2 class="govuk-heading-l">Demandes reçues et clôturées par mois</h2>
@@ -284,40 +284,65 @@ export function registerDashboardPages(app: FastifyInstance, ctx: AppContext): v
     });
   });
 
-  app.get('/c/:slug/admin/pilotage/export.csv', { config: { policy: 'communeLeadership' } }, async (request, reply) => {
-    const commune = request.commune!;
-    const d = await readDashboard(ctx, commune, request.query);
-    if (Object.keys(d.filters.errors).length > 0) {
-      return reply
-        .status(400)
-        .type('text/plain; charset=utf-8')
-        .send(`Filtres invalides : ${Object.values(d.filters.errors).join(' ')}`);
-    }
-    const { query } = d.filters;
-    const service = d.services.find((s) => s.id === query.serviceId)?.name ?? 'Tous les services';
-    const lines = [['Domaine', 'Indicateur', 'Valeur', 'Unité', 'Du', 'Au', 'Service', 'Ce qui est compté'].join(';')];
-    for (const source of visibleSources(request, query.serviceId)) {
-      for (const ind of source.indicators) {
-        lines.push(
-          [
-            source.title,
-            ind.label,
-            csvNumber(d.values.get(ind.key)),
-            UNIT_WORDS[ind.unit],
-            query.from,
-            query.to,
-            service,
-            ind.definition,
-          ]
-            .map(csvCell)
-            .join(';'),
+  // The KPI table for a spreadsheet: CSV for French Excel, XLSX with real numbers (same rows).
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(
+      `/c/:slug/admin/pilotage/export.${format}`,
+      { config: { policy: 'communeLeadership' } },
+      async (request, reply) => {
+        const commune = request.commune!;
+        const d = await readDashboard(ctx, commune, request.query);
+        if (Object.keys(d.filters.errors).length > 0) {
+          return reply
+            .status(400)
+            .type('text/plain; charset=utf-8')
+            .send(`Filtres invalides : ${Object.values(d.filters.errors).join(' ')}`);
+        }
+        const { query } = d.filters;
+        const service = d.services.find((s) => s.id === query.serviceId)?.name ?? 'Tous les services';
+        const header = ['Domaine', 'Indicateur', 'Valeur', 'Unité', 'Du', 'Au', 'Service', 'Ce qui est compté'];
+        const rows = visibleSources(request, query.serviceId).flatMap((source) =>
+          source.indicators.map((ind) => {
+            const value = d.values.get(ind.key) ?? null;
+            return {
+              value,
+              cells: [source.title, ind.label, UNIT_WORDS[ind.unit], query.from, query.to, service, ind.definition],
+            };
+          }),
         );
-      }
-    }
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="pilotage-${commune.slug}-${query.from}-${query.to}.csv"`)
-      .send(`\uFEFF${lines.join('\r\n')}\r\n`);
-  });
+        const name = `pilotage-${commune.slug}-${query.from}-${query.to}.${format}`;
+        reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${name}"`);
+        if (format === 'csv') {
+          return reply
+            .type('text/csv; charset=utf-8')
+            .send(
+              csvDocument([
+                header,
+                ...rows.map(({ value, cells: [domain, label, ...rest] }) => [
+                  domain!,
+                  label!,
+                  csvNumber(value),
+                  ...rest,
+                ]),
+              ]),
+            );
+        }
+        const body = await sheetXlsx(
+          {
+            name: 'Pilotage',
+            header,
+            widths: [24, 44, 12, 12, 12, 12, 24, 80],
+            rows: rows.map(({ value, cells: [domain, label, ...rest] }) => [
+              domain!,
+              label!,
+              value === null ? null : Math.round(value * 100) / 100,
+              ...rest,
+            ]),
+          },
+          commune.name,
+        );
+        return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(body);
+      },
+    );
+  }
 }
