@@ -14,6 +14,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    // What a page or a queued job does in the server (an ANTS declaration, a mail) takes longer on a
+    // loaded machine than expect.poll's default second: wait as long as waitForMail (e2e/support.ts).
+    expect: { poll: { timeout: 20_000, interval: 100 } },
     reporters: ['default'],
   },
 });

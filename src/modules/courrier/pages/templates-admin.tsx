@@ -54,6 +54,23 @@ function MergeFieldsTable() {
   );
 }
 
+/** A subject whose merge fields (long unbroken words) may wrap anywhere on a phone; its words do not. */
+function SubjectText({ subject }: { subject: string }) {
+  return (
+    <>
+      {subject.split(/(\{\{[^}]*\}\})/).map((part, i) =>
+        part.startsWith('{{') ? (
+          <span key={i} class="guichet-break">
+            {part}
+          </span>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
+
 function listPage(request: FastifyRequest, reply: FastifyReply, templates: AvailableTemplate[]) {
   const base = modelesBase(request);
   const done = formString(request.query, 'fait');
@@ -84,8 +101,7 @@ function listPage(request: FastifyRequest, reply: FastifyReply, templates: Avail
             ) : (
               <Tag colour="green">Modèle de la commune</Tag>
             ),
-            // Merge fields are long unbroken words: they wrap rather than widen the page on a phone.
-            <span class="guichet-break">{t.subject}</span>,
+            <SubjectText key="o" subject={t.subject} />,
           ])}
         />
         <Button href={`${base}/nouveau`} variant="secondary">
