@@ -283,7 +283,7 @@ async function run_(ctx: BenchContext): Promise<BenchOutcome> {
         ),
       );
       ctx.print(
-        `repository (encrypted, zstd, ${rounds * 2 + 1} full backups kept by retention 2): ${formatNumber(repoBytes / 1e6, 0)} MB`,
+        `repository (encrypted, zstd; ${rounds * 2 + 1} full backups taken, the retention keeps 2, with their WAL): ${formatNumber(repoBytes / 1e6, 0)} MB`,
       );
       const file = ctx.writeResults('continuity-server', {
         megabytes,
