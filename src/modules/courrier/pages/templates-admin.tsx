@@ -87,11 +87,17 @@ function listPage(request: FastifyRequest, reply: FastifyReply, templates: Avail
         </p>
         <Table
           caption="Modèles proposés aux agents"
-          columns={[{ label: 'Modèle' }, { label: 'Origine' }, { label: 'Objet' }]}
+          columns={[{ label: 'Modèle et objet' }, { label: 'Origine' }]}
           rows={templates.map((t) => [
-            <a class="govuk-link" href={`${base}/${t.key}`}>
-              {t.label}
-            </a>,
+            // The subject under the name (two columns fit a phone; three scrolled sideways).
+            <>
+              <a class="govuk-link" href={`${base}/${t.key}`}>
+                {t.label}
+              </a>
+              <div class="govuk-hint govuk-!-margin-bottom-0">
+                Objet : <SubjectText subject={t.subject} />
+              </div>
+            </>,
             t.builtin ? (
               t.edited ? (
                 <Tag>Modifié par la commune</Tag>
@@ -101,7 +107,6 @@ function listPage(request: FastifyRequest, reply: FastifyReply, templates: Avail
             ) : (
               <Tag colour="green">Modèle de la commune</Tag>
             ),
-            <SubjectText key="o" subject={t.subject} />,
           ])}
         />
         <Button href={`${base}/nouveau`} variant="secondary">
