@@ -7,7 +7,7 @@
  * (`signedDocument`) — never from the parapheur's tables; refused, the reason is shown and the
  * rôle may be sent again.
  */
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { recordAudit } from '../../../platform/audit/journal.js';
 import type { AppContext } from '../../../platform/context.js';
 import { type Tx, withTenant } from '../../../platform/db/tenant.js';
@@ -24,6 +24,8 @@ import { roleFileName } from './emit-role.js';
 /** What the family module gives the parapheur as reference: `role:<id>` (events bring back `family:role:<id>`). */
 const REFERENCE = 'role:';
 const EVENT_PREFIX = `family:${REFERENCE}`;
+/** A claim older than this without a folder is a sending that never finished. */
+const STALE_CLAIM_MS = 10 * 60_000;
 
 function refused(message: string, status = 409): AppError {
   return new AppError('family.role_signature_refused', message, status, {
@@ -50,12 +52,21 @@ export async function sendRoleForSignature(
     if (found.signatureStatus === 'signe') throw refused(`Le rôle de ${formatMonth(month)} est déjà signé.`);
     const [claimed] = await tx.db
       .update(familyRole)
-      .set({ signatureStatus: 'envoi', signatureChangedAt: new Date() })
+      .set({ signatureStatus: 'envoi', signatureFolderId: null, signatureChangedAt: new Date() })
       .where(
         and(
           eq(familyRole.communeId, communeId),
           eq(familyRole.id, found.id),
-          or(isNull(familyRole.signatureStatus), eq(familyRole.signatureStatus, 'refuse')),
+          or(
+            isNull(familyRole.signatureStatus),
+            eq(familyRole.signatureStatus, 'refuse'),
+            // A claim whose process died before the parapheur answered (no folder): free again.
+            and(
+              eq(familyRole.signatureStatus, 'envoi'),
+              isNull(familyRole.signatureFolderId),
+              lt(familyRole.signatureChangedAt, new Date(Date.now() - STALE_CLAIM_MS)),
+            ),
+          ),
         ),
       )
       .returning({ id: familyRole.id });
