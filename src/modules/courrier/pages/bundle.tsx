@@ -17,7 +17,6 @@ import {
   type FieldErrors,
   FileUpload,
   Input,
-  Radios,
   Select,
 } from '../../../platform/views/components.js';
 import { type FormBody, formString, handleForm, sendPage } from '../../../platform/views/page-kit.js';
@@ -25,7 +24,7 @@ import { MAIL_TYPE_RULES, MAIL_TYPES } from '../deadlines.js';
 import { MAX_BUNDLE_PAGES } from '../split.js';
 import { CATEGORY_LABELS } from '../texts.js';
 import { registerBundle } from '../use-cases/register-bundle.js';
-import { callerOf, courrierBase, courrierBreadcrumbs, dayFromParts, POLICY } from './ui.js';
+import { callerOf, courrierBase, courrierBreadcrumbs, dayFromParts, POLICY, PriorityRadios } from './ui.js';
 
 function bundleForm(
   request: FastifyRequest,
@@ -117,17 +116,7 @@ function bundleForm(
             error={errors.categorie}
             options={Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label }))}
           />
-          <Radios
-            name="priorite"
-            legend="Priorité"
-            inline
-            value={v('priorite') || 'normale'}
-            items={[
-              { value: 'normale', label: 'Normale' },
-              { value: 'urgente', label: 'Urgente (à traiter sous 3 jours ouvrés)' },
-            ]}
-            {...(errors.priorite ? { error: errors.priorite } : {})}
-          />
+          <PriorityRadios value={v('priorite')} error={errors.priorite} />
           <Select
             name="service"
             label="Service en charge"

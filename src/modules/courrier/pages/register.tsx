@@ -40,7 +40,16 @@ import { CATEGORY_LABELS, CHANNEL_LABELS, OUTGOING_LABELS } from '../texts.js';
 import { type ExportFormat, exportIncoming, exportOutgoing } from '../use-cases/export-register.js';
 import { importEmail } from '../use-cases/intake-email.js';
 import { MAX_SCANS, registerMail, type Scan } from '../use-cases/register-mail.js';
-import { callerOf, courrierBase, courrierBreadcrumbs, dayFromParts, mailPath, POLICY, StatusTag } from './ui.js';
+import {
+  callerOf,
+  courrierBase,
+  courrierBreadcrumbs,
+  dayFromParts,
+  mailPath,
+  POLICY,
+  PriorityRadios,
+  StatusTag,
+} from './ui.js';
 
 const SCAN_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/tiff'];
 const FIELD_ORDER = [
@@ -172,17 +181,7 @@ function newMailForm(
             error={errors.categorie}
             options={Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label }))}
           />
-          <Radios
-            name="priorite"
-            legend="Priorité"
-            inline
-            value={v('priorite') || 'normale'}
-            items={[
-              { value: 'normale', label: 'Normale' },
-              { value: 'urgente', label: 'Urgente (à traiter sous 3 jours ouvrés)' },
-            ]}
-            {...(errors.priorite ? { error: errors.priorite } : {})}
-          />
+          <PriorityRadios value={v('priorite')} error={errors.priorite} />
           <Select
             name="service"
             label="Service en charge"

@@ -1,6 +1,6 @@
 /** What the courrier's pages share: paths, breadcrumbs, the caller, the status tag. */
 import type { FastifyRequest } from 'fastify';
-import { Tag } from '../../../platform/views/components.js';
+import { Radios, Tag } from '../../../platform/views/components.js';
 import type { MailStatus } from '../schema.js';
 import { STATUS_LABELS } from '../texts.js';
 import type { Caller } from '../use-cases/common.js';
@@ -51,4 +51,21 @@ export function dayFromParts(body: Record<string, unknown>, name: string): strin
   if (!d && !m && !y) return '';
   if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return 'invalide';
   return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+}
+
+/** The priority of an incoming mail, as the register and the bulk intake ask it. */
+export function PriorityRadios({ value, error }: { value: string; error?: string | undefined }) {
+  return (
+    <Radios
+      name="priorite"
+      legend="Priorité"
+      inline
+      value={value || 'normale'}
+      items={[
+        { value: 'normale', label: 'Normale' },
+        { value: 'urgente', label: 'Urgente (à traiter sous 3 jours ouvrés)' },
+      ]}
+      {...(error ? { error } : {})}
+    />
+  );
 }
