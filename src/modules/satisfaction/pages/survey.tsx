@@ -40,33 +40,18 @@ function surveyForm(
         <form method="post" action={`/c/${slug}/avis`} novalidate>
           <CsrfField token={reply.generateCsrf()} />
           <input type="hidden" name="jeton" value={view.token} />
-          <Radios
-            name={QUESTIONS.satisfaction.field}
-            legend={QUESTIONS.satisfaction.legend}
-            legendSize="m"
-            inline
-            items={items}
-            value={typed.satisfaction}
-            error={errors[QUESTIONS.satisfaction.field]}
-          />
-          <Radios
-            name={QUESTIONS.ease.field}
-            legend={`${QUESTIONS.ease.legend} (facultatif)`}
-            legendSize="s"
-            inline
-            items={items}
-            value={typed.facilite}
-            error={errors[QUESTIONS.ease.field]}
-          />
-          <Radios
-            name={QUESTIONS.clarity.field}
-            legend={`${QUESTIONS.clarity.legend} (facultatif)`}
-            legendSize="s"
-            inline
-            items={items}
-            value={typed.clarte}
-            error={errors[QUESTIONS.clarity.field]}
-          />
+          {Object.values(QUESTIONS).map((q) => (
+            <Radios
+              key={q.field}
+              name={q.field}
+              legend={q.required ? q.legend : `${q.legend} (facultatif)`}
+              legendSize={q.required ? 'm' : 's'}
+              inline
+              items={items}
+              value={typed[q.field]}
+              error={errors[q.field]}
+            />
+          ))}
           <Textarea
             name="commentaire"
             label="Souhaitez-vous nous en dire plus ? (facultatif)"
